@@ -1,0 +1,47 @@
+"""The exceptions the library raises; the command line turns them into one-line messages."""
+
+from __future__ import annotations
+
+
+class ChainGraphError(Exception):
+    """An error the user can act on: bad input, an unknown name, an unreachable endpoint.
+
+    ``exit_code`` follows the command-line contract: 2 for usage and input errors.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.args[0] if self.args else ""
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class InputError(ChainGraphError):
+    """A file, argument or value that cannot be read or understood."""
+
+
+class UnknownNameError(ChainGraphError):
+    """A firm, place, chain or query name that matches nothing, or more than one thing."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str], *, ambiguous: bool = False) -> None:
+        what = "ambiguous" if ambiguous else "unknown"
+        message = f"{what} {kind} {name!r}"
+        if suggestions:
+            label = "candidates" if ambiguous else "did you mean"
+            message += f"; {label}: " + ", ".join(suggestions)
+        super().__init__(message)
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions
+
+
+class EndpointError(ChainGraphError):
+    """A SPARQL endpoint that is down, too slow, or answers with an error or garbage."""
+
+
+class QueryError(ChainGraphError):
+    """A SPARQL query that does not parse, or that is refused (an update without --update)."""

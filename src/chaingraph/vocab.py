@@ -1,0 +1,54 @@
+"""Namespaces and the IRIs of the ontology's terms, so no other module spells an IRI."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+CG = Namespace("https://w3id.org/chaingraph/ontology#")
+FJ = Namespace("https://w3id.org/chaingraph/fujian/")
+SOURCE = Namespace("https://w3id.org/chaingraph/source/")
+GRAPH = Namespace("https://w3id.org/chaingraph/graph/")
+IMPORT = Namespace("https://w3id.org/chaingraph/import/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+CURRENCY = Namespace("http://qudt.org/vocab/currency/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+#: Prefixes predeclared for every query and accepted in CURIEs on the command line.
+PREFIXES: dict[str, str] = {
+    "cg": str(CG),
+    "fj": str(FJ),
+    "src": str(SOURCE),
+    "imp": str(IMPORT),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "dcterms": str(DCTERMS),
+    "unit": str(UNIT),
+    "cur": str(CURRENCY),
+    "wd": str(WD),
+}
+
+# Node kinds of the projection, from the class of the resource.
+KIND_BY_CLASS: dict[str, str] = {
+    str(CG.Company): "firm",
+    str(CG.IndustryAssociation): "association",
+    str(CG.ResearchInstitute): "institute",
+    str(CG.GovernmentBody): "government",
+    str(CG.Organization): "organization",
+    str(CG.ClusterSegment): "segment",
+    str(CG.ChainStage): "stage",
+}
+
+
+def prefix_block() -> str:
+    """The PREFIX declarations of :data:`PREFIXES`, for servers that need them in the text."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
