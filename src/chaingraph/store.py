@@ -184,6 +184,8 @@ class EmbeddedStore:
     def to_rdflib(self) -> Graph:
         """The union of all graphs as one rdflib graph (for pyshacl and rdflib serializers)."""
         graph = Graph()
+        for name, iri in PREFIXES.items():
+            graph.bind(name, iri)
         graph.parse(data=self.dump(ox.RdfFormat.N_TRIPLES), format="nt")
         return graph
 

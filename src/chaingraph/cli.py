@@ -1,0 +1,358 @@
+"""The ``chaingraph`` command line: parse arguments, call the library, render the results.
+
+Results go to standard output, messages and progress to standard error, so
+``chaingraph stats --format json | jq`` always works. Exit codes: 0 success, 1 findings
+(validation violations), 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .errors import ChainGraphError
+
+# Piped tables keep a readable width instead of folding at 80 columns.
+stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+stderr = Console(stderr=True)
+
+OUTPUT_FORMATS = ["table", "csv", "json", "markdown"]
+
+
+class ChainGraphGroup(click.Group):
+    """Turns library errors into one line on stderr and the contract's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        debug = "--debug" in sys.argv[1:]
+        try:
+            return super().invoke(ctx)
+        except ChainGraphError as exc:
+            if debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was written", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            ctx.exit(0)
+
+
+@click.group(cls=ChainGraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="chaingraph")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+def cli(debug: bool) -> None:
+    """Supply-chain knowledge graph of Fujian's industrial chains.
+
+    The bundled graph holds the firms, places, chains, stages and figures of the Ningde
+    lithium-battery, Jinjiang integrated-circuit and food, and Putian footwear chains, each fact
+    with its source. Add your own RDF with --data, or read a SPARQL server with --endpoint.
+
+    \b
+    Examples:
+      chaingraph stats --chain ningde
+      chaingraph impact CATL
+      chaingraph query suppliers-of --param firm=CATL
+      chaingraph validate
+    """
+
+
+def graph_options(function: Callable) -> Callable:
+    """--data, --no-bundled, --endpoint and --timeout: where a command reads the graph from."""
+
+    @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+                  help="Add RDF: a file (.ttl .trig .nt .nq .jsonld .rdf) or a folder of them. Repeatable.")
+    @click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")
+    @click.option("--endpoint", metavar="URL", help="Read from a SPARQL 1.1 Protocol endpoint instead.")
+    @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                  help="Seconds to wait for an endpoint's answer.")
+    @functools.wraps(function)
+    def wrapper(*args, data, no_bundled, endpoint, timeout, **kwargs):
+        from .store import open_store
+
+        store = open_store(data, bundled=not no_bundled, endpoint=endpoint, timeout=timeout)
+        return function(*args, store=store, **kwargs)
+
+    return wrapper
+
+
+def format_option(choices: list[str] = OUTPUT_FORMATS) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+                        help="table for people; csv, json or markdown for programs.")
+
+
+def emit(text: str | None) -> None:
+    if text is not None:
+        click.echo(text, nl=False)
+
+
+# --- validate -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@graph_options
+@format_option(["table", "json", "csv", "markdown"])
+def validate(store, fmt: str) -> None:
+    """Check the graph against chaingraph's SHACL shapes.
+
+    Every company needs an English label and a location; supply edges link organizations or
+    segments; every supply relation and figure needs a source; every figure a value, unit and
+    period. Exit status 0 when the graph conforms, 1 when there are violations.
+
+    \b
+    Examples:
+      chaingraph validate
+      chaingraph validate --data my-firms.ttl --format json
+    """
+    from .errors import InputError
+    from .store import EmbeddedStore
+    from .validate import validate as run_validation
+
+    if not isinstance(store, EmbeddedStore):
+        raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
+    report = run_validation(store)
+    columns = ["severity", "focus_label", "focus", "path", "message", "value"]
+    rows = [vars(f) for f in report.findings]
+    if fmt == "json":
+        emit(render_json({"conforms": report.conforms, "triples": report.triples, "results": rows}))
+    elif fmt == "table":
+        if report.findings:
+            from .output import render
+
+            render(rows, columns, "table", headers=["severity", "resource", "IRI", "property", "problem", "value"],
+                   title=f"SHACL validation: {len(report.violations)} violations", console=stdout)
+        stderr.print(f"{'conforms' if report.conforms else 'does not conform'}: "
+                     f"{report.triples} triples, {len(report.violations)} violations, "
+                     f"{len(report.findings) - len(report.violations)} other results")
+    else:
+        from .output import render
+
+        emit(render(rows, columns, fmt))
+    sys.exit(0 if not report.violations else 1)
+
+
+def render_json(data: object) -> str:
+    from .output import to_json
+
+    return to_json(data) + "\n"
+
+
+# --- stats ---------------------------------------------------------------------------------------
+
+MEASURE_HEADERS = {
+    "label": "name", "label_zh": "名称", "kind": "kind", "place": "place", "stage": "stage",
+    "in_degree": "suppliers", "out_degree": "clients", "betweenness": "betweenness",
+    "closeness": "closeness", "harmonic": "harmonic", "pagerank": "pagerank", "dependence": "dependence",
+    "upstream_reach": "upstream", "downstream_reach": "downstream", "articulation_point": "cut point",
+}
+
+
+def _measure_help() -> str:
+    from .analysis import MEASURES
+
+    return "\n".join(f"  {key:<19} {info.help}" for key, info in MEASURES.items())
+
+
+def selection_options(function: Callable) -> Callable:
+    function = click.option("--level", type=click.Choice(["firm", "stage"]), default="firm", show_default=True,
+                            help="firm: one node per firm or segment; stage: one node per chain stage.")(function)
+    function = click.option("--region", metavar="PLACE",
+                            help="Only nodes located in PLACE, directly or transitively (name, CURIE or IRI).")(function)
+    function = click.option("--chain", metavar="C",
+                            help="Only members of chain C: a chain id or name, or a region (ningde, jinjiang, "
+                                 "putian, fujian) for all its chains.")(function)
+    return function
+
+
+@cli.command(epilog="\b\nMeasures (edges point supplier -> client):\n" + _measure_help())
+@graph_options
+@selection_options
+@click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
+@click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
+@click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
+@format_option()
+def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
+    """Centrality and supply-chain risk measures of every firm (or stage).
+
+    Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
+    many depend on (dependence, downstream reach), and how local each chain's supply is against
+    what its sources claim.
+
+    \b
+    Examples:
+      chaingraph stats
+      chaingraph stats --chain ningde --top 5
+      chaingraph stats --level stage --format markdown
+      chaingraph stats --format json | jq '.[0]'
+    """
+    from .reports import STATS_KEYS
+    from .reports import stats as compute
+
+    with _status("computing measures") as update:
+        report = compute(store, chain=chain, region=region, level=level, sort=sort, top=top, exact=exact,
+                         progress=lambda step: update(f"computing {step}"))
+    if fmt == "table":
+        _print_stats_table(report)
+        return
+    from .output import render
+
+    emit(render(report.rows, STATS_KEYS, fmt))
+
+
+def _print_stats_table(report) -> None:
+    from .output import rich_table
+
+    columns = ["label", "label_zh", "stage", "in_degree", "out_degree", "pagerank", "dependence", "betweenness",
+               "closeness", "upstream_reach", "downstream_reach", "articulation_point"]
+    rows = [{**row, "rank": i} for i, row in enumerate(report.rows, 1)]
+    title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
+    stdout.print(rich_table(rows, ["rank", *columns], ["#", *(MEASURE_HEADERS[c] for c in columns)], title))
+    if report.sampled:
+        sampled = ", ".join(sorted(report.sampled))
+        k = next(iter(report.sampled.values()))
+        stdout.print(f"[dim]{sampled}: estimated from {k} sampled sources (seed 42); --exact computes them exactly.[/]")
+    for cluster in report.clusters:
+        _print_cluster(cluster)
+    if report.single_sourced:
+        stdout.print(f"\nSingle-sourced stages: {len(report.single_sourced)} client-stage pairs with one supplier "
+                     "(chaingraph query single-sourced lists them).")
+
+
+def _print_cluster(cluster) -> None:
+    from rich.markup import escape
+
+    local = cluster.local_sourcing
+    stdout.print(f"\n[bold]{escape(cluster.label)}[/] (region {escape(cluster.region_label)})")
+    if local["known"]:
+        line = (f"  local sourcing: {local['local']} of {local['known']} located supplier relations into "
+                f"{escape(cluster.region_label)} members come from inside the region ({local['share']:.0%})")
+    else:
+        line = "  local sourcing: no supplier relation into the region's members has a located supplier"
+    if local["unknown"]:
+        line += f"; {local['unknown']} more from suppliers with no stated location"
+    stdout.print(line)
+    if cluster.claimed_share is not None:
+        stdout.print(f"  the sources claim {cluster.claimed_share:g}% local sourcing ({escape(cluster.claim_source)}); "
+                     "that claim is about material volume, this count is of supplier relations")
+    covered = [s for s in cluster.stage_coverage if s["covered"]]
+    missing = [escape(s["label"]) for s in cluster.stage_coverage if not s["covered"]]
+    text = f"  stage coverage in the region: {len(covered)} of {len(cluster.stage_coverage)} stages"
+    if missing:
+        text += "; no local member at: " + ", ".join(missing)
+    stdout.print(text)
+
+
+class _status:
+    """A spinner on stderr while something slow runs; silent when stderr is not a terminal."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self._status = None
+
+    def __enter__(self) -> Callable[[str], None]:
+        if stderr.is_terminal:
+            self._status = stderr.status(self.message)
+            self._status.__enter__()
+        return self.update
+
+    def update(self, message: str) -> None:
+        if self._status is not None:
+            self._status.update(message)
+
+    def __exit__(self, *exc_info) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc_info)
+
+
+# --- impact --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("firm", required=False)
+@graph_options
+@click.option("--chain", metavar="C", help="Analyse only chain C (a chain id or name, or a region).")
+@click.option("--region", metavar="PLACE", help="Analyse only nodes located in PLACE.")
+@click.option("--all", "all_firms", is_flag=True, help="Rank every firm with clients by the harm its loss does.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows with --all.")
+@format_option()
+def impact(store, firm, chain, region, all_firms, top, fmt) -> None:
+    """What breaks if FIRM drops out of the supply network.
+
+    Reports the clients left without any supplier of FIRM's stage, the clients left with no
+    supplier at all, the supplier-to-client paths cut (reach lost), and the change in weakly
+    connected components. FIRM is a name (English or Chinese), a CURIE or an IRI.
+
+    \b
+    Examples:
+      chaingraph impact CATL
+      chaingraph impact 宁德时代 --format json
+      chaingraph impact --all --top 5
+    """
+    from .reports import impact as compute
+
+    results = compute(store, firm, chain=chain, region=region, all_firms=all_firms, top=top)
+    records = [_impact_record(i) for i in results]
+    columns = ["label", "label_zh", "direct_clients", "downstream_reach", "reach_lost", "stage_losses",
+               "stranded", "components_before", "components_after", "id"]
+    if fmt == "json":
+        emit(render_json(records))
+        return
+    if fmt != "table":
+        from .output import render
+
+        flat = [{**r, "stage_losses": [f"{x['client_label']}: {x['stage_label']}" for x in r["stage_losses"]],
+                 "stranded": r["stranded_labels"]} for r in records]
+        emit(render(flat, columns, fmt))
+        return
+    for record in records if not all_firms else []:
+        _print_impact(record)
+    if all_firms:
+        from .output import rich_table
+
+        rows = [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
+        stdout.print(rich_table(rows, columns[:-1], ["name", "名称", "clients", "downstream", "paths cut",
+                                                      "stages lost", "stranded", "components", "after"],
+                                title="Firms whose loss hurts most"))
+
+
+def _impact_record(result) -> dict:
+    return {
+        "id": result.firm,
+        "label": result.label,
+        "label_zh": result.label_zh,
+        "direct_clients": result.direct_clients,
+        "downstream_reach": result.downstream_reach,
+        "reach_lost": result.reach_lost,
+        "stage_losses": [vars(loss) for loss in result.stage_losses],
+        "stranded": result.stranded,
+        "stranded_labels": [loss.client_label for loss in result.stage_losses if loss.client in result.stranded],
+        "components_before": result.components_before,
+        "components_after": result.components_after,
+    }
+
+
+def _print_impact(record: dict) -> None:
+    from rich.markup import escape
+
+    name = escape(record["label"]) + (f" ({escape(record['label_zh'])})" if record["label_zh"] else "")
+    stdout.print(f"[bold]If {name} drops out[/]")
+    stdout.print(f"  {record['direct_clients']} direct clients, {record['downstream_reach']} firms downstream")
+    if record["stage_losses"]:
+        stdout.print("  clients left with no supplier of its stage:")
+        for loss in record["stage_losses"]:
+            stranded = " (no supplier left at all)" if loss["client"] in record["stranded"] else ""
+            stdout.print(f"    - {escape(loss['client_label'])}: {escape(loss['stage_label'] or 'unstaged')}{stranded}")
+    else:
+        stdout.print("  every client keeps another supplier of its stage")
+    stdout.print(f"  supplier-to-client paths cut: {record['reach_lost']}")
+    stdout.print(f"  weakly connected components: {record['components_before']} -> {record['components_after']}")
+
+
+def main() -> None:
+    cli(prog_name="chaingraph")

@@ -1,0 +1,155 @@
+"""Resolve what a user types (an IRI, a CURIE, an English or Chinese name) to the IRI it means.
+
+Matching is case-insensitive over ``rdfs:label``, ``skos:prefLabel`` and ``skos:altLabel`` in any
+language, and over the IRI's local name. No match, or several, is an error with suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+
+from .errors import UnknownNameError
+from .store import Store
+from .vocab import PREFIXES
+
+# The candidates of each kind of name, with every label they are known by.
+_CANDIDATES = """
+SELECT ?thing ?name WHERE {{
+  VALUES ?class {{ {classes} }}
+  ?thing a ?class .
+  {{ ?thing rdfs:label|skos:prefLabel|skos:altLabel ?name }}
+}}"""
+
+_EXACT = """
+SELECT DISTINCT ?thing WHERE {{
+  VALUES ?class {{ {classes} }}
+  ?thing a ?class ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
+  FILTER(LCASE(STR(?name)) = LCASE(STR(?needle)))
+}}"""
+
+_IS_A = """
+ASK {{
+  VALUES ?class {{ {classes} }}
+  ?thing a ?class .
+}}"""
+
+
+@dataclass(frozen=True)
+class NameKind:
+    """A kind of name the command line accepts, and the classes its things belong to."""
+
+    noun: str
+    classes: str
+
+    def query(self, template: str) -> str:
+        return template.format(classes=self.classes)
+
+
+FIRM = NameKind(
+    "firm",
+    "cg:Company cg:Organization cg:IndustryAssociation cg:ResearchInstitute cg:GovernmentBody cg:ClusterSegment",
+)
+PLACE = NameKind(
+    "place",
+    "cg:Place cg:Country cg:Province cg:PrefectureLevelCity cg:CountyLevelCity cg:IndustrialPark",
+)
+CHAIN = NameKind("chain", "cg:IndustrialChain")
+
+
+def expand_curie(text: str) -> str | None:
+    """``cg:Company`` -> its full IRI, for the prefixes chaingraph predeclares; else ``None``."""
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return None
+
+
+def as_iri(text: str) -> str | None:
+    """The IRI ``text`` spells directly (``<...>``, ``http(s)://...``, ``urn:...`` or a CURIE)."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if text.startswith(("http://", "https://", "urn:", "file:")):
+        return text
+    return expand_curie(text)
+
+
+def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
+    """The one resource of ``kind`` that ``text`` names; raises :class:`UnknownNameError` otherwise."""
+    iri = as_iri(text)
+    if iri is not None:
+        if store.ask(kind.query(_IS_A), {"thing": URIRef(iri)}):
+            return URIRef(iri)
+        raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
+    found = [row["thing"] for row in store.select(kind.query(_EXACT), {"needle": Literal(text)}).rows]
+    if not found:
+        local = [c for c, names in _candidates(store, kind).items() if _local(c).lower() == text.lower()]
+        found = [URIRef(c) for c in local]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise UnknownNameError(kind.noun, text, sorted(str(f) for f in found), ambiguous=True)
+    raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
+
+
+def _candidates(store: Store, kind: NameKind) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for row in store.select(kind.query(_CANDIDATES)).rows:
+        names.setdefault(str(row["thing"]), []).append(str(row["name"]))
+    return names
+
+
+def _suggest(store: Store, text: str, kind: NameKind, limit: int = 3) -> list[str]:
+    by_name: dict[str, str] = {}
+    for thing, names in _candidates(store, kind).items():
+        for name in [*names, _local(thing)]:
+            by_name.setdefault(name.lower(), name)
+    close = difflib.get_close_matches(text.lower(), list(by_name), n=limit, cutoff=0.5)
+    if not close:
+        close = [key for key in by_name if text.lower() in key][:limit]
+    return [by_name[key] for key in close]
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+_CHAINS_IN_PLACE = """
+SELECT DISTINCT ?chain WHERE {
+  ?chain a cg:IndustrialChain ; cg:region ?region .
+  ?region cg:locatedIn* ?place .
+}"""
+
+
+def resolve_chains(store: Store, text: str) -> list[URIRef]:
+    """The chains ``text`` names: one chain (id, label or IRI), or every chain of a region.
+
+    ``ningde`` names the chains whose region lies in Ningde, ``fujian`` every chain of the province.
+    """
+    try:
+        return [resolve(store, text, CHAIN)]
+    except UnknownNameError as chain_error:
+        try:
+            place = resolve(store, text, PLACE)
+        except UnknownNameError:
+            raise chain_error from None
+    chains = [row["chain"] for row in store.select(_CHAINS_IN_PLACE, {"place": place}).rows]
+    if not chains:
+        raise UnknownNameError("chain", text, [], ambiguous=False)
+    return sorted(chains)
+
+
+MEASURE = NameKind("measure", "cg:Measure")
+RESOURCE = NameKind("subject", f"{FIRM.classes} {PLACE.classes} cg:IndustrialChain cg:ProductOrService")
+
+#: The name kinds a named query's parameter can take, by the type word in its header.
+KINDS: dict[str, NameKind] = {
+    "firm": FIRM,
+    "place": PLACE,
+    "chain": CHAIN,
+    "measure": MEASURE,
+    "resource": RESOURCE,
+}

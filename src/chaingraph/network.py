@@ -1,0 +1,333 @@
+"""The projection: RDF in the store -> a ``networkx.DiGraph`` of supply edges, supplier -> client.
+
+One edge per supplier-client pair, whether the data states ``cg:supplierOf``, its inverse
+``cg:clientOf``, or only a qualified ``cg:SupplyRelation``. Only organizations and segments become
+nodes: no literal, class or label ever does (the trap of rdflib's generic converter).
+
+Node attributes: ``label`` (English), ``label_zh``, ``kind`` (firm, segment, association,
+institute, government, organization, or stage at stage level), ``place`` and ``place_label``
+(the nearest place), ``places`` (that place and all places it lies in), ``county``,
+``prefecture``, ``province`` (the administrative places it lies in, where known), ``chains``,
+``stage``, ``stage_label``, ``stage_order``. Edge attributes: ``supplies`` (labels), ``periods``,
+``sources`` (IRIs of source passages or pages), ``inferred`` (true when every statement of the edge
+follows the chain's stage order rather than a source stating it).
+
+``graph.graph`` holds ``chains`` (id -> label, label_zh, region, stages) and ``places``
+(id -> label, label_zh, kind, parent) so analysis and views need no further queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .errors import InputError
+from .store import Store
+from .vocab import CG, KIND_BY_CLASS
+
+EDGES_QUERY = """
+SELECT DISTINCT ?supplier ?client WHERE {
+  { ?supplier cg:supplierOf ?client }
+  UNION { ?client cg:clientOf ?supplier }
+  UNION { ?relation cg:supplier ?supplier ; cg:client ?client }
+}"""
+
+EDGE_DETAILS_QUERY = """
+SELECT ?supplier ?client ?product ?period ?source ?inferred WHERE {
+  ?relation a cg:SupplyRelation ; cg:supplier ?supplier ; cg:client ?client .
+  OPTIONAL { ?relation cg:supplies/rdfs:label ?product FILTER(LANGMATCHES(LANG(?product), "en") || LANG(?product) = "") }
+  OPTIONAL { ?relation cg:period ?period }
+  OPTIONAL { ?relation prov:wasDerivedFrom ?source }
+  OPTIONAL { ?relation cg:inferredFromStages ?inferred }
+}"""
+
+NODES_QUERY = """
+SELECT ?node ?class WHERE {
+  VALUES ?class { cg:Company cg:IndustryAssociation cg:ResearchInstitute cg:GovernmentBody
+                  cg:Organization cg:ClusterSegment }
+  ?node a ?class .
+}"""
+
+LABELS_QUERY = """
+SELECT ?node ?label WHERE {
+  ?node rdfs:label|skos:prefLabel ?label .
+  FILTER(LANGMATCHES(LANG(?label), "en") || LANGMATCHES(LANG(?label), "zh") || LANG(?label) = "")
+}"""
+
+MEMBERSHIP_QUERY = """
+SELECT ?node ?property ?value WHERE {
+  VALUES ?property { cg:locatedIn cg:inChain cg:segmentOf cg:atStage }
+  ?node ?property ?value .
+}"""
+
+PLACES_QUERY = """
+SELECT ?place ?class ?parent WHERE {
+  ?place a ?class .
+  ?class rdfs:subClassOf* cg:Place .
+  OPTIONAL { ?place cg:locatedIn ?parent }
+}"""
+
+CHAINS_QUERY = """
+SELECT ?chain ?region ?stage ?order WHERE {
+  ?chain a cg:IndustrialChain .
+  OPTIONAL { ?chain cg:region ?region }
+  OPTIONAL { ?stage skos:inScheme ?chain ; a cg:ChainStage . OPTIONAL { ?stage cg:stageOrder ?order } }
+}"""
+
+PLACE_LEVELS = {
+    str(CG.CountyLevelCity): "county",
+    str(CG.PrefectureLevelCity): "prefecture",
+    str(CG.Province): "province",
+    str(CG.Country): "country",
+    str(CG.IndustrialPark): "park",
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which part of the network to analyse; ``None`` means no restriction."""
+
+    chains: frozenset[str] | None = None
+    region: str | None = None
+    level: str = "firm"
+
+    def describe(self, graph: nx.DiGraph) -> str:
+        parts = []
+        if self.chains is not None:
+            labels = sorted(graph.graph["chains"].get(c, {}).get("label", c) for c in self.chains)
+            parts.append("chain " + ", ".join(labels))
+        if self.region is not None:
+            parts.append("region " + graph.graph["places"].get(self.region, {}).get("label", self.region))
+        parts.append(f"{self.level} level")
+        return "; ".join(parts)
+
+
+def project(store: Store) -> nx.DiGraph:
+    """The whole supply network of the store, at firm level."""
+    graph = nx.DiGraph()
+    labels = _labels(store)
+    graph.graph["places"] = _places(store, labels)
+    graph.graph["chains"] = _chains(store, labels)
+
+    for row in store.select(NODES_QUERY).rows:
+        node = str(row["node"])
+        kind = KIND_BY_CLASS[str(row["class"])]
+        if node in graph and graph.nodes[node]["kind"] != "organization":
+            continue  # a subclass was already seen; keep the more specific kind
+        graph.add_node(node, kind=kind)
+
+    for row in store.select(EDGES_QUERY).rows:
+        supplier, client = str(row["supplier"]), str(row["client"])
+        for node in (supplier, client):
+            if node not in graph:
+                graph.add_node(node, kind="organization")
+        graph.add_edge(supplier, client, supplies=set(), periods=set(), sources=set(), inferred=None)
+
+    for row in store.select(EDGE_DETAILS_QUERY).rows:
+        edge = graph.edges.get((str(row["supplier"]), str(row["client"])))
+        if edge is None:
+            continue
+        if "product" in row:
+            edge["supplies"].add(str(row["product"]))
+        if "period" in row:
+            edge["periods"].add(str(row["period"]))
+        if "source" in row:
+            edge["sources"].add(str(row["source"]))
+        stated = not ("inferred" in row and row["inferred"].toPython() is True)
+        edge["inferred"] = (edge["inferred"] is not False) and not stated
+
+    for _, _, data in graph.edges(data=True):
+        data["supplies"] = sorted(data["supplies"])
+        data["periods"] = sorted(data["periods"])
+        data["sources"] = sorted(data["sources"])
+        data["inferred"] = bool(data["inferred"])
+
+    _attach_node_attributes(store, graph, labels)
+    return graph
+
+
+def _labels(store: Store) -> dict[str, dict[str, str]]:
+    """English and Chinese label of every resource: ``{iri: {"en": ..., "zh": ...}}``."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in store.select(LABELS_QUERY).rows:
+        literal = row["label"]
+        language = (literal.language or "").lower()
+        key = "zh" if language.startswith("zh") else "en"
+        text = str(literal)
+        current = labels[str(row["node"])].get(key)
+        # The shortest label is the name; longer ones are full legal names.
+        if current is None or (len(text), text) < (len(current), current):
+            labels[str(row["node"])][key] = text
+    return labels
+
+
+def _places(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
+    places: dict[str, dict] = {}
+    for row in store.select(PLACES_QUERY).rows:
+        place = str(row["place"])
+        entry = places.setdefault(place, {"parents": set(), "level": None})
+        level = PLACE_LEVELS.get(str(row["class"]))
+        if level:
+            entry["level"] = level
+        if "parent" in row:
+            entry["parents"].add(str(row["parent"]))
+    for place, entry in places.items():
+        entry["label"] = labels.get(place, {}).get("en", _local_name(place))
+        entry["label_zh"] = labels.get(place, {}).get("zh", "")
+        entry["parents"] = sorted(entry["parents"])
+    return places
+
+
+def _chains(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
+    chains: dict[str, dict] = {}
+    for row in store.select(CHAINS_QUERY).rows:
+        chain = str(row["chain"])
+        entry = chains.setdefault(chain, {"region": None, "stages": {}})
+        if "region" in row:
+            entry["region"] = str(row["region"])
+        if "stage" in row:
+            stage = str(row["stage"])
+            entry["stages"][stage] = {
+                "label": labels.get(stage, {}).get("en", _local_name(stage)),
+                "label_zh": labels.get(stage, {}).get("zh", ""),
+                "order": int(row["order"].toPython()) if "order" in row else 0,
+            }
+    for chain, entry in chains.items():
+        entry["id"] = _local_name(chain)
+        entry["label"] = labels.get(chain, {}).get("en", entry["id"])
+        entry["label_zh"] = labels.get(chain, {}).get("zh", "")
+    return chains
+
+
+def place_ancestors(places: dict[str, dict], place: str) -> list[str]:
+    """The place and every place it lies in, nearest first (cycles in bad data are cut)."""
+    order: list[str] = []
+    frontier = [place]
+    while frontier:
+        current = frontier.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        frontier.extend(places.get(current, {}).get("parents", []))
+    return order
+
+
+def _attach_node_attributes(store: Store, graph: nx.DiGraph, labels: dict[str, dict[str, str]]) -> None:
+    located: dict[str, list[str]] = defaultdict(list)
+    chains: dict[str, set[str]] = defaultdict(set)
+    stages: dict[str, str] = {}
+    for row in store.select(MEMBERSHIP_QUERY).rows:
+        node = str(row["node"])
+        if node not in graph:
+            continue
+        prop, value = str(row["property"]), str(row["value"])
+        if prop == str(CG.locatedIn):
+            located[node].append(value)
+        elif prop in (str(CG.inChain), str(CG.segmentOf)):
+            chains[node].add(value)
+        else:
+            stages[node] = value
+
+    places = graph.graph["places"]
+    stage_info = {stage: info for chain in graph.graph["chains"].values() for stage, info in chain["stages"].items()}
+    for node, data in graph.nodes(data=True):
+        names = labels.get(node, {})
+        data["label"] = names.get("en") or names.get("zh") or _local_name(node)
+        data["label_zh"] = names.get("zh", "")
+        nearest = sorted(located.get(node, []), key=lambda p: -len(place_ancestors(places, p)))
+        data["place"] = nearest[0] if nearest else ""
+        data["place_label"] = places.get(data["place"], {}).get("label", "") if nearest else ""
+        ancestors = place_ancestors(places, data["place"]) if nearest else []
+        data["places"] = ancestors
+        for level in ("county", "prefecture", "province"):
+            data[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
+        data["chains"] = sorted(chains.get(node, set()))
+        stage = stages.get(node, "")
+        data["stage"] = stage
+        data["stage_label"] = stage_info.get(stage, {}).get("label", "")
+        data["stage_order"] = stage_info.get(stage, {}).get("order", 0)
+
+
+def _local_name(iri: str) -> str:
+    for separator in ("#", "/", ":"):
+        if separator in iri.rstrip(separator):
+            return iri.rstrip(separator).rsplit(separator, 1)[1]
+    return iri
+
+
+def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
+    """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
+    keep: Iterable[str] = graph.nodes
+    if selection.chains is not None:
+        keep = [n for n in keep if selection.chains.intersection(graph.nodes[n]["chains"])]
+    if selection.region is not None:
+        keep = [n for n in keep if selection.region in graph.nodes[n]["places"]]
+    chosen = graph.subgraph(list(keep)).copy()
+    chosen.graph = dict(graph.graph)
+    chosen.graph["selection"] = selection.describe(graph)
+    if selection.level == "stage":
+        return stage_level(chosen)
+    if selection.level != "firm":
+        raise InputError(f"--level {selection.level!r}: use firm or stage")
+    return chosen
+
+
+def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
+    """Aggregate firms and segments into one node per chain stage.
+
+    An edge stage A -> stage B carries ``weight``, the number of firm-level edges from a member of
+    A to a member of B; edges inside one stage are dropped. Nodes with no stage are left out and
+    counted in ``graph.graph["unstaged"]``.
+    """
+    staged = nx.DiGraph()
+    staged.graph = dict(graph.graph)
+    chain_of_stage = {s: c for c, info in graph.graph["chains"].items() for s in info["stages"]}
+    unstaged = 0
+    for node, data in graph.nodes(data=True):
+        stage = data.get("stage")
+        if not stage:
+            unstaged += 1
+            continue
+        if stage not in staged:
+            info = graph.graph["chains"].get(chain_of_stage.get(stage, ""), {}).get("stages", {}).get(stage, {})
+            chain = chain_of_stage.get(stage, "")
+            region = graph.graph["chains"].get(chain, {}).get("region") or ""
+            places = graph.graph["places"]
+            ancestors = place_ancestors(places, region) if region else []
+            staged.add_node(
+                stage,
+                kind="stage",
+                label=info.get("label", data.get("stage_label") or _local_name(stage)),
+                label_zh=info.get("label_zh", ""),
+                place=region,
+                place_label=places.get(region, {}).get("label", ""),
+                places=ancestors,
+                county="",
+                prefecture="",
+                province="",
+                chains=[chain] if chain else [],
+                stage=stage,
+                stage_label=info.get("label", ""),
+                stage_order=info.get("order", 0),
+                members=0,
+            )
+        staged.nodes[stage]["members"] += 1
+    for supplier, client, data in graph.edges(data=True):
+        a, b = graph.nodes[supplier].get("stage"), graph.nodes[client].get("stage")
+        if not a or not b or a == b:
+            continue
+        if staged.has_edge(a, b):
+            edge = staged.edges[a, b]
+            edge["weight"] += 1
+            edge["supplies"] = sorted(set(edge["supplies"]) | set(data["supplies"]))
+            edge["periods"] = sorted(set(edge["periods"]) | set(data["periods"]))
+            edge["sources"] = sorted(set(edge["sources"]) | set(data["sources"]))
+            edge["inferred"] = edge["inferred"] and data["inferred"]
+        else:
+            staged.add_edge(a, b, weight=1, supplies=list(data["supplies"]), periods=list(data["periods"]),
+                            sources=list(data["sources"]), inferred=data["inferred"])
+    staged.graph["unstaged"] = unstaged
+    return staged

@@ -1,0 +1,128 @@
+"""Rendering for the command line: rich tables for people, CSV, JSON and Markdown for programs.
+
+Only ``cli.py`` uses this module; the library returns records and never prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Numbers pass unchanged: ``-0.5`` is a value, not a formula.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def format_cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        cells = [row.get(c) for c in columns]
+        writer.writerow([neutralise_cell(format_cell(v) if not isinstance(v, (int, float)) or isinstance(v, bool)
+                                         else v) for v in cells])
+    return buffer.getvalue()
+
+
+def to_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+def to_markdown(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+    def cell(value: object) -> str:
+        return format_cell(value).replace("|", "\\|").replace("\n", " ")
+
+    heads = list(headers or columns)
+    lines = ["| " + " | ".join(heads) + " |", "|" + "|".join(" --- " for _ in heads) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(cell(row.get(c)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def rich_table(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None,
+               title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    for head in headers or columns:
+        table.add_column(head, overflow="fold")
+    for row in rows:
+        table.add_row(*(_escape(format_cell(row.get(c))) for c in columns))
+    return table
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def render(rows: list[dict], columns: Sequence[str], fmt: str, *, headers: Sequence[str] | None = None,
+           title: str | None = None, console: Console | None = None) -> str | None:
+    """Rows in the chosen format; for ``table`` the table is printed to ``console`` and None returned."""
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    if fmt == "tsv":
+        return to_csv(rows, columns, delimiter="\t")
+    if fmt == "json":
+        return to_json([{c: row.get(c) for c in columns} for row in rows]) + "\n"
+    if fmt == "markdown":
+        return to_markdown(rows, columns, headers)
+    (console or Console()).print(rich_table(rows, columns, headers, title))
+    return None
+
+
+def sparql_json(variables: Sequence[str], rows: Iterable[dict], boolean: bool | None = None) -> str:
+    """W3C SPARQL 1.1 Query Results JSON for SELECT rows or an ASK answer."""
+    from rdflib import BNode, Literal, URIRef
+
+    if boolean is not None:
+        return json.dumps({"head": {}, "boolean": boolean}) + "\n"
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name, term in row.items():
+            if isinstance(term, URIRef):
+                binding[name] = {"type": "uri", "value": str(term)}
+            elif isinstance(term, BNode):
+                binding[name] = {"type": "bnode", "value": str(term)}
+            elif isinstance(term, Literal):
+                entry = {"type": "literal", "value": str(term)}
+                if term.language:
+                    entry["xml:lang"] = term.language
+                elif term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+                    entry["datatype"] = str(term.datatype)
+                binding[name] = entry
+        bindings.append(binding)
+    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,173 @@
+"""Named SPARQL queries shipped with chaingraph, and running any query with bound parameters.
+
+Each ``queries/NAME.rq`` file starts with comment lines that document it::
+
+    # description: Suppliers of a firm, up to `hops` tiers upstream
+    # param: firm (firm, required) the client: IRI, CURIE, or name
+    # param: hops (integer, default 1) how many tiers upstream to follow
+
+A parameter's type is ``firm``, ``place``, ``chain``, ``measure`` or ``resource`` (resolved from a
+name to an IRI), ``integer``, ``iri`` or ``string``. Values are bound as RDF terms, never pasted
+into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from . import names, resources
+from .errors import InputError, UnknownNameError
+from .sparql import query_form
+from .store import SelectResult, Store
+
+_PARAM = re.compile(r"#\s*param:\s*(?P<name>\w+)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
+_DESCRIPTION = re.compile(r"#\s*description:\s*(?P<text>.*)")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    required: bool
+    default: str | None
+    help: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    @property
+    def form(self) -> str:
+        return query_form(self.text)
+
+
+def _parse_header(name: str, text: str) -> NamedQuery:
+    description = ""
+    parameters = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if match := _DESCRIPTION.match(line):
+            description = match["text"].strip()
+        elif match := _PARAM.match(line):
+            words = [w.strip() for w in match["spec"].split(",")]
+            default = next((w.split(None, 1)[1] for w in words if w.startswith("default ")), None)
+            parameters.append(Parameter(match["name"], words[0], "required" in words, default, match["help"].strip()))
+    return NamedQuery(name, description, text, tuple(parameters))
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """Every query shipped in the package, by name (the file name without ``.rq``)."""
+    found = {}
+    for path in sorted(resources.queries_dir().glob("*.rq")):
+        found[path.stem] = _parse_header(path.stem, path.read_text(encoding="utf-8"))
+    return found
+
+
+def get_named_query(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        import difflib
+
+        raise UnknownNameError("query", name, difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4))
+    return queries[name]
+
+
+def parse_params(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["firm=CATL", "hops=2"]`` -> ``{"firm": "CATL", "hops": "2"}``; a bad pair is an error."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", key):
+            raise InputError(f"--param {pair!r}: expected NAME=VALUE with a name of letters, digits and _")
+        params[key] = value
+    return params
+
+
+def bind_named(store: Store, query: NamedQuery, params: Mapping[str, str]) -> dict[str, Node]:
+    """Resolve a named query's parameters to RDF terms, checking names, types and required ones."""
+    known = {p.name: p for p in query.parameters}
+    for key in params:
+        if key not in known:
+            expected = ", ".join(known) or "none"
+            raise InputError(f"--param {key}: query {query.name!r} has no such parameter (parameters: {expected})")
+    bindings: dict[str, Node] = {}
+    for parameter in query.parameters:
+        value = params.get(parameter.name, parameter.default)
+        if value is None:
+            if parameter.required:
+                raise InputError(f"query {query.name!r} needs --param {parameter.name}=... ({parameter.help})")
+            continue
+        bindings[parameter.name] = _term(store, parameter, value)
+    return bindings
+
+
+def _term(store: Store, parameter: Parameter, value: str) -> Node:
+    if parameter.type in names.KINDS:
+        return names.resolve(store, value, names.KINDS[parameter.type])
+    if parameter.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
+            raise InputError(f"--param {parameter.name}={value!r}: expected a whole number")
+        number = int(value)
+        if parameter.name == "hops" and not 1 <= number <= 4:
+            raise InputError(f"--param hops={number}: expected 1 to 4")
+        return Literal(number, datatype=XSD.integer)
+    if parameter.type == "iri":
+        return URIRef(names.as_iri(value) or value)
+    return Literal(value)
+
+
+def adhoc_bindings(params: Mapping[str, str]) -> dict[str, Node]:
+    """Bindings for a query typed by the user: IRIs and CURIEs become IRIs, whole numbers
+    integers, anything else a plain string literal."""
+    bindings: dict[str, Node] = {}
+    for key, value in params.items():
+        iri = names.as_iri(value)
+        if iri is not None:
+            bindings[key] = URIRef(iri)
+        elif re.fullmatch(r"[+-]?\d{1,18}", value):
+            bindings[key] = Literal(int(value), datatype=XSD.integer)
+        else:
+            bindings[key] = Literal(value)
+    return bindings
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: rows (SELECT), a boolean (ASK) or a graph (CONSTRUCT, DESCRIBE)."""
+
+    form: str
+    select: SelectResult | None = None
+    graph: Graph | None = None
+
+
+def run_query(store: Store, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    """Run a SPARQL query of any form on ``store`` (updates are refused by the store)."""
+    form = query_form(text)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return QueryResult(form, graph=store.construct(text, bindings))
+    return QueryResult(form, select=store.select(text, bindings))
+
+
+def query(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> QueryResult:
+    """Run a named query (by name) or a query text, binding ``params`` as RDF terms.
+
+    >>> result = query(open_store(), "suppliers-of", {"firm": "CATL"})  # doctest: +SKIP
+    """
+    params = dict(params or {})
+    if text_or_name in named_queries():
+        named = named_queries()[text_or_name]
+        return run_query(store, named.text, bind_named(store, named, params))
+    return run_query(store, text_or_name, adhoc_bindings(params))

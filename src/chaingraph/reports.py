@@ -1,0 +1,163 @@
+"""The reports behind ``stats`` and ``impact``: store -> projection -> measures -> plain records.
+
+Each public function here is what one command prints, computed without printing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import URIRef
+
+from . import analysis, names
+from .errors import InputError
+from .impact import Impact, impact_all
+from .impact import impact as impact_of
+from .network import Selection, project, select
+from .store import Store
+from .vocab import FJ
+
+#: The columns of ``stats``: the contract's JSON keys, in report order.
+STATS_KEYS = [
+    "id", "label", "label_zh", "kind", "place", "stage",
+    "in_degree", "out_degree", "betweenness", "closeness", "harmonic", "pagerank", "dependence",
+    "upstream_reach", "downstream_reach", "articulation_point",
+]
+
+LOCAL_SOURCING_CLAIM = """
+SELECT ?value ?period ?source WHERE {
+  ?observation cg:subject ?chain ; cg:measure ?measure ; cg:value ?value .
+  OPTIONAL { ?observation cg:period ?period }
+  OPTIONAL { ?observation prov:wasDerivedFrom ?source }
+}"""
+
+
+@dataclass
+class ClusterSummary:
+    """How local one chain's supply is, set against what its sources claim."""
+
+    chain: str
+    label: str
+    region_label: str
+    local_sourcing: dict
+    claimed_share: float | None
+    claim_source: str
+    stage_coverage: list[dict]
+
+
+@dataclass
+class StatsReport:
+    selection: str
+    nodes: int
+    edges: int
+    rows: list[dict]
+    sampled: dict[str, int]
+    clusters: list[ClusterSummary] = field(default_factory=list)
+    single_sourced: list[dict] = field(default_factory=list)
+    bridges: list[tuple[str, str]] = field(default_factory=list)
+
+
+def make_selection(store: Store, *, chain: str | None = None, region: str | None = None,
+                   level: str = "firm") -> Selection:
+    """Resolve the names a user gave for ``--chain``, ``--region`` and ``--level``."""
+    if level not in ("firm", "stage"):
+        raise InputError(f"--level {level!r}: use firm or stage")
+    chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain else None
+    place = str(names.resolve(store, region, names.PLACE)) if region else None
+    return Selection(chains=chains, region=place, level=level)
+
+
+def network(store: Store, *, chain: str | None = None, region: str | None = None,
+            level: str = "firm") -> nx.DiGraph:
+    """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
+    return select(project(store), make_selection(store, chain=chain, region=region, level=level))
+
+
+def stats(
+    store: Store,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    level: str = "firm",
+    sort: str = "pagerank",
+    top: int | None = None,
+    exact: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> StatsReport:
+    """Centrality and risk measures of every node of a selection, sorted by ``sort``, highest first.
+
+    >>> report = stats(open_store(), chain="ningde")  # doctest: +SKIP
+    >>> report.rows[0]["label"]  # doctest: +SKIP
+    'CATL'
+    """
+    if sort not in analysis.MEASURES:
+        raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
+    if top is not None and top < 1:
+        raise InputError(f"--top {top}: must be 1 or more")
+    if progress:
+        progress("projection")
+    graph = network(store, chain=chain, region=region, level=level)
+    run = analysis.node_measures(graph, exact=exact, progress=progress)
+    rows = []
+    for node, data in graph.nodes(data=True):
+        row = {
+            "id": node,
+            "label": data.get("label", ""),
+            "label_zh": data.get("label_zh", ""),
+            "kind": data.get("kind", ""),
+            "place": data.get("place_label", ""),
+            "stage": data.get("stage_label", ""),
+        }
+        for key in analysis.MEASURES:
+            row[key] = run.values[key][node]
+        rows.append(row)
+    rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
+    chains = sorted({c for _, d in graph.nodes(data=True) for c in d.get("chains", [])})
+    if level == "firm" and chain:
+        chains = [c for c in chains if c in make_selection(store, chain=chain).chains]
+    clusters = [_cluster(store, graph, c) for c in chains if graph.graph["chains"].get(c, {}).get("region")]
+    return StatsReport(
+        selection=graph.graph.get("selection", ""),
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        rows=rows[:top] if top else rows,
+        sampled=run.sampled,
+        clusters=clusters if level == "firm" else [],
+        single_sourced=analysis.single_sourced(graph) if level == "firm" else [],
+        bridges=analysis.bridges(graph),
+    )
+
+
+def _cluster(store: Store, graph: nx.DiGraph, chain: str) -> ClusterSummary:
+    info = graph.graph["chains"][chain]
+    claimed, claim_source = None, ""
+    rows = store.select(LOCAL_SOURCING_CLAIM, {"chain": URIRef(chain), "measure": FJ["measure-local-sourcing-share"]}).rows
+    if rows:
+        claimed = float(rows[0]["value"].toPython())
+        claim_source = str(rows[0].get("source", ""))
+    return ClusterSummary(
+        chain=chain,
+        label=info.get("label", chain),
+        region_label=graph.graph["places"].get(info["region"], {}).get("label", ""),
+        local_sourcing=analysis.cluster_local_sourcing(graph, chain),
+        claimed_share=claimed,
+        claim_source=claim_source,
+        stage_coverage=analysis.stage_coverage(graph, chain),
+    )
+
+
+def impact(store: Store, firm: str | None, *, chain: str | None = None, region: str | None = None,
+           all_firms: bool = False, top: int | None = 10,
+           progress: Callable[[int, int], None] | None = None) -> list[Impact]:
+    """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm."""
+    graph = network(store, chain=chain, region=region)
+    if all_firms:
+        return impact_all(graph, top=top, progress=progress)
+    if not firm:
+        raise InputError("impact needs a FIRM, or --all")
+    node = str(names.resolve(store, firm, names.FIRM))
+    if node not in graph:
+        raise InputError(f"{firm!r} is not part of the selected chain or region")
+    return [impact_of(graph, node)]
