@@ -178,12 +178,14 @@ def single_sourced(graph: nx.DiGraph) -> list[dict]:
             by_stage[graph.nodes[supplier].get("stage", "")].append(supplier)
         for stage, suppliers in sorted(by_stage.items()):
             if len(suppliers) == 1:
-                findings.append({
-                    "client": client,
-                    "stage": stage,
-                    "stage_label": graph.nodes[suppliers[0]].get("stage_label", ""),
-                    "supplier": suppliers[0],
-                })
+                findings.append(
+                    {
+                        "client": client,
+                        "stage": stage,
+                        "stage_label": graph.nodes[suppliers[0]].get("stage_label", ""),
+                        "supplier": suppliers[0],
+                    }
+                )
     return findings
 
 
@@ -254,14 +256,16 @@ def stage_coverage(graph: nx.DiGraph, chain: str) -> list[dict]:
             covered[data["stage"]].append(node)
     rows = []
     for stage, stage_info in sorted(info["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"])):
-        rows.append({
-            "stage": stage,
-            "label": stage_info["label"],
-            "label_zh": stage_info["label_zh"],
-            "order": stage_info["order"],
-            "local_members": sorted(covered.get(stage, [])),
-            "covered": bool(covered.get(stage)),
-        })
+        rows.append(
+            {
+                "stage": stage,
+                "label": stage_info["label"],
+                "label_zh": stage_info["label_zh"],
+                "order": stage_info["order"],
+                "local_members": sorted(covered.get(stage, [])),
+                "covered": bool(covered.get(stage)),
+            }
+        )
     return rows
 
 

@@ -66,12 +66,22 @@ def cli(debug: bool) -> None:
 def graph_options(function: Callable) -> Callable:
     """--data, --no-bundled, --endpoint and --timeout: where a command reads the graph from."""
 
-    @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
-                  help="Add RDF: a file (.ttl .trig .nt .nq .jsonld .rdf) or a folder of them. Repeatable.")
+    @click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Add RDF: a file (.ttl .trig .nt .nq .jsonld .rdf) or a folder of them. Repeatable.",
+    )
     @click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")
     @click.option("--endpoint", metavar="URL", help="Read from a SPARQL 1.1 Protocol endpoint instead.")
-    @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-                  help="Seconds to wait for an endpoint's answer.")
+    @click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for an endpoint's answer.",
+    )
     @functools.wraps(function)
     def wrapper(*args, data, no_bundled, endpoint, timeout, **kwargs):
         from .store import open_store
@@ -83,8 +93,14 @@ def graph_options(function: Callable) -> Callable:
 
 
 def format_option(choices: list[str] = OUTPUT_FORMATS) -> Callable:
-    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
-                        help="table for people; csv, json or markdown for programs.")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="table for people; csv, json or markdown for programs.",
+    )
 
 
 def emit(text: str | None) -> None:
@@ -125,11 +141,19 @@ def validate(store, fmt: str) -> None:
         if report.findings:
             from .output import render
 
-            render(rows, columns, "table", headers=["severity", "resource", "IRI", "property", "problem", "value"],
-                   title=f"SHACL validation: {len(report.violations)} violations", console=stdout)
-        stderr.print(f"{'conforms' if report.conforms else 'does not conform'}: "
-                     f"{report.triples} triples, {len(report.violations)} violations, "
-                     f"{len(report.findings) - len(report.violations)} other results")
+            render(
+                rows,
+                columns,
+                "table",
+                headers=["severity", "resource", "IRI", "property", "problem", "value"],
+                title=f"SHACL validation: {len(report.violations)} violations",
+                console=stdout,
+            )
+        stderr.print(
+            f"{'conforms' if report.conforms else 'does not conform'}: "
+            f"{report.triples} triples, {len(report.violations)} violations, "
+            f"{len(report.findings) - len(report.violations)} other results"
+        )
     else:
         from .output import render
 
@@ -146,10 +170,21 @@ def render_json(data: object) -> str:
 # --- stats ---------------------------------------------------------------------------------------
 
 MEASURE_HEADERS = {
-    "label": "name", "label_zh": "名称", "kind": "kind", "place": "place", "stage": "stage",
-    "in_degree": "suppliers", "out_degree": "clients", "betweenness": "betweenness",
-    "closeness": "closeness", "harmonic": "harmonic", "pagerank": "pagerank", "dependence": "dependence",
-    "upstream_reach": "upstream", "downstream_reach": "downstream", "articulation_point": "cut point",
+    "label": "name",
+    "label_zh": "名称",
+    "kind": "kind",
+    "place": "place",
+    "stage": "stage",
+    "in_degree": "suppliers",
+    "out_degree": "clients",
+    "betweenness": "betweenness",
+    "closeness": "closeness",
+    "harmonic": "harmonic",
+    "pagerank": "pagerank",
+    "dependence": "dependence",
+    "upstream_reach": "upstream",
+    "downstream_reach": "downstream",
+    "articulation_point": "cut point",
 }
 
 
@@ -160,13 +195,22 @@ def _measure_help() -> str:
 
 
 def selection_options(function: Callable) -> Callable:
-    function = click.option("--level", type=click.Choice(["firm", "stage"]), default="firm", show_default=True,
-                            help="firm: one node per firm or segment; stage: one node per chain stage.")(function)
-    function = click.option("--region", metavar="PLACE",
-                            help="Only nodes located in PLACE, directly or transitively (name, CURIE or IRI).")(function)
-    function = click.option("--chain", metavar="C",
-                            help="Only members of chain C: a chain id or name, or a region (ningde, jinjiang, "
-                                 "putian, fujian) for all its chains.")(function)
+    function = click.option(
+        "--level",
+        type=click.Choice(["firm", "stage"]),
+        default="firm",
+        show_default=True,
+        help="firm: one node per firm or segment; stage: one node per chain stage.",
+    )(function)
+    function = click.option("--region", metavar="PLACE", help="Only nodes located in PLACE, directly or transitively.")(
+        function
+    )
+    function = click.option(
+        "--chain",
+        metavar="C",
+        help="Only members of chain C: a chain id or name, or a region (ningde, jinjiang, "
+        "putian, fujian) for all its chains.",
+    )(function)
     return function
 
 
@@ -195,8 +239,16 @@ def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
     from .reports import stats as compute
 
     with _status("computing measures") as update:
-        report = compute(store, chain=chain, region=region, level=level, sort=sort, top=top, exact=exact,
-                         progress=lambda step: update(f"computing {step}"))
+        report = compute(
+            store,
+            chain=chain,
+            region=region,
+            level=level,
+            sort=sort,
+            top=top,
+            exact=exact,
+            progress=lambda step: update(f"computing {step}"),
+        )
     if fmt == "table":
         _print_stats_table(report)
         return
@@ -208,8 +260,20 @@ def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
 def _print_stats_table(report) -> None:
     from .output import rich_table
 
-    columns = ["label", "label_zh", "stage", "in_degree", "out_degree", "pagerank", "dependence", "betweenness",
-               "closeness", "upstream_reach", "downstream_reach", "articulation_point"]
+    columns = [
+        "label",
+        "label_zh",
+        "stage",
+        "in_degree",
+        "out_degree",
+        "pagerank",
+        "dependence",
+        "betweenness",
+        "closeness",
+        "upstream_reach",
+        "downstream_reach",
+        "articulation_point",
+    ]
     rows = [{**row, "rank": i} for i, row in enumerate(report.rows, 1)]
     title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
     stdout.print(rich_table(rows, ["rank", *columns], ["#", *(MEASURE_HEADERS[c] for c in columns)], title))
@@ -220,8 +284,10 @@ def _print_stats_table(report) -> None:
     for cluster in report.clusters:
         _print_cluster(cluster)
     if report.single_sourced:
-        stdout.print(f"\nSingle-sourced stages: {len(report.single_sourced)} client-stage pairs with one supplier "
-                     "(chaingraph query single-sourced lists them).")
+        stdout.print(
+            f"\nSingle-sourced stages: {len(report.single_sourced)} client-stage pairs with one supplier "
+            "(chaingraph query single-sourced lists them)."
+        )
 
 
 def _print_cluster(cluster) -> None:
@@ -230,16 +296,20 @@ def _print_cluster(cluster) -> None:
     local = cluster.local_sourcing
     stdout.print(f"\n[bold]{escape(cluster.label)}[/] (region {escape(cluster.region_label)})")
     if local["known"]:
-        line = (f"  local sourcing: {local['local']} of {local['known']} located supplier relations into "
-                f"{escape(cluster.region_label)} members come from inside the region ({local['share']:.0%})")
+        line = (
+            f"  local sourcing: {local['local']} of {local['known']} located supplier relations into "
+            f"{escape(cluster.region_label)} members come from inside the region ({local['share']:.0%})"
+        )
     else:
         line = "  local sourcing: no supplier relation into the region's members has a located supplier"
     if local["unknown"]:
         line += f"; {local['unknown']} more from suppliers with no stated location"
     stdout.print(line)
     if cluster.claimed_share is not None:
-        stdout.print(f"  the sources claim {cluster.claimed_share:g}% local sourcing ({escape(cluster.claim_source)}); "
-                     "that claim is about material volume, this count is of supplier relations")
+        stdout.print(
+            f"  the sources claim {cluster.claimed_share:g}% local sourcing ({escape(cluster.claim_source)}); "
+            "that claim is about material volume, this count is of supplier relations"
+        )
     covered = [s for s in cluster.stage_coverage if s["covered"]]
     missing = [escape(s["label"]) for s in cluster.stage_coverage if not s["covered"]]
     text = f"  stage coverage in the region: {len(covered)} of {len(cluster.stage_coverage)} stages"
@@ -298,16 +368,32 @@ def impact(store, firm, chain, region, all_firms, top, fmt) -> None:
 
     results = compute(store, firm, chain=chain, region=region, all_firms=all_firms, top=top)
     records = [_impact_record(i) for i in results]
-    columns = ["label", "label_zh", "direct_clients", "downstream_reach", "reach_lost", "stage_losses",
-               "stranded", "components_before", "components_after", "id"]
+    columns = [
+        "label",
+        "label_zh",
+        "direct_clients",
+        "downstream_reach",
+        "reach_lost",
+        "stage_losses",
+        "stranded",
+        "components_before",
+        "components_after",
+        "id",
+    ]
     if fmt == "json":
         emit(render_json(records))
         return
     if fmt != "table":
         from .output import render
 
-        flat = [{**r, "stage_losses": [f"{x['client_label']}: {x['stage_label']}" for x in r["stage_losses"]],
-                 "stranded": r["stranded_labels"]} for r in records]
+        flat = [
+            {
+                **r,
+                "stage_losses": [f"{x['client_label']}: {x['stage_label']}" for x in r["stage_losses"]],
+                "stranded": r["stranded_labels"],
+            }
+            for r in records
+        ]
         emit(render(flat, columns, fmt))
         return
     for record in records if not all_firms else []:
@@ -316,9 +402,24 @@ def impact(store, firm, chain, region, all_firms, top, fmt) -> None:
         from .output import rich_table
 
         rows = [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
-        stdout.print(rich_table(rows, columns[:-1], ["name", "名称", "clients", "downstream", "paths cut",
-                                                      "stages lost", "stranded", "components", "after"],
-                                title="Firms whose loss hurts most"))
+        stdout.print(
+            rich_table(
+                rows,
+                columns[:-1],
+                [
+                    "name",
+                    "名称",
+                    "clients",
+                    "downstream",
+                    "paths cut",
+                    "stages lost",
+                    "stranded",
+                    "components",
+                    "after",
+                ],
+                title="Firms whose loss hurts most",
+            )
+        )
 
 
 def _impact_record(result) -> dict:

@@ -49,8 +49,9 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
         raise
 
 
-def atomic_write(path: Path, data: str | bytes, *, force: bool = False,
-                 ours: Callable[[Path], bool] | None = None) -> None:
+def atomic_write(
+    path: Path, data: str | bytes, *, force: bool = False, ours: Callable[[Path], bool] | None = None
+) -> None:
     """Write ``data`` to ``path`` atomically, after :func:`check_target`."""
     check_target(path, force=force, ours=ours)
     mode = "wb" if isinstance(data, bytes) else "w"

@@ -60,7 +60,8 @@ def impact(graph: nx.DiGraph, firm: str, *, reach_before: dict[str, int] | None 
         if not others:
             stranded.append(client)
         if not any(graph.nodes[s].get("stage", "") == stage for s in others):
-            losses.append(StageLoss(client, graph.nodes[client].get("label", client), stage, data.get("stage_label", "")))
+            client_label = graph.nodes[client].get("label", client)
+            losses.append(StageLoss(client, client_label, stage, data.get("stage_label", "")))
     before = reach_before if reach_before is not None else downstream_reach(graph)
     remaining = graph.subgraph([n for n in graph if n != firm])
     after = downstream_reach(remaining)

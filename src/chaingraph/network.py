@@ -38,7 +38,8 @@ SELECT DISTINCT ?supplier ?client WHERE {
 EDGE_DETAILS_QUERY = """
 SELECT ?supplier ?client ?product ?period ?source ?inferred WHERE {
   ?relation a cg:SupplyRelation ; cg:supplier ?supplier ; cg:client ?client .
-  OPTIONAL { ?relation cg:supplies/rdfs:label ?product FILTER(LANGMATCHES(LANG(?product), "en") || LANG(?product) = "") }
+  OPTIONAL { ?relation cg:supplies/rdfs:label ?product
+             FILTER(LANGMATCHES(LANG(?product), "en") || LANG(?product) = "") }
   OPTIONAL { ?relation cg:period ?period }
   OPTIONAL { ?relation prov:wasDerivedFrom ?source }
   OPTIONAL { ?relation cg:inferredFromStages ?inferred }
@@ -286,7 +287,7 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
     staged.graph = dict(graph.graph)
     chain_of_stage = {s: c for c, info in graph.graph["chains"].items() for s in info["stages"]}
     unstaged = 0
-    for node, data in graph.nodes(data=True):
+    for data in graph.nodes.values():
         stage = data.get("stage")
         if not stage:
             unstaged += 1
@@ -327,7 +328,14 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
             edge["sources"] = sorted(set(edge["sources"]) | set(data["sources"]))
             edge["inferred"] = edge["inferred"] and data["inferred"]
         else:
-            staged.add_edge(a, b, weight=1, supplies=list(data["supplies"]), periods=list(data["periods"]),
-                            sources=list(data["sources"]), inferred=data["inferred"])
+            staged.add_edge(
+                a,
+                b,
+                weight=1,
+                supplies=list(data["supplies"]),
+                periods=list(data["periods"]),
+                sources=list(data["sources"]),
+                inferred=data["inferred"],
+            )
     staged.graph["unstaged"] = unstaged
     return staged

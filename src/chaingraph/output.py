@@ -45,8 +45,12 @@ def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -
     writer.writerow(columns)
     for row in rows:
         cells = [row.get(c) for c in columns]
-        writer.writerow([neutralise_cell(format_cell(v) if not isinstance(v, (int, float)) or isinstance(v, bool)
-                                         else v) for v in cells])
+        writer.writerow(
+            [
+                neutralise_cell(format_cell(v) if not isinstance(v, (int, float)) or isinstance(v, bool) else v)
+                for v in cells
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -71,8 +75,9 @@ def to_markdown(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[
     return "\n".join(lines) + "\n"
 
 
-def rich_table(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None,
-               title: str | None = None) -> Table:
+def rich_table(
+    rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None, title: str | None = None
+) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for head in headers or columns:
         table.add_column(head, overflow="fold")
@@ -87,8 +92,15 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def render(rows: list[dict], columns: Sequence[str], fmt: str, *, headers: Sequence[str] | None = None,
-           title: str | None = None, console: Console | None = None) -> str | None:
+def render(
+    rows: list[dict],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    headers: Sequence[str] | None = None,
+    title: str | None = None,
+    console: Console | None = None,
+) -> str | None:
     """Rows in the chosen format; for ``table`` the table is printed to ``console`` and None returned."""
     if fmt == "csv":
         return to_csv(rows, columns)

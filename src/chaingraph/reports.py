@@ -21,9 +21,22 @@ from .vocab import FJ
 
 #: The columns of ``stats``: the contract's JSON keys, in report order.
 STATS_KEYS = [
-    "id", "label", "label_zh", "kind", "place", "stage",
-    "in_degree", "out_degree", "betweenness", "closeness", "harmonic", "pagerank", "dependence",
-    "upstream_reach", "downstream_reach", "articulation_point",
+    "id",
+    "label",
+    "label_zh",
+    "kind",
+    "place",
+    "stage",
+    "in_degree",
+    "out_degree",
+    "betweenness",
+    "closeness",
+    "harmonic",
+    "pagerank",
+    "dependence",
+    "upstream_reach",
+    "downstream_reach",
+    "articulation_point",
 ]
 
 LOCAL_SOURCING_CLAIM = """
@@ -59,8 +72,9 @@ class StatsReport:
     bridges: list[tuple[str, str]] = field(default_factory=list)
 
 
-def make_selection(store: Store, *, chain: str | None = None, region: str | None = None,
-                   level: str = "firm") -> Selection:
+def make_selection(
+    store: Store, *, chain: str | None = None, region: str | None = None, level: str = "firm"
+) -> Selection:
     """Resolve the names a user gave for ``--chain``, ``--region`` and ``--level``."""
     if level not in ("firm", "stage"):
         raise InputError(f"--level {level!r}: use firm or stage")
@@ -69,8 +83,7 @@ def make_selection(store: Store, *, chain: str | None = None, region: str | None
     return Selection(chains=chains, region=place, level=level)
 
 
-def network(store: Store, *, chain: str | None = None, region: str | None = None,
-            level: str = "firm") -> nx.DiGraph:
+def network(store: Store, *, chain: str | None = None, region: str | None = None, level: str = "firm") -> nx.DiGraph:
     """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
     return select(project(store), make_selection(store, chain=chain, region=region, level=level))
 
@@ -133,7 +146,8 @@ def stats(
 def _cluster(store: Store, graph: nx.DiGraph, chain: str) -> ClusterSummary:
     info = graph.graph["chains"][chain]
     claimed, claim_source = None, ""
-    rows = store.select(LOCAL_SOURCING_CLAIM, {"chain": URIRef(chain), "measure": FJ["measure-local-sourcing-share"]}).rows
+    bindings = {"chain": URIRef(chain), "measure": FJ["measure-local-sourcing-share"]}
+    rows = store.select(LOCAL_SOURCING_CLAIM, bindings).rows
     if rows:
         claimed = float(rows[0]["value"].toPython())
         claim_source = str(rows[0].get("source", ""))
@@ -148,9 +162,16 @@ def _cluster(store: Store, graph: nx.DiGraph, chain: str) -> ClusterSummary:
     )
 
 
-def impact(store: Store, firm: str | None, *, chain: str | None = None, region: str | None = None,
-           all_firms: bool = False, top: int | None = 10,
-           progress: Callable[[int, int], None] | None = None) -> list[Impact]:
+def impact(
+    store: Store,
+    firm: str | None,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    all_firms: bool = False,
+    top: int | None = 10,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Impact]:
     """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm."""
     graph = network(store, chain=chain, region=region)
     if all_firms:

@@ -298,7 +298,7 @@ class EndpointStore:
                 for binding in document["results"]["bindings"]
             ]
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise EndpointError(f"endpoint {self.url}: answered with something that is not SPARQL JSON results") from None
+            raise EndpointError(f"endpoint {self.url}: answer is not SPARQL JSON results") from None
         return SelectResult(variables, rows)
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
@@ -321,16 +321,23 @@ class EndpointStore:
     def _request(self, query: str, bindings: Mapping[str, Node] | None, accept: str) -> bytes:
         if query_form(query) == "UPDATE":
             raise QueryError("SPARQL Update refused: the graph is read-only (use --update)")
-        text = prefix_block() + bind_values(query, bindings or {})
-        payload = urllib.parse.urlencode({"query": text}).encode("utf-8")
-        request = urllib.request.Request(
+        return self._post({"query": prefix_block() + bind_values(query, bindings or {})}, accept)
+
+    def update(self, update: str) -> None:
+        """Send a SPARQL Update to the endpoint (only with the user's explicit --update)."""
+        self._post({"update": prefix_block() + update}, "*/*")
+
+    def _post(self, form: Mapping[str, str], accept: str) -> bytes:
+        payload = urllib.parse.urlencode(form).encode("utf-8")
+        # The scheme was checked to be http(s) in __init__.
+        request = urllib.request.Request(  # noqa: S310
             self.url,
             data=payload,
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) checked)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
@@ -338,7 +345,7 @@ class EndpointStore:
             if exc.code == 400:
                 raise QueryError(f"endpoint {self.url} rejected the query: {reason}") from None
             raise EndpointError(f"endpoint {self.url} answered HTTP {exc.code}: {reason}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
@@ -362,5 +369,3 @@ def _term_from_json(value: Mapping[str, str]) -> Node:
             return Literal(value["value"], datatype=URIRef(value["datatype"]))
         return Literal(value["value"])
     raise ValueError(kind)
-
-

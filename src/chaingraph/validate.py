@@ -56,10 +56,20 @@ def validate(store: EmbeddedStore) -> ValidationReport:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 focus=str(focus),
                 focus_label=str(label) if label is not None else "",
-                path=data.namespace_manager.normalizeUri(path) if path is not None and not isinstance(path, tuple) else "",
+                path=_short(data, path),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 value=str(results.value(result, SH.value) or ""),
             )
         )
     findings.sort(key=lambda f: (f.severity != "Violation", f.focus_label or f.focus, f.path, f.message))
     return ValidationReport(bool(conforms), findings, len(data))
+
+
+def _short(graph: Graph, path) -> str:
+    """A property path as a CURIE where a prefix is known; complex paths as their IRI text."""
+    if path is None:
+        return ""
+    try:
+        return graph.namespace_manager.normalizeUri(path)
+    except Exception:  # blank-node paths (sequences, alternatives) have no CURIE
+        return str(path)
