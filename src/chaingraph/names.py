@@ -134,8 +134,11 @@ def resolve_chains(store: Store, text: str) -> list[URIRef]:
     except UnknownNameError as chain_error:
         try:
             place = resolve(store, text, PLACE)
-        except UnknownNameError:
-            raise chain_error from None
+        except UnknownNameError as place_error:
+            if chain_error.suggestions and not place_error.suggestions:
+                raise chain_error from None
+            suggestions = list(dict.fromkeys(chain_error.suggestions + place_error.suggestions))[:4]
+            raise UnknownNameError("chain or region", text, suggestions) from None
     chains = [row["chain"] for row in store.select(_CHAINS_IN_PLACE, {"place": place}).rows]
     if not chains:
         raise UnknownNameError("chain", text, [], ambiguous=False)

@@ -1,0 +1,190 @@
+"""Measures checked by hand on small graphs, and against independent implementations."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from chaingraph import analysis
+from chaingraph.impact import impact
+
+# s1, s2 supply m; m supplies c1 and c2.
+#   s1 \      / c1
+#       m ---
+#   s2 /      \ c2
+HUB = [("s1", "m"), ("s2", "m"), ("m", "c1"), ("m", "c2")]
+
+
+@pytest.fixture
+def hub():
+    graph = nx.DiGraph(HUB)
+    stage = {"s1": "cathode", "s2": "anode", "m": "cell", "c1": "car", "c2": "car"}
+    for node in graph:
+        graph.nodes[node].update(stage=stage[node], stage_label=stage[node], label=node)
+    return graph
+
+
+def test_degrees(hub):
+    assert analysis.in_degree(hub) == {"s1": 0, "s2": 0, "m": 2, "c1": 1, "c2": 1}
+    assert analysis.out_degree(hub) == {"s1": 1, "s2": 1, "m": 2, "c1": 0, "c2": 0}
+
+
+def test_betweenness_counts_directed_paths_through_the_hub(hub):
+    # m lies on 4 of the ordered pairs' shortest paths; normalised by (n-1)(n-2) = 12.
+    values = analysis.betweenness(hub)
+    assert values["m"] == pytest.approx(4 / 12)
+    assert values["s1"] == values["c1"] == 0
+
+
+def test_closeness_uses_incoming_distance(hub):
+    values = analysis.closeness(hub)
+    # m is reached by 2 nodes at total distance 2: (2/4) * (2/2)
+    assert values["m"] == pytest.approx(0.5)
+    # c1 is reached by m (1), s1 (2), s2 (2): (3/4) * (3/5)
+    assert values["c1"] == pytest.approx(0.45)
+    assert values["s1"] == 0
+
+
+def test_harmonic(hub):
+    values = analysis.harmonic(hub)
+    assert values["c1"] == pytest.approx(1 + 1 / 2 + 1 / 2)
+    assert values["m"] == pytest.approx(2.0)
+    assert values["s1"] == 0
+
+
+def test_reach(hub):
+    assert analysis.upstream_reach(hub) == {"s1": 0, "s2": 0, "m": 2, "c1": 3, "c2": 3}
+    assert analysis.downstream_reach(hub) == {"s1": 3, "s2": 3, "m": 2, "c1": 0, "c2": 0}
+
+
+def test_reach_on_a_cycle_counts_each_member_once():
+    graph = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+    assert analysis.downstream_reach(graph) == {"a": 3, "b": 3, "c": 3, "d": 0}
+    assert analysis.upstream_reach(graph) == {"a": 2, "b": 2, "c": 2, "d": 3}
+
+
+def test_articulation_points_and_bridges(hub):
+    assert analysis.articulation_points(hub) == {"m"}
+    assert analysis.bridges(hub) == sorted(HUB)
+
+
+def test_pagerank_direction(hub):
+    forward, backward = analysis.pagerank(hub), analysis.dependence(hub)
+    assert sum(forward.values()) == pytest.approx(1)
+    # The hub collects two suppliers; each client gets half of the hub's share.
+    assert forward["m"] > forward["c1"] > forward["s1"]
+    assert backward["m"] > backward["s1"] > backward["c1"]
+    assert forward["c1"] == pytest.approx(backward["s1"])
+
+
+def test_single_sourced_stages(hub):
+    findings = {(f["client"], f["stage"]) for f in analysis.single_sourced(hub)}
+    # m buys cathode only from s1 and anode only from s2; c1, c2 buy cells only from m.
+    assert findings == {("m", "cathode"), ("m", "anode"), ("c1", "cell"), ("c2", "cell")}
+    hub.add_edge("s3", "m")
+    hub.nodes["s3"].update(stage="cathode")
+    assert ("m", "cathode") not in {(f["client"], f["stage"]) for f in analysis.single_sourced(hub)}
+
+
+def test_local_sourcing_counts_known_locations_only():
+    graph = nx.DiGraph([("a", "x"), ("b", "x"), ("c", "x")])
+    graph.nodes["x"].update(places=["ningde", "fujian"], county="", prefecture="ningde", province="fujian")
+    graph.nodes["a"].update(places=["ningde", "fujian"], county="", prefecture="ningde", province="fujian")
+    graph.nodes["b"].update(places=["xiamen", "fujian"], county="", prefecture="xiamen", province="fujian")
+    graph.nodes["c"].update(places=[], county="", prefecture="", province="")
+    result = analysis.local_sourcing(graph, "x")
+    assert result["prefecture"] == {"local": 1, "known": 2, "unknown": 1, "share": 0.5}
+    assert result["province"]["share"] == 1.0
+
+
+def test_measures_do_not_mislead_on_acyclic_graphs():
+    dag = nx.DiGraph([(i, i + 1) for i in range(10)])
+    ranks = analysis.pagerank(dag)
+    assert all(value > 0 for value in ranks.values())
+    assert ranks[10] == max(ranks.values())
+
+
+@pytest.mark.parametrize("graph", [
+    nx.DiGraph(),
+    nx.DiGraph([(1, 1)]),
+    nx.DiGraph([(1, 2), (3, 4)]),
+    nx.DiGraph([(1, 2), (2, 1), (2, 2)]),
+], ids=["empty", "self-loop", "disconnected", "cycle"])
+def test_every_measure_terminates_on_odd_graphs(graph):
+    for node in graph:
+        graph.nodes[node].update(stage="", label=str(node))
+    run = analysis.node_measures(graph)
+    assert set(run.values) == set(analysis.MEASURES)
+    for values in run.values.values():
+        assert set(values) == set(graph.nodes)
+
+
+def random_supply_graph(n: int, seed: int) -> nx.DiGraph:
+    rng = random.Random(seed)
+    graph = nx.gnm_random_graph(n, 3 * n, seed=seed, directed=True)
+    graph.remove_edges_from([(a, b) for a, b in list(graph.edges) if rng.random() < 0.1])
+    return graph
+
+
+def test_pagerank_matches_the_definition_by_linear_algebra():
+    graph = random_supply_graph(3000, seed=7)
+    n, alpha = graph.number_of_nodes(), 0.85
+    index = {node: i for i, node in enumerate(graph)}
+    matrix = np.zeros((n, n))
+    for a, b in graph.edges:
+        matrix[index[b], index[a]] = 1 / graph.out_degree(a)
+    dangling = np.array([graph.out_degree(node) == 0 for node in graph], dtype=float)
+    # p = alpha * (M p + dangling . p / n) + (1 - alpha) / n, solved directly.
+    system = np.eye(n) - alpha * (matrix + np.outer(np.ones(n), dangling) / n)
+    expected = np.linalg.solve(system, np.full(n, (1 - alpha) / n))
+    got = analysis.pagerank(graph)
+    assert max(abs(got[node] - expected[index[node]]) for node in graph) < 1e-6
+
+
+def test_betweenness_matches_igraph():
+    igraph = pytest.importorskip("igraph")
+    graph = random_supply_graph(1500, seed=3)
+    nodes = list(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    other = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in graph.edges], directed=True)
+    n = len(nodes)
+    expected = [value / ((n - 1) * (n - 2)) for value in other.betweenness(directed=True)]
+    got = analysis.betweenness(graph)
+    assert max(abs(got[node] - expected[index[node]]) for node in nodes) < 1e-9
+
+
+def test_sampled_measures_are_seeded_and_close_to_exact():
+    graph = random_supply_graph(600, seed=11)
+    exact = analysis.harmonic(graph)
+    first = analysis.harmonic(graph, k=300, seed=1)
+    assert first == analysis.harmonic(graph, k=300, seed=1)
+    top_exact = set(sorted(exact, key=exact.get)[-30:])
+    top_sampled = set(sorted(first, key=first.get)[-30:])
+    assert len(top_exact & top_sampled) >= 20
+
+
+def test_node_measures_samples_above_the_threshold_and_says_so():
+    graph = random_supply_graph(300, seed=5)
+    run = analysis.node_measures(graph, threshold=100, samples=50)
+    assert run.sampled == {"betweenness": 50, "closeness": 50, "harmonic": 50}
+    exact = analysis.node_measures(graph, threshold=100, samples=50, exact=True)
+    assert exact.sampled == {}
+
+
+def test_impact_of_the_hub(hub):
+    result = impact(hub, "m")
+    assert {(loss.client, loss.stage) for loss in result.stage_losses} == {("c1", "cell"), ("c2", "cell")}
+    assert sorted(result.stranded) == ["c1", "c2"]
+    # Pairs s1->c1, s1->c2, s2->c1, s2->c2 lose their only path.
+    assert result.reach_lost == 4
+    assert (result.components_before, result.components_after) == (1, 4)
+
+
+def test_impact_keeps_clients_with_a_second_supplier_of_the_stage(hub):
+    hub.add_edge("m2", "c1")
+    hub.nodes["m2"].update(stage="cell", label="m2")
+    result = impact(hub, "m")
+    assert [loss.client for loss in result.stage_losses] == ["c2"]

@@ -1,0 +1,217 @@
+"""The bundled Fujian graph: true to its sources, complete, and every fact traceable."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from rdflib import URIRef
+
+from chaingraph.network import project
+
+from .conftest import SHARED, fj, require
+
+ENTITIES = {
+    # local name: English label the sources use
+    "catl": "CATL",
+    "skeqi": "Ningde Skeqi Engineering Automation",
+    "hifen": "Hifen Testing Technology",
+    "good-one": "Fujian Good One Technology",
+    "want-want": "Want Want Foods",
+    "shuangchi": "Shuangchi Technology",
+    "putian-footwear-association": "Putian Footwear Industry Association",
+    "putian-footwear-research-institute": "Putian Footwear and Apparel Industry Research Institute",
+    "quanzhou-industry-bureau": "Quanzhou Bureau of Industry and Information Technology",
+    "fujian": "Fujian",
+    "ningde": "Ningde",
+    "fuding": "Fuding",
+    "quanzhou": "Quanzhou",
+    "jinjiang": "Jinjiang",
+    "putian": "Putian",
+    "xiamen": "Xiamen",
+    "sanming": "Sanming",
+    "jinjiang-ic-park": "Jinjiang integrated circuit industrial park",
+}
+
+LABELS = """
+SELECT ?en ?zh WHERE {
+  ?thing rdfs:label ?en FILTER(LANGMATCHES(LANG(?en), "en"))
+  ?thing rdfs:label ?zh FILTER(LANGMATCHES(LANG(?zh), "zh-Hans"))
+}"""
+
+
+@pytest.mark.parametrize(("local", "english"), sorted(ENTITIES.items()))
+def test_entity_has_english_and_chinese_label(store, local, english):
+    rows = store.select(LABELS, {"thing": URIRef(fj(local))}).rows
+    assert english in {str(r["en"]) for r in rows}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in str(r["zh"])) for r in rows)
+    assert rows, f"{local} has no zh-Hans label"
+
+
+LOCATIONS = [
+    ("catl", "ningde"), ("skeqi", "ningde"), ("hifen", "ningde"), ("good-one", "jinjiang-ic-park"),
+    ("jinjiang-ic-park", "jinjiang"), ("jinjiang", "quanzhou"), ("quanzhou", "fujian"), ("fuding", "ningde"),
+    ("want-want", "jinjiang"), ("shuangchi", "putian"), ("putian-footwear-association", "putian"),
+    ("xiamen", "fujian"), ("sanming", "fujian"), ("ningde", "fujian"),
+]
+
+
+@pytest.mark.parametrize(("thing", "place"), LOCATIONS)
+def test_located_where_the_sources_say(store, thing, place):
+    assert store.ask("ASK { ?thing cg:locatedIn ?place }", {"thing": URIRef(fj(thing)), "place": URIRef(fj(place))})
+
+
+def test_located_in_is_transitive_from_park_to_province(store):
+    assert store.ask("ASK { fj:good-one cg:locatedIn+ fj:fujian }")
+    assert store.ask("ASK { cg:locatedIn a owl:TransitiveProperty }")
+
+
+def test_place_kinds(store):
+    assert store.ask("ASK { fj:jinjiang a cg:CountyLevelCity . fj:quanzhou a cg:PrefectureLevelCity ."
+                     " fj:fujian a cg:Province . fj:jinjiang-ic-park a cg:IndustrialPark }")
+
+
+def test_every_direct_supply_edge_has_a_sourced_qualified_relation(store):
+    unsourced = store.select("""
+        SELECT ?s ?c WHERE {
+          { ?s cg:supplierOf ?c } UNION { ?c cg:clientOf ?s }
+          FILTER NOT EXISTS { ?r cg:supplier ?s ; cg:client ?c ; prov:wasDerivedFrom ?source }
+        }""").rows
+    assert unsourced == []
+
+
+@pytest.mark.parametrize(("supplier", "client", "passage"), [
+    ("skeqi", "catl", "fujian-chain-collaboration#p4"),
+    ("hifen", "catl", "fujian-chain-collaboration#p5"),
+    ("ningde-cathode-makers", "catl", "fujian-chain-collaboration#p3"),
+    ("ningde-recyclers", "catl", "fujian-chain-collaboration#p3"),
+])
+def test_edges_the_articles_state(store, supplier, client, passage):
+    rows = store.select("SELECT ?source WHERE { ?r cg:supplier ?s ; cg:client ?c ; prov:wasDerivedFrom ?source }",
+                        {"s": URIRef(fj(supplier)), "c": URIRef(fj(client))}).rows
+    assert f"https://w3id.org/chaingraph/source/{passage}" in {str(r["source"]) for r in rows}
+
+
+def test_hifen_edge_is_stated_from_the_client_side_and_projects_supplier_to_client(store):
+    assert store.ask("ASK { fj:catl cg:clientOf fj:hifen }")
+    graph = project(store)
+    assert graph.has_edge(fj("hifen"), fj("catl"))
+    assert not graph.has_edge(fj("catl"), fj("hifen"))
+
+
+FIGURES = [
+    # subject, measure, value, unit, period, passage  (values as the articles state them)
+    ("ningde-lithium-battery", "firm-count", 80, "NUM", "2025", "fujian-chain-collaboration#p3"),
+    ("ningde-lithium-battery", "local-sourcing-share", 80, "PERCENT", "2025", "fujian-chain-collaboration#p3"),
+    ("ningde-lithium-battery", "above-scale-firm-count", 70, "NUM", "2024", "fujian-industry-and-consumption#p27"),
+    ("ningde-lithium-battery", "output-value", 250.8e9, "CNY", "2024", "fujian-industry-and-consumption#p27"),
+    ("ningde-lithium-battery", "output-value", 147e9, "CNY", "2025-H1", "fujian-industry-and-consumption#p27"),
+    ("jinjiang-integrated-circuit", "project-count", 50, "NUM", "2025", "fujian-chain-collaboration#p8"),
+    ("jinjiang-integrated-circuit", "total-investment", 100e9, "CNY", "2025", "fujian-chain-collaboration#p8"),
+    ("catl", "global-market-share", 37.9, "PERCENT", "2024", "fujian-industry-and-consumption#p21"),
+    ("catl", "vehicles-served", 19.25e6, "NUM", "2024", "fujian-industry-and-consumption#p21"),
+    ("catl", "countries-served", 66, "NUM", "2024", "fujian-industry-and-consumption#p21"),
+    ("product-qilin-battery", "energy-density", 255, "W-HR-PER-KiloGM", "2025", "fujian-industry-and-consumption#p22"),
+    ("want-want", "invention-patents", 31, "NUM", "2025", "fujian-industry-and-consumption#p16"),
+    ("want-want", "utility-patents", 109, "NUM", "2025", "fujian-industry-and-consumption#p16"),
+    ("want-want", "design-patents", 266, "NUM", "2025", "fujian-industry-and-consumption#p16"),
+    ("want-want", "new-products-per-year", 50, "NUM", "2025", "fujian-industry-and-consumption#p16"),
+    ("putian-footwear", "output-value", 100e9, "CNY", "2024", "fujian-industry-and-consumption#p11"),
+    ("putian-footwear", "share-of-provincial-shoe-output", 30, "PERCENT", "2024", "fujian-industry-and-consumption#p11"),
+    ("putian-footwear", "share-of-national-shoe-output", 10, "PERCENT", "2024", "fujian-industry-and-consumption#p11"),
+    ("fujian", "national-cluster-count", 4, "NUM", "2025", "fujian-chain-collaboration#p9"),
+    ("fujian", "provincial-cluster-count", 17, "NUM", "2025", "fujian-chain-collaboration#p9"),
+    ("fujian", "high-tech-enterprise-count", 14500, "NUM", "2025", "fujian-chain-collaboration#p9"),
+    ("fujian", "grp-growth", 5.7, "PERCENT", "2025-H1", "fujian-industry-and-consumption#p1"),
+    ("fujian", "retail-sales", 1.256e12, "CNY", "2025-H1", "fujian-industry-and-consumption#p1"),
+    ("fuding-lithium-battery-base", "land-approved", 2064, "AC", "2025", "fujian-industry-and-consumption#p26"),
+    ("fuding-lithium-battery-base", "land-acquired", 8000, "AC", "2025", "fujian-industry-and-consumption#p26"),
+]
+
+FIGURE = """
+SELECT ?value ?unit ?period ?source WHERE {
+  ?o a cg:Observation ; cg:subject ?subject ; cg:measure ?measure ; cg:value ?value ; cg:unit ?unit ;
+     cg:period ?period ; prov:wasDerivedFrom ?source .
+}"""
+
+
+@pytest.mark.parametrize(("subject", "measure", "value", "unit", "period", "passage"), FIGURES)
+def test_figure_is_an_observation_with_unit_period_and_source(store, subject, measure, value, unit, period, passage):
+    rows = store.select(FIGURE, {"subject": URIRef(fj(subject)), "measure": URIRef(fj("measure-" + measure))}).rows
+    matching = [r for r in rows if str(r["period"]) == period]
+    assert matching, f"no {measure} of {subject} for {period}"
+    row = matching[0]
+    assert float(row["value"].toPython()) == pytest.approx(value)
+    assert str(row["unit"]).endswith("/" + unit)
+    assert str(row["source"]).endswith(passage)
+
+
+def test_every_cited_paragraph_exists_in_its_source():
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    from chaingraph.store import open_store
+
+    store = open_store()
+    rows = store.select("SELECT DISTINCT ?passage ?n ?id WHERE { ?x prov:wasDerivedFrom ?passage ."
+                        " ?passage cg:paragraph ?n ; dcterms:isPartOf/cg:sourceId ?id }").rows
+    assert len(rows) > 30
+    for row in rows:
+        lines = (SHARED / "sources" / f"{row['id']}.txt").read_text(encoding="utf-8").splitlines()
+        assert 1 <= int(row["n"]) <= len(lines), row
+
+
+@pytest.mark.parametrize(("passage", "words"), [
+    ("fujian-chain-collaboration#p4", ["Skeqi", "production lines", "CATL"]),
+    ("fujian-chain-collaboration#p5", ["Hifen", "CATL is one of their clients"]),
+    ("fujian-chain-collaboration#p3", ["80 companies", "80%", "cathodes"]),
+    ("fujian-industry-and-consumption#p27", ["250.8 billion", "147 billion", "27.3%", "70 above-scale"]),
+    ("fujian-industry-and-consumption#p21", ["37.9%", "19.25 million", "66 countries"]),
+])
+def test_cited_paragraph_states_the_fact(passage, words):
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    source, paragraph = passage.split("#p")
+    line = (SHARED / "sources" / f"{source}.txt").read_text(encoding="utf-8").splitlines()[int(paragraph) - 1]
+    for word in words:
+        assert word in line
+
+
+def test_public_relations_edges_carry_url_and_period(store):
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    with open(SHARED / "sources" / "public-relations.csv", encoding="utf-8") as handle:
+        expected = {(row["source_url"], row["period"]) for row in csv.DictReader(handle)}
+    rows = store.select("SELECT ?url ?period WHERE { GRAPH <https://w3id.org/chaingraph/graph/public-relations> {"
+                        " ?r a cg:SupplyRelation ; prov:wasDerivedFrom ?url ; cg:period ?period } }").rows
+    assert {(str(r["url"]), str(r["period"])) for r in rows} == expected
+
+
+def test_wikidata_links_only_for_verified_ids(store):
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    with open(SHARED / "sources" / "identifiers.csv", encoding="utf-8") as handle:
+        verified = {row["wikidata"] for row in csv.DictReader(handle) if row["wikidata"]}
+    linked = {str(r["id"]).rsplit("/", 1)[1] for r in store.select("SELECT ?id WHERE { ?x owl:sameAs ?id }").rows}
+    assert linked == verified
+
+
+def test_each_bundled_file_is_its_own_named_graph(store):
+    graphs = {str(r["g"]) for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
+    for name in ("places", "organizations", "supply", "figures", "public-relations", "chains", "sources"):
+        assert f"https://w3id.org/chaingraph/graph/{name}" in graphs
+
+
+def test_ontology_aligns_with_standard_vocabularies(store):
+    assert store.ask("ASK { cg:Organization rdfs:subClassOf schema:Organization , org:FormalOrganization }")
+    assert store.ask("ASK { cg:supplierOf owl:inverseOf cg:clientOf ; rdfs:subPropertyOf org:linkedTo ,"
+                     " <https://spec.industrialontologies.org/ontology/construct/suppliesToAtSomeTime> }")
+    assert store.ask("ASK { cg:ChainStage rdfs:subClassOf skos:Concept . cg:IndustrialChain rdfs:subClassOf"
+                     " skos:ConceptScheme . cg:locatedIn rdfs:subPropertyOf schema:containedInPlace }")
+    undocumented = store.select("""
+        SELECT ?term WHERE {
+          GRAPH <https://w3id.org/chaingraph/graph/ontology> { ?term a ?type }
+          FILTER(STRSTARTS(STR(?term), STR(cg:)))
+          FILTER NOT EXISTS { ?term rdfs:label ?l ; rdfs:comment ?c FILTER(LANGMATCHES(LANG(?l), "en")) }
+        }""").rows
+    assert undocumented == []
+
+
+def test_segments_are_not_invented_firms(store):
+    assert store.ask("ASK { fj:ningde-cathode-makers a cg:ClusterSegment FILTER NOT EXISTS"
+                     " { fj:ningde-cathode-makers a cg:Company } }")

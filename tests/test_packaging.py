@@ -1,0 +1,54 @@
+"""The installed package works outside the repository: data files travel inside the wheel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    (built,) = out.glob("chaingraph-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_carries_one_copy_of_each_data_file(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for required in ("chaingraph/data/ontology.ttl", "chaingraph/shapes.ttl", "chaingraph/queries/suppliers-of.rq"):
+        assert required in names
+    graph_files = sorted(p.name for p in (ROOT / "graph").glob("*.ttl"))
+    assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("chaingraph/data/graph/")) == graph_files
+
+
+@pytest.mark.slow
+def test_wheel_in_a_fresh_venv_runs_from_an_empty_folder(wheel, tmp_path):
+    environment = tmp_path / "venv"
+    # System site-packages provide the dependencies; the package itself comes only from the wheel.
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(environment)
+    python = environment / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], check=True, timeout=300)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    where = subprocess.run([python, "-c", "import chaingraph.resources as r; print(r.data_dir())"],
+                           cwd=empty, capture_output=True, text=True, check=True)
+    assert str(environment) in where.stdout
+    stats = subprocess.run([environment / "bin" / "chaingraph", "stats", "--format", "json"], cwd=empty,
+                           capture_output=True, text=True, timeout=120)
+    assert stats.returncode == 0, stats.stderr
+    assert any(row["label"] == "CATL" for row in json.loads(stats.stdout))
+    check = subprocess.run([environment / "bin" / "chaingraph", "validate"], cwd=empty,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
+    assert list(empty.iterdir()) == []

@@ -1,0 +1,128 @@
+"""``chaingraph stats`` and ``impact`` on the bundled graph and on user data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import fj
+
+CONTRACT_KEYS = {"id", "label", "label_zh", "kind", "in_degree", "out_degree", "betweenness", "closeness",
+                 "harmonic", "pagerank", "dependence", "upstream_reach", "downstream_reach", "articulation_point"}
+
+
+def stats_json(run, *args):
+    result = run("stats", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_json_has_the_contract_keys(run):
+    rows = stats_json(run)
+    assert rows and all(CONTRACT_KEYS <= set(row) for row in rows)
+    assert all(isinstance(row["articulation_point"], bool) for row in rows)
+
+
+def test_catl_leads_the_ningde_chain(run):
+    rows = stats_json(run, "--chain", "ningde")
+    by_degree = max(rows, key=lambda r: r["in_degree"])
+    by_pagerank = max(rows, key=lambda r: r["pagerank"])
+    assert by_degree["id"] == by_pagerank["id"] == fj("catl")
+    catl = next(r for r in rows if r["id"] == fj("catl"))
+    assert catl["articulation_point"] is True
+    assert catl["label_zh"] == "宁德时代"
+    assert {r["id"] for r in rows} >= {fj("skeqi"), fj("hifen"), fj("ningde-cathode-makers")}
+    assert fj("want-want") not in {r["id"] for r in rows}
+
+
+def test_jinjiang_is_the_ic_and_food_chains(run):
+    ids = {r["id"] for r in stats_json(run, "--chain", "jinjiang")}
+    assert fj("good-one") in ids and fj("want-want") in ids
+    assert fj("catl") not in ids
+
+
+def test_region_selection_is_transitive(run):
+    ids = {r["id"] for r in stats_json(run, "--region", "Quanzhou")}
+    assert fj("good-one") in ids  # park -> Jinjiang -> Quanzhou
+    assert fj("catl") not in ids
+
+
+def test_stage_level_aggregates_members(run):
+    rows = stats_json(run, "--level", "stage", "--chain", "ningde")
+    assert {r["kind"] for r in rows} == {"stage"}
+    cell = next(r for r in rows if r["id"] == fj("stage-libat-cell-manufacturing"))
+    # cathode, anode, separator, electrolyte, equipment, testing, recycling feed the cell stage.
+    assert cell["in_degree"] == 7
+
+
+def test_sort_top_and_csv(run):
+    result = run("stats", "--sort", "in_degree", "--top", "3", "--format", "csv")
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[1].split(",")[0] == fj("catl")
+
+
+def test_table_for_people_explains_local_sourcing(run):
+    result = run("stats", "--chain", "ningde")
+    assert result.exit_code == 0
+    assert "CATL" in result.stdout
+    assert "local sourcing" in result.stdout and "80%" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--chain", "ningdee"], "did you mean"),
+    (["--region", "Fujain"], "did you mean: Fujian"),
+    (["--sort", "fame"], "unknown measure"),
+])
+def test_unknown_names_exit_2_with_suggestions(run, args, message):
+    result = run("stats", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_client_side_and_supplier_side_statements_give_identical_results(run, ttl):
+    supplier_side = ttl("ex:a a cg:Company ; rdfs:label \"A\"@en . ex:b a cg:Company ; rdfs:label \"B\"@en .\n"
+                        "ex:a cg:supplierOf ex:b . ex:b cg:supplierOf ex:c .")
+    client_side = ttl("ex:a a cg:Company ; rdfs:label \"A\"@en . ex:b a cg:Company ; rdfs:label \"B\"@en .\n"
+                      "ex:b cg:clientOf ex:a . ex:c cg:clientOf ex:b .")
+    qualified = ttl("ex:a a cg:Company ; rdfs:label \"A\"@en . ex:b a cg:Company ; rdfs:label \"B\"@en .\n"
+                    "[] cg:supplier ex:a ; cg:client ex:b . [] cg:supplier ex:b ; cg:client ex:c .")
+    results = [stats_json(run, "--no-bundled", "--data", str(path)) for path in (supplier_side, client_side, qualified)]
+    assert results[0] == results[1] == results[2]
+    middle = next(r for r in results[0] if r["label"] == "B")
+    assert (middle["in_degree"], middle["out_degree"]) == (1, 1)
+
+
+def test_user_data_joins_the_bundled_graph(run, ttl):
+    extra = ttl("ex:newco a cg:Company ; rdfs:label \"NewCo\"@en ; cg:locatedIn fj:ningde ;"
+                " cg:inChain fj:ningde-lithium-battery ; cg:supplierOf fj:catl .")
+    rows = stats_json(run, "--chain", "ningde", "--data", str(extra))
+    catl = next(r for r in rows if r["id"] == fj("catl"))
+    assert catl["in_degree"] == 22
+
+
+def test_impact_of_catl(run):
+    result = run("impact", "CATL", "--format", "json")
+    assert result.exit_code == 0
+    (record,) = json.loads(result.stdout)
+    lost = {(loss["client_label"], loss["stage_label"]) for loss in record["stage_losses"]}
+    assert lost == {("Tesla", "cell and battery manufacturing"), ("NIO", "cell and battery manufacturing")}
+    assert sorted(record["stranded"]) == sorted([fj("tesla"), fj("nio")])
+    # 21 suppliers each lose their paths to Tesla and NIO.
+    assert record["reach_lost"] == 42
+    assert record["components_after"] > record["components_before"]
+
+
+def test_impact_accepts_chinese_names_and_ranks_all(run):
+    assert run("impact", "宁德时代").exit_code == 0
+    ranked = json.loads(run("impact", "--all", "--top", "3", "--format", "json").stdout)
+    assert ranked[0]["id"] == fj("catl")
+    assert len(ranked) == 3
+
+
+def test_impact_unknown_firm(run):
+    result = run("impact", "Tesler")
+    assert result.exit_code == 2
+    assert "did you mean: Tesla" in result.stderr
