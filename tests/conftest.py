@@ -80,3 +80,49 @@ def ttl(tmp_path):
         return path
 
     return write
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # the server answers, even if not 200 for this path
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} did not come up within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(tmp_path_factory):
+    """A real Oxigraph SPARQL server on 127.0.0.1, loaded with the bundled graph."""
+    from chaingraph.server import oxigraph_executable, prepare_database, server_plan
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        require(False, "the oxigraph server (pip install oxigraph)")
+    location = tmp_path_factory.mktemp("oxigraph")
+    prepare_database(open_store(), location)
+    plan = server_plan(location, port=free_port())
+    process = subprocess.Popen(plan.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(plan.url + "/")
+        yield plan.query_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

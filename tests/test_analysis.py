@@ -107,12 +107,16 @@ def test_measures_do_not_mislead_on_acyclic_graphs():
     assert ranks[10] == max(ranks.values())
 
 
-@pytest.mark.parametrize("graph", [
-    nx.DiGraph(),
-    nx.DiGraph([(1, 1)]),
-    nx.DiGraph([(1, 2), (3, 4)]),
-    nx.DiGraph([(1, 2), (2, 1), (2, 2)]),
-], ids=["empty", "self-loop", "disconnected", "cycle"])
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.DiGraph(),
+        nx.DiGraph([(1, 1)]),
+        nx.DiGraph([(1, 2), (3, 4)]),
+        nx.DiGraph([(1, 2), (2, 1), (2, 2)]),
+    ],
+    ids=["empty", "self-loop", "disconnected", "cycle"],
+)
 def test_every_measure_terminates_on_odd_graphs(graph):
     for node in graph:
         graph.nodes[node].update(stage="", label=str(node))

@@ -49,10 +49,20 @@ def test_entity_has_english_and_chinese_label(store, local, english):
 
 
 LOCATIONS = [
-    ("catl", "ningde"), ("skeqi", "ningde"), ("hifen", "ningde"), ("good-one", "jinjiang-ic-park"),
-    ("jinjiang-ic-park", "jinjiang"), ("jinjiang", "quanzhou"), ("quanzhou", "fujian"), ("fuding", "ningde"),
-    ("want-want", "jinjiang"), ("shuangchi", "putian"), ("putian-footwear-association", "putian"),
-    ("xiamen", "fujian"), ("sanming", "fujian"), ("ningde", "fujian"),
+    ("catl", "ningde"),
+    ("skeqi", "ningde"),
+    ("hifen", "ningde"),
+    ("good-one", "jinjiang-ic-park"),
+    ("jinjiang-ic-park", "jinjiang"),
+    ("jinjiang", "quanzhou"),
+    ("quanzhou", "fujian"),
+    ("fuding", "ningde"),
+    ("want-want", "jinjiang"),
+    ("shuangchi", "putian"),
+    ("putian-footwear-association", "putian"),
+    ("xiamen", "fujian"),
+    ("sanming", "fujian"),
+    ("ningde", "fujian"),
 ]
 
 
@@ -67,8 +77,10 @@ def test_located_in_is_transitive_from_park_to_province(store):
 
 
 def test_place_kinds(store):
-    assert store.ask("ASK { fj:jinjiang a cg:CountyLevelCity . fj:quanzhou a cg:PrefectureLevelCity ."
-                     " fj:fujian a cg:Province . fj:jinjiang-ic-park a cg:IndustrialPark }")
+    assert store.ask(
+        "ASK { fj:jinjiang a cg:CountyLevelCity . fj:quanzhou a cg:PrefectureLevelCity ."
+        " fj:fujian a cg:Province . fj:jinjiang-ic-park a cg:IndustrialPark }"
+    )
 
 
 def test_every_direct_supply_edge_has_a_sourced_qualified_relation(store):
@@ -80,15 +92,20 @@ def test_every_direct_supply_edge_has_a_sourced_qualified_relation(store):
     assert unsourced == []
 
 
-@pytest.mark.parametrize(("supplier", "client", "passage"), [
-    ("skeqi", "catl", "fujian-chain-collaboration#p4"),
-    ("hifen", "catl", "fujian-chain-collaboration#p5"),
-    ("ningde-cathode-makers", "catl", "fujian-chain-collaboration#p3"),
-    ("ningde-recyclers", "catl", "fujian-chain-collaboration#p3"),
-])
+@pytest.mark.parametrize(
+    ("supplier", "client", "passage"),
+    [
+        ("skeqi", "catl", "fujian-chain-collaboration#p4"),
+        ("hifen", "catl", "fujian-chain-collaboration#p5"),
+        ("ningde-cathode-makers", "catl", "fujian-chain-collaboration#p3"),
+        ("ningde-recyclers", "catl", "fujian-chain-collaboration#p3"),
+    ],
+)
 def test_edges_the_articles_state(store, supplier, client, passage):
-    rows = store.select("SELECT ?source WHERE { ?r cg:supplier ?s ; cg:client ?c ; prov:wasDerivedFrom ?source }",
-                        {"s": URIRef(fj(supplier)), "c": URIRef(fj(client))}).rows
+    rows = store.select(
+        "SELECT ?source WHERE { ?r cg:supplier ?s ; cg:client ?c ; prov:wasDerivedFrom ?source }",
+        {"s": URIRef(fj(supplier)), "c": URIRef(fj(client))},
+    ).rows
     assert f"https://w3id.org/chaingraph/source/{passage}" in {str(r["source"]) for r in rows}
 
 
@@ -117,7 +134,14 @@ FIGURES = [
     ("want-want", "design-patents", 266, "NUM", "2025", "fujian-industry-and-consumption#p16"),
     ("want-want", "new-products-per-year", 50, "NUM", "2025", "fujian-industry-and-consumption#p16"),
     ("putian-footwear", "output-value", 100e9, "CNY", "2024", "fujian-industry-and-consumption#p11"),
-    ("putian-footwear", "share-of-provincial-shoe-output", 30, "PERCENT", "2024", "fujian-industry-and-consumption#p11"),
+    (
+        "putian-footwear",
+        "share-of-provincial-shoe-output",
+        30,
+        "PERCENT",
+        "2024",
+        "fujian-industry-and-consumption#p11",
+    ),
     ("putian-footwear", "share-of-national-shoe-output", 10, "PERCENT", "2024", "fujian-industry-and-consumption#p11"),
     ("fujian", "national-cluster-count", 4, "NUM", "2025", "fujian-chain-collaboration#p9"),
     ("fujian", "provincial-cluster-count", 17, "NUM", "2025", "fujian-chain-collaboration#p9"),
@@ -151,21 +175,26 @@ def test_every_cited_paragraph_exists_in_its_source():
     from chaingraph.store import open_store
 
     store = open_store()
-    rows = store.select("SELECT DISTINCT ?passage ?n ?id WHERE { ?x prov:wasDerivedFrom ?passage ."
-                        " ?passage cg:paragraph ?n ; dcterms:isPartOf/cg:sourceId ?id }").rows
+    rows = store.select(
+        "SELECT DISTINCT ?passage ?n ?id WHERE { ?x prov:wasDerivedFrom ?passage ."
+        " ?passage cg:paragraph ?n ; dcterms:isPartOf/cg:sourceId ?id }"
+    ).rows
     assert len(rows) > 30
     for row in rows:
         lines = (SHARED / "sources" / f"{row['id']}.txt").read_text(encoding="utf-8").splitlines()
         assert 1 <= int(row["n"]) <= len(lines), row
 
 
-@pytest.mark.parametrize(("passage", "words"), [
-    ("fujian-chain-collaboration#p4", ["Skeqi", "production lines", "CATL"]),
-    ("fujian-chain-collaboration#p5", ["Hifen", "CATL is one of their clients"]),
-    ("fujian-chain-collaboration#p3", ["80 companies", "80%", "cathodes"]),
-    ("fujian-industry-and-consumption#p27", ["250.8 billion", "147 billion", "27.3%", "70 above-scale"]),
-    ("fujian-industry-and-consumption#p21", ["37.9%", "19.25 million", "66 countries"]),
-])
+@pytest.mark.parametrize(
+    ("passage", "words"),
+    [
+        ("fujian-chain-collaboration#p4", ["Skeqi", "production lines", "CATL"]),
+        ("fujian-chain-collaboration#p5", ["Hifen", "CATL is one of their clients"]),
+        ("fujian-chain-collaboration#p3", ["80 companies", "80%", "cathodes"]),
+        ("fujian-industry-and-consumption#p27", ["250.8 billion", "147 billion", "27.3%", "70 above-scale"]),
+        ("fujian-industry-and-consumption#p21", ["37.9%", "19.25 million", "66 countries"]),
+    ],
+)
 def test_cited_paragraph_states_the_fact(passage, words):
     require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
     source, paragraph = passage.split("#p")
@@ -178,8 +207,10 @@ def test_public_relations_edges_carry_url_and_period(store):
     require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
     with open(SHARED / "sources" / "public-relations.csv", encoding="utf-8") as handle:
         expected = {(row["source_url"], row["period"]) for row in csv.DictReader(handle)}
-    rows = store.select("SELECT ?url ?period WHERE { GRAPH <https://w3id.org/chaingraph/graph/public-relations> {"
-                        " ?r a cg:SupplyRelation ; prov:wasDerivedFrom ?url ; cg:period ?period } }").rows
+    rows = store.select(
+        "SELECT ?url ?period WHERE { GRAPH <https://w3id.org/chaingraph/graph/public-relations> {"
+        " ?r a cg:SupplyRelation ; prov:wasDerivedFrom ?url ; cg:period ?period } }"
+    ).rows
     assert {(str(r["url"]), str(r["period"])) for r in rows} == expected
 
 
@@ -199,10 +230,14 @@ def test_each_bundled_file_is_its_own_named_graph(store):
 
 def test_ontology_aligns_with_standard_vocabularies(store):
     assert store.ask("ASK { cg:Organization rdfs:subClassOf schema:Organization , org:FormalOrganization }")
-    assert store.ask("ASK { cg:supplierOf owl:inverseOf cg:clientOf ; rdfs:subPropertyOf org:linkedTo ,"
-                     " <https://spec.industrialontologies.org/ontology/construct/suppliesToAtSomeTime> }")
-    assert store.ask("ASK { cg:ChainStage rdfs:subClassOf skos:Concept . cg:IndustrialChain rdfs:subClassOf"
-                     " skos:ConceptScheme . cg:locatedIn rdfs:subPropertyOf schema:containedInPlace }")
+    assert store.ask(
+        "ASK { cg:supplierOf owl:inverseOf cg:clientOf ; rdfs:subPropertyOf org:linkedTo ,"
+        " <https://spec.industrialontologies.org/ontology/construct/suppliesToAtSomeTime> }"
+    )
+    assert store.ask(
+        "ASK { cg:ChainStage rdfs:subClassOf skos:Concept . cg:IndustrialChain rdfs:subClassOf"
+        " skos:ConceptScheme . cg:locatedIn rdfs:subPropertyOf schema:containedInPlace }"
+    )
     undocumented = store.select("""
         SELECT ?term WHERE {
           GRAPH <https://w3id.org/chaingraph/graph/ontology> { ?term a ?type }
@@ -213,5 +248,7 @@ def test_ontology_aligns_with_standard_vocabularies(store):
 
 
 def test_segments_are_not_invented_firms(store):
-    assert store.ask("ASK { fj:ningde-cathode-makers a cg:ClusterSegment FILTER NOT EXISTS"
-                     " { fj:ningde-cathode-makers a cg:Company } }")
+    assert store.ask(
+        "ASK { fj:ningde-cathode-makers a cg:ClusterSegment FILTER NOT EXISTS"
+        " { fj:ningde-cathode-makers a cg:Company } }"
+    )

@@ -19,8 +19,12 @@ def test_user_files_in_every_format_load(tmp_path):
         "b.nq": triple[:-1] + " <https://example.test/g> .\n",
         "c.ttl": triple + "\n",
         "d.trig": "<https://example.test/g2> { " + triple + " }\n",
-        "e.jsonld": json.dumps({"@id": "https://example.test/a",
-                                "https://w3id.org/chaingraph/ontology#supplierOf": {"@id": "https://example.test/c"}}),
+        "e.jsonld": json.dumps(
+            {
+                "@id": "https://example.test/a",
+                "https://w3id.org/chaingraph/ontology#supplierOf": {"@id": "https://example.test/c"},
+            }
+        ),
         "f.rdf": """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
             xmlns:cg="https://w3id.org/chaingraph/ontology#"><rdf:Description rdf:about="https://example.test/d">
             <cg:supplierOf rdf:resource="https://example.test/b"/></rdf:Description></rdf:RDF>""",
@@ -49,7 +53,7 @@ def test_malformed_turtle_names_file_and_line(tmp_path):
 
 def test_malformed_turtle_cli_exit_2_one_line_no_traceback(tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ex: <https://example.test/> .\nex:a ex:b \"unterminated .\n", encoding="utf-8")
+    bad.write_text('@prefix ex: <https://example.test/> .\nex:a ex:b "unterminated .\n', encoding="utf-8")
     result = run_process("stats", "--data", str(bad))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

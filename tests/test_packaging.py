@@ -17,8 +17,12 @@ from .conftest import ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (built,) = out.glob("chaingraph-*.whl")
     return built
 
@@ -41,14 +45,25 @@ def test_wheel_in_a_fresh_venv_runs_from_an_empty_folder(wheel, tmp_path):
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], check=True, timeout=300)
     empty = tmp_path / "empty"
     empty.mkdir()
-    where = subprocess.run([python, "-c", "import chaingraph.resources as r; print(r.data_dir())"],
-                           cwd=empty, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [python, "-c", "import chaingraph.resources as r; print(r.data_dir())"],
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert str(environment) in where.stdout
-    stats = subprocess.run([environment / "bin" / "chaingraph", "stats", "--format", "json"], cwd=empty,
-                           capture_output=True, text=True, timeout=120)
+    stats = subprocess.run(
+        [environment / "bin" / "chaingraph", "stats", "--format", "json"],
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert stats.returncode == 0, stats.stderr
     assert any(row["label"] == "CATL" for row in json.loads(stats.stdout))
-    check = subprocess.run([environment / "bin" / "chaingraph", "validate"], cwd=empty,
-                           capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [environment / "bin" / "chaingraph", "validate"], cwd=empty, capture_output=True, text=True, timeout=120
+    )
     assert check.returncode == 0, check.stderr
     assert list(empty.iterdir()) == []

@@ -8,8 +8,22 @@ import pytest
 
 from .conftest import fj
 
-CONTRACT_KEYS = {"id", "label", "label_zh", "kind", "in_degree", "out_degree", "betweenness", "closeness",
-                 "harmonic", "pagerank", "dependence", "upstream_reach", "downstream_reach", "articulation_point"}
+CONTRACT_KEYS = {
+    "id",
+    "label",
+    "label_zh",
+    "kind",
+    "in_degree",
+    "out_degree",
+    "betweenness",
+    "closeness",
+    "harmonic",
+    "pagerank",
+    "dependence",
+    "upstream_reach",
+    "downstream_reach",
+    "articulation_point",
+}
 
 
 def stats_json(run, *args):
@@ -20,7 +34,7 @@ def stats_json(run, *args):
 
 def test_json_has_the_contract_keys(run):
     rows = stats_json(run)
-    assert rows and all(CONTRACT_KEYS <= set(row) for row in rows)
+    assert rows and all(set(row) >= CONTRACT_KEYS for row in rows)
     assert all(isinstance(row["articulation_point"], bool) for row in rows)
 
 
@@ -70,11 +84,14 @@ def test_table_for_people_explains_local_sourcing(run):
     assert "local sourcing" in result.stdout and "80%" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--chain", "ningdee"], "did you mean"),
-    (["--region", "Fujain"], "did you mean: Fujian"),
-    (["--sort", "fame"], "unknown measure"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--chain", "ningdee"], "did you mean"),
+        (["--region", "Fujain"], "did you mean: Fujian"),
+        (["--sort", "fame"], "unknown measure"),
+    ],
+)
 def test_unknown_names_exit_2_with_suggestions(run, args, message):
     result = run("stats", *args)
     assert result.exit_code == 2
@@ -83,12 +100,18 @@ def test_unknown_names_exit_2_with_suggestions(run, args, message):
 
 
 def test_client_side_and_supplier_side_statements_give_identical_results(run, ttl):
-    supplier_side = ttl("ex:a a cg:Company ; rdfs:label \"A\"@en . ex:b a cg:Company ; rdfs:label \"B\"@en .\n"
-                        "ex:a cg:supplierOf ex:b . ex:b cg:supplierOf ex:c .")
-    client_side = ttl("ex:a a cg:Company ; rdfs:label \"A\"@en . ex:b a cg:Company ; rdfs:label \"B\"@en .\n"
-                      "ex:b cg:clientOf ex:a . ex:c cg:clientOf ex:b .")
-    qualified = ttl("ex:a a cg:Company ; rdfs:label \"A\"@en . ex:b a cg:Company ; rdfs:label \"B\"@en .\n"
-                    "[] cg:supplier ex:a ; cg:client ex:b . [] cg:supplier ex:b ; cg:client ex:c .")
+    supplier_side = ttl(
+        'ex:a a cg:Company ; rdfs:label "A"@en . ex:b a cg:Company ; rdfs:label "B"@en .\n'
+        "ex:a cg:supplierOf ex:b . ex:b cg:supplierOf ex:c ."
+    )
+    client_side = ttl(
+        'ex:a a cg:Company ; rdfs:label "A"@en . ex:b a cg:Company ; rdfs:label "B"@en .\n'
+        "ex:b cg:clientOf ex:a . ex:c cg:clientOf ex:b ."
+    )
+    qualified = ttl(
+        'ex:a a cg:Company ; rdfs:label "A"@en . ex:b a cg:Company ; rdfs:label "B"@en .\n'
+        "[] cg:supplier ex:a ; cg:client ex:b . [] cg:supplier ex:b ; cg:client ex:c ."
+    )
     results = [stats_json(run, "--no-bundled", "--data", str(path)) for path in (supplier_side, client_side, qualified)]
     assert results[0] == results[1] == results[2]
     middle = next(r for r in results[0] if r["label"] == "B")
@@ -96,8 +119,10 @@ def test_client_side_and_supplier_side_statements_give_identical_results(run, tt
 
 
 def test_user_data_joins_the_bundled_graph(run, ttl):
-    extra = ttl("ex:newco a cg:Company ; rdfs:label \"NewCo\"@en ; cg:locatedIn fj:ningde ;"
-                " cg:inChain fj:ningde-lithium-battery ; cg:supplierOf fj:catl .")
+    extra = ttl(
+        'ex:newco a cg:Company ; rdfs:label "NewCo"@en ; cg:locatedIn fj:ningde ;'
+        " cg:inChain fj:ningde-lithium-battery ; cg:supplierOf fj:catl ."
+    )
     rows = stats_json(run, "--chain", "ningde", "--data", str(extra))
     catl = next(r for r in rows if r["id"] == fj("catl"))
     assert catl["in_degree"] == 22

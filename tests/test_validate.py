@@ -17,22 +17,40 @@ def test_bundled_graph_conforms(store):
 
 
 BAD = [
-    ("ex:f a cg:Company ; rdfs:label \"Lonely Firm\"@en .", "Lonely Firm", "has no location"),
-    ("ex:f a cg:Company ; rdfs:label \"无名\"@zh-Hans ; cg:locatedIn fj:ningde .", "", "has no English label"),
-    ("ex:f a cg:Company ; rdfs:label \"Odd Place\"@en ; cg:locatedIn fj:catl .", "Odd Place",
-     "not a cg:Place"),
+    ('ex:f a cg:Company ; rdfs:label "Lonely Firm"@en .', "Lonely Firm", "has no location"),
+    ('ex:f a cg:Company ; rdfs:label "无名"@zh-Hans ; cg:locatedIn fj:ningde .', "", "has no English label"),
+    ('ex:f a cg:Company ; rdfs:label "Odd Place"@en ; cg:locatedIn fj:catl .', "Odd Place", "not a cg:Place"),
     ("fj:catl cg:supplierOf fj:ningde .", "", "neither an organization nor a cluster segment"),
     ("ex:r a cg:SupplyRelation ; cg:supplier fj:skeqi ; cg:client fj:catl .", "", "has no source"),
-    ("ex:r a cg:SupplyRelation ; cg:supplier fj:catl ; cg:client fj:skeqi ; prov:wasDerivedFrom ex:s .", "",
-     "is not stated as a direct edge"),
-    ("ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
-     " cg:period \"2024\" ; prov:wasDerivedFrom ex:s .", "", "cg:unit"),
-    ("ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
-     " cg:unit unit:NUM ; prov:wasDerivedFrom ex:s .", "", "has no period"),
-    ("ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value \"many\" ;"
-     " cg:unit unit:NUM ; cg:period \"2024\" ; prov:wasDerivedFrom ex:s .", "", "numeric cg:value"),
-    ("ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
-     " cg:unit unit:NUM ; cg:period \"2024\" .", "", "has no source"),
+    (
+        "ex:r a cg:SupplyRelation ; cg:supplier fj:catl ; cg:client fj:skeqi ; prov:wasDerivedFrom ex:s .",
+        "",
+        "is not stated as a direct edge",
+    ),
+    (
+        "ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
+        ' cg:period "2024" ; prov:wasDerivedFrom ex:s .',
+        "",
+        "cg:unit",
+    ),
+    (
+        "ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
+        " cg:unit unit:NUM ; prov:wasDerivedFrom ex:s .",
+        "",
+        "has no period",
+    ),
+    (
+        'ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value "many" ;'
+        ' cg:unit unit:NUM ; cg:period "2024" ; prov:wasDerivedFrom ex:s .',
+        "",
+        "numeric cg:value",
+    ),
+    (
+        "ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
+        ' cg:unit unit:NUM ; cg:period "2024" .',
+        "",
+        "has no source",
+    ),
 ]
 
 

@@ -455,5 +455,237 @@ def _print_impact(record: dict) -> None:
     stdout.print(f"  weakly connected components: {record['components_before']} -> {record['components_after']}")
 
 
+# --- query ---------------------------------------------------------------------------------------
+
+QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld"]
+
+
+@cli.command(
+    epilog="\b\nNamed queries (chaingraph query --list shows their parameters):\n"
+    "  suppliers-of, clients-of, firms-in, chain-stages, figures, provenance,\n"
+    "  single-sourced, chains"
+)
+@click.argument("query_text", metavar="QUERY", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter as an RDF term (names resolve to IRIs in named queries). Repeatable.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default=None,
+    help="table (default for SELECT), csv, tsv, json (SPARQL 1.1 results), markdown; "
+    "ttl (default for CONSTRUCT), nt, jsonld.",
+)
+@click.option(
+    "--update",
+    "allow_update",
+    is_flag=True,
+    help="Allow a SPARQL Update; the embedded result is written to -o, an endpoint is updated.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="With --update: where to write the updated dataset (.trig or .nq).",
+)
+@click.option("--force", is_flag=True, help="With --update -o: replace an existing file.")
+@graph_options
+def query(store, query_text, query_file, params, list_queries, fmt, allow_update, output, force) -> None:
+    """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
+
+    The prefixes cg, fj, rdf, rdfs, owl, xsd, skos, prov, schema, org, dcterms, unit and cur are
+    predeclared. Queries see the union of all named graphs. The graph is read-only: an update is
+    refused unless --update is given.
+
+    \b
+    Examples:
+      chaingraph query --list
+      chaingraph query suppliers-of --param firm=CATL --param hops=2
+      chaingraph query provenance -p supplier=Hifen -p client=CATL
+      chaingraph query firms-in -p place=晋江市 --format json
+      chaingraph query 'SELECT ?firm WHERE { ?firm cg:locatedIn+ fj:ningde }'
+      chaingraph query -f my-query.rq --format csv > out.csv
+    """
+    from . import queries as q
+
+    if list_queries:
+        _list_named_queries(fmt or "table")
+        return
+    text = _query_text(query_text, query_file)
+    bound = q.parse_params(params)
+    from .sparql import query_form
+
+    if text in q.named_queries():
+        named = q.named_queries()[text]
+        text, bindings = named.text, q.bind_named(store, named, bound)
+    else:
+        bindings = q.adhoc_bindings(bound)
+    if query_form(text) == "UPDATE":
+        _run_update(store, text, allow_update, output, force)
+        return
+    result = q.run_query(store, text, bindings, timeout=click.get_current_context().params.get("timeout"))
+    _print_query_result(result, fmt)
+
+
+def _query_text(query_text: str | None, query_file: Path | None) -> str:
+    from .errors import InputError
+
+    if query_file is not None and query_text is not None:
+        raise InputError("give the query as QUERY or -f FILE, not both")
+    if query_file is not None:
+        try:
+            return query_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{query_file}: {getattr(exc, 'strerror', None) or exc}") from None
+    if query_text == "-":
+        return sys.stdin.read()
+    if not query_text:
+        raise InputError("no query: give a named query, QUERY text, -f FILE or - (see chaingraph query --list)")
+    return query_text
+
+
+def _list_named_queries(fmt: str) -> None:
+    from .output import render
+    from .queries import named_queries
+
+    rows = []
+    for named in named_queries().values():
+        params = ", ".join(
+            f"{p.name}={p.type}" + ("" if p.required else "?") + (f" (default {p.default})" if p.default else "")
+            for p in named.parameters
+        )
+        rows.append({"name": named.name, "parameters": params, "description": named.description})
+    emit(
+        render(
+            rows,
+            ["name", "parameters", "description"],
+            fmt if fmt in OUTPUT_FORMATS else "table",
+            title="Named queries (? = optional)",
+            console=stdout,
+        )
+    )
+
+
+def _run_update(store, text: str, allow_update: bool, output: Path | None, force: bool) -> None:
+    from .errors import InputError, QueryError
+    from .fileio import atomic_write
+    from .store import EmbeddedStore
+
+    if not allow_update:
+        raise QueryError("SPARQL Update refused: the graph is read-only; add --update (and -o FILE) to run it")
+    if not isinstance(store, EmbeddedStore):
+        store.update(text)
+        stderr.print(f"update sent to {store.description}")
+        return
+    if output is None:
+        raise InputError("--update needs -o FILE (.trig or .nq) for the updated dataset; nothing was changed")
+    import pyoxigraph as ox
+
+    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+    if output.suffix.lower() not in formats:
+        raise InputError(f"-o {output}: use a .trig or .nq file so named graphs are kept")
+    from .fileio import check_target
+
+    check_target(output, force=force)
+    store.update(text)
+    atomic_write(output, store.dump(formats[output.suffix.lower()]), force=True)
+    stderr.print(f"wrote {output} ({len(store)} quads)")
+
+
+def _print_query_result(result, fmt: str | None) -> None:
+    from .errors import InputError
+    from .output import render, sparql_json
+
+    if result.graph is not None:
+        fmt = fmt or "ttl"
+        rdf_formats = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+        if fmt not in rdf_formats:
+            raise InputError(f"--format {fmt}: a CONSTRUCT or DESCRIBE result is a graph; use ttl, nt or jsonld")
+        emit(result.graph.serialize(format=rdf_formats[fmt]))
+        return
+    select = result.select
+    fmt = fmt or "table"
+    if fmt in ("ttl", "nt", "jsonld"):
+        raise InputError(f"--format {fmt}: only CONSTRUCT and DESCRIBE results are graphs")
+    if fmt == "json":
+        emit(sparql_json(select.variables, select.rows, select.boolean))
+        return
+    if select.boolean is not None:
+        emit(render([{"answer": select.boolean}], ["answer"], fmt, console=stdout))
+        return
+    show = _show_term if fmt in ("table", "markdown") else str
+    rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
+    emit(render(rows, select.variables, fmt, console=stdout))
+    if fmt == "table":
+        stderr.print(f"{len(rows)} rows")
+
+
+def _show_term(term) -> str:
+    from .names import shorten
+
+    return shorten(term)
+
+
+# --- serve ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update (changes live in a temporary database).")
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds a query may run on the server.",
+)
+@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path), help="Add RDF files or folders.")
+@click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")
+def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
+    """Serve the graph as a SPARQL 1.1 endpoint (Oxigraph server), read-only unless --writable.
+
+    Point YASGUI, SPARQLWrapper or chaingraph --endpoint at http://HOST:PORT/query. The page at
+    http://HOST:PORT/ is a query editor. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      chaingraph serve
+      chaingraph serve --port 8000 --data my-firms.ttl
+      chaingraph stats --endpoint http://127.0.0.1:7878/query
+    """
+    import subprocess
+    import tempfile
+
+    from .server import prepare_database, server_plan
+    from .store import open_store
+
+    store = open_store(data, bundled=not no_bundled)
+    with tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder:
+        location = Path(folder)
+        count = prepare_database(store, location)
+        plan = server_plan(location, host=host, port=port, writable=writable, timeout=query_timeout)
+        stderr.print(
+            f"serving {count} quads {'read-write' if writable else 'read-only'} at {plan.query_url}"
+            f" (query page {plan.url}/); Ctrl-C stops"
+        )
+        process = subprocess.Popen(plan.command)
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            process.terminate()
+            process.wait(timeout=10)
+            code = 0
+    sys.exit(code)
+
+
 def main() -> None:
     cli(prog_name="chaingraph")

@@ -156,3 +156,17 @@ KINDS: dict[str, NameKind] = {
     "measure": MEASURE,
     "resource": RESOURCE,
 }
+
+
+def shorten(term: object) -> str:
+    """An IRI as a CURIE where a predeclared prefix fits; other terms as their text."""
+    from rdflib import URIRef
+
+    text = str(term)
+    if isinstance(term, URIRef):
+        for prefix, namespace in PREFIXES.items():
+            if text.startswith(namespace) and len(text) > len(namespace):
+                local = text[len(namespace) :]
+                if all(ch.isalnum() or ch in "-_." for ch in local):
+                    return f"{prefix}:{local}"
+    return text

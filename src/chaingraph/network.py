@@ -113,15 +113,14 @@ def project(store: Store) -> nx.DiGraph:
     graph.graph["places"] = _places(store, labels)
     graph.graph["chains"] = _chains(store, labels)
 
-    for row in store.select(NODES_QUERY).rows:
-        node = str(row["node"])
-        kind = KIND_BY_CLASS[str(row["class"])]
+    # Sorted, so the graph (and float sums over it) are the same whichever store answered.
+    for node, kind_class in sorted((str(r["node"]), str(r["class"])) for r in store.select(NODES_QUERY).rows):
+        kind = KIND_BY_CLASS[kind_class]
         if node in graph and graph.nodes[node]["kind"] != "organization":
             continue  # a subclass was already seen; keep the more specific kind
         graph.add_node(node, kind=kind)
 
-    for row in store.select(EDGES_QUERY).rows:
-        supplier, client = str(row["supplier"]), str(row["client"])
+    for supplier, client in sorted((str(r["supplier"]), str(r["client"])) for r in store.select(EDGES_QUERY).rows):
         for node in (supplier, client):
             if node not in graph:
                 graph.add_node(node, kind="organization")

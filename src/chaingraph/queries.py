@@ -153,12 +153,24 @@ class QueryResult:
     graph: Graph | None = None
 
 
-def run_query(store: Store, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-    """Run a SPARQL query of any form on ``store`` (updates are refused by the store)."""
+def run_query(
+    store: Store, text: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None
+) -> QueryResult:
+    """Run a SPARQL query of any form on ``store`` (updates are refused by the store).
+
+    ``timeout`` bounds the embedded store's evaluation (an endpoint has its own HTTP timeout).
+    """
+    from .deadline import run_with_deadline
+    from .store import EmbeddedStore
+
     form = query_form(text)
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult(form, graph=store.construct(text, bindings))
-    return QueryResult(form, select=store.select(text, bindings))
+
+    def work() -> QueryResult:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(form, graph=store.construct(text, bindings))
+        return QueryResult(form, select=store.select(text, bindings))
+
+    return run_with_deadline(work, timeout if isinstance(store, EmbeddedStore) else None)
 
 
 def query(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> QueryResult:

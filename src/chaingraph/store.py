@@ -171,7 +171,7 @@ class EmbeddedStore:
         try:
             self.oxigraph.update(prefix_block() + update)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from None
+            raise QueryError(_syntax_message(exc)) from None
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (N-Quads or TriG), or the union as triples."""
@@ -202,13 +202,23 @@ class EmbeddedStore:
                 use_default_graph_as_union=True,
             )
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from None
+            raise QueryError(_syntax_message(exc)) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _syntax_message(exc: BaseException) -> str:
+    """Oxigraph's "error at 3:14: expected one of ..." as "SPARQL syntax error at line 3, column 14: ..."."""
+    import re
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    match = re.match(r"error at (\d+):(\d+): (.*)", text)
+    if match:
+        line, column, detail = match.groups()
+        if len(detail) > 100:
+            detail = detail[:97] + "..."
+        return f"SPARQL syntax error at line {line}, column {column}: {detail}"
+    return f"SPARQL syntax error: {text[:150]}"
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -1,0 +1,54 @@
+"""Stopping work that runs too long, such as a pathological SPARQL query on the embedded store.
+
+Oxigraph's evaluation cannot be interrupted from Python, so the work runs in a forked child that
+shares the parent's in-memory store copy-on-write; when time is up the child is killed and the
+caller gets a clear error. Where ``fork`` is unavailable the work runs in-process, unbounded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections.abc import Callable
+from typing import TypeVar
+
+from .errors import ChainGraphError, QueryError
+
+T = TypeVar("T")
+
+
+def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = "query") -> T:
+    """``work()``, or :class:`QueryError` if it takes longer than ``seconds``."""
+    if not seconds or "fork" not in multiprocessing.get_all_start_methods():
+        return work()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            payload = ("ok", work())
+        except ChainGraphError as exc:
+            payload = ("error", exc)
+        except BaseException as exc:  # report any failure to the parent instead of dying silently
+            payload = ("error", QueryError(f"{what} failed: {exc}"))
+        sender.send_bytes(pickle.dumps(payload))
+        sender.close()
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise QueryError(f"{what} stopped after {seconds:g} s (--timeout); narrow it or raise the limit")
+        try:
+            status, value = pickle.loads(receiver.recv_bytes())
+        except EOFError:
+            raise QueryError(f"{what} failed: the worker ended without an answer") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if status == "error":
+        raise value
+    return value

@@ -1,0 +1,174 @@
+"""``chaingraph query``: named queries, formats, parameters as RDF terms, read-only by default."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from chaingraph.sparql import bind_values
+
+from .conftest import fj
+
+
+def sparql_rows(run, *args):
+    result = run("query", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    return [{k: v["value"] for k, v in b.items()} for b in document["results"]["bindings"]]
+
+
+def test_list_shows_every_named_query_with_parameters(run):
+    result = run("query", "--list", "--format", "csv")
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    for name in ("suppliers-of", "clients-of", "firms-in", "chain-stages", "figures", "provenance", "single-sourced"):
+        assert name in rows and rows[name]["description"]
+    assert "firm=firm" in rows["suppliers-of"]["parameters"]
+
+
+def test_who_supplies_catl_and_which_source_says_so(run):
+    suppliers = {r["supplier"] for r in sparql_rows(run, "suppliers-of", "-p", "firm=CATL")}
+    assert {fj("skeqi"), fj("hifen"), fj("ningde-cathode-makers")} <= suppliers
+    sources = {
+        r["source"]
+        for r in sparql_rows(run, "provenance", "-p", "supplier=Hifen Testing Technology", "-p", "client=宁德时代")
+    }
+    assert "https://w3id.org/chaingraph/source/fujian-chain-collaboration#p5" in sources
+
+
+def test_hops_reach_second_tier(run):
+    one = {r["client"]: r["hops"] for r in sparql_rows(run, "clients-of", "-p", "firm=Skeqi")}
+    two = {r["client"]: r["hops"] for r in sparql_rows(run, "clients-of", "-p", "firm=Skeqi", "-p", "hops=2")}
+    assert set(one) == {fj("catl")}
+    assert two == {fj("catl"): "1", fj("tesla"): "2", fj("nio"): "2"}
+
+
+def test_firms_in_jinjiang_is_transitive(run):
+    firms = {r["firm"] for r in sparql_rows(run, "firms-in", "-p", "place=晋江市")}
+    assert {fj("good-one"), fj("want-want")} <= firms
+    assert fj("catl") not in firms
+
+
+def test_chain_stages_coverage(run):
+    stages = {
+        r["stageLabel"]: int(r["localMembers"])
+        for r in sparql_rows(run, "chain-stages", "-p", "chain=ningde-lithium-battery")
+    }
+    assert stages["testing"] == 1 and stages["cell and battery manufacturing"] == 1
+    assert stages["end use (electric vehicles)"] == 0
+
+
+def test_figures_have_value_unit_period_source(run):
+    rows = sparql_rows(run, "figures", "-p", "subject=CATL")
+    share = next(r for r in rows if r["measureLabel"].startswith("global market share"))
+    assert (share["value"], share["period"]) == ("37.9", "2024")
+    assert share["unit"].endswith("PERCENT") and share["source"].endswith("#p21")
+
+
+def test_single_sourced(run):
+    rows = sparql_rows(run, "single-sourced")
+    assert {"client": fj("catl"), "stage": fj("stage-libat-testing")}.items() <= next(
+        r for r in rows if r["client"] == fj("catl") and r["stage"] == fj("stage-libat-testing")
+    ).items()
+
+
+def test_inline_query_file_and_stdin_agree(run, tmp_path):
+    text = "SELECT ?firm WHERE { ?firm cg:locatedIn+ fj:jinjiang ; a cg:Company } ORDER BY ?firm"
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    inline = run("query", text, "--format", "csv").stdout
+    assert run("query", "-f", str(path), "--format", "csv").stdout == inline
+    assert run("query", "-", "--format", "csv", input=text).stdout == inline
+    assert fj("good-one") in inline
+
+
+def test_formats(run):
+    tsv = run("query", "SELECT ?l WHERE { fj:catl rdfs:label ?l } ORDER BY ?l", "--format", "tsv").stdout
+    assert tsv.splitlines()[0] == "l" and "宁德时代" in tsv
+    ask = json.loads(run("query", "ASK { fj:catl a cg:Company }", "--format", "json").stdout)
+    assert ask == {"head": {}, "boolean": True}
+    construct = "CONSTRUCT { fj:catl rdfs:label ?l } WHERE { fj:catl rdfs:label ?l }"
+    for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        graph = Graph().parse(data=run("query", construct, "--format", fmt).stdout, format=parser)
+        assert (URIRef(fj("catl")), None, Literal("CATL", lang="en")) in graph
+
+
+def test_syntax_error_has_line_and_column(run):
+    result = run("query", "SELECT ?x WHERE {\n  ?x a cg:Company")
+    assert result.exit_code == 2
+    assert "line 2, column" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+HOSTILE = [
+    'CATL" } UNION { ?supplier ?p ?o } #',
+    "CATL' } } SELECT * WHERE { ?s ?p ?o",
+    'x\\" UNION {',
+    "<https://w3id.org/chaingraph/fujian/catl> } UNION { ?supplier ?p ?o",
+    "CATL # comment",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_named_parameters_cannot_change_the_query(run, value):
+    result = run("query", "suppliers-of", "-p", f"firm={value}")
+    assert result.exit_code == 2
+    assert "unknown firm" in result.stderr or "did you mean" in result.stderr
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_adhoc_parameters_are_bound_as_literals(run, value):
+    rows = sparql_rows(run, "SELECT ?thing WHERE { ?thing rdfs:label ?name }", "-p", f"name={value}")
+    assert rows == []
+
+
+def test_a_hostile_label_is_matched_exactly(run, ttl):
+    label = 'Evil" } UNION { ?s ?p ?o } #'
+    data = ttl(
+        f"ex:evil a cg:Company ; rdfs:label {json.dumps(label)}@en ; cg:locatedIn fj:ningde ; cg:supplierOf fj:catl ."
+    )
+    rows = sparql_rows(run, "clients-of", "-p", f"firm={label}", "--data", str(data))
+    assert [r["client"] for r in rows] == [fj("catl")]
+
+
+def test_bind_values_writes_terms_not_text():
+    text = bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal('a" } UNION { ?s ?p ?o')})
+    assert text.count("UNION") == 1
+    assert '\\"' in text
+
+
+def test_update_is_refused_without_update_and_nothing_is_written(run, tmp_path):
+    target = tmp_path / "out.trig"
+    result = run("query", "INSERT DATA { fj:x a cg:Company }", "-o", str(target))
+    assert result.exit_code == 2
+    assert "read-only" in result.stderr
+    assert not target.exists()
+
+
+def test_update_with_update_writes_the_dataset_atomically(run, tmp_path):
+    target = tmp_path / "out.trig"
+    result = run("query", "--update", "INSERT DATA { GRAPH fj:mine { fj:x a cg:Company } }", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    from chaingraph.store import open_store
+
+    reloaded = open_store([target], bundled=False)
+    assert reloaded.ask("ASK { GRAPH fj:mine { fj:x a cg:Company } }")
+    assert reloaded.ask("ASK { fj:catl a cg:Company }")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.trig"]
+
+
+def test_update_never_replaces_a_foreign_file_without_force(run, tmp_path):
+    target = tmp_path / "precious.trig"
+    target.write_text("keep me", encoding="utf-8")
+    result = run("query", "--update", "INSERT DATA { fj:x a cg:Company }", "-o", str(target))
+    assert result.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_pathological_query_is_stopped_by_timeout(run):
+    result = run("query", "--timeout", "1", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert result.exit_code == 2
+    assert "stopped after 1 s" in result.stderr
