@@ -42,6 +42,13 @@ class ChainGraphGroup(click.Group):
             ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+            if debug:
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+            ctx.exit(3)
 
 
 @click.group(cls=ChainGraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -685,6 +692,91 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
             process.wait(timeout=10)
             code = 0
     sys.exit(code)
+
+
+# --- view ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", metavar="C")
+@graph_options
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="HTML file to write [default: C.html].")
+@click.option("--force", is_flag=True, help="Replace an existing file that chaingraph did not write.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the view in the system browser.")
+@click.option(
+    "--size-by",
+    default="pagerank",
+    show_default=True,
+    metavar="MEASURE",
+    help="Measure that sizes the nodes (any stats measure).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["firm", "stage"]),
+    default="firm",
+    show_default=True,
+    help="firm: one node per firm or segment; stage: one node per chain stage.",
+)
+@click.option("--region", metavar="PLACE", help="Only nodes located in PLACE.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of node labels and legend.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", "physics", "hierarchical", "layered"]),
+    default="auto",
+    show_default=True,
+    help="auto: physics for small views, a precomputed layered layout for large ones; "
+    "hierarchical: upstream to downstream, left to right.",
+)
+def view(store, target, output, force, open_browser, size_by, level, region, lang, layout) -> None:
+    """Write an interactive HTML view of chain C: one self-contained file that works offline.
+
+    C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
+    for everything. Arrows point supplier -> client; dashed grey edges show where nodes are
+    located; colour shows the chain stage, shape the kind of node, size the chosen measure.
+
+    \b
+    Examples:
+      chaingraph view ningde
+      chaingraph view jinjiang --lang zh -o jinjiang-zh.html
+      chaingraph view fujian --level stage --layout hierarchical
+    """
+    from .fileio import atomic_write, check_target
+    from .reports import view as build
+    from .view import is_chaingraph_view
+
+    target_path = output or Path(default_view_name(target))
+    check_target(target_path, force=force, ours=is_chaingraph_view)
+    with _status("building view") as update:
+        html = build(
+            store,
+            target,
+            region=region,
+            level=level,
+            size_by=size_by,
+            lang=lang,
+            layout=layout,
+            progress=lambda step: update(f"building view: {step}"),
+        )
+    atomic_write(target_path, html, force=force, ours=is_chaingraph_view)
+    stderr.print(f"wrote {target_path}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(target_path.resolve().as_uri())
+
+
+def default_view_name(target: str) -> str:
+    """``C.html`` with C reduced to a safe file name: no folders, no leading dots."""
+    import re
+
+    stem = re.sub(r"[^\w\-]+", "-", target, flags=re.UNICODE).strip("-.")
+    return f"{stem or 'view'}.html"
 
 
 def main() -> None:

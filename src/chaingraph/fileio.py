@@ -38,6 +38,8 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
     parent = path.parent if str(path.parent) else Path(".")
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
+        # mkstemp makes the file private; give it the mode a plain open() would (or the old file's).
+        os.chmod(temp_name, _target_mode(path))
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()
@@ -57,3 +59,12 @@ def atomic_write(
     mode = "wb" if isinstance(data, bytes) else "w"
     with atomic_open(path, mode) as handle:
         handle.write(data)
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -19,6 +19,27 @@ from .network import Selection, project, select
 from .store import Store
 from .vocab import FJ
 
+FIGURES_QUERY = """
+SELECT ?subject ?measure ?value ?unit ?period ?comparator WHERE {
+  ?observation a cg:Observation ; cg:subject ?subject ; cg:value ?value ; cg:unit ?unit ; cg:period ?period ;
+               cg:measure/skos:prefLabel ?measure .
+  FILTER(LANGMATCHES(LANG(?measure), "en"))
+  OPTIONAL { ?observation cg:comparator/rdfs:label ?comparator FILTER(LANGMATCHES(LANG(?comparator), "en")) }
+}
+ORDER BY ?subject ?measure ?period"""
+
+UNIT_WORDS = {
+    "PERCENT": "%",
+    "NUM": "",
+    "CNY": " yuan",
+    "W-HR-PER-KiloGM": " Wh/kg",
+    "KiloM": " km",
+    "AC": " acres",
+    "DAY": " days",
+    "HR": " hours",
+    "SEC": " s",
+}
+
 #: The columns of ``stats``: the contract's JSON keys, in report order.
 STATS_KEYS = [
     "id",
@@ -160,6 +181,71 @@ def _cluster(store: Store, graph: nx.DiGraph, chain: str) -> ClusterSummary:
         claim_source=claim_source,
         stage_coverage=analysis.stage_coverage(graph, chain),
     )
+
+
+def figures_by_subject(store: Store) -> dict[str, list[str]]:
+    """Every figure in the store as one readable line, by the IRI of its subject."""
+    figures: dict[str, list[str]] = {}
+    for row in store.select(FIGURES_QUERY).rows:
+        figures.setdefault(str(row["subject"]), []).append(format_figure(row))
+    return figures
+
+
+def format_figure(row: dict) -> str:
+    """``output value: more than 100 billion yuan (2024)`` from an observation's row."""
+    value = float(row["value"].toPython())
+    unit = UNIT_WORDS.get(str(row["unit"]).rsplit("/", 1)[-1], " " + str(row["unit"]).rsplit("/", 1)[-1])
+    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if abs(value) >= size:
+            number = f"{value / size:g}{word}"
+            break
+    else:
+        number = f"{value:g}"
+    comparator = f"{row['comparator']} " if "comparator" in row else ""
+    return f"{row['measure']}: {comparator}{number}{unit} ({row['period']})"
+
+
+def view(
+    store: Store,
+    target: str,
+    *,
+    region: str | None = None,
+    level: str = "firm",
+    size_by: str = "pagerank",
+    lang: str = "en",
+    layout: str = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains).
+
+    >>> html = view(open_store(), "ningde")  # doctest: +SKIP
+    """
+    from .view import ViewData, check_size, render_view
+
+    if progress:
+        progress("projection")
+    selection = make_selection(store, chain=target, region=region, level=level)
+    graph = select(project(store), selection)
+    check_size(graph)
+    if progress:
+        progress("measures")
+    run = analysis.node_measures(graph)
+    figures = figures_by_subject(store)
+    chains = graph.graph["chains"]
+    chosen = sorted(selection.chains or chains)
+    labels = sorted(chains[c]["label_zh" if lang == "zh" and chains[c]["label_zh"] else "label"] for c in chosen)
+    notes = [f"{chains[chain]['label']}: {figure}" for chain in chosen for figure in figures.get(chain, [])]
+    if run.sampled:
+        notes.append(
+            f"Measures {', '.join(sorted(run.sampled))} estimated from "
+            f"{next(iter(run.sampled.values()))} sampled sources."
+        )
+    if graph.graph.get("unstaged"):
+        notes.append(f"{graph.graph['unstaged']} members without a stage are not shown at stage level.")
+    data = ViewData(graph=graph, measures=run.values, title=" · ".join(labels) or target, figures=figures, notes=notes)
+    if progress:
+        progress("rendering")
+    return render_view(data, size_by=size_by, lang=lang, layout=layout)
 
 
 def impact(

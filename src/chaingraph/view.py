@@ -1,0 +1,438 @@
+"""Interactive HTML views of a supply network: one self-contained, offline file per view.
+
+PyVis builds the network model (nodes, edges, vis-network options); chaingraph renders it with
+its own template, which inlines vis-network's script and style from the pyvis package, so the
+page makes no network request and nothing is written beside it (PyVis's own templates load
+vis-network and Bootstrap from CDNs in every mode, and its "local" mode writes a lib/ folder).
+Every string from the data reaches the page as JSON inside a script (``<``, ``>``, ``&`` escaped)
+or as autoescaped HTML text; vis-network shows tooltips with ``innerText``.
+
+Above :data:`PHYSICS_LIMIT` nodes the layout is computed here (layered, upstream to downstream)
+and physics is off, so large views open at once; above :data:`NODE_LIMIT` a view is refused.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+from pyvis.network import Network
+
+from . import __version__
+from .errors import InputError
+
+PHYSICS_LIMIT = 800
+NODE_LIMIT = 20_000
+GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
+
+# Tableau 20, strong shades first: distinct for the first ten stages, paired shades after that.
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#ff9d9a",
+    "#86bcb6",
+    "#8cd17d",
+    "#f1ce63",
+    "#d4a6c8",
+    "#fabfd2",
+    "#d7b5a6",
+    "#79706e",
+]
+
+SHAPES = {
+    "firm": ("dot", "●"),
+    "segment": ("diamond", "◆"),
+    "association": ("triangle", "▲"),
+    "institute": ("triangle", "▲"),
+    "government": ("triangleDown", "▼"),
+    "organization": ("square", "■"),
+    "stage": ("box", "▭"),
+    "place": ("hexagon", "⬢"),
+}
+
+TEXT = {
+    "en": {
+        "find": "Find a node",
+        "stages": "Chain stages (colour)",
+        "kinds": "Kinds (shape)",
+        "edges": "Edges",
+        "supply": "supplies (supplier → client)",
+        "located": "located in",
+        "size": "Node size: {measure}.",
+        "firm": "firm",
+        "segment": "cluster segment (group of firms)",
+        "association": "association",
+        "institute": "research institute",
+        "government": "government body",
+        "organization": "organization",
+        "stage": "chain stage",
+        "place": "place",
+        "no_stage": "no stage",
+        "stage_label": "stage",
+        "place_label": "place",
+        "supplies": "supplies",
+        "period": "period",
+        "sources": "sources",
+        "inferred": "follows the chain's stage order; not stated by the source",
+        "figures": "figures",
+    },
+    "zh": {
+        "find": "查找节点",
+        "stages": "产业链环节（颜色）",
+        "kinds": "类型（形状）",
+        "edges": "连线",
+        "supply": "供应（供应方 → 客户）",
+        "located": "位于",
+        "size": "节点大小：{measure}。",
+        "firm": "企业",
+        "segment": "集群环节（企业群体）",
+        "association": "行业协会",
+        "institute": "研究院",
+        "government": "政府机构",
+        "organization": "组织",
+        "stage": "产业链环节",
+        "place": "地点",
+        "no_stage": "无环节",
+        "stage_label": "环节",
+        "place_label": "地点",
+        "supplies": "供应内容",
+        "period": "期间",
+        "sources": "来源",
+        "inferred": "按产业链环节推断，来源未直接陈述",
+        "figures": "数据",
+    },
+}
+
+
+@dataclass
+class ViewData:
+    """Everything a view shows, computed upstream: the network, its measures and figures."""
+
+    graph: nx.DiGraph
+    measures: Mapping[str, Mapping[str, float]]
+    title: str
+    figures: Mapping[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def is_chaingraph_view(path: Path) -> bool:
+    """True when ``path`` is an HTML file chaingraph wrote (so it may be replaced)."""
+    try:
+        with open(path, "rb") as handle:
+            return GENERATOR_MARK in handle.read(4096)
+    except OSError:
+        return False
+
+
+def check_size(graph: nx.DiGraph) -> None:
+    if graph.number_of_nodes() > NODE_LIMIT:
+        raise InputError(
+            f"{graph.number_of_nodes()} nodes is more than a browser view can show ({NODE_LIMIT}); "
+            "narrow it with --region or --chain, or use --level stage"
+        )
+
+
+def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto") -> str:
+    """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``."""
+    if lang not in TEXT:
+        raise InputError(f"--lang {lang!r}: use en or zh")
+    if layout not in ("auto", "physics", "hierarchical", "layered"):
+        raise InputError(f"--layout {layout!r}: use auto, physics, hierarchical or layered")
+    graph = data.graph
+    check_size(graph)
+    if size_by not in data.measures:
+        raise InputError(f"--size-by {size_by!r}: unknown measure (measures: {', '.join(data.measures)})")
+    text = TEXT[lang]
+    if layout == "auto":
+        layout = "physics" if graph.number_of_nodes() <= PHYSICS_LIMIT else "layered"
+
+    colors = stage_colors(graph)
+    levels = supply_levels(graph)
+    positions = layered_positions(graph, levels) if layout == "layered" else {}
+    net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
+    sizes = _scaled(data.measures[size_by], graph)
+
+    for node, attrs in graph.nodes(data=True):
+        label, other = _names(attrs, lang)
+        shape = SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0]
+        extra = {"x": positions[node][0], "y": positions[node][1]} if positions else {}
+        if layout == "hierarchical":
+            extra["level"] = levels[node]
+        net.add_node(
+            node,
+            label=label,
+            altLabel=other,
+            kind=attrs.get("kind", "organization"),
+            shape=shape,
+            size=sizes[node],
+            color=colors.get(attrs.get("stage", ""), "#9e9e9e"),
+            title=_node_tooltip(node, attrs, data, text, lang),
+            **extra,
+        )
+    for supplier, client, attrs in graph.edges(data=True):
+        net.add_edge(
+            supplier,
+            client,
+            relation="supply",
+            title=_edge_tooltip(attrs, text),
+            arrows="to",
+            dashes=bool(attrs.get("inferred")),
+            color="#555555",
+            width=1 + math.log(attrs.get("weight", 1), 2),
+        )
+    _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None)
+
+    net.options = _options(layout)
+    nodes, edges, _, _, _, _ = net.get_network_data()
+    template = _environment().get_template("view.html")
+    measure_name = size_by.replace("_", " ")
+    kinds = sorted({attrs.get("kind", "organization") for _, attrs in graph.nodes(data=True)} | {"place"})
+    return template.render(
+        version=__version__,
+        lang_tag="zh-Hans" if lang == "zh" else "en",
+        title=data.title,
+        subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} supply edges",
+        text={**text, "size": text["size"].format(measure=measure_name)},
+        nodes=nodes,
+        edges=edges,
+        options=net.options,
+        physics=layout == "physics",
+        legend_stages=_stage_legend(graph, colors, text, lang),
+        legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
+        search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
+        notes=data.notes,
+        vis_js=_vis_asset("vis-network.min.js"),
+        vis_css=_vis_asset("vis-network.css"),
+    )
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("chaingraph") / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _vis_asset(name: str) -> str:
+    path = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / name
+    text = path.read_text(encoding="utf-8")
+    # The script sits inside <script>; a literal "</script" in it would end the element early.
+    return text.replace("</script", "<\\/script")
+
+
+def _names(attrs: Mapping, lang: str) -> tuple[str, str]:
+    english, chinese = attrs.get("label", ""), attrs.get("label_zh", "")
+    if lang == "zh" and chinese:
+        return chinese, english
+    return english or chinese, chinese if english else ""
+
+
+def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, str], lang: str) -> str:
+    label, other = _names(attrs, lang)
+    lines = [label + (f" / {other}" if other else ""), text[attrs.get("kind", "organization")]]
+    if attrs.get("stage_label"):
+        lines.append(f"{text['stage_label']}: {attrs['stage_label']}")
+    if attrs.get("place_label"):
+        lines.append(f"{text['place_label']}: {attrs['place_label']}")
+    for measure in ("in_degree", "out_degree", "pagerank", "dependence", "betweenness"):
+        if measure in data.measures:
+            value = data.measures[measure][node]
+            lines.append(
+                f"{measure.replace('_', ' ')}: {value:.4g}"
+                if isinstance(value, float)
+                else f"{measure.replace('_', ' ')}: {value}"
+            )
+    figures = data.figures.get(node, [])
+    if figures:
+        lines.append(f"{text['figures']}:")
+        lines.extend(f"  {figure}" for figure in figures[:8])
+    lines.append(node)
+    return "\n".join(lines)
+
+
+def _edge_tooltip(attrs: Mapping, text: Mapping[str, str]) -> str:
+    lines = []
+    if attrs.get("supplies"):
+        lines.append(f"{text['supplies']}: " + "; ".join(attrs["supplies"]))
+    if attrs.get("periods"):
+        lines.append(f"{text['period']}: " + "; ".join(attrs["periods"]))
+    if attrs.get("sources"):
+        lines.append(f"{text['sources']}:")
+        lines.extend(f"  {source}" for source in attrs["sources"][:6])
+    if attrs.get("inferred"):
+        lines.append(text["inferred"])
+    return "\n".join(lines) or text["supply"]
+
+
+def _add_places(
+    net: Network,
+    graph: nx.DiGraph,
+    text: Mapping[str, str],
+    lang: str,
+    positions: Mapping[str, tuple[float, float]],
+    levels: Mapping[str, int] | None,
+) -> None:
+    places = graph.graph.get("places", {})
+    if graph.number_of_nodes() > PHYSICS_LIMIT:
+        return  # located-in edges would swamp a large view; tooltips still name each place
+    shown: set[str] = set()
+    linked: set[tuple[str, str]] = set()
+    top_level = max(levels.values(), default=0) + 1 if levels else 0
+    for node, attrs in graph.nodes(data=True):
+        chain = attrs.get("places", [])
+        for child, parent in zip([node, *chain], chain, strict=False):
+            if parent not in shown:
+                info = places.get(parent, {})
+                label = info.get("label_zh") if lang == "zh" and info.get("label_zh") else info.get("label", parent)
+                extra = {"level": top_level} if levels is not None else {}
+                net.add_node(
+                    parent,
+                    label=label,
+                    kind="place",
+                    shape="hexagon",
+                    size=8,
+                    color="#e0e0e0",
+                    title=f"{label}\n{text['place']}\n{parent}",
+                    **extra,
+                )
+                shown.add(parent)
+            if (child, parent) not in linked:
+                linked.add((child, parent))
+                net.add_edge(
+                    child,
+                    parent,
+                    relation="located",
+                    dashes=True,
+                    color="#aaaaaa",
+                    arrows="to",
+                    title=text["located"],
+                    physics=True,
+                    width=1,
+                )
+
+
+def _options(layout: str) -> dict:
+    options: dict = {
+        "nodes": {"font": {"size": 14, "face": "system-ui, Noto Sans CJK SC, Microsoft YaHei, sans-serif"}},
+        "edges": {"smooth": {"type": "continuous"}, "arrows": {"to": {"scaleFactor": 0.6}}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
+    }
+    if layout == "physics":
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "stabilization": {"iterations": 300, "fit": True},
+        }
+    elif layout == "hierarchical":
+        options["layout"] = {
+            "hierarchical": {
+                "enabled": True,
+                "direction": "LR",
+                "sortMethod": "directed",
+                "levelSeparation": 220,
+                "nodeSpacing": 90,
+            }
+        }
+        options["physics"] = {"enabled": False}
+    else:
+        options["physics"] = {"enabled": False}
+        options["edges"]["smooth"] = False
+    return options
+
+
+def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
+    """A distinct colour per chain stage, in upstream-to-downstream order of each chain."""
+    stages = sorted(
+        {
+            (attrs.get("stage_order", 0), attrs.get("stage_label", ""), attrs["stage"])
+            for _, attrs in graph.nodes(data=True)
+            if attrs.get("stage")
+        }
+    )
+    colors = {}
+    for index, (_, _, stage) in enumerate(stages):
+        if index < len(PALETTE):
+            colors[stage] = PALETTE[index]
+            continue
+        hue = (index * 0.618033988749895) % 1.0
+        red, green, blue = colorsys.hsv_to_rgb(hue, 0.55, 0.92)
+        colors[stage] = f"#{int(red * 255):02x}{int(green * 255):02x}{int(blue * 255):02x}"
+    return colors
+
+
+def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[str, str], lang: str) -> list[dict]:
+    seen = {}
+    for _, attrs in graph.nodes(data=True):
+        stage = attrs.get("stage")
+        if stage and stage not in seen:
+            info = next(
+                (c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {}
+            )
+            label = info.get("label_zh") if lang == "zh" and info.get("label_zh") else attrs.get("stage_label", stage)
+            seen[stage] = {"color": colors[stage], "label": label, "order": attrs.get("stage_order", 0)}
+    items = sorted(seen.values(), key=lambda item: (item["order"], item["label"]))
+    if any(not attrs.get("stage") for _, attrs in graph.nodes(data=True)):
+        items.append({"color": "#9e9e9e", "label": text["no_stage"], "order": 99})
+    return items
+
+
+def supply_levels(graph: nx.DiGraph) -> dict[str, int]:
+    """Layer of each node from upstream (0): the longest supply path reaching it (cycles collapsed)."""
+    condensed = nx.condensation(graph)
+    layer = {}
+    for depth, generation in enumerate(nx.topological_generations(condensed)):
+        for component in generation:
+            layer[component] = depth
+    # Longest-path layering: push each component right of all its predecessors.
+    for component in nx.topological_sort(condensed):
+        for successor in condensed.successors(component):
+            layer[successor] = max(layer[successor], layer[component] + 1)
+    mapping = condensed.graph["mapping"]
+    return {node: layer[mapping[node]] for node in graph}
+
+
+def layered_positions(graph: nx.DiGraph, levels: Mapping[str, int]) -> dict[str, tuple[float, float]]:
+    """Columns by supply layer, rows ordered by the mean row of each node's suppliers."""
+    columns: dict[int, list[str]] = {}
+    for node in sorted(graph, key=lambda n: (levels[n], graph.nodes[n].get("label", ""))):
+        columns.setdefault(levels[node], []).append(node)
+    row: dict[str, float] = {}
+    for depth in sorted(columns):
+        members = columns[depth]
+        if depth > 0:
+
+            def barycentre(node: str) -> float:
+                rows = [row[p] for p in graph.predecessors(node) if p in row]
+                return sum(rows) / len(rows) if rows else 0.0
+
+            members.sort(key=barycentre)
+        height = len(members)
+        for index, node in enumerate(members):
+            row[node] = index - height / 2
+    spacing = 40.0
+    return {node: (levels[node] * 400.0, row[node] * spacing) for node in graph}
+
+
+def _scaled(values: Mapping[str, float], graph: nx.DiGraph) -> dict[str, float]:
+    numbers = {node: float(values.get(node, 0) or 0) for node in graph}
+    top = max(numbers.values(), default=0.0)
+    if top <= 0:
+        return dict.fromkeys(graph, 14.0)
+    return {node: 8.0 + 32.0 * math.sqrt(value / top) for node, value in numbers.items()}

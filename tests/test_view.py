@@ -1,0 +1,192 @@
+"""``chaingraph view`` in a real browser: offline, directed, legended, bilingual, and inert to injected markup."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import require, run_process
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    require(path is not None, "Debian's chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the playwright Python package")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A view opened from disk with every request, console error and dialog recorded."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("typeof network !== 'undefined'")
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith("file://") and route.request.resource_type == "document":
+            route.continue_()
+        else:
+            self.requests.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def js(self, expression: str):
+        return self.page.evaluate(expression)
+
+    def hover(self, node_id: str) -> str:
+        """Hover a node and return the tooltip's text."""
+        point = self.js(f"network.canvasToDOM(network.getPosition({json.dumps(node_id)}))")
+        box = self.page.locator("#graph").bounding_box()
+        self.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        self.page.wait_for_timeout(600)
+        return self.js("(document.querySelector('.vis-tooltip') || {}).innerText || ''")
+
+
+def write_view(tmp_path: Path, *args: str) -> Path:
+    result = run_process("view", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = [p for p in tmp_path.iterdir() if p.suffix == ".html"]
+    assert len(written) == 1
+    return written[0]
+
+
+def expected_counts(*args: str) -> tuple[int, int]:
+    rows = json.loads(run_process("stats", "--format", "json", *args).stdout)
+    return len(rows), sum(row["in_degree"] for row in rows)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chain", ["ningde", "jinjiang"])
+def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, chain):
+    path = write_view(tmp_path, chain)
+    assert path.name == f"{chain}.html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # nothing else written
+    page = Page(browser, path)
+    nodes, edges = expected_counts("--chain", chain)
+    assert page.js("nodes.get({filter: n => n.kind !== 'place'}).length") == nodes
+    assert page.js("edges.get({filter: e => e.relation === 'supply'}).length") == edges
+    assert page.js("edges.get({filter: e => e.relation === 'supply' && e.arrows !== 'to'}).length") == 0
+    assert page.js("edges.get({filter: e => e.relation === 'located' && e.dashes === true}).length") > 0
+    assert page.requests == []
+    assert page.errors == []
+    legend = page.page.locator("aside").inner_text()
+    assert "supplies (supplier → client)" in legend and "located in" in legend
+
+
+@pytest.mark.browser
+def test_chinese_labels_everywhere(browser, tmp_path):
+    page = Page(browser, write_view(tmp_path, "ningde", "--lang", "zh"))
+    labels = page.js("nodes.get().map(n => n.label)")
+    assert "宁德时代" in labels
+    assert "宁德市" in labels  # places too
+    options = page.js("Array.from(document.querySelectorAll('#names option')).map(o => o.value)")
+    assert "宁德时代" in options and "CATL" in options
+    assert "正极材料" in page.page.locator("aside").inner_text()
+    assert "宁德时代" in page.hover("https://w3id.org/chaingraph/fujian/catl")
+    assert page.errors == []
+
+
+PROBES = [
+    '<img src=x onerror="window.__pwned=1;alert(1)">',
+    "</script><script>window.__pwned=2;alert(2)</script>",
+    '"><svg onload=alert(3)>',
+]
+
+
+@pytest.mark.browser
+def test_injected_markup_shows_as_text_and_runs_nothing(browser, tmp_path, ttl):
+    body = "".join(
+        f"ex:x{i} a cg:Company ; rdfs:label {json.dumps(probe)}@en , {json.dumps(probe)}@zh-Hans ;"
+        f" cg:locatedIn ex:place{i} ; cg:inChain ex:chain ; cg:atStage ex:stage{i} ; cg:supplierOf ex:x{i + 1} .\n"
+        f"ex:place{i} a cg:Place ; rdfs:label {json.dumps(probe)}@en .\n"
+        f"ex:stage{i} a cg:ChainStage ; skos:inScheme ex:chain ; skos:prefLabel {json.dumps(probe)}@en .\n"
+        for i, probe in enumerate(PROBES)
+    )
+    body += 'ex:chain a cg:IndustrialChain ; rdfs:label "<b>chain</b>"@en ; cg:region ex:place0 .\n'
+    body += 'ex:x3 a cg:Company ; rdfs:label "End"@en .\n'
+    data = ttl(body)
+    out = tmp_path / "out"
+    out.mkdir()
+    path = write_view(out, "chain", "--no-bundled", "--data", str(data))
+    page = Page(browser, path)
+    for i, probe in enumerate(PROBES):
+        assert probe in page.hover(f"https://example.test/x{i}")
+    assert page.js("window.__pwned === undefined")
+    assert page.dialogs == []
+    assert page.js("document.querySelectorAll('img, svg').length") == 0
+    assert PROBES[0] in page.page.locator("aside").inner_text()  # the legend shows the stage name as text
+    assert "<b>chain</b>" in page.page.locator("header h1").inner_text()
+    assert page.errors == []
+
+
+def test_never_overwrites_a_foreign_file_without_force(tmp_path):
+    precious = tmp_path / "ningde.html"
+    precious.write_text("<html>my own page</html>", encoding="utf-8")
+    result = run_process("view", "ningde", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "use --force" in result.stderr
+    assert precious.read_text(encoding="utf-8") == "<html>my own page</html>"
+    assert run_process("view", "ningde", "--force", cwd=tmp_path).returncode == 0
+    # A view chaingraph wrote may be replaced without --force.
+    assert run_process("view", "ningde", cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ningde.html"]
+
+
+def test_default_file_name_cannot_escape_the_folder(tmp_path):
+    from chaingraph.cli import default_view_name
+
+    assert default_view_name("../../etc/passwd") == "etc-passwd.html"
+    assert default_view_name("宁德") == "宁德.html"
+    assert default_view_name("..") == "view.html"
+
+
+def test_view_of_unknown_chain_suggests(tmp_path):
+    result = run_process("view", "ningdee", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "did you mean" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_view_into_missing_folder_is_an_input_error(tmp_path):
+    result = run_process("view", "ningde", "-o", str(tmp_path / "no" / "such" / "x.html"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
