@@ -105,7 +105,10 @@ def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, chain):
     assert page.js("nodes.get({filter: n => n.kind !== 'place'}).length") == nodes
     assert page.js("edges.get({filter: e => e.relation === 'supply'}).length") == edges
     assert page.js("edges.get({filter: e => e.relation === 'supply' && e.arrows !== 'to'}).length") == 0
-    assert page.js("edges.get({filter: e => e.relation === 'located' && e.dashes === true}).length") > 0
+    located = page.js("edges.get({filter: e => e.relation === 'located'})")
+    supply_dashes = page.js("edges.get({filter: e => e.relation === 'supply'}).map(e => JSON.stringify(e.dashes))")
+    assert located and all(edge["dashes"] and edge["color"] != "#555555" for edge in located)
+    assert json.dumps(located[0]["dashes"], separators=(",", ":")) not in supply_dashes
     assert page.requests == []
     assert page.errors == []
     legend = page.page.locator("aside").inner_text()

@@ -28,6 +28,9 @@ from . import __version__
 from .errors import InputError
 
 PHYSICS_LIMIT = 800
+# Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
+LOCATED_DASHES = [10, 8]
+INFERRED_DASHES = [2, 4]
 NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
 
@@ -73,6 +76,7 @@ TEXT = {
         "kinds": "Kinds (shape)",
         "edges": "Edges",
         "supply": "supplies (supplier → client)",
+        "supply_inferred": "supplies, inferred from the chain's stage order",
         "located": "located in",
         "size": "Node size: {measure}.",
         "firm": "firm",
@@ -98,6 +102,7 @@ TEXT = {
         "kinds": "类型（形状）",
         "edges": "连线",
         "supply": "供应（供应方 → 客户）",
+        "supply_inferred": "供应（按产业链环节推断）",
         "located": "位于",
         "size": "节点大小：{measure}。",
         "firm": "企业",
@@ -192,7 +197,7 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
             relation="supply",
             title=_edge_tooltip(attrs, text),
             arrows="to",
-            dashes=bool(attrs.get("inferred")),
+            dashes=INFERRED_DASHES if attrs.get("inferred") else False,
             color="#555555",
             width=1 + math.log(attrs.get("weight", 1), 2),
         )
@@ -319,8 +324,8 @@ def _add_places(
                     child,
                     parent,
                     relation="located",
-                    dashes=True,
-                    color="#aaaaaa",
+                    dashes=LOCATED_DASHES,
+                    color="#b0b0b0",
                     arrows="to",
                     title=text["located"],
                     physics=True,
