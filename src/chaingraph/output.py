@@ -17,14 +17,27 @@ from rich.table import Table
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _looks_like_formula(text: str) -> bool:
+    # An apostrophe before a formula-looking cell is our own escape, so it needs escaping too:
+    # that keeps neutralise/unneutralise exact inverses.
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 def neutralise_cell(value: object) -> object:
     """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe.
 
-    Numbers pass unchanged: ``-0.5`` is a value, not a formula.
+    Numbers pass unchanged: ``-0.5`` is a value, not a formula. ``unneutralise_cell`` undoes it.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _looks_like_formula(value):
         return "'" + value
     return value
+
+
+def unneutralise_cell(text: str) -> str:
+    """The inverse of :func:`neutralise_cell`, applied when chaingraph reads a CSV cell."""
+    if text.startswith("'") and _looks_like_formula(text[1:]):
+        return text[1:]
+    return text
 
 
 def format_cell(value: object) -> str:

@@ -186,7 +186,16 @@ class EmbeddedStore:
         graph = Graph()
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
-        graph.parse(data=self.dump(ox.RdfFormat.N_TRIPLES), format="nt")
+        converted: dict = {}
+
+        def convert(term):
+            # Terms repeat a lot (predicates, classes, hubs): convert each once.
+            found = converted.get(term)
+            if found is None:
+                found = converted[term] = from_ox(term)
+            return found
+
+        graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in self.oxigraph)
         return graph
 
     def __len__(self) -> int:

@@ -1,0 +1,395 @@
+"""Where spreadsheet data enters: CSV files of supply relations and firms -> RDF in chaingraph's vocabulary.
+
+Layouts (UTF-8, with or without a byte-order mark; header on ``header_row``):
+
+- relations: ``supplier, client, supplies, start, end, source``; ``supplier`` and ``client`` required;
+- firms: ``id, name_en, name_zh, located_in, chain, stage``; ``id`` required.
+
+``mapping`` names the column that holds a field when a spreadsheet uses other names
+(``{"supplier": "Vendor"}``). A relations file alone is enough: its endpoints become firms, except
+that an endpoint named exactly like one organization of the graph (``CATL``, ``宁德时代``) links to
+it. Rows where
+every mapped field is empty are skipped (so one flattened file can hold relation rows and firm rows).
+
+IRIs are minted from ids under a base: ``<base>firm/<id percent-encoded>``, stable across runs and
+distinct for distinct ids; an id that already is an http(s) or urn IRI is used as it is. Places are
+matched to the graph's places by English or Chinese name, case-insensitively, or created; chains and
+stages likewise. A firm without a location is marked ``cg:locationUnknown true``; without an English
+name its id is its English label. Each relation's source is the ``source`` column (a URL, or a
+citation text) or else the CSV row itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .output import unneutralise_cell
+from .store import Store
+from .vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, XSD
+
+RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
+FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
+REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|\\^`]+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_ORGANIZATION_CLASSES = {
+    str(CG[name])
+    for name in (
+        "Company",
+        "Organization",
+        "IndustryAssociation",
+        "ResearchInstitute",
+        "GovernmentBody",
+        "ClusterSegment",
+    )
+}
+
+_CONTEXT_QUERY = """
+SELECT ?thing ?kind ?name ?scheme WHERE {
+  VALUES ?kind { cg:Place cg:Country cg:Province cg:PrefectureLevelCity cg:CountyLevelCity cg:IndustrialPark
+                 cg:IndustrialChain cg:ChainStage cg:Company cg:Organization cg:IndustryAssociation
+                 cg:ResearchInstitute cg:GovernmentBody cg:ClusterSegment }
+  ?thing a ?kind ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
+  OPTIONAL { ?thing skos:inScheme ?scheme }
+}"""
+
+
+@dataclass
+class ImportResult:
+    """The imported graph and what happened on the way."""
+
+    store: ox.Store
+    firms: int = 0
+    relations: int = 0
+    created: Counter = field(default_factory=Counter)
+    matched: Counter = field(default_factory=Counter)
+    skipped_rows: int = 0
+
+
+def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["supplier=Vendor"]`` -> ``{"supplier": "Vendor"}``, checking the field names."""
+    known = RELATION_FIELDS + FIRM_FIELDS
+    mapping = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not column:
+            raise InputError(f"--map {pair!r}: expected FIELD=COLUMN")
+        if name not in known:
+            raise InputError(f"--map {pair!r}: unknown field {name!r} (fields: {', '.join(known)})")
+        mapping[name] = column
+    return mapping
+
+
+def mint(base: str, kind: str, identifier: str) -> ox.NamedNode:
+    """The IRI of an imported thing: ``base + kind + "/" + percent-encoded id`` (or the id if it is an IRI)."""
+    if _IRI.match(identifier):
+        return ox.NamedNode(identifier)
+    return ox.NamedNode(f"{base}{kind}/{quote(identifier, safe='')}")
+
+
+class _Context:
+    """Places, chains and stages already in the graph, by lower-cased name."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.places: dict[str, str] = {}
+        self.chains: dict[str, str] = {}
+        self.stages: dict[tuple[str, str], str] = {}
+        self.firms: dict[str, set[str]] = {}
+        if store is None:
+            return
+        for row in store.select(_CONTEXT_QUERY).rows:
+            name, thing, kind = str(row["name"]).strip().lower(), str(row["thing"]), str(row["kind"])
+            if kind == str(CG.IndustrialChain):
+                self.chains.setdefault(name, thing)
+                self.chains.setdefault(thing.rsplit("/", 1)[-1].lower(), thing)
+            elif kind == str(CG.ChainStage):
+                if "scheme" in row:
+                    self.stages.setdefault((str(row["scheme"]), name), thing)
+            elif kind in _ORGANIZATION_CLASSES:
+                self.firms.setdefault(name, set()).add(thing)
+            else:
+                self.places.setdefault(name, thing)
+
+    def existing_firm(self, name: str) -> str | None:
+        """The one organization of the graph with this name, if exactly one has it."""
+        found = self.firms.get(name.strip().lower(), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+
+def read_table(
+    path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
+) -> tuple[list[tuple[int, dict[str, str]]], int]:
+    """Rows of a CSV file as ``(line, {field: value})``, with errors that name file, line and column.
+
+    Returns the rows and the number of rows skipped because every mapped field was empty.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    skipped = 0
+    try:
+        for record in reader:
+            line = reader.line_num
+            if header is None:
+                if line < header_row:
+                    continue
+                header = [cell.strip() for cell in record]
+                columns = _columns(path, header, fields, role, mapping)
+                continue
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
+            values = {name: unneutralise_cell(record[index].strip()) for name, index in columns.items()}
+            if not any(values.values()):
+                skipped += 1
+                continue
+            rows.append((line, values))
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: {exc}") from None
+    if header is None:
+        raise InputError(f"{path}: no header row (expected on line {header_row})")
+    return rows, skipped
+
+
+def _columns(
+    path: Path, header: list[str], fields: tuple[str, ...], role: str, mapping: Mapping[str, str]
+) -> dict[str, int]:
+    duplicates = [name for name, count in Counter(header).items() if count > 1 and name]
+    columns = {}
+    for name in fields:
+        column = mapping.get(name, name)
+        if column in header:
+            if column in duplicates:
+                raise InputError(f"{path}:1: column {column!r} appears twice in the header")
+            columns[name] = header.index(column)
+        elif name in mapping:
+            raise InputError(f"{path}: --map {name}={column}: no such column (columns: {', '.join(header)})")
+    for name in REQUIRED[role]:
+        if name not in columns:
+            shown = ", ".join(header) if len(", ".join(header)) < 200 else ", ".join(header)[:200] + "..."
+            raise InputError(
+                f"{path}: missing column {name!r} in the {role} header (columns: {shown}); "
+                f"name it with --map {name}=COLUMN"
+            )
+    return columns
+
+
+def import_csv(
+    relations: Path,
+    firms: Path | None = None,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    context: Store | None = None,
+    base: str = str(IMPORT),
+    header_row: int = 1,
+    chain_name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Build RDF from a relations CSV (and optionally a firms CSV).
+
+    ``context`` is the graph whose places, chains and stages names are matched against
+    (usually the bundled graph). Raises :class:`InputError` naming file, line and column.
+    """
+    mapping = dict(mapping or {})
+    relation_rows, skipped = read_table(relations, RELATION_FIELDS, "relations", mapping, header_row)
+    firm_rows: list[tuple[int, dict[str, str]]] = []
+    if firms is not None:
+        firm_rows, skipped_firms = read_table(firms, FIRM_FIELDS, "firms", mapping, header_row)
+        skipped += skipped_firms
+    builder = _Builder(ox.Store(), _Context(context), base, chain_name or relations.stem)
+    result = ImportResult(builder.store, skipped_rows=skipped)
+    total = len(relation_rows) + len(firm_rows)
+
+    first_line: dict[str, int] = {}
+    for done, (line, row) in enumerate(firm_rows, 1):
+        identifier = row.get("id", "")
+        if not identifier:
+            raise InputError(f"{firms}:{line}: empty id")
+        if identifier in first_line:
+            raise InputError(f"{firms}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
+        first_line[identifier] = line
+        builder.firm(identifier, row, firms, line)
+        if progress and done % 1000 == 0:
+            progress(done, total)
+
+    pairs: Counter = Counter()
+    for done, (line, row) in enumerate(relation_rows, len(firm_rows) + 1):
+        supplier, client = row.get("supplier", ""), row.get("client", "")
+        for name, value in (("supplier", supplier), ("client", client)):
+            if not value:
+                raise InputError(f"{relations}:{line}: empty {name} (column {mapping.get(name, name)!r})")
+        for identifier in (supplier, client):
+            if identifier not in builder.firms:
+                builder.endpoint(identifier, relations, line)
+        pairs[(supplier, client)] += 1
+        builder.relation(supplier, client, row, relations, line, pairs[(supplier, client)], mapping)
+        if progress and done % 1000 == 0:
+            progress(done, total)
+    if progress:
+        progress(total, total)
+    result.firms = len(builder.firms) - builder.matched["firm"]
+    result.relations = sum(pairs.values())
+    result.created = builder.created
+    result.matched = builder.matched
+    return result
+
+
+class _Builder:
+    def __init__(self, store: ox.Store, context: _Context, base: str, chain_name: str) -> None:
+        self.store = store
+        self.context = context
+        self.base = base
+        self.chain_name = chain_name
+        self.firms: dict[str, ox.NamedNode] = {}
+        self.places: dict[str, ox.NamedNode] = {}
+        self.chains: dict[str, ox.NamedNode] = {}
+        self.stages: dict[tuple[str, str], ox.NamedNode] = {}
+        self.created: Counter = Counter()
+        self.matched: Counter = Counter()
+
+    def add(self, subject, predicate, obj) -> None:
+        self.store.add(ox.Quad(subject, ox.NamedNode(str(predicate)), obj))
+
+    def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int) -> None:
+        node = mint(self.base, "firm", identifier)
+        self.firms[identifier] = node
+        self.add(node, RDF.type, ox.NamedNode(str(CG.Company)))
+        self.add(node, RDFS.label, ox.Literal(row.get("name_en") or identifier, language="en"))
+        if row.get("name_zh"):
+            self.add(node, RDFS.label, ox.Literal(row["name_zh"], language="zh-Hans"))
+        if row.get("located_in"):
+            self.add(node, CG.locatedIn, self.place(row["located_in"]))
+        else:
+            self.add(node, CG.locationUnknown, ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean))))
+        chain = self.chain(row["chain"]) if row.get("chain") else None
+        if row.get("stage"):
+            chain = chain or self.chain(self.chain_name)
+            self.add(node, CG.atStage, self.stage(chain, row["stage"]))
+        if chain is not None:
+            self.add(node, CG.inChain, chain)
+
+    def endpoint(self, identifier: str, path: Path, line: int) -> None:
+        """A relation's end not in the firms file: an organization of the graph by that name, or a new firm."""
+        existing = self.context.existing_firm(identifier) if not _IRI.match(identifier) else None
+        if existing is not None:
+            self.firms[identifier] = ox.NamedNode(existing)
+            self.matched["firm"] += 1
+            return
+        self.firm(identifier, {}, path, line)
+        self.created["firm"] += 1
+
+    def place(self, name: str) -> ox.NamedNode:
+        key = name.lower()
+        if key in self.context.places:
+            self.matched["place"] += 1
+            return ox.NamedNode(self.context.places[key])
+        if key not in self.places:
+            node = mint(self.base, "place", name)
+            self.places[key] = node
+            self.add(node, RDF.type, ox.NamedNode(str(CG.Place)))
+            self.add(node, RDFS.label, ox.Literal(name, language="en"))
+            if _CJK.search(name):
+                self.add(node, RDFS.label, ox.Literal(name, language="zh-Hans"))
+            self.created["place"] += 1
+        return self.places[key]
+
+    def chain(self, name: str) -> ox.NamedNode:
+        key = name.lower()
+        if key in self.context.chains:
+            return ox.NamedNode(self.context.chains[key])
+        if key not in self.chains:
+            node = mint(self.base, "chain", name)
+            self.chains[key] = node
+            self.add(node, RDF.type, ox.NamedNode(str(CG.IndustrialChain)))
+            self.add(node, RDFS.label, ox.Literal(name, language="en"))
+            self.created["chain"] += 1
+        return self.chains[key]
+
+    def stage(self, chain: ox.NamedNode, name: str) -> ox.NamedNode:
+        key = (chain.value, name.lower())
+        if key in self.context.stages:
+            return ox.NamedNode(self.context.stages[key])
+        if key not in self.stages:
+            node = ox.NamedNode(f"{chain.value}/stage/{quote(name, safe='')}")
+            self.stages[key] = node
+            self.add(node, RDF.type, ox.NamedNode(str(CG.ChainStage)))
+            self.add(node, SKOS.inScheme, chain)
+            self.add(node, SKOS.prefLabel, ox.Literal(name, language="en"))
+            self.created["stage"] += 1
+        return self.stages[key]
+
+    def relation(
+        self,
+        supplier: str,
+        client: str,
+        row: Mapping[str, str],
+        path: Path,
+        line: int,
+        occurrence: int,
+        mapping: Mapping[str, str],
+    ) -> None:
+        s, c = self.firms[supplier], self.firms[client]
+        self.add(s, CG.supplierOf, c)
+        node = ox.NamedNode(f"{self.base}relation/{quote(supplier, safe='')}/{quote(client, safe='')}/{occurrence}")
+        self.add(node, RDF.type, ox.NamedNode(str(CG.SupplyRelation)))
+        self.add(node, CG.supplier, s)
+        self.add(node, CG.client, c)
+        if row.get("supplies"):
+            product = mint(self.base, "product", row["supplies"])
+            self.add(product, RDF.type, ox.NamedNode(str(CG.ProductOrService)))
+            self.add(product, RDFS.label, ox.Literal(row["supplies"], language="en"))
+            self.add(node, CG.supplies, product)
+        start, end = row.get("start", ""), row.get("end", "")
+        for name, value, prop in (("start", start, CG.periodStart), ("end", end, CG.periodEnd)):
+            if value and _ISO_DATE.match(value):
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise InputError(
+                        f"{path}:{line}: {name} {value!r} is not a valid date (column {mapping.get(name, name)!r})"
+                    ) from None
+                self.add(node, prop, ox.Literal(value, datatype=ox.NamedNode(str(XSD.date))))
+        if start or end:
+            self.add(node, CG.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
+        self.add(node, PROV.wasDerivedFrom, self.source(row.get("source", ""), path, line))
+
+    def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
+        if text and _IRI.match(text):
+            node = ox.NamedNode(text)
+        elif text:
+            node = mint(self.base, "source", text)
+            self.add(node, RDFS.label, ox.Literal(text))
+        else:
+            node = ox.NamedNode(f"{self.base}source/{quote(path.name, safe='')}#row={line}")
+            self.add(node, RDFS.label, ox.Literal(f"{path.name}, line {line}"))
+        self.add(node, RDF.type, ox.NamedNode(str(CG.Source)))
+        return node

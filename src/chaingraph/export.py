@@ -1,0 +1,252 @@
+"""Where data leaves: the graph or a selection of it in the formats other tools read.
+
+- ``graphml``, ``gexf``: the projected supply network for Gephi, Cytoscape and yEd, with IRIs as
+  strings, English and Chinese labels, kind, place, stage and every ``stats`` measure as attributes;
+- ``ttl``, ``nt``: the RDF triples; ``trig``, ``nq``, ``jsonld``: the RDF with its named graphs kept;
+- ``csv``: the supply edges in the import layout (``supplier, client, supplies, start, end, source``)
+  or, with ``table="firms"``, the firms in the import layout plus the measures; formula-looking
+  cells are neutralised.
+
+A selection (chain, region) keeps the selected organizations, the supply relations and figures
+among them, and every place, chain, stage, product, measure and source, so the export stays valid.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import networkx as nx
+import pyoxigraph as ox
+
+from . import analysis
+from .errors import InputError
+from .network import Selection, project, select
+from .output import to_csv
+from .store import EmbeddedStore, Store
+from .vocab import CG, GRAPH, RDF
+
+RDF_EXPORTS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+NETWORK_EXPORTS = ("graphml", "gexf")
+FORMATS = (*NETWORK_EXPORTS, *RDF_EXPORTS, "csv")
+
+EDGE_COLUMNS = ["supplier", "client", "supplies", "start", "end", "source"]
+FIRM_COLUMNS = ["id", "name_en", "name_zh", "located_in", "chain", "stage"]
+
+_RELATIONS_QUERY = """
+SELECT ?relation ?supplier ?client ?product ?start ?end ?period ?source WHERE {
+  ?relation a cg:SupplyRelation ; cg:supplier ?supplier ; cg:client ?client .
+  OPTIONAL { ?relation cg:supplies/rdfs:label ?product }
+  OPTIONAL { ?relation cg:periodStart ?start }
+  OPTIONAL { ?relation cg:periodEnd ?end }
+  OPTIONAL { ?relation cg:period ?period }
+  OPTIONAL { ?relation prov:wasDerivedFrom ?source }
+}"""
+
+
+def export(
+    store: Store,
+    fmt: str,
+    selection: Selection | None = None,
+    *,
+    table: str = "edges",
+    progress: Callable[[str], None] | None = None,
+) -> bytes:
+    """The export of ``store`` (or of a selection of it) in format ``fmt``, as bytes."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt in RDF_EXPORTS:
+        if not isinstance(store, EmbeddedStore):
+            raise InputError("RDF exports read the embedded store; with an endpoint, use its own dump")
+        return export_rdf(store, RDF_EXPORTS[fmt], selection)
+    if progress:
+        progress("projection")
+    graph = select(project(store), selection or Selection())
+    if progress:
+        progress("measures")
+    if fmt == "csv":
+        if table == "firms":
+            return firms_csv(graph, analysis.node_measures(graph).values)
+        if table != "edges":
+            raise InputError(f"--table {table!r}: use edges or firms")
+        return edges_csv(store, graph)
+    return network_file(graph, analysis.node_measures(graph).values, fmt)
+
+
+def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str) -> bytes:
+    """GraphML or GEXF bytes: attributes are strings and numbers only (networkx cannot write rdflib terms)."""
+    flat = nx.DiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(
+            node,
+            **{
+                "iri": node,
+                "label": attrs.get("label", ""),
+                "label_zh": attrs.get("label_zh", ""),
+                "kind": attrs.get("kind", ""),
+                "place": attrs.get("place", ""),
+                "place_label": attrs.get("place_label", ""),
+                "stage": attrs.get("stage", ""),
+                "stage_label": attrs.get("stage_label", ""),
+                "chains": " ".join(attrs.get("chains", [])),
+                **{key: _plain(values[node]) for key, values in measures.items()},
+            },
+        )
+    for supplier, client, attrs in graph.edges(data=True):
+        flat.add_edge(
+            supplier,
+            client,
+            supplies="; ".join(attrs.get("supplies", [])),
+            periods="; ".join(attrs.get("periods", [])),
+            sources=" ".join(attrs.get("sources", [])),
+            inferred=bool(attrs.get("inferred")),
+            weight=int(attrs.get("weight", 1)),
+        )
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(flat, buffer, encoding="utf-8", named_key_ids=True)
+    else:
+        nx.write_gexf(flat, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def export_rdf(store: EmbeddedStore, rdf_format: ox.RdfFormat, selection: Selection | None) -> bytes:
+    """The dataset (without the ontology) in an RDF format; a selection keeps its part."""
+    ontology = ox.NamedNode(str(GRAPH["ontology"]))
+    keep = (
+        None
+        if selection is None or (selection.chains is None and selection.region is None)
+        else _selected_subjects(store, selection)
+    )
+    output = ox.Store()
+    dataset = rdf_format.supports_datasets
+    quads = []
+    for quad in store.oxigraph:
+        if quad.graph_name == ontology:
+            continue
+        if keep is not None and quad.subject not in keep:
+            continue
+        quads.append(quad if dataset else ox.Quad(quad.subject, quad.predicate, quad.object))
+    output.extend(quads)
+    prefixes = {
+        "cg": str(CG),
+        "fj": "https://w3id.org/chaingraph/fujian/",
+        "prov": "http://www.w3.org/ns/prov#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
+    if dataset:
+        return (
+            output.dump(format=rdf_format, prefixes=prefixes)
+            if rdf_format == ox.RdfFormat.TRIG
+            else output.dump(format=rdf_format)
+        )
+    return output.dump(
+        format=rdf_format,
+        from_graph=ox.DefaultGraph(),
+        **({"prefixes": prefixes} if rdf_format == ox.RdfFormat.TURTLE else {}),
+    )
+
+
+_CONTEXT_CLASSES = [
+    CG.Place,
+    CG.Country,
+    CG.Province,
+    CG.PrefectureLevelCity,
+    CG.CountyLevelCity,
+    CG.IndustrialPark,
+    CG.IndustrialChain,
+    CG.ChainStage,
+    CG.ProductOrService,
+    CG.Measure,
+    CG.Source,
+    CG.SourcePassage,
+]
+
+
+def _selected_subjects(store: EmbeddedStore, selection: Selection) -> set:
+    graph = select(project(store), Selection(selection.chains, selection.region, "firm"))
+    nodes = {ox.NamedNode(n) for n in graph}
+    keep = set(nodes)
+    for cls in _CONTEXT_CLASSES:
+        keep.update(
+            q.subject
+            for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls)))
+        )
+    for relation in store.oxigraph.quads_for_pattern(
+        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CG.SupplyRelation))
+    ):
+        ends = [
+            q.object
+            for q in store.oxigraph.quads_for_pattern(relation.subject, None, None)
+            if q.predicate.value in (str(CG.supplier), str(CG.client))
+        ]
+        if ends and all(end in nodes for end in ends):
+            keep.add(relation.subject)
+    for observation in store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(CG.subject)), None):
+        if observation.object in keep:
+            keep.add(observation.subject)
+    return keep
+
+
+def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
+    """One row per supply relation between selected nodes, in the import layout."""
+    rows = []
+    stated = set()
+    for row in store.select(_RELATIONS_QUERY).rows:
+        supplier, client = str(row["supplier"]), str(row["client"])
+        if not graph.has_edge(supplier, client):
+            continue
+        stated.add((supplier, client))
+        start, end = str(row.get("start", "")), str(row.get("end", ""))
+        if not (start or end) and "period" in row:
+            start, _, end = str(row["period"]).partition("/")
+        rows.append(
+            {
+                "supplier": supplier,
+                "client": client,
+                "supplies": str(row.get("product", "")),
+                "start": start,
+                "end": end,
+                "source": str(row.get("source", "")),
+            }
+        )
+    for supplier, client in graph.edges:
+        if (supplier, client) not in stated:
+            rows.append({"supplier": supplier, "client": client, "supplies": "", "start": "", "end": "", "source": ""})
+    rows.sort(key=lambda r: tuple(r[c] for c in EDGE_COLUMNS))
+    return to_csv(rows, EDGE_COLUMNS).encode("utf-8")
+
+
+def firms_csv(graph: nx.DiGraph, measures: dict[str, dict]) -> bytes:
+    """One row per node, in the import layout for firms, then the ``stats`` measures."""
+    rows = []
+    chains = graph.graph.get("chains", {})
+    for node, attrs in sorted(graph.nodes(data=True)):
+        chain = attrs.get("chains", [""])[0] if attrs.get("chains") else ""
+        row = {
+            "id": node,
+            "name_en": attrs.get("label", ""),
+            "name_zh": attrs.get("label_zh", ""),
+            "located_in": attrs.get("place_label", ""),
+            "chain": chains.get(chain, {}).get("label", chain) if chain else "",
+            "stage": attrs.get("stage_label", ""),
+        }
+        row.update({key: values[node] for key, values in measures.items()})
+        rows.append(row)
+    return to_csv(rows, FIRM_COLUMNS + list(measures)).encode("utf-8")
