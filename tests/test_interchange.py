@@ -139,7 +139,8 @@ def test_minted_iris_are_stable_and_never_collide():
 def test_csv_import_export_import_gives_the_same_graph(run, tmp_path):
     relations = write(
         tmp_path / "r.csv",
-        RELATIONS + '\ufeffA,B,"gears, bolts",2024-01-01,2024-06-30,\nB,C,=SUM(A1),,,https://example.test/page\n',
+        # A byte-order mark, a quoted comma, a formula in a cell, matched and created places.
+        "\ufeff" + RELATIONS + 'A,B,"gears, bolts",2024-01-01,2024-06-30,\nB,C,=SUM(A1),,,https://example.test/page\n',
     )
     firms = write(
         tmp_path / "f.csv",
