@@ -10,7 +10,8 @@ institute, government, organization, or stage at stage level), ``place`` and ``p
 ``prefecture``, ``province`` (the administrative places it lies in, where known), ``chains``,
 ``stage``, ``stage_label``, ``stage_order``. Edge attributes: ``supplies`` (labels), ``periods``,
 ``sources`` (IRIs of source passages or pages), ``inferred`` (true when every statement of the edge
-follows the chain's stage order rather than a source stating it).
+follows the chain's stage order rather than a source stating it); an edge stated only directly, with
+no qualified relation, has none of these attributes.
 
 ``graph.graph`` holds ``chains`` (id -> label, label_zh, region, stages) and ``places``
 (id -> label, label_zh, kind, parent) so analysis and views need no further queries.
@@ -53,9 +54,8 @@ SELECT ?node ?class WHERE {
 }"""
 
 LABELS_QUERY = """
-SELECT ?node ?label WHERE {
+SELECT ?node ?label (LANG(?label) AS ?language) WHERE {
   ?node rdfs:label|skos:prefLabel ?label .
-  FILTER(LANGMATCHES(LANG(?label), "en") || LANGMATCHES(LANG(?label), "zh") || LANG(?label) = "")
 }"""
 
 MEMBERSHIP_QUERY = """
@@ -114,36 +114,37 @@ def project(store: Store) -> nx.DiGraph:
     graph.graph["chains"] = _chains(store, labels)
 
     # Sorted, so the graph (and float sums over it) are the same whichever store answered.
-    for node, kind_class in sorted((str(r["node"]), str(r["class"])) for r in store.select(NODES_QUERY).rows):
+    for node, kind_class in sorted(store.select_lexical(NODES_QUERY)):
         kind = KIND_BY_CLASS[kind_class]
         if node in graph and graph.nodes[node]["kind"] != "organization":
             continue  # a subclass was already seen; keep the more specific kind
         graph.add_node(node, kind=kind)
 
-    for supplier, client in sorted((str(r["supplier"]), str(r["client"])) for r in store.select(EDGES_QUERY).rows):
-        for node in (supplier, client):
-            if node not in graph:
-                graph.add_node(node, kind="organization")
-        graph.add_edge(supplier, client, supplies=set(), periods=set(), sources=set(), inferred=None)
-
-    for row in store.select(EDGE_DETAILS_QUERY).rows:
-        edge = graph.edges.get((str(row["supplier"]), str(row["client"])))
-        if edge is None:
+    edges = sorted(store.select_lexical(EDGES_QUERY))
+    for node in {n for edge in edges for n in edge}.difference(graph):
+        graph.add_node(node, kind="organization")
+    # Edges carry attributes only where qualified relations give details; absent means none.
+    graph.add_edges_from(edges)
+    details: dict[tuple[str, str], dict] = {}
+    for supplier, client, product, period, source, inferred in store.select_lexical(EDGE_DETAILS_QUERY):
+        if not graph.has_edge(supplier, client):
             continue
-        if "product" in row:
-            edge["supplies"].add(str(row["product"]))
-        if "period" in row:
-            edge["periods"].add(str(row["period"]))
-        if "source" in row:
-            edge["sources"].add(str(row["source"]))
-        stated = not ("inferred" in row and row["inferred"].toPython() is True)
-        edge["inferred"] = (edge["inferred"] is not False) and not stated
-
-    for _, _, data in graph.edges(data=True):
-        data["supplies"] = sorted(data["supplies"])
-        data["periods"] = sorted(data["periods"])
-        data["sources"] = sorted(data["sources"])
-        data["inferred"] = bool(data["inferred"])
+        empty = {"supplies": set(), "periods": set(), "sources": set(), "stated": False}
+        found = details.setdefault((supplier, client), empty)
+        if product is not None:
+            found["supplies"].add(product)
+        if period is not None:
+            found["periods"].add(period)
+        if source is not None:
+            found["sources"].add(source)
+        found["stated"] = found["stated"] or inferred not in ("true", "1")
+    for (supplier, client), found in details.items():
+        graph.edges[supplier, client].update(
+            supplies=sorted(found["supplies"]),
+            periods=sorted(found["periods"]),
+            sources=sorted(found["sources"]),
+            inferred=not found["stated"],
+        )
 
     _attach_node_attributes(store, graph, labels)
     return graph
@@ -152,28 +153,31 @@ def project(store: Store) -> nx.DiGraph:
 def _labels(store: Store) -> dict[str, dict[str, str]]:
     """English and Chinese label of every resource: ``{iri: {"en": ..., "zh": ...}}``."""
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.select(LABELS_QUERY).rows:
-        literal = row["label"]
-        language = (literal.language or "").lower()
-        key = "zh" if language.startswith("zh") else "en"
-        text = str(literal)
-        current = labels[str(row["node"])].get(key)
+    for node, text, language in store.select_lexical(LABELS_QUERY):
+        language = (language or "").lower()
+        if language.startswith("zh"):
+            key = "zh"
+        elif language == "" or language == "en" or language.startswith("en-"):
+            key = "en"
+        else:
+            continue
+        names = labels[node]
+        current = names.get(key)
         # The shortest label is the name; longer ones are full legal names.
         if current is None or (len(text), text) < (len(current), current):
-            labels[str(row["node"])][key] = text
+            names[key] = text
     return labels
 
 
 def _places(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
     places: dict[str, dict] = {}
-    for row in store.select(PLACES_QUERY).rows:
-        place = str(row["place"])
+    for place, place_class, parent in store.select_lexical(PLACES_QUERY):
         entry = places.setdefault(place, {"parents": set(), "level": None})
-        level = PLACE_LEVELS.get(str(row["class"]))
+        level = PLACE_LEVELS.get(place_class)
         if level:
             entry["level"] = level
-        if "parent" in row:
-            entry["parents"].add(str(row["parent"]))
+        if parent is not None:
+            entry["parents"].add(parent)
     for place, entry in places.items():
         entry["label"] = labels.get(place, {}).get("en", _local_name(place))
         entry["label_zh"] = labels.get(place, {}).get("zh", "")
@@ -183,17 +187,15 @@ def _places(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
 
 def _chains(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
     chains: dict[str, dict] = {}
-    for row in store.select(CHAINS_QUERY).rows:
-        chain = str(row["chain"])
+    for chain, region, stage, order in store.select_lexical(CHAINS_QUERY):
         entry = chains.setdefault(chain, {"region": None, "stages": {}})
-        if "region" in row:
-            entry["region"] = str(row["region"])
-        if "stage" in row:
-            stage = str(row["stage"])
+        if region is not None:
+            entry["region"] = region
+        if stage is not None:
             entry["stages"][stage] = {
                 "label": labels.get(stage, {}).get("en", _local_name(stage)),
                 "label_zh": labels.get(stage, {}).get("zh", ""),
-                "order": int(row["order"].toPython()) if "order" in row else 0,
+                "order": int(order) if order is not None and order.lstrip("-").isdigit() else 0,
             }
     for chain, entry in chains.items():
         entry["id"] = _local_name(chain)
@@ -219,36 +221,46 @@ def _attach_node_attributes(store: Store, graph: nx.DiGraph, labels: dict[str, d
     located: dict[str, list[str]] = defaultdict(list)
     chains: dict[str, set[str]] = defaultdict(set)
     stages: dict[str, str] = {}
-    for row in store.select(MEMBERSHIP_QUERY).rows:
-        node = str(row["node"])
+    located_in, in_chain, segment_of = str(CG.locatedIn), str(CG.inChain), str(CG.segmentOf)
+    for node, prop, value in store.select_lexical(MEMBERSHIP_QUERY):
         if node not in graph:
             continue
-        prop, value = str(row["property"]), str(row["value"])
-        if prop == str(CG.locatedIn):
+        if prop == located_in:
             located[node].append(value)
-        elif prop in (str(CG.inChain), str(CG.segmentOf)):
+        elif prop in (in_chain, segment_of):
             chains[node].add(value)
         else:
             stages[node] = value
 
     places = graph.graph["places"]
     stage_info = {stage: info for chain in graph.graph["chains"].values() for stage, info in chain["stages"].items()}
+    # Per-place facts are shared by every firm located there: compute them once per place.
+    by_place: dict[str, dict] = {}
+    for place in {p for found in located.values() for p in found}:
+        ancestors = place_ancestors(places, place)
+        facts = {"place": place, "place_label": places.get(place, {}).get("label", ""), "places": ancestors}
+        for level in ("county", "prefecture", "province"):
+            facts[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
+        by_place[place] = facts
+    nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
+    chain_lists: dict[frozenset, list[str]] = {}
     for node, data in graph.nodes(data=True):
         names = labels.get(node, {})
         data["label"] = names.get("en") or names.get("zh") or _local_name(node)
         data["label_zh"] = names.get("zh", "")
-        nearest = sorted(located.get(node, []), key=lambda p: -len(place_ancestors(places, p)))
-        data["place"] = nearest[0] if nearest else ""
-        data["place_label"] = places.get(data["place"], {}).get("label", "") if nearest else ""
-        ancestors = place_ancestors(places, data["place"]) if nearest else []
-        data["places"] = ancestors
-        for level in ("county", "prefecture", "province"):
-            data[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
-        data["chains"] = sorted(chains.get(node, set()))
+        found = located.get(node)
+        if found:
+            nearest = max(found, key=lambda p: (len(by_place[p]["places"]), p)) if len(found) > 1 else found[0]
+            data.update(by_place[nearest])
+        else:
+            data.update(nowhere)
+        member_of = frozenset(chains.get(node, ()))
+        data["chains"] = chain_lists.setdefault(member_of, sorted(member_of))
         stage = stages.get(node, "")
         data["stage"] = stage
-        data["stage_label"] = stage_info.get(stage, {}).get("label", "")
-        data["stage_order"] = stage_info.get(stage, {}).get("order", 0)
+        info = stage_info.get(stage, {})
+        data["stage_label"] = info.get("label", "")
+        data["stage_order"] = info.get("order", 0)
 
 
 def _local_name(iri: str) -> str:
@@ -322,19 +334,18 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
         if staged.has_edge(a, b):
             edge = staged.edges[a, b]
             edge["weight"] += 1
-            edge["supplies"] = sorted(set(edge["supplies"]) | set(data["supplies"]))
-            edge["periods"] = sorted(set(edge["periods"]) | set(data["periods"]))
-            edge["sources"] = sorted(set(edge["sources"]) | set(data["sources"]))
-            edge["inferred"] = edge["inferred"] and data["inferred"]
+            for key in ("supplies", "periods", "sources"):
+                edge[key] = sorted(set(edge[key]) | set(data.get(key, ())))
+            edge["inferred"] = edge["inferred"] and data.get("inferred", False)
         else:
             staged.add_edge(
                 a,
                 b,
                 weight=1,
-                supplies=list(data["supplies"]),
-                periods=list(data["periods"]),
-                sources=list(data["sources"]),
-                inferred=data["inferred"],
+                supplies=list(data.get("supplies", ())),
+                periods=list(data.get("periods", ())),
+                sources=list(data.get("sources", ())),
+                inferred=data.get("inferred", False),
             )
     staged.graph["unstaged"] = unstaged
     return staged

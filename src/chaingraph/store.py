@@ -70,6 +70,8 @@ class Store(Protocol):
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult: ...
 
+    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]: ...
+
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph: ...
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool: ...
@@ -148,6 +150,14 @@ class EmbeddedStore:
                     row[name] = from_ox(value)
             rows.append(row)
         return SelectResult(variables, rows)
+
+    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
+        """Rows as tuples of lexical values (``None`` where unbound), in the order of the SELECT
+        clause: no term objects, for the large row sets of the projection."""
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return [tuple(None if term is None else term.value for term in solution) for solution in result]
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self._run(query, bindings)
@@ -319,6 +329,12 @@ class EndpointStore:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise EndpointError(f"endpoint {self.url}: answer is not SPARQL JSON results") from None
         return SelectResult(variables, rows)
+
+    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
+        result = self.select(query, bindings)
+        return [
+            tuple(None if (term := row.get(v)) is None else str(term) for v in result.variables) for row in result.rows
+        ]
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self.select(query, bindings)

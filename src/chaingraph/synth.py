@@ -1,0 +1,155 @@
+"""Synthetic supply networks in chaingraph's vocabulary, for scale tests and benchmarks.
+
+Tiers follow a manufacturing chain (raw materials -> components -> assembly -> distribution).
+Each firm buys from a few firms of the tier above; suppliers are drawn with a power law over the
+tier, so a few firms serve very many clients (heavy-tailed out-degree) and most serve a handful.
+Firms sit in regional clusters placed in the bundled graph's real places, so ``--region`` works,
+and carry English and Chinese names. The same seed gives the same file.
+
+The file is written as it is generated, in N-Triples syntax (which is also valid Turtle, so a .ttl
+name works too); memory stays flat in the number of firms: nothing but the tier sizes is kept.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .errors import InputError
+from .fileio import atomic_open, check_target
+from .vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
+
+NAMESPACE = "https://w3id.org/chaingraph/synthetic/"
+
+TIERS = [
+    # id, English, Chinese, share of firms
+    ("raw-materials", "raw materials", "原材料", 0.15),
+    ("components", "components", "零部件", 0.35),
+    ("assembly", "assembly", "组装", 0.30),
+    ("distribution", "distribution", "分销", 0.20),
+]
+
+# Regional clusters in the bundled graph's places, with their weight.
+PLACES = [
+    ("ningde", 0.25),
+    ("fuding", 0.08),
+    ("jinjiang", 0.15),
+    ("quanzhou", 0.12),
+    ("putian", 0.12),
+    ("xiamen", 0.15),
+    ("sanming", 0.08),
+    ("fujian", 0.05),
+]
+
+MEAN_SUPPLIERS = 4.5  # per firm below the first tier: about 3.4 supply edges per firm overall
+CONCENTRATION = 2.2  # power of the supplier draw: higher means fewer, bigger hubs
+
+
+@dataclass
+class SynthSummary:
+    firms: int
+    edges: int
+    triples: int
+
+
+def synth(
+    firms: int, seed: int, path: Path, *, force: bool = False, progress: Callable[[int, int], None] | None = None
+) -> SynthSummary:
+    """Write a synthetic network of ``firms`` firms to ``path`` (.nt or .ttl), atomically."""
+    if not 10 <= firms <= 10_000_000:
+        raise InputError(f"--firms {firms}: expected 10 to 10,000,000")
+    suffix = path.suffix.lower()
+    if suffix not in (".nt", ".ttl"):
+        raise InputError(f"-o {path}: use a .nt or .ttl file")
+    check_target(path, force=force)
+    with atomic_open(path, "w") as handle:
+        writer = _Writer(handle)
+        summary = _generate(writer, firms, seed, progress)
+    return summary
+
+
+class _Writer:
+    def __init__(self, handle: TextIO) -> None:
+        self.handle = handle
+        self.triples = 0
+        self.buffer: list[str] = []
+
+    def triple(self, subject: str, predicate: str, obj: str) -> None:
+        self.buffer.append(f"<{subject}> <{predicate}> {obj} .\n")
+        self.triples += 1
+        if len(self.buffer) >= 10_000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.handle.write("".join(self.buffer))
+        self.buffer.clear()
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _text(value: str, language: str) -> str:
+    return f'"{value}"@{language}'
+
+
+def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int], None] | None) -> SynthSummary:
+    rng = random.Random(seed)
+    chain = f"{NAMESPACE}chain"
+    source = f"{NAMESPACE}source/seed-{seed}"
+    out.triple(source, str(RDF.type), _iri(str(CG.Source)))
+    out.triple(source, str(RDFS.label), _text(f"chaingraph synth, {firms} firms, seed {seed}", "en"))
+    out.triple(chain, str(RDF.type), _iri(str(CG.IndustrialChain)))
+    out.triple(chain, str(RDFS.label), _text("Synthetic manufacturing chain", "en"))
+    out.triple(chain, str(RDFS.label), _text("合成制造产业链", "zh-Hans"))
+    out.triple(chain, str(CG.region), _iri(str(FJ["fujian"])))
+    sizes = _tier_sizes(firms)
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    for order, (tier, english, chinese, _) in enumerate(TIERS, 1):
+        stage = f"{chain}/stage/{tier}"
+        out.triple(stage, str(RDF.type), _iri(str(CG.ChainStage)))
+        out.triple(stage, str(SKOS.inScheme), _iri(chain))
+        out.triple(stage, str(SKOS.prefLabel), _text(english, "en"))
+        out.triple(stage, str(SKOS.prefLabel), _text(chinese, "zh-Hans"))
+        out.triple(stage, str(CG.stageOrder), f'"{order}"^^<{XSD.integer}>')
+    places = [str(FJ[name]) for name, _ in PLACES]
+    weights = [weight for _, weight in PLACES]
+    edges = 0
+    number = 0
+    for tier_index, (tier, _, _, _) in enumerate(TIERS):
+        stage = f"{chain}/stage/{tier}"
+        for _ in range(sizes[tier_index]):
+            firm = f"{NAMESPACE}firm/{number}"
+            out.triple(firm, str(RDF.type), _iri(str(CG.Company)))
+            out.triple(firm, str(RDFS.label), _text(f"Synthetic Firm {number:07d}", "en"))
+            out.triple(firm, str(RDFS.label), _text(f"合成企业{number:07d}", "zh-Hans"))
+            out.triple(firm, str(CG.locatedIn), _iri(rng.choices(places, weights)[0]))
+            out.triple(firm, str(CG.inChain), _iri(chain))
+            out.triple(firm, str(CG.atStage), _iri(stage))
+            out.triple(firm, str(PROV.wasDerivedFrom), _iri(source))
+            if tier_index > 0:
+                upstream = sizes[tier_index - 1]
+                wanted = min(upstream, 1 + int(rng.expovariate(1 / (MEAN_SUPPLIERS - 1))))
+                chosen = set()
+                while len(chosen) < wanted:
+                    # u ** CONCENTRATION piles the draws onto the first firms of the tier: hubs.
+                    chosen.add(starts[tier_index - 1] + int(upstream * rng.random() ** CONCENTRATION))
+                for supplier in sorted(chosen):
+                    out.triple(f"{NAMESPACE}firm/{supplier}", str(CG.supplierOf), _iri(firm))
+                edges += len(chosen)
+            number += 1
+            if progress and number % 10_000 == 0:
+                progress(number, firms)
+    out.flush()
+    if progress:
+        progress(firms, firms)
+    return SynthSummary(firms=firms, edges=edges, triples=out.triples)
+
+
+def _tier_sizes(firms: int) -> list[int]:
+    sizes = [max(1, int(firms * share)) for *_, share in TIERS]
+    sizes[-1] = firms - sum(sizes[:-1])
+    return sizes
