@@ -156,8 +156,40 @@ def test_betweenness_matches_igraph():
     other = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in graph.edges], directed=True)
     n = len(nodes)
     expected = [value / ((n - 1) * (n - 2)) for value in other.betweenness(directed=True)]
-    got = analysis.betweenness(graph)
+    got = analysis.betweenness(graph, backend="networkx")
     assert max(abs(got[node] - expected[index[node]]) for node in nodes) < 1e-9
+
+
+def test_fast_backend_agrees_with_networkx_exact_and_sampled():
+    pytest.importorskip("igraph")
+    graph = random_supply_graph(800, seed=9)
+    for k in (None, 120):
+        reference = analysis.betweenness(graph, k=k, seed=4, backend="networkx")
+        fast = analysis.betweenness(graph, k=k, seed=4, backend="igraph")
+        assert max(abs(reference[node] - fast[node]) for node in graph) < 1e-9
+
+
+def test_sampled_betweenness_estimates_the_exact_ranking():
+    graph = random_supply_graph(600, seed=2)
+    exact = analysis.betweenness(graph, backend="networkx")
+    sampled = analysis.betweenness(graph, k=300, seed=1, backend="networkx")
+    top = set(sorted(exact, key=exact.get)[-20:])
+    assert len(top & set(sorted(sampled, key=sampled.get)[-20:])) >= 14
+
+
+def test_reach_sketches_estimate_large_reach_and_count_small_reach_exactly(monkeypatch):
+    graph = nx.gn_graph(4000, seed=5).reverse()  # a random tree-like DAG with hubs
+    graph.add_edges_from((i, i + 1) for i in range(0, 3990, 7))
+    exact = analysis.downstream_reach(graph, exact=True)
+    monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
+    assert analysis.reach_is_estimated(graph)
+    estimate = analysis.downstream_reach(graph)
+    small = [node for node in graph if exact[node] < analysis.REACH_SKETCH - 1]
+    assert all(estimate[node] == exact[node] for node in small)
+    large = [node for node in graph if exact[node] >= 1000]
+    assert large
+    errors = sorted(abs(estimate[node] - exact[node]) / exact[node] for node in large)
+    assert errors[len(errors) // 2] < 0.1 and errors[-1] < 0.35
 
 
 def test_sampled_measures_are_seeded_and_close_to_exact():

@@ -288,6 +288,11 @@ def _print_stats_table(report) -> None:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))
         stdout.print(f"[dim]{sampled}: estimated from {k} sampled sources (seed 42); --exact computes them exactly.[/]")
+    if report.estimated:
+        stdout.print(
+            f"[dim]{', '.join(report.estimated)}: estimated from bottom-k sketches (about 6% error); "
+            "--exact counts them exactly.[/]"
+        )
     for cluster in report.clusters:
         _print_cluster(cluster)
     if report.single_sourced:

@@ -255,7 +255,9 @@ def _attach_node_attributes(store: Store, graph: nx.DiGraph, labels: dict[str, d
         else:
             data.update(nowhere)
         member_of = frozenset(chains.get(node, ()))
-        data["chains"] = chain_lists.setdefault(member_of, sorted(member_of))
+        if member_of not in chain_lists:
+            chain_lists[member_of] = sorted(member_of)
+        data["chains"] = chain_lists[member_of]
         stage = stages.get(node, "")
         data["stage"] = stage
         info = stage_info.get(stage, {})

@@ -88,9 +88,9 @@ class StatsReport:
     edges: int
     rows: list[dict]
     sampled: dict[str, int]
+    estimated: list[str] = field(default_factory=list)
     clusters: list[ClusterSummary] = field(default_factory=list)
     single_sourced: list[dict] = field(default_factory=list)
-    bridges: list[tuple[str, str]] = field(default_factory=list)
 
 
 def make_selection(
@@ -158,9 +158,9 @@ def stats(
         edges=graph.number_of_edges(),
         rows=rows[:top] if top else rows,
         sampled=run.sampled,
+        estimated=run.estimated,
         clusters=clusters if level == "firm" else [],
         single_sourced=analysis.single_sourced(graph) if level == "firm" else [],
-        bridges=analysis.bridges(graph),
     )
 
 
