@@ -98,7 +98,7 @@ def _text(value: str, language: str) -> str:
 
 def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int], None] | None) -> SynthSummary:
     rng = random.Random(seed)
-    chain = f"{NAMESPACE}chain"
+    chain = f"{NAMESPACE}chain/synthetic"
     source = f"{NAMESPACE}source/seed-{seed}"
     out.triple(source, str(RDF.type), _iri(str(CG.Source)))
     out.triple(source, str(RDFS.label), _text(f"chaingraph synth, {firms} firms, seed {seed}", "en"))

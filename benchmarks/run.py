@@ -1,0 +1,231 @@
+"""Benchmarks: chaingraph's pipeline against a naive rdflib + NetworkX pipeline, side by side.
+
+    python benchmarks/run.py                         # 1k, 5k, 10k and 100k firms
+    python benchmarks/run.py --sizes 1000 --quick    # the smoke run CI does
+    python benchmarks/run.py --sizes 1000000 --no-naive --skip validate
+
+Every step runs as its own process; the table gives its wall seconds and peak resident memory (the
+kernel's accounting of that process, from wait4). The naive pipeline does the same work the
+textbook way: rdflib's in-memory ``Graph.parse``, the projection by rdflib triple patterns, and the
+same NetworkX measures with the same sampling, NetworkX only. Ratios are naive / fast, measured in
+the same run, since the machines are shared and absolute times drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+LOAD = "from chaingraph.store import open_store; open_store([{path!r}])"
+PROJECT = ("from chaingraph.store import open_store; from chaingraph.network import project; "
+           "g = project(open_store([{path!r}])); print(g.number_of_nodes(), g.number_of_edges())")
+QUERY = """
+import json, time
+from chaingraph.store import open_store
+from chaingraph.queries import query
+store = open_store([{path!r}])
+hub = "https://w3id.org/chaingraph/synthetic/firm/0"
+result = {{}}
+for name, params in [("suppliers-of", {{"firm": "https://w3id.org/chaingraph/synthetic/firm/{client}", "hops": "2"}}),
+                     ("clients-of", {{"firm": hub}}),
+                     ("firms-in", {{"place": "Ningde"}}),
+                     ("single-sourced", {{}})]:
+    started = time.perf_counter()
+    rows = query(store, name, params).select.rows
+    result[name] = [time.perf_counter() - started, len(rows)]
+print(json.dumps(result))
+"""
+NAIVE = """
+import networkx as nx
+from rdflib import Graph, URIRef
+from chaingraph import analysis
+graph = Graph()
+graph.parse({path!r}, format="nt")
+supplier_of = URIRef("https://w3id.org/chaingraph/ontology#supplierOf")
+network = nx.DiGraph()
+network.add_edges_from((str(s), str(o)) for s, _, o in graph.triples((None, supplier_of, None)))
+n = network.number_of_nodes()
+k = None if n <= analysis.SAMPLING_THRESHOLD else analysis.DEFAULT_SAMPLES
+for function in (analysis.in_degree, analysis.out_degree, analysis.pagerank, analysis.dependence,
+                 analysis.articulation_points):
+    function(network)
+analysis.betweenness(network, k=k, backend="networkx")
+analysis.closeness(network, k=k)
+analysis.harmonic(network, k=k)
+analysis.upstream_reach(network, exact=True)
+analysis.downstream_reach(network, exact=True)
+print(n, network.number_of_edges())
+"""
+
+
+def run_step(command: list[str], timeout: float) -> dict:
+    """Wall seconds and peak RSS (MB) of one process, from the kernel's rusage of that child."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                process.kill()
+                os.wait4(process.pid, 0)
+                return {"wall": None, "rss": None, "error": f"over {timeout:.0f} s"}
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "rss": usage.ru_maxrss / 1024, "code": os.waitstatus_to_exitcode(status),
+                "stdout": out.read().decode("utf-8", "replace")[-4000:],
+                "stderr": err.read().decode("utf-8", "replace")[-2000:]}
+
+
+def chaingraph(*args: str) -> list[str]:
+    return [PY, "-m", "chaingraph", *args]
+
+
+def python(code: str) -> list[str]:
+    return [PY, "-c", code]
+
+
+def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], timeout: float) -> list[dict]:
+    data = folder / f"synth-{size}.nt"
+    rows: list[dict] = []
+
+    def step(name: str, command: list[str], baseline: list[str] | None = None) -> dict:
+        if name in skip:
+            return {}
+        fast = run_step(command, timeout)
+        row = {"size": size, "step": name, "fast": fast}
+        if baseline is not None and naive and f"naive-{name}" not in skip:
+            row["naive"] = run_step(baseline, timeout)
+        rows.append(row)
+        return fast
+
+    step("synth", chaingraph("synth", "--firms", str(size), "-o", str(data), "--force"))
+    step("load", python(LOAD.format(path=str(data))),
+         python(f"from rdflib import Graph; Graph().parse({str(data)!r}, format='nt')"))
+    step("projection", python(PROJECT.format(path=str(data))))
+    step("stats", chaingraph("stats", "--data", str(data), "--format", "json"), python(NAIVE.format(path=str(data))))
+    step("validate", chaingraph("validate", "--data", str(data), "--format", "json"))
+    queries = step("queries", python(QUERY.format(path=str(data), client=size - 1)))
+    if queries.get("stdout"):
+        try:
+            timings = json.loads(queries["stdout"].strip().splitlines()[-1])
+            for name, (seconds, count) in timings.items():
+                rows.append({"size": size, "step": f"  query {name}", "fast": {"wall": seconds, "rss": None},
+                             "note": f"{count} rows, query alone"})
+        except (ValueError, IndexError):
+            pass
+    step("impact", chaingraph("impact", "https://w3id.org/chaingraph/synthetic/firm/0", "--data", str(data),
+                              "--format", "json"))
+    if size <= 10_000:
+        step("view", chaingraph("view", "synthetic", "--data", str(data), "-o", str(folder / f"view-{size}.html"),
+                                "--force"))
+    return rows
+
+
+def browser_open_seconds(html: Path) -> float | None:
+    """Seconds from navigation until vis-network has drawn the view once, in Debian's Chromium."""
+    import shutil
+
+    chromium = shutil.which("chromium")
+    if not chromium:
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        started = time.perf_counter()
+        page.goto(html.as_uri())
+        page.wait_for_function("typeof network !== 'undefined'", timeout=120_000)
+        page.evaluate("new Promise(resolve => { network.once('afterDrawing', resolve); network.redraw(); })")
+        seconds = time.perf_counter() - started
+        browser.close()
+    return seconds
+
+
+def cell(result: dict | None, key: str) -> str:
+    if not result:
+        return ""
+    if result.get("error"):
+        return result["error"]
+    value = result.get(key)
+    if value is None:
+        return ""
+    return f"{value:.2f}" if key == "wall" else f"{value:,.0f}"
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| firms | step | wall s | peak RSS MB | naive wall s | naive RSS MB | naive / fast | note |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for row in rows:
+        fast, naive = row.get("fast"), row.get("naive")
+        ratio = ""
+        if fast and naive and fast.get("wall") and naive.get("wall"):
+            ratio = f"{naive['wall'] / fast['wall']:.1f}x"
+        elif naive and naive.get("error"):
+            ratio = f"> {float(naive['error'].split()[1]) / fast['wall']:.1f}x" if fast and fast.get("wall") else ""
+        for result in (fast, naive):
+            if result and result.get("code") not in (None, 0):
+                last = ((result.get("stderr") or "").strip().splitlines() or [""])[-1]
+                row["note"] = f"exit {result['code']}: {last[:80]}"
+        lines.append(f"| {row['size']:,} | {row['step']} | {cell(fast, 'wall')} | {cell(fast, 'rss')} | "
+                     f"{cell(naive, 'wall')} | {cell(naive, 'rss')} | {ratio} | {row.get('note', '')} |")
+    return "\n".join(lines)
+
+
+def environment() -> str:
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in
+                         ("chaingraph", "pyoxigraph", "rdflib", "networkx", "igraph", "pyshacl", "pyvis"))
+    memory = ""
+    try:
+        memory = f", {int(open('/proc/meminfo').readline().split()[1]) // 1024 // 1024} GiB"
+    except OSError:
+        pass
+    return (f"{dt.date.today().isoformat()}; {platform.machine()}, {os.cpu_count()} cores{memory}; "
+            f"Python {platform.python_version()}; {versions}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 10_000, 100_000])
+    parser.add_argument("--no-naive", action="store_true", help="Skip the naive pipeline.")
+    parser.add_argument("--skip", nargs="*", default=[], help="Steps to leave out (validate, view, naive-stats ...).")
+    parser.add_argument("--quick", action="store_true", help="Smoke run: no browser timing.")
+    parser.add_argument("--timeout", type=float, default=1800, help="Seconds one step may take.")
+    parser.add_argument("--out", type=Path, help="Also write the table (with machine and versions) here.")
+    args = parser.parse_args()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="chaingraph-bench-") as folder:
+        for size in args.sizes:
+            print(f"benchmarking {size:,} firms ...", file=sys.stderr)
+            rows += benchmark(size, Path(folder), naive=not args.no_naive, skip=set(args.skip),
+                              timeout=args.timeout)
+            html = Path(folder) / f"view-{size}.html"
+            if not args.quick and html.exists():
+                seconds = browser_open_seconds(html)
+                if seconds is not None:
+                    rows.append({"size": size, "step": "view opens in Chromium", "fast": {"wall": seconds},
+                                 "note": "navigation to first drawing"})
+    report = f"{environment()}\n\n{table(rows)}\n"
+    print(report)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
