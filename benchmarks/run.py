@@ -29,8 +29,10 @@ HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
 LOAD = "from chaingraph.store import open_store; open_store([{path!r}])"
-PROJECT = ("from chaingraph.store import open_store; from chaingraph.network import project; "
-           "g = project(open_store([{path!r}])); print(g.number_of_nodes(), g.number_of_edges())")
+PROJECT = (
+    "from chaingraph.store import open_store; from chaingraph.network import project; "
+    "g = project(open_store([{path!r}])); print(g.number_of_nodes(), g.number_of_edges())"
+)
 QUERY = """
 import json, time
 from chaingraph.store import open_store
@@ -87,9 +89,13 @@ def run_step(command: list[str], timeout: float) -> dict:
         wall = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        return {"wall": wall, "rss": usage.ru_maxrss / 1024, "code": os.waitstatus_to_exitcode(status),
-                "stdout": out.read().decode("utf-8", "replace")[-4000:],
-                "stderr": err.read().decode("utf-8", "replace")[-2000:]}
+        return {
+            "wall": wall,
+            "rss": usage.ru_maxrss / 1024,
+            "code": os.waitstatus_to_exitcode(status),
+            "stdout": out.read().decode("utf-8", "replace")[-4000:],
+            "stderr": err.read().decode("utf-8", "replace")[-2000:],
+        }
 
 
 def chaingraph(*args: str) -> list[str]:
@@ -115,8 +121,11 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], timeout: 
         return fast
 
     step("synth", chaingraph("synth", "--firms", str(size), "-o", str(data), "--force"))
-    step("load", python(LOAD.format(path=str(data))),
-         python(f"from rdflib import Graph; Graph().parse({str(data)!r}, format='nt')"))
+    step(
+        "load",
+        python(LOAD.format(path=str(data))),
+        python(f"from rdflib import Graph; Graph().parse({str(data)!r}, format='nt')"),
+    )
     step("projection", python(PROJECT.format(path=str(data))))
     step("stats", chaingraph("stats", "--data", str(data), "--format", "json"), python(NAIVE.format(path=str(data))))
     step("validate", chaingraph("validate", "--data", str(data), "--format", "json"))
@@ -125,15 +134,25 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], timeout: 
         try:
             timings = json.loads(queries["stdout"].strip().splitlines()[-1])
             for name, (seconds, count) in timings.items():
-                rows.append({"size": size, "step": f"  query {name}", "fast": {"wall": seconds, "rss": None},
-                             "note": f"{count} rows, query alone"})
+                rows.append(
+                    {
+                        "size": size,
+                        "step": f"  query {name}",
+                        "fast": {"wall": seconds, "rss": None},
+                        "note": f"{count} rows, query alone",
+                    }
+                )
         except (ValueError, IndexError):
             pass
-    step("impact", chaingraph("impact", "https://w3id.org/chaingraph/synthetic/firm/0", "--data", str(data),
-                              "--format", "json"))
+    step(
+        "impact",
+        chaingraph("impact", "https://w3id.org/chaingraph/synthetic/firm/0", "--data", str(data), "--format", "json"),
+    )
     if size <= 10_000:
-        step("view", chaingraph("view", "synthetic", "--data", str(data), "-o", str(folder / f"view-{size}.html"),
-                                "--force"))
+        step(
+            "view",
+            chaingraph("view", "synthetic", "--data", str(data), "-o", str(folder / f"view-{size}.html"), "--force"),
+        )
     return rows
 
 
@@ -170,8 +189,10 @@ def cell(result: dict | None, key: str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| firms | step | wall s | peak RSS MB | naive wall s | naive RSS MB | naive / fast | note |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| firms | step | wall s | peak RSS MB | naive wall s | naive RSS MB | naive / fast | note |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for row in rows:
         fast, naive = row.get("fast"), row.get("naive")
         ratio = ""
@@ -183,21 +204,24 @@ def table(rows: list[dict]) -> str:
             if result and result.get("code") not in (None, 0):
                 last = ((result.get("stderr") or "").strip().splitlines() or [""])[-1]
                 row["note"] = f"exit {result['code']}: {last[:80]}"
-        lines.append(f"| {row['size']:,} | {row['step']} | {cell(fast, 'wall')} | {cell(fast, 'rss')} | "
-                     f"{cell(naive, 'wall')} | {cell(naive, 'rss')} | {ratio} | {row.get('note', '')} |")
+        lines.append(
+            f"| {row['size']:,} | {row['step']} | {cell(fast, 'wall')} | {cell(fast, 'rss')} | "
+            f"{cell(naive, 'wall')} | {cell(naive, 'rss')} | {ratio} | {row.get('note', '')} |"
+        )
     return "\n".join(lines)
 
 
 def environment() -> str:
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in
-                         ("chaingraph", "pyoxigraph", "rdflib", "networkx", "igraph", "pyshacl", "pyvis"))
-    memory = ""
-    try:
-        memory = f", {int(open('/proc/meminfo').readline().split()[1]) // 1024 // 1024} GiB"
-    except OSError:
-        pass
-    return (f"{dt.date.today().isoformat()}; {platform.machine()}, {os.cpu_count()} cores{memory}; "
-            f"Python {platform.python_version()}; {versions}")
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("chaingraph", "pyoxigraph", "rdflib", "networkx", "igraph", "pyshacl", "pyvis")
+    )
+    meminfo = Path("/proc/meminfo")
+    memory = f", {int(meminfo.read_text().split()[1]) // 1024 // 1024} GiB" if meminfo.exists() else ""
+    return (
+        f"{dt.date.today().isoformat()}; {platform.machine()}, {os.cpu_count()} cores{memory}; "
+        f"Python {platform.python_version()}; {versions}"
+    )
 
 
 def main() -> None:
@@ -213,14 +237,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="chaingraph-bench-") as folder:
         for size in args.sizes:
             print(f"benchmarking {size:,} firms ...", file=sys.stderr)
-            rows += benchmark(size, Path(folder), naive=not args.no_naive, skip=set(args.skip),
-                              timeout=args.timeout)
+            rows += benchmark(size, Path(folder), naive=not args.no_naive, skip=set(args.skip), timeout=args.timeout)
             html = Path(folder) / f"view-{size}.html"
             if not args.quick and html.exists():
                 seconds = browser_open_seconds(html)
                 if seconds is not None:
-                    rows.append({"size": size, "step": "view opens in Chromium", "fast": {"wall": seconds},
-                                 "note": "navigation to first drawing"})
+                    rows.append(
+                        {
+                            "size": size,
+                            "step": "view opens in Chromium",
+                            "fast": {"wall": seconds},
+                            "note": "navigation to first drawing",
+                        }
+                    )
     report = f"{environment()}\n\n{table(rows)}\n"
     print(report)
     if args.out:
