@@ -256,6 +256,8 @@ def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
             exact=exact,
             progress=lambda step: update(f"computing {step}"),
         )
+    if report.nodes == 0:
+        stderr.print("no organizations or supply edges in this selection (add data with --data)")
     if fmt == "table":
         _print_stats_table(report)
         return

@@ -54,7 +54,9 @@ def format_cell(value: object) -> str:
 
 def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    # RFC 4180 line ends: the csv module then quotes any cell holding a carriage return or newline,
+    # so every label reads back unchanged.
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         cells = [row.get(c) for c in columns]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -129,6 +130,8 @@ class EmbeddedStore:
         except SyntaxError as exc:
             where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
             message = str(exc.msg if hasattr(exc, "msg") else exc).splitlines()[0]
+            # The position is already in front; keep what went wrong.
+            message = re.sub(r"^Parser error (at|between) [^:]*: ", "", message)
             raise InputError(f"{where}: {message}") from None
         except (OSError, ValueError) as exc:
             raise InputError(f"{path}: {exc}") from None
@@ -228,8 +231,6 @@ class EmbeddedStore:
 
 def _syntax_message(exc: BaseException) -> str:
     """Oxigraph's "error at 3:14: expected one of ..." as "SPARQL syntax error at line 3, column 14: ..."."""
-    import re
-
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     match = re.match(r"error at (\d+):(\d+): (.*)", text)
     if match:
@@ -258,7 +259,16 @@ def rdf_files(path: Path) -> list[Path]:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_FORMATS)
+
+        def refuse(error: OSError) -> None:
+            raise InputError(f"{error.filename}: {error.strerror or error}")
+
+        files = sorted(
+            Path(folder) / name
+            for folder, _, names in os.walk(path, onerror=refuse)
+            for name in names
+            if Path(name).suffix.lower() in RDF_FORMATS
+        )
         if not files:
             raise InputError(f"{path}: folder holds no RDF files ({', '.join(sorted(RDF_FORMATS))})")
         return files

@@ -146,6 +146,9 @@ def is_chaingraph_view(path: Path) -> bool:
 
 
 def check_size(graph: nx.DiGraph) -> None:
+    """Refuse views a browser cannot show usefully: empty ones, and ones above :data:`NODE_LIMIT`."""
+    if graph.number_of_nodes() == 0:
+        raise InputError("nothing to show: the selection has no organizations or supply edges")
     if graph.number_of_nodes() > NODE_LIMIT:
         raise InputError(
             f"{graph.number_of_nodes()} nodes is more than a browser view can show ({NODE_LIMIT}); "

@@ -1,0 +1,376 @@
+"""Broken and hostile input: one clear line, the documented exit code, and nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chaingraph import analysis
+
+from .conftest import run_process
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str, code: int = 2) -> None:
+    assert result.returncode == code, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+MALFORMED = [
+    ("truncated.ttl", b"@prefix ex: <https://example.test/> .\nex:a ex:b ", ":2:"),
+    ("undefined-prefix.ttl", b"ex:a ex:b ex:c .\n", "prefix ex: has not been declared"),
+    ("latin1.ttl", '<https://example.test/a> <https://example.test/b> "Müller" .\n'.encode("latin-1"), ":1: not UTF-8"),
+    ("truncated.nt", b'<https://example.test/a> <https://example.test/b> "open .\n', "truncated.nt:1:"),
+    ("bad.nt", b"<https://example.test/a> <https://example.test/b> c .\n", "bad.nt:1:"),
+    ("truncated.trig", b"<https://example.test/g> { <https://example.test/a> <https://example.test/b> ", ":1:"),
+    ("truncated.jsonld", b'{"@id": "https://example.test/a", ', "truncated.jsonld:1:"),
+    ("notjson.jsonld", b"this is not json", "notjson.jsonld:1:"),
+    ("broken.rdf", b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description", "broken.rdf"),
+    ("data.xyz", b"whatever", "unknown RDF file ending '.xyz'"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_rdf(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert_clean_failure(run_process("stats", "--data", str(path)), str(path), message)
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(
+        b"\xef\xbb\xbf@prefix cg: <https://w3id.org/chaingraph/ontology#> .\n"
+        b"<https://example.test/a> cg:supplierOf <https://example.test/b> .\n"
+    )
+    result = run_process("stats", "--no-bundled", "--data", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_a_ten_megabyte_literal_loads(tmp_path):
+    path = tmp_path / "big-literal.nt"
+    big = "x" * (10 * 1024 * 1024)
+    path.write_text(
+        f'<https://example.test/a> <http://www.w3.org/2000/01/rdf-schema#label> "{big}"@en .\n'
+        "<https://example.test/a> <https://w3id.org/chaingraph/ontology#supplierOf> "
+        "<https://example.test/b> .\n",
+        encoding="utf-8",
+    )
+    result = run_process("stats", "--no-bundled", "--data", str(path), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout) > 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--data", "/no/such/file.ttl"],
+        ["stats", "--data", "/"],
+        ["query", "-f", "/no/such/query.rq"],
+        ["import", "--relations", "/no/such/file.csv"],
+    ],
+    ids=["missing-data", "root-folder", "missing-query", "missing-csv"],
+)
+def test_paths_that_do_not_work(args):
+    result = run_process(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.startswith("error: ")
+
+
+def test_a_folder_where_a_file_is_expected(tmp_path):
+    assert_clean_failure(run_process("query", "-f", str(tmp_path)), str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--chain", "Atlantis"],
+        ["stats", "--region", "Atlantis"],
+        ["impact", "Nobody Inc"],
+        ["view", "Atlantis"],
+        ["stats", "--sort", "fame"],
+        ["view", "ningde", "--size-by", "fame"],
+        ["query", "no-such-query-name -p x=1"],
+        ["query", "suppliers-of", "-p", "nope=1"],
+        ["query", "suppliers-of", "-p", "firm=CATL", "-p", "hops=9"],
+        ["query", "suppliers-of", "-p", "firm"],
+        ["export", "--format", "ttl", "--level", "stage"],
+        ["stats", "--endpoint", "ftp://example.test/sparql"],
+    ],
+    ids=lambda a: "-".join(a)[:40],
+)
+def test_unknown_or_invalid_arguments(tmp_path, args):
+    result = run_process(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_click_level_usage_errors_exit_2():
+    for args in (["stats", "--format", "yaml"], ["stats", "--level", "galaxy"], ["frobnicate"]):
+        result = run_process(*args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_empty_graph(tmp_path):
+    result = run_process("stats", "--no-bundled", "--format", "json")
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+    assert "no organizations or supply edges" in result.stderr
+    assert_clean_failure(run_process("view", "fujian", "--no-bundled", cwd=tmp_path), "unknown chain")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_odd_graphs_cycles_self_loops_duplicate_labels_no_location(ttl):
+    data = ttl(
+        'ex:a a cg:Company ; rdfs:label "Twin"@en ; cg:supplierOf ex:b , ex:a .\n'
+        'ex:b a cg:Company ; rdfs:label "Twin"@en ; cg:supplierOf ex:c .\n'
+        'ex:c a cg:Company ; rdfs:label "C"@en ; cg:supplierOf ex:a .\n'
+    )
+    result = run_process("stats", "--no-bundled", "--data", str(data), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = {row["id"].rsplit("/", 1)[1]: row for row in json.loads(result.stdout)}
+    assert rows["a"]["downstream_reach"] == 2 and rows["c"]["upstream_reach"] == 2
+    ambiguous = run_process("impact", "Twin", "--no-bundled", "--data", str(data))
+    assert_clean_failure(ambiguous, "ambiguous firm 'Twin'")
+    assert run_process("validate", "--no-bundled", "--data", str(data)).returncode == 1  # no locations
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "ttl", "-o"],
+        ["import", "--relations", "RELATIONS", "-o"],
+        ["synth", "--firms", "100", "-o"],
+        ["query", "--update", "INSERT DATA { fj:x a cg:Company }", "-o"],
+    ],
+    ids=["export", "import", "synth", "update"],
+)
+def test_output_into_a_missing_folder(tmp_path, command):
+    relations = tmp_path / "r.csv"
+    relations.write_text("supplier,client\nA,B\n", encoding="utf-8")
+    args = [str(relations) if a == "RELATIONS" else a for a in command]
+    target = tmp_path / "missing" / "out.ttl"
+    if "synth" in command:
+        target = target.with_suffix(".nt")
+    if "update" in " ".join(command):
+        target = target.with_suffix(".trig")
+    assert_clean_failure(run_process(*args, str(target)), "does not exist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]
+
+
+def test_csv_outputs_neutralise_formulas_everywhere(ttl):
+    data = ttl(
+        'ex:e a cg:Company ; rdfs:label "=1+1"@en ; cg:locationUnknown true ; cg:supplierOf ex:f .\n'
+        'ex:f a cg:Company ; rdfs:label "+cmd"@en ; cg:locationUnknown true .\n'
+    )
+    outputs = [
+        run_process("stats", "--no-bundled", "--data", str(data), "--format", "csv").stdout,
+        run_process(
+            "query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "--no-bundled", "--data", str(data), "--format", "csv"
+        ).stdout,
+        run_process(
+            "query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "--no-bundled", "--data", str(data), "--format", "tsv"
+        ).stdout,
+        run_process("impact", "--all", "--no-bundled", "--data", str(data), "--format", "csv").stdout,
+        run_process("export", "--format", "csv", "--table", "firms", "--no-bundled", "--data", str(data)).stdout,
+    ]
+    for output in outputs:
+        assert "=1+1" in output or "+cmd" in output
+        for line in output.splitlines():
+            for cell in line.replace("\t", ",").split(","):
+                assert not cell.startswith(("=", "+", "@")), (cell, output)
+
+
+# --- property tests -----------------------------------------------------------------------------
+
+LABELS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() == s and s.strip())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    label=LABELS,
+    chinese=LABELS,
+    identifier=st.text(min_size=1, max_size=30).filter(lambda s: s.strip() == s and "\x00" not in s),
+)
+def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, chinese, identifier):
+    from chaingraph.csvimport import import_csv
+    from chaingraph.export import edges_csv, firms_csv
+    from chaingraph.network import project
+    from chaingraph.store import EmbeddedStore
+
+    folder = tmp_path_factory.mktemp("roundtrip")
+    import csv
+
+    def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        return path
+
+    from chaingraph.output import neutralise_cell
+
+    firms = write(
+        folder / "f.csv",
+        ["id", "name_en", "name_zh"],
+        [[neutralise_cell(identifier), neutralise_cell(label), neutralise_cell(chinese)], ["other", "Other", ""]],
+    )
+    relations = write(folder / "r.csv", ["supplier", "client"], [[neutralise_cell(identifier), "other"]])
+
+    def load(result) -> EmbeddedStore:
+        import pyoxigraph as ox
+
+        store = EmbeddedStore()
+        data = result.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        (folder / "x.nt").write_bytes(data)
+        store.load_file(folder / "x.nt")
+        return store
+
+    first = load(import_csv(relations, firms))
+    graph = project(first)
+    (folder / "e.csv").write_bytes(edges_csv(first, graph))
+    (folder / "n.csv").write_bytes(firms_csv(graph, analysis.node_measures(graph).values))
+    second = project(load(import_csv(folder / "e.csv", folder / "n.csv")))
+    assert set(graph.nodes) == set(second.nodes) and set(graph.edges) == set(second.edges)
+    node = next(n for n in graph if graph.nodes[n]["label"] != "Other")
+    assert second.nodes[node]["label"] == label
+    assert second.nodes[node]["label_zh"] == chinese
+
+
+class _Page(HTMLParser):
+    """The script bodies of a page, and every event-handler attribute in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.handlers += [name for name, _ in attrs if name.lower().startswith("on")]
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(min_size=1, max_size=60))
+def test_html_escaping_holds_for_any_string(text):
+    from chaingraph.view import ViewData, render_view
+
+    graph = nx.DiGraph()
+    graph.add_edge("urn:a", "urn:b", supplies=[text], sources=[text])
+    graph.graph.update(places={}, chains={})
+    for node in graph:
+        graph.nodes[node].update(
+            label=text,
+            label_zh=text,
+            kind="firm",
+            stage="urn:s",
+            stage_label=text,
+            stage_order=1,
+            places=[],
+            place_label=text,
+            chains=[],
+        )
+    measures = analysis.node_measures(graph).values
+    page = _Page()
+    page.feed(render_view(ViewData(graph, measures, title=text, notes=[text]), layout="physics"))
+    assert len(page.scripts) == 2  # vis-network and ours: no injected script element
+    assert page.handlers == []  # no event-handler attribute anywhere
+    ours = page.scripts[1]
+    assert "<" not in ours and ">" not in ours.replace("=>", "")
+    nodes, _ = json.JSONDecoder().raw_decode(ours.split("new vis.DataSet(", 1)[1])
+    assert {node["label"] for node in nodes} == {text}
+
+
+small_graphs = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=20).map(nx.DiGraph)
+
+
+@settings(max_examples=150, deadline=None)
+@given(graph=small_graphs, isolated=st.integers(0, 3))
+def test_every_measure_terminates_on_any_small_graph(graph, isolated):
+    graph.add_nodes_from(range(100, 100 + isolated))
+    run = analysis.node_measures(graph)
+    for key, values in run.values.items():
+        assert set(values) == set(graph.nodes), key
+    exact = analysis.downstream_reach(graph, exact=True)
+    assert exact == {n: len(nx.descendants(graph, n)) for n in graph}
+    assert analysis.upstream_reach(graph) == {n: len(nx.ancestors(graph, n)) for n in graph}
+
+
+# --- nothing lost on Ctrl-C ---------------------------------------------------------------------
+
+
+def interrupt(args: list[str], cwd: Path, after: float) -> subprocess.CompletedProcess:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(after)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+def test_ctrl_c_during_synth_keeps_the_previous_file(tmp_path):
+    target = tmp_path / "big.nt"
+    target.write_text("previous content\n", encoding="utf-8")
+    result = interrupt(["synth", "--firms", "3000000", "-o", str(target), "--force"], tmp_path, after=3)
+    assert result.returncode == 130, result.stderr
+    assert "interrupted" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text(encoding="utf-8") == "previous content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.nt"]
+
+
+def test_ctrl_c_during_import_keeps_the_previous_file(tmp_path):
+    relations = tmp_path / "r.csv"
+    with relations.open("w", encoding="utf-8") as handle:
+        handle.write("supplier,client\n")
+        for i in range(60_000):
+            handle.write(f"firm{i},firm{i + 1}\n")
+    target = tmp_path / "out.ttl"
+    target.write_text("previous\n", encoding="utf-8")
+    result = interrupt(["import", "--relations", str(relations), "-o", str(target), "--force"], tmp_path, after=4)
+    assert result.returncode == 130, result.stderr
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl", "r.csv"]
+
+
+def test_interrupted_atomic_write_removes_its_temporary_file(tmp_path):
+    from chaingraph.fileio import atomic_open
+
+    target = tmp_path / "x.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic_open(target) as handle:
+        handle.write("half")
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["x.txt"]
