@@ -193,3 +193,18 @@ def test_view_into_missing_folder_is_an_input_error(tmp_path):
     result = run_process("view", "ningde", "-o", str(tmp_path / "no" / "such" / "x.html"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+@pytest.mark.browser
+def test_a_5000_firm_view_opens_and_draws(browser, tmp_path):
+    data = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "5000", "-o", str(data)).returncode == 0
+    path = write_view(tmp_path, "synthetic", "--data", str(data))
+    page = Page(browser, path)
+    assert page.js("nodes.length") == 5000
+    assert page.js("network.physics.options.enabled") is False  # layout computed in Python
+    drawn = page.page.evaluate(
+        "new Promise(resolve => { network.once('afterDrawing', () => resolve(true)); network.redraw(); })"
+    )
+    assert drawn is True
+    assert page.requests == [] and page.errors == []
