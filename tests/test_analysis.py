@@ -224,3 +224,11 @@ def test_impact_keeps_clients_with_a_second_supplier_of_the_stage(hub):
     hub.nodes["m2"].update(stage="cell", label="m2")
     result = impact(hub, "m")
     assert [loss.client for loss in result.stage_losses] == ["c2"]
+
+
+def test_small_graph_pagerank_agrees_with_the_scipy_implementation():
+    graph = random_supply_graph(300, seed=13)
+    assert graph.number_of_nodes() <= analysis.SMALL_GRAPH
+    reference = nx.pagerank(graph, tol=1e-12, max_iter=1000)
+    got = analysis.pagerank(graph)
+    assert max(abs(got[node] - reference[node]) for node in graph) < 1e-8

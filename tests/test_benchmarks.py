@@ -15,7 +15,9 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
     out = tmp_path / "bench.md"
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "1000", "--quick", "--out", str(out)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr
     table = out.read_text(encoding="utf-8")

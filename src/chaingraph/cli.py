@@ -221,7 +221,15 @@ def selection_options(function: Callable) -> Callable:
     return function
 
 
-@cli.command(epilog="\b\nMeasures (edges point supplier -> client):\n" + _measure_help())
+class _MeasuresEpilog(click.Command):
+    """Lists the measures under ``stats --help``, importing the analysis module only then."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = "\b\nMeasures (edges point supplier -> client):\n" + _measure_help()
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=_MeasuresEpilog)
 @graph_options
 @selection_options
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
