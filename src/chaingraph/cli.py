@@ -563,10 +563,12 @@ def _query_text(query_text: str | None, query_file: Path | None) -> str:
     if query_file is not None and query_text is not None:
         raise InputError("give the query as QUERY or -f FILE, not both")
     if query_file is not None:
+        from .fileio import read_input
+
         try:
-            return query_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{query_file}: {getattr(exc, 'strerror', None) or exc}") from None
+            return read_input(query_file).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{query_file}: not UTF-8 text") from None
     if query_text == "-":
         return sys.stdin.read()
     if not query_text:

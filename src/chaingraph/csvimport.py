@@ -34,6 +34,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .errors import InputError
+from .fileio import read_input
 from .output import unneutralise_cell
 from .store import Store
 from .vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, XSD
@@ -137,14 +138,7 @@ def read_table(
 
     Returns the rows and the number of rows skipped because every mapped field was empty.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder") from None
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    raw = read_input(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

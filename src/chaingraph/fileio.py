@@ -16,6 +16,20 @@ from typing import IO
 from .errors import InputError
 
 
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file, or an :class:`InputError` that names it and says what is wrong."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+
+
 def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None = None) -> None:
     """Refuse to write ``path`` when its folder is missing, or when it holds a file we did not make.
 

@@ -29,6 +29,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from . import resources
 from .errors import EndpointError, InputError, QueryError
+from .fileio import read_input
 from .sparql import bind_values, query_form
 from .vocab import GRAPH, PREFIXES, prefix_block
 
@@ -114,7 +115,7 @@ class EmbeddedStore:
             known = ", ".join(sorted(RDF_FORMATS))
             raise InputError(f"{path}: unknown RDF file ending {path.suffix!r} (known: {known})")
         target = ox.NamedNode(graph or path.resolve().as_uri())
-        data = _read_bytes(path)
+        data = read_input(path)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
@@ -239,19 +240,6 @@ def _syntax_message(exc: BaseException) -> str:
             detail = detail[:97] + "..."
         return f"SPARQL syntax error at line {line}, column {column}: {detail}"
     return f"SPARQL syntax error: {text[:150]}"
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder") from None
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
 
 
 def rdf_files(path: Path) -> list[Path]:
