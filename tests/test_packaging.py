@@ -30,7 +30,12 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_wheel_carries_one_copy_of_each_data_file(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for required in ("chaingraph/data/ontology.ttl", "chaingraph/shapes.ttl", "chaingraph/queries/suppliers-of.rq"):
+    for required in (
+        "chaingraph/data/ontology.ttl",
+        "chaingraph/shapes.ttl",
+        "chaingraph/queries/suppliers-of.rq",
+        "chaingraph/templates/view.html",
+    ):
         assert required in names
     graph_files = sorted(p.name for p in (ROOT / "graph").glob("*.ttl"))
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("chaingraph/data/graph/")) == graph_files
@@ -67,3 +72,8 @@ def test_wheel_in_a_fresh_venv_runs_from_an_empty_folder(wheel, tmp_path):
     )
     assert check.returncode == 0, check.stderr
     assert list(empty.iterdir()) == []
+    view = subprocess.run(
+        [environment / "bin" / "chaingraph", "view", "ningde"], cwd=empty, capture_output=True, text=True, timeout=120
+    )
+    assert view.returncode == 0, view.stderr
+    assert [p.name for p in empty.iterdir()] == ["ningde.html"]
