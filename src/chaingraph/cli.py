@@ -110,6 +110,16 @@ def format_option(choices: list[str] = OUTPUT_FORMATS) -> Callable:
     )
 
 
+def output_options(what: str, *, required: bool = False, force: str = "Replace an existing file.") -> Callable:
+    """-o/--output FILE and --force: where a command writes, and whether it may replace a file."""
+
+    def decorate(function: Callable) -> Callable:
+        function = click.option("--force", is_flag=True, help=force)(function)
+        return click.option("-o", "--output", type=click.Path(path_type=Path), required=required, help=what)(function)
+
+    return decorate
+
+
 def emit(text: str | None) -> None:
     if text is not None:
         click.echo(text, nl=False)
@@ -512,13 +522,10 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
     is_flag=True,
     help="Allow a SPARQL Update; the embedded result is written to -o, an endpoint is updated.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="With --update: where to write the updated dataset (.trig or .nq).",
+@output_options(
+    "With --update: where to write the updated dataset (.trig or .nq).",
+    force="With --update -o: replace an existing file.",
 )
-@click.option("--force", is_flag=True, help="With --update -o: replace an existing file.")
 @graph_options
 def query(store, query_text, query_file, params, list_queries, fmt, allow_update, output, force) -> None:
     """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
@@ -717,8 +724,9 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
 @cli.command()
 @click.argument("target", metavar="C")
 @graph_options
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="HTML file to write [default: C.html].")
-@click.option("--force", is_flag=True, help="Replace an existing file that chaingraph did not write.")
+@output_options(
+    "HTML file to write [default: C.html].", force="Replace an existing file that chaingraph did not write."
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the view in the system browser.")
 @click.option(
     "--size-by",
@@ -837,13 +845,7 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
     show_default=True,
     help="Namespace of the IRIs minted from ids.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="RDF file to write (.ttl .nt .nq .trig .jsonld) [default: Turtle on standard output].",
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@output_options("RDF file to write (.ttl .nt .nq .trig .jsonld) [default: Turtle on standard output].")
 @click.option(
     "--skip-validation", is_flag=True, help="Do not run the SHACL check (it takes about a second per 1,000 relations)."
 )
@@ -945,8 +947,7 @@ def _validate_import(context, data: bytes, fmt: str) -> None:
     required=True,
     help="graphml/gexf for Gephi and Cytoscape, RDF formats, or csv.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write [default: standard output].")
-@click.option("--force", is_flag=True, help="Replace an existing file.")
+@output_options("File to write [default: standard output].")
 @click.option(
     "--table",
     type=click.Choice(["edges", "firms"]),
@@ -1023,8 +1024,7 @@ class _progress:
 @cli.command()
 @click.option("--firms", type=int, required=True, help="Number of firms (10 to 10,000,000).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same network.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write (.nt or .ttl).")
-@click.option("--force", is_flag=True, help="Replace an existing file.")
+@output_options("File to write (.nt or .ttl).", required=True)
 def synth(firms, seed, output, force) -> None:
     """Write a synthetic supply network for scale tests and benchmarks.
 
