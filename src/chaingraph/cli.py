@@ -87,7 +87,7 @@ def graph_options(function: Callable) -> Callable:
         type=click.FloatRange(min=0.1),
         default=30.0,
         show_default=True,
-        help="Seconds to wait for an endpoint's answer.",
+        help="Seconds a query may take: an endpoint's answer, or an embedded query in chaingraph query.",
     )
     @functools.wraps(function)
     def wrapper(*args, data, no_bundled, endpoint, timeout, **kwargs):
