@@ -132,7 +132,8 @@ def stats(
         raise InputError(f"--top {top}: must be 1 or more")
     if progress:
         progress("projection")
-    graph = network(store, chain=chain, region=region, level=level)
+    selection = make_selection(store, chain=chain, region=region, level=level)
+    graph = select(project(store), selection)
     run = analysis.node_measures(graph, exact=exact, progress=progress)
     rows = []
     for node, data in graph.nodes(data=True):
@@ -149,8 +150,8 @@ def stats(
         rows.append(row)
     rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
     chains = sorted({c for _, d in graph.nodes(data=True) for c in d.get("chains", [])})
-    if level == "firm" and chain:
-        chains = [c for c in chains if c in make_selection(store, chain=chain).chains]
+    if level == "firm" and selection.chains is not None:
+        chains = [c for c in chains if c in selection.chains]
     clusters = [_cluster(store, graph, c) for c in chains if graph.graph["chains"].get(c, {}).get("region")]
     return StatsReport(
         selection=graph.graph.get("selection", ""),
