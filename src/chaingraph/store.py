@@ -61,9 +61,6 @@ class SelectResult:
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
 
-    def column(self, name: str) -> list[Node | None]:
-        return [row.get(name) for row in self.rows]
-
 
 class Store(Protocol):
     """What the rest of chaingraph reads from: the embedded store or a SPARQL endpoint."""
@@ -105,7 +102,6 @@ class EmbeddedStore:
 
     def __init__(self) -> None:
         self.oxigraph = ox.Store()
-        self.sources: list[str] = []
         self.description = "embedded store"
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
@@ -136,7 +132,6 @@ class EmbeddedStore:
             raise InputError(f"{where}: {message}") from None
         except (OSError, ValueError) as exc:
             raise InputError(f"{path}: {exc}") from None
-        self.sources.append(str(path))
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         result = self._run(query, bindings)
