@@ -70,17 +70,22 @@ def cli(debug: bool) -> None:
     """
 
 
-def graph_options(function: Callable) -> Callable:
-    """--data, --no-bundled, --endpoint and --timeout: where a command reads the graph from."""
-
-    @click.option(
+def data_options(function: Callable) -> Callable:
+    """--data and --no-bundled: what goes into the embedded store."""
+    function = click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")(function)
+    return click.option(
         "--data",
         "data",
         multiple=True,
         type=click.Path(path_type=Path),
         help="Add RDF: a file (.ttl .trig .nt .nq .jsonld .rdf) or a folder of them. Repeatable.",
-    )
-    @click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")
+    )(function)
+
+
+def graph_options(function: Callable) -> Callable:
+    """--data, --no-bundled, --endpoint and --timeout: where a command reads the graph from."""
+
+    @data_options
     @click.option("--endpoint", metavar="URL", help="Read from a SPARQL 1.1 Protocol endpoint instead.")
     @click.option(
         "--timeout",
@@ -679,8 +684,7 @@ def _show_term(term) -> str:
     show_default=True,
     help="Seconds a query may run on the server.",
 )
-@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path), help="Add RDF files or folders.")
-@click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")
+@data_options
 def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint (Oxigraph server), read-only unless --writable.
 
