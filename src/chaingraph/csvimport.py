@@ -37,7 +37,7 @@ from .errors import InputError
 from .fileio import read_input
 from .output import unneutralise_cell
 from .store import Store
-from .vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, XSD
+from .vocab import CG, IMPORT, ORGANIZATION_CLASSES, PLACE_CLASSES, PROV, RDF, RDFS, SKOS, XSD, curies
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
@@ -47,26 +47,14 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|\\^`]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-_ORGANIZATION_CLASSES = {
-    str(CG[name])
-    for name in (
-        "Company",
-        "Organization",
-        "IndustryAssociation",
-        "ResearchInstitute",
-        "GovernmentBody",
-        "ClusterSegment",
-    )
-}
+_ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
 
-_CONTEXT_QUERY = """
-SELECT ?thing ?kind ?name ?scheme WHERE {
-  VALUES ?kind { cg:Place cg:Country cg:Province cg:PrefectureLevelCity cg:CountyLevelCity cg:IndustrialPark
-                 cg:IndustrialChain cg:ChainStage cg:Company cg:Organization cg:IndustryAssociation
-                 cg:ResearchInstitute cg:GovernmentBody cg:ClusterSegment }
+_CONTEXT_QUERY = f"""
+SELECT ?thing ?kind ?name ?scheme WHERE {{
+  VALUES ?kind {{ {curies(PLACE_CLASSES)} cg:IndustrialChain cg:ChainStage {curies(ORGANIZATION_CLASSES)} }}
   ?thing a ?kind ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
-  OPTIONAL { ?thing skos:inScheme ?scheme }
-}"""
+  OPTIONAL {{ ?thing skos:inScheme ?scheme }}
+}}"""
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .errors import InputError
 from .network import Selection, project, select
 from .output import to_csv
 from .store import EmbeddedStore, Store
-from .vocab import CG, GRAPH, RDF
+from .vocab import CG, GRAPH, PLACE_CLASSES, RDF
 
 RDF_EXPORTS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -125,7 +125,13 @@ def _plain(value: object) -> object:
 
 
 def export_rdf(store: EmbeddedStore, rdf_format: ox.RdfFormat, selection: Selection | None) -> bytes:
-    """The dataset (without the ontology) in an RDF format; a selection keeps its part."""
+    """The dataset in an RDF format; a selection keeps its part.
+
+    Dataset formats (TriG, N-Quads, JSON-LD) carry the ontology in its own named graph, so a SPARQL
+    server loaded from the file answers every query as the embedded store does (place classes,
+    comparator labels); loading such a file back with ``--data`` adds nothing twice, since the
+    ontology lands in the same named graph. Triple formats leave the ontology out.
+    """
     ontology = ox.NamedNode(str(GRAPH["ontology"]))
     keep = (
         None
@@ -137,6 +143,8 @@ def export_rdf(store: EmbeddedStore, rdf_format: ox.RdfFormat, selection: Select
     quads = []
     for quad in store.oxigraph:
         if quad.graph_name == ontology:
+            if dataset:
+                quads.append(quad)
             continue
         if keep is not None and quad.subject not in keep:
             continue
@@ -164,12 +172,7 @@ def export_rdf(store: EmbeddedStore, rdf_format: ox.RdfFormat, selection: Select
 
 
 _CONTEXT_CLASSES = [
-    CG.Place,
-    CG.Country,
-    CG.Province,
-    CG.PrefectureLevelCity,
-    CG.CountyLevelCity,
-    CG.IndustrialPark,
+    *PLACE_CLASSES,
     CG.IndustrialChain,
     CG.ChainStage,
     CG.ProductOrService,

@@ -13,7 +13,7 @@ from rdflib import Literal, URIRef
 
 from .errors import UnknownNameError
 from .store import Store
-from .vocab import PREFIXES
+from .vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies
 
 # The candidates of each kind of name, with every label they are known by.
 _CANDIDATES = """
@@ -27,7 +27,7 @@ _EXACT = """
 SELECT DISTINCT ?thing WHERE {{
   VALUES ?class {{ {classes} }}
   ?thing a ?class ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
-  FILTER(LCASE(STR(?name)) = LCASE(STR(?needle)))
+  FILTER(LCASE(STR(?name)) = LCASE(?needle))
 }}"""
 
 _IS_A = """
@@ -48,14 +48,8 @@ class NameKind:
         return template.format(classes=self.classes)
 
 
-FIRM = NameKind(
-    "firm",
-    "cg:Company cg:Organization cg:IndustryAssociation cg:ResearchInstitute cg:GovernmentBody cg:ClusterSegment",
-)
-PLACE = NameKind(
-    "place",
-    "cg:Place cg:Country cg:Province cg:PrefectureLevelCity cg:CountyLevelCity cg:IndustrialPark",
-)
+FIRM = NameKind("firm", curies(ORGANIZATION_CLASSES))
+PLACE = NameKind("place", curies(PLACE_CLASSES))
 CHAIN = NameKind("chain", "cg:IndustrialChain")
 
 
@@ -84,6 +78,8 @@ def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
         if store.ask(kind.query(_IS_A), {"thing": URIRef(iri)}):
             return URIRef(iri)
         raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
+    # The needle is a plain literal, so LCASE needs no STR(): Virtuoso's STR() of a bound
+    # non-ASCII literal loses its characters.
     found = [row["thing"] for row in store.select(kind.query(_EXACT), {"needle": Literal(text)}).rows]
     if not found:
         local = [c for c, names in _candidates(store, kind).items() if _local(c).lower() == text.lower()]

@@ -27,7 +27,7 @@ import networkx as nx
 
 from .errors import InputError
 from .store import Store
-from .vocab import CG, KIND_BY_CLASS
+from .vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
 
 EDGES_QUERY = """
 SELECT DISTINCT ?supplier ?client WHERE {
@@ -46,12 +46,11 @@ SELECT ?supplier ?client ?product ?period ?source ?inferred WHERE {
   OPTIONAL { ?relation cg:inferredFromStages ?inferred }
 }"""
 
-NODES_QUERY = """
-SELECT ?node ?class WHERE {
-  VALUES ?class { cg:Company cg:IndustryAssociation cg:ResearchInstitute cg:GovernmentBody
-                  cg:Organization cg:ClusterSegment }
+NODES_QUERY = f"""
+SELECT ?node ?class WHERE {{
+  VALUES ?class {{ {curies(ORGANIZATION_CLASSES)} }}
   ?node a ?class .
-}"""
+}}"""
 
 LABELS_QUERY = """
 SELECT ?node ?label (LANG(?label) AS ?language) WHERE {
@@ -64,12 +63,14 @@ SELECT ?node ?property ?value WHERE {
   ?node ?property ?value .
 }"""
 
-PLACES_QUERY = """
-SELECT ?place ?class ?parent WHERE {
-  ?place a ?class .
-  ?class rdfs:subClassOf* cg:Place .
-  OPTIONAL { ?place cg:locatedIn ?parent }
-}"""
+# The place classes are listed, so a server loaded without the ontology answers the same; a user's
+# own subclasses of cg:Place are found through the ontology where it is loaded.
+PLACES_QUERY = f"""
+SELECT DISTINCT ?place ?class ?parent WHERE {{
+  {{ VALUES ?class {{ {curies(PLACE_CLASSES)} }} ?place a ?class }}
+  UNION {{ ?place a ?class . ?class rdfs:subClassOf+ cg:Place }}
+  OPTIONAL {{ ?place cg:locatedIn ?parent }}
+}}"""
 
 CHAINS_QUERY = """
 SELECT ?chain ?region ?stage ?order WHERE {
@@ -279,7 +280,17 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
         keep = [n for n in keep if selection.chains.intersection(graph.nodes[n]["chains"])]
     if selection.region is not None:
         keep = [n for n in keep if selection.region in graph.nodes[n]["places"]]
-    chosen = graph.subgraph(list(keep)).copy()
+    kept = set(keep)
+    # Built in the full graph's node and edge order: networkx's subgraph views follow the order
+    # of a set when the selection is small, and float sums (PageRank) would then differ in the
+    # last digits between processes.
+    chosen = nx.DiGraph()
+    chosen.add_nodes_from((node, dict(data)) for node, data in graph.nodes(data=True) if node in kept)
+    chosen.add_edges_from(
+        (supplier, client, dict(data))
+        for supplier, client, data in graph.edges(data=True)
+        if supplier in kept and client in kept
+    )
     chosen.graph = dict(graph.graph)
     chosen.graph["selection"] = selection.describe(graph)
     if selection.level == "stage":

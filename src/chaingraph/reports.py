@@ -68,6 +68,9 @@ SELECT ?value ?period ?source WHERE {
 }"""
 
 
+ONTOLOGY_PRESENT = "ASK { cg:supplierOf owl:inverseOf cg:clientOf }"
+
+
 @dataclass
 class ClusterSummary:
     """How local one chain's supply is, set against what its sources claim."""
@@ -96,7 +99,16 @@ class StatsReport:
 def make_selection(
     store: Store, *, chain: str | None = None, region: str | None = None, level: str = "firm"
 ) -> Selection:
-    """Resolve the names a user gave for ``--chain``, ``--region`` and ``--level``."""
+    """Resolve the names a user gave for ``--chain``, ``--region`` and ``--level``.
+
+    The store must hold the ontology: comparator labels and users' own place classes come from it,
+    and without it a server's reports would be quietly incomplete.
+    """
+    if not store.ask(ONTOLOGY_PRESENT):
+        raise InputError(
+            f"{store.description} holds no chaingraph ontology: load a dataset export "
+            "(chaingraph export --format nq), which carries it, or ontology.ttl"
+        )
     if level not in ("firm", "stage"):
         raise InputError(f"--level {level!r}: use firm or stage")
     chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain else None

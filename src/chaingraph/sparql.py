@@ -64,20 +64,20 @@ def term_to_sparql(term: Node) -> str:
 
 
 def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
-    """Bind variables by a VALUES block placed first in the query's WHERE group.
+    """Bind variables by VALUES blocks placed first in the query's WHERE group.
 
     This is how parameters reach servers that do not support pre-bound variables: inline data
     at the start of the group is joined before anything else, like rdflib's ``initBindings``.
-    The values are RDF terms in N-Triples syntax, never raw text.
+    The values are RDF terms in N-Triples syntax, never raw text. Each variable gets a block of
+    its own (``VALUES ?a { ... } VALUES ?b { ... }``): Virtuoso cannot compile one multi-variable
+    row whose variables are not projected in a query with OPTIONAL, GROUP BY or ORDER BY.
     """
     if not bindings:
         return text
-    names = list(bindings)
-    for name in names:
+    for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"invalid parameter name {name!r}")
-    row = " ".join(term_to_sparql(bindings[name]) for name in names)
-    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") } "
+    block = "".join(f" VALUES ?{name} {{ {term_to_sparql(term)} }}" for name, term in bindings.items()) + " "
     position = _where_group_start(text)
     return text[:position] + block + text[position:]
 
@@ -107,3 +107,58 @@ def _where_group_start(text: str) -> int:
                 if depth == 0 and skip_template:
                     skip_template = False
     raise QueryError("cannot bind parameters: the query has no WHERE group")
+
+
+def split_prologue(text: str) -> tuple[str, str]:
+    """A query as its prologue (``BASE`` and ``PREFIX`` declarations) and the query itself.
+
+    The query part can then stand as a subquery, which a prologue cannot.
+
+    >>> split_prologue("PREFIX a: <x:> SELECT * WHERE { ?s ?p ?o }")
+    ('PREFIX a: <x:> ', 'SELECT * WHERE { ?s ?p ?o }')
+    """
+    for match in _tokens(text):
+        if match.lastgroup == "word" and match.group().upper() in QUERY_FORMS:
+            return text[: match.start()], text[match.start() :]
+    raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
+
+
+def solution_modifiers(text: str) -> tuple[list[tuple[str, bool]] | None, bool]:
+    """The query's own ordering and whether it slices its answer.
+
+    Returns ``(order, sliced)``: ``order`` is ``[]`` without ``ORDER BY``, a list of
+    ``(variable, descending)`` when the query orders by plain variables only, ``None`` when it
+    orders by expressions; ``sliced`` is true when the query has a top-level LIMIT or OFFSET.
+    Only the outermost query counts: subqueries inside braces are skipped.
+    """
+    depth = 0
+    words: list[str] = []
+    for match in _tokens(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "brace":
+            depth += 1 if value == "{" else -1
+        elif depth == 0:
+            words.append(value)
+    upper = [w.upper() for w in words]
+    sliced = "LIMIT" in upper or "OFFSET" in upper
+    if "ORDER" not in upper:
+        return [], sliced
+    start = upper.index("ORDER") + 2  # past ORDER BY
+    order: list[tuple[str, bool]] = []
+    position = start
+    while position < len(words) and upper[position] not in ("LIMIT", "OFFSET", "VALUES"):
+        word = upper[position]
+        if word in ("ASC", "DESC"):
+            # ASC(?x) / DESC(?x): the scanner sees ASC, (, ?, x, )
+            parts = words[position + 1 : position + 5]
+            if len(parts) == 4 and parts[0] == "(" and parts[1] == "?" and parts[3] == ")":
+                order.append((parts[2], word == "DESC"))
+                position += 5
+                continue
+            return None, sliced
+        if words[position] == "?" and position + 1 < len(words):
+            order.append((words[position + 1], False))
+            position += 2
+            continue
+        return None, sliced
+    return order, sliced

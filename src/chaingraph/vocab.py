@@ -37,6 +37,37 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
 }
 
+#: Classes whose members are organizations (nodes of the supply network), most general last.
+ORGANIZATION_CLASSES = (
+    CG.Company,
+    CG.IndustryAssociation,
+    CG.ResearchInstitute,
+    CG.GovernmentBody,
+    CG.ClusterSegment,
+    CG.Organization,
+)
+#: Classes whose members are places, most general first. Queries list them rather than follow
+#: ``rdfs:subClassOf*``, so they answer the same on a server that was loaded without the ontology.
+PLACE_CLASSES = (
+    CG.Place,
+    CG.Country,
+    CG.Province,
+    CG.PrefectureLevelCity,
+    CG.CountyLevelCity,
+    CG.IndustrialPark,
+)
+
+
+def curies(terms) -> str:
+    """Terms as space-separated CURIEs for a constant ``VALUES`` list in a module's query text."""
+    names = {iri: name for name, iri in PREFIXES.items()}
+    written = []
+    for term in terms:
+        namespace = next(ns for ns in sorted(names, key=len, reverse=True) if str(term).startswith(ns))
+        written.append(f"{names[namespace]}:{str(term)[len(namespace) :]}")
+    return " ".join(written)
+
+
 # Node kinds of the projection, from the class of the resource.
 KIND_BY_CLASS: dict[str, str] = {
     str(CG.Company): "firm",
