@@ -18,6 +18,8 @@ NAMED = [
     ("suppliers-of", ["-p", "firm=CATL", "-p", "hops=2"]),
     ("clients-of", ["-p", "firm=Skeqi", "-p", "hops=3"]),
     ("firms-in", ["-p", "place=Jinjiang"]),
+    ("firms-in", ["-p", "place=Fujian"]),
+    ("firms-in", ["-p", "place=宁德"]),
     ("chain-stages", ["-p", "chain=ningde-lithium-battery"]),
     ("figures", ["-p", "subject=CATL"]),
     ("provenance", ["-p", "supplier=Hifen", "-p", "client=CATL"]),
@@ -165,6 +167,12 @@ def fake_endpoint():
         (200, b"<html>not sparql</html>", "not SPARQL JSON results"),
         (200, b'{"head": {"vars": ["x"]}, "results": 7}', "not SPARQL JSON results"),
         (400, b"Parse error", "rejected the query"),
+        (200, b'{"boolean": null}', "not SPARQL JSON results"),
+        (
+            500,
+            b"<!DOCTYPE HTML PUBLIC><html><head><title>500</title></head><body><p>Disk full</p></body></html>",
+            "Disk full",
+        ),
     ],
 )
 def test_failing_endpoint_gives_one_line_and_exit_2(fake_endpoint, status, body, message):
@@ -174,6 +182,53 @@ def test_failing_endpoint_gives_one_line_and_exit_2(fake_endpoint, status, body,
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "<" not in result.stderr
+
+
+class _SilentlyCuttingHandler(_Handler):
+    """Answers ASK with true, COUNTs with 1,000 and every other SELECT with two rows, no header."""
+
+    def do_POST(self):
+        import urllib.parse
+
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        query = form["query"][0]
+        if "chaingraph_rows" in query:
+            body = {
+                "head": {"vars": ["chaingraph_rows"]},
+                "results": {
+                    "bindings": [
+                        {
+                            "chaingraph_rows": {
+                                "type": "literal",
+                                "value": "1000",
+                                "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                            }
+                        }
+                    ]
+                },
+            }
+        elif "ASK" in query:
+            body = {"head": {}, "boolean": True}
+        else:
+            row = {"s": {"type": "uri", "value": "urn:a"}, "o": {"type": "uri", "value": "urn:b"}}
+            body = {"head": {"vars": ["s", "o"]}, "results": {"bindings": [row, row]}}
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body).encode())
+
+
+def test_a_server_that_cuts_answers_silently_fails_the_projection():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SilentlyCuttingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_process("stats", "--endpoint", f"http://127.0.0.1:{server.server_address[1]}/sparql")
+    finally:
+        server.shutdown()
+    assert result.returncode == 2
+    assert "returned 2 of 1000 rows" in result.stderr
+    assert result.stdout == ""
 
 
 def test_endpoint_down(run):
