@@ -20,10 +20,10 @@ no qualified relation, has none of these attributes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from .errors import InputError
 from .store import Store
@@ -96,39 +96,123 @@ class Selection:
     region: str | None = None
     level: str = "firm"
 
-    def describe(self, graph: nx.DiGraph) -> str:
+    def describe(self, meta: dict) -> str:
+        """The selection in words, with labels from ``meta`` (a graph's ``graph.graph``)."""
         parts = []
         if self.chains is not None:
-            labels = sorted(graph.graph["chains"].get(c, {}).get("label", c) for c in self.chains)
+            labels = sorted(meta["chains"].get(c, {}).get("label", c) for c in self.chains)
             parts.append("chain " + ", ".join(labels))
         if self.region is not None:
-            parts.append("region " + graph.graph["places"].get(self.region, {}).get("label", self.region))
+            parts.append("region " + meta["places"].get(self.region, {}).get("label", self.region))
         parts.append(f"{self.level} level")
         return "; ".join(parts)
 
 
+#: The node attributes of the projection, in the order the NetworkX graph carries them.
+NODE_ATTRIBUTES = (
+    "kind",
+    "label",
+    "label_zh",
+    "place",
+    "place_label",
+    "places",
+    "county",
+    "prefecture",
+    "province",
+    "chains",
+    "stage",
+    "stage_label",
+    "stage_order",
+)
+
+
+@dataclass
+class Projection:
+    """The supply network as columns: what the NetworkX graph and the compiled graph are built from.
+
+    ``nodes`` are IRIs; ``columns`` hold one value per node for each of :data:`NODE_ATTRIBUTES`;
+    edge ``i`` runs from ``nodes[suppliers[i]]`` to ``nodes[clients[i]]``; ``details`` holds the
+    qualified relations' attributes by (supplier, client) IRI; ``meta`` is what ``graph.graph``
+    holds (chains, places, selection).
+    """
+
+    nodes: list[str]
+    columns: dict[str, list]
+    suppliers: np.ndarray
+    clients: np.ndarray
+    details: dict[tuple[str, str], dict]
+    meta: dict
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.suppliers)
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The projection as a ``networkx.DiGraph``, nodes and edges in projection order."""
+        graph = nx.DiGraph()
+        graph.graph.update(self.meta)
+        names = list(self.columns)
+        values = [self.columns[name] for name in names]
+        graph.add_nodes_from(
+            (node, dict(zip(names, row, strict=True))) for node, *row in zip(self.nodes, *values, strict=True)
+        )
+        nodes = self.nodes
+        for supplier, client in zip(self.suppliers.tolist(), self.clients.tolist(), strict=True):
+            pair = (nodes[supplier], nodes[client])
+            found = self.details.get(pair)
+            graph.add_edge(*pair, **(dict(found) if found else {}))
+        return graph
+
+    def restrict(self, keep: np.ndarray, meta: dict | None = None) -> Projection:
+        """The part of the projection on the nodes where ``keep`` is true (order kept)."""
+        new_index = np.full(len(self.nodes), -1, dtype=np.int64)
+        kept = np.flatnonzero(keep)
+        new_index[kept] = np.arange(len(kept))
+        edge_kept = keep[self.suppliers] & keep[self.clients]
+        chosen = kept.tolist()
+        return Projection(
+            nodes=[self.nodes[i] for i in chosen],
+            columns={name: [column[i] for i in chosen] for name, column in self.columns.items()},
+            suppliers=new_index[self.suppliers[edge_kept]],
+            clients=new_index[self.clients[edge_kept]],
+            details=self.details,
+            meta=dict(meta if meta is not None else self.meta),
+        )
+
+
 def project(store: Store) -> nx.DiGraph:
-    """The whole supply network of the store, at firm level."""
-    graph = nx.DiGraph()
+    """The whole supply network of the store, at firm level, as a ``networkx.DiGraph``."""
+    return project_columns(store).to_networkx()
+
+
+def project_columns(store: Store) -> Projection:
+    """The whole supply network of the store, at firm level, as columns (see :class:`Projection`)."""
     labels = _labels(store)
-    graph.graph["places"] = _places(store, labels)
-    graph.graph["chains"] = _chains(store, labels)
+    meta = {"places": _places(store, labels), "chains": _chains(store, labels)}
 
     # Sorted, so the graph (and float sums over it) are the same whichever store answered.
+    kinds: dict[str, str] = {}
     for node, kind_class in sorted(store.select_lexical(NODES_QUERY)):
         kind = KIND_BY_CLASS[kind_class]
-        if node in graph and graph.nodes[node]["kind"] != "organization":
+        if kinds.get(node, "organization") != "organization":
             continue  # a subclass was already seen; keep the more specific kind
-        graph.add_node(node, kind=kind)
-
+        kinds[node] = kind
     edges = sorted(store.select_lexical(EDGES_QUERY))
-    for node in {n for edge in edges for n in edge}.difference(graph):
-        graph.add_node(node, kind="organization")
+    for node in sorted({n for edge in edges for n in edge}.difference(kinds)):
+        kinds[node] = "organization"
+    nodes = list(kinds)
+    index = {node: i for i, node in enumerate(nodes)}
+    suppliers = np.fromiter((index[supplier] for supplier, _ in edges), dtype=np.int64, count=len(edges))
+    clients = np.fromiter((index[client] for _, client in edges), dtype=np.int64, count=len(edges))
+    del edges
+
     # Edges carry attributes only where qualified relations give details; absent means none.
-    graph.add_edges_from(edges)
     details: dict[tuple[str, str], dict] = {}
     for supplier, client, product, period, source, inferred in store.select_lexical(EDGE_DETAILS_QUERY):
-        if not graph.has_edge(supplier, client):
+        if supplier not in index or client not in index:
             continue
         empty = {"supplies": set(), "periods": set(), "sources": set(), "stated": False}
         found = details.setdefault((supplier, client), empty)
@@ -139,16 +223,17 @@ def project(store: Store) -> nx.DiGraph:
         if source is not None:
             found["sources"].add(source)
         found["stated"] = found["stated"] or inferred not in ("true", "1")
-    for (supplier, client), found in details.items():
-        graph.edges[supplier, client].update(
-            supplies=sorted(found["supplies"]),
-            periods=sorted(found["periods"]),
-            sources=sorted(found["sources"]),
-            inferred=not found["stated"],
-        )
-
-    _attach_node_attributes(store, graph, labels)
-    return graph
+    details = {
+        pair: {
+            "supplies": sorted(found["supplies"]),
+            "periods": sorted(found["periods"]),
+            "sources": sorted(found["sources"]),
+            "inferred": not found["stated"],
+        }
+        for pair, found in details.items()
+    }
+    columns = _node_columns(store, nodes, index, [kinds[n] for n in nodes], labels, meta)
+    return Projection(nodes, columns, suppliers, clients, details, meta)
 
 
 def _labels(store: Store) -> dict[str, dict[str, str]]:
@@ -218,13 +303,20 @@ def place_ancestors(places: dict[str, dict], place: str) -> list[str]:
     return order
 
 
-def _attach_node_attributes(store: Store, graph: nx.DiGraph, labels: dict[str, dict[str, str]]) -> None:
+def _node_columns(
+    store: Store,
+    nodes: list[str],
+    index: dict[str, int],
+    kinds: list[str],
+    labels: dict[str, dict[str, str]],
+    meta: dict,
+) -> dict[str, list]:
     located: dict[str, list[str]] = defaultdict(list)
     chains: dict[str, set[str]] = defaultdict(set)
     stages: dict[str, str] = {}
     located_in, in_chain, segment_of = str(CG.locatedIn), str(CG.inChain), str(CG.segmentOf)
     for node, prop, value in store.select_lexical(MEMBERSHIP_QUERY):
-        if node not in graph:
+        if node not in index:
             continue
         if prop == located_in:
             located[node].append(value)
@@ -233,8 +325,8 @@ def _attach_node_attributes(store: Store, graph: nx.DiGraph, labels: dict[str, d
         else:
             stages[node] = value
 
-    places = graph.graph["places"]
-    stage_info = {stage: info for chain in graph.graph["chains"].values() for stage, info in chain["stages"].items()}
+    places = meta["places"]
+    stage_info = {stage: info for chain in meta["chains"].values() for stage, info in chain["stages"].items()}
     # Per-place facts are shared by every firm located there: compute them once per place.
     by_place: dict[str, dict] = {}
     for place in {p for found in located.values() for p in found}:
@@ -244,26 +336,31 @@ def _attach_node_attributes(store: Store, graph: nx.DiGraph, labels: dict[str, d
             facts[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
         by_place[place] = facts
     nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
+    columns: dict[str, list] = {name: [] for name in NODE_ATTRIBUTES}
+    columns["kind"] = kinds
     chain_lists: dict[frozenset, list[str]] = {}
-    for node, data in graph.nodes(data=True):
+    for node in nodes:
         names = labels.get(node, {})
-        data["label"] = names.get("en") or names.get("zh") or _local_name(node)
-        data["label_zh"] = names.get("zh", "")
+        columns["label"].append(names.get("en") or names.get("zh") or _local_name(node))
+        columns["label_zh"].append(names.get("zh", ""))
         found = located.get(node)
         if found:
             nearest = max(found, key=lambda p: (len(by_place[p]["places"]), p)) if len(found) > 1 else found[0]
-            data.update(by_place[nearest])
+            facts = by_place[nearest]
         else:
-            data.update(nowhere)
+            facts = nowhere
+        for key in ("place", "place_label", "places", "county", "prefecture", "province"):
+            columns[key].append(facts[key])
         member_of = frozenset(chains.get(node, ()))
         if member_of not in chain_lists:
             chain_lists[member_of] = sorted(member_of)
-        data["chains"] = chain_lists[member_of]
+        columns["chains"].append(chain_lists[member_of])
         stage = stages.get(node, "")
-        data["stage"] = stage
         info = stage_info.get(stage, {})
-        data["stage_label"] = info.get("label", "")
-        data["stage_order"] = info.get("order", 0)
+        columns["stage"].append(stage)
+        columns["stage_label"].append(info.get("label", ""))
+        columns["stage_order"].append(info.get("order", 0))
+    return columns
 
 
 def _local_name(iri: str) -> str:
@@ -273,14 +370,17 @@ def _local_name(iri: str) -> str:
     return iri
 
 
+def _selected(selection: Selection, chains: list[str], places: list[str]) -> bool:
+    if selection.chains is not None and not selection.chains.intersection(chains):
+        return False
+    return selection.region is None or selection.region in places
+
+
 def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
     """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
-    keep: Iterable[str] = graph.nodes
-    if selection.chains is not None:
-        keep = [n for n in keep if selection.chains.intersection(graph.nodes[n]["chains"])]
-    if selection.region is not None:
-        keep = [n for n in keep if selection.region in graph.nodes[n]["places"]]
-    kept = set(keep)
+    if selection.level not in ("firm", "stage"):
+        raise InputError(f"--level {selection.level!r}: use firm or stage")
+    kept = {n for n, data in graph.nodes(data=True) if _selected(selection, data["chains"], data["places"])}
     # Built in the full graph's node and edge order: networkx's subgraph views follow the order
     # of a set when the selection is small, and float sums (PageRank) would then differ in the
     # last digits between processes.
@@ -292,12 +392,25 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
         if supplier in kept and client in kept
     )
     chosen.graph = dict(graph.graph)
-    chosen.graph["selection"] = selection.describe(graph)
-    if selection.level == "stage":
-        return stage_level(chosen)
+    chosen.graph["selection"] = selection.describe(graph.graph)
+    return stage_level(chosen) if selection.level == "stage" else chosen
+
+
+def select_columns(projection: Projection, selection: Selection) -> Projection:
+    """The firm-level part of a projection that a selection asks for (what :func:`select` keeps)."""
     if selection.level != "firm":
-        raise InputError(f"--level {selection.level!r}: use firm or stage")
-    return chosen
+        raise InputError(f"--level {selection.level!r}: columns are firm level; use select() for stages")
+    if selection.chains is None and selection.region is None:
+        keep = np.ones(len(projection), dtype=bool)
+    else:
+        chains, places = projection.columns["chains"], projection.columns["places"]
+        keep = np.fromiter(
+            (_selected(selection, chains[i], places[i]) for i in range(len(projection))),
+            dtype=bool,
+            count=len(projection),
+        )
+    meta = dict(projection.meta, selection=selection.describe(projection.meta))
+    return projection.restrict(keep, meta)
 
 
 def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
