@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
+
+from .network import Projection
 
 #: Above this many nodes, ``node_measures`` samples betweenness, closeness and harmonic centrality.
 SAMPLING_THRESHOLD = 2_000
@@ -91,19 +94,13 @@ def _use_igraph(graph: nx.DiGraph, backend: str) -> bool:
 def _igraph_betweenness(graph: nx.DiGraph, sources: list[str] | None) -> dict[str, float]:
     import igraph
 
+    from .compiled import scaled_betweenness
+
     nodes = list(graph)
     index = {node: i for i, node in enumerate(nodes)}
     compiled = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in graph.edges if a != b], directed=True)
-    n = len(nodes)
-    if n <= 2:
-        return dict.fromkeys(nodes, 0.0)
-    if sources is None:
-        raw = compiled.betweenness(directed=True)
-        scale = 1 / ((n - 1) * (n - 2))
-    else:
-        raw = compiled.betweenness(directed=True, sources=[index[s] for s in sources])
-        scale = (n / len(sources)) / ((n - 1) * (n - 2))
-    return {node: raw[i] * scale for i, node in enumerate(nodes)}
+    values = scaled_betweenness(compiled, None if sources is None else [index[s] for s in sources])
+    return dict(zip(nodes, values.tolist(), strict=True))
 
 
 def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[str, float]:
@@ -198,34 +195,62 @@ def downstream_reach(graph: nx.DiGraph, exact: bool | None = None) -> dict[str, 
     return _reach_counts(graph, exact)
 
 
-def reach_is_estimated(graph: nx.DiGraph, exact: bool | None = None) -> bool:
-    """Whether the reach counts of ``graph`` are sketch estimates rather than exact counts."""
-    return not exact and graph.number_of_nodes() > EXACT_REACH_LIMIT
+def reach_is_estimated(graph: nx.DiGraph | int, exact: bool | None = None) -> bool:
+    """Whether the reach counts of ``graph`` (or of a graph of that many nodes) are sketch
+    estimates rather than exact counts."""
+    size = graph if isinstance(graph, int) else graph.number_of_nodes()
+    return not exact and size > EXACT_REACH_LIMIT
 
 
 def _reach_counts(graph: nx.DiGraph, exact: bool | None) -> dict[str, int]:
     condensed = nx.condensation(graph)
     members = condensed.graph["mapping"]
-    counts = _sketched_reach(condensed) if reach_is_estimated(graph, exact) else _exact_reach(condensed)
+    order = list(nx.topological_sort(condensed))
+    children = [list(condensed.successors(c)) for c in range(len(condensed))]
+    if reach_is_estimated(graph, exact):
+        counts = sketched_counts(order, children, np.fromiter((members[n] for n in graph), dtype=np.int64))
+    else:
+        counts = exact_counts(order, children, [len(condensed.nodes[c]["members"]) for c in range(len(condensed))])
     return {node: counts[members[node]] for node in graph}
 
 
-def _exact_reach(condensed: nx.DiGraph) -> dict[int, int]:
-    # Reachability as integer bitsets over the condensation, children before parents: one pass,
-    # no per-node traversal. Components are numbered in topological order, so a set of
-    # descendants only holds bits above its own; multi-member components (cycles) add their extra
-    # members. Cost: one OR per edge and one popcount per node.
-    size = {c: len(condensed.nodes[c]["members"]) for c in condensed}
-    multi_mask = sum(1 << c for c in condensed if size[c] > 1)
-    reach: dict[int, int] = {}
-    counts: dict[int, int] = {}
-    for component in reversed(list(nx.topological_sort(condensed))):
+def exact_counts(order: list[int], children: list[list[int]], sizes: list[int]) -> list[int]:
+    """Exact number of nodes each component of a condensation reaches, itself excluded.
+
+    ``order`` lists the components in topological order, ``children[c]`` the components ``c`` has
+    edges to, ``sizes[c]`` its number of nodes. Reachability is kept as integer bitsets, children
+    before parents: one OR per edge and one popcount per component. Bit positions follow the
+    reverse topological order, so a set only holds bits below its own position and sets near the
+    sinks stay short; a set is dropped once its last parent has read it.
+    """
+    count = len(order)
+    position = [0] * count
+    for rank, component in enumerate(reversed(order)):
+        position[component] = rank
+    multi = [c for c in range(count) if sizes[c] > 1]
+    multi_bits = 0
+    for c in multi:
+        multi_bits |= 1 << position[c]
+    at_position = list(reversed(order))
+    parents_left = [0] * count
+    for component in range(count):
+        for child in children[component]:
+            parents_left[child] += 1
+    closure: list[int | None] = [None] * count  # descendants and the component itself
+    counts = [0] * count
+    for component in at_position:
         bits = 0
-        for child in condensed.successors(component):
-            bits |= reach[child] | (1 << child)
-        reach[component] = bits
-        extra = sum(size[c] - 1 for c in _bit_indices(bits & multi_mask)) if bits & multi_mask else 0
-        counts[component] = bits.bit_count() + extra + size[component] - 1
+        for child in children[component]:
+            bits |= closure[child]
+            parents_left[child] -= 1
+            if not parents_left[child]:
+                closure[child] = None
+        extra = 0
+        if multi_bits and bits & multi_bits:
+            extra = sum(sizes[at_position[p]] - 1 for p in _bit_indices(bits & multi_bits))
+        counts[component] = bits.bit_count() + extra + sizes[component] - 1
+        if parents_left[component]:
+            closure[component] = bits | (1 << position[component])
     return counts
 
 
@@ -236,26 +261,34 @@ def _bit_indices(bits: int) -> Iterable[int]:
         bits ^= low
 
 
-def _sketched_reach(condensed: nx.DiGraph, seed: int = 42) -> dict[int, int]:
-    # Cohen's bottom-k size estimation: each node gets a random rank; a component's sketch keeps
-    # the k smallest ranks among its descendants. Fewer than k ranks means the count is exact.
-    import numpy as np
+def sketched_counts(order: list[int], children: list[list[int]], component: np.ndarray, seed: int = 42) -> list[int]:
+    """Estimated number of nodes each component reaches, itself excluded (Cohen's bottom-k sketches).
 
+    Each node gets a seeded random rank in node order (so every implementation that numbers nodes
+    alike draws the same ranks); a component's sketch keeps the ``REACH_SKETCH`` smallest ranks
+    among its descendants. Fewer ranks than that means the count is exact. ``component[i]`` is the
+    component of node ``i``; ``order`` and ``children`` as in :func:`exact_counts`.
+    """
     rng = np.random.default_rng(seed)
+    node_ranks = rng.random(len(component))
+    count = len(order)
+    by_component = np.lexsort((node_ranks, component))
+    bounds = np.searchsorted(component[by_component], np.arange(count + 1))
+    ranked = node_ranks[by_component]
+    ranks = [ranked[bounds[c] : bounds[c + 1]] for c in range(count)]
     k = REACH_SKETCH
-    ranks = {c: np.sort(rng.random(len(condensed.nodes[c]["members"]))) for c in condensed}
     sketch: dict[int, np.ndarray] = {}
-    counts: dict[int, int] = {}
+    counts = [0] * count
     empty = np.empty(0)
-    for component in reversed(list(nx.topological_sort(condensed))):
-        parts = [part for child in condensed.successors(component) for part in (sketch[child], ranks[child])]
+    for current in reversed(order):
+        parts = [part for child in children[current] for part in (sketch[child], ranks[child])]
         merged = np.unique(np.concatenate(parts))[:k] if parts else empty
-        sketch[component] = merged
-        inside = len(ranks[component]) - 1
+        sketch[current] = merged
+        inside = len(ranks[current]) - 1
         if len(merged) < k:
-            counts[component] = len(merged) + inside
+            counts[current] = len(merged) + inside
         else:
-            counts[component] = round((k - 1) / merged[k - 1]) + inside
+            counts[current] = round((k - 1) / merged[k - 1]) + inside
     return counts
 
 
@@ -329,25 +362,25 @@ def local_sourcing(graph: nx.DiGraph, node: str) -> dict[str, dict]:
     return result
 
 
-def cluster_local_sourcing(graph: nx.DiGraph, chain: str) -> dict:
+def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
     """Share of supply relations into a chain's regional firms that come from inside the region.
 
     A client counts when it belongs to ``chain`` and lies in the chain's region; a supplier is
     local when it lies in the region too. Suppliers with no known location are counted apart.
+    Reads a NetworkX graph or the projection's columns alike.
     """
-    info = graph.graph["chains"][chain]
-    region = info.get("region")
+    table = as_projection(graph)
+    region = table.meta["chains"][chain].get("region")
+    chains, places = table.columns["chains"], table.columns["places"]
     local = known = unknown = 0
-    for supplier, client in graph.edges():
-        client_data = graph.nodes[client]
-        if chain not in client_data.get("chains", ()) or region not in client_data.get("places", ()):
+    for supplier, client in zip(table.suppliers.tolist(), table.clients.tolist(), strict=True):
+        if chain not in chains[client] or region not in places[client]:
             continue
-        supplier_places = graph.nodes[supplier].get("places", ())
-        if not supplier_places:
+        if not places[supplier]:
             unknown += 1
             continue
         known += 1
-        local += region in supplier_places
+        local += region in places[supplier]
     return {
         "chain": chain,
         "region": region,
@@ -358,14 +391,16 @@ def cluster_local_sourcing(graph: nx.DiGraph, chain: str) -> dict:
     }
 
 
-def stage_coverage(graph: nx.DiGraph, chain: str) -> list[dict]:
+def stage_coverage(graph: nx.DiGraph | Projection, chain: str) -> list[dict]:
     """For each stage of a chain, the members located in the chain's region (upstream first)."""
-    info = graph.graph["chains"][chain]
+    table = as_projection(graph)
+    info = table.meta["chains"][chain]
     region = info.get("region")
     covered: dict[str, list[str]] = defaultdict(list)
-    for node, data in graph.nodes(data=True):
-        if data.get("stage") in info["stages"] and region in data.get("places", ()):
-            covered[data["stage"]].append(node)
+    stages, places = table.columns["stage"], table.columns["places"]
+    for i, node in enumerate(table.nodes):
+        if stages[i] in info["stages"] and region in places[i]:
+            covered[stages[i]].append(node)
     rows = []
     for stage, stage_info in sorted(info["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"])):
         rows.append(
@@ -379,6 +414,11 @@ def stage_coverage(graph: nx.DiGraph, chain: str) -> list[dict]:
             }
         )
     return rows
+
+
+def as_projection(graph: nx.DiGraph | Projection) -> Projection:
+    """The columns of a graph: a projection as it is, a NetworkX graph converted."""
+    return graph if isinstance(graph, Projection) else Projection.from_networkx(graph)
 
 
 def _sample(graph: nx.DiGraph, k: int, seed: int) -> list[str]:

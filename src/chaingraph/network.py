@@ -126,6 +126,10 @@ NODE_ATTRIBUTES = (
 )
 
 
+# What a node lacking an attribute has (graphs built by hand, stage-level graphs).
+_MISSING: dict[str, object] = {"places": [], "chains": [], "stage_order": 0}
+
+
 @dataclass
 class Projection:
     """The supply network as columns: what the NetworkX graph and the compiled graph are built from.
@@ -149,6 +153,24 @@ class Projection:
     @property
     def edge_count(self) -> int:
         return len(self.suppliers)
+
+    @classmethod
+    def from_networkx(cls, graph: nx.DiGraph) -> Projection:
+        """The columns of a projected (or stage-level) NetworkX graph; edge attributes become details."""
+        nodes = list(graph)
+        index = {node: i for i, node in enumerate(nodes)}
+        data = [graph.nodes[node] for node in nodes]
+        edges = list(graph.edges(data=True))
+        return cls(
+            nodes=nodes,
+            columns={
+                name: [attributes.get(name, _MISSING.get(name, "")) for attributes in data] for name in NODE_ATTRIBUTES
+            },
+            suppliers=np.fromiter((index[a] for a, _, _ in edges), dtype=np.int64, count=len(edges)),
+            clients=np.fromiter((index[b] for _, b, _ in edges), dtype=np.int64, count=len(edges)),
+            details={(a, b): attributes for a, b, attributes in edges if attributes},
+            meta=dict(graph.graph),
+        )
 
     def to_networkx(self) -> nx.DiGraph:
         """The projection as a ``networkx.DiGraph``, nodes and edges in projection order."""

@@ -15,7 +15,7 @@ from . import analysis, names
 from .errors import InputError
 from .impact import Impact, impact_all
 from .impact import impact as impact_of
-from .network import Selection, project, select
+from .network import Projection, Selection, project, project_columns, select, select_columns
 from .store import Store
 from .vocab import FJ
 
@@ -130,55 +130,79 @@ def stats(
     sort: str = "pagerank",
     top: int | None = None,
     exact: bool = False,
+    backend: str = "auto",
     progress: Callable[[str], None] | None = None,
 ) -> StatsReport:
     """Centrality and risk measures of every node of a selection, sorted by ``sort``, highest first.
+
+    ``backend``: ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.compiled`: the same
+    numbers from arrays, igraph and SciPy, firm level only), or ``auto``: compiled above
+    :data:`chaingraph.compiled.COMPILED_THRESHOLD` nodes at firm level.
 
     >>> report = stats(open_store(), chain="ningde")  # doctest: +SKIP
     >>> report.rows[0]["label"]  # doctest: +SKIP
     'CATL'
     """
+    from . import compiled
+
     if sort not in analysis.MEASURES:
         raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
+    if backend not in ("auto", "networkx", "compiled"):
+        raise InputError(f"backend {backend!r}: use auto, networkx or compiled")
     if progress:
         progress("projection")
     selection = make_selection(store, chain=chain, region=region, level=level)
-    graph = select(project(store), selection)
-    run = analysis.node_measures(graph, exact=exact, progress=progress)
+    if level == "firm":
+        table = select_columns(project_columns(store), selection)
+        use_compiled = backend == "compiled" or (backend == "auto" and len(table) > compiled.COMPILED_THRESHOLD)
+    else:
+        if backend == "compiled":
+            raise InputError("the compiled backend runs at firm level; stage level uses networkx")
+        table, use_compiled = None, False
+    if use_compiled:
+        network_graph = compiled.AnalysisGraph(table)
+        run = compiled.node_measures(network_graph, exact=exact, progress=progress)
+        single = compiled.single_sourced(network_graph)
+    else:
+        graph = table.to_networkx() if table is not None else select(project(store), selection)
+        run = analysis.node_measures(graph, exact=exact, progress=progress)
+        single = analysis.single_sourced(graph) if level == "firm" else []
+        table = analysis.as_projection(graph)
+    columns = table.columns
     rows = []
-    for node, data in graph.nodes(data=True):
+    for i, node in enumerate(table.nodes):
         row = {
             "id": node,
-            "label": data.get("label", ""),
-            "label_zh": data.get("label_zh", ""),
-            "kind": data.get("kind", ""),
-            "place": data.get("place_label", ""),
-            "stage": data.get("stage_label", ""),
+            "label": columns["label"][i],
+            "label_zh": columns["label_zh"][i],
+            "kind": columns["kind"][i],
+            "place": columns["place_label"][i],
+            "stage": columns["stage_label"][i],
         }
         for key in analysis.MEASURES:
             row[key] = run.values[key][node]
         rows.append(row)
     rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
-    chains = sorted({c for _, d in graph.nodes(data=True) for c in d.get("chains", [])})
+    chains = sorted({c for member_of in columns["chains"] for c in member_of})
     if level == "firm" and selection.chains is not None:
         chains = [c for c in chains if c in selection.chains]
-    clusters = [_cluster(store, graph, c) for c in chains if graph.graph["chains"].get(c, {}).get("region")]
+    clusters = [_cluster(store, table, c) for c in chains if table.meta["chains"].get(c, {}).get("region")]
     return StatsReport(
-        selection=graph.graph.get("selection", ""),
-        nodes=graph.number_of_nodes(),
-        edges=graph.number_of_edges(),
+        selection=table.meta.get("selection", ""),
+        nodes=len(table),
+        edges=table.edge_count,
         rows=rows[:top] if top else rows,
         sampled=run.sampled,
         estimated=run.estimated,
         clusters=clusters if level == "firm" else [],
-        single_sourced=analysis.single_sourced(graph) if level == "firm" else [],
+        single_sourced=single,
     )
 
 
-def _cluster(store: Store, graph: nx.DiGraph, chain: str) -> ClusterSummary:
-    info = graph.graph["chains"][chain]
+def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
+    info = table.meta["chains"][chain]
     claimed, claim_source = None, ""
     bindings = {"chain": URIRef(chain), "measure": FJ["measure-local-sourcing-share"]}
     rows = store.select(LOCAL_SOURCING_CLAIM, bindings).rows
@@ -188,11 +212,11 @@ def _cluster(store: Store, graph: nx.DiGraph, chain: str) -> ClusterSummary:
     return ClusterSummary(
         chain=chain,
         label=info.get("label", chain),
-        region_label=graph.graph["places"].get(info["region"], {}).get("label", ""),
-        local_sourcing=analysis.cluster_local_sourcing(graph, chain),
+        region_label=table.meta["places"].get(info["region"], {}).get("label", ""),
+        local_sourcing=analysis.cluster_local_sourcing(table, chain),
         claimed_share=claimed,
         claim_source=claim_source,
-        stage_coverage=analysis.stage_coverage(graph, chain),
+        stage_coverage=analysis.stage_coverage(table, chain),
     )
 
 

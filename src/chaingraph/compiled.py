@@ -1,0 +1,322 @@
+"""The compiled analysis graph: the measures of :mod:`chaingraph.analysis` on arrays, igraph and SciPy.
+
+Built straight from the projection's columns (integer edge arrays), never through NetworkX, for
+networks too large for a Python object per edge. Each function computes exactly what its namesake in
+:mod:`chaingraph.analysis` computes, reading the same direction of the edges (supplier -> client),
+and returns one value per node in projection order as a NumPy array. NetworkX stays the reference:
+the tests run both on random graphs and on the bundled graph and require the same numbers (1e-9).
+
+Chosen by measurement (docs/benchmarks.md): igraph for betweenness, distances and articulation
+points (C), SciPy sparse matrices for PageRank (the power iteration NetworkX itself runs, so the
+numbers agree to the last digits) and strongly connected components, and Python integers as
+bitsets for exact reach counts over the condensation.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from . import analysis
+from .network import Projection
+
+#: Above this many nodes (firm level), ``stats`` runs on the compiled graph.
+COMPILED_THRESHOLD = 2_000
+#: Sources per batch of the distance matrix in closeness and harmonic centrality.
+DISTANCE_BATCH = 64
+
+
+@dataclass
+class AnalysisGraph:
+    """A projection's supply network in compiled form: ``n`` nodes, edges ``suppliers[i] -> clients[i]``."""
+
+    projection: Projection
+    distance_sums: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.projection)
+
+    @property
+    def nodes(self) -> list[str]:
+        return self.projection.nodes
+
+    @property
+    def suppliers(self) -> np.ndarray:
+        return self.projection.suppliers
+
+    @property
+    def clients(self) -> np.ndarray:
+        return self.projection.clients
+
+    @cached_property
+    def igraph(self):
+        """The igraph graph of the supply edges, self-loops left out (no path runs through one)."""
+        import igraph
+
+        loops = self.suppliers == self.clients
+        edges = np.column_stack((self.suppliers[~loops], self.clients[~loops]))
+        return igraph.Graph(n=self.n, edges=edges.tolist(), directed=True)
+
+    @cached_property
+    def adjacency(self):
+        """The supply edges as a SciPy CSR matrix (supplier rows, client columns)."""
+        import scipy.sparse
+
+        ones = np.ones(len(self.suppliers), dtype=np.int8)
+        return scipy.sparse.csr_array((ones, (self.suppliers, self.clients)), shape=(self.n, self.n))
+
+    def sample(self, k: int, seed: int) -> list[int]:
+        """The same ``k`` seeded source nodes as :func:`chaingraph.analysis._sample`, as indices."""
+        index = {node: i for i, node in enumerate(self.nodes)}
+        return [index[node] for node in random.Random(seed).sample(sorted(self.nodes), k)]
+
+
+def in_degree(graph: AnalysisGraph) -> np.ndarray:
+    """Number of direct suppliers of each node (edges coming in)."""
+    return np.bincount(graph.clients, minlength=graph.n)
+
+
+def out_degree(graph: AnalysisGraph) -> np.ndarray:
+    """Number of direct clients of each node (edges going out)."""
+    return np.bincount(graph.suppliers, minlength=graph.n)
+
+
+def betweenness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
+    """Share of supplier-to-client shortest paths through each node (see :func:`analysis.betweenness`)."""
+    n = graph.n
+    if k is not None and k >= n:
+        k = None
+    return scaled_betweenness(graph.igraph, None if k is None else graph.sample(k, seed))
+
+
+def scaled_betweenness(compiled, sources: list[int] | None) -> np.ndarray:
+    """igraph's directed betweenness normalised like NetworkX's, and scaled by ``n / k`` when
+    only ``k`` sampled ``sources`` start paths."""
+    n = compiled.vcount()
+    if n <= 2:
+        return np.zeros(n)
+    if sources is None:
+        return np.asarray(compiled.betweenness(directed=True), dtype=float) * (1 / ((n - 1) * (n - 2)))
+    raw = np.asarray(compiled.betweenness(directed=True, sources=sources), dtype=float)
+    return raw * ((n / len(sources)) / ((n - 1) * (n - 2)))
+
+
+def _distance_sums(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every node: how many of ``sources`` reach it, their total distance, and the sum of
+    ``1 / distance`` (each source's own zero distance left out). Computed once per set of sources:
+    closeness and harmonic centrality read the same distances."""
+    from scipy.sparse.csgraph import shortest_path
+
+    key = tuple(sources)
+    if key in graph.distance_sums:
+        return graph.distance_sums[key]
+    reached = np.zeros(graph.n, dtype=np.int64)
+    total = np.zeros(graph.n, dtype=np.int64)
+    inverse = np.zeros(graph.n, dtype=float)
+    matrix = graph.adjacency
+    for start in range(0, len(sources), DISTANCE_BATCH):
+        batch = sources[start : start + DISTANCE_BATCH]
+        distances = shortest_path(matrix, method="D", directed=True, unweighted=True, indices=batch)
+        found = np.isfinite(distances) & (distances > 0)
+        reached += found.sum(axis=0)
+        total += np.where(found, distances, 0).sum(axis=0).astype(np.int64)
+        with np.errstate(divide="ignore"):
+            inverse += np.where(found, 1.0 / distances, 0.0).sum(axis=0)
+    graph.distance_sums = {key: (reached, total, inverse)}
+    return reached, total, inverse
+
+
+def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
+    """Closeness to each node's upstream, Wasserman-Faust corrected (see :func:`analysis.closeness`)."""
+    n = graph.n
+    if n <= 1:
+        return np.zeros(n)
+    exact = k is None or k >= n
+    sources = list(range(n)) if exact else graph.sample(k, seed)
+    reached, total, _ = _distance_sums(graph, sources)
+    result = np.zeros(n)
+    has = total > 0
+    if exact:
+        # NetworkX: ((r) / total) * (r / (n - 1)), in that order.
+        r = reached[has].astype(float)
+        result[has] = (r / total[has]) * (r / (n - 1))
+        return result
+    scale = (n - 1) / k
+    r = reached[has] * scale
+    result[has] = (r / (n - 1)) * (r / (total[has] * scale))
+    return result
+
+
+def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
+    """Sum of ``1 / distance`` from every node that reaches this one (see :func:`analysis.harmonic`)."""
+    n = graph.n
+    if k is None or k >= n:
+        return _distance_sums(graph, list(range(n)))[2]
+    return _distance_sums(graph, graph.sample(k, seed))[2] * ((n - 1) / k)
+
+
+def _pagerank(n: int, rows: np.ndarray, columns: np.ndarray, alpha: float) -> np.ndarray:
+    # NetworkX's own SciPy power iteration (networkx.pagerank), on a matrix built from the arrays.
+    import scipy.sparse
+
+    if n == 0:
+        return np.zeros(0)
+    matrix = scipy.sparse.coo_array((np.ones(len(rows)), (rows, columns)), shape=(n, n)).tocsr()
+    weights = matrix.sum(axis=1)
+    weights[weights != 0] = 1.0 / weights[weights != 0]
+    matrix = scipy.sparse.dia_array((weights.T, 0), shape=matrix.shape).tocsr() @ matrix
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    dangling = np.where(weights == 0)[0]
+    for _ in range(analysis.PAGERANK_MAX_ITER):
+        previous = x
+        x = alpha * (x @ matrix + sum(x[dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - previous).sum() < n * analysis.PAGERANK_TOLERANCE:
+            return x
+    import networkx as nx
+
+    raise nx.PowerIterationFailedConvergence(analysis.PAGERANK_MAX_ITER)
+
+
+def pagerank(graph: AnalysisGraph, alpha: float = 0.85) -> np.ndarray:
+    """PageRank along the supply direction (see :func:`analysis.pagerank`). Sums to 1."""
+    return _pagerank(graph.n, graph.suppliers, graph.clients, alpha)
+
+
+def dependence(graph: AnalysisGraph, alpha: float = 0.85) -> np.ndarray:
+    """PageRank on the reversed edges (see :func:`analysis.dependence`). Sums to 1."""
+    return _pagerank(graph.n, graph.clients, graph.suppliers, alpha)
+
+
+def upstream_reach(graph: AnalysisGraph, exact: bool | None = None) -> np.ndarray:
+    """Number of transitive suppliers of each node (see :func:`analysis.upstream_reach`)."""
+    return _reach_counts(graph.n, graph.clients, graph.suppliers, exact)
+
+
+def downstream_reach(graph: AnalysisGraph, exact: bool | None = None) -> np.ndarray:
+    """Number of transitive clients of each node (see :func:`analysis.downstream_reach`)."""
+    return _reach_counts(graph.n, graph.suppliers, graph.clients, exact)
+
+
+def condensation(n: int, sources: np.ndarray, targets: np.ndarray):
+    """Strongly connected components and the DAG between them.
+
+    Returns ``(component, size, order, children)``: each node's component, each component's size,
+    the components in topological order, and each component's successors as lists.
+    """
+    import igraph
+    import scipy.sparse
+    from scipy.sparse.csgraph import connected_components
+
+    matrix = scipy.sparse.coo_array((np.ones(len(sources), dtype=np.int8), (sources, targets)), shape=(n, n))
+    count, component = connected_components(matrix.tocsr(), directed=True, connection="strong")
+    size = np.bincount(component, minlength=count)
+    a, b = component[sources], component[targets]
+    between = a != b
+    pairs = np.unique(a[between].astype(np.int64) * count + b[between])
+    heads, tails = pairs // count, pairs % count
+    dag = igraph.Graph(n=count, edges=np.column_stack((heads, tails)).tolist(), directed=True)
+    order = dag.topological_sorting()
+    starts = np.searchsorted(heads, np.arange(count + 1))
+    tails_list = tails.tolist()
+    children = [tails_list[starts[c] : starts[c + 1]] for c in range(count)]
+    return component, size, order, children
+
+
+def _reach_counts(n: int, sources: np.ndarray, targets: np.ndarray, exact: bool | None) -> np.ndarray:
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    component, size, order, children = condensation(n, sources, targets)
+    if not exact and n > analysis.EXACT_REACH_LIMIT:
+        counts = analysis.sketched_counts(order, children, component)
+    else:
+        counts = analysis.exact_counts(order, children, size.tolist())
+    return np.asarray(counts, dtype=np.int64)[component]
+
+
+def articulation_points(graph: AnalysisGraph) -> np.ndarray:
+    """Whether removing each node splits the chain, edge direction ignored.
+
+    See :func:`analysis.articulation_points`."""
+    found = np.zeros(graph.n, dtype=bool)
+    found[graph.igraph.as_undirected(mode="collapse").articulation_points()] = True
+    return found
+
+
+def weak_components(graph: AnalysisGraph) -> int:
+    """Number of weakly connected components."""
+    return len(graph.igraph.connected_components(mode="weak")) if graph.n else 0
+
+
+def single_sourced(graph: AnalysisGraph) -> list[dict]:
+    """For each client, the stages it buys from exactly one supplier (see :func:`analysis.single_sourced`)."""
+    columns = graph.projection.columns
+    stages = sorted(set(columns["stage"]))
+    stage_id = {stage: i for i, stage in enumerate(stages)}
+    supplier_stage = np.asarray([stage_id[s] for s in columns["stage"]], dtype=np.int64)[graph.suppliers]
+    keys = graph.clients * len(stages) + supplier_stage
+    unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    findings = []
+    for key, position in zip(unique[counts == 1].tolist(), first[counts == 1].tolist(), strict=True):
+        supplier = int(graph.suppliers[position])
+        findings.append(
+            {
+                "client": graph.nodes[key // len(stages)],
+                "stage": stages[key % len(stages)],
+                "stage_label": columns["stage_label"][supplier],
+                "supplier": graph.nodes[supplier],
+            }
+        )
+    return findings
+
+
+#: The compiled function of each measure of :data:`analysis.MEASURES`, by key.
+FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "in_degree": in_degree,
+    "out_degree": out_degree,
+    "betweenness": betweenness,
+    "closeness": closeness,
+    "harmonic": harmonic,
+    "pagerank": pagerank,
+    "dependence": dependence,
+    "upstream_reach": upstream_reach,
+    "downstream_reach": downstream_reach,
+    "articulation_point": articulation_points,
+}
+
+
+def node_measures(
+    graph: AnalysisGraph,
+    *,
+    exact: bool = False,
+    samples: int = analysis.DEFAULT_SAMPLES,
+    threshold: int = analysis.SAMPLING_THRESHOLD,
+    seed: int = 42,
+    progress: Callable[[str], None] | None = None,
+) -> analysis.MeasureRun:
+    """Every measure of :data:`analysis.MEASURES` for every node, as :func:`analysis.node_measures`
+    computes them (same sampling, same estimates), keyed by node IRI."""
+    n = graph.n
+    k = None if exact or n <= threshold else min(samples, n)
+    values: dict[str, dict] = {}
+    sampled: dict[str, int] = {}
+    for key, info in analysis.MEASURES.items():
+        if progress:
+            progress(key)
+        function = FUNCTIONS[key]
+        if info.sampled:
+            array = function(graph, k=k, seed=seed)
+            if k is not None:
+                sampled[key] = k
+        elif key in ("upstream_reach", "downstream_reach"):
+            array = function(graph, exact=exact or None)
+        else:
+            array = function(graph)
+        values[key] = dict(zip(graph.nodes, array.tolist(), strict=True))
+    estimated = [key for key in ("upstream_reach", "downstream_reach") if analysis.reach_is_estimated(n, exact)]
+    return analysis.MeasureRun(values, sampled, estimated)
