@@ -1,0 +1,125 @@
+"""The compiled analysis graph gives NetworkX's numbers: every measure, exact and sampled."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chaingraph import analysis, compiled, reports
+from chaingraph.network import Projection
+
+from .conftest import run_process
+
+TOLERANCE = 1e-9
+
+
+def assert_runs_agree(reference: analysis.MeasureRun, fast: analysis.MeasureRun, nodes) -> None:
+    assert fast.sampled == reference.sampled
+    assert fast.estimated == reference.estimated
+    for key in analysis.MEASURES:
+        for node in nodes:
+            expected, got = reference.values[key][node], fast.values[key][node]
+            if isinstance(expected, bool):
+                assert bool(got) is expected, (key, node)
+            else:
+                assert math.isclose(float(got), float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE), (
+                    key,
+                    node,
+                    expected,
+                    got,
+                )
+
+
+@st.composite
+def supply_graphs(draw):
+    """Directed graphs with cycles, self-loops, isolated nodes and several components."""
+    n = draw(st.integers(min_value=0, max_value=40))
+    names = [f"urn:firm:{i:03d}" for i in range(n)]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(names)
+    if n:
+        pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+        graph.add_edges_from((names[a], names[b]) for a, b in draw(st.lists(pairs, max_size=3 * n)))
+    return graph
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=supply_graphs(), exact=st.booleans(), samples=st.integers(1, 10))
+def test_every_measure_equals_networkx(graph, exact, samples):
+    fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
+    options = {"exact": exact, "samples": samples, "threshold": 0}
+    reference = analysis.node_measures(graph, **options)
+    assert_runs_agree(reference, compiled.node_measures(fast_graph, **options), graph)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_larger_random_graphs_sampled_and_exact(seed):
+    graph = nx.relabel_nodes(nx.gnp_random_graph(600, 0.006, seed=seed, directed=True), lambda i: f"urn:n:{i:04d}")
+    graph.add_edges_from([("urn:n:0001", "urn:n:0001"), ("urn:n:0002", "urn:n:0003"), ("urn:n:0003", "urn:n:0002")])
+    fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
+    for options in ({"exact": True}, {"threshold": 100, "samples": 40, "seed": seed}):
+        assert_runs_agree(analysis.node_measures(graph, **options), compiled.node_measures(fast_graph, **options), graph)
+
+
+def test_sketched_reach_equals_networkx_sketches(monkeypatch):
+    monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
+    graph = nx.relabel_nodes(nx.gnp_random_graph(800, 0.004, seed=7, directed=True), lambda i: f"urn:n:{i:04d}")
+    fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
+    reference, fast = analysis.node_measures(graph), compiled.node_measures(fast_graph)
+    assert reference.estimated == ["upstream_reach", "downstream_reach"]
+    assert_runs_agree(reference, fast, graph)
+    # The estimate is near the truth: within 25% for nodes that reach many.
+    for node in graph:
+        truth = len(nx.descendants(graph, node))
+        if truth > 400:
+            assert abs(fast.values["downstream_reach"][node] - truth) < 0.25 * truth
+
+
+def test_single_sourced_equals_networkx(store):
+    from chaingraph.network import project
+
+    graph = project(store)
+    fast = compiled.single_sourced(compiled.AnalysisGraph(Projection.from_networkx(graph)))
+    assert fast == analysis.single_sourced(graph)
+    assert fast
+
+
+@pytest.mark.parametrize("args", [{}, {"chain": "ningde"}, {"region": "Quanzhou"}, {"exact": True}])
+def test_stats_on_the_bundled_graph_agree(store, args):
+    reference = reports.stats(store, backend="networkx", **args)
+    fast = reports.stats(store, backend="compiled", **args)
+    assert [r["id"] for r in fast.rows] == [r["id"] for r in reference.rows]
+    for ours, theirs in zip(reference.rows, fast.rows, strict=True):
+        for key, value in ours.items():
+            if isinstance(value, float):
+                assert math.isclose(theirs[key], value, rel_tol=TOLERANCE, abs_tol=TOLERANCE), key
+            else:
+                assert theirs[key] == value, key
+    assert (fast.nodes, fast.edges, fast.single_sourced) == (reference.nodes, reference.edges, reference.single_sourced)
+    assert fast.clusters == reference.clusters
+
+
+def test_synthetic_network_takes_the_compiled_path_and_agrees(tmp_path):
+    from chaingraph.store import open_store
+
+    path = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "-o", str(path)).returncode == 0
+    store = open_store([path], bundled=False)
+    fast = reports.stats(store)  # auto: above the threshold
+    reference = reports.stats(store, backend="networkx")
+    assert fast.nodes > compiled.COMPILED_THRESHOLD and fast.sampled
+    assert [r["id"] for r in fast.rows] == [r["id"] for r in reference.rows]
+    for ours, theirs in zip(reference.rows, fast.rows, strict=True):
+        for key in analysis.MEASURES:
+            assert math.isclose(float(theirs[key]), float(ours[key]), rel_tol=TOLERANCE, abs_tol=TOLERANCE), key
+
+
+def test_compiled_backend_refuses_stage_level(store):
+    from chaingraph.errors import InputError
+
+    with pytest.raises(InputError, match="firm level"):
+        reports.stats(store, level="stage", backend="compiled")
