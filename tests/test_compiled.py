@@ -62,7 +62,9 @@ def test_larger_random_graphs_sampled_and_exact(seed):
     graph.add_edges_from([("urn:n:0001", "urn:n:0001"), ("urn:n:0002", "urn:n:0003"), ("urn:n:0003", "urn:n:0002")])
     fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
     for options in ({"exact": True}, {"threshold": 100, "samples": 40, "seed": seed}):
-        assert_runs_agree(analysis.node_measures(graph, **options), compiled.node_measures(fast_graph, **options), graph)
+        assert_runs_agree(
+            analysis.node_measures(graph, **options), compiled.node_measures(fast_graph, **options), graph
+        )
 
 
 def test_sketched_reach_equals_networkx_sketches(monkeypatch):
