@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import networkx as nx
 import pytest
@@ -125,3 +126,20 @@ def test_compiled_backend_refuses_stage_level(store):
 
     with pytest.raises(InputError, match="firm level"):
         reports.stats(store, level="stage", backend="compiled")
+
+
+def test_harmonic_is_networkx_harmonic_centrality():
+    graph = nx.gnp_random_graph(120, 0.03, seed=3, directed=True)
+    expected = nx.harmonic_centrality(graph)
+    for node, value in analysis.harmonic(graph).items():
+        assert math.isclose(value, expected[node], rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_stats_are_the_same_in_every_process():
+    # String hashing differs per process: nothing may depend on the order of a set.
+    outputs = set()
+    for seed in ("1", "16", "2"):  # 16 orders the old set-based sum differently
+        result = run_process("stats", "--format", "json", env={**os.environ, "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1

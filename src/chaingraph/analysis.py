@@ -136,11 +136,12 @@ def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[st
     firms across separate chains. With ``k``, the sum over ``k`` sampled sources is scaled by
     ``(n - 1) / k``.
     """
-    if k is None or k >= graph.number_of_nodes():
-        return {node: float(value) for node, value in nx.harmonic_centrality(graph).items()}
-    scale = (graph.number_of_nodes() - 1) / k
+    # Summed source by source in node order: networkx.harmonic_centrality walks a set, whose order
+    # (and so the last digits of the sums) changes from one process to the next.
+    exact = k is None or k >= graph.number_of_nodes()
+    scale = 1.0 if exact else (graph.number_of_nodes() - 1) / k
     result = dict.fromkeys(graph, 0.0)
-    for source in _sample(graph, k, seed):
+    for source in graph if exact else _sample(graph, k, seed):
         for target, distance in nx.single_source_shortest_path_length(graph, source).items():
             if distance:
                 result[target] += scale / distance

@@ -215,21 +215,29 @@ def project_columns(store: Store) -> Projection:
     labels = _labels(store)
     meta = {"places": _places(store, labels), "chains": _chains(store, labels)}
 
-    # Sorted, so the graph (and float sums over it) are the same whichever store answered.
+    # Nodes sorted by IRI: the same order whichever store answered.
     kinds: dict[str, str] = {}
     for node, kind_class in sorted(store.select_lexical(NODES_QUERY)):
         kind = KIND_BY_CLASS[kind_class]
         if kinds.get(node, "organization") != "organization":
             continue  # a subclass was already seen; keep the more specific kind
         kinds[node] = kind
-    edges = sorted(store.select_lexical(EDGES_QUERY))
-    for node in sorted({n for edge in edges for n in edge}.difference(kinds)):
-        kinds[node] = "organization"
-    nodes = list(kinds)
-    index = {node: i for i, node in enumerate(nodes)}
-    suppliers = np.fromiter((index[supplier] for supplier, _ in edges), dtype=np.int64, count=len(edges))
-    clients = np.fromiter((index[client] for _, client in edges), dtype=np.int64, count=len(edges))
+    edges = store.select_lexical(EDGES_QUERY)
+    index = {node: i for i, node in enumerate(kinds)}
+    suppliers = np.fromiter((index.get(supplier, -1) for supplier, _ in edges), dtype=np.int64, count=len(edges))
+    clients = np.fromiter((index.get(client, -1) for _, client in edges), dtype=np.int64, count=len(edges))
+    if (suppliers < 0).any() or (clients < 0).any():
+        # Ends with no organization class join as plain organizations, after the typed nodes.
+        for node in sorted({n for edge in edges for n in edge}.difference(kinds)):
+            kinds[node] = "organization"
+            index[node] = len(index)
+        suppliers = np.fromiter((index[supplier] for supplier, _ in edges), dtype=np.int64, count=len(edges))
+        clients = np.fromiter((index[client] for _, client in edges), dtype=np.int64, count=len(edges))
     del edges
+    # Edges in node order, so the graph (and float sums over it) are the same whichever store answered.
+    order = np.lexsort((clients, suppliers))
+    suppliers, clients = suppliers[order], clients[order]
+    nodes = list(kinds)
 
     # Edges carry attributes only where qualified relations give details; absent means none.
     details: dict[tuple[str, str], dict] = {}
@@ -358,30 +366,41 @@ def _node_columns(
             facts[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
         by_place[place] = facts
     nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
-    columns: dict[str, list] = {name: [] for name in NODE_ATTRIBUTES}
-    columns["kind"] = kinds
-    chain_lists: dict[frozenset, list[str]] = {}
-    for node in nodes:
-        names = labels.get(node, {})
-        columns["label"].append(names.get("en") or names.get("zh") or _local_name(node))
-        columns["label_zh"].append(names.get("zh", ""))
+
+    def nearest_facts(node: str) -> dict:
         found = located.get(node)
-        if found:
-            nearest = max(found, key=lambda p: (len(by_place[p]["places"]), p)) if len(found) > 1 else found[0]
-            facts = by_place[nearest]
-        else:
-            facts = nowhere
-        for key in ("place", "place_label", "places", "county", "prefecture", "province"):
-            columns[key].append(facts[key])
+        if not found:
+            return nowhere
+        if len(found) == 1:
+            return by_place[found[0]]
+        return by_place[max(found, key=lambda p: (len(by_place[p]["places"]), p))]
+
+    facts = [nearest_facts(node) for node in nodes]
+    names = [labels.get(node, {}) for node in nodes]
+    chain_lists: dict[frozenset, list[str]] = {}
+
+    def chain_list(node: str) -> list[str]:
         member_of = frozenset(chains.get(node, ()))
         if member_of not in chain_lists:
             chain_lists[member_of] = sorted(member_of)
-        columns["chains"].append(chain_lists[member_of])
-        stage = stages.get(node, "")
-        info = stage_info.get(stage, {})
-        columns["stage"].append(stage)
-        columns["stage_label"].append(info.get("label", ""))
-        columns["stage_order"].append(info.get("order", 0))
+        return chain_lists[member_of]
+
+    node_stages = [stages.get(node, "") for node in nodes]
+    infos = [stage_info.get(stage, {}) for stage in node_stages]
+    columns: dict[str, list] = {
+        "kind": kinds,
+        "label": [
+            found.get("en") or found.get("zh") or _local_name(node) for node, found in zip(nodes, names, strict=True)
+        ],
+        "label_zh": [found.get("zh", "") for found in names],
+    }
+    for key in ("place", "place_label", "places", "county", "prefecture", "province"):
+        columns[key] = [fact[key] for fact in facts]
+    columns["chains"] = [chain_list(node) for node in nodes]
+    columns["stage"] = node_stages
+    columns["stage_label"] = [info.get("label", "") for info in infos]
+    columns["stage_order"] = [info.get("order", 0) for info in infos]
+    columns = {name: columns[name] for name in NODE_ATTRIBUTES}
     return columns
 
 
