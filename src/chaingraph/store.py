@@ -101,9 +101,12 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | Non
 class EmbeddedStore:
     """An in-memory Oxigraph store; every loaded file keeps its own named graph."""
 
-    def __init__(self) -> None:
-        self.oxigraph = ox.Store()
-        self.description = "embedded store"
+    def __init__(
+        self, oxigraph: ox.Store | None = None, *, description: str = "embedded store", read_only: bool = False
+    ) -> None:
+        self.oxigraph = oxigraph if oxigraph is not None else ox.Store()
+        self.description = description
+        self.read_only = read_only
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
         """Load one RDF file; its format comes from its ending. Errors name the file and line."""
@@ -126,11 +129,7 @@ class EmbeddedStore:
             else:
                 self.oxigraph.load(data, format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=target)
         except SyntaxError as exc:
-            where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
-            message = str(exc.msg if hasattr(exc, "msg") else exc).splitlines()[0]
-            # The position is already in front; keep what went wrong.
-            message = re.sub(r"^Parser error (at|between) [^:]*: ", "", message)
-            raise InputError(f"{where}: {message}") from None
+            raise InputError(syntax_error_message(path, exc)) from None
         except (OSError, ValueError) as exc:
             raise InputError(f"{path}: {exc}") from None
 
@@ -178,6 +177,8 @@ class EmbeddedStore:
 
     def update(self, update: str) -> None:
         """Run a SPARQL Update on the in-memory copy (the caller decides where it is written)."""
+        if self.read_only:
+            raise InputError(f"{self.description} is read-only: update the files and load them again")
         try:
             self.oxigraph.update(prefix_block() + update)
         except SyntaxError as exc:
@@ -226,6 +227,15 @@ class EmbeddedStore:
             raise QueryError(f"query failed: {exc}") from None
 
 
+def syntax_error_message(path: Path, exc: SyntaxError) -> str:
+    """An RDF parser's error as ``file:line:column: what went wrong``."""
+    where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
+    message = str(exc.msg if hasattr(exc, "msg") else exc).splitlines()[0]
+    # The position is already in front; keep what went wrong.
+    message = re.sub(r"^Parser error (at|between) [^:]*: ", "", message)
+    return f"{where}: {message}"
+
+
 def _syntax_message(exc: BaseException) -> str:
     """Oxigraph's "error at 3:14: expected one of ..." as "SPARQL syntax error at line 3, column 14: ..."."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -269,21 +279,36 @@ def open_store(
     bundled: bool = True,
     endpoint: str | None = None,
     timeout: float = 30.0,
+    disk_store: str | os.PathLike[str] | None = None,
 ) -> Store:
     """Open the graph every command reads.
 
-    With ``endpoint``, a SPARQL 1.1 Protocol endpoint (``data`` and ``bundled`` do not apply).
-    Otherwise an embedded store holding the ontology, the bundled Fujian graph unless
-    ``bundled`` is false, and every RDF file in ``data`` (files, or folders of them).
+    With ``endpoint``, a SPARQL 1.1 Protocol endpoint; with ``disk_store``, an on-disk store made
+    by ``chaingraph load`` (read-only, nothing parsed). Otherwise an embedded store holding the
+    ontology, the bundled Fujian graph unless ``bundled`` is false, and every RDF file in ``data``
+    (files, or folders of them).
 
     >>> store = open_store()
     >>> store.ask("ASK { fj:catl a cg:Company }")
     True
     """
-    if endpoint:
+    if endpoint and disk_store:
+        raise InputError("--store and --endpoint name two different graphs: use one")
+    if endpoint or disk_store:
         if data:
-            raise InputError("--data cannot be combined with --endpoint: load the files into the server")
+            option, where = ("endpoint", "the server") if endpoint else ("store", "the store (chaingraph load)")
+            raise InputError(f"--data cannot be combined with --{option}: load it into {where}")
+        if not bundled:
+            raise InputError(
+                f"--no-bundled does not apply to --{'endpoint' if endpoint else 'store'}: "
+                "what it holds was decided when it was loaded"
+            )
+    if endpoint:
         return EndpointStore(endpoint, timeout=timeout)
+    if disk_store:
+        from .diskstore import open_disk_store
+
+        return open_disk_store(disk_store)
     store = EmbeddedStore()
     store.load_file(resources.ontology_path(), bundled_graph_name(Path("ontology")))
     if bundled:

@@ -1,0 +1,134 @@
+"""`chaingraph load --store DIR` and `--store DIR`: parsed once, the same answers, never a half store."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import run_process
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth") / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "-o", str(path)).returncode == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, synthetic):
+    folder = tmp_path_factory.mktemp("stores") / "net.store"
+    result = run_process("load", str(synthetic), "--store", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "quads" in result.stderr
+    return folder
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--format", "json"],
+        ["stats", "--format", "json", "--region", "Ningde"],
+        ["stats", "--format", "json", "--level", "stage"],
+        ["query", "firms-in", "-p", "place=宁德", "--format", "json"],
+        ["impact", "CATL", "--format", "json"],
+        ["export", "--format", "graphml"],
+    ],
+)
+def test_store_answers_as_the_files_do(synthetic, loaded, args):
+    from_files = run_process(*args, "--data", str(synthetic))
+    from_store = run_process(*args, "--store", str(loaded))
+    assert from_store.returncode == 0, from_store.stderr
+    assert from_store.stdout == from_files.stdout
+    assert from_files.stdout.strip()
+
+
+def test_bundled_graph_can_be_left_out(tmp_path, synthetic):
+    folder = tmp_path / "only-synth.store"
+    assert run_process("load", str(synthetic), "--store", str(folder), "--no-bundled").returncode == 0
+    ours = run_process("stats", "--format", "json", "--store", str(folder))
+    theirs = run_process("stats", "--format", "json", "--no-bundled", "--data", str(synthetic))
+    assert ours.stdout == theirs.stdout
+    assert "catl" not in ours.stdout
+
+
+def test_existing_store_needs_force(tmp_path, synthetic, loaded):
+    again = run_process("load", str(synthetic), "--store", str(loaded))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    folder = tmp_path / "replaced.store"
+    assert run_process("load", str(synthetic), "--store", str(folder), "--no-bundled").returncode == 0
+    assert run_process("load", str(synthetic), "--store", str(folder), "--force").returncode == 0
+    assert "catl" in run_process("stats", "--format", "csv", "--store", str(folder)).stdout
+
+
+def test_refusals_are_one_clear_line(tmp_path, synthetic, loaded):
+    not_a_store = tmp_path / "plain"
+    not_a_store.mkdir()
+    (not_a_store / "notes.txt").write_text("mine", encoding="utf-8")
+    cases = [
+        (["stats", "--store", str(tmp_path / "missing")], "no such store"),
+        (["stats", "--store", str(not_a_store)], "not a complete chaingraph store"),
+        (["stats", "--store", str(loaded), "--data", str(synthetic)], "cannot be combined"),
+        (["stats", "--store", str(loaded), "--no-bundled"], "does not apply"),
+        (["load", str(synthetic), "--store", str(not_a_store), "--force"], "not a chaingraph store"),
+        (
+            [
+                "query",
+                "--update",
+                "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                "--store",
+                str(loaded),
+                "-o",
+                str(tmp_path / "x.nq"),
+            ],
+            "read-only",
+        ),
+    ]
+    for args, message in cases:
+        result = run_process(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (not_a_store / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_bad_rdf_names_the_file_and_leaves_nothing(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <https://example.test/> .\nex:a ex:b ex:c .\nex:a ex:b\n", encoding="utf-8")
+    folder = tmp_path / "broken.store"
+    result = run_process("load", str(broken), "--store", str(folder))
+    assert result.returncode == 2
+    assert "broken.ttl" in result.stderr and "Traceback" not in result.stderr
+    assert not folder.exists()
+    assert not list(tmp_path.glob(".broken.store.partial-*"))
+
+
+def test_interrupted_load_leaves_the_previous_store(tmp_path, synthetic, loaded):
+    folder = tmp_path / "interrupted.store"
+    big = tmp_path / "big.nt"
+    assert run_process("synth", "--firms", "200000", "-o", str(big)).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", "load", str(big), "--store", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".interrupted.store.partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=120)
+    assert process.returncode != 0
+    # Either nothing is there, or (had the load won the race) a complete store.
+    if folder.exists():
+        assert run_process("stats", "--store", str(folder), "--top", "1").returncode == 0
+    else:
+        refused = run_process("stats", "--store", str(folder))
+        assert refused.returncode == 2 and "no such store" in refused.stderr
+        assert not list(tmp_path.glob(".interrupted.store.partial-*"))
+    # The next load works and replaces nothing it should not.
+    assert run_process("load", str(synthetic), "--store", str(folder), "--force").returncode == 0
+    assert json.loads(run_process("stats", "--format", "json", "--store", str(folder), "--top", "1").stdout)
