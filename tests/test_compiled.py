@@ -44,7 +44,8 @@ def supply_graphs(draw):
     graph.add_nodes_from(names)
     if n:
         pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
-        graph.add_edges_from((names[a], names[b]) for a, b in draw(st.lists(pairs, max_size=3 * n)))
+        # In node order, as the projection adds them (the order clients are listed in).
+        graph.add_edges_from((names[a], names[b]) for a, b in sorted(draw(st.lists(pairs, max_size=3 * n))))
     return graph
 
 
@@ -143,3 +144,32 @@ def test_stats_are_the_same_in_every_process():
         assert result.returncode == 0, result.stderr
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=supply_graphs(), top=st.integers(1, 6), stages=st.lists(st.sampled_from(["a", "b", ""]), min_size=40))
+def test_impacts_equal_networkx(graph, top, stages):
+    from dataclasses import asdict
+
+    from chaingraph.impact import CompiledImpacts, impact, impact_all
+
+    for node, stage in zip(graph, stages, strict=False):
+        graph.nodes[node].update(label=node, stage=stage, stage_label=stage.upper())
+    impacts = CompiledImpacts(compiled.AnalysisGraph(Projection.from_networkx(graph)))
+    reference = [asdict(found) for found in impact_all(graph)]
+    assert [asdict(found) for found in impacts.most_harmful(None)] == reference
+    # The pruned search finds the same leaders as the full ranking.
+    assert [asdict(found) for found in impacts.most_harmful(top)] == reference[:top]
+    for index, node in enumerate(list(graph)[:5]):
+        assert asdict(impacts.impact(index)) == asdict(impact(graph, node))
+
+
+@pytest.mark.parametrize("args", [("CATL",), ("Skeqi",), (None,)])
+def test_impact_on_the_bundled_graph_agrees(store, args):
+    from dataclasses import asdict
+
+    options = {"all_firms": True, "top": 8} if args[0] is None else {}
+    reference = reports.impact(store, args[0], backend="networkx", **options)
+    fast = reports.impact(store, args[0], backend="compiled", **options)
+    assert [asdict(x) for x in fast] == [asdict(x) for x in reference]
+    assert reference

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from .analysis import downstream_reach
 
@@ -95,3 +96,133 @@ def impact_all(
             progress(index, len(candidates))
     results.sort(key=lambda i: (tuple(-x for x in i.score), i.label))
     return results[:top] if top else results
+
+
+# --- on the compiled graph -------------------------------------------------------------------------
+
+
+class CompiledImpacts:
+    """:func:`impact` on a compiled graph, for one firm or the most harmful ones.
+
+    The same records as the NetworkX reference, computed without recomputing reach counts for the
+    whole graph: only the firm's ancestors can lose reach, and an ancestor ``a`` loses exactly the
+    firm's descendants it no longer reaches once the firm is gone, so
+    ``reach_lost = sum over ancestors a of |B - {a}| - |reachable_without_firm(a) & (B - {a})|``
+    with ``B`` the firm's descendants. Searches run in SciPy on the graph with the firm's edges
+    removed, from whichever side (ancestors or descendants) is smaller.
+    """
+
+    def __init__(self, graph) -> None:
+        import scipy.sparse
+        from scipy.sparse.csgraph import connected_components
+
+        self.graph = graph
+        self.forward = graph.adjacency.tocsr()
+        self.backward = graph.adjacency.T.tocsr()
+        self.components_before = (
+            connected_components(self.forward, directed=True, connection="weak")[0] if graph.n else 0
+        )
+        self._sparse = scipy.sparse
+
+    def _without(self, firm: int):
+        keep = (self.graph.suppliers != firm) & (self.graph.clients != firm)
+        ones = np.ones(int(keep.sum()), dtype=np.int8)
+        shape = (self.graph.n, self.graph.n)
+        sources, targets = self.graph.suppliers[keep], self.graph.clients[keep]
+        forward = self._sparse.csr_array((ones, (sources, targets)), shape=shape)
+        backward = self._sparse.csr_array((ones, (targets, sources)), shape=shape)
+        return forward, backward
+
+    def _reached(self, matrix, start: int) -> np.ndarray:
+        from scipy.sparse.csgraph import breadth_first_order
+
+        return breadth_first_order(matrix, start, directed=True, return_predecessors=False)
+
+    def reach_lost(self, firm: int) -> tuple[int, object]:
+        """Supplier-to-client pairs (firm excluded) with a path before and none without ``firm``."""
+        ancestors = self._reached(self.backward, firm)
+        descendants = self._reached(self.forward, firm)
+        ancestors, descendants = ancestors[ancestors != firm], descendants[descendants != firm]
+        if not len(ancestors) or not len(descendants):
+            return 0, None
+        forward, backward = self._without(firm)
+        in_b = np.zeros(self.graph.n, dtype=bool)
+        in_b[descendants] = True
+        in_a = np.zeros(self.graph.n, dtype=bool)
+        in_a[ancestors] = True
+        connected = 0  # pairs (a, b), a != b, still connected without the firm
+        if len(ancestors) <= len(descendants):
+            for a in ancestors.tolist():
+                connected += int(in_b[self._reached(forward, a)].sum()) - int(in_b[a])
+        else:
+            for b in descendants.tolist():
+                connected += int(in_a[self._reached(backward, b)].sum()) - int(in_a[b])
+        both = int((in_a & in_b).sum())  # ancestors inside a cycle with the firm: no pair with themselves
+        possible = len(ancestors) * len(descendants) - both
+        return possible - connected, forward
+
+    def impact(self, firm: int, *, reach_lost: int | None = None, without=None) -> Impact:
+        """The :class:`Impact` of removing node ``firm`` (an index)."""
+        from scipy.sparse.csgraph import connected_components
+
+        graph, columns = self.graph, self.graph.projection.columns
+        if reach_lost is None:
+            reach_lost, without = self.reach_lost(firm)
+        if without is None:
+            without = self._without(firm)[0]
+        clients = self.forward.indices[self.forward.indptr[firm] : self.forward.indptr[firm + 1]].tolist()
+        stage = columns["stage"][firm]
+        losses, stranded = [], []
+        for client in clients:
+            suppliers = self.backward.indices[self.backward.indptr[client] : self.backward.indptr[client + 1]]
+            others = [s for s in suppliers.tolist() if s != firm]
+            if not others:
+                stranded.append(graph.nodes[client])
+            if not any(columns["stage"][s] == stage for s in others):
+                losses.append(
+                    StageLoss(graph.nodes[client], columns["label"][client], stage, columns["stage_label"][firm])
+                )
+        # Without the firm: the same graph less one node, so its components are those of the
+        # edge-less firm's graph minus the firm's own singleton.
+        after = connected_components(without, directed=True, connection="weak")[0] - 1 if graph.n > 1 else 0
+        return Impact(
+            firm=graph.nodes[firm],
+            label=columns["label"][firm],
+            label_zh=columns["label_zh"][firm],
+            direct_clients=len(clients),
+            downstream_reach=len(self._reached(self.forward, firm)) - 1,
+            stage_losses=losses,
+            stranded=stranded,
+            reach_lost=reach_lost,
+            components_before=int(self.components_before),
+            components_after=int(after),
+        )
+
+    def most_harmful(self, top: int | None, progress: Callable[[int, int], None] | None = None) -> list[Impact]:
+        """:func:`impact_all` on the compiled graph: firms with clients, most harmful first.
+
+        Candidates are tried in order of the bound ``upstream_reach * downstream_reach`` (no firm
+        can cut more pairs than pass through it); the search stops once the bound of the next
+        candidate is below the ``top``-th reach lost found, so the answer equals the full ranking's.
+        """
+        from .compiled import downstream_reach, upstream_reach
+
+        candidates = np.flatnonzero(np.bincount(self.graph.suppliers, minlength=self.graph.n) > 0)
+        up, down = upstream_reach(self.graph, exact=True), downstream_reach(self.graph, exact=True)
+        bound = up[candidates].astype(np.int64) * down[candidates]
+        order = candidates[np.argsort(-bound, kind="stable")]
+        bound = np.sort(bound)[::-1]
+        found: list[Impact] = []
+
+        def key(found_impact: Impact) -> tuple:
+            return (tuple(-x for x in found_impact.score), found_impact.label)
+
+        for position, firm in enumerate(order.tolist()):
+            if top and len(found) >= top and bound[position] < found[top - 1].reach_lost:
+                break
+            lost, without = self.reach_lost(firm)
+            found.append(self.impact(firm, reach_lost=lost, without=without))
+            found.sort(key=key)
+            if progress:
+                progress(position + 1, len(order))
+        return found[:top] if top else found

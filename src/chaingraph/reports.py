@@ -293,15 +293,30 @@ def impact(
     region: str | None = None,
     all_firms: bool = False,
     top: int | None = 10,
+    backend: str = "auto",
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Impact]:
-    """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm."""
-    graph = network(store, chain=chain, region=region)
-    if all_firms:
-        return impact_all(graph, top=top, progress=progress)
-    if not firm:
+    """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm.
+
+    ``backend`` as in :func:`stats`: the compiled graph answers above
+    :data:`chaingraph.compiled.COMPILED_THRESHOLD` nodes, the NetworkX reference below.
+    """
+    from . import compiled
+    from .impact import CompiledImpacts
+
+    if backend not in ("auto", "networkx", "compiled"):
+        raise InputError(f"backend {backend!r}: use auto, networkx or compiled")
+    if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
+    table = select_columns(project_columns(store), make_selection(store, chain=chain, region=region))
+    use_compiled = backend == "compiled" or (backend == "auto" and len(table) > compiled.COMPILED_THRESHOLD)
+    if all_firms:
+        if use_compiled:
+            return CompiledImpacts(compiled.AnalysisGraph(table)).most_harmful(top, progress=progress)
+        return impact_all(table.to_networkx(), top=top, progress=progress)
     node = str(names.resolve(store, firm, names.FIRM))
-    if node not in graph:
+    if node not in set(table.nodes):
         raise InputError(f"{firm!r} is not part of the selected chain or region")
-    return [impact_of(graph, node)]
+    if use_compiled:
+        return [CompiledImpacts(compiled.AnalysisGraph(table)).impact(table.nodes.index(node))]
+    return [impact_of(table.to_networkx(), node)]
