@@ -70,6 +70,11 @@ def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -
 
 
 def to_json(data: object) -> str:
+    """JSON text; a list of records is written one record per line (Python's indenting encoder
+    is pure Python and takes seconds on 100k records, the compact one is compiled)."""
+    if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
+        encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+        return "[\n" + ",\n".join("  " + encode(item) for item in data) + "\n]"
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
 
 
