@@ -71,6 +71,7 @@ def test_larger_random_graphs_sampled_and_exact(seed):
 
 def test_sketched_reach_equals_networkx_sketches(monkeypatch):
     monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
+    monkeypatch.setattr(compiled, "REACH_WORK_LIMIT", 10)
     graph = nx.relabel_nodes(nx.gnp_random_graph(800, 0.004, seed=7, directed=True), lambda i: f"urn:n:{i:04d}")
     fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
     reference, fast = analysis.node_measures(graph), compiled.node_measures(fast_graph)
