@@ -111,7 +111,7 @@ def scaled_betweenness(compiled, sources: list[int] | None) -> np.ndarray:
     return raw * ((n / len(sources)) / ((n - 1) * (n - 2)))
 
 
-def _cache(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _distance_sums(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For every node: how many of ``sources`` reach it, their total distance, and the sum of
     ``1 / distance`` (each source's own zero distance left out). Computed once per set of sources:
     closeness and harmonic centrality read the same distances."""
@@ -132,7 +132,7 @@ def _cache(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray, np.nda
         total += np.where(found, distances, 0).sum(axis=0).astype(np.int64)
         with np.errstate(divide="ignore"):
             inverse += np.where(found, 1.0 / distances, 0.0).sum(axis=0)
-    graph.cache = {key: (reached, total, inverse)}
+    graph.cache[key] = (reached, total, inverse)
     return reached, total, inverse
 
 
@@ -143,7 +143,7 @@ def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.
         return np.zeros(n)
     exact = k is None or k >= n
     sources = list(range(n)) if exact else graph.sample(k, seed)
-    reached, total, _ = _cache(graph, sources)
+    reached, total, _ = _distance_sums(graph, sources)
     result = np.zeros(n)
     has = total > 0
     if exact:
@@ -161,7 +161,7 @@ def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.n
     """Sum of ``1 / distance`` from every node that reaches this one (see :func:`analysis.harmonic`)."""
     n = graph.n
     if k is None or k >= n:
-        return _cache(graph, list(range(n)))[2]
+        return _distance_sums(graph, list(range(n)))[2]
     return _cache(graph, graph.sample(k, seed))[2] * ((n - 1) / k)
 
 
