@@ -162,7 +162,7 @@ def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.n
     n = graph.n
     if k is None or k >= n:
         return _distance_sums(graph, list(range(n)))[2]
-    return _cache(graph, graph.sample(k, seed))[2] * ((n - 1) / k)
+    return _distance_sums(graph, graph.sample(k, seed))[2] * ((n - 1) / k)
 
 
 def _pagerank(n: int, rows: np.ndarray, columns: np.ndarray, alpha: float) -> np.ndarray:
