@@ -2,7 +2,8 @@
 
     python benchmarks/run.py                         # 1k, 5k, 10k and 100k firms
     python benchmarks/run.py --sizes 1000 --quick    # the smoke run CI does
-    python benchmarks/run.py --sizes 1000000 --no-naive --skip validate
+    python benchmarks/run.py --sizes 1000000 --no-naive --skip validate view
+    python benchmarks/run.py --sizes 1000000 --no-naive --only stats store virtuoso   # the scale-out path
 
 Every step runs as its own process; the table gives its wall seconds and peak resident memory (the
 kernel's accounting of that process, from wait4). The naive pipeline does the same work the
@@ -106,12 +107,26 @@ def python(code: str) -> list[str]:
     return [PY, "-c", code]
 
 
-def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], timeout: float) -> list[dict]:
+VIRTUOSO = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from tests.virtuoso import Virtuoso
+server = Virtuoso(Path({folder!r}), max_rows=100_000_000, buffers=680_000)
+server.start()
+started = time.perf_counter()
+server.bulk_load([Path({data!r})])
+print(json.dumps({{"url": server.url, "pid": server.process.pid, "load": time.perf_counter() - started}}))
+"""
+
+
+def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set[str], timeout: float) -> list[dict]:
     data = folder / f"synth-{size}.nt"
+    store = folder / f"synth-{size}.store"
     rows: list[dict] = []
 
     def step(name: str, command: list[str], baseline: list[str] | None = None) -> dict:
-        if name in skip:
+        if name in skip or (only and name.split()[0] not in only):
             return {}
         fast = run_step(command, timeout)
         row = {"size": size, "step": name, "fast": fast}
@@ -128,6 +143,12 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], timeout: 
     )
     step("projection", python(PROJECT.format(path=str(data))))
     step("stats", chaingraph("stats", "--data", str(data), "--format", "json"), python(NAIVE.format(path=str(data))))
+    step("store load", chaingraph("load", str(data), "--store", str(store), "--force"))
+    step("store stats", chaingraph("stats", "--store", str(store), "--format", "json"))
+    step("impact --all", chaingraph("impact", "--all", "--top", "10", "--data", str(data), "--format", "json"))
+    step("store impact --all", chaingraph("impact", "--all", "--top", "10", "--store", str(store), "--format", "json"))
+    if "virtuoso" in only:
+        rows.extend(scale_out(size, folder, data, timeout))
     step("validate", chaingraph("validate", "--data", str(data), "--format", "json"))
     queries = step("queries", python(QUERY.format(path=str(data), client=size - 1)))
     if queries.get("stdout"):
@@ -153,6 +174,48 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], timeout: 
             "view",
             chaingraph("view", "synthetic", "--data", str(data), "-o", str(folder / f"view-{size}.html"), "--force"),
         )
+    return rows
+
+
+def scale_out(size: int, folder: Path, data: Path, timeout: float) -> list[dict]:
+    """The documented path to a SPARQL server: export N-Quads, bulk-load Virtuoso, stats --endpoint."""
+    import signal
+
+    rows = []
+    export = folder / f"synth-{size}.nq"
+    exported = run_step(
+        chaingraph("export", "--format", "nq", "--data", str(data), "-o", str(export), "--force"), timeout
+    )
+    rows.append({"size": size, "step": "virtuoso: export nq", "fast": exported})
+    loaded = run_step(
+        python(VIRTUOSO.format(root=str(HERE.parent), folder=str(folder / f"virtuoso-{size}"), data=str(export))),
+        timeout,
+    )
+    try:
+        server = json.loads(loaded["stdout"].strip().splitlines()[-1])
+    except (KeyError, ValueError, IndexError):
+        rows.append({"size": size, "step": "virtuoso: bulk load", "fast": loaded, "note": "server did not start"})
+        return rows
+    try:
+        rows.append(
+            {
+                "size": size,
+                "step": "virtuoso: bulk load",
+                "fast": {"wall": server["load"], "rss": None},
+                "note": "server-side load time (start-up excluded)",
+            }
+        )
+        endpoint = chaingraph("stats", "--endpoint", server["url"], "--timeout", "3600", "--format", "json")
+        rows.append(
+            {
+                "size": size,
+                "step": "virtuoso: stats --endpoint",
+                "fast": run_step(endpoint, timeout),
+                "note": "peak RSS is the client's",
+            }
+        )
+    finally:
+        os.kill(server["pid"], signal.SIGTERM)
     return rows
 
 
@@ -229,6 +292,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 10_000, 100_000])
     parser.add_argument("--no-naive", action="store_true", help="Skip the naive pipeline.")
     parser.add_argument("--skip", nargs="*", default=[], help="Steps to leave out (validate, view, naive-stats ...).")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=[],
+        help="Only these steps (first word: synth, stats, store, impact, virtuoso ...).",
+    )
     parser.add_argument("--quick", action="store_true", help="Smoke run: no browser timing.")
     parser.add_argument("--timeout", type=float, default=1800, help="Seconds one step may take.")
     parser.add_argument("--out", type=Path, help="Also write the table (with machine and versions) here.")
@@ -237,7 +306,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="chaingraph-bench-") as folder:
         for size in args.sizes:
             print(f"benchmarking {size:,} firms ...", file=sys.stderr)
-            rows += benchmark(size, Path(folder), naive=not args.no_naive, skip=set(args.skip), timeout=args.timeout)
+            only = set(args.only) | ({"synth"} if args.only else set())
+            rows += benchmark(
+                size, Path(folder), naive=not args.no_naive, skip=set(args.skip), only=only, timeout=args.timeout
+            )
             html = Path(folder) / f"view-{size}.html"
             if not args.quick and html.exists():
                 seconds = browser_open_seconds(html)

@@ -21,8 +21,28 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     table = out.read_text(encoding="utf-8")
-    for step in ("synth", "load", "projection", "stats", "validate", "query firms-in", "impact", "view"):
+    steps = ("synth", "load", "projection", "stats", "store load", "store stats", "impact --all", "validate", "view")
+    for step in (*steps, "query firms-in", "impact"):
         assert f"| {step} |" in table or f"|   {step} |" in table, step
     assert "exit " not in table, table  # every step succeeded
     stats = next(line for line in table.splitlines() if "| stats |" in line)
     assert stats.rstrip().split("|")[7].strip().endswith("x")  # the naive ratio was measured
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_benchmark_scale_out_path_runs(tmp_path):
+    from . import virtuoso
+    from .conftest import require
+
+    require(virtuoso.available(), "Debian's virtuoso-opensource (apt-get install virtuoso-opensource)")
+    out = tmp_path / "bench.md"
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "1000", "--quick", "--no-naive"]
+    result = subprocess.run(
+        [*command, "--only", "stats", "virtuoso", "--out", str(out)], capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, result.stderr
+    table = out.read_text(encoding="utf-8")
+    for step in ("virtuoso: export nq", "virtuoso: bulk load", "virtuoso: stats --endpoint"):
+        assert f"| {step} |" in table, step
+    assert "exit " not in table and "did not start" not in table, table
