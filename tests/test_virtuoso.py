@@ -14,7 +14,7 @@ import pytest
 
 from . import virtuoso
 from .conftest import require, run_process
-from .test_endpoint import NAMED, canonical
+from .test_endpoint import NAMED, assert_named_query_agrees, canonical
 
 pytestmark = pytest.mark.server
 
@@ -76,11 +76,7 @@ def assert_same_records(remote: list[dict], local: list[dict]) -> None:
 
 @pytest.mark.parametrize(("name", "params"), NAMED)
 def test_named_queries_agree(run, virtuoso_endpoint, name, params):
-    local = run("query", name, *params, "--format", "json")
-    remote = run("query", name, *params, "--format", "json", "--endpoint", virtuoso_endpoint)
-    assert remote.exit_code == 0, remote.stderr
-    assert canonical(remote.stdout) == canonical(local.stdout)
-    assert canonical(local.stdout)
+    assert_named_query_agrees(run, virtuoso_endpoint, name, params)
 
 
 @pytest.mark.parametrize(
