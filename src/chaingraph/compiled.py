@@ -270,11 +270,6 @@ def articulation_points(graph: AnalysisGraph) -> np.ndarray:
     return found
 
 
-def weak_components(graph: AnalysisGraph) -> int:
-    """Number of weakly connected components."""
-    return len(graph.igraph.connected_components(mode="weak")) if graph.n else 0
-
-
 def single_sourced(graph: AnalysisGraph) -> list[dict]:
     """For each client, the stages it buys from exactly one supplier (see :func:`analysis.single_sourced`)."""
     columns = graph.projection.columns
