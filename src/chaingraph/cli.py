@@ -1050,7 +1050,8 @@ def load(data, directory, no_bundled, force) -> None:
     The ontology, the bundled graph (unless --no-bundled) and every DATA file or folder are
     bulk-loaded into a persistent Oxigraph database. The store appears complete or not at all:
     an interrupted load leaves the folder as it was. Later commands skip parsing entirely and
-    hold only what their queries need in memory, so data larger than memory can be analysed.
+    do not hold the RDF in memory (1M firms: 4.3 GB instead of 7.4 GB); the projected network
+    itself must still fit.
 
     \b
     Examples:
