@@ -352,18 +352,22 @@ class EndpointStore:
         self.description = f"endpoint {url}"
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
-        text = self._bound(query, bindings)
+        return self._select(self._bound(query, bindings))[0]
+
+    def _select(self, text: str) -> tuple[SelectResult, bool]:
+        """The answer to a bound query, and whether its rows were already counted against a
+        ``COUNT`` (they are when the answer had to be paged)."""
         answer = self._post({"query": prefix_block() + text}, "application/sparql-results+json")
         result = self._parse_results(answer.body)
         if answer.cap is None or result.boolean is not None:
-            return result
-        return self._select_in_pages(text, result.variables, answer)
+            return result, False
+        return self._select_in_pages(text, result.variables, answer), True
 
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
         """Rows as tuples of lexical values, checked complete against a ``COUNT`` of the same query."""
         text = self._bound(query, bindings)
-        result = self.select(text)
-        total = self._count(text)
+        result, counted = self._select(text)
+        total = len(result.rows) if counted else self._count(text)
         if total != len(result.rows):
             raise EndpointError(
                 f"endpoint {self.url} returned {len(result.rows)} of {total} rows without saying it cut the answer: "
