@@ -149,14 +149,13 @@ def stats(
         raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
-    if backend not in ("auto", "networkx", "compiled"):
-        raise InputError(f"backend {backend!r}: use auto, networkx or compiled")
+    _check_backend(backend)
     if progress:
         progress("projection")
     selection = make_selection(store, chain=chain, region=region, level=level)
     if level == "firm":
         table = select_columns(project_columns(store), selection)
-        use_compiled = backend == "compiled" or (backend == "auto" and len(table) > compiled.COMPILED_THRESHOLD)
+        use_compiled = _use_compiled(table, backend)
     else:
         if backend == "compiled":
             raise InputError("the compiled backend runs at firm level; stage level uses networkx")
@@ -169,7 +168,8 @@ def stats(
         graph = table.to_networkx() if table is not None else select(project(store), selection)
         run = analysis.node_measures(graph, exact=exact, progress=progress)
         single = analysis.single_sourced(graph) if level == "firm" else []
-        table = analysis.as_projection(graph)
+        if table is None:  # stage level: the columns of the aggregated graph
+            table = analysis.as_projection(graph)
     columns = table.columns
     rows = []
     for i, node in enumerate(table.nodes):
@@ -304,19 +304,35 @@ def impact(
     from . import compiled
     from .impact import CompiledImpacts
 
-    if backend not in ("auto", "networkx", "compiled"):
-        raise InputError(f"backend {backend!r}: use auto, networkx or compiled")
+    _check_backend(backend)
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
     table = select_columns(project_columns(store), make_selection(store, chain=chain, region=region))
-    use_compiled = backend == "compiled" or (backend == "auto" and len(table) > compiled.COMPILED_THRESHOLD)
+    use_compiled = _use_compiled(table, backend)
     if all_firms:
         if use_compiled:
             return CompiledImpacts(compiled.AnalysisGraph(table)).most_harmful(top, progress=progress)
         return impact_all(table.to_networkx(), top=top, progress=progress)
     node = str(names.resolve(store, firm, names.FIRM))
-    if node not in set(table.nodes):
-        raise InputError(f"{firm!r} is not part of the selected chain or region")
+    try:
+        position = table.nodes.index(node)
+    except ValueError:
+        raise InputError(f"{firm!r} is not part of the selected chain or region") from None
     if use_compiled:
-        return [CompiledImpacts(compiled.AnalysisGraph(table)).impact(table.nodes.index(node))]
+        return [CompiledImpacts(compiled.AnalysisGraph(table)).impact(position)]
     return [impact_of(table.to_networkx(), node)]
+
+
+BACKENDS = ("auto", "networkx", "compiled")
+
+
+def _check_backend(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise InputError(f"backend {backend!r}: use {', '.join(BACKENDS)}")
+
+
+def _use_compiled(table: Projection, backend: str) -> bool:
+    """Whether a firm-level selection runs on the compiled graph: asked for, or large under ``auto``."""
+    from . import compiled
+
+    return backend == "compiled" or (backend == "auto" and len(table) > compiled.COMPILED_THRESHOLD)
