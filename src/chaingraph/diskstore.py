@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError
-from .store import RDF_FORMATS, EmbeddedStore, bundled_graph_name, rdf_files, syntax_error_message
+from .store import EmbeddedStore, bundled_graph_name, rdf_files, rdf_format_of, syntax_error_message
 
 MANIFEST = "chaingraph-store.json"
 STORE_FORMAT = 1
@@ -99,9 +99,7 @@ def load_store(
 
 
 def _bulk_load(database: ox.Store, path: Path, graph: str | None) -> None:
-    rdf_format = RDF_FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        raise InputError(f"{path}: unknown RDF file ending {path.suffix!r} (known: {', '.join(sorted(RDF_FORMATS))})")
+    rdf_format = rdf_format_of(path)
     target = None if rdf_format.supports_datasets else ox.NamedNode(graph or path.resolve().as_uri())
     try:
         database.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=target)

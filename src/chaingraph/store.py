@@ -110,10 +110,7 @@ class EmbeddedStore:
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
         """Load one RDF file; its format comes from its ending. Errors name the file and line."""
-        rdf_format = RDF_FORMATS.get(path.suffix.lower())
-        if rdf_format is None:
-            known = ", ".join(sorted(RDF_FORMATS))
-            raise InputError(f"{path}: unknown RDF file ending {path.suffix!r} (known: {known})")
+        rdf_format = rdf_format_of(path)
         target = ox.NamedNode(graph or path.resolve().as_uri())
         data = read_input(path)
         if data.startswith(b"\xef\xbb\xbf"):
@@ -225,6 +222,15 @@ class EmbeddedStore:
             raise QueryError(_syntax_message(exc)) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
+
+
+def rdf_format_of(path: Path) -> ox.RdfFormat:
+    """The RDF format a file's ending names; an unknown ending is an error naming the file."""
+    rdf_format = RDF_FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        known = ", ".join(sorted(RDF_FORMATS))
+        raise InputError(f"{path}: unknown RDF file ending {path.suffix!r} (known: {known})")
+    return rdf_format
 
 
 def syntax_error_message(path: Path, exc: SyntaxError) -> str:
