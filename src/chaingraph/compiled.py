@@ -211,8 +211,8 @@ def downstream_reach(graph: AnalysisGraph, exact: bool | None = None) -> np.ndar
 def condensation(n: int, sources: np.ndarray, targets: np.ndarray):
     """Strongly connected components and the DAG between them.
 
-    Returns ``(component, size, order, children)``: each node's component, each component's size,
-    the components in topological order, and each component's successors as lists.
+    Returns ``(component, order, children)``: each node's component, the components in topological
+    order, and each component's successors as lists.
     """
     import igraph
     import scipy.sparse
@@ -220,7 +220,6 @@ def condensation(n: int, sources: np.ndarray, targets: np.ndarray):
 
     matrix = scipy.sparse.coo_array((np.ones(len(sources), dtype=np.int8), (sources, targets)), shape=(n, n))
     count, component = connected_components(matrix.tocsr(), directed=True, connection="strong")
-    size = np.bincount(component, minlength=count)
     a, b = component[sources], component[targets]
     between = a != b
     pairs = np.unique(a[between].astype(np.int64) * count + b[between])
@@ -230,7 +229,7 @@ def condensation(n: int, sources: np.ndarray, targets: np.ndarray):
     starts = np.searchsorted(heads, np.arange(count + 1))
     tails_list = tails.tolist()
     children = [tails_list[starts[c] : starts[c + 1]] for c in range(count)]
-    return component, size, order, children
+    return component, order, children
 
 
 def reach_is_estimated(graph: AnalysisGraph, exact: bool | None = None) -> bool:
@@ -257,7 +256,7 @@ def _reach_counts(graph: AnalysisGraph, mode: str, exact: bool | None) -> np.nda
     if not reach_is_estimated(graph, exact):
         return np.asarray(graph.igraph.neighborhood_size(order=graph.n, mode=mode, mindist=1), dtype=np.int64)
     sources, targets = (graph.suppliers, graph.clients) if mode == "out" else (graph.clients, graph.suppliers)
-    component, _, order, children = condensation(graph.n, sources, targets)
+    component, order, children = condensation(graph.n, sources, targets)
     return np.asarray(analysis.sketched_counts(order, children, component), dtype=np.int64)[component]
 
 
