@@ -19,6 +19,7 @@ no qualified relation, has none of these attributes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -441,16 +442,16 @@ def select_columns(projection: Projection, selection: Selection) -> Projection:
     """The firm-level part of a projection that a selection asks for (what :func:`select` keeps)."""
     if selection.level != "firm":
         raise InputError(f"--level {selection.level!r}: columns are firm level; use select() for stages")
-    if selection.chains is None and selection.region is None:
-        keep = np.ones(len(projection), dtype=bool)
-    else:
-        chains, places = projection.columns["chains"], projection.columns["places"]
-        keep = np.fromiter(
-            (_selected(selection, chains[i], places[i]) for i in range(len(projection))),
-            dtype=bool,
-            count=len(projection),
-        )
     meta = dict(projection.meta, selection=selection.describe(projection.meta))
+    if selection.chains is None and selection.region is None:
+        # Everything is selected: share the columns rather than copy every one of them.
+        return dataclasses.replace(projection, meta=meta)
+    chains, places = projection.columns["chains"], projection.columns["places"]
+    keep = np.fromiter(
+        (_selected(selection, chains[i], places[i]) for i in range(len(projection))),
+        dtype=bool,
+        count=len(projection),
+    )
     return projection.restrict(keep, meta)
 
 
