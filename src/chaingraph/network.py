@@ -31,7 +31,7 @@ from .store import Store
 from .vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
 
 EDGES_QUERY = """
-SELECT DISTINCT ?supplier ?client WHERE {
+SELECT ?supplier ?client WHERE {
   { ?supplier cg:supplierOf ?client }
   UNION { ?client cg:clientOf ?supplier }
   UNION { ?relation cg:supplier ?supplier ; cg:client ?client }
@@ -212,41 +212,78 @@ def project(store: Store) -> nx.DiGraph:
 
 
 def project_columns(store: Store) -> Projection:
-    """The whole supply network of the store, at firm level, as columns (see :class:`Projection`)."""
-    labels = _labels(store)
-    meta = {"places": _places(store, labels), "chains": _chains(store, labels)}
+    """The whole supply network of the store, at firm level, as columns (see :class:`Projection`).
 
-    # Nodes sorted by IRI: the same order whichever store answered.
+    Rows are read as they come and turned into integer ids at once: memory grows with the number of
+    nodes, not with the number of triples read.
+    """
+    saved = getattr(store, "saved_projection", None)
+    if saved is not None:
+        return saved()
+    nodes, kinds = _typed_nodes(store)
+    index = {node: i for i, node in enumerate(nodes)}
+    suppliers, clients = _edges(store, nodes, kinds, index)
+    labels = _Labels(store, index)
+    meta = {"places": _places(store, labels), "chains": _chains(store, labels)}
+    details = _edge_details(store, index)
+    columns = _node_columns(store, nodes, index, kinds, labels, meta)
+    return Projection(nodes, columns, suppliers, clients, details, meta)
+
+
+def _typed_nodes(store: Store) -> tuple[list[str], list[str]]:
+    """Organizations and segments sorted by IRI (the same order whichever store answered), and
+    their kinds; a node of several classes takes the first specific kind in class order."""
     kinds: dict[str, str] = {}
     for node, kind_class in sorted(store.select_lexical(NODES_QUERY)):
         kind = KIND_BY_CLASS[kind_class]
         if kinds.get(node, "organization") != "organization":
             continue  # a subclass was already seen; keep the more specific kind
         kinds[node] = kind
-    edges = store.select_lexical(EDGES_QUERY)
-    index = {node: i for i, node in enumerate(kinds)}
-    suppliers = np.fromiter((index.get(supplier, -1) for supplier, _ in edges), dtype=np.int64, count=len(edges))
-    clients = np.fromiter((index.get(client, -1) for _, client in edges), dtype=np.int64, count=len(edges))
-    if (suppliers < 0).any() or (clients < 0).any():
-        # Ends with no organization class join as plain organizations, after the typed nodes.
-        for node in sorted({n for edge in edges for n in edge}.difference(kinds)):
-            kinds[node] = "organization"
-            index[node] = len(index)
-        suppliers = np.fromiter((index[supplier] for supplier, _ in edges), dtype=np.int64, count=len(edges))
-        clients = np.fromiter((index[client] for _, client in edges), dtype=np.int64, count=len(edges))
-    del edges
-    # Edges in node order, so the graph (and float sums over it) are the same whichever store answered.
-    order = np.lexsort((clients, suppliers))
-    suppliers, clients = suppliers[order], clients[order]
-    nodes = list(kinds)
+    return list(kinds), list(kinds.values())
 
-    # Edges carry attributes only where qualified relations give details; absent means none.
-    details: dict[tuple[str, str], dict] = {}
+
+def _edges(store: Store, nodes: list[str], kinds: list[str], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Supplier and client ids of every distinct supply edge, sorted by (supplier, client).
+
+    Ends with no organization class join ``nodes`` as plain organizations, after the typed nodes
+    and sorted by IRI. The union is not made DISTINCT by the server: duplicates are dropped here on
+    integer pairs, which costs the server no memory for a set of every row.
+    """
+    untyped: dict[str, int] = {}
+
+    def node_id(iri: str) -> int:
+        found = index.get(iri)
+        if found is not None:
+            return found
+        return -1 - untyped.setdefault(iri, len(untyped))
+
+    ends = np.fromiter(
+        (node_id(end) for supplier, client in store.select_lexical(EDGES_QUERY) for end in (supplier, client)),
+        dtype=np.int64,
+    )
+    if untyped:
+        final = np.empty(len(untyped), dtype=np.int64)
+        for iri in sorted(untyped):
+            final[untyped[iri]] = index[iri] = len(nodes)
+            nodes.append(iri)
+            kinds.append("organization")
+        provisional = ends < 0
+        ends[provisional] = final[-1 - ends[provisional]]
+    pairs = np.unique(ends[0::2] * len(nodes) + ends[1::2]) if len(nodes) else ends[:0]
+    return pairs // max(len(nodes), 1), pairs % max(len(nodes), 1)
+
+
+def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], dict]:
+    """Products, periods, sources and the inferred flag of qualified relations, by (supplier, client).
+
+    Edges carry attributes only where qualified relations give details; absent means none.
+    """
+    found_by_pair: dict[tuple[str, str], dict] = {}
     for supplier, client, product, period, source, inferred in store.select_lexical(EDGE_DETAILS_QUERY):
         if supplier not in index or client not in index:
             continue
         empty = {"supplies": set(), "periods": set(), "sources": set(), "stated": False}
-        found = details.setdefault((supplier, client), empty)
+        found = found_by_pair.setdefault((supplier, client), empty)
         if product is not None:
             found["supplies"].add(product)
         if period is not None:
@@ -254,39 +291,59 @@ def project_columns(store: Store) -> Projection:
         if source is not None:
             found["sources"].add(source)
         found["stated"] = found["stated"] or inferred not in ("true", "1")
-    details = {
+    return {
         pair: {
             "supplies": sorted(found["supplies"]),
             "periods": sorted(found["periods"]),
             "sources": sorted(found["sources"]),
             "inferred": not found["stated"],
         }
-        for pair, found in details.items()
+        for pair, found in found_by_pair.items()
     }
-    columns = _node_columns(store, nodes, index, [kinds[n] for n in nodes], labels, meta)
-    return Projection(nodes, columns, suppliers, clients, details, meta)
 
 
-def _labels(store: Store) -> dict[str, dict[str, str]]:
-    """English and Chinese label of every resource: ``{iri: {"en": ..., "zh": ...}}``."""
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for node, text, language in store.select_lexical(LABELS_QUERY):
-        language = (language or "").lower()
-        if language.startswith("zh"):
-            key = "zh"
-        elif language == "" or language == "en" or language.startswith("en-"):
-            key = "en"
-        else:
-            continue
-        names = labels[node]
-        current = names.get(key)
-        # The shortest label is the name; longer ones are full legal names.
-        if current is None or (len(text), text) < (len(current), current):
-            names[key] = text
-    return labels
+class _Labels:
+    """The English and Chinese label of every resource, nodes' labels kept by node id.
+
+    The shortest label in a language is the name; longer ones are full legal names.
+    """
+
+    def __init__(self, store: Store, index: dict[str, int]) -> None:
+        self.node_labels: dict[str, list[str | None]] = {"en": [None] * len(index), "zh": [None] * len(index)}
+        self.other: dict[str, dict[str, str]] = defaultdict(dict)
+        for resource, text, language in store.select_lexical(LABELS_QUERY):
+            key = _label_key(language)
+            if key is None:
+                continue
+            node = index.get(resource)
+            current = self.other[resource].get(key) if node is None else self.node_labels[key][node]
+            if current is not None and (len(current), current) <= (len(text), text):
+                continue
+            if node is None:
+                self.other[resource][key] = text
+            else:
+                self.node_labels[key][node] = text
+        self.index = index
+
+    def get(self, resource: str) -> dict[str, str]:
+        """``{"en": ..., "zh": ...}`` for one resource, the languages it has."""
+        node = self.index.get(resource)
+        if node is None:
+            return self.other.get(resource, {})
+        return {key: found[node] for key, found in self.node_labels.items() if found[node] is not None}
 
 
-def _places(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
+def _label_key(language: str | None) -> str | None:
+    """Which of the two names a label in ``language`` can be: "zh", "en" (also untagged), or none."""
+    language = (language or "").lower()
+    if language.startswith("zh"):
+        return "zh"
+    if language == "" or language == "en" or language.startswith("en-"):
+        return "en"
+    return None
+
+
+def _places(store: Store, labels: _Labels) -> dict[str, dict]:
     places: dict[str, dict] = {}
     for place, place_class, parent in store.select_lexical(PLACES_QUERY):
         entry = places.setdefault(place, {"parents": set(), "level": None})
@@ -296,13 +353,14 @@ def _places(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
         if parent is not None:
             entry["parents"].add(parent)
     for place, entry in places.items():
-        entry["label"] = labels.get(place, {}).get("en", _local_name(place))
-        entry["label_zh"] = labels.get(place, {}).get("zh", "")
+        names = labels.get(place)
+        entry["label"] = names.get("en", _local_name(place))
+        entry["label_zh"] = names.get("zh", "")
         entry["parents"] = sorted(entry["parents"])
     return places
 
 
-def _chains(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
+def _chains(store: Store, labels: _Labels) -> dict[str, dict]:
     chains: dict[str, dict] = {}
     for chain, region, stage, order in store.select_lexical(CHAINS_QUERY):
         entry = chains.setdefault(chain, {"region": None, "stages": {}})
@@ -310,14 +368,14 @@ def _chains(store: Store, labels: dict[str, dict[str, str]]) -> dict[str, dict]:
             entry["region"] = region
         if stage is not None:
             entry["stages"][stage] = {
-                "label": labels.get(stage, {}).get("en", _local_name(stage)),
-                "label_zh": labels.get(stage, {}).get("zh", ""),
+                "label": labels.get(stage).get("en", _local_name(stage)),
+                "label_zh": labels.get(stage).get("zh", ""),
                 "order": int(order) if order is not None and order.lstrip("-").isdigit() else 0,
             }
     for chain, entry in chains.items():
         entry["id"] = _local_name(chain)
-        entry["label"] = labels.get(chain, {}).get("en", entry["id"])
-        entry["label_zh"] = labels.get(chain, {}).get("zh", "")
+        entry["label"] = labels.get(chain).get("en", entry["id"])
+        entry["label_zh"] = labels.get(chain).get("zh", "")
     return chains
 
 
@@ -339,28 +397,36 @@ def _node_columns(
     nodes: list[str],
     index: dict[str, int],
     kinds: list[str],
-    labels: dict[str, dict[str, str]],
+    labels: _Labels,
     meta: dict,
 ) -> dict[str, list]:
-    located: dict[str, list[str]] = defaultdict(list)
-    chains: dict[str, set[str]] = defaultdict(set)
-    stages: dict[str, str] = {}
+    # Per node, one shared value object per distinct place, chain set and stage: a national
+    # network has millions of firms but few of each.
+    shared: dict[str, str] = {}
+    located: list[list[str] | None] = [None] * len(nodes)
+    chains: list[frozenset[str]] = [frozenset()] * len(nodes)
+    stages: list[str] = [""] * len(nodes)
     located_in, in_chain, segment_of = str(CG.locatedIn), str(CG.inChain), str(CG.segmentOf)
     for node, prop, value in store.select_lexical(MEMBERSHIP_QUERY):
-        if node not in index:
+        i = index.get(node)
+        if i is None:
             continue
+        value = shared.setdefault(value, value)
         if prop == located_in:
-            located[node].append(value)
+            if located[i] is None:
+                located[i] = [value]
+            else:
+                located[i].append(value)
         elif prop in (in_chain, segment_of):
-            chains[node].add(value)
+            chains[i] = chains[i] | {value}
         else:
-            stages[node] = value
+            stages[i] = value
 
     places = meta["places"]
     stage_info = {stage: info for chain in meta["chains"].values() for stage, info in chain["stages"].items()}
     # Per-place facts are shared by every firm located there: compute them once per place.
     by_place: dict[str, dict] = {}
-    for place in {p for found in located.values() for p in found}:
+    for place in {p for found in located if found for p in found}:
         ancestors = place_ancestors(places, place)
         facts = {"place": place, "place_label": places.get(place, {}).get("label", ""), "places": ancestors}
         for level in ("county", "prefecture", "province"):
@@ -368,41 +434,36 @@ def _node_columns(
         by_place[place] = facts
     nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
 
-    def nearest_facts(node: str) -> dict:
-        found = located.get(node)
+    def nearest_facts(found: list[str] | None) -> dict:
         if not found:
             return nowhere
         if len(found) == 1:
             return by_place[found[0]]
         return by_place[max(found, key=lambda p: (len(by_place[p]["places"]), p))]
 
-    facts = [nearest_facts(node) for node in nodes]
-    names = [labels.get(node, {}) for node in nodes]
+    facts = [nearest_facts(found) for found in located]
+    del located
     chain_lists: dict[frozenset, list[str]] = {}
 
-    def chain_list(node: str) -> list[str]:
-        member_of = frozenset(chains.get(node, ()))
+    def chain_list(member_of: frozenset[str]) -> list[str]:
         if member_of not in chain_lists:
             chain_lists[member_of] = sorted(member_of)
         return chain_lists[member_of]
 
-    node_stages = [stages.get(node, "") for node in nodes]
-    infos = [stage_info.get(stage, {}) for stage in node_stages]
+    infos = [stage_info.get(stage, {}) for stage in stages]
+    english, chinese = labels.node_labels["en"], labels.node_labels["zh"]
     columns: dict[str, list] = {
         "kind": kinds,
-        "label": [
-            found.get("en") or found.get("zh") or _local_name(node) for node, found in zip(nodes, names, strict=True)
-        ],
-        "label_zh": [found.get("zh", "") for found in names],
+        "label": [en or zh or _local_name(node) for node, en, zh in zip(nodes, english, chinese, strict=True)],
+        "label_zh": [zh or "" for zh in chinese],
     }
     for key in ("place", "place_label", "places", "county", "prefecture", "province"):
         columns[key] = [fact[key] for fact in facts]
-    columns["chains"] = [chain_list(node) for node in nodes]
-    columns["stage"] = node_stages
+    columns["chains"] = [chain_list(member_of) for member_of in chains]
+    columns["stage"] = stages
     columns["stage_label"] = [info.get("label", "") for info in infos]
     columns["stage_order"] = [info.get("order", 0) for info in infos]
-    columns = {name: columns[name] for name in NODE_ATTRIBUTES}
-    return columns
+    return {name: columns[name] for name in NODE_ATTRIBUTES}
 
 
 def _local_name(iri: str) -> str:

@@ -19,7 +19,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -70,7 +70,7 @@ class Store(Protocol):
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult: ...
 
-    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]: ...
+    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterable[tuple]: ...
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph: ...
 
@@ -147,13 +147,14 @@ class EmbeddedStore:
             rows.append(row)
         return SelectResult(variables, rows)
 
-    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
+    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterator[tuple]:
         """Rows as tuples of lexical values (``None`` where unbound), in the order of the SELECT
-        clause: no term objects, for the large row sets of the projection."""
+        clause: no term objects, for the large row sets of the projection. The rows come one at a
+        time as Oxigraph evaluates them, so a caller that keeps integer ids never holds them all."""
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
-        return [tuple(None if term is None else term.value for term in solution) for solution in result]
+        return (tuple(None if term is None else term.value for term in solution) for solution in result)
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self._run(query, bindings)
