@@ -132,3 +132,62 @@ def test_interrupted_load_leaves_the_previous_store(tmp_path, synthetic, loaded)
     # The next load works and replaces nothing it should not.
     assert run_process("load", str(synthetic), "--store", str(folder), "--force").returncode == 0
     assert json.loads(run_process("stats", "--format", "json", "--store", str(folder), "--top", "1").stdout)
+
+
+def assert_same_projection(ours, theirs) -> None:
+    assert ours.nodes == theirs.nodes
+    assert ours.columns == theirs.columns
+    assert ours.suppliers.tolist() == theirs.suppliers.tolist()
+    assert ours.clients.tolist() == theirs.clients.tolist()
+    assert ours.details == theirs.details
+    assert ours.meta == theirs.meta
+
+
+def test_saved_projection_is_what_the_database_projects(loaded):
+    from chaingraph.diskstore import open_disk_store
+    from chaingraph.network import project_columns
+
+    store = open_disk_store(loaded)
+    assert store.saved_projection is not None
+    saved = project_columns(store)
+    store.saved_projection = None
+    projected = project_columns(store)
+    assert len(projected) > 2500 and projected.edge_count > 2500
+    assert_same_projection(saved, projected)
+
+
+def test_projection_file_keeps_details_places_and_chains(tmp_path, store):
+    from chaingraph.network import project_columns
+    from chaingraph.projection_file import read_projection, write_projection
+
+    projection = project_columns(store)
+    assert projection.details and projection.meta["places"] and projection.meta["chains"]
+    write_projection(projection, tmp_path)
+    assert_same_projection(read_projection(tmp_path), projection)
+
+
+def test_a_database_written_after_the_load_is_projected_again(tmp_path, loaded):
+    import shutil
+
+    import pyoxigraph as ox
+
+    from chaingraph.diskstore import open_disk_store
+    from chaingraph.network import project_columns
+
+    folder = tmp_path / "changed.store"
+    shutil.copytree(loaded, folder)
+    before = project_columns(open_disk_store(folder))
+    # Somebody else's writer (an Oxigraph server on the folder, say) adds a supply edge.
+    supplier, client = before.nodes[-1], before.nodes[-2]
+    database = ox.Store(str(folder / "db"))
+    supplier_of = ox.NamedNode("https://w3id.org/chaingraph/ontology#supplierOf")
+    database.add(ox.Quad(ox.NamedNode(supplier), supplier_of, ox.NamedNode(client)))
+    database.flush()
+    del database
+
+    store = open_disk_store(folder)
+    assert store.saved_projection is None
+    after = project_columns(store)
+    added = {(after.nodes[a], after.nodes[b]) for a, b in zip(after.suppliers, after.clients, strict=True)}
+    assert (supplier, client) in added
+    assert after.edge_count == before.edge_count + 1

@@ -1062,9 +1062,7 @@ def load(data, directory, no_bundled, force) -> None:
     from .diskstore import load_store
 
     with _status("loading") as update:
-        report = load_store(
-            data, directory, bundled=not no_bundled, replace=force, progress=lambda path: update(f"loading {path}")
-        )
+        report = load_store(data, directory, bundled=not no_bundled, replace=force, progress=update)
     stderr.print(
         f"wrote {report.directory}: {report.quads:,} quads from {len(report.files)} files in {report.seconds:.1f} s"
     )

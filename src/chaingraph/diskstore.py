@@ -2,13 +2,16 @@
 
 ``load_store`` bulk-loads the ontology, the bundled graph (unless left out) and the user's files
 into a new database folder beside the target, writes a manifest last, and only then moves the folder
-into place. An interrupted load therefore leaves the target as it was (absent, or the previous
-complete store) and a ``.partial`` folder that the next load removes; ``open_disk_store`` refuses a
-folder without a manifest. Later commands open the database read-only: no parsing at all.
+into place; the supply network is projected once at the end of the load and saved beside the
+database (:mod:`chaingraph.projection_file`). An interrupted load therefore leaves the target as it
+was (absent, or the previous complete store) and a ``.partial`` folder that the next load removes;
+``open_disk_store`` refuses a folder without a manifest. Later commands open the database
+read-only: no parsing at all, and no projection while the database is unchanged.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -21,6 +24,8 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError
+from .network import project_columns
+from .projection_file import database_fingerprint, read_projection, write_projection
 from .store import EmbeddedStore, bundled_graph_name, rdf_files, rdf_format_of, syntax_error_message
 
 MANIFEST = "chaingraph-store.json"
@@ -72,17 +77,25 @@ def load_store(
         database = ox.Store(str(partial / "db"))
         for path, graph in files:
             if progress:
-                progress(str(path))
+                progress(f"loading {path}")
             _bulk_load(database, path, graph)
         quads = len(database)
         database.flush()
         database.optimize()
+        if progress:
+            progress("projecting the supply network")
+        # Projected once here, so reading commands skip the projection's SPARQL, which costs more
+        # from the on-disk database (one key lookup per term read) than from memory.
+        projection = project_columns(EmbeddedStore(database))
         del database
+        write_projection(projection, partial)
+        del projection
         manifest = {
             "format": STORE_FORMAT,
             "files": [str(Path(path).resolve()) for path, _ in files],
             "bundled": bundled,
             "quads": quads,
+            "projection": database_fingerprint(partial / "db"),
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if target.exists():
@@ -129,4 +142,7 @@ def open_disk_store(directory: str | os.PathLike[str]) -> EmbeddedStore:
         database = ox.Store.read_only(str(folder / "db"))
     except OSError as exc:
         raise InputError(f"--store {folder}: cannot open the database: {exc}") from None
-    return EmbeddedStore(database, description=f"store {folder}", read_only=True)
+    store = EmbeddedStore(database, description=f"store {folder}", read_only=True)
+    if manifest.get("projection") == database_fingerprint(folder / "db"):
+        store.saved_projection = functools.partial(read_projection, folder)
+    return store

@@ -19,7 +19,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -107,6 +107,9 @@ class EmbeddedStore:
         self.oxigraph = oxigraph if oxigraph is not None else ox.Store()
         self.description = description
         self.read_only = read_only
+        #: Set by :func:`chaingraph.diskstore.open_disk_store` when the store folder holds the
+        #: projection of this very database: a function returning it (see ``project_columns``).
+        self.saved_projection: Callable[[], object] | None = None
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
         """Load one RDF file; its format comes from its ending. Errors name the file and line."""
