@@ -151,3 +151,23 @@ def test_impact_unknown_firm(run):
     result = run("impact", "Tesler")
     assert result.exit_code == 2
     assert "did you mean: Tesla" in result.stderr
+
+
+def test_json_keeps_numbers_numbers_and_one_record_per_line():
+    import json
+
+    import numpy as np
+
+    from chaingraph.output import to_json
+
+    records = [
+        {"pagerank": np.float64(0.25), "in": np.int64(3), "chains": {"b", "a"}, "closeness": float("nan")},
+        {"pagerank": 1e-7, "in": 0, "chains": [], "closeness": 0.5},
+    ]
+    text = to_json(records)
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4
+    parsed = json.loads(text)  # strict JSON: NaN is written as null, not as NaN
+    assert parsed[0] == {"pagerank": 0.25, "in": 3, "chains": ["a", "b"], "closeness": None}
+    assert parsed[1]["pagerank"] == 1e-7
+    assert json.loads(lines[2].rstrip(",")) == parsed[1]

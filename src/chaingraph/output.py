@@ -70,17 +70,23 @@ def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -
 
 
 def to_json(data: object) -> str:
-    """JSON text; a list of records is written one record per line (Python's indenting encoder
-    is pure Python and takes seconds on 100k records, the compact one is compiled)."""
+    """JSON text (UTF-8, no escapes); a list of records is written one record per line, so a
+    million rows stay readable by line-oriented tools."""
+    import orjson  # compiled: ten times the standard encoder on 100k records
+
     if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
-        encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
-        return "[\n" + ",\n".join("  " + encode(item) for item in data) + "\n]"
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+        lines = b",\n  ".join(orjson.dumps(item, default=_json_default) for item in data)
+        return "[\n  " + lines.decode() + "\n]"
+    return orjson.dumps(data, default=_json_default, option=orjson.OPT_INDENT_2).decode()
 
 
 def _json_default(value: object) -> object:
     if isinstance(value, (set, frozenset)):
         return sorted(value)
+    if isinstance(value, float):  # NumPy's float64 and other subclasses stay numbers
+        return float(value)
+    if hasattr(value, "item") and hasattr(value, "dtype"):  # NumPy scalars
+        return value.item()
     return str(value)
 
 

@@ -14,11 +14,11 @@ database again.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from .network import Projection
 
@@ -43,12 +43,12 @@ def write_projection(projection: Projection, folder: Path) -> None:
     }
     with open(folder / ARRAYS, "wb") as out:
         np.savez(out, **arrays)
-    (folder / VALUES).write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+    (folder / VALUES).write_bytes(orjson.dumps(values))
 
 
 def read_projection(folder: Path) -> Projection:
     """The projection :func:`write_projection` wrote into ``folder``."""
-    values = json.loads((folder / VALUES).read_text(encoding="utf-8"))
+    values = orjson.loads((folder / VALUES).read_bytes())
     if values.get("format") != PROJECTION_FORMAT:
         raise ValueError(f"{folder / VALUES}: projection format {values.get('format')!r}")
     with np.load(folder / ARRAYS, allow_pickle=False) as arrays:
