@@ -22,6 +22,7 @@ FIRMS = "id,name_en,name_zh,located_in,chain,stage\n"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding=encoding)
     return path
 
@@ -302,3 +303,45 @@ def test_willems_supply_chains_import_and_analyse(tmp_path, number):
     )
     assert view.returncode == 0, view.stderr
     assert (tmp_path / f"willems-{number}.html").stat().st_size > 10_000
+
+
+# --- imports that gave wrong answers with exit 0 (issue 15) ----------------------------------
+
+
+def test_two_files_of_the_same_name_keep_their_own_relations(run, tmp_path):
+    older = write(tmp_path / "y2020" / "rel.csv", RELATIONS + "A,B,cells,2020-01-01,,\n")
+    newer = write(tmp_path / "y2023" / "rel.csv", RELATIONS + "A,B,modules,2023-01-01,,\n")
+    for source, target in ((older, "2020.ttl"), (newer, "2023.ttl")):
+        assert run("import", "--relations", str(source), "-o", str(tmp_path / target)).exit_code == 0
+    both = open_store([tmp_path / "2020.ttl", tmp_path / "2023.ttl"], bundled=False)
+    rows = both.select(
+        "SELECT ?relation (COUNT(DISTINCT ?product) AS ?products) (COUNT(DISTINCT ?source) AS ?sources) "
+        "WHERE { ?relation a cg:SupplyRelation ; cg:supplies ?product ; prov:wasDerivedFrom ?source } "
+        "GROUP BY ?relation"
+    ).rows
+    assert len(rows) == 2
+    assert all(int(row["products"]) == 1 and int(row["sources"]) == 1 for row in rows)
+
+
+def test_one_column_for_supplier_and_client_is_refused(tmp_path):
+    sheet = write(tmp_path / "sheet.csv", "Vendor,Buyer\nAcme,Volt\n")
+    result = run_process(
+        "import", "--relations", str(sheet), "--map", "supplier=Vendor", "--map", "client=Vendor", cwd=tmp_path
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "supplier and client both read column 'Vendor'" in result.stderr
+    assert list(tmp_path.iterdir()) == [sheet]
+
+
+def test_an_iri_of_a_bundled_firm_links_to_it_and_adds_nothing_to_it(run, tmp_path):
+    catl = fj("catl")
+    relations = write(tmp_path / "r.csv", RELATIONS + f"Acme,{catl},,,,\n")
+    target = tmp_path / "mine.ttl"
+    assert run("import", "--relations", str(relations), "-o", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "locationUnknown" in text  # Acme, the new firm, has no location
+    graph = Graph().parse(target)
+    from rdflib import URIRef
+
+    assert list(graph.predicate_objects(URIRef(catl))) == []
+    assert (None, None, URIRef(catl)) in graph

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 from collections import Counter
@@ -80,6 +81,13 @@ def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
         if name not in known:
             raise InputError(f"--map {pair!r}: unknown field {name!r} (fields: {', '.join(known)})")
         mapping[name] = column
+    # Two fields read from one column would, for supplier and client, import every row as a self-loop.
+    fields_by_column: dict[str, list[str]] = {}
+    for name, column in mapping.items():
+        fields_by_column.setdefault(column, []).append(name)
+    for column, names in fields_by_column.items():
+        if len(names) > 1:
+            raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
     return mapping
 
 
@@ -98,6 +106,7 @@ class _Context:
         self.chains: dict[str, str] = {}
         self.stages: dict[tuple[str, str], str] = {}
         self.firms: dict[str, set[str]] = {}
+        self.organizations: set[str] = set()
         if store is None:
             return
         for row in store.select(_CONTEXT_QUERY).rows:
@@ -110,6 +119,7 @@ class _Context:
                     self.stages.setdefault((str(row["scheme"]), name), thing)
             elif kind in _ORGANIZATION_CLASSES:
                 self.firms.setdefault(name, set()).add(thing)
+                self.organizations.add(thing)
             else:
                 self.places.setdefault(name, thing)
 
@@ -201,13 +211,18 @@ def import_csv(
     ``context`` is the graph whose places, chains and stages names are matched against
     (usually the bundled graph). Raises :class:`InputError` naming file, line and column.
     """
+    if not _IRI.match(base) or not base.endswith(("/", "#")):
+        raise InputError(f"--base {base!r}: expected an absolute IRI ending in / or #, such as https://example.org/")
     mapping = dict(mapping or {})
     relation_rows, skipped = read_table(relations, RELATION_FIELDS, "relations", mapping, header_row)
     firm_rows: list[tuple[int, dict[str, str]]] = []
     if firms is not None:
         firm_rows, skipped_firms = read_table(firms, FIRM_FIELDS, "firms", mapping, header_row)
         skipped += skipped_firms
-    builder = _Builder(ox.Store(), _Context(context), base, chain_name or relations.stem)
+    # Relations and row sources are named after the rows' content, not only the file's name: two
+    # imports of y2020/rel.csv and y2023/rel.csv must not merge, one file imported twice should.
+    batch = hashlib.sha256(repr(relation_rows).encode("utf-8")).hexdigest()[:12]
+    builder = _Builder(ox.Store(), _Context(context), base, chain_name or relations.stem, batch)
     result = ImportResult(builder.store, skipped_rows=skipped)
     total = len(relation_rows) + len(firm_rows)
 
@@ -246,8 +261,9 @@ def import_csv(
 
 
 class _Builder:
-    def __init__(self, store: ox.Store, context: _Context, base: str, chain_name: str) -> None:
+    def __init__(self, store: ox.Store, context: _Context, base: str, chain_name: str, batch: str) -> None:
         self.store = store
+        self.batch = batch
         self.context = context
         self.base = base
         self.chain_name = chain_name
@@ -264,13 +280,18 @@ class _Builder:
     def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int) -> None:
         node = mint(self.base, "firm", identifier)
         self.firms[identifier] = node
-        self.add(node, RDF.type, ox.NamedNode(str(CG.Company)))
-        self.add(node, RDFS.label, ox.Literal(row.get("name_en") or identifier, language="en"))
+        # A row about an organization the graph already has adds what the row states, never the
+        # defaults for a new firm (its id as a name, an unknown location).
+        known = node.value in self.context.organizations
+        if not known:
+            self.add(node, RDF.type, ox.NamedNode(str(CG.Company)))
+        if row.get("name_en") or not known:
+            self.add(node, RDFS.label, ox.Literal(row.get("name_en") or identifier, language="en"))
         if row.get("name_zh"):
             self.add(node, RDFS.label, ox.Literal(row["name_zh"], language="zh-Hans"))
         if row.get("located_in"):
             self.add(node, CG.locatedIn, self.place(row["located_in"]))
-        else:
+        elif not known:
             self.add(node, CG.locationUnknown, ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean))))
         chain = self.chain(row["chain"]) if row.get("chain") else None
         if row.get("stage"):
@@ -281,7 +302,10 @@ class _Builder:
 
     def endpoint(self, identifier: str, path: Path, line: int) -> None:
         """A relation's end not in the firms file: an organization of the graph by that name, or a new firm."""
-        existing = self.context.existing_firm(identifier) if not _IRI.match(identifier) else None
+        if _IRI.match(identifier):
+            existing = identifier if identifier in self.context.organizations else None
+        else:
+            existing = self.context.existing_firm(identifier)
         if existing is not None:
             self.firms[identifier] = ox.NamedNode(existing)
             self.matched["firm"] += 1
@@ -341,7 +365,8 @@ class _Builder:
     ) -> None:
         s, c = self.firms[supplier], self.firms[client]
         self.add(s, CG.supplierOf, c)
-        node = ox.NamedNode(f"{self.base}relation/{quote(supplier, safe='')}/{quote(client, safe='')}/{occurrence}")
+        pair = f"{quote(supplier, safe='')}/{quote(client, safe='')}"
+        node = ox.NamedNode(f"{self.base}relation/{self.batch}/{pair}/{occurrence}")
         self.add(node, RDF.type, ox.NamedNode(str(CG.SupplyRelation)))
         self.add(node, CG.supplier, s)
         self.add(node, CG.client, c)
@@ -371,7 +396,7 @@ class _Builder:
             node = mint(self.base, "source", text)
             self.add(node, RDFS.label, ox.Literal(text))
         else:
-            node = ox.NamedNode(f"{self.base}source/{quote(path.name, safe='')}#row={line}")
+            node = ox.NamedNode(f"{self.base}source/{self.batch}/{quote(path.name, safe='')}#row={line}")
             self.add(node, RDFS.label, ox.Literal(f"{path.name}, line {line}"))
         self.add(node, RDF.type, ox.NamedNode(str(CG.Source)))
         return node

@@ -6,7 +6,8 @@ nodes: no literal, class or label ever does (the trap of rdflib's generic conver
 
 Node attributes: ``label`` (English), ``label_zh``, ``kind`` (firm, segment, association,
 institute, government, organization, or stage at stage level), ``place`` and ``place_label``
-(the nearest place), ``places`` (that place and all places it lies in), ``county``,
+(the nearest place), ``places`` (every place the node is located in and every place those lie
+in, the nearest first), ``county``,
 ``prefecture``, ``province`` (the administrative places it lies in, where known), ``chains``,
 ``stage``, ``stage_label``, ``stage_order``. Edge attributes: ``supplies`` (labels), ``periods``,
 ``sources`` (IRIs of source passages or pages), ``inferred`` (true when every statement of the edge
@@ -30,11 +31,14 @@ from .errors import InputError
 from .store import Store
 from .vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
 
+# Literals are never nodes: `cg:supplierOf "CATL"` is an error for `validate` to report, not an edge
+# to a node named by a string (which would merge with the firm whose IRI is that string).
 EDGES_QUERY = """
 SELECT ?supplier ?client WHERE {
   { ?supplier cg:supplierOf ?client }
   UNION { ?client cg:clientOf ?supplier }
   UNION { ?relation cg:supplier ?supplier ; cg:client ?client }
+  FILTER(!isLiteral(?supplier) && !isLiteral(?client))
 }"""
 
 EDGE_DETAILS_QUERY = """
@@ -56,12 +60,14 @@ SELECT ?node ?class WHERE {{
 LABELS_QUERY = """
 SELECT ?node ?label (LANG(?label) AS ?language) WHERE {
   ?node rdfs:label|skos:prefLabel ?label .
+  FILTER(isLiteral(?label))
 }"""
 
 MEMBERSHIP_QUERY = """
 SELECT ?node ?property ?value WHERE {
   VALUES ?property { cg:locatedIn cg:inChain cg:segmentOf cg:atStage }
   ?node ?property ?value .
+  FILTER(!isLiteral(?value))
 }"""
 
 # The place classes are listed, so a server loaded without the ontology answers the same; a user's
@@ -434,14 +440,19 @@ def _node_columns(
         by_place[place] = facts
     nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
 
-    def nearest_facts(found: list[str] | None) -> dict:
+    def located_facts(found: list[str] | None) -> dict:
         if not found:
             return nowhere
         if len(found) == 1:
             return by_place[found[0]]
-        return by_place[max(found, key=lambda p: (len(by_place[p]["places"]), p))]
+        # The deepest place names the firm's place and levels; a firm stated in two places lies in
+        # the regions of both, so a region selection finds it wherever firms-in does.
+        ordered = sorted(set(found), key=lambda p: (len(by_place[p]["places"]), p), reverse=True)
+        facts = dict(by_place[ordered[0]])
+        facts["places"] = list(dict.fromkeys(p for place in ordered for p in by_place[place]["places"]))
+        return facts
 
-    facts = [nearest_facts(found) for found in located]
+    facts = [located_facts(found) for found in located]
     del located
     chain_lists: dict[frozenset, list[str]] = {}
 

@@ -111,8 +111,12 @@ def make_selection(
         )
     if level not in ("firm", "stage"):
         raise InputError(f"--level {level!r}: use firm or stage")
-    chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain else None
-    place = str(names.resolve(store, region, names.PLACE)) if region else None
+    # An empty name is a mistake (an unset shell variable, say), not a request for everything.
+    for option, given in (("--chain", chain), ("--region", region)):
+        if given is not None and not given.strip():
+            raise InputError(f"{option}: empty name; leave the option out to analyse the whole graph")
+    chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain is not None else None
+    place = str(names.resolve(store, region, names.PLACE)) if region is not None else None
     return Selection(chains=chains, region=place, level=level)
 
 
@@ -259,6 +263,8 @@ def view(
     """
     from .view import ViewData, check_size, render_view
 
+    if not target.strip():
+        raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
     if progress:
         progress("projection")
     selection = make_selection(store, chain=target, region=region, level=level)

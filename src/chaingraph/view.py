@@ -304,8 +304,13 @@ def _add_places(
     linked: set[tuple[str, str]] = set()
     top_level = max(levels.values(), default=0) + 1 if levels else 0
     for node, attrs in graph.nodes(data=True):
-        chain = attrs.get("places", [])
-        for child, parent in zip([node, *chain], chain, strict=False):
+        located = attrs.get("places", [])
+        # ``places`` holds the node's places and all they lie in: the node is linked to those no
+        # other listed place lies in, and each place to the places the data says it lies in.
+        above = {parent for place in located for parent in places.get(place, {}).get("parents", [])}
+        links = [(node, place) for place in located if place not in above]
+        links += [(place, parent) for place in located for parent in places.get(place, {}).get("parents", [])]
+        for child, parent in links:
             if parent not in shown:
                 info = places.get(parent, {})
                 label = info.get("label_zh") if lang == "zh" and info.get("label_zh") else info.get("label", parent)
