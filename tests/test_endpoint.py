@@ -264,3 +264,35 @@ def test_endpoint_must_be_http(run):
     result = run("stats", "--endpoint", "file:///etc/passwd")
     assert result.exit_code == 2
     assert "not an http(s) URL" in result.stderr
+
+
+class _TricklingHandler(_Handler):
+    """Answers a byte at a time, never finishing within any reasonable timeout."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        try:
+            for byte in b'{"head": {"vars": ["chain"]}, "results": {"bindings": []}}' * 100:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def test_timeout_is_a_total_limit_for_a_trickling_endpoint():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TricklingHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        result = run_process("query", "chains", "--endpoint", url, "--timeout", "2")
+        assert time.monotonic() - started < 15
+        assert result.returncode == 2, result.stderr
+        assert "did not answer within 2 s" in result.stderr
+    finally:
+        server.shutdown()

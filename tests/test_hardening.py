@@ -41,6 +41,19 @@ MALFORMED = [
     ("notjson.jsonld", b"this is not json", "notjson.jsonld:1:"),
     ("broken.rdf", b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description", "broken.rdf"),
     ("data.xyz", b"whatever", "unknown RDF file ending '.xyz'"),
+    (
+        "laughs.rdf",
+        b'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY a "lol">\n <!ENTITY b "&a;&a;&a;&a;&a;&a;">\n'
+        + b' <!ENTITY c "&b;&b;&b;&b;&b;&b;">\n]>\n'
+        + b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>&c;</rdf:RDF>\n",
+        "laughs.rdf:4: an entity defined by entities",
+    ),
+    (
+        "external.rdf",
+        b'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>\n'
+        + b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>&x;</rdf:RDF>\n",
+        "external.rdf:2: an external entity",
+    ),
 ]
 
 
@@ -330,12 +343,12 @@ def test_every_measure_terminates_on_any_small_graph(graph, isolated):
 # --- nothing lost on Ctrl-C ---------------------------------------------------------------------
 
 
-def interrupt(args: list[str], cwd: Path, after: float) -> subprocess.CompletedProcess:
+def interrupt(args: list[str], cwd: Path, after: float, signum: int = signal.SIGINT) -> subprocess.CompletedProcess:
     process = subprocess.Popen(
         [sys.executable, "-m", "chaingraph", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     time.sleep(after)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=120)
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
@@ -348,6 +361,68 @@ def test_ctrl_c_during_synth_keeps_the_previous_file(tmp_path):
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == "previous content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.nt"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_during_synth_keep_the_previous_file(tmp_path, signum):
+    target = tmp_path / "big.nt"
+    target.write_text("previous content\n", encoding="utf-8")
+    result = interrupt(["synth", "--firms", "3000000", "-o", str(target), "--force"], tmp_path, after=3, signum=signum)
+    assert result.returncode == 128 + signum, result.stderr
+    assert result.stderr.strip() == f"stopped by {signal.Signals(signum).name}: nothing was written"
+    assert target.read_text(encoding="utf-8") == "previous content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.nt"]
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_serve_leaves_no_server_and_no_database_behind(tmp_path, signum):
+    from chaingraph.server import oxigraph_executable
+
+    from .conftest import free_port, require, wait_for_http
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        require(False, "the oxigraph server")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
+        servers = _children(process.pid)
+        assert servers and list(tmp_path.glob("chaingraph-serve-*"))
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in servers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in servers), "the Oxigraph server outlived serve"
+        if signum == signal.SIGTERM:
+            assert process.returncode == 143, stderr
+            assert list(tmp_path.glob("chaingraph-serve-*")) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def test_ctrl_c_during_import_keeps_the_previous_file(tmp_path):
@@ -374,3 +449,191 @@ def test_interrupted_atomic_write_removes_its_temporary_file(tmp_path):
         raise KeyboardInterrupt
     assert target.read_text(encoding="utf-8") == "old"
     assert os.listdir(tmp_path) == ["x.txt"]
+
+
+# --- wrong answers with exit 0 (issue 15): each test failed before its fix ---------------------
+
+
+def test_a_firm_in_two_places_lies_in_the_regions_of_both(run, ttl):
+    data = ttl(
+        'ex:twofold a cg:Company ; rdfs:label "Twofold"@en ; cg:locatedIn fj:ningde , fj:xiamen ;'
+        " cg:supplierOf ex:buyer .\n"
+        'ex:buyer a cg:Company ; rdfs:label "Buyer"@en ; cg:locatedIn fj:xiamen .\n'
+    )
+    twofold = "https://example.test/twofold"
+    for region in ("Xiamen", "Ningde", "Fujian"):
+        listed = run("query", "firms-in", "-p", f"place={region}", "--data", str(data), "--format", "json")
+        bindings = json.loads(listed.output)["results"]["bindings"]
+        assert twofold in {row["firm"]["value"] for row in bindings}
+        selected = run("stats", "--region", region, "--data", str(data), "--format", "json")
+        assert selected.exit_code == 0, selected.output
+        assert twofold in {row["id"] for row in json.loads(selected.output)}, region
+    assert twofold not in {
+        row["id"]
+        for row in json.loads(run("stats", "--region", "Putian", "--format", "json", "--data", str(data)).output)
+    }
+
+
+def test_a_literal_object_of_a_supply_edge_is_never_a_node(run, ttl):
+    catl = "https://w3id.org/chaingraph/fujian/catl"
+    data = ttl(
+        'ex:trader a cg:Company ; rdfs:label "Trader"@en ; cg:locationUnknown true ;'
+        f' cg:supplierOf "{catl}" , "a client named in words" .\n'
+        f'ex:other a cg:Company ; rdfs:label "Other"@en ; cg:locationUnknown true ; cg:clientOf "{catl}" .\n'
+    )
+    plain = {row["id"]: row for row in json.loads(run("stats", "--format", "json").output)}
+    rows = {row["id"]: row for row in json.loads(run("stats", "--data", str(data), "--format", "json").output)}
+    assert "a client named in words" not in rows
+    assert rows[catl]["in_degree"] == plain[catl]["in_degree"]
+    assert rows[catl]["out_degree"] == plain[catl]["out_degree"]
+    assert rows["https://example.test/trader"]["out_degree"] == 0
+    validated = run_process("validate", "--data", str(data), "--format", "json")
+    assert validated.returncode == 1
+    messages = {result["message"] for result in json.loads(validated.stdout)["results"]}
+    assert "takes part in a supply edge but is neither an organization nor a cluster segment" in messages
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stats", "--chain", ""], "--chain: empty name"),
+        (["stats", "--region", " "], "--region: empty name"),
+        (["impact", "CATL", "--chain", ""], "--chain: empty name"),
+        (["view", ""], "view: empty chain name"),
+    ],
+)
+def test_an_empty_name_is_refused_not_read_as_everything(tmp_path, args, message):
+    result = run_process(*args, cwd=tmp_path)
+    assert_clean_failure(result, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_update_that_changes_nothing_is_not_reported_as_written(tmp_path):
+    out = tmp_path / "updated.nq"
+    missed = run_process("query", "--update", "DELETE WHERE { ?client cg:clientOf ?supplier }", "-o", str(out))
+    assert_clean_failure(missed, "the update changed nothing", "GRAPH ?g")
+    assert not out.exists()
+    done = run_process(
+        "query", "--update", "DELETE WHERE { GRAPH ?g { ?supplier cg:supplierOf fj:catl } }", "-o", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "<https://w3id.org/chaingraph/ontology#supplierOf> <https://w3id.org/chaingraph/fujian/catl>" not in text
+    assert "<https://w3id.org/chaingraph/fujian/catl>" in text
+
+
+# --- output safety (issue 15) -------------------------------------------------------------------
+
+
+def test_force_never_replaces_a_device_pipe_or_socket(tmp_path):
+    pipe = tmp_path / "pipe.ttl"
+    os.mkfifo(pipe)
+    result = run_process("export", "--format", "ttl", "-o", str(pipe), "--force")
+    assert_clean_failure(result, "not a regular file")
+    assert pipe.is_fifo()
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.ttl"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    result = run_process("export", "--format", "ttl", "-o", str(link), "--force")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == real
+    assert "cg:supplierOf" in real.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ttl", "real.ttl"]
+
+
+def test_a_file_that_appears_while_writing_is_never_overwritten(tmp_path):
+    from chaingraph.errors import InputError
+    from chaingraph.fileio import atomic_open, check_target
+
+    target = tmp_path / "out.ttl"
+    may_replace = check_target(target, force=False)
+    assert may_replace is False
+    appeared = pytest.raises(InputError, match="appeared while chaingraph was writing it")
+    with appeared, atomic_open(target, may_replace=may_replace) as handle:
+        handle.write("ours")
+        target.write_text("theirs", encoding="utf-8")  # another command, meanwhile
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert os.listdir(tmp_path) == ["out.ttl"]
+
+
+def test_a_full_disk_is_an_input_error_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+
+    from chaingraph import fileio
+    from chaingraph.errors import InputError
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", no_space)
+    with pytest.raises(InputError, match=r"out\.ttl: cannot write: No space left on device"):
+        fileio.atomic_write(tmp_path / "out.ttl", "data", may_replace=False)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["impact", "http://x.test/a b"], "not a valid IRI (' ' is not allowed in one)"),
+        (["query", "suppliers-of", "-p", "firm=http://x.test/a\\b"], "not a valid IRI"),
+        (["query", "suppliers-of", "-p", "firm=\udcff\udcfe"], "is not valid UTF-8 text"),
+    ],
+    ids=["space in an IRI", "backslash in an IRI", "bytes that are not UTF-8"],
+)
+def test_arguments_that_are_no_iri_or_no_text_exit_2(args, message):
+    assert_clean_failure(run_process(*args), message)
+
+
+def test_an_import_base_that_is_no_iri_exits_2(tmp_path):
+    relations = tmp_path / "r.csv"
+    relations.write_text("supplier,client\nA,B\n", encoding="utf-8")
+    result = run_process("import", "--relations", str(relations), "--base", "not an iri", cwd=tmp_path)
+    assert_clean_failure(result, "--base 'not an iri': expected an absolute IRI")
+
+
+def test_entity_abbreviations_in_rdf_xml_still_load(tmp_path):
+    document = tmp_path / "abbreviated.rdf"
+    document.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY cg "https://w3id.org/chaingraph/ontology#"> ]>\n'
+        "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' xmlns:cg='&cg;'>\n"
+        " <cg:Company rdf:about='https://example.test/a'><cg:supplierOf rdf:resource='https://w3id.org/chaingraph/fujian/catl'/>"
+        "</cg:Company>\n</rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    result = run_process("stats", "--data", str(document), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "https://example.test/a" in {row["id"] for row in json.loads(result.stdout)}
+
+
+def test_links_that_lead_nowhere_and_devices_are_named(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "loop.ttl").symlink_to(folder / "loop.ttl")
+    assert_clean_failure(run_process("stats", "--data", str(folder)), "loop.ttl: a symbolic link that leads nowhere")
+    zero = tmp_path / "zero.ttl"
+    zero.symlink_to("/dev/zero")
+    assert_clean_failure(run_process("stats", "--data", str(zero), timeout=30), "zero.ttl: a device, not a file")
+    assert_clean_failure(
+        run_process("load", str(zero), "--store", str(tmp_path / "s.store"), timeout=30), "a device, not a file"
+    )
+
+
+def test_control_and_bidi_characters_never_reach_the_terminal(ttl):
+    data = ttl(
+        'ex:evil a cg:Company ; rdfs:label "Evil\\u001b[2J\\u202eName\\nsecond line"@en ; cg:locationUnknown true ;'
+        " cg:supplierOf fj:catl .\n"
+    )
+    table = run_process("query", "suppliers-of", "-p", "firm=CATL", "--data", str(data))
+    assert table.returncode == 0, table.stderr
+    assert "Evil[2JName second line" in table.stdout
+    assert "\x1b" not in table.stdout and "\u202e" not in table.stdout
+    failed = run_process("impact", "Evil[2JName", "--data", str(data))
+    assert_clean_failure(failed, "unknown firm 'Evil[2JName'; did you mean: Evil[2JName second line")
+    assert "\x1b" not in failed.stderr and "\u202e" not in failed.stderr
+    kept = run_process("query", "suppliers-of", "-p", "firm=CATL", "--data", str(data), "--format", "json")
+    bindings = json.loads(kept.stdout)["results"]["bindings"]
+    assert "Evil\x1b[2J\u202eName\nsecond line" in {row["supplierLabel"]["value"] for row in bindings}

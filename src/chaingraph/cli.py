@@ -17,6 +17,9 @@ from rich.console import Console
 
 from . import __version__
 from .errors import ChainGraphError
+from .output import printable
+from .shutdown import Terminated, die_with_parent
+from .shutdown import install as install_signal_handlers
 
 # Piped tables keep a readable width instead of folding at 80 columns.
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -35,11 +38,14 @@ class ChainGraphGroup(click.Group):
         except ChainGraphError as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was written", err=True)
             ctx.exit(130)
+        except Terminated as exc:
+            click.echo(f"stopped by {exc}: nothing was written", err=True)
+            ctx.exit(exc.exit_code)
         except BrokenPipeError:
             ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -47,7 +53,8 @@ class ChainGraphGroup(click.Group):
         except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
             if debug:
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+            message = printable(f"{type(exc).__name__}: {exc}")
+            click.echo(f"internal error: {message} (rerun with --debug and report it)", err=True)
             ctx.exit(3)
 
 
@@ -637,9 +644,13 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
         raise InputError(f"-o {output}: use a .trig or .nq file so named graphs are kept")
     from .fileio import check_target
 
-    check_target(output, force=force)
-    store.update(text)
-    atomic_write(output, store.dump(formats[output.suffix.lower()]), force=True)
+    may_replace = check_target(output, force=force)
+    if not store.update(text):
+        raise InputError(
+            "the update changed nothing, so nothing was written: every file is loaded into its own named graph, "
+            "so name one with GRAPH ?g { ... } or WITH <graph>"
+        )
+    atomic_write(output, store.dump(formats[output.suffix.lower()]), may_replace=may_replace)
     stderr.print(f"wrote {output} ({len(store)} quads)")
 
 
@@ -719,13 +730,17 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
             f"serving {count} quads {'read-write' if writable else 'read-only'} at {plan.query_url}"
             f" (query page {plan.url}/); Ctrl-C stops"
         )
-        process = subprocess.Popen(plan.command)
+        process = subprocess.Popen(plan.command, preexec_fn=die_with_parent)
         try:
             code = process.wait()
         except KeyboardInterrupt:
-            process.terminate()
-            process.wait(timeout=10)
             code = 0
+        except Terminated as exc:
+            code = exc.exit_code
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
     sys.exit(code)
 
 
@@ -787,7 +802,7 @@ def view(store, target, output, force, open_browser, size_by, level, region, lan
     from .view import is_chaingraph_view
 
     target_path = output or Path(default_view_name(target))
-    check_target(target_path, force=force, ours=is_chaingraph_view)
+    may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)
     with _status("building view") as update:
         html = build(
             store,
@@ -799,7 +814,7 @@ def view(store, target, output, force, open_browser, size_by, level, region, lan
             layout=layout,
             progress=lambda step: update(f"building view: {step}"),
         )
-    atomic_write(target_path, html, force=force, ours=is_chaingraph_view)
+    atomic_write(target_path, html, may_replace=may_replace)
     stderr.print(f"wrote {target_path}")
     if open_browser:
         import webbrowser
@@ -884,7 +899,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         fmt = RDF_OUTPUTS.get(output.suffix.lower(), "")
         if not fmt:
             raise InputError(f"-o {output}: use one of {', '.join(RDF_OUTPUTS)}")
-        check_target(output, force=force)
+        may_replace = check_target(output, force=force)
     context = open_store()
     with _progress("importing") as advance:
         result = import_csv(
@@ -911,7 +926,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        atomic_write(output, data, force=True)
+        atomic_write(output, data, may_replace=may_replace)
         stderr.print(f"wrote {output}")
 
 
@@ -990,8 +1005,7 @@ def export_command(store, fmt, output, force, table, chain, region, level) -> No
 
     if fmt in RDF_EXPORTS and level != "firm":
         raise InputError("--level stage applies to graphml, gexf and csv exports; RDF exports keep the firms")
-    if output is not None:
-        check_target(output, force=force)
+    may_replace = check_target(output, force=force) if output is not None else False
     selection = make_selection(store, chain=chain, region=region, level=level)
     with _status("exporting") as update:
         data = build(store, fmt, selection, table=table, progress=lambda step: update(f"exporting: {step}"))
@@ -999,7 +1013,7 @@ def export_command(store, fmt, output, force, table, chain, region, level) -> No
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        atomic_write(output, data, force=True)
+        atomic_write(output, data, may_replace=may_replace)
         stderr.print(f"wrote {output}")
 
 
@@ -1096,4 +1110,13 @@ def synth(firms, seed, output, force) -> None:
 
 
 def main() -> None:
+    install_signal_handlers()
+    for argument in sys.argv[1:]:
+        # Bytes that are not UTF-8 arrive as lone surrogates and would fail deep inside a query.
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            click.echo(f"error: argument {shown!r} is not valid UTF-8 text", err=True)
+            sys.exit(2)
     cli(prog_name="chaingraph")

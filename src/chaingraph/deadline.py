@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .errors import ChainGraphError, QueryError
+from .shutdown import die_with_parent
 
 T = TypeVar("T")
 
@@ -25,6 +26,7 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
     receiver, sender = context.Pipe(duplex=False)
 
     def child() -> None:
+        die_with_parent()
         try:
             payload = ("ok", work())
         except ChainGraphError as exc:

@@ -26,7 +26,15 @@ from . import resources
 from .errors import InputError
 from .network import project_columns
 from .projection_file import database_fingerprint, read_projection, write_projection
-from .store import EmbeddedStore, bundled_graph_name, rdf_files, rdf_format_of, syntax_error_message
+from .store import (
+    XML_HEAD,
+    EmbeddedStore,
+    bundled_graph_name,
+    check_xml_entities,
+    rdf_files,
+    rdf_format_of,
+    syntax_error_message,
+)
 
 MANIFEST = "chaingraph-store.json"
 STORE_FORMAT = 1
@@ -113,6 +121,9 @@ def load_store(
 
 def _bulk_load(database: ox.Store, path: Path, graph: str | None) -> None:
     rdf_format = rdf_format_of(path)
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        with open(path, "rb") as handle:
+            check_xml_entities(path, handle.read(XML_HEAD))
     target = None if rdf_format.supports_datasets else ox.NamedNode(graph or path.resolve().as_uri())
     try:
         database.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=target)

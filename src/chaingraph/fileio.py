@@ -30,49 +30,91 @@ def read_input(path: Path) -> bytes:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
 
 
-def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None = None) -> None:
-    """Refuse to write ``path`` when its folder is missing, or when it holds a file we did not make.
+def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None = None) -> bool:
+    """Refuse to write ``path`` when its folder is missing, when it is not a regular file, or when
+    it holds a file we did not make; return whether an existing file may be replaced.
 
     ``ours`` tells whether an existing file was written by chaingraph (then it may be replaced);
-    ``force`` replaces anything.
+    ``force`` replaces any regular file. A symbolic link is written through: its target is the file.
+    Pass the answer to :func:`atomic_open` or :func:`atomic_write`, which check it again at the
+    rename, so a file that appears meanwhile is never overwritten.
     """
-    parent = path.parent if str(path.parent) else Path(".")
+    real = _real(path)
+    parent = real.parent if str(real.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{path}: folder {parent} does not exist")
-    if path.is_dir():
+    if real.is_dir():
         raise InputError(f"{path}: is a folder")
-    if path.exists() and not force and not (ours and ours(path)):
+    if real.exists() and not real.is_file():
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket); chaingraph writes only files")
+    if not real.exists():
+        return False
+    if not force and not (ours and ours(real)):
         raise InputError(f"{path}: exists and was not written by chaingraph; use --force to replace it")
+    return True
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path``, on any error or
-    interrupt (Ctrl-C included) it is removed and ``path`` is left as it was."""
-    parent = path.parent if str(path.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+def atomic_open(
+    path: Path, mode: str = "w", encoding: str | None = "utf-8", *, may_replace: bool = False
+) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it becomes ``path``, on any error or
+    interrupt (Ctrl-C, SIGTERM) it is removed and ``path`` is left as it was.
+
+    Without ``may_replace`` the file is created exclusively: if ``path`` appeared while we wrote
+    (another command writing the same file), ours is dropped with an :class:`InputError`.
+    """
+    real = _real(path)
+    parent = real.parent if str(real.parent) else Path(".")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         # mkstemp makes the file private; give it the mode a plain open() would (or the old file's).
-        os.chmod(temp_name, _target_mode(path))
+        os.chmod(temp_name, _target_mode(real))
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
+        if may_replace:
+            os.replace(temp_name, real)
+        else:
+            _create_exclusively(temp_name, real, path)
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
+        if isinstance(exc, OSError):  # a full disk, a quota: the user's problem to fix, not a bug
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
 
 
-def atomic_write(
-    path: Path, data: str | bytes, *, force: bool = False, ours: Callable[[Path], bool] | None = None
-) -> None:
-    """Write ``data`` to ``path`` atomically, after :func:`check_target`."""
-    check_target(path, force=force, ours=ours)
+def atomic_write(path: Path, data: str | bytes, *, may_replace: bool) -> None:
+    """Write ``data`` to ``path`` atomically; ``may_replace`` is what :func:`check_target` said."""
     mode = "wb" if isinstance(data, bytes) else "w"
-    with atomic_open(path, mode) as handle:
+    with atomic_open(path, mode, may_replace=may_replace) as handle:
         handle.write(data)
+
+
+def _create_exclusively(temp_name: str, real: Path, path: Path) -> None:
+    try:
+        os.link(temp_name, real)  # fails if the name exists: the exclusive create a rename lacks
+    except FileExistsError:
+        raise InputError(
+            f"{path}: appeared while chaingraph was writing it; left as it is (--force replaces it)"
+        ) from None
+    except OSError:
+        # A file system without hard links: the best left is a last look before the rename.
+        if real.exists():
+            raise InputError(f"{path}: appeared while chaingraph was writing it; left as it is") from None
+        os.replace(temp_name, real)
+        return
+    os.unlink(temp_name)
+
+
+def _real(path: Path) -> Path:
+    """The file a path names, through symbolic links (so a link stays a link to the new file)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _target_mode(path: Path) -> int:

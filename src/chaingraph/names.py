@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from .errors import UnknownNameError
+from .sparql import iri_term
 from .store import Store
 from .vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies
 
@@ -75,7 +76,7 @@ def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
     """The one resource of ``kind`` that ``text`` names; raises :class:`UnknownNameError` otherwise."""
     iri = as_iri(text)
     if iri is not None:
-        if store.ask(kind.query(_IS_A), {"thing": URIRef(iri)}):
+        if store.ask(kind.query(_IS_A), {"thing": iri_term(iri)}):
             return URIRef(iri)
         raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
     # The needle is a plain literal, so LCASE needs no STR(): Virtuoso's STR() of a bound

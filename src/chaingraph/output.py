@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
@@ -38,6 +39,19 @@ def unneutralise_cell(text: str) -> str:
     if text.startswith("'") and _looks_like_formula(text[1:]):
         return text[1:]
     return text
+
+
+# C0 and C1 controls (ESC starts the sequences that clear a screen or set its title) and the
+# bidirectional overrides that make text read differently from what it is.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal, on one line: controls become spaces or vanish.
+
+    For tables and messages only; data files (csv, json, RDF) keep every character.
+    """
+    return _UNPRINTABLE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
 
 
 def format_cell(value: object) -> str:
@@ -108,7 +122,7 @@ def rich_table(
     for head in headers or columns:
         table.add_column(head, overflow="fold")
     for row in rows:
-        table.add_row(*(_escape(format_cell(row.get(c))) for c in columns))
+        table.add_row(*(_escape(printable(format_cell(row.get(c)))) for c in columns))
     return table
 
 

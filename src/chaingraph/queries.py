@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from . import names, resources
 from .errors import InputError, UnknownNameError
-from .sparql import query_form
+from .sparql import iri_term, query_form
 from .store import SelectResult, Store
 
 _PARAM = re.compile(r"#\s*param:\s*(?P<name>\w+)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
@@ -125,7 +125,7 @@ def _term(store: Store, parameter: Parameter, value: str) -> Node:
             raise InputError(f"--param hops={number}: expected 1 to 4")
         return Literal(number, datatype=XSD.integer)
     if parameter.type == "iri":
-        return URIRef(names.as_iri(value) or value)
+        return iri_term(names.as_iri(value) or value)
     return Literal(value)
 
 
@@ -136,7 +136,7 @@ def adhoc_bindings(params: Mapping[str, str]) -> dict[str, Node]:
     for key, value in params.items():
         iri = names.as_iri(value)
         if iri is not None:
-            bindings[key] = URIRef(iri)
+            bindings[key] = iri_term(iri)
         elif re.fullmatch(r"[+-]?\d{1,18}", value):
             bindings[key] = Literal(int(value), datatype=XSD.integer)
         else:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .errors import QueryError
+from .errors import InputError, QueryError
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
@@ -54,9 +54,23 @@ def query_form(text: str) -> str:
     raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
 
 
+# What RDF 1.1 forbids in an IRI reference (its IRIREF production).
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def iri_term(text: str) -> URIRef:
+    """The IRI a user typed, as a term; an :class:`InputError` if RDF does not allow it."""
+    bad = _NOT_IN_IRIS.search(text)
+    if bad:
+        raise InputError(f"<{text}>: not a valid IRI ({bad.group()!r} is not allowed in one)")
+    return URIRef(text)
+
+
 def term_to_sparql(term: Node) -> str:
     """An RDF term written in N-Triples syntax, safe to place in a VALUES block."""
-    if isinstance(term, (URIRef, Literal)):
+    if isinstance(term, URIRef):
+        return iri_term(str(term)).n3()
+    if isinstance(term, Literal):
         return term.n3()
     if isinstance(term, BNode):
         raise QueryError("a blank node cannot be bound as a query parameter")

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -123,6 +124,8 @@ class EmbeddedStore:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            check_xml_entities(path, data)
         try:
             if rdf_format.supports_datasets:
                 self.oxigraph.load(data, format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=None)
@@ -176,14 +179,21 @@ class EmbeddedStore:
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL Update on the in-memory copy (the caller decides where it is written)."""
+    def update(self, update: str) -> bool:
+        """Run a SPARQL Update on the in-memory copy (the caller decides where it is written).
+
+        Returns whether the dataset changed: an update whose patterns name no graph works on the
+        default graph, which is empty here (every file is its own named graph), and a caller must
+        not report such an update as done.
+        """
         if self.read_only:
             raise InputError(f"{self.description} is read-only: update the files and load them again")
+        before = (len(self.oxigraph), self.dump())
         try:
             self.oxigraph.update(prefix_block() + update)
         except SyntaxError as exc:
             raise QueryError(_syntax_message(exc)) from None
+        return len(self.oxigraph) != before[0] or self.dump() != before[1]
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (N-Quads or TriG), or the union as triples."""
@@ -259,8 +269,12 @@ def _syntax_message(exc: BaseException) -> str:
 
 
 def rdf_files(path: Path) -> list[Path]:
-    """The RDF files a ``--data`` path names: the file itself, or a folder's RDF files."""
-    if not path.exists():
+    """The RDF files a ``--data`` path names: the file itself, or a folder's RDF files.
+
+    Symbolic links that lead nowhere and devices (``/dev/zero`` would be read forever) are refused
+    by name; a named pipe the user gave is read like a file.
+    """
+    if not path.exists() and not path.is_symlink():
         raise InputError(f"{path}: no such file or folder")
     if path.is_dir():
 
@@ -275,8 +289,33 @@ def rdf_files(path: Path) -> list[Path]:
         )
         if not files:
             raise InputError(f"{path}: folder holds no RDF files ({', '.join(sorted(RDF_FORMATS))})")
+        for file in files:
+            _check_file(file)
         return files
+    _check_file(path)
     return [path]
+
+
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?[^\s>]+\s+(SYSTEM|PUBLIC|\"[^\"]*&|'[^']*&)")
+XML_HEAD = 1 << 20  # a document type declaration comes before the first element
+
+
+def check_xml_entities(path: Path, data: bytes) -> None:
+    """Refuse the XML entities that attack a parser: entities defined by other entities (a
+    "billion laughs" expands a kilobyte into gigabytes) and external ones (which read local
+    files or the network). Plain ``<!ENTITY rdf "http://...">`` abbreviations stay allowed."""
+    found = _ENTITY.search(data[:XML_HEAD])
+    if found:
+        kind = "an external entity" if found.group(2) in (b"SYSTEM", b"PUBLIC") else "an entity defined by entities"
+        line = data[: found.start()].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: {kind} in the document type; chaingraph does not expand those")
+
+
+def _check_file(path: Path) -> None:
+    if path.is_symlink() and not path.exists():
+        raise InputError(f"{path}: a symbolic link that leads nowhere (a loop or a missing target)")
+    if path.is_char_device() or path.is_block_device() or path.is_socket():
+        raise InputError(f"{path}: a device, not a file; give an RDF file, a folder, or a pipe")
 
 
 def bundled_graph_name(path: Path) -> str:
@@ -492,9 +531,10 @@ class EndpointStore:
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
+        deadline = time.monotonic() + self.timeout
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read()
+                body = _read_before(response, deadline)
                 for header, setting in TRUNCATION_HEADERS.items():
                     value = response.headers.get(header)
                     if value is not None and value.strip().isdigit():
@@ -514,6 +554,19 @@ class EndpointStore:
             raise EndpointError(f"endpoint {self.url} is unreachable: {reason}") from None
         except (ConnectionError, OSError) as exc:
             raise EndpointError(f"endpoint {self.url} failed: {exc}") from None
+
+
+def _read_before(response, deadline: float) -> bytes:
+    """The whole body, or ``TimeoutError`` once ``deadline`` passes: the socket's timeout alone
+    lets a server that trickles a byte at a time hold the command for ever."""
+    chunks = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = response.read1(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _order_key(term: Node | None) -> tuple:

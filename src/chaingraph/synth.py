@@ -64,8 +64,8 @@ def synth(
     suffix = path.suffix.lower()
     if suffix not in (".nt", ".ttl"):
         raise InputError(f"-o {path}: use a .nt or .ttl file")
-    check_target(path, force=force)
-    with atomic_open(path, "w") as handle:
+    may_replace = check_target(path, force=force)
+    with atomic_open(path, "w", may_replace=may_replace) as handle:
         writer = _Writer(handle)
         summary = _generate(writer, firms, seed, progress)
     return summary
