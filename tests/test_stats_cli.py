@@ -171,3 +171,12 @@ def test_json_keeps_numbers_numbers_and_one_record_per_line():
     assert parsed[0] == {"pagerank": 0.25, "in": 3, "chains": ["a", "b"], "closeness": None}
     assert parsed[1]["pagerank"] == 1e-7
     assert json.loads(lines[2].rstrip(",")) == parsed[1]
+
+
+def test_top_rows_are_the_first_rows_of_the_full_sort_ties_included(store):
+    from chaingraph import analysis, reports
+
+    for sort in analysis.MEASURES:
+        everything = reports.stats(store, sort=sort).rows
+        for top in (1, 2, 3, 5, 8, 13, 21, len(everything) - 1, len(everything) + 1):
+            assert reports.stats(store, sort=sort, top=top).rows == everything[:top], (sort, top)

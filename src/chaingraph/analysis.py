@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -454,11 +454,31 @@ MEASURES: dict[str, MeasureInfo] = {
 }
 
 
+class NodeValues(Mapping):
+    """One measure's values as a read-only ``{node: value}`` mapping over an array in node order.
+
+    What the compiled path returns instead of a dict: ten measures of ten million nodes as dicts
+    would hold a hundred million Python objects; here they stay one array each.
+    """
+
+    def __init__(self, nodes: list[str], index: Mapping[str, int], array: np.ndarray) -> None:
+        self.nodes, self.index, self.array = nodes, index, array
+
+    def __getitem__(self, node: str) -> float | int | bool:
+        return self.array[self.index[node]].item()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+
 @dataclass
 class MeasureRun:
     """The measures of every node plus how they were computed."""
 
-    values: dict[str, dict[str, float | int | bool]]
+    values: dict[str, Mapping[str, float | int | bool]]
     sampled: dict[str, int]  # measure -> number of sampled sources, for approximated measures
     estimated: list[str] = field(default_factory=list)  # measures estimated from sketches
 

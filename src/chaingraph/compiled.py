@@ -319,8 +319,9 @@ def node_measures(
     computes them (same sampling, same estimates), keyed by node IRI."""
     n = graph.n
     k = None if exact or n <= threshold else min(samples, n)
-    values: dict[str, dict] = {}
+    values: dict[str, analysis.NodeValues] = {}
     sampled: dict[str, int] = {}
+    index = {node: i for i, node in enumerate(graph.nodes)}
     for key, info in analysis.MEASURES.items():
         if progress:
             progress(key)
@@ -333,6 +334,6 @@ def node_measures(
             array = function(graph, exact=exact or None)
         else:
             array = function(graph)
-        values[key] = dict(zip(graph.nodes, array.tolist(), strict=True))
+        values[key] = analysis.NodeValues(graph.nodes, index, np.asarray(array))
     estimated = [key for key in ("upstream_reach", "downstream_reach") if reach_is_estimated(graph, exact)]
     return analysis.MeasureRun(values, sampled, estimated)

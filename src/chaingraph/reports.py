@@ -5,10 +5,11 @@ Each public function here is what one command prints, computed without printing 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 from rdflib import URIRef
 
 from . import analysis, names
@@ -176,7 +177,8 @@ def stats(
             table = analysis.as_projection(graph)
     columns = table.columns
     rows = []
-    for i, node in enumerate(table.nodes):
+    for i in _first_by(run.values[sort], table.nodes, top):
+        node = table.nodes[i]
         row = {
             "id": node,
             "label": columns["label"][i],
@@ -203,6 +205,21 @@ def stats(
         clusters=clusters if level == "firm" else [],
         single_sourced=single,
     )
+
+
+def _first_by(values: Mapping, nodes: list[str], top: int | None) -> Iterable[int]:
+    """Indices of the nodes that can be among the first ``top`` by value (ties included, so
+    sorting just these rows gives what sorting all of them would): rows are built for a screen's
+    worth of nodes, not for ten million."""
+    if top is None or top >= len(nodes):
+        return range(len(nodes))
+    if isinstance(values, analysis.NodeValues) and values.nodes is nodes:
+        column = values.array.astype(float)
+    else:
+        column = np.fromiter((float(values[node]) for node in nodes), dtype=float, count=len(nodes))
+    column[np.isnan(column)] = -np.inf
+    cutoff = np.partition(column, len(column) - top)[len(column) - top]
+    return np.flatnonzero(column >= cutoff).tolist()
 
 
 def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
