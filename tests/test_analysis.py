@@ -232,3 +232,26 @@ def test_small_graph_pagerank_agrees_with_the_scipy_implementation():
     reference = nx.pagerank(graph, tol=1e-12, max_iter=1000)
     got = analysis.pagerank(graph)
     assert max(abs(got[node] - reference[node]) for node in graph) < 1e-8
+
+
+def test_edge_ends_without_a_class_join_with_their_labels_and_places(ttl):
+    from chaingraph.network import project
+    from chaingraph.store import open_store
+
+    data = ttl(
+        'ex:typed a cg:Company ; rdfs:label "Typed"@en ; cg:supplierOf ex:bare .\n'
+        'ex:bare rdfs:label "Bare"@en , "裸"@zh ; cg:locatedIn fj:ningde ; cg:supplierOf ex:typed .\n'
+        "ex:nameless cg:supplierOf ex:typed .\n"
+    )
+    graph = project(open_store([data], bundled=False))
+    bare, nameless = "https://example.test/bare", "https://example.test/nameless"
+    assert list(graph) == ["https://example.test/typed", bare, nameless]  # typed first, then by IRI
+    assert graph.nodes[bare]["kind"] == "organization"
+    assert (graph.nodes[bare]["label"], graph.nodes[bare]["label_zh"]) == ("Bare", "裸")
+    assert graph.nodes[bare]["place"] == "https://w3id.org/chaingraph/fujian/ningde"
+    assert graph.nodes[nameless]["label"] == "nameless"
+    assert set(graph.edges) == {
+        ("https://example.test/typed", bare),
+        (bare, "https://example.test/typed"),
+        (nameless, "https://example.test/typed"),
+    }

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import networkx as nx
@@ -228,12 +229,26 @@ def project_columns(store: Store) -> Projection:
         return saved()
     nodes, kinds = _typed_nodes(store)
     index = {node: i for i, node in enumerate(nodes)}
-    suppliers, clients = _edges(store, nodes, kinds, index)
-    labels = _Labels(store, index)
+    typed = len(nodes)
+    # The edges and the nodes' facts are read side by side: Oxigraph evaluates a query without
+    # holding Python's lock, so two cores read the store at once.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        edges = pool.submit(_edges, store, nodes, kinds, index)
+        facts = pool.submit(_node_facts, store, index, typed)
+        suppliers, clients = edges.result()
+        labels, memberships = facts.result()
+    if len(nodes) > typed:
+        # Edge ends with no organization class joined the nodes meanwhile: read their facts too.
+        labels, memberships = _node_facts(store, index, len(nodes))
     meta = {"places": _places(store, labels), "chains": _chains(store, labels)}
     details = _edge_details(store, index)
-    columns = _node_columns(store, nodes, index, kinds, labels, meta)
+    columns = _node_columns(nodes, kinds, labels, memberships, meta)
     return Projection(nodes, columns, suppliers, clients, details, meta)
+
+
+def _node_facts(store: Store, index: dict[str, int], size: int) -> tuple[_Labels, _Memberships]:
+    """Labels and memberships of the nodes with ids below ``size`` (and labels of everything else)."""
+    return _Labels(store, index, size), _Memberships(store, index, size)
 
 
 def _typed_nodes(store: Store) -> tuple[list[str], list[str]]:
@@ -314,14 +329,17 @@ class _Labels:
     The shortest label in a language is the name; longer ones are full legal names.
     """
 
-    def __init__(self, store: Store, index: dict[str, int]) -> None:
-        self.node_labels: dict[str, list[str | None]] = {"en": [None] * len(index), "zh": [None] * len(index)}
+    def __init__(self, store: Store, index: dict[str, int], size: int) -> None:
+        self.node_labels: dict[str, list[str | None]] = {"en": [None] * size, "zh": [None] * size}
         self.other: dict[str, dict[str, str]] = defaultdict(dict)
+        self.size = size
         for resource, text, language in store.select_lexical(LABELS_QUERY):
             key = _label_key(language)
             if key is None:
                 continue
             node = index.get(resource)
+            if node is not None and node >= size:
+                node = None  # joined the nodes after this read began: not ours to keep by id
             current = self.other[resource].get(key) if node is None else self.node_labels[key][node]
             if current is not None and (len(current), current) <= (len(text), text):
                 continue
@@ -334,7 +352,7 @@ class _Labels:
     def get(self, resource: str) -> dict[str, str]:
         """``{"en": ..., "zh": ...}`` for one resource, the languages it has."""
         node = self.index.get(resource)
-        if node is None:
+        if node is None or node >= self.size:
             return self.other.get(resource, {})
         return {key: found[node] for key, found in self.node_labels.items() if found[node] is not None}
 
@@ -398,36 +416,39 @@ def place_ancestors(places: dict[str, dict], place: str) -> list[str]:
     return order
 
 
-def _node_columns(
-    store: Store,
-    nodes: list[str],
-    index: dict[str, int],
-    kinds: list[str],
-    labels: _Labels,
-    meta: dict,
-) -> dict[str, list]:
-    # Per node, one shared value object per distinct place, chain set and stage: a national
-    # network has millions of firms but few of each.
-    shared: dict[str, str] = {}
-    located: list[list[str] | None] = [None] * len(nodes)
-    chains: list[frozenset[str]] = [frozenset()] * len(nodes)
-    stages: list[str] = [""] * len(nodes)
-    located_in, in_chain, segment_of = str(CG.locatedIn), str(CG.inChain), str(CG.segmentOf)
-    for node, prop, value in store.select_lexical(MEMBERSHIP_QUERY):
-        i = index.get(node)
-        if i is None:
-            continue
-        value = shared.setdefault(value, value)
-        if prop == located_in:
-            if located[i] is None:
-                located[i] = [value]
-            else:
-                located[i].append(value)
-        elif prop in (in_chain, segment_of):
-            chains[i] = chains[i] | {value}
-        else:
-            stages[i] = value
+class _Memberships:
+    """Where each node is located, the chains it is in and its stage, by node id (below ``size``).
 
+    One shared value object per distinct place, chain set and stage: a national network has
+    millions of firms but few of each.
+    """
+
+    def __init__(self, store: Store, index: dict[str, int], size: int) -> None:
+        shared: dict[str, str] = {}
+        self.located: list[list[str] | None] = [None] * size
+        self.chains: list[frozenset[str]] = [frozenset()] * size
+        self.stages: list[str] = [""] * size
+        located_in, in_chain, segment_of = str(CG.locatedIn), str(CG.inChain), str(CG.segmentOf)
+        for node, prop, value in store.select_lexical(MEMBERSHIP_QUERY):
+            i = index.get(node)
+            if i is None or i >= size:
+                continue
+            value = shared.setdefault(value, value)
+            if prop == located_in:
+                if self.located[i] is None:
+                    self.located[i] = [value]
+                else:
+                    self.located[i].append(value)
+            elif prop in (in_chain, segment_of):
+                self.chains[i] = self.chains[i] | {value}
+            else:
+                self.stages[i] = value
+
+
+def _node_columns(
+    nodes: list[str], kinds: list[str], labels: _Labels, memberships: _Memberships, meta: dict
+) -> dict[str, list]:
+    located, chains, stages = memberships.located, memberships.chains, memberships.stages
     places = meta["places"]
     stage_info = {stage: info for chain in meta["chains"].values() for stage, info in chain["stages"].items()}
     # Per-place facts are shared by every firm located there: compute them once per place.
@@ -453,7 +474,6 @@ def _node_columns(
         return facts
 
     facts = [located_facts(found) for found in located]
-    del located
     chain_lists: dict[frozenset, list[str]] = {}
 
     def chain_list(member_of: frozenset[str]) -> list[str]:
