@@ -637,3 +637,62 @@ def test_control_and_bidi_characters_never_reach_the_terminal(ttl):
     kept = run_process("query", "suppliers-of", "-p", "firm=CATL", "--data", str(data), "--format", "json")
     bindings = json.loads(kept.stdout)["results"]["bindings"]
     assert "Evil\x1b[2J\u202eName\nsecond line" in {row["supplierLabel"]["value"] for row in bindings}
+
+
+def test_odd_figures_and_stage_orders_are_shown_not_crashed_on(ttl):
+    data = ttl(
+        'fj:stage-libat-cathode cg:stageOrder "²" .\n'
+        "fj:obs-odd a cg:Observation ; cg:subject fj:ningde-lithium-battery ;"
+        ' cg:measure fj:measure-firm-count ; cg:value "about 80" ; cg:unit unit:NUM ; cg:period "2025" .\n'
+        "fj:obs-odd-claim a cg:Observation ; cg:subject fj:ningde-lithium-battery ;"
+        ' cg:measure fj:measure-local-sourcing-share ; cg:value "2025-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ;'
+        ' cg:unit unit:PERCENT ; cg:period "2025" .\n'
+    )
+    stats = run_process("stats", "--chain", "ningde", "--data", str(data), "--format", "json")
+    assert stats.returncode == 0, stats.stderr
+    cathode = [r for r in json.loads(stats.stdout) if "cathode" in r["stage"]]
+    assert cathode  # the stage is still there, ordered as unknown
+    from chaingraph import reports
+    from chaingraph.store import open_store
+
+    lines = reports.figures_by_subject(open_store([data]))["https://w3id.org/chaingraph/fujian/ningde-lithium-battery"]
+    assert "number of firms: about 80 (2025)" in lines
+
+
+@pytest.mark.parametrize(
+    ("query", "stdin"),
+    [
+        ("PREFIX insert: <https://example.test/> SELECT ?firm WHERE { ?firm cg:supplierOf fj:catl } LIMIT 1", None),
+        ("SELECT ?delete WHERE { ?delete cg:supplierOf fj:catl } LIMIT 1", None),
+        ("-", "\ufeffSELECT ?firm WHERE { ?firm cg:supplierOf fj:catl } LIMIT 1"),
+    ],
+    ids=["prefix named insert", "variable named delete", "byte-order mark on stdin"],
+)
+def test_queries_that_look_like_updates_or_start_with_a_bom_run(query, stdin):
+    result = run_process("query", query, "--format", "csv", input=stdin)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 2
+
+
+def test_construct_where_takes_parameters():
+    result = run_process("query", "CONSTRUCT WHERE { ?s cg:supplierOf ?o }", "-p", "s=fj:catl", "--format", "nt")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines and all(line.startswith("<https://w3id.org/chaingraph/fujian/catl> ") for line in lines)
+
+
+def test_load_in_an_update_is_refused_with_the_way_to_add_data(tmp_path):
+    out = tmp_path / "x.nq"
+    result = run_process("query", "--update", "LOAD <file:///etc/passwd>", "-o", str(out))
+    assert_clean_failure(result, "LOAD is not run on the embedded store", "--data")
+    assert not out.exists()
+
+
+def test_serve_on_a_busy_port_says_so_before_serving():
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        result = run_process("serve", "--port", str(port), timeout=60)
+    assert_clean_failure(result, f"--port {port}: cannot listen on 127.0.0.1:{port}")
+    assert "serving" not in result.stderr

@@ -596,7 +596,10 @@ def _query_text(query_text: str | None, query_file: Path | None) -> str:
         except UnicodeDecodeError:
             raise InputError(f"{query_file}: not UTF-8 text") from None
     if query_text == "-":
-        return sys.stdin.read()
+        try:
+            return sys.stdin.buffer.read().decode("utf-8-sig")  # as -f does: a byte-order mark is no query
+        except UnicodeDecodeError:
+            raise InputError("standard input: not UTF-8 text") from None
     if not query_text:
         raise InputError("no query: give a named query, QUERY text, -f FILE or - (see chaingraph query --list)")
     return query_text
@@ -718,9 +721,10 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
     import subprocess
     import tempfile
 
-    from .server import prepare_database, server_plan
+    from .server import check_port_free, prepare_database, server_plan
     from .store import open_store
 
+    check_port_free(host, port)
     store = open_store(data, bundled=not no_bundled)
     with tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder:
         location = Path(folder)

@@ -21,6 +21,7 @@ no qualified relation, has none of these attributes.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -394,7 +395,7 @@ def _chains(store: Store, labels: _Labels) -> dict[str, dict]:
             entry["stages"][stage] = {
                 "label": labels.get(stage).get("en", _local_name(stage)),
                 "label_zh": labels.get(stage).get("zh", ""),
-                "order": int(order) if order is not None and order.lstrip("-").isdigit() else 0,
+                "order": int(order) if order is not None and re.fullmatch(r"-?[0-9]+", order.strip()) else 0,
             }
     for chain, entry in chains.items():
         entry["id"] = _local_name(chain)

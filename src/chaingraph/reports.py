@@ -228,7 +228,10 @@ def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
     bindings = {"chain": URIRef(chain), "measure": FJ["measure-local-sourcing-share"]}
     rows = store.select(LOCAL_SOURCING_CLAIM, bindings).rows
     if rows:
-        claimed = float(rows[0]["value"].toPython())
+        try:
+            claimed = float(rows[0]["value"].toPython())
+        except (TypeError, ValueError):
+            claimed = None  # a claim that is no number is not compared
         claim_source = str(rows[0].get("source", ""))
     return ClusterSummary(
         chain=chain,
@@ -251,14 +254,20 @@ def figures_by_subject(store: Store) -> dict[str, list[str]]:
 
 def format_figure(row: dict) -> str:
     """``output value: more than 100 billion yuan (2024)`` from an observation's row."""
-    value = float(row["value"].toPython())
     unit = UNIT_WORDS.get(str(row["unit"]).rsplit("/", 1)[-1], " " + str(row["unit"]).rsplit("/", 1)[-1])
-    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if abs(value) >= size:
-            number = f"{value / size:g}{word}"
-            break
+    try:
+        value = float(row["value"].toPython())
+    except (TypeError, ValueError):
+        value = None  # a value that is no number ("about 80", a date) is shown as written
+    if value is None or value != value:
+        number = str(row["value"])
     else:
-        number = f"{value:g}"
+        for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+            if abs(value) >= size:
+                number = f"{value / size:g}{word}"
+                break
+        else:
+            number = f"{value:g}"
     comparator = f"{row['comparator']} " if "comparator" in row else ""
     return f"{row['measure']}: {comparator}{number}{unit} ({row['period']})"
 

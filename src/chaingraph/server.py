@@ -59,6 +59,17 @@ def prepare_database(store: EmbeddedStore, location: Path) -> int:
     return len(store)
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program listens on, before saying "serving" (the server would fail)."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise InputError(f"--port {port}: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def server_plan(
     location: Path, *, host: str = "127.0.0.1", port: int = 7878, writable: bool = False, timeout: float | None = None
 ) -> ServerPlan:

@@ -23,7 +23,8 @@ _TOKEN = re.compile(
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
+  | (?P<variable>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()<>,;]*)?)
   | (?P<brace>[{}])
   | (?P<other>\S)
     """,
@@ -52,6 +53,13 @@ def query_form(text: str) -> str:
         if word in UPDATE_FORMS:
             return "UPDATE"
     raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
+
+
+def update_keywords(text: str) -> set[str]:
+    """The update operations a SPARQL request names (``LOAD``, ``INSERT`` ...), outside strings,
+    IRIs, comments, variables and prefixed names."""
+    words = (match.group().upper() for match in _tokens(text) if match.lastgroup == "word")
+    return {word for word in words if word in UPDATE_FORMS}
 
 
 # What RDF 1.1 forbids in an IRI reference (its IRIREF production).
@@ -88,12 +96,38 @@ def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
     """
     if not bindings:
         return text
+    text = _expand_construct_where(text)
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"invalid parameter name {name!r}")
     block = "".join(f" VALUES ?{name} {{ {term_to_sparql(term)} }}" for name, term in bindings.items()) + " "
     position = _where_group_start(text)
     return text[:position] + block + text[position:]
+
+
+def _expand_construct_where(text: str) -> str:
+    """``CONSTRUCT WHERE { P }`` as ``CONSTRUCT { P } WHERE { P }``: the short form allows only
+    triple patterns in its group, so a VALUES block cannot go there."""
+    tokens = list(_tokens(text))
+    for position, match in enumerate(tokens[:-1]):
+        if match.lastgroup == "word" and match.group().upper() == "CONSTRUCT":
+            after = tokens[position + 1]
+            if after.lastgroup != "word" or after.group().upper() != "WHERE":
+                return text
+            depth, start = 0, None
+            for token in tokens[position + 2 :]:
+                if token.lastgroup != "brace":
+                    continue
+                if token.group() == "{":
+                    depth += 1
+                    start = token.end() if start is None else start
+                else:
+                    depth -= 1
+                    if depth == 0 and start is not None:
+                        template = text[start : token.start()]
+                        return f"{text[: after.start()]}{{{template}}} {text[after.start() :]}"
+            return text
+    return text
 
 
 def _where_group_start(text: str) -> int:

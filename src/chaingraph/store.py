@@ -32,7 +32,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from . import resources
 from .errors import EndpointError, InputError, QueryError
 from .fileio import read_input
-from .sparql import bind_values, query_form, solution_modifiers, split_prologue
+from .sparql import bind_values, query_form, solution_modifiers, split_prologue, update_keywords
 from .vocab import GRAPH, PREFIXES, prefix_block
 
 #: File endings read as RDF, and the format each one means.
@@ -188,11 +188,16 @@ class EmbeddedStore:
         """
         if self.read_only:
             raise InputError(f"{self.description} is read-only: update the files and load them again")
+        if "LOAD" in update_keywords(update):
+            # LOAD would read local files or the network with no time limit: data comes in by --data.
+            raise InputError("LOAD is not run on the embedded store: add the file with --data instead")
         before = (len(self.oxigraph), self.dump())
         try:
             self.oxigraph.update(prefix_block() + update)
         except SyntaxError as exc:
             raise QueryError(_syntax_message(exc)) from None
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"update failed: {exc}") from None
         return len(self.oxigraph) != before[0] or self.dump() != before[1]
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
@@ -518,7 +523,7 @@ class EndpointStore:
                 {name: _term_from_json(value) for name, value in binding.items()}
                 for binding in document["results"]["bindings"]
             ]
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise EndpointError(f"endpoint {self.url}: answer is not SPARQL JSON results") from None
         return SelectResult(variables, rows)
 
