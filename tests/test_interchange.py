@@ -345,3 +345,12 @@ def test_an_iri_of_a_bundled_firm_links_to_it_and_adds_nothing_to_it(run, tmp_pa
 
     assert list(graph.predicate_objects(URIRef(catl))) == []
     assert (None, None, URIRef(catl)) in graph
+
+
+def test_a_record_over_several_lines_cites_the_line_it_starts_on(tmp_path):
+    from chaingraph.csvimport import import_csv
+
+    relations = write(tmp_path / "r.csv", RELATIONS + 'A,B,"cells,\nin two lines",,,\nB,C,,,,\n')
+    text = import_csv(relations).store.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode()
+    assert '"r.csv, line 2"' in text and '"r.csv, line 4"' in text
+    assert '"r.csv, line 3"' not in text

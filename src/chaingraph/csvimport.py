@@ -27,7 +27,7 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -148,8 +148,9 @@ def read_table(
     columns: dict[str, int] = {}
     skipped = 0
     try:
-        for record in reader:
-            line = reader.line_num
+        # A record's line is where it starts: a quoted cell may span lines, and line_num is
+        # where the record ended.
+        for line, record in _records_with_first_line(reader):
             if header is None:
                 if line < header_row:
                     continue
@@ -170,6 +171,13 @@ def read_table(
     if header is None:
         raise InputError(f"{path}: no header row (expected on line {header_row})")
     return rows, skipped
+
+
+def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
+    start = 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1
 
 
 def _columns(
