@@ -126,3 +126,54 @@ def oxigraph_endpoint(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- the suite leaves nothing behind -------------------------------------------------------------
+
+
+def _descendants(pid: int) -> list[tuple[int, str]]:
+    """Live processes below ``pid`` (Linux /proc), as (pid, command name)."""
+    parents: dict[int, list[tuple[int, str]]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        state, parent = stat[stat.rindex(")") + 2 :].split()[:2]
+        if state not in ("Z", "X"):
+            parents.setdefault(int(parent), []).append((int(entry.name), name))
+    found, frontier = [], [pid]
+    while frontier:
+        for child in parents.get(frontier.pop(), []):
+            found.append(child)
+            frontier.append(child[0])
+    return found
+
+
+def _temporary_databases() -> set[str]:
+    import tempfile
+
+    return {str(p) for p in Path(tempfile.gettempdir()).glob("chaingraph-serve-*")}
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_BEFORE] = _temporary_databases()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a server, worker or temporary database outlived the tests that made it."""
+    if not sys.platform.startswith("linux") or not hasattr(session.config, "stash"):
+        return
+    left = [f"{name} (pid {pid})" for pid, name in _descendants(os.getpid())]
+    left += sorted(_temporary_databases() - session.config.stash.get(_BEFORE, set()))
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"left behind by the tests: {', '.join(left)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[set]()
