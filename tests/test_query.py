@@ -172,3 +172,37 @@ def test_pathological_query_is_stopped_by_timeout(run):
     result = run("query", "--timeout", "1", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
     assert result.exit_code == 2
     assert "stopped after 1 s" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?kind DESC(?label) LIMIT 3",
+            ([("kind", False), ("label", True)], True),
+        ),
+        ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ASC($a)", ([("a", False)], False)),
+        ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY STR(?kind)", (None, False)),
+        ("SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a LIMIT 1 } }", ([], False)),
+        ("SELECT ?a WHERE { ?a ?b ?c } OFFSET 5", ([], True)),
+    ],
+)
+def test_solution_modifiers_read_the_outer_order_and_slice(text, expected):
+    from chaingraph.sparql import solution_modifiers
+
+    assert solution_modifiers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("PREFIX insert: <https://example.test/> SELECT * WHERE { ?s insert:p ?o }", "SELECT"),
+        ("SELECT ?delete WHERE { ?delete ?p ?o }", "SELECT"),
+        ('ASK { ?s ?p "DELETE" }', "ASK"),
+        ("PREFIX ex: <https://example.test/> DELETE WHERE { ?s ex:p ?o }", "UPDATE"),
+    ],
+)
+def test_query_form_is_not_fooled_by_names_that_look_like_keywords(text, form):
+    from chaingraph.sparql import query_form
+
+    assert query_form(text) == form

@@ -171,6 +171,10 @@ def split_prologue(text: str) -> tuple[str, str]:
     raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
 
 
+def _is_variable(token: str) -> bool:
+    return token[:1] in ("?", "$") and len(token) > 1
+
+
 def solution_modifiers(text: str) -> tuple[list[tuple[str, bool]] | None, bool]:
     """The query's own ordering and whether it slices its answer.
 
@@ -197,16 +201,16 @@ def solution_modifiers(text: str) -> tuple[list[tuple[str, bool]] | None, bool]:
     while position < len(words) and upper[position] not in ("LIMIT", "OFFSET", "VALUES"):
         word = upper[position]
         if word in ("ASC", "DESC"):
-            # ASC(?x) / DESC(?x): the scanner sees ASC, (, ?, x, )
-            parts = words[position + 1 : position + 5]
-            if len(parts) == 4 and parts[0] == "(" and parts[1] == "?" and parts[3] == ")":
-                order.append((parts[2], word == "DESC"))
-                position += 5
+            # ASC(?x) / DESC(?x): the scanner sees ASC, (, ?x, )
+            parts = words[position + 1 : position + 4]
+            if len(parts) == 3 and parts[0] == "(" and _is_variable(parts[1]) and parts[2] == ")":
+                order.append((parts[1][1:], word == "DESC"))
+                position += 4
                 continue
             return None, sliced
-        if words[position] == "?" and position + 1 < len(words):
-            order.append((words[position + 1], False))
-            position += 2
+        if _is_variable(words[position]):
+            order.append((words[position][1:], False))
+            position += 1
             continue
         return None, sliced
     return order, sliced
