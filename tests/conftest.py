@@ -128,6 +128,31 @@ def oxigraph_endpoint(tmp_path_factory):
         process.wait(timeout=10)
 
 
+def start_serve(*, temporary: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """``chaingraph serve`` on a free port, answering; ``temporary`` becomes its TMPDIR."""
+    from chaingraph.server import oxigraph_executable
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        require(False, "the oxigraph server")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary)} if temporary else None,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process, port
+
+
 # --- the suite leaves nothing behind -------------------------------------------------------------
 
 

@@ -6,14 +6,12 @@ import http.server
 import json
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
-from .conftest import free_port, require, run_process, wait_for_http
+from .conftest import free_port, run_process, start_serve
 
 NAMED = [
     ("suppliers-of", ["-p", "firm=CATL", "-p", "hops=2"]),
@@ -96,20 +94,8 @@ def test_update_is_refused_before_reaching_the_endpoint(run, oxigraph_endpoint):
 @pytest.mark.server
 def test_sparqlwrapper_reads_chaingraph_serve():
     sparqlwrapper = pytest.importorskip("SPARQLWrapper")
-    from chaingraph.server import oxigraph_executable
-
+    process, port = start_serve()
     try:
-        oxigraph_executable()
-    except Exception:
-        require(False, "the oxigraph server")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chaingraph", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
         client = sparqlwrapper.SPARQLWrapper(f"http://127.0.0.1:{port}/query")
         client.setQuery(
             "PREFIX cg: <https://w3id.org/chaingraph/ontology#> "

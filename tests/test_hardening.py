@@ -390,24 +390,10 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_serve_leaves_no_server_and_no_database_behind(tmp_path, signum):
-    from chaingraph.server import oxigraph_executable
+    from .conftest import start_serve
 
-    from .conftest import free_port, require, wait_for_http
-
+    process, _ = start_serve(temporary=tmp_path)
     try:
-        oxigraph_executable()
-    except Exception:
-        require(False, "the oxigraph server")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chaingraph", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "TMPDIR": str(tmp_path)},
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
         servers = _children(process.pid)
         assert servers and list(tmp_path.glob("chaingraph-serve-*"))
         process.send_signal(signum)
