@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .errors import ChainGraphError
+from .errors import ChainGraphError, InputError
 from .output import printable
 from .shutdown import Terminated, die_with_parent
 from .shutdown import install as install_signal_handlers
@@ -116,6 +116,30 @@ def graph_options(function: Callable) -> Callable:
         return function(*args, store=store, **kwargs)
 
     return wrapper
+
+
+def columns_option(default: str) -> Callable:
+    return click.option(
+        "--columns",
+        metavar="A,B,...",
+        help=f"Columns to show, by key or header (default: {default}).",
+    )
+
+
+def choose_columns(text: str | None, available: list[str]) -> list[str] | None:
+    """The keys ``--columns`` names (keys or their table headers), in the order given."""
+    if text is None:
+        return None
+    by_name = {key: key for key in available}
+    by_name.update({header: key for key, header in MEASURE_HEADERS.items() if key in available})
+    chosen = []
+    for name in (part.strip() for part in text.split(",")):
+        if name not in by_name:
+            raise InputError(f"--columns: unknown column {name!r} (columns: {', '.join(available)})")
+        chosen.append(by_name[name])
+    if not chosen:
+        raise InputError("--columns: name at least one column")
+    return chosen
 
 
 def format_option(choices: list[str] = OUTPUT_FORMATS) -> Callable:
@@ -264,8 +288,11 @@ class _MeasuresEpilog(click.Command):
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
 @click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
 @click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
+@columns_option(
+    "name, 名称, stage, suppliers, clients, pagerank, dependence, cut point in a table; every column in csv and json"
+)
 @format_option()
-def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
+def stats(store, chain, region, level, top, sort, exact, columns, fmt) -> None:
     """Centrality and supply-chain risk measures of every firm (or stage).
 
     Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
@@ -277,10 +304,13 @@ def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
       chaingraph stats
       chaingraph stats --chain ningde --top 5
       chaingraph stats --level stage --format markdown
+      chaingraph stats --columns name,stage,betweenness,upstream,downstream
       chaingraph stats --format json | jq '.[0]'
     """
     from .reports import STATS_KEYS
     from .reports import stats as compute
+
+    chosen = choose_columns(columns, STATS_KEYS)
 
     with _status("computing measures") as update:
         report = compute(
@@ -296,76 +326,79 @@ def stats(store, chain, region, level, top, sort, exact, fmt) -> None:
     if report.nodes == 0:
         stderr.print("no organizations or supply edges in this selection (add data with --data)")
     if fmt == "table":
-        _print_stats_table(report)
+        _print_stats_table(report, chosen or STATS_TABLE_COLUMNS)
         return
     from .output import render
 
-    emit(render(report.rows, STATS_KEYS, fmt))
+    emit(render(report.rows, chosen or STATS_KEYS, fmt))
 
 
-def _print_stats_table(report) -> None:
-    from .output import rich_table
+#: What the stats table shows unless --columns says otherwise, in the order they are kept when
+#: the terminal is narrow (the last is left out first).
+STATS_TABLE_COLUMNS = [
+    "label",
+    "label_zh",
+    "stage",
+    "in_degree",
+    "out_degree",
+    "pagerank",
+    "dependence",
+    "articulation_point",
+]
 
-    columns = [
-        "label",
-        "label_zh",
-        "stage",
-        "in_degree",
-        "out_degree",
-        "pagerank",
-        "dependence",
-        "betweenness",
-        "closeness",
-        "upstream_reach",
-        "downstream_reach",
-        "articulation_point",
-    ]
+
+def _print_stats_table(report, columns: list[str]) -> None:
+    from .output import fit_table, left_out_note
+
     rows = [{**row, "rank": i} for i, row in enumerate(report.rows, 1)]
     title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
-    stdout.print(rich_table(rows, ["rank", *columns], ["#", *(MEASURE_HEADERS[c] for c in columns)], title))
+    headers = ["#", *(MEASURE_HEADERS.get(c, c) for c in columns)]
+    table, left_out = fit_table(rows, ["rank", *columns], headers, title, stdout.width)
+    stdout.print(table)
+    if left_out:
+        stdout.print(left_out_note(left_out))
     if report.sampled:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))
-        stdout.print(f"[dim]{sampled}: estimated from {k} sampled sources (seed 42); --exact computes them exactly.[/]")
+        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}; --exact for exact[/]")
     if report.estimated:
         stdout.print(
-            f"[dim]{', '.join(report.estimated)}: estimated from bottom-k sketches (about 6% error); "
-            "--exact counts them exactly.[/]"
+            f"[dim]estimated from sketches (about 6% error): {', '.join(report.estimated)}; --exact for exact[/]"
         )
     for cluster in report.clusters:
         _print_cluster(cluster)
     if report.single_sourced:
         stdout.print(
-            f"\nSingle-sourced stages: {len(report.single_sourced)} client-stage pairs with one supplier "
-            "(chaingraph query single-sourced lists them)."
+            f"\nsingle-sourced: {len(report.single_sourced)} client-stage pairs with one supplier"
+            " (query single-sourced)"
         )
 
 
 def _print_cluster(cluster) -> None:
     from rich.markup import escape
 
-    local = cluster.local_sourcing
-    stdout.print(f"\n[bold]{escape(cluster.label)}[/] (region {escape(cluster.region_label)})")
+    from .output import cite
+
+    local, region = cluster.local_sourcing, escape(cluster.region_label)
+    stdout.print(f"\n[bold]{escape(cluster.label)}[/], region {region}")
     if local["known"]:
-        line = (
-            f"  local sourcing: {local['local']} of {local['known']} located supplier relations into "
-            f"{escape(cluster.region_label)} members come from inside the region ({local['share']:.0%})"
+        stdout.print(
+            f"  local sourcing: {local['local']} of {local['known']} located supplier relations"
+            f" ({local['share']:.0%}) from inside {region}"
         )
     else:
-        line = "  local sourcing: no supplier relation into the region's members has a located supplier"
+        stdout.print("  local sourcing: no supplier into the region has a stated location")
     if local["unknown"]:
-        line += f"; {local['unknown']} more from suppliers with no stated location"
-    stdout.print(line)
+        more = local["unknown"]
+        stdout.print(f"  {more} more supplier relation{'s' if more != 1 else ''} from firms with no stated location")
     if cluster.claimed_share is not None:
-        stdout.print(
-            f"  the sources claim {cluster.claimed_share:g}% local sourcing ({escape(cluster.claim_source)}); "
-            "that claim is about material volume, this count is of supplier relations"
-        )
+        stdout.print(f"  claimed: {cluster.claimed_share:g}% local ({escape(cite(cluster.claim_source))})")
+        stdout.print("  (the claim measures material volume; the line above counts relations)")
     covered = [s for s in cluster.stage_coverage if s["covered"]]
     missing = [escape(s["label"]) for s in cluster.stage_coverage if not s["covered"]]
-    text = f"  stage coverage in the region: {len(covered)} of {len(cluster.stage_coverage)} stages"
+    text = f"  stages with a local member: {len(covered)} of {len(cluster.stage_coverage)}"
     if missing:
-        text += "; no local member at: " + ", ".join(missing)
+        text += "; none at: " + ", ".join(missing)
     stdout.print(text)
 
 
@@ -402,7 +435,8 @@ class _status:
 @click.option("--all", "all_firms", is_flag=True, help="Rank every firm with clients by the harm its loss does.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows with --all.")
 @format_option()
-def impact(store, firm, chain, region, all_firms, top, fmt) -> None:
+@columns_option("every column; keys as in --format json")
+def impact(store, firm, chain, region, all_firms, top, fmt, columns) -> None:
     """What breaks if FIRM drops out of the supply network.
 
     Reports the clients left without any supplier of FIRM's stage, the clients left with no
@@ -419,24 +453,14 @@ def impact(store, firm, chain, region, all_firms, top, fmt) -> None:
 
     results = compute(store, firm, chain=chain, region=region, all_firms=all_firms, top=top)
     records = [_impact_record(i) for i in results]
-    columns = [
-        "label",
-        "label_zh",
-        "direct_clients",
-        "downstream_reach",
-        "reach_lost",
-        "stage_losses",
-        "stranded",
-        "components_before",
-        "components_after",
-        "id",
-    ]
+    keys = list(IMPACT_HEADERS)
+    chosen = choose_columns(columns, keys) or keys
     if fmt == "json":
         emit(render_json(records))
         return
-    if fmt != "table":
-        from .output import render
+    from .output import render
 
+    if fmt != "table":
         flat = [
             {
                 **r,
@@ -445,32 +469,30 @@ def impact(store, firm, chain, region, all_firms, top, fmt) -> None:
             }
             for r in records
         ]
-        emit(render(flat, columns, fmt))
+        emit(render(flat, chosen, fmt))
         return
     for record in records if not all_firms else []:
         _print_impact(record)
     if all_firms:
-        from .output import rich_table
-
         rows = [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
-        stdout.print(
-            rich_table(
-                rows,
-                columns[:-1],
-                [
-                    "name",
-                    "名称",
-                    "clients",
-                    "downstream",
-                    "paths cut",
-                    "stages lost",
-                    "stranded",
-                    "components",
-                    "after",
-                ],
-                title="Firms whose loss hurts most",
-            )
-        )
+        shown = [key for key in chosen if key != "id"] if columns is None else chosen
+        headers = [IMPACT_HEADERS[key] for key in shown]
+        render(rows, shown, "table", headers=headers, title="Firms whose loss hurts most", console=stdout)
+
+
+#: The columns of impact's csv, markdown and --all table, with their table headers, in priority order.
+IMPACT_HEADERS = {
+    "label": "name",
+    "label_zh": "名称",
+    "direct_clients": "clients",
+    "downstream_reach": "downstream",
+    "reach_lost": "paths cut",
+    "stage_losses": "stages lost",
+    "stranded": "stranded",
+    "components_before": "components",
+    "components_after": "after",
+    "id": "IRI",
+}
 
 
 def _impact_record(result) -> dict:
@@ -546,7 +568,8 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
     force="With --update -o: replace an existing file.",
 )
 @graph_options
-def query(store, query_text, query_file, params, list_queries, fmt, allow_update, output, force) -> None:
+@columns_option("every variable of the query, in its order; tables, csv and markdown")
+def query(store, query_text, query_file, params, list_queries, fmt, allow_update, output, force, columns) -> None:
     """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
 
     The prefixes cg, fj, rdf, rdfs, owl, xsd, skos, prov, schema, org, dcterms, unit and cur are
@@ -580,7 +603,7 @@ def query(store, query_text, query_file, params, list_queries, fmt, allow_update
         _run_update(store, text, allow_update, output, force)
         return
     result = q.run_query(store, text, bindings, timeout=click.get_current_context().params.get("timeout"))
-    _print_query_result(result, fmt)
+    _print_query_result(result, fmt, columns)
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:
@@ -657,7 +680,7 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
     stderr.print(f"wrote {output} ({len(store)} quads)")
 
 
-def _print_query_result(result, fmt: str | None) -> None:
+def _print_query_result(result, fmt: str | None, columns: str | None = None) -> None:
     from .errors import InputError
     from .output import render, sparql_json
 
@@ -680,7 +703,7 @@ def _print_query_result(result, fmt: str | None) -> None:
         return
     show = _show_term if fmt in ("table", "markdown") else str
     rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
-    emit(render(rows, select.variables, fmt, console=stdout))
+    emit(render(rows, choose_columns(columns, select.variables) or select.variables, fmt, console=stdout))
     if fmt == "table":
         stderr.print(f"{len(rows)} rows")
 

@@ -54,6 +54,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
 
 
+def cite(source: str) -> str:
+    """A source IRI as people cite it on screen: ``fujian-chain-collaboration#p3`` (full IRI in json)."""
+    return source.rstrip("/").rsplit("/", 1)[-1] or source
+
+
 def format_cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else ""
@@ -116,14 +121,77 @@ def to_markdown(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[
 
 
 def rich_table(
-    rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None, title: str | None = None
+    rows: Iterable[dict],
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    title: str | None = None,
+    width: int | None = None,
 ) -> Table:
+    """A table for people; with ``width``, one line per row within it (see :func:`fit_table`)."""
+    return fit_table(rows, columns, headers, title, width)[0]
+
+
+#: The narrowest a text column is cut to (with an ellipsis) before columns are left out.
+TEXT_MIN_WIDTH = 8
+
+
+def fit_table(
+    rows: Iterable[dict],
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    title: str | None = None,
+    width: int | None = None,
+) -> tuple[Table, list[str]]:
+    """A table with one line per row that fits ``width`` terminal cells, and the headers left out.
+
+    The caller's order of ``columns`` is their priority. Numbers keep four significant digits,
+    are right-aligned and never cut. Text columns are cut with an ellipsis, the last first, down
+    to :data:`TEXT_MIN_WIDTH`; if the table is still too wide, columns are left out from the
+    right, never the first. Without ``width`` every column has its natural width.
+    """
+    from rich.cells import cell_len
+
+    rows = list(rows)
+    heads = list(headers or columns)
+    cells = [[_escape(printable(format_cell(row.get(c)))) for c in columns] for row in rows]
+    numeric = [bool(rows) and all(_is_number(row.get(c)) or row.get(c) is None for row in rows) for c in columns]
+    natural = [max([cell_len(heads[i]), *(cell_len(line[i]) for line in cells)]) for i in range(len(columns))]
+    floor = [
+        natural[i] if numeric[i] else min(natural[i], max(TEXT_MIN_WIDTH, cell_len(heads[i])))
+        for i in range(len(columns))
+    ]
+    kept = list(range(len(columns)))
+    if width is not None:
+        # A box table spends one cell on each border and two on each column's padding.
+        def overhead(count: int) -> int:
+            return 3 * count + 1
+
+        while len(kept) > 1 and sum(floor[i] for i in kept) + overhead(len(kept)) > width:
+            kept.pop()
+    widths = {i: natural[i] for i in kept}
+    if width is not None:
+        excess = sum(widths.values()) + 3 * len(kept) + 1 - width
+        for i in reversed(kept):  # the last columns give way first: the order is the priority
+            cut = min(excess, widths[i] - floor[i])
+            if cut > 0:
+                widths[i] -= cut
+                excess -= cut
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    for head in headers or columns:
-        table.add_column(head, overflow="fold")
-    for row in rows:
-        table.add_row(*(_escape(printable(format_cell(row.get(c)))) for c in columns))
-    return table
+    for i in kept:
+        table.add_column(
+            heads[i],
+            justify="right" if numeric[i] else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            width=widths[i] if width is not None else None,
+        )
+    for line in cells:
+        table.add_row(*(line[i] for i in kept))
+    return table, [heads[i] for i in range(len(columns)) if i not in kept]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _escape(text: str) -> str:
@@ -150,8 +218,19 @@ def render(
         return to_json([{c: row.get(c) for c in columns} for row in rows]) + "\n"
     if fmt == "markdown":
         return to_markdown(rows, columns, headers)
-    (console or Console()).print(rich_table(rows, columns, headers, title))
+    console = console or Console()
+    table, left_out = fit_table(rows, columns, headers, title, console.width)
+    console.print(table)
+    if left_out:
+        console.print(left_out_note(left_out))
     return None
+
+
+def left_out_note(left_out: Sequence[str]) -> str:
+    """The line under a table that had to leave columns out."""
+    from rich.markup import escape
+
+    return f"[dim]left out to fit the terminal: {escape(', '.join(left_out))} (see --columns)[/]"
 
 
 def sparql_json(variables: Sequence[str], rows: Iterable[dict], boolean: bool | None = None) -> str:

@@ -1,0 +1,115 @@
+"""The first screen: tables and summaries fit the user's terminal (run in a real pseudo-terminal)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+
+import pytest
+from rich.cells import cell_len
+
+from .conftest import run_process
+
+WIDTHS = [80, 100, 160]
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+
+
+def in_terminal(args: list[str], columns: int) -> list[str]:
+    """Standard output of ``chaingraph ARGS`` on a terminal ``columns`` wide, as lines."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**environment, "TERM": "xterm-256color"},
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 1 << 16)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr.read()
+    text = ANSI.sub("", output.decode("utf-8")).replace("\r", "")
+    return text.split("\n")
+
+
+def assert_fits(lines: list[str], columns: int) -> None:
+    for line in lines:
+        assert cell_len(line) <= columns, f"{cell_len(line)} > {columns}: {line!r}"
+
+
+def data_rows(lines: list[str]) -> list[list[str]]:
+    return [[cell.strip() for cell in line.strip("│").split("│")] for line in lines if line.startswith("│")]
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("selection", [[], ["--chain", "ningde"]], ids=["all", "ningde"])
+def test_stats_table_has_one_line_per_firm_and_fits(columns, selection):
+    lines = in_terminal(["stats", *selection], columns)
+    assert_fits(lines, columns)
+    expected = json.loads(run_process("stats", *selection, "--format", "json").stdout)
+    rows = data_rows(lines)
+    assert len(rows) == len(expected)  # no row wrapped onto a second line
+    assert [row[0] for row in rows] == [str(i) for i in range(1, len(expected) + 1)]
+    for row, record in zip(rows, expected, strict=True):
+        # suppliers, clients and pagerank are kept at every width: whole numbers, never cut
+        numbers = [cell for cell in row if NUMBER.fullmatch(cell)]
+        assert str(record["in_degree"]) in numbers and str(record["out_degree"]) in numbers
+        assert f"{record['pagerank']:.4g}" in numbers
+    assert any("local sourcing" in line for line in lines)
+    assert not any("https://" in line for line in lines if "claimed" in line)
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_impact_report_fits(columns):
+    lines = in_terminal(["impact", "CATL"], columns)
+    assert_fits(lines, columns)
+    assert "If CATL (宁德时代) drops out" in lines[0]
+    assert any(line.strip() == "supplier-to-client paths cut: 42" for line in lines)
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_query_table_has_one_line_per_answer_and_fits(columns):
+    lines = in_terminal(["query", "suppliers-of", "-p", "firm=CATL"], columns)
+    assert_fits(lines, columns)
+    answers = json.loads(run_process("query", "suppliers-of", "-p", "firm=CATL", "--format", "json").stdout)
+    rows = data_rows(lines)
+    assert len(rows) == len(answers["results"]["bindings"]) > 10
+    assert all(row[-1] in ("1", "2", "3", "4") for row in rows)  # hops, never cut
+
+
+def test_narrow_terminal_says_which_columns_it_left_out_and_columns_chooses():
+    lines = in_terminal(["stats"], 80)
+    note = next(line for line in lines if "left out to fit the terminal" in line)
+    assert "cut point" in note and "--columns" in note
+    chosen = in_terminal(["stats", "--columns", "name,betweenness,upstream"], 80)
+    header = next(line for line in chosen if line.startswith("┃"))
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == ["#", "name", "betweenness", "upstream"]
+    assert not any("left out" in line for line in chosen)
+
+
+def test_unknown_column_is_named():
+    result = run_process("stats", "--columns", "name,fame")
+    assert result.returncode == 2 and "--columns: unknown column 'fame'" in result.stderr
