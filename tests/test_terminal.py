@@ -24,7 +24,17 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 
 
 def in_terminal(args: list[str], columns: int) -> list[str]:
-    """Standard output of ``chaingraph ARGS`` on a terminal ``columns`` wide, as lines."""
+    """Standard output of ``chaingraph ARGS`` on a terminal ``columns`` wide, as lines (exit 0)."""
+    code, lines, errors = _run_in_terminal(args, columns)
+    assert code == 0, errors
+    return lines
+
+
+def in_terminal_allowing_failure(args: list[str], columns: int) -> list[str]:
+    return _run_in_terminal(args, columns)[1]
+
+
+def _run_in_terminal(args: list[str], columns: int) -> tuple[int, list[str], bytes]:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR")}
@@ -50,9 +60,8 @@ def in_terminal(args: list[str], columns: int) -> list[str]:
         output += chunk
     process.wait(timeout=120)
     os.close(leader)
-    assert process.returncode == 0, process.stderr.read()
     text = ANSI.sub("", output.decode("utf-8")).replace("\r", "")
-    return text.split("\n")
+    return process.returncode, text.split("\n"), process.stderr.read()
 
 
 def assert_fits(lines: list[str], columns: int) -> None:
@@ -113,3 +122,13 @@ def test_narrow_terminal_says_which_columns_it_left_out_and_columns_chooses():
 def test_unknown_column_is_named():
     result = run_process("stats", "--columns", "name,fame")
     assert result.returncode == 2 and "--columns: unknown column 'fame'" in result.stderr
+
+
+def test_validation_problems_wrap_rather_than_being_cut(ttl):
+    data = ttl('ex:trader a cg:Company ; rdfs:label "Trader"@en ; cg:locationUnknown true ; cg:supplierOf "x" .\n')
+    lines = in_terminal_allowing_failure(["validate", "--data", str(data)], 80)
+    assert_fits(lines, 80)
+    header = next(line for line in lines if line.startswith("┃"))
+    problem = [cell.strip() for cell in header.strip("┃").split("┃")].index("problem")
+    text = " ".join(row[problem] for row in data_rows(lines) if row[problem])
+    assert "takes part in a supply edge but is neither an organization nor a cluster segment" in text

@@ -193,7 +193,7 @@ def validate(store, fmt: str) -> None:
     if not isinstance(store, EmbeddedStore):
         raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
     report = run_validation(store)
-    columns = ["severity", "focus_label", "focus", "path", "message", "value"]
+    columns = ["severity", "focus_label", "message", "focus", "path", "value"]
     rows = [vars(f) for f in report.findings]
     if fmt == "json":
         emit(render_json({"conforms": report.conforms, "triples": report.triples, "results": rows}))
@@ -205,9 +205,10 @@ def validate(store, fmt: str) -> None:
                 rows,
                 columns,
                 "table",
-                headers=["severity", "resource", "IRI", "property", "problem", "value"],
+                headers=["severity", "resource", "problem", "IRI", "property", "value"],
                 title=f"SHACL validation: {len(report.violations)} violations",
                 console=stdout,
+                wrap=["message"],
             )
         stderr.print(
             f"{'conforms' if report.conforms else 'does not conform'}: "
@@ -477,7 +478,8 @@ def impact(store, firm, chain, region, all_firms, top, fmt, columns) -> None:
         rows = [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
         shown = [key for key in chosen if key != "id"] if columns is None else chosen
         headers = [IMPACT_HEADERS[key] for key in shown]
-        render(rows, shown, "table", headers=headers, title="Firms whose loss hurts most", console=stdout)
+        title = "Firms whose loss hurts most"
+        render(rows, shown, "table", headers=headers, title=title, console=stdout, choosable=True)
 
 
 #: The columns of impact's csv, markdown and --all table, with their table headers, in priority order.
@@ -703,7 +705,8 @@ def _print_query_result(result, fmt: str | None, columns: str | None = None) -> 
         return
     show = _show_term if fmt in ("table", "markdown") else str
     rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
-    emit(render(rows, choose_columns(columns, select.variables) or select.variables, fmt, console=stdout))
+    shown = choose_columns(columns, select.variables) or select.variables
+    emit(render(rows, shown, fmt, console=stdout, choosable=True))
     if fmt == "table":
         stderr.print(f"{len(rows)} rows")
 

@@ -133,6 +133,8 @@ def rich_table(
 
 #: The narrowest a text column is cut to (with an ellipsis) before columns are left out.
 TEXT_MIN_WIDTH = 8
+#: The narrowest a wrapping column gets: a readable line of a message.
+WRAP_MIN_WIDTH = 30
 
 
 def fit_table(
@@ -141,13 +143,15 @@ def fit_table(
     headers: Sequence[str] | None = None,
     title: str | None = None,
     width: int | None = None,
+    wrap: Sequence[str] = (),
 ) -> tuple[Table, list[str]]:
     """A table with one line per row that fits ``width`` terminal cells, and the headers left out.
 
     The caller's order of ``columns`` is their priority. Numbers keep four significant digits,
     are right-aligned and never cut. Text columns are cut with an ellipsis, the last first, down
     to :data:`TEXT_MIN_WIDTH`; if the table is still too wide, columns are left out from the
-    right, never the first. Without ``width`` every column has its natural width.
+    right, never the first. Without ``width`` every column has its natural width. Columns in
+    ``wrap`` (a validation message, say, which is no use cut) wrap onto more lines instead.
     """
     from rich.cells import cell_len
 
@@ -156,8 +160,9 @@ def fit_table(
     cells = [[_escape(printable(format_cell(row.get(c)))) for c in columns] for row in rows]
     numeric = [bool(rows) and all(_is_number(row.get(c)) or row.get(c) is None for row in rows) for c in columns]
     natural = [max([cell_len(heads[i]), *(cell_len(line[i]) for line in cells)]) for i in range(len(columns))]
+    narrowest = [WRAP_MIN_WIDTH if column in wrap else TEXT_MIN_WIDTH for column in columns]
     floor = [
-        natural[i] if numeric[i] else min(natural[i], max(TEXT_MIN_WIDTH, cell_len(heads[i])))
+        natural[i] if numeric[i] else min(natural[i], max(narrowest[i], cell_len(heads[i])))
         for i in range(len(columns))
     ]
     kept = list(range(len(columns)))
@@ -178,11 +183,12 @@ def fit_table(
                 excess -= cut
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for i in kept:
+        wraps = columns[i] in wrap
         table.add_column(
             heads[i],
             justify="right" if numeric[i] else "left",
-            no_wrap=True,
-            overflow="ellipsis",
+            no_wrap=not wraps,
+            overflow="fold" if wraps else "ellipsis",
             width=widths[i] if width is not None else None,
         )
     for line in cells:
@@ -208,6 +214,8 @@ def render(
     headers: Sequence[str] | None = None,
     title: str | None = None,
     console: Console | None = None,
+    wrap: Sequence[str] = (),
+    choosable: bool = False,
 ) -> str | None:
     """Rows in the chosen format; for ``table`` the table is printed to ``console`` and None returned."""
     if fmt == "csv":
@@ -219,18 +227,19 @@ def render(
     if fmt == "markdown":
         return to_markdown(rows, columns, headers)
     console = console or Console()
-    table, left_out = fit_table(rows, columns, headers, title, console.width)
+    table, left_out = fit_table(rows, columns, headers, title, console.width, wrap)
     console.print(table)
     if left_out:
-        console.print(left_out_note(left_out))
+        console.print(left_out_note(left_out, choosable))
     return None
 
 
-def left_out_note(left_out: Sequence[str]) -> str:
-    """The line under a table that had to leave columns out."""
+def left_out_note(left_out: Sequence[str], choosable: bool = True) -> str:
+    """The line under a table that had to leave columns out; ``choosable``: the command has --columns."""
     from rich.markup import escape
 
-    return f"[dim]left out to fit the terminal: {escape(', '.join(left_out))} (see --columns)[/]"
+    hint = "see --columns" if choosable else "--format csv shows every column"
+    return f"[dim]left out to fit the terminal: {escape(', '.join(left_out))} ({hint})[/]"
 
 
 def sparql_json(variables: Sequence[str], rows: Iterable[dict], boolean: bool | None = None) -> str:
