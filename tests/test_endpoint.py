@@ -282,3 +282,12 @@ def test_timeout_is_a_total_limit_for_a_trickling_endpoint():
         assert "did not answer within 2 s" in result.stderr
     finally:
         server.shutdown()
+
+
+@pytest.mark.server
+def test_paging_and_counting_agree_with_the_embedded_store(run, oxigraph_endpoint):
+    for args in (["--limit", "5", "--offset", "5", "--format", "csv"], ["--count"]):
+        local = run("query", "firms-in", "-p", "place=Fujian", *args)
+        remote = run("query", "firms-in", "-p", "place=Fujian", *args, "--endpoint", oxigraph_endpoint)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout and local.stdout.strip()

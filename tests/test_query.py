@@ -206,3 +206,36 @@ def test_query_form_is_not_fooled_by_names_that_look_like_keywords(text, form):
     from chaingraph.sparql import query_form
 
     assert query_form(text) == form
+
+
+def _csv_rows(result) -> list[list[str]]:
+    assert result.exit_code == 0, result.stderr
+    return list(csv.reader(io.StringIO(result.stdout)))[1:]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("firms-in", ["-p", "place=Fujian"]), ("suppliers-of", ["-p", "firm=CATL", "-p", "hops=3"])],
+)
+def test_limit_offset_and_count_page_what_the_whole_answer_holds(run, name, params):
+    everything = _csv_rows(run("query", name, *params, "--format", "csv"))
+    assert len(everything) > 12
+    for limit, offset in ((5, 0), (5, 5), (7, len(everything) - 3), (3, len(everything) + 2)):
+        page = _csv_rows(run("query", name, *params, "--format", "csv", "--limit", str(limit), "--offset", str(offset)))
+        assert page == everything[offset : offset + limit], (limit, offset)
+    assert _csv_rows(run("query", name, *params, "--format", "csv", "--offset", "4")) == everything[4:]
+    counted = run("query", name, *params, "--count")
+    assert counted.exit_code == 0 and counted.stdout.strip() == str(len(everything))
+
+
+def test_a_query_with_its_own_limit_is_paged_inside_it(run):
+    text = "SELECT ?s WHERE { ?s a cg:Company } ORDER BY ?s LIMIT 10"
+    everything = _csv_rows(run("query", text, "--format", "csv"))
+    assert len(everything) == 10
+    assert _csv_rows(run("query", text, "--format", "csv", "--limit", "3", "--offset", "8")) == everything[8:]
+    assert run("query", text, "--count").stdout.strip() == "10"
+
+
+def test_paging_a_graph_query_is_refused(run):
+    result = run("query", "CONSTRUCT WHERE { ?s cg:supplierOf ?o }", "--limit", "3")
+    assert result.exit_code == 2 and "--limit and --offset page SELECT queries" in result.stderr

@@ -132,3 +132,14 @@ def test_validation_problems_wrap_rather_than_being_cut(ttl):
     problem = [cell.strip() for cell in header.strip("┃").split("┃")].index("problem")
     text = " ".join(row[problem] for row in data_rows(lines) if row[problem])
     assert "takes part in a supply edge but is neither an organization nor a cluster segment" in text
+
+
+def test_a_long_answer_shows_its_first_page_and_says_how_many_rows(tmp_path):
+    network = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "400", "-o", str(network)).returncode == 0
+    code, lines, errors = _run_in_terminal(["query", "firms-in", "-p", "place=Fujian", "--data", str(network)], 100)
+    assert code == 0, errors
+    total = run_process("query", "firms-in", "-p", "place=Fujian", "--data", str(network), "--count").stdout.strip()
+    assert int(total) > 100
+    assert len(data_rows(lines)) == 100
+    assert f"rows 1 to 100 of {total} shown: --offset 100 for the next page" in errors.decode()

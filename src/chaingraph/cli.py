@@ -571,7 +571,24 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
 )
 @graph_options
 @columns_option("every variable of the query, in its order; tables, csv and markdown")
-def query(store, query_text, query_file, params, list_queries, fmt, allow_update, output, force, columns) -> None:
+@click.option("--limit", type=click.IntRange(min=0), help="Only N rows, cut by the store (SELECT).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N rows; with --limit, a page.")
+@click.option("--count", "count_only", is_flag=True, help="Print how many rows the SELECT has, and nothing else.")
+def query(
+    store,
+    query_text,
+    query_file,
+    params,
+    list_queries,
+    fmt,
+    allow_update,
+    output,
+    force,
+    columns,
+    limit,
+    offset,
+    count_only,
+) -> None:
     """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
 
     The prefixes cg, fj, rdf, rdfs, owl, xsd, skos, prov, schema, org, dcterms, unit and cur are
@@ -586,6 +603,10 @@ def query(store, query_text, query_file, params, list_queries, fmt, allow_update
       chaingraph query firms-in -p place=晋江市 --format json
       chaingraph query 'SELECT ?firm WHERE { ?firm cg:locatedIn+ fj:ningde }'
       chaingraph query -f my-query.rq --format csv > out.csv
+      chaingraph query single-sourced --count
+      chaingraph query firms-in -p place=Fujian --limit 20 --offset 40
+
+    On a terminal a table shows the first 100 rows and says how many there are.
     """
     from . import queries as q
 
@@ -604,8 +625,25 @@ def query(store, query_text, query_file, params, list_queries, fmt, allow_update
     if query_form(text) == "UPDATE":
         _run_update(store, text, allow_update, output, force)
         return
-    result = q.run_query(store, text, bindings, timeout=click.get_current_context().params.get("timeout"))
+    timeout = click.get_current_context().params.get("timeout")
+    if count_only:
+        emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
+        return
+    first_page = limit is None and fmt in (None, "table") and stdout.is_terminal and query_form(text) == "SELECT"
+    if first_page:
+        limit = TERMINAL_PAGE
+    result = q.run_query(store, text, bindings, timeout, limit=limit, offset=offset)
     _print_query_result(result, fmt, columns)
+    if first_page and len(result.select.rows) == TERMINAL_PAGE:
+        total = q.count_rows(store, text, bindings, timeout)
+        stderr.print(
+            f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "
+            "for the next page, --format csv for all"
+        )
+
+
+#: How many rows a query table shows on a terminal unless --limit says otherwise.
+TERMINAL_PAGE = 100
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:

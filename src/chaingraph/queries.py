@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from . import names, resources
 from .errors import InputError, UnknownNameError
-from .sparql import iri_term, query_form
+from .sparql import bind_values, counted, iri_term, query_form, sliced
 from .store import SelectResult, Store
 
 _PARAM = re.compile(r"#\s*param:\s*(?P<name>\w+)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
@@ -154,21 +154,49 @@ class QueryResult:
 
 
 def run_query(
-    store: Store, text: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None
+    store: Store,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    timeout: float | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a SPARQL query of any form on ``store`` (updates are refused by the store).
 
     ``timeout`` bounds the embedded store's evaluation (an endpoint has its own HTTP timeout).
+    ``limit`` and ``offset`` page a SELECT inside the query, so the store sends only that page.
     """
     from .deadline import run_with_deadline
     from .store import EmbeddedStore
 
     form = query_form(text)
+    if (limit is not None or offset) and form != "SELECT":
+        raise InputError("--limit and --offset page SELECT queries")
 
     def work() -> QueryResult:
         if form in ("CONSTRUCT", "DESCRIBE"):
             return QueryResult(form, graph=store.construct(text, bindings))
+        if form == "SELECT":
+            return QueryResult(form, select=store.select(sliced(bind_values(text, bindings or {}), limit, offset)))
         return QueryResult(form, select=store.select(text, bindings))
+
+    return run_with_deadline(work, timeout if isinstance(store, EmbeddedStore) else None)
+
+
+def count_rows(
+    store: Store, text: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None
+) -> int:
+    """How many solutions a SELECT query has, counted by the store (no row is sent)."""
+    from .deadline import run_with_deadline
+    from .store import EmbeddedStore
+
+    if query_form(text) != "SELECT":
+        raise InputError("--count counts the rows of SELECT queries")
+
+    def work() -> int:
+        rows = store.select(counted(bind_values(text, bindings or {}))).rows
+        return int(str(rows[0]["rows"])) if rows else 0
 
     return run_with_deadline(work, timeout if isinstance(store, EmbeddedStore) else None)
 

@@ -171,6 +171,38 @@ def split_prologue(text: str) -> tuple[str, str]:
     raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE found")
 
 
+def counted(text: str, name: str = "rows") -> str:
+    """A SELECT query that counts the solutions of ``text`` into ``?name`` (one row)."""
+    prologue, body = split_prologue(text)
+    return f"{prologue}SELECT (COUNT(*) AS ?{name}) WHERE {{ {{ {body}\n}} }}"
+
+
+def sliced(text: str, limit: int | None, offset: int = 0) -> str:
+    """``text`` answering only solutions ``offset`` to ``offset + limit``, sliced by the server.
+
+    A query without its own LIMIT or OFFSET gets them after its ORDER BY, so its order holds; one
+    that slices already is sliced again as a subquery.
+    """
+    modifiers = (f" LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else "")
+    if not modifiers:
+        return text
+    _, already = solution_modifiers(text)
+    if not already and not _has_trailing_values(text):
+        return text.rstrip() + "\n" + modifiers.strip()
+    prologue, body = split_prologue(text)
+    return f"{prologue}SELECT * WHERE {{ {{ {body}\n}} }}{modifiers}"
+
+
+def _has_trailing_values(text: str) -> bool:
+    depth = 0
+    for match in _tokens(text):
+        if match.lastgroup == "brace":
+            depth += 1 if match.group() == "{" else -1
+        elif depth == 0 and match.lastgroup == "word" and match.group().upper() == "VALUES":
+            return True
+    return False
+
+
 def _is_variable(token: str) -> bool:
     return token[:1] in ("?", "$") and len(token) > 1
 

@@ -32,7 +32,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from . import resources
 from .errors import EndpointError, InputError, QueryError
 from .fileio import read_input
-from .sparql import bind_values, query_form, solution_modifiers, split_prologue, update_keywords
+from .sparql import bind_values, counted, query_form, solution_modifiers, split_prologue, update_keywords
 from .vocab import GRAPH, PREFIXES, prefix_block
 
 #: File endings read as RDF, and the format each one means.
@@ -489,9 +489,9 @@ class EndpointStore:
         return SelectResult(variables, rows)
 
     def _count(self, text: str) -> int:
-        prologue, body = split_prologue(text)
-        counted = f"{prologue}SELECT (COUNT(*) AS ?chaingraph_rows) WHERE {{ {{ {body}\n}} }}"
-        answer = self._post({"query": prefix_block() + counted}, "application/sparql-results+json")
+        answer = self._post(
+            {"query": prefix_block() + counted(text, "chaingraph_rows")}, "application/sparql-results+json"
+        )
         rows = self._parse_results(answer.body).rows
         try:
             return int(str(rows[0]["chaingraph_rows"]))
