@@ -682,3 +682,59 @@ def test_serve_on_a_busy_port_says_so_before_serving():
         result = run_process("serve", "--port", str(port), timeout=60)
     assert_clean_failure(result, f"--port {port}: cannot listen on 127.0.0.1:{port}")
     assert "serving" not in result.stderr
+
+
+WATCHED = """
+import pathlib, sys
+import pyoxigraph as ox
+from chaingraph import shutdown
+
+shutdown.install()
+marker = pathlib.Path(sys.argv[2])
+marker.write_text("temporary")
+with shutdown.cleanup_on_exit(marker.unlink):
+    print("parsing", flush=True)
+    ox.Store().load(path=sys.argv[1], format=ox.RdfFormat.RDF_XML)  # minutes inside Oxigraph
+print("finished", flush=True)
+"""
+
+
+def _deeply_nested_rdf_xml(path: Path, depth: int) -> Path:
+    opening = "<rdf:Description><ex:p>" * depth
+    closing = "</ex:p></rdf:Description>" * depth
+    path.write_text(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        f' xmlns:ex="https://example.test/">{opening}x{closing}</rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_signal_during_a_long_native_parse_still_ends_the_process_and_cleans_up(tmp_path):
+    from chaingraph.shutdown import GRACE_SECONDS
+
+    deep = _deeply_nested_rdf_xml(tmp_path / "deep.rdf", 100_000)
+    marker = tmp_path / "temporary.file"
+    process = subprocess.Popen(
+        [sys.executable, "-c", WATCHED, str(deep), str(marker)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "parsing"
+    time.sleep(0.5)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=GRACE_SECONDS + 30)
+    assert time.monotonic() - sent < GRACE_SECONDS + 10
+    assert process.returncode == 143, stderr
+    assert "finished" not in stdout  # the parse was cut short, not waited for
+    assert stderr.strip() == "stopped by SIGTERM: nothing was written"
+    assert not marker.exists()
+
+
+def test_rdf_xml_nested_too_deep_is_refused_at_once(tmp_path):
+    deep = _deeply_nested_rdf_xml(tmp_path / "deep.rdf", 100_000)
+    started = time.monotonic()
+    assert_clean_failure(run_process("stats", "--data", str(deep)), "deep.rdf", "nested deeper than")
+    assert time.monotonic() - started < 30

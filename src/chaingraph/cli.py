@@ -18,7 +18,7 @@ from rich.console import Console
 from . import __version__
 from .errors import ChainGraphError, InputError
 from .output import printable
-from .shutdown import Terminated, die_with_parent
+from .shutdown import Terminated, cleanup_on_exit, die_with_parent
 from .shutdown import install as install_signal_handlers
 
 # Piped tables keep a readable width instead of folding at 80 columns.
@@ -782,6 +782,7 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
       chaingraph serve --port 8000 --data my-firms.ttl
       chaingraph stats --endpoint http://127.0.0.1:7878/query
     """
+    import shutil
     import subprocess
     import tempfile
 
@@ -790,7 +791,10 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
 
     check_port_free(host, port)
     store = open_store(data, bundled=not no_bundled)
-    with tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder,
+        cleanup_on_exit(functools.partial(shutil.rmtree, folder, ignore_errors=True)),
+    ):
         location = Path(folder)
         count = prepare_database(store, location)
         plan = server_plan(location, host=host, port=port, writable=writable, timeout=query_timeout)

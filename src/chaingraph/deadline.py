@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .errors import ChainGraphError, QueryError
-from .shutdown import die_with_parent
+from .shutdown import die_with_parent, forget_signals
 
 T = TypeVar("T")
 
@@ -27,6 +27,7 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
 
     def child() -> None:
         die_with_parent()
+        forget_signals()
         try:
             payload = ("ok", work())
         except ChainGraphError as exc:

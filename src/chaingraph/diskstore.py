@@ -26,10 +26,12 @@ from . import resources
 from .errors import InputError
 from .network import project_columns
 from .projection_file import database_fingerprint, read_projection, write_projection
+from .shutdown import cleanup_on_exit
 from .store import (
     XML_HEAD,
     EmbeddedStore,
     bundled_graph_name,
+    check_xml_depth,
     check_xml_entities,
     rdf_files,
     rdf_format_of,
@@ -80,42 +82,44 @@ def load_store(
     for stale in target.parent.glob(f".{target.name}.partial-*"):
         shutil.rmtree(stale, ignore_errors=True)
     partial = target.parent / f".{target.name}.partial-{os.getpid()}"
-    try:
-        partial.mkdir()
-        database = ox.Store(str(partial / "db"))
-        for path, graph in files:
+    # Removed by the finally below, or by the signal watcher if a bulk load cannot be interrupted.
+    with cleanup_on_exit(functools.partial(shutil.rmtree, partial, ignore_errors=True)):
+        try:
+            partial.mkdir()
+            database = ox.Store(str(partial / "db"))
+            for path, graph in files:
+                if progress:
+                    progress(f"loading {path}")
+                _bulk_load(database, path, graph)
+            quads = len(database)
+            database.flush()
+            database.optimize()
             if progress:
-                progress(f"loading {path}")
-            _bulk_load(database, path, graph)
-        quads = len(database)
-        database.flush()
-        database.optimize()
-        if progress:
-            progress("projecting the supply network")
-        # Projected once here, so reading commands skip the projection's SPARQL, which costs more
-        # from the on-disk database (one key lookup per term read) than from memory.
-        projection = project_columns(EmbeddedStore(database))
-        del database
-        write_projection(projection, partial)
-        del projection
-        manifest = {
-            "format": STORE_FORMAT,
-            "files": [str(Path(path).resolve()) for path, _ in files],
-            "bundled": bundled,
-            "quads": quads,
-            "projection": database_fingerprint(partial / "db"),
-        }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        if target.exists():
-            retired = target.parent / f".{target.name}.retired-{os.getpid()}"
-            target.rename(retired)
-            partial.rename(target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            partial.rename(target)
-    finally:
-        if partial.exists():
-            shutil.rmtree(partial, ignore_errors=True)
+                progress("projecting the supply network")
+            # Projected once here, so reading commands skip the projection's SPARQL, which costs more
+            # from the on-disk database (one key lookup per term read) than from memory.
+            projection = project_columns(EmbeddedStore(database))
+            del database
+            write_projection(projection, partial)
+            del projection
+            manifest = {
+                "format": STORE_FORMAT,
+                "files": [str(Path(path).resolve()) for path, _ in files],
+                "bundled": bundled,
+                "quads": quads,
+                "projection": database_fingerprint(partial / "db"),
+            }
+            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            if target.exists():
+                retired = target.parent / f".{target.name}.retired-{os.getpid()}"
+                target.rename(retired)
+                partial.rename(target)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                partial.rename(target)
+        finally:
+            if partial.exists():
+                shutil.rmtree(partial, ignore_errors=True)
     return LoadReport(target, [str(path) for path, _ in files], quads, time.perf_counter() - started)
 
 
@@ -124,6 +128,8 @@ def _bulk_load(database: ox.Store, path: Path, graph: str | None) -> None:
     if rdf_format == ox.RdfFormat.RDF_XML:
         with open(path, "rb") as handle:
             check_xml_entities(path, handle.read(XML_HEAD))
+            handle.seek(0)
+            check_xml_depth(path, handle)
     target = None if rdf_format.supports_datasets else ox.NamedNode(graph or path.resolve().as_uri())
     try:
         database.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=target)

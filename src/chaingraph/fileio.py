@@ -7,6 +7,7 @@ complete; an interrupted write leaves the previous file and no temporary file be
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import InputError
+from .shutdown import cleanup_on_exit
 
 
 def read_input(path: Path) -> bytes:
@@ -73,7 +75,10 @@ def atomic_open(
     try:
         # mkstemp makes the file private; give it the mode a plain open() would (or the old file's).
         os.chmod(temp_name, _target_mode(real))
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
+        with (
+            cleanup_on_exit(functools.partial(_remove, temp_name)),
+            os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle,
+        ):
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -110,6 +115,11 @@ def _create_exclusively(temp_name: str, real: Path, path: Path) -> None:
         os.replace(temp_name, real)
         return
     os.unlink(temp_name)
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)
 
 
 def _real(path: Path) -> Path:

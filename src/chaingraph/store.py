@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -126,6 +126,7 @@ class EmbeddedStore:
             raise InputError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
         if rdf_format == ox.RdfFormat.RDF_XML:
             check_xml_entities(path, data)
+            check_xml_depth(path, data)
         try:
             if rdf_format.supports_datasets:
                 self.oxigraph.load(data, format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=None)
@@ -314,6 +315,47 @@ def check_xml_entities(path: Path, data: bytes) -> None:
         kind = "an external entity" if found.group(2) in (b"SYSTEM", b"PUBLIC") else "an entity defined by entities"
         line = data[: found.start()].count(b"\n") + 1
         raise InputError(f"{path}:{line}: {kind} in the document type; chaingraph does not expand those")
+
+
+#: Deeper RDF/XML than this is refused: real files nest a few levels; 100,000 levels keep Oxigraph's
+#: parser busy for minutes.
+MAX_XML_DEPTH = 500
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def check_xml_depth(path: Path, source: bytes | IO[bytes]) -> None:
+    """Refuse RDF/XML whose elements nest deeper than :data:`MAX_XML_DEPTH` (one expat pass)."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def start(name: str, attributes: dict) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _TooDeep
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        if isinstance(source, bytes):
+            parser.Parse(source, True)
+        else:
+            parser.ParseFile(source)
+    except _TooDeep:
+        raise InputError(
+            f"{path}:{parser.CurrentLineNumber}: elements nested deeper than {MAX_XML_DEPTH} levels; "
+            "chaingraph does not read such RDF/XML"
+        ) from None
+    except xml.parsers.expat.ExpatError:
+        pass  # malformed XML: Oxigraph's parser names the problem
 
 
 def _check_file(path: Path) -> None:
