@@ -69,6 +69,18 @@ def test_larger_random_graphs_sampled_and_exact(seed):
         )
 
 
+@pytest.mark.parametrize("cells", [1, 600 * 3, 600 * 1000])
+def test_distances_in_batches_of_any_size_agree(monkeypatch, cells):
+    """Closeness and harmonic read distances a few sources at a time when the graph is large."""
+    monkeypatch.setattr(compiled, "DISTANCE_CELLS", cells)
+    graph = nx.relabel_nodes(nx.gnp_random_graph(600, 0.006, seed=11, directed=True), lambda i: f"urn:n:{i:04d}")
+    fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
+    for options in ({"exact": True}, {"threshold": 100, "samples": 50, "seed": 3}):
+        assert_runs_agree(
+            analysis.node_measures(graph, **options), compiled.node_measures(fast_graph, **options), graph
+        )
+
+
 def test_sketched_reach_equals_networkx_sketches(monkeypatch):
     monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
     monkeypatch.setattr(compiled, "REACH_WORK_LIMIT", 10)

@@ -33,8 +33,11 @@ COMPILED_THRESHOLD = 2_000
 REACH_WORK_LIMIT = 1_000_000_000
 #: Searches sampled to project that work.
 REACH_WORK_SAMPLE = 1_000
-#: Sources per batch of the distance matrix in closeness and harmonic centrality.
+#: Sources per batch of the distance matrix in closeness and harmonic centrality, at most.
 DISTANCE_BATCH = 64
+#: Distances held at once (sources x nodes, 8 bytes each): 512 MB. At 10M firms a batch of 64
+#: sources was a 5 GB matrix, and its temporaries took the run to 22 GiB.
+DISTANCE_CELLS = 1 << 26
 
 
 @dataclass
@@ -126,14 +129,16 @@ def _distance_sums(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray
     total = np.zeros(graph.n, dtype=np.int64)
     inverse = np.zeros(graph.n, dtype=float)
     matrix = graph.adjacency
-    for start in range(0, len(sources), DISTANCE_BATCH):
-        batch = sources[start : start + DISTANCE_BATCH]
+    size = max(1, min(DISTANCE_BATCH, DISTANCE_CELLS // max(graph.n, 1)))
+    for start in range(0, len(sources), size):
+        batch = sources[start : start + size]
         distances = shortest_path(matrix, method="D", directed=True, unweighted=True, indices=batch)
-        found = np.isfinite(distances) & (distances > 0)
-        reached += found.sum(axis=0)
-        total += np.where(found, distances, 0).sum(axis=0).astype(np.int64)
-        with np.errstate(divide="ignore"):
-            inverse += np.where(found, 1.0 / distances, 0.0).sum(axis=0)
+        # In place, so a batch costs its matrix and one mask: unreached counts as distance 0.
+        distances[np.isinf(distances)] = 0
+        reached += np.count_nonzero(distances, axis=0)
+        total += distances.sum(axis=0).astype(np.int64)
+        np.divide(1.0, distances, out=distances, where=distances > 0)
+        inverse += distances.sum(axis=0)
     graph.cache[key] = (reached, total, inverse)
     return reached, total, inverse
 
