@@ -11,6 +11,7 @@ import time
 import pytest
 
 from .conftest import run_process
+from .test_endpoint import canonical
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,11 @@ def test_store_answers_as_the_files_do(synthetic, loaded, args):
     from_files = run_process(*args, "--data", str(synthetic))
     from_store = run_process(*args, "--store", str(loaded))
     assert from_store.returncode == 0, from_store.stderr
-    assert from_store.stdout == from_files.stdout
+    if args[0] == "query":
+        # SPARQL leaves the order of rows tied on ORDER BY open (a firm in two places, say).
+        assert canonical(from_store.stdout) == canonical(from_files.stdout)
+    else:
+        assert from_store.stdout == from_files.stdout
     assert from_files.stdout.strip()
 
 

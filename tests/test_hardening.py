@@ -449,14 +449,14 @@ def test_a_firm_in_two_places_lies_in_the_regions_of_both(run, ttl):
     twofold = "https://example.test/twofold"
     for region in ("Xiamen", "Ningde", "Fujian"):
         listed = run("query", "firms-in", "-p", f"place={region}", "--data", str(data), "--format", "json")
-        bindings = json.loads(listed.output)["results"]["bindings"]
+        bindings = json.loads(listed.stdout)["results"]["bindings"]
         assert twofold in {row["firm"]["value"] for row in bindings}
         selected = run("stats", "--region", region, "--data", str(data), "--format", "json")
         assert selected.exit_code == 0, selected.output
-        assert twofold in {row["id"] for row in json.loads(selected.output)}, region
+        assert twofold in {row["id"] for row in json.loads(selected.stdout)}, region
     assert twofold not in {
         row["id"]
-        for row in json.loads(run("stats", "--region", "Putian", "--format", "json", "--data", str(data)).output)
+        for row in json.loads(run("stats", "--region", "Putian", "--format", "json", "--data", str(data)).stdout)
     }
 
 
@@ -467,8 +467,8 @@ def test_a_literal_object_of_a_supply_edge_is_never_a_node(run, ttl):
         f' cg:supplierOf "{catl}" , "a client named in words" .\n'
         f'ex:other a cg:Company ; rdfs:label "Other"@en ; cg:locationUnknown true ; cg:clientOf "{catl}" .\n'
     )
-    plain = {row["id"]: row for row in json.loads(run("stats", "--format", "json").output)}
-    rows = {row["id"]: row for row in json.loads(run("stats", "--data", str(data), "--format", "json").output)}
+    plain = {row["id"]: row for row in json.loads(run("stats", "--format", "json").stdout)}
+    rows = {row["id"]: row for row in json.loads(run("stats", "--data", str(data), "--format", "json").stdout)}
     assert "a client named in words" not in rows
     assert rows[catl]["in_degree"] == plain[catl]["in_degree"]
     assert rows[catl]["out_degree"] == plain[catl]["out_degree"]

@@ -9,6 +9,8 @@ import pytest
 from chaingraph.store import open_store
 from chaingraph.validate import validate
 
+from .conftest import run_process
+
 
 def test_bundled_graph_conforms(store):
     report = validate(store)
@@ -34,10 +36,28 @@ BAD = [
         "cg:unit",
     ),
     (
-        "ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value 3 ;"
-        " cg:unit unit:NUM ; prov:wasDerivedFrom ex:s .",
+        "fj:skeqi cg:supplierOf fj:good-one ."
+        " ex:r a cg:SupplyRelation ; cg:supplier fj:skeqi ; cg:client fj:good-one ; prov:wasDerivedFrom ex:s .",
         "",
-        "has no period",
+        "needs one cg:evidence",
+    ),
+    (
+        "fj:skeqi cg:supplierOf fj:good-one . ex:r a cg:SupplyRelation ; cg:supplier fj:skeqi ;"
+        " cg:client fj:good-one ; cg:evidence cg:Stated , cg:InferredFromStages ; prov:wasDerivedFrom ex:s .",
+        "",
+        "needs one cg:evidence",
+    ),
+    (
+        "fj:skeqi cg:supplierOf fj:good-one . ex:r a cg:SupplyRelation ; cg:supplier fj:skeqi ;"
+        " cg:client fj:good-one ; cg:evidence cg:InferredFromStages ; prov:wasDerivedFrom ex:s .",
+        "",
+        "gives no cg:inferenceReason",
+    ),
+    (
+        "fj:skeqi cg:supplierOf fj:good-one . ex:r a cg:SupplyRelation ; cg:supplier fj:skeqi ;"
+        " cg:client fj:good-one ; cg:evidence cg:Likely ; prov:wasDerivedFrom ex:s .",
+        "",
+        "needs one cg:evidence",
     ),
     (
         'ex:o a cg:Observation ; cg:subject fj:catl ; cg:measure fj:measure-firm-count ; cg:value "many" ;'
@@ -79,3 +99,67 @@ def test_validate_table_names_resource_property_and_problem(run, ttl):
     assert result.exit_code == 1
     assert "prov:wasDerivedFrom" in result.stdout
     assert "has no source" in result.stdout
+
+
+# The fast engine against the reference ---------------------------------------------------------
+
+
+def findings(store, engine: str) -> set[tuple]:
+    report = validate(store, engine=engine)
+    return {(f.severity, f.focus, f.focus_label, f.path, f.message, f.value) for f in report.findings}
+
+
+def test_engines_agree_on_the_bundled_graph(store):
+    assert findings(store, "fast") == findings(store, "pyshacl")
+
+
+@pytest.mark.parametrize(("body", "label", "message"), BAD)
+def test_engines_agree_on_each_broken_graph(ttl, body, label, message):
+    broken = open_store([ttl(body)])
+    fast = findings(broken, "fast")
+    assert fast == findings(broken, "pyshacl")
+    assert any(message in finding[4] for finding in fast)
+
+
+def test_engines_agree_on_every_breakage_at_once(ttl):
+    bodies = [body.replace("ex:", f"ex:n{i}-") for i, (body, _, _) in enumerate(BAD)]
+    broken = open_store([ttl("\n".join(bodies))])
+    fast = findings(broken, "fast")
+    assert fast == findings(broken, "pyshacl")
+    for _, _, message in BAD:
+        assert any(message in finding[4] for finding in fast), message
+
+
+@pytest.mark.parametrize("number", ["01", "07", "38"])
+def test_engines_agree_on_willems_imports(tmp_path, number):
+    from .test_interchange import WILLEMS_MAP, willems
+
+    source = willems(number)
+    target = tmp_path / f"w{number}.ttl"
+    result = run_process(
+        "import", "--relations", str(source), "--firms", str(source), *WILLEMS_MAP,
+        "--chain", f"willems-{number}", "--skip-validation", "-o", str(target),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    imported = open_store([target])
+    assert findings(imported, "fast") == findings(imported, "pyshacl")
+
+
+def test_fast_engine_names_a_feature_it_does_not_evaluate(store):
+    from rdflib import Graph
+
+    from chaingraph.shacl import UnsupportedShape, validate_store
+
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix cg: <https://w3id.org/chaingraph/ontology#> .\n"
+        "[] a sh:NodeShape ; sh:targetClass cg:Company ;"
+        ' sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:pattern "^A" ] .',
+        format="turtle",
+    )
+    with pytest.raises(UnsupportedShape, match="sh:pattern"):
+        validate_store(store, shapes)
+
+
+def test_validate_cli_engines(run):
+    assert run("validate", "--engine", "pyshacl").exit_code == 0
+    assert run("validate", "--engine", "fast").exit_code == 0

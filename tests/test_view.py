@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from chaingraph.network import evidence_counts, project_columns, select_columns
+from chaingraph.reports import make_selection
+
 from .conftest import require, run_process
 
 CHROMIUM_FLAGS = [
@@ -96,7 +99,7 @@ def expected_counts(*args: str) -> tuple[int, int]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("chain", ["ningde", "jinjiang"])
-def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, chain):
+def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, store, chain):
     path = write_view(tmp_path, chain)
     assert path.name == f"{chain}.html"
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # nothing else written
@@ -112,7 +115,13 @@ def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, chain):
     assert page.requests == []
     assert page.errors == []
     legend = page.page.locator("aside").inner_text()
-    assert "supplies (supplier → client)" in legend and "located in" in legend
+    assert "located in" in legend
+    # Each evidence level of the view's edges is drawn its own way and named in the legend.
+    counts = evidence_counts(select_columns(project_columns(store), make_selection(store, chain=chain)))
+    dotted = page.js("edges.get({filter: e => e.relation === 'supply' && Array.isArray(e.dashes)}).length")
+    assert dotted == counts["inferred"]
+    assert ("supplies, inferred" in legend) == bool(counts["inferred"])
+    assert ("supplies, stated by the source" in legend) == bool(counts["stated"])
 
 
 @pytest.mark.browser

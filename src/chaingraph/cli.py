@@ -174,17 +174,27 @@ def emit(text: str | None) -> None:
 @cli.command()
 @graph_options
 @format_option(["table", "json", "csv", "markdown"])
-def validate(store, fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: each constraint as one SPARQL query in the store; pyshacl: the reference engine "
+    "(the same results, slower on large graphs).",
+)
+def validate(store, fmt: str, engine: str) -> None:
     """Check the graph against chaingraph's SHACL shapes.
 
     Every company needs an English label and a location; supply edges link organizations or
-    segments; every supply relation and figure needs a source; every figure a value, unit and
-    period. Exit status 0 when the graph conforms, 1 when there are violations.
+    segments; every supply relation needs a source and an evidence level (and an inferred one a
+    reason); every figure a value, unit and source. Exit status 0 when the graph conforms, 1 when
+    there are violations.
 
     \b
     Examples:
       chaingraph validate
       chaingraph validate --data my-firms.ttl --format json
+      chaingraph validate --engine pyshacl
     """
     from .errors import InputError
     from .store import EmbeddedStore
@@ -192,7 +202,7 @@ def validate(store, fmt: str) -> None:
 
     if not isinstance(store, EmbeddedStore):
         raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
-    report = run_validation(store)
+    report = run_validation(store, engine=engine)
     columns = ["severity", "focus_label", "message", "focus", "path", "value"]
     rows = [vars(f) for f in report.findings]
     if fmt == "json":
@@ -275,6 +285,31 @@ def selection_options(function: Callable) -> Callable:
     return function
 
 
+def evidence_option(function: Callable) -> Callable:
+    """``--evidence``: which supply edges to use, by how their sources support them."""
+    from .vocab import EVIDENCE_LEVELS
+
+    return click.option(
+        "--evidence",
+        type=click.Choice([*EVIDENCE_LEVELS, "all"]),
+        multiple=True,
+        default=["all"],
+        show_default=True,
+        help="Use only edges a source states, edges inferred (from a chain's stages, say), or edges "
+        "whose evidence the data does not give; repeat to combine.",
+    )(function)
+
+
+def group_by_option(function: Callable) -> Callable:
+    """``--group-by owner``: analyse corporate groups instead of single firms."""
+    return click.option(
+        "--group-by",
+        type=click.Choice(["owner"]),
+        help="owner: merge each firm into the organization that controls it (cg:controls), so a group "
+        "and its subsidiaries count as one node.",
+    )(function)
+
+
 class _MeasuresEpilog(click.Command):
     """Lists the measures under ``stats --help``, importing the analysis module only then."""
 
@@ -286,6 +321,8 @@ class _MeasuresEpilog(click.Command):
 @cli.command(cls=_MeasuresEpilog)
 @graph_options
 @selection_options
+@evidence_option
+@group_by_option
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
 @click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
 @click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
@@ -293,7 +330,7 @@ class _MeasuresEpilog(click.Command):
     "name, 名称, stage, suppliers, clients, pagerank, dependence, cut point in a table; every column in csv and json"
 )
 @format_option()
-def stats(store, chain, region, level, top, sort, exact, columns, fmt) -> None:
+def stats(store, chain, region, level, evidence, group_by, top, sort, exact, columns, fmt) -> None:
     """Centrality and supply-chain risk measures of every firm (or stage).
 
     Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
@@ -304,6 +341,8 @@ def stats(store, chain, region, level, top, sort, exact, columns, fmt) -> None:
     Examples:
       chaingraph stats
       chaingraph stats --chain ningde --top 5
+      chaingraph stats --evidence stated
+      chaingraph stats --chain ningde --group-by owner
       chaingraph stats --level stage --format markdown
       chaingraph stats --columns name,stage,betweenness,upstream,downstream
       chaingraph stats --format json | jq '.[0]'
@@ -319,6 +358,8 @@ def stats(store, chain, region, level, top, sort, exact, columns, fmt) -> None:
             chain=chain,
             region=region,
             level=level,
+            evidence=evidence,
+            group_by=group_by,
             sort=sort,
             top=top,
             exact=exact,
@@ -332,6 +373,19 @@ def stats(store, chain, region, level, top, sort, exact, columns, fmt) -> None:
     from .output import render
 
     emit(render(report.rows, chosen or STATS_KEYS, fmt))
+    for note in network_notes(report):
+        stderr.print(f"[dim]{note}[/]")
+
+
+def network_notes(report) -> list[str]:
+    """Lines saying which edges the measures used, and which firms were merged into their owners."""
+    used = ", ".join(f"{count} {level}" for level, count in report.evidence.items() if count)
+    notes = [f"supply edges by evidence: {used or 'none'} (--evidence to choose)"]
+    merged = sum(len(members) for members in report.grouped.values())
+    if merged:
+        owners = len(report.grouped)
+        notes.append(f"grouped by owner: {merged} organizations merged into the {owners} that control them")
+    return notes
 
 
 #: What the stats table shows unless --columns says otherwise, in the order they are kept when
@@ -358,6 +412,8 @@ def _print_stats_table(report, columns: list[str]) -> None:
     stdout.print(table)
     if left_out:
         stdout.print(left_out_note(left_out))
+    for note in network_notes(report):
+        stdout.print(f"[dim]{note}[/]")
     if report.sampled:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))
@@ -433,11 +489,13 @@ class _status:
 @graph_options
 @click.option("--chain", metavar="C", help="Analyse only chain C (a chain id or name, or a region).")
 @click.option("--region", metavar="PLACE", help="Analyse only nodes located in PLACE.")
+@evidence_option
+@group_by_option
 @click.option("--all", "all_firms", is_flag=True, help="Rank every firm with clients by the harm its loss does.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows with --all.")
 @format_option()
 @columns_option("every column; keys as in --format json")
-def impact(store, firm, chain, region, all_firms, top, fmt, columns) -> None:
+def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, columns) -> None:
     """What breaks if FIRM drops out of the supply network.
 
     Reports the clients left without any supplier of FIRM's stage, the clients left with no
@@ -449,10 +507,13 @@ def impact(store, firm, chain, region, all_firms, top, fmt, columns) -> None:
       chaingraph impact CATL
       chaingraph impact 宁德时代 --format json
       chaingraph impact --all --top 5
+      chaingraph impact CATL --evidence stated
     """
     from .reports import impact as compute
 
-    results = compute(store, firm, chain=chain, region=region, all_firms=all_firms, top=top)
+    results = compute(
+        store, firm, chain=chain, region=region, evidence=evidence, group_by=group_by, all_firms=all_firms, top=top
+    )
     records = [_impact_record(i) for i in results]
     keys = list(IMPACT_HEADERS)
     chosen = choose_columns(columns, keys) or keys
@@ -841,6 +902,7 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
     help="firm: one node per firm or segment; stage: one node per chain stage.",
 )
 @click.option("--region", metavar="PLACE", help="Only nodes located in PLACE.")
+@evidence_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
@@ -856,7 +918,7 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
     help="auto: physics for small views, a precomputed layered layout for large ones; "
     "hierarchical: upstream to downstream, left to right.",
 )
-def view(store, target, output, force, open_browser, size_by, level, region, lang, layout) -> None:
+def view(store, target, output, force, open_browser, size_by, level, region, evidence, lang, layout) -> None:
     """Write an interactive HTML view of chain C: one self-contained file that works offline.
 
     C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
@@ -884,6 +946,7 @@ def view(store, target, output, force, open_browser, size_by, level, region, lan
             size_by=size_by,
             lang=lang,
             layout=layout,
+            evidence=evidence,
             progress=lambda step: update(f"building view: {step}"),
         )
     atomic_write(target_path, html, may_replace=may_replace)
@@ -1055,7 +1118,8 @@ def _validate_import(context, data: bytes, fmt: str) -> None:
 )
 @graph_options
 @selection_options
-def export_command(store, fmt, output, force, table, chain, region, level) -> None:
+@evidence_option
+def export_command(store, fmt, output, force, table, chain, region, level, evidence) -> None:
     """Export the graph, or a chain or region of it, for other tools.
 
     GraphML and GEXF carry the supply network with IRIs, English and Chinese labels, kind,
@@ -1077,8 +1141,10 @@ def export_command(store, fmt, output, force, table, chain, region, level) -> No
 
     if fmt in RDF_EXPORTS and level != "firm":
         raise InputError("--level stage applies to graphml, gexf and csv exports; RDF exports keep the firms")
+    if fmt in RDF_EXPORTS and "all" not in evidence:
+        raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
     may_replace = check_target(output, force=force) if output is not None else False
-    selection = make_selection(store, chain=chain, region=region, level=level)
+    selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence)
     with _status("exporting") as update:
         data = build(store, fmt, selection, table=table, progress=lambda step: update(f"exporting: {step}"))
     if output is None:

@@ -378,6 +378,8 @@ class _Builder:
         self.add(node, RDF.type, ox.NamedNode(str(CG.SupplyRelation)))
         self.add(node, CG.supplier, s)
         self.add(node, CG.client, c)
+        # The row is the source, and it names both parties: stated by it.
+        self.add(node, CG.evidence, ox.NamedNode(str(CG.Stated)))
         if row.get("supplies"):
             product = mint(self.base, "product", row["supplies"])
             self.add(product, RDF.type, ox.NamedNode(str(CG.ProductOrService)))

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from . import resources
 from .errors import InputError
 from .network import project_columns
-from .projection_file import database_fingerprint, read_projection, write_projection
+from .projection_file import PROJECTION_FORMAT, database_fingerprint, read_projection, write_projection
 from .shutdown import cleanup_on_exit
 from .store import (
     XML_HEAD,
@@ -83,6 +83,7 @@ def load_store(
         shutil.rmtree(stale, ignore_errors=True)
     partial = target.parent / f".{target.name}.partial-{os.getpid()}"
     # Removed by the finally below, or by the signal watcher if a bulk load cannot be interrupted.
+    database = None
     with cleanup_on_exit(functools.partial(shutil.rmtree, partial, ignore_errors=True)):
         try:
             partial.mkdir()
@@ -108,6 +109,7 @@ def load_store(
                 "bundled": bundled,
                 "quads": quads,
                 "projection": database_fingerprint(partial / "db"),
+                "projection_format": PROJECTION_FORMAT,
             }
             (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             if target.exists():
@@ -118,6 +120,9 @@ def load_store(
             else:
                 partial.rename(target)
         finally:
+            # Closed first: an open RocksDB database may still write its log into the folder
+            # while it is being removed, and the removal would then leave it behind.
+            database = None  # noqa: F841 (the last reference: dropping it closes the database)
             if partial.exists():
                 shutil.rmtree(partial, ignore_errors=True)
     return LoadReport(target, [str(path) for path, _ in files], quads, time.perf_counter() - started)
@@ -160,6 +165,9 @@ def open_disk_store(directory: str | os.PathLike[str]) -> EmbeddedStore:
     except OSError as exc:
         raise InputError(f"--store {folder}: cannot open the database: {exc}") from None
     store = EmbeddedStore(database, description=f"store {folder}", read_only=True)
-    if manifest.get("projection") == database_fingerprint(folder / "db"):
+    # A projection saved by another version may lack what this one reads (edges' evidence, say):
+    # the database is projected again instead.
+    saved_format = manifest.get("projection_format", 1)
+    if saved_format == PROJECTION_FORMAT and manifest.get("projection") == database_fingerprint(folder / "db"):
         store.saved_projection = functools.partial(read_projection, folder)
     return store

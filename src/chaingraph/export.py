@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from . import analysis
 from .errors import InputError
-from .network import Selection, project, select
+from .network import Selection, edge_evidence, project, select
 from .output import to_csv
 from .store import EmbeddedStore, Store
 from .vocab import CG, GRAPH, PLACE_CLASSES, RDF
@@ -106,6 +106,8 @@ def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str) -> byte
             periods="; ".join(attrs.get("periods", [])),
             sources=" ".join(attrs.get("sources", [])),
             inferred=bool(attrs.get("inferred")),
+            evidence=edge_evidence(attrs),
+            inference="; ".join(attrs.get("inference", [])),
             weight=int(attrs.get("weight", 1)),
         )
     buffer = io.BytesIO()

@@ -10,9 +10,11 @@ institute, government, organization, or stage at stage level), ``place`` and ``p
 in, the nearest first), ``county``,
 ``prefecture``, ``province`` (the administrative places it lies in, where known), ``chains``,
 ``stage``, ``stage_label``, ``stage_order``. Edge attributes: ``supplies`` (labels), ``periods``,
-``sources`` (IRIs of source passages or pages), ``inferred`` (true when every statement of the edge
-follows the chain's stage order rather than a source stating it); an edge stated only directly, with
-no qualified relation, has none of these attributes.
+``sources`` (IRIs of source passages or pages), ``evidence`` (``stated`` when a source states the
+edge, ``inferred`` when every statement of it is an inference, with its ``inference`` kinds and
+``reasons``; see :data:`vocab.EVIDENCE_LEVELS`) and ``inferred`` (``evidence == "inferred"``); an
+edge stated only directly, with no qualified relation, has none of these attributes and its
+evidence is ``unspecified``.
 
 ``graph.graph`` holds ``chains`` (id -> label, label_zh, region, stages) and ``places``
 (id -> label, label_zh, kind, parent) so analysis and views need no further queries.
@@ -31,7 +33,16 @@ import numpy as np
 
 from .errors import InputError
 from .store import Store
-from .vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
+from .vocab import (
+    CG,
+    EVIDENCE_LEVELS,
+    INFERENCE_KINDS,
+    KIND_BY_CLASS,
+    ORGANIZATION_CLASSES,
+    PLACE_CLASSES,
+    curies,
+    evidence_level,
+)
 
 # Literals are never nodes: `cg:supplierOf "CATL"` is an error for `validate` to report, not an edge
 # to a node named by a string (which would merge with the firm whose IRI is that string).
@@ -44,13 +55,16 @@ SELECT ?supplier ?client WHERE {
 }"""
 
 EDGE_DETAILS_QUERY = """
-SELECT ?supplier ?client ?product ?period ?source ?inferred WHERE {
+SELECT ?supplier ?client ?product ?period ?source ?evidence ?inferred ?reason WHERE {
   ?relation a cg:SupplyRelation ; cg:supplier ?supplier ; cg:client ?client .
   OPTIONAL { ?relation cg:supplies/rdfs:label ?product
              FILTER(LANGMATCHES(LANG(?product), "en") || LANG(?product) = "") }
   OPTIONAL { ?relation cg:period ?period }
   OPTIONAL { ?relation prov:wasDerivedFrom ?source }
+  OPTIONAL { ?relation cg:evidence ?evidence }
   OPTIONAL { ?relation cg:inferredFromStages ?inferred }
+  OPTIONAL { ?relation cg:inferenceReason ?reason
+             FILTER(LANGMATCHES(LANG(?reason), "en") || LANG(?reason) = "") }
 }"""
 
 NODES_QUERY = f"""
@@ -81,6 +95,14 @@ SELECT DISTINCT ?place ?class ?parent WHERE {{
   OPTIONAL {{ ?place cg:locatedIn ?parent }}
 }}"""
 
+# Only control merges firms (--group-by owner); a part stake (cg:hasStakeIn) does not.
+CONTROLS_QUERY = """
+SELECT ?owner ?owned WHERE {
+  ?owner cg:controls ?owned .
+  FILTER(!isLiteral(?owned))
+}
+ORDER BY ?owned ?owner"""
+
 CHAINS_QUERY = """
 SELECT ?chain ?region ?stage ?order WHERE {
   ?chain a cg:IndustrialChain .
@@ -104,6 +126,10 @@ class Selection:
     chains: frozenset[str] | None = None
     region: str | None = None
     level: str = "firm"
+    #: The evidence levels of the edges kept (see :data:`vocab.EVIDENCE_LEVELS`); ``None``: all.
+    evidence: frozenset[str] | None = None
+    #: ``owner``: each firm merged into the organization that controls it (``cg:controls``).
+    group_by: str | None = None
 
     def describe(self, meta: dict) -> str:
         """The selection in words, with labels from ``meta`` (a graph's ``graph.graph``)."""
@@ -114,6 +140,10 @@ class Selection:
         if self.region is not None:
             parts.append("region " + meta["places"].get(self.region, {}).get("label", self.region))
         parts.append(f"{self.level} level")
+        if self.evidence is not None:
+            parts.append("edges " + " or ".join(level for level in EVIDENCE_LEVELS if level in self.evidence))
+        if self.group_by is not None:
+            parts.append(f"grouped by {self.group_by}")
         return "; ".join(parts)
 
 
@@ -241,7 +271,11 @@ def project_columns(store: Store) -> Projection:
     if len(nodes) > typed:
         # Edge ends with no organization class joined the nodes meanwhile: read their facts too.
         labels, memberships = _node_facts(store, index, len(nodes))
-    meta = {"places": _places(store, labels), "chains": _chains(store, labels)}
+    meta = {
+        "places": _places(store, labels),
+        "chains": _chains(store, labels),
+        "controls": [list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
+    }
     details = _edge_details(store, index)
     columns = _node_columns(nodes, kinds, labels, memberships, meta)
     return Projection(nodes, columns, suppliers, clients, details, meta)
@@ -296,32 +330,33 @@ def _edges(store: Store, nodes: list[str], kinds: list[str], index: dict[str, in
 
 
 def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], dict]:
-    """Products, periods, sources and the inferred flag of qualified relations, by (supplier, client).
+    """Products, periods, sources and evidence of qualified relations, by (supplier, client).
 
+    An edge's evidence is the strongest of its relations' (see :data:`vocab.EVIDENCE_LEVELS`).
     Edges carry attributes only where qualified relations give details; absent means none.
     """
     found_by_pair: dict[tuple[str, str], dict] = {}
-    for supplier, client, product, period, source, inferred in store.select_lexical(EDGE_DETAILS_QUERY):
+    rows = store.select_lexical(EDGE_DETAILS_QUERY)
+    for supplier, client, product, period, source, evidence, inferred, reason in rows:
         if supplier not in index or client not in index:
             continue
-        empty = {"supplies": set(), "periods": set(), "sources": set(), "stated": False}
-        found = found_by_pair.setdefault((supplier, client), empty)
-        if product is not None:
-            found["supplies"].add(product)
-        if period is not None:
-            found["periods"].add(period)
-        if source is not None:
-            found["sources"].add(source)
-        found["stated"] = found["stated"] or inferred not in ("true", "1")
-    return {
-        pair: {
-            "supplies": sorted(found["supplies"]),
-            "periods": sorted(found["periods"]),
-            "sources": sorted(found["sources"]),
-            "inferred": not found["stated"],
-        }
-        for pair, found in found_by_pair.items()
-    }
+        found = found_by_pair.setdefault((supplier, client), defaultdict(set))
+        for key, value in (("supplies", product), ("periods", period), ("sources", source), ("reasons", reason)):
+            if value is not None:
+                found[key].add(value)
+        found["levels"].add(evidence_level(evidence, inferred))
+        if evidence is not None and evidence != str(CG.Stated):
+            found["inference"].add(INFERENCE_KINDS.get(evidence, _local_name(evidence)))
+        elif inferred in ("true", "1"):
+            found["inference"].add(INFERENCE_KINDS[str(CG.InferredFromStages)])
+    details = {}
+    for pair, found in found_by_pair.items():
+        level = next(level for level in EVIDENCE_LEVELS if level in found["levels"])
+        details[pair] = {key: sorted(found[key]) for key in ("supplies", "periods", "sources")}
+        details[pair].update(evidence=level, inferred=level == "inferred")
+        if level == "inferred":
+            details[pair].update(inference=sorted(found["inference"]), reasons=sorted(found["reasons"]))
+    return details
 
 
 class _Labels:
@@ -515,6 +550,8 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
     """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
     if selection.level not in ("firm", "stage"):
         raise InputError(f"--level {selection.level!r}: use firm or stage")
+    if selection.group_by == "owner":
+        graph = group_by_owner(Projection.from_networkx(graph)).to_networkx()
     kept = {n for n, data in graph.nodes(data=True) if _selected(selection, data["chains"], data["places"])}
     # Built in the full graph's node and edge order: networkx's subgraph views follow the order
     # of a set when the selection is small, and float sums (PageRank) would then differ in the
@@ -524,18 +561,71 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
     chosen.add_edges_from(
         (supplier, client, dict(data))
         for supplier, client, data in graph.edges(data=True)
-        if supplier in kept and client in kept
+        if supplier in kept and client in kept and _evidence_kept(selection, data)
     )
     chosen.graph = dict(graph.graph)
     chosen.graph["selection"] = selection.describe(graph.graph)
     return stage_level(chosen) if selection.level == "stage" else chosen
 
 
+def edge_evidence(data: dict) -> str:
+    """The evidence level of an edge from its attributes (``unspecified`` when it has none)."""
+    return data.get("evidence", "unspecified")
+
+
+def _evidence_kept(selection: Selection, data: dict) -> bool:
+    return selection.evidence is None or edge_evidence(data) in selection.evidence
+
+
+def evidence_counts(projection: Projection) -> dict[str, int]:
+    """How many of the projection's edges are at each evidence level (every level, zeros kept)."""
+    counts = dict.fromkeys(EVIDENCE_LEVELS, 0)
+    detailed = _detailed_edges(projection)
+    for level, found in detailed.items():
+        counts[level] += int(np.count_nonzero(found))
+    counts["unspecified"] += projection.edge_count - sum(counts.values())
+    return counts
+
+
+def _detailed_edges(projection: Projection) -> dict[str, np.ndarray]:
+    """For each evidence level a qualified relation gives, a mask of the edges at that level."""
+    n = max(len(projection), 1)
+    codes = projection.suppliers * n + projection.clients
+    index = {node: i for i, node in enumerate(projection.nodes)} if projection.details else {}
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for (supplier, client), data in projection.details.items():
+        a, b = index.get(supplier), index.get(client)
+        if a is not None and b is not None:
+            by_level[edge_evidence(data)].append(a * n + b)
+    return {level: np.isin(codes, np.array(found, dtype=np.int64)) for level, found in by_level.items()}
+
+
+def _evidence_mask(projection: Projection, levels: frozenset[str]) -> np.ndarray:
+    """True for the edges whose evidence level is one of ``levels``."""
+    detailed = _detailed_edges(projection)
+    unspecified = np.ones(projection.edge_count, dtype=bool)
+    keep = np.zeros(projection.edge_count, dtype=bool)
+    for level, found in detailed.items():
+        unspecified &= ~found
+        if level in levels:
+            keep |= found
+    if "unspecified" in levels:
+        keep |= unspecified
+    return keep
+
+
 def select_columns(projection: Projection, selection: Selection) -> Projection:
     """The firm-level part of a projection that a selection asks for (what :func:`select` keeps)."""
     if selection.level != "firm":
         raise InputError(f"--level {selection.level!r}: columns are firm level; use select() for stages")
+    if selection.group_by == "owner":
+        projection = group_by_owner(projection)
     meta = dict(projection.meta, selection=selection.describe(projection.meta))
+    if selection.evidence is not None:
+        keep_edges = _evidence_mask(projection, selection.evidence)
+        projection = dataclasses.replace(
+            projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
+        )
     if selection.chains is None and selection.region is None:
         # Everything is selected: share the columns rather than copy every one of them.
         return dataclasses.replace(projection, meta=meta)
@@ -546,6 +636,89 @@ def select_columns(projection: Projection, selection: Selection) -> Projection:
         count=len(projection),
     )
     return projection.restrict(keep, meta)
+
+
+def owners(projection: Projection) -> np.ndarray:
+    """For each node, the id of the organization that ultimately controls it (itself if none).
+
+    Control is followed up the chain (a unit of a subsidiary goes to the parent); a node with two
+    controllers goes to the first by IRI; a circle of control is headed by its first node.
+    """
+    index = {node: i for i, node in enumerate(projection.nodes)}
+    parent: dict[int, int] = {}
+    for owner, owned in projection.meta.get("controls", []):
+        if owner in index and owned in index and index[owned] not in parent and owner != owned:
+            parent[index[owned]] = index[owner]
+    result = np.arange(len(projection.nodes), dtype=np.int64)
+    for start in parent:
+        path, position, current = [start], {start: 0}, start
+        while current in parent:
+            following = parent[current]
+            if following in position:  # control runs in a circle: its first node heads it
+                current = min(path[position[following] :])
+                break
+            position[following] = len(path)
+            path.append(following)
+            current = following
+        result[start] = current
+    return result
+
+
+def group_by_owner(projection: Projection) -> Projection:
+    """The projection with every controlled organization merged into its ultimate controller.
+
+    The merged node keeps the controller's name, kind, place and stage, lies in every chain and
+    place of its members, and lists them in ``meta["grouped"]`` (controller -> members); supply
+    inside a group is dropped, and parallel edges become one, with the strongest evidence.
+    """
+    owner = owners(projection) if projection.meta.get("controls") else None
+    if owner is None or (owner == np.arange(len(owner))).all():
+        return dataclasses.replace(projection, meta=dict(projection.meta, grouped={}))
+    nodes = projection.nodes
+    kept = np.flatnonzero(owner == np.arange(len(owner)))
+    new_id = np.full(len(nodes), -1, dtype=np.int64)
+    new_id[kept] = np.arange(len(kept))
+    suppliers, clients = new_id[owner[projection.suppliers]], new_id[owner[projection.clients]]
+    n = max(len(kept), 1)
+    pairs = np.unique((suppliers * n + clients)[suppliers != clients])
+    columns = {name: [column[i] for i in kept.tolist()] for name, column in projection.columns.items()}
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for member in np.flatnonzero(owner != np.arange(len(owner))).tolist():
+        head = int(new_id[owner[member]])
+        grouped[nodes[owner[member]]].append(nodes[member])
+        columns["chains"][head] = sorted(set(columns["chains"][head]) | set(projection.columns["chains"][member]))
+        more = [p for p in projection.columns["places"][member] if p not in columns["places"][head]]
+        columns["places"][head] = list(columns["places"][head]) + more
+    details: dict[tuple[str, str], dict] = {}
+    index = {node: i for i, node in enumerate(nodes)}
+    for (supplier, client), data in projection.details.items():
+        if supplier not in index or client not in index:
+            continue
+        pair = (nodes[owner[index[supplier]]], nodes[owner[index[client]]])
+        if pair[0] != pair[1]:
+            details[pair] = _merged_details(details.get(pair), data)
+    return Projection(
+        nodes=[nodes[i] for i in kept.tolist()],
+        columns=columns,
+        suppliers=pairs // n,
+        clients=pairs % n,
+        details=details,
+        meta=dict(projection.meta, grouped={head: sorted(members) for head, members in grouped.items()}),
+    )
+
+
+def _merged_details(found: dict | None, data: dict) -> dict:
+    """The attributes of an edge that stands for ``found``'s edges and one more with ``data``."""
+    if found is None:
+        return dict(data)
+    keys = ("supplies", "periods", "sources")
+    merged = {key: sorted(set(found.get(key, [])) | set(data.get(key, []))) for key in keys}
+    level = min(edge_evidence(found), edge_evidence(data), key=EVIDENCE_LEVELS.index)
+    merged.update(evidence=level, inferred=level == "inferred")
+    if level == "inferred":
+        for key in ("inference", "reasons"):
+            merged[key] = sorted(set(found.get(key, [])) | set(data.get(key, [])))
+    return merged
 
 
 def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
@@ -598,6 +771,7 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
             for key in ("supplies", "periods", "sources"):
                 edge[key] = sorted(set(edge[key]) | set(data.get(key, ())))
             edge["inferred"] = edge["inferred"] and data.get("inferred", False)
+            edge["evidence"] = min(edge["evidence"], edge_evidence(data), key=EVIDENCE_LEVELS.index)
         else:
             staged.add_edge(
                 a,
@@ -607,6 +781,7 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
                 periods=list(data.get("periods", ())),
                 sources=list(data.get("sources", ())),
                 inferred=data.get("inferred", False),
+                evidence=edge_evidence(data),
             )
     staged.graph["unstaged"] = unstaged
     return staged

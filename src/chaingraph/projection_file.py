@@ -24,7 +24,8 @@ from .network import Projection
 
 ARRAYS = "projection.npz"
 VALUES = "projection.json"
-PROJECTION_FORMAT = 1
+#: Raised when what a saved projection holds changes (2: edges carry their evidence level).
+PROJECTION_FORMAT = 2
 
 
 def write_projection(projection: Projection, folder: Path) -> None:

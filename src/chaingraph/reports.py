@@ -5,6 +5,7 @@ Each public function here is what one command prints, computed without printing 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -16,16 +17,26 @@ from . import analysis, names
 from .errors import InputError
 from .impact import Impact, impact_all
 from .impact import impact as impact_of
-from .network import Projection, Selection, project, project_columns, select, select_columns
+from .network import (
+    Projection,
+    Selection,
+    evidence_counts,
+    project,
+    project_columns,
+    select,
+    select_columns,
+)
 from .store import Store
-from .vocab import FJ
+from .vocab import EVIDENCE_LEVELS, FJ
 
 FIGURES_QUERY = """
-SELECT ?subject ?measure ?value ?unit ?period ?comparator WHERE {
-  ?observation a cg:Observation ; cg:subject ?subject ; cg:value ?value ; cg:unit ?unit ; cg:period ?period ;
+SELECT ?subject ?measure ?value ?unit ?period ?comparator ?scope WHERE {
+  ?observation a cg:Observation ; cg:subject ?subject ; cg:value ?value ; cg:unit ?unit ;
                cg:measure/skos:prefLabel ?measure .
   FILTER(LANGMATCHES(LANG(?measure), "en"))
+  OPTIONAL { ?observation cg:period ?period }
   OPTIONAL { ?observation cg:comparator/rdfs:label ?comparator FILTER(LANGMATCHES(LANG(?comparator), "en")) }
+  OPTIONAL { ?observation cg:scope ?scope FILTER(LANGMATCHES(LANG(?scope), "en")) }
 }
 ORDER BY ?subject ?measure ?period"""
 
@@ -39,6 +50,7 @@ UNIT_WORDS = {
     "DAY": " days",
     "HR": " hours",
     "SEC": " s",
+    "PercentagePoint": " percentage points",
 }
 
 #: The columns of ``stats``: the contract's JSON keys, in report order.
@@ -90,6 +102,10 @@ class StatsReport:
     selection: str
     nodes: int
     edges: int
+    #: How many of the edges analysed are at each evidence level.
+    evidence: dict[str, int]
+    #: With ``group_by="owner"``: each controller's IRI -> the IRIs merged into it.
+    grouped: dict[str, list[str]]
     rows: list[dict]
     sampled: dict[str, int]
     estimated: list[str] = field(default_factory=list)
@@ -98,9 +114,19 @@ class StatsReport:
 
 
 def make_selection(
-    store: Store, *, chain: str | None = None, region: str | None = None, level: str = "firm"
+    store: Store,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    level: str = "firm",
+    evidence: str | Iterable[str] = "all",
+    group_by: str | None = None,
 ) -> Selection:
-    """Resolve the names a user gave for ``--chain``, ``--region`` and ``--level``.
+    """Resolve the names a user gave for ``--chain``, ``--region``, ``--level`` and ``--evidence``.
+
+    ``evidence`` is ``all`` or the evidence levels whose edges to keep (``stated``, ``inferred``,
+    ``unspecified``: see :data:`chaingraph.vocab.EVIDENCE_LEVELS`). ``group_by="owner"`` merges each
+    firm into the organization that controls it (see :func:`chaingraph.network.group_by_owner`).
 
     The store must hold the ontology: comparator labels and users' own place classes come from it,
     and without it a server's reports would be quietly incomplete.
@@ -118,12 +144,32 @@ def make_selection(
             raise InputError(f"{option}: empty name; leave the option out to analyse the whole graph")
     chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain is not None else None
     place = str(names.resolve(store, region, names.PLACE)) if region is not None else None
-    return Selection(chains=chains, region=place, level=level)
+    if group_by not in (None, "owner"):
+        raise InputError(f"--group-by {group_by!r}: use owner")
+    return Selection(chains=chains, region=place, level=level, evidence=evidence_levels(evidence), group_by=group_by)
 
 
-def network(store: Store, *, chain: str | None = None, region: str | None = None, level: str = "firm") -> nx.DiGraph:
+def evidence_levels(evidence: str | Iterable[str]) -> frozenset[str] | None:
+    """The evidence levels a user asked for (``None`` for all); an unknown level is an error."""
+    asked = [evidence] if isinstance(evidence, str) else list(evidence)
+    if not asked or "all" in asked:
+        return None
+    unknown = [level for level in asked if level not in EVIDENCE_LEVELS]
+    if unknown:
+        raise InputError(f"--evidence {unknown[0]!r}: use {', '.join(EVIDENCE_LEVELS)} or all")
+    return frozenset(asked)
+
+
+def network(
+    store: Store,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    level: str = "firm",
+    evidence: str | Iterable[str] = "all",
+) -> nx.DiGraph:
     """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
-    return select(project(store), make_selection(store, chain=chain, region=region, level=level))
+    return select(project(store), make_selection(store, chain=chain, region=region, level=level, evidence=evidence))
 
 
 def stats(
@@ -132,6 +178,8 @@ def stats(
     chain: str | None = None,
     region: str | None = None,
     level: str = "firm",
+    evidence: str | Iterable[str] = "all",
+    group_by: str | None = None,
     sort: str = "pagerank",
     top: int | None = None,
     exact: bool = False,
@@ -157,7 +205,7 @@ def stats(
     _check_backend(backend)
     if progress:
         progress("projection")
-    selection = make_selection(store, chain=chain, region=region, level=level)
+    selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, group_by=group_by)
     if level == "firm":
         table = select_columns(project_columns(store), selection)
         use_compiled = _use_compiled(table, backend)
@@ -199,6 +247,8 @@ def stats(
         selection=table.meta.get("selection", ""),
         nodes=len(table),
         edges=table.edge_count,
+        evidence=evidence_counts(table),
+        grouped=table.meta.get("grouped", {}),
         rows=rows[:top] if top else rows,
         sampled=run.sampled,
         estimated=run.estimated,
@@ -253,8 +303,10 @@ def figures_by_subject(store: Store) -> dict[str, list[str]]:
 
 
 def format_figure(row: dict) -> str:
-    """``output value: more than 100 billion yuan (2024)`` from an observation's row."""
-    unit = UNIT_WORDS.get(str(row["unit"]).rsplit("/", 1)[-1], " " + str(row["unit"]).rsplit("/", 1)[-1])
+    """``output value: more than 100 billion yuan (2024)`` from an observation's row; the period
+    only where the data gives one, the scope after the measure where it has one."""
+    unit_name = re.split(r"[/#]", str(row["unit"]))[-1]
+    unit = UNIT_WORDS.get(unit_name, " " + unit_name)
     try:
         value = float(row["value"].toPython())
     except (TypeError, ValueError):
@@ -269,7 +321,9 @@ def format_figure(row: dict) -> str:
         else:
             number = f"{value:g}"
     comparator = f"{row['comparator']} " if "comparator" in row else ""
-    return f"{row['measure']}: {comparator}{number}{unit} ({row['period']})"
+    scope = f" ({row['scope']})" if "scope" in row else ""
+    period = f" ({row['period']})" if "period" in row else ""
+    return f"{row['measure']}{scope}: {comparator}{number}{unit}{period}"
 
 
 def view(
@@ -281,6 +335,7 @@ def view(
     size_by: str = "pagerank",
     lang: str = "en",
     layout: str = "auto",
+    evidence: str | Iterable[str] = "all",
     progress: Callable[[str], None] | None = None,
 ) -> str:
     """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains).
@@ -293,7 +348,7 @@ def view(
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
     if progress:
         progress("projection")
-    selection = make_selection(store, chain=target, region=region, level=level)
+    selection = make_selection(store, chain=target, region=region, level=level, evidence=evidence)
     graph = select(project(store), selection)
     check_size(graph)
     if progress:
@@ -325,6 +380,8 @@ def impact(
     region: str | None = None,
     all_firms: bool = False,
     top: int | None = 10,
+    evidence: str | Iterable[str] = "all",
+    group_by: str | None = None,
     backend: str = "auto",
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Impact]:
@@ -339,13 +396,18 @@ def impact(
     _check_backend(backend)
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
-    table = select_columns(project_columns(store), make_selection(store, chain=chain, region=region))
+    selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    table = select_columns(project_columns(store), selection)
     use_compiled = _use_compiled(table, backend)
     if all_firms:
         if use_compiled:
             return CompiledImpacts(compiled.AnalysisGraph(table)).most_harmful(top, progress=progress)
         return impact_all(table.to_networkx(), top=top, progress=progress)
     node = str(names.resolve(store, firm, names.FIRM))
+    controller = next((head for head, members in table.meta.get("grouped", {}).items() if node in members), None)
+    if controller is not None:
+        label = table.columns["label"][table.nodes.index(controller)]
+        raise InputError(f"{firm!r} is merged into {label} by --group-by owner: ask for {label}")
     try:
         position = table.nodes.index(node)
     except ValueError:

@@ -26,11 +26,20 @@ from pyvis.network import Network
 
 from . import __version__
 from .errors import InputError
+from .network import edge_evidence
+from .vocab import EVIDENCE_LEVELS
 
 PHYSICS_LIMIT = 800
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
 LOCATED_DASHES = [10, 8]
 INFERRED_DASHES = [2, 4]
+#: How a supply edge of each evidence level is drawn: vis-network dashes and colour, and the
+#: legend's CSS class for it (templates/view.html).
+EVIDENCE_STYLES = {
+    "stated": {"dashes": False, "color": "#555555", "css": "line"},
+    "inferred": {"dashes": INFERRED_DASHES, "color": "#555555", "css": "line dotted"},
+    "unspecified": {"dashes": False, "color": "#a8a8a8", "css": "line light"},
+}
 NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
 
@@ -76,7 +85,9 @@ TEXT = {
         "kinds": "Kinds (shape)",
         "edges": "Edges",
         "supply": "supplies (supplier → client)",
-        "supply_inferred": "supplies, inferred from the chain's stage order",
+        "supply_stated": "supplies, stated by the source",
+        "supply_inferred": "supplies, inferred (the edge says why)",
+        "supply_unspecified": "supplies, evidence not given",
         "located": "located in",
         "size": "Node size: {measure}.",
         "firm": "firm",
@@ -93,7 +104,7 @@ TEXT = {
         "supplies": "supplies",
         "period": "period",
         "sources": "sources",
-        "inferred": "follows the chain's stage order; not stated by the source",
+        "inferred": "inferred{kinds}; not stated by the source",
         "figures": "figures",
     },
     "zh": {
@@ -102,7 +113,9 @@ TEXT = {
         "kinds": "类型（形状）",
         "edges": "连线",
         "supply": "供应（供应方 → 客户）",
-        "supply_inferred": "供应（按产业链环节推断）",
+        "supply_stated": "供应（来源陈述）",
+        "supply_inferred": "供应（推断，理由见连线）",
+        "supply_unspecified": "供应（未注明证据）",
         "located": "位于",
         "size": "节点大小：{measure}。",
         "firm": "企业",
@@ -119,7 +132,7 @@ TEXT = {
         "supplies": "供应内容",
         "period": "期间",
         "sources": "来源",
-        "inferred": "按产业链环节推断，来源未直接陈述",
+        "inferred": "推断{kinds}，来源未直接陈述",
         "figures": "数据",
     },
 }
@@ -193,15 +206,18 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
             title=_node_tooltip(node, attrs, data, text, lang),
             **extra,
         )
+    levels_shown = set()
     for supplier, client, attrs in graph.edges(data=True):
+        level = edge_evidence(attrs)
+        levels_shown.add(level)
         net.add_edge(
             supplier,
             client,
             relation="supply",
             title=_edge_tooltip(attrs, text),
             arrows="to",
-            dashes=INFERRED_DASHES if attrs.get("inferred") else False,
-            color="#555555",
+            dashes=EVIDENCE_STYLES[level]["dashes"],
+            color=EVIDENCE_STYLES[level]["color"],
             width=1 + math.log(attrs.get("weight", 1), 2),
         )
     _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None)
@@ -223,6 +239,11 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
         physics=layout == "physics",
         legend_stages=_stage_legend(graph, colors, text, lang),
         legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
+        legend_edges=[
+            {"css": EVIDENCE_STYLES[level]["css"], "label": text[f"supply_{level}"]}
+            for level in EVIDENCE_LEVELS
+            if level in levels_shown
+        ],
         search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
         notes=data.notes,
         vis_js=_vis_asset("vis-network.min.js"),
@@ -284,8 +305,10 @@ def _edge_tooltip(attrs: Mapping, text: Mapping[str, str]) -> str:
     if attrs.get("sources"):
         lines.append(f"{text['sources']}:")
         lines.extend(f"  {source}" for source in attrs["sources"][:6])
-    if attrs.get("inferred"):
-        lines.append(text["inferred"])
+    if edge_evidence(attrs) == "inferred":
+        kinds = ", ".join(attrs.get("inference", []))
+        lines.append(text["inferred"].format(kinds=f" ({kinds})" if kinds else ""))
+        lines.extend(f"  {reason}" for reason in attrs.get("reasons", [])[:3])
     return "\n".join(lines) or text["supply"]
 
 

@@ -83,3 +83,25 @@ KIND_BY_CLASS: dict[str, str] = {
 def prefix_block() -> str:
     """The PREFIX declarations of :data:`PREFIXES`, for servers that need them in the text."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+#: The evidence levels of an edge, strongest first. A qualified relation is ``stated`` when its
+#: ``cg:evidence`` is ``cg:Stated`` and ``inferred`` with any other level (every other
+#: ``cg:EvidenceLevel`` is a kind of inference, or with the deprecated ``cg:inferredFromStages
+#: true``); an edge with no qualified relation, or none that gives its evidence, is ``unspecified``.
+EVIDENCE_LEVELS = ("stated", "inferred", "unspecified")
+#: The inference kinds chaingraph's own data and shapes know, by the short name the CLI shows.
+INFERENCE_KINDS: dict[str, str] = {
+    str(CG.InferredFromStages): "from stages",
+    str(CG.InferredFromClusterClaim): "from a cluster claim",
+}
+
+
+def evidence_level(evidence: str | None, inferred_from_stages: str | None = None) -> str:
+    """The level (one of :data:`EVIDENCE_LEVELS`) of one qualified relation, from the lexical
+    values of its ``cg:evidence`` and deprecated ``cg:inferredFromStages``."""
+    if evidence == str(CG.Stated):
+        return "stated"
+    if evidence is not None or inferred_from_stages in ("true", "1"):
+        return "inferred"
+    return "unspecified"
