@@ -37,7 +37,7 @@ PROJECT = (
 QUERY = """
 import json, time
 from chaingraph.store import open_store
-from chaingraph.queries import query
+from chaingraph.queries import bind_named, count_rows, named_queries, query, run_query
 store = open_store([{path!r}])
 hub = "https://w3id.org/chaingraph/synthetic/firm/0"
 result = {{}}
@@ -48,6 +48,13 @@ for name, params in [("suppliers-of", {{"firm": "https://w3id.org/chaingraph/syn
     started = time.perf_counter()
     rows = query(store, name, params).select.rows
     result[name] = [time.perf_counter() - started, len(rows)]
+    named = named_queries()[name]
+    started = time.perf_counter()
+    rows = run_query(store, named.text, bind_named(store, named, params), limit=100).select.rows
+    result[name + " --limit 100"] = [time.perf_counter() - started, len(rows)]
+started = time.perf_counter()
+counted = count_rows(store, named_queries()["single-sourced"].text)
+result["single-sourced --count"] = [time.perf_counter() - started, counted]
 print(json.dumps(result))
 """
 NAIVE = """
@@ -149,7 +156,11 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
     step("store impact --all", chaingraph("impact", "--all", "--top", "10", "--store", str(store), "--format", "json"))
     if "virtuoso" in only:
         rows.extend(scale_out(size, folder, data, timeout))
-    step("validate", chaingraph("validate", "--data", str(data), "--format", "json"))
+    step(
+        "validate",
+        chaingraph("validate", "--data", str(data), "--format", "json"),
+        chaingraph("validate", "--engine", "pyshacl", "--data", str(data), "--format", "json"),
+    )
     queries = step("queries", python(QUERY.format(path=str(data), client=size - 1)))
     if queries.get("stdout"):
         try:

@@ -163,3 +163,40 @@ def test_fast_engine_names_a_feature_it_does_not_evaluate(store):
 def test_validate_cli_engines(run):
     assert run("validate", "--engine", "pyshacl").exit_code == 0
     assert run("validate", "--engine", "fast").exit_code == 0
+
+
+USER_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix cg: <https://w3id.org/chaingraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <https://example.test/> .
+ex:TwoNames a sh:NodeShape ; sh:targetClass cg:Company ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 2 ; sh:message "needs a name in two languages" ] .
+"""
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_user_shapes_are_checked_with_ours(run, tmp_path, ttl, engine):
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(USER_SHAPES, encoding="utf-8")
+    data = ttl('ex:f a cg:Company ; rdfs:label "Only English"@en ; cg:locatedIn fj:ningde .')
+    result = run("validate", "--data", str(data), "--shapes", str(shapes), "--engine", engine, "--format", "json")
+    assert result.exit_code == 1
+    failing = {(r["focus_label"], r["message"]) for r in json.loads(result.stdout)["results"]}
+    assert ("Only English", "needs a name in two languages") in failing
+    # CATL has its two names: the user's rule holds there.
+    assert not any(label == "CATL" for label, _ in failing)
+
+
+def test_user_shapes_with_an_unsupported_feature_are_refused_by_name(run, tmp_path):
+    shapes = tmp_path / "pattern.ttl"
+    shapes.write_text(USER_SHAPES.replace("sh:minCount 2", 'sh:pattern "^[A-Z]"'), encoding="utf-8")
+    result = run("validate", "--shapes", str(shapes))
+    assert result.exit_code == 2
+    assert "sh:pattern" in result.output and "--engine pyshacl" in result.output
+
+
+def test_a_missing_or_broken_shapes_file_is_named(run, tmp_path):
+    missing = run("validate", "--shapes", str(tmp_path / "nope.ttl"))
+    assert missing.exit_code == 2 and "nope.ttl" in missing.output
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not turtle", encoding="utf-8")
+    result = run("validate", "--shapes", str(broken))
+    assert result.exit_code == 2 and "broken.ttl" in result.output

@@ -18,6 +18,7 @@ reference: tests run both engines and compare every result.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ from .store import Store
 
 class UnsupportedShape(InputError):
     """A shapes graph uses a SHACL feature this engine does not evaluate."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message}; --engine pyshacl evaluates all of SHACL")
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,10 @@ _TARGETS = {
 }
 
 # Query templates: ``{focus}`` is the target clause (with its VALUES), ``{test}`` a value condition.
+# Anti-joins are written with MINUS and the terms inside its group: Oxigraph evaluates MINUS as one
+# hash join, where FILTER NOT EXISTS runs a search per focus node (9.7 s against 0.8 s at 100k).
 MIN_COUNT = """SELECT DISTINCT ?focus WHERE {{ {focus}
-  FILTER NOT EXISTS {{ ?focus ?path ?value }} }}"""
+  MINUS {{ {path} ?focus ?path ?value }} }}"""
 COUNT_BELOW = """SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus ?path ?value }} }}
 GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < ?limit)"""
 COUNT_ABOVE = """SELECT ?focus WHERE {{ {focus} ?focus ?path ?value }}
@@ -96,25 +102,48 @@ GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > ?limit)"""
 EACH_VALUE = """SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus ?path ?value .
   FILTER(!({test})) }}"""
 HAS_VALUE = """SELECT DISTINCT ?focus WHERE {{ {focus}
-  FILTER NOT EXISTS {{ ?focus ?path ?expected }} }}"""
+  MINUS {{ {path} {expected} ?focus ?path ?expected }} }}"""
 QUALIFIED_BELOW = """SELECT ?focus WHERE {{ {focus}
   OPTIONAL {{ ?focus ?path ?value FILTER({test}) }} }}
 GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < ?limit)"""
 NODE_OR = """SELECT DISTINCT ?focus WHERE {{ {focus}
-  FILTER(!({test})) }}"""
+  MINUS {{ {conforming} }} }}"""
 
 
 def validate_store(store: Store, shapes: Graph) -> list[Result]:
-    """Every result of validating ``store`` against ``shapes``, in no particular order."""
+    """Every result of validating ``store`` against ``shapes``, in no particular order.
+
+    A constraint with no ``sh:message`` gets one naming its component and path.
+    """
     results: list[Result] = []
+    classes = _subclasses(store, set(shapes.objects(None, SH["class"])))
     for shape in _shapes(shapes):
         if shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         focus = _focus_clause(shapes, shape)
         if focus is None:
             continue  # no targets: the shape is only used from other shapes
-        results.extend(_node_results(store, shapes, shape, focus))
-    return results
+        results.extend(_node_results(store, shapes, shape, focus, classes))
+    return [result if result.message else _with_default_message(result) for result in results]
+
+
+def _with_default_message(result: Result) -> Result:
+    constraint = result.component.removesuffix("ConstraintComponent")
+    where = f" on {result.path}" if result.path else ""
+    return dataclasses.replace(result, message=f"breaks the {constraint} constraint{where} of {result.shape}")
+
+
+SUBCLASSES = "SELECT DISTINCT ?class WHERE { ?class rdfs:subClassOf* ?of }"
+
+
+def _subclasses(store: Store, classes: set) -> dict:
+    """Each class and every class below it in the store, so an instance test is one lookup of
+    ``rdf:type`` in a list rather than a path search per node."""
+    found = {}
+    for klass in classes:
+        below = {row["class"] for row in store.select(SUBCLASSES, {"of": klass}).rows}
+        found[klass] = sorted(below | {klass}, key=str)
+    return found
 
 
 def _shapes(shapes: Graph) -> list:
@@ -147,19 +176,19 @@ def _values(name: str, terms: Iterable) -> str:
     return f"VALUES ?{name} {{ {' '.join(term_to_sparql(term) for term in terms)} }}"
 
 
-def _node_results(store: Store, shapes: Graph, shape, target: str) -> Iterator[Result]:
+def _node_results(store: Store, shapes: Graph, shape, target: str, classes: dict) -> Iterator[Result]:
     severity = _severity(shapes, shape)
     message = str(shapes.value(shape, SH.message) or "")
     if shapes.value(shape, SH.path) is not None:
-        yield from _property_results(store, shapes, shape, target, severity, message, shape)
+        yield from _property_results(store, shapes, shape, target, severity, message, shape, classes)
     for prop in sorted(shapes.objects(shape, SH.property), key=str):
         prop_severity = _severity(shapes, prop, default=severity)
         prop_message = str(shapes.value(prop, SH.message) or "")
-        yield from _property_results(store, shapes, prop, target, prop_severity, prop_message, shape)
+        yield from _property_results(store, shapes, prop, target, prop_severity, prop_message, shape, classes)
     members = shapes.value(shape, SH["or"])
     if members is not None and shapes.value(shape, SH.path) is None:
-        test = " || ".join(_conforms(shapes, member) for member in Collection(shapes, members))
-        query = NODE_OR.format(focus=target, test=test)
+        patterns = [_conforming(shapes, member, classes) for member in Collection(shapes, members)]
+        query = NODE_OR.format(focus=target, conforming=" UNION ".join(f"{{ {p} }}" for p in patterns))
         for row in store.select(query).rows:
             # At node level the value is the focus node itself (SHACL 2.3.2).
             node = row["focus"]
@@ -169,7 +198,7 @@ def _node_results(store: Store, shapes: Graph, shape, target: str) -> Iterator[R
 
 
 def _property_results(
-    store: Store, shapes: Graph, prop, target: str, severity: str, message: str, shape
+    store: Store, shapes: Graph, prop, target: str, severity: str, message: str, shape, classes: dict
 ) -> Iterator[Result]:
     path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
@@ -177,7 +206,8 @@ def _property_results(
     for key in shapes.predicates(prop, None):
         if str(key).startswith(str(SH)) and key not in _UNDERSTOOD:
             raise UnsupportedShape(f"shape {_name(prop)}: {_curie(key)} is not supported by the fast engine")
-    focus = f"{target} {_values('path', [path])}"
+    path_values = _values("path", [path])
+    focus = f"{target} {path_values}"
 
     def results(query: str, component: str, limit: int | None = None) -> Iterator[Result]:
         if limit is not None:
@@ -190,34 +220,34 @@ def _property_results(
     low = shapes.value(prop, SH.minCount)
     if low is not None and int(low) > 0:
         if int(low) == 1:
-            yield from results(MIN_COUNT.format(focus=focus), "MinCountConstraintComponent")
+            yield from results(MIN_COUNT.format(focus=target, path=path_values), "MinCountConstraintComponent")
         else:
             yield from results(COUNT_BELOW.format(focus=focus), "MinCountConstraintComponent", int(low))
     high = shapes.value(prop, SH.maxCount)
     if high is not None:
         yield from results(COUNT_ABOVE.format(focus=focus), "MaxCountConstraintComponent", int(high))
-    for component, test in _value_tests(shapes, prop):
+    for component, test in _value_tests(shapes, prop, classes):
         yield from results(EACH_VALUE.format(focus=focus, test=test), component)
     expected = shapes.value(prop, SH.hasValue)
     if expected is not None:
-        query = HAS_VALUE.format(focus=f"{focus} {_values('expected', [expected])}")
+        query = HAS_VALUE.format(focus=target, path=path_values, expected=_values("expected", [expected]))
         yield from results(query, "HasValueConstraintComponent")
     qualified = shapes.value(prop, SH.qualifiedValueShape)
     if qualified is not None:
         least = shapes.value(prop, SH.qualifiedMinCount)
         if least is None:
             raise UnsupportedShape(f"shape {_name(prop)}: sh:qualifiedValueShape needs sh:qualifiedMinCount")
-        test = " && ".join(test for _, test in _value_tests(shapes, qualified, everything=True)) or "true"
+        test = " && ".join(test for _, test in _value_tests(shapes, qualified, classes, everything=True)) or "true"
         query = QUALIFIED_BELOW.format(focus=focus, test=test)
         yield from results(query, "QualifiedMinCountConstraintComponent", int(least))
 
 
-def _value_tests(shapes: Graph, shape, everything: bool = False) -> list[tuple[str, str]]:
+def _value_tests(shapes: Graph, shape, classes: dict, everything: bool = False) -> list[tuple[str, str]]:
     """(component, SPARQL condition on ``?value``) for each value constraint of ``shape``."""
     tests = []
     klass = shapes.value(shape, SH["class"])
     if klass is not None:
-        tests.append(("ClassConstraintComponent", _is_instance("?value", klass)))
+        tests.append(("ClassConstraintComponent", _is_instance("?value", classes[klass])))
     datatype = shapes.value(shape, SH.datatype)
     if datatype is not None:
         tests.append(("DatatypeConstraintComponent", _has_datatype(datatype)))
@@ -235,47 +265,50 @@ def _value_tests(shapes: Graph, shape, everything: bool = False) -> list[tuple[s
         tests.append(("LanguageInConstraintComponent", f"isLiteral(?value) && ({matches})"))
     members = shapes.value(shape, SH["or"])
     if members is not None and (everything or shapes.value(shape, SH.path) is not None):
-        parts = [_value_conforms(shapes, member) for member in Collection(shapes, members)]
+        parts = [_value_conforms(shapes, member, classes) for member in Collection(shapes, members)]
         tests.append(("OrConstraintComponent", " || ".join(f"({part})" for part in parts)))
     return tests
 
 
-def _value_conforms(shapes: Graph, member) -> str:
+def _value_conforms(shapes: Graph, member, classes: dict) -> str:
     """The condition for ``?value`` to conform to a member of a value-level ``sh:or``."""
     if shapes.value(member, SH.path) is not None:
         raise UnsupportedShape(f"shape {_name(member)}: property shapes inside a value-level sh:or")
-    tests = [test for _, test in _value_tests(shapes, member, everything=True)]
+    tests = [test for _, test in _value_tests(shapes, member, classes, everything=True)]
     if not tests:
         raise UnsupportedShape(f"shape {_name(member)}: an sh:or member with no value constraint")
     return " && ".join(f"({test})" for test in tests)
 
 
-def _conforms(shapes: Graph, member) -> str:
-    """The condition for ``?focus`` to conform to a member of a node-level ``sh:or``."""
+def _conforming(shapes: Graph, member, classes: dict) -> str:
+    """A group pattern matching the ``?focus`` nodes that conform to a member of a node-level ``sh:or``."""
     path = shapes.value(member, SH.path)
     if path is None:
-        return "(" + _value_conforms(shapes, member).replace("?value", "?focus") + ")"
+        return _instance_pattern(shapes, member, classes)
     if not isinstance(path, URIRef):
         raise UnsupportedShape(f"shape {_name(member)}: only a single predicate is supported as sh:path")
-    step = term_to_sparql(path)
-    tests = []
-    low = shapes.value(member, SH.minCount)
-    if low is not None and int(low) > 0:
-        if int(low) != 1:
-            raise UnsupportedShape(f"shape {_name(member)}: sh:minCount above 1 inside sh:or")
-        tests.append(f"EXISTS {{ ?focus {step} ?member }}")
-    expected = shapes.value(member, SH.hasValue)
-    if expected is not None:
-        tests.append(f"EXISTS {{ ?focus {step} {term_to_sparql(expected)} }}")
     supported = {SH.path, SH.minCount, SH.hasValue}
     extra = [key for key in shapes.predicates(member, None) if str(key).startswith(str(SH)) and key not in supported]
-    if extra or not tests:
+    low, expected = shapes.value(member, SH.minCount), shapes.value(member, SH.hasValue)
+    if extra or (low is not None and int(low) > 1) or (expected is None and (low is None or int(low) < 1)):
         raise UnsupportedShape(f"shape {_name(member)}: only sh:minCount 1 and sh:hasValue inside a node-level sh:or")
-    return "(" + " && ".join(tests) + ")"
+    pattern = f"{_values('memberPath', [path])} ?focus ?memberPath ?memberValue ."
+    if expected is not None:
+        pattern = f"{_values('memberValue', [expected])} " + pattern
+    return pattern
 
 
-def _is_instance(variable: str, klass) -> str:
-    return f"EXISTS {{ {variable} rdf:type/rdfs:subClassOf* {term_to_sparql(klass)} }}"
+def _instance_pattern(shapes: Graph, member, classes: dict) -> str:
+    """The pattern for a node-level ``sh:or`` member that is exactly one ``sh:class``."""
+    keys = [key for key in shapes.predicates(member, None) if str(key).startswith(str(SH))]
+    if keys != [SH["class"]]:
+        raise UnsupportedShape(f"shape {_name(member)}: an sh:or member mixing sh:class with other constraints")
+    return f"{_values('memberType', classes[shapes.value(member, SH['class'])])} ?focus rdf:type ?memberType ."
+
+
+def _is_instance(variable: str, classes: list) -> str:
+    listed = ", ".join(term_to_sparql(klass) for klass in classes)
+    return f"EXISTS {{ {variable} rdf:type ?valueType . FILTER(?valueType IN ({listed})) }}"
 
 
 def _has_datatype(datatype) -> str:

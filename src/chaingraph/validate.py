@@ -7,11 +7,14 @@ query in the store) and ``pyshacl``, the reference, which copies the data into r
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+from rdflib.util import guess_format
 
 from . import resources
 from .errors import InputError
@@ -43,8 +46,19 @@ class ValidationReport:
         return [f for f in self.findings if f.severity == "Violation"]
 
 
-def load_shapes() -> Graph:
-    return Graph().parse(resources.shapes_path(), format="turtle")
+def load_shapes(extra: Iterable[Path] = ()) -> Graph:
+    """chaingraph's shapes, and the user's own shape files (any RDF syntax, by file ending)."""
+    shapes = Graph().parse(resources.shapes_path(), format="turtle")
+    for path in extra:
+        try:
+            shapes.parse(path, format=guess_format(str(path)) or "turtle")
+        except FileNotFoundError:
+            raise InputError(f"--shapes {path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"--shapes {path}: a folder, not a shapes file") from None
+        except Exception as exc:  # rdflib raises many kinds for bad syntax
+            raise InputError(f"--shapes {path}: not readable RDF: {str(exc).splitlines()[0][:200]}") from None
+    return shapes
 
 
 ENGINES = ("fast", "pyshacl")
@@ -55,16 +69,18 @@ ORDER BY DESC(LANGMATCHES(LANG(?label), "en")) ?label
 LIMIT 1"""
 
 
-def validate(store: EmbeddedStore, engine: str = "fast") -> ValidationReport:
-    """Validate everything in the embedded store (ontology included, so subclasses count).
+def validate(store: EmbeddedStore, engine: str = "fast", shapes: Iterable[Path] = ()) -> ValidationReport:
+    """Validate everything in the embedded store (ontology included, so subclasses count) against
+    chaingraph's shapes and the shape files in ``shapes``.
 
     >>> validate(open_store()).conforms  # doctest: +SKIP
     True
     """
     if engine not in ENGINES:
         raise InputError(f"--engine {engine!r}: use {', '.join(ENGINES)}")
+    shapes_graph = load_shapes(shapes)
     if engine == "pyshacl":
-        return _validate_with_pyshacl(store)
+        return _validate_with_pyshacl(store, shapes_graph)
     found = [
         (
             result.focus,
@@ -77,7 +93,7 @@ def validate(store: EmbeddedStore, engine: str = "fast") -> ValidationReport:
                 value=result.value,
             ),
         )
-        for result in validate_store(store, load_shapes())
+        for result in validate_store(store, shapes_graph)
     ]
     return _report(store, found)
 
@@ -95,12 +111,12 @@ def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> Validati
     return ValidationReport(conforms, named, len(store))
 
 
-def _validate_with_pyshacl(store: EmbeddedStore) -> ValidationReport:
+def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationReport:
     import pyshacl
 
     data = store.to_rdflib()
     conforms, results, _ = pyshacl.validate(
-        data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
