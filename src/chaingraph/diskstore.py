@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,9 +120,12 @@ def load_store(
                 shutil.rmtree(retired, ignore_errors=True)
             else:
                 partial.rename(target)
+        except BaseException as exc:
+            # The failing frames (the bulk loader's among them) hold the database: release them,
+            # or RocksDB stays open and writes into the folder while it is being removed.
+            traceback.clear_frames(exc.__traceback__)
+            raise
         finally:
-            # Closed first: an open RocksDB database may still write its log into the folder
-            # while it is being removed, and the removal would then leave it behind.
             database = None  # noqa: F841 (the last reference: dropping it closes the database)
             if partial.exists():
                 shutil.rmtree(partial, ignore_errors=True)
