@@ -1062,7 +1062,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         stderr.print("SHACL validation skipped (--skip-validation): run chaingraph validate --data on the result")
     else:
         with _status("validating with SHACL"):
-            _validate_import(context, data, fmt)
+            _validate_import(context, result.store)
     stderr.print(
         f"imported {result.firms} firms and {result.relations} relations"
         + (f"; linked to the graph: {dict(result.matched)}" if result.matched else "")
@@ -1091,16 +1091,13 @@ def _serialise_import(store, fmt: str) -> bytes:
     return store.dump(format=rdf_format, from_graph=ox.DefaultGraph())
 
 
-def _validate_import(context, data: bytes, fmt: str) -> None:
-    import tempfile
-
+def _validate_import(context, imported) -> None:
     from .errors import InputError
     from .validate import validate as run_validation
+    from .vocab import IMPORT
 
-    with tempfile.TemporaryDirectory(prefix="chaingraph-import-") as folder:
-        candidate = Path(folder) / f"import.{fmt}"
-        candidate.write_bytes(data)
-        context.load_file(candidate)
+    # Checked beside the graph it links to, so its firms may be the graph's and its places subclasses.
+    context.merge(imported, str(IMPORT["candidate"]))
     report = run_validation(context)
     if report.violations:
         first = report.violations[0]

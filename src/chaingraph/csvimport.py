@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -268,6 +269,45 @@ def import_csv(
     return result
 
 
+@functools.lru_cache(maxsize=1 << 20)
+def _quoted(identifier: str) -> str:
+    """An id as one IRI path segment; a firm recurs in many rows, and quoting is slow."""
+    return quote(identifier, safe="")
+
+
+class _N:
+    """The IRIs the builder writes, as pyoxigraph nodes made once: looking them up on rdflib's
+    namespaces and converting them for every triple took 4 of 20 seconds per 50,000 relations."""
+
+    ChainStage = ox.NamedNode(str(CG.ChainStage))
+    Company = ox.NamedNode(str(CG.Company))
+    IndustrialChain = ox.NamedNode(str(CG.IndustrialChain))
+    Place = ox.NamedNode(str(CG.Place))
+    ProductOrService = ox.NamedNode(str(CG.ProductOrService))
+    Source = ox.NamedNode(str(CG.Source))
+    Stated = ox.NamedNode(str(CG.Stated))
+    SupplyRelation = ox.NamedNode(str(CG.SupplyRelation))
+    atStage = ox.NamedNode(str(CG.atStage))
+    boolean = ox.NamedNode(str(XSD.boolean))
+    client = ox.NamedNode(str(CG.client))
+    date = ox.NamedNode(str(XSD.date))
+    evidence = ox.NamedNode(str(CG.evidence))
+    inChain = ox.NamedNode(str(CG.inChain))
+    inScheme = ox.NamedNode(str(SKOS.inScheme))
+    label = ox.NamedNode(str(RDFS.label))
+    locatedIn = ox.NamedNode(str(CG.locatedIn))
+    locationUnknown = ox.NamedNode(str(CG.locationUnknown))
+    period = ox.NamedNode(str(CG.period))
+    periodEnd = ox.NamedNode(str(CG.periodEnd))
+    periodStart = ox.NamedNode(str(CG.periodStart))
+    prefLabel = ox.NamedNode(str(SKOS.prefLabel))
+    supplier = ox.NamedNode(str(CG.supplier))
+    supplierOf = ox.NamedNode(str(CG.supplierOf))
+    supplies = ox.NamedNode(str(CG.supplies))
+    type = ox.NamedNode(str(RDF.type))
+    wasDerivedFrom = ox.NamedNode(str(PROV.wasDerivedFrom))
+
+
 class _Builder:
     def __init__(self, store: ox.Store, context: _Context, base: str, chain_name: str, batch: str) -> None:
         self.store = store
@@ -281,9 +321,10 @@ class _Builder:
         self.stages: dict[tuple[str, str], ox.NamedNode] = {}
         self.created: Counter = Counter()
         self.matched: Counter = Counter()
+        self.row_sources: dict[Path, str] = {}  # the IRI of a file's rows, up to the line number
 
-    def add(self, subject, predicate, obj) -> None:
-        self.store.add(ox.Quad(subject, ox.NamedNode(str(predicate)), obj))
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:
+        self.store.add(ox.Quad(subject, predicate, obj))
 
     def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int) -> None:
         node = mint(self.base, "firm", identifier)
@@ -292,21 +333,21 @@ class _Builder:
         # defaults for a new firm (its id as a name, an unknown location).
         known = node.value in self.context.organizations
         if not known:
-            self.add(node, RDF.type, ox.NamedNode(str(CG.Company)))
+            self.add(node, _N.type, _N.Company)
         if row.get("name_en") or not known:
-            self.add(node, RDFS.label, ox.Literal(row.get("name_en") or identifier, language="en"))
+            self.add(node, _N.label, ox.Literal(row.get("name_en") or identifier, language="en"))
         if row.get("name_zh"):
-            self.add(node, RDFS.label, ox.Literal(row["name_zh"], language="zh-Hans"))
+            self.add(node, _N.label, ox.Literal(row["name_zh"], language="zh-Hans"))
         if row.get("located_in"):
-            self.add(node, CG.locatedIn, self.place(row["located_in"]))
+            self.add(node, _N.locatedIn, self.place(row["located_in"]))
         elif not known:
-            self.add(node, CG.locationUnknown, ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean))))
+            self.add(node, _N.locationUnknown, ox.Literal("true", datatype=_N.boolean))
         chain = self.chain(row["chain"]) if row.get("chain") else None
         if row.get("stage"):
             chain = chain or self.chain(self.chain_name)
-            self.add(node, CG.atStage, self.stage(chain, row["stage"]))
+            self.add(node, _N.atStage, self.stage(chain, row["stage"]))
         if chain is not None:
-            self.add(node, CG.inChain, chain)
+            self.add(node, _N.inChain, chain)
 
     def endpoint(self, identifier: str, path: Path, line: int) -> None:
         """A relation's end not in the firms file: an organization of the graph by that name, or a new firm."""
@@ -329,10 +370,10 @@ class _Builder:
         if key not in self.places:
             node = mint(self.base, "place", name)
             self.places[key] = node
-            self.add(node, RDF.type, ox.NamedNode(str(CG.Place)))
-            self.add(node, RDFS.label, ox.Literal(name, language="en"))
+            self.add(node, _N.type, _N.Place)
+            self.add(node, _N.label, ox.Literal(name, language="en"))
             if _CJK.search(name):
-                self.add(node, RDFS.label, ox.Literal(name, language="zh-Hans"))
+                self.add(node, _N.label, ox.Literal(name, language="zh-Hans"))
             self.created["place"] += 1
         return self.places[key]
 
@@ -343,8 +384,8 @@ class _Builder:
         if key not in self.chains:
             node = mint(self.base, "chain", name)
             self.chains[key] = node
-            self.add(node, RDF.type, ox.NamedNode(str(CG.IndustrialChain)))
-            self.add(node, RDFS.label, ox.Literal(name, language="en"))
+            self.add(node, _N.type, _N.IndustrialChain)
+            self.add(node, _N.label, ox.Literal(name, language="en"))
             self.created["chain"] += 1
         return self.chains[key]
 
@@ -355,9 +396,9 @@ class _Builder:
         if key not in self.stages:
             node = ox.NamedNode(f"{chain.value}/stage/{quote(name, safe='')}")
             self.stages[key] = node
-            self.add(node, RDF.type, ox.NamedNode(str(CG.ChainStage)))
-            self.add(node, SKOS.inScheme, chain)
-            self.add(node, SKOS.prefLabel, ox.Literal(name, language="en"))
+            self.add(node, _N.type, _N.ChainStage)
+            self.add(node, _N.inScheme, chain)
+            self.add(node, _N.prefLabel, ox.Literal(name, language="en"))
             self.created["stage"] += 1
         return self.stages[key]
 
@@ -372,21 +413,21 @@ class _Builder:
         mapping: Mapping[str, str],
     ) -> None:
         s, c = self.firms[supplier], self.firms[client]
-        self.add(s, CG.supplierOf, c)
-        pair = f"{quote(supplier, safe='')}/{quote(client, safe='')}"
+        self.add(s, _N.supplierOf, c)
+        pair = f"{_quoted(supplier)}/{_quoted(client)}"
         node = ox.NamedNode(f"{self.base}relation/{self.batch}/{pair}/{occurrence}")
-        self.add(node, RDF.type, ox.NamedNode(str(CG.SupplyRelation)))
-        self.add(node, CG.supplier, s)
-        self.add(node, CG.client, c)
+        self.add(node, _N.type, _N.SupplyRelation)
+        self.add(node, _N.supplier, s)
+        self.add(node, _N.client, c)
         # The row is the source, and it names both parties: stated by it.
-        self.add(node, CG.evidence, ox.NamedNode(str(CG.Stated)))
+        self.add(node, _N.evidence, _N.Stated)
         if row.get("supplies"):
             product = mint(self.base, "product", row["supplies"])
-            self.add(product, RDF.type, ox.NamedNode(str(CG.ProductOrService)))
-            self.add(product, RDFS.label, ox.Literal(row["supplies"], language="en"))
-            self.add(node, CG.supplies, product)
+            self.add(product, _N.type, _N.ProductOrService)
+            self.add(product, _N.label, ox.Literal(row["supplies"], language="en"))
+            self.add(node, _N.supplies, product)
         start, end = row.get("start", ""), row.get("end", "")
-        for name, value, prop in (("start", start, CG.periodStart), ("end", end, CG.periodEnd)):
+        for name, value, prop in (("start", start, _N.periodStart), ("end", end, _N.periodEnd)):
             if value and _ISO_DATE.match(value):
                 try:
                     dt.date.fromisoformat(value)
@@ -394,19 +435,21 @@ class _Builder:
                     raise InputError(
                         f"{path}:{line}: {name} {value!r} is not a valid date (column {mapping.get(name, name)!r})"
                     ) from None
-                self.add(node, prop, ox.Literal(value, datatype=ox.NamedNode(str(XSD.date))))
+                self.add(node, prop, ox.Literal(value, datatype=_N.date))
         if start or end:
-            self.add(node, CG.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
-        self.add(node, PROV.wasDerivedFrom, self.source(row.get("source", ""), path, line))
+            self.add(node, _N.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
+        self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
 
     def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
         if text and _IRI.match(text):
             node = ox.NamedNode(text)
         elif text:
             node = mint(self.base, "source", text)
-            self.add(node, RDFS.label, ox.Literal(text))
+            self.add(node, _N.label, ox.Literal(text))
         else:
-            node = ox.NamedNode(f"{self.base}source/{self.batch}/{quote(path.name, safe='')}#row={line}")
-            self.add(node, RDFS.label, ox.Literal(f"{path.name}, line {line}"))
-        self.add(node, RDF.type, ox.NamedNode(str(CG.Source)))
+            if path not in self.row_sources:
+                self.row_sources[path] = f"{self.base}source/{self.batch}/{quote(path.name, safe='')}#row="
+            node = ox.NamedNode(f"{self.row_sources[path]}{line}")
+            self.add(node, _N.label, ox.Literal(f"{path.name}, line {line}"))
+        self.add(node, _N.type, _N.Source)
         return node

@@ -137,6 +137,11 @@ class EmbeddedStore:
         except (OSError, ValueError) as exc:
             raise InputError(f"{path}: {exc}") from None
 
+    def merge(self, other: ox.Store, graph: str) -> None:
+        """Add every triple of ``other`` (its default graph and named graphs) into named graph ``graph``."""
+        target = ox.NamedNode(graph)
+        self.oxigraph.bulk_extend(ox.Quad(quad.subject, quad.predicate, quad.object, target) for quad in other)
+
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         result = self._run(query, bindings)
         if isinstance(result, ox.QueryBoolean):
