@@ -21,7 +21,18 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     table = out.read_text(encoding="utf-8")
-    steps = ("synth", "load", "projection", "stats", "store load", "store stats", "impact --all", "validate", "view")
+    steps = (
+        "synth",
+        "load",
+        "projection",
+        "stats",
+        "store load",
+        "store stats",
+        "impact --all",
+        "validate",
+        "import",
+        "view",
+    )
     for step in (*steps, "query firms-in", "impact"):
         assert f"| {step} |" in table or f"|   {step} |" in table, step
     assert "exit " not in table, table  # every step succeeded

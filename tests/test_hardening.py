@@ -254,7 +254,7 @@ def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, ch
         import pyoxigraph as ox
 
         store = EmbeddedStore()
-        data = result.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        data = result.dump(ox.RdfFormat.N_TRIPLES)
         (folder / "x.nt").write_bytes(data)
         store.load_file(folder / "x.nt")
         return store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -118,8 +119,7 @@ def test_import_matches_places_chains_and_existing_firms(tmp_path):
     relations = write(tmp_path / "r.csv", RELATIONS + "NewCo,CATL,cathode powder,2024-01-01,,\n")
     firms = write(tmp_path / "f.csv", FIRMS + "NewCo,New Co,新公司,宁德市,ningde-lithium-battery,cathode materials\n")
     result = import_csv(relations, firms, context=open_store())
-    store = result.store
-    text = store.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode()
+    text = result.dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
     assert f"<{fj('ningde')}>" in text  # matched by Chinese name
     assert f"<{fj('stage-libat-cathode')}>" in text  # matched stage of the matched chain
     assert f"ontology#supplierOf> <{fj('catl')}>" in text
@@ -351,6 +351,79 @@ def test_a_record_over_several_lines_cites_the_line_it_starts_on(tmp_path):
     from chaingraph.csvimport import import_csv
 
     relations = write(tmp_path / "r.csv", RELATIONS + 'A,B,"cells,\nin two lines",,,\nB,C,,,,\n')
-    text = import_csv(relations).store.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode()
+    text = import_csv(relations).dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
     assert '"r.csv, line 2"' in text and '"r.csv, line 4"' in text
     assert '"r.csv, line 3"' not in text
+
+
+def test_a_bad_byte_far_into_a_large_sheet_is_reported_at_its_line(tmp_path):
+    # Past the first buffers the reader decodes, so the line cannot come from one decoding error.
+    relations = tmp_path / "r.csv"
+    good = "".join(f"firm-{i},firm-{i + 1},,,,\n" for i in range(20_000))
+    relations.write_bytes(RELATIONS.encode() + good.encode() + "Müller,B,,,,\n".encode("latin-1"))
+    result = run_process("import", "--relations", str(relations), "--skip-validation")
+    assert result.returncode == 2
+    assert f"{relations}:20002: not UTF-8" in result.stderr
+
+
+def test_the_csv_reader_streams_rows_before_the_end_of_the_file(tmp_path):
+    from chaingraph.csvimport import RELATION_FIELDS, CsvRows
+    from chaingraph.errors import InputError
+
+    relations = write(tmp_path / "r.csv", RELATIONS + "A,B,,,,\n" + "C,D,,,,\n" * 1000 + "too,few\n")
+    rows = iter(CsvRows(relations, RELATION_FIELDS, "relations", {}))
+    assert next(rows) == (2, {"supplier": "A", "client": "B", "supplies": "", "start": "", "end": "", "source": ""})
+    with pytest.raises(InputError, match=r"r\.csv:1003: 2 fields"):
+        list(rows)
+
+
+def test_old_mac_line_endings_read_as_lines(tmp_path):
+    from chaingraph.csvimport import import_csv
+
+    relations = tmp_path / "r.csv"
+    relations.write_bytes(b"supplier,client\rA,B\rB,C\r")
+    result = import_csv(relations)
+    assert result.relations == 2 and '"r.csv, line 3"' in result.dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
+
+
+def test_import_reports_progress_by_rows_and_bytes_then_validates(tmp_path):
+    from chaingraph.csvimport import import_csv
+
+    relations = write(tmp_path / "r.csv", RELATIONS + "".join(f"f{i},f{i + 1},,,,\n" for i in range(2500)))
+    firms = write(tmp_path / "f.csv", FIRMS + "f0,Zero,,,,\n")
+    seen = []
+    import_csv(relations, firms, context=open_store(), validate=True, progress=seen.append)
+    total = relations.stat().st_size + firms.stat().st_size
+    reading = [state for state in seen if state.phase == "reading"]
+    assert [state.rows for state in reading] == [1000, 2000, 2501]
+    assert all(state.total == total for state in seen)
+    assert [state.done for state in reading] == sorted(state.done for state in reading) and reading[-1].done == total
+    assert seen[-1].phase == "validating"
+
+
+def test_a_rejected_import_leaves_the_context_as_it_was(tmp_path):
+    from chaingraph.csvimport import import_csv
+    from chaingraph.errors import InputError
+
+    # The sheet links to a company of the context that has no location: the whole is checked.
+    company = '<urn:x:a> a <https://w3id.org/chaingraph/ontology#Company> ; <{}> "A"@en .'.format(
+        "http://www.w3.org/2000/01/rdf-schema#label"
+    )
+    context = open_store([write(tmp_path / "x.ttl", company)])
+    before = set(context.oxigraph)
+    relations = write(tmp_path / "r.csv", RELATIONS + "urn:x:a,B,,,,\n")
+    with pytest.raises(InputError, match="breaks 1 SHACL rules"):
+        import_csv(relations, context=context, validate=True)
+    assert set(context.oxigraph) == before
+
+
+def test_import_progress_shows_rows_per_second_on_a_terminal(tmp_path):
+    from .test_terminal import _run_in_terminal
+
+    relations = write(tmp_path / "r.csv", RELATIONS + "".join(f"f{i},f{i + 1},,,,\n" for i in range(30_000)))
+    command = ["import", "--relations", str(relations), "-o", str(tmp_path / "o.ttl")]
+    code, lines, _ = _run_in_terminal(command, 120, stderr_too=True)
+    screen = "\n".join(lines)
+    assert code == 0, screen
+    assert re.search(r"[\d,]+ rows\s+[\d,]+ rows/s", screen), screen
+    assert "imported 30001 firms and 30000 relations" in screen

@@ -34,7 +34,8 @@ def in_terminal_allowing_failure(args: list[str], columns: int) -> list[str]:
     return _run_in_terminal(args, columns)[1]
 
 
-def _run_in_terminal(args: list[str], columns: int) -> tuple[int, list[str], bytes]:
+def _run_in_terminal(args: list[str], columns: int, *, stderr_too: bool = False) -> tuple[int, list[str], bytes]:
+    """Exit status, the terminal's lines and standard error (unless ``stderr_too`` sends it to the terminal)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR")}
@@ -42,7 +43,7 @@ def _run_in_terminal(args: list[str], columns: int) -> tuple[int, list[str], byt
         [sys.executable, "-m", "chaingraph", *args],
         stdin=subprocess.DEVNULL,
         stdout=follower,
-        stderr=subprocess.PIPE,
+        stderr=follower if stderr_too else subprocess.PIPE,
         env={**environment, "TERM": "xterm-256color"},
     )
     os.close(follower)
@@ -61,7 +62,7 @@ def _run_in_terminal(args: list[str], columns: int) -> tuple[int, list[str], byt
     process.wait(timeout=120)
     os.close(leader)
     text = ANSI.sub("", output.decode("utf-8")).replace("\r", "")
-    return process.returncode, text.split("\n"), process.stderr.read()
+    return process.returncode, text.split("\n"), b"" if stderr_too else process.stderr.read()
 
 
 def assert_fits(lines: list[str], columns: int) -> None:

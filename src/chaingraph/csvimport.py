@@ -17,6 +17,10 @@ matched to the graph's places by English or Chinese name, case-insensitively, or
 stages likewise. A firm without a location is marked ``cg:locationUnknown true``; without an English
 name its id is its English label. Each relation's source is the ``source`` column (a URL, or a
 citation text) or else the CSV row itself.
+
+Files are read as streams, a row at a time, and the RDF is built straight into a named graph of the
+context's store, so a sheet of 300k relations is held once, as the triples it becomes, and is
+validated there beside the graph it links to.
 """
 
 from __future__ import annotations
@@ -31,15 +35,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from .errors import InputError
-from .fileio import read_input
+from .fileio import open_input
 from .output import unneutralise_cell
-from .store import Store
-from .vocab import CG, IMPORT, ORGANIZATION_CLASSES, PLACE_CLASSES, PROV, RDF, RDFS, SKOS, XSD, curies
+from .store import EmbeddedStore, Store
+from .validate import ValidationReport
+from .vocab import CG, IMPORT, ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, PROV, RDF, RDFS, SKOS, XSD, curies
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
@@ -59,16 +65,47 @@ SELECT ?thing ?kind ?name ?scheme WHERE {{
 }}"""
 
 
+#: Prefixes of an imported Turtle or TriG file: only namespaces whose local names stay readable
+#: (minted ids are percent-encoded, so ``imp:`` would abbreviate nothing a person reads).
+TURTLE_PREFIXES = {name: PREFIXES[name] for name in ("cg", "fj", "rdfs", "skos", "prov", "xsd")}
+
+
 @dataclass
 class ImportResult:
-    """The imported graph and what happened on the way."""
+    """The imported graph and what happened on the way.
+
+    The triples are ``graph`` of ``store``: a named graph beside the context graph (so they were
+    validated with it), or of a store of their own when there was no context.
+    """
 
     store: ox.Store
+    graph: ox.NamedNode
     firms: int = 0
     relations: int = 0
     created: Counter = field(default_factory=Counter)
     matched: Counter = field(default_factory=Counter)
     skipped_rows: int = 0
+    report: ValidationReport | None = None
+
+    def __len__(self) -> int:
+        """The number of imported triples."""
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self.graph))
+
+    def dump(self, rdf_format: ox.RdfFormat, output: IO[bytes] | None = None) -> bytes | None:
+        """The imported triples alone, in the default graph of ``rdf_format`` (any RDF syntax):
+        returned as bytes, or written to the binary stream ``output``."""
+        prefixes = TURTLE_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        return self.store.dump(output, format=rdf_format, from_graph=self.graph, prefixes=prefixes)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is, for a progress bar: the phase, rows read, and bytes read of all inputs."""
+
+    phase: str  # "reading", then "validating"
+    rows: int
+    done: int
+    total: int
 
 
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -130,48 +167,95 @@ class _Context:
         return next(iter(found)) if len(found) == 1 else None
 
 
-def read_table(
-    path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
-) -> tuple[list[tuple[int, dict[str, str]]], int]:
-    """Rows of a CSV file as ``(line, {field: value})``, with errors that name file, line and column.
+class CsvRows:
+    """The rows of a CSV file as ``(line, {field: value})``, read as a stream, with errors that
+    name file, line and column.
 
-    Returns the rows and the number of rows skipped because every mapped field was empty.
+    ``line`` is where a record starts (a quoted cell may span lines). After iterating,
+    ``skipped`` is the number of rows skipped because every mapped field was empty; while
+    iterating, :meth:`position` tells how far into the file the reader is.
     """
-    raw = read_input(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, dict[str, str]]] = []
-    header: list[str] | None = None
-    columns: dict[str, int] = {}
-    skipped = 0
-    try:
-        # A record's line is where it starts: a quoted cell may span lines, and line_num is
-        # where the record ended.
-        for line, record in _records_with_first_line(reader):
-            if header is None:
-                if line < header_row:
+
+    def __init__(
+        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
+    ) -> None:
+        self.path = path
+        self.fields = fields
+        self.role = role
+        self.mapping = mapping
+        self.header_row = header_row
+        self.skipped = 0
+        self._binary: IO[bytes] | None = None
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    def digest(self) -> str:
+        """A digest of the file's bytes and of how they are read (the fields' columns, the header line)."""
+        digest = hashlib.sha256(repr((sorted(self.mapping.items()), self.header_row)).encode("utf-8"))
+        with open_input(self.path) as handle:
+            for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()[:12]
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        self.skipped = 0
+        with open_input(self.path) as binary:
+            self._binary = binary
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            try:
+                yield from self._rows(csv.reader(text, strict=True))
+            except UnicodeDecodeError:
+                line = _first_undecodable_line(self.path)
+                raise InputError(f"{self.path}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+            finally:
+                text.detach()
+                self._binary = None
+
+    def _rows(self, reader) -> Iterator[tuple[int, dict[str, str]]]:
+        path = self.path
+        header: list[str] | None = None
+        columns: dict[str, int] = {}
+        try:
+            for line, record in _records_with_first_line(reader):
+                if header is None:
+                    if line < self.header_row:
+                        continue
+                    header = [cell.strip() for cell in record]
+                    columns = _columns(path, header, self.fields, self.role, self.mapping)
                     continue
-                header = [cell.strip() for cell in record]
-                columns = _columns(path, header, fields, role, mapping)
-                continue
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
-            values = {name: unneutralise_cell(record[index].strip()) for name, index in columns.items()}
-            if not any(values.values()):
-                skipped += 1
-                continue
-            rows.append((line, values))
-    except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num}: {exc}") from None
-    if header is None:
-        raise InputError(f"{path}: no header row (expected on line {header_row})")
-    return rows, skipped
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) != len(header):
+                    raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
+                values = {name: unneutralise_cell(record[index].strip()) for name, index in columns.items()}
+                if not any(values.values()):
+                    self.skipped += 1
+                    continue
+                yield line, values
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: {exc}") from None
+        if header is None:
+            raise InputError(f"{path}: no header row (expected on line {self.header_row})")
+
+    def position(self) -> int:
+        """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
+        return self._binary.tell() if self._binary is not None else 0
+
+
+def _first_undecodable_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (called once decoding has failed; a UTF-8
+    sequence never holds a newline byte, so lines can be decoded one by one)."""
+    with open_input(path) as handle:
+        for line, raw in enumerate(handle, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return line
+    return 1
 
 
 def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
@@ -209,34 +293,47 @@ def import_csv(
     firms: Path | None = None,
     *,
     mapping: Mapping[str, str] | None = None,
-    context: Store | None = None,
+    context: EmbeddedStore | None = None,
     base: str = str(IMPORT),
     header_row: int = 1,
     chain_name: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    validate: bool = False,
+    progress: Callable[[ImportProgress], None] | None = None,
 ) -> ImportResult:
-    """Build RDF from a relations CSV (and optionally a firms CSV).
+    """Build RDF from a relations CSV (and optionally a firms CSV), and with ``validate`` check it
+    with the SHACL shapes beside ``context``.
 
-    ``context`` is the graph whose places, chains and stages names are matched against
-    (usually the bundled graph). Raises :class:`InputError` naming file, line and column.
+    ``context`` is the graph whose places, chains, stages and organizations names are matched
+    against (usually the bundled graph, :func:`chaingraph.store.open_store`); the import is built
+    in a named graph of its store, so a result that breaks a rule raises before anything is
+    returned. Raises :class:`InputError` naming file, line and column.
+
+    >>> from chaingraph.store import open_store
+    >>> sheet = Path(getfixture("tmp_path")) / "suppliers.csv"
+    >>> _ = sheet.write_text("supplier,client,supplies\nAcme Cells,CATL,cathode powder\n", encoding="utf-8")
+    >>> result = import_csv(sheet, context=open_store(), validate=True)
+    >>> result.firms, result.relations, dict(result.matched), result.report.conforms
+    (1, 1, {'firm': 1}, True)
     """
     if not _IRI.match(base) or not base.endswith(("/", "#")):
         raise InputError(f"--base {base!r}: expected an absolute IRI ending in / or #, such as https://example.org/")
+    if validate and context is None:
+        raise ValueError("validate=True needs the context graph the import is checked beside")
     mapping = dict(mapping or {})
-    relation_rows, skipped = read_table(relations, RELATION_FIELDS, "relations", mapping, header_row)
-    firm_rows: list[tuple[int, dict[str, str]]] = []
-    if firms is not None:
-        firm_rows, skipped_firms = read_table(firms, FIRM_FIELDS, "firms", mapping, header_row)
-        skipped += skipped_firms
-    # Relations and row sources are named after the rows' content, not only the file's name: two
+    relation_rows = CsvRows(relations, RELATION_FIELDS, "relations", mapping, header_row)
+    firm_rows = CsvRows(firms, FIRM_FIELDS, "firms", mapping, header_row) if firms is not None else None
+    # Relations and row sources are named after the file's content, not only its name: two
     # imports of y2020/rel.csv and y2023/rel.csv must not merge, one file imported twice should.
-    batch = hashlib.sha256(repr(relation_rows).encode("utf-8")).hexdigest()[:12]
-    builder = _Builder(ox.Store(), _Context(context), base, chain_name or relations.stem, batch)
-    result = ImportResult(builder.store, skipped_rows=skipped)
-    total = len(relation_rows) + len(firm_rows)
+    batch = relation_rows.digest()
+    store = context.oxigraph if context is not None else ox.Store()
+    graph = ox.NamedNode(f"{IMPORT}candidate/{batch}")
+    if context is not None:
+        store.remove_graph(graph)  # a library user importing the same file twice into one context
+    builder = _Builder(store, graph, _Context(context), base, chain_name or relations.stem, batch)
+    tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
     first_line: dict[str, int] = {}
-    for done, (line, row) in enumerate(firm_rows, 1):
+    for line, row in tracker.rows(firm_rows):
         identifier = row.get("id", "")
         if not identifier:
             raise InputError(f"{firms}:{line}: empty id")
@@ -244,11 +341,10 @@ def import_csv(
             raise InputError(f"{firms}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
         first_line[identifier] = line
         builder.firm(identifier, row, firms, line)
-        if progress and done % 1000 == 0:
-            progress(done, total)
+    del first_line
 
     pairs: Counter = Counter()
-    for done, (line, row) in enumerate(relation_rows, len(firm_rows) + 1):
+    for line, row in tracker.rows(relation_rows):
         supplier, client = row.get("supplier", ""), row.get("client", "")
         for name, value in (("supplier", supplier), ("client", client)):
             if not value:
@@ -258,15 +354,63 @@ def import_csv(
                 builder.endpoint(identifier, relations, line)
         pairs[(supplier, client)] += 1
         builder.relation(supplier, client, row, relations, line, pairs[(supplier, client)], mapping)
-        if progress and done % 1000 == 0:
-            progress(done, total)
-    if progress:
-        progress(total, total)
-    result.firms = len(builder.firms) - builder.matched["firm"]
-    result.relations = sum(pairs.values())
-    result.created = builder.created
-    result.matched = builder.matched
+    tracker.done()
+    result = ImportResult(
+        store,
+        graph,
+        firms=len(builder.firms) - builder.matched["firm"],
+        relations=sum(pairs.values()),
+        created=builder.created,
+        matched=builder.matched,
+        skipped_rows=relation_rows.skipped + (firm_rows.skipped if firm_rows is not None else 0),
+    )
+    if validate:
+        tracker.phase("validating")
+        result.report = _check(context, graph)
     return result
+
+
+def _check(context: EmbeddedStore, graph: ox.NamedNode) -> ValidationReport:
+    """Validate the context with the import in it; raise on a violation, removing the import."""
+    from .validate import validate
+
+    report = validate(context)
+    if report.violations:
+        context.oxigraph.remove_graph(graph)
+        first = report.violations[0]
+        raise InputError(
+            f"the imported graph breaks {len(report.violations)} SHACL rules, nothing written; first: "
+            f"{first.focus_label or first.focus} {first.path}: {first.message}"
+        )
+    return report
+
+
+class _Tracker:
+    """Reports an import's progress every 1,000 rows: rows read and bytes of all the files."""
+
+    def __init__(self, progress: Callable[[ImportProgress], None] | None, files: list[CsvRows]) -> None:
+        self.progress = progress
+        self.total = sum(rows.size() for rows in files)
+        self.finished = 0  # bytes of the files already read
+        self.count = 0
+
+    def rows(self, rows: CsvRows | None) -> Iterator[tuple[int, dict[str, str]]]:
+        if rows is None:
+            return
+        for item in rows:
+            yield item
+            self.count += 1
+            if self.progress is not None and self.count % 1000 == 0:
+                self.progress(ImportProgress("reading", self.count, self.finished + rows.position(), self.total))
+        self.finished += rows.size()
+
+    def done(self) -> None:
+        if self.progress is not None:
+            self.progress(ImportProgress("reading", self.count, self.total, self.total))
+
+    def phase(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(ImportProgress(name, self.count, self.total, self.total))
 
 
 @functools.lru_cache(maxsize=1 << 20)
@@ -309,8 +453,11 @@ class _N:
 
 
 class _Builder:
-    def __init__(self, store: ox.Store, context: _Context, base: str, chain_name: str, batch: str) -> None:
+    def __init__(
+        self, store: ox.Store, graph: ox.NamedNode, context: _Context, base: str, chain_name: str, batch: str
+    ) -> None:
         self.store = store
+        self.graph = graph
         self.batch = batch
         self.context = context
         self.base = base
@@ -324,7 +471,7 @@ class _Builder:
         self.row_sources: dict[Path, str] = {}  # the IRI of a file's rows, up to the line number
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:
-        self.store.add(ox.Quad(subject, predicate, obj))
+        self.store.add(ox.Quad(subject, predicate, obj, self.graph))
 
     def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int) -> None:
         node = mint(self.base, "firm", identifier)

@@ -20,8 +20,18 @@ from .shutdown import cleanup_on_exit
 
 def read_input(path: Path) -> bytes:
     """The bytes of an input file, or an :class:`InputError` that names it and says what is wrong."""
+    with open_input(path) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def open_input(path: Path) -> Iterator[IO[bytes]]:
+    """An input file opened for reading bytes as a stream, with the errors of :func:`read_input`."""
     try:
-        return path.read_bytes()
+        handle = path.open("rb")
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder") from None
     except FileNotFoundError:
@@ -30,6 +40,11 @@ def read_input(path: Path) -> bytes:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
+    with handle:
+        try:
+            yield handle
+        except IsADirectoryError:  # open() of a folder succeeds on some systems; reading it fails
+            raise InputError(f"{path}: is a folder") from None
 
 
 def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None = None) -> bool:
