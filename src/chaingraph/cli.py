@@ -143,15 +143,10 @@ def choose_columns(text: str | None, available: list[str]) -> list[str] | None:
     return chosen
 
 
-def format_option(choices: list[str] = OUTPUT_FORMATS) -> Callable:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default="table",
-        show_default=True,
-        help="table for people; csv, json or markdown for programs.",
-    )
+def format_option(
+    choices: list[str] = OUTPUT_FORMATS, help: str = "table for people; csv, json or markdown for programs."
+) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help=help)
 
 
 def output_options(what: str, *, required: bool = False, force: str = "Replace an existing file.") -> Callable:
@@ -174,7 +169,11 @@ def emit(text: str | None) -> None:
 
 @cli.command()
 @graph_options
-@format_option(["table", "json", "csv", "markdown"])
+@format_option(
+    ["table", "json", "csv", "markdown", "ttl", "jsonld"],
+    help="table for people; csv, json or markdown for programs; ttl or jsonld: the standard SHACL "
+    "validation report (sh:ValidationReport) for other SHACL tools.",
+)
 @click.option(
     "--engine",
     type=click.Choice(["fast", "pyshacl"]),
@@ -204,6 +203,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
     Examples:
       chaingraph validate
       chaingraph validate --data my-firms.ttl --format json
+      chaingraph validate --data my-firms.ttl --format ttl > report.ttl
       chaingraph validate --engine pyshacl
       chaingraph validate --data my-firms.ttl --shapes my-rules.ttl
     """
@@ -216,7 +216,9 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
     report = run_validation(store, engine=engine, shapes=shape_files)
     columns = ["severity", "focus_label", "message", "focus", "path", "value"]
     rows = [vars(f) for f in report.findings]
-    if fmt == "json":
+    if fmt in ("ttl", "jsonld"):
+        emit(report.graph.serialize(format={"ttl": "turtle", "jsonld": "json-ld"}[fmt]))
+    elif fmt == "json":
         emit(render_json({"conforms": report.conforms, "triples": report.triples, "results": rows}))
     elif fmt == "table":
         if report.findings:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
@@ -46,11 +46,12 @@ class Result:
 
     focus: Node  # an IRI, blank node or (for a target of sh:targetObjectsOf) a literal
     path: str  # the property IRI, or "" for a node-level constraint
-    value: str
+    value: Node | None
     component: str  # local name of the constraint component, as pyshacl reports it
     severity: str
     message: str
-    shape: str
+    shape: Node  # the node shape whose target gave the focus
+    source: Node | None = None  # the property shape holding the constraint, when it is one
 
 
 # Every key of a shape the engine reads; anything else in the sh: namespace is refused.
@@ -127,6 +128,29 @@ def validate_store(store: Store, shapes: Graph) -> list[Result]:
     return [result if result.message else _with_default_message(result) for result in results]
 
 
+def report_graph(results: Iterable[Result], conforms: bool) -> Graph:
+    """The results as a SHACL validation report (``sh:ValidationReport``), as pyshacl writes one."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for result in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, result.focus))
+        if result.path:
+            graph.add((node, SH.resultPath, URIRef(result.path)))
+        if result.value is not None:
+            graph.add((node, SH.value, result.value))
+        graph.add((node, SH.resultSeverity, SH[result.severity]))
+        graph.add((node, SH.sourceConstraintComponent, SH[result.component]))
+        graph.add((node, SH.sourceShape, result.source if result.source is not None else result.shape))
+        graph.add((node, SH.resultMessage, Literal(result.message)))
+    return graph
+
+
 def _with_default_message(result: Result) -> Result:
     constraint = result.component.removesuffix("ConstraintComponent")
     where = f" on {result.path}" if result.path else ""
@@ -192,7 +216,7 @@ def _node_results(store: Store, shapes: Graph, shape, target: str, classes: dict
         for row in store.select(query).rows:
             # At node level the value is the focus node itself (SHACL 2.3.2).
             node = row["focus"]
-            yield Result(node, "", str(node), "OrConstraintComponent", severity, message, str(shape))
+            yield Result(node, "", node, "OrConstraintComponent", severity, message, shape)
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
         yield from _sparql_results(store, shapes, shape, constraint, target, severity)
 
@@ -213,9 +237,7 @@ def _property_results(
         if limit is not None:
             query = query.replace("?limit", term_to_sparql(Literal(limit)))
         for row in store.select(query).rows:
-            value = row.get("value")
-            text = str(value) if value is not None else ""
-            yield Result(row["focus"], str(path), text, component, severity, message, str(shape))
+            yield Result(row["focus"], str(path), row.get("value"), component, severity, message, shape, prop)
 
     low = shapes.value(prop, SH.minCount)
     if low is not None and int(low) > 0:
@@ -361,13 +383,7 @@ def _sparql_results(store: Store, shapes: Graph, shape, constraint, target: str,
             text = re.sub(r"\{\$this\}|\{\?this\}", str(node), text)
             path = row.get("path")
             yield Result(
-                node,
-                str(path) if path is not None else "",
-                str(value) if value is not None else "",
-                "SPARQLConstraintComponent",
-                severity,
-                text,
-                str(shape),
+                node, str(path) if path is not None else "", value, "SPARQLConstraintComponent", severity, text, shape
             )
 
 

@@ -19,7 +19,7 @@ from rdflib.util import guess_format
 from . import resources
 from .errors import InputError
 from .names import shorten
-from .shacl import validate_store
+from .shacl import report_graph, validate_store
 from .store import EmbeddedStore
 
 
@@ -37,9 +37,13 @@ class Finding:
 
 @dataclass
 class ValidationReport:
+    """What validation found, for people (``findings``) and for other SHACL tools (``graph``: the
+    report in the SHACL vocabulary, ``sh:ValidationReport``)."""
+
     conforms: bool
     findings: list[Finding]
     triples: int
+    graph: Graph = dataclasses.field(default_factory=Graph, repr=False)
 
     @property
     def violations(self) -> list[Finding]:
@@ -81,6 +85,7 @@ def validate(store: EmbeddedStore, engine: str = "fast", shapes: Iterable[Path] 
     shapes_graph = load_shapes(shapes)
     if engine == "pyshacl":
         return _validate_with_pyshacl(store, shapes_graph)
+    results = validate_store(store, shapes_graph)
     found = [
         (
             result.focus,
@@ -90,12 +95,14 @@ def validate(store: EmbeddedStore, engine: str = "fast", shapes: Iterable[Path] 
                 focus_label="",
                 path=shorten(URIRef(result.path)) if result.path else "",
                 message=result.message,
-                value=result.value,
+                value=str(result.value) if result.value is not None else "",
             ),
         )
-        for result in validate_store(store, shapes_graph)
+        for result in results
     ]
-    return _report(store, found)
+    report = _report(store, found)
+    report.graph = report_graph(results, report.conforms)
+    return report
 
 
 def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> ValidationReport:
@@ -138,4 +145,5 @@ def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationRep
         )
     report = _report(store, found)
     report.conforms = bool(conforms)
+    report.graph = results
     return report
