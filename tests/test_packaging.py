@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -44,9 +45,19 @@ def test_wheel_carries_one_copy_of_each_data_file(wheel):
 @pytest.mark.slow
 def test_wheel_in_a_fresh_venv_runs_from_an_empty_folder(wheel, tmp_path):
     environment = tmp_path / "venv"
-    # System site-packages provide the dependencies; the package itself comes only from the wheel.
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(environment)
+    venv.EnvBuilder(with_pip=True).create(environment)
     python = environment / "bin" / "python"
+    # The dependencies come from this interpreter's own site-packages (a venv's, when the suite runs
+    # in one: system_site_packages would give the base interpreter's instead), listed in a .pth file
+    # after the new venv's own; the package itself comes only from the wheel.
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "chaingraph-test-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], check=True, timeout=300)
     empty = tmp_path / "empty"
     empty.mkdir()

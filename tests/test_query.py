@@ -239,3 +239,18 @@ def test_a_query_with_its_own_limit_is_paged_inside_it(run):
 def test_paging_a_graph_query_is_refused(run):
     result = run("query", "CONSTRUCT WHERE { ?s cg:supplierOf ?o }", "--limit", "3")
     assert result.exit_code == 2 and "--limit and --offset page SELECT queries" in result.stderr
+
+
+def test_a_mistyped_query_name_gets_the_closest_names(run):
+    result = run("query", "suppliers-off")
+    assert result.exit_code == 2
+    assert "unknown query 'suppliers-off'" in result.output and "suppliers-of" in result.output
+
+
+def test_the_library_query_and_count_agree_with_paging(store):
+    from chaingraph.queries import count, query
+
+    everything = query(store, "firms-in", {"place": "Fujian"}).select.rows
+    assert count(store, "firms-in", {"place": "Fujian"}) == len(everything) > 10
+    page = query(store, "firms-in", {"place": "Fujian"}, limit=4, offset=3).select.rows
+    assert page == everything[3:7]

@@ -302,15 +302,6 @@ def articulation_points(graph: nx.DiGraph) -> set[str]:
     return set(nx.articulation_points(graph.to_undirected(as_view=True)))
 
 
-def bridges(graph: nx.DiGraph) -> list[tuple[str, str]]:
-    """Supply edges whose removal splits the chain (edge direction ignored), as supplier, client."""
-    undirected = graph.to_undirected(as_view=True)
-    found = []
-    for a, b in nx.bridges(undirected):
-        found.append((a, b) if graph.has_edge(a, b) else (b, a))
-    return sorted(found)
-
-
 def single_sourced(graph: nx.DiGraph) -> list[dict]:
     """For each client, the stages it buys from exactly one supplier (a single point of failure).
 
@@ -333,34 +324,6 @@ def single_sourced(graph: nx.DiGraph) -> list[dict]:
                     }
                 )
     return findings
-
-
-LOCAL_LEVELS = ("county", "prefecture", "province")
-
-
-def local_sourcing(graph: nx.DiGraph, node: str) -> dict[str, dict]:
-    """Share of a node's suppliers located in its own county, prefecture and province.
-
-    Reads incoming edges. Each level counts only suppliers whose place at that level is known
-    (``known``); suppliers without a location are reported as ``unknown``. The share is of
-    supplier relations, not of purchase volume.
-    """
-    result = {}
-    here = graph.nodes[node]
-    suppliers = list(graph.predecessors(node))
-    for level in LOCAL_LEVELS:
-        if not here.get(level):
-            result[level] = {"local": 0, "known": 0, "unknown": len(suppliers), "share": None}
-            continue
-        known = [s for s in suppliers if graph.nodes[s].get("places")]
-        local = [s for s in known if graph.nodes[s].get(level) == here[level]]
-        result[level] = {
-            "local": len(local),
-            "known": len(known),
-            "unknown": len(suppliers) - len(known),
-            "share": len(local) / len(known) if known else None,
-        }
-    return result
 
 
 def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:

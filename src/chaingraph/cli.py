@@ -687,29 +687,25 @@ def query(
     if list_queries:
         _list_named_queries(fmt or "table")
         return
-    text = _query_text(query_text, query_file)
-    bound = q.parse_params(params)
     from .sparql import query_form
 
-    if text in q.named_queries():
-        named = q.named_queries()[text]
-        text, bindings = named.text, q.bind_named(store, named, bound)
-    else:
-        bindings = q.adhoc_bindings(bound)
-    if query_form(text) == "UPDATE":
+    text = _query_text(query_text, query_file)
+    bound = q.parse_params(params)
+    form = query_form(q.prepare(store, text, bound)[0])  # a mistyped name gets its suggestions here
+    if form == "UPDATE":
         _run_update(store, text, allow_update, output, force)
         return
     timeout = click.get_current_context().params.get("timeout")
     if count_only:
-        emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
+        emit(f"{q.count(store, text, bound, timeout=timeout)}\n")
         return
-    first_page = limit is None and fmt in (None, "table") and stdout.is_terminal and query_form(text) == "SELECT"
+    first_page = limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT"
     if first_page:
         limit = TERMINAL_PAGE
-    result = q.run_query(store, text, bindings, timeout, limit=limit, offset=offset)
+    result = q.query(store, text, bound, limit=limit, offset=offset, timeout=timeout)
     _print_query_result(result, fmt, columns)
     if first_page and len(result.select.rows) == TERMINAL_PAGE:
-        total = q.count_rows(store, text, bindings, timeout)
+        total = q.count(store, text, bound, timeout=timeout)
         stderr.print(
             f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "
             "for the next page, --format csv for all"

@@ -310,7 +310,7 @@ def import_csv(
 
     >>> from chaingraph.store import open_store
     >>> sheet = Path(getfixture("tmp_path")) / "suppliers.csv"
-    >>> _ = sheet.write_text("supplier,client,supplies\nAcme Cells,CATL,cathode powder\n", encoding="utf-8")
+    >>> _ = sheet.write_text("supplier,client,supplies\\nAcme Cells,CATL,cathode powder\\n", encoding="utf-8")
     >>> result = import_csv(sheet, context=open_store(), validate=True)
     >>> result.firms, result.relations, dict(result.matched), result.report.conforms
     (1, 1, {'firm': 1}, True)

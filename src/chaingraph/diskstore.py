@@ -66,7 +66,11 @@ def load_store(
     Each file keeps its own named graph, as in the embedded store. The store appears at
     ``directory`` complete or not at all; an existing store is replaced only with ``replace``.
 
-    >>> load_store(["synth-1m.nt"], "fujian.store")  # doctest: +SKIP
+    >>> folder = getfixture("tmp_path")
+    >>> report = load_store([], folder / "fujian.store")
+    >>> from chaingraph.store import open_store
+    >>> open_store(disk_store=folder / "fujian.store").ask("ASK { fj:catl a cg:Company }")
+    True
     """
     started = time.perf_counter()
     target = Path(directory)

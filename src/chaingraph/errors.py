@@ -11,14 +11,6 @@ class ChainGraphError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
-
-    def __str__(self) -> str:
-        text = self.args[0] if self.args else ""
-        return f"{text} ({self.hint})" if self.hint else text
-
 
 class InputError(ChainGraphError):
     """A file, argument or value that cannot be read or understood."""

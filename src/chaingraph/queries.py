@@ -47,10 +47,6 @@ class NamedQuery:
     text: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
 
-    @property
-    def form(self) -> str:
-        return query_form(self.text)
-
 
 def _parse_header(name: str, text: str) -> NamedQuery:
     description = ""
@@ -77,6 +73,7 @@ def named_queries() -> dict[str, NamedQuery]:
 
 
 def get_named_query(name: str) -> NamedQuery:
+    """The named query ``name``, or an :class:`UnknownNameError` suggesting the closest names."""
     queries = named_queries()
     if name not in queries:
         import difflib
@@ -201,13 +198,51 @@ def count_rows(
     return run_with_deadline(work, timeout if isinstance(store, EmbeddedStore) else None)
 
 
-def query(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> QueryResult:
-    """Run a named query (by name) or a query text, binding ``params`` as RDF terms.
-
-    >>> result = query(open_store(), "suppliers-of", {"firm": "CATL"})  # doctest: +SKIP
-    """
+def prepare(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> tuple[str, dict[str, Node]]:
+    """The text of a named query (by name) or of query text, and ``params`` bound as RDF terms
+    (a named query's typed parameters resolved, names to IRIs, in ``store``)."""
     params = dict(params or {})
-    if text_or_name in named_queries():
-        named = named_queries()[text_or_name]
-        return run_query(store, named.text, bind_named(store, named, params))
-    return run_query(store, text_or_name, adhoc_bindings(params))
+    if _BARE_NAME.fullmatch(text_or_name.strip()):  # no SPARQL query is one word: a mistyped name
+        named = get_named_query(text_or_name.strip())
+        return named.text, bind_named(store, named, params)
+    return text_or_name, adhoc_bindings(params)
+
+
+_BARE_NAME = re.compile(r"[\w-]+")
+
+
+def query(
+    store: Store,
+    text_or_name: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run a named query (by name) or a query text, binding ``params`` as RDF terms; ``limit`` and
+    ``offset`` page a SELECT inside the query, ``timeout`` bounds the embedded store's evaluation.
+
+    >>> from chaingraph.store import open_store
+    >>> result = query(open_store(), "suppliers-of", {"firm": "CATL", "hops": "1"})
+    >>> "https://w3id.org/chaingraph/fujian/skeqi" in {str(row["supplier"]) for row in result.select.rows}
+    True
+    >>> len(query(open_store(), "firms-in", {"place": "Ningde"}, limit=2).select.rows)
+    2
+    """
+    text, bindings = prepare(store, text_or_name, params)
+    return run_query(store, text, bindings, timeout, limit=limit, offset=offset)
+
+
+def count(
+    store: Store, text_or_name: str, params: Mapping[str, str] | None = None, *, timeout: float | None = None
+) -> int:
+    """How many rows a named or given SELECT query has, counted by the store (no row is sent).
+
+    >>> from chaingraph.store import open_store
+    >>> store = open_store()
+    >>> count(store, "firms-in", {"place": "Ningde"}) == len(query(store, "firms-in", {"place": "Ningde"}).select.rows)
+    True
+    """
+    text, bindings = prepare(store, text_or_name, params)
+    return count_rows(store, text, bindings, timeout)

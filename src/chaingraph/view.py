@@ -433,13 +433,11 @@ def supply_levels(graph: nx.DiGraph) -> dict[str, int]:
     """Layer of each node from upstream (0): the longest supply path reaching it (cycles collapsed)."""
     condensed = nx.condensation(graph)
     layer = {}
+    # A component's topological generation is the length of the longest path reaching it: every
+    # predecessor lies in an earlier generation, one in the generation just before.
     for depth, generation in enumerate(nx.topological_generations(condensed)):
         for component in generation:
             layer[component] = depth
-    # Longest-path layering: push each component right of all its predecessors.
-    for component in nx.topological_sort(condensed):
-        for successor in condensed.successors(component):
-            layer[successor] = max(layer[successor], layer[component] + 1)
     mapping = condensed.graph["mapping"]
     return {node: layer[mapping[node]] for node in graph}
 
