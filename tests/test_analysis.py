@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import networkx as nx
@@ -243,3 +244,18 @@ def test_edge_ends_without_a_class_join_with_their_labels_and_places(ttl):
         (bare, "https://example.test/typed"),
         (nameless, "https://example.test/typed"),
     }
+
+
+def test_each_measure_has_one_entry_that_every_output_derives_from(run):
+    from chaingraph import compiled, reports
+
+    assert set(compiled.FUNCTIONS) == set(analysis.MEASURES)  # a compiled function for each
+    headers = [info.header for info in analysis.MEASURES.values()]
+    assert len(set(headers)) == len(headers) and all(headers)
+    rows = json.loads(run("stats", "--format", "json").stdout)
+    assert list(rows[0]) == ["id", "label", "label_zh", "kind", "place", "stage", *analysis.MEASURES]
+    # --columns takes a measure by its header, and --help lists every measure with its help.
+    chosen = run("stats", "--columns", ",".join(headers), "--format", "csv").stdout.splitlines()[0]
+    assert chosen.split(",") == list(analysis.MEASURES)
+    usage = run("stats", "--help").stdout
+    assert all(key in usage and info.help.split()[0] in usage for key, info in analysis.MEASURES.items())

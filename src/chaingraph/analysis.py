@@ -390,31 +390,50 @@ def _sample(graph: nx.DiGraph, k: int, seed: int) -> list[str]:
     return random.Random(seed).sample(nodes, k)
 
 
-@dataclass
+@dataclass(frozen=True)
 class MeasureInfo:
-    """A measure of the ``stats`` report: its key, one-line meaning, and whether higher is riskier."""
+    """A measure of the ``stats`` report: the one home of its key (the JSON and CSV column), table
+    header, one-line help, function, and where it is shown.
+
+    Everything else derives from :data:`MEASURES`: the report's columns and their order, the table's
+    headers and default columns, ``--sort`` and ``--columns`` choices, the help text and the view's
+    tooltips; :data:`chaingraph.compiled.FUNCTIONS` holds the compiled function of each key.
+    """
 
     key: str
+    header: str
     help: str
     function: Callable[..., dict] | None = None
-    sampled: bool = False
+    sampled: bool = False  # estimated from sampled sources on large graphs
+    in_table: bool = False  # one of the table's default columns
+    in_tooltip: bool = False  # shown in the view's node tooltips
 
 
 MEASURES: dict[str, MeasureInfo] = {
     m.key: m
     for m in [
-        MeasureInfo("in_degree", "direct suppliers", in_degree),
-        MeasureInfo("out_degree", "direct clients", out_degree),
-        MeasureInfo("betweenness", "share of supply paths through the node", betweenness, sampled=True),
-        MeasureInfo("closeness", "closeness to its upstream (incoming distance)", closeness, sampled=True),
-        MeasureInfo("harmonic", "sum of 1/distance from all its suppliers' suppliers", harmonic, sampled=True),
-        MeasureInfo("pagerank", "PageRank along supply edges (integrators score high)", pagerank),
-        MeasureInfo("dependence", "PageRank on reversed edges (suppliers many depend on)", dependence),
-        MeasureInfo("upstream_reach", "number of transitive suppliers", upstream_reach),
-        MeasureInfo("downstream_reach", "number of transitive clients", downstream_reach),
-        MeasureInfo("articulation_point", "removing it splits the chain (direction ignored)"),
+        MeasureInfo("in_degree", "suppliers", "direct suppliers", in_degree, in_table=True, in_tooltip=True),
+        MeasureInfo("out_degree", "clients", "direct clients", out_degree, in_table=True, in_tooltip=True),
+        MeasureInfo(
+            "betweenness", "betweenness", "share of supply paths through the node", betweenness, True, in_tooltip=True
+        ),
+        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", closeness, True),
+        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", harmonic, True),
+        MeasureInfo(
+            "pagerank", "pagerank", "PageRank along supply edges (integrators score high)", pagerank,
+            in_table=True, in_tooltip=True,
+        ),
+        MeasureInfo(
+            "dependence", "dependence", "PageRank on reversed edges (suppliers many depend on)", dependence,
+            in_table=True, in_tooltip=True,
+        ),
+        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", upstream_reach),
+        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", downstream_reach),
+        MeasureInfo(
+            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True
+        ),
     ]
-}
+}  # fmt: skip
 
 
 class NodeValues(Mapping):

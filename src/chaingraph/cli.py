@@ -132,7 +132,9 @@ def choose_columns(text: str | None, available: list[str]) -> list[str] | None:
     if text is None:
         return None
     by_name = {key: key for key in available}
-    by_name.update({header: key for key, header in MEASURE_HEADERS.items() if key in available})
+    from .reports import COLUMN_HEADERS
+
+    by_name.update({header: key for key, header in COLUMN_HEADERS.items() if key in available})
     chosen = []
     for name in (part.strip() for part in text.split(",")):
         if name not in by_name:
@@ -253,24 +255,6 @@ def render_json(data: object) -> str:
 
 # --- stats ---------------------------------------------------------------------------------------
 
-MEASURE_HEADERS = {
-    "label": "name",
-    "label_zh": "名称",
-    "kind": "kind",
-    "place": "place",
-    "stage": "stage",
-    "in_degree": "suppliers",
-    "out_degree": "clients",
-    "betweenness": "betweenness",
-    "closeness": "closeness",
-    "harmonic": "harmonic",
-    "pagerank": "pagerank",
-    "dependence": "dependence",
-    "upstream_reach": "upstream",
-    "downstream_reach": "downstream",
-    "articulation_point": "cut point",
-}
-
 
 def _measure_help() -> str:
     from .analysis import MEASURES
@@ -360,7 +344,7 @@ def stats(store, chain, region, level, evidence, group_by, top, sort, exact, col
       chaingraph stats --columns name,stage,betweenness,upstream,downstream
       chaingraph stats --format json | jq '.[0]'
     """
-    from .reports import STATS_KEYS
+    from .reports import STATS_KEYS, STATS_TABLE_COLUMNS
     from .reports import stats as compute
 
     chosen = choose_columns(columns, STATS_KEYS)
@@ -401,26 +385,13 @@ def network_notes(report) -> list[str]:
     return notes
 
 
-#: What the stats table shows unless --columns says otherwise, in the order they are kept when
-#: the terminal is narrow (the last is left out first).
-STATS_TABLE_COLUMNS = [
-    "label",
-    "label_zh",
-    "stage",
-    "in_degree",
-    "out_degree",
-    "pagerank",
-    "dependence",
-    "articulation_point",
-]
-
-
 def _print_stats_table(report, columns: list[str]) -> None:
     from .output import fit_table, left_out_note
+    from .reports import COLUMN_HEADERS
 
     rows = [{**row, "rank": i} for i, row in enumerate(report.rows, 1)]
     title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
-    headers = ["#", *(MEASURE_HEADERS.get(c, c) for c in columns)]
+    headers = ["#", *(COLUMN_HEADERS.get(c, c) for c in columns)]
     table, left_out = fit_table(rows, ["rank", *columns], headers, title, stdout.width)
     stdout.print(table)
     if left_out:

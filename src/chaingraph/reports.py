@@ -53,25 +53,18 @@ UNIT_WORDS = {
     "PercentagePoint": " percentage points",
 }
 
+#: What ``stats`` says of each node before its measures: key -> table header.
+NODE_COLUMNS = {"id": "id", "label": "name", "label_zh": "名称", "kind": "kind", "place": "place", "stage": "stage"}
+
 #: The columns of ``stats``: the contract's JSON keys, in report order.
-STATS_KEYS = [
-    "id",
-    "label",
-    "label_zh",
-    "kind",
-    "place",
-    "stage",
-    "in_degree",
-    "out_degree",
-    "betweenness",
-    "closeness",
-    "harmonic",
-    "pagerank",
-    "dependence",
-    "upstream_reach",
-    "downstream_reach",
-    "articulation_point",
-]
+STATS_KEYS = [*NODE_COLUMNS, *analysis.MEASURES]
+
+#: The table header of every column of ``stats``.
+COLUMN_HEADERS = {**NODE_COLUMNS, **{key: info.header for key, info in analysis.MEASURES.items()}}
+
+#: What the stats table shows unless --columns says otherwise, in the order they are kept when
+#: the terminal is narrow (the last is left out first).
+STATS_TABLE_COLUMNS = ["label", "label_zh", "stage", *(key for key, m in analysis.MEASURES.items() if m.in_table)]
 
 LOCAL_SOURCING_CLAIM = """
 SELECT ?value ?period ?source WHERE {

@@ -25,6 +25,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from . import __version__
+from .analysis import MEASURES
 from .errors import InputError
 from .network import edge_evidence
 from .vocab import EVIDENCE_LEVELS
@@ -273,6 +274,10 @@ def _names(attrs: Mapping, lang: str) -> tuple[str, str]:
     return english or chinese, chinese if english else ""
 
 
+#: The measures a node's tooltip shows, in report order.
+TOOLTIP_MEASURES = [key for key, info in MEASURES.items() if info.in_tooltip]
+
+
 def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, str], lang: str) -> str:
     label, other = _names(attrs, lang)
     lines = [label + (f" / {other}" if other else ""), text[attrs.get("kind", "organization")]]
@@ -280,7 +285,7 @@ def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, 
         lines.append(f"{text['stage_label']}: {attrs['stage_label']}")
     if attrs.get("place_label"):
         lines.append(f"{text['place_label']}: {attrs['place_label']}")
-    for measure in ("in_degree", "out_degree", "pagerank", "dependence", "betweenness"):
+    for measure in TOOLTIP_MEASURES:
         if measure in data.measures:
             value = data.measures[measure][node]
             lines.append(
