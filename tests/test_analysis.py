@@ -247,7 +247,7 @@ def test_edge_ends_without_a_class_join_with_their_labels_and_places(ttl):
 
 
 def test_each_measure_has_one_entry_that_every_output_derives_from(run):
-    from chaingraph import compiled, reports
+    from chaingraph import compiled
 
     assert set(compiled.FUNCTIONS) == set(analysis.MEASURES)  # a compiled function for each
     headers = [info.header for info in analysis.MEASURES.values()]
