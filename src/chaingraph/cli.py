@@ -1000,8 +1000,8 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
     \b
     Examples:
       chaingraph import --relations suppliers.csv -o suppliers.ttl
-      chaingraph import --relations sheet.csv --map supplier=Vendor --map client=Buyer -o mine.ttl
-      chaingraph import --relations r.csv --firms f.csv -o mine.ttl
+      chaingraph import --relations sheet.csv --map supplier=Vendor --map client=Buyer -o vendors.ttl
+      chaingraph import --relations r.csv --firms f.csv -o with-firms.ttl
       chaingraph stats --data mine.ttl
     """
     from .csvimport import import_csv, parse_mapping

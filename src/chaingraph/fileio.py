@@ -67,7 +67,9 @@ def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None
     if not real.exists():
         return False
     if not force and not (ours and ours(real)):
-        raise InputError(f"{path}: exists and was not written by chaingraph; use --force to replace it")
+        # Only a check that can tell chaingraph's own files (views) may say whose the file is.
+        whose = " and was not written by chaingraph" if ours else ""
+        raise InputError(f"{path}: exists{whose}; use --force to replace it")
     return True
 
 
