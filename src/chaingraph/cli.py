@@ -209,12 +209,8 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
       chaingraph validate --engine pyshacl
       chaingraph validate --data my-firms.ttl --shapes my-rules.ttl
     """
-    from .errors import InputError
-    from .store import EmbeddedStore
     from .validate import validate as run_validation
 
-    if not isinstance(store, EmbeddedStore):
-        raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
     report = run_validation(store, engine=engine, shapes=shape_files)
     columns = ["severity", "focus_label", "message", "focus", "path", "value"]
     rows = [vars(f) for f in report.findings]
@@ -734,11 +730,10 @@ def _list_named_queries(fmt: str) -> None:
 def _run_update(store, text: str, allow_update: bool, output: Path | None, force: bool) -> None:
     from .errors import InputError, QueryError
     from .fileio import atomic_write
-    from .store import EmbeddedStore
 
     if not allow_update:
         raise QueryError("SPARQL Update refused: the graph is read-only; add --update (and -o FILE) to run it")
-    if not isinstance(store, EmbeddedStore):
+    if not store.local:
         store.update(text)
         stderr.print(f"update sent to {store.description}")
         return

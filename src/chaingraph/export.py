@@ -62,7 +62,7 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt in RDF_EXPORTS:
-        if not isinstance(store, EmbeddedStore):
+        if not store.local:
             raise InputError("RDF exports read the embedded store; with an endpoint, use its own dump")
         return export_rdf(store, RDF_EXPORTS[fmt], selection)
     if progress:

@@ -165,7 +165,6 @@ def run_query(
     ``limit`` and ``offset`` page a SELECT inside the query, so the store sends only that page.
     """
     from .deadline import run_with_deadline
-    from .store import EmbeddedStore
 
     form = query_form(text)
     if (limit is not None or offset) and form != "SELECT":
@@ -178,7 +177,7 @@ def run_query(
             return QueryResult(form, select=store.select(sliced(bind_values(text, bindings or {}), limit, offset)))
         return QueryResult(form, select=store.select(text, bindings))
 
-    return run_with_deadline(work, timeout if isinstance(store, EmbeddedStore) else None)
+    return run_with_deadline(work, timeout if store.local else None)
 
 
 def count_rows(
@@ -186,7 +185,6 @@ def count_rows(
 ) -> int:
     """How many solutions a SELECT query has, counted by the store (no row is sent)."""
     from .deadline import run_with_deadline
-    from .store import EmbeddedStore
 
     if query_form(text) != "SELECT":
         raise InputError("--count counts the rows of SELECT queries")
@@ -195,7 +193,7 @@ def count_rows(
         rows = store.select(counted(bind_values(text, bindings or {}))).rows
         return int(str(rows[0]["rows"])) if rows else 0
 
-    return run_with_deadline(work, timeout if isinstance(store, EmbeddedStore) else None)
+    return run_with_deadline(work, timeout if store.local else None)
 
 
 def prepare(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> tuple[str, dict[str, Node]]:

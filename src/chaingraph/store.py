@@ -65,9 +65,16 @@ class SelectResult:
 
 
 class Store(Protocol):
-    """What the rest of chaingraph reads from: the embedded store or a SPARQL endpoint."""
+    """What the rest of chaingraph reads from: the embedded store or a SPARQL endpoint.
+
+    ``local`` says what a store can do beyond reading: a local store (Oxigraph in this process,
+    in memory or on disk) evaluates queries here, so they can be stopped at a time limit, and it
+    can be validated, dumped whole and updated in a copy; a remote endpoint answers over HTTP
+    under its own limits and is updated in place.
+    """
 
     description: str
+    local: bool
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult: ...
 
@@ -101,6 +108,8 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | Non
 
 class EmbeddedStore:
     """An in-memory Oxigraph store; every loaded file keeps its own named graph."""
+
+    local = True
 
     def __init__(
         self, oxigraph: ox.Store | None = None, *, description: str = "embedded store", read_only: bool = False
@@ -444,6 +453,8 @@ class EndpointStore:
     cuts answers without saying so is caught too.
     """
 
+    local = False
+
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
         parsed = urllib.parse.urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -497,9 +508,11 @@ class EndpointStore:
             raise EndpointError(f"endpoint {self.url}: answered with something that is not N-Triples") from None
         return graph
 
-    def update(self, update: str) -> None:
-        """Send a SPARQL Update to the endpoint (only with the user's explicit --update)."""
+    def update(self, update: str) -> bool:
+        """Send a SPARQL Update to the endpoint (only with the user's explicit --update); the
+        protocol does not say whether it changed anything, so True once the server accepted it."""
         self._post({"update": prefix_block() + update}, "*/*")
+        return True
 
     # --- completeness ----------------------------------------------------------------------------
 

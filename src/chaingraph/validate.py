@@ -20,7 +20,7 @@ from . import resources
 from .errors import InputError
 from .names import shorten
 from .shacl import report_graph, validate_store
-from .store import EmbeddedStore
+from .store import EmbeddedStore, Store
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ ORDER BY DESC(LANGMATCHES(LANG(?label), "en")) ?label
 LIMIT 1"""
 
 
-def validate(store: EmbeddedStore, engine: str = "fast", shapes: Iterable[Path] = ()) -> ValidationReport:
+def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) -> ValidationReport:
     """Validate everything in the embedded store (ontology included, so subclasses count) against
     chaingraph's shapes and the shape files in ``shapes``.
 
@@ -83,6 +83,8 @@ def validate(store: EmbeddedStore, engine: str = "fast", shapes: Iterable[Path] 
     """
     if engine not in ENGINES:
         raise InputError(f"--engine {engine!r}: use {', '.join(ENGINES)}")
+    if not store.local:
+        raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
     shapes_graph = load_shapes(shapes)
     if engine == "pyshacl":
         return _validate_with_pyshacl(store, shapes_graph)
