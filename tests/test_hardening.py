@@ -243,7 +243,7 @@ def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, ch
             writer.writerows(rows)
         return path
 
-    from chaingraph.output import neutralise_cell
+    from chaingraph.tabular import neutralise_cell
 
     firms = write(
         folder / "f.csv",

@@ -168,7 +168,7 @@ def test_json_keeps_numbers_numbers_and_one_record_per_line():
 
     import numpy as np
 
-    from chaingraph.output import to_json
+    from chaingraph.tabular import to_json
 
     records = [
         {"pagerank": np.float64(0.25), "in": np.int64(3), "chains": {"b", "a"}, "closeness": float("nan")},

@@ -244,7 +244,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
 
 
 def render_json(data: object) -> str:
-    from .output import to_json
+    from .tabular import to_json
 
     return to_json(data) + "\n"
 
@@ -758,7 +758,8 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
 
 def _print_query_result(result, fmt: str | None, columns: str | None = None) -> None:
     from .errors import InputError
-    from .output import render, sparql_json
+    from .output import render
+    from .tabular import sparql_json
 
     if result.graph is not None:
         fmt = fmt or "ttl"

@@ -42,8 +42,8 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .fileio import open_input
-from .output import unneutralise_cell
 from .store import EmbeddedStore, Store
+from .tabular import unneutralise_cell
 from .validate import ValidationReport
 from .vocab import CG, IMPORT, ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, PROV, RDF, RDFS, SKOS, XSD, curies
 

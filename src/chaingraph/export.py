@@ -22,8 +22,8 @@ import pyoxigraph as ox
 from . import analysis
 from .errors import InputError
 from .network import Selection, edge_evidence, project, select
-from .output import to_csv
 from .store import EmbeddedStore, Store
+from .tabular import to_csv
 from .vocab import CG, GRAPH, PLACE_CLASSES, RDF
 
 RDF_EXPORTS = {

@@ -1,45 +1,18 @@
-"""Rendering for the command line: rich tables for people, CSV, JSON and Markdown for programs.
+"""Rendering for the command line: rich tables that fit the terminal, and the other formats
+through :mod:`chaingraph.tabular`.
 
 Only ``cli.py`` uses this module; the library returns records and never prints.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 import re
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _looks_like_formula(text: str) -> bool:
-    # An apostrophe before a formula-looking cell is our own escape, so it needs escaping too:
-    # that keeps neutralise/unneutralise exact inverses.
-    return text.lstrip("'").startswith(FORMULA_PREFIXES)
-
-
-def neutralise_cell(value: object) -> object:
-    """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Numbers pass unchanged: ``-0.5`` is a value, not a formula. ``unneutralise_cell`` undoes it.
-    """
-    if isinstance(value, str) and _looks_like_formula(value):
-        return "'" + value
-    return value
-
-
-def unneutralise_cell(text: str) -> str:
-    """The inverse of :func:`neutralise_cell`, applied when chaingraph reads a CSV cell."""
-    if text.startswith("'") and _looks_like_formula(text[1:]):
-        return text[1:]
-    return text
-
+from .tabular import format_cell, to_csv, to_json, to_markdown
 
 # C0 and C1 controls (ESC starts the sequences that clear a screen or set its title) and the
 # bidirectional overrides that make text read differently from what it is.
@@ -57,67 +30,6 @@ def printable(text: str) -> str:
 def cite(source: str) -> str:
     """A source IRI as people cite it on screen: ``fujian-chain-collaboration#p3`` (full IRI in json)."""
     return source.rstrip("/").rsplit("/", 1)[-1] or source
-
-
-def format_cell(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -> str:
-    buffer = io.StringIO()
-    # RFC 4180 line ends: the csv module then quotes any cell holding a carriage return or newline,
-    # so every label reads back unchanged.
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        cells = [row.get(c) for c in columns]
-        writer.writerow(
-            [
-                neutralise_cell(format_cell(v) if not isinstance(v, (int, float)) or isinstance(v, bool) else v)
-                for v in cells
-            ]
-        )
-    return buffer.getvalue()
-
-
-def to_json(data: object) -> str:
-    """JSON text (UTF-8, no escapes); a list of records is written one record per line, so a
-    million rows stay readable by line-oriented tools."""
-    import orjson  # compiled: ten times the standard encoder on 100k records
-
-    if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
-        lines = b",\n  ".join(orjson.dumps(item, default=_json_default) for item in data)
-        return "[\n  " + lines.decode() + "\n]"
-    return orjson.dumps(data, default=_json_default, option=orjson.OPT_INDENT_2).decode()
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    if isinstance(value, float):  # NumPy's float64 and other subclasses stay numbers
-        return float(value)
-    if hasattr(value, "item") and hasattr(value, "dtype"):  # NumPy scalars
-        return value.item()
-    return str(value)
-
-
-def to_markdown(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
-    def cell(value: object) -> str:
-        return format_cell(value).replace("|", "\\|").replace("\n", " ")
-
-    heads = list(headers or columns)
-    lines = ["| " + " | ".join(heads) + " |", "|" + "|".join(" --- " for _ in heads) + "|"]
-    for row in rows:
-        lines.append("| " + " | ".join(cell(row.get(c)) for c in columns) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def rich_table(
@@ -240,29 +152,3 @@ def left_out_note(left_out: Sequence[str], choosable: bool = True) -> str:
 
     hint = "see --columns" if choosable else "--format csv shows every column"
     return f"[dim]left out to fit the terminal: {escape(', '.join(left_out))} ({hint})[/]"
-
-
-def sparql_json(variables: Sequence[str], rows: Iterable[dict], boolean: bool | None = None) -> str:
-    """W3C SPARQL 1.1 Query Results JSON for SELECT rows or an ASK answer."""
-    from rdflib import BNode, Literal, URIRef
-
-    if boolean is not None:
-        return json.dumps({"head": {}, "boolean": boolean}) + "\n"
-    bindings = []
-    for row in rows:
-        binding = {}
-        for name, term in row.items():
-            if isinstance(term, URIRef):
-                binding[name] = {"type": "uri", "value": str(term)}
-            elif isinstance(term, BNode):
-                binding[name] = {"type": "bnode", "value": str(term)}
-            elif isinstance(term, Literal):
-                entry = {"type": "literal", "value": str(term)}
-                if term.language:
-                    entry["xml:lang"] = term.language
-                elif term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-                    entry["datatype"] = str(term.datatype)
-                binding[name] = entry
-        bindings.append(binding)
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
