@@ -21,6 +21,7 @@ from .errors import ChainGraphError, InputError
 from .output import printable
 from .shutdown import Terminated, cleanup_on_exit, die_with_parent
 from .shutdown import install as install_signal_handlers
+from .vocab import LEVELS
 
 # Piped tables keep a readable width instead of folding at 80 columns.
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -261,7 +262,7 @@ def _measure_help() -> str:
 def selection_options(function: Callable) -> Callable:
     function = click.option(
         "--level",
-        type=click.Choice(["firm", "stage"]),
+        type=click.Choice(LEVELS),
         default="firm",
         show_default=True,
         help="firm: one node per firm or segment; stage: one node per chain stage.",
@@ -489,12 +490,13 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
       chaingraph impact --all --top 5
       chaingraph impact CATL --evidence stated
     """
+    from .reports import IMPACT_HEADERS, impact_record
     from .reports import impact as compute
 
     results = compute(
         store, firm, chain=chain, region=region, evidence=evidence, group_by=group_by, all_firms=all_firms, top=top
     )
-    records = [_impact_record(i) for i in results]
+    records = [impact_record(i) for i in results]
     keys = list(IMPACT_HEADERS)
     chosen = choose_columns(columns, keys) or keys
     if fmt == "json":
@@ -521,37 +523,6 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
         headers = [IMPACT_HEADERS[key] for key in shown]
         title = "Firms whose loss hurts most"
         render(rows, shown, "table", headers=headers, title=title, console=stdout, choosable=True)
-
-
-#: The columns of impact's csv, markdown and --all table, with their table headers, in priority order.
-IMPACT_HEADERS = {
-    "label": "name",
-    "label_zh": "名称",
-    "direct_clients": "clients",
-    "downstream_reach": "downstream",
-    "reach_lost": "paths cut",
-    "stage_losses": "stages lost",
-    "stranded": "stranded",
-    "components_before": "components",
-    "components_after": "after",
-    "id": "IRI",
-}
-
-
-def _impact_record(result) -> dict:
-    return {
-        "id": result.firm,
-        "label": result.label,
-        "label_zh": result.label_zh,
-        "direct_clients": result.direct_clients,
-        "downstream_reach": result.downstream_reach,
-        "reach_lost": result.reach_lost,
-        "stage_losses": [vars(loss) for loss in result.stage_losses],
-        "stranded": result.stranded,
-        "stranded_labels": [loss.client_label for loss in result.stage_losses if loss.client in result.stranded],
-        "components_before": result.components_before,
-        "components_after": result.components_after,
-    }
 
 
 def _print_impact(record: dict) -> None:
@@ -872,7 +843,7 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
 )
 @click.option(
     "--level",
-    type=click.Choice(["firm", "stage"]),
+    type=click.Choice(LEVELS),
     default="firm",
     show_default=True,
     help="firm: one node per firm or segment; stage: one node per chain stage.",

@@ -40,6 +40,7 @@ from .vocab import (
     KIND_BY_CLASS,
     ORGANIZATION_CLASSES,
     PLACE_CLASSES,
+    check_level,
     curies,
     evidence_level,
 )
@@ -548,8 +549,7 @@ def _selected(selection: Selection, chains: list[str], places: list[str]) -> boo
 
 def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
     """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
-    if selection.level not in ("firm", "stage"):
-        raise InputError(f"--level {selection.level!r}: use firm or stage")
+    check_level(selection.level)
     if selection.group_by == "owner":
         graph = group_by_owner(Projection.from_networkx(graph)).to_networkx()
     kept = {n for n, data in graph.nodes(data=True) if _selected(selection, data["chains"], data["places"])}

@@ -27,7 +27,7 @@ from .network import (
     select_columns,
 )
 from .store import Store
-from .vocab import EVIDENCE_LEVELS, FJ
+from .vocab import EVIDENCE_LEVELS, FJ, check_level
 
 FIGURES_QUERY = """
 SELECT ?subject ?measure ?value ?unit ?period ?comparator ?scope WHERE {
@@ -65,6 +65,38 @@ COLUMN_HEADERS = {**NODE_COLUMNS, **{key: info.header for key, info in analysis.
 #: What the stats table shows unless --columns says otherwise, in the order they are kept when
 #: the terminal is narrow (the last is left out first).
 STATS_TABLE_COLUMNS = ["label", "label_zh", "stage", *(key for key, m in analysis.MEASURES.items() if m.in_table)]
+
+#: The columns of impact's csv, markdown and --all table, with their table headers, in priority order.
+IMPACT_HEADERS = {
+    "label": NODE_COLUMNS["label"],
+    "label_zh": NODE_COLUMNS["label_zh"],
+    "direct_clients": "clients",
+    "downstream_reach": "downstream",
+    "reach_lost": "paths cut",
+    "stage_losses": "stages lost",
+    "stranded": "stranded",
+    "components_before": "components",
+    "components_after": "after",
+    "id": "IRI",
+}
+
+
+def impact_record(result: Impact) -> dict:
+    """One impact result as the contract's JSON record (the keys of :data:`IMPACT_HEADERS`, and labels)."""
+    return {
+        "id": result.firm,
+        "label": result.label,
+        "label_zh": result.label_zh,
+        "direct_clients": result.direct_clients,
+        "downstream_reach": result.downstream_reach,
+        "reach_lost": result.reach_lost,
+        "stage_losses": [vars(loss) for loss in result.stage_losses],
+        "stranded": result.stranded,
+        "stranded_labels": [loss.client_label for loss in result.stage_losses if loss.client in result.stranded],
+        "components_before": result.components_before,
+        "components_after": result.components_after,
+    }
+
 
 LOCAL_SOURCING_CLAIM = """
 SELECT ?value ?period ?source WHERE {
@@ -129,8 +161,7 @@ def make_selection(
             f"{store.description} holds no chaingraph ontology: load a dataset export "
             "(chaingraph export --format nq), which carries it, or ontology.ttl"
         )
-    if level not in ("firm", "stage"):
-        raise InputError(f"--level {level!r}: use firm or stage")
+    check_level(level)
     # An empty name is a mistake (an unset shell variable, say), not a request for everything.
     for option, given in (("--chain", chain), ("--region", region)):
         if given is not None and not given.strip():

@@ -90,6 +90,20 @@ def prefix_block() -> str:
 #: ``cg:EvidenceLevel`` is a kind of inference, or with the deprecated ``cg:inferredFromStages
 #: true``); an edge with no qualified relation, or none that gives its evidence, is ``unspecified``.
 EVIDENCE_LEVELS = ("stated", "inferred", "unspecified")
+
+#: The levels a network is analysed at: one node per firm (organization or cluster segment), or
+#: one per chain stage.
+LEVELS = ("firm", "stage")
+
+
+def check_level(level: str) -> None:
+    """Refuse a level that is not one of :data:`LEVELS`, naming the option."""
+    if level not in LEVELS:
+        from .errors import InputError
+
+        raise InputError(f"--level {level!r}: use {' or '.join(LEVELS)}")
+
+
 #: The inference kinds chaingraph's own data and shapes know, by the short name the CLI shows.
 INFERENCE_KINDS: dict[str, str] = {
     str(CG.InferredFromStages): "from stages",
