@@ -637,21 +637,28 @@ def query(
     if count_only:
         emit(f"{q.count(store, text, bound, timeout=timeout)}\n")
         return
-    first_page = limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT"
-    if first_page:
-        limit = TERMINAL_PAGE
-    result = q.query(store, text, bound, limit=limit, offset=offset, timeout=timeout)
-    _print_query_result(result, fmt, columns)
-    if first_page and len(result.select.rows) == TERMINAL_PAGE:
+    if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
+        _print_first_page(store, text, bound, columns, offset, timeout)
+        return
+    _print_query_result(q.query(store, text, bound, limit=limit, offset=offset, timeout=timeout), fmt, columns)
+
+
+#: How many rows a query table shows on a terminal unless --limit says otherwise.
+TERMINAL_PAGE = 100
+
+
+def _print_first_page(store, text: str, bound: dict, columns: str | None, offset: int, timeout: float) -> None:
+    """A table of the first rows on a terminal, and how many there are when there are more."""
+    from . import queries as q
+
+    result = q.query(store, text, bound, limit=TERMINAL_PAGE, offset=offset, timeout=timeout)
+    _print_query_result(result, "table", columns)
+    if len(result.select.rows) == TERMINAL_PAGE:
         total = q.count(store, text, bound, timeout=timeout)
         stderr.print(
             f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "
             "for the next page, --format csv for all"
         )
-
-
-#: How many rows a query table shows on a terminal unless --limit says otherwise.
-TERMINAL_PAGE = 100
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:

@@ -332,34 +332,14 @@ def import_csv(
     builder = _Builder(store, graph, _Context(context), base, chain_name or relations.stem, batch)
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
-    first_line: dict[str, int] = {}
-    for line, row in tracker.rows(firm_rows):
-        identifier = row.get("id", "")
-        if not identifier:
-            raise InputError(f"{firms}:{line}: empty id")
-        if identifier in first_line:
-            raise InputError(f"{firms}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
-        first_line[identifier] = line
-        builder.firm(identifier, row, firms, line)
-    del first_line
-
-    pairs: Counter = Counter()
-    for line, row in tracker.rows(relation_rows):
-        supplier, client = row.get("supplier", ""), row.get("client", "")
-        for name, value in (("supplier", supplier), ("client", client)):
-            if not value:
-                raise InputError(f"{relations}:{line}: empty {name} (column {mapping.get(name, name)!r})")
-        for identifier in (supplier, client):
-            if identifier not in builder.firms:
-                builder.endpoint(identifier, relations, line)
-        pairs[(supplier, client)] += 1
-        builder.relation(supplier, client, row, relations, line, pairs[(supplier, client)], mapping)
+    _add_firms(builder, tracker.rows(firm_rows), firms)
+    relation_count = _add_relations(builder, tracker.rows(relation_rows), relations, mapping)
     tracker.done()
     result = ImportResult(
         store,
         graph,
         firms=len(builder.firms) - builder.matched["firm"],
-        relations=sum(pairs.values()),
+        relations=relation_count,
         created=builder.created,
         matched=builder.matched,
         skipped_rows=relation_rows.skipped + (firm_rows.skipped if firm_rows is not None else 0),
@@ -368,6 +348,36 @@ def import_csv(
         tracker.phase("validating")
         result.report = _check(context, graph)
     return result
+
+
+def _add_firms(builder: _Builder, rows: Iterator[tuple[int, dict[str, str]]], path: Path | None) -> None:
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        identifier = row.get("id", "")
+        if not identifier:
+            raise InputError(f"{path}:{line}: empty id")
+        if identifier in first_line:
+            raise InputError(f"{path}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
+        first_line[identifier] = line
+        builder.firm(identifier, row, path, line)
+
+
+def _add_relations(
+    builder: _Builder, rows: Iterator[tuple[int, dict[str, str]]], path: Path, mapping: Mapping[str, str]
+) -> int:
+    """Add each relation row (and any endpoint not yet known as a firm); the number of relations."""
+    pairs: Counter = Counter()
+    for line, row in rows:
+        supplier, client = row.get("supplier", ""), row.get("client", "")
+        for name, value in (("supplier", supplier), ("client", client)):
+            if not value:
+                raise InputError(f"{path}:{line}: empty {name} (column {mapping.get(name, name)!r})")
+        for identifier in (supplier, client):
+            if identifier not in builder.firms:
+                builder.endpoint(identifier, path, line)
+        pairs[(supplier, client)] += 1
+        builder.relation(supplier, client, row, path, line, pairs[(supplier, client)], mapping)
+    return sum(pairs.values())
 
 
 def _check(context: EmbeddedStore, graph: ox.NamedNode) -> ValidationReport:

@@ -196,6 +196,56 @@ def network(
     return select(project(store), make_selection(store, chain=chain, region=region, level=level, evidence=evidence))
 
 
+def _measure(
+    store: Store, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
+) -> tuple[Projection, analysis.MeasureRun, list[dict]]:
+    """The selection's columns, its measures and single-sourced findings, on the compiled graph
+    or on NetworkX (the reference; always at stage level)."""
+    from . import compiled
+
+    if selection.level == "firm":
+        table = select_columns(project_columns(store), selection)
+        use_compiled = _use_compiled(table, backend)
+    else:
+        if backend == "compiled":
+            raise InputError("the compiled backend runs at firm level; stage level uses networkx")
+        table, use_compiled = None, False
+    if use_compiled:
+        network_graph = compiled.AnalysisGraph(table)
+        return (
+            table,
+            compiled.node_measures(network_graph, exact=exact, progress=progress),
+            compiled.single_sourced(network_graph),
+        )
+    graph = table.to_networkx() if table is not None else select(project(store), selection)
+    run = analysis.node_measures(graph, exact=exact, progress=progress)
+    single = analysis.single_sourced(graph) if selection.level == "firm" else []
+    # At stage level, the columns of the aggregated graph.
+    return (table if table is not None else analysis.as_projection(graph)), run, single
+
+
+def _stats_rows(table: Projection, run: analysis.MeasureRun, sort: str, top: int | None) -> list[dict]:
+    """The report's rows of the nodes that can be among the first ``top`` by ``sort``, sorted."""
+    columns = table.columns
+    chosen = list(_first_by(run.values[sort], table.nodes, top))
+    measures = {key: _values_at(run.values[key], table.nodes, chosen) for key in analysis.MEASURES}
+    rows = []
+    for j, i in enumerate(chosen):
+        row = {
+            "id": table.nodes[i],
+            "label": columns["label"][i],
+            "label_zh": columns["label_zh"][i],
+            "kind": columns["kind"][i],
+            "place": columns["place_label"][i],
+            "stage": columns["stage_label"][i],
+        }
+        for key, values in measures.items():
+            row[key] = values[j]
+        rows.append(row)
+    rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
+    return rows
+
+
 def stats(
     store: Store,
     *,
@@ -221,7 +271,6 @@ def stats(
     >>> report.rows[0]["label"]
     'CATL'
     """
-    from . import compiled
 
     if sort not in analysis.MEASURES:
         raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
@@ -231,41 +280,9 @@ def stats(
     if progress:
         progress("projection")
     selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, group_by=group_by)
-    if level == "firm":
-        table = select_columns(project_columns(store), selection)
-        use_compiled = _use_compiled(table, backend)
-    else:
-        if backend == "compiled":
-            raise InputError("the compiled backend runs at firm level; stage level uses networkx")
-        table, use_compiled = None, False
-    if use_compiled:
-        network_graph = compiled.AnalysisGraph(table)
-        run = compiled.node_measures(network_graph, exact=exact, progress=progress)
-        single = compiled.single_sourced(network_graph)
-    else:
-        graph = table.to_networkx() if table is not None else select(project(store), selection)
-        run = analysis.node_measures(graph, exact=exact, progress=progress)
-        single = analysis.single_sourced(graph) if level == "firm" else []
-        if table is None:  # stage level: the columns of the aggregated graph
-            table = analysis.as_projection(graph)
-    columns = table.columns
-    rows = []
-    chosen = list(_first_by(run.values[sort], table.nodes, top))
-    measures = {key: _values_at(run.values[key], table.nodes, chosen) for key in analysis.MEASURES}
-    for j, i in enumerate(chosen):
-        row = {
-            "id": table.nodes[i],
-            "label": columns["label"][i],
-            "label_zh": columns["label_zh"][i],
-            "kind": columns["kind"][i],
-            "place": columns["place_label"][i],
-            "stage": columns["stage_label"][i],
-        }
-        for key, values in measures.items():
-            row[key] = values[j]
-        rows.append(row)
-    rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
-    chains = sorted({c for member_of in columns["chains"] for c in member_of})
+    table, run, single = _measure(store, selection, backend, exact, progress)
+    rows = _stats_rows(table, run, sort, top)
+    chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
     if level == "firm" and selection.chains is not None:
         chains = [c for c in chains if c in selection.chains]
     clusters = [_cluster(store, table, c) for c in chains if table.meta["chains"].get(c, {}).get("region")]
