@@ -53,6 +53,47 @@ class LoadReport:
     seconds: float
 
 
+def _input_files(data: Sequence[str | os.PathLike[str]], bundled: bool) -> list[tuple[Path, str | None]]:
+    """The files a store is loaded from, each with its named graph (None: named after the file)."""
+    files: list[tuple[Path, str | None]] = [(resources.ontology_path(), bundled_graph_name(Path("ontology")))]
+    if bundled:
+        files += [(path, bundled_graph_name(path)) for path in resources.bundled_graph_files()]
+    for item in data:
+        files += [(path, None) for path in rdf_files(Path(item))]
+    return files
+
+
+def _load_all(database: ox.Store, files: list[tuple[Path, str | None]], progress: Callable[[str], None] | None) -> None:
+    for path, graph in files:
+        if progress:
+            progress(f"loading {path}")
+        _bulk_load(database, path, graph)
+
+
+def _write_manifest(folder: Path, files: list[tuple[Path, str | None]], bundled: bool, quads: int) -> None:
+    """What the store holds, and the fingerprint of the database its saved projection belongs to."""
+    manifest = {
+        "format": STORE_FORMAT,
+        "files": [str(Path(path).resolve()) for path, _ in files],
+        "bundled": bundled,
+        "quads": quads,
+        "projection": database_fingerprint(folder / "db"),
+        "projection_format": PROJECTION_FORMAT,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _swap_in(partial: Path, target: Path) -> None:
+    """Put the finished store at ``target``, replacing an older one only once the new one is whole."""
+    if target.exists():
+        retired = target.parent / f".{target.name}.retired-{os.getpid()}"
+        target.rename(retired)
+        partial.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        partial.rename(target)
+
+
 def load_store(
     data: Sequence[str | os.PathLike[str]],
     directory: str | os.PathLike[str],
@@ -78,13 +119,9 @@ def load_store(
         raise InputError(f"{target}: already exists (use --force to replace it)")
     if target.exists() and not (target / MANIFEST).is_file() and any(target.iterdir()):
         raise InputError(f"{target}: exists and is not a chaingraph store; refusing to replace it")
-    files = [(resources.ontology_path(), bundled_graph_name(Path("ontology")))]
-    if bundled:
-        files += [(path, bundled_graph_name(path)) for path in resources.bundled_graph_files()]
-    for item in data:
-        files += [(path, None) for path in rdf_files(Path(item))]
+    files = _input_files(data, bundled)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.partial-*"):
+    for stale in target.parent.glob(f".{target.name}.partial-*"):  # left by a load that was killed
         shutil.rmtree(stale, ignore_errors=True)
     partial = target.parent / f".{target.name}.partial-{os.getpid()}"
     # Removed by the finally below, or by the signal watcher if a bulk load cannot be interrupted.
@@ -93,10 +130,7 @@ def load_store(
         try:
             partial.mkdir()
             database = ox.Store(str(partial / "db"))
-            for path, graph in files:
-                if progress:
-                    progress(f"loading {path}")
-                _bulk_load(database, path, graph)
+            _load_all(database, files, progress)
             quads = len(database)
             database.flush()
             database.optimize()
@@ -108,22 +142,8 @@ def load_store(
             del database
             write_projection(projection, partial)
             del projection
-            manifest = {
-                "format": STORE_FORMAT,
-                "files": [str(Path(path).resolve()) for path, _ in files],
-                "bundled": bundled,
-                "quads": quads,
-                "projection": database_fingerprint(partial / "db"),
-                "projection_format": PROJECTION_FORMAT,
-            }
-            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-            if target.exists():
-                retired = target.parent / f".{target.name}.retired-{os.getpid()}"
-                target.rename(retired)
-                partial.rename(target)
-                shutil.rmtree(retired, ignore_errors=True)
-            else:
-                partial.rename(target)
+            _write_manifest(partial, files, bundled, quads)
+            _swap_in(partial, target)
         except BaseException as exc:
             # The failing frames (the bulk loader's among them) hold the database: release them,
             # or RocksDB stays open and writes into the folder while it is being removed.

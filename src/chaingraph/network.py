@@ -761,6 +761,13 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
                 members=0,
             )
         staged.nodes[stage]["members"] += 1
+    _add_stage_edges(staged, graph)
+    staged.graph["unstaged"] = unstaged
+    return staged
+
+
+def _add_stage_edges(staged: nx.DiGraph, graph: nx.DiGraph) -> None:
+    """One edge per pair of stages with a firm-level edge between their members, weighted by how many."""
     for supplier, client, data in graph.edges(data=True):
         a, b = graph.nodes[supplier].get("stage"), graph.nodes[client].get("stage")
         if not a or not b or a == b:
@@ -783,5 +790,3 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
                 inferred=data.get("inferred", False),
                 evidence=edge_evidence(data),
             )
-    staged.graph["unstaged"] = unstaged
-    return staged

@@ -207,6 +207,56 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
             title=_node_tooltip(node, attrs, data, text, lang),
             **extra,
         )
+    levels_shown = _add_supply_edges(net, graph, text)
+    _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None)
+
+    net.options = _options(layout)
+    return _page(data, net, text, lang, size_by, colors, levels_shown, physics=layout == "physics")
+
+
+def _page(
+    data: ViewData,
+    net: Network,
+    text: Mapping[str, str],
+    lang: str,
+    size_by: str,
+    colors: Mapping[str, str],
+    levels_shown: set[str],
+    *,
+    physics: bool,
+) -> str:
+    """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
+    graph = data.graph
+    nodes, edges, _, _, _, _ = net.get_network_data()
+    template = _environment().get_template("view.html")
+    measure_name = size_by.replace("_", " ")
+    kinds = sorted({attrs.get("kind", "organization") for _, attrs in graph.nodes(data=True)} | {"place"})
+    return template.render(
+        version=__version__,
+        lang_tag="zh-Hans" if lang == "zh" else "en",
+        title=data.title,
+        subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} supply edges",
+        text={**text, "size": text["size"].format(measure=measure_name)},
+        nodes=nodes,
+        edges=edges,
+        options=net.options,
+        physics=physics,
+        legend_stages=_stage_legend(graph, colors, text, lang),
+        legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
+        legend_edges=[
+            {"css": EVIDENCE_STYLES[level]["css"], "label": text[f"supply_{level}"]}
+            for level in EVIDENCE_LEVELS
+            if level in levels_shown
+        ],
+        search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
+        notes=data.notes,
+        vis_js=_vis_asset("vis-network.min.js"),
+        vis_css=_vis_asset("vis-network.css"),
+    )
+
+
+def _add_supply_edges(net: Network, graph: nx.DiGraph, text: Mapping[str, str]) -> set[str]:
+    """Draw each supply edge in its evidence level's style; the levels drawn, for the legend."""
     levels_shown = set()
     for supplier, client, attrs in graph.edges(data=True):
         level = edge_evidence(attrs)
@@ -221,35 +271,7 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
             color=EVIDENCE_STYLES[level]["color"],
             width=1 + math.log(attrs.get("weight", 1), 2),
         )
-    _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None)
-
-    net.options = _options(layout)
-    nodes, edges, _, _, _, _ = net.get_network_data()
-    template = _environment().get_template("view.html")
-    measure_name = size_by.replace("_", " ")
-    kinds = sorted({attrs.get("kind", "organization") for _, attrs in graph.nodes(data=True)} | {"place"})
-    return template.render(
-        version=__version__,
-        lang_tag="zh-Hans" if lang == "zh" else "en",
-        title=data.title,
-        subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} supply edges",
-        text={**text, "size": text["size"].format(measure=measure_name)},
-        nodes=nodes,
-        edges=edges,
-        options=net.options,
-        physics=layout == "physics",
-        legend_stages=_stage_legend(graph, colors, text, lang),
-        legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
-        legend_edges=[
-            {"css": EVIDENCE_STYLES[level]["css"], "label": text[f"supply_{level}"]}
-            for level in EVIDENCE_LEVELS
-            if level in levels_shown
-        ],
-        search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
-        notes=data.notes,
-        vis_js=_vis_asset("vis-network.min.js"),
-        vis_css=_vis_asset("vis-network.css"),
-    )
+    return levels_shown
 
 
 def _environment() -> jinja2.Environment:
