@@ -1,0 +1,309 @@
+"""Where data enters from a server: a SPARQL 1.1 Protocol endpoint read over HTTP.
+
+Answers are complete or an error. Parameters are bound by VALUES, never pasted; a server that cuts
+an answer at its row cap is read again in pages and the count checked; server errors become one
+line with the server's own message.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rdflib import Graph
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from .errors import EndpointError, InputError, QueryError
+from .sparql import bind_values, counted, query_form, solution_modifiers, split_prologue
+from .store import Row, SelectResult
+from .vocab import PREFIXES, prefix_block
+
+#: Response headers by which servers say they cut an answer short, and the setting behind each.
+TRUNCATION_HEADERS = {"X-SPARQL-MaxRows": "Virtuoso's [SPARQL] ResultSetMaxRows in virtuoso.ini"}
+
+
+@dataclass
+class _Answer:
+    body: bytes
+    cap: int | None = None  # the row cap the server says it applied
+    setting: str = ""
+
+
+class EndpointStore:
+    """A SPARQL 1.1 Protocol endpoint, read with HTTP POST; parameters bound by VALUES.
+
+    Answers are complete or an error: a SELECT that the server cut at its row cap (Virtuoso's
+    ``X-SPARQL-MaxRows`` header) is fetched again in pages and its row count checked against a
+    ``COUNT``; the projection's queries are always checked against a ``COUNT``, so a server that
+    cuts answers without saying so is caught too.
+    """
+
+    local = False
+
+    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise InputError(f"--endpoint {url!r}: not an http(s) URL")
+        self.url = url
+        self.timeout = timeout
+        self.description = f"endpoint {url}"
+
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        return self._select(self._bound(query, bindings))[0]
+
+    def _select(self, text: str) -> tuple[SelectResult, bool]:
+        """The answer to a bound query, and whether its rows were already counted against a
+        ``COUNT`` (they are when the answer had to be paged)."""
+        answer = self._post({"query": prefix_block() + text}, "application/sparql-results+json")
+        result = self._parse_results(answer.body)
+        if answer.cap is None or result.boolean is not None:
+            return result, False
+        return self._select_in_pages(text, result.variables, answer), True
+
+    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
+        """Rows as tuples of lexical values, checked complete against a ``COUNT`` of the same query."""
+        text = self._bound(query, bindings)
+        result, counted = self._select(text)
+        total = len(result.rows) if counted else self._count(text)
+        if total != len(result.rows):
+            raise EndpointError(
+                f"endpoint {self.url} returned {len(result.rows)} of {total} rows without saying it cut the answer: "
+                "raise the server's result-size limit"
+            )
+        return [
+            tuple(None if (term := row.get(v)) is None else str(term) for v in result.variables) for row in result.rows
+        ]
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        result = self.select(query, bindings)
+        if result.boolean is None:
+            raise EndpointError(f"endpoint {self.url}: expected a boolean answer to ASK")
+        return result.boolean
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        answer = self._post({"query": prefix_block() + self._bound(query, bindings)}, "application/n-triples")
+        if answer.cap is not None:
+            raise EndpointError(self._truncated(answer, "a CONSTRUCT answer cannot be paged"))
+        graph = Graph()
+        for name, iri in PREFIXES.items():
+            graph.bind(name, iri)
+        try:
+            graph.parse(data=answer.body.decode("utf-8"), format="nt")
+        except Exception:  # rdflib raises several unrelated types for bad input
+            raise EndpointError(f"endpoint {self.url}: answered with something that is not N-Triples") from None
+        return graph
+
+    def update(self, update: str) -> bool:
+        """Send a SPARQL Update to the endpoint (only with the user's explicit --update); the
+        protocol does not say whether it changed anything, so True once the server accepted it."""
+        self._post({"update": prefix_block() + update}, "*/*")
+        return True
+
+    # --- completeness ----------------------------------------------------------------------------
+
+    def _select_in_pages(self, text: str, variables: list[str], first: _Answer) -> SelectResult:
+        """Fetch a capped SELECT again page by page, each page no larger than the server's cap.
+
+        The pages come from a subquery ordered by every variable, so they are stable and disjoint;
+        the outer query only slices (Virtuoso refuses to sort past its cap with OFFSET). The query's
+        own ORDER BY, when it orders by variables, is applied to the complete answer afterwards.
+        """
+        order, sliced = solution_modifiers(text)
+        if sliced or order is None or not variables:
+            reason = "the query has its own LIMIT/OFFSET" if sliced else "the query orders by expressions"
+            raise EndpointError(self._truncated(first, f"{reason}, so it cannot be paged"))
+        prologue, body = split_prologue(text)
+        keys = " ".join("?" + v for v in variables)
+        page = first.cap or 1
+        rows: list[Row] = []
+        while True:
+            paged = (
+                f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {body}\n}} }} ORDER BY {keys} }} }}"
+                f" OFFSET {len(rows)} LIMIT {page}"
+            )
+            answer = self._post({"query": prefix_block() + paged}, "application/sparql-results+json")
+            part = self._parse_results(answer.body).rows
+            rows.extend(part)
+            if len(part) < page:
+                break
+        total = self._count(text)
+        if total != len(rows):
+            raise EndpointError(self._truncated(first, f"paging gave {len(rows)} of {total} rows"))
+        for variable, descending in reversed(order):
+            rows.sort(key=lambda row, v=variable: _order_key(row.get(v)), reverse=descending)
+        return SelectResult(variables, rows)
+
+    def _count(self, text: str) -> int:
+        answer = self._post(
+            {"query": prefix_block() + counted(text, "chaingraph_rows")}, "application/sparql-results+json"
+        )
+        rows = self._parse_results(answer.body).rows
+        try:
+            return int(str(rows[0]["chaingraph_rows"]))
+        except (IndexError, KeyError, ValueError):
+            raise EndpointError(f"endpoint {self.url}: could not count the rows of an answer") from None
+
+    def _truncated(self, answer: _Answer, detail: str) -> str:
+        return (
+            f"endpoint {self.url} cut the answer at {answer.cap} rows ({answer.setting}) and {detail}: "
+            "raise that setting, or page the query with LIMIT and OFFSET"
+        )
+
+    # --- the protocol ----------------------------------------------------------------------------
+
+    def _bound(self, query: str, bindings: Mapping[str, Node] | None) -> str:
+        if query_form(query) == "UPDATE":
+            raise QueryError("SPARQL Update refused: the graph is read-only (use --update)")
+        return bind_values(query, bindings or {})
+
+    def _parse_results(self, body: bytes) -> SelectResult:
+        try:
+            document = json.loads(body)
+            if "boolean" in document:
+                if not isinstance(document["boolean"], bool):
+                    raise TypeError("boolean")
+                return SelectResult([], [], document["boolean"])
+            variables = list(document["head"].get("vars", []))
+            rows = [
+                {name: _term_from_json(value) for name, value in binding.items()}
+                for binding in document["results"]["bindings"]
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            raise EndpointError(f"endpoint {self.url}: answer is not SPARQL JSON results") from None
+        return SelectResult(variables, rows)
+
+    def _post(self, form: Mapping[str, str], accept: str) -> _Answer:
+        payload = urllib.parse.urlencode(form).encode("utf-8")
+        # The scheme was checked to be http(s) in __init__.
+        request = urllib.request.Request(  # noqa: S310
+            self.url,
+            data=payload,
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            method="POST",
+        )
+        deadline = time.monotonic() + self.timeout
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                body = _read_before(response, deadline)
+                for header, setting in TRUNCATION_HEADERS.items():
+                    value = response.headers.get(header)
+                    if value is not None and value.strip().isdigit():
+                        return _Answer(body, int(value), setting)
+                return _Answer(body)
+        except urllib.error.HTTPError as exc:
+            reason = server_message(exc.read(4000), exc.headers.get("Content-Type", "")) or str(exc.reason)
+            if exc.code == 400:
+                raise QueryError(f"endpoint {self.url} rejected the query: {reason}") from None
+            raise EndpointError(f"endpoint {self.url} answered HTTP {exc.code}: {reason}") from None
+        except TimeoutError:
+            raise EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s") from None
+            raise EndpointError(f"endpoint {self.url} is unreachable: {reason}") from None
+        except (ConnectionError, OSError) as exc:
+            raise EndpointError(f"endpoint {self.url} failed: {exc}") from None
+
+
+def _read_before(response, deadline: float) -> bytes:
+    """The whole body, or ``TimeoutError`` once ``deadline`` passes: the socket's timeout alone
+    lets a server that trickles a byte at a time hold the command for ever."""
+    chunks = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = response.read1(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _order_key(term: Node | None) -> tuple:
+    """SPARQL's order of terms: unbound, blank nodes, IRIs, then literals (numbers by value)."""
+    if term is None:
+        return (0, 0, "")
+    if isinstance(term, BNode):
+        return (1, 0, str(term))
+    if isinstance(term, URIRef):
+        return (2, 0, str(term))
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _NUMERIC:
+        try:
+            return (3, 0, float(term), str(term))
+        except ValueError:
+            pass
+    return (3, 1, str(term))
+
+
+_NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#" + name
+    for name in [
+        "integer",
+        "decimal",
+        "float",
+        "double",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+}
+
+#: The lines chaingraph puts in front of every query sent to a server (the predeclared prefixes).
+PROLOGUE_LINES = prefix_block().count("\n")
+
+
+def server_message(body: bytes, content_type: str = "") -> str:
+    """The server's own words from an error answer: markup stripped, the echoed query dropped,
+    and line numbers counted from the user's first line rather than chaingraph's prefixes."""
+    text = body.decode("utf-8", "replace")
+    if "html" in content_type.lower() or text.lstrip().lower().startswith(("<!doctype", "<html")):
+        text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", text)
+        text = html.unescape(re.sub(r"<[^>]+>", "\n", text))
+    lines = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line.lower().startswith(("sparql query:", "define sql:")):
+            break  # Virtuoso echoes the query after its message
+        if line:
+            lines.append(line)
+    message = "; ".join(lines[:3])
+    if len(message) > 300:
+        message = message[:297] + "..."
+
+    def shift(match: re.Match[str]) -> str:
+        number = int(match.group(2)) - PROLOGUE_LINES
+        return f"{match.group(1)}{number}" if number >= 1 else match.group(0)
+
+    return re.sub(r"(\bline |\bat )(\d+)(?=\b)", shift, message)
+
+
+def _term_from_json(value: Mapping[str, str]) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return Literal(value["value"], lang=value["xml:lang"])
+        if "datatype" in value:
+            return Literal(value["value"], datatype=URIRef(value["datatype"]))
+        return Literal(value["value"])
+    raise ValueError(kind)
