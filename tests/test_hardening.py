@@ -797,3 +797,12 @@ def test_a_signal_at_any_moment_keeps_the_previous_file(tmp_path, command, signu
             assert process.returncode in (0, 143, -signal.SIGTERM), (moment, process.returncode, stderr)
         for stale in left:  # SIGKILL may leave a temporary file: no code runs to remove it
             (tmp_path / stale).unlink()
+
+
+def test_debug_shows_the_error_itself_and_is_read_from_the_command_line_given(run):
+    from chaingraph.errors import InputError
+
+    plain = run("stats", "--sort", "fame")
+    assert plain.exit_code == 2 and "error: --sort 'fame'" in plain.output
+    with pytest.raises(InputError, match="fame"):  # raised, so a traceback shows
+        run("--debug", "stats", "--sort", "fame")

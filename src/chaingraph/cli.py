@@ -23,9 +23,32 @@ from .shutdown import Terminated, cleanup_on_exit, die_with_parent
 from .shutdown import install as install_signal_handlers
 from .vocab import LEVELS
 
+
+class _Console:
+    """A rich console made for each invocation, when first used: it sees the streams and the
+    terminal of that invocation (a test runner's, or a pseudo-terminal's), not those at import."""
+
+    def __init__(self, make: Callable[[], Console]) -> None:
+        self._make = make
+        self._console: Console | None = None
+
+    def reset(self) -> None:
+        self._console = None
+
+    @property
+    def console(self) -> Console:
+        """The console itself, for code that needs a real one (rich's progress bars, renderers)."""
+        if self._console is None:
+            self._console = self._make()
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console, name)
+
+
 # Piped tables keep a readable width instead of folding at 80 columns.
-stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-stderr = Console(stderr=True)
+stdout = _Console(lambda: Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160))
+stderr = _Console(lambda: Console(stderr=True))
 
 OUTPUT_FORMATS = ["table", "csv", "json", "markdown"]
 
@@ -34,7 +57,9 @@ class ChainGraphGroup(click.Group):
     """Turns library errors into one line on stderr and the contract's exit code."""
 
     def invoke(self, ctx: click.Context):
-        debug = "--debug" in sys.argv[1:]
+        debug = bool(ctx.params.get("debug"))
+        stdout.reset()
+        stderr.reset()
         try:
             return super().invoke(ctx)
         except ChainGraphError as exc:
@@ -229,7 +254,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
                 "table",
                 headers=["severity", "resource", "problem", "IRI", "property", "value"],
                 title=f"SHACL validation: {len(report.violations)} violations",
-                console=stdout,
+                console=stdout.console,
                 wrap=["message"],
             )
         stderr.print(
@@ -522,7 +547,7 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
         shown = [key for key in chosen if key != "id"] if columns is None else chosen
         headers = [IMPACT_HEADERS[key] for key in shown]
         title = "Firms whose loss hurts most"
-        render(rows, shown, "table", headers=headers, title=title, console=stdout, choosable=True)
+        render(rows, shown, "table", headers=headers, title=title, console=stdout.console, choosable=True)
 
 
 def _print_impact(record: dict) -> None:
@@ -700,7 +725,7 @@ def _list_named_queries(fmt: str) -> None:
             ["name", "parameters", "description"],
             fmt if fmt in OUTPUT_FORMATS else "table",
             title="Named queries (? = optional)",
-            console=stdout,
+            console=stdout.console,
         )
     )
 
@@ -754,12 +779,12 @@ def _print_query_result(result, fmt: str | None, columns: str | None = None) -> 
         emit(sparql_json(select.variables, select.rows, select.boolean))
         return
     if select.boolean is not None:
-        emit(render([{"answer": select.boolean}], ["answer"], fmt, console=stdout))
+        emit(render([{"answer": select.boolean}], ["answer"], fmt, console=stdout.console))
         return
     show = _show_term if fmt in ("table", "markdown") else str
     rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
     shown = choose_columns(columns, select.variables) or select.variables
-    emit(render(rows, shown, fmt, console=stdout, choosable=True))
+    emit(render(rows, shown, fmt, console=stdout.console, choosable=True))
     if fmt == "table":
         stderr.print(f"{len(rows)} rows")
 
@@ -1086,7 +1111,7 @@ class _progress:
         if stderr.is_terminal:
             from rich.progress import Progress
 
-            self._progress = Progress(console=stderr, transient=True)
+            self._progress = Progress(console=stderr.console, transient=True)
             self._progress.__enter__()
             self._task = self._progress.add_task(self.description, total=None)
         return self.advance
@@ -1118,7 +1143,7 @@ class _ImportProgress(_progress):
                 BarColumn(),
                 TextColumn("{task.fields[rows]:>10,} rows  {task.fields[speed]:>9,.0f} rows/s"),
                 TimeElapsedColumn(),
-                console=stderr,
+                console=stderr.console,
                 transient=True,
             )
             self._progress.__enter__()
