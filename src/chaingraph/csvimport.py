@@ -45,7 +45,19 @@ from .fileio import open_input
 from .store import EmbeddedStore, Store
 from .tabular import unneutralise_cell
 from .validate import ValidationReport
-from .vocab import CG, IMPORT, ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, PROV, RDF, RDFS, SKOS, XSD, curies
+from .vocab import (
+    CG,
+    IMPORT,
+    ORGANIZATION_CLASSES,
+    PLACE_CLASSES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    WRITTEN_PREFIXES,
+    XSD,
+    curies,
+)
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
@@ -63,11 +75,6 @@ SELECT ?thing ?kind ?name ?scheme WHERE {{
   ?thing a ?kind ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
   OPTIONAL {{ ?thing skos:inScheme ?scheme }}
 }}"""
-
-
-#: Prefixes of an imported Turtle or TriG file: only namespaces whose local names stay readable
-#: (minted ids are percent-encoded, so ``imp:`` would abbreviate nothing a person reads).
-TURTLE_PREFIXES = {name: PREFIXES[name] for name in ("cg", "fj", "rdfs", "skos", "prov", "xsd")}
 
 
 @dataclass
@@ -94,7 +101,7 @@ class ImportResult:
     def dump(self, rdf_format: ox.RdfFormat, output: IO[bytes] | None = None) -> bytes | None:
         """The imported triples alone, in the default graph of ``rdf_format`` (any RDF syntax):
         returned as bytes, or written to the binary stream ``output``."""
-        prefixes = TURTLE_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        prefixes = WRITTEN_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         return self.store.dump(output, format=rdf_format, from_graph=self.graph, prefixes=prefixes)
 
 

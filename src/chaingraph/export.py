@@ -24,7 +24,7 @@ from .errors import InputError
 from .network import Selection, edge_evidence, project, select
 from .store import EmbeddedStore, Store
 from .tabular import to_csv
-from .vocab import CG, GRAPH, PLACE_CLASSES, RDF
+from .vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 
 RDF_EXPORTS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -155,14 +155,7 @@ def export_rdf(store: EmbeddedStore, rdf_format: ox.RdfFormat, selection: Select
             continue
         quads.append(quad if dataset else ox.Quad(quad.subject, quad.predicate, quad.object))
     output.extend(quads)
-    prefixes = {
-        "cg": str(CG),
-        "fj": "https://w3id.org/chaingraph/fujian/",
-        "prov": "http://www.w3.org/ns/prov#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-    }
+    prefixes = WRITTEN_PREFIXES
     if dataset:
         return (
             output.dump(format=rdf_format, prefixes=prefixes)

@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from .errors import UnknownNameError
 from .sparql import iri_term
 from .store import Store
-from .vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies
+from .vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name
 
 # The candidates of each kind of name, with every label they are known by.
 _CANDIDATES = """
@@ -83,7 +83,7 @@ def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
     # non-ASCII literal loses its characters.
     found = [row["thing"] for row in store.select(kind.query(_EXACT), {"needle": Literal(text)}).rows]
     if not found:
-        local = [c for c, names in _candidates(store, kind).items() if _local(c).lower() == text.lower()]
+        local = [c for c, names in _candidates(store, kind).items() if local_name(c).lower() == text.lower()]
         found = [URIRef(c) for c in local]
     if len(found) == 1:
         return found[0]
@@ -102,16 +102,12 @@ def _candidates(store: Store, kind: NameKind) -> dict[str, list[str]]:
 def _suggest(store: Store, text: str, kind: NameKind, limit: int = 3) -> list[str]:
     by_name: dict[str, str] = {}
     for thing, names in _candidates(store, kind).items():
-        for name in [*names, _local(thing)]:
+        for name in [*names, local_name(thing)]:
             by_name.setdefault(name.lower(), name)
     close = difflib.get_close_matches(text.lower(), list(by_name), n=limit, cutoff=0.5)
     if not close:
         close = [key for key in by_name if text.lower() in key][:limit]
     return [by_name[key] for key in close]
-
-
-def _local(iri: str) -> str:
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 _CHAINS_IN_PLACE = """

@@ -43,6 +43,7 @@ from .vocab import (
     check_level,
     curies,
     evidence_level,
+    local_name,
 )
 
 # Literals are never nodes: `cg:supplierOf "CATL"` is an error for `validate` to report, not an edge
@@ -347,7 +348,7 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
                 found[key].add(value)
         found["levels"].add(evidence_level(evidence, inferred))
         if evidence is not None and evidence != str(CG.Stated):
-            found["inference"].add(INFERENCE_KINDS.get(evidence, _local_name(evidence)))
+            found["inference"].add(INFERENCE_KINDS.get(evidence, local_name(evidence)))
         elif inferred in ("true", "1"):
             found["inference"].add(INFERENCE_KINDS[str(CG.InferredFromStages)])
     details = {}
@@ -415,7 +416,7 @@ def _places(store: Store, labels: _Labels) -> dict[str, dict]:
             entry["parents"].add(parent)
     for place, entry in places.items():
         names = labels.get(place)
-        entry["label"] = names.get("en", _local_name(place))
+        entry["label"] = names.get("en", local_name(place))
         entry["label_zh"] = names.get("zh", "")
         entry["parents"] = sorted(entry["parents"])
     return places
@@ -429,12 +430,12 @@ def _chains(store: Store, labels: _Labels) -> dict[str, dict]:
             entry["region"] = region
         if stage is not None:
             entry["stages"][stage] = {
-                "label": labels.get(stage).get("en", _local_name(stage)),
+                "label": labels.get(stage).get("en", local_name(stage)),
                 "label_zh": labels.get(stage).get("zh", ""),
                 "order": int(order) if order is not None and re.fullmatch(r"-?[0-9]+", order.strip()) else 0,
             }
     for chain, entry in chains.items():
-        entry["id"] = _local_name(chain)
+        entry["id"] = local_name(chain)
         entry["label"] = labels.get(chain).get("en", entry["id"])
         entry["label_zh"] = labels.get(chain).get("zh", "")
     return chains
@@ -522,7 +523,7 @@ def _node_columns(
     english, chinese = labels.node_labels["en"], labels.node_labels["zh"]
     columns: dict[str, list] = {
         "kind": kinds,
-        "label": [en or zh or _local_name(node) for node, en, zh in zip(nodes, english, chinese, strict=True)],
+        "label": [en or zh or local_name(node) for node, en, zh in zip(nodes, english, chinese, strict=True)],
         "label_zh": [zh or "" for zh in chinese],
     }
     for key in ("place", "place_label", "places", "county", "prefecture", "province"):
@@ -532,13 +533,6 @@ def _node_columns(
     columns["stage_label"] = [info.get("label", "") for info in infos]
     columns["stage_order"] = [info.get("order", 0) for info in infos]
     return {name: columns[name] for name in NODE_ATTRIBUTES}
-
-
-def _local_name(iri: str) -> str:
-    for separator in ("#", "/", ":"):
-        if separator in iri.rstrip(separator):
-            return iri.rstrip(separator).rsplit(separator, 1)[1]
-    return iri
 
 
 def _selected(selection: Selection, chains: list[str], places: list[str]) -> bool:
@@ -746,7 +740,7 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
             staged.add_node(
                 stage,
                 kind="stage",
-                label=info.get("label", data.get("stage_label") or _local_name(stage)),
+                label=info.get("label", data.get("stage_label") or local_name(stage)),
                 label_zh=info.get("label_zh", ""),
                 place=region,
                 place_label=places.get(region, {}).get("label", ""),

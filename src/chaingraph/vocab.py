@@ -37,6 +37,19 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
 }
 
+#: Prefixes of the Turtle and TriG chaingraph writes: the namespaces whose local names stay readable
+#: (imported ids are percent-encoded, so ``imp:`` would shorten nothing a person reads).
+WRITTEN_PREFIXES: dict[str, str] = {name: PREFIXES[name] for name in ("cg", "fj", "rdfs", "skos", "prov", "xsd")}
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its ``#``, ``/`` or ``:`` (for labels of unnamed things)."""
+    for separator in ("#", "/", ":"):
+        if separator in iri.rstrip(separator):
+            return iri.rstrip(separator).rsplit(separator, 1)[1]
+    return iri
+
+
 #: Classes whose members are organizations (nodes of the supply network), most general last.
 ORGANIZATION_CLASSES = (
     CG.Company,
