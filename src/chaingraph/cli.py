@@ -19,7 +19,7 @@ from rich.console import Console
 from . import __version__
 from .errors import ChainGraphError, InputError
 from .output import printable
-from .shutdown import Terminated, cleanup_on_exit, die_with_parent
+from .shutdown import Terminated
 from .shutdown import install as install_signal_handlers
 from .vocab import LEVELS
 
@@ -822,37 +822,21 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
       chaingraph serve --port 8000 --data my-firms.ttl
       chaingraph stats --endpoint http://127.0.0.1:7878/query
     """
-    import shutil
-    import subprocess
-    import tempfile
-
-    from .server import check_port_free, prepare_database, server_plan
+    from .server import serve as serving
     from .store import open_store
 
-    check_port_free(host, port)
     store = open_store(data, bundled=not no_bundled)
-    with (
-        tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder,
-        cleanup_on_exit(functools.partial(shutil.rmtree, folder, ignore_errors=True)),
-    ):
-        location = Path(folder)
-        count = prepare_database(store, location)
-        plan = server_plan(location, host=host, port=port, writable=writable, timeout=query_timeout)
+    with serving(store, host=host, port=port, writable=writable, timeout=query_timeout) as server:
         stderr.print(
-            f"serving {count} quads {'read-write' if writable else 'read-only'} at {plan.query_url}"
-            f" (query page {plan.url}/); Ctrl-C stops"
+            f"serving {server.quads} quads {'read-write' if writable else 'read-only'} at {server.query_url}"
+            f" (query page {server.url}/); Ctrl-C stops"
         )
-        process = subprocess.Popen(plan.command, preexec_fn=die_with_parent)
         try:
-            code = process.wait()
+            code = server.wait()
         except KeyboardInterrupt:
             code = 0
         except Terminated as exc:
             code = exc.exit_code
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
     sys.exit(code)
 
 

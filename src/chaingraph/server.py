@@ -7,9 +7,13 @@ which brings the SPARQL 1.1 Protocol, Graph Store Protocol and a YASGUI query pa
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,3 +97,82 @@ def server_plan(
         command += ["--timeout-s", str(max(1, int(timeout)))]
     shown = f"[{host}]" if ":" in host else host
     return ServerPlan(command, f"http://{shown}:{port}")
+
+
+@dataclass
+class RunningServer:
+    """An Oxigraph server started by :func:`serve`, answering at ``query_url``."""
+
+    plan: ServerPlan
+    process: subprocess.Popen
+    quads: int
+
+    @property
+    def url(self) -> str:
+        return self.plan.url
+
+    @property
+    def query_url(self) -> str:
+        return self.plan.query_url
+
+    def wait(self) -> int:
+        """Block until the server stops; its exit status."""
+        return self.process.wait()
+
+
+@contextlib.contextmanager
+def serve(
+    store: EmbeddedStore,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    writable: bool = False,
+    timeout: float | None = None,
+    ready_within: float = 60.0,
+) -> Iterator[RunningServer]:
+    """Serve ``store`` as a SPARQL 1.1 endpoint while the ``with`` block runs: its data copied into
+    a temporary Oxigraph database, the server started and answering before the block begins, then
+    stopped and the database removed (also on Ctrl-C or SIGTERM).
+
+    >>> from chaingraph.store import open_store
+    >>> import socket
+    >>> with socket.socket() as probe:
+    ...     _ = probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]
+    >>> with serve(open_store(), port=port) as server:
+    ...     open_store(endpoint=server.query_url).ask("ASK { fj:catl a cg:Company }")
+    True
+    """
+    from .shutdown import cleanup_on_exit, die_with_parent
+
+    check_port_free(host, port)
+    with (
+        tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder,
+        cleanup_on_exit(functools.partial(shutil.rmtree, folder, ignore_errors=True)),
+    ):
+        location = Path(folder)
+        quads = prepare_database(store, location)
+        plan = server_plan(location, host=host, port=port, writable=writable, timeout=timeout)
+        process = subprocess.Popen(plan.command, preexec_fn=die_with_parent)
+        try:
+            _wait_until_answering(process, host, port, ready_within)
+            yield RunningServer(plan, process, quads)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+def _wait_until_answering(process: subprocess.Popen, host: str, port: int, within: float) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ChainGraphError(f"the Oxigraph server stopped at once (exit {process.returncode})")
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise ChainGraphError(f"the Oxigraph server did not answer on {host}:{port} within {within:.0f} s")
