@@ -1,7 +1,7 @@
 """Rendering for the command line: rich tables that fit the terminal, and the other formats
 through :mod:`chaingraph.tabular`.
 
-Only ``cli.py`` uses this module; the library returns records and never prints.
+Only :mod:`chaingraph.cli` uses this module; the library returns records and never prints.
 """
 
 from __future__ import annotations

@@ -1,0 +1,299 @@
+"""The command group, its shared options and consoles, and the rendering helpers every command uses."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .. import __version__
+from ..errors import ChainGraphError, InputError
+from ..output import printable
+from ..shutdown import Terminated
+from ..shutdown import install as install_signal_handlers
+from ..vocab import LEVELS
+
+
+class _Console:
+    """A rich console made for each invocation, when first used: it sees the streams and the
+    terminal of that invocation (a test runner's, or a pseudo-terminal's), not those at import."""
+
+    def __init__(self, make: Callable[[], Console]) -> None:
+        self._make = make
+        self._console: Console | None = None
+
+    def reset(self) -> None:
+        self._console = None
+
+    @property
+    def console(self) -> Console:
+        """The console itself, for code that needs a real one (rich's progress bars, renderers)."""
+        if self._console is None:
+            self._console = self._make()
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console, name)
+
+
+# Piped tables keep a readable width instead of folding at 80 columns.
+stdout = _Console(lambda: Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160))
+
+stderr = _Console(lambda: Console(stderr=True))
+
+OUTPUT_FORMATS = ["table", "csv", "json", "markdown"]
+
+
+class ChainGraphGroup(click.Group):
+    """Turns library errors into one line on stderr and the contract's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        debug = bool(ctx.params.get("debug"))
+        stdout.reset()
+        stderr.reset()
+        try:
+            return super().invoke(ctx)
+        except ChainGraphError as exc:
+            if debug:
+                raise
+            click.echo(f"error: {printable(str(exc))}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was written", err=True)
+            ctx.exit(130)
+        except Terminated as exc:
+            click.echo(f"stopped by {exc}: nothing was written", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            ctx.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+            if debug:
+                raise
+            message = printable(f"{type(exc).__name__}: {exc}")
+            click.echo(f"internal error: {message} (rerun with --debug and report it)", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=ChainGraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="chaingraph")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+def cli(debug: bool) -> None:
+    """Supply-chain knowledge graph of Fujian's industrial chains.
+
+    The bundled graph holds the firms, places, chains, stages and figures of the Ningde
+    lithium-battery, Jinjiang integrated-circuit and food, and Putian footwear chains, each fact
+    with its source. Add your own RDF with --data, or read a SPARQL server with --endpoint.
+
+    \b
+    Examples:
+      chaingraph stats --chain ningde
+      chaingraph impact CATL
+      chaingraph query suppliers-of --param firm=CATL
+      chaingraph validate
+    """
+
+
+def data_options(function: Callable) -> Callable:
+    """--data and --no-bundled: what goes into the embedded store."""
+    function = click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")(function)
+    return click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Add RDF: a file (.ttl .trig .nt .nq .jsonld .rdf) or a folder of them. Repeatable.",
+    )(function)
+
+
+def graph_options(function: Callable) -> Callable:
+    """--data, --no-bundled, --endpoint and --timeout: where a command reads the graph from."""
+
+    @data_options
+    @click.option("--endpoint", metavar="URL", help="Read from a SPARQL 1.1 Protocol endpoint instead.")
+    @click.option(
+        "--store",
+        "disk_store",
+        metavar="DIR",
+        type=click.Path(path_type=Path),
+        help="Read an on-disk store made by chaingraph load (nothing is parsed again).",
+    )
+    @click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        help="Seconds a query may take: an endpoint's answer, or an embedded query in chaingraph query.",
+    )
+    @functools.wraps(function)
+    def wrapper(*args, data, no_bundled, endpoint, disk_store, timeout, **kwargs):
+        from ..store import open_store
+
+        store = open_store(data, bundled=not no_bundled, endpoint=endpoint, timeout=timeout, disk_store=disk_store)
+        return function(*args, store=store, **kwargs)
+
+    return wrapper
+
+
+def columns_option(default: str) -> Callable:
+    return click.option(
+        "--columns",
+        metavar="A,B,...",
+        help=f"Columns to show, by key or header (default: {default}).",
+    )
+
+
+def choose_columns(text: str | None, available: list[str]) -> list[str] | None:
+    """The keys ``--columns`` names (keys or their table headers), in the order given."""
+    if text is None:
+        return None
+    by_name = {key: key for key in available}
+    from ..reports import COLUMN_HEADERS
+
+    by_name.update({header: key for key, header in COLUMN_HEADERS.items() if key in available})
+    chosen = []
+    for name in (part.strip() for part in text.split(",")):
+        if name not in by_name:
+            raise InputError(f"--columns: unknown column {name!r} (columns: {', '.join(available)})")
+        chosen.append(by_name[name])
+    if not chosen:
+        raise InputError("--columns: name at least one column")
+    return chosen
+
+
+def format_option(
+    choices: list[str] = OUTPUT_FORMATS, help: str = "table for people; csv, json or markdown for programs."
+) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help=help)
+
+
+def output_options(what: str, *, required: bool = False, force: str = "Replace an existing file.") -> Callable:
+    """-o/--output FILE and --force: where a command writes, and whether it may replace a file."""
+
+    def decorate(function: Callable) -> Callable:
+        function = click.option("--force", is_flag=True, help=force)(function)
+        return click.option("-o", "--output", type=click.Path(path_type=Path), required=required, help=what)(function)
+
+    return decorate
+
+
+def emit(text: str | None) -> None:
+    if text is not None:
+        click.echo(text, nl=False)
+
+
+def render_json(data: object) -> str:
+    from ..tabular import to_json
+
+    return to_json(data) + "\n"
+
+
+def selection_options(function: Callable) -> Callable:
+    function = click.option(
+        "--level",
+        type=click.Choice(LEVELS),
+        default="firm",
+        show_default=True,
+        help="firm: one node per firm or segment; stage: one node per chain stage.",
+    )(function)
+    function = click.option("--region", metavar="PLACE", help="Only nodes located in PLACE, directly or transitively.")(
+        function
+    )
+    function = click.option(
+        "--chain",
+        metavar="C",
+        help="Only members of chain C: a chain id or name, or a region (ningde, jinjiang, "
+        "putian, fujian) for all its chains.",
+    )(function)
+    return function
+
+
+def evidence_option(function: Callable) -> Callable:
+    """``--evidence``: which supply edges to use, by how their sources support them."""
+    from ..vocab import EVIDENCE_LEVELS
+
+    return click.option(
+        "--evidence",
+        type=click.Choice([*EVIDENCE_LEVELS, "all"]),
+        multiple=True,
+        default=["all"],
+        show_default=True,
+        help="Use only edges a source states, edges inferred (from a chain's stages, say), or edges "
+        "whose evidence the data does not give; repeat to combine.",
+    )(function)
+
+
+def group_by_option(function: Callable) -> Callable:
+    """``--group-by owner``: analyse corporate groups instead of single firms."""
+    return click.option(
+        "--group-by",
+        type=click.Choice(["owner"]),
+        help="owner: merge each firm into the organization that controls it (cg:controls), so a group "
+        "and its subsidiaries count as one node.",
+    )(function)
+
+
+class status_line:
+    """A spinner on stderr while something slow runs; silent when stderr is not a terminal."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self._status = None
+
+    def __enter__(self) -> Callable[[str], None]:
+        if stderr.is_terminal:
+            self._status = stderr.status(self.message)
+            self._status.__enter__()
+        return self.update
+
+    def update(self, message: str) -> None:
+        if self._status is not None:
+            self._status.update(message)
+
+    def __exit__(self, *exc_info) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc_info)
+
+
+class progress_bar:
+    """A progress bar on stderr for long row-by-row work; silent when stderr is not a terminal."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        if stderr.is_terminal:
+            from rich.progress import Progress
+
+            self._progress = Progress(console=stderr.console, transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.description, total=None)
+        return self.advance
+
+    def advance(self, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc_info) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc_info)
+
+
+def main() -> None:
+    install_signal_handlers()
+    for argument in sys.argv[1:]:
+        # Bytes that are not UTF-8 arrive as lone surrogates and would fail deep inside a query.
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            click.echo(f"error: argument {shown!r} is not valid UTF-8 text", err=True)
+            sys.exit(2)
+    cli(prog_name="chaingraph")

@@ -1,0 +1,244 @@
+"""``chaingraph query``: named and given SPARQL, paged, counted, updated."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from .app import (
+    OUTPUT_FORMATS,
+    choose_columns,
+    cli,
+    columns_option,
+    emit,
+    graph_options,
+    output_options,
+    stderr,
+    stdout,
+)
+
+QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld"]
+
+
+@cli.command(
+    epilog="\b\nNamed queries (chaingraph query --list shows their parameters):\n"
+    "  suppliers-of, clients-of, firms-in, chain-stages, figures, provenance,\n"
+    "  single-sourced, chains"
+)
+@click.argument("query_text", metavar="QUERY", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter as an RDF term (names resolve to IRIs in named queries). Repeatable.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default=None,
+    help="table (default for SELECT), csv, tsv, json (SPARQL 1.1 results), markdown; "
+    "ttl (default for CONSTRUCT), nt, jsonld.",
+)
+@click.option(
+    "--update",
+    "allow_update",
+    is_flag=True,
+    help="Allow a SPARQL Update; the embedded result is written to -o, an endpoint is updated.",
+)
+@output_options(
+    "With --update: where to write the updated dataset (.trig or .nq).",
+    force="With --update -o: replace an existing file.",
+)
+@graph_options
+@columns_option("every variable of the query, in its order; tables, csv and markdown")
+@click.option("--limit", type=click.IntRange(min=0), help="Only N rows, cut by the store (SELECT).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N rows; with --limit, a page.")
+@click.option("--count", "count_only", is_flag=True, help="Print how many rows the SELECT has, and nothing else.")
+def query(
+    store,
+    query_text,
+    query_file,
+    params,
+    list_queries,
+    fmt,
+    allow_update,
+    output,
+    force,
+    columns,
+    limit,
+    offset,
+    count_only,
+) -> None:
+    """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
+
+    The prefixes cg, fj, rdf, rdfs, owl, xsd, skos, prov, schema, org, dcterms, unit and cur are
+    predeclared. Queries see the union of all named graphs. The graph is read-only: an update is
+    refused unless --update is given.
+
+    \b
+    Examples:
+      chaingraph query --list
+      chaingraph query suppliers-of --param firm=CATL --param hops=2
+      chaingraph query provenance -p supplier=Hifen -p client=CATL
+      chaingraph query firms-in -p place=晋江市 --format json
+      chaingraph query 'SELECT ?firm WHERE { ?firm cg:locatedIn+ fj:ningde }'
+      chaingraph query -f my-query.rq --format csv > out.csv
+      chaingraph query single-sourced --count
+      chaingraph query firms-in -p place=Fujian --limit 20 --offset 40
+
+    On a terminal a table shows the first 100 rows and says how many there are.
+    """
+    from .. import queries as q
+
+    if list_queries:
+        _list_named_queries(fmt or "table")
+        return
+    from ..sparql import query_form
+
+    text = _query_text(query_text, query_file)
+    bound = q.parse_params(params)
+    form = query_form(q.prepare(store, text, bound)[0])  # a mistyped name gets its suggestions here
+    if form == "UPDATE":
+        _run_update(store, text, allow_update, output, force)
+        return
+    timeout = click.get_current_context().params.get("timeout")
+    if count_only:
+        emit(f"{q.count(store, text, bound, timeout=timeout)}\n")
+        return
+    if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
+        _print_first_page(store, text, bound, columns, offset, timeout)
+        return
+    _print_query_result(q.query(store, text, bound, limit=limit, offset=offset, timeout=timeout), fmt, columns)
+
+
+#: How many rows a query table shows on a terminal unless --limit says otherwise.
+TERMINAL_PAGE = 100
+
+
+def _print_first_page(store, text: str, bound: dict, columns: str | None, offset: int, timeout: float) -> None:
+    """A table of the first rows on a terminal, and how many there are when there are more."""
+    from .. import queries as q
+
+    result = q.query(store, text, bound, limit=TERMINAL_PAGE, offset=offset, timeout=timeout)
+    _print_query_result(result, "table", columns)
+    if len(result.select.rows) == TERMINAL_PAGE:
+        total = q.count(store, text, bound, timeout=timeout)
+        stderr.print(
+            f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "
+            "for the next page, --format csv for all"
+        )
+
+
+def _query_text(query_text: str | None, query_file: Path | None) -> str:
+
+    if query_file is not None and query_text is not None:
+        raise InputError("give the query as QUERY or -f FILE, not both")
+    if query_file is not None:
+        from ..fileio import read_input
+
+        try:
+            return read_input(query_file).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{query_file}: not UTF-8 text") from None
+    if query_text == "-":
+        try:
+            return sys.stdin.buffer.read().decode("utf-8-sig")  # as -f does: a byte-order mark is no query
+        except UnicodeDecodeError:
+            raise InputError("standard input: not UTF-8 text") from None
+    if not query_text:
+        raise InputError("no query: give a named query, QUERY text, -f FILE or - (see chaingraph query --list)")
+    return query_text
+
+
+def _list_named_queries(fmt: str) -> None:
+    from ..output import render
+    from ..queries import named_queries
+
+    rows = []
+    for named in named_queries().values():
+        params = ", ".join(
+            f"{p.name}={p.type}" + ("" if p.required else "?") + (f" (default {p.default})" if p.default else "")
+            for p in named.parameters
+        )
+        rows.append({"name": named.name, "parameters": params, "description": named.description})
+    emit(
+        render(
+            rows,
+            ["name", "parameters", "description"],
+            fmt if fmt in OUTPUT_FORMATS else "table",
+            title="Named queries (? = optional)",
+            console=stdout.console,
+        )
+    )
+
+
+def _run_update(store, text: str, allow_update: bool, output: Path | None, force: bool) -> None:
+    from ..errors import QueryError
+    from ..fileio import atomic_write
+
+    if not allow_update:
+        raise QueryError("SPARQL Update refused: the graph is read-only; add --update (and -o FILE) to run it")
+    if not store.local:
+        store.update(text)
+        stderr.print(f"update sent to {store.description}")
+        return
+    if output is None:
+        raise InputError("--update needs -o FILE (.trig or .nq) for the updated dataset; nothing was changed")
+    import pyoxigraph as ox
+
+    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+    if output.suffix.lower() not in formats:
+        raise InputError(f"-o {output}: use a .trig or .nq file so named graphs are kept")
+    from ..fileio import check_target
+
+    may_replace = check_target(output, force=force)
+    if not store.update(text):
+        raise InputError(
+            "the update changed nothing, so nothing was written: every file is loaded into its own named graph, "
+            "so name one with GRAPH ?g { ... } or WITH <graph>"
+        )
+    atomic_write(output, store.dump(formats[output.suffix.lower()]), may_replace=may_replace)
+    stderr.print(f"wrote {output} ({len(store)} quads)")
+
+
+def _print_query_result(result, fmt: str | None, columns: str | None = None) -> None:
+    from ..output import render
+    from ..tabular import sparql_json
+
+    if result.graph is not None:
+        fmt = fmt or "ttl"
+        rdf_formats = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+        if fmt not in rdf_formats:
+            raise InputError(f"--format {fmt}: a CONSTRUCT or DESCRIBE result is a graph; use ttl, nt or jsonld")
+        emit(result.graph.serialize(format=rdf_formats[fmt]))
+        return
+    select = result.select
+    fmt = fmt or "table"
+    if fmt in ("ttl", "nt", "jsonld"):
+        raise InputError(f"--format {fmt}: only CONSTRUCT and DESCRIBE results are graphs")
+    if fmt == "json":
+        emit(sparql_json(select.variables, select.rows, select.boolean))
+        return
+    if select.boolean is not None:
+        emit(render([{"answer": select.boolean}], ["answer"], fmt, console=stdout.console))
+        return
+    show = _show_term if fmt in ("table", "markdown") else str
+    rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
+    shown = choose_columns(columns, select.variables) or select.variables
+    emit(render(rows, shown, fmt, console=stdout.console, choosable=True))
+    if fmt == "table":
+        stderr.print(f"{len(rows)} rows")
+
+
+def _show_term(term) -> str:
+    from ..names import shorten
+
+    return shorten(term)

@@ -1,0 +1,52 @@
+"""``chaingraph serve``: the graph as a SPARQL 1.1 endpoint."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..shutdown import Terminated
+from .app import cli, data_options, stderr
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update (changes live in a temporary database).")
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds a query may run on the server.",
+)
+@data_options
+def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
+    """Serve the graph as a SPARQL 1.1 endpoint (Oxigraph server), read-only unless --writable.
+
+    Point YASGUI, SPARQLWrapper or chaingraph --endpoint at http://HOST:PORT/query. The page at
+    http://HOST:PORT/ is a query editor. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      chaingraph serve
+      chaingraph serve --port 8000 --data my-firms.ttl
+      chaingraph stats --endpoint http://127.0.0.1:7878/query
+    """
+    from ..server import serve as serving
+    from ..store import open_store
+
+    store = open_store(data, bundled=not no_bundled)
+    with serving(store, host=host, port=port, writable=writable, timeout=query_timeout) as server:
+        stderr.print(
+            f"serving {server.quads} quads {'read-write' if writable else 'read-only'} at {server.query_url}"
+            f" (query page {server.url}/); Ctrl-C stops"
+        )
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            code = 0
+        except Terminated as exc:
+            code = exc.exit_code
+    sys.exit(code)

@@ -1,0 +1,162 @@
+"""``chaingraph stats``: centrality and risk measures of a selection."""
+
+from __future__ import annotations
+
+import click
+
+from .app import (
+    choose_columns,
+    cli,
+    columns_option,
+    emit,
+    evidence_option,
+    format_option,
+    graph_options,
+    group_by_option,
+    selection_options,
+    status_line,
+    stderr,
+    stdout,
+)
+
+
+def _measure_help() -> str:
+    from ..analysis import MEASURES
+
+    return "\n".join(f"  {key:<19} {info.help}" for key, info in MEASURES.items())
+
+
+class _MeasuresEpilog(click.Command):
+    """Lists the measures under ``stats --help``, importing the analysis module only then."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = "\b\nMeasures (edges point supplier -> client):\n" + _measure_help()
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=_MeasuresEpilog)
+@graph_options
+@selection_options
+@evidence_option
+@group_by_option
+@click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
+@click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
+@click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
+@columns_option(
+    "name, 名称, stage, suppliers, clients, pagerank, dependence, cut point in a table; every column in csv and json"
+)
+@format_option()
+def stats(store, chain, region, level, evidence, group_by, top, sort, exact, columns, fmt) -> None:
+    """Centrality and supply-chain risk measures of every firm (or stage).
+
+    Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
+    many depend on (dependence, downstream reach), and how local each chain's supply is against
+    what its sources claim.
+
+    \b
+    Examples:
+      chaingraph stats
+      chaingraph stats --chain ningde --top 5
+      chaingraph stats --evidence stated
+      chaingraph stats --chain ningde --group-by owner
+      chaingraph stats --level stage --format markdown
+      chaingraph stats --columns name,stage,betweenness,upstream,downstream
+      chaingraph stats --format json | jq '.[0]'
+    """
+    from ..reports import STATS_KEYS, STATS_TABLE_COLUMNS
+    from ..reports import stats as compute
+
+    chosen = choose_columns(columns, STATS_KEYS)
+
+    with status_line("computing measures") as update:
+        report = compute(
+            store,
+            chain=chain,
+            region=region,
+            level=level,
+            evidence=evidence,
+            group_by=group_by,
+            sort=sort,
+            top=top,
+            exact=exact,
+            progress=lambda step: update(f"computing {step}"),
+        )
+    if report.nodes == 0:
+        stderr.print("no organizations or supply edges in this selection (add data with --data)")
+    if fmt == "table":
+        _print_stats_table(report, chosen or STATS_TABLE_COLUMNS)
+        return
+    from ..output import render
+
+    emit(render(report.rows, chosen or STATS_KEYS, fmt))
+    for note in network_notes(report):
+        stderr.print(f"[dim]{note}[/]")
+
+
+def network_notes(report) -> list[str]:
+    """Lines saying which edges the measures used, and which firms were merged into their owners."""
+    used = ", ".join(f"{count} {level}" for level, count in report.evidence.items() if count)
+    notes = [f"supply edges by evidence: {used or 'none'} (--evidence to choose)"]
+    merged = sum(len(members) for members in report.grouped.values())
+    if merged:
+        owners = len(report.grouped)
+        notes.append(f"grouped by owner: {merged} organizations merged into the {owners} that control them")
+    return notes
+
+
+def _print_stats_table(report, columns: list[str]) -> None:
+    from ..output import fit_table, left_out_note
+    from ..reports import COLUMN_HEADERS
+
+    rows = [{**row, "rank": i} for i, row in enumerate(report.rows, 1)]
+    title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
+    headers = ["#", *(COLUMN_HEADERS.get(c, c) for c in columns)]
+    table, left_out = fit_table(rows, ["rank", *columns], headers, title, stdout.width)
+    stdout.print(table)
+    if left_out:
+        stdout.print(left_out_note(left_out))
+    for note in network_notes(report):
+        stdout.print(f"[dim]{note}[/]")
+    if report.sampled:
+        sampled = ", ".join(sorted(report.sampled))
+        k = next(iter(report.sampled.values()))
+        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}; --exact for exact[/]")
+    if report.estimated:
+        stdout.print(
+            f"[dim]estimated from sketches (about 6% error): {', '.join(report.estimated)}; --exact for exact[/]"
+        )
+    for cluster in report.clusters:
+        _print_cluster(cluster)
+    if report.single_sourced:
+        stdout.print(
+            f"\nsingle-sourced: {len(report.single_sourced)} client-stage pairs with one supplier"
+            " (query single-sourced)"
+        )
+
+
+def _print_cluster(cluster) -> None:
+    from rich.markup import escape
+
+    from ..output import cite
+
+    local, region = cluster.local_sourcing, escape(cluster.region_label)
+    stdout.print(f"\n[bold]{escape(cluster.label)}[/], region {region}")
+    if local["known"]:
+        stdout.print(
+            f"  local sourcing: {local['local']} of {local['known']} located supplier relations"
+            f" ({local['share']:.0%}) from inside {region}"
+        )
+    else:
+        stdout.print("  local sourcing: no supplier into the region has a stated location")
+    if local["unknown"]:
+        more = local["unknown"]
+        stdout.print(f"  {more} more supplier relation{'s' if more != 1 else ''} from firms with no stated location")
+    if cluster.claimed_share is not None:
+        stdout.print(f"  claimed: {cluster.claimed_share:g}% local ({escape(cite(cluster.claim_source))})")
+        stdout.print("  (the claim measures material volume; the line above counts relations)")
+    covered = [s for s in cluster.stage_coverage if s["covered"]]
+    missing = [escape(s["label"]) for s in cluster.stage_coverage if not s["covered"]]
+    text = f"  stages with a local member: {len(covered)} of {len(cluster.stage_coverage)}"
+    if missing:
+        text += "; none at: " + ", ".join(missing)
+    stdout.print(text)

@@ -1,0 +1,95 @@
+"""``chaingraph view``: interactive HTML views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..vocab import LEVELS
+from .app import cli, evidence_option, graph_options, output_options, status_line, stderr
+
+
+@cli.command()
+@click.argument("target", metavar="C")
+@graph_options
+@output_options(
+    "HTML file to write [default: C.html].", force="Replace an existing file that chaingraph did not write."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the view in the system browser.")
+@click.option(
+    "--size-by",
+    default="pagerank",
+    show_default=True,
+    metavar="MEASURE",
+    help="Measure that sizes the nodes (any stats measure).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="firm",
+    show_default=True,
+    help="firm: one node per firm or segment; stage: one node per chain stage.",
+)
+@click.option("--region", metavar="PLACE", help="Only nodes located in PLACE.")
+@evidence_option
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of node labels and legend.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", "physics", "hierarchical", "layered"]),
+    default="auto",
+    show_default=True,
+    help="auto: physics for small views, a precomputed layered layout for large ones; "
+    "hierarchical: upstream to downstream, left to right.",
+)
+def view(store, target, output, force, open_browser, size_by, level, region, evidence, lang, layout) -> None:
+    """Write an interactive HTML view of chain C: one self-contained file that works offline.
+
+    C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
+    for everything. Arrows point supplier -> client; dashed grey edges show where nodes are
+    located; colour shows the chain stage, shape the kind of node, size the chosen measure.
+
+    \b
+    Examples:
+      chaingraph view ningde
+      chaingraph view jinjiang --lang zh -o jinjiang-zh.html
+      chaingraph view fujian --level stage --layout hierarchical
+    """
+    from ..fileio import atomic_write, check_target
+    from ..reports import view as build
+    from ..view import is_chaingraph_view
+
+    target_path = output or Path(default_view_name(target))
+    may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)
+    with status_line("building view") as update:
+        html = build(
+            store,
+            target,
+            region=region,
+            level=level,
+            size_by=size_by,
+            lang=lang,
+            layout=layout,
+            evidence=evidence,
+            progress=lambda step: update(f"building view: {step}"),
+        )
+    atomic_write(target_path, html, may_replace=may_replace)
+    stderr.print(f"wrote {target_path}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(target_path.resolve().as_uri())
+
+
+def default_view_name(target: str) -> str:
+    """``C.html`` with C reduced to a safe file name: no folders, no leading dots."""
+    import re
+
+    stem = re.sub(r"[^\w\-]+", "-", target, flags=re.UNICODE).strip("-.")
+    return f"{stem or 'view'}.html"
