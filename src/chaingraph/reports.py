@@ -27,7 +27,7 @@ from .network import (
     select_columns,
 )
 from .store import Store
-from .vocab import EVIDENCE_LEVELS, FJ, check_level
+from .vocab import EVIDENCE_LEVELS, FJ, check_level, name_in
 
 FIGURES_QUERY = """
 SELECT ?subject ?measure ?value ?unit ?period ?comparator ?scope WHERE {
@@ -411,7 +411,7 @@ def view(
     figures = figures_by_subject(store)
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
-    labels = sorted(chains[c]["label_zh" if lang == "zh" and chains[c]["label_zh"] else "label"] for c in chosen)
+    labels = sorted(name_in(chains[c]["label"], chains[c]["label_zh"], lang) for c in chosen)
     notes = [f"{chains[chain]['label']}: {figure}" for chain in chosen for figure in figures.get(chain, [])]
     if run.sampled:
         notes.append(

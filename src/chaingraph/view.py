@@ -29,7 +29,7 @@ from .analysis import MEASURES
 from .errors import InputError
 from .layout import layered_positions, supply_levels
 from .network import edge_evidence
-from .vocab import EVIDENCE_LEVELS
+from .vocab import EVIDENCE_LEVELS, LANGUAGES, name_in
 
 PHYSICS_LIMIT = 800
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
@@ -173,8 +173,8 @@ def check_size(graph: nx.DiGraph) -> None:
 
 def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto") -> str:
     """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``."""
-    if lang not in TEXT:
-        raise InputError(f"--lang {lang!r}: use en or zh")
+    if lang not in LANGUAGES:
+        raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
     if layout not in ("auto", "physics", "hierarchical", "layered"):
         raise InputError(f"--layout {layout!r}: use auto, physics, hierarchical or layered")
     graph = data.graph
@@ -291,10 +291,12 @@ def _vis_asset(name: str) -> str:
 
 
 def _names(attrs: Mapping, lang: str) -> tuple[str, str]:
+    """The name to show and the other one (for the tooltip and search), Chinese standing in for a
+    missing English name."""
     english, chinese = attrs.get("label", ""), attrs.get("label_zh", "")
-    if lang == "zh" and chinese:
-        return chinese, english
-    return english or chinese, chinese if english else ""
+    shown = name_in(english, chinese, lang, default=chinese)
+    other = chinese if shown == english else english
+    return shown, "" if other == shown else other
 
 
 #: The measures a node's tooltip shows, in report order.
@@ -364,7 +366,7 @@ def _add_places(
         for child, parent in links:
             if parent not in shown:
                 info = places.get(parent, {})
-                label = info.get("label_zh") if lang == "zh" and info.get("label_zh") else info.get("label", parent)
+                label = name_in(info.get("label", parent), info.get("label_zh", ""), lang)
                 extra = {"level": top_level} if levels is not None else {}
                 net.add_node(
                     parent,
@@ -449,7 +451,7 @@ def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[st
             info = next(
                 (c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {}
             )
-            label = info.get("label_zh") if lang == "zh" and info.get("label_zh") else attrs.get("stage_label", stage)
+            label = name_in(attrs.get("stage_label", stage), info.get("label_zh", ""), lang)
             seen[stage] = {"color": colors[stage], "label": label, "order": attrs.get("stage_order", 0)}
     items = sorted(seen.values(), key=lambda item: (item["order"], item["label"]))
     if any(not attrs.get("stage") for _, attrs in graph.nodes(data=True)):

@@ -104,6 +104,18 @@ def prefix_block() -> str:
 #: true``); an edge with no qualified relation, or none that gives its evidence, is ``unspecified``.
 EVIDENCE_LEVELS = ("stated", "inferred", "unspecified")
 
+#: The languages names are shown in: English (``label``, ``@en``) and Chinese (``label_zh``, ``@zh-Hans``).
+LANGUAGES = ("en", "zh")
+
+
+def name_in(english: str, chinese: str, lang: str, default: str = "") -> str:
+    """The name to show in ``lang``: the Chinese one in ``zh`` when there is one, else the
+    English one, else ``default``. The one place the language choice is made."""
+    if lang == "zh" and chinese:
+        return chinese
+    return english or default
+
+
 #: The levels a network is analysed at: one node per firm (organization or cluster segment), or
 #: one per chain stage.
 LEVELS = ("firm", "stage")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..vocab import LEVELS
+from ..vocab import LANGUAGES, LEVELS
 from .app import cli, evidence_option, graph_options, output_options, status_line, stderr
 
 
@@ -35,7 +35,7 @@ from .app import cli, evidence_option, graph_options, output_options, status_lin
 @evidence_option
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh"]),
+    type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
     help="Language of node labels and legend.",
