@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from chaingraph import analysis
-from chaingraph.impact import impact
+from chaingraph.whatif import impact
 
 # s1, s2 supply m; m supplies c1 and c2.
 #   s1 \      / c1

@@ -170,7 +170,7 @@ def test_stats_are_the_same_in_every_process():
 def test_impacts_equal_networkx(graph, top, stages):
     from dataclasses import asdict
 
-    from chaingraph.impact import CompiledImpacts, impact, impact_all
+    from chaingraph.whatif import CompiledImpacts, impact, impact_all
 
     for node, stage in zip(graph, stages, strict=False):
         graph.nodes[node].update(label=node, stage=stage, stage_label=stage.upper())

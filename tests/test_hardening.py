@@ -299,7 +299,7 @@ class _Page(HTMLParser):
 @settings(max_examples=40, deadline=None)
 @given(text=st.text(min_size=1, max_size=60))
 def test_html_escaping_holds_for_any_string(text):
-    from chaingraph.view import ViewData, render_view
+    from chaingraph.viewpage import ViewData, render_view
 
     graph = nx.DiGraph()
     graph.add_edge("urn:a", "urn:b", supplies=[text], sources=[text])

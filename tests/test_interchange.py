@@ -70,7 +70,7 @@ def test_rdf_export_of_a_chain_keeps_its_part_and_stays_valid(run, tmp_path):
     assert part.ask("ASK { fj:catl cg:clientOf fj:hifen . fj:supply-hifen-catl prov:wasDerivedFrom ?s }")
     assert not part.ask("ASK { fj:want-want ?p ?o }")
     assert part.ask("ASK { fj:obs-ningde-output-2024 cg:value ?v }")
-    from chaingraph.validate import validate
+    from chaingraph.validation import validate
 
     assert validate(part).conforms
 

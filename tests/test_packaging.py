@@ -88,3 +88,18 @@ def test_wheel_in_a_fresh_venv_runs_from_an_empty_folder(wheel, tmp_path):
     )
     assert view.returncode == 0, view.stderr
     assert [p.name for p in empty.iterdir()] == ["ningde.html"]
+
+
+def test_the_package_verbs_stay_functions_whatever_is_imported():
+    import importlib
+    import pkgutil
+
+    import chaingraph
+
+    # Importing a submodule sets it as an attribute of the package: none may take a verb's name.
+    for module in pkgutil.walk_packages(chaingraph.__path__, "chaingraph."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    for name in chaingraph.__all__:
+        if name != "__version__":
+            assert callable(getattr(chaingraph, name)) and not isinstance(getattr(chaingraph, name), type(chaingraph))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, require, run_process, start_serve
+from .conftest import ROOT, free_port, require, run_process, start_serve
 
 README = ROOT / "README.md"
 
@@ -115,7 +115,7 @@ def run_example(command: str, folder: Path, serve_url: str) -> str | None:
 
 def _check_serve(words: list[str], folder: Path) -> str | None:
     """``serve`` runs until stopped: start it on a free port instead of the README's, and ask it."""
-    from .conftest import free_port, wait_for_http
+    from .conftest import wait_for_http
 
     port = str(free_port())
     words = [port if previous == "--port" else word for previous, word in zip(["", *words[:-1]], words, strict=True)]
@@ -151,6 +151,16 @@ def test_every_readme_example_runs(workspace, serve_url):
     # What the examples say they write is there.
     for written in ("ningde.html", "mine.ttl", "vendors.ttl", "report.ttl", "ningde.graphml", "fujian.trig", "all.nq"):
         assert (workspace / written).stat().st_size > 0, written
+
+
+@pytest.mark.server
+def test_the_readme_python_example_runs(workspace):
+    (block,) = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    port = str(free_port())
+    script = block.replace("port=7879", f"port={port}")  # the README's port may be taken here
+    result = subprocess.run([sys.executable, "-c", script], cwd=workspace, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"  # the server answered
 
 
 @pytest.mark.slow

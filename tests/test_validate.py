@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chaingraph.store import open_store
-from chaingraph.validate import validate
+from chaingraph.validation import validate
 
 from .conftest import run_process
 

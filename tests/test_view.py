@@ -217,3 +217,47 @@ def test_a_5000_firm_view_opens_and_draws(browser, tmp_path):
     )
     assert drawn is True
     assert page.requests == [] and page.errors == []
+
+
+def test_a_view_from_the_library_shows_inline_in_a_notebook(store):
+    import html
+
+    import chaingraph
+
+    page = chaingraph.view(store, "ningde")
+    shown = page._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts' in shown
+    assert "allow-same-origin" not in shown  # the page cannot reach into the notebook
+    srcdoc = shown.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0]
+    assert html.unescape(srcdoc) == page  # the same self-contained page
+    assert '"' not in srcdoc  # no quote ends the attribute early
+
+
+@pytest.mark.browser
+def test_the_notebook_frame_draws_the_view_offline(browser, tmp_path, store):
+    import chaingraph
+
+    notebook = tmp_path / "notebook.html"
+    cell = chaingraph.view(store, "ningde")._repr_html_()
+    notebook.write_text(f"<!DOCTYPE html><html><body><div class='output'>{cell}</div></body></html>", "utf-8")
+    requests, errors = [], []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+
+    def route(request_route) -> None:
+        if request_route.request.url == notebook.resolve().as_uri():
+            request_route.continue_()
+        else:
+            requests.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(notebook.resolve().as_uri())
+    frame = next(f for f in page.frames if f != page.main_frame)
+    frame.wait_for_function("typeof network !== 'undefined'")
+    nodes, edges = expected_counts("--chain", "ningde")
+    assert frame.evaluate("nodes.get({filter: n => n.kind !== 'place'}).length") == nodes
+    assert frame.evaluate("edges.get({filter: e => e.relation === 'supply'}).length") == edges
+    assert requests == [] and errors == []
+    page.close()

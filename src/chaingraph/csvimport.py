@@ -44,7 +44,7 @@ from .errors import InputError
 from .fileio import open_input
 from .store import EmbeddedStore, Store
 from .tabular import unneutralise_cell
-from .validate import ValidationReport
+from .validation import ValidationReport
 from .vocab import (
     CG,
     IMPORT,
@@ -389,7 +389,7 @@ def _add_relations(
 
 def _check(context: EmbeddedStore, graph: ox.NamedNode) -> ValidationReport:
     """Validate the context with the import in it; raise on a violation, removing the import."""
-    from .validate import validate
+    from .validation import validate
 
     report = validate(context)
     if report.violations:

@@ -1,5 +1,5 @@
 """Where the nodes of a view go: supply layers from upstream, and columns by layer with rows
-ordered to keep edges short. Pure functions of the graph; :mod:`chaingraph.view` draws the page.
+ordered to keep edges short. Pure functions of the graph; :mod:`chaingraph.viewpage` draws the page.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -15,8 +16,6 @@ from rdflib import URIRef
 
 from . import analysis, names
 from .errors import InputError
-from .impact import Impact, impact_all
-from .impact import impact as impact_of
 from .network import (
     Projection,
     Selection,
@@ -28,6 +27,11 @@ from .network import (
 )
 from .store import Store
 from .vocab import EVIDENCE_LEVELS, FJ, check_level, name_in
+from .whatif import Impact, impact_all
+from .whatif import impact as impact_of
+
+if TYPE_CHECKING:
+    from .viewpage import View
 
 FIGURES_QUERY = """
 SELECT ?subject ?measure ?value ?unit ?period ?comparator ?scope WHERE {
@@ -388,15 +392,18 @@ def view(
     layout: str = "auto",
     evidence: str | Iterable[str] = "all",
     progress: Callable[[str], None] | None = None,
-) -> str:
-    """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains).
+) -> View:
+    """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains): a
+    string to write to a file, shown inline when it is the last value of a Jupyter cell.
 
     >>> from chaingraph.store import open_store
     >>> html = view(open_store(), "ningde")
     >>> html.startswith("<!DOCTYPE html>") and "CATL" in html
     True
+    >>> html._repr_html_().startswith("<iframe srcdoc=")
+    True
     """
-    from .view import ViewData, check_size, render_view
+    from .viewpage import ViewData, check_size, render_view
 
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
@@ -445,7 +452,7 @@ def impact(
     :data:`chaingraph.compiled.COMPILED_THRESHOLD` nodes, the NetworkX reference below.
     """
     from . import compiled
-    from .impact import CompiledImpacts
+    from .whatif import CompiledImpacts
 
     _check_backend(backend)
     if not all_firms and not firm:

@@ -50,7 +50,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
       chaingraph validate --engine pyshacl
       chaingraph validate --data my-firms.ttl --shapes my-rules.ttl
     """
-    from ..validate import validate as run_validation
+    from ..validation import validate as run_validation
 
     report = run_validation(store, engine=engine, shapes=shape_files)
     columns = ["severity", "focus_label", "message", "focus", "path", "value"]

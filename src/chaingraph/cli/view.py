@@ -63,7 +63,7 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
     """
     from ..fileio import atomic_write, check_target
     from ..reports import view as build
-    from ..view import is_chaingraph_view
+    from ..viewpage import is_chaingraph_view
 
     target_path = output or Path(default_view_name(target))
     may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)

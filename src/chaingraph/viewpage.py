@@ -14,6 +14,7 @@ and physics is off, so large views open at once; above :data:`NODE_LIMIT` a view
 from __future__ import annotations
 
 import colorsys
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -171,7 +172,21 @@ def check_size(graph: nx.DiGraph) -> None:
         )
 
 
-def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto") -> str:
+class View(str):
+    """The HTML page of a view: a string to write to a file, that Jupyter shows inline.
+
+    In a notebook the page goes into an ``<iframe srcdoc>``: the same self-contained page, with no
+    request to any network, sandboxed to run its own scripts only (no access to the notebook).
+    """
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self, quote=True)}" sandbox="allow-scripts allow-downloads" '
+            'style="width: 100%; height: 640px; border: 0"></iframe>'
+        )
+
+
+def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto") -> View:
     """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``."""
     if lang not in LANGUAGES:
         raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
@@ -212,7 +227,7 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
     _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None)
 
     net.options = _options(layout)
-    return _page(data, net, text, lang, size_by, colors, levels_shown, physics=layout == "physics")
+    return View(_page(data, net, text, lang, size_by, colors, levels_shown, physics=layout == "physics"))
 
 
 def _page(
