@@ -261,3 +261,23 @@ def test_the_notebook_frame_draws_the_view_offline(browser, tmp_path, store):
     assert frame.evaluate("edges.get({filter: e => e.relation === 'supply'}).length") == edges
     assert requests == [] and errors == []
     page.close()
+
+
+@pytest.mark.browser
+def test_places_start_hidden_and_the_toggle_shows_them(browser, tmp_path):
+    (tmp_path / "plain").mkdir()
+    hidden_first = Page(browser, write_view(tmp_path / "plain", "ningde"))
+    count = "nodes.get({filter: n => n.kind === 'place' && !n.hidden}).length"
+    links = "edges.get({filter: e => e.relation === 'located' && !e.hidden}).length"
+    total = hidden_first.js("nodes.get({filter: n => n.kind === 'place'}).length")
+    total_links = hidden_first.js("edges.get({filter: e => e.relation === 'located'}).length")
+    assert total > 0 and total_links > 0
+    assert hidden_first.js(count) == 0 and hidden_first.js(links) == 0
+    hidden_first.page.locator("#places").check()
+    assert hidden_first.js(count) == total and hidden_first.js(links) == total_links
+    hidden_first.page.locator("#places").uncheck()
+    assert hidden_first.js(count) == 0
+    assert hidden_first.errors == [] and hidden_first.requests == []
+    (tmp_path / "shown").mkdir()
+    shown = Page(browser, write_view(tmp_path / "shown", "ningde", "--places"))
+    assert shown.js(count) == total and shown.page.locator("#places").is_checked()

@@ -391,6 +391,7 @@ def view(
     lang: str = "en",
     layout: str = "auto",
     evidence: str | Iterable[str] = "all",
+    places: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> View:
     """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains): a
@@ -430,7 +431,7 @@ def view(
     data = ViewData(graph=graph, measures=run.values, title=" · ".join(labels) or target, figures=figures, notes=notes)
     if progress:
         progress("rendering")
-    return render_view(data, size_by=size_by, lang=lang, layout=layout)
+    return render_view(data, size_by=size_by, lang=lang, layout=layout, places=places)
 
 
 def impact(

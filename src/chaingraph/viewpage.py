@@ -92,6 +92,7 @@ TEXT = {
         "supply_inferred": "supplies, inferred (the edge says why)",
         "supply_unspecified": "supplies, evidence not given",
         "located": "located in",
+        "show_places": "show places and located-in links",
         "size": "Node size: {measure}.",
         "firm": "firm",
         "segment": "cluster segment (group of firms)",
@@ -120,6 +121,7 @@ TEXT = {
         "supply_inferred": "供应（推断，理由见连线）",
         "supply_unspecified": "供应（未注明证据）",
         "located": "位于",
+        "show_places": "显示地点及其位置关系",
         "size": "节点大小：{measure}。",
         "firm": "企业",
         "segment": "集群环节（企业群体）",
@@ -186,8 +188,11 @@ class View(str):
         )
 
 
-def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto") -> View:
-    """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``."""
+def render_view(
+    data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto", places: bool = False
+) -> View:
+    """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``;
+    places and located-in links hidden until the page's toggle (or ``places``) shows them."""
     if lang not in LANGUAGES:
         raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
     if layout not in ("auto", "physics", "hierarchical", "layered"):
@@ -224,10 +229,10 @@ def render_view(data: ViewData, *, size_by: str = "pagerank", lang: str = "en", 
             **extra,
         )
     levels_shown = _add_supply_edges(net, graph, text)
-    _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None)
+    _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None, hidden=not places)
 
     net.options = _options(layout)
-    return View(_page(data, net, text, lang, size_by, colors, levels_shown, physics=layout == "physics"))
+    return View(_page(data, net, text, lang, size_by, colors, levels_shown, physics=layout == "physics", places=places))
 
 
 def _page(
@@ -240,6 +245,7 @@ def _page(
     levels_shown: set[str],
     *,
     physics: bool,
+    places: bool,
 ) -> str:
     """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
     graph = data.graph
@@ -257,6 +263,8 @@ def _page(
         edges=edges,
         options=net.options,
         physics=physics,
+        has_places=any(node.get("kind") == "place" for node in nodes),
+        places_shown=places,
         legend_stages=_stage_legend(graph, colors, text, lang),
         legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
         legend_edges=[
@@ -364,7 +372,11 @@ def _add_places(
     lang: str,
     positions: Mapping[str, tuple[float, float]],
     levels: Mapping[str, int] | None,
+    *,
+    hidden: bool,
 ) -> None:
+    """Place nodes and dashed located-in links (hidden ones still shape the layout, so the toggle
+    moves nothing)."""
     places = graph.graph.get("places", {})
     if graph.number_of_nodes() > PHYSICS_LIMIT:
         return  # located-in edges would swamp a large view; tooltips still name each place
@@ -391,6 +403,7 @@ def _add_places(
                     size=8,
                     color="#e0e0e0",
                     title=f"{label}\n{text['place']}\n{parent}",
+                    hidden=hidden,
                     **extra,
                 )
                 shown.add(parent)
@@ -406,6 +419,7 @@ def _add_places(
                     title=text["located"],
                     physics=True,
                     width=1,
+                    hidden=hidden,
                 )
 
 

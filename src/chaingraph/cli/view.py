@@ -48,18 +48,21 @@ from .app import cli, evidence_option, graph_options, output_options, status_lin
     help="auto: physics for small views, a precomputed layered layout for large ones; "
     "hierarchical: upstream to downstream, left to right.",
 )
-def view(store, target, output, force, open_browser, size_by, level, region, evidence, lang, layout) -> None:
+@click.option("--places", is_flag=True, help="Start with places and located-in links shown (the page has a toggle).")
+def view(store, target, output, force, open_browser, size_by, level, region, evidence, lang, layout, places) -> None:
     """Write an interactive HTML view of chain C: one self-contained file that works offline.
 
     C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
-    for everything. Arrows point supplier -> client; dashed grey edges show where nodes are
-    located; colour shows the chain stage, shape the kind of node, size the chosen measure.
+    for everything. Arrows point supplier -> client; colour shows the chain stage, shape the kind
+    of node, size the chosen measure. Places and their dashed located-in links start hidden: the
+    page's toggle shows them, or --places starts with them shown.
 
     \b
     Examples:
       chaingraph view ningde
       chaingraph view jinjiang --lang zh -o jinjiang-zh.html
       chaingraph view fujian --level stage --layout hierarchical
+      chaingraph view ningde --places
     """
     from ..fileio import atomic_write, check_target
     from ..reports import view as build
@@ -76,6 +79,7 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
             size_by=size_by,
             lang=lang,
             layout=layout,
+            places=places,
             evidence=evidence,
             progress=lambda step: update(f"building view: {step}"),
         )
