@@ -281,3 +281,36 @@ def test_places_start_hidden_and_the_toggle_shows_them(browser, tmp_path):
     (tmp_path / "shown").mkdir()
     shown = Page(browser, write_view(tmp_path / "shown", "ningde", "--places"))
     assert shown.js(count) == total and shown.page.locator("#places").is_checked()
+
+
+@pytest.mark.browser
+def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
+    import networkx as nx
+
+    from chaingraph.reports import network
+
+    page = Page(browser, write_view(tmp_path, "ningde"))
+    graph = network(store, chain="ningde")
+    catl = "https://w3id.org/chaingraph/fujian/catl"
+    page.page.wait_for_timeout(1500)  # physics settles before the positions are read
+    point = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(catl)}))")
+    box = page.page.locator("#graph").bounding_box()
+    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    traced = page.js("window.traced")
+    assert traced["node"] == catl
+    assert set(traced["upstream"]) == nx.ancestors(graph, catl) and traced["upstream"]
+    assert set(traced["downstream"]) == nx.descendants(graph, catl) and traced["downstream"]
+    dimmed = page.js("nodes.get({filter: n => n.color === '#e6e6e6'}).map(n => n.id)")
+    kept = {catl} | nx.ancestors(graph, catl) | nx.descendants(graph, catl)
+    all_nodes = set(page.js("nodes.getIds()"))
+    assert set(dimmed) == all_nodes - kept
+    page.page.keyboard.press("Escape")
+    assert page.js("window.traced") is None
+    assert page.js("nodes.get({filter: n => n.color === '#e6e6e6'}).length") == 0
+    # NIO's suppliers have suppliers: every tier is traced, not only the first.
+    nio = "https://w3id.org/chaingraph/fujian/nio"
+    point = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(nio)}))")
+    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert set(page.js("window.traced.upstream")) == nx.ancestors(graph, nio)
+    assert len(nx.ancestors(graph, nio)) > len(set(graph.predecessors(nio)))
+    assert page.errors == [] and page.requests == []

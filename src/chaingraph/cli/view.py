@@ -55,7 +55,8 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
     C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
     for everything. Arrows point supplier -> client; colour shows the chain stage, shape the kind
     of node, size the chosen measure. Places and their dashed located-in links start hidden: the
-    page's toggle shows them, or --places starts with them shown.
+    page's toggle shows them, or --places starts with them shown. A click on a node traces its
+    whole supply chain, upstream and downstream; Escape clears it.
 
     \b
     Examples:
