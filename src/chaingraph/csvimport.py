@@ -94,10 +94,6 @@ class ImportResult:
     skipped_rows: int = 0
     report: ValidationReport | None = None
 
-    def __len__(self) -> int:
-        """The number of imported triples."""
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self.graph))
-
     def dump(self, rdf_format: ox.RdfFormat, output: IO[bytes] | None = None) -> bytes | None:
         """The imported triples alone, in the default graph of ``rdf_format`` (any RDF syntax):
         returned as bytes, or written to the binary stream ``output``."""

@@ -103,34 +103,34 @@ def query(
         return
     from ..sparql import query_form
 
-    text = _query_text(query_text, query_file)
-    bound = q.parse_params(params)
-    form = query_form(q.prepare(store, text, bound)[0])  # a mistyped name gets its suggestions here
+    # Names resolved once (a mistyped query name gets its suggestions here), then run as prepared.
+    text, bindings = q.prepare(store, _query_text(query_text, query_file), q.parse_params(params))
+    form = query_form(text)
     if form == "UPDATE":
         _run_update(store, text, allow_update, output, force)
         return
     timeout = click.get_current_context().params.get("timeout")
     if count_only:
-        emit(f"{q.count(store, text, bound, timeout=timeout)}\n")
+        emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
         return
     if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
-        _print_first_page(store, text, bound, columns, offset, timeout)
+        _print_first_page(store, text, bindings, columns, offset, timeout)
         return
-    _print_query_result(q.query(store, text, bound, limit=limit, offset=offset, timeout=timeout), fmt, columns)
+    _print_query_result(q.run_query(store, text, bindings, timeout, limit=limit, offset=offset), fmt, columns)
 
 
 #: How many rows a query table shows on a terminal unless --limit says otherwise.
 TERMINAL_PAGE = 100
 
 
-def _print_first_page(store, text: str, bound: dict, columns: str | None, offset: int, timeout: float) -> None:
+def _print_first_page(store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float) -> None:
     """A table of the first rows on a terminal, and how many there are when there are more."""
     from .. import queries as q
 
-    result = q.query(store, text, bound, limit=TERMINAL_PAGE, offset=offset, timeout=timeout)
+    result = q.run_query(store, text, bindings, timeout, limit=TERMINAL_PAGE, offset=offset)
     _print_query_result(result, "table", columns)
     if len(result.select.rows) == TERMINAL_PAGE:
-        total = q.count(store, text, bound, timeout=timeout)
+        total = q.count_rows(store, text, bindings, timeout)
         stderr.print(
             f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "
             "for the next page, --format csv for all"
