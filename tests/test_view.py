@@ -49,11 +49,11 @@ def browser():
 class Page:
     """A view opened from disk with every request, console error and dialog recorded."""
 
-    def __init__(self, browser, path: Path) -> None:
+    def __init__(self, browser, path: Path, size: tuple[int, int] = (1400, 900)) -> None:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         self.page.route("**/*", self._route)
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -313,4 +313,74 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
     page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     assert set(page.js("window.traced.upstream")) == nx.ancestors(graph, nio)
     assert len(nx.ancestors(graph, nio)) > len(set(graph.predecessors(nio)))
+    assert page.errors == [] and page.requests == []
+
+
+def staged_view(store, chain: str):
+    """The view's network as NetworkX has it, with each node's stage order from the data."""
+    from chaingraph.reports import network
+
+    return network(store, chain=chain)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chain", ["ningde", "putian", "jinjiang"])
+def test_stages_are_columns_in_chain_order(browser, tmp_path, store, chain):
+    graph = staged_view(store, chain)
+    page = Page(browser, write_view(tmp_path, chain))
+    x = page.js("Object.fromEntries(nodes.getIds().map(id => [id, network.getPosition(id).x]))")
+    order = {node: attrs["stage_order"] for node, attrs in graph.nodes(data=True) if attrs.get("stage")}
+    assert len(order) > 1
+    # Every node of an earlier stage is left of every node of a later one.
+    for a in order:
+        for b in order:
+            if order[a] < order[b]:
+                assert x[a] < x[b], (a, b)
+    # A supply edge runs left to right unless it runs against the stage order; then it is drawn
+    # curved and in a colour of its own.
+    edges = page.js("edges.get({filter: e => e.relation === 'supply'})")
+    assert len(edges) == graph.number_of_edges()
+    against = {(e["from"], e["to"]) for e in edges if e.get("against")}
+    expected = {(u, v) for u, v in graph.edges() if u in order and v in order and order[u] >= order[v]}
+    assert against == expected
+    for edge in edges:
+        if (edge["from"], edge["to"]) in against:
+            assert edge["smooth"]["type"].startswith("curved") and edge["color"] not in {"#555555", "#a8a8a8"}
+        else:
+            assert x[edge["from"]] < x[edge["to"]], edge
+    if chain == "ningde":  # recyclers and the testing service supply CATL, upstream of them
+        catl = "https://w3id.org/chaingraph/fujian/catl"
+        assert {u for u, v in against if v == catl} and "against the stage order" in page.page.locator(
+            "aside"
+        ).inner_text()
+    assert page.errors == [] and page.requests == []
+
+
+LABEL_BOXES = """() => {
+  var shown = nodes.getIds({filter: n => !n.hidden});
+  network.fit({animation: false}); network.redraw();  // every label drawn where it is
+  return shown.map(id => { var b = network.getBoundingBox(id); return [id, b.left, b.top, b.right, b.bottom]; });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1400, 900), (1920, 1080)])
+@pytest.mark.parametrize("args", [("ningde",), ("jinjiang",), ("putian",), ("fujian",), ("fujian", "--places")])
+def test_no_two_labels_overlap_and_text_is_readable(browser, tmp_path, args, size):
+    page = Page(browser, write_view(tmp_path, *args), size)
+    text_px = page.js("network.getScale() * options.nodes.font.size")
+    assert text_px >= 11
+    boxes = page.js(LABEL_BOXES)
+    assert len(boxes) == page.js("nodes.get({filter: n => !n.hidden}).length") > 0
+    overlapping = [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert overlapping == []
+    # Long names wrap: no label is wider than the wrap width (or its node).
+    width = page.js("options.nodes.widthConstraint.maximum")
+    sizes = page.js("Object.fromEntries(nodes.get().map(n => [n.id, n.size || 0]))")
+    assert all(right - left <= max(width, 2 * sizes[node]) + 8 for node, left, _, right, _ in boxes)
     assert page.errors == [] and page.requests == []

@@ -28,9 +28,9 @@ from pyvis.network import Network
 from . import __version__
 from .analysis import MEASURES
 from .errors import InputError
-from .layout import layered_positions, supply_levels
+from .layout import Slot, against_stage_order, extra_lane, layered_positions, slot_positions, stage_slots, supply_levels
 from .network import edge_evidence
-from .vocab import EVIDENCE_LEVELS, LANGUAGES, name_in
+from .vocab import EVIDENCE_LEVELS, LANGUAGES, VIEW_LAYOUTS, name_in
 
 PHYSICS_LIMIT = 800
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
@@ -43,6 +43,12 @@ EVIDENCE_STYLES = {
     "inferred": {"dashes": INFERRED_DASHES, "color": "#555555", "css": "line dotted"},
     "unspecified": {"dashes": False, "color": "#a8a8a8", "css": "line light"},
 }
+#: How a supply edge that runs against the chain's stage order is drawn in the stage layout:
+#: curved (so it does not run through the columns between) and in its own colour.
+AGAINST_STYLE = {"color": "#9b59b6", "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25}}
+#: Labels wrap at this width (px), so a long name takes two lines, not a column's width.
+LABEL_WIDTH = 150
+FONT_SIZE = 14
 NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
 
@@ -91,6 +97,7 @@ TEXT = {
         "supply_stated": "supplies, stated by the source",
         "supply_inferred": "supplies, inferred (the edge says why)",
         "supply_unspecified": "supplies, evidence not given",
+        "against": "runs against the stage order (curved)",
         "located": "located in",
         "show_places": "show places and located-in links",
         "size": "Node size: {measure}.",
@@ -120,6 +127,7 @@ TEXT = {
         "supply_stated": "供应（来源陈述）",
         "supply_inferred": "供应（推断，理由见连线）",
         "supply_unspecified": "供应（未注明证据）",
+        "against": "逆环节顺序的供应（弧线）",
         "located": "位于",
         "show_places": "显示地点及其位置关系",
         "size": "节点大小：{measure}。",
@@ -195,44 +203,85 @@ def render_view(
     places and located-in links hidden until the page's toggle (or ``places``) shows them."""
     if lang not in LANGUAGES:
         raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
-    if layout not in ("auto", "physics", "hierarchical", "layered"):
-        raise InputError(f"--layout {layout!r}: use auto, physics, hierarchical or layered")
+    if layout not in VIEW_LAYOUTS:
+        raise InputError(f"--layout {layout!r}: use {', '.join(VIEW_LAYOUTS)}")
     graph = data.graph
     check_size(graph)
     if size_by not in data.measures:
         raise InputError(f"--size-by {size_by!r}: unknown measure (measures: {', '.join(data.measures)})")
     text = TEXT[lang]
-    if layout == "auto":
-        layout = "physics" if graph.number_of_nodes() <= PHYSICS_LIMIT else "layered"
-
-    colors = stage_colors(graph)
-    levels = supply_levels(graph)
-    positions = layered_positions(graph, levels) if layout == "layered" else {}
+    layout = _chosen_layout(graph, layout)
+    links = _located_links(graph) if graph.number_of_nodes() <= PHYSICS_LIMIT else []
+    placements, slots = _placements(graph, layout, [place for _, place in links])
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
-    sizes = _scaled(data.measures[size_by], graph)
+    _add_nodes(net, data, size_by, text, lang, placements)
+    against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
+    levels_shown = _add_supply_edges(net, graph, text, against)
+    _add_places(net, graph, links, text, lang, placements, hidden=not places)
+    net.options = _options(layout)
+    page = _page(
+        data, net, text, lang, size_by, levels_shown, physics=layout == "physics", places=places, against=bool(against)
+    )
+    return View(page)
 
-    for node, attrs in graph.nodes(data=True):
-        label, other = _names(attrs, lang)
-        shape = SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0]
-        extra = {"x": positions[node][0], "y": positions[node][1]} if positions else {}
+
+def _placements(graph: nx.DiGraph, layout: str, places: list[str]) -> tuple[dict[str, dict], dict[str, Slot]]:
+    """Each node's (and place's) fixed position, stage-layout slot or hierarchical level, as
+    vis-network node fields; and the slots."""
+    levels = supply_levels(graph)
+    slots: dict[str, Slot] = {}
+    positions: Mapping[str, tuple[float, float]] = {}
+    places = list(dict.fromkeys(places))
+    if layout == "stages":
+        slots = stage_slots(graph)
+        slots.update(extra_lane(slots, places))
+        positions = slot_positions(slots)
+    elif layout == "layered":
+        positions = layered_positions(graph, levels)
+    elif layout == "hierarchical":
+        levels.update(dict.fromkeys(places, max(levels.values(), default=0) + 1))
+    placements: dict[str, dict] = {}
+    for node in [*graph, *places]:
+        extra = placements[node] = {}
+        if node in positions:
+            extra.update(x=positions[node][0], y=positions[node][1])
+        if node in slots:
+            extra["slot"] = {"lane": slots[node].lane, "track": slots[node].track, "row": slots[node].row}
         if layout == "hierarchical":
             extra["level"] = levels[node]
+    return placements, slots
+
+
+def _add_nodes(
+    net: Network, data: ViewData, size_by: str, text: Mapping[str, str], lang: str, placements: Mapping[str, dict]
+) -> None:
+    """Draw each node: coloured by stage, shaped by kind, sized by ``size_by``, named in ``lang``."""
+    graph = data.graph
+    colors = stage_colors(graph)
+    sizes = _scaled(data.measures[size_by], graph)
+    for node, attrs in graph.nodes(data=True):
+        label, other = _names(attrs, lang)
         net.add_node(
             node,
             label=label,
             altLabel=other,
             kind=attrs.get("kind", "organization"),
-            shape=shape,
+            shape=SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0],
             size=sizes[node],
             color=colors.get(attrs.get("stage", ""), "#9e9e9e"),
             title=_node_tooltip(node, attrs, data, text, lang),
-            **extra,
+            **placements[node],
         )
-    levels_shown = _add_supply_edges(net, graph, text)
-    _add_places(net, graph, text, lang, positions, levels if layout == "hierarchical" else None, hidden=not places)
 
-    net.options = _options(layout)
-    return View(_page(data, net, text, lang, size_by, colors, levels_shown, physics=layout == "physics", places=places))
+
+def _chosen_layout(graph: nx.DiGraph, layout: str) -> str:
+    """``auto`` made concrete: stage columns when any node has a stage, else physics for views a
+    browser settles quickly, else layers computed here."""
+    if layout != "auto":
+        return layout
+    if any(attrs.get("stage") for _, attrs in graph.nodes(data=True)):
+        return "stages"
+    return "physics" if graph.number_of_nodes() <= PHYSICS_LIMIT else "layered"
 
 
 def _page(
@@ -241,11 +290,11 @@ def _page(
     text: Mapping[str, str],
     lang: str,
     size_by: str,
-    colors: Mapping[str, str],
     levels_shown: set[str],
     *,
     physics: bool,
     places: bool,
+    against: bool,
 ) -> str:
     """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
     graph = data.graph
@@ -263,15 +312,17 @@ def _page(
         edges=edges,
         options=net.options,
         physics=physics,
+        font_size=FONT_SIZE,
         has_places=any(node.get("kind") == "place" for node in nodes),
         places_shown=places,
-        legend_stages=_stage_legend(graph, colors, text, lang),
+        legend_stages=_stage_legend(graph, stage_colors(graph), text, lang),
         legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
         legend_edges=[
             {"css": EVIDENCE_STYLES[level]["css"], "label": text[f"supply_{level}"]}
             for level in EVIDENCE_LEVELS
             if level in levels_shown
-        ],
+        ]
+        + ([{"css": "line against", "label": text["against"]}] if against else []),
         search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
         notes=data.notes,
         vis_js=_vis_asset("vis-network.min.js"),
@@ -279,21 +330,26 @@ def _page(
     )
 
 
-def _add_supply_edges(net: Network, graph: nx.DiGraph, text: Mapping[str, str]) -> set[str]:
-    """Draw each supply edge in its evidence level's style; the levels drawn, for the legend."""
+def _add_supply_edges(
+    net: Network, graph: nx.DiGraph, text: Mapping[str, str], against: set[tuple[str, str]]
+) -> set[str]:
+    """Draw each supply edge in its evidence level's style (curved, in its own colour, when it runs
+    against the stage order); the levels drawn, for the legend."""
     levels_shown = set()
     for supplier, client, attrs in graph.edges(data=True):
         level = edge_evidence(attrs)
         levels_shown.add(level)
+        style = {"dashes": EVIDENCE_STYLES[level]["dashes"], "color": EVIDENCE_STYLES[level]["color"]}
+        if (supplier, client) in against:
+            style.update(AGAINST_STYLE, against=True)
         net.add_edge(
             supplier,
             client,
             relation="supply",
             title=_edge_tooltip(attrs, text),
             arrows="to",
-            dashes=EVIDENCE_STYLES[level]["dashes"],
-            color=EVIDENCE_STYLES[level]["color"],
             width=1 + math.log(attrs.get("weight", 1), 2),
+            **style,
         )
     return levels_shown
 
@@ -365,67 +421,72 @@ def _edge_tooltip(attrs: Mapping, text: Mapping[str, str]) -> str:
     return "\n".join(lines) or text["supply"]
 
 
+def _located_links(graph: nx.DiGraph) -> list[tuple[str, str]]:
+    """The located-in links a view draws, (child, place): each node to the places it is in that no
+    other of its places lies in, and each place to the places the data says it lies in."""
+    places = graph.graph.get("places", {})
+    links: dict[tuple[str, str], None] = {}
+    for node, attrs in graph.nodes(data=True):
+        located = attrs.get("places", [])
+        # ``places`` holds the node's places and all they lie in.
+        above = {parent for place in located for parent in places.get(place, {}).get("parents", [])}
+        for place in located:
+            if place not in above:
+                links[(node, place)] = None
+        for place in located:
+            for parent in places.get(place, {}).get("parents", []):
+                links[(place, parent)] = None
+    return list(links)
+
+
 def _add_places(
     net: Network,
     graph: nx.DiGraph,
+    links: list[tuple[str, str]],
     text: Mapping[str, str],
     lang: str,
-    positions: Mapping[str, tuple[float, float]],
-    levels: Mapping[str, int] | None,
+    placements: Mapping[str, dict],
     *,
     hidden: bool,
 ) -> None:
     """Place nodes and dashed located-in links (hidden ones still shape the layout, so the toggle
     moves nothing)."""
     places = graph.graph.get("places", {})
-    if graph.number_of_nodes() > PHYSICS_LIMIT:
-        return  # located-in edges would swamp a large view; tooltips still name each place
-    shown: set[str] = set()
-    linked: set[tuple[str, str]] = set()
-    top_level = max(levels.values(), default=0) + 1 if levels else 0
-    for node, attrs in graph.nodes(data=True):
-        located = attrs.get("places", [])
-        # ``places`` holds the node's places and all they lie in: the node is linked to those no
-        # other listed place lies in, and each place to the places the data says it lies in.
-        above = {parent for place in located for parent in places.get(place, {}).get("parents", [])}
-        links = [(node, place) for place in located if place not in above]
-        links += [(place, parent) for place in located for parent in places.get(place, {}).get("parents", [])]
-        for child, parent in links:
-            if parent not in shown:
-                info = places.get(parent, {})
-                label = name_in(info.get("label", parent), info.get("label_zh", ""), lang)
-                extra = {"level": top_level} if levels is not None else {}
-                net.add_node(
-                    parent,
-                    label=label,
-                    kind="place",
-                    shape="hexagon",
-                    size=8,
-                    color="#e0e0e0",
-                    title=f"{label}\n{text['place']}\n{parent}",
-                    hidden=hidden,
-                    **extra,
-                )
-                shown.add(parent)
-            if (child, parent) not in linked:
-                linked.add((child, parent))
-                net.add_edge(
-                    child,
-                    parent,
-                    relation="located",
-                    dashes=LOCATED_DASHES,
-                    color="#b0b0b0",
-                    arrows="to",
-                    title=text["located"],
-                    physics=True,
-                    width=1,
-                    hidden=hidden,
-                )
+    for place in dict.fromkeys(parent for _, parent in links):
+        info = places.get(place, {})
+        label = name_in(info.get("label", place), info.get("label_zh", ""), lang)
+        net.add_node(
+            place,
+            label=label,
+            kind="place",
+            shape="hexagon",
+            size=8,
+            color="#e0e0e0",
+            title=f"{label}\n{text['place']}\n{place}",
+            hidden=hidden,
+            **placements.get(place, {}),
+        )
+    for child, parent in links:
+        net.add_edge(
+            child,
+            parent,
+            relation="located",
+            dashes=LOCATED_DASHES,
+            color="#b0b0b0",
+            arrows="to",
+            title=text["located"],
+            physics=True,
+            width=1,
+            hidden=hidden,
+        )
 
 
 def _options(layout: str) -> dict:
     options: dict = {
-        "nodes": {"font": {"size": 14, "face": "system-ui, Noto Sans CJK SC, Microsoft YaHei, sans-serif"}},
+        "nodes": {
+            "font": {"size": FONT_SIZE, "face": "system-ui, Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+            "widthConstraint": {"maximum": LABEL_WIDTH},
+        },
         "edges": {"smooth": {"type": "continuous"}, "arrows": {"to": {"scaleFactor": 0.6}}},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
     }

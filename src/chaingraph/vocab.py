@@ -121,6 +121,16 @@ def name_in(english: str, chinese: str, lang: str, default: str = "") -> str:
 LEVELS = ("firm", "stage")
 
 
+#: The layouts of a view, with what each does (``--layout``'s choices and help).
+VIEW_LAYOUTS = {
+    "auto": "stages when the nodes have chain stages, else physics (layered above 800 nodes)",
+    "stages": "stages as columns in chain order, upstream left, one lane per chain",
+    "physics": "a force-directed layout that settles in the browser",
+    "hierarchical": "vis-network's levels by supply depth, left to right",
+    "layered": "supply layers from upstream, computed in Python",
+}
+
+
 def check_level(level: str) -> None:
     """Refuse a level that is not one of :data:`LEVELS`, naming the option."""
     if level not in LEVELS:

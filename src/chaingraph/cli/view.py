@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..vocab import LANGUAGES, LEVELS
+from ..vocab import LANGUAGES, LEVELS, VIEW_LAYOUTS
 from .app import cli, evidence_option, graph_options, output_options, status_line, stderr
 
 
@@ -42,11 +42,10 @@ from .app import cli, evidence_option, graph_options, output_options, status_lin
 )
 @click.option(
     "--layout",
-    type=click.Choice(["auto", "physics", "hierarchical", "layered"]),
+    type=click.Choice(list(VIEW_LAYOUTS)),
     default="auto",
     show_default=True,
-    help="auto: physics for small views, a precomputed layered layout for large ones; "
-    "hierarchical: upstream to downstream, left to right.",
+    help="; ".join(f"{name}: {what}" for name, what in VIEW_LAYOUTS.items()) + ".",
 )
 @click.option("--places", is_flag=True, help="Start with places and located-in links shown (the page has a toggle).")
 def view(store, target, output, force, open_browser, size_by, level, region, evidence, lang, layout, places) -> None:
@@ -54,7 +53,9 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
 
     C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
     for everything. Arrows point supplier -> client; colour shows the chain stage, shape the kind
-    of node, size the chosen measure. Places and their dashed located-in links start hidden: the
+    of node, size the chosen measure. Stages are columns in chain order, upstream on the left;
+    an edge that runs against that order (a recycler supplying the cell maker) is drawn curved,
+    in its own colour. Places and their dashed located-in links start hidden: the
     page's toggle shows them, or --places starts with them shown. A click on a node traces its
     whole supply chain, upstream and downstream; Escape clears it.
 
@@ -64,6 +65,7 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
       chaingraph view jinjiang --lang zh -o jinjiang-zh.html
       chaingraph view fujian --level stage --layout hierarchical
       chaingraph view ningde --places
+      chaingraph view ningde --layout physics
     """
     from ..fileio import atomic_write, check_target
     from ..reports import view as build
