@@ -144,24 +144,21 @@ def _order_rows(graph: nx.DiGraph, groups: Mapping[tuple[int, int], list[str]]) 
 
 
 def _tracks_per_column(groups: Mapping[tuple[int, int], list[str]], width: int) -> list[int]:
-    """How many tracks each column is drawn over: one more for the column that most lowers the
-    layout's height, for as long as that brings its shape nearer :data:`ASPECT`."""
-    tracks = [1] * width
+    """How many tracks each column is drawn over: every column wrapped at one row count, the one
+    that brings the layout's shape nearest :data:`ASPECT`."""
     lanes = sorted({lane for lane, _ in groups})
+    counts = {(lane, column): len(members) for (lane, column), members in groups.items()}
+    tallest = max(counts.values(), default=1)
 
-    def size(tracks: list[int]) -> float:
-        height = sum(
-            max((math.ceil(len(groups.get((lane, c), ())) / tracks[c]) for c in range(width)), default=0)
-            for lane in lanes
-        )
+    def tracks_at(rows: int) -> list[int]:
+        return [max([math.ceil(counts.get((lane, c), 0) / rows) for lane in lanes] + [1]) for c in range(width)]
+
+    def size(rows: int) -> float:
+        tracks = tracks_at(rows)
+        height = sum(max(math.ceil(counts.get((lane, c), 0) / tracks[c]) for c in range(width)) for lane in lanes)
         return max(sum(tracks) * TRACK_WIDTH / ASPECT, (height + len(lanes) - 1) * ROW_HEIGHT)
 
-    while True:
-        best = min(range(width), key=lambda c: (size([*tracks[:c], tracks[c] + 1, *tracks[c + 1 :]]), c))
-        wider = [*tracks[:best], tracks[best] + 1, *tracks[best + 1 :]]
-        if size(wider) >= size(tracks):
-            return tracks
-        tracks = wider
+    return tracks_at(min(range(1, tallest + 1), key=lambda rows: (size(rows), -rows)))
 
 
 def _stage_key(attrs: Mapping) -> tuple:

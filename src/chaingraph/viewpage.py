@@ -313,6 +313,7 @@ def _page(
         options=net.options,
         physics=physics,
         font_size=FONT_SIZE,
+        readable_limit=PHYSICS_LIMIT,
         has_places=any(node.get("kind") == "place" for node in nodes),
         places_shown=places,
         legend_stages=_stage_legend(graph, stage_colors(graph), text, lang),
