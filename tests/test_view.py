@@ -162,6 +162,10 @@ def test_injected_markup_shows_as_text_and_runs_nothing(browser, tmp_path, ttl):
     page = Page(browser, path)
     for i, probe in enumerate(PROBES):
         assert probe in page.hover(f"https://example.test/x{i}")
+        page.page.mouse.down()  # a click opens the side panel, which must show the probe as text
+        page.page.mouse.up()
+        assert page.page.locator("#details-name").inner_text() == probe
+        assert probe in page.page.locator("#details").inner_text()
     assert page.js("window.__pwned === undefined")
     assert page.dialogs == []
     assert page.js("document.querySelectorAll('img, svg').length") == 0
@@ -292,7 +296,6 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
     page = Page(browser, write_view(tmp_path, "ningde"))
     graph = network(store, chain="ningde")
     catl = "https://w3id.org/chaingraph/fujian/catl"
-    page.page.wait_for_timeout(1500)  # physics settles before the positions are read
     point = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(catl)}))")
     box = page.page.locator("#graph").bounding_box()
     page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
@@ -304,7 +307,25 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
     kept = {catl} | nx.ancestors(graph, catl) | nx.descendants(graph, catl)
     all_nodes = set(page.js("nodes.getIds()"))
     assert set(dimmed) == all_nodes - kept
+    # The side panel names the firm, its stage and place, and every supply edge with its sources.
+    panel = page.page.locator("#details")
+    assert panel.is_visible()
+    attrs = graph.nodes[catl]
+    assert page.page.locator("#details-name").inner_text() == attrs["label"]
+    details = page.page.locator("#details-text").inner_text()
+    assert attrs["stage_label"] in details and attrs["place_label"] in details and attrs["label_zh"] in details
+    suppliers = page.page.locator("#details-suppliers > li")
+    clients = page.page.locator("#details-clients > li")
+    assert suppliers.count() == graph.in_degree(catl) and clients.count() == graph.out_degree(catl)
+    listed = page.page.locator("#details-suppliers").inner_text() + page.page.locator("#details-clients").inner_text()
+    for other in nx.all_neighbors(graph, catl):
+        assert graph.nodes[other]["label"] in listed
+    sources = {s for edge in [*graph.in_edges(catl), *graph.out_edges(catl)] for s in graph.edges[edge]["sources"]}
+    assert sources and all(source in listed for source in sources)
+    links = set(page.js("Array.from(document.querySelectorAll('#details a')).map(a => a.getAttribute('href'))"))
+    assert links == {source for source in sources if source.startswith("http")}
     page.page.keyboard.press("Escape")
+    assert not panel.is_visible()
     assert page.js("window.traced") is None
     assert page.js("nodes.get({filter: n => n.color === '#e6e6e6'}).length") == 0
     # NIO's suppliers have suppliers: every tier is traced, not only the first.
@@ -383,4 +404,30 @@ def test_no_two_labels_overlap_and_text_is_readable(browser, tmp_path, args, siz
     width = page.js("options.nodes.widthConstraint.maximum")
     sizes = page.js("Object.fromEntries(nodes.get().map(n => [n.id, n.size || 0]))")
     assert all(right - left <= max(width, 2 * sizes[node]) + 8 for node, left, _, right, _ in boxes)
+    assert page.errors == [] and page.requests == []
+
+
+@pytest.mark.browser
+def test_search_selects_and_centres_a_firm_and_the_picture_saves_as_png(browser, tmp_path):
+    page = Page(browser, write_view(tmp_path, "ningde", "--lang", "zh"))
+    hifen = "https://w3id.org/chaingraph/fujian/hifen"
+    page.page.locator("#find").fill("CATL")  # the other language's name finds it too
+    page.page.locator("#find").dispatch_event("change")
+    page.page.wait_for_timeout(1500)  # the focus animation
+    catl = "https://w3id.org/chaingraph/fujian/catl"
+    assert page.js("network.getSelectedNodes()") == [catl]
+    centre = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(catl)}))")
+    box = page.page.locator("#graph").bounding_box()
+    assert abs(centre["x"] - box["width"] / 2) < 5 and abs(centre["y"] - box["height"] / 2) < 5
+    assert page.js("window.traced.node") == catl and hifen in page.js("window.traced.upstream")
+    assert page.page.locator("#details-name").inner_text() == "宁德时代"
+    assert "供应方" in page.page.locator("#details").inner_text()
+    with page.page.expect_download() as download:
+        page.page.locator("#png").click()
+    saved = tmp_path / "saved.png"
+    download.value.save_as(saved)
+    data = saved.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width >= box["width"] and height >= box["height"]  # the whole canvas, at device scale
     assert page.errors == [] and page.requests == []

@@ -18,6 +18,18 @@ from .errors import InputError
 from .shutdown import cleanup_on_exit
 
 
+def safe_stem(text: str, default: str = "view") -> str:
+    """``text`` as a file name with no folder in it: runs of anything but letters (any script),
+    digits, ``_`` and ``-`` become one ``-``, with no leading dot; ``default`` when nothing is left.
+
+    >>> safe_stem("../../etc/passwd"), safe_stem("宁德 · 莆田"), safe_stem("..")
+    ('etc-passwd', '宁德-莆田', 'view')
+    """
+    import re
+
+    return re.sub(r"[^\w\-]+", "-", text, flags=re.UNICODE).strip("-.") or default
+
+
 def read_input(path: Path) -> bytes:
     """The bytes of an input file, or an :class:`InputError` that names it and says what is wrong."""
     with open_input(path) as handle:

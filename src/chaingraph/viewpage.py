@@ -28,6 +28,7 @@ from pyvis.network import Network
 from . import __version__
 from .analysis import MEASURES
 from .errors import InputError
+from .fileio import safe_stem
 from .layout import Slot, against_stage_order, extra_lane, layered_positions, slot_positions, stage_slots, supply_levels
 from .network import edge_evidence
 from .vocab import EVIDENCE_LEVELS, LANGUAGES, VIEW_LAYOUTS, name_in
@@ -117,6 +118,11 @@ TEXT = {
         "sources": "sources",
         "inferred": "inferred{kinds}; not stated by the source",
         "figures": "figures",
+        "suppliers": "Suppliers",
+        "clients": "Clients",
+        "close": "Close",
+        "save_png": "Save as PNG",
+        "details_hint": "Click a node for its details and its whole supply chain.",
     },
     "zh": {
         "find": "查找节点",
@@ -147,6 +153,11 @@ TEXT = {
         "sources": "来源",
         "inferred": "推断{kinds}，来源未直接陈述",
         "figures": "数据",
+        "suppliers": "供应方",
+        "clients": "客户",
+        "close": "关闭",
+        "save_png": "保存为 PNG",
+        "details_hint": "点击节点查看详情及其整条供应链。",
     },
 }
 
@@ -314,6 +325,7 @@ def _page(
         physics=physics,
         font_size=FONT_SIZE,
         readable_limit=PHYSICS_LIMIT,
+        png_name=safe_stem(data.title) + ".png",
         has_places=any(node.get("kind") == "place" for node in nodes),
         places_shown=places,
         legend_stages=_stage_legend(graph, stage_colors(graph), text, lang),
@@ -348,6 +360,8 @@ def _add_supply_edges(
             client,
             relation="supply",
             title=_edge_tooltip(attrs, text),
+            about=_edge_products(attrs, text) + _edge_inference(attrs, text),
+            sources=list(attrs.get("sources", [])),
             arrows="to",
             width=1 + math.log(attrs.get("weight", 1), 2),
             **style,
@@ -406,19 +420,33 @@ def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, 
     return "\n".join(lines)
 
 
-def _edge_tooltip(attrs: Mapping, text: Mapping[str, str]) -> str:
+def _edge_products(attrs: Mapping, text: Mapping[str, str]) -> list[str]:
+    """What a supply edge carries and when, as the tooltip and the side panel say it."""
     lines = []
     if attrs.get("supplies"):
         lines.append(f"{text['supplies']}: " + "; ".join(attrs["supplies"]))
     if attrs.get("periods"):
         lines.append(f"{text['period']}: " + "; ".join(attrs["periods"]))
+    return lines
+
+
+def _edge_inference(attrs: Mapping, text: Mapping[str, str]) -> list[str]:
+    """Why an inferred supply edge was drawn; nothing for a stated one."""
+    if edge_evidence(attrs) != "inferred":
+        return []
+    kinds = ", ".join(attrs.get("inference", []))
+    return [
+        text["inferred"].format(kinds=f" ({kinds})" if kinds else ""),
+        *(f"  {reason}" for reason in attrs.get("reasons", [])[:3]),
+    ]
+
+
+def _edge_tooltip(attrs: Mapping, text: Mapping[str, str]) -> str:
+    lines = _edge_products(attrs, text)
     if attrs.get("sources"):
         lines.append(f"{text['sources']}:")
         lines.extend(f"  {source}" for source in attrs["sources"][:6])
-    if edge_evidence(attrs) == "inferred":
-        kinds = ", ".join(attrs.get("inference", []))
-        lines.append(text["inferred"].format(kinds=f" ({kinds})" if kinds else ""))
-        lines.extend(f"  {reason}" for reason in attrs.get("reasons", [])[:3])
+    lines += _edge_inference(attrs, text)
     return "\n".join(lines) or text["supply"]
 
 

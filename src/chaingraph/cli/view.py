@@ -96,7 +96,6 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
 
 def default_view_name(target: str) -> str:
     """``C.html`` with C reduced to a safe file name: no folders, no leading dots."""
-    import re
+    from ..fileio import safe_stem
 
-    stem = re.sub(r"[^\w\-]+", "-", target, flags=re.UNICODE).strip("-.")
-    return f"{stem or 'view'}.html"
+    return f"{safe_stem(target)}.html"
