@@ -431,3 +431,35 @@ def test_search_selects_and_centres_a_firm_and_the_picture_saves_as_png(browser,
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width >= box["width"] and height >= box["height"]  # the whole canvas, at device scale
     assert page.errors == [] and page.requests == []
+
+
+def _seen_by_everyone(colours: list[str]):
+    """Each colour in CAM02-UCS under normal vision and simulated full deutan, protan and tritan
+    colour blindness (Machado et al. 2009, as colorspacious simulates it)."""
+    import numpy as np
+    from colorspacious import cspace_convert
+
+    points = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in colours])
+    kinds = ("deuteranomaly", "protanomaly", "tritanomaly")
+    visions = [{"name": "sRGB1+CVD", "cvd_type": kind, "severity": 100} for kind in kinds]
+    seen = [points] + [np.clip(cspace_convert(points, vision, "sRGB1"), 0, 1) for vision in visions]
+    return [cspace_convert(colour, "sRGB1", "CAM02-UCS") for colour in seen]
+
+
+@pytest.mark.parametrize("chain", ["ningde", "jinjiang", "putian", "fujian"])
+def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
+    import numpy as np
+
+    from chaingraph.reports import network
+    from chaingraph.viewpage import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
+
+    graph = network(store, chain=chain) if chain != "fujian" else network(store, region="fujian")
+    stages = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
+    colours = stage_colors(graph)
+    assert set(colours) == stages and len(set(colours.values())) == len(stages)
+    # Apart from one another, and from the grey of nodes with no stage and of dimmed nodes.
+    shown = [*colours.values(), NO_STAGE_COLOR, DIMMED_COLOR]
+    for space in _seen_by_everyone(shown):
+        distance = np.linalg.norm(space[:, None] - space[None], axis=2)
+        np.fill_diagonal(distance, np.inf)
+        assert distance.min() >= 9.0, (chain, distance.min())
