@@ -453,7 +453,7 @@ def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
     from chaingraph.reports import network
     from chaingraph.viewpage import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
 
-    graph = network(store, chain=chain) if chain != "fujian" else network(store, region="fujian")
+    graph = network(store, chain=chain)  # as the view of chain (fujian: every chain of the region)
     stages = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
     colours = stage_colors(graph)
     assert set(colours) == stages and len(set(colours.values())) == len(stages)
