@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -125,15 +126,34 @@ def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, store, c
 
 
 @pytest.mark.browser
-def test_chinese_labels_everywhere(browser, tmp_path):
+def test_chinese_labels_everywhere(browser, tmp_path, store):
+    from chaingraph.reports import network
+
     page = Page(browser, write_view(tmp_path, "ningde", "--lang", "zh"))
     labels = page.js("nodes.get().map(n => n.label)")
     assert "宁德时代" in labels
     assert "宁德市" in labels  # places too
     options = page.js("Array.from(document.querySelectorAll('#names option')).map(o => o.value)")
     assert "宁德时代" in options and "CATL" in options
-    assert "正极材料" in page.page.locator("aside").inner_text()
-    assert "宁德时代" in page.hover("https://w3id.org/chaingraph/fujian/catl")
+    aside = page.page.locator("aside").inner_text()
+    assert "正极材料" in aside
+    # No English is left in the legend and the figures: words of Latin letters are only names
+    # that have no Chinese form (PageRank, the PNG format, the Wh/kg unit).
+    assert set(re.findall(r"[A-Za-z]{2,}", aside)) <= {"PageRank", "PNG", "Wh", "kg"}
+    chain_figures = store.select(
+        "SELECT ?name WHERE { ?o cg:subject fj:ningde-lithium-battery ; cg:measure/skos:prefLabel ?name "
+        'FILTER(LANGMATCHES(LANG(?name), "zh")) }'
+    )
+    names = {str(row["name"]) for row in chain_figures.rows}
+    assert names and all(name in aside for name in names)
+    catl = "https://w3id.org/chaingraph/fujian/catl"
+    graph = network(store, chain="ningde")
+    stage = graph.nodes[catl]["stage"]
+    stage_zh = next(c["stages"][stage]["label_zh"] for c in graph.graph["chains"].values() if stage in c["stages"])
+    place_zh = graph.graph["places"][graph.nodes[catl]["place"]]["label_zh"]
+    tooltip = page.hover(catl)
+    assert "宁德时代" in tooltip and stage_zh in tooltip and place_zh in tooltip
+    assert not {graph.nodes[catl]["stage_label"], graph.nodes[catl]["place_label"]} & set(tooltip.splitlines())
     assert page.errors == []
 
 
@@ -463,3 +483,38 @@ def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
         distance = np.linalg.norm(space[:, None] - space[None], axis=2)
         np.fill_diagonal(distance, np.inf)
         assert distance.min() >= 9.0, (chain, distance.min())
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "comparator", "english", "chinese"),
+    [
+        ("250800000000", "CNY", None, "output value: 250.8 billion yuan (2024)", "产值：2508亿元（2024）"),
+        (
+            "19250000",
+            "NUM",
+            ("more than", "超过"),
+            "output value: more than 19.25 million (2024)",
+            "产值：超过1925万（2024）",
+        ),  # noqa: E501
+        ("37.9", "PERCENT", ("just under", "接近"), "output value: just under 37.9% (2024)", "产值：接近37.9%（2024）"),
+        ("1.2e12", "CNY", None, "output value: 1.2 trillion yuan (2024)", "产值：1.2万亿元（2024）"),
+    ],
+)
+def test_figures_read_in_each_language(value, unit, comparator, english, chinese):
+    from rdflib import Literal, URIRef
+
+    from chaingraph.reports import format_figure
+
+    row = {
+        "measure": Literal("output value", lang="en"),
+        "measure_zh": Literal("产值", lang="zh-Hans"),
+        "value": Literal(value, datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
+        "unit": URIRef(f"http://qudt.org/vocab/unit/{unit}"),
+        "period": Literal("2024"),
+    }
+    if comparator:
+        row["comparator"], row["comparator_zh"] = Literal(comparator[0]), Literal(comparator[1])
+    assert format_figure(row, "en") == english
+    assert format_figure(row, "zh") == chinese
+    del row["measure_zh"]  # no Chinese name: the English one stands in
+    assert format_figure(row, "zh").startswith("output value：")

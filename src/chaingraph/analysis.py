@@ -407,30 +407,39 @@ class MeasureInfo:
     sampled: bool = False  # estimated from sampled sources on large graphs
     in_table: bool = False  # one of the table's default columns
     in_tooltip: bool = False  # shown in the view's node tooltips
+    zh: str = ""  # the measure's name in a Chinese view
 
 
 MEASURES: dict[str, MeasureInfo] = {
     m.key: m
     for m in [
-        MeasureInfo("in_degree", "suppliers", "direct suppliers", in_degree, in_table=True, in_tooltip=True),
-        MeasureInfo("out_degree", "clients", "direct clients", out_degree, in_table=True, in_tooltip=True),
+        MeasureInfo("in_degree", "suppliers", "direct suppliers", in_degree, in_table=True, in_tooltip=True,
+                    zh="直接供应方数"),
+        MeasureInfo("out_degree", "clients", "direct clients", out_degree, in_table=True, in_tooltip=True,
+                    zh="直接客户数"),
         MeasureInfo(
-            "betweenness", "betweenness", "share of supply paths through the node", betweenness, True, in_tooltip=True
+            "betweenness", "betweenness", "share of supply paths through the node", betweenness, True, in_tooltip=True,
+            zh="中介中心性",
         ),
-        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", closeness, True),
-        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", harmonic, True),
+        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", closeness, True,
+                    zh="接近中心性"),
+        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", harmonic, True,
+                    zh="调和中心性"),
         MeasureInfo(
             "pagerank", "pagerank", "PageRank along supply edges (integrators score high)", pagerank,
-            in_table=True, in_tooltip=True,
+            in_table=True, in_tooltip=True, zh="PageRank 值",
         ),
         MeasureInfo(
             "dependence", "dependence", "PageRank on reversed edges (suppliers many depend on)", dependence,
-            in_table=True, in_tooltip=True,
+            in_table=True, in_tooltip=True, zh="被依赖度",
         ),
-        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", upstream_reach),
-        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", downstream_reach),
+        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", upstream_reach,
+                    zh="上游企业数"),
+        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", downstream_reach,
+                    zh="下游企业数"),
         MeasureInfo(
-            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True
+            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True,
+            zh="关键节点（割点）",
         ),
     ]
 }  # fmt: skip

@@ -34,28 +34,59 @@ if TYPE_CHECKING:
     from .viewpage import View
 
 FIGURES_QUERY = """
-SELECT ?subject ?measure ?value ?unit ?period ?comparator ?scope WHERE {
-  ?observation a cg:Observation ; cg:subject ?subject ; cg:value ?value ; cg:unit ?unit ;
-               cg:measure/skos:prefLabel ?measure .
-  FILTER(LANGMATCHES(LANG(?measure), "en"))
+SELECT ?subject ?measure ?measure_zh ?value ?unit ?period ?comparator ?comparator_zh ?scope ?scope_zh WHERE {
+  ?observation a cg:Observation ; cg:subject ?subject ; cg:value ?value ; cg:unit ?unit ; cg:measure ?m .
+  ?m skos:prefLabel ?measure FILTER(LANGMATCHES(LANG(?measure), "en"))
+  OPTIONAL { ?m skos:prefLabel ?measure_zh FILTER(LANGMATCHES(LANG(?measure_zh), "zh")) }
   OPTIONAL { ?observation cg:period ?period }
   OPTIONAL { ?observation cg:comparator/rdfs:label ?comparator FILTER(LANGMATCHES(LANG(?comparator), "en")) }
+  OPTIONAL { ?observation cg:comparator/rdfs:label ?comparator_zh FILTER(LANGMATCHES(LANG(?comparator_zh), "zh")) }
   OPTIONAL { ?observation cg:scope ?scope FILTER(LANGMATCHES(LANG(?scope), "en")) }
+  OPTIONAL { ?observation cg:scope ?scope_zh FILTER(LANGMATCHES(LANG(?scope_zh), "zh")) }
 }
 ORDER BY ?subject ?measure ?period"""
 
-UNIT_WORDS = {
-    "PERCENT": "%",
-    "NUM": "",
-    "CNY": " yuan",
-    "W-HR-PER-KiloGM": " Wh/kg",
-    "KiloM": " km",
-    "AC": " acres",
-    "DAY": " days",
-    "HR": " hours",
-    "SEC": " s",
-    "PercentagePoint": " percentage points",
+#: How a figure reads in each language: unit words by QUDT local name, number words (largest
+#: first), and the punctuation around the measure's scope, value and period.
+FIGURE_WORDS = {
+    "en": {
+        "units": {
+            "PERCENT": "%",
+            "NUM": "",
+            "CNY": " yuan",
+            "W-HR-PER-KiloGM": " Wh/kg",
+            "KiloM": " km",
+            "AC": " acres",
+            "DAY": " days",
+            "HR": " hours",
+            "SEC": " s",
+            "PercentagePoint": " percentage points",
+        },
+        "numbers": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
+        "pattern": "{measure}{scope}: {comparator}{number}{unit}{period}",
+        "brackets": " ({})",
+        "comparator": "{} ",
+    },
+    "zh": {
+        "units": {
+            "PERCENT": "%",
+            "NUM": "",
+            "CNY": "元",
+            "W-HR-PER-KiloGM": " Wh/kg",
+            "KiloM": "公里",
+            "AC": "英亩",
+            "DAY": "天",
+            "HR": "小时",
+            "SEC": "秒",
+            "PercentagePoint": "个百分点",
+        },
+        "numbers": ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")),
+        "pattern": "{measure}{scope}：{comparator}{number}{unit}{period}",
+        "brackets": "（{}）",
+        "comparator": "{}",
+    },
 }
+
 
 #: What ``stats`` says of each node before its measures: key -> table header.
 NODE_COLUMNS = {"id": "id", "label": "name", "label_zh": "名称", "kind": "kind", "place": "place", "stage": "stage"}
@@ -349,19 +380,21 @@ def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
     )
 
 
-def figures_by_subject(store: Store) -> dict[str, list[str]]:
-    """Every figure in the store as one readable line, by the IRI of its subject."""
+def figures_by_subject(store: Store, lang: str = "en") -> dict[str, list[str]]:
+    """Every figure in the store as one readable line in ``lang``, by the IRI of its subject."""
     figures: dict[str, list[str]] = {}
     for row in store.select(FIGURES_QUERY).rows:
-        figures.setdefault(str(row["subject"]), []).append(format_figure(row))
+        figures.setdefault(str(row["subject"]), []).append(format_figure(row, lang))
     return figures
 
 
-def format_figure(row: dict) -> str:
-    """``output value: more than 100 billion yuan (2024)`` from an observation's row; the period
-    only where the data gives one, the scope after the measure where it has one."""
+def format_figure(row: dict, lang: str = "en") -> str:
+    """``output value: more than 100 billion yuan (2024)`` (in ``zh``: ``产值：超过1000亿元（2024）``)
+    from an observation's row; the period only where the data gives one, the scope after the
+    measure where it has one, English standing in for a missing Chinese name."""
+    words = FIGURE_WORDS[lang]
     unit_name = re.split(r"[/#]", str(row["unit"]))[-1]
-    unit = UNIT_WORDS.get(unit_name, " " + unit_name)
+    unit = words["units"].get(unit_name, " " + unit_name)
     try:
         value = float(row["value"].toPython())
     except (TypeError, ValueError):
@@ -369,16 +402,24 @@ def format_figure(row: dict) -> str:
     if value is None or value != value:
         number = str(row["value"])
     else:
-        for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        for size, word in words["numbers"]:
             if abs(value) >= size:
                 number = f"{value / size:g}{word}"
                 break
         else:
             number = f"{value:g}"
-    comparator = f"{row['comparator']} " if "comparator" in row else ""
-    scope = f" ({row['scope']})" if "scope" in row else ""
-    period = f" ({row['period']})" if "period" in row else ""
-    return f"{row['measure']}{scope}: {comparator}{number}{unit}{period}"
+
+    def named(key: str) -> str:
+        return name_in(str(row[key]), str(row.get(f"{key}_zh", "")), lang) if key in row else ""
+
+    return words["pattern"].format(
+        measure=named("measure"),
+        scope=words["brackets"].format(named("scope")) if "scope" in row else "",
+        comparator=words["comparator"].format(named("comparator")) if "comparator" in row else "",
+        number=number,
+        unit=unit,
+        period=words["brackets"].format(row["period"]) if "period" in row else "",
+    )
 
 
 def view(
@@ -404,7 +445,7 @@ def view(
     >>> html._repr_html_().startswith("<iframe srcdoc=")
     True
     """
-    from .viewpage import ViewData, check_size, render_view
+    from .viewpage import TEXT, ViewData, check_size, measure_name, render_view
 
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
@@ -416,18 +457,22 @@ def view(
     if progress:
         progress("measures")
     run = analysis.node_measures(graph)
-    figures = figures_by_subject(store)
+    figures = figures_by_subject(store, lang)
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
-    labels = sorted(name_in(chains[c]["label"], chains[c]["label_zh"], lang) for c in chosen)
-    notes = [f"{chains[chain]['label']}: {figure}" for chain in chosen for figure in figures.get(chain, [])]
+    names = {c: name_in(chains[c]["label"], chains[c]["label_zh"], lang) for c in chosen}
+    labels = sorted(names.values())
+    text = TEXT[lang]
+    notes = [text["chain_figure"].format(chain=names[c], figure=line) for c in chosen for line in figures.get(c, [])]
     if run.sampled:
         notes.append(
-            f"Measures {', '.join(sorted(run.sampled))} estimated from "
-            f"{next(iter(run.sampled.values()))} sampled sources."
+            text["sampled"].format(
+                measures=", ".join(measure_name(m, lang) for m in sorted(run.sampled)),
+                count=next(iter(run.sampled.values())),
+            )
         )
     if graph.graph.get("unstaged"):
-        notes.append(f"{graph.graph['unstaged']} members without a stage are not shown at stage level.")
+        notes.append(text["unstaged"].format(count=graph.graph["unstaged"]))
     data = ViewData(graph=graph, measures=run.values, title=" · ".join(labels) or target, figures=figures, notes=notes)
     if progress:
         progress("rendering")

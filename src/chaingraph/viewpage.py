@@ -133,6 +133,9 @@ TEXT = {
         "close": "Close",
         "save_png": "Save as PNG",
         "details_hint": "Click a node for its details and its whole supply chain.",
+        "chain_figure": "{chain}: {figure}",
+        "sampled": "Measures {measures} estimated from {count} sampled sources.",
+        "unstaged": "{count} members without a stage are not shown at stage level.",
     },
     "zh": {
         "find": "查找节点",
@@ -168,6 +171,9 @@ TEXT = {
         "close": "关闭",
         "save_png": "保存为 PNG",
         "details_hint": "点击节点查看详情及其整条供应链。",
+        "chain_figure": "{chain}：{figure}",
+        "sampled": "{measures}由 {count} 个抽样起点估算。",
+        "unstaged": "{count} 个无环节成员未在环节层级显示。",
     },
 }
 
@@ -321,14 +327,13 @@ def _page(
     graph = data.graph
     nodes, edges, _, _, _, _ = net.get_network_data()
     template = _environment().get_template("view.html")
-    measure_name = size_by.replace("_", " ")
     kinds = sorted({attrs.get("kind", "organization") for _, attrs in graph.nodes(data=True)} | {"place"})
     return template.render(
         version=__version__,
         lang_tag="zh-Hans" if lang == "zh" else "en",
         title=data.title,
         subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} supply edges",
-        text={**text, "size": text["size"].format(measure=measure_name)},
+        text={**text, "size": text["size"].format(measure=measure_name(size_by, lang))},
         nodes=nodes,
         edges=edges,
         options=net.options,
@@ -404,6 +409,11 @@ def _names(attrs: Mapping, lang: str) -> tuple[str, str]:
     return shown, "" if other == shown else other
 
 
+def measure_name(key: str, lang: str) -> str:
+    """What a view calls a measure: its key in words, or its Chinese name."""
+    return name_in(key.replace("_", " "), MEASURES[key].zh if key in MEASURES else "", lang)
+
+
 #: The measures a node's tooltip shows, in report order.
 TOOLTIP_MEASURES = [key for key, info in MEASURES.items() if info.in_tooltip]
 
@@ -412,17 +422,15 @@ def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, 
     label, other = _names(attrs, lang)
     lines = [label + (f" / {other}" if other else ""), text[attrs.get("kind", "organization")]]
     if attrs.get("stage_label"):
-        lines.append(f"{text['stage_label']}: {attrs['stage_label']}")
+        lines.append(f"{text['stage_label']}: {_stage_name(data.graph, attrs, lang)}")
     if attrs.get("place_label"):
-        lines.append(f"{text['place_label']}: {attrs['place_label']}")
+        place = data.graph.graph.get("places", {}).get(attrs.get("place", ""), {})
+        lines.append(f"{text['place_label']}: {name_in(attrs['place_label'], place.get('label_zh', ''), lang)}")
     for measure in TOOLTIP_MEASURES:
         if measure in data.measures:
             value = data.measures[measure][node]
-            lines.append(
-                f"{measure.replace('_', ' ')}: {value:.4g}"
-                if isinstance(value, float)
-                else f"{measure.replace('_', ' ')}: {value}"
-            )
+            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            lines.append(f"{measure_name(measure, lang)}: {shown}")
     figures = data.figures.get(node, [])
     if figures:
         lines.append(f"{text['figures']}:")
@@ -573,15 +581,19 @@ def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
     return colors
 
 
+def _stage_name(graph: nx.DiGraph, attrs: Mapping, lang: str) -> str:
+    """The name of a node's stage in ``lang``, from its chain's list of stages."""
+    stage = attrs["stage"]
+    info = next((c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {})
+    return name_in(attrs.get("stage_label", stage), info.get("label_zh", ""), lang)
+
+
 def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[str, str], lang: str) -> list[dict]:
     seen = {}
     for _, attrs in graph.nodes(data=True):
         stage = attrs.get("stage")
         if stage and stage not in seen:
-            info = next(
-                (c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {}
-            )
-            label = name_in(attrs.get("stage_label", stage), info.get("label_zh", ""), lang)
+            label = _stage_name(graph, attrs, lang)
             seen[stage] = {"color": colors[stage], "label": label, "order": attrs.get("stage_order", 0)}
     items = sorted(seen.values(), key=lambda item: (item["order"], item["label"]))
     if any(not attrs.get("stage") for _, attrs in graph.nodes(data=True)):
