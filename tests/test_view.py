@@ -400,19 +400,29 @@ def test_stages_are_columns_in_chain_order(browser, tmp_path, store, chain):
 LABEL_BOXES = """() => {
   var shown = nodes.getIds({filter: n => !n.hidden});
   network.fit({animation: false}); network.redraw();  // every label drawn where it is
-  return shown.map(id => { var b = network.getBoundingBox(id); return [id, b.left, b.top, b.right, b.bottom]; });
+  return shown.map(id => { var b = network.getBoundingBox(id); return [id, b.left, b.top, b.right, b.bottom]; })
+    .concat(titleBoxes().map(b => ["lane title " + b.title, b.left, b.top, b.right, b.bottom]));
 }"""
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("size", [(1400, 900), (1920, 1080)])
 @pytest.mark.parametrize("args", [("ningde",), ("jinjiang",), ("putian",), ("fujian",), ("fujian", "--places")])
-def test_no_two_labels_overlap_and_text_is_readable(browser, tmp_path, args, size):
+def test_no_two_labels_overlap_and_text_is_readable(browser, tmp_path, store, args, size):
+    from chaingraph.reports import network
+
     page = Page(browser, write_view(tmp_path, *args), size)
     text_px = page.js("network.getScale() * options.nodes.font.size")
     assert text_px >= 11
     boxes = page.js(LABEL_BOXES)
-    assert len(boxes) == page.js("nodes.get({filter: n => !n.hidden}).length") > 0
+    nodes = [box for box in boxes if not box[0].startswith("lane title ")]
+    assert len(nodes) == page.js("nodes.get({filter: n => !n.hidden}).length") > 0
+    # A view of several chains names each chain's lane.
+    titles = {box[0].removeprefix("lane title ") for box in boxes} - {box[0] for box in nodes}
+    chains = network(store, chain=args[0]).graph["chains"]
+    names = {chains[c]["label"] for c in make_selection(store, chain=args[0]).chains}
+    assert titles - {"in no chain", "places"} == (names if len(titles) > 1 else set())
+    assert len(names) == 1 or titles >= names
     overlapping = [
         (a[0], b[0])
         for i, a in enumerate(boxes)
@@ -423,7 +433,7 @@ def test_no_two_labels_overlap_and_text_is_readable(browser, tmp_path, args, siz
     # Long names wrap: no label is wider than the wrap width (or its node).
     width = page.js("options.nodes.widthConstraint.maximum")
     sizes = page.js("Object.fromEntries(nodes.get().map(n => [n.id, n.size || 0]))")
-    assert all(right - left <= max(width, 2 * sizes[node]) + 8 for node, left, _, right, _ in boxes)
+    assert all(right - left <= max(width, 2 * sizes[node]) + 8 for node, left, _, right, _ in nodes)
     assert page.errors == [] and page.requests == []
 
 
@@ -495,7 +505,7 @@ def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
             ("more than", "超过"),
             "output value: more than 19.25 million (2024)",
             "产值：超过1925万（2024）",
-        ),  # noqa: E501
+        ),
         ("37.9", "PERCENT", ("just under", "接近"), "output value: just under 37.9% (2024)", "产值：接近37.9%（2024）"),
         ("1.2e12", "CNY", None, "output value: 1.2 trillion yuan (2024)", "产值：1.2万亿元（2024）"),
     ],

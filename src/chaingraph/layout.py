@@ -204,22 +204,33 @@ def _columns(graph: nx.DiGraph, keys: Mapping[str, float]) -> dict[str, int]:
     return {node: ranks[(keys[node], sub[node])] for node in graph}
 
 
-def _lanes(graph: nx.DiGraph, chains: Mapping[str, Mapping]) -> dict[str, int]:
-    """A lane per chain, in the order of the chains' names; a node of no chain joins the lane most
-    of its supply neighbours are in, or a last lane of its own."""
+def lane_chains(graph: nx.DiGraph, chains: Mapping[str, Mapping] | None = None) -> list[str]:
+    """The chains of the stage layout's lanes, top to bottom, in the order of their names: lane
+    ``i`` is chain ``i``; a lane after them, if any, holds nodes of no chain."""
+    chains = chains if chains is not None else graph.graph.get("chains", {})
+    return sorted(set(_chain_of(graph, chains).values()), key=lambda c: (chains.get(c, {}).get("label", c), c))
+
+
+def _chain_of(graph: nx.DiGraph, chains: Mapping[str, Mapping]) -> dict[str, str]:
+    """Each node's chain: the one its stage belongs to, else the first it is listed in."""
     chain_of: dict[str, str] = {}
     for node, attrs in graph.nodes(data=True):
         own = [c for c in attrs.get("chains", []) if attrs.get("stage") in chains.get(c, {}).get("stages", {})]
         listed = own or list(attrs.get("chains", []))
         if listed:
             chain_of[node] = min(listed)
-    names = sorted(set(chain_of.values()), key=lambda c: (chains.get(c, {}).get("label", c), c))
-    lane_of_chain = {chain: index for index, chain in enumerate(names)}
-    lanes = {node: lane_of_chain[chain] for node, chain in chain_of.items()}
+    return chain_of
+
+
+def _lanes(graph: nx.DiGraph, chains: Mapping[str, Mapping]) -> dict[str, int]:
+    """A lane per chain (:func:`lane_chains`); a node of no chain joins the lane most of its supply
+    neighbours are in, or a last lane of its own."""
+    lane_of_chain = {chain: index for index, chain in enumerate(lane_chains(graph, chains))}
+    lanes = {node: lane_of_chain[chain] for node, chain in _chain_of(graph, chains).items()}
     for node in graph:
         if node not in lanes:
             near = Counter(lanes[n] for n in nx.all_neighbors(graph, node) if n in lanes)
-            lanes[node] = min(near, key=lambda lane: (-near[lane], lane)) if near else len(names)
+            lanes[node] = min(near, key=lambda lane: (-near[lane], lane)) if near else len(lane_of_chain)
     return lanes
 
 

@@ -29,7 +29,16 @@ from . import __version__
 from .analysis import MEASURES
 from .errors import InputError
 from .fileio import safe_stem
-from .layout import Slot, against_stage_order, extra_lane, layered_positions, slot_positions, stage_slots, supply_levels
+from .layout import (
+    Slot,
+    against_stage_order,
+    extra_lane,
+    lane_chains,
+    layered_positions,
+    slot_positions,
+    stage_slots,
+    supply_levels,
+)
 from .network import edge_evidence
 from .vocab import EVIDENCE_LEVELS, LANGUAGES, VIEW_LAYOUTS, name_in
 
@@ -121,6 +130,8 @@ TEXT = {
         "stage": "chain stage",
         "place": "place",
         "no_stage": "no stage",
+        "no_chain": "in no chain",
+        "places_lane": "places",
         "stage_label": "stage",
         "place_label": "place",
         "supplies": "supplies",
@@ -159,6 +170,8 @@ TEXT = {
         "stage": "产业链环节",
         "place": "地点",
         "no_stage": "无环节",
+        "no_chain": "不属于产业链",
+        "places_lane": "地点",
         "stage_label": "环节",
         "place_label": "地点",
         "supplies": "供应内容",
@@ -247,9 +260,31 @@ def render_view(
     _add_places(net, graph, links, text, lang, placements, hidden=not places)
     net.options = _options(layout)
     page = _page(
-        data, net, text, lang, size_by, levels_shown, physics=layout == "physics", places=places, against=bool(against)
+        data,
+        net,
+        text,
+        lang,
+        size_by,
+        levels_shown,
+        physics=layout == "physics",
+        places=places,
+        against=bool(against),
+        lane_titles=_lane_titles(graph, slots, text, lang),
     )
     return View(page)
+
+
+def _lane_titles(graph: nx.DiGraph, slots: Mapping[str, Slot], text: Mapping[str, str], lang: str) -> dict[int, str]:
+    """The name above each lane of the stage layout: its chain, then "in no chain", "places"."""
+    chains = graph.graph.get("chains", {})
+    titles = {
+        lane: name_in(chains[chain]["label"], chains[chain].get("label_zh", ""), lang)
+        for lane, chain in enumerate(lane_chains(graph))
+    }
+    for node, slot in slots.items():
+        if slot.lane not in titles:
+            titles[slot.lane] = text["no_chain"] if node in graph else text["places_lane"]
+    return titles
 
 
 def _placements(graph: nx.DiGraph, layout: str, places: list[str]) -> tuple[dict[str, dict], dict[str, Slot]]:
@@ -322,6 +357,7 @@ def _page(
     physics: bool,
     places: bool,
     against: bool,
+    lane_titles: Mapping[int, str],
 ) -> str:
     """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
     graph = data.graph
@@ -341,6 +377,7 @@ def _page(
         font_size=FONT_SIZE,
         readable_limit=PHYSICS_LIMIT,
         dimmed_color=DIMMED_COLOR,
+        lane_titles=lane_titles,
         png_name=safe_stem(data.title) + ".png",
         has_places=any(node.get("kind") == "place" for node in nodes),
         places_shown=places,
@@ -589,15 +626,27 @@ def _stage_name(graph: nx.DiGraph, attrs: Mapping, lang: str) -> str:
 
 
 def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[str, str], lang: str) -> list[dict]:
+    """The stage colours, chain by chain (in lane order), upstream first; each item names its chain
+    where the view has several."""
+    chains = graph.graph.get("chains", {})
+    order = {chain: index for index, chain in enumerate(lane_chains(graph))}
     seen = {}
     for _, attrs in graph.nodes(data=True):
         stage = attrs.get("stage")
         if stage and stage not in seen:
-            label = _stage_name(graph, attrs, lang)
-            seen[stage] = {"color": colors[stage], "label": label, "order": attrs.get("stage_order", 0)}
-    items = sorted(seen.values(), key=lambda item: (item["order"], item["label"]))
+            chain = next((c for c in order if stage in chains[c]["stages"]), None)
+            seen[stage] = {
+                "color": colors[stage],
+                "label": _stage_name(graph, attrs, lang),
+                "chain": name_in(chains[chain]["label"], chains[chain].get("label_zh", ""), lang) if chain else "",
+                "key": (order.get(chain, len(order)), attrs.get("stage_order", 0)),
+            }
+    items = sorted(seen.values(), key=lambda item: (item["key"], item["label"]))
+    if len({item["chain"] for item in items}) < 2:
+        for item in items:
+            item["chain"] = ""
     if any(not attrs.get("stage") for _, attrs in graph.nodes(data=True)):
-        items.append({"color": NO_STAGE_COLOR, "label": text["no_stage"], "order": 99})
+        items.append({"color": NO_STAGE_COLOR, "label": text["no_stage"], "chain": "", "key": (len(order) + 1, 0)})
     return items
 
 
