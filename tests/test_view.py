@@ -313,8 +313,8 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
 
     from chaingraph.reports import network
 
-    page = Page(browser, write_view(tmp_path, "ningde"))
-    graph = network(store, chain="ningde")
+    page = Page(browser, write_view(tmp_path, "fujian"))  # CATL's chain and three others
+    graph = network(store, chain="fujian")
     catl = "https://w3id.org/chaingraph/fujian/catl"
     point = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(catl)}))")
     box = page.page.locator("#graph").bounding_box()
@@ -327,6 +327,12 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
     kept = {catl} | nx.ancestors(graph, catl) | nx.descendants(graph, catl)
     all_nodes = set(page.js("nodes.getIds()"))
     assert set(dimmed) == all_nodes - kept
+    # Edges off the chain are dimmed too: those with an end outside both its upstream and its
+    # downstream (the other chains' edges).
+    up, down = nx.ancestors(graph, catl) | {catl}, nx.descendants(graph, catl) | {catl}
+    off_chain = {(u, v) for u, v in graph.edges() if not ({u, v} <= up or {u, v} <= down)}
+    dimmed_edges = page.js("edges.get({filter: e => e.relation === 'supply' && e.color === '#e6e6e6'})")
+    assert {(e["from"], e["to"]) for e in dimmed_edges} == off_chain and off_chain
     # The side panel names the firm, its stage and place, and every supply edge with its sources.
     panel = page.page.locator("#details")
     assert panel.is_visible()
