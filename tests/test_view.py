@@ -133,6 +133,8 @@ def test_chinese_labels_everywhere(browser, tmp_path, store):
     labels = page.js("nodes.get().map(n => n.label)")
     assert "宁德时代" in labels
     assert "宁德市" in labels  # places too
+    # Every node and place of the bundled graph has a Chinese name, so no label is English.
+    assert [label for label in labels if re.search(r"[A-Za-z]{2,}", label)] == []
     options = page.js("Array.from(document.querySelectorAll('#names option')).map(o => o.value)")
     assert "宁德时代" in options and "CATL" in options
     aside = page.page.locator("aside").inner_text()
