@@ -173,3 +173,15 @@ def test_the_readme_willems_example_runs(tmp_path):
     (command,) = [command for command in readme_commands() if needs_shared(command)]
     assert run_example(command, tmp_path, "http://127.0.0.1:1/query") is None
     assert (tmp_path / "willems-38.ttl").stat().st_size > 0
+
+
+def test_ci_runs_the_readme_test_command_with_the_machines_python_and_in_a_fresh_venv():
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+    test_command = next(line for block in blocks for line in block.splitlines() if "python -m pytest" in line)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    body = ci.split("readme_test_command() {", 1)[1].split("}", 1)[0]
+    assert body.strip() == test_command.strip()
+    calls = [line.strip() for line in ci.splitlines() if line.strip() == "readme_test_command"]
+    assert len(calls) == 2
+    second = ci.rindex("readme_test_command")
+    assert ci.index("python -m venv") < ci.index("/bin/activate") < second
