@@ -259,3 +259,17 @@ def test_the_library_query_and_count_agree_with_paging(store):
     assert count(store, "firms-in", {"place": "Fujian"}) == len(everything) > 10
     page = query(store, "firms-in", {"place": "Fujian"}, limit=4, offset=3).select.rows
     assert page == everything[3:7]
+
+
+def test_firms_in_lists_every_organization_class_of_the_vocabulary():
+    # A named query is a standalone SPARQL file (readable, pasteable into any SPARQL client), so
+    # it spells its class list out; this keeps that list equal to the vocabulary's one home.
+    import re
+
+    from chaingraph.queries import get_named_query
+    from chaingraph.vocab import CG, ORGANIZATION_CLASSES
+
+    text = get_named_query("firms-in").text
+    listed = re.search(r"VALUES \?kind \{([^}]*)\}", text).group(1).split()
+    specific = {c for c in ORGANIZATION_CLASSES if c != CG.Organization}  # the general class would list a firm twice
+    assert {CG[name.removeprefix("cg:")] for name in listed} == specific

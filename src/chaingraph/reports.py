@@ -26,7 +26,7 @@ from .network import (
     select_columns,
 )
 from .store import Store
-from .vocab import EVIDENCE_LEVELS, FJ, check_level, name_in
+from .vocab import EVIDENCE_LEVELS, FJ, check_level, name_in, name_of
 from .whatif import Impact, impact_all
 from .whatif import impact as impact_of
 
@@ -460,7 +460,7 @@ def view(
     figures = figures_by_subject(store, lang)
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
-    names = {c: name_in(chains[c]["label"], chains[c]["label_zh"], lang) for c in chosen}
+    names = {c: name_of(chains[c], lang) for c in chosen}
     labels = sorted(names.values())
     text = TEXT[lang]
     notes = [text["chain_figure"].format(chain=names[c], figure=line) for c in chosen for line in figures.get(c, [])]

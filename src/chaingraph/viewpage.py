@@ -40,7 +40,7 @@ from .layout import (
     supply_levels,
 )
 from .network import edge_evidence
-from .vocab import EVIDENCE_LEVELS, LANGUAGES, VIEW_LAYOUTS, name_in
+from .vocab import EVIDENCE_LEVELS, LANGUAGES, VIEW_LAYOUTS, name_in, name_of
 
 PHYSICS_LIMIT = 800
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
@@ -277,10 +277,7 @@ def render_view(
 def _lane_titles(graph: nx.DiGraph, slots: Mapping[str, Slot], text: Mapping[str, str], lang: str) -> dict[int, str]:
     """The name above each lane of the stage layout: its chain, then "in no chain", "places"."""
     chains = graph.graph.get("chains", {})
-    titles = {
-        lane: name_in(chains[chain]["label"], chains[chain].get("label_zh", ""), lang)
-        for lane, chain in enumerate(lane_chains(graph))
-    }
+    titles = {lane: name_of(chains[chain], lang) for lane, chain in enumerate(lane_chains(graph))}
     for node, slot in slots.items():
         if slot.lane not in titles:
             titles[slot.lane] = text["no_chain"] if node in graph else text["places_lane"]
@@ -462,7 +459,7 @@ def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, 
         lines.append(f"{text['stage_label']}: {_stage_name(data.graph, attrs, lang)}")
     if attrs.get("place_label"):
         place = data.graph.graph.get("places", {}).get(attrs.get("place", ""), {})
-        lines.append(f"{text['place_label']}: {name_in(attrs['place_label'], place.get('label_zh', ''), lang)}")
+        lines.append(f"{text['place_label']}: {name_of({**place, 'label': attrs['place_label']}, lang)}")
     for measure in TOOLTIP_MEASURES:
         if measure in data.measures:
             value = data.measures[measure][node]
@@ -539,7 +536,7 @@ def _add_places(
     places = graph.graph.get("places", {})
     for place in dict.fromkeys(parent for _, parent in links):
         info = places.get(place, {})
-        label = name_in(info.get("label", place), info.get("label_zh", ""), lang)
+        label = name_of(info, lang, default=place)
         net.add_node(
             place,
             label=label,
@@ -622,7 +619,7 @@ def _stage_name(graph: nx.DiGraph, attrs: Mapping, lang: str) -> str:
     """The name of a node's stage in ``lang``, from its chain's list of stages."""
     stage = attrs["stage"]
     info = next((c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {})
-    return name_in(attrs.get("stage_label", stage), info.get("label_zh", ""), lang)
+    return name_of({**info, "label": attrs.get("stage_label", "")}, lang, default=stage)
 
 
 def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[str, str], lang: str) -> list[dict]:
@@ -638,7 +635,7 @@ def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[st
             seen[stage] = {
                 "color": colors[stage],
                 "label": _stage_name(graph, attrs, lang),
-                "chain": name_in(chains[chain]["label"], chains[chain].get("label_zh", ""), lang) if chain else "",
+                "chain": name_of(chains[chain], lang) if chain else "",
                 "key": (order.get(chain, len(order)), attrs.get("stage_order", 0)),
             }
     items = sorted(seen.values(), key=lambda item: (item["key"], item["label"]))

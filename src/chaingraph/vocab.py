@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -114,6 +116,11 @@ def name_in(english: str, chinese: str, lang: str, default: str = "") -> str:
     if lang == "zh" and chinese:
         return chinese
     return english or default
+
+
+def name_of(info: Mapping, lang: str, default: str = "") -> str:
+    """:func:`name_in` for a record with ``label`` and ``label_zh`` (a chain, a place, a stage)."""
+    return name_in(info.get("label", "") or default, info.get("label_zh", ""), lang)
 
 
 #: The levels a network is analysed at: one node per firm (organization or cluster segment), or
