@@ -241,7 +241,7 @@ def scale_out(size: int, folder: Path, data: Path, timeout: float) -> list[dict]
 
 
 def browser_open_seconds(html: Path) -> float | None:
-    """Seconds from navigation until vis-network has drawn the view once, in Debian's Chromium."""
+    """Seconds from navigation until the view is laid out, framed and drawn once, in Debian's Chromium."""
     import shutil
 
     chromium = shutil.which("chromium")
@@ -254,7 +254,7 @@ def browser_open_seconds(html: Path) -> float | None:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         started = time.perf_counter()
         page.goto(html.as_uri())
-        page.wait_for_function("typeof network !== 'undefined'", timeout=120_000)
+        page.wait_for_function("window.arranged === true", timeout=120_000)  # laid out and framed
         page.evaluate("new Promise(resolve => { network.once('afterDrawing', resolve); network.redraw(); })")
         seconds = time.perf_counter() - started
         browser.close()
