@@ -168,7 +168,7 @@ def _stage_key(attrs: Mapping) -> tuple:
 def _column_keys(graph: nx.DiGraph) -> dict[str, float]:
     """Each node's stage order; the unstaged placed beside their staged supply neighbours."""
     keys: dict[str, float] = {
-        node: float(attrs["stage_order"]) for node, attrs in graph.nodes(data=True) if attrs.get("stage")
+        node: float(attrs.get("stage_order") or 0) for node, attrs in graph.nodes(data=True) if attrs.get("stage")
     }
     condensed = nx.condensation(graph)
     members = condensed.graph["mapping"]
