@@ -352,6 +352,13 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
     assert sources and all(source in listed for source in sources)
     links = set(page.js("Array.from(document.querySelectorAll('#details a')).map(a => a.getAttribute('href'))"))
     assert links == {source for source in sources if source.startswith("http")}
+    # Tesla has no client here: its panel lists its supplier and shows no empty client list.
+    tesla = "https://w3id.org/chaingraph/fujian/tesla"
+    point = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(tesla)}))")
+    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert graph.out_degree(tesla) == 0 < graph.in_degree(tesla)
+    assert page.page.locator("#details-name").inner_text() == graph.nodes[tesla]["label"], page.js("window.traced")
+    assert page.page.locator("#details-from").is_visible() and not page.page.locator("#details-to").is_visible()
     page.page.keyboard.press("Escape")
     assert not panel.is_visible()
     assert page.js("window.traced") is None
