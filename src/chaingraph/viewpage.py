@@ -254,6 +254,7 @@ def render_view(
     links = _located_links(graph) if graph.number_of_nodes() <= PHYSICS_LIMIT else []
     placements, slots = _placements(graph, layout, [place for _, place in links])
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
+    net.node_ids = _NodeIds()
     _add_nodes(net, data, size_by, text, lang, placements)
     against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
     levels_shown = _add_supply_edges(net, graph, text, against)
@@ -333,6 +334,23 @@ def _add_nodes(
         )
 
 
+class _NodeIds(list):
+    """PyVis keeps its node ids in a list and looks each new node and both ends of each new edge
+    up in it, a scan of every node each time (24 of the 40 s a 20,000-node view took); the same
+    list, with a set beside it for the look-ups."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set = set()
+
+    def append(self, node_id) -> None:
+        super().append(node_id)
+        self._members.add(node_id)
+
+    def __contains__(self, node_id) -> bool:
+        return node_id in self._members
+
+
 def _chosen_layout(graph: nx.DiGraph, layout: str) -> str:
     """``auto`` made concrete: stage columns when any node has a stage, else physics for views a
     browser settles quickly, else layers computed here."""
@@ -403,6 +421,11 @@ def _add_supply_edges(
         level = edge_evidence(attrs)
         levels_shown.add(level)
         style = {"dashes": EVIDENCE_STYLES[level]["dashes"], "color": EVIDENCE_STYLES[level]["color"]}
+        about = _edge_products(attrs, text) + _edge_inference(attrs, text)
+        if about:  # the side panel's lines (left out where empty: a large view has many edges)
+            style["about"] = about
+        if attrs.get("sources"):
+            style["sources"] = list(attrs["sources"])
         if (supplier, client) in against:
             style.update(AGAINST_STYLE, against=True)
         net.add_edge(
@@ -410,8 +433,6 @@ def _add_supply_edges(
             client,
             relation="supply",
             title=_edge_tooltip(attrs, text),
-            about=_edge_products(attrs, text) + _edge_inference(attrs, text),
-            sources=list(attrs.get("sources", [])),
             arrows="to",
             width=1 + math.log(attrs.get("weight", 1), 2),
             **style,
