@@ -67,7 +67,11 @@ class Slot:
 TRACK_WIDTH, ROW_HEIGHT, ASPECT = 170.0, 60.0, 1.25
 
 
-def stage_slots(graph: nx.DiGraph, chains: Mapping[str, Mapping] | None = None) -> dict[str, Slot]:
+def stage_slots(
+    graph: nx.DiGraph,
+    chains: Mapping[str, Mapping] | None = None,
+    cell: tuple[float, float] = (TRACK_WIDTH, ROW_HEIGHT),
+) -> dict[str, Slot]:
     """Stages as columns in chain order, one lane per chain, rows ordered to reduce crossings.
 
     A node's column comes from its stage's order in its chain (``stage_order``); supply edges
@@ -76,7 +80,8 @@ def stage_slots(graph: nx.DiGraph, chains: Mapping[str, Mapping] | None = None) 
     its earliest staged client); one with no stage and no supply edge fills the emptiest columns of
     its lane. Rows: grouped by stage within each (lane, column), then sorted by the barycentre of
     the node's supply neighbours, sweeping downstream and back (the Sugiyama heuristic). A column
-    much taller than the view is wide is wrapped over several tracks, its stages kept together.
+    much taller than the view is wide is wrapped over several tracks, its stages kept together;
+    ``cell`` (a track's width and a row's height) sets the shape the wrapping aims at.
     """
     linked = {node for node in graph if graph.degree(node) or graph.nodes[node].get("stage")}
     keys = _column_keys(graph.subgraph(linked))
@@ -92,7 +97,7 @@ def stage_slots(graph: nx.DiGraph, chains: Mapping[str, Mapping] | None = None) 
         emptiest = min(range(width), key=lambda c: (len(groups.get((lane, c), [])), c))
         groups.setdefault((lane, emptiest), []).append(node)
         columns[node] = emptiest
-    tracks = _tracks_per_column(groups, width)
+    tracks = _tracks_per_column(groups, width, cell)
     first_track = [sum(tracks[:column]) for column in range(width)]
     slots = {}
     for (lane, column), members in groups.items():
@@ -102,9 +107,12 @@ def stage_slots(graph: nx.DiGraph, chains: Mapping[str, Mapping] | None = None) 
     return slots
 
 
-def slot_positions(slots: Mapping[str, Slot]) -> dict[str, tuple[float, float]]:
-    """Pixel positions of the slots on an even grid (the page refines them once it has measured
-    the labels): tracks :data:`TRACK_WIDTH` apart, rows :data:`ROW_HEIGHT`, lanes stacked."""
+def slot_positions(
+    slots: Mapping[str, Slot], cell: tuple[float, float] = (TRACK_WIDTH, ROW_HEIGHT)
+) -> dict[str, tuple[float, float]]:
+    """Pixel positions of the slots on an even grid of ``cell`` (a track's width, a row's
+    height), lanes stacked one empty row apart."""
+    track_width, row_height = cell
     rows_in_lane: dict[int, int] = {}
     for slot in slots.values():
         rows_in_lane[slot.lane] = max(rows_in_lane.get(slot.lane, 0), slot.row + 1)
@@ -113,7 +121,7 @@ def slot_positions(slots: Mapping[str, Slot]) -> dict[str, tuple[float, float]]:
         offset[lane] = top
         top += rows_in_lane[lane] + 1
     return {
-        node: (slot.track * TRACK_WIDTH, (offset[slot.lane] + slot.row) * ROW_HEIGHT) for node, slot in slots.items()
+        node: (slot.track * track_width, (offset[slot.lane] + slot.row) * row_height) for node, slot in slots.items()
     }
 
 
@@ -143,7 +151,7 @@ def _order_rows(graph: nx.DiGraph, groups: Mapping[tuple[int, int], list[str]]) 
                 position[node] = (index - (len(members) - 1) / 2) / len(members)
 
 
-def _tracks_per_column(groups: Mapping[tuple[int, int], list[str]], width: int) -> list[int]:
+def _tracks_per_column(groups: Mapping[tuple[int, int], list[str]], width: int, cell: tuple[float, float]) -> list[int]:
     """How many tracks each column is drawn over: every column wrapped at one row count, the one
     that brings the layout's shape nearest :data:`ASPECT`."""
     lanes = sorted({lane for lane, _ in groups})
@@ -156,7 +164,7 @@ def _tracks_per_column(groups: Mapping[tuple[int, int], list[str]], width: int) 
     def size(rows: int) -> float:
         tracks = tracks_at(rows)
         height = sum(max(math.ceil(counts.get((lane, c), 0) / tracks[c]) for c in range(width)) for lane in lanes)
-        return max(sum(tracks) * TRACK_WIDTH / ASPECT, (height + len(lanes) - 1) * ROW_HEIGHT)
+        return max(sum(tracks) * cell[0] / ASPECT, (height + len(lanes) - 1) * cell[1])
 
     return tracks_at(min(range(1, tallest + 1), key=lambda rows: (size(rows), -rows)))
 

@@ -30,6 +30,8 @@ from .analysis import MEASURES
 from .errors import InputError
 from .fileio import safe_stem
 from .layout import (
+    ROW_HEIGHT,
+    TRACK_WIDTH,
     Slot,
     against_stage_order,
     extra_lane,
@@ -252,10 +254,11 @@ def render_view(
     text = TEXT[lang]
     layout = _chosen_layout(graph, layout)
     links = _located_links(graph) if graph.number_of_nodes() <= PHYSICS_LIMIT else []
-    placements, slots = _placements(graph, layout, [place for _, place in links])
+    sizes = _scaled(data.measures[size_by], graph)
+    placements, slots = _placements(graph, layout, [place for _, place in links], sizes)
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
     net.node_ids = _NodeIds()
-    _add_nodes(net, data, size_by, text, lang, placements)
+    _add_nodes(net, data, sizes, text, lang, placements)
     against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
     levels_shown = _add_supply_edges(net, graph, text, against)
     _add_places(net, graph, links, text, lang, placements, hidden=not places)
@@ -285,17 +288,27 @@ def _lane_titles(graph: nx.DiGraph, slots: Mapping[str, Slot], text: Mapping[str
     return titles
 
 
-def _placements(graph: nx.DiGraph, layout: str, places: list[str]) -> tuple[dict[str, dict], dict[str, Slot]]:
+def _placements(
+    graph: nx.DiGraph, layout: str, places: list[str], sizes: Mapping[str, float]
+) -> tuple[dict[str, dict], dict[str, Slot]]:
     """Each node's (and place's) fixed position, stage-layout slot or hierarchical level, as
-    vis-network node fields; and the slots."""
+    vis-network node fields; and the slots.
+
+    Up to :data:`PHYSICS_LIMIT` nodes the page sizes the stage layout's rows and tracks from the
+    labels it has measured (the slot fields); above, measuring and moving every node would double
+    the time the page takes to open, so the grid is set here, with cells that hold the largest
+    node and a three-line label."""
     levels = supply_levels(graph)
     slots: dict[str, Slot] = {}
     positions: Mapping[str, tuple[float, float]] = {}
     places = list(dict.fromkeys(places))
+    measured = graph.number_of_nodes() <= PHYSICS_LIMIT
     if layout == "stages":
-        slots = stage_slots(graph)
+        largest = 2 * max(sizes.values(), default=0.0)
+        cell = (TRACK_WIDTH, ROW_HEIGHT) if measured else (max(LABEL_WIDTH, largest) + 36, largest + 3 * 18 + 12)
+        slots = stage_slots(graph, cell=cell)
         slots.update(extra_lane(slots, places))
-        positions = slot_positions(slots)
+        positions = slot_positions(slots, cell)
     elif layout == "layered":
         positions = layered_positions(graph, levels)
     elif layout == "hierarchical":
@@ -305,7 +318,7 @@ def _placements(graph: nx.DiGraph, layout: str, places: list[str]) -> tuple[dict
         extra = placements[node] = {}
         if node in positions:
             extra.update(x=positions[node][0], y=positions[node][1])
-        if node in slots:
+        if node in slots and measured:
             extra["slot"] = {"lane": slots[node].lane, "track": slots[node].track, "row": slots[node].row}
         if layout == "hierarchical":
             extra["level"] = levels[node]
@@ -313,12 +326,16 @@ def _placements(graph: nx.DiGraph, layout: str, places: list[str]) -> tuple[dict
 
 
 def _add_nodes(
-    net: Network, data: ViewData, size_by: str, text: Mapping[str, str], lang: str, placements: Mapping[str, dict]
+    net: Network,
+    data: ViewData,
+    sizes: Mapping[str, float],
+    text: Mapping[str, str],
+    lang: str,
+    placements: Mapping[str, dict],
 ) -> None:
-    """Draw each node: coloured by stage, shaped by kind, sized by ``size_by``, named in ``lang``."""
+    """Draw each node: coloured by stage, shaped by kind, sized by its measure, named in ``lang``."""
     graph = data.graph
     colors = stage_colors(graph)
-    sizes = _scaled(data.measures[size_by], graph)
     for node, attrs in graph.nodes(data=True):
         label, other = _names(attrs, lang)
         net.add_node(
