@@ -543,3 +543,12 @@ def test_figures_read_in_each_language(value, unit, comparator, english, chinese
     assert format_figure(row, "zh") == chinese
     del row["measure_zh"]  # no Chinese name: the English one stands in
     assert format_figure(row, "zh").startswith("output value：")
+
+
+def test_a_language_the_library_does_not_have_is_an_input_error(store):
+    from chaingraph.errors import InputError
+    from chaingraph.reports import figures_by_subject, view
+
+    for call in (lambda: view(store, "ningde", lang="fr"), lambda: figures_by_subject(store, "fr")):
+        with pytest.raises(InputError, match="--lang 'fr': use en or zh"):
+            call()

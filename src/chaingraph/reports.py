@@ -26,7 +26,7 @@ from .network import (
     select_columns,
 )
 from .store import Store
-from .vocab import EVIDENCE_LEVELS, FJ, check_level, name_in, name_of
+from .vocab import EVIDENCE_LEVELS, FJ, check_language, check_level, name_in, name_of
 from .whatif import Impact, impact_all
 from .whatif import impact as impact_of
 
@@ -382,6 +382,7 @@ def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
 
 def figures_by_subject(store: Store, lang: str = "en") -> dict[str, list[str]]:
     """Every figure in the store as one readable line in ``lang``, by the IRI of its subject."""
+    check_language(lang)
     figures: dict[str, list[str]] = {}
     for row in store.select(FIGURES_QUERY).rows:
         figures.setdefault(str(row["subject"]), []).append(format_figure(row, lang))
@@ -449,6 +450,7 @@ def view(
 
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
+    check_language(lang)  # before the figures and notes are written in it
     if progress:
         progress("projection")
     selection = make_selection(store, chain=target, region=region, level=level, evidence=evidence)

@@ -42,7 +42,7 @@ from .layout import (
     supply_levels,
 )
 from .network import edge_evidence
-from .vocab import EVIDENCE_LEVELS, LANGUAGES, VIEW_LAYOUTS, name_in, name_of
+from .vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
 
 PHYSICS_LIMIT = 800
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
@@ -243,8 +243,7 @@ def render_view(
 ) -> View:
     """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``;
     places and located-in links hidden until the page's toggle (or ``places``) shows them."""
-    if lang not in LANGUAGES:
-        raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
+    check_language(lang)
     if layout not in VIEW_LAYOUTS:
         raise InputError(f"--layout {layout!r}: use {', '.join(VIEW_LAYOUTS)}")
     graph = data.graph

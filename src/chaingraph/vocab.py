@@ -118,6 +118,14 @@ def name_in(english: str, chinese: str, lang: str, default: str = "") -> str:
     return english or default
 
 
+def check_language(lang: str) -> None:
+    """Refuse a language that is not one of :data:`LANGUAGES`, naming the option."""
+    if lang not in LANGUAGES:
+        from .errors import InputError
+
+        raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
+
+
 def name_of(info: Mapping, lang: str, default: str = "") -> str:
     """:func:`name_in` for a record with ``label`` and ``label_zh`` (a chain, a place, a stage)."""
     return name_in(info.get("label", "") or default, info.get("label_zh", ""), lang)
