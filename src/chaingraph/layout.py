@@ -83,16 +83,16 @@ def stage_slots(
     much taller than the view is wide is wrapped over several tracks, its stages kept together;
     ``cell`` (a track's width and a row's height) sets the shape the wrapping aims at.
     """
-    linked = {node for node in graph if graph.degree(node) or graph.nodes[node].get("stage")}
-    keys = _column_keys(graph.subgraph(linked))
-    columns = _columns(graph.subgraph(linked), keys)
+    linked = graph.subgraph(node for node in graph if graph.degree(node) or graph.nodes[node].get("stage"))
+    keys = _column_keys(linked)
+    columns = _columns(linked, keys)
     lanes = _lanes(graph, chains if chains is not None else graph.graph.get("chains", {}))
     groups: dict[tuple[int, int], list[str]] = {}
     for node in sorted(linked, key=lambda n: _stage_key(graph.nodes[n])):
         groups.setdefault((lanes[node], columns[node]), []).append(node)
     _order_rows(graph, groups)
     width = max(columns.values(), default=-1) + 1 or 1
-    for node in sorted(set(graph) - linked, key=lambda n: _stage_key(graph.nodes[n])):
+    for node in sorted(set(graph) - set(linked), key=lambda n: _stage_key(graph.nodes[n])):
         lane = lanes[node]
         emptiest = min(range(width), key=lambda c: (len(groups.get((lane, c), [])), c))
         groups.setdefault((lane, emptiest), []).append(node)
@@ -216,7 +216,11 @@ def lane_chains(graph: nx.DiGraph, chains: Mapping[str, Mapping] | None = None) 
     """The chains of the stage layout's lanes, top to bottom, in the order of their names: lane
     ``i`` is chain ``i``; a lane after them, if any, holds nodes of no chain."""
     chains = chains if chains is not None else graph.graph.get("chains", {})
-    return sorted(set(_chain_of(graph, chains).values()), key=lambda c: (chains.get(c, {}).get("label", c), c))
+    return _by_name(_chain_of(graph, chains).values(), chains)
+
+
+def _by_name(chain_ids, chains: Mapping[str, Mapping]) -> list[str]:
+    return sorted(set(chain_ids), key=lambda c: (chains.get(c, {}).get("label", c), c))
 
 
 def _chain_of(graph: nx.DiGraph, chains: Mapping[str, Mapping]) -> dict[str, str]:
@@ -233,8 +237,9 @@ def _chain_of(graph: nx.DiGraph, chains: Mapping[str, Mapping]) -> dict[str, str
 def _lanes(graph: nx.DiGraph, chains: Mapping[str, Mapping]) -> dict[str, int]:
     """A lane per chain (:func:`lane_chains`); a node of no chain joins the lane most of its supply
     neighbours are in, or a last lane of its own."""
-    lane_of_chain = {chain: index for index, chain in enumerate(lane_chains(graph, chains))}
-    lanes = {node: lane_of_chain[chain] for node, chain in _chain_of(graph, chains).items()}
+    chain_of = _chain_of(graph, chains)
+    lane_of_chain = {chain: index for index, chain in enumerate(_by_name(chain_of.values(), chains))}
+    lanes = {node: lane_of_chain[chain] for node, chain in chain_of.items()}
     for node in graph:
         if node not in lanes:
             near = Counter(lanes[n] for n in nx.all_neighbors(graph, node) if n in lanes)

@@ -7,8 +7,10 @@ vis-network and Bootstrap from CDNs in every mode, and its "local" mode writes a
 Every string from the data reaches the page as JSON inside a script (``<``, ``>``, ``&`` escaped)
 or as autoescaped HTML text; vis-network shows tooltips with ``innerText``.
 
-Above :data:`PHYSICS_LIMIT` nodes the layout is computed here (layered, upstream to downstream)
-and physics is off, so large views open at once; above :data:`NODE_LIMIT` a view is refused.
+Where nodes have stages, the stage layout (:mod:`chaingraph.layout`) is the default: up to
+:data:`PHYSICS_LIMIT` nodes the page sizes its grid from the labels it measures, above that the
+grid is set here. Without stages, physics settles small views and a layered layout computed
+here places large ones. Above :data:`NODE_LIMIT` a view is refused.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ AGAINST_STYLE = {"color": "#9b59b6", "smooth": {"enabled": True, "type": "curved
 #: Labels wrap at this width (px), so a long name takes two lines, not a column's width.
 LABEL_WIDTH = 150
 FONT_SIZE = 14
+#: Space (px) between the stage layout's tracks, rows and lanes, and the height of a label's line.
+GAPS = {"track": 36, "row": 12, "lane": 44}
+LINE_HEIGHT = 18
 NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
 
@@ -254,10 +259,11 @@ def render_view(
     layout = _chosen_layout(graph, layout)
     links = _located_links(graph) if graph.number_of_nodes() <= PHYSICS_LIMIT else []
     sizes = _scaled(data.measures[size_by], graph)
+    colors = stage_colors(graph)
     placements, slots = _placements(graph, layout, [place for _, place in links], sizes)
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
     net.node_ids = _NodeIds()
-    _add_nodes(net, data, sizes, text, lang, placements)
+    _add_nodes(net, data, sizes, colors, text, lang, placements)
     against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
     levels_shown = _add_supply_edges(net, graph, text, against)
     _add_places(net, graph, links, text, lang, placements, hidden=not places)
@@ -268,6 +274,7 @@ def render_view(
         text,
         lang,
         size_by,
+        colors,
         levels_shown,
         physics=layout == "physics",
         places=places,
@@ -297,14 +304,15 @@ def _placements(
     labels it has measured (the slot fields); above, measuring and moving every node would double
     the time the page takes to open, so the grid is set here, with cells that hold the largest
     node and a three-line label."""
-    levels = supply_levels(graph)
+    levels = supply_levels(graph) if layout in ("layered", "hierarchical") else {}
     slots: dict[str, Slot] = {}
     positions: Mapping[str, tuple[float, float]] = {}
     places = list(dict.fromkeys(places))
     measured = graph.number_of_nodes() <= PHYSICS_LIMIT
     if layout == "stages":
         largest = 2 * max(sizes.values(), default=0.0)
-        cell = (TRACK_WIDTH, ROW_HEIGHT) if measured else (max(LABEL_WIDTH, largest) + 36, largest + 3 * 18 + 12)
+        wide, tall = max(LABEL_WIDTH, largest) + GAPS["track"], largest + 3 * LINE_HEIGHT + GAPS["row"]
+        cell = (TRACK_WIDTH, ROW_HEIGHT) if measured else (wide, tall)
         slots = stage_slots(graph, cell=cell)
         slots.update(extra_lane(slots, places))
         positions = slot_positions(slots, cell)
@@ -328,13 +336,13 @@ def _add_nodes(
     net: Network,
     data: ViewData,
     sizes: Mapping[str, float],
+    colors: Mapping[str, str],
     text: Mapping[str, str],
     lang: str,
     placements: Mapping[str, dict],
 ) -> None:
     """Draw each node: coloured by stage, shaped by kind, sized by its measure, named in ``lang``."""
     graph = data.graph
-    colors = stage_colors(graph)
     for node, attrs in graph.nodes(data=True):
         label, other = _names(attrs, lang)
         net.add_node(
@@ -383,6 +391,7 @@ def _page(
     text: Mapping[str, str],
     lang: str,
     size_by: str,
+    colors: Mapping[str, str],
     levels_shown: set[str],
     *,
     physics: bool,
@@ -405,14 +414,14 @@ def _page(
         edges=edges,
         options=net.options,
         physics=physics,
-        font_size=FONT_SIZE,
+        gaps=GAPS,
         readable_limit=PHYSICS_LIMIT,
         dimmed_color=DIMMED_COLOR,
         lane_titles=lane_titles,
         png_name=safe_stem(data.title) + ".png",
         has_places=any(node.get("kind") == "place" for node in nodes),
         places_shown=places,
-        legend_stages=_stage_legend(graph, stage_colors(graph), text, lang),
+        legend_stages=_stage_legend(graph, colors, text, lang),
         legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
         legend_edges=[
             {"css": EVIDENCE_STYLES[level]["css"], "label": text[f"supply_{level}"]}
