@@ -128,8 +128,9 @@ def oxigraph_endpoint(tmp_path_factory):
         process.wait(timeout=10)
 
 
-def start_serve(*, temporary: Path | None = None) -> tuple[subprocess.Popen, int]:
-    """``chaingraph serve`` on a free port, answering; ``temporary`` becomes its TMPDIR."""
+def start_serve(*, temporary: Path | None = None, extra: list[str] | None = None) -> tuple[subprocess.Popen, int]:
+    """``chaingraph serve`` on a free port, answering; ``temporary`` becomes its TMPDIR, ``extra``
+    are more arguments (``["--writable"]``)."""
     from chaingraph.server import oxigraph_executable
 
     try:
@@ -138,7 +139,7 @@ def start_serve(*, temporary: Path | None = None) -> tuple[subprocess.Popen, int
         require(False, "the oxigraph server")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "chaingraph", "serve", "--port", str(port)],
+        [sys.executable, "-m", "chaingraph", "serve", "--port", str(port), *(extra or [])],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -179,9 +180,26 @@ def _descendants(pid: int) -> list[tuple[int, str]]:
 
 
 def _temporary_databases() -> set[str]:
+    """The databases ``chaingraph serve`` made in the suite's own temporary folder: a server that
+    something else on the machine runs has its folder elsewhere and is none of the suite's business."""
+    return {str(p) for p in _SUITE_TEMPORARY.glob("chaingraph-serve-*")}
+
+
+def _suite_temporary_folder() -> Path:
+    """A temporary folder of the suite's own, made the TMPDIR of this process and every process
+    it starts, so what the suite leaves behind is told apart from what others leave."""
+    import atexit
+    import shutil
     import tempfile
 
-    return {str(p) for p in Path(tempfile.gettempdir()).glob("chaingraph-serve-*")}
+    folder = Path(tempfile.mkdtemp(prefix="chaingraph-suite-"))
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+_SUITE_TEMPORARY = _suite_temporary_folder()
 
 
 def pytest_sessionstart(session):

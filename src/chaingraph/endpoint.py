@@ -7,6 +7,7 @@ line with the server's own message.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -49,12 +50,9 @@ class EndpointStore:
     local = False
 
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
-        parsed = urllib.parse.urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise InputError(f"--endpoint {url!r}: not an http(s) URL")
-        self.url = url
+        self.url, self._authorization = _without_credentials(url)
         self.timeout = timeout
-        self.description = f"endpoint {url}"
+        self.description = f"endpoint {self.url}"
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         return self._select(self._bound(query, bindings))[0]
@@ -64,6 +62,10 @@ class EndpointStore:
         ``COUNT`` (they are when the answer had to be paged)."""
         answer = self._post({"query": prefix_block() + text}, "application/sparql-results+json")
         result = self._parse_results(answer.body)
+        form = query_form(text)
+        if (result.boolean is not None) != (form == "ASK"):
+            kind = "a boolean" if result.boolean is not None else "rows"
+            raise EndpointError(f"endpoint {self.url} answered a {form} query with {kind}")
         if answer.cap is None or result.boolean is not None:
             return result, False
         return self._select_in_pages(text, result.variables, answer), True
@@ -120,21 +122,25 @@ class EndpointStore:
         if sliced or order is None or not variables:
             reason = "the query has its own LIMIT/OFFSET" if sliced else "the query orders by expressions"
             raise EndpointError(self._truncated(first, f"{reason}, so it cannot be paged"))
+        if not first.cap:
+            raise EndpointError(self._truncated(first, "a cap of 0 rows cannot be paged"))
         prologue, body = split_prologue(text)
         keys = " ".join("?" + v for v in variables)
-        page = first.cap or 1
+        page = first.cap
+        # The count comes first and bounds the paging: a server that ignores LIMIT or OFFSET (full
+        # pages for ever) is caught after total / page requests instead of looping.
+        total = self._count(text)
         rows: list[Row] = []
-        while True:
+        while len(rows) < total:
             paged = (
                 f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {body}\n}} }} ORDER BY {keys} }} }}"
                 f" OFFSET {len(rows)} LIMIT {page}"
             )
             answer = self._post({"query": prefix_block() + paged}, "application/sparql-results+json")
-            part = self._parse_results(answer.body).rows
-            rows.extend(part)
-            if len(part) < page:
+            part = self._parse_results(answer.body, variables).rows
+            if not part or len(part) > page:
                 break
-        total = self._count(text)
+            rows.extend(part)
         if total != len(rows):
             raise EndpointError(self._truncated(first, f"paging gave {len(rows)} of {total} rows"))
         for variable, descending in reversed(order):
@@ -164,20 +170,33 @@ class EndpointStore:
             raise QueryError("SPARQL Update refused: the graph is read-only (use --update)")
         return bind_values(query, bindings or {})
 
-    def _parse_results(self, body: bytes) -> SelectResult:
+    def _parse_results(self, body: bytes, expected: list[str] | None = None) -> SelectResult:
+        """An answer in the SPARQL 1.1 Query Results JSON Format, checked against that format:
+        ``head.vars`` a list of names, each binding a map from those names to well-formed terms."""
         try:
             document = json.loads(body)
+            if not isinstance(document, dict) or not isinstance(document.get("head"), dict):
+                raise TypeError("head")
             if "boolean" in document:
-                if not isinstance(document["boolean"], bool):
+                if not isinstance(document["boolean"], bool) or "results" in document:
                     raise TypeError("boolean")
                 return SelectResult([], [], document["boolean"])
-            variables = list(document["head"].get("vars", []))
-            rows = [
-                {name: _term_from_json(value) for name, value in binding.items()}
-                for binding in document["results"]["bindings"]
-            ]
+            variables = document["head"].get("vars", [])
+            if not isinstance(variables, list) or not all(isinstance(name, str) for name in variables):
+                raise TypeError("vars")
+            bindings = document["results"]["bindings"]
+            if not isinstance(bindings, list):
+                raise TypeError("bindings")
+            known = set(variables)
+            rows = []
+            for binding in bindings:
+                if not isinstance(binding, dict) or not known.issuperset(binding):
+                    raise TypeError("binding")
+                rows.append({name: _term_from_json(value) for name, value in binding.items()})
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise EndpointError(f"endpoint {self.url}: answer is not SPARQL JSON results") from None
+        if expected is not None and variables != expected:
+            raise EndpointError(f"endpoint {self.url}: a page of the answer has other variables than the first")
         return SelectResult(variables, rows)
 
     def _post(self, form: Mapping[str, str], accept: str) -> _Answer:
@@ -186,18 +205,23 @@ class EndpointStore:
         request = urllib.request.Request(  # noqa: S310
             self.url,
             data=payload,
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded", **self._authorization},
             method="POST",
         )
         deadline = time.monotonic() + self.timeout
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 body = _read_before(response, deadline)
                 for header, setting in TRUNCATION_HEADERS.items():
                     value = response.headers.get(header)
                     if value is not None and value.strip().isdigit():
                         return _Answer(body, int(value), setting)
                 return _Answer(body)
+        except _Redirected as exc:
+            raise EndpointError(
+                f"endpoint {self.url} redirected the query to {_without_credentials(exc.target)[0]}: "
+                "give that URL as --endpoint (a POST is not re-sent elsewhere)"
+            ) from None
         except urllib.error.HTTPError as exc:
             reason = server_message(exc.read(4000), exc.headers.get("Content-Type", "")) or str(exc.reason)
             if exc.code == 400:
@@ -212,6 +236,53 @@ class EndpointStore:
             raise EndpointError(f"endpoint {self.url} is unreachable: {reason}") from None
         except (ConnectionError, OSError) as exc:
             raise EndpointError(f"endpoint {self.url} failed: {exc}") from None
+
+
+def _without_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """The URL with any ``user:password@`` taken out, and the HTTP Basic header that sends them.
+
+    urllib ignores credentials written in a URL, and every message names the URL: so they are
+    moved into an ``Authorization`` header and never appear in an error or a description.
+    """
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        port = parsed.port
+        host = parsed.hostname
+    except ValueError as exc:
+        shown = url.rsplit("@", 1)[-1] if "@" in url else url
+        raise InputError(f"--endpoint {shown[:120]!r}: not a valid URL ({exc})") from None
+    if parsed.scheme not in ("http", "https") or not host:
+        shown = url.rsplit("@", 1)[-1] if "@" in url else url
+        raise InputError(f"--endpoint {shown[:120]!r}: not an http(s) URL")
+    if any(character.isspace() or ord(character) < 0x20 or ord(character) > 0x7E for character in url):
+        raise InputError("--endpoint: a URL holds no spaces, control or non-ASCII characters (percent-encode them)")
+    if len(host) > 253:
+        raise InputError(f"--endpoint: a host name of {len(host)} characters (at most 253)")
+    headers: dict[str, str] = {}
+    netloc = parsed.netloc.rsplit("@", 1)[-1]
+    if parsed.username is not None or parsed.password is not None:
+        user = urllib.parse.unquote(parsed.username or "")
+        password = urllib.parse.unquote(parsed.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    del port  # read only to check it is a number in range
+    return urllib.parse.urlunsplit((parsed.scheme, netloc, parsed.path, parsed.query, "")), headers
+
+
+class _Redirected(Exception):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib follows a 301, 302 or 303 answer to a POST as a GET without the query, and would
+    take whatever the new address says as the answer: a redirect is an error instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        raise _Redirected(newurl)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _read_before(response, deadline: float) -> bytes:

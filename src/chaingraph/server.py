@@ -67,8 +67,9 @@ def check_port_free(host: str, port: int) -> None:
     """Refuse a port another program listens on, before saying "serving" (the server would fail)."""
     import socket
 
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        with socket.create_server((host, port)):
+        with socket.create_server((host.strip("[]"), port), family=family):
             pass
     except OSError as exc:
         raise InputError(f"--port {port}: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
@@ -95,8 +96,25 @@ def server_plan(
     ]
     if timeout:
         command += ["--timeout-s", str(max(1, int(timeout)))]
-    shown = f"[{host}]" if ":" in host else host
-    return ServerPlan(command, f"http://{shown}:{port}")
+    return ServerPlan(command, f"http://{_shown(host)}:{port}")
+
+
+def _shown(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+#: Addresses only this machine can reach.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def check_bind(host: str, writable: bool, allow_remote_writes: bool) -> None:
+    """Refuse a writable server on an address other machines reach, unless asked for by name:
+    anyone on the network could then change the data."""
+    if writable and host.lower() not in LOOPBACK_HOSTS and not allow_remote_writes:
+        raise InputError(
+            f"--host {host} --writable: anyone who reaches {host} could change the data; "
+            "serve writable on 127.0.0.1, or add --allow-remote-writes"
+        )
 
 
 @dataclass
@@ -127,12 +145,17 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7878,
     writable: bool = False,
+    allow_remote_writes: bool = False,
     timeout: float | None = None,
     ready_within: float = 60.0,
 ) -> Iterator[RunningServer]:
     """Serve ``store`` as a SPARQL 1.1 endpoint while the ``with`` block runs: its data copied into
     a temporary Oxigraph database, the server started and answering before the block begins, then
     stopped and the database removed (also on Ctrl-C or SIGTERM).
+
+    A writable server listens on a private loopback port behind a
+    :class:`~chaingraph.writeguard.WriteGuard`, which refuses requests for another host name and
+    writes from another site; it binds a non-loopback ``host`` only with ``allow_remote_writes``.
 
     >>> from chaingraph.store import open_store
     >>> import socket
@@ -143,7 +166,11 @@ def serve(
     True
     """
     from .shutdown import cleanup_on_exit, die_with_parent
+    from .writeguard import WriteGuard
 
+    check_bind(host, writable, allow_remote_writes)
+    if not 0 < port < 65536:
+        raise InputError(f"--port {port}: expected 1 to 65535")
     check_port_free(host, port)
     with (
         tempfile.TemporaryDirectory(prefix="chaingraph-serve-") as folder,
@@ -151,15 +178,31 @@ def serve(
     ):
         location = Path(folder)
         quads = prepare_database(store, location)
-        plan = server_plan(location, host=host, port=port, writable=writable, timeout=timeout)
+        # A writable Oxigraph listens where only the guard reaches it.
+        backend_host, backend_port = ("127.0.0.1", _free_loopback_port()) if writable else (host, port)
+        plan = server_plan(location, host=backend_host, port=backend_port, writable=writable, timeout=timeout)
         process = subprocess.Popen(plan.command, preexec_fn=die_with_parent)
+        guard = None
         try:
-            _wait_until_answering(process, host, port, ready_within)
+            _wait_until_answering(process, backend_host.strip("[]"), backend_port, ready_within)
+            if writable:
+                guard = WriteGuard(host, port, backend_port, any_host=host.lower() not in LOOPBACK_HOSTS)
+                plan = ServerPlan(plan.command, f"http://{_shown(host)}:{port}")
             yield RunningServer(plan, process, quads)
         finally:
+            if guard is not None:
+                guard.close()
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=10)
+
+
+def _free_loopback_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _wait_until_answering(process: subprocess.Popen, host: str, port: int, within: float) -> None:

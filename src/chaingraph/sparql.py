@@ -62,6 +62,47 @@ def update_keywords(text: str) -> set[str]:
     return {word for word in words if word in UPDATE_FORMS}
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescaped(text: str) -> str:
+    """The text with SPARQL's codepoint escapes (``\\u0053``) replaced by their characters, which
+    the specification applies before parsing (section 19.2)."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""
+
+    return _CODEPOINT_ESCAPE.sub(replace, text)
+
+
+def uses_service(text: str) -> bool:
+    """Whether a SPARQL request holds a ``SERVICE`` clause (federated query), which would make the
+    engine that runs it send requests to any host the text names.
+
+    Only keywords count, not strings, IRIs, comments or prefixed names; the text is read both as
+    written and with its codepoint escapes applied, so an escaped keyword is found too.
+
+    >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * WHERE { ?s ex:SERVICE "SERVICE" } # SERVICE')
+    False
+    """
+    return any(
+        match.lastgroup == "word" and match.group().upper() == "SERVICE"
+        for version in {text, _unescaped(text)}
+        for match in _tokens(version)
+    )
+
+
+def refuse_service(text: str, where: str = "the embedded store") -> None:
+    """A :class:`QueryError` when ``text`` holds a SERVICE clause (see :func:`uses_service`)."""
+    if uses_service(text):
+        raise QueryError(
+            f"SERVICE is not run on {where}: it would send requests to other hosts; give --allow-service to let it"
+        )
+
+
 # What RDF 1.1 forbids in an IRI reference (its IRIREF production).
 _NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -74,12 +115,51 @@ def iri_term(text: str) -> URIRef:
     return URIRef(text)
 
 
+# Language tags as BCP 47 writes them (SPARQL's LANGTAG production).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
+# SPARQL's ECHAR escapes; every other control character is written as a \u escape.
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    return _ECHAR.get(character) or f"\\u{ord(character):04X}"
+
+
+def literal_to_sparql(literal: Literal) -> str:
+    r"""A literal as one double-quoted SPARQL string that no lexical form can end early.
+
+    Written here rather than by ``Literal.n3()``, whose triple-quoted form for text with newlines
+    lets a value ending in a backslash and a quote close the string and continue as query text.
+    Quotes and backslashes get their ECHAR escapes and every control character a ``\u`` escape,
+    so the string is always one STRING_LITERAL_QUOTE token.
+
+    >>> print(literal_to_sparql(Literal('x\ny\\"')))
+    "x\ny\\\""
+    >>> print(literal_to_sparql(Literal("宁德", lang="zh")))
+    "宁德"@zh
+    """
+    if _SURROGATE.search(str(literal)):
+        raise QueryError(f"{str(literal)[:40]!r}: holds a lone surrogate, which is not a Unicode character")
+    text = _NEEDS_ESCAPE.sub(_escape, str(literal))
+    if literal.language:
+        if not _LANGUAGE_TAG.fullmatch(literal.language):
+            raise QueryError(f"{literal.language!r} is not a language tag")
+        return f'"{text}"@{literal.language}'
+    if literal.datatype is not None and str(literal.datatype) != _XSD_STRING:
+        return f'"{text}"^^{iri_term(str(literal.datatype)).n3()}'
+    return f'"{text}"'
+
+
 def term_to_sparql(term: Node) -> str:
     """An RDF term written in N-Triples syntax, safe to place in a VALUES block."""
     if isinstance(term, URIRef):
         return iri_term(str(term)).n3()
     if isinstance(term, Literal):
-        return term.n3()
+        return literal_to_sparql(term)
     if isinstance(term, BNode):
         raise QueryError("a blank node cannot be bound as a query parameter")
     raise QueryError(f"cannot bind {term!r} as a query parameter")

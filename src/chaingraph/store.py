@@ -26,7 +26,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from . import resources
 from .errors import InputError, QueryError
 from .fileio import read_input
-from .sparql import bind_values, query_form, update_keywords
+from .sparql import bind_values, query_form, refuse_service, update_keywords
 from .vocab import GRAPH, PREFIXES, prefix_block
 
 #: File endings read as RDF, and the format each one means.
@@ -106,11 +106,19 @@ class EmbeddedStore:
     local = True
 
     def __init__(
-        self, oxigraph: ox.Store | None = None, *, description: str = "embedded store", read_only: bool = False
+        self,
+        oxigraph: ox.Store | None = None,
+        *,
+        description: str = "embedded store",
+        read_only: bool = False,
+        allow_service: bool = False,
     ) -> None:
         self.oxigraph = oxigraph if oxigraph is not None else ox.Store()
         self.description = description
         self.read_only = read_only
+        #: Oxigraph evaluates SERVICE clauses by sending HTTP requests; a query over local data
+        #: must not reach the network unless the user asked for it (``--allow-service``).
+        self.allow_service = allow_service
         #: Set by :func:`chaingraph.diskstore.open_disk_store` when the store folder holds the
         #: projection of this very database: a function returning it (see ``project_columns``).
         self.saved_projection: Callable[[], object] | None = None
@@ -200,6 +208,8 @@ class EmbeddedStore:
         if "LOAD" in update_keywords(update):
             # LOAD would read local files or the network with no time limit: data comes in by --data.
             raise InputError("LOAD is not run on the embedded store: add the file with --data instead")
+        if not self.allow_service:
+            refuse_service(update)
         before = (len(self.oxigraph), self.dump())
         try:
             self.oxigraph.update(prefix_block() + update)
@@ -240,6 +250,8 @@ class EmbeddedStore:
     def _run(self, query: str, bindings: Mapping[str, Node] | None):
         if query_form(query) == "UPDATE":
             raise QueryError("SPARQL Update refused: the graph is read-only (use --update)")
+        if not self.allow_service:
+            refuse_service(query)
         try:
             return self.oxigraph.query(
                 bind_values(query, bindings or {}),
@@ -384,11 +396,13 @@ def open_store(
     endpoint: str | None = None,
     timeout: float = 30.0,
     disk_store: str | os.PathLike[str] | None = None,
+    allow_service: bool = False,
 ) -> Store:
     """Open the graph every command reads.
 
     With ``endpoint``, a SPARQL 1.1 Protocol endpoint; with ``disk_store``, an on-disk store made
-    by ``chaingraph load`` (read-only, nothing parsed). Otherwise an embedded store holding the
+    by ``chaingraph load`` (read-only, nothing parsed). A local store refuses queries with a
+    ``SERVICE`` clause unless ``allow_service`` is true. Otherwise an embedded store holding the
     ontology, the bundled Fujian graph unless ``bundled`` is false, and every RDF file in ``data``
     (files, or folders of them).
 
@@ -414,8 +428,10 @@ def open_store(
     if disk_store:
         from .diskstore import open_disk_store
 
-        return open_disk_store(disk_store)
-    store = EmbeddedStore()
+        on_disk = open_disk_store(disk_store)
+        on_disk.allow_service = allow_service
+        return on_disk
+    store = EmbeddedStore(allow_service=allow_service)
     store.load_file(resources.ontology_path(), bundled_graph_name(Path("ontology")))
     if bundled:
         for path in resources.bundled_graph_files():

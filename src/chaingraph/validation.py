@@ -20,6 +20,7 @@ from . import resources
 from .errors import InputError
 from .names import shorten
 from .shacl import report_graph, validate_store
+from .sparql import refuse_service
 from .store import EmbeddedStore, Store
 
 
@@ -86,6 +87,11 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
     if not store.local:
         raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
     shapes_graph = load_shapes(shapes)
+    if not getattr(store, "allow_service", False):
+        # pyshacl runs SPARQL-based constraints in rdflib, which follows SERVICE clauses too.
+        for predicate in (SH.select, SH.ask, SH.construct, SH.update):
+            for text in shapes_graph.objects(None, predicate):
+                refuse_service(str(text), "the embedded store (a SPARQL constraint of the shapes)")
     if engine == "pyshacl":
         return _validate_with_pyshacl(store, shapes_graph)
     results = validate_store(store, shapes_graph)

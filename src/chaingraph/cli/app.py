@@ -99,6 +99,29 @@ def cli(debug: bool) -> None:
     """
 
 
+class Seconds(click.ParamType):
+    """A duration in seconds: a finite number between ``low`` and ``high`` (``nan`` and ``inf``
+    pass click's FloatRange, and a time limit of ``1e308`` overflows the clock)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float = 7 * 24 * 3600) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not self.low <= number <= self.high:  # also false for nan
+            self.fail(f"{value} is not between {self.low:g} and {self.high:g} seconds", param, ctx)
+        return number
+
+
+#: Numbers SPARQL's LIMIT and OFFSET take on every server (a 64-bit count).
+ROW_COUNT = click.IntRange(min=0, max=2**63 - 1)
+
+
 def data_options(function: Callable) -> Callable:
     """--data and --no-bundled: what goes into the embedded store."""
     function = click.option("--no-bundled", is_flag=True, help="Leave the bundled Fujian graph out.")(function)
@@ -125,16 +148,28 @@ def graph_options(function: Callable) -> Callable:
     )
     @click.option(
         "--timeout",
-        type=click.FloatRange(min=0.1),
+        type=Seconds(0.1),
         default=30.0,
         show_default=True,
         help="Seconds a query may take: an endpoint's answer, or an embedded query in chaingraph query.",
     )
+    @click.option(
+        "--allow-service",
+        is_flag=True,
+        help="Let SPARQL SERVICE clauses reach other hosts (refused by default on local stores).",
+    )
     @functools.wraps(function)
-    def wrapper(*args, data, no_bundled, endpoint, disk_store, timeout, **kwargs):
+    def wrapper(*args, data, no_bundled, endpoint, disk_store, timeout, allow_service, **kwargs):
         from ..store import open_store
 
-        store = open_store(data, bundled=not no_bundled, endpoint=endpoint, timeout=timeout, disk_store=disk_store)
+        store = open_store(
+            data,
+            bundled=not no_bundled,
+            endpoint=endpoint,
+            timeout=timeout,
+            disk_store=disk_store,
+            allow_service=allow_service,
+        )
         return function(*args, store=store, **kwargs)
 
     return wrapper

@@ -10,6 +10,7 @@ import click
 from ..errors import InputError
 from .app import (
     OUTPUT_FORMATS,
+    ROW_COUNT,
     choose_columns,
     cli,
     columns_option,
@@ -59,8 +60,8 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
 )
 @graph_options
 @columns_option("every variable of the query, in its order; tables, csv and markdown")
-@click.option("--limit", type=click.IntRange(min=0), help="Only N rows, cut by the store (SELECT).")
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N rows; with --limit, a page.")
+@click.option("--limit", type=ROW_COUNT, help="Only N rows, cut by the store (SELECT).")
+@click.option("--offset", type=ROW_COUNT, default=0, help="Skip the first N rows; with --limit, a page.")
 @click.option("--count", "count_only", is_flag=True, help="Print how many rows the SELECT has, and nothing else.")
 def query(
     store,

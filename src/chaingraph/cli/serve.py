@@ -7,22 +7,31 @@ import sys
 import click
 
 from ..shutdown import Terminated
-from .app import cli, data_options, stderr
+from .app import Seconds, cli, data_options, stderr
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on.")
-@click.option("--writable", is_flag=True, help="Accept SPARQL Update (changes live in a temporary database).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL Update (changes live in a temporary database), from this origin only.",
+)
+@click.option(
+    "--allow-remote-writes",
+    is_flag=True,
+    help="Let a --writable server bind an address other machines reach.",
+)
 @click.option(
     "--query-timeout",
-    type=click.FloatRange(min=1),
+    type=Seconds(1),
     default=60,
     show_default=True,
     help="Seconds a query may run on the server.",
 )
 @data_options
-def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
+def serve(host, port, writable, allow_remote_writes, query_timeout, data, no_bundled) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint (Oxigraph server), read-only unless --writable.
 
     Point YASGUI, SPARQLWrapper or chaingraph --endpoint at http://HOST:PORT/query. The page at
@@ -34,11 +43,20 @@ def serve(host, port, writable, query_timeout, data, no_bundled) -> None:
       chaingraph serve --port 8000 --data my-firms.ttl
       chaingraph stats --endpoint http://127.0.0.1:7878/query
     """
+    from ..server import check_bind
     from ..server import serve as serving
     from ..store import open_store
 
+    check_bind(host, writable, allow_remote_writes)
     store = open_store(data, bundled=not no_bundled)
-    with serving(store, host=host, port=port, writable=writable, timeout=query_timeout) as server:
+    with serving(
+        store,
+        host=host,
+        port=port,
+        writable=writable,
+        allow_remote_writes=allow_remote_writes,
+        timeout=query_timeout,
+    ) as server:
         stderr.print(
             f"serving {server.quads} quads {'read-write' if writable else 'read-only'} at {server.query_url}"
             f" (query page {server.url}/); Ctrl-C stops"

@@ -1,0 +1,420 @@
+"""Security, second round (issue 25): bound values never become query text, SERVICE never reaches
+the network unasked, a writable server refuses other sites, endpoint credentials stay secret, and
+a hostile or broken server's answers are refused rather than believed."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import XSD, Literal, URIRef
+
+from chaingraph.endpoint import EndpointStore
+from chaingraph.errors import EndpointError
+from chaingraph.sparql import uses_service
+from chaingraph.store import EmbeddedStore
+
+from .conftest import free_port, run_process, start_serve, wait_for_http
+
+# --- 1. injection through bound values ----------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40), st.sampled_from([None, "en", "zh-Hans"])
+)
+def test_any_string_bound_as_a_literal_comes_back_exactly_and_alone(text, language):
+    """Whatever the characters (quotes, backslashes, newlines, braces, '#'), a bound value is one
+    term: the query answers one row holding exactly that value."""
+    store = EmbeddedStore()
+    value = Literal(text, lang=language)
+    rows = store.select("SELECT ?a WHERE { }", {"a": value}).rows
+    assert [[(str(term), term.language, term.datatype) for term in row.values()] for row in rows] == [
+        [(text, language and language.lower(), None if language else XSD.string)]
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ('x\ny\\"', "} ?s a cg:Company } #"),
+        ('"""', '""" } ?s ?p ?o } #'),
+        ("\\", '" } UNION { ?s ?p ?o } #'),
+        ("a'''", "''' } ?s ?p ?o } #"),
+    ],
+)
+def test_two_hostile_values_cannot_join_into_query_text(store, values):
+    """The probe of issue 25: with harmless values the filter keeps no row, so any row means the
+    values became query text."""
+    query = "SELECT ?s WHERE { ?s a cg:Company . FILTER(?s = <http://nothing> && ?a = ?a && ?b = ?b) }"
+    bindings = {"a": Literal(values[0]), "b": Literal(values[1])}
+    assert store.select(query, bindings).rows == []
+
+
+def test_the_probe_through_the_command_line_answers_nothing(run):
+    query = "SELECT ?s WHERE { ?s a cg:Company . FILTER(?s = <http://nothing> && ?a = ?a && ?b = ?b) }"
+    result = run("query", query, "-p", 'a=x\ny\\"', "-p", "b=} ?s a cg:Company } #", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["results"]["bindings"] == []
+
+
+def test_a_named_query_with_a_hostile_name_is_a_name_not_a_syntax_error(run):
+    result = run("query", "suppliers-of", "-p", 'firm=x\ny\\"')
+    assert result.exit_code == 2
+    assert "syntax" not in result.stderr.lower()
+    assert "x" in result.stderr  # the unknown name is named
+
+
+def test_a_datatype_cannot_carry_text(store):
+    from chaingraph.errors import InputError
+
+    with pytest.raises(InputError):
+        store.select("SELECT ?a WHERE { }", {"a": Literal("x", datatype=URIRef("http://x> } ?s ?p ?o { <y"))})
+
+
+# --- 2. SERVICE never reaches the network unasked ------------------------------------------------
+
+
+@contextmanager
+def http_server(answer: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[tuple[str, list]]:
+    """A server on 127.0.0.1 answering every request with ``answer``; yields its URL and the list
+    of requests it got (method, path, headers)."""
+    seen: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            seen.append((self.command, self.path, dict(self.headers.items()), body))
+            self.request_body = body.decode("utf-8", "replace")
+            answer(self)
+
+        do_GET = do_POST = _any
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def send(handler, status: int, body: bytes, content_type: str = "application/sparql-results+json", **headers):
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in headers.items():
+        handler.send_header(name.replace("_", "-"), value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+EMPTY = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode()
+
+
+def empty_answer(handler):
+    send(handler, 200, EMPTY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+        "select * where { service silent <{url}> { ?s ?p ?o } }",
+        "SELECT * WHERE { BIND(<{url}> AS ?u) SERVICE ?u { ?s ?p ?o } }",
+    ],
+)
+def test_service_in_a_read_only_query_is_refused_and_sends_nothing(run, text):
+    with http_server(empty_answer) as (url, seen):
+        result = run("query", text.replace("{url}", url))
+    assert result.exit_code == 2
+    assert "SERVICE" in result.stderr and "--allow-service" in result.stderr
+    assert seen == []
+
+
+def test_service_is_run_when_allowed(run):
+    with http_server(empty_answer) as (url, seen):
+        result = run("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "--allow-service")
+    assert result.exit_code == 0, result.stderr
+    assert seen, "the SERVICE request never reached the server"
+
+
+def test_service_in_an_update_is_refused_and_nothing_is_written(run, tmp_path):
+    target = tmp_path / "out.trig"
+    with http_server(empty_answer) as (url, seen):
+        update = f"INSERT {{ GRAPH fj:x {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        result = run("query", "--update", update, "-o", str(target))
+    assert result.exit_code == 2 and "SERVICE" in result.stderr
+    assert seen == [] and not target.exists()
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_service_in_a_shapes_sparql_constraint_is_refused(run, tmp_path, engine):
+    with http_server(empty_answer) as (url, seen):
+        shapes = tmp_path / "shapes.ttl"
+        shapes.write_text(
+            "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.test/> .\n"
+            "@prefix cg: <https://w3id.org/chaingraph/ontology#> .\n"
+            "ex:S a sh:NodeShape ; sh:targetClass cg:Company ; sh:sparql [ sh:select "
+            + json.dumps(f"SELECT $this WHERE {{ SERVICE <{url}> {{ $this ?p ?o }} }}")
+            + " ] .\n",
+            encoding="utf-8",
+        )
+        result = run("validate", "--shapes", str(shapes), "--engine", engine)
+    assert result.exit_code == 2, result.stdout
+    assert "SERVICE" in result.stderr
+    assert seen == []
+
+
+def test_service_is_found_only_as_a_keyword():
+    assert uses_service("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }")
+    assert not uses_service('SELECT * WHERE { ?s ex:service "SERVICE" ; <http://x/SERVICE> ?o } # SERVICE')
+
+
+# --- 3. a writable server refuses other sites ----------------------------------------------------
+
+
+def post_update(port: int, update: str, **headers: str) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/update",
+        data=urllib.parse.urlencode({"update": update}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def has_firm(port: int, name: str) -> bool:
+    store = EndpointStore(f"http://127.0.0.1:{port}/query")
+    return store.ask(f"ASK {{ <https://example.test/{name}> ?p ?o }}")
+
+
+@pytest.mark.server
+def test_a_writable_server_refuses_cross_site_and_rebound_writes_and_takes_its_own(tmp_path):
+    process, port = start_serve(temporary=tmp_path, extra=["--writable"])
+    try:
+        insert = (
+            "INSERT DATA { GRAPH <https://example.test/g> { <https://example.test/%s> a <https://example.test/C> } }"
+        )
+        assert post_update(port, insert % "evil", Origin="http://evil.example") == 403
+        assert post_update(port, insert % "rebound", Host=f"rebind.evil.example:{port}") == 403
+        assert post_update(port, insert % "crosssite", **{"Sec-Fetch-Site": "cross-site"}) == 403
+        assert post_update(port, insert % "null", Origin="null") == 403
+        assert not any(has_firm(port, name) for name in ("evil", "rebound", "crosssite", "null"))
+        assert post_update(port, insert % "program") in (200, 204)
+        assert post_update(port, insert % "page", Origin=f"http://127.0.0.1:{port}") in (200, 204)
+        assert has_firm(port, "program") and has_firm(port, "page")
+        # reads from a rebound host name are refused as well: the page would read the graph as its own
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": f"rebind.evil.example:{port}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_writable_server_on_every_address_needs_its_own_flag():
+    result = run_process("serve", "--host", "0.0.0.0", "--writable", "--port", str(free_port()), timeout=60)
+    assert result.returncode == 2
+    assert "--allow-remote-writes" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.server
+def test_serve_listens_on_ipv6_loopback(tmp_path):
+    port = free_port()
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", "serve", "--host", "::1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_http(f"http://[::1]:{port}/", timeout=60)
+        assert EndpointStore(f"http://[::1]:{port}/query").ask("ASK { fj:catl a cg:Company }")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- 4. credentials in an endpoint URL -----------------------------------------------------------
+
+
+def test_credentials_in_an_endpoint_url_are_sent_as_basic_and_never_printed(run):
+    def refuse(handler):
+        send(handler, 500, b"server trouble", "text/plain")
+
+    with http_server(refuse) as (url, seen):
+        secret_url = url.replace("http://", "http://alice:s3cr3t%40PW@")
+        result = run("query", "firms-in", "-p", "place=Ningde", "--endpoint", secret_url)
+    assert result.exit_code != 0
+    assert "s3cr3t" not in result.stderr + result.stdout
+    assert "alice" not in result.stderr + result.stdout
+    sent = {headers.get("Authorization") for _, _, headers, _ in seen}
+    assert sent == {"Basic " + base64.b64encode(b"alice:s3cr3t@PW").decode()}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1/q",
+        "http://127.0.0.1:abc/q",
+        "http://" + "h" * 300 + "/q",
+        "http://x/a b",
+        "http://x/é",
+        "http://x/\r\n",
+    ],
+)
+def test_bad_endpoint_urls_are_one_line_errors(run, url):
+    result = run("stats", "--endpoint", url)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --endpoint")
+
+
+# --- 7, 8, 11: answers from a hostile server -----------------------------------------------------
+
+
+def test_a_redirect_is_refused_not_followed_as_a_get():
+    def redirect(handler):
+        if handler.command == "POST":
+            send(handler, 302, b"", "text/plain", Location="/elsewhere")
+        else:
+            send(
+                handler,
+                200,
+                json.dumps(
+                    {
+                        "head": {"vars": ["s"]},
+                        "results": {"bindings": [{"s": {"type": "uri", "value": "https://example.test/forged"}}]},
+                    }
+                ).encode(),
+            )
+
+    with http_server(redirect) as (url, seen), pytest.raises(EndpointError, match="redirected"):
+        EndpointStore(url).select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert [method for method, *_ in seen] == ["POST"]
+
+
+@pytest.mark.parametrize(
+    "document, query",
+    [
+        ({"head": {"vars": "abc"}, "results": {"bindings": []}}, "SELECT ?s WHERE { ?s ?p ?o }"),
+        ({"head": {}, "boolean": True}, "SELECT ?s WHERE { ?s ?p ?o }"),
+        ({"head": {"vars": ["s"]}, "results": {"bindings": []}}, "ASK { ?s ?p ?o }"),
+        (
+            {"head": {"vars": ["s"]}, "results": {"bindings": [{"t": {"type": "uri", "value": "x:y"}}]}},
+            "SELECT ?s WHERE { ?s ?p ?o }",
+        ),
+        ({"head": {"vars": ["s"]}, "results": {"bindings": {}}}, "SELECT ?s WHERE { ?s ?p ?o }"),
+        ([], "SELECT ?s WHERE { ?s ?p ?o }"),
+    ],
+)
+def test_answers_outside_the_results_format_are_refused(document, query):
+    answer = json.dumps(document).encode()
+    with http_server(lambda handler: send(handler, 200, answer)) as (url, _), pytest.raises(EndpointError):
+        EndpointStore(url).select(query)
+
+
+@pytest.mark.parametrize("cap", ["1", "0"])
+def test_a_server_capping_at_one_row_while_sending_full_pages_ends(cap):
+    """The server claims a cap but ignores LIMIT and OFFSET: paging must end with an error, not loop."""
+    rows = [{"s": {"type": "uri", "value": f"https://example.test/{i}"}} for i in range(3)]
+    count = {
+        "head": {"vars": ["chaingraph_rows"]},
+        "results": {
+            "bindings": [
+                {
+                    "chaingraph_rows": {
+                        "type": "literal",
+                        "value": "3",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                    }
+                }
+            ]
+        },
+    }
+
+    def answer(handler):
+        query = urllib.parse.parse_qs(handler.request_body).get("query", [""])[0]
+        if "chaingraph_rows" in query:
+            send(handler, 200, json.dumps(count).encode())
+        else:
+            send(
+                handler,
+                200,
+                json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": rows}}).encode(),
+                **{"X_SPARQL_MaxRows": cap},
+            )
+
+    with http_server(answer) as (url, seen), pytest.raises(EndpointError, match="cut the answer"):
+        EndpointStore(url, timeout=10).select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert len(seen) < 10
+
+
+# --- 22. the suite's leak check counts only what the suite started -------------------------------
+
+
+def test_the_leak_check_ignores_a_serve_folder_of_someone_else(tmp_path_factory):
+    import os
+    import tempfile
+
+    from . import conftest
+
+    assert tempfile.gettempdir() == str(conftest._SUITE_TEMPORARY) == os.environ["TMPDIR"]
+    elsewhere = tmp_path_factory.getbasetemp().parent.parent.parent / "chaingraph-serve-someone-else"
+    assert not str(elsewhere).startswith(str(conftest._SUITE_TEMPORARY))
+    elsewhere.mkdir(exist_ok=True)
+    try:
+        assert str(elsewhere) not in conftest._temporary_databases()
+        mine = conftest._SUITE_TEMPORARY / "chaingraph-serve-mine"
+        mine.mkdir()
+        assert str(mine) in conftest._temporary_databases()
+        mine.rmdir()
+    finally:
+        elsewhere.rmdir()
+
+
+# --- 19. numbers no server or clock can take -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["serve", "--port", "-1"],
+        ["serve", "--port", "70000"],
+        ["serve", "--query-timeout", "nan"],
+        ["serve", "--query-timeout", "inf"],
+        ["stats", "--timeout", "nan"],
+        ["stats", "--timeout", "1e308"],
+        ["query", "firms-in", "-p", "place=Ningde", "--limit", str(2**64)],
+        ["query", "firms-in", "-p", "place=Ningde", "--offset", str(2**64)],
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors(run, args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "syntax" not in result.output.lower()
