@@ -6,8 +6,10 @@ query in the store) and ``pyshacl``, the reference, which copies the data into r
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from rdflib.util import guess_format
 from . import resources
 from .errors import InputError
 from .names import shorten
-from .shacl import report_graph, validate_store
+from .shacl import CHECKED_BY_CAST, path_as_sparql, report_graph, validate_store
 from .sparql import refuse_service
 from .store import EmbeddedStore, Store
 
@@ -41,14 +43,21 @@ class ValidationReport:
     """What validation found, for people (``findings``) and for other SHACL tools (``graph``: the
     report in the SHACL vocabulary, ``sh:ValidationReport``)."""
 
-    conforms: bool
+    conforms: bool  # SHACL's sh:conforms: no results at all, of any severity
     findings: list[Finding]
     triples: int
     graph: Graph = dataclasses.field(default_factory=Graph, repr=False)
+    #: Literals whose lexical form their XSD datatype does not allow, e.g. ``"abc"^^xsd:integer``.
+    ill_typed: list[Literal] = dataclasses.field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def passes(self) -> bool:
+        """No violations: what the exit status is about (warnings and infos alone pass)."""
+        return not self.violations
 
 
 def load_shapes(extra: Iterable[Path] = ()) -> Graph:
@@ -102,7 +111,7 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
                 severity=result.severity,
                 focus=str(result.focus),
                 focus_label="",
-                path=shorten(URIRef(result.path)) if result.path else "",
+                path=_path_text(shapes_graph, result.path),
                 message=result.message,
                 value=str(result.value) if result.value is not None else "",
             ),
@@ -110,8 +119,35 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
         for result in results
     ]
     report = _report(store, found)
-    report.graph = report_graph(results, report.conforms)
+    report.ill_typed = ill_typed_literals(store)
+    report.graph = report_graph(results, report.conforms, shapes_graph)
     return report
+
+
+def _path_text(shapes: Graph, path: Node | None) -> str:
+    """A result's path as people read it: a CURIE, or a SPARQL property path for a complex one."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return shorten(path)
+    return path_as_sparql(shapes, path)
+
+
+# Literals of the types whose lexical forms SPARQL's casts check, written in a form their type does
+# not allow; Oxigraph keeps them as written.
+ILL_TYPED = """SELECT DISTINCT ?value WHERE {
+  ?s ?p ?value FILTER(isLiteral(?value) && DATATYPE(?value) IN (%s) && !COALESCE(%s, false))
+} LIMIT 100"""
+
+
+def ill_typed_literals(store: Store) -> list[Literal]:
+    """Up to 100 literals whose lexical form their own XSD datatype does not allow
+    (``"abc"^^xsd:integer``): SHACL's sh:datatype fails them, and a report says which they are."""
+    types = sorted(CHECKED_BY_CAST, key=str)
+    listed = ", ".join(f"<{t}>" for t in types)
+    casts = " || ".join(f"(DATATYPE(?value) = <{t}> && isLiteral(<{t}>(STR(?value))))" for t in types)
+    rows = store.select(ILL_TYPED % (listed, f"({casts})")).rows
+    return sorted((row["value"] for row in rows), key=lambda term: (str(term.datatype), str(term)))
 
 
 def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> ValidationReport:
@@ -123,17 +159,17 @@ def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> Validati
             labels[node] = str(rows[0]["label"]) if rows else ""
     named = [dataclasses.replace(finding, focus_label=labels[node]) for node, finding in found]
     named.sort(key=lambda f: (f.severity != "Violation", f.focus_label or f.focus, f.path, f.message))
-    conforms = not any(f.severity == "Violation" for f in named)
-    return ValidationReport(conforms, named, len(store))
+    return ValidationReport(not named, named, len(store))
 
 
 def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationReport:
     import pyshacl
 
-    data = store.to_rdflib()
-    conforms, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    with quiet_literal_conversion():
+        data = store.to_rdflib()
+        # allow_warnings stays off: with it, pyshacl answers conforms for a report of warnings,
+        # where SHACL conforms only with no results at all (SHACL 3.6.1).
+        conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -154,5 +190,22 @@ def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationRep
         )
     report = _report(store, found)
     report.conforms = bool(conforms)
+    report.ill_typed = ill_typed_literals(store)
     report.graph = results
     return report
+
+
+@contextlib.contextmanager
+def quiet_literal_conversion() -> Iterator[None]:
+    """rdflib logs a Python traceback for every literal its datatype does not allow; the report
+    names those literals itself (``ValidationReport.ill_typed``), so the log records are dropped."""
+    logger = logging.getLogger("rdflib.term")
+
+    def keep(record: logging.LogRecord) -> bool:
+        return "Failed to convert Literal lexical form" not in record.getMessage()
+
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)

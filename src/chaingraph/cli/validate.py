@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..names import shorten
+from ..output import printable
 from .app import cli, emit, format_option, graph_options, render_json, stderr, stdout
 
 
@@ -39,8 +41,8 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
 
     Every company needs an English label and a location; supply edges link organizations or
     segments; every supply relation needs a source and an evidence level (and an inferred one a
-    reason); every figure a value, unit and source. Exit status 0 when the graph conforms, 1 when
-    there are violations.
+    reason); every figure a value, unit and source. Exit status 0 when the graph conforms or has
+    warnings only, 1 when there are violations, 2 when a shape uses a feature the engine refuses.
 
     \b
     Examples:
@@ -53,6 +55,12 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
     from ..validation import validate as run_validation
 
     report = run_validation(store, engine=engine, shapes=shape_files)
+    for literal in report.ill_typed:
+        click.echo(
+            f"warning: {printable(literal.n3())[:120]} is not a valid {shorten(literal.datatype)} "
+            "(its lexical form is not one that datatype allows)",
+            err=True,
+        )
     columns = ["severity", "focus_label", "message", "focus", "path", "value"]
     rows = [vars(f) for f in report.findings]
     if fmt in ("ttl", "jsonld"):
@@ -72,10 +80,13 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
                 console=stdout.console,
                 wrap=["message"],
             )
+        others = len(report.findings) - len(report.violations)
+        verdict = "conforms" if report.conforms else "does not conform"
+        if not report.conforms and report.passes:
+            verdict = "passes with warnings only (not conforming in SHACL's sense; exit 0)"
         stderr.print(
-            f"{'conforms' if report.conforms else 'does not conform'}: "
-            f"{report.triples} triples, {len(report.violations)} violations, "
-            f"{len(report.findings) - len(report.violations)} other results"
+            f"{verdict}: {report.triples} triples, {len(report.violations)} violations, {others} other results",
+            markup=False,
         )
     else:
         from ..output import render
