@@ -266,7 +266,8 @@ def _refuse_recursion(shapes: Graph, everything: set[Node]) -> None:
         state[shape] = 1
         for inner in _referenced(shapes, shape):
             if state.get(inner) == 1:
-                cycle = " -> ".join(_name(s) for s in [*path, shape, inner][path.index(inner) if inner in path else 0 :])
+                loop = [*path, shape, inner]
+                cycle = " -> ".join(_name(s) for s in loop[loop.index(inner) :])
                 raise UnsupportedShape(f"recursive shapes ({cycle}): SHACL leaves their validation undefined")
             if inner not in state:
                 visit(inner, [*path, shape])
@@ -388,7 +389,9 @@ class _Engine:
             return set()
         condition = self.condition(shape)
         if condition is not None:
-            rows = self._rows(f"SELECT DISTINCT ?focus WHERE {{ {focus} BIND(?focus AS ?value) FILTER(!({condition})) }}")
+            rows = self._rows(
+                f"SELECT DISTINCT ?focus WHERE {{ {focus} BIND(?focus AS ?value) FILTER(!({condition})) }}"
+            )
             return {row["focus"] for row in rows}
         return {result.focus for result in self.evaluate(shape, focus)}
 
@@ -534,17 +537,20 @@ class _Engine:
                 yield result(row["focus"], None, "MinCountConstraintComponent")
         for high in shapes.objects(shape, SH.maxCount):
             query = (
-                f"SELECT ?focus WHERE {{ {focus} {values} }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {int(high)})"
+                f"SELECT ?focus WHERE {{ {focus} {values} }} "
+                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {int(high)})"
             )
             for row in self._rows(query):
                 yield result(row["focus"], None, "MaxCountConstraintComponent")
         for expected in shapes.objects(shape, SH.hasValue):
-            query = f"SELECT DISTINCT ?focus WHERE {{ {focus} MINUS {{ {values} FILTER(sameTerm(?value, {term_to_sparql(expected)})) }} }}"
+            same = f"FILTER(sameTerm(?value, {term_to_sparql(expected)}))"
+            query = f"SELECT DISTINCT ?focus WHERE {{ {focus} MINUS {{ {values} {same} }} }}"
             for row in self._rows(query):
                 yield result(row["focus"], None, "HasValueConstraintComponent")
         if shapes.value(shape, SH.uniqueLang) == Literal(True):
             query = (
-                f"SELECT DISTINCT ?focus ?language WHERE {{ {focus} {values} ?focus {_path(shapes, shapes.value(shape, SH.path), shape)} ?other . "
+                f"SELECT DISTINCT ?focus ?language WHERE {{ {focus} {values} "
+                f"?focus {_path(shapes, shapes.value(shape, SH.path), shape)} ?other . "
                 'FILTER(!sameTerm(?value, ?other) && LANG(?value) != "" && LCASE(LANG(?value)) = LCASE(LANG(?other))) '
                 "BIND(LCASE(LANG(?value)) AS ?language) }"
             )
@@ -567,7 +573,10 @@ class _Engine:
         values = self._value_pattern(shape)
         for other in self.shapes.objects(shape, SH.equals):
             predicate = term_to_sparql(other)
-            missing = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} FILTER NOT EXISTS {{ ?focus {predicate} ?value }} }}"
+            missing = (
+                f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} "
+                f"FILTER NOT EXISTS {{ ?focus {predicate} ?value }} }}"
+            )
             extra = (
                 f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {predicate} ?value . "
                 f"FILTER NOT EXISTS {{ {values.replace('?value', '?same')} FILTER(sameTerm(?same, ?value)) }} }}"
@@ -576,7 +585,10 @@ class _Engine:
                 for row in self._rows(query):
                     yield result(row["focus"], row["value"], "EqualsConstraintComponent")
         for other in self.shapes.objects(shape, SH.disjoint):
-            query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} ?focus {term_to_sparql(other)} ?value2 FILTER(sameTerm(?value, ?value2)) }}"
+            query = (
+                f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} "
+                f"?focus {term_to_sparql(other)} ?value2 FILTER(sameTerm(?value, ?value2)) }}"
+            )
             for row in self._rows(query):
                 yield result(row["focus"], row["value"], "DisjointConstraintComponent")
 
@@ -640,13 +652,18 @@ class _Engine:
     def _closed(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
         shapes = self.shapes
         allowed = {
-            path for prop in shapes.objects(shape, SH.property) if isinstance(path := shapes.value(prop, SH.path), URIRef)
+            path
+            for prop in shapes.objects(shape, SH.property)
+            if isinstance(path := shapes.value(prop, SH.path), URIRef)
         }
         for ignored in shapes.objects(shape, SH.ignoredProperties):
             allowed |= set(Collection(shapes, ignored))
         listed = ", ".join(term_to_sparql(term) for term in sorted(allowed, key=str))
         condition = f"FILTER(?predicate NOT IN ({listed}))" if listed else ""
-        query = f"SELECT DISTINCT ?focus ?predicate ?object WHERE {{ {focus} {self._value_pattern(shape)} ?value ?predicate ?object {condition} }}"
+        query = (
+            f"SELECT DISTINCT ?focus ?predicate ?object WHERE {{ {focus} {self._value_pattern(shape)} "
+            f"?value ?predicate ?object {condition} }}"
+        )
         for row in self._rows(query):
             yield result(row["focus"], row["object"], "ClosedConstraintComponent", row["predicate"])
 

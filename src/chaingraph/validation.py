@@ -155,7 +155,8 @@ def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> Validati
     labels: dict[Node, str] = {}
     for node, _ in found:
         if node not in labels:
-            rows = store.select(LABEL_QUERY, {"focus": node}).rows if not isinstance(node, Literal) else []
+            # Literals have no label; blank nodes cannot be bound into a query by name.
+            rows = store.select(LABEL_QUERY, {"focus": node}).rows if isinstance(node, URIRef) else []
             labels[node] = str(rows[0]["label"]) if rows else ""
     named = [dataclasses.replace(finding, focus_label=labels[node]) for node, finding in found]
     named.sort(key=lambda f: (f.severity != "Violation", f.focus_label or f.focus, f.path, f.message))
