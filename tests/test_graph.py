@@ -134,15 +134,9 @@ FIGURES = [
     ("want-want", "design-patents", 266, "NUM", None, "fujian-industry-and-consumption#p16"),
     ("want-want", "new-products-per-year", 50, "NUM", None, "fujian-industry-and-consumption#p16"),
     ("putian-footwear", "output-value", 100e9, "CNY", "2024", "fujian-industry-and-consumption#p11"),
-    (
-        "putian-footwear",
-        "share-of-provincial-shoe-output",
-        30,
-        "PERCENT",
-        "2024",
-        "fujian-industry-and-consumption#p11",
-    ),
-    ("putian-footwear", "share-of-national-shoe-output", 10, "PERCENT", "2024", "fujian-industry-and-consumption#p11"),
+    # the share sentence is in the present tense: "in 2024" dates the output figures before it
+    ("putian-footwear", "share-of-provincial-shoe-output", 30, "PERCENT", None, "fujian-industry-and-consumption#p11"),
+    ("putian-footwear", "share-of-national-shoe-output", 10, "PERCENT", None, "fujian-industry-and-consumption#p11"),
     ("fujian", "national-cluster-count", 4, "NUM", None, "fujian-chain-collaboration#p9"),
     ("fujian", "provincial-cluster-count", 17, "NUM", None, "fujian-chain-collaboration#p9"),
     ("fujian", "high-tech-enterprise-count", 14500, "NUM", None, "fujian-chain-collaboration#p9"),
@@ -253,3 +247,139 @@ def test_segments_are_not_invented_firms(store):
         "ASK { fj:ningde-cathode-makers a cg:ClusterSegment FILTER NOT EXISTS"
         " { fj:ningde-cathode-makers a cg:Company } }"
     )
+
+
+# --- the audit's rules, made checkable (issue 27) ---------------------------------------------
+
+#: The hedge words of the articles and the comparator each one means (ontology.ttl's cg:Comparator).
+HEDGES = {
+    "as high as": "AtMost",
+    "up to": "AtMost",
+    "nearly": "JustUnder",
+    "almost": "JustUnder",
+    "over": "MoreThan",
+    "more than": "MoreThan",
+    "exceeding": "MoreThan",
+    "within": "AtMost",
+    "about": "Approximately",
+    "approximately": "Approximately",
+    "around": "Approximately",
+}
+
+CITED_FIGURES = """
+SELECT ?figure ?value ?unit ?comparator ?period ?start ?end ?id ?n ?issued WHERE {
+  ?figure a cg:Observation ; cg:value ?value ; cg:unit ?unit ; prov:wasDerivedFrom ?passage .
+  ?passage cg:paragraph ?n ; dcterms:isPartOf ?source . ?source cg:sourceId ?id .
+  OPTIONAL { ?source dcterms:issued ?issued }
+  OPTIONAL { ?figure cg:comparator ?comparator }
+  OPTIONAL { ?figure cg:period ?period }
+  OPTIONAL { ?figure cg:periodStart ?start }
+  OPTIONAL { ?figure cg:periodEnd ?end }
+}"""
+
+
+def _paragraph(source: str, number: int) -> str:
+    return (SHARED / "sources" / f"{source}.txt").read_text(encoding="utf-8").splitlines()[number - 1]
+
+
+def _sentences_with(paragraph: str, value: float, percent: bool = False) -> list[str]:
+    """The sentences of a paragraph that write ``value`` (255, 1,000, 27.3%, 250.8 billion ...)."""
+    import re
+
+    written = {f"{value:g}", f"{value:,.0f}" if value == int(value) else f"{value:g}"}
+    if percent:
+        written = {f"{value:g}%"}
+    for scale, word in ((1e9, "billion"), (1e6, "million"), (1e12, "trillion"), (1e8, "hundred million")):
+        if value >= scale:
+            written.add(f"{value / scale:g} {word}")
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"])", paragraph)
+    return [s for s in sentences if any(re.search(rf"(?<![\d.,]){re.escape(w)}(?![\d]|,\d)", s) for w in written)]
+
+
+def test_every_hedged_figure_keeps_its_comparator(store):
+    """A figure whose sentence says "as high as 255" or "nearly 30%" carries the comparator that
+    hedge means; one whose sentence hedges nothing carries none."""
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    import re
+
+    checked = 0
+    for row in store.select(CITED_FIGURES).rows:
+        value = float(row["value"].toPython())
+        percent = str(row["unit"]).endswith("PERCENT")
+        for sentence in _sentences_with(_paragraph(str(row["id"]), int(row["n"])), value, percent):
+            number = (f"{value:g}%" if percent else f"{value:g}") if value < 1e6 else None
+            if number is None or number not in sentence.replace(",", ""):
+                continue
+            before = sentence.replace(",", "")[: sentence.replace(",", "").index(number)].lower()
+            words = " ".join(before.split()[-3:])
+            hedges = {c for h, c in HEDGES.items() if re.search(rf"\b{h}$", words)}
+            given = str(row["comparator"]).rsplit("#", 1)[-1] if row.get("comparator") is not None else None
+            if hedges:
+                assert given in hedges, f"{row['figure']}: the sentence hedges ({words!r}), comparator {given}"
+            checked += 1
+            break
+    assert checked > 20
+
+
+def test_a_period_is_a_year_its_own_sentence_gives(store):
+    """A figure's cg:period (and start and end) names a year written in the sentence that states
+    its value; a period in the text's relative words has no start or end."""
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    import re
+
+    for row in store.select(CITED_FIGURES).rows:
+        if row.get("period") is None:
+            assert row.get("start") is None and row.get("end") is None, row["figure"]
+            continue
+        years = re.findall(r"\b(?:19|20)\d\d\b", str(row["period"]))
+        if not years:
+            assert row.get("start") is None and row.get("end") is None, f"{row['figure']}: a relative period is undated"
+            continue
+        percent = str(row["unit"]).endswith("PERCENT")
+        paragraph = _paragraph(str(row["id"]), int(row["n"]))
+        sentences = _sentences_with(paragraph, float(row["value"].toPython()), percent)
+        if not sentences:
+            continue  # the value is written in words the finder does not read; the figure test checks it
+        # "this year" or "last year" count as the year of a dated article (its dcterms:issued)
+        issued = int(str(row["issued"])[:4]) if row.get("issued") is not None else None
+        relative = {"this year": issued, "last year": issued - 1 if issued else None}
+        sentences = sentences + [
+            str(year) for phrase, year in relative.items() if year and any(phrase in t for t in sentences)
+        ]
+        assert any(year in sentence for year in years for sentence in sentences), (
+            f"{row['figure']}: period {row['period']} is not in the sentence of its value: {sentences}"
+        )
+
+
+def test_an_event_period_names_a_year_of_its_paragraph(store):
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    import re
+
+    rows = store.select(
+        "SELECT ?event ?period ?id ?n WHERE { ?event a cg:Milestone ; cg:period ?period ; prov:wasDerivedFrom ?p ."
+        " ?p cg:paragraph ?n ; dcterms:isPartOf/cg:sourceId ?id }"
+    ).rows
+    assert rows
+    for row in rows:
+        paragraph = _paragraph(str(row["id"]), int(row["n"]))
+        for year in re.findall(r"\b(?:19|20)\d\d\b", str(row["period"])):
+            assert year in paragraph, f"{row['event']}: {row['period']} is not in its paragraph"
+        if not re.search(r"\d", str(row["period"])):
+            assert str(row["period"]) in paragraph, f"{row['event']}: a relative period in the text's own words"
+
+
+def test_every_supplied_product_is_named_in_its_paragraph(store):
+    """What a stated relation from an article says is supplied is a word of the paragraph it cites."""
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    rows = store.select(
+        "SELECT ?relation ?label ?id ?n WHERE { ?relation a cg:SupplyRelation ; cg:supplies ?product ;"
+        " prov:wasDerivedFrom ?p . ?product rdfs:label ?label FILTER(LANG(?label) = 'en')"
+        " ?p cg:paragraph ?n ; dcterms:isPartOf/cg:sourceId ?id }"
+    ).rows
+    assert rows
+    for row in rows:
+        paragraph = _paragraph(str(row["id"]), int(row["n"])).lower()
+        words = [w for w in str(row["label"]).lower().replace("-", " ").split() if len(w) > 3]
+        assert any(w.rstrip("s") in paragraph for w in words), (
+            f"{row['relation']}: {row['label']!r} not in the paragraph"
+        )

@@ -399,8 +399,10 @@ class _Engine:
         """A SPARQL expression true exactly when ``?value`` conforms to ``shape``, when the shape is
         a node shape made of value conditions only; ``None`` otherwise."""
         shapes = self.shapes
-        if shapes.value(shape, SH.path) is not None or shapes.value(shape, SH.deactivated) == Literal(True):
+        if shapes.value(shape, SH.deactivated) == Literal(True):
             return None
+        if shapes.value(shape, SH.path) is not None:
+            return self._presence_condition(shape)
         keys = {key for key in shapes.predicates(shape, None) if str(key).startswith(str(SH))}
         keys -= {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
         keys -= {SH.flags} if SH.pattern in keys else set()
@@ -413,6 +415,20 @@ class _Engine:
                 return None
             tests.append(" || ".join(f"({part})" for part in parts) or "false")
         return " && ".join(f"COALESCE({test}, false)" for test in tests) or "true"
+
+    def _presence_condition(self, shape: Node) -> str | None:
+        """For a property shape made only of ``sh:minCount`` 0 or 1 and ``sh:hasValue``: the
+        condition on ``?value`` (its focus node) as EXISTS tests; ``None`` for any other."""
+        shapes = self.shapes
+        keys = {key for key in shapes.predicates(shape, None) if str(key).startswith(str(SH))}
+        keys -= {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
+        lows = [int(low) for low in shapes.objects(shape, SH.minCount)]
+        if not keys <= {SH.minCount, SH.hasValue} or any(low > 1 for low in lows):
+            return None
+        path = _path(shapes, shapes.value(shape, SH.path), shape)
+        tests = [f"EXISTS {{ ?value {path} ?present{next(self.fresh)} }}" for low in lows if low == 1]
+        tests += [f"EXISTS {{ ?value {path} {term_to_sparql(x)} }}" for x in shapes.objects(shape, SH.hasValue)]
+        return " && ".join(tests) or "true"
 
     @staticmethod
     def _value_conditions_keys() -> tuple[Node, ...]:
@@ -609,9 +625,23 @@ class _Engine:
                 checks.append((component, list(Collection(shapes, members)), broken))
         if not checks:
             return
+        values = self._value_pattern(shape)
+        remaining = []
+        for component, inner_shapes, broken in checks:
+            conditions = [self.condition(inner) for inner in inner_shapes]
+            if any(condition is None for condition in conditions):
+                remaining.append((component, inner_shapes, broken))
+                continue
+            # Every inner shape is a condition on the value: one query, no value nodes in Python.
+            failed = _COMBINED[component]([f"({c})" for c in conditions if c is not None])
+            query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} FILTER({failed}) }}"
+            for row in self._rows(query):
+                yield result(row["focus"], row["value"], component)
+        if not remaining:
+            return
         candidates = self._value_nodes(focus, shape)
         pairs = self._pairs(focus, shape)
-        for component, inner_shapes, broken in checks:
+        for component, inner_shapes, broken in remaining:
             failing = [self.failing(inner, candidates) for inner in inner_shapes]
             for focus_node, value in pairs:
                 if broken([value in fails for fails in failing]):  # type: ignore[operator]
@@ -626,17 +656,26 @@ class _Engine:
         high = shapes.value(shape, SH.qualifiedMaxCount)
         if low is None and high is None:
             return
+        siblings = self._qualified_siblings(shape)
+        condition = self.condition(qualified)
+        if condition is not None and not siblings:
+            # One grouped query counts the conforming values of each focus node.
+            for bound, test, component in (
+                (low, "<", "QualifiedMinCountConstraintComponent"),
+                (high, ">", "QualifiedMaxCountConstraintComponent"),
+            ):
+                if bound is None:
+                    continue
+                counted = f"OPTIONAL {{ {self._value_pattern(shape)} FILTER({condition}) }}"
+                query = (
+                    f"SELECT ?focus WHERE {{ {focus} {counted} }} "
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {test} {int(bound)})"
+                )
+                for row in self._rows(query):
+                    yield result(row["focus"], None, component)
+            return
         candidates = self._value_nodes(focus, shape)
         failing = self.failing(qualified, candidates)
-        siblings: set[Node] = set()
-        if shapes.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
-            # SHACL 4.7.3: the qualified value shapes of the other property shapes of every shape
-            # that has this one as an sh:property.
-            for parent in shapes.subjects(SH.property, shape):
-                for other in shapes.objects(parent, SH.property):
-                    sibling = shapes.value(other, SH.qualifiedValueShape)
-                    if other != shape and sibling is not None:
-                        siblings.add(sibling)
         sibling_failing = [self.failing(sibling, candidates) for sibling in sorted(siblings, key=str)]
         counts: dict[Node, int] = defaultdict(int)
         for focus_node, value in self._pairs(focus, shape):
@@ -648,6 +687,20 @@ class _Engine:
                 yield result(focus_node, None, "QualifiedMinCountConstraintComponent")
             if high is not None and counts[focus_node] > int(high):
                 yield result(focus_node, None, "QualifiedMaxCountConstraintComponent")
+
+    def _qualified_siblings(self, shape: Node) -> set[Node]:
+        """SHACL 4.7.3: with sh:qualifiedValueShapesDisjoint, the qualified value shapes of the other
+        property shapes of every shape that has this one as an sh:property."""
+        shapes = self.shapes
+        siblings: set[Node] = set()
+        if shapes.value(shape, SH.qualifiedValueShapesDisjoint) != Literal(True):
+            return siblings
+        for parent in shapes.subjects(SH.property, shape):
+            for other in shapes.objects(parent, SH.property):
+                sibling = shapes.value(other, SH.qualifiedValueShape)
+                if other != shape and sibling is not None:
+                    siblings.add(sibling)
+        return siblings
 
     def _closed(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
         shapes = self.shapes
@@ -684,6 +737,17 @@ class _Engine:
                 text = message.replace("{?value}", str(value) if value is not None else "")
                 text = re.sub(r"\{\$this\}|\{\?this\}", str(node), text)
                 yield Result(node, found.get("path"), value, "SPARQLConstraintComponent", severity, text, shape)
+
+
+# When each inner shape is a condition on ?value: the expression true when the value breaks the
+# component (sh:node and sh:not have one inner shape; the lists, several).
+_COMBINED = {
+    "NodeConstraintComponent": lambda conditions: f"!{conditions[0]}",
+    "NotConstraintComponent": lambda conditions: conditions[0],
+    "AndConstraintComponent": lambda conditions: "!(" + " && ".join(conditions) + ")",
+    "OrConstraintComponent": lambda conditions: "!(" + (" || ".join(conditions) or "false") + ")",
+    "XoneConstraintComponent": lambda conditions: "(" + " + ".join(f"IF({c}, 1, 0)" for c in conditions) + ") != 1",
+}
 
 
 def report_graph(results: Iterable[Result], conforms: bool, shapes: Graph | None = None) -> Graph:
