@@ -12,6 +12,7 @@ and its property paths do not hit Python's recursion limit on deep chains.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -47,6 +48,16 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 Row = dict[str, Node]
+
+
+def _not_rdflib_conversion_note(record: logging.LogRecord) -> bool:
+    return "Failed to convert Literal lexical form" not in record.getMessage()
+
+
+# rdflib logs a Python traceback for every literal whose lexical form its datatype does not allow
+# ("abc"^^xsd:integer) when it turns the term into a Python value. Such literals are kept as they
+# are written, and `validate` names them in one line each; the traceback is noise on stderr.
+logging.getLogger("rdflib.term").addFilter(_not_rdflib_conversion_note)
 
 
 @dataclass

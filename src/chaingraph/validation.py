@@ -6,10 +6,8 @@ query in the store) and ``pyshacl``, the reference, which copies the data into r
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,11 +164,10 @@ def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> Validati
 def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationReport:
     import pyshacl
 
-    with quiet_literal_conversion():
-        data = store.to_rdflib()
-        # allow_warnings stays off: with it, pyshacl answers conforms for a report of warnings,
-        # where SHACL conforms only with no results at all (SHACL 3.6.1).
-        conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    data = store.to_rdflib()
+    # allow_warnings stays off: with it, pyshacl answers conforms for a report of warnings,
+    # where SHACL conforms only with no results at all (SHACL 3.6.1).
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -194,19 +191,3 @@ def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationRep
     report.ill_typed = ill_typed_literals(store)
     report.graph = results
     return report
-
-
-@contextlib.contextmanager
-def quiet_literal_conversion() -> Iterator[None]:
-    """rdflib logs a Python traceback for every literal its datatype does not allow; the report
-    names those literals itself (``ValidationReport.ill_typed``), so the log records are dropped."""
-    logger = logging.getLogger("rdflib.term")
-
-    def keep(record: logging.LogRecord) -> bool:
-        return "Failed to convert Literal lexical form" not in record.getMessage()
-
-    logger.addFilter(keep)
-    try:
-        yield
-    finally:
-        logger.removeFilter(keep)

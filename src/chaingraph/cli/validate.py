@@ -57,7 +57,8 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
     report = run_validation(store, engine=engine, shapes=shape_files)
     for literal in report.ill_typed:
         click.echo(
-            f"warning: {printable(literal.n3())[:120]} is not a valid {shorten(literal.datatype)} "
+            f'warning: "{printable(str(literal))[:80]}"^^{shorten(literal.datatype)} is not a valid '
+            f"{shorten(literal.datatype)} "
             "(its lexical form is not one that datatype allows)",
             err=True,
         )
