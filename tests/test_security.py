@@ -418,3 +418,72 @@ def test_numbers_out_of_range_are_usage_errors(run, args):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "syntax" not in result.output.lower()
+
+
+# --- 6. answers outside the projection are count-checked too ----------------------------------
+
+
+def _cutting_proxy(upstream: str, keep: int):
+    """A server in front of ``upstream`` that silently keeps the first ``keep`` rows of every
+    SELECT answer, as a server with an unannounced row cap does."""
+
+    def answer(handler):
+        request = urllib.request.Request(
+            upstream,
+            data=handler.request_body.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": handler.headers["Accept"]},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body, kind = response.read(), response.headers.get("Content-Type", "")
+        if "sparql-results+json" in kind:
+            document = json.loads(body)
+            if "results" in document:
+                document["results"]["bindings"] = document["results"]["bindings"][:keep]
+            body = json.dumps(document).encode()
+        send(handler, 200, body, kind)
+
+    return http_server(answer)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("named", [("firms-in", "place=Ningde"), ("suppliers-of", "firm=CATL")])
+def test_a_silently_cut_answer_is_paged_to_the_whole_answer(run, oxigraph_endpoint, named):
+    name, param = named
+    direct = run("query", name, "-p", param, "--endpoint", oxigraph_endpoint, "--format", "json")
+    assert direct.exit_code == 0, direct.stderr
+    whole = json.loads(direct.stdout)["results"]["bindings"]
+    assert len(whole) > 4
+    with _cutting_proxy(oxigraph_endpoint, 4) as (url, _):
+        cut = run("query", name, "-p", param, "--endpoint", url, "--format", "json")
+    assert cut.exit_code == 0, cut.stderr
+    rows = json.loads(cut.stdout)["results"]["bindings"]
+    key = lambda row: json.dumps(row, sort_keys=True)  # noqa: E731
+    assert sorted(map(key, rows)) == sorted(map(key, whole))
+
+
+def test_a_cut_answer_that_cannot_be_paged_is_an_error():
+    """The server cuts silently and ignores LIMIT and OFFSET: the rows cannot be completed."""
+    rows = [{"s": {"type": "uri", "value": f"https://example.test/{i}"}} for i in range(3)]
+    count = {
+        "head": {"vars": ["chaingraph_rows"]},
+        "results": {
+            "bindings": [
+                {
+                    "chaingraph_rows": {
+                        "type": "literal",
+                        "value": "5",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                    }
+                }
+            ]
+        },
+    }
+
+    def answer(handler):
+        query = urllib.parse.parse_qs(handler.request_body).get("query", [""])[0]
+        document = count if "chaingraph_rows" in query else {"head": {"vars": ["s"]}, "results": {"bindings": rows}}
+        send(handler, 200, json.dumps(document).encode())
+
+    with http_server(answer) as (url, seen), pytest.raises(EndpointError, match="of 5 rows"):
+        EndpointStore(url, timeout=10).select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert len(seen) < 10

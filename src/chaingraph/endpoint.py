@@ -55,7 +55,23 @@ class EndpointStore:
         self.description = f"endpoint {self.url}"
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
-        return self._select(self._bound(query, bindings))[0]
+        """Rows of a SELECT (checked complete against a ``COUNT`` of the same query, so a server
+        that cuts answers without saying so is caught), or the answer to an ASK."""
+        text = self._bound(query, bindings)
+        result, counted = self._select(text)
+        if result.boolean is not None or counted:
+            return result
+        total = self._count(text)
+        if total == len(result.rows):
+            return result
+        if result.rows and total > len(result.rows):
+            # A silent cap: page the query at the size the server answered with.
+            cut = _Answer(b"", len(result.rows), "a row cap the server did not announce")
+            return self._select_in_pages(text, result.variables, cut)
+        raise EndpointError(
+            f"endpoint {self.url} returned {len(result.rows)} of {total} rows without saying it cut the answer: "
+            "raise the server's result-size limit"
+        )
 
     def _select(self, text: str) -> tuple[SelectResult, bool]:
         """The answer to a bound query, and whether its rows were already counted against a
@@ -195,7 +211,7 @@ class EndpointStore:
                 rows.append({name: _term_from_json(value) for name, value in binding.items()})
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise EndpointError(f"endpoint {self.url}: answer is not SPARQL JSON results") from None
-        if expected is not None and variables != expected:
+        if expected is not None and set(variables) != set(expected):
             raise EndpointError(f"endpoint {self.url}: a page of the answer has other variables than the first")
         return SelectResult(variables, rows)
 
