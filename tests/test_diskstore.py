@@ -196,3 +196,96 @@ def test_a_database_written_after_the_load_is_projected_again(tmp_path, loaded):
     added = {(after.nodes[a], after.nodes[b]) for a, b in zip(after.suppliers, after.clients, strict=True)}
     assert (supplier, client) in added
     assert after.edge_count == before.edge_count + 1
+
+
+# --- a saved projection belongs to its database (issue 25, items 5 and 17) ---------------------
+
+
+@pytest.fixture
+def two_stores(tmp_path, synthetic):
+    """A: the bundled graph; B: the synthetic network without it. Copies, so a test may damage them."""
+    import shutil
+
+    from chaingraph.diskstore import load_store
+
+    a, b = tmp_path / "a.store", tmp_path / "b.store"
+    load_store([], a)
+    load_store([synthetic], b, bundled=False)
+    return a, b, shutil
+
+
+def stats_json(*args):
+    result = run_process("stats", "--format", "json", *args)
+    return result
+
+
+def test_projection_files_of_another_store_are_not_read(two_stores):
+    a, b, shutil = two_stores
+    expected = stats_json("--store", str(a))
+    assert expected.returncode == 0
+    for name in ("projection.npz", "projection.json"):
+        shutil.copyfile(b / name, a / name)
+    copied = stats_json("--store", str(a))
+    assert copied.returncode == 0, copied.stderr
+    assert json.loads(copied.stdout) == json.loads(expected.stdout)
+
+
+def test_swapped_edge_ends_are_not_read_as_a_reversed_network(two_stores):
+    import numpy as np
+
+    a, _, _ = two_stores
+    expected = stats_json("--store", str(a))
+    with np.load(a / "projection.npz") as arrays:
+        saved = dict(arrays)
+    saved["suppliers"], saved["clients"] = saved["clients"], saved["suppliers"]
+    with open(a / "projection.npz", "wb") as out:
+        np.savez(out, **saved)
+    swapped = stats_json("--store", str(a))
+    assert swapped.returncode == 0, swapped.stderr
+    assert json.loads(swapped.stdout) == json.loads(expected.stdout)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "manifest []",
+        "manifest null",
+        "projection empty",
+        "projection truncated",
+        "projection deleted",
+        "database file deleted",
+        "database CURRENT truncated",
+        "database MANIFEST garbled",
+    ],
+)
+def test_a_damaged_store_is_a_clear_error_or_the_right_answer_never_an_internal_error(two_stores, damage):
+    a, _, _ = two_stores
+    expected = json.loads(stats_json("--store", str(a)).stdout)
+    what, how = damage.split(" ", 1)
+    if what == "manifest":
+        (a / "chaingraph-store.json").write_text(how, encoding="utf-8")
+    elif what == "projection":
+        target = a / "projection.npz"
+        if how == "empty":
+            target.write_bytes(b"")
+        elif how == "truncated":
+            target.write_bytes(target.read_bytes()[:100])
+        else:
+            target.unlink()
+    else:
+        db = a / "db"
+        if how == "file deleted":
+            next(db.glob("*.sst")).unlink()
+        elif how == "CURRENT truncated":
+            (db / "CURRENT").write_bytes(b"")
+        else:
+            manifest = next(db.glob("MANIFEST-*"))
+            manifest.write_bytes(b"\x00garbled" * 10)
+    for command in (["stats", "--format", "json"], ["impact", "CATL", "--format", "json"], ["validate"]):
+        result = run_process(*command, "--store", str(a))
+        assert result.returncode in (0, 1, 2), (command, result.returncode, result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+        if result.returncode == 2:
+            assert str(a) in result.stderr and ("damaged" in result.stderr or "load" in result.stderr), result.stderr
+        elif command[0] == "stats":
+            assert json.loads(result.stdout) == expected

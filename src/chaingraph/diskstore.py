@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 import traceback
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +26,16 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError
-from .network import project_columns
-from .projection_file import PROJECTION_FORMAT, database_fingerprint, read_projection, write_projection
+from .network import Projection, project_columns
+from .projection_file import (
+    PROJECTION_FORMAT,
+    database_fingerprint,
+    database_id,
+    projection_digest,
+    projection_is_current,
+    read_projection,
+    write_projection,
+)
 from .shutdown import cleanup_on_exit
 from .store import (
     XML_HEAD,
@@ -79,6 +88,8 @@ def _write_manifest(folder: Path, files: list[tuple[Path, str | None]], bundled:
         "quads": quads,
         "projection": database_fingerprint(folder / "db"),
         "projection_format": PROJECTION_FORMAT,
+        "database_id": database_id(folder / "db"),
+        "projection_digest": projection_digest(folder),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
@@ -140,7 +151,7 @@ def load_store(
             # from the on-disk database (one key lookup per term read) than from memory.
             projection = project_columns(EmbeddedStore(database))
             del database
-            write_projection(projection, partial)
+            write_projection(projection, partial, database_id(partial / "db"))
             del projection
             _write_manifest(partial, files, bundled, quads)
             _swap_in(partial, target)
@@ -186,16 +197,43 @@ def open_disk_store(directory: str | os.PathLike[str]) -> EmbeddedStore:
         ) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"--store {folder}: unreadable manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise InputError(f"--store {folder}: the manifest is damaged; load the store again with chaingraph load")
     if manifest.get("format") != STORE_FORMAT:
         raise InputError(f"--store {folder}: made by another chaingraph version; load it again with chaingraph load")
     try:
         database = ox.Store.read_only(str(folder / "db"))
-    except OSError as exc:
-        raise InputError(f"--store {folder}: cannot open the database: {exc}") from None
+    except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError("Corruption: ...")
+        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise InputError(f"--store {folder}: the database is damaged or unreadable ({reason}); load it again") from None
     store = EmbeddedStore(database, description=f"store {folder}", read_only=True)
     # A projection saved by another version may lack what this one reads (edges' evidence, say):
     # the database is projected again instead.
-    saved_format = manifest.get("projection_format", 1)
-    if saved_format == PROJECTION_FORMAT and manifest.get("projection") == database_fingerprint(folder / "db"):
-        store.saved_projection = functools.partial(read_projection, folder)
+    # A projection that is not this database's (copied from another store, damaged, or older than
+    # a write to the database) is not read: the database is projected again.
+    if projection_is_current(folder, manifest):
+        store.saved_projection = functools.partial(_read_saved_projection, folder)
     return store
+
+
+def _read_saved_projection(folder: Path) -> Projection:
+    """The saved projection, checked whole; a damaged one is an :class:`InputError` naming the store.
+
+    Its digest matched the manifest when the store was opened, so damage here means the files were
+    changed together with the manifest, or the manifest itself was edited.
+    """
+    try:
+        projection = read_projection(folder)
+        nodes = len(projection.nodes)
+        if len(projection.suppliers) != len(projection.clients) or any(
+            len(column) != nodes for column in projection.columns.values()
+        ):
+            raise ValueError("columns of different lengths")
+        for ends in (projection.suppliers, projection.clients):
+            if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= nodes):
+                raise ValueError("an edge names a node that is not there")
+    except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
+        raise InputError(
+            f"--store {folder}: the saved projection is damaged ({str(exc)[:100]}); load the store again"
+        ) from None
+    return projection

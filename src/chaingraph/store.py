@@ -271,8 +271,11 @@ class EmbeddedStore:
             )
         except SyntaxError as exc:
             raise QueryError(_syntax_message(exc)) from None
-        except OSError as exc:
-            raise QueryError(f"query failed: {exc}") from None
+        except (OSError, RuntimeError) as exc:
+            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            if self.read_only:  # an on-disk store: its database failed to read, so it is damaged
+                raise InputError(f"{self.description} is damaged ({reason}); load it again") from None
+            raise QueryError(f"query failed: {reason}") from None
 
 
 def rdf_format_of(path: Path) -> ox.RdfFormat:
