@@ -289,3 +289,49 @@ def test_a_damaged_store_is_a_clear_error_or_the_right_answer_never_an_internal_
             assert str(a) in result.stderr and ("damaged" in result.stderr or "load" in result.stderr), result.stderr
         elif command[0] == "stats":
             assert json.loads(result.stdout) == expected
+
+
+def test_two_loads_into_one_folder_one_wins_the_other_is_refused(tmp_path, synthetic):
+    """The first load holds the folder's lock; a second one started meanwhile is refused by name
+    and leaves the first one's work alone."""
+    import fcntl
+
+    target = tmp_path / "net.store"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph", "load", str(synthetic), "--store", str(target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lock = tmp_path / ".net.store.lock"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the first load holds the lock
+        if lock.exists():
+            with open(lock, "a+b") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    break
+        time.sleep(0.01)
+    else:
+        pytest.fail("the first load never took the lock")
+    second = run_process("load", str(synthetic), "--store", str(target), "--force")
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    assert second.returncode == 2
+    assert "a load into it is running" in second.stderr
+    assert run_process("stats", "--store", str(target), "--format", "json").returncode == 0
+
+
+@pytest.mark.parametrize("where", ["a file as the store", "a file as its folder"])
+def test_a_store_path_through_a_file_is_a_clear_error(tmp_path, where):
+    afile = tmp_path / "afile"
+    afile.write_text("keep me", encoding="utf-8")
+    target = afile if where == "a file as the store" else afile / "sub"
+    data = tmp_path / "data.ttl"
+    data.write_text("<https://example.test/a> <https://example.test/p> 1 .", encoding="utf-8")
+    result = run_process("load", "--store", str(target), "--force", "--no-bundled", str(data))
+    assert result.returncode == 2, result.stderr
+    assert "file" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert afile.read_text(encoding="utf-8") == "keep me"

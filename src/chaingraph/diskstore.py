@@ -11,6 +11,8 @@ read-only: no parsing at all, and no projection while the database is unchanged.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import json
 import os
@@ -18,7 +20,7 @@ import shutil
 import time
 import traceback
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,11 +130,50 @@ def load_store(
     target = Path(directory)
     if target.exists() and not replace:
         raise InputError(f"{target}: already exists (use --force to replace it)")
+    if target.exists() and not target.is_dir():
+        raise InputError(f"--store {target}: a file, not a store folder; refusing to replace it")
     if target.exists() and not (target / MANIFEST).is_file() and any(target.iterdir()):
         raise InputError(f"{target}: exists and is not a chaingraph store; refusing to replace it")
     files = _input_files(data, bundled)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.partial-*"):  # left by a load that was killed
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"--store {target}: {target.parent} is a file, not a folder") from None
+    except PermissionError:
+        raise InputError(f"--store {target}: cannot create {target.parent} (permission denied)") from None
+    with _load_lock(target):
+        return _load_locked(target, files, bundled, progress, started)
+
+
+@contextlib.contextmanager
+def _load_lock(target: Path) -> Iterator[None]:
+    """Hold the lock of loads into ``target`` (a lock file beside it) for the whole load: a second
+    load into the same folder at the same time is refused, instead of removing the first one's
+    working folder. The lock ends with the process, so a killed load leaves none."""
+    lock = target.parent / f".{target.name}.lock"
+    try:
+        handle = open(lock, "a+b")  # noqa: SIM115 - held open for the whole load
+    except PermissionError:
+        raise InputError(f"--store {target}: cannot write in {target.parent} (permission denied)") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"--store {target}: a load into it is running; wait for it to end") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _load_locked(
+    target: Path,
+    files: list[tuple[Path, str | None]],
+    bundled: bool,
+    progress: Callable[[str], None] | None,
+    started: float,
+) -> LoadReport:
+    # Under the lock, no other load runs: what a killed load left can go.
+    for stale in target.parent.glob(f".{target.name}.partial-*"):
         shutil.rmtree(stale, ignore_errors=True)
     partial = target.parent / f".{target.name}.partial-{os.getpid()}"
     # Removed by the finally below, or by the signal watcher if a bulk load cannot be interrupted.
