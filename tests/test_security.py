@@ -487,3 +487,40 @@ def test_a_cut_answer_that_cannot_be_paged_is_an_error():
     with http_server(answer) as (url, seen), pytest.raises(EndpointError, match="of 5 rows"):
         EndpointStore(url, timeout=10).select("SELECT ?s WHERE { ?s ?p ?o }")
     assert len(seen) < 10
+
+
+# --- 16. nesting too deep is refused before parsing ----------------------------------------------
+
+
+DEPTH = 100_000
+
+
+@pytest.mark.parametrize(
+    "text, update",
+    [
+        ("SELECT * WHERE " + "{" * DEPTH + "}" * DEPTH, False),
+        ("SELECT * WHERE { FILTER(" + "(" * DEPTH + "1" + ")" * DEPTH + ") }", False),
+        ("INSERT DATA " + "{" * DEPTH + "}" * DEPTH, True),
+    ],
+    ids=["groups", "parentheses", "update"],  # the test id reaches the environment of the processes
+)
+def test_sparql_nested_too_deep_is_refused_not_a_crash(tmp_path, text, update):
+    query = tmp_path / "deep.rq"
+    query.write_text(text, encoding="utf-8")
+    extra = ["--update", "-o", str(tmp_path / "out.trig")] if update else []
+    result = run_process("query", "-f", str(query), *extra, timeout=120)
+    assert result.returncode == 2, (result.returncode, result.stderr[-300:])
+    assert "nested deeper than 500" in result.stderr
+
+
+def test_shapes_nested_too_deep_are_refused_not_a_crash(tmp_path):
+    shapes = tmp_path / "deep.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . <https://example.test/S> sh:targetNode <https://example.test/a> ;"
+        " sh:node " + "[ sh:node " * DEPTH + "[]" + " ]" * DEPTH + " .",
+        encoding="utf-8",
+    )
+    for engine in ("fast", "pyshacl"):
+        result = run_process("validate", "--shapes", str(shapes), "--engine", engine, timeout=120)
+        assert result.returncode == 2, (result.returncode, result.stderr[-300:])
+        assert "nested deeper than 500" in result.stderr

@@ -315,12 +315,15 @@ def validate_store(store: Store, shapes: Graph) -> list[Result]:
 
     A constraint with no ``sh:message`` gets one naming its component and path.
     """
-    roots = check_shapes(shapes)
-    engine = _Engine(store, shapes)
-    results: list[Result] = []
-    for shape in roots:
-        focus = _focus_clause(shapes, shape)
-        results.extend(engine.evaluate(shape, focus))
+    try:
+        roots = check_shapes(shapes)
+        engine = _Engine(store, shapes)
+        results: list[Result] = []
+        for shape in roots:
+            focus = _focus_clause(shapes, shape)
+            results.extend(engine.evaluate(shape, focus))
+    except RecursionError:
+        raise UnsupportedShape("shapes or paths nested too deeply to evaluate") from None
     return [result if result.message else _with_default_message(shapes, result) for result in results]
 
 

@@ -95,6 +95,36 @@ def uses_service(text: str) -> bool:
     )
 
 
+#: Deeper nesting than this is refused before parsing (as RDF/XML is): real queries and shapes nest
+#: a few levels; 100,000 levels overflow the stack of a recursive parser and end the process.
+MAX_NESTING = 500
+_OPENING, _CLOSING = frozenset("({["), frozenset(")}]")
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply brackets, braces and parentheses nest in SPARQL or Turtle text (strings, IRIs
+    and comments skipped).
+
+    >>> nesting_depth("SELECT * WHERE { { ?s ?p [ ?q ( 1 2 ) ] } } # {{{{")
+    4
+    """
+    depth = deepest = 0
+    for match in _tokens(text):
+        token = match.group()
+        if token in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in _CLOSING:
+            depth -= 1
+    return deepest
+
+
+def check_nesting(text: str, what: str) -> None:
+    """An :class:`InputError` naming ``what`` when ``text`` nests deeper than :data:`MAX_NESTING`."""
+    if nesting_depth(text) > MAX_NESTING:
+        raise InputError(f"{what}: nested deeper than {MAX_NESTING} levels; chaingraph does not read such text")
+
+
 def refuse_service(text: str, where: str = "the embedded store") -> None:
     """A :class:`QueryError` when ``text`` holds a SERVICE clause (see :func:`uses_service`)."""
     if uses_service(text):

@@ -27,7 +27,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from . import resources
 from .errors import InputError, QueryError
 from .fileio import read_input
-from .sparql import bind_values, query_form, refuse_service, update_keywords
+from .sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from .vocab import GRAPH, PREFIXES, prefix_block
 
 #: File endings read as RDF, and the format each one means.
@@ -221,6 +221,7 @@ class EmbeddedStore:
             raise InputError("LOAD is not run on the embedded store: add the file with --data instead")
         if not self.allow_service:
             refuse_service(update)
+        check_nesting(update, "the update")
         before = (len(self.oxigraph), self.dump())
         try:
             self.oxigraph.update(prefix_block() + update)
@@ -263,6 +264,7 @@ class EmbeddedStore:
             raise QueryError("SPARQL Update refused: the graph is read-only (use --update)")
         if not self.allow_service:
             refuse_service(query)
+        check_nesting(query, "the query")
         try:
             return self.oxigraph.query(
                 bind_values(query, bindings or {}),

@@ -18,10 +18,11 @@ from rdflib.util import guess_format
 
 from . import resources
 from .errors import InputError
+from .fileio import read_input
 from .names import shorten
 from .shacl import CHECKED_BY_CAST, path_as_sparql, report_graph, validate_store
-from .sparql import refuse_service
-from .store import EmbeddedStore, Store
+from .sparql import check_nesting, refuse_service
+from .store import EmbeddedStore, Store, check_xml_depth
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,19 @@ def load_shapes(extra: Iterable[Path] = ()) -> Graph:
     """chaingraph's shapes, and the user's own shape files (any RDF syntax, by file ending)."""
     shapes = Graph().parse(resources.shapes_path(), format="turtle")
     for path in extra:
+        rdf_format = guess_format(str(path)) or "turtle"
         try:
-            shapes.parse(path, format=guess_format(str(path)) or "turtle")
+            if rdf_format in ("turtle", "trig", "n3"):
+                check_nesting(read_input(path).decode("utf-8", "replace"), f"--shapes {path}")
+            elif rdf_format == "xml":
+                check_xml_depth(path, read_input(path))
+            shapes.parse(path, format=rdf_format)
         except FileNotFoundError:
             raise InputError(f"--shapes {path}: no such file") from None
         except IsADirectoryError:
             raise InputError(f"--shapes {path}: a folder, not a shapes file") from None
+        except InputError:
+            raise
         except Exception as exc:  # rdflib raises many kinds for bad syntax
             raise InputError(f"--shapes {path}: not readable RDF: {str(exc).splitlines()[0][:200]}") from None
     return shapes
