@@ -218,10 +218,10 @@ LABELS = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     min_size=1,
     max_size=40,
-).filter(lambda s: s.strip() == s and s.strip())
+).filter(lambda s: s.strip())  # spaces around a name are kept too (issue 25 item 10)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     label=LABELS,
     chinese=LABELS,

@@ -524,3 +524,35 @@ def test_shapes_nested_too_deep_are_refused_not_a_crash(tmp_path):
         result = run_process("validate", "--shapes", str(shapes), "--engine", engine, timeout=120)
         assert result.returncode == 2, (result.returncode, result.stderr[-300:])
         assert "nested deeper than 500" in result.stderr
+
+
+# --- 10. exports XML can hold; a self-loop strands no one ----------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_graph_exports_are_valid_xml_whatever_the_labels(run, ttl, tmp_path, fmt):
+    import xml.etree.ElementTree as ET
+
+    data = ttl(
+        'ex:foil a cg:Company ; rdfs:label "Foil\\u0001Co\\uFFFE"@en, "箔\\u0008业"@zh-Hans ; cg:locationUnknown true ;'
+        " cg:supplierOf fj:catl .\n"
+        'ex:tab a cg:Company ; rdfs:label "Tab\\tand\\nnewline"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .'
+    )
+    target = tmp_path / f"out.{fmt}"
+    result = run("export", "--format", fmt, "--data", str(data), "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    root = ET.parse(target).getroot()  # raises on invalid XML
+    texts = {element.text for element in root.iter() if element.text}  # GraphML: data elements
+    texts |= {value for element in root.iter() for value in element.attrib.values()}  # GEXF: attributes
+    assert "Foil\ufffdCo\ufffd" in texts and "箔\ufffd业" in texts
+    assert "Tab\tand\nnewline" in texts  # what XML can hold is kept exactly
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2 and any("Foil" in line for line in warnings)
+
+
+def test_a_firm_whose_only_edge_is_a_self_loop_strands_no_client(run, ttl):
+    data = ttl('ex:loop a cg:Company ; rdfs:label "Loop Co"@en ; cg:locationUnknown true ; cg:supplierOf ex:loop .')
+    result = run("impact", "Loop Co", "--data", str(data), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [record] = json.loads(result.stdout)
+    assert record["stranded"] == [] and record["stage_losses"] == [] and record["direct_clients"] == 0

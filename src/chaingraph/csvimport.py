@@ -234,7 +234,7 @@ class CsvRows:
                     continue
                 if len(record) != len(header):
                     raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
-                values = {name: unneutralise_cell(record[index].strip()) for name, index in columns.items()}
+                values = {name: _cell(name, record[index]) for name, index in columns.items()}
                 if not any(values.values()):
                     self.skipped += 1
                     continue
@@ -247,6 +247,16 @@ class CsvRows:
     def position(self) -> int:
         """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
         return self._binary.tell() if self._binary is not None else 0
+
+
+#: Columns whose text is a name, kept exactly as written (its spaces too): an export imported again
+#: gives the same labels. Every other cell is an identifier or a code, read without spaces around it.
+NAME_FIELDS = frozenset({"name_en", "name_zh"})
+
+
+def _cell(name: str, text: str) -> str:
+    stripped = text.strip()
+    return unneutralise_cell(text if name in NAME_FIELDS and stripped else stripped)
 
 
 def _first_undecodable_line(path: Path) -> int:

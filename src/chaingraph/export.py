@@ -14,6 +14,7 @@ among them, and every place, chain, stage, product, measure and source, so the e
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import networkx as nx
@@ -57,8 +58,12 @@ def export(
     *,
     table: str = "edges",
     progress: Callable[[str], None] | None = None,
+    warnings: list[str] | None = None,
 ) -> bytes:
-    """The export of ``store`` (or of a selection of it) in format ``fmt``, as bytes."""
+    """The export of ``store`` (or of a selection of it) in format ``fmt``, as bytes.
+
+    ``warnings``, when given, receives one line for each value an export had to change (a label
+    holding characters XML 1.0 cannot hold, in GraphML or GEXF)."""
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt in RDF_EXPORTS:
@@ -76,17 +81,39 @@ def export(
         if table != "edges":
             raise InputError(f"--table {table!r}: use edges or firms")
         return edges_csv(store, graph)
-    return network_file(graph, analysis.node_measures(graph).values, fmt)
+    return network_file(graph, analysis.node_measures(graph).values, fmt, warnings)
 
 
-def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str) -> bytes:
-    """GraphML or GEXF bytes: attributes are strings and numbers only (networkx cannot write rdflib terms)."""
+# Characters XML 1.0 cannot hold at all (its Char production): controls but tab, newline and
+# carriage return, the surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: object, warnings: list[str] | None = None) -> object:
+    r"""``value`` with each character XML 1.0 cannot hold replaced by U+FFFD, noting the change in
+    ``warnings``; everything XML can hold is kept exactly, so a round trip stays exact for it.
+
+    >>> xml_safe("Foil\x00Co")
+    'Foil\ufffdCo'
+    """
+    if not isinstance(value, str) or not _NOT_XML.search(value):
+        return value
+    replaced = _NOT_XML.sub("\ufffd", value)
+    if warnings is not None:
+        warnings.append(f"{replaced[:60]!r}: characters XML cannot hold were replaced by U+FFFD")
+    return replaced
+
+
+def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str, warnings: list[str] | None = None) -> bytes:
+    """GraphML or GEXF bytes: attributes are strings and numbers only (networkx cannot write rdflib
+    terms), and hold only characters XML 1.0 allows (see :func:`xml_safe`)."""
+    node_ids = {node: xml_safe(node, warnings) for node in graph}
     flat = nx.DiGraph()
     for node, attrs in graph.nodes(data=True):
         flat.add_node(
-            node,
+            node_ids[node],
             **{
-                "iri": node,
+                "iri": node_ids[node],
                 "label": attrs.get("label", ""),
                 "label_zh": attrs.get("label_zh", ""),
                 "kind": attrs.get("kind", ""),
@@ -98,10 +125,12 @@ def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str) -> byte
                 **{key: _plain(values[node]) for key, values in measures.items()},
             },
         )
+    for node in flat:
+        flat.nodes[node].update({key: xml_safe(value, warnings) for key, value in flat.nodes[node].items()})
     for supplier, client, attrs in graph.edges(data=True):
         flat.add_edge(
-            supplier,
-            client,
+            node_ids[supplier],
+            node_ids[client],
             supplies="; ".join(attrs.get("supplies", [])),
             periods="; ".join(attrs.get("periods", [])),
             sources=" ".join(attrs.get("sources", [])),
@@ -110,6 +139,8 @@ def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str) -> byte
             inference="; ".join(attrs.get("inference", [])),
             weight=int(attrs.get("weight", 1)),
         )
+    for _, _, edge in flat.edges(data=True):
+        edge.update({key: xml_safe(value, warnings) for key, value in edge.items()})
     buffer = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(flat, buffer, encoding="utf-8", named_key_ids=True)

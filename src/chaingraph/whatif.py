@@ -53,7 +53,8 @@ def impact(graph: nx.DiGraph, firm: str, *, reach_before: dict[str, int] | None 
     """
     data = graph.nodes[firm]
     stage = data.get("stage", "")
-    clients = list(graph.successors(firm))
+    # A self-loop (a firm listed as its own client) leaves no client behind when the firm goes.
+    clients = [client for client in graph.successors(firm) if client != firm]
     losses = []
     stranded = []
     for client in clients:
@@ -170,7 +171,11 @@ class CompiledImpacts:
             reach_lost, without = self.reach_lost(firm)
         if without is None:
             without = self._without(firm)[0]
-        clients = self.forward.indices[self.forward.indptr[firm] : self.forward.indptr[firm + 1]].tolist()
+        clients = [
+            client
+            for client in self.forward.indices[self.forward.indptr[firm] : self.forward.indptr[firm + 1]].tolist()
+            if client != firm  # a self-loop leaves no client behind
+        ]
         stage = columns["stage"][firm]
         losses, stranded = [], []
         for client in clients:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..output import printable
 from .app import (
     cli,
     evidence_option,
@@ -162,8 +163,13 @@ def export_command(store, fmt, output, force, table, chain, region, level, evide
         raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
     may_replace = check_target(output, force=force) if output is not None else False
     selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence)
+    warnings: list[str] = []
     with status_line("exporting") as update:
-        data = build(store, fmt, selection, table=table, progress=lambda step: update(f"exporting: {step}"))
+        data = build(
+            store, fmt, selection, table=table, progress=lambda step: update(f"exporting: {step}"), warnings=warnings
+        )
+    for line in warnings:
+        click.echo(f"warning: {printable(line)}", err=True)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
