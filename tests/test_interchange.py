@@ -199,6 +199,21 @@ BAD_CSV = [
     ("ragged row", RELATIONS + "A,B,x,,,\nA,B\n", ":3: 2 fields, but the header has 6"),
     ("empty supplier", RELATIONS + ",B,,,,\n", ":2: empty supplier"),
     ("bad date", RELATIONS + "A,B,,2024-02-30,,\n", ":2: start '2024-02-30' is not a valid date"),
+    ("slashed date", RELATIONS + "A,B,,2023/01/01,,\n", ":2: start '2023/01/01' is not a valid date"),
+    ("a word as date", RELATIONS + "A,B,,,yesterday,\n", ":2: end 'yesterday' is not a valid date"),
+    ("NaN as date", RELATIONS + "A,B,,NaN,,\n", ":2: start 'NaN' is not a valid date"),
+    ("month 13", RELATIONS + "A,B,,2023-13,,\n", ":2: start '2023-13' is not a valid date"),
+    ("start after end", RELATIONS + "A,B,,2024-05,2023-12-31,\n", ":2: the period starts (2024-05) after it ends"),
+    (
+        "a place's IRI as a firm id",
+        RELATIONS + "https://w3id.org/chaingraph/fujian/ningde,B,,,,\n",
+        ":2: https://w3id.org/chaingraph/fujian/ningde is a",
+    ),
+    (
+        "a chain's IRI as a firm id",
+        RELATIONS + "A,https://w3id.org/chaingraph/fujian/jinjiang-food,,,,\n",
+        "is a IndustrialChain of the graph, not a firm",
+    ),
     ("unterminated quote", RELATIONS + 'A,"B,,,,\n', "r.csv:"),
     ("no header at all", "", "no header row"),
 ]
@@ -427,3 +442,12 @@ def test_import_progress_shows_rows_per_second_on_a_terminal(tmp_path):
     assert code == 0, screen
     assert re.search(r"[\d,]+ rows\s+[\d,]+ rows/s", screen), screen
     assert "imported 30001 firms and 30000 relations" in screen
+
+
+def test_periods_at_the_precision_the_sheet_gives_are_kept(tmp_path):
+    relations = write(tmp_path / "r.csv", RELATIONS + "A,B,,2023,2023-06,\nA,C,,2023-05-01,2023,\n")
+    target = tmp_path / "out.ttl"
+    result = run_process("import", "--relations", str(relations), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert '"2023/2023-06"' in text and '"2023-05-01/2023"' in text

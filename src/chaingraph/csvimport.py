@@ -148,10 +148,14 @@ class _Context:
         self.stages: dict[tuple[str, str], str] = {}
         self.firms: dict[str, set[str]] = {}
         self.organizations: set[str] = set()
+        #: IRIs of the graph's places, chains and stages, with what each is: never a firm's id.
+        self.not_firms: dict[str, str] = {}
         if store is None:
             return
         for row in store.select(_CONTEXT_QUERY).rows:
             name, thing, kind = str(row["name"]).strip().lower(), str(row["thing"]), str(row["kind"])
+            if kind not in _ORGANIZATION_CLASSES:
+                self.not_firms.setdefault(thing, kind.rsplit("#", 1)[-1])
             if kind == str(CG.IndustrialChain):
                 self.chains.setdefault(name, thing)
                 self.chains.setdefault(thing.rsplit("/", 1)[-1].lower(), thing)
@@ -247,6 +251,25 @@ class CsvRows:
     def position(self) -> int:
         """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
         return self._binary.tell() if self._binary is not None else 0
+
+
+_PERIOD_CELL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _period_cell(text: str) -> bool:
+    """Whether a start or end cell is a year, a month or a day that exists (YYYY, YYYY-MM, YYYY-MM-DD)."""
+    match = _PERIOD_CELL.match(text)
+    if match is None:
+        return False
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        try:
+            dt.date(year or 0, month or 1, day)
+        except ValueError:
+            return False
+    return True
 
 
 #: Columns whose text is a name, kept exactly as written (its spaces too): an export imported again
@@ -498,6 +521,12 @@ class _Builder:
 
     def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int) -> None:
         node = mint(self.base, "firm", identifier)
+        kind = self.context.not_firms.get(node.value)
+        if kind is not None:
+            # An id that is a place's or chain's IRI would make that place or chain a firm.
+            raise InputError(
+                f"{path}:{line}: {identifier} is the graph's cg:{kind}, not a firm; give the firm an id of its own"
+            )
         self.firms[identifier] = node
         # A row about an organization the graph already has adds what the row states, never the
         # defaults for a new firm (its id as a name, an unknown location).
@@ -598,14 +627,22 @@ class _Builder:
             self.add(node, _N.supplies, product)
         start, end = row.get("start", ""), row.get("end", "")
         for name, value, prop in (("start", start, _N.periodStart), ("end", end, _N.periodEnd)):
-            if value and _ISO_DATE.match(value):
-                try:
-                    dt.date.fromisoformat(value)
-                except ValueError:
-                    raise InputError(
-                        f"{path}:{line}: {name} {value!r} is not a valid date (column {mapping.get(name, name)!r})"
-                    ) from None
+            if not value:
+                continue
+            if not _period_cell(value):
+                raise InputError(
+                    f"{path}:{line}: {name} {value!r} is not a valid date: write a year, a month or a day "
+                    f"(YYYY, YYYY-MM or YYYY-MM-DD) (column {mapping.get(name, name)!r})"
+                )
+            if _ISO_DATE.match(value):
                 self.add(node, prop, ox.Literal(value, datatype=_N.date))
+        if start and end:
+            precision = min(len(start), len(end))  # compared at the coarser of the two precisions
+            if start[:precision] > end[:precision]:
+                raise InputError(
+                    f"{path}:{line}: the period starts ({start}) after it ends ({end}) "
+                    f"(columns {mapping.get('start', 'start')!r} and {mapping.get('end', 'end')!r})"
+                )
         if start or end:
             self.add(node, _N.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
