@@ -207,12 +207,12 @@ BAD_CSV = [
     (
         "a place's IRI as a firm id",
         RELATIONS + "https://w3id.org/chaingraph/fujian/ningde,B,,,,\n",
-        ":2: https://w3id.org/chaingraph/fujian/ningde is a",
+        ":2: https://w3id.org/chaingraph/fujian/ningde is the graph's cg:PrefectureLevelCity, not a firm",
     ),
     (
         "a chain's IRI as a firm id",
         RELATIONS + "A,https://w3id.org/chaingraph/fujian/jinjiang-food,,,,\n",
-        "is a IndustrialChain of the graph, not a firm",
+        "jinjiang-food is the graph's cg:IndustrialChain, not a firm",
     ),
     ("unterminated quote", RELATIONS + 'A,"B,,,,\n', "r.csv:"),
     ("no header at all", "", "no header row"),
