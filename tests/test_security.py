@@ -556,3 +556,76 @@ def test_a_firm_whose_only_edge_is_a_self_loop_strands_no_client(run, ttl):
     assert result.exit_code == 0, result.stderr
     [record] = json.loads(result.stdout)
     assert record["stranded"] == [] and record["stage_losses"] == [] and record["direct_clients"] == 0
+
+
+# --- 12, 19. one deadline per exchange; malformed HTTP is a clear error ------------------------
+
+
+@contextmanager
+def raw_server(answer: Callable[[object], None]) -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that reads a request and then runs ``answer(connection)``."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(5)
+                try:
+                    connection.recv(65536)
+                    answer(connection)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_headers_dripped_slowly_end_at_the_deadline():
+    import time
+
+    def drip(connection):
+        connection.sendall(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(60):
+            connection.sendall(b"X-Slow: 1\r\n")
+            time.sleep(0.5)
+
+    with raw_server(drip) as url:
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match="did not answer within 2 s"):
+            EndpointStore(url, timeout=2).select("SELECT ?s WHERE { ?s ?p ?o }")
+        assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(101)) + b"\r\n",
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+        b"SOMETHING ELSE\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/sparql-results+json\r\n\r\nzz\r\n",
+    ],
+    ids=["101 headers", "a 70 KB header line", "a bad status line", "broken chunking"],
+)
+def test_malformed_http_is_a_one_line_error(reply):
+    with raw_server(lambda connection: connection.sendall(reply)) as url, pytest.raises(EndpointError):
+        EndpointStore(url, timeout=5).select("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_http_0_9_is_refused_through_the_command_line(run):
+    with raw_server(lambda connection: connection.sendall(b'{"head": {"vars": []}, "boolean": true}')) as url:
+        result = run("query", "ASK { ?s ?p ?o }", "--endpoint", url, "--timeout", "5")
+    assert result.exit_code == 2 and result.stderr.startswith("error: endpoint"), result.stderr

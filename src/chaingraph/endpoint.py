@@ -8,10 +8,13 @@ line with the server's own message.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
+import http.client
 import json
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -225,33 +228,107 @@ class EndpointStore:
             method="POST",
         )
         deadline = time.monotonic() + self.timeout
+        exchange = _Exchange(self.timeout)
+        answer = _Answer(b"")
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                body = _read_before(response, deadline)
+            with exchange.open(request) as response:
+                answer.body = _read_before(response, deadline)
                 for header, setting in TRUNCATION_HEADERS.items():
                     value = response.headers.get(header)
                     if value is not None and value.strip().isdigit():
-                        return _Answer(body, int(value), setting)
-                return _Answer(body)
-        except _Redirected as exc:
-            raise EndpointError(
-                f"endpoint {self.url} redirected the query to {_without_credentials(exc.target)[0]}: "
+                        answer.cap, answer.setting = int(value), setting
+                        break
+        except Exception as exc:
+            if exchange.expired:  # the deadline closed the connection, whatever the read then raised
+                raise self._too_slow() from None
+            mapped = self._exchange_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+        finally:
+            exchange.end()
+        if exchange.expired:  # closed mid-answer: what was read is not the whole answer
+            raise self._too_slow()
+        return answer
+
+    def _too_slow(self) -> EndpointError:
+        return EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s")
+
+    def _exchange_error(self, error: Exception) -> Exception | None:
+        """The one-line error for what went wrong in an exchange; ``None`` for anything else (a bug)."""
+        if isinstance(error, _Redirected):
+            return EndpointError(
+                f"endpoint {self.url} redirected the query to {_without_credentials(error.target)[0]}: "
                 "give that URL as --endpoint (a POST is not re-sent elsewhere)"
-            ) from None
-        except urllib.error.HTTPError as exc:
-            reason = server_message(exc.read(4000), exc.headers.get("Content-Type", "")) or str(exc.reason)
-            if exc.code == 400:
-                raise QueryError(f"endpoint {self.url} rejected the query: {reason}") from None
-            raise EndpointError(f"endpoint {self.url} answered HTTP {exc.code}: {reason}") from None
-        except TimeoutError:
-            raise EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s") from None
-            raise EndpointError(f"endpoint {self.url} is unreachable: {reason}") from None
-        except (ConnectionError, OSError) as exc:
-            raise EndpointError(f"endpoint {self.url} failed: {exc}") from None
+            )
+        if isinstance(error, urllib.error.HTTPError):
+            reason = server_message(error.read(4000), error.headers.get("Content-Type", "")) or str(error.reason)
+            if error.code == 400:
+                return QueryError(f"endpoint {self.url} rejected the query: {reason}")
+            return EndpointError(f"endpoint {self.url} answered HTTP {error.code}: {reason}")
+        if isinstance(error, TimeoutError):
+            return self._too_slow()
+        if isinstance(error, urllib.error.URLError):
+            if isinstance(error.reason, (TimeoutError, socket.timeout)):
+                return self._too_slow()
+            return EndpointError(f"endpoint {self.url} is unreachable: {error.reason}")
+        if isinstance(error, http.client.HTTPException):
+            # more than 100 headers, a 64 KB header line, a bad status line, HTTP/0.9, broken chunks
+            detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+            return EndpointError(f"endpoint {self.url} answered with malformed HTTP ({detail})")
+        if isinstance(error, OSError):
+            return EndpointError(f"endpoint {self.url} failed: {error}")
+        return None
+
+
+class _Exchange:
+    """One request and its answer under one deadline, headers included.
+
+    A socket timeout bounds each read alone, so a server that sends a header byte every second
+    holds the command for ever; here a timer shuts the exchange's connections down when its time
+    is up, and the blocked read returns at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def open(self, request: urllib.request.Request):  # type: ignore[no-untyped-def]
+        exchange = self
+
+        class Recorded(http.client.HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                exchange.sockets.append(self.sock)
+
+        class RecordedTLS(http.client.HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                exchange.sockets.append(self.sock)
+
+        class Plain(urllib.request.HTTPHandler):
+            def http_open(self, req):  # type: ignore[no-untyped-def]
+                return self.do_open(Recorded, req)
+
+        class Secure(urllib.request.HTTPSHandler):
+            def https_open(self, req):  # type: ignore[no-untyped-def]
+                return self.do_open(RecordedTLS, req, context=self._context)  # type: ignore[attr-defined]
+
+        self._timer.start()
+        # The scheme was checked to be http(s) when the store was made.
+        return urllib.request.build_opener(Plain, Secure, _NoRedirects).open(request, timeout=self.seconds)
+
+    def end(self) -> None:
+        self._timer.cancel()
 
 
 def _without_credentials(url: str) -> tuple[str, dict[str, str]]:
@@ -296,9 +373,6 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         raise _Redirected(newurl)
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _read_before(response, deadline: float) -> bytes:
