@@ -629,3 +629,31 @@ def test_http_0_9_is_refused_through_the_command_line(run):
     with raw_server(lambda connection: connection.sendall(b'{"head": {"vars": []}, "boolean": true}')) as url:
         result = run("query", "ASK { ?s ?p ?o }", "--endpoint", url, "--timeout", "5")
     assert result.exit_code == 2 and result.stderr.startswith("error: endpoint"), result.stderr
+
+
+# --- 20. messages that say what is wrong -----------------------------------------------------------
+
+
+def test_a_parameter_given_twice_is_refused(run):
+    result = run("query", "suppliers-of", "-p", "firm=CATL", "-p", "firm=Skeqi")
+    assert result.exit_code == 2
+    assert "--param firm is given twice" in result.stderr
+
+
+def test_a_store_folder_given_as_data_is_named(run, tmp_path):
+    from chaingraph.diskstore import load_store
+
+    folder = tmp_path / "s.store"
+    load_store([], folder)
+    result = run("stats", "--data", str(folder))
+    assert result.exit_code == 2
+    assert f"read it with --store {folder}" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le"])
+def test_a_utf16_sheet_without_byte_order_mark_is_named_as_such(tmp_path, encoding):
+    sheet = tmp_path / "r.csv"
+    sheet.write_bytes("supplier,client\nA,B\n".encode(encoding))
+    result = run_process("import", "--relations", str(sheet))
+    assert result.returncode == 2
+    assert "looks like UTF-16" in result.stderr

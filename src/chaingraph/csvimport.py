@@ -304,6 +304,9 @@ def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
 def _columns(
     path: Path, header: list[str], fields: tuple[str, ...], role: str, mapping: Mapping[str, str]
 ) -> dict[str, int]:
+    if any("\x00" in cell for cell in header):
+        # UTF-16 without a byte-order mark reads as UTF-8 with a NUL before or after every letter.
+        raise InputError(f"{path}:1: the header holds NUL characters: the file looks like UTF-16; save it as UTF-8")
     duplicates = [name for name, count in Counter(header).items() if count > 1 and name]
     columns = {}
     for name in fields:

@@ -40,6 +40,7 @@ from .projection_file import (
 )
 from .shutdown import cleanup_on_exit
 from .store import (
+    STORE_MANIFEST,
     XML_HEAD,
     EmbeddedStore,
     bundled_graph_name,
@@ -50,7 +51,7 @@ from .store import (
     syntax_error_message,
 )
 
-MANIFEST = "chaingraph-store.json"
+MANIFEST = STORE_MANIFEST
 STORE_FORMAT = 1
 
 

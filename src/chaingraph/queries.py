@@ -89,6 +89,9 @@ def parse_params(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not re.fullmatch(r"[A-Za-z_]\w*", key):
             raise InputError(f"--param {pair!r}: expected NAME=VALUE with a name of letters, digits and _")
+        if key in params:
+            # A query binds one value per parameter: taking the last silently would answer another question.
+            raise InputError(f"--param {key} is given twice ({params[key]!r} and {value!r}): give it once")
         params[key] = value
     return params
 

@@ -49,6 +49,9 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 
 Row = dict[str, Node]
 
+#: The file that makes a folder an on-disk store (written by ``chaingraph load``).
+STORE_MANIFEST = "chaingraph-store.json"
+
 
 def _not_rdflib_conversion_note(record: logging.LogRecord) -> bool:
     return "Failed to convert Literal lexical form" not in record.getMessage()
@@ -318,6 +321,8 @@ def rdf_files(path: Path) -> list[Path]:
     """
     if not path.exists() and not path.is_symlink():
         raise InputError(f"{path}: no such file or folder")
+    if path.is_dir() and (path / STORE_MANIFEST).is_file():
+        raise InputError(f"{path}: a chaingraph store, not RDF files; read it with --store {path}")
     if path.is_dir():
 
         def refuse(error: OSError) -> None:
