@@ -127,6 +127,22 @@ print(json.dumps({{"url": server.url, "pid": server.process.pid, "load": time.pe
 """
 
 
+def write_ring(path: Path, size: int) -> None:
+    """``size`` firms in one supply ring, each the only supplier of the next: one strongly connected
+    component, where removing any firm leaves a path."""
+    lines = [
+        "@prefix cg: <https://w3id.org/chaingraph/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix r: <https://example.test/ring/> .",
+    ]
+    lines += [
+        f'r:f{i} a cg:Company ; rdfs:label "Ring firm {i}"@en ; cg:locationUnknown true ;'
+        f" cg:supplierOf r:f{(i + 1) % size} ."
+        for i in range(size)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set[str], timeout: float) -> list[dict]:
     data = folder / f"synth-{size}.nt"
     store = folder / f"synth-{size}.store"
@@ -190,6 +206,12 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
         "impact",
         chaingraph("impact", "https://w3id.org/chaingraph/synthetic/firm/0", "--data", str(data), "--format", "json"),
     )
+    if size <= 5_000:  # issue 25: impact --all on a ring of 5,000 firms within 30 s (it was quadratic on cycles)
+        ring = folder / f"ring-{size}.ttl"
+        write_ring(ring, size)
+        step(
+            "ring impact --all", chaingraph("impact", "--all", "--no-bundled", "--data", str(ring), "--format", "json")
+        )
     if size <= 20_000:  # the largest view chaingraph writes (viewpage.NODE_LIMIT)
         step(
             "view",

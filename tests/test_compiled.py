@@ -192,3 +192,29 @@ def test_impact_on_the_bundled_graph_agrees(store, args):
     fast = reports.impact(store, args[0], backend="compiled", **options)
     assert [asdict(x) for x in fast] == [asdict(x) for x in reference]
     assert reference
+
+
+@pytest.mark.parametrize("shape", ["ring", "two rings joined", "ring with a tail", "ring with chords"])
+def test_impacts_on_cyclic_graphs_equal_networkx(shape):
+    """Rings are where removing a firm leaves one long path (the condensed count); chords make
+    the condensation branch both ways (the search from every node)."""
+    from dataclasses import asdict
+
+    from chaingraph.whatif import CompiledImpacts, impact_all
+
+    n = 40
+    graph = nx.DiGraph([(i, (i + 1) % n) for i in range(n)])
+    if shape == "two rings joined":
+        graph.add_edges_from([(n + i, n + (i + 1) % 15) for i in range(15)] + [(3, n), (n + 7, 20)])
+    elif shape == "ring with a tail":
+        graph.add_edges_from([(5, 100), (100, 101), (101, 102), (103, 7)])
+    elif shape == "ring with chords":
+        graph.add_edges_from([(0, 20), (10, 30), (25, 5)])
+    graph = nx.relabel_nodes(graph, {node: f"f{node}" for node in graph})
+    for node in graph:
+        graph.nodes[node].update(label=node, stage="", stage_label="")
+    reference = [asdict(found) for found in impact_all(graph)]
+    impacts = CompiledImpacts(compiled.AnalysisGraph(Projection.from_networkx(graph)))
+    assert [asdict(found) for found in impacts.most_harmful(None)] == reference
+    if shape == "ring":  # the definition: without one firm, a ring of n is a path of n - 1
+        assert {found["reach_lost"] for found in reference} == {(n - 1) * (n - 2) // 2}
