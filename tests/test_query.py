@@ -273,3 +273,17 @@ def test_firms_in_lists_every_organization_class_of_the_vocabulary():
     listed = re.search(r"VALUES \?kind \{([^}]*)\}", text).group(1).split()
     specific = {c for c in ORGANIZATION_CLASSES if c != CG.Organization}  # the general class would list a firm twice
     assert {CG[name.removeprefix("cg:")] for name in listed} == specific
+
+
+@pytest.mark.parametrize("name, firm", [("suppliers-of", "CATL"), ("clients-of", "Skeqi")])
+def test_only_the_tiers_asked_for_are_sent_and_the_answer_is_the_full_querys(store, name, firm):
+    """The query with every tier, filtered by hops as written in the file, is the reference."""
+    from chaingraph.queries import get_named_query, prepare, run_query
+
+    full = get_named_query(name).text
+    for hops in range(1, 5):
+        text, bindings = prepare(store, name, {"firm": firm, "hops": str(hops)})
+        assert ("?t1" in text) == (hops >= 2) and ("?t3" in text) == (hops >= 4)
+        sent = {tuple(sorted(map(str, row.values()))) for row in run_query(store, text, bindings).select.rows}
+        reference = {tuple(sorted(map(str, row.values()))) for row in run_query(store, full, bindings).select.rows}
+        assert sent == reference

@@ -205,8 +205,31 @@ def prepare(store: Store, text_or_name: str, params: Mapping[str, str] | None = 
     params = dict(params or {})
     if _BARE_NAME.fullmatch(text_or_name.strip()):  # no SPARQL query is one word: a mistyped name
         named = get_named_query(text_or_name.strip())
-        return named.text, bind_named(store, named, params)
+        bindings = bind_named(store, named, params)
+        hops = bindings.get("hops")
+        text = tiers_up_to(named.text, int(hops.toPython())) if isinstance(hops, Literal) else named.text
+        return text, bindings
     return text_or_name, adhoc_bindings(params)
+
+
+_TIER_MARK = re.compile(r"#\s*tier\s+(\d+)\s*$")
+
+
+def tiers_up_to(text: str, hops: int) -> str:
+    """A named query's text without the lines marked ``# tier N`` for N above ``hops``: the tiers
+    not asked for are left out of the query rather than filtered after it (the value of ``hops``
+    is still bound as a term; this only chooses which of the file's lines are sent).
+
+    >>> print(tiers_up_to("{ a }\\nUNION { b }  # tier 2\\nUNION { c }  # tier 3", 2))
+    { a }
+    UNION { b }  # tier 2
+    """
+    kept = []
+    for line in text.splitlines():
+        mark = _TIER_MARK.search(line)
+        if mark is None or int(mark.group(1)) <= hops:
+            kept.append(line)
+    return "\n".join(kept) + ("\n" if text.endswith("\n") else "")
 
 
 _BARE_NAME = re.compile(r"[\w-]+")
