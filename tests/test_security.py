@@ -657,3 +657,44 @@ def test_a_utf16_sheet_without_byte_order_mark_is_named_as_such(tmp_path, encodi
     result = run_process("import", "--relations", str(sheet))
     assert result.returncode == 2
     assert "looks like UTF-16" in result.stderr
+
+
+# --- 19. names the file system cannot take; a full device ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "graphml", "-o", "{long}.graphml"],
+        ["view", "ningde", "-o", "{long}.html"],
+        ["view", "no-such-chain", "-o", "{long}.html"],
+        ["query", "--update", "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }", "-o", "{long}.trig"],
+    ],
+    ids=["export", "view", "view of an unknown chain", "update"],
+)
+def test_a_file_name_too_long_is_named_before_any_work(tmp_path, args):
+    long = str(tmp_path / ("n" * 300))
+    result = run_process(*[a.replace("{long}", long) for a in args])
+    assert result.returncode == 2, result.stderr
+    assert "the file name is 30" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_standard_output_on_a_full_device_is_a_one_line_error():
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        result = subprocess_run(["stats", "--format", "csv"], stdout=full)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+def subprocess_run(args, **kwargs):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "chaingraph", *args], stderr=subprocess.PIPE, text=True, timeout=120, **kwargs
+    )

@@ -68,6 +68,7 @@ def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None
     Pass the answer to :func:`atomic_open` or :func:`atomic_write`, which check it again at the
     rename, so a file that appears meanwhile is never overwritten.
     """
+    check_name_length(path)
     real = _real(path)
     parent = real.parent if str(real.parent) else Path(".")
     if not parent.is_dir():
@@ -83,6 +84,25 @@ def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None
         whose = " and was not written by chaingraph" if ours else ""
         raise InputError(f"{path}: exists{whose}; use --force to replace it")
     return True
+
+
+#: What the temporary file beside a target adds to its name (".NAME.XXXXXXXX.tmp").
+TEMPORARY_NAME_EXTRA = 14
+
+
+def check_name_length(path: Path) -> None:
+    """Refuse a file name longer than the file system takes (with room for the temporary file
+    written beside it): an :class:`InputError` naming it, before anything is computed."""
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        limit = os.pathconf(parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    size = len(os.fsencode(path.name))
+    if size + TEMPORARY_NAME_EXTRA > limit:
+        raise InputError(
+            f"{str(path)[:80]}...: the file name is {size} bytes; at most {limit - TEMPORARY_NAME_EXTRA} fit here"
+        )
 
 
 @contextlib.contextmanager

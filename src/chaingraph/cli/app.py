@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -47,6 +48,9 @@ stderr = _Console(lambda: Console(stderr=True))
 
 OUTPUT_FORMATS = ["table", "csv", "json", "markdown"]
 
+#: Write errors that mean the device is full, not that chaingraph is wrong.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
 
 class ChainGraphGroup(click.Group):
     """Turns library errors into one line on stderr and the contract's exit code."""
@@ -72,9 +76,14 @@ class ChainGraphGroup(click.Group):
             ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+        except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _FULL and not debug:
+                # standard output on a full device or over a quota: the user's to fix, not a bug
+                click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+                ctx.exit(2)
             if debug:
                 raise
+            # a bug: say so in one line; --debug shows the traceback
             message = printable(f"{type(exc).__name__}: {exc}")
             click.echo(f"internal error: {message} (rerun with --debug and report it)", err=True)
             ctx.exit(3)
