@@ -698,3 +698,27 @@ def subprocess_run(args, **kwargs):
     return subprocess.run(
         [sys.executable, "-m", "chaingraph", *args], stderr=subprocess.PIPE, text=True, timeout=120, **kwargs
     )
+
+
+# --- 15. a bounded answer -----------------------------------------------------------------------
+
+
+def test_an_answer_past_max_rows_stops_there_with_a_message(run, store):
+    from chaingraph.errors import InputError
+    from chaingraph.queries import MAX_ROWS, run_query
+
+    result = run("query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-rows", "1000", "--format", "csv")
+    assert result.exit_code == 2
+    assert "more than 1,000 rows" in result.stderr and "--max-rows" in result.stderr
+    # the store reads one row past the bound and stops: the worker never holds the product
+    assert len(store.select("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", max_rows=1001).rows) == 1001
+    with pytest.raises(InputError, match="more than 10 rows"):
+        run_query(store, "SELECT * WHERE { ?a ?b ?c }", max_rows=10)
+    assert f"default: {MAX_ROWS}" in " ".join(run("query", "--help").output.split())
+
+
+def test_a_smaller_answer_is_whole(run, store):
+    everything = len(store.select("SELECT * WHERE { ?a ?b ?c }").rows)
+    result = run("query", "SELECT * WHERE { ?a ?b ?c }", "--max-rows", str(everything), "--format", "json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["results"]["bindings"]) == everything

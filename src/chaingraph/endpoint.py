@@ -57,9 +57,12 @@ class EndpointStore:
         self.timeout = timeout
         self.description = f"endpoint {self.url}"
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
+    ) -> SelectResult:
         """Rows of a SELECT (checked complete against a ``COUNT`` of the same query, so a server
-        that cuts answers without saying so is caught), or the answer to an ASK."""
+        that cuts answers without saying so is caught), or the answer to an ASK. ``max_rows`` is
+        accepted for the protocol; the server's answer arrives whole and the caller counts it."""
         text = self._bound(query, bindings)
         result, counted = self._select(text)
         if result.boolean is not None or counted:

@@ -153,6 +153,11 @@ class QueryResult:
     graph: Graph | None = None
 
 
+#: The most rows ``query`` answers unless told otherwise (``--max-rows``): a query that would
+#: answer more (a cartesian product, say) stops there with a message instead of filling memory.
+MAX_ROWS = 1_000_000
+
+
 def run_query(
     store: Store,
     text: str,
@@ -161,26 +166,42 @@ def run_query(
     *,
     limit: int | None = None,
     offset: int = 0,
+    max_rows: int | None = MAX_ROWS,
 ) -> QueryResult:
     """Run a SPARQL query of any form on ``store`` (updates are refused by the store).
 
     ``timeout`` bounds the embedded store's evaluation (an endpoint has its own HTTP timeout).
     ``limit`` and ``offset`` page a SELECT inside the query, so the store sends only that page.
+    A SELECT answering more than ``max_rows`` rows is an :class:`InputError` (``None``: no
+    bound); on a local store the query stops one row past the bound, so its worker never holds
+    more.
     """
     from .deadline import run_with_deadline
 
     form = query_form(text)
     if (limit is not None or offset) and form != "SELECT":
         raise InputError("--limit and --offset page SELECT queries")
+    bounded = max_rows is not None and (limit is None or limit > max_rows)
+    # The query text is not sliced for the bound (that would move the positions of its syntax
+    # errors, and a server that caps answers pages only queries without a LIMIT): a local store
+    # stops reading solutions one past it, an endpoint's rows are counted.
+    stop = (max_rows or 0) + 1 if bounded else None
 
     def work() -> QueryResult:
         if form in ("CONSTRUCT", "DESCRIBE"):
             return QueryResult(form, graph=store.construct(text, bindings))
         if form == "SELECT":
-            return QueryResult(form, select=store.select(sliced(bind_values(text, bindings or {}), limit, offset)))
+            paged = sliced(bind_values(text, bindings or {}), limit, offset)
+            return QueryResult(form, select=store.select(paged, max_rows=stop))
         return QueryResult(form, select=store.select(text, bindings))
 
-    return run_with_deadline(work, timeout if store.local else None)
+    result = run_with_deadline(work, timeout if store.local else None)
+    if bounded and result.select is not None and len(result.select.rows) > (max_rows or 0):
+        raise InputError(
+            f"the answer has more than {max_rows:,} rows: page it with --limit and --offset, "
+            "count it with --count, or raise --max-rows"
+        )
+    return result
 
 
 def count_rows(

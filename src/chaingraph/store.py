@@ -12,6 +12,7 @@ and its property paths do not hit Python's recursion limit on deep chains.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -84,7 +85,12 @@ class Store(Protocol):
     description: str
     local: bool
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult: ...
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
+    ) -> SelectResult:
+        """Rows of a SELECT, or an ASK's boolean; with ``max_rows``, at most that many rows are
+        read (a local store stops evaluating there)."""
+        ...
 
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterable[tuple]: ...
 
@@ -167,7 +173,9 @@ class EmbeddedStore:
         target = ox.NamedNode(graph)
         self.oxigraph.bulk_extend(ox.Quad(quad.subject, quad.predicate, quad.object, target) for quad in other)
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
+    ) -> SelectResult:
         result = self._run(query, bindings)
         if isinstance(result, ox.QueryBoolean):
             return SelectResult([], [], bool(result))
@@ -175,7 +183,8 @@ class EmbeddedStore:
             raise QueryError("expected a SELECT or ASK query")
         variables = [v.value for v in result.variables]
         rows = []
-        for solution in result:
+        # Solutions are evaluated as they are read: stopping early stops the evaluation too.
+        for solution in result if max_rows is None else itertools.islice(result, max_rows):
             row = {}
             for name in variables:
                 value = solution[name]

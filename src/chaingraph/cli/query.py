@@ -61,6 +61,13 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
 @graph_options
 @columns_option("every variable of the query, in its order; tables, csv and markdown")
 @click.option("--limit", type=ROW_COUNT, help="Only N rows, cut by the store (SELECT).")
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1, max=2**63 - 2),
+    default=1_000_000,
+    show_default=True,
+    help="Refuse an answer of more rows than this (page with --limit/--offset instead).",
+)
 @click.option("--offset", type=ROW_COUNT, default=0, help="Skip the first N rows; with --limit, a page.")
 @click.option("--count", "count_only", is_flag=True, help="Print how many rows the SELECT has, and nothing else.")
 def query(
@@ -76,6 +83,7 @@ def query(
     columns,
     limit,
     offset,
+    max_rows,
     count_only,
 ) -> None:
     """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
@@ -117,7 +125,8 @@ def query(
     if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
         _print_first_page(store, text, bindings, columns, offset, timeout)
         return
-    _print_query_result(q.run_query(store, text, bindings, timeout, limit=limit, offset=offset), fmt, columns)
+    result = q.run_query(store, text, bindings, timeout, limit=limit, offset=offset, max_rows=max_rows)
+    _print_query_result(result, fmt, columns)
 
 
 #: How many rows a query table shows on a terminal unless --limit says otherwise.
