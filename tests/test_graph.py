@@ -9,7 +9,7 @@ from rdflib import URIRef
 
 from chaingraph.network import project
 
-from .conftest import SHARED, fj, require
+from .conftest import ROOT, SHARED, fj, require
 
 ENTITIES = {
     # local name: English label the sources use
@@ -383,3 +383,25 @@ def test_every_supplied_product_is_named_in_its_paragraph(store):
         assert any(w.rstrip("s") in paragraph for w in words), (
             f"{row['relation']}: {row['label']!r} not in the paragraph"
         )
+
+
+def test_every_chinese_name_not_in_the_identifier_list_says_it_is_unverified():
+    """identifiers.csv holds the verified Chinese names; any other Chinese label of the graph is a
+    rendering, and its resource says so in a skos:editorialNote ("... not verified")."""
+    require((SHARED / "sources").is_dir(), "the shared sources folder beside the repository")
+    from rdflib import Graph
+    from rdflib.namespace import RDFS, SKOS
+
+    verified = (SHARED / "sources" / "identifiers.csv").read_text(encoding="utf-8")
+    graph = Graph()
+    for path in sorted((ROOT / "graph").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    unmarked = []
+    for predicate in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+        for subject, label in graph.subject_objects(predicate):
+            if not (label.language or "").lower().startswith("zh") or str(label) in verified:
+                continue
+            notes = [str(note) for note in graph.objects(subject, SKOS.editorialNote)]
+            if not any("not verified" in note for note in notes):
+                unmarked.append(f"{subject} {label}")
+    assert not unmarked, unmarked

@@ -331,13 +331,19 @@ class progress_bar:
 
 
 def main() -> None:
-    install_signal_handlers()
-    for argument in sys.argv[1:]:
-        # Bytes that are not UTF-8 arrive as lone surrogates and would fail deep inside a query.
-        try:
-            argument.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = argument.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
-            click.echo(f"error: argument {shown!r} is not valid UTF-8 text", err=True)
-            sys.exit(2)
-    cli(prog_name="chaingraph")
+    try:
+        install_signal_handlers()
+        for argument in sys.argv[1:]:
+            # Bytes that are not UTF-8 arrive as lone surrogates and would fail deep inside a query.
+            try:
+                argument.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = argument.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+                click.echo(f"error: argument {shown!r} is not valid UTF-8 text", err=True)
+                sys.exit(2)
+        cli(prog_name="chaingraph")
+    except Terminated as exc:
+        # A signal outside a command's own handling (while starting, or parsing the arguments):
+        # the command had not begun, so nothing was written.
+        click.echo(f"stopped by {exc}: nothing was written", err=True)
+        sys.exit(exc.exit_code)
