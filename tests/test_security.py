@@ -722,3 +722,23 @@ def test_a_smaller_answer_is_whole(run, store):
     result = run("query", "SELECT * WHERE { ?a ?b ?c }", "--max-rows", str(everything), "--format", "json")
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)["results"]["bindings"]) == everything
+
+
+def test_an_endpoint_answer_past_max_rows_is_never_fetched(run, oxigraph_endpoint):
+    """The server counts first; the rows are not sent."""
+    result = run("query", "SELECT * WHERE { ?a ?b ?c }", "--max-rows", "50", "--endpoint", oxigraph_endpoint)
+    assert result.exit_code == 2 and "more than 50 rows" in result.stderr
+
+
+def test_an_endpoint_sending_more_than_the_answer_cap_is_stopped():
+    huge = b'{"head": {"vars": ["s"]}, "results": {"bindings": [' + b'{"s": {"type": "uri", "value": "x:y"}},' * 5000
+
+    def endless(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.end_headers()
+        for _ in range(200):
+            handler.wfile.write(huge)
+
+    with http_server(endless) as (url, _), pytest.raises(EndpointError, match="more than 100,000 bytes"):
+        EndpointStore(url, timeout=20, max_answer_bytes=100_000).select("SELECT ?s WHERE { ?s ?p ?o }")

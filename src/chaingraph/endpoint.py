@@ -52,9 +52,14 @@ class EndpointStore:
 
     local = False
 
-    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+    #: The largest answer read from a server, in bytes: a whole network of 1M firms is about
+    #: 700 MB of JSON; a server sending more (or without end) is stopped here.
+    MAX_ANSWER_BYTES = 2 << 30
+
+    def __init__(self, url: str, *, timeout: float = 30.0, max_answer_bytes: int = MAX_ANSWER_BYTES) -> None:
         self.url, self._authorization = _without_credentials(url)
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
         self.description = f"endpoint {self.url}"
 
     def select(
@@ -235,12 +240,17 @@ class EndpointStore:
         answer = _Answer(b"")
         try:
             with exchange.open(request) as response:
-                answer.body = _read_before(response, deadline)
+                answer.body = _read_before(response, deadline, self.max_answer_bytes)
                 for header, setting in TRUNCATION_HEADERS.items():
                     value = response.headers.get(header)
                     if value is not None and value.strip().isdigit():
                         answer.cap, answer.setting = int(value), setting
                         break
+        except _TooLarge:
+            raise EndpointError(
+                f"endpoint {self.url} sent more than {self.max_answer_bytes:,} bytes: narrow the query "
+                "(a chain, a region) or page it with LIMIT and OFFSET"
+            ) from None
         except Exception as exc:
             if exchange.expired:  # the deadline closed the connection, whatever the read then raised
                 raise self._too_slow() from None
@@ -378,16 +388,25 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         raise _Redirected(newurl)
 
 
-def _read_before(response, deadline: float) -> bytes:
-    """The whole body, or ``TimeoutError`` once ``deadline`` passes: the socket's timeout alone
-    lets a server that trickles a byte at a time hold the command for ever."""
+class _TooLarge(Exception):
+    pass
+
+
+def _read_before(response, deadline: float, limit: int) -> bytes:
+    """The whole body, or ``TimeoutError`` once ``deadline`` passes (the socket's timeout alone
+    lets a server that trickles a byte at a time hold the command for ever), or ``_TooLarge``
+    past ``limit`` bytes."""
     chunks = []
+    size = 0
     while True:
         if time.monotonic() > deadline:
             raise TimeoutError
         chunk = response.read1(1 << 16)
         if not chunk:
             return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
         chunks.append(chunk)
 
 

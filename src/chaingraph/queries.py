@@ -192,16 +192,28 @@ def run_query(
             return QueryResult(form, graph=store.construct(text, bindings))
         if form == "SELECT":
             paged = sliced(bind_values(text, bindings or {}), limit, offset)
+            # An endpoint counts first, so an answer past the bound is never sent.
+            if stop is not None and not store.local and _server_count(store, paged) >= stop:
+                raise _too_many(max_rows)
             return QueryResult(form, select=store.select(paged, max_rows=stop))
         return QueryResult(form, select=store.select(text, bindings))
 
     result = run_with_deadline(work, timeout if store.local else None)
     if bounded and result.select is not None and len(result.select.rows) > (max_rows or 0):
-        raise InputError(
-            f"the answer has more than {max_rows:,} rows: page it with --limit and --offset, "
-            "count it with --count, or raise --max-rows"
-        )
+        raise _too_many(max_rows)
     return result
+
+
+def _server_count(store: Store, text: str) -> int:
+    rows = store.select(counted(text)).rows
+    return int(str(rows[0]["rows"])) if rows else 0
+
+
+def _too_many(max_rows: int | None) -> InputError:
+    return InputError(
+        f"the answer has more than {max_rows:,} rows: page it with --limit and --offset, "
+        "count it with --count, or raise --max-rows"
+    )
 
 
 def count_rows(
