@@ -256,6 +256,7 @@ def test_swapped_edge_ends_are_not_read_as_a_reversed_network(two_stores):
         "database file deleted",
         "database CURRENT truncated",
         "database MANIFEST garbled",
+        "database bits flipped",
     ],
 )
 def test_a_damaged_store_is_a_clear_error_or_the_right_answer_never_an_internal_error(two_stores, damage):
@@ -278,6 +279,12 @@ def test_a_damaged_store_is_a_clear_error_or_the_right_answer_never_an_internal_
             next(db.glob("*.sst")).unlink()
         elif how == "CURRENT truncated":
             (db / "CURRENT").write_bytes(b"")
+        elif how == "bits flipped":
+            for table in db.glob("*.sst"):  # inside the data blocks, where a checksum catches it
+                data = bytearray(table.read_bytes())
+                for position in range(100, max(101, len(data) // 3), 997):
+                    data[position] ^= 0x10
+                table.write_bytes(bytes(data))
         else:
             manifest = next(db.glob("MANIFEST-*"))
             manifest.write_bytes(b"\x00garbled" * 10)
