@@ -742,3 +742,14 @@ def test_an_endpoint_sending_more_than_the_answer_cap_is_stopped():
 
     with http_server(endless) as (url, _), pytest.raises(EndpointError, match="more than 100,000 bytes"):
         EndpointStore(url, timeout=20, max_answer_bytes=100_000).select("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_two_firms_of_one_name_are_two_readable_rows(run, ttl):
+    data = ttl(
+        'ex:a a cg:Company ; rdfs:label "Foil Co"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .\n'
+        'ex:b a cg:Company ; rdfs:label "Foil Co"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .'
+    )
+    for args in (["stats"], ["impact", "--all", "--top", "100"]):
+        result = run(*args, "--data", str(data), "--format", "table")
+        assert result.exit_code == 0, result.stderr
+        assert "Foil Co (a)" in result.stdout and "Foil Co (b)" in result.stdout, result.stdout

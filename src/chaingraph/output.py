@@ -152,3 +152,22 @@ def left_out_note(left_out: Sequence[str], choosable: bool = True) -> str:
 
     hint = "see --columns" if choosable else "--format csv shows every column"
     return f"[dim]left out to fit the terminal: {escape(', '.join(left_out))} ({hint})[/]"
+
+
+def distinguish_labels(rows: list[dict], label: str = "label", identifier: str = "id") -> list[dict]:
+    """Rows whose ``label`` another row shares get the end of their IRI after it, so two firms of
+    one name are two readable rows in a table that shows no IRI column.
+
+    >>> distinguish_labels([{"label": "Foil Co", "id": "https://x/a"}, {"label": "Foil Co", "id": "https://y/b"}])
+    [{'label': 'Foil Co (a)', 'id': 'https://x/a'}, {'label': 'Foil Co (b)', 'id': 'https://y/b'}]
+    """
+    counts: dict[object, int] = {}
+    for row in rows:
+        counts[row.get(label)] = counts.get(row.get(label), 0) + 1
+    shown = []
+    for row in rows:
+        if counts[row.get(label)] > 1 and row.get(identifier):
+            tail = str(row[identifier]).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            row = {**row, label: f"{row.get(label)} ({tail})"}
+        shown.append(row)
+    return shown

@@ -71,7 +71,11 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
     for record in records if not all_firms else []:
         _print_impact(record)
     if all_firms:
-        rows = [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
+        from ..output import distinguish_labels
+
+        rows = distinguish_labels(
+            [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
+        )
         shown = [key for key in chosen if key != "id"] if columns is None else chosen
         headers = [IMPACT_HEADERS[key] for key in shown]
         title = "Firms whose loss hurts most"

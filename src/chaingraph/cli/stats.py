@@ -105,10 +105,10 @@ def network_notes(report) -> list[str]:
 
 
 def _print_stats_table(report, columns: list[str]) -> None:
-    from ..output import fit_table, left_out_note
+    from ..output import distinguish_labels, fit_table, left_out_note
     from ..reports import COLUMN_HEADERS
 
-    rows = [{**row, "rank": i} for i, row in enumerate(report.rows, 1)]
+    rows = distinguish_labels([{**row, "rank": i} for i, row in enumerate(report.rows, 1)])
     title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
     headers = ["#", *(COLUMN_HEADERS.get(c, c) for c in columns)]
     table, left_out = fit_table(rows, ["rank", *columns], headers, title, stdout.width)
