@@ -753,3 +753,14 @@ def test_two_firms_of_one_name_are_two_readable_rows(run, ttl):
         result = run(*args, "--data", str(data), "--format", "table")
         assert result.exit_code == 0, result.stderr
         assert "Foil Co (a)" in result.stdout and "Foil Co (b)" in result.stdout, result.stdout
+
+
+def test_a_crashed_worker_is_named_by_its_signal():
+    import os
+    import signal
+
+    from chaingraph.deadline import run_with_deadline
+    from chaingraph.errors import QueryError
+
+    with pytest.raises(QueryError, match="ended by SIGSEGV"):
+        run_with_deadline(lambda: os.kill(os.getpid(), signal.SIGSEGV), 30)

@@ -47,7 +47,8 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
             # The bytes come from our own forked child, never from outside.
             status, value = pickle.loads(receiver.recv_bytes())  # noqa: S301
         except EOFError:
-            raise QueryError(f"{what} failed: the worker ended without an answer") from None
+            process.join(timeout=5)
+            raise QueryError(f"{what} failed: {_ending(process.exitcode)}") from None
     finally:
         if process.is_alive():
             process.kill()
@@ -56,3 +57,18 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
     if status == "error":
         raise value
     return value
+
+
+def _ending(exitcode: int | None) -> str:
+    """How the worker ended, for people: a signal by name (a crash of the engine, memory)."""
+    if exitcode is not None and exitcode < 0:
+        import signal
+
+        name = signal.Signals(-exitcode).name
+        cause = {
+            "SIGSEGV": "a crash in the query engine",
+            "SIGBUS": "a crash in the query engine (a damaged store?)",
+            "SIGKILL": "killed, often by the system for want of memory",
+        }.get(name, "ended by a signal")
+        return f"the worker ended by {name} ({cause}) without an answer"
+    return f"the worker ended with status {exitcode} without an answer"
