@@ -259,3 +259,33 @@ def test_each_measure_has_one_entry_that_every_output_derives_from(run):
     assert chosen.split(",") == list(analysis.MEASURES)
     usage = run("stats", "--help").stdout
     assert all(key in usage and info.help.split()[0] in usage for key, info in analysis.MEASURES.items())
+
+
+def test_an_unstaged_supplier_never_costs_a_client_a_stage(run, ttl):
+    """Issue 29's wrong answer: a firm of one's own with no stage supplying CATL does not leave CATL
+    without a stage (CATL keeps every staged supplier); it is only ever a loss of all supply."""
+    import json
+
+    data = ttl('ex:foil a cg:Company ; rdfs:label "Foil Co"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .')
+    for backend in ("networkx", "compiled"):
+        from chaingraph import reports
+        from chaingraph.store import open_store
+
+        [found] = reports.impact(open_store([data]), "Foil Co", backend=backend)
+        assert found.stage_losses == [] and found.stranded == [], backend
+    result = run("impact", "Foil Co", "--data", str(data), "--format", "json")
+    [record] = json.loads(result.stdout)
+    assert record["stage_losses"] == [] and record["direct_clients"] == 1
+
+
+def test_an_unstaged_sole_supplier_strands_its_client(ttl):
+    from chaingraph import reports
+    from chaingraph.store import open_store
+
+    data = ttl(
+        'ex:foil a cg:Company ; rdfs:label "Foil Co"@en ; cg:locationUnknown true ; cg:supplierOf ex:buyer .\n'
+        'ex:buyer a cg:Company ; rdfs:label "Buyer"@en ; cg:locationUnknown true .'
+    )
+    for backend in ("networkx", "compiled"):
+        [found] = reports.impact(open_store([data]), "Foil Co", backend=backend)
+        assert found.stranded == ["https://example.test/buyer"] and found.stage_losses == [], backend

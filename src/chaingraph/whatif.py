@@ -46,7 +46,8 @@ class Impact:
 def impact(graph: nx.DiGraph, firm: str, *, reach_before: dict[str, int] | None = None) -> Impact:
     """Remove ``firm`` and report, reading edges supplier -> client:
 
-    - ``stage_losses``: direct clients that bought a stage only from ``firm`` (stage of ``firm``);
+    - ``stage_losses``: direct clients that bought a stage only from ``firm`` (stage of ``firm``;
+      none when ``firm`` has no stage: unstaged suppliers form no stage of their own);
     - ``stranded``: direct clients left with no supplier at all;
     - ``reach_lost``: supplier-to-client pairs (firm itself excluded) with a supply path before and
       none after, i.e. the sum over other nodes of the downstream reach each loses;
@@ -62,7 +63,9 @@ def impact(graph: nx.DiGraph, firm: str, *, reach_before: dict[str, int] | None 
         others = [s for s in graph.predecessors(client) if s != firm]
         if not others:
             stranded.append(client)
-        if not any(graph.nodes[s].get("stage", "") == stage for s in others):
+        # Suppliers with no stage form no stage of their own: losing one is only ever a loss of all
+        # supply (stranded), never of a stage the client could otherwise still buy.
+        if stage and not any(graph.nodes[s].get("stage", "") == stage for s in others):
             client_label = graph.nodes[client].get("label", client)
             losses.append(StageLoss(client, client_label, stage, data.get("stage_label", "")))
     before = reach_before if reach_before is not None else downstream_reach(graph)
@@ -187,7 +190,7 @@ class CompiledImpacts:
             others = [s for s in suppliers.tolist() if s != firm]
             if not others:
                 stranded.append(graph.nodes[client])
-            if not any(columns["stage"][s] == stage for s in others):
+            if stage and not any(columns["stage"][s] == stage for s in others):  # as in impact()
                 losses.append(
                     StageLoss(graph.nodes[client], columns["label"][client], stage, columns["stage_label"][firm])
                 )
