@@ -36,6 +36,7 @@ def test_wheel_carries_one_copy_of_each_data_file(wheel):
         "chaingraph/shapes.ttl",
         "chaingraph/queries/suppliers-of.rq",
         "chaingraph/templates/view.html",
+        "chaingraph/py.typed",
     ):
         assert required in names
     graph_files = sorted(p.name for p in (ROOT / "graph").glob("*.ttl"))
