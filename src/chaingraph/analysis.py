@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .kernels import scaled_betweenness
 from .network import Projection
 
 #: Above this many nodes, ``node_measures`` samples betweenness, closeness and harmonic centrality.
@@ -93,8 +94,6 @@ def _use_igraph(graph: nx.DiGraph, backend: str) -> bool:
 
 def _igraph_betweenness(graph: nx.DiGraph, sources: list[str] | None) -> dict[str, float]:
     import igraph
-
-    from .compiled import scaled_betweenness
 
     nodes = list(graph)
     index = {node: i for i, node in enumerate(nodes)}

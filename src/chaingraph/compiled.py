@@ -22,6 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from . import analysis
+from .kernels import scaled_betweenness
 from .network import Projection
 
 #: Above this many nodes (firm level), ``stats`` runs on the compiled graph.
@@ -102,18 +103,6 @@ def betweenness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> n
     if k is not None and k >= n:
         k = None
     return scaled_betweenness(graph.igraph, None if k is None else graph.sample(k, seed))
-
-
-def scaled_betweenness(compiled, sources: list[int] | None) -> np.ndarray:
-    """igraph's directed betweenness normalised like NetworkX's, and scaled by ``n / k`` when
-    only ``k`` sampled ``sources`` start paths."""
-    n = compiled.vcount()
-    if n <= 2:
-        return np.zeros(n)
-    if sources is None:
-        return np.asarray(compiled.betweenness(directed=True), dtype=float) * (1 / ((n - 1) * (n - 2)))
-    raw = np.asarray(compiled.betweenness(directed=True, sources=sources), dtype=float)
-    return raw * ((n / len(sources)) / ((n - 1) * (n - 2)))
 
 
 def _distance_sums(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

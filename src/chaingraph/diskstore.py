@@ -1,111 +1,35 @@
-"""The on-disk store: RDF parsed once into a persistent Oxigraph database, read by every later command.
+"""``chaingraph load``: an on-disk store with the supply network projected once and saved beside it.
 
-``load_store`` bulk-loads the ontology, the bundled graph (unless left out) and the user's files
-into a new database folder beside the target, writes a manifest last, and only then moves the folder
-into place; the supply network is projected once at the end of the load and saved beside the
-database (:mod:`chaingraph.projection_file`). An interrupted load therefore leaves the target as it
-was (absent, or the previous complete store) and a ``.partial`` folder that the next load removes;
-``open_disk_store`` refuses a folder without a manifest. Later commands open the database
-read-only: no parsing at all, and no projection while the database is unchanged.
+The store itself is :mod:`chaingraph.store.disk`; this verb gives it the projection to save
+(the store layer never imports the projection), so every reading command on the store starts from
+the saved columns. The store's names stay importable from here (``open_disk_store``, ``MANIFEST``).
+
+>>> folder = getfixture("tmp_path")
+>>> report = load_store([], folder / "fujian.store")
+>>> from chaingraph.store import open_store
+>>> open_store(disk_store=folder / "fujian.store").ask("ASK { fj:catl a cg:Company }")
+True
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import functools
-import json
 import os
-import shutil
-import time
-import traceback
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pyoxigraph as ox
+from .network import project_columns
+from .projection_file import PROJECTION_FORMAT, write_projection
+from .store.disk import MANIFEST, STORE_FORMAT, LoadReport, open_disk_store
+from .store.disk import load_store as _load_store
+from .store.embedded import EmbeddedStore
 
-from . import resources
-from .errors import InputError
-from .network import Projection, project_columns
-from .projection_file import (
-    PROJECTION_FORMAT,
-    database_fingerprint,
-    database_id,
-    projection_digest,
-    projection_is_current,
-    read_projection,
-    write_projection,
-)
-from .shutdown import cleanup_on_exit
-from .store import (
-    STORE_MANIFEST,
-    XML_HEAD,
-    EmbeddedStore,
-    bundled_graph_name,
-    check_xml_depth,
-    check_xml_entities,
-    rdf_files,
-    rdf_format_of,
-    syntax_error_message,
-)
-
-MANIFEST = STORE_MANIFEST
-STORE_FORMAT = 1
+__all__ = ["MANIFEST", "STORE_FORMAT", "LoadReport", "load_store", "open_disk_store", "save_projection"]
 
 
-@dataclass
-class LoadReport:
-    """What a load put into the store."""
-
-    directory: Path
-    files: list[str]
-    quads: int
-    seconds: float
-
-
-def _input_files(data: Sequence[str | os.PathLike[str]], bundled: bool) -> list[tuple[Path, str | None]]:
-    """The files a store is loaded from, each with its named graph (None: named after the file)."""
-    files: list[tuple[Path, str | None]] = [(resources.ontology_path(), bundled_graph_name(Path("ontology")))]
-    if bundled:
-        files += [(path, bundled_graph_name(path)) for path in resources.bundled_graph_files()]
-    for item in data:
-        files += [(path, None) for path in rdf_files(Path(item))]
-    return files
-
-
-def _load_all(database: ox.Store, files: list[tuple[Path, str | None]], progress: Callable[[str], None] | None) -> None:
-    for path, graph in files:
-        if progress:
-            progress(f"loading {path}")
-        _bulk_load(database, path, graph)
-
-
-def _write_manifest(folder: Path, files: list[tuple[Path, str | None]], bundled: bool, quads: int) -> None:
-    """What the store holds, and the fingerprint of the database its saved projection belongs to."""
-    manifest = {
-        "format": STORE_FORMAT,
-        "files": [str(Path(path).resolve()) for path, _ in files],
-        "bundled": bundled,
-        "quads": quads,
-        "projection": database_fingerprint(folder / "db"),
-        "projection_format": PROJECTION_FORMAT,
-        "database_id": database_id(folder / "db"),
-        "projection_digest": projection_digest(folder),
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-
-
-def _swap_in(partial: Path, target: Path) -> None:
-    """Put the finished store at ``target``, replacing an older one only once the new one is whole."""
-    if target.exists():
-        retired = target.parent / f".{target.name}.retired-{os.getpid()}"
-        target.rename(retired)
-        partial.rename(target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        partial.rename(target)
+def save_projection(store: EmbeddedStore, folder: Path, database: str) -> int:
+    """Project ``store`` and write the projection into ``folder``, naming ``database``; its format."""
+    write_projection(project_columns(store), folder, database)
+    return PROJECTION_FORMAT
 
 
 def load_store(
@@ -116,166 +40,12 @@ def load_store(
     replace: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
-    """Bulk-load RDF files (and folders of them) into a new on-disk store at ``directory``.
+    """Bulk-load RDF files (and folders of them) into a new on-disk store at ``directory``, with
+    the supply network projected and saved beside the database.
 
     Each file keeps its own named graph, as in the embedded store. The store appears at
     ``directory`` complete or not at all; an existing store is replaced only with ``replace``.
-
-    >>> folder = getfixture("tmp_path")
-    >>> report = load_store([], folder / "fujian.store")
-    >>> from chaingraph.store import open_store
-    >>> open_store(disk_store=folder / "fujian.store").ask("ASK { fj:catl a cg:Company }")
-    True
     """
-    started = time.perf_counter()
-    target = Path(directory)
-    if target.exists() and not replace:
-        raise InputError(f"{target}: already exists (use --force to replace it)")
-    if target.exists() and not target.is_dir():
-        raise InputError(f"--store {target}: a file, not a store folder; refusing to replace it")
-    if target.exists() and not (target / MANIFEST).is_file() and any(target.iterdir()):
-        raise InputError(f"{target}: exists and is not a chaingraph store; refusing to replace it")
-    files = _input_files(data, bundled)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise InputError(f"--store {target}: {target.parent} is a file, not a folder") from None
-    except PermissionError:
-        raise InputError(f"--store {target}: cannot create {target.parent} (permission denied)") from None
-    with _load_lock(target):
-        return _load_locked(target, files, bundled, progress, started)
-
-
-@contextlib.contextmanager
-def _load_lock(target: Path) -> Iterator[None]:
-    """Hold the lock of loads into ``target`` (a lock file beside it) for the whole load: a second
-    load into the same folder at the same time is refused, instead of removing the first one's
-    working folder. The lock ends with the process, so a killed load leaves none."""
-    lock = target.parent / f".{target.name}.lock"
-    try:
-        handle = open(lock, "a+b")  # noqa: SIM115 - held open for the whole load
-    except PermissionError:
-        raise InputError(f"--store {target}: cannot write in {target.parent} (permission denied)") from None
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(f"--store {target}: a load into it is running; wait for it to end") from None
-        yield
-    finally:
-        handle.close()
-
-
-def _load_locked(
-    target: Path,
-    files: list[tuple[Path, str | None]],
-    bundled: bool,
-    progress: Callable[[str], None] | None,
-    started: float,
-) -> LoadReport:
-    # Under the lock, no other load runs: what a killed load left can go.
-    for stale in target.parent.glob(f".{target.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    partial = target.parent / f".{target.name}.partial-{os.getpid()}"
-    # Removed by the finally below, or by the signal watcher if a bulk load cannot be interrupted.
-    database = None
-    with cleanup_on_exit(functools.partial(shutil.rmtree, partial, ignore_errors=True)):
-        try:
-            partial.mkdir()
-            database = ox.Store(str(partial / "db"))
-            _load_all(database, files, progress)
-            quads = len(database)
-            database.flush()
-            database.optimize()
-            if progress:
-                progress("projecting the supply network")
-            # Projected once here, so reading commands skip the projection's SPARQL, which costs more
-            # from the on-disk database (one key lookup per term read) than from memory.
-            projection = project_columns(EmbeddedStore(database))
-            del database
-            write_projection(projection, partial, database_id(partial / "db"))
-            del projection
-            _write_manifest(partial, files, bundled, quads)
-            _swap_in(partial, target)
-        except BaseException as exc:
-            # The failing frames (the bulk loader's among them) hold the database: release them,
-            # or RocksDB stays open and writes into the folder while it is being removed.
-            traceback.clear_frames(exc.__traceback__)
-            raise
-        finally:
-            database = None  # noqa: F841 (the last reference: dropping it closes the database)
-            if partial.exists():
-                shutil.rmtree(partial, ignore_errors=True)
-    return LoadReport(target, [str(path) for path, _ in files], quads, time.perf_counter() - started)
-
-
-def _bulk_load(database: ox.Store, path: Path, graph: str | None) -> None:
-    rdf_format = rdf_format_of(path)
-    if rdf_format == ox.RdfFormat.RDF_XML:
-        with open(path, "rb") as handle:
-            check_xml_entities(path, handle.read(XML_HEAD))
-            handle.seek(0)
-            check_xml_depth(path, handle)
-    target = None if rdf_format.supports_datasets else ox.NamedNode(graph or path.resolve().as_uri())
-    try:
-        database.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=target)
-    except SyntaxError as exc:
-        raise InputError(syntax_error_message(path, exc)) from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: {exc}") from None
-
-
-def open_disk_store(directory: str | os.PathLike[str]) -> EmbeddedStore:
-    """Open a store made by :func:`load_store`, read-only."""
-    folder = Path(directory)
-    manifest_path = folder / MANIFEST
-    if not folder.is_dir():
-        raise InputError(f"--store {folder}: no such store (make one with: chaingraph load DATA --store {folder})")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(
-            f"--store {folder}: not a complete chaingraph store (no {MANIFEST}); load it again with chaingraph load"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"--store {folder}: unreadable manifest: {exc}") from None
-    if not isinstance(manifest, dict):
-        raise InputError(f"--store {folder}: the manifest is damaged; load the store again with chaingraph load")
-    if manifest.get("format") != STORE_FORMAT:
-        raise InputError(f"--store {folder}: made by another chaingraph version; load it again with chaingraph load")
-    try:
-        database = ox.Store.read_only(str(folder / "db"))
-    except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError("Corruption: ...")
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise InputError(f"--store {folder}: the database is damaged or unreadable ({reason}); load it again") from None
-    store = EmbeddedStore(database, description=f"store {folder}", read_only=True)
-    # A projection saved by another version may lack what this one reads (edges' evidence, say):
-    # the database is projected again instead.
-    # A projection that is not this database's (copied from another store, damaged, or older than
-    # a write to the database) is not read: the database is projected again.
-    if projection_is_current(folder, manifest):
-        store.saved_projection = functools.partial(_read_saved_projection, folder)
-    return store
-
-
-def _read_saved_projection(folder: Path) -> Projection:
-    """The saved projection, checked whole; a damaged one is an :class:`InputError` naming the store.
-
-    Its digest matched the manifest when the store was opened, so damage here means the files were
-    changed together with the manifest, or the manifest itself was edited.
-    """
-    try:
-        projection = read_projection(folder)
-        nodes = len(projection.nodes)
-        if len(projection.suppliers) != len(projection.clients) or any(
-            len(column) != nodes for column in projection.columns.values()
-        ):
-            raise ValueError("columns of different lengths")
-        for ends in (projection.suppliers, projection.clients):
-            if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= nodes):
-                raise ValueError("an edge names a node that is not there")
-    except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
-        raise InputError(
-            f"--store {folder}: the saved projection is damaged ({str(exc)[:100]}); load the store again"
-        ) from None
-    return projection
+    return _load_store(
+        data, directory, bundled=bundled, replace=replace, progress=progress, save_projection=save_projection
+    )

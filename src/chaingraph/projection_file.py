@@ -6,67 +6,28 @@ values go into a JSON file and one integer code per node into a NumPy array, so 
 in a handful of places cost a million small integers, and reading the file back gives each node
 the same shared value object that the projection itself holds.
 
-The file is only a faster way to the answer the database gives, so it is tied to its database
-three ways, all checked when the store is opened (:func:`projection_is_current`): the database's
-own id (RocksDB's ``IDENTITY``, made when the database is created) is written into the projection
-and the manifest, so projection files copied from another store are not read; a digest of the two
-projection files is kept in the manifest, so damaged or edited files are not read; and
-:func:`database_fingerprint` records the database's files, so a database written to since (by an
-Oxigraph server pointed at the folder, say) is projected again. None of them reads the database
-itself (a 10M-firm store is 34 GB).
+The files are only a faster way to the answer the database gives: the store layer offers them only
+when they belong to this very database (:func:`chaingraph.store.disk.saved_projection_is_current`:
+its id, its files, their digest), and this module reads them only in the format it writes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import orjson
 
-from .network import Projection
+from .errors import InputError
+from .projection_model import Projection
+from .store.disk import database_id
 
 ARRAYS = "projection.npz"
 VALUES = "projection.json"
 #: Raised when what a saved projection holds changes (2: edges carry their evidence level; 3: the
 #: projection names its database).
 PROJECTION_FORMAT = 3
-
-
-def database_id(database: Path) -> str:
-    """The id RocksDB gave the database at ``database`` when it was created ("" when it has none)."""
-    try:
-        return (database / "IDENTITY").read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
-def projection_digest(folder: Path) -> str:
-    """SHA-256 of the two projection files in ``folder``, in order."""
-    digest = hashlib.sha256()
-    for name in (ARRAYS, VALUES):
-        with open(folder / name, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
-def projection_is_current(folder: Path, manifest: dict) -> bool:
-    """Whether the projection files in ``folder`` belong to its database as the manifest records it:
-    the same database id, an unchanged database (its fingerprint), projection files with the
-    recorded digest."""
-    database = folder / "db"
-    if manifest.get("projection_format") != PROJECTION_FORMAT or not manifest.get("database_id"):
-        return False
-    if manifest["database_id"] != database_id(database):
-        return False
-    if manifest.get("projection") != database_fingerprint(database):
-        return False
-    try:
-        return manifest.get("projection_digest") == projection_digest(folder)
-    except OSError:
-        return False
 
 
 def write_projection(projection: Projection, folder: Path, database: str = "") -> None:
@@ -88,6 +49,30 @@ def write_projection(projection: Projection, folder: Path, database: str = "") -
     with open(folder / ARRAYS, "wb") as out:
         np.savez(out, **arrays)
     (folder / VALUES).write_bytes(orjson.dumps(values))
+
+
+def read_saved_projection(folder: Path) -> Projection:
+    """The projection saved in a store folder, checked whole; a damaged one is an
+    :class:`InputError` naming the store.
+
+    Its digest matched the manifest when the store was opened, so damage here means the files were
+    changed together with the manifest, or the manifest itself was edited.
+    """
+    try:
+        projection = read_projection(folder)
+        nodes = len(projection.nodes)
+        if len(projection.suppliers) != len(projection.clients) or any(
+            len(column) != nodes for column in projection.columns.values()
+        ):
+            raise ValueError("columns of different lengths")
+        for ends in (projection.suppliers, projection.clients):
+            if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= nodes):
+                raise ValueError("an edge names a node that is not there")
+    except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
+        raise InputError(
+            f"--store {folder}: the saved projection is damaged ({str(exc)[:100]}); load the store again"
+        ) from None
+    return projection
 
 
 def read_projection(folder: Path) -> Projection:
@@ -112,19 +97,6 @@ def read_projection(folder: Path) -> Projection:
         details={(supplier, client): found for supplier, client, found in values["details"]},
         meta=values["meta"],
     )
-
-
-def database_fingerprint(database: Path) -> list[list]:
-    """Name and size of each file that changes when an Oxigraph (RocksDB) database is written to.
-
-    Opening the database read-only changes none of them; any write adds a log or table file.
-    """
-    kept = []
-    for entry in sorted(os.scandir(database), key=lambda e: e.name):
-        if entry.name in ("LOCK", "LOG") or entry.name.startswith("LOG.old"):
-            continue
-        kept.append([entry.name, entry.stat().st_size])
-    return kept
 
 
 def _encode(column: list) -> tuple[np.ndarray, list]:

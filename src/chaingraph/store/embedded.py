@@ -1,5 +1,6 @@
-"""Where data enters: the bundled graph plus user files in an embedded store, or (through
-:mod:`chaingraph.endpoint`) a SPARQL endpoint; :func:`open_store` opens either.
+"""The embedded store: the bundled graph plus user files in an in-memory Oxigraph store, and how
+RDF files are read into it (formats by file ending, errors naming file and line, refusals of
+hostile XML).
 
 Both stores answer the same three calls, so every command runs unchanged on either:
 ``select(query, bindings)`` returns rows of rdflib terms, ``construct(query, bindings)`` an rdflib
@@ -16,20 +17,32 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Node
 
-from . import resources
-from .errors import InputError, QueryError
-from .fileio import read_input
-from .sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
-from .vocab import GRAPH, PREFIXES, prefix_block
+from ..errors import InputError, QueryError
+from ..fileio import read_input
+from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
+from ..vocab import GRAPH, PREFIXES, prefix_block
+from .base import STORE_MANIFEST, SavedProjection, SelectResult, from_ox
+
+__all__ = [
+    "MAX_XML_DEPTH",
+    "RDF_FORMATS",
+    "XML_HEAD",
+    "EmbeddedStore",
+    "bundled_graph_name",
+    "check_xml_depth",
+    "check_xml_entities",
+    "rdf_files",
+    "rdf_format_of",
+    "syntax_error_message",
+]
 
 #: File endings read as RDF, and the format each one means.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -48,11 +61,6 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".n3": ox.RdfFormat.N3,
 }
 
-Row = dict[str, Node]
-
-#: The file that makes a folder an on-disk store (written by ``chaingraph load``).
-STORE_MANIFEST = "chaingraph-store.json"
-
 
 def _not_rdflib_conversion_note(record: logging.LogRecord) -> bool:
     return "Failed to convert Literal lexical form" not in record.getMessage()
@@ -62,59 +70,6 @@ def _not_rdflib_conversion_note(record: logging.LogRecord) -> bool:
 # ("abc"^^xsd:integer) when it turns the term into a Python value. Such literals are kept as they
 # are written, and `validate` names them in one line each; the traceback is noise on stderr.
 logging.getLogger("rdflib.term").addFilter(_not_rdflib_conversion_note)
-
-
-@dataclass
-class SelectResult:
-    """The answer to a SELECT or ASK query: the variables in order and one dict per row."""
-
-    variables: list[str]
-    rows: list[Row] = field(default_factory=list)
-    boolean: bool | None = None
-
-
-class Store(Protocol):
-    """What the rest of chaingraph reads from: the embedded store or a SPARQL endpoint.
-
-    ``local`` says what a store can do beyond reading: a local store (Oxigraph in this process,
-    in memory or on disk) evaluates queries here, so they can be stopped at a time limit, and it
-    can be validated, dumped whole and updated in a copy; a remote endpoint answers over HTTP
-    under its own limits and is updated in place.
-    """
-
-    description: str
-    local: bool
-
-    def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
-    ) -> SelectResult:
-        """Rows of a SELECT, or an ASK's boolean; with ``max_rows``, at most that many rows are
-        read (a local store stops evaluating there)."""
-        ...
-
-    def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterable[tuple]: ...
-
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph: ...
-
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool: ...
-
-
-# --- term conversion --------------------------------------------------------------------------
-
-
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
-    """An Oxigraph term as the rdflib term the rest of the library uses."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise QueryError(f"unsupported RDF term in a result: {term!r}")
 
 
 # --- the embedded store ---------------------------------------------------------------------------
@@ -139,9 +94,9 @@ class EmbeddedStore:
         #: Oxigraph evaluates SERVICE clauses by sending HTTP requests; a query over local data
         #: must not reach the network unless the user asked for it (``--allow-service``).
         self.allow_service = allow_service
-        #: Set by :func:`chaingraph.diskstore.open_disk_store` when the store folder holds the
-        #: projection of this very database: a function returning it (see ``project_columns``).
-        self.saved_projection: Callable[[], object] | None = None
+        #: Set by :func:`chaingraph.store.disk.open_disk_store` when the store folder holds the
+        #: projection of this very database (read by ``chaingraph.network.project_columns``).
+        self.saved_projection: SavedProjection | None = None
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
         """Load one RDF file; its format comes from its ending. Errors name the file and line."""
@@ -417,56 +372,3 @@ def _check_file(path: Path) -> None:
 
 def bundled_graph_name(path: Path) -> str:
     return str(GRAPH[path.stem])
-
-
-def open_store(
-    data: Sequence[str | os.PathLike[str]] = (),
-    *,
-    bundled: bool = True,
-    endpoint: str | None = None,
-    timeout: float = 30.0,
-    disk_store: str | os.PathLike[str] | None = None,
-    allow_service: bool = False,
-) -> Store:
-    """Open the graph every command reads.
-
-    With ``endpoint``, a SPARQL 1.1 Protocol endpoint; with ``disk_store``, an on-disk store made
-    by ``chaingraph load`` (read-only, nothing parsed). A local store refuses queries with a
-    ``SERVICE`` clause unless ``allow_service`` is true. Otherwise an embedded store holding the
-    ontology, the bundled Fujian graph unless ``bundled`` is false, and every RDF file in ``data``
-    (files, or folders of them).
-
-    >>> store = open_store()
-    >>> store.ask("ASK { fj:catl a cg:Company }")
-    True
-    """
-    if endpoint and disk_store:
-        raise InputError("--store and --endpoint name two different graphs: use one")
-    if endpoint or disk_store:
-        if data:
-            option, where = ("endpoint", "the server") if endpoint else ("store", "the store (chaingraph load)")
-            raise InputError(f"--data cannot be combined with --{option}: load it into {where}")
-        if not bundled:
-            raise InputError(
-                f"--no-bundled does not apply to --{'endpoint' if endpoint else 'store'}: "
-                "what it holds was decided when it was loaded"
-            )
-    if endpoint:
-        from .endpoint import EndpointStore
-
-        return EndpointStore(endpoint, timeout=timeout)
-    if disk_store:
-        from .diskstore import open_disk_store
-
-        on_disk = open_disk_store(disk_store)
-        on_disk.allow_service = allow_service
-        return on_disk
-    store = EmbeddedStore(allow_service=allow_service)
-    store.load_file(resources.ontology_path(), bundled_graph_name(Path("ontology")))
-    if bundled:
-        for path in resources.bundled_graph_files():
-            store.load_file(path, bundled_graph_name(path))
-    for item in data:
-        for path in rdf_files(Path(item)):
-            store.load_file(path)
-    return store

@@ -1,0 +1,110 @@
+"""The projection's data model: the supply network as columns (:class:`Projection`).
+
+A leaf: the projection (:mod:`chaingraph.network`), its saved files
+(:mod:`chaingraph.projection_file`) and the compiled graph all build on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+__all__ = ["NODE_ATTRIBUTES", "Projection"]
+
+#: The node attributes of the projection, in the order the NetworkX graph carries them.
+NODE_ATTRIBUTES = (
+    "kind",
+    "label",
+    "label_zh",
+    "place",
+    "place_label",
+    "places",
+    "county",
+    "prefecture",
+    "province",
+    "chains",
+    "stage",
+    "stage_label",
+    "stage_order",
+)
+
+
+# What a node lacking an attribute has (graphs built by hand, stage-level graphs).
+_MISSING: dict[str, object] = {"places": [], "chains": [], "stage_order": 0}
+
+
+@dataclass
+class Projection:
+    """The supply network as columns: what the NetworkX graph and the compiled graph are built from.
+
+    ``nodes`` are IRIs; ``columns`` hold one value per node for each of :data:`NODE_ATTRIBUTES`;
+    edge ``i`` runs from ``nodes[suppliers[i]]`` to ``nodes[clients[i]]``; ``details`` holds the
+    qualified relations' attributes by (supplier, client) IRI; ``meta`` is what ``graph.graph``
+    holds (chains, places, selection).
+    """
+
+    nodes: list[str]
+    columns: dict[str, list]
+    suppliers: np.ndarray
+    clients: np.ndarray
+    details: dict[tuple[str, str], dict]
+    meta: dict
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.suppliers)
+
+    @classmethod
+    def from_networkx(cls, graph: nx.DiGraph) -> Projection:
+        """The columns of a projected (or stage-level) NetworkX graph; edge attributes become details."""
+        nodes = list(graph)
+        index = {node: i for i, node in enumerate(nodes)}
+        data = [graph.nodes[node] for node in nodes]
+        edges = list(graph.edges(data=True))
+        return cls(
+            nodes=nodes,
+            columns={
+                name: [attributes.get(name, _MISSING.get(name, "")) for attributes in data] for name in NODE_ATTRIBUTES
+            },
+            suppliers=np.fromiter((index[a] for a, _, _ in edges), dtype=np.int64, count=len(edges)),
+            clients=np.fromiter((index[b] for _, b, _ in edges), dtype=np.int64, count=len(edges)),
+            details={(a, b): attributes for a, b, attributes in edges if attributes},
+            meta=dict(graph.graph),
+        )
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The projection as a ``networkx.DiGraph``, nodes and edges in projection order."""
+        graph = nx.DiGraph()
+        graph.graph.update(self.meta)
+        names = list(self.columns)
+        values = [self.columns[name] for name in names]
+        graph.add_nodes_from(
+            (node, dict(zip(names, row, strict=True))) for node, *row in zip(self.nodes, *values, strict=True)
+        )
+        nodes = self.nodes
+        for supplier, client in zip(self.suppliers.tolist(), self.clients.tolist(), strict=True):
+            pair = (nodes[supplier], nodes[client])
+            found = self.details.get(pair)
+            graph.add_edge(*pair, **(dict(found) if found else {}))
+        return graph
+
+    def restrict(self, keep: np.ndarray, meta: dict | None = None) -> Projection:
+        """The part of the projection on the nodes where ``keep`` is true (order kept)."""
+        new_index = np.full(len(self.nodes), -1, dtype=np.int64)
+        kept = np.flatnonzero(keep)
+        new_index[kept] = np.arange(len(kept))
+        edge_kept = keep[self.suppliers] & keep[self.clients]
+        chosen = kept.tolist()
+        return Projection(
+            nodes=[self.nodes[i] for i in chosen],
+            columns={name: [column[i] for i in chosen] for name, column in self.columns.items()},
+            suppliers=new_index[self.suppliers[edge_kept]],
+            clients=new_index[self.clients[edge_kept]],
+            details=self.details,
+            meta=dict(meta if meta is not None else self.meta),
+        )
