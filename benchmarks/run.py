@@ -127,6 +127,24 @@ print(json.dumps({{"url": server.url, "pid": server.process.pid, "load": time.pe
 """
 
 
+HELP_COMMANDS = ["", "stats", "impact", "view", "query", "validate", "export", "import", "load", "serve", "synth"]
+
+
+def help_timings(timeout: float, runs: int = 7) -> list[dict]:
+    """``chaingraph --help`` and each ``chaingraph COMMAND --help`` (target 0.3 s, median of 7), and
+    a cold ``chaingraph stats`` on the bundled graph (target 0.8 s): what a newcomer waits for first."""
+    rows = []
+    for name, command in [
+        *((f"{c} --help".strip(), [c, "--help"] if c else ["--help"]) for c in HELP_COMMANDS),
+        ("stats (bundled graph)", ["stats"]),
+    ]:
+        walls = sorted(run_step(chaingraph(*command), timeout)["wall"] for _ in range(runs))
+        rows.append(
+            {"size": 0, "step": name, "fast": {"wall": walls[runs // 2], "rss": None}, "note": f"median of {runs}"}
+        )
+    return rows
+
+
 def write_ring(path: Path, size: int) -> None:
     """``size`` firms in one supply ring, each the only supplier of the next: one strongly connected
     component, where removing any firm leaves a path."""
@@ -349,6 +367,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="Also write the table (with machine and versions) here.")
     args = parser.parse_args()
     rows: list[dict] = []
+    if not args.only or "help" in args.only:
+        rows += help_timings(args.timeout, runs=1 if args.quick else 7)
     with tempfile.TemporaryDirectory(prefix="chaingraph-bench-") as folder:
         for size in args.sizes:
             print(f"benchmarking {size:,} firms ...", file=sys.stderr)

@@ -32,6 +32,9 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
         "validate",
         "import",
         "view",
+        "ring impact --all",
+        "stats --help",
+        "stats (bundled graph)",
     )
     for step in (*steps, "query firms-in", "impact"):
         assert f"| {step} |" in table or f"|   {step} |" in table, step

@@ -21,6 +21,8 @@ import networkx as nx
 import numpy as np
 
 from .kernels import scaled_betweenness
+from .measure_registry import MEASURES
+from .measure_registry import MeasureInfo as MeasureInfo  # re-exported: its old home
 from .network import Projection
 
 #: Above this many nodes, ``node_measures`` samples betweenness, closeness and harmonic centrality.
@@ -389,59 +391,20 @@ def _sample(graph: nx.DiGraph, k: int, seed: int) -> list[str]:
     return random.Random(seed).sample(nodes, k)
 
 
-@dataclass(frozen=True)
-class MeasureInfo:
-    """A measure of the ``stats`` report: the one home of its key (the JSON and CSV column), table
-    header, one-line help, function, and where it is shown.
-
-    Everything else derives from :data:`MEASURES`: the report's columns and their order, the table's
-    headers and default columns, ``--sort`` and ``--columns`` choices, the help text and the view's
-    tooltips; :data:`chaingraph.compiled.FUNCTIONS` holds the compiled function of each key.
-    """
-
-    key: str
-    header: str
-    help: str
-    function: Callable[..., dict] | None = None
-    sampled: bool = False  # estimated from sampled sources on large graphs
-    in_table: bool = False  # one of the table's default columns
-    in_tooltip: bool = False  # shown in the view's node tooltips
-    zh: str = ""  # the measure's name in a Chinese view
-
-
-MEASURES: dict[str, MeasureInfo] = {
-    m.key: m
-    for m in [
-        MeasureInfo("in_degree", "suppliers", "direct suppliers", in_degree, in_table=True, in_tooltip=True,
-                    zh="直接供应方数"),
-        MeasureInfo("out_degree", "clients", "direct clients", out_degree, in_table=True, in_tooltip=True,
-                    zh="直接客户数"),
-        MeasureInfo(
-            "betweenness", "betweenness", "share of supply paths through the node", betweenness, True, in_tooltip=True,
-            zh="中介中心性",
-        ),
-        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", closeness, True,
-                    zh="接近中心性"),
-        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", harmonic, True,
-                    zh="调和中心性"),
-        MeasureInfo(
-            "pagerank", "pagerank", "PageRank along supply edges (integrators score high)", pagerank,
-            in_table=True, in_tooltip=True, zh="PageRank 值",
-        ),
-        MeasureInfo(
-            "dependence", "dependence", "PageRank on reversed edges (suppliers many depend on)", dependence,
-            in_table=True, in_tooltip=True, zh="被依赖度",
-        ),
-        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", upstream_reach,
-                    zh="上游企业数"),
-        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", downstream_reach,
-                    zh="下游企业数"),
-        MeasureInfo(
-            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True,
-            zh="关键节点（割点）",
-        ),
-    ]
-}  # fmt: skip
+#: The reference function of each measure of :data:`MEASURES` (the registry,
+#: :mod:`chaingraph.measure_registry`), by key; the cut points are computed by
+#: :func:`articulation_points` and read as a boolean per node.
+REFERENCE: dict[str, Callable[..., dict]] = {
+    "in_degree": in_degree,
+    "out_degree": out_degree,
+    "betweenness": betweenness,
+    "closeness": closeness,
+    "harmonic": harmonic,
+    "pagerank": pagerank,
+    "dependence": dependence,
+    "upstream_reach": upstream_reach,
+    "downstream_reach": downstream_reach,
+}
 
 
 class NodeValues(Mapping):
@@ -497,12 +460,12 @@ def node_measures(
             points = articulation_points(graph)
             values[key] = {node: node in points for node in graph}
         elif info.sampled:
-            values[key] = info.function(graph, k=k, seed=seed)
+            values[key] = REFERENCE[key](graph, k=k, seed=seed)
             if k is not None:
                 sampled[key] = k
         elif key in ("upstream_reach", "downstream_reach"):
-            values[key] = info.function(graph, exact=exact or None)
+            values[key] = REFERENCE[key](graph, exact=exact or None)
         else:
-            values[key] = info.function(graph)
+            values[key] = REFERENCE[key](graph)
     estimated = [key for key in ("upstream_reach", "downstream_reach") if reach_is_estimated(graph, exact or None)]
     return MeasureRun(values, sampled, estimated)

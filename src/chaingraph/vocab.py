@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from rdflib import Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .settings import (  # their home is settings (no rdflib there, for the command line); kept here too
+    EVIDENCE_LEVELS as EVIDENCE_LEVELS,
+)
+from .settings import LANGUAGES as LANGUAGES
+from .settings import LEVELS as LEVELS
+from .settings import VIEW_LAYOUTS as VIEW_LAYOUTS
+from .settings import check_language as check_language
+from .settings import check_level as check_level
+from .settings import name_in as name_in
+from .settings import name_of as name_of
 
 CG = Namespace("https://w3id.org/chaingraph/ontology#")
 FJ = Namespace("https://w3id.org/chaingraph/fujian/")
@@ -98,60 +107,6 @@ KIND_BY_CLASS: dict[str, str] = {
 def prefix_block() -> str:
     """The PREFIX declarations of :data:`PREFIXES`, for servers that need them in the text."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-
-
-#: The evidence levels of an edge, strongest first. A qualified relation is ``stated`` when its
-#: ``cg:evidence`` is ``cg:Stated`` and ``inferred`` with any other level (every other
-#: ``cg:EvidenceLevel`` is a kind of inference, or with the deprecated ``cg:inferredFromStages
-#: true``); an edge with no qualified relation, or none that gives its evidence, is ``unspecified``.
-EVIDENCE_LEVELS = ("stated", "inferred", "unspecified")
-
-#: The languages names are shown in: English (``label``, ``@en``) and Chinese (``label_zh``, ``@zh-Hans``).
-LANGUAGES = ("en", "zh")
-
-
-def name_in(english: str, chinese: str, lang: str, default: str = "") -> str:
-    """The name to show in ``lang``: the Chinese one in ``zh`` when there is one, else the
-    English one, else ``default``. The one place the language choice is made."""
-    if lang == "zh" and chinese:
-        return chinese
-    return english or default
-
-
-def check_language(lang: str) -> None:
-    """Refuse a language that is not one of :data:`LANGUAGES`, naming the option."""
-    if lang not in LANGUAGES:
-        from .errors import InputError
-
-        raise InputError(f"--lang {lang!r}: use {' or '.join(LANGUAGES)}")
-
-
-def name_of(info: Mapping, lang: str, default: str = "") -> str:
-    """:func:`name_in` for a record with ``label`` and ``label_zh`` (a chain, a place, a stage)."""
-    return name_in(info.get("label", "") or default, info.get("label_zh", ""), lang)
-
-
-#: The levels a network is analysed at: one node per firm (organization or cluster segment), or
-#: one per chain stage.
-LEVELS = ("firm", "stage")
-
-
-#: The layouts of a view, with what each does (``--layout``'s choices and help).
-VIEW_LAYOUTS = {
-    "auto": "stages when the nodes have chain stages, else physics (layered above 800 nodes)",
-    "stages": "stages as columns in chain order, upstream left, one lane per chain",
-    "physics": "a force-directed layout that settles in the browser",
-    "hierarchical": "vis-network's levels by supply depth, left to right",
-    "layered": "supply layers from upstream, computed in Python",
-}
-
-
-def check_level(level: str) -> None:
-    """Refuse a level that is not one of :data:`LEVELS`, naming the option."""
-    if level not in LEVELS:
-        from .errors import InputError
-
-        raise InputError(f"--level {level!r}: use {' or '.join(LEVELS)}")
 
 
 #: The inference kinds chaingraph's own data and shapes know, by the short name the CLI shows.

@@ -14,9 +14,9 @@ from rich.console import Console
 from .. import __version__
 from ..errors import ChainGraphError, InputError
 from ..output import printable
+from ..settings import LEVELS
 from ..shutdown import Terminated
 from ..shutdown import install as install_signal_handlers
-from ..vocab import LEVELS
 
 
 class _Console:
@@ -259,7 +259,7 @@ def selection_options(function: Callable) -> Callable:
 
 def evidence_option(function: Callable) -> Callable:
     """``--evidence``: which supply edges to use, by how their sources support them."""
-    from ..vocab import EVIDENCE_LEVELS
+    from ..settings import EVIDENCE_LEVELS
 
     return click.option(
         "--evidence",

@@ -21,7 +21,7 @@ from .app import (
 
 
 def _measure_help() -> str:
-    from ..analysis import MEASURES
+    from ..measure_registry import MEASURES
 
     return "\n".join(f"  {key:<19} {info.help}" for key, info in MEASURES.items())
 

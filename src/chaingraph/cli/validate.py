@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..names import shorten
-from ..output import printable
 from .app import cli, emit, format_option, graph_options, render_json, stderr, stdout
 
 
@@ -52,6 +50,8 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
       chaingraph validate --engine pyshacl
       chaingraph validate --data my-firms.ttl --shapes my-rules.ttl
     """
+    from ..names import shorten
+    from ..output import printable
     from ..validation import validate as run_validation
 
     report = run_validation(store, engine=engine, shapes=shape_files)

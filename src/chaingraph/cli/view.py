@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..vocab import LANGUAGES, LEVELS, VIEW_LAYOUTS
+from ..settings import LANGUAGES, LEVELS, VIEW_LAYOUTS
 from .app import cli, evidence_option, graph_options, output_options, status_line, stderr
 
 

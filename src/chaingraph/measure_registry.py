@@ -1,0 +1,64 @@
+"""The measures of the ``stats`` report: the one home of each one's key, header, help, Chinese name
+and where it is shown (:data:`MEASURES`).
+
+A leaf with no third-party import: the NetworkX reference (:data:`chaingraph.analysis.REFERENCE`)
+and the compiled path (:data:`chaingraph.compiled.FUNCTIONS`) each give the function of every key,
+and the command line reads the help texts from here without importing either (``stats --help``).
+A new measure is one entry here and one function in each path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["MEASURES", "MeasureInfo"]
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """A measure of the ``stats`` report: its key (the JSON and CSV column), table header, one-line
+    help, and where it is shown.
+
+    Everything else derives from :data:`MEASURES`: the report's columns and their order, the table's
+    headers and default columns, ``--sort`` and ``--columns`` choices, the help text and the view's
+    tooltips.
+    """
+
+    key: str
+    header: str
+    help: str
+    sampled: bool = False  # estimated from sampled sources on large graphs
+    in_table: bool = False  # one of the table's default columns
+    in_tooltip: bool = False  # shown in the view's node tooltips
+    zh: str = ""  # the measure's name in a Chinese view
+
+
+MEASURES: dict[str, MeasureInfo] = {
+    m.key: m
+    for m in [
+        MeasureInfo("in_degree", "suppliers", "direct suppliers", in_table=True, in_tooltip=True, zh="直接供应方数"),
+        MeasureInfo("out_degree", "clients", "direct clients", in_table=True, in_tooltip=True, zh="直接客户数"),
+        MeasureInfo(
+            "betweenness", "betweenness", "share of supply paths through the node", sampled=True, in_tooltip=True,
+            zh="中介中心性",
+        ),
+        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", sampled=True,
+                    zh="接近中心性"),
+        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", sampled=True,
+                    zh="调和中心性"),
+        MeasureInfo(
+            "pagerank", "pagerank", "PageRank along supply edges (integrators score high)",
+            in_table=True, in_tooltip=True, zh="PageRank 值",
+        ),
+        MeasureInfo(
+            "dependence", "dependence", "PageRank on reversed edges (suppliers many depend on)",
+            in_table=True, in_tooltip=True, zh="被依赖度",
+        ),
+        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", zh="上游企业数"),
+        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", zh="下游企业数"),
+        MeasureInfo(
+            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True,
+            zh="关键节点（割点）",
+        ),
+    ]
+}  # fmt: skip
