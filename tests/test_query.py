@@ -287,3 +287,9 @@ def test_only_the_tiers_asked_for_are_sent_and_the_answer_is_the_full_querys(sto
         sent = {tuple(sorted(map(str, row.values()))) for row in run_query(store, text, bindings).select.rows}
         reference = {tuple(sorted(map(str, row.values()))) for row in run_query(store, full, bindings).select.rows}
         assert sent == reference
+
+
+def test_a_query_from_standard_input_with_f_dash(run):
+    result = run("query", "-f", "-", "--format", "csv", input="SELECT ?x WHERE { BIND(1 AS ?x) }")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["x", "1"]

@@ -764,3 +764,17 @@ def test_a_crashed_worker_is_named_by_its_signal():
 
     with pytest.raises(QueryError, match="ended by SIGSEGV"):
         run_with_deadline(lambda: os.kill(os.getpid(), signal.SIGSEGV), 30)
+
+
+@pytest.mark.server
+def test_the_library_s_serve_prints_nothing(capfd):
+    """The Oxigraph server's banner goes to a log beside its database, not to the caller's output."""
+    from chaingraph.server import serve
+    from chaingraph.store import open_store
+
+    from .conftest import free_port
+
+    with serve(open_store(), port=free_port()) as server:
+        assert EndpointStore(server.query_url).ask("ASK { fj:catl a cg:Company }")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""

@@ -181,10 +181,15 @@ def serve(
         # A writable Oxigraph listens where only the guard reaches it.
         backend_host, backend_port = ("127.0.0.1", _free_loopback_port()) if writable else (host, port)
         plan = server_plan(location, host=backend_host, port=backend_port, writable=writable, timeout=timeout)
-        process = subprocess.Popen(plan.command, preexec_fn=die_with_parent)
+        # The server's own banner and log go to a file beside its database, not to our output
+        # (the library never prints); the last line explains a server that stops at once.
+        log = open(location / "server.log", "wb")  # noqa: SIM115 - open while the server runs
+        process = subprocess.Popen(plan.command, preexec_fn=die_with_parent, stdout=log, stderr=subprocess.STDOUT)
         guard = None
         try:
-            _wait_until_answering(process, backend_host.strip("[]"), backend_port, ready_within)
+            _wait_until_answering(
+                process, backend_host.strip("[]"), backend_port, ready_within, location / "server.log"
+            )
             if writable:
                 guard = WriteGuard(host, port, backend_port, any_host=host.lower() not in LOOPBACK_HOSTS)
                 plan = ServerPlan(plan.command, f"http://{_shown(host)}:{port}")
@@ -195,6 +200,7 @@ def serve(
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=10)
+            log.close()
 
 
 def _free_loopback_port() -> int:
@@ -205,14 +211,16 @@ def _free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_answering(process: subprocess.Popen, host: str, port: int, within: float) -> None:
+def _wait_until_answering(process: subprocess.Popen, host: str, port: int, within: float, log: Path) -> None:
     import socket
     import time
 
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ChainGraphError(f"the Oxigraph server stopped at once (exit {process.returncode})")
+            said = log.read_text(encoding="utf-8", errors="replace").strip().splitlines() if log.exists() else []
+            detail = f": {said[-1][:200]}" if said else ""
+            raise ChainGraphError(f"the Oxigraph server stopped at once (exit {process.returncode}){detail}")
         try:
             with socket.create_connection((host, port), timeout=1):
                 return

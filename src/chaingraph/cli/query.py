@@ -151,6 +151,8 @@ def _query_text(query_text: str | None, query_file: Path | None) -> str:
 
     if query_file is not None and query_text is not None:
         raise InputError("give the query as QUERY or -f FILE, not both")
+    if query_file is not None and str(query_file) == "-":
+        query_file, query_text = None, "-"  # -f - reads standard input, as QUERY - does
     if query_file is not None:
         from ..fileio import read_input
 
