@@ -441,7 +441,7 @@ def test_import_progress_shows_rows_per_second_on_a_terminal(tmp_path):
     screen = "\n".join(lines)
     assert code == 0, screen
     assert re.search(r"[\d,]+ rows\s+[\d,]+ rows/s", screen), screen
-    assert "imported 30001 firms and 30000 relations" in screen
+    assert "imported 30,001 firms and 30,000 relations" in screen
 
 
 def test_periods_at_the_precision_the_sheet_gives_are_kept(tmp_path):
@@ -451,3 +451,16 @@ def test_periods_at_the_precision_the_sheet_gives_are_kept(tmp_path):
     assert result.returncode == 0, result.stderr
     text = target.read_text(encoding="utf-8")
     assert '"2023/2023-06"' in text and '"2023-05-01/2023"' in text
+
+
+def test_import_says_what_it_did_in_plain_english(tmp_path):
+    relations = write(tmp_path / "r.csv", "supplier,client,note\nCATL,Tiny Co,x\n,,only a note\n")
+    result = run_process("import", "--relations", str(relations), "-o", str(tmp_path / "out.ttl"))
+    assert result.returncode == 0, result.stderr
+    assert "imported 1 firm and 1 relation; linked to the graph's: 1 firm; skipped 1 row" in result.stderr
+    assert "{" not in result.stderr  # no Python dict
+
+
+def test_impact_counts_in_plain_english(run):
+    result = run("impact", "Hifen Testing Technology")
+    assert "1 direct client," in result.stdout, result.stdout

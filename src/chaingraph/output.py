@@ -171,3 +171,12 @@ def distinguish_labels(rows: list[dict], label: str = "label", identifier: str =
             row = {**row, label: f"{row.get(label)} ({tail})"}
         shown.append(row)
     return shown
+
+
+def quantity(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and the noun in the number English wants.
+
+    >>> quantity(1, "firm"), quantity(2, "firm"), quantity(0, "supply edge"), quantity(3, "company", "companies")
+    ('1 firm', '2 firms', '0 supply edges', '3 companies')
+    """
+    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"

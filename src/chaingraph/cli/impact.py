@@ -85,9 +85,12 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
 def _print_impact(record: dict) -> None:
     from rich.markup import escape
 
+    from ..output import quantity
+
     name = escape(record["label"]) + (f" ({escape(record['label_zh'])})" if record["label_zh"] else "")
     stdout.print(f"[bold]If {name} drops out[/]")
-    stdout.print(f"  {record['direct_clients']} direct clients, {record['downstream_reach']} firms downstream")
+    clients, downstream = record["direct_clients"], record["downstream_reach"]
+    stdout.print(f"  {quantity(clients, 'direct client')}, {quantity(downstream, 'firm')} downstream")
     if record["stage_losses"]:
         stdout.print("  clients left with no supplier of its stage:")
         for loss in record["stage_losses"]:

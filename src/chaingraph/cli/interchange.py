@@ -104,10 +104,13 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         )
     if skip_validation:
         stderr.print("SHACL validation skipped (--skip-validation): run chaingraph validate --data on the result")
+    from ..output import quantity
+
+    linked = ", ".join(quantity(count, kind) for kind, count in sorted(result.matched.items()))
     stderr.print(
-        f"imported {result.firms} firms and {result.relations} relations"
-        + (f"; linked to the graph: {dict(result.matched)}" if result.matched else "")
-        + (f"; skipped {result.skipped_rows} rows with no mapped value" if result.skipped_rows else "")
+        f"imported {quantity(result.firms, 'firm')} and {quantity(result.relations, 'relation')}"
+        + (f"; linked to the graph's: {linked}" if result.matched else "")
+        + (f"; skipped {quantity(result.skipped_rows, 'row')} with no mapped value" if result.skipped_rows else "")
     )
     if output is None:
         stdout_bytes = click.get_binary_stream("stdout")
