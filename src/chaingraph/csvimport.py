@@ -42,7 +42,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .fileio import open_input
-from .store import EmbeddedStore, Store
+from .store import LocalDataset, Store
 from .tabular import unneutralise_cell
 from .validation import ValidationReport
 from .vocab import (
@@ -332,7 +332,7 @@ def import_csv(
     firms: Path | None = None,
     *,
     mapping: Mapping[str, str] | None = None,
-    context: EmbeddedStore | None = None,
+    context: LocalDataset | None = None,
     base: str = str(IMPORT),
     header_row: int = 1,
     chain_name: str | None = None,
@@ -419,7 +419,7 @@ def _add_relations(
     return sum(pairs.values())
 
 
-def _check(context: EmbeddedStore, graph: ox.NamedNode) -> ValidationReport:
+def _check(context: LocalDataset, graph: ox.NamedNode) -> ValidationReport:
     """Validate the context with the import in it; raise on a violation, removing the import."""
     from .validation import validate
 

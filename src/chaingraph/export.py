@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from . import analysis
 from .errors import InputError
 from .network import Selection, edge_evidence, project, select
-from .store import EmbeddedStore, Store
+from .store import LocalDataset, Store
 from .tabular import to_csv
 from .vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 
@@ -67,9 +67,7 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt in RDF_EXPORTS:
-        if not store.local:
-            raise InputError("RDF exports read the embedded store; with an endpoint, use its own dump")
-        return export_rdf(store, RDF_EXPORTS[fmt], selection)
+        return export_rdf(store.local_dataset("an RDF export"), RDF_EXPORTS[fmt], selection)
     if progress:
         progress("projection")
     graph = select(project(store), selection or Selection())
@@ -157,7 +155,7 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def export_rdf(store: EmbeddedStore, rdf_format: ox.RdfFormat, selection: Selection | None) -> bytes:
+def export_rdf(store: LocalDataset, rdf_format: ox.RdfFormat, selection: Selection | None) -> bytes:
     """The dataset in an RDF format; a selection keeps its part.
 
     Dataset formats (TriG, N-Quads, JSON-LD) carry the ontology in its own named graph, so a SPARQL
@@ -211,7 +209,7 @@ _CONTEXT_CLASSES = [
 ]
 
 
-def _selected_subjects(store: EmbeddedStore, selection: Selection) -> set:
+def _selected_subjects(store: LocalDataset, selection: Selection) -> set:
     graph = select(project(store), Selection(selection.chains, selection.region, "firm"))
     nodes = {ox.NamedNode(n) for n in graph}
     keep = set(nodes)

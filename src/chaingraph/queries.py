@@ -176,37 +176,26 @@ def run_query(
     bound); on a local store the query stops one row past the bound, so its worker never holds
     more.
     """
-    from .deadline import run_with_deadline
-
     form = query_form(text)
     if (limit is not None or offset) and form != "SELECT":
         raise InputError("--limit and --offset page SELECT queries")
-    bounded = max_rows is not None and (limit is None or limit > max_rows)
     # The query text is not sliced for the bound (that would move the positions of its syntax
-    # errors, and a server that caps answers pages only queries without a LIMIT): a local store
-    # stops reading solutions one past it, an endpoint's rows are counted.
-    stop = (max_rows or 0) + 1 if bounded else None
+    # errors, and a server that caps answers pages only queries without a LIMIT): the store reads
+    # at most the bound and says whether there was more.
+    bound = max_rows if max_rows is not None and (limit is None or limit > max_rows) else None
 
     def work() -> QueryResult:
         if form in ("CONSTRUCT", "DESCRIBE"):
             return QueryResult(form, graph=store.construct(text, bindings))
         if form == "SELECT":
             paged = sliced(bind_values(text, bindings or {}), limit, offset)
-            # An endpoint counts first, so an answer past the bound is never sent.
-            if stop is not None and not store.local and _server_count(store, paged) >= stop:
-                raise _too_many(max_rows)
-            return QueryResult(form, select=store.select(paged, max_rows=stop))
+            return QueryResult(form, select=store.select(paged, max_rows=bound))
         return QueryResult(form, select=store.select(text, bindings))
 
-    result = run_with_deadline(work, timeout if store.local else None)
-    if bounded and result.select is not None and len(result.select.rows) > (max_rows or 0):
+    result = store.bounded(work, timeout)
+    if result.select is not None and result.select.more:
         raise _too_many(max_rows)
     return result
-
-
-def _server_count(store: Store, text: str) -> int:
-    rows = store.select(counted(text)).rows
-    return int(str(rows[0]["rows"])) if rows else 0
 
 
 def _too_many(max_rows: int | None) -> InputError:
@@ -220,8 +209,6 @@ def count_rows(
     store: Store, text: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None
 ) -> int:
     """How many solutions a SELECT query has, counted by the store (no row is sent)."""
-    from .deadline import run_with_deadline
-
     if query_form(text) != "SELECT":
         raise InputError("--count counts the rows of SELECT queries")
 
@@ -229,7 +216,7 @@ def count_rows(
         rows = store.select(counted(bind_values(text, bindings or {}))).rows
         return int(str(rows[0]["rows"])) if rows else 0
 
-    return run_with_deadline(work, timeout if store.local else None)
+    return store.bounded(work, timeout)
 
 
 def prepare(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> tuple[str, dict[str, Node]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import ChainGraphError, InputError
-from .store import EmbeddedStore
+from .store import LocalDataset
 
 
 def oxigraph_executable() -> str:
@@ -46,7 +46,7 @@ class ServerPlan:
         return self.url + "/query"
 
 
-def prepare_database(store: EmbeddedStore, location: Path) -> int:
+def prepare_database(store: LocalDataset, location: Path) -> int:
     """Write every quad of ``store`` into an Oxigraph database at ``location``; returns the count."""
     dump = location / "data.nq"
     dump.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
@@ -140,7 +140,7 @@ class RunningServer:
 
 @contextlib.contextmanager
 def serve(
-    store: EmbeddedStore,
+    store: LocalDataset,
     *,
     host: str = "127.0.0.1",
     port: int = 7878,

@@ -22,7 +22,7 @@ from .fileio import read_input
 from .names import shorten
 from .shacl import CHECKED_BY_CAST, path_as_sparql, report_graph, validate_store
 from .sparql import check_nesting, refuse_service
-from .store import EmbeddedStore, Store, check_xml_depth
+from .store import LocalDataset, Store, check_xml_depth
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,7 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
     """
     if engine not in ENGINES:
         raise InputError(f"--engine {engine!r}: use {', '.join(ENGINES)}")
-    if not store.local:
-        raise InputError("validate reads the embedded store; export the endpoint's data and use --data")
+    dataset = store.local_dataset("validate")
     shapes_graph = load_shapes(shapes)
     if not getattr(store, "allow_service", False):
         # pyshacl runs SPARQL-based constraints in rdflib, which follows SERVICE clauses too.
@@ -108,7 +107,7 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
             for text in shapes_graph.objects(None, predicate):
                 refuse_service(str(text), "the embedded store (a SPARQL constraint of the shapes)")
     if engine == "pyshacl":
-        return _validate_with_pyshacl(store, shapes_graph)
+        return _validate_with_pyshacl(dataset, shapes_graph)
     results = validate_store(store, shapes_graph)
     found = [
         (
@@ -156,7 +155,7 @@ def ill_typed_literals(store: Store) -> list[Literal]:
     return sorted((row["value"] for row in rows), key=lambda term: (str(term.datatype), str(term)))
 
 
-def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> ValidationReport:
+def _report(store: Store, found: list[tuple[Node, Finding]]) -> ValidationReport:
     """The report of the findings, each named by its focus node's label (English first)."""
     labels: dict[Node, str] = {}
     for node, _ in found:
@@ -169,7 +168,7 @@ def _report(store: EmbeddedStore, found: list[tuple[Node, Finding]]) -> Validati
     return ValidationReport(not named, named, len(store))
 
 
-def _validate_with_pyshacl(store: EmbeddedStore, shapes: Graph) -> ValidationReport:
+def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationReport:
     import pyshacl
 
     data = store.to_rdflib()

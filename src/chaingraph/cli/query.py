@@ -198,7 +198,9 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
 
     if not allow_update:
         raise QueryError("SPARQL Update refused: the graph is read-only; add --update (and -o FILE) to run it")
-    if not store.local:
+    try:
+        dataset = store.local_dataset("--update -o")
+    except InputError:  # an endpoint: updated in place
         store.update(text)
         stderr.print(f"update sent to {store.description}")
         return
@@ -212,13 +214,13 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
     from ..fileio import check_target
 
     may_replace = check_target(output, force=force)
-    if not store.update(text):
+    if not dataset.update(text):
         raise InputError(
             "the update changed nothing, so nothing was written: every file is loaded into its own named graph, "
             "so name one with GRAPH ?g { ... } or WITH <graph>"
         )
-    atomic_write(output, store.dump(formats[output.suffix.lower()]), may_replace=may_replace)
-    stderr.print(f"wrote {output} ({len(store)} quads)")
+    atomic_write(output, dataset.dump(formats[output.suffix.lower()]), may_replace=may_replace)
+    stderr.print(f"wrote {output} ({len(dataset)} quads)")
 
 
 def _print_query_result(result, fmt: str | None, columns: str | None = None) -> None:

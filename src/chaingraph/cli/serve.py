@@ -48,7 +48,7 @@ def serve(host, port, writable, allow_remote_writes, query_timeout, data, no_bun
     from ..store import open_store
 
     check_bind(host, writable, allow_remote_writes)
-    store = open_store(data, bundled=not no_bundled)
+    store = open_store(data, bundled=not no_bundled).local_dataset("serve")
     with serving(
         store,
         host=host,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import resources
 from ..errors import InputError
-from .base import STORE_MANIFEST, Row, SelectResult, Store, from_ox
+from .base import STORE_MANIFEST, LocalDataset, Row, SelectResult, Store, from_ox
 from .disk import open_disk_store
 from .embedded import (
     MAX_XML_DEPTH,
@@ -40,6 +40,7 @@ __all__ = [
     "XML_HEAD",
     "EmbeddedStore",
     "EndpointStore",
+    "LocalDataset",
     "Row",
     "SelectResult",
     "Store",

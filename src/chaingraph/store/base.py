@@ -7,10 +7,10 @@ store itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -18,7 +18,9 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import QueryError
 
-__all__ = ["STORE_MANIFEST", "Row", "SavedProjection", "SelectResult", "Store", "from_ox"]
+__all__ = ["STORE_MANIFEST", "LocalDataset", "Row", "SavedProjection", "SelectResult", "Store", "from_ox"]
+
+T = TypeVar("T")
 
 Row = dict[str, Node]
 
@@ -33,25 +35,37 @@ class SelectResult:
     variables: list[str]
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
+    #: The answer had more rows than the ``max_rows`` asked for (an endpoint then sends none).
+    more: bool = False
 
 
 class Store(Protocol):
-    """What the rest of chaingraph reads from: the embedded store or a SPARQL endpoint.
-
-    ``local`` says what a store can do beyond reading: a local store (Oxigraph in this process,
-    in memory or on disk) evaluates queries here, so they can be stopped at a time limit, and it
-    can be validated, dumped whole and updated in a copy; a remote endpoint answers over HTTP
-    under its own limits and is updated in place.
+    """What the rest of chaingraph reads from: the embedded store, an on-disk store or a SPARQL
+    endpoint. Callers never ask which: what differs is in these operations.
     """
 
     description: str
-    local: bool
 
     def select(
         self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
-        """Rows of a SELECT, or an ASK's boolean; with ``max_rows``, at most that many rows are
-        read (a local store stops evaluating there)."""
+        """Rows of a SELECT, or an ASK's boolean; with ``max_rows``, at most that many rows, and
+        ``more`` set when there were more (a local store stops evaluating there, an endpoint
+        counts first and sends none)."""
+        ...
+
+    def bounded(self, work: Callable[[], T], seconds: float | None) -> T:
+        """``work()`` (which queries this store) stopped after ``seconds``: a local store runs it
+        in a worker killed at the limit; an endpoint is bounded by its own HTTP timeout."""
+        ...
+
+    def local_dataset(self, needed_for: str) -> LocalDataset:
+        """The dataset itself, for what needs more than queries (``needed_for`` names it); an
+        :class:`~chaingraph.errors.InputError` saying so for a store that has none here."""
+        ...
+
+    def update(self, update: str) -> bool:
+        """Run a SPARQL Update: on a local store in its copy in memory, on an endpoint in place."""
         ...
 
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterable[tuple]: ...
@@ -59,6 +73,20 @@ class Store(Protocol):
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph: ...
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool: ...
+
+
+class LocalDataset(Store, Protocol):
+    """What a store in this process offers beyond queries: the dataset itself, to validate, dump,
+    update in a copy, or read quad by quad (:meth:`Store.local_dataset` gives it, or refuses)."""
+
+    description: str
+    oxigraph: ox.Store
+
+    def dump(self, rdf_format: ox.RdfFormat = ...) -> bytes: ...
+
+    def to_rdflib(self) -> Graph: ...
+
+    def __len__(self) -> int: ...
 
 
 # --- term conversion --------------------------------------------------------------------------

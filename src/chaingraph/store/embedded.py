@@ -17,7 +17,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -25,11 +25,12 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
+from ..deadline import run_with_deadline
 from ..errors import InputError, QueryError
 from ..fileio import read_input
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
-from .base import STORE_MANIFEST, SavedProjection, SelectResult, from_ox
+from .base import STORE_MANIFEST, SavedProjection, SelectResult, T, from_ox
 
 __all__ = [
     "MAX_XML_DEPTH",
@@ -138,15 +139,26 @@ class EmbeddedStore:
             raise QueryError("expected a SELECT or ASK query")
         variables = [v.value for v in result.variables]
         rows = []
-        # Solutions are evaluated as they are read: stopping early stops the evaluation too.
-        for solution in result if max_rows is None else itertools.islice(result, max_rows):
+        # Solutions are evaluated as they are read: stopping early stops the evaluation too. One
+        # past the bound is read to know whether there were more.
+        for solution in result if max_rows is None else itertools.islice(result, max_rows + 1):
             row = {}
             for name in variables:
                 value = solution[name]
                 if value is not None:
                     row[name] = from_ox(value)
             rows.append(row)
+        if max_rows is not None and len(rows) > max_rows:
+            return SelectResult(variables, rows[:max_rows], more=True)
         return SelectResult(variables, rows)
+
+    def bounded(self, work: Callable[[], T], seconds: float | None) -> T:
+        """``work()`` in a forked worker killed after ``seconds`` (Oxigraph's evaluation cannot be
+        interrupted from Python)."""
+        return run_with_deadline(work, seconds)
+
+    def local_dataset(self, needed_for: str) -> EmbeddedStore:
+        return self
 
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterator[tuple]:
         """Rows as tuples of lexical values (``None`` where unbound), in the order of the SELECT

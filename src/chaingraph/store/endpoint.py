@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph
@@ -28,7 +28,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ..errors import EndpointError, InputError, QueryError
 from ..sparql import bind_values, counted, query_form, solution_modifiers, split_prologue
 from ..vocab import PREFIXES, prefix_block
-from .base import Row, SelectResult
+from .base import LocalDataset, Row, SelectResult, T
 
 #: Response headers by which servers say they cut an answer short, and the setting behind each.
 TRUNCATION_HEADERS = {"X-SPARQL-MaxRows": "Virtuoso's [SPARQL] ResultSetMaxRows in virtuoso.ini"}
@@ -69,6 +69,10 @@ class EndpointStore:
         that cuts answers without saying so is caught), or the answer to an ASK. ``max_rows`` is
         accepted for the protocol; the server's answer arrives whole and the caller counts it."""
         text = self._bound(query, bindings)
+        if max_rows is not None and query_form(text) == "SELECT":
+            total = self._count(text)  # counted first, so an answer past the bound is never sent
+            if total > max_rows:
+                return SelectResult([], [], more=True)
         result, counted = self._select(text)
         if result.boolean is not None or counted:
             return result
@@ -110,6 +114,16 @@ class EndpointStore:
         return [
             tuple(None if (term := row.get(v)) is None else str(term) for v in result.variables) for row in result.rows
         ]
+
+    def bounded(self, work: Callable[[], T], seconds: float | None) -> T:
+        """``work()`` as it is: every request to the server already has its deadline (``timeout``)."""
+        return work()
+
+    def local_dataset(self, needed_for: str) -> LocalDataset:
+        raise InputError(
+            f"{needed_for} reads the dataset itself, which {self.description} does not send: "
+            "export the endpoint's data and use --data"
+        )
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self.select(query, bindings)
