@@ -127,6 +127,12 @@ def send(handler, status: int, body: bytes, content_type: str = "application/spa
 EMPTY = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode()
 
 
+def count_answer(rows: int) -> dict:
+    """The SPARQL results document of chaingraph's row count (``COUNT(*) AS ?chaingraph_rows``)."""
+    value = {"type": "literal", "value": str(rows), "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+    return {"head": {"vars": ["chaingraph_rows"]}, "results": {"bindings": [{"chaingraph_rows": value}]}}
+
+
 def empty_answer(handler):
     send(handler, 200, EMPTY)
 
@@ -342,20 +348,7 @@ def test_answers_outside_the_results_format_are_refused(document, query):
 def test_a_server_capping_at_one_row_while_sending_full_pages_ends(cap):
     """The server claims a cap but ignores LIMIT and OFFSET: paging must end with an error, not loop."""
     rows = [{"s": {"type": "uri", "value": f"https://example.test/{i}"}} for i in range(3)]
-    count = {
-        "head": {"vars": ["chaingraph_rows"]},
-        "results": {
-            "bindings": [
-                {
-                    "chaingraph_rows": {
-                        "type": "literal",
-                        "value": "3",
-                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
-                    }
-                }
-            ]
-        },
-    }
+    count = count_answer(3)
 
     def answer(handler):
         query = urllib.parse.parse_qs(handler.request_body).get("query", [""])[0]
@@ -464,20 +457,7 @@ def test_a_silently_cut_answer_is_paged_to_the_whole_answer(run, oxigraph_endpoi
 def test_a_cut_answer_that_cannot_be_paged_is_an_error():
     """The server cuts silently and ignores LIMIT and OFFSET: the rows cannot be completed."""
     rows = [{"s": {"type": "uri", "value": f"https://example.test/{i}"}} for i in range(3)]
-    count = {
-        "head": {"vars": ["chaingraph_rows"]},
-        "results": {
-            "bindings": [
-                {
-                    "chaingraph_rows": {
-                        "type": "literal",
-                        "value": "5",
-                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
-                    }
-                }
-            ]
-        },
-    }
+    count = count_answer(5)
 
     def answer(handler):
         query = urllib.parse.parse_qs(handler.request_body).get("query", [""])[0]

@@ -52,6 +52,7 @@ from rdflib.term import Node
 from .errors import InputError
 from .sparql import term_to_sparql
 from .store import Store
+from .vocab import DERIVED_INTEGER_TYPES
 
 __all__ = [
     "CHECKED_BY_CAST",
@@ -103,31 +104,36 @@ PROPERTY_ONLY = (
     SH.qualifiedMaxCount,
     SH.qualifiedValueShapesDisjoint,
 )
+#: Conditions on one value node each: a shape made only of these folds into one SPARQL expression.
+VALUE_CONDITIONS = (
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.minExclusive,
+    SH.minInclusive,
+    SH.maxExclusive,
+    SH.maxInclusive,
+    SH.minLength,
+    SH.maxLength,
+    SH.pattern,
+    SH.languageIn,
+    SH["in"],
+    SH.hasValue,
+    SH["or"],
+)
 UNDERSTOOD = frozenset(
     {
         *TARGETS,
         *SHAPE_VALUED,
         *SHAPE_LISTS,
         *PROPERTY_ONLY,
+        *VALUE_CONDITIONS,
         SH.path,
-        SH["class"],
-        SH.datatype,
-        SH.nodeKind,
-        SH.minExclusive,
-        SH.minInclusive,
-        SH.maxExclusive,
-        SH.maxInclusive,
-        SH.minLength,
-        SH.maxLength,
-        SH.pattern,
         SH.flags,
-        SH.languageIn,
         SH.equals,
         SH.disjoint,
         SH.closed,
         SH.ignoredProperties,
-        SH.hasValue,
-        SH["in"],
         SH.sparql,
         SH.message,
         SH.severity,
@@ -143,24 +149,7 @@ UNDERSTOOD = frozenset(
 
 #: Datatypes Oxigraph stores under another IRI when the literal is valid (``"5"^^xsd:int`` becomes
 #: ``"5"^^xsd:integer``), so the datatype the data was written with cannot be read back.
-DATATYPES_NOT_KEPT = frozenset(
-    XSD[name]
-    for name in (
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-        "dateTimeStamp",
-    )
-)
+DATATYPES_NOT_KEPT = frozenset(XSD[name] for name in (*DERIVED_INTEGER_TYPES, "dateTimeStamp"))
 #: Datatypes whose lexical forms are checked (SHACL 4.1.2: "well-formed" for recognised types), by
 #: the SPARQL cast of the same name: a cast fails on an ill-formed lexical form.
 CHECKED_BY_CAST = frozenset(
@@ -409,7 +398,7 @@ class _Engine:
         keys = {key for key in shapes.predicates(shape, None) if str(key).startswith(str(SH))}
         keys -= {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
         keys -= {SH.flags} if SH.pattern in keys else set()
-        if not keys <= set(self._value_conditions_keys()):
+        if not keys <= set(VALUE_CONDITIONS):
             return None
         tests = [test for _, test in self.value_tests(shape)]
         for members in shapes.objects(shape, SH["or"]):
@@ -432,25 +421,6 @@ class _Engine:
         tests = [f"EXISTS {{ ?value {path} ?present{next(self.fresh)} }}" for low in lows if low == 1]
         tests += [f"EXISTS {{ ?value {path} {term_to_sparql(x)} }}" for x in shapes.objects(shape, SH.hasValue)]
         return " && ".join(tests) or "true"
-
-    @staticmethod
-    def _value_conditions_keys() -> tuple[Node, ...]:
-        return (
-            SH["class"],
-            SH.datatype,
-            SH.nodeKind,
-            SH.minExclusive,
-            SH.minInclusive,
-            SH.maxExclusive,
-            SH.maxInclusive,
-            SH.minLength,
-            SH.maxLength,
-            SH.pattern,
-            SH.languageIn,
-            SH["in"],
-            SH.hasValue,
-            SH["or"],
-        )
 
     def value_tests(self, shape: Node) -> list[tuple[str, str]]:
         """(component, SPARQL condition true when ``?value`` satisfies it) for each value condition

@@ -124,3 +124,21 @@ def evidence_level(evidence: str | None, inferred_from_stages: str | None = None
     if evidence is not None or inferred_from_stages in ("true", "1"):
         return "inferred"
     return "unspecified"
+
+
+#: XML Schema's integer types derived from ``xsd:integer`` (the sized and the signed ones), by
+#: local name: numbers wherever terms are ordered, and types Oxigraph stores as ``xsd:integer``.
+DERIVED_INTEGER_TYPES = (
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "negativeInteger",
+    "nonPositiveInteger",
+    "unsignedInt",
+    "unsignedLong",
+    "unsignedShort",
+    "unsignedByte",
+)

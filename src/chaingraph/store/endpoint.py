@@ -27,7 +27,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import EndpointError, InputError, QueryError
 from ..sparql import bind_values, counted, query_form, solution_modifiers, split_prologue
-from ..vocab import PREFIXES, prefix_block
+from ..vocab import DERIVED_INTEGER_TYPES, PREFIXES, XSD, prefix_block
 from .base import LocalDataset, Row, SelectResult, T
 
 #: Response headers by which servers say they cut an answer short, and the setting behind each.
@@ -440,27 +440,7 @@ def _order_key(term: Node | None) -> tuple:
     return (3, 1, str(term))
 
 
-_NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#" + name
-    for name in [
-        "integer",
-        "decimal",
-        "float",
-        "double",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-}
+_NUMERIC = {str(XSD[name]) for name in ("integer", "decimal", "float", "double", *DERIVED_INTEGER_TYPES)}
 
 #: The lines chaingraph puts in front of every query sent to a server (the predeclared prefixes).
 PROLOGUE_LINES = prefix_block().count("\n")
