@@ -65,15 +65,15 @@ def load_shapes(extra: Iterable[Path] = ()) -> Graph:
     for path in extra:
         rdf_format = guess_format(str(path)) or "turtle"
         try:
+            data = read_input(path)  # read once: checked, then parsed
+        except InputError as exc:
+            raise InputError(f"--shapes {exc}") from None
+        try:
             if rdf_format in ("turtle", "trig", "n3"):
-                check_nesting(read_input(path).decode("utf-8", "replace"), f"--shapes {path}")
+                check_nesting(data.decode("utf-8", "replace"), f"--shapes {path}")
             elif rdf_format == "xml":
-                check_xml_depth(path, read_input(path))
-            shapes.parse(path, format=rdf_format)
-        except FileNotFoundError:
-            raise InputError(f"--shapes {path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"--shapes {path}: a folder, not a shapes file") from None
+                check_xml_depth(path, data)
+            shapes.parse(data=data, format=rdf_format, publicID=path.resolve().as_uri())
         except InputError:
             raise
         except Exception as exc:  # rdflib raises many kinds for bad syntax

@@ -92,14 +92,12 @@ class WriteGuard:
             def _handle(self) -> None:
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 reason = refusal(self.command, headers, hosts, any_host=any_host)
-                if reason is None and "chunked" in headers.get("transfer-encoding", "").lower():
-                    reason = "a chunked request body (send Content-Length)"
-                    self._answer(411, reason)
-                    return
                 if reason is not None:
                     self._answer(403, f"refused: {reason}")
-                    return
-                guard._forward(self, backend_port)
+                elif "chunked" in headers.get("transfer-encoding", "").lower():
+                    self._answer(411, "a chunked request body (send Content-Length)")
+                else:
+                    guard._forward(self, backend_port)
 
             def _answer(self, status: int, text: str) -> None:
                 body = (text + "\n").encode("utf-8")

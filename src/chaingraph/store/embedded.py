@@ -79,8 +79,6 @@ logging.getLogger("rdflib.term").addFilter(_not_rdflib_conversion_note)
 class EmbeddedStore:
     """An in-memory Oxigraph store; every loaded file keeps its own named graph."""
 
-    local = True
-
     def __init__(
         self,
         oxigraph: ox.Store | None = None,
@@ -198,9 +196,7 @@ class EmbeddedStore:
         if "LOAD" in update_keywords(update):
             # LOAD would read local files or the network with no time limit: data comes in by --data.
             raise InputError("LOAD is not run on the embedded store: add the file with --data instead")
-        if not self.allow_service:
-            refuse_service(update)
-        check_nesting(update, "the update")
+        self._check_request(update, "the update")
         before = (len(self.oxigraph), self.dump())
         try:
             self.oxigraph.update(prefix_block() + update)
@@ -238,12 +234,17 @@ class EmbeddedStore:
     def __len__(self) -> int:
         return len(self.oxigraph)
 
+    def _check_request(self, text: str, what: str) -> None:
+        """What every request must pass before Oxigraph parses it: no SERVICE unless allowed (it
+        would reach other hosts), no nesting deep enough to overflow the parser's stack."""
+        if not self.allow_service:
+            refuse_service(text)
+        check_nesting(text, what)
+
     def _run(self, query: str, bindings: Mapping[str, Node] | None):
         if query_form(query) == "UPDATE":
             raise QueryError("SPARQL Update refused: the graph is read-only (use --update)")
-        if not self.allow_service:
-            refuse_service(query)
-        check_nesting(query, "the query")
+        self._check_request(query, "the query")
         try:
             return self.oxigraph.query(
                 bind_values(query, bindings or {}),

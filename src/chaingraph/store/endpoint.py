@@ -15,7 +15,6 @@ import json
 import re
 import socket
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -50,8 +49,6 @@ class EndpointStore:
     cuts answers without saying so is caught too.
     """
 
-    local = False
-
     #: The largest answer read from a server, in bytes: a whole network of 1M firms is about
     #: 700 MB of JSON; a server sending more (or without end) is stopped here.
     MAX_ANSWER_BYTES = 2 << 30
@@ -66,27 +63,20 @@ class EndpointStore:
         self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
         """Rows of a SELECT (checked complete against a ``COUNT`` of the same query, so a server
-        that cuts answers without saying so is caught), or the answer to an ASK. ``max_rows`` is
-        accepted for the protocol; the server's answer arrives whole and the caller counts it."""
+        that cuts answers without saying so is caught, and paged at the size it answered with),
+        or the answer to an ASK. With ``max_rows`` the rows are counted first, and an answer of
+        more is not fetched (``more`` is set)."""
         text = self._bound(query, bindings)
-        if max_rows is not None and query_form(text) == "SELECT":
-            total = self._count(text)  # counted first, so an answer past the bound is never sent
-            if total > max_rows:
-                return SelectResult([], [], more=True)
-        result, counted = self._select(text)
-        if result.boolean is not None or counted:
-            return result
-        total = self._count(text)
-        if total == len(result.rows):
+        if max_rows is not None and query_form(text) == "SELECT" and self._count(text) > max_rows:
+            return SelectResult([], [], more=True)
+        result, total = self._counted(text)
+        if total is None or total == len(result.rows):
             return result
         if result.rows and total > len(result.rows):
             # A silent cap: page the query at the size the server answered with.
             cut = _Answer(b"", len(result.rows), "a row cap the server did not announce")
             return self._select_in_pages(text, result.variables, cut)
-        raise EndpointError(
-            f"endpoint {self.url} returned {len(result.rows)} of {total} rows without saying it cut the answer: "
-            "raise the server's result-size limit"
-        )
+        raise self._short(result, total)
 
     def _select(self, text: str) -> tuple[SelectResult, bool]:
         """The answer to a bound query, and whether its rows were already counted against a
@@ -101,16 +91,25 @@ class EndpointStore:
             return result, False
         return self._select_in_pages(text, result.variables, answer), True
 
+    def _counted(self, text: str) -> tuple[SelectResult, int | None]:
+        """The answer to a bound query and the server's ``COUNT`` of its rows; ``None`` where no
+        count is due (an ASK, or rows already counted while paging)."""
+        result, counted = self._select(text)
+        if result.boolean is not None or counted:
+            return result, None
+        return result, self._count(text)
+
+    def _short(self, result: SelectResult, total: int) -> EndpointError:
+        return EndpointError(
+            f"endpoint {self.url} returned {len(result.rows)} of {total} rows without saying it cut the answer: "
+            "raise the server's result-size limit"
+        )
+
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
         """Rows as tuples of lexical values, checked complete against a ``COUNT`` of the same query."""
-        text = self._bound(query, bindings)
-        result, counted = self._select(text)
-        total = len(result.rows) if counted else self._count(text)
-        if total != len(result.rows):
-            raise EndpointError(
-                f"endpoint {self.url} returned {len(result.rows)} of {total} rows without saying it cut the answer: "
-                "raise the server's result-size limit"
-            )
+        result, total = self._counted(self._bound(query, bindings))
+        if total is not None and total != len(result.rows):
+            raise self._short(result, total)
         return [
             tuple(None if (term := row.get(v)) is None else str(term) for v in result.variables) for row in result.rows
         ]
@@ -249,12 +248,11 @@ class EndpointStore:
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded", **self._authorization},
             method="POST",
         )
-        deadline = time.monotonic() + self.timeout
         exchange = _Exchange(self.timeout)
         answer = _Answer(b"")
         try:
             with exchange.open(request) as response:
-                answer.body = _read_before(response, deadline, self.max_answer_bytes)
+                answer.body = _read_whole(response, self.max_answer_bytes)
                 for header, setting in TRUNCATION_HEADERS.items():
                     value = response.headers.get(header)
                     if value is not None and value.strip().isdigit():
@@ -406,22 +404,17 @@ class _TooLarge(Exception):
     pass
 
 
-def _read_before(response, deadline: float, limit: int) -> bytes:
-    """The whole body, or ``TimeoutError`` once ``deadline`` passes (the socket's timeout alone
-    lets a server that trickles a byte at a time hold the command for ever), or ``_TooLarge``
-    past ``limit`` bytes."""
+def _read_whole(response, limit: int) -> bytes:
+    """The whole body, or ``_TooLarge`` past ``limit`` bytes. The exchange's timer ends a server
+    that trickles bytes: it shuts the connection down, and the read returns."""
     chunks = []
     size = 0
-    while True:
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        chunk = response.read1(1 << 16)
-        if not chunk:
-            return b"".join(chunks)
+    while chunk := response.read1(1 << 16):
         size += len(chunk)
         if size > limit:
             raise _TooLarge
         chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _order_key(term: Node | None) -> tuple:
