@@ -67,9 +67,12 @@ class EndpointStore:
         or the answer to an ASK. With ``max_rows`` the rows are counted first, and an answer of
         more is not fetched (``more`` is set)."""
         text = self._bound(query, bindings)
-        if max_rows is not None and query_form(text) == "SELECT" and self._count(text) > max_rows:
-            return SelectResult([], [], more=True)
-        result, total = self._counted(text)
+        known = None
+        if max_rows is not None and query_form(text) == "SELECT":
+            known = self._count(text)
+            if known > max_rows:
+                return SelectResult([], [], more=True)
+        result, total = self._counted(text, known)
         if total is None or total == len(result.rows):
             return result
         if result.rows and total > len(result.rows):
@@ -91,13 +94,14 @@ class EndpointStore:
             return result, False
         return self._select_in_pages(text, result.variables, answer), True
 
-    def _counted(self, text: str) -> tuple[SelectResult, int | None]:
-        """The answer to a bound query and the server's ``COUNT`` of its rows; ``None`` where no
-        count is due (an ASK, or rows already counted while paging)."""
+    def _counted(self, text: str, known: int | None = None) -> tuple[SelectResult, int | None]:
+        """The answer to a bound query and the server's ``COUNT`` of its rows (``known`` when the
+        caller counted already); ``None`` where no count is due (an ASK, or rows already counted
+        while paging)."""
         result, counted = self._select(text)
         if result.boolean is not None or counted:
             return result, None
-        return result, self._count(text)
+        return result, known if known is not None else self._count(text)
 
     def _short(self, result: SelectResult, total: int) -> EndpointError:
         return EndpointError(
