@@ -31,13 +31,13 @@ PY = sys.executable
 
 LOAD = "from chaingraph.store import open_store; open_store([{path!r}])"
 PROJECT = (
-    "from chaingraph.store import open_store; from chaingraph.network import project; "
+    "from chaingraph.store import open_store; from chaingraph.projection.read import project; "
     "g = project(open_store([{path!r}])); print(g.number_of_nodes(), g.number_of_edges())"
 )
 QUERY = """
 import json, time
 from chaingraph.store import open_store
-from chaingraph.queries import bind_named, count_rows, named_queries, query, run_query
+from chaingraph.queries.named import bind_named, count_rows, named_queries, query, run_query
 store = open_store([{path!r}])
 hub = "https://w3id.org/chaingraph/synthetic/firm/0"
 result = {{}}
@@ -60,7 +60,7 @@ print(json.dumps(result))
 NAIVE = """
 import networkx as nx
 from rdflib import Graph, URIRef
-from chaingraph import analysis
+from chaingraph.measures import reference as analysis
 graph = Graph()
 graph.parse({path!r}, format="nt")
 supplier_of = URIRef("https://w3id.org/chaingraph/ontology#supplierOf")

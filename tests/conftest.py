@@ -110,7 +110,7 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
 @pytest.fixture(scope="session")
 def oxigraph_endpoint(tmp_path_factory):
     """A real Oxigraph SPARQL server on 127.0.0.1, loaded with the bundled graph."""
-    from chaingraph.server import oxigraph_executable, prepare_database, server_plan
+    from chaingraph.store.server import oxigraph_executable, prepare_database, server_plan
 
     try:
         oxigraph_executable()
@@ -131,7 +131,7 @@ def oxigraph_endpoint(tmp_path_factory):
 def start_serve(*, temporary: Path | None = None, extra: list[str] | None = None) -> tuple[subprocess.Popen, int]:
     """``chaingraph serve`` on a free port, answering; ``temporary`` becomes its TMPDIR, ``extra``
     are more arguments (``["--writable"]``)."""
-    from chaingraph.server import oxigraph_executable
+    from chaingraph.store.server import oxigraph_executable
 
     try:
         oxigraph_executable()

@@ -9,8 +9,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from chaingraph import analysis
-from chaingraph.whatif import impact
+from chaingraph.measures import reference as analysis
+from chaingraph.measures.impact import impact
 
 # s1, s2 supply m; m supplies c1 and c2.
 #   s1 \      / c1
@@ -224,7 +224,7 @@ def test_small_graph_pagerank_agrees_with_the_scipy_implementation():
 
 
 def test_edge_ends_without_a_class_join_with_their_labels_and_places(ttl):
-    from chaingraph.network import project
+    from chaingraph.projection.read import project
     from chaingraph.store import open_store
 
     data = ttl(
@@ -247,7 +247,7 @@ def test_edge_ends_without_a_class_join_with_their_labels_and_places(ttl):
 
 
 def test_each_measure_has_one_entry_that_every_output_derives_from(run):
-    from chaingraph import compiled
+    from chaingraph.measures import compiled
 
     assert set(compiled.FUNCTIONS) == set(analysis.MEASURES)  # a compiled function for each
     headers = [info.header for info in analysis.MEASURES.values()]

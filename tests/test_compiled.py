@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chaingraph import analysis, compiled, reports
-from chaingraph.network import Projection
+from chaingraph import reports
+from chaingraph.measures import compiled, kernels
+from chaingraph.measures import reference as analysis
+from chaingraph.projection.read import Projection
 
 from .conftest import run_process
 
@@ -97,7 +99,7 @@ def test_sketched_reach_equals_networkx_sketches(monkeypatch):
 
 
 def test_single_sourced_equals_networkx(store):
-    from chaingraph.network import project
+    from chaingraph.projection.read import project
 
     graph = project(store)
     fast = compiled.single_sourced(compiled.AnalysisGraph(Projection.from_networkx(graph)))
@@ -128,7 +130,7 @@ def test_synthetic_network_takes_the_compiled_path_and_agrees(tmp_path):
     store = open_store([path], bundled=False)
     fast = reports.stats(store)  # auto: above the threshold
     reference = reports.stats(store, backend="networkx")
-    assert fast.nodes > compiled.COMPILED_THRESHOLD and fast.sampled
+    assert fast.nodes > kernels.COMPILED_THRESHOLD and fast.sampled
     assert [r["id"] for r in fast.rows] == [r["id"] for r in reference.rows]
     for ours, theirs in zip(reference.rows, fast.rows, strict=True):
         for key in analysis.MEASURES:
@@ -170,7 +172,7 @@ def test_stats_are_the_same_in_every_process():
 def test_impacts_equal_networkx(graph, top, stages):
     from dataclasses import asdict
 
-    from chaingraph.whatif import CompiledImpacts, impact, impact_all
+    from chaingraph.measures.impact import CompiledImpacts, impact, impact_all
 
     for node, stage in zip(graph, stages, strict=False):
         graph.nodes[node].update(label=node, stage=stage, stage_label=stage.upper())
@@ -200,7 +202,7 @@ def test_impacts_on_cyclic_graphs_equal_networkx(shape):
     the condensation branch both ways (the search from every node)."""
     from dataclasses import asdict
 
-    from chaingraph.whatif import CompiledImpacts, impact_all
+    from chaingraph.measures.impact import CompiledImpacts, impact_all
 
     n = 40
     graph = nx.DiGraph([(i, (i + 1) % n) for i in range(n)])

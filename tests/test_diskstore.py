@@ -149,8 +149,8 @@ def assert_same_projection(ours, theirs) -> None:
 
 
 def test_saved_projection_is_what_the_database_projects(loaded):
-    from chaingraph.diskstore import open_disk_store
-    from chaingraph.network import project_columns
+    from chaingraph.projection.load import open_disk_store
+    from chaingraph.projection.read import project_columns
 
     store = open_disk_store(loaded)
     assert store.saved_projection is not None
@@ -162,8 +162,8 @@ def test_saved_projection_is_what_the_database_projects(loaded):
 
 
 def test_projection_file_keeps_details_places_and_chains(tmp_path, store):
-    from chaingraph.network import project_columns
-    from chaingraph.projection_file import read_projection, write_projection
+    from chaingraph.projection.read import project_columns
+    from chaingraph.projection.saved import read_projection, write_projection
 
     projection = project_columns(store)
     assert projection.details and projection.meta["places"] and projection.meta["chains"]
@@ -176,8 +176,8 @@ def test_a_database_written_after_the_load_is_projected_again(tmp_path, loaded):
 
     import pyoxigraph as ox
 
-    from chaingraph.diskstore import open_disk_store
-    from chaingraph.network import project_columns
+    from chaingraph.projection.load import open_disk_store
+    from chaingraph.projection.read import project_columns
 
     folder = tmp_path / "changed.store"
     shutil.copytree(loaded, folder)
@@ -206,7 +206,7 @@ def two_stores(tmp_path, synthetic):
     """A: the bundled graph; B: the synthetic network without it. Copies, so a test may damage them."""
     import shutil
 
-    from chaingraph.diskstore import load_store
+    from chaingraph.projection.load import load_store
 
     a, b = tmp_path / "a.store", tmp_path / "b.store"
     load_store([], a)

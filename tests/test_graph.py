@@ -7,7 +7,7 @@ import csv
 import pytest
 from rdflib import URIRef
 
-from chaingraph.network import project
+from chaingraph.projection.read import project
 
 from .conftest import ROOT, SHARED, fj, require
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chaingraph import analysis
+from chaingraph.measures import reference as analysis
 
 from .conftest import run_process
 
@@ -228,9 +228,9 @@ LABELS = st.text(
     identifier=st.text(min_size=1, max_size=30).filter(lambda s: s.strip() == s and "\x00" not in s),
 )
 def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, chinese, identifier):
-    from chaingraph.csvimport import import_csv
-    from chaingraph.export import edges_csv, firms_csv
-    from chaingraph.network import project
+    from chaingraph.interchange.csv_import import import_csv
+    from chaingraph.interchange.export import edges_csv, firms_csv
+    from chaingraph.projection.read import project
     from chaingraph.store import EmbeddedStore
 
     folder = tmp_path_factory.mktemp("roundtrip")
@@ -243,7 +243,7 @@ def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, ch
             writer.writerows(rows)
         return path
 
-    from chaingraph.tabular import neutralise_cell
+    from chaingraph.interchange.tabular import neutralise_cell
 
     firms = write(
         folder / "f.csv",
@@ -298,7 +298,7 @@ class _Page(HTMLParser):
 
 def _page_naming_everything(text: str) -> _Page:
     """The parsed view of a two-firm graph whose every name, product and source is ``text``."""
-    from chaingraph.viewpage import ViewData, render_view
+    from chaingraph.html.page import ViewData, render_view
 
     graph = nx.DiGraph()
     graph.add_edge("urn:a", "urn:b", supplies=[text], sources=[text])
@@ -437,7 +437,7 @@ def test_ctrl_c_during_import_keeps_the_previous_file(tmp_path):
 
 
 def test_interrupted_atomic_write_removes_its_temporary_file(tmp_path):
-    from chaingraph.fileio import atomic_open
+    from chaingraph._runtime.fileio import atomic_open
 
     target = tmp_path / "x.txt"
     target.write_text("old", encoding="utf-8")
@@ -543,8 +543,8 @@ def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
 
 
 def test_a_file_that_appears_while_writing_is_never_overwritten(tmp_path):
+    from chaingraph._runtime.fileio import atomic_open, check_target
     from chaingraph.errors import InputError
-    from chaingraph.fileio import atomic_open, check_target
 
     target = tmp_path / "out.ttl"
     may_replace = check_target(target, force=False)
@@ -560,7 +560,7 @@ def test_a_file_that_appears_while_writing_is_never_overwritten(tmp_path):
 def test_a_full_disk_is_an_input_error_and_leaves_nothing(tmp_path, monkeypatch):
     import errno
 
-    from chaingraph import fileio
+    from chaingraph._runtime import fileio
     from chaingraph.errors import InputError
 
     def no_space(fd: int) -> None:
@@ -698,7 +698,7 @@ def test_serve_on_a_busy_port_says_so_before_serving():
 WATCHED = """
 import pathlib, sys
 import pyoxigraph as ox
-from chaingraph import shutdown
+from chaingraph._runtime import shutdown
 
 shutdown.install()
 marker = pathlib.Path(sys.argv[2])
@@ -722,7 +722,7 @@ def _deeply_nested_rdf_xml(path: Path, depth: int) -> Path:
 
 
 def test_a_signal_during_a_long_native_parse_still_ends_the_process_and_cleans_up(tmp_path):
-    from chaingraph.shutdown import GRACE_SECONDS
+    from chaingraph._runtime.shutdown import GRACE_SECONDS
 
     deep = _deeply_nested_rdf_xml(tmp_path / "deep.rdf", 100_000)
     marker = tmp_path / "temporary.file"

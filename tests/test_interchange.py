@@ -70,7 +70,7 @@ def test_rdf_export_of_a_chain_keeps_its_part_and_stays_valid(run, tmp_path):
     assert part.ask("ASK { fj:catl cg:clientOf fj:hifen . fj:supply-hifen-catl prov:wasDerivedFrom ?s }")
     assert not part.ask("ASK { fj:want-want ?p ?o }")
     assert part.ask("ASK { fj:obs-ningde-output-2024 cg:value ?v }")
-    from chaingraph.validation import validate
+    from chaingraph.validation.report import validate
 
     assert validate(part).conforms
 
@@ -114,7 +114,7 @@ def test_two_column_sheet_becomes_a_valid_graph_in_one_command(run, tmp_path):
 
 
 def test_import_matches_places_chains_and_existing_firms(tmp_path):
-    from chaingraph.csvimport import import_csv
+    from chaingraph.interchange.csv_import import import_csv
 
     relations = write(tmp_path / "r.csv", RELATIONS + "NewCo,CATL,cathode powder,2024-01-01,,\n")
     firms = write(tmp_path / "f.csv", FIRMS + "NewCo,New Co,新公司,宁德市,ningde-lithium-battery,cathode materials\n")
@@ -127,7 +127,7 @@ def test_import_matches_places_chains_and_existing_firms(tmp_path):
 
 
 def test_minted_iris_are_stable_and_never_collide():
-    from chaingraph.csvimport import mint
+    from chaingraph.interchange.csv_import import mint
 
     ids = ["A", "a", "A B", "A%20B", "A/B", "A%2FB", "宁德", "x#y", "https://example.test/own"]
     iris = [mint("https://w3id.org/chaingraph/import/", "firm", i).value for i in ids]
@@ -171,7 +171,7 @@ def test_csv_import_export_import_gives_the_same_graph(run, tmp_path):
 
 
 def projection(path: Path) -> nx.DiGraph:
-    from chaingraph.network import project
+    from chaingraph.projection.read import project
 
     return project(open_store([path], bundled=False))
 
@@ -363,7 +363,7 @@ def test_an_iri_of_a_bundled_firm_links_to_it_and_adds_nothing_to_it(run, tmp_pa
 
 
 def test_a_record_over_several_lines_cites_the_line_it_starts_on(tmp_path):
-    from chaingraph.csvimport import import_csv
+    from chaingraph.interchange.csv_import import import_csv
 
     relations = write(tmp_path / "r.csv", RELATIONS + 'A,B,"cells,\nin two lines",,,\nB,C,,,,\n')
     text = import_csv(relations).dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
@@ -382,8 +382,8 @@ def test_a_bad_byte_far_into_a_large_sheet_is_reported_at_its_line(tmp_path):
 
 
 def test_the_csv_reader_streams_rows_before_the_end_of_the_file(tmp_path):
-    from chaingraph.csvimport import RELATION_FIELDS, CsvRows
     from chaingraph.errors import InputError
+    from chaingraph.interchange.csv_import import RELATION_FIELDS, CsvRows
 
     relations = write(tmp_path / "r.csv", RELATIONS + "A,B,,,,\n" + "C,D,,,,\n" * 1000 + "too,few\n")
     rows = iter(CsvRows(relations, RELATION_FIELDS, "relations", {}))
@@ -393,7 +393,7 @@ def test_the_csv_reader_streams_rows_before_the_end_of_the_file(tmp_path):
 
 
 def test_old_mac_line_endings_read_as_lines(tmp_path):
-    from chaingraph.csvimport import import_csv
+    from chaingraph.interchange.csv_import import import_csv
 
     relations = tmp_path / "r.csv"
     relations.write_bytes(b"supplier,client\rA,B\rB,C\r")
@@ -402,7 +402,7 @@ def test_old_mac_line_endings_read_as_lines(tmp_path):
 
 
 def test_import_reports_progress_by_rows_and_bytes_then_validates(tmp_path):
-    from chaingraph.csvimport import import_csv
+    from chaingraph.interchange.csv_import import import_csv
 
     relations = write(tmp_path / "r.csv", RELATIONS + "".join(f"f{i},f{i + 1},,,,\n" for i in range(2500)))
     firms = write(tmp_path / "f.csv", FIRMS + "f0,Zero,,,,\n")
@@ -417,8 +417,8 @@ def test_import_reports_progress_by_rows_and_bytes_then_validates(tmp_path):
 
 
 def test_a_rejected_import_leaves_the_context_as_it_was(tmp_path):
-    from chaingraph.csvimport import import_csv
     from chaingraph.errors import InputError
+    from chaingraph.interchange.csv_import import import_csv
 
     # The sheet links to a company of the context that has no location: the whole is checked.
     company = '<urn:x:a> a <https://w3id.org/chaingraph/ontology#Company> ; <{}> "A"@en .'.format(

@@ -33,9 +33,9 @@ def test_wheel_carries_one_copy_of_each_data_file(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for required in (
         "chaingraph/data/ontology.ttl",
-        "chaingraph/shapes.ttl",
+        "chaingraph/validation/shapes.ttl",
         "chaingraph/queries/suppliers-of.rq",
-        "chaingraph/templates/view.html",
+        "chaingraph/html/templates/view.html",
         "chaingraph/py.typed",
     ):
         assert required in names
@@ -63,7 +63,7 @@ def test_wheel_in_a_fresh_venv_runs_from_an_empty_folder(wheel, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     where = subprocess.run(
-        [python, "-c", "import chaingraph.resources as r; print(r.data_dir())"],
+        [python, "-c", "import chaingraph._runtime.resources as r; print(r.data_dir())"],
         cwd=empty,
         capture_output=True,
         text=True,
@@ -104,3 +104,63 @@ def test_the_package_verbs_stay_functions_whatever_is_imported():
     for name in chaingraph.__all__:
         if name != "__version__":
             assert callable(getattr(chaingraph, name)) and not isinstance(getattr(chaingraph, name), type(chaingraph))
+
+
+def _package_modules():
+    import importlib
+    import pkgutil
+
+    import chaingraph
+
+    for module in pkgutil.walk_packages(chaingraph.__path__, "chaingraph."):
+        if not module.name.endswith("__main__"):
+            yield module.name, importlib.import_module(module.name)
+
+
+def test_every_module_says_what_it_exports_and_exports_what_it_defines():
+    import inspect
+
+    problems = []
+    for name, module in _package_modules():
+        exported = getattr(module, "__all__", None)
+        if exported is None:
+            problems.append(f"{name}: no __all__")
+            continue
+        problems += [f"{name}: __all__ names {n!r}, which it lacks" for n in exported if not hasattr(module, n)]
+        problems += [f"{name}: __all__ names {n!r} twice" for n in set(exported) if exported.count(n) > 1]
+        for attribute, value in vars(module).items():
+            defined_here = (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == name
+            if defined_here and not attribute.startswith("_") and attribute not in exported:
+                problems.append(f"{name}: public {attribute!r} is not in __all__")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_verbs_of_the_package_are_the_documented_ones():
+    import chaingraph
+
+    # The README's library section and the list: every command's library function.
+    verbs = {"open_store", "stats", "impact", "view", "query", "count", "validate", "export", "import_csv"}
+    verbs |= {"load_store", "serve", "synth"}
+    assert set(chaingraph.__all__) == verbs | {"__version__"}
+    assert set(dir(chaingraph)) >= verbs
+
+
+def test_old_import_paths_keep_working_for_one_release():
+    from chaingraph.csvimport import import_csv
+    from chaingraph.diskstore import load_store
+    from chaingraph.endpoint import EndpointStore
+    from chaingraph.interchange.csv_import import import_csv as moved_import
+    from chaingraph.projection.load import load_store as moved_load
+    from chaingraph.queries import count
+    from chaingraph.queries.named import count as moved_count
+    from chaingraph.server import serve
+    from chaingraph.store.endpoint import EndpointStore as moved_endpoint
+    from chaingraph.store.server import serve as moved_serve
+
+    assert (import_csv, load_store, EndpointStore, count, serve) == (
+        moved_import,
+        moved_load,
+        moved_endpoint,
+        moved_count,
+        moved_serve,
+    )

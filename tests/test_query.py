@@ -69,8 +69,8 @@ def test_figures_have_value_unit_period_source(run):
 
 
 def test_single_sourced_query_equals_the_analysis_of_the_projection(run, store):
-    from chaingraph import analysis
-    from chaingraph.network import project
+    from chaingraph.measures import reference as analysis
+    from chaingraph.projection.read import project
 
     rows = sparql_rows(run, "single-sourced")
     found = {(r["client"], r["stage"], r["onlySupplier"]) for r in rows}
@@ -253,7 +253,7 @@ def test_a_mistyped_query_name_gets_the_closest_names(run):
 
 
 def test_the_library_query_and_count_agree_with_paging(store):
-    from chaingraph.queries import count, query
+    from chaingraph.queries.named import count, query
 
     everything = query(store, "firms-in", {"place": "Fujian"}).select.rows
     assert count(store, "firms-in", {"place": "Fujian"}) == len(everything) > 10
@@ -266,7 +266,7 @@ def test_firms_in_lists_every_organization_class_of_the_vocabulary():
     # it spells its class list out; this keeps that list equal to the vocabulary's one home.
     import re
 
-    from chaingraph.queries import get_named_query
+    from chaingraph.queries.named import get_named_query
     from chaingraph.vocab import CG, ORGANIZATION_CLASSES
 
     text = get_named_query("firms-in").text
@@ -278,7 +278,7 @@ def test_firms_in_lists_every_organization_class_of_the_vocabulary():
 @pytest.mark.parametrize("name, firm", [("suppliers-of", "CATL"), ("clients-of", "Skeqi")])
 def test_only_the_tiers_asked_for_are_sent_and_the_answer_is_the_full_querys(store, name, firm):
     """The query with every tier, filtered by hops as written in the file, is the reference."""
-    from chaingraph.queries import get_named_query, prepare, run_query
+    from chaingraph.queries.named import get_named_query, prepare, run_query
 
     full = get_named_query(name).text
     for hops in range(1, 5):

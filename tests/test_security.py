@@ -621,7 +621,7 @@ def test_a_parameter_given_twice_is_refused(run):
 
 
 def test_a_store_folder_given_as_data_is_named(run, tmp_path):
-    from chaingraph.diskstore import load_store
+    from chaingraph.projection.load import load_store
 
     folder = tmp_path / "s.store"
     load_store([], folder)
@@ -685,7 +685,7 @@ def subprocess_run(args, **kwargs):
 
 def test_an_answer_past_max_rows_stops_there_with_a_message(run, store):
     from chaingraph.errors import InputError
-    from chaingraph.queries import MAX_ROWS, run_query
+    from chaingraph.queries.named import MAX_ROWS, run_query
 
     result = run("query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-rows", "1000", "--format", "csv")
     assert result.exit_code == 2
@@ -739,7 +739,7 @@ def test_a_crashed_worker_is_named_by_its_signal():
     import os
     import signal
 
-    from chaingraph.deadline import run_with_deadline
+    from chaingraph._runtime.deadline import run_with_deadline
     from chaingraph.errors import QueryError
 
     with pytest.raises(QueryError, match="ended by SIGSEGV"):
@@ -749,8 +749,8 @@ def test_a_crashed_worker_is_named_by_its_signal():
 @pytest.mark.server
 def test_the_library_s_serve_prints_nothing(capfd):
     """The Oxigraph server's banner goes to a log beside its database, not to the caller's output."""
-    from chaingraph.server import serve
     from chaingraph.store import open_store
+    from chaingraph.store.server import serve
 
     from .conftest import free_port
 

@@ -19,9 +19,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from chaingraph.shacl import UnsupportedShape, report_graph, validate_store
 from chaingraph.store import EmbeddedStore
-from chaingraph.validation import _validate_with_pyshacl, validate
+from chaingraph.validation.report import _validate_with_pyshacl, validate
+from chaingraph.validation.shacl import UnsupportedShape, report_graph, validate_store
 
 PREFIXES = """@prefix ex: <https://example.test/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .

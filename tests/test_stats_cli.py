@@ -7,7 +7,7 @@ import json
 import networkx as nx
 import pytest
 
-from chaingraph.network import project
+from chaingraph.projection.read import project
 from chaingraph.store import open_store
 
 from .conftest import fj
@@ -168,7 +168,7 @@ def test_json_keeps_numbers_numbers_and_one_record_per_line():
 
     import numpy as np
 
-    from chaingraph.tabular import to_json
+    from chaingraph.interchange.tabular import to_json
 
     records = [
         {"pagerank": np.float64(0.25), "in": np.int64(3), "chains": {"b", "a"}, "closeness": float("nan")},
@@ -184,7 +184,8 @@ def test_json_keeps_numbers_numbers_and_one_record_per_line():
 
 
 def test_top_rows_are_the_first_rows_of_the_full_sort_ties_included(store):
-    from chaingraph import analysis, reports
+    from chaingraph import reports
+    from chaingraph.measures import reference as analysis
 
     for sort in analysis.MEASURES:
         everything = reports.stats(store, sort=sort).rows

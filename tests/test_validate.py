@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chaingraph.store import open_store
-from chaingraph.validation import validate
+from chaingraph.validation.report import validate
 
 from .conftest import run_process
 
@@ -208,7 +208,7 @@ def test_engines_agree_on_willems_imports(tmp_path, number):
 def test_fast_engine_names_a_feature_it_does_not_evaluate(store):
     from rdflib import Graph
 
-    from chaingraph.shacl import UnsupportedShape, validate_store
+    from chaingraph.validation.shacl import UnsupportedShape, validate_store
 
     shapes = Graph().parse(
         data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix cg: <https://w3id.org/chaingraph/ontology#> .\n"

@@ -12,28 +12,38 @@ Every command of the ``chaingraph`` CLI is a thin shell over a library function:
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "impact", "open_store", "query", "stats", "validate", "view"]
+#: The package's verbs, each the library function behind the command of the same name, and the
+#: module that holds it. Imported on first use, so ``chaingraph --help`` imports none of them.
+_VERBS = {
+    "open_store": "store",
+    "stats": "reports",
+    "impact": "reports",
+    "view": "reports",
+    "query": "queries.named",
+    "count": "queries.named",
+    "validate": "validation.report",
+    "export": "interchange.export",
+    "import_csv": "interchange.csv_import",
+    "load_store": "projection.load",
+    "serve": "store.server",
+    "synth": "interchange.synth",
+}
+
+__all__ = ["__version__", *sorted(_VERBS)]
 
 
-def __getattr__(name: str):
-    # Lazy, so ``chaingraph --help`` does not import rdflib, networkx and pyshacl. No submodule
-    # shares a name with these verbs: importing it would put the module where the verb should be.
-    if name == "open_store":
-        from .store import open_store
+def __getattr__(name: str) -> object:
+    # A verb's name never names a submodule (the subpackages are queries/, validation/, html/...):
+    # importing a submodule would otherwise put the module where the verb should be.
+    if name not in _VERBS:
+        raise AttributeError(f"module 'chaingraph' has no attribute {name!r}")
+    module = importlib.import_module(f".{_VERBS[name]}", __name__)
+    return getattr(module, name)
 
-        return open_store
-    if name in ("stats", "impact", "view"):
-        from . import reports
 
-        return getattr(reports, name)
-    if name == "query":
-        from .queries import query
-
-        return query
-    if name == "validate":
-        from .validation import validate
-
-        return validate
-    raise AttributeError(name)
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_VERBS})

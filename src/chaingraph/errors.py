@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ChainGraphError", "EndpointError", "InputError", "QueryError", "UnknownNameError"]
+
 
 class ChainGraphError(Exception):
     """An error the user can act on: bad input, an unknown name, an unreachable endpoint.

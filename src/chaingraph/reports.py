@@ -14,9 +14,12 @@ import networkx as nx
 import numpy as np
 from rdflib import URIRef
 
-from . import analysis, names
 from .errors import InputError
-from .network import (
+from .measures import dispatch
+from .measures import reference as analysis
+from .measures.impact import Impact, impact_all
+from .measures.impact import impact as impact_of
+from .projection.read import (
     Projection,
     Selection,
     evidence_counts,
@@ -25,13 +28,35 @@ from .network import (
     select,
     select_columns,
 )
+from .queries import names
 from .store import Store
 from .vocab import EVIDENCE_LEVELS, FJ, check_language, check_level, name_in, name_of
-from .whatif import Impact, impact_all
-from .whatif import impact as impact_of
+
+__all__ = [
+    "COLUMN_HEADERS",
+    "FIGURES_QUERY",
+    "FIGURE_WORDS",
+    "IMPACT_HEADERS",
+    "LOCAL_SOURCING_CLAIM",
+    "NODE_COLUMNS",
+    "ONTOLOGY_PRESENT",
+    "STATS_KEYS",
+    "STATS_TABLE_COLUMNS",
+    "ClusterSummary",
+    "StatsReport",
+    "evidence_levels",
+    "figures_by_subject",
+    "format_figure",
+    "impact",
+    "impact_record",
+    "make_selection",
+    "network",
+    "stats",
+    "view",
+]
 
 if TYPE_CHECKING:
-    from .viewpage import View
+    from .html.page import View
 
 FIGURES_QUERY = """
 SELECT ?subject ?measure ?measure_zh ?value ?unit ?period ?comparator ?comparator_zh ?scope ?scope_zh WHERE {
@@ -234,29 +259,17 @@ def network(
 def _measure(
     store: Store, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
 ) -> tuple[Projection, analysis.MeasureRun, list[dict]]:
-    """The selection's columns, its measures and single-sourced findings, on the compiled graph
-    or on NetworkX (the reference; always at stage level)."""
-    from . import compiled
-
+    """The selection's columns, its measures and single-sourced findings, on the path the
+    dispatcher chooses (stage level: the aggregated graph, on the reference)."""
     if selection.level == "firm":
-        table = select_columns(project_columns(store), selection)
-        use_compiled = _use_compiled(table, backend)
+        network_columns: Projection | nx.DiGraph = select_columns(project_columns(store), selection)
     else:
-        if backend == "compiled":
-            raise InputError("the compiled backend runs at firm level; stage level uses networkx")
-        table, use_compiled = None, False
-    if use_compiled:
-        network_graph = compiled.AnalysisGraph(table)
-        return (
-            table,
-            compiled.node_measures(network_graph, exact=exact, progress=progress),
-            compiled.single_sourced(network_graph),
-        )
-    graph = table.to_networkx() if table is not None else select(project(store), selection)
-    run = analysis.node_measures(graph, exact=exact, progress=progress)
-    single = analysis.single_sourced(graph) if selection.level == "firm" else []
-    # At stage level, the columns of the aggregated graph.
-    return (table if table is not None else analysis.as_projection(graph)), run, single
+        dispatch.uses_compiled(0, backend, level=selection.level)  # refuses --backend compiled early
+        network_columns = select(project(store), selection)
+    run, single = dispatch.node_measures(
+        network_columns, backend=backend, level=selection.level, exact=exact, progress=progress
+    )
+    return analysis.as_projection(network_columns), run, single
 
 
 def _stats_rows(table: Projection, run: analysis.MeasureRun, sort: str, top: int | None) -> list[dict]:
@@ -297,9 +310,9 @@ def stats(
 ) -> StatsReport:
     """Centrality and risk measures of every node of a selection, sorted by ``sort``, highest first.
 
-    ``backend``: ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.compiled`: the same
+    ``backend``: ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.measures.compiled`: the same
     numbers from arrays, igraph and SciPy, firm level only), or ``auto``: compiled above
-    :data:`chaingraph.compiled.COMPILED_THRESHOLD` nodes at firm level.
+    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes at firm level.
 
     >>> from chaingraph.store import open_store
     >>> report = stats(open_store(), chain="ningde", sort="in_degree")
@@ -311,7 +324,7 @@ def stats(
         raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
-    _check_backend(backend)
+    dispatch.check_backend(backend)
     if progress:
         progress("projection")
     selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, group_by=group_by)
@@ -446,7 +459,7 @@ def view(
     >>> html._repr_html_().startswith("<iframe srcdoc=")
     True
     """
-    from .viewpage import TEXT, ViewData, check_size, measure_name, render_view
+    from .html.page import TEXT, ViewData, check_size, measure_name, render_view
 
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
@@ -458,7 +471,8 @@ def view(
     check_size(graph)
     if progress:
         progress("measures")
-    run = analysis.node_measures(graph)
+    # The view reads the reference (igraph betweenness above the threshold), as it always has.
+    run, _ = dispatch.node_measures(graph, backend="networkx")
     figures = figures_by_subject(store, lang)
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
@@ -497,19 +511,19 @@ def impact(
     """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm.
 
     ``backend`` as in :func:`stats`: the compiled graph answers above
-    :data:`chaingraph.compiled.COMPILED_THRESHOLD` nodes, the NetworkX reference below; with
+    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes, the NetworkX reference below; with
     ``all_firms`` the compiled ranking answers at any size (``backend="networkx"`` asks for the
     reference).
     """
-    from . import compiled
-    from .whatif import CompiledImpacts
+    from .measures import compiled
+    from .measures.impact import CompiledImpacts
 
-    _check_backend(backend)
+    dispatch.check_backend(backend)
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
     selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
     table = select_columns(project_columns(store), selection)
-    use_compiled = _use_compiled(table, backend)
+    use_compiled = dispatch.uses_compiled(len(table), backend)
     if all_firms:
         # The reference recomputes every reach count per firm removed (cubic on a ring of 1,500);
         # the compiled ranking, tested equal to it, answers --all at any size unless asked otherwise.
@@ -529,18 +543,3 @@ def impact(
     if use_compiled:
         return [CompiledImpacts(compiled.AnalysisGraph(table)).impact(position)]
     return [impact_of(table.to_networkx(), node)]
-
-
-BACKENDS = ("auto", "networkx", "compiled")
-
-
-def _check_backend(backend: str) -> None:
-    if backend not in BACKENDS:
-        raise InputError(f"backend {backend!r}: use {', '.join(BACKENDS)}")
-
-
-def _use_compiled(table: Projection, backend: str) -> bool:
-    """Whether a firm-level selection runs on the compiled graph: asked for, or large under ``auto``."""
-    from . import compiled
-
-    return backend == "compiled" or (backend == "auto" and len(table) > compiled.COMPILED_THRESHOLD)

@@ -14,6 +14,26 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import InputError, QueryError
 
+__all__ = [
+    "MAX_NESTING",
+    "QUERY_FORMS",
+    "UPDATE_FORMS",
+    "bind_values",
+    "check_nesting",
+    "counted",
+    "iri_term",
+    "literal_to_sparql",
+    "nesting_depth",
+    "query_form",
+    "refuse_service",
+    "sliced",
+    "solution_modifiers",
+    "split_prologue",
+    "term_to_sparql",
+    "update_keywords",
+    "uses_service",
+]
+
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 

@@ -16,6 +16,39 @@ from .settings import check_level as check_level
 from .settings import name_in as name_in
 from .settings import name_of as name_of
 
+__all__ = [
+    "CG",
+    "CURRENCY",
+    "DCTERMS",
+    "DERIVED_INTEGER_TYPES",
+    "EVIDENCE_LEVELS",
+    "FJ",
+    "GRAPH",
+    "IMPORT",
+    "INFERENCE_KINDS",
+    "KIND_BY_CLASS",
+    "LANGUAGES",
+    "LEVELS",
+    "ORG",
+    "ORGANIZATION_CLASSES",
+    "PLACE_CLASSES",
+    "PREFIXES",
+    "SCHEMA",
+    "SOURCE",
+    "UNIT",
+    "VIEW_LAYOUTS",
+    "WD",
+    "WRITTEN_PREFIXES",
+    "check_language",
+    "check_level",
+    "curies",
+    "evidence_level",
+    "local_name",
+    "name_in",
+    "name_of",
+    "prefix_block",
+]
+
 CG = Namespace("https://w3id.org/chaingraph/ontology#")
 FJ = Namespace("https://w3id.org/chaingraph/fujian/")
 SOURCE = Namespace("https://w3id.org/chaingraph/source/")

@@ -12,11 +12,33 @@ import click
 from rich.console import Console
 
 from .. import __version__
+from .._runtime.shutdown import Terminated
+from .._runtime.shutdown import install as install_signal_handlers
 from ..errors import ChainGraphError, InputError
-from ..output import printable
 from ..settings import LEVELS
-from ..shutdown import Terminated
-from ..shutdown import install as install_signal_handlers
+from .render import printable
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "ROW_COUNT",
+    "ChainGraphGroup",
+    "Seconds",
+    "choose_columns",
+    "cli",
+    "columns_option",
+    "data_options",
+    "emit",
+    "evidence_option",
+    "format_option",
+    "graph_options",
+    "group_by_option",
+    "main",
+    "output_options",
+    "progress_bar",
+    "render_json",
+    "selection_options",
+    "status_line",
+]
 
 
 class _Console:
@@ -232,7 +254,7 @@ def emit(text: str | None) -> None:
 
 
 def render_json(data: object) -> str:
-    from ..tabular import to_json
+    from ..interchange.tabular import to_json
 
     return to_json(data) + "\n"
 

@@ -17,6 +17,8 @@ from .app import (
     stdout,
 )
 
+__all__ = ["impact"]
+
 
 @cli.command()
 @click.argument("firm", required=False)
@@ -55,7 +57,7 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
     if fmt == "json":
         emit(render_json(records))
         return
-    from ..output import render
+    from .render import render
 
     if fmt != "table":
         flat = [
@@ -71,7 +73,7 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
     for record in records if not all_firms else []:
         _print_impact(record)
     if all_firms:
-        from ..output import distinguish_labels
+        from .render import distinguish_labels
 
         rows = distinguish_labels(
             [{**r, "stage_losses": len(r["stage_losses"]), "stranded": len(r["stranded"])} for r in records]
@@ -85,7 +87,7 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
 def _print_impact(record: dict) -> None:
     from rich.markup import escape
 
-    from ..output import quantity
+    from .render import quantity
 
     name = escape(record["label"]) + (f" ({escape(record['label_zh'])})" if record["label_zh"] else "")
     stdout.print(f"[bold]If {name} drops out[/]")

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..output import printable
 from .app import (
     cli,
     evidence_option,
@@ -21,6 +20,9 @@ from .app import (
     status_line,
     stderr,
 )
+from .render import printable
+
+__all__ = ["RDF_OUTPUTS", "export_command", "import_command"]
 
 RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld"}
 
@@ -79,9 +81,9 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
       chaingraph import --relations r.csv --firms f.csv -o with-firms.ttl
       chaingraph stats --data mine.ttl
     """
-    from ..csvimport import import_csv, parse_mapping
-    from ..export import RDF_EXPORTS
-    from ..fileio import atomic_open, check_target
+    from .._runtime.fileio import atomic_open, check_target
+    from ..interchange.csv_import import import_csv, parse_mapping
+    from ..interchange.export import RDF_EXPORTS
     from ..store import open_store
 
     fmt = "ttl"
@@ -104,7 +106,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         )
     if skip_validation:
         stderr.print("SHACL validation skipped (--skip-validation): run chaingraph validate --data on the result")
-    from ..output import quantity
+    from .render import quantity
 
     linked = ", ".join(quantity(count, kind) for kind, count in sorted(result.matched.items()))
     stderr.print(
@@ -155,9 +157,9 @@ def export_command(store, fmt, output, force, table, chain, region, level, evide
       chaingraph export --format trig -o fujian.trig
       chaingraph export --format csv --table firms --region Jinjiang -o jinjiang-firms.csv
     """
-    from ..export import RDF_EXPORTS
-    from ..export import export as build
-    from ..fileio import atomic_write, check_target
+    from .._runtime.fileio import atomic_write, check_target
+    from ..interchange.export import RDF_EXPORTS
+    from ..interchange.export import export as build
     from ..reports import make_selection
 
     if fmt in RDF_EXPORTS and level != "firm":

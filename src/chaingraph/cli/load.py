@@ -8,6 +8,8 @@ import click
 
 from .app import cli, status_line, stderr
 
+__all__ = ["load"]
+
 
 @cli.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -36,7 +38,7 @@ def load(data, directory, no_bundled, force) -> None:
       chaingraph stats --store national.store --top 20
       chaingraph query firms-in -p place=Ningde --store national.store
     """
-    from ..diskstore import load_store
+    from ..projection.load import load_store
 
     with status_line("loading") as update:
         report = load_store(data, directory, bundled=not no_bundled, replace=force, progress=update)

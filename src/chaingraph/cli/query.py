@@ -21,6 +21,8 @@ from .app import (
     stdout,
 )
 
+__all__ = ["QUERY_FORMATS", "TERMINAL_PAGE", "query"]
+
 QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld"]
 
 
@@ -105,7 +107,7 @@ def query(
 
     On a terminal a table shows the first 100 rows and says how many there are.
     """
-    from .. import queries as q
+    from ..queries import named as q
 
     if list_queries:
         _list_named_queries(fmt or "table")
@@ -135,7 +137,7 @@ TERMINAL_PAGE = 100
 
 def _print_first_page(store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float) -> None:
     """A table of the first rows on a terminal, and how many there are when there are more."""
-    from .. import queries as q
+    from ..queries import named as q
 
     result = q.run_query(store, text, bindings, timeout, limit=TERMINAL_PAGE, offset=offset)
     _print_query_result(result, "table", columns)
@@ -154,7 +156,7 @@ def _query_text(query_text: str | None, query_file: Path | None) -> str:
     if query_file is not None and str(query_file) == "-":
         query_file, query_text = None, "-"  # -f - reads standard input, as QUERY - does
     if query_file is not None:
-        from ..fileio import read_input
+        from .._runtime.fileio import read_input
 
         try:
             return read_input(query_file).decode("utf-8-sig")
@@ -171,8 +173,8 @@ def _query_text(query_text: str | None, query_file: Path | None) -> str:
 
 
 def _list_named_queries(fmt: str) -> None:
-    from ..output import render
     from ..queries import named_queries
+    from .render import render
 
     rows = []
     for named in named_queries().values():
@@ -193,8 +195,8 @@ def _list_named_queries(fmt: str) -> None:
 
 
 def _run_update(store, text: str, allow_update: bool, output: Path | None, force: bool) -> None:
+    from .._runtime.fileio import atomic_write
     from ..errors import QueryError
-    from ..fileio import atomic_write
 
     if not allow_update:
         raise QueryError("SPARQL Update refused: the graph is read-only; add --update (and -o FILE) to run it")
@@ -211,7 +213,7 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
     formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
     if output.suffix.lower() not in formats:
         raise InputError(f"-o {output}: use a .trig or .nq file so named graphs are kept")
-    from ..fileio import check_target
+    from .._runtime.fileio import check_target
 
     may_replace = check_target(output, force=force)
     if not dataset.update(text):
@@ -224,8 +226,8 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
 
 
 def _print_query_result(result, fmt: str | None, columns: str | None = None) -> None:
-    from ..output import render
-    from ..tabular import sparql_json
+    from ..interchange.tabular import sparql_json
+    from .render import render
 
     if result.graph is not None:
         fmt = fmt or "ttl"
@@ -253,6 +255,6 @@ def _print_query_result(result, fmt: str | None, columns: str | None = None) -> 
 
 
 def _show_term(term) -> str:
-    from ..names import shorten
+    from ..queries.names import shorten
 
     return shorten(term)

@@ -6,8 +6,10 @@ import sys
 
 import click
 
-from ..shutdown import Terminated
+from .._runtime.shutdown import Terminated
 from .app import Seconds, cli, data_options, stderr
+
+__all__ = ["serve"]
 
 
 @cli.command()
@@ -43,9 +45,9 @@ def serve(host, port, writable, allow_remote_writes, query_timeout, data, no_bun
       chaingraph serve --port 8000 --data my-firms.ttl
       chaingraph stats --endpoint http://127.0.0.1:7878/query
     """
-    from ..server import check_bind
-    from ..server import serve as serving
     from ..store import open_store
+    from ..store.server import check_bind
+    from ..store.server import serve as serving
 
     check_bind(host, writable, allow_remote_writes)
     store = open_store(data, bundled=not no_bundled).local_dataset("serve")

@@ -19,9 +19,11 @@ from .app import (
     stdout,
 )
 
+__all__ = ["network_notes", "stats"]
+
 
 def _measure_help() -> str:
-    from ..measure_registry import MEASURES
+    from ..measures.registry import MEASURES
 
     return "\n".join(f"  {key:<19} {info.help}" for key, info in MEASURES.items())
 
@@ -86,7 +88,7 @@ def stats(store, chain, region, level, evidence, group_by, top, sort, exact, col
     if fmt == "table":
         _print_stats_table(report, chosen or STATS_TABLE_COLUMNS)
         return
-    from ..output import render
+    from .render import render
 
     emit(render(report.rows, chosen or STATS_KEYS, fmt))
     for note in network_notes(report):
@@ -105,8 +107,8 @@ def network_notes(report) -> list[str]:
 
 
 def _print_stats_table(report, columns: list[str]) -> None:
-    from ..output import distinguish_labels, fit_table, left_out_note
     from ..reports import COLUMN_HEADERS
+    from .render import distinguish_labels, fit_table, left_out_note
 
     rows = distinguish_labels([{**row, "rank": i} for i, row in enumerate(report.rows, 1)])
     title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
@@ -137,7 +139,7 @@ def _print_stats_table(report, columns: list[str]) -> None:
 def _print_cluster(cluster) -> None:
     from rich.markup import escape
 
-    from ..output import cite
+    from .render import cite
 
     local, region = cluster.local_sourcing, escape(cluster.region_label)
     stdout.print(f"\n[bold]{escape(cluster.label)}[/], region {region}")

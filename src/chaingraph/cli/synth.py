@@ -6,6 +6,8 @@ import click
 
 from .app import cli, output_options, progress_bar, stderr
 
+__all__ = ["synth"]
+
 
 @cli.command()
 @click.option("--firms", type=int, required=True, help="Number of firms (10 to 10,000,000).")
@@ -24,7 +26,7 @@ def synth(firms, seed, output, force) -> None:
       chaingraph stats --no-bundled --data synth-10k.nt --top 10
       chaingraph view synthetic --data synth-10k.nt --region Ningde
     """
-    from ..synth import synth as generate
+    from ..interchange.synth import synth as generate
 
     with progress_bar("generating") as advance:
         summary = generate(firms, seed, output, force=force, progress=advance)

@@ -9,6 +9,8 @@ import click
 
 from .app import cli, emit, format_option, graph_options, render_json, stderr, stdout
 
+__all__ = ["validate"]
+
 
 @cli.command()
 @graph_options
@@ -50,9 +52,9 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
       chaingraph validate --engine pyshacl
       chaingraph validate --data my-firms.ttl --shapes my-rules.ttl
     """
-    from ..names import shorten
-    from ..output import printable
+    from ..queries.names import shorten
     from ..validation import validate as run_validation
+    from .render import printable
 
     report = run_validation(store, engine=engine, shapes=shape_files)
     for literal in report.ill_typed:
@@ -70,7 +72,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
         emit(render_json({"conforms": report.conforms, "triples": report.triples, "results": rows}))
     elif fmt == "table":
         if report.findings:
-            from ..output import render
+            from .render import render
 
             render(
                 rows,
@@ -90,7 +92,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
             markup=False,
         )
     else:
-        from ..output import render
+        from .render import render
 
         emit(render(rows, columns, fmt))
     sys.exit(0 if not report.violations else 1)

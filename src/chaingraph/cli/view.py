@@ -9,6 +9,8 @@ import click
 from ..settings import LANGUAGES, LEVELS, VIEW_LAYOUTS
 from .app import cli, evidence_option, graph_options, output_options, status_line, stderr
 
+__all__ = ["default_view_name", "view"]
+
 
 @cli.command()
 @click.argument("target", metavar="C")
@@ -67,9 +69,9 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
       chaingraph view ningde --places
       chaingraph view ningde --layout physics
     """
-    from ..fileio import atomic_write, check_target
+    from .._runtime.fileio import atomic_write, check_target
+    from ..html.page import is_chaingraph_view
     from ..reports import view as build
-    from ..viewpage import is_chaingraph_view
 
     target_path = output or Path(default_view_name(target))
     may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)
@@ -96,6 +98,6 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
 
 def default_view_name(target: str) -> str:
     """``C.html`` with C reduced to a safe file name: no folders, no leading dots."""
-    from ..fileio import safe_stem
+    from .._runtime.fileio import safe_stem
 
     return f"{safe_stem(target)}.html"

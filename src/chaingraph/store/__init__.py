@@ -15,7 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import resources
+from .._runtime import resources
 from ..errors import InputError
 from .base import STORE_MANIFEST, LocalDataset, Row, SelectResult, Store, from_ox
 from .disk import open_disk_store

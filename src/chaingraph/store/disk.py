@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import resources
+from .._runtime import resources
+from .._runtime.shutdown import cleanup_on_exit
 from ..errors import InputError
-from ..shutdown import cleanup_on_exit
 from .base import STORE_MANIFEST, SavedProjection
 from .embedded import (
     XML_HEAD,

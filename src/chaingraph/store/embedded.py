@@ -25,9 +25,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from ..deadline import run_with_deadline
+from .._runtime.deadline import run_with_deadline
+from .._runtime.fileio import read_input
 from ..errors import InputError, QueryError
-from ..fileio import read_input
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
 from .base import STORE_MANIFEST, SavedProjection, SelectResult, T, from_ox

@@ -29,6 +29,8 @@ from ..sparql import bind_values, counted, query_form, solution_modifiers, split
 from ..vocab import DERIVED_INTEGER_TYPES, PREFIXES, XSD, prefix_block
 from .base import LocalDataset, Row, SelectResult, T
 
+__all__ = ["PROLOGUE_LINES", "TRUNCATION_HEADERS", "EndpointStore", "server_message"]
+
 #: Response headers by which servers say they cut an answer short, and the setting behind each.
 TRUNCATION_HEADERS = {"X-SPARQL-MaxRows": "Virtuoso's [SPARQL] ResultSetMaxRows in virtuoso.ini"}
 

@@ -12,36 +12,88 @@ PageRank's teleportation keeps it meaningful on acyclic graphs.
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
 
-from .kernels import scaled_betweenness
-from .measure_registry import MEASURES
-from .measure_registry import MeasureInfo as MeasureInfo  # re-exported: its old home
-from .network import Projection
+from ..projection.model import Projection
+from .kernels import (  # re-exported: their old home was this module
+    COMPILED_THRESHOLD as COMPILED_THRESHOLD,
+)
+from .kernels import (
+    DEFAULT_SAMPLES as DEFAULT_SAMPLES,
+)
+from .kernels import (
+    EXACT_REACH_LIMIT as EXACT_REACH_LIMIT,
+)
+from .kernels import (
+    PAGERANK_MAX_ITER as PAGERANK_MAX_ITER,
+)
+from .kernels import (
+    PAGERANK_TOLERANCE as PAGERANK_TOLERANCE,
+)
+from .kernels import (
+    REACH_SKETCH as REACH_SKETCH,
+)
+from .kernels import (
+    SAMPLING_THRESHOLD as SAMPLING_THRESHOLD,
+)
+from .kernels import (
+    SMALL_GRAPH as SMALL_GRAPH,
+)
+from .kernels import (
+    MeasureRun as MeasureRun,
+)
+from .kernels import (
+    NodeValues as NodeValues,
+)
+from .kernels import (
+    exact_counts as exact_counts,
+)
+from .kernels import (
+    sample_sources,
+    scaled_betweenness,
+)
+from .kernels import (
+    sketched_counts as sketched_counts,
+)
+from .registry import MEASURES
+from .registry import MeasureInfo as MeasureInfo  # re-exported: its old home
 
-#: Above this many nodes, ``node_measures`` samples betweenness, closeness and harmonic centrality.
-SAMPLING_THRESHOLD = 2_000
-#: Above this many nodes, betweenness runs in igraph (compiled) when it is installed.
-FAST_BACKEND_THRESHOLD = 2_000
-#: Up to this many nodes, reach counts are exact; above, estimated from bottom-k sketches.
-EXACT_REACH_LIMIT = 200_000
-#: Size of the reach sketches: relative error about 1 / sqrt(REACH_SKETCH - 2), 6% at 256.
-REACH_SKETCH = 256
-#: Source nodes sampled for the approximated measures.
-DEFAULT_SAMPLES = 256
-#: Per-node convergence tolerance of PageRank; NetworkX's default (1e-6) leaves errors of a few
-#: percent on graphs of thousands of nodes.
-PAGERANK_TOLERANCE = 1e-10
-#: Enough iterations for that tolerance: the error shrinks by the damping factor (0.85) per step.
-PAGERANK_MAX_ITER = 1_000
-#: Up to this many nodes PageRank runs in pure Python (no SciPy import).
-SMALL_GRAPH = 500
+__all__ = [
+    "COMPILED_THRESHOLD",
+    "DEFAULT_SAMPLES",
+    "EXACT_REACH_LIMIT",
+    "PAGERANK_MAX_ITER",
+    "PAGERANK_TOLERANCE",
+    "REACH_SKETCH",
+    "REFERENCE",
+    "SAMPLING_THRESHOLD",
+    "SMALL_GRAPH",
+    "MeasureInfo",
+    "MeasureRun",
+    "NodeValues",
+    "articulation_points",
+    "as_projection",
+    "betweenness",
+    "closeness",
+    "cluster_local_sourcing",
+    "dependence",
+    "downstream_reach",
+    "exact_counts",
+    "harmonic",
+    "in_degree",
+    "node_measures",
+    "out_degree",
+    "pagerank",
+    "reach_is_estimated",
+    "single_sourced",
+    "sketched_counts",
+    "stage_coverage",
+    "upstream_reach",
+]
 
 
 def in_degree(graph: nx.DiGraph) -> dict[str, int]:
@@ -62,17 +114,17 @@ def betweenness(graph: nx.DiGraph, k: int | None = None, seed: int = 42, backend
     start at ``k`` seeded sample nodes and the sums are scaled by ``n / k`` (NetworkX's estimator).
 
     ``backend``: ``networkx`` (the reference), ``igraph`` (compiled; same definition, tested to
-    agree), or ``auto`` (igraph above :data:`FAST_BACKEND_THRESHOLD` nodes when it is installed).
+    agree), or ``auto`` (igraph above :data:`COMPILED_THRESHOLD` nodes when it is installed).
     """
     n = graph.number_of_nodes()
     if k is not None and k >= n:
         k = None
     if _use_igraph(graph, backend):
-        sources = None if k is None else _sample(graph, k, seed)
+        sources = None if k is None else sample_sources(graph, k, seed)
         return _igraph_betweenness(graph, sources)
     if k is None:
         return nx.betweenness_centrality(graph, normalized=True)
-    sources = _sample(graph, k, seed)
+    sources = sample_sources(graph, k, seed)
     raw = nx.betweenness_centrality_subset(graph, sources, list(graph), normalized=False)
     scale = (n / k) / ((n - 1) * (n - 2)) if n > 2 else 0.0
     return {node: value * scale for node, value in raw.items()}
@@ -83,7 +135,7 @@ def _use_igraph(graph: nx.DiGraph, backend: str) -> bool:
         return False
     if backend not in ("auto", "igraph"):
         raise ValueError(f"unknown backend {backend!r}")
-    if backend == "auto" and graph.number_of_nodes() < FAST_BACKEND_THRESHOLD:
+    if backend == "auto" and graph.number_of_nodes() < COMPILED_THRESHOLD:
         return False
     try:
         import igraph  # noqa: F401
@@ -117,7 +169,7 @@ def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[s
     n = graph.number_of_nodes()
     reached: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
-    for source in _sample(graph, k, seed):
+    for source in sample_sources(graph, k, seed):
         for target, distance in nx.single_source_shortest_path_length(graph, source).items():
             if target != source:
                 reached[target] += 1
@@ -142,7 +194,7 @@ def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[st
     exact = k is None or k >= graph.number_of_nodes()
     scale = 1.0 if exact else (graph.number_of_nodes() - 1) / k
     result = dict.fromkeys(graph, 0.0)
-    for source in graph if exact else _sample(graph, k, seed):
+    for source in graph if exact else sample_sources(graph, k, seed):
         for target, distance in nx.single_source_shortest_path_length(graph, source).items():
             if distance:
                 result[target] += scale / distance
@@ -214,84 +266,6 @@ def _reach_counts(graph: nx.DiGraph, exact: bool | None) -> dict[str, int]:
     else:
         counts = exact_counts(order, children, [len(condensed.nodes[c]["members"]) for c in range(len(condensed))])
     return {node: counts[members[node]] for node in graph}
-
-
-def exact_counts(order: list[int], children: list[list[int]], sizes: list[int]) -> list[int]:
-    """Exact number of nodes each component of a condensation reaches, itself excluded.
-
-    ``order`` lists the components in topological order, ``children[c]`` the components ``c`` has
-    edges to, ``sizes[c]`` its number of nodes. Reachability is kept as integer bitsets, children
-    before parents: one OR per edge and one popcount per component. Bit positions follow the
-    reverse topological order, so a set only holds bits below its own position and sets near the
-    sinks stay short; a set is dropped once its last parent has read it.
-    """
-    count = len(order)
-    position = [0] * count
-    for rank, component in enumerate(reversed(order)):
-        position[component] = rank
-    multi = [c for c in range(count) if sizes[c] > 1]
-    multi_bits = 0
-    for c in multi:
-        multi_bits |= 1 << position[c]
-    at_position = list(reversed(order))
-    parents_left = [0] * count
-    for component in range(count):
-        for child in children[component]:
-            parents_left[child] += 1
-    closure: list[int | None] = [None] * count  # descendants and the component itself
-    counts = [0] * count
-    for component in at_position:
-        bits = 0
-        for child in children[component]:
-            bits |= closure[child]
-            parents_left[child] -= 1
-            if not parents_left[child]:
-                closure[child] = None
-        extra = 0
-        if multi_bits and bits & multi_bits:
-            extra = sum(sizes[at_position[p]] - 1 for p in _bit_indices(bits & multi_bits))
-        counts[component] = bits.bit_count() + extra + sizes[component] - 1
-        if parents_left[component]:
-            closure[component] = bits | (1 << position[component])
-    return counts
-
-
-def _bit_indices(bits: int) -> Iterable[int]:
-    while bits:
-        low = bits & -bits
-        yield low.bit_length() - 1
-        bits ^= low
-
-
-def sketched_counts(order: list[int], children: list[list[int]], component: np.ndarray, seed: int = 42) -> list[int]:
-    """Estimated number of nodes each component reaches, itself excluded (Cohen's bottom-k sketches).
-
-    Each node gets a seeded random rank in node order (so every implementation that numbers nodes
-    alike draws the same ranks); a component's sketch keeps the ``REACH_SKETCH`` smallest ranks
-    among its descendants. Fewer ranks than that means the count is exact. ``component[i]`` is the
-    component of node ``i``; ``order`` and ``children`` as in :func:`exact_counts`.
-    """
-    rng = np.random.default_rng(seed)
-    node_ranks = rng.random(len(component))
-    count = len(order)
-    by_component = np.lexsort((node_ranks, component))
-    bounds = np.searchsorted(component[by_component], np.arange(count + 1))
-    ranked = node_ranks[by_component]
-    ranks = [ranked[bounds[c] : bounds[c + 1]] for c in range(count)]
-    k = REACH_SKETCH
-    sketch: dict[int, np.ndarray] = {}
-    counts = [0] * count
-    empty = np.empty(0)
-    for current in reversed(order):
-        parts = [part for child in children[current] for part in (sketch[child], ranks[child])]
-        merged = np.unique(np.concatenate(parts))[:k] if parts else empty
-        sketch[current] = merged
-        inside = len(ranks[current]) - 1
-        if len(merged) < k:
-            counts[current] = len(merged) + inside
-        else:
-            counts[current] = round((k - 1) / merged[k - 1]) + inside
-    return counts
 
 
 def articulation_points(graph: nx.DiGraph) -> set[str]:
@@ -386,13 +360,8 @@ def as_projection(graph: nx.DiGraph | Projection) -> Projection:
     return graph if isinstance(graph, Projection) else Projection.from_networkx(graph)
 
 
-def _sample(graph: nx.DiGraph, k: int, seed: int) -> list[str]:
-    nodes = sorted(graph.nodes)
-    return random.Random(seed).sample(nodes, k)
-
-
 #: The reference function of each measure of :data:`MEASURES` (the registry,
-#: :mod:`chaingraph.measure_registry`), by key; the cut points are computed by
+#: :mod:`chaingraph.measures.registry`), by key; the cut points are computed by
 #: :func:`articulation_points` and read as a boolean per node.
 REFERENCE: dict[str, Callable[..., dict]] = {
     "in_degree": in_degree,
@@ -405,35 +374,6 @@ REFERENCE: dict[str, Callable[..., dict]] = {
     "upstream_reach": upstream_reach,
     "downstream_reach": downstream_reach,
 }
-
-
-class NodeValues(Mapping):
-    """One measure's values as a read-only ``{node: value}`` mapping over an array in node order.
-
-    What the compiled path returns instead of a dict: ten measures of ten million nodes as dicts
-    would hold a hundred million Python objects; here they stay one array each.
-    """
-
-    def __init__(self, nodes: list[str], index: Mapping[str, int], array: np.ndarray) -> None:
-        self.nodes, self.index, self.array = nodes, index, array
-
-    def __getitem__(self, node: str) -> float | int | bool:
-        return self.array[self.index[node]].item()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.nodes)
-
-    def __len__(self) -> int:
-        return len(self.nodes)
-
-
-@dataclass
-class MeasureRun:
-    """The measures of every node plus how they were computed."""
-
-    values: dict[str, Mapping[str, float | int | bool]]
-    sampled: dict[str, int]  # measure -> number of sampled sources, for approximated measures
-    estimated: list[str] = field(default_factory=list)  # measures estimated from sketches
 
 
 def node_measures(

@@ -12,7 +12,20 @@ from collections.abc import Iterable, Sequence
 from rich.console import Console
 from rich.table import Table
 
-from .tabular import format_cell, to_csv, to_json, to_markdown
+from ..interchange.tabular import format_cell, to_csv, to_json, to_markdown
+
+__all__ = [
+    "TEXT_MIN_WIDTH",
+    "WRAP_MIN_WIDTH",
+    "cite",
+    "distinguish_labels",
+    "fit_table",
+    "left_out_note",
+    "printable",
+    "quantity",
+    "render",
+    "rich_table",
+]
 
 # C0 and C1 controls (ESC starts the sequences that clear a screen or set its title) and the
 # bidirectional overrides that make text read differently from what it is.

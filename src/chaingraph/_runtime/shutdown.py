@@ -26,6 +26,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+__all__ = ["GRACE_SECONDS", "HANDLED", "Terminated", "cleanup_on_exit", "die_with_parent", "forget_signals", "install"]
+
 #: How long the main thread has to stop by itself after a signal before the watcher ends it.
 GRACE_SECONDS = 5.0
 _cleanups: dict[int, Callable[[], object]] = {}

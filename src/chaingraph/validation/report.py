@@ -16,13 +16,24 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from . import resources
-from .errors import InputError
-from .fileio import read_input
-from .names import shorten
+from .._runtime import resources
+from .._runtime.fileio import read_input
+from ..errors import InputError
+from ..queries.names import shorten
+from ..sparql import check_nesting, refuse_service
+from ..store import LocalDataset, Store, check_xml_depth
 from .shacl import CHECKED_BY_CAST, path_as_sparql, report_graph, validate_store
-from .sparql import check_nesting, refuse_service
-from .store import LocalDataset, Store, check_xml_depth
+
+__all__ = [
+    "ENGINES",
+    "ILL_TYPED",
+    "LABEL_QUERY",
+    "Finding",
+    "ValidationReport",
+    "ill_typed_literals",
+    "load_shapes",
+    "validate",
+]
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,11 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from .errors import InputError
-from .projection_model import Projection
-from .store.disk import database_id
+from ..errors import InputError
+from ..store.disk import database_id
+from .model import Projection
+
+__all__ = ["ARRAYS", "PROJECTION_FORMAT", "VALUES", "read_projection", "read_saved_projection", "write_projection"]
 
 ARRAYS = "projection.npz"
 VALUES = "projection.json"

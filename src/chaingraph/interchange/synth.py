@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InputError
-from .fileio import atomic_open, check_target
-from .vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
+from .._runtime.fileio import atomic_open, check_target
+from ..errors import InputError
+from ..vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
+
+__all__ = ["CONCENTRATION", "MEAN_SUPPLIERS", "NAMESPACE", "PLACES", "TIERS", "SynthSummary", "synth"]
 
 NAMESPACE = "https://w3id.org/chaingraph/synthetic/"
 

@@ -11,6 +11,17 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 
+__all__ = [
+    "FORMULA_PREFIXES",
+    "format_cell",
+    "neutralise_cell",
+    "sparql_json",
+    "to_csv",
+    "to_json",
+    "to_markdown",
+    "unneutralise_cell",
+]
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

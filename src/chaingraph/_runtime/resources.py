@@ -10,6 +10,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+__all__ = ["bundled_graph_files", "data_dir", "ontology_path", "queries_dir", "shapes_path"]
+
 _PACKAGE = resources.files("chaingraph")
 
 
@@ -19,7 +21,7 @@ def data_dir() -> Path:
     packaged = Path(str(_PACKAGE.joinpath("data")))
     if (packaged / "ontology.ttl").is_file():
         return packaged
-    checkout = Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[3]
     if (checkout / "ontology.ttl").is_file():
         return checkout
     raise FileNotFoundError("the bundled ontology and graph are missing from this installation")
@@ -35,7 +37,7 @@ def bundled_graph_files() -> list[Path]:
 
 
 def shapes_path() -> Path:
-    return Path(str(_PACKAGE.joinpath("shapes.ttl")))
+    return Path(str(_PACKAGE.joinpath("validation", "shapes.ttl")))
 
 
 def queries_dir() -> Path:

@@ -27,10 +27,12 @@ import jinja2
 import networkx as nx
 from pyvis.network import Network
 
-from . import __version__
-from .analysis import MEASURES
-from .errors import InputError
-from .fileio import safe_stem
+from .. import __version__
+from .._runtime.fileio import safe_stem
+from ..errors import InputError
+from ..measures.reference import MEASURES
+from ..projection.read import edge_evidence
+from ..vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
 from .layout import (
     ROW_HEIGHT,
     TRACK_WIDTH,
@@ -43,8 +45,31 @@ from .layout import (
     stage_slots,
     supply_levels,
 )
-from .network import edge_evidence
-from .vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
+
+__all__ = [
+    "AGAINST_STYLE",
+    "EVIDENCE_STYLES",
+    "FONT_SIZE",
+    "GAPS",
+    "GENERATOR_MARK",
+    "INFERRED_DASHES",
+    "LABEL_WIDTH",
+    "LINE_HEIGHT",
+    "LOCATED_DASHES",
+    "NODE_LIMIT",
+    "PALETTE",
+    "PHYSICS_LIMIT",
+    "SHAPES",
+    "TEXT",
+    "TOOLTIP_MEASURES",
+    "View",
+    "ViewData",
+    "check_size",
+    "is_chaingraph_view",
+    "measure_name",
+    "render_view",
+    "stage_colors",
+]
 
 PHYSICS_LIMIT = 800
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
@@ -467,7 +492,7 @@ def _add_supply_edges(
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("chaingraph") / "templates")),
+        loader=jinja2.FileSystemLoader(str(resources.files("chaingraph") / "html" / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )

@@ -49,10 +49,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .errors import InputError
-from .sparql import term_to_sparql
-from .store import Store
-from .vocab import DERIVED_INTEGER_TYPES
+from ..errors import InputError
+from ..sparql import term_to_sparql
+from ..store import Store
+from ..vocab import DERIVED_INTEGER_TYPES
 
 __all__ = [
     "CHECKED_BY_CAST",

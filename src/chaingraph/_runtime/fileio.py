@@ -14,8 +14,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError
+from ..errors import InputError
 from .shutdown import cleanup_on_exit
+
+__all__ = [
+    "TEMPORARY_NAME_EXTRA",
+    "atomic_open",
+    "atomic_write",
+    "check_name_length",
+    "check_target",
+    "open_input",
+    "read_input",
+    "safe_stem",
+]
 
 
 def safe_stem(text: str, default: str = "view") -> str:

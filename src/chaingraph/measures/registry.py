@@ -1,8 +1,8 @@
 """The measures of the ``stats`` report: the one home of each one's key, header, help, Chinese name
 and where it is shown (:data:`MEASURES`).
 
-A leaf with no third-party import: the NetworkX reference (:data:`chaingraph.analysis.REFERENCE`)
-and the compiled path (:data:`chaingraph.compiled.FUNCTIONS`) each give the function of every key,
+A leaf with no third-party import: the NetworkX reference (:data:`chaingraph.measures.reference.REFERENCE`)
+and the compiled path (:data:`chaingraph.measures.compiled.FUNCTIONS`) each give the function of every key,
 and the command line reads the help texts from here without importing either (``stats --help``).
 A new measure is one entry here and one function in each path.
 """

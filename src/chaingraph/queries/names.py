@@ -11,10 +11,25 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from .errors import UnknownNameError
-from .sparql import iri_term
-from .store import Store
-from .vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name
+from ..errors import UnknownNameError
+from ..sparql import iri_term
+from ..store import Store
+from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name
+
+__all__ = [
+    "CHAIN",
+    "FIRM",
+    "KINDS",
+    "MEASURE",
+    "PLACE",
+    "RESOURCE",
+    "NameKind",
+    "as_iri",
+    "expand_curie",
+    "resolve",
+    "resolve_chains",
+    "shorten",
+]
 
 # The candidates of each kind of name, with every label they are known by.
 _CANDIDATES = """

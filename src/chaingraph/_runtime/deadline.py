@@ -12,8 +12,10 @@ import pickle
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import ChainGraphError, QueryError
+from ..errors import ChainGraphError, QueryError
 from .shutdown import die_with_parent, forget_signals
+
+__all__ = ["T", "run_with_deadline"]
 
 T = TypeVar("T")
 

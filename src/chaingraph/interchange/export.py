@@ -20,12 +20,26 @@ from collections.abc import Callable
 import networkx as nx
 import pyoxigraph as ox
 
-from . import analysis
-from .errors import InputError
-from .network import Selection, edge_evidence, project, select
-from .store import LocalDataset, Store
+from ..errors import InputError
+from ..measures import dispatch
+from ..projection.read import Selection, edge_evidence, project, select
+from ..store import LocalDataset, Store
+from ..vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 from .tabular import to_csv
-from .vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
+
+__all__ = [
+    "EDGE_COLUMNS",
+    "FIRM_COLUMNS",
+    "FORMATS",
+    "NETWORK_EXPORTS",
+    "RDF_EXPORTS",
+    "edges_csv",
+    "export",
+    "export_rdf",
+    "firms_csv",
+    "network_file",
+    "xml_safe",
+]
 
 RDF_EXPORTS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -75,11 +89,11 @@ def export(
         progress("measures")
     if fmt == "csv":
         if table == "firms":
-            return firms_csv(graph, analysis.node_measures(graph).values)
+            return firms_csv(graph, _measures(graph))
         if table != "edges":
             raise InputError(f"--table {table!r}: use edges or firms")
         return edges_csv(store, graph)
-    return network_file(graph, analysis.node_measures(graph).values, fmt, warnings)
+    return network_file(graph, _measures(graph), fmt, warnings)
 
 
 # Characters XML 1.0 cannot hold at all (its Char production): controls but tab, newline and
@@ -280,3 +294,9 @@ def firms_csv(graph: nx.DiGraph, measures: dict[str, dict]) -> bytes:
         row.update({key: values[node] for key, values in measures.items()})
         rows.append(row)
     return to_csv(rows, FIRM_COLUMNS + list(measures)).encode("utf-8")
+
+
+def _measures(graph: nx.DiGraph) -> dict:
+    """The measures an exported network carries per node: the reference's, as the view's."""
+    run, _ = dispatch.node_measures(graph, backend="networkx")
+    return run.values

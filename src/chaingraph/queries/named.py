@@ -22,10 +22,29 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from . import names, resources
-from .errors import InputError, UnknownNameError
-from .sparql import bind_values, counted, iri_term, query_form, sliced
-from .store import SelectResult, Store
+from .._runtime import resources
+from ..errors import InputError, UnknownNameError
+from ..sparql import bind_values, counted, iri_term, query_form, sliced
+from ..store import SelectResult, Store
+from . import names
+
+__all__ = [
+    "MAX_ROWS",
+    "NamedQuery",
+    "Parameter",
+    "QueryResult",
+    "adhoc_bindings",
+    "bind_named",
+    "count",
+    "count_rows",
+    "get_named_query",
+    "named_queries",
+    "parse_params",
+    "prepare",
+    "query",
+    "run_query",
+    "tiers_up_to",
+]
 
 _PARAM = re.compile(r"#\s*param:\s*(?P<name>\w+)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
 _DESCRIPTION = re.compile(r"#\s*description:\s*(?P<text>.*)")

@@ -31,11 +31,9 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .errors import InputError
-from .projection_file import PROJECTION_FORMAT, read_saved_projection
-from .projection_model import NODE_ATTRIBUTES, Projection
-from .store.base import Store
-from .vocab import (
+from ..errors import InputError
+from ..store.base import Store
+from ..vocab import (
     CG,
     EVIDENCE_LEVELS,
     INFERENCE_KINDS,
@@ -47,6 +45,31 @@ from .vocab import (
     evidence_level,
     local_name,
 )
+from .model import NODE_ATTRIBUTES, Projection
+from .saved import PROJECTION_FORMAT, read_saved_projection
+
+__all__ = [
+    "CHAINS_QUERY",
+    "CONTROLS_QUERY",
+    "EDGES_QUERY",
+    "EDGE_DETAILS_QUERY",
+    "LABELS_QUERY",
+    "MEMBERSHIP_QUERY",
+    "NODES_QUERY",
+    "PLACES_QUERY",
+    "PLACE_LEVELS",
+    "Selection",
+    "edge_evidence",
+    "evidence_counts",
+    "group_by_owner",
+    "owners",
+    "place_ancestors",
+    "project",
+    "project_columns",
+    "select",
+    "select_columns",
+    "stage_level",
+]
 
 # Literals are never nodes: `cg:supplierOf "CATL"` is an error for `validate` to report, not an edge
 # to a node named by a string (which would merge with the firm whose IRI is that string).

@@ -1,8 +1,8 @@
-"""The compiled analysis graph: the measures of :mod:`chaingraph.analysis` on arrays, igraph and SciPy.
+"""The compiled analysis graph: the measures of :mod:`chaingraph.measures.reference` on arrays, igraph and SciPy.
 
 Built straight from the projection's columns (integer edge arrays), never through NetworkX, for
 networks too large for a Python object per edge. Each function computes exactly what its namesake in
-:mod:`chaingraph.analysis` computes, reading the same direction of the edges (supplier -> client),
+:mod:`chaingraph.measures.reference` computes, reading the same direction of the edges (supplier -> client),
 and returns one value per node in projection order as a NumPy array. NetworkX stays the reference:
 the tests run both on random graphs and on the bundled graph and require the same numbers (1e-9).
 
@@ -21,14 +21,36 @@ from functools import cached_property
 
 import numpy as np
 
-from . import analysis
-from .kernels import scaled_betweenness
-from .network import Projection
+from ..projection.model import Projection
+from . import kernels
+from .kernels import MeasureRun, NodeValues, scaled_betweenness
+from .registry import MEASURES
 
-#: Above this many nodes (firm level), ``stats`` runs on the compiled graph.
-COMPILED_THRESHOLD = 2_000
+__all__ = [
+    "DISTANCE_BATCH",
+    "DISTANCE_CELLS",
+    "FUNCTIONS",
+    "REACH_WORK_LIMIT",
+    "REACH_WORK_SAMPLE",
+    "AnalysisGraph",
+    "articulation_points",
+    "betweenness",
+    "closeness",
+    "condensation",
+    "dependence",
+    "downstream_reach",
+    "harmonic",
+    "in_degree",
+    "node_measures",
+    "out_degree",
+    "pagerank",
+    "reach_is_estimated",
+    "single_sourced",
+    "upstream_reach",
+]
+
 #: Exact reach counts while the searches would visit at most this many nodes in all; above,
-#: bottom-k sketch estimates (as analysis.sketched_counts), reported as estimated. Measured at 1M
+#: bottom-k sketch estimates (as kernels.sketched_counts), reported as estimated. Measured at 1M
 #: firms: igraph's searches visit about 3.6M nodes a second, so this limit is under five minutes a
 #: direction, while sketches cost about 90 s per million firms whatever the reach.
 REACH_WORK_LIMIT = 1_000_000_000
@@ -82,9 +104,9 @@ class AnalysisGraph:
         return scipy.sparse.csr_array((ones, (self.suppliers, self.clients)), shape=(self.n, self.n))
 
     def sample(self, k: int, seed: int) -> list[int]:
-        """The same ``k`` seeded source nodes as :func:`chaingraph.analysis._sample`, as indices."""
+        """The same ``k`` seeded source nodes as :func:`kernels.sample_sources`, as indices."""
         index = {node: i for i, node in enumerate(self.nodes)}
-        return [index[node] for node in random.Random(seed).sample(sorted(self.nodes), k)]
+        return [index[node] for node in kernels.sample_sources(self.nodes, k, seed)]
 
 
 def in_degree(graph: AnalysisGraph) -> np.ndarray:
@@ -98,7 +120,7 @@ def out_degree(graph: AnalysisGraph) -> np.ndarray:
 
 
 def betweenness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
-    """Share of supplier-to-client shortest paths through each node (see :func:`analysis.betweenness`)."""
+    """Share of supplier-to-client shortest paths through each node (see :func:`reference.betweenness`)."""
     n = graph.n
     if k is not None and k >= n:
         k = None
@@ -133,7 +155,7 @@ def _distance_sums(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray
 
 
 def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
-    """Closeness to each node's upstream, Wasserman-Faust corrected (see :func:`analysis.closeness`)."""
+    """Closeness to each node's upstream, Wasserman-Faust corrected (see :func:`reference.closeness`)."""
     n = graph.n
     if n <= 1:
         return np.zeros(n)
@@ -154,7 +176,7 @@ def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.
 
 
 def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
-    """Sum of ``1 / distance`` from every node that reaches this one (see :func:`analysis.harmonic`)."""
+    """Sum of ``1 / distance`` from every node that reaches this one (see :func:`reference.harmonic`)."""
     n = graph.n
     if k is None or k >= n:
         return _distance_sums(graph, list(range(n)))[2]
@@ -174,33 +196,33 @@ def _pagerank(n: int, rows: np.ndarray, columns: np.ndarray, alpha: float) -> np
     x = np.repeat(1.0 / n, n)
     p = np.repeat(1.0 / n, n)
     dangling = np.where(weights == 0)[0]
-    for _ in range(analysis.PAGERANK_MAX_ITER):
+    for _ in range(kernels.PAGERANK_MAX_ITER):
         previous = x
         x = alpha * (x @ matrix + sum(x[dangling]) * p) + (1 - alpha) * p
-        if np.absolute(x - previous).sum() < n * analysis.PAGERANK_TOLERANCE:
+        if np.absolute(x - previous).sum() < n * kernels.PAGERANK_TOLERANCE:
             return x
     import networkx as nx
 
-    raise nx.PowerIterationFailedConvergence(analysis.PAGERANK_MAX_ITER)
+    raise nx.PowerIterationFailedConvergence(kernels.PAGERANK_MAX_ITER)
 
 
 def pagerank(graph: AnalysisGraph, alpha: float = 0.85) -> np.ndarray:
-    """PageRank along the supply direction (see :func:`analysis.pagerank`). Sums to 1."""
+    """PageRank along the supply direction (see :func:`reference.pagerank`). Sums to 1."""
     return _pagerank(graph.n, graph.suppliers, graph.clients, alpha)
 
 
 def dependence(graph: AnalysisGraph, alpha: float = 0.85) -> np.ndarray:
-    """PageRank on the reversed edges (see :func:`analysis.dependence`). Sums to 1."""
+    """PageRank on the reversed edges (see :func:`reference.dependence`). Sums to 1."""
     return _pagerank(graph.n, graph.clients, graph.suppliers, alpha)
 
 
 def upstream_reach(graph: AnalysisGraph, exact: bool | None = None) -> np.ndarray:
-    """Number of transitive suppliers of each node (see :func:`analysis.upstream_reach`)."""
+    """Number of transitive suppliers of each node (see :func:`reference.upstream_reach`)."""
     return _reach_counts(graph, "in", exact)
 
 
 def downstream_reach(graph: AnalysisGraph, exact: bool | None = None) -> np.ndarray:
-    """Number of transitive clients of each node (see :func:`analysis.downstream_reach`)."""
+    """Number of transitive clients of each node (see :func:`reference.downstream_reach`)."""
     return _reach_counts(graph, "out", exact)
 
 
@@ -253,20 +275,20 @@ def _reach_counts(graph: AnalysisGraph, mode: str, exact: bool | None) -> np.nda
         return np.asarray(graph.igraph.neighborhood_size(order=graph.n, mode=mode, mindist=1), dtype=np.int64)
     sources, targets = (graph.suppliers, graph.clients) if mode == "out" else (graph.clients, graph.suppliers)
     component, order, children = condensation(graph.n, sources, targets)
-    return np.asarray(analysis.sketched_counts(order, children, component), dtype=np.int64)[component]
+    return np.asarray(kernels.sketched_counts(order, children, component), dtype=np.int64)[component]
 
 
 def articulation_points(graph: AnalysisGraph) -> np.ndarray:
     """Whether removing each node splits the chain, edge direction ignored.
 
-    See :func:`analysis.articulation_points`."""
+    See :func:`reference.articulation_points`."""
     found = np.zeros(graph.n, dtype=bool)
     found[graph.igraph.as_undirected(mode="collapse").articulation_points()] = True
     return found
 
 
 def single_sourced(graph: AnalysisGraph) -> list[dict]:
-    """For each client, the stages it buys from exactly one supplier (see :func:`analysis.single_sourced`)."""
+    """For each client, the stages it buys from exactly one supplier (see :func:`reference.single_sourced`)."""
     columns = graph.projection.columns
     stages = sorted(set(columns["stage"]))
     stage_id = {stage: i for i, stage in enumerate(stages)}
@@ -287,7 +309,7 @@ def single_sourced(graph: AnalysisGraph) -> list[dict]:
     return findings
 
 
-#: The compiled function of each measure of :data:`analysis.MEASURES`, by key.
+#: The compiled function of each measure of :data:`MEASURES`, by key.
 FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "in_degree": in_degree,
     "out_degree": out_degree,
@@ -306,19 +328,19 @@ def node_measures(
     graph: AnalysisGraph,
     *,
     exact: bool = False,
-    samples: int = analysis.DEFAULT_SAMPLES,
-    threshold: int = analysis.SAMPLING_THRESHOLD,
+    samples: int = kernels.DEFAULT_SAMPLES,
+    threshold: int = kernels.SAMPLING_THRESHOLD,
     seed: int = 42,
     progress: Callable[[str], None] | None = None,
-) -> analysis.MeasureRun:
-    """Every measure of :data:`analysis.MEASURES` for every node, as :func:`analysis.node_measures`
+) -> MeasureRun:
+    """Every measure of :data:`MEASURES` for every node, as :func:`reference.node_measures`
     computes them (same sampling, same estimates), keyed by node IRI."""
     n = graph.n
     k = None if exact or n <= threshold else min(samples, n)
-    values: dict[str, analysis.NodeValues] = {}
+    values: dict[str, NodeValues] = {}
     sampled: dict[str, int] = {}
     index = {node: i for i, node in enumerate(graph.nodes)}
-    for key, info in analysis.MEASURES.items():
+    for key, info in MEASURES.items():
         if progress:
             progress(key)
         function = FUNCTIONS[key]
@@ -330,6 +352,6 @@ def node_measures(
             array = function(graph, exact=exact or None)
         else:
             array = function(graph)
-        values[key] = analysis.NodeValues(graph.nodes, index, np.asarray(array))
+        values[key] = NodeValues(graph.nodes, index, np.asarray(array))
     estimated = [key for key in ("upstream_reach", "downstream_reach") if reach_is_estimated(graph, exact)]
-    return analysis.MeasureRun(values, sampled, estimated)
+    return MeasureRun(values, sampled, estimated)

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from .analysis import downstream_reach
+from .reference import downstream_reach
+
+__all__ = ["CompiledImpacts", "Impact", "StageLoss", "impact", "impact_all"]
 
 
 @dataclass

@@ -13,6 +13,17 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+__all__ = [
+    "Slot",
+    "against_stage_order",
+    "extra_lane",
+    "lane_chains",
+    "layered_positions",
+    "slot_positions",
+    "stage_slots",
+    "supply_levels",
+]
+
 
 def supply_levels(graph: nx.DiGraph) -> dict[str, int]:
     """Layer of each node from upstream (0): the longest supply path reaching it (cycles collapsed)."""
