@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from chaingraph import reports
 from chaingraph.measures import compiled, kernels
 from chaingraph.measures import reference as analysis
-from chaingraph.projection.read import Projection
+from chaingraph.projection.model import Projection
 
 from .conftest import run_process
 

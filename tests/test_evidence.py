@@ -12,7 +12,8 @@ import pytest
 from rdflib import URIRef
 
 from chaingraph import reports
-from chaingraph.projection.read import Selection, evidence_counts, project, project_columns, select, select_columns
+from chaingraph.projection.read import project, project_columns
+from chaingraph.projection.selection import Selection, evidence_counts, select, select_columns
 from chaingraph.vocab import CG, EVIDENCE_LEVELS
 
 from .conftest import SHARED, fj, require
@@ -243,7 +244,7 @@ def test_ownership_is_its_own_sourced_relation(store):
 
 
 def test_group_by_owner_merges_what_an_organization_controls(store):
-    from chaingraph.projection.read import group_by_owner, owners
+    from chaingraph.projection.groups import group_by_owner, owners
 
     every = project_columns(store)
     grouped = group_by_owner(every)
@@ -274,7 +275,8 @@ def test_group_by_owner_merges_what_an_organization_controls(store):
 def test_group_by_owner_follows_control_up_and_heads_a_circle_by_its_first_node():
     import networkx as nx
 
-    from chaingraph.projection.read import Projection, group_by_owner, owners
+    from chaingraph.projection.groups import group_by_owner, owners
+    from chaingraph.projection.model import Projection
 
     graph = nx.DiGraph()
     graph.add_edges_from([("urn:a", "urn:b"), ("urn:b", "urn:c"), ("urn:c", "urn:d")])

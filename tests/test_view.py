@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chaingraph.projection.read import evidence_counts, project_columns, select_columns
+from chaingraph.projection.read import project_columns
+from chaingraph.projection.selection import evidence_counts, select_columns
 from chaingraph.reports import make_selection
 
 from .conftest import require, run_process

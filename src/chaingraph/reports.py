@@ -19,16 +19,11 @@ from .measures import dispatch
 from .measures import reference as analysis
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
-from .projection.read import (
-    Projection,
-    Selection,
-    evidence_counts,
-    project,
-    project_columns,
-    select,
-    select_columns,
-)
+from .projection.model import Projection
+from .projection.read import project, project_columns
+from .projection.selection import Selection, evidence_counts, select, select_columns
 from .queries import names
+from .queries.texts import package_query
 from .store import Store
 from .vocab import EVIDENCE_LEVELS, FJ, check_language, check_level, name_in, name_of
 
@@ -58,18 +53,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .html.page import View
 
-FIGURES_QUERY = """
-SELECT ?subject ?measure ?measure_zh ?value ?unit ?period ?comparator ?comparator_zh ?scope ?scope_zh WHERE {
-  ?observation a cg:Observation ; cg:subject ?subject ; cg:value ?value ; cg:unit ?unit ; cg:measure ?m .
-  ?m skos:prefLabel ?measure FILTER(LANGMATCHES(LANG(?measure), "en"))
-  OPTIONAL { ?m skos:prefLabel ?measure_zh FILTER(LANGMATCHES(LANG(?measure_zh), "zh")) }
-  OPTIONAL { ?observation cg:period ?period }
-  OPTIONAL { ?observation cg:comparator/rdfs:label ?comparator FILTER(LANGMATCHES(LANG(?comparator), "en")) }
-  OPTIONAL { ?observation cg:comparator/rdfs:label ?comparator_zh FILTER(LANGMATCHES(LANG(?comparator_zh), "zh")) }
-  OPTIONAL { ?observation cg:scope ?scope FILTER(LANGMATCHES(LANG(?scope), "en")) }
-  OPTIONAL { ?observation cg:scope ?scope_zh FILTER(LANGMATCHES(LANG(?scope_zh), "zh")) }
-}
-ORDER BY ?subject ?measure ?period"""
+FIGURES_QUERY = package_query("report-figures")
 
 #: How a figure reads in each language: unit words by QUDT local name, number words (largest
 #: first), and the punctuation around the measure's scope, value and period.
@@ -158,15 +142,10 @@ def impact_record(result: Impact) -> dict:
     }
 
 
-LOCAL_SOURCING_CLAIM = """
-SELECT ?value ?period ?source WHERE {
-  ?observation cg:subject ?chain ; cg:measure ?measure ; cg:value ?value .
-  OPTIONAL { ?observation cg:period ?period }
-  OPTIONAL { ?observation prov:wasDerivedFrom ?source }
-}"""
+LOCAL_SOURCING_CLAIM = package_query("report-local-sourcing-claim")
 
 
-ONTOLOGY_PRESENT = "ASK { cg:supplierOf owl:inverseOf cg:clientOf }"
+ONTOLOGY_PRESENT = package_query("report-ontology-present")
 
 
 @dataclass

@@ -31,7 +31,7 @@ from .. import __version__
 from .._runtime.fileio import safe_stem
 from ..errors import InputError
 from ..measures.reference import MEASURES
-from ..projection.read import edge_evidence
+from ..projection.model import edge_evidence
 from ..vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
 from .layout import (
     ROW_HEIGHT,

@@ -42,6 +42,7 @@ import pyoxigraph as ox
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
+from ..queries.texts import package_query
 from ..store import LocalDataset, Store
 from ..validation import ValidationReport
 from ..vocab import (
@@ -82,12 +83,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
 
-_CONTEXT_QUERY = f"""
-SELECT ?thing ?kind ?name ?scheme WHERE {{
-  VALUES ?kind {{ {curies(PLACE_CLASSES)} cg:IndustrialChain cg:ChainStage {curies(ORGANIZATION_CLASSES)} }}
-  ?thing a ?kind ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
-  OPTIONAL {{ ?thing skos:inScheme ?scheme }}
-}}"""
+_CONTEXT_QUERY = package_query(
+    "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
+)
 
 
 @dataclass

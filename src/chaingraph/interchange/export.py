@@ -22,7 +22,10 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..measures import dispatch
-from ..projection.read import Selection, edge_evidence, project, select
+from ..projection.model import edge_evidence
+from ..projection.read import project
+from ..projection.selection import Selection, select
+from ..queries.texts import package_query
 from ..store import LocalDataset, Store
 from ..vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 from .tabular import to_csv
@@ -54,15 +57,7 @@ FORMATS = (*NETWORK_EXPORTS, *RDF_EXPORTS, "csv")
 EDGE_COLUMNS = ["supplier", "client", "supplies", "start", "end", "source"]
 FIRM_COLUMNS = ["id", "name_en", "name_zh", "located_in", "chain", "stage"]
 
-_RELATIONS_QUERY = """
-SELECT ?relation ?supplier ?client ?product ?start ?end ?period ?source WHERE {
-  ?relation a cg:SupplyRelation ; cg:supplier ?supplier ; cg:client ?client .
-  OPTIONAL { ?relation cg:supplies/rdfs:label ?product }
-  OPTIONAL { ?relation cg:periodStart ?start }
-  OPTIONAL { ?relation cg:periodEnd ?end }
-  OPTIONAL { ?relation cg:period ?period }
-  OPTIONAL { ?relation prov:wasDerivedFrom ?source }
-}"""
+_RELATIONS_QUERY = package_query("export-relations")
 
 
 def export(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-__all__ = ["NODE_ATTRIBUTES", "Projection"]
+__all__ = ["NODE_ATTRIBUTES", "Projection", "edge_evidence", "place_ancestors"]
 
 #: The node attributes of the projection, in the order the NetworkX graph carries them.
 NODE_ATTRIBUTES = (
@@ -108,3 +108,21 @@ class Projection:
             details=self.details,
             meta=dict(meta if meta is not None else self.meta),
         )
+
+
+def edge_evidence(data: dict) -> str:
+    """The evidence level of an edge from its attributes (``unspecified`` when it has none)."""
+    return data.get("evidence", "unspecified")
+
+
+def place_ancestors(places: dict[str, dict], place: str) -> list[str]:
+    """The place and every place it lies in, nearest first (cycles in bad data are cut)."""
+    order: list[str] = []
+    frontier = [place]
+    while frontier:
+        current = frontier.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        frontier.extend(places.get(current, {}).get("parents", []))
+    return order

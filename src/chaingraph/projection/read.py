@@ -22,16 +22,14 @@ evidence is ``unspecified``.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 
-from ..errors import InputError
+from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import (
     CG,
@@ -40,12 +38,11 @@ from ..vocab import (
     KIND_BY_CLASS,
     ORGANIZATION_CLASSES,
     PLACE_CLASSES,
-    check_level,
     curies,
     evidence_level,
     local_name,
 )
-from .model import NODE_ATTRIBUTES, Projection
+from .model import NODE_ATTRIBUTES, Projection, place_ancestors
 from .saved import PROJECTION_FORMAT, read_saved_projection
 
 __all__ = [
@@ -58,84 +55,26 @@ __all__ = [
     "NODES_QUERY",
     "PLACES_QUERY",
     "PLACE_LEVELS",
-    "Selection",
-    "edge_evidence",
-    "evidence_counts",
-    "group_by_owner",
-    "owners",
     "place_ancestors",
     "project",
     "project_columns",
-    "select",
-    "select_columns",
-    "stage_level",
 ]
 
-# Literals are never nodes: `cg:supplierOf "CATL"` is an error for `validate` to report, not an edge
-# to a node named by a string (which would merge with the firm whose IRI is that string).
-EDGES_QUERY = """
-SELECT ?supplier ?client WHERE {
-  { ?supplier cg:supplierOf ?client }
-  UNION { ?client cg:clientOf ?supplier }
-  UNION { ?relation cg:supplier ?supplier ; cg:client ?client }
-  FILTER(!isLiteral(?supplier) && !isLiteral(?client))
-}"""
+EDGES_QUERY = package_query("projection-edges")
 
-EDGE_DETAILS_QUERY = """
-SELECT ?supplier ?client ?product ?period ?source ?evidence ?inferred ?reason WHERE {
-  ?relation a cg:SupplyRelation ; cg:supplier ?supplier ; cg:client ?client .
-  OPTIONAL { ?relation cg:supplies/rdfs:label ?product
-             FILTER(LANGMATCHES(LANG(?product), "en") || LANG(?product) = "") }
-  OPTIONAL { ?relation cg:period ?period }
-  OPTIONAL { ?relation prov:wasDerivedFrom ?source }
-  OPTIONAL { ?relation cg:evidence ?evidence }
-  OPTIONAL { ?relation cg:inferredFromStages ?inferred }
-  OPTIONAL { ?relation cg:inferenceReason ?reason
-             FILTER(LANGMATCHES(LANG(?reason), "en") || LANG(?reason) = "") }
-}"""
+EDGE_DETAILS_QUERY = package_query("projection-edge-details")
 
-NODES_QUERY = f"""
-SELECT ?node ?class WHERE {{
-  VALUES ?class {{ {curies(ORGANIZATION_CLASSES)} }}
-  ?node a ?class .
-}}"""
+NODES_QUERY = package_query("projection-nodes", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
 
-LABELS_QUERY = """
-SELECT ?node ?label (LANG(?label) AS ?language) WHERE {
-  ?node rdfs:label|skos:prefLabel ?label .
-  FILTER(isLiteral(?label))
-}"""
+LABELS_QUERY = package_query("projection-labels")
 
-MEMBERSHIP_QUERY = """
-SELECT ?node ?property ?value WHERE {
-  VALUES ?property { cg:locatedIn cg:inChain cg:segmentOf cg:atStage }
-  ?node ?property ?value .
-  FILTER(!isLiteral(?value))
-}"""
+MEMBERSHIP_QUERY = package_query("projection-memberships")
 
-# The place classes are listed, so a server loaded without the ontology answers the same; a user's
-# own subclasses of cg:Place are found through the ontology where it is loaded.
-PLACES_QUERY = f"""
-SELECT DISTINCT ?place ?class ?parent WHERE {{
-  {{ VALUES ?class {{ {curies(PLACE_CLASSES)} }} ?place a ?class }}
-  UNION {{ ?place a ?class . ?class rdfs:subClassOf+ cg:Place }}
-  OPTIONAL {{ ?place cg:locatedIn ?parent }}
-}}"""
+PLACES_QUERY = package_query("projection-places", PLACE_CLASSES=curies(PLACE_CLASSES))
 
-# Only control merges firms (--group-by owner); a part stake (cg:hasStakeIn) does not.
-CONTROLS_QUERY = """
-SELECT ?owner ?owned WHERE {
-  ?owner cg:controls ?owned .
-  FILTER(!isLiteral(?owned))
-}
-ORDER BY ?owned ?owner"""
+CONTROLS_QUERY = package_query("projection-controls")
 
-CHAINS_QUERY = """
-SELECT ?chain ?region ?stage ?order WHERE {
-  ?chain a cg:IndustrialChain .
-  OPTIONAL { ?chain cg:region ?region }
-  OPTIONAL { ?stage skos:inScheme ?chain ; a cg:ChainStage . OPTIONAL { ?stage cg:stageOrder ?order } }
-}"""
+CHAINS_QUERY = package_query("projection-chains")
 
 PLACE_LEVELS = {
     str(CG.CountyLevelCity): "county",
@@ -144,34 +83,6 @@ PLACE_LEVELS = {
     str(CG.Country): "country",
     str(CG.IndustrialPark): "park",
 }
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which part of the network to analyse; ``None`` means no restriction."""
-
-    chains: frozenset[str] | None = None
-    region: str | None = None
-    level: str = "firm"
-    #: The evidence levels of the edges kept (see :data:`vocab.EVIDENCE_LEVELS`); ``None``: all.
-    evidence: frozenset[str] | None = None
-    #: ``owner``: each firm merged into the organization that controls it (``cg:controls``).
-    group_by: str | None = None
-
-    def describe(self, meta: dict) -> str:
-        """The selection in words, with labels from ``meta`` (a graph's ``graph.graph``)."""
-        parts = []
-        if self.chains is not None:
-            labels = sorted(meta["chains"].get(c, {}).get("label", c) for c in self.chains)
-            parts.append("chain " + ", ".join(labels))
-        if self.region is not None:
-            parts.append("region " + meta["places"].get(self.region, {}).get("label", self.region))
-        parts.append(f"{self.level} level")
-        if self.evidence is not None:
-            parts.append("edges " + " or ".join(level for level in EVIDENCE_LEVELS if level in self.evidence))
-        if self.group_by is not None:
-            parts.append(f"grouped by {self.group_by}")
-        return "; ".join(parts)
 
 
 def project(store: Store) -> nx.DiGraph:
@@ -369,19 +280,6 @@ def _chains(store: Store, labels: _Labels) -> dict[str, dict]:
     return chains
 
 
-def place_ancestors(places: dict[str, dict], place: str) -> list[str]:
-    """The place and every place it lies in, nearest first (cycles in bad data are cut)."""
-    order: list[str] = []
-    frontier = [place]
-    while frontier:
-        current = frontier.pop(0)
-        if current in order:
-            continue
-        order.append(current)
-        frontier.extend(places.get(current, {}).get("parents", []))
-    return order
-
-
 class _Memberships:
     """Where each node is located, the chains it is in and its stage, by node id (below ``size``).
 
@@ -461,254 +359,3 @@ def _node_columns(
     columns["stage_label"] = [info.get("label", "") for info in infos]
     columns["stage_order"] = [info.get("order", 0) for info in infos]
     return {name: columns[name] for name in NODE_ATTRIBUTES}
-
-
-def _selected(selection: Selection, chains: list[str], places: list[str]) -> bool:
-    if selection.chains is not None and not selection.chains.intersection(chains):
-        return False
-    return selection.region is None or selection.region in places
-
-
-def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
-    """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
-    check_level(selection.level)
-    if selection.group_by == "owner":
-        graph = group_by_owner(Projection.from_networkx(graph)).to_networkx()
-    kept = {n for n, data in graph.nodes(data=True) if _selected(selection, data["chains"], data["places"])}
-    # Built in the full graph's node and edge order: networkx's subgraph views follow the order
-    # of a set when the selection is small, and float sums (PageRank) would then differ in the
-    # last digits between processes.
-    chosen = nx.DiGraph()
-    chosen.add_nodes_from((node, dict(data)) for node, data in graph.nodes(data=True) if node in kept)
-    chosen.add_edges_from(
-        (supplier, client, dict(data))
-        for supplier, client, data in graph.edges(data=True)
-        if supplier in kept and client in kept and _evidence_kept(selection, data)
-    )
-    chosen.graph = dict(graph.graph)
-    chosen.graph["selection"] = selection.describe(graph.graph)
-    return stage_level(chosen) if selection.level == "stage" else chosen
-
-
-def edge_evidence(data: dict) -> str:
-    """The evidence level of an edge from its attributes (``unspecified`` when it has none)."""
-    return data.get("evidence", "unspecified")
-
-
-def _evidence_kept(selection: Selection, data: dict) -> bool:
-    return selection.evidence is None or edge_evidence(data) in selection.evidence
-
-
-def evidence_counts(projection: Projection) -> dict[str, int]:
-    """How many of the projection's edges are at each evidence level (every level, zeros kept)."""
-    counts = dict.fromkeys(EVIDENCE_LEVELS, 0)
-    detailed = _detailed_edges(projection)
-    for level, found in detailed.items():
-        counts[level] += int(np.count_nonzero(found))
-    counts["unspecified"] += projection.edge_count - sum(counts.values())
-    return counts
-
-
-def _detailed_edges(projection: Projection) -> dict[str, np.ndarray]:
-    """For each evidence level a qualified relation gives, a mask of the edges at that level."""
-    n = max(len(projection), 1)
-    codes = projection.suppliers * n + projection.clients
-    index = {node: i for i, node in enumerate(projection.nodes)} if projection.details else {}
-    by_level: dict[str, list[int]] = defaultdict(list)
-    for (supplier, client), data in projection.details.items():
-        a, b = index.get(supplier), index.get(client)
-        if a is not None and b is not None:
-            by_level[edge_evidence(data)].append(a * n + b)
-    return {level: np.isin(codes, np.array(found, dtype=np.int64)) for level, found in by_level.items()}
-
-
-def _evidence_mask(projection: Projection, levels: frozenset[str]) -> np.ndarray:
-    """True for the edges whose evidence level is one of ``levels``."""
-    detailed = _detailed_edges(projection)
-    unspecified = np.ones(projection.edge_count, dtype=bool)
-    keep = np.zeros(projection.edge_count, dtype=bool)
-    for level, found in detailed.items():
-        unspecified &= ~found
-        if level in levels:
-            keep |= found
-    if "unspecified" in levels:
-        keep |= unspecified
-    return keep
-
-
-def select_columns(projection: Projection, selection: Selection) -> Projection:
-    """The firm-level part of a projection that a selection asks for (what :func:`select` keeps)."""
-    if selection.level != "firm":
-        raise InputError(f"--level {selection.level!r}: columns are firm level; use select() for stages")
-    if selection.group_by == "owner":
-        projection = group_by_owner(projection)
-    meta = dict(projection.meta, selection=selection.describe(projection.meta))
-    if selection.evidence is not None:
-        keep_edges = _evidence_mask(projection, selection.evidence)
-        projection = dataclasses.replace(
-            projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
-        )
-    if selection.chains is None and selection.region is None:
-        # Everything is selected: share the columns rather than copy every one of them.
-        return dataclasses.replace(projection, meta=meta)
-    chains, places = projection.columns["chains"], projection.columns["places"]
-    keep = np.fromiter(
-        (_selected(selection, chains[i], places[i]) for i in range(len(projection))),
-        dtype=bool,
-        count=len(projection),
-    )
-    return projection.restrict(keep, meta)
-
-
-def owners(projection: Projection) -> np.ndarray:
-    """For each node, the id of the organization that ultimately controls it (itself if none).
-
-    Control is followed up the chain (a unit of a subsidiary goes to the parent); a node with two
-    controllers goes to the first by IRI; a circle of control is headed by its first node.
-    """
-    index = {node: i for i, node in enumerate(projection.nodes)}
-    parent: dict[int, int] = {}
-    for owner, owned in projection.meta.get("controls", []):
-        if owner in index and owned in index and index[owned] not in parent and owner != owned:
-            parent[index[owned]] = index[owner]
-    result = np.arange(len(projection.nodes), dtype=np.int64)
-    for start in parent:
-        path, position, current = [start], {start: 0}, start
-        while current in parent:
-            following = parent[current]
-            if following in position:  # control runs in a circle: its first node heads it
-                current = min(path[position[following] :])
-                break
-            position[following] = len(path)
-            path.append(following)
-            current = following
-        result[start] = current
-    return result
-
-
-def group_by_owner(projection: Projection) -> Projection:
-    """The projection with every controlled organization merged into its ultimate controller.
-
-    The merged node keeps the controller's name, kind, place and stage, lies in every chain and
-    place of its members, and lists them in ``meta["grouped"]`` (controller -> members); supply
-    inside a group is dropped, and parallel edges become one, with the strongest evidence.
-    """
-    owner = owners(projection) if projection.meta.get("controls") else None
-    if owner is None or (owner == np.arange(len(owner))).all():
-        return dataclasses.replace(projection, meta=dict(projection.meta, grouped={}))
-    nodes = projection.nodes
-    kept = np.flatnonzero(owner == np.arange(len(owner)))
-    new_id = np.full(len(nodes), -1, dtype=np.int64)
-    new_id[kept] = np.arange(len(kept))
-    suppliers, clients = new_id[owner[projection.suppliers]], new_id[owner[projection.clients]]
-    n = max(len(kept), 1)
-    pairs = np.unique((suppliers * n + clients)[suppliers != clients])
-    columns = {name: [column[i] for i in kept.tolist()] for name, column in projection.columns.items()}
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for member in np.flatnonzero(owner != np.arange(len(owner))).tolist():
-        head = int(new_id[owner[member]])
-        grouped[nodes[owner[member]]].append(nodes[member])
-        columns["chains"][head] = sorted(set(columns["chains"][head]) | set(projection.columns["chains"][member]))
-        more = [p for p in projection.columns["places"][member] if p not in columns["places"][head]]
-        columns["places"][head] = list(columns["places"][head]) + more
-    details: dict[tuple[str, str], dict] = {}
-    index = {node: i for i, node in enumerate(nodes)}
-    for (supplier, client), data in projection.details.items():
-        if supplier not in index or client not in index:
-            continue
-        pair = (nodes[owner[index[supplier]]], nodes[owner[index[client]]])
-        if pair[0] != pair[1]:
-            details[pair] = _merged_details(details.get(pair), data)
-    return Projection(
-        nodes=[nodes[i] for i in kept.tolist()],
-        columns=columns,
-        suppliers=pairs // n,
-        clients=pairs % n,
-        details=details,
-        meta=dict(projection.meta, grouped={head: sorted(members) for head, members in grouped.items()}),
-    )
-
-
-def _merged_details(found: dict | None, data: dict) -> dict:
-    """The attributes of an edge that stands for ``found``'s edges and one more with ``data``."""
-    if found is None:
-        return dict(data)
-    keys = ("supplies", "periods", "sources")
-    merged = {key: sorted(set(found.get(key, [])) | set(data.get(key, []))) for key in keys}
-    level = min(edge_evidence(found), edge_evidence(data), key=EVIDENCE_LEVELS.index)
-    merged.update(evidence=level, inferred=level == "inferred")
-    if level == "inferred":
-        for key in ("inference", "reasons"):
-            merged[key] = sorted(set(found.get(key, [])) | set(data.get(key, [])))
-    return merged
-
-
-def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
-    """Aggregate firms and segments into one node per chain stage.
-
-    An edge stage A -> stage B carries ``weight``, the number of firm-level edges from a member of
-    A to a member of B; edges inside one stage are dropped. Nodes with no stage are left out and
-    counted in ``graph.graph["unstaged"]``.
-    """
-    staged = nx.DiGraph()
-    staged.graph = dict(graph.graph)
-    chain_of_stage = {s: c for c, info in graph.graph["chains"].items() for s in info["stages"]}
-    unstaged = 0
-    for data in graph.nodes.values():
-        stage = data.get("stage")
-        if not stage:
-            unstaged += 1
-            continue
-        if stage not in staged:
-            info = graph.graph["chains"].get(chain_of_stage.get(stage, ""), {}).get("stages", {}).get(stage, {})
-            chain = chain_of_stage.get(stage, "")
-            region = graph.graph["chains"].get(chain, {}).get("region") or ""
-            places = graph.graph["places"]
-            ancestors = place_ancestors(places, region) if region else []
-            staged.add_node(
-                stage,
-                kind="stage",
-                label=info.get("label", data.get("stage_label") or local_name(stage)),
-                label_zh=info.get("label_zh", ""),
-                place=region,
-                place_label=places.get(region, {}).get("label", ""),
-                places=ancestors,
-                county="",
-                prefecture="",
-                province="",
-                chains=[chain] if chain else [],
-                stage=stage,
-                stage_label=info.get("label", ""),
-                stage_order=info.get("order", 0),
-                members=0,
-            )
-        staged.nodes[stage]["members"] += 1
-    _add_stage_edges(staged, graph)
-    staged.graph["unstaged"] = unstaged
-    return staged
-
-
-def _add_stage_edges(staged: nx.DiGraph, graph: nx.DiGraph) -> None:
-    """One edge per pair of stages with a firm-level edge between their members, weighted by how many."""
-    for supplier, client, data in graph.edges(data=True):
-        a, b = graph.nodes[supplier].get("stage"), graph.nodes[client].get("stage")
-        if not a or not b or a == b:
-            continue
-        if staged.has_edge(a, b):
-            edge = staged.edges[a, b]
-            edge["weight"] += 1
-            for key in ("supplies", "periods", "sources"):
-                edge[key] = sorted(set(edge[key]) | set(data.get(key, ())))
-            edge["inferred"] = edge["inferred"] and data.get("inferred", False)
-            edge["evidence"] = min(edge["evidence"], edge_evidence(data), key=EVIDENCE_LEVELS.index)
-        else:
-            staged.add_edge(
-                a,
-                b,
-                weight=1,
-                supplies=list(data.get("supplies", ())),
-                periods=list(data.get("periods", ())),
-                sources=list(data.get("sources", ())),
-                inferred=data.get("inferred", False),
-                evidence=edge_evidence(data),
-            )

@@ -15,6 +15,7 @@ from ..errors import UnknownNameError
 from ..sparql import iri_term
 from ..store import Store
 from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name
+from .texts import package_query
 
 __all__ = [
     "CHAIN",
@@ -31,26 +32,11 @@ __all__ = [
     "shorten",
 ]
 
-# The candidates of each kind of name, with every label they are known by.
-_CANDIDATES = """
-SELECT ?thing ?name WHERE {{
-  VALUES ?class {{ {classes} }}
-  ?thing a ?class .
-  {{ ?thing rdfs:label|skos:prefLabel|skos:altLabel ?name }}
-}}"""
+_CANDIDATES = "names-candidates"
 
-_EXACT = """
-SELECT DISTINCT ?thing WHERE {{
-  VALUES ?class {{ {classes} }}
-  ?thing a ?class ; rdfs:label|skos:prefLabel|skos:altLabel ?name .
-  FILTER(LCASE(STR(?name)) = LCASE(?needle))
-}}"""
+_EXACT = "names-exact"
 
-_IS_A = """
-ASK {{
-  VALUES ?class {{ {classes} }}
-  ?thing a ?class .
-}}"""
+_IS_A = "names-is-a"
 
 
 @dataclass(frozen=True)
@@ -60,8 +46,9 @@ class NameKind:
     noun: str
     classes: str
 
-    def query(self, template: str) -> str:
-        return template.format(classes=self.classes)
+    def query(self, name: str) -> str:
+        """The package query ``name`` with this kind's classes in its slot."""
+        return package_query(name, classes=self.classes)
 
 
 FIRM = NameKind("firm", curies(ORGANIZATION_CLASSES))
@@ -125,11 +112,7 @@ def _suggest(store: Store, text: str, kind: NameKind, limit: int = 3) -> list[st
     return [by_name[key] for key in close]
 
 
-_CHAINS_IN_PLACE = """
-SELECT DISTINCT ?chain WHERE {
-  ?chain a cg:IndustrialChain ; cg:region ?region .
-  ?region cg:locatedIn* ?place .
-}"""
+_CHAINS_IN_PLACE = package_query("names-chains-in-place")
 
 
 def resolve_chains(store: Store, text: str) -> list[URIRef]:

@@ -20,13 +20,13 @@ from .._runtime import resources
 from .._runtime.fileio import read_input
 from ..errors import InputError
 from ..queries.names import shorten
+from ..queries.texts import package_query
 from ..sparql import check_nesting, refuse_service
 from ..store import LocalDataset, Store, check_xml_depth
 from .shacl import CHECKED_BY_CAST, path_as_sparql, report_graph, validate_store
 
 __all__ = [
     "ENGINES",
-    "ILL_TYPED",
     "LABEL_QUERY",
     "Finding",
     "ValidationReport",
@@ -94,10 +94,7 @@ def load_shapes(extra: Iterable[Path] = ()) -> Graph:
 
 ENGINES = ("fast", "pyshacl")
 
-LABEL_QUERY = """
-SELECT ?label WHERE { ?focus rdfs:label ?label }
-ORDER BY DESC(LANGMATCHES(LANG(?label), "en")) ?label
-LIMIT 1"""
+LABEL_QUERY = package_query("validation-label")
 
 
 def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) -> ValidationReport:
@@ -149,20 +146,13 @@ def _path_text(shapes: Graph, path: Node | None) -> str:
     return path_as_sparql(shapes, path)
 
 
-# Literals of the types whose lexical forms SPARQL's casts check, written in a form their type does
-# not allow; Oxigraph keeps them as written.
-ILL_TYPED = """SELECT DISTINCT ?value WHERE {
-  ?s ?p ?value FILTER(isLiteral(?value) && DATATYPE(?value) IN (%s) && !COALESCE(%s, false))
-} LIMIT 100"""
-
-
 def ill_typed_literals(store: Store) -> list[Literal]:
     """Up to 100 literals whose lexical form their own XSD datatype does not allow
     (``"abc"^^xsd:integer``): SHACL's sh:datatype fails them, and a report says which they are."""
     types = sorted(CHECKED_BY_CAST, key=str)
     listed = ", ".join(f"<{t}>" for t in types)
     casts = " || ".join(f"(DATATYPE(?value) = <{t}> && isLiteral(<{t}>(STR(?value))))" for t in types)
-    rows = store.select(ILL_TYPED % (listed, f"({casts})")).rows
+    rows = store.select(package_query("validation-ill-typed", DATATYPES=listed, WELL_FORMED=f"({casts})")).rows
     return sorted((row["value"] for row in rows), key=lambda term: (str(term.datatype), str(term)))
 
 

@@ -1,0 +1,141 @@
+"""Which part of the network to analyse, as one value (:class:`Selection`: chains, region,
+evidence levels, level, grouping), and the functions that apply it to a NetworkX graph
+(:func:`select`) or to the projection's columns (:func:`select_columns`), which keep the same
+nodes and edges.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from ..errors import InputError
+from ..vocab import EVIDENCE_LEVELS, check_level
+from .groups import group_by_owner, stage_level
+from .model import Projection, edge_evidence
+
+__all__ = ["Selection", "evidence_counts", "select", "select_columns"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which part of the network to analyse; ``None`` means no restriction."""
+
+    chains: frozenset[str] | None = None
+    region: str | None = None
+    level: str = "firm"
+    #: The evidence levels of the edges kept (see :data:`vocab.EVIDENCE_LEVELS`); ``None``: all.
+    evidence: frozenset[str] | None = None
+    #: ``owner``: each firm merged into the organization that controls it (``cg:controls``).
+    group_by: str | None = None
+
+    def describe(self, meta: dict) -> str:
+        """The selection in words, with labels from ``meta`` (a graph's ``graph.graph``)."""
+        parts = []
+        if self.chains is not None:
+            labels = sorted(meta["chains"].get(c, {}).get("label", c) for c in self.chains)
+            parts.append("chain " + ", ".join(labels))
+        if self.region is not None:
+            parts.append("region " + meta["places"].get(self.region, {}).get("label", self.region))
+        parts.append(f"{self.level} level")
+        if self.evidence is not None:
+            parts.append("edges " + " or ".join(level for level in EVIDENCE_LEVELS if level in self.evidence))
+        if self.group_by is not None:
+            parts.append(f"grouped by {self.group_by}")
+        return "; ".join(parts)
+
+
+def _selected(selection: Selection, chains: list[str], places: list[str]) -> bool:
+    if selection.chains is not None and not selection.chains.intersection(chains):
+        return False
+    return selection.region is None or selection.region in places
+
+
+def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
+    """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
+    check_level(selection.level)
+    if selection.group_by == "owner":
+        graph = group_by_owner(Projection.from_networkx(graph)).to_networkx()
+    kept = {n for n, data in graph.nodes(data=True) if _selected(selection, data["chains"], data["places"])}
+    # Built in the full graph's node and edge order: networkx's subgraph views follow the order
+    # of a set when the selection is small, and float sums (PageRank) would then differ in the
+    # last digits between processes.
+    chosen = nx.DiGraph()
+    chosen.add_nodes_from((node, dict(data)) for node, data in graph.nodes(data=True) if node in kept)
+    chosen.add_edges_from(
+        (supplier, client, dict(data))
+        for supplier, client, data in graph.edges(data=True)
+        if supplier in kept and client in kept and _evidence_kept(selection, data)
+    )
+    chosen.graph = dict(graph.graph)
+    chosen.graph["selection"] = selection.describe(graph.graph)
+    return stage_level(chosen) if selection.level == "stage" else chosen
+
+
+def _evidence_kept(selection: Selection, data: dict) -> bool:
+    return selection.evidence is None or edge_evidence(data) in selection.evidence
+
+
+def evidence_counts(projection: Projection) -> dict[str, int]:
+    """How many of the projection's edges are at each evidence level (every level, zeros kept)."""
+    counts = dict.fromkeys(EVIDENCE_LEVELS, 0)
+    detailed = _detailed_edges(projection)
+    for level, found in detailed.items():
+        counts[level] += int(np.count_nonzero(found))
+    counts["unspecified"] += projection.edge_count - sum(counts.values())
+    return counts
+
+
+def _detailed_edges(projection: Projection) -> dict[str, np.ndarray]:
+    """For each evidence level a qualified relation gives, a mask of the edges at that level."""
+    n = max(len(projection), 1)
+    codes = projection.suppliers * n + projection.clients
+    index = {node: i for i, node in enumerate(projection.nodes)} if projection.details else {}
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for (supplier, client), data in projection.details.items():
+        a, b = index.get(supplier), index.get(client)
+        if a is not None and b is not None:
+            by_level[edge_evidence(data)].append(a * n + b)
+    return {level: np.isin(codes, np.array(found, dtype=np.int64)) for level, found in by_level.items()}
+
+
+def _evidence_mask(projection: Projection, levels: frozenset[str]) -> np.ndarray:
+    """True for the edges whose evidence level is one of ``levels``."""
+    detailed = _detailed_edges(projection)
+    unspecified = np.ones(projection.edge_count, dtype=bool)
+    keep = np.zeros(projection.edge_count, dtype=bool)
+    for level, found in detailed.items():
+        unspecified &= ~found
+        if level in levels:
+            keep |= found
+    if "unspecified" in levels:
+        keep |= unspecified
+    return keep
+
+
+def select_columns(projection: Projection, selection: Selection) -> Projection:
+    """The firm-level part of a projection that a selection asks for (what :func:`select` keeps)."""
+    if selection.level != "firm":
+        raise InputError(f"--level {selection.level!r}: columns are firm level; use select() for stages")
+    if selection.group_by == "owner":
+        projection = group_by_owner(projection)
+    meta = dict(projection.meta, selection=selection.describe(projection.meta))
+    if selection.evidence is not None:
+        keep_edges = _evidence_mask(projection, selection.evidence)
+        projection = dataclasses.replace(
+            projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
+        )
+    if selection.chains is None and selection.region is None:
+        # Everything is selected: share the columns rather than copy every one of them.
+        return dataclasses.replace(projection, meta=meta)
+    chains, places = projection.columns["chains"], projection.columns["places"]
+    keep = np.fromiter(
+        (_selected(selection, chains[i], places[i]) for i in range(len(projection))),
+        dtype=bool,
+        count=len(projection),
+    )
+    return projection.restrict(keep, meta)
