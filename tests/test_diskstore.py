@@ -38,6 +38,7 @@ def loaded(tmp_path_factory, synthetic):
         ["stats", "--format", "json", "--level", "stage"],
         ["query", "firms-in", "-p", "place=宁德", "--format", "json"],
         ["impact", "CATL", "--format", "json"],
+        ["impact", "--remove", "region:Ningde", "--remove", "stage:separators", "--partial", "0.5", "--format", "json"],
         ["export", "--format", "graphml"],
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from chaingraph.html.layout import against_stage_order, extra_lane, slot_positions, stage_slots
+from chaingraph.views.layout import against_stage_order, extra_lane, slot_positions, stage_slots
 
 CHAINS = {
     "battery": {"label": "battery", "stages": {"materials": {}, "cells": {}, "recycling": {}}},

@@ -35,7 +35,7 @@ def test_wheel_carries_one_copy_of_each_data_file(wheel):
         "chaingraph/data/ontology.ttl",
         "chaingraph/validation/shapes.ttl",
         "chaingraph/queries/suppliers-of.rq",
-        "chaingraph/html/templates/view.html",
+        "chaingraph/views/templates/view.html",
         "chaingraph/py.typed",
     ):
         assert required in names

@@ -496,8 +496,8 @@ def _seen_by_everyone(colours: list[str]):
 def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
     import numpy as np
 
-    from chaingraph.html.page import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
     from chaingraph.reports import network
+    from chaingraph.views.page import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
 
     graph = network(store, chain=chain)  # as the view of chain (fujian: every chain of the region)
     stages = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}

@@ -106,7 +106,10 @@ def test_chinese_names_resolve(run, virtuoso_endpoint):
     assert "good-one" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["CATL"], ["宁德时代"], ["--all", "--top", "5"]])
+@pytest.mark.parametrize(
+    "args",
+    [["CATL"], ["宁德时代"], ["--all", "--top", "5"], ["--remove", "region:Ningde"], ["--remove", "stage:separators"]],
+)
 def test_impact_agrees(run, virtuoso_endpoint, args):
     local = run("impact", *args, "--format", "json")
     remote = run("impact", *args, "--format", "json", "--endpoint", virtuoso_endpoint)

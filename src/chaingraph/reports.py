@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .html.page import View
+    from .views.page import View
 
 FIGURES_QUERY = package_query("report-figures")
 
@@ -438,7 +438,7 @@ def view(
     >>> html._repr_html_().startswith("<iframe srcdoc=")
     True
     """
-    from .html.page import TEXT, ViewData, check_size, measure_name, render_view
+    from .views.page import TEXT, ViewData, check_size, measure_name, render_view
 
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")

@@ -29,14 +29,31 @@ __all__ = ["impact"]
 @group_by_option
 @click.option("--all", "all_firms", is_flag=True, help="Rank every firm with clients by the harm its loss does.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows with --all.")
+@click.option(
+    "--remove",
+    "remove",
+    multiple=True,
+    metavar="KIND:NAME",
+    help="Remove a set and follow the cascade: KIND firm, region, stage or owner (a bare name is a firm); repeatable.",
+)
+@click.option(
+    "--partial",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    metavar="SHARE",
+    help="With --remove: also list firms that lost at least SHARE of some stage's suppliers (e.g. 0.5).",
+)
 @format_option()
 @columns_option("every column; keys as in --format json")
-def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, columns) -> None:
-    """What breaks if FIRM drops out of the supply network.
+def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remove, partial, fmt, columns) -> None:
+    """What breaks if FIRM drops out of the supply network, or a whole set (--remove).
 
-    Reports the clients left without any supplier of FIRM's stage, the clients left with no
+    For one FIRM: the clients left without any supplier of FIRM's stage, the clients left with no
     supplier at all, the supplier-to-client paths cut (reach lost), and the change in weakly
     connected components. FIRM is a name (English or Chinese), a CURIE or an IRI.
+
+    With --remove: the cascade, tier after tier. A firm is disrupted when every supplier of one of
+    its stages is disrupted (stage-starved) or every supplier it has (supply-starved); suppliers
+    with no stage only count towards the second. The README states the rule in full.
 
     \b
     Examples:
@@ -44,9 +61,20 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, fmt, 
       chaingraph impact 宁德时代 --format json
       chaingraph impact --all --top 5
       chaingraph impact CATL --evidence stated
+      chaingraph impact --remove region:Ningde
+      chaingraph impact --remove stage:separators --partial 0.5
+      chaingraph impact --remove owner:CATL --format json
     """
     from ..reports import IMPACT_HEADERS, impact_record
     from ..reports import impact as compute
+
+    if remove:
+        if firm or all_firms:
+            raise click.UsageError("--remove replaces FIRM and --all: give one of them")
+        _scenario(store, remove, chain, region, evidence, group_by, partial, fmt, columns)
+        return
+    if partial is not None:
+        raise click.UsageError("--partial goes with --remove")
 
     results = compute(
         store, firm, chain=chain, region=region, evidence=evidence, group_by=group_by, all_firms=all_firms, top=top
@@ -102,3 +130,53 @@ def _print_impact(record: dict) -> None:
         stdout.print("  every client keeps another supplier of its stage")
     stdout.print(f"  supplier-to-client paths cut: {record['reach_lost']}")
     stdout.print(f"  weakly connected components: {record['components_before']} -> {record['components_after']}")
+
+
+#: The columns of a scenario's disrupted firms, in table order.
+SCENARIO_HEADERS = {
+    "tier": "tier",
+    "label": "name",
+    "label_zh": "名称",
+    "reason": "reason",
+    "stages_lost": "stage lost",
+    "place": "place",
+    "chains": "chains",
+    "id": "id",
+}
+
+
+def _scenario(store, remove, chain, region, evidence, group_by, partial, fmt, columns) -> None:
+    from ..scenarios import scenario
+    from .render import quantity, render
+
+    report = scenario(store, remove, chain=chain, region=region, evidence=evidence, group_by=group_by, partial=partial)
+    if fmt == "json":
+        emit(render_json(report.as_json()))
+        return
+    keys = list(SCENARIO_HEADERS)
+    chosen = choose_columns(columns, keys) or (keys if fmt != "table" else keys[:-1])
+    rows = [
+        {**r, "stages_lost": ", ".join(r["stages_lost"]), "chains": ", ".join(r["chains"])} for r in report.disrupted
+    ]
+    if fmt != "table":
+        emit(render(rows, chosen, fmt))
+        return
+    summary = report.summary
+    removed = ", ".join(f"{r['name']} ({quantity(r['members'], 'organization')})" for r in report.removed)
+    headers = [SCENARIO_HEADERS[key] for key in chosen]
+    title = f"Removing {removed}"
+    render(rows, chosen, "table", headers=headers, title=title, console=stdout.console, choosable=True)
+    tiers = " -> ".join(str(count) for count in summary["firms_per_tier"])
+    stdout.print(
+        f"firms per tier: {tiers} ({quantity(summary['disrupted_beyond_removed'], 'firm')} beyond the removed set)"
+    )
+    if summary["outside_removed_places"] is not None:
+        stdout.print(f"disrupted outside the removed places: {summary['outside_removed_places']}")
+    if summary["stages_emptied"]:
+        emptied = "; ".join(f"{s['label']} ({s['chain']})" for s in summary["stages_emptied"])
+        stdout.print(f"stages left with no member: {emptied}")
+    stdout.print(f"supplier-to-client paths cut: {summary['paths_cut']}")
+    stdout.print(f"weakly connected components: {summary['components_before']} -> {summary['components_after']}")
+    for found in report.partial:
+        shares = ", ".join(f"{stage} {share:.0%}" for stage, share in found["stages"].items())
+        stdout.print(f"partial loss: {found['label']}: {shares}")

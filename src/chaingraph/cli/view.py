@@ -70,8 +70,8 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
       chaingraph view ningde --layout physics
     """
     from .._runtime.fileio import atomic_write, check_target
-    from ..html.page import is_chaingraph_view
     from ..reports import view as build
+    from ..views.page import is_chaingraph_view
 
     target_path = output or Path(default_view_name(target))
     may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)

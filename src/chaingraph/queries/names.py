@@ -24,6 +24,7 @@ __all__ = [
     "MEASURE",
     "PLACE",
     "RESOURCE",
+    "STAGE",
     "NameKind",
     "as_iri",
     "expand_curie",
@@ -54,6 +55,7 @@ class NameKind:
 FIRM = NameKind("firm", curies(ORGANIZATION_CLASSES))
 PLACE = NameKind("place", curies(PLACE_CLASSES))
 CHAIN = NameKind("chain", "cg:IndustrialChain")
+STAGE = NameKind("stage", "cg:ChainStage")
 
 
 def expand_curie(text: str) -> str | None:

@@ -492,7 +492,7 @@ def _add_supply_edges(
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("chaingraph") / "html" / "templates")),
+        loader=jinja2.FileSystemLoader(str(resources.files("chaingraph") / "views" / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )

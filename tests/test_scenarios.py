@@ -1,0 +1,187 @@
+"""Disruption scenarios (impact --remove): the cascade against its definition, the compiled
+path against the NetworkX reference, and the bundled graph's known dependencies."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chaingraph.measures.cascade import cascade, compiled_cascade, compiled_paths_cut, paths_cut
+from chaingraph.measures.compiled import AnalysisGraph
+from chaingraph.projection.model import Projection
+from chaingraph.scenarios import scenario
+
+from .conftest import fj
+
+STAGES = ["", "", "ore", "metal", "cell"]  # two in five unstaged
+
+
+@st.composite
+def staged_graphs(draw):
+    """Staged supply graphs with unstaged firms, several suppliers per stage, cycles and self-loops."""
+    n = draw(st.integers(2, 14))
+    nodes = [f"urn:f{i}" for i in range(n)]
+    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40))
+    graph = nx.DiGraph()
+    for i, node in enumerate(nodes):
+        graph.add_node(node, stage=draw(st.sampled_from(STAGES)), label=f"firm {i}")
+    graph.add_edges_from((nodes[a], nodes[b]) for a, b in edges)
+    removed = draw(st.sets(st.sampled_from(nodes), min_size=1, max_size=3))
+    return graph, removed
+
+
+def satisfies_rule(graph: nx.DiGraph, node: str, down: set[str]) -> bool:
+    """Condition (a) or (b) of the rule, written again from its words."""
+    suppliers = [s for s in graph.predecessors(node) if s != node]
+    if suppliers and all(s in down for s in suppliers):
+        return True
+    stages = {graph.nodes[s]["stage"] for s in suppliers if graph.nodes[s]["stage"]}
+    return any(all(s in down for s in suppliers if graph.nodes[s]["stage"] == stage) for stage in stages)
+
+
+@settings(max_examples=300, deadline=None)
+@given(staged_graphs())
+def test_the_cascade_is_the_rule(case):
+    graph, removed = case
+    found = cascade(graph, removed).disrupted
+    tier = {node: why.tier for node, why in found.items()}
+    assert {n for n, t in tier.items() if t == 0} == removed
+    for node in graph:
+        if node in removed:
+            continue
+        if node in tier:
+            t = tier[node]
+            # disrupted in tier t: the rule holds after tier t - 1 and did not after tier t - 2
+            assert satisfies_rule(graph, node, {n for n, k in tier.items() if k < t})
+            assert t == 1 or not satisfies_rule(graph, node, {n for n, k in tier.items() if k < t - 1})
+        else:  # never disrupted: the rule does not hold even at the end
+            assert not satisfies_rule(graph, node, set(tier))
+    for node, why in found.items():
+        if why.reason == "stage":
+            for stage in why.stages:
+                at = [s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"] == stage]
+                assert at and all(tier.get(s, 99) < why.tier for s in at)
+
+
+def _compiled(graph: nx.DiGraph) -> AnalysisGraph:
+    for node in graph:
+        graph.nodes[node].setdefault("chains", [])
+    return AnalysisGraph(Projection.from_networkx(graph))
+
+
+@settings(max_examples=300, deadline=None)
+@given(staged_graphs(), st.sampled_from([None, 0.5, 1.0, 0.25]))
+def test_the_compiled_cascade_equals_the_reference(case, share):
+    graph, removed = case
+    compiled = _compiled(graph)
+    mask = np.array([node in removed for node in compiled.nodes])
+    reference = cascade(graph, removed, partial=share)
+    fast = compiled_cascade(compiled, mask, partial=share)
+    assert fast.disrupted == reference.disrupted
+    assert fast.tiers() == reference.tiers()
+    assert fast.partial == reference.partial
+
+
+@settings(max_examples=200, deadline=None)
+@given(staged_graphs())
+def test_paths_cut_counts_the_pairs_that_lose_every_path(case):
+    graph, removed = case
+    closure = nx.transitive_closure(graph, reflexive=False)
+    rest = graph.subgraph([n for n in graph if n not in removed])
+    closure_after = nx.transitive_closure(nx.DiGraph(rest), reflexive=False)
+    expected = sum(
+        1
+        for a, b in closure.edges
+        if a != b and a not in removed and b not in removed and not closure_after.has_edge(a, b)
+    )
+    assert paths_cut(graph, removed) == expected
+    compiled = _compiled(graph)
+    assert compiled_paths_cut(compiled, np.array([node in removed for node in compiled.nodes])) == expected
+
+
+def test_partial_lists_a_firm_that_lost_half_of_a_stage():
+    graph = nx.DiGraph([("a", "c"), ("b", "c")])
+    nx.set_node_attributes(graph, {"a": "ore", "b": "ore", "c": "cell"}, "stage")
+    found = cascade(graph, ["a"], partial=0.5)
+    assert "c" not in found.disrupted and found.partial == {"c": {"ore": 0.5}}
+    assert cascade(graph, ["a"], partial=0.6).partial == {}
+
+
+def test_unstaged_suppliers_never_form_a_stage():
+    # CATL-like: two staged suppliers and one unstaged; the unstaged one goes.
+    graph = nx.DiGraph([("foil", "cell"), ("cathode", "cell")])
+    nx.set_node_attributes(graph, {"foil": "", "cathode": "cathode", "cell": "cell"}, "stage")
+    assert set(cascade(graph, ["foil"]).disrupted) == {"foil"}
+    assert cascade(graph, ["foil", "cathode"]).disrupted["cell"].reason == "supply"
+
+
+# --- the bundled graph ---------------------------------------------------------------------------
+
+
+def _suppliers_at(store, client: str, stage_label: str) -> set[str]:
+    rows = store.select(
+        "SELECT DISTINCT ?s WHERE { ?s cg:supplierOf ?c ; cg:atStage ?st . ?st skos:prefLabel|rdfs:label ?l "
+        "FILTER(STR(?l) = ?label) }",
+        {"c": __import__("rdflib").URIRef(client), "label": __import__("rdflib").Literal(stage_label)},
+    ).rows
+    return {str(r["s"]) for r in rows}
+
+
+def test_hifen_starves_catl_of_testing_and_so_nio_and_tesla(store):
+    # From the data: Hifen is CATL's only testing supplier, and NIO's and Tesla's only supplier is CATL.
+    assert _suppliers_at(store, fj("catl"), "testing") == {fj("hifen")}
+    result = scenario(store, ["firm:Hifen"])
+    tiers = {d["id"]: (d["tier"], d["reason"], d["stages_lost"]) for d in result.disrupted}
+    assert tiers[fj("catl")] == (1, "stage-starved", ["testing"])
+    assert tiers[fj("nio")][0] == 2 and tiers[fj("tesla")][0] == 2
+    assert result.summary["firms_per_tier"] == [1, 1, 2]
+
+
+def test_removing_ningde_disrupts_the_carmakers_outside_it(store):
+    result = scenario(store, ["region:Ningde"])
+    removed = {d["id"] for d in result.disrupted if d["tier"] == 0}
+    located = store.select(
+        "SELECT DISTINCT ?f WHERE { ?f cg:locatedIn+ fj:ningde FILTER NOT EXISTS { ?f a/rdfs:subClassOf* cg:Place } }",
+    ).rows
+    assert removed == {str(r["f"]) for r in located}
+    beyond = {d["id"] for d in result.disrupted if d["tier"] >= 1}
+    assert {fj("nio"), fj("tesla")} <= beyond
+    assert result.summary["outside_removed_places"] == len(beyond)  # neither carmaker lies in Ningde
+
+
+def test_separators_and_catls_group(store):
+    separators = scenario(store, ["stage:separators"])
+    catl = next(d for d in separators.disrupted if d["id"] == fj("catl"))
+    assert catl["reason"] == "stage-starved" and catl["stages_lost"] == ["separators"]
+    group = scenario(store, ["owner:CATL"])
+    controlled = {str(r["o"]) for r in store.select("SELECT ?o WHERE { fj:catl cg:controls+ ?o }").rows}
+    assert {d["id"] for d in group.disrupted if d["tier"] == 0} == {fj("catl")} | controlled
+
+
+def test_the_union_of_removals_is_one_scenario(store):
+    both = scenario(store, ["firm:Hifen", "stage:separators"])
+    assert both.summary["removed"] == 1 + scenario(store, ["stage:separators"]).summary["removed"]
+
+
+def test_cli_scenario_json_and_errors(run):
+    result = run("impact", "--remove", "region:Ningde", "--format", "json")
+    body = json.loads(result.stdout)
+    assert {"disrupted", "summary"} <= set(body)
+    assert all({"id", "tier"} <= set(d) for d in body["disrupted"])
+    bad = run("impact", "--remove", "region:Atlantis")
+    assert bad.exit_code == 2 and "Atlantis" in bad.stderr
+    both = run("impact", "CATL", "--remove", "region:Ningde")
+    assert both.exit_code == 2
+
+
+@pytest.mark.parametrize("backend", ["networkx", "compiled"])
+def test_both_backends_give_the_same_scenario(store, backend):
+    reference = scenario(store, ["region:Ningde", "stage:separators"], partial=0.5, backend="networkx")
+    assert scenario(store, ["region:Ningde", "stage:separators"], partial=0.5, backend=backend).as_json() == (
+        reference.as_json()
+    )
