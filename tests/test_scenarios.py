@@ -185,3 +185,60 @@ def test_both_backends_give_the_same_scenario(store, backend):
     assert scenario(store, ["region:Ningde", "stage:separators"], partial=0.5, backend=backend).as_json() == (
         reference.as_json()
     )
+
+
+# --- gaps ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("chain", "region"), [("ningde", "Ningde"), ("jinjiang", "Quanzhou")])
+def test_gaps_follow_their_definition(store, chain, region):
+    from chaingraph.gap_analysis import gaps
+    from chaingraph.queries import names
+    from chaingraph.reports import network
+
+    place = str(names.resolve(store, region, names.PLACE))
+    graph = network(store, chain=chain)  # the whole chain, wherever its members are
+    dependence = nx.pagerank(graph.reverse(), alpha=0.85, tol=1e-12, max_iter=10_000)
+    pagerank = nx.pagerank(graph, alpha=0.85, tol=1e-12, max_iter=10_000)
+    local = {n for n, d in graph.nodes(data=True) if place in d["places"]}
+    report = gaps(store, chain=chain, region=region)
+    assert report.stages
+    for stage in report.stages:
+        at = {n for n, d in graph.nodes(data=True) if d["stage"] == stage["stage"]}
+        members = at & local
+        assert {m["id"] for m in stage["local_members"]} == members
+        assert stage["elsewhere"] == len(at - local)
+        assert stage["status"] == ("missing" if not members else "thin" if len(members) == 1 else "covered")
+        relations = [(s, c) for s, c in graph.edges if c in local and s in at and s != c]
+        share = sum(s in local for s, _ in relations) / len(relations) if relations else None
+        assert stage["local_share"] == pytest.approx(share) if share is not None else stage["local_share"] is None
+        if stage["status"] == "covered":
+            assert stage["targets"] == []
+            continue
+        partners = {}
+        for s, c in graph.edges:
+            for outside, member in ((s, c), (c, s)):
+                if outside in at and outside not in local and member in local:
+                    partners.setdefault(outside, set()).add(member)
+        assert {t["id"]: t["local_partners"] for t in stage["targets"]} == {n: len(p) for n, p in partners.items()}
+        keys = [(-t["local_partners"], -dependence[t["id"]]) for t in stage["targets"]]
+        assert keys == sorted(keys, key=lambda k: (k[0], round(k[1], 9)))
+    leaders = sorted(local, key=lambda n: -pagerank[n])[:3]
+    assert [pytest.approx(pagerank[n], rel=1e-6) for n in leaders] == [leader["pagerank"] for leader in report.leaders]
+
+
+def test_gaps_with_stated_evidence_name_no_target_known_only_from_inferences(store):
+    from chaingraph.gap_analysis import gaps
+
+    for stage in gaps(store, chain="ningde", region="Ningde", evidence="stated").stages:
+        assert all(t["evidence"] == "stated" for t in stage["targets"])
+
+
+def test_gaps_cli(run):
+    result = run("gaps", "--chain", "ningde", "--region", "Ningde", "--format", "json")
+    body = json.loads(result.stdout)
+    assert {"stages", "leaders"} <= set(body) and body["leaders"][0]["label"] == "CATL"
+    stage = body["stages"][0]
+    assert {"chain", "stage", "label", "status", "local_members", "elsewhere", "local_share", "targets"} <= set(stage)
+    assert run("gaps", "--chain", "ningde", "--region", "Atlantis").exit_code == 2
+    assert "Ningde" in run("gaps", "--chain", "ningde", "--region", "Ningde").stdout

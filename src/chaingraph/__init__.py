@@ -31,6 +31,7 @@ _VERBS = {
     "load_store": "projection.load",
     "serve": "store.server",
     "synth": "interchange.synth",
+    "gaps": "gap_analysis",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]

@@ -1,0 +1,73 @@
+"""``chaingraph gaps``: the stages a region lacks in a chain, and the firms to attract."""
+
+from __future__ import annotations
+
+import click
+
+from .app import cli, emit, evidence_option, format_option, graph_options, render_json, stdout
+
+__all__ = ["gaps"]
+
+#: The columns of the stage table, in order.
+GAP_HEADERS = {
+    "chain": "chain",
+    "label": "stage",
+    "label_zh": "环节",
+    "status": "status",
+    "local_members": "local members",
+    "elsewhere": "elsewhere",
+    "local_share": "local share",
+    "targets": "firms to attract",
+}
+
+
+@cli.command()
+@graph_options
+@click.option("--chain", required=True, metavar="C", help="The chain (an id or name), or every chain of a region.")
+@click.option("--region", required=True, metavar="PLACE", help="The region whose gaps are measured.")
+@evidence_option
+@format_option()
+def gaps(store, chain, region, evidence, fmt) -> None:
+    """Which stages of chain C are missing or thin in PLACE, and which outside firms to attract.
+
+    The network is the whole chain, wherever its members are. Each stage, in the chain's order:
+    the members located in PLACE, the number elsewhere, the local share (of the supply relations
+    whose client is one of PLACE's members and whose supplier is at the stage, the share whose
+    supplier lies in PLACE) and a status: missing (no local member), thin (one) or covered.
+    For a missing or thin stage, the targets: firms at the stage outside PLACE that already supply
+    PLACE's members or buy from them, most local partners first, then by dependence. Then the
+    chain leaders: PLACE's members with the highest PageRank in the chain.
+
+    \b
+    Examples:
+      chaingraph gaps --chain ningde --region Ningde
+      chaingraph gaps --chain jinjiang --region Quanzhou --format json
+      chaingraph gaps --chain ningde --region 宁德 --evidence stated
+    """
+    from ..gap_analysis import gaps as compute
+    from .render import render
+
+    report = compute(store, chain=chain, region=region, evidence=evidence)
+    if fmt == "json":
+        emit(render_json(report.as_json()))
+        return
+    rows = [
+        {
+            **stage,
+            "local_members": ", ".join(m["label"] for m in stage["local_members"]),
+            "local_share": "" if stage["local_share"] is None else f"{stage['local_share']:.0%}",
+            "targets": ", ".join(
+                t["label"] + (" (location unknown)" if t["location_unknown"] else f" ({t['place']})")
+                for t in stage["targets"]
+            ),
+        }
+        for stage in report.stages
+    ]
+    keys = list(GAP_HEADERS)
+    if fmt != "table":
+        emit(render([{**r, "stage": r["stage"]} for r in rows], [*keys, "stage"], fmt))
+        return
+    headers = [GAP_HEADERS[key] for key in keys]
+    render(rows, keys, "table", headers=headers, title="Stages of the chain in the region", console=stdout.console)
+    leaders = ", ".join(f"{leader['label']} ({leader['pagerank']:.3f})" for leader in report.leaders)
+    stdout.print(f"chain leaders (PageRank in the chain): {leaders or 'none in the region'}")

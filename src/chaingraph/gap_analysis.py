@@ -1,0 +1,156 @@
+"""The chain's gaps in a region (``chaingraph gaps``): which stages of a chain a region lacks or
+holds thin, and which outside firms already trade with its firms there, so a promotion agency
+knows whom to invite (filling, strengthening and extending the chain: 补链、强链、延链).
+
+The network is the whole chain, wherever its members are; the region only says whose gaps are
+measured. For each stage, in the chain's order:
+
+- *local members*: organizations of the chain at the stage located in the region (through parks
+  and cities); *elsewhere*: the number of the stage's members outside it;
+- *local share*: of the supply relations whose client is one of the region's members and whose
+  supplier is at the stage, the share whose supplier lies in the region (``None`` without any);
+- *status*: ``missing`` (no local member), ``thin`` (one) or ``covered``;
+- *targets* of a missing or thin stage: organizations at the stage outside the region that supply
+  the region's members or buy from them, ranked by how many of the region's firms they trade
+  with, then by dependence (PageRank against supply in the chain's network); each with its place
+  (or flagged as of unknown location), the strongest evidence of its relations with the region's
+  members, and their sources.
+
+The *leaders* (链主) are the region's members ranked by PageRank along supply in the chain's
+network: the integrators, top 3.
+
+>>> from chaingraph.store import open_store
+>>> report = gaps(open_store(), chain="ningde", region="Ningde")
+>>> [stage["status"] for stage in report.stages][:2]
+['covered', 'covered']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+from .measures import compiled
+from .measures.compiled import AnalysisGraph
+from .projection.read import project_columns
+from .projection.selection import select_columns
+from .queries import names
+from .reports import make_selection
+from .settings import EVIDENCE_LEVELS
+from .store import Store
+
+__all__ = ["GapsReport", "gaps"]
+
+#: Local members below this many make a stage ``thin``; none make it ``missing``.
+COVERED_FROM = 2
+#: Chain leaders listed.
+LEADERS = 3
+
+
+@dataclass
+class GapsReport:
+    """The stages of each chain in order, with their status and targets, and the region's leaders."""
+
+    region: str
+    stages: list[dict]
+    leaders: list[dict]
+
+    def as_json(self) -> dict:
+        return {"region": self.region, "stages": self.stages, "leaders": self.leaders}
+
+
+def gaps(store: Store, *, chain: str, region: str, evidence: str | Iterable[str] = "all") -> GapsReport:
+    """The gaps of ``chain`` (a chain, or every chain of a region) in ``region``.
+
+    ``evidence`` keeps only edges of those levels, as everywhere: with ``stated``, a firm known only
+    from inferred edges is no target.
+    """
+    if not chain or not region:
+        raise InputError("gaps needs --chain and --region")
+    place = str(names.resolve(store, region, names.PLACE))
+    selection = make_selection(store, chain=chain, evidence=evidence)
+    table = select_columns(project_columns(store), selection)
+    columns, nodes = table.columns, table.nodes
+    graph = AnalysisGraph(table)
+    pagerank = compiled.pagerank(graph) if len(table) else np.zeros(0)
+    dependence = compiled.dependence(graph) if len(table) else np.zeros(0)
+    local = np.fromiter((place in places for places in columns["places"]), dtype=bool, count=len(table))
+    partners: dict[int, set[int]] = {}  # outside node -> the local members it trades with
+    relations: dict[int, list[tuple[str, str]]] = {}  # outside node -> its relations' (supplier, client) IRIs
+    for supplier, client in zip(graph.suppliers.tolist(), graph.clients.tolist(), strict=True):
+        for outside, member in ((supplier, client), (client, supplier)):
+            if local[member] and not local[outside]:
+                partners.setdefault(outside, set()).add(member)
+                relations.setdefault(outside, []).append((nodes[supplier], nodes[client]))
+    stages = []
+    for chain_iri in sorted(selection.chains or ()):
+        info = table.meta["chains"].get(chain_iri)
+        if info is None:
+            continue
+        ordered = sorted(info["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"]))
+        for stage, stage_info in ordered:
+            at_stage = [i for i, s in enumerate(columns["stage"]) if s == stage and chain_iri in columns["chains"][i]]
+            members = [i for i in at_stage if local[i]]
+            status = "missing" if not members else "thin" if len(members) < COVERED_FROM else "covered"
+            stages.append(
+                {
+                    "chain": info.get("id", chain_iri),
+                    "stage": stage,
+                    "label": stage_info["label"],
+                    "label_zh": stage_info["label_zh"],
+                    "status": status,
+                    "local_members": [_firm(table, i) for i in sorted(members, key=lambda i: columns["label"][i])],
+                    "elsewhere": len(at_stage) - len(members),
+                    "local_share": _local_share(graph, local, stage, chain_iri),
+                    "targets": []
+                    if status == "covered"
+                    else _targets(table, at_stage, local, partners, relations, dependence),
+                }
+            )
+    ranked = sorted(np.flatnonzero(local).tolist(), key=lambda i: (-pagerank[i], columns["label"][i]))
+    leaders = [{**_firm(table, i), "pagerank": float(pagerank[i])} for i in ranked[:LEADERS]]
+    return GapsReport(place, stages, leaders)
+
+
+def _firm(table, i: int) -> dict:
+    columns = table.columns
+    return {"id": table.nodes[i], "label": columns["label"][i], "label_zh": columns["label_zh"][i]}
+
+
+def _local_share(graph: AnalysisGraph, local: np.ndarray, stage: str, chain: str) -> float | None:
+    columns = graph.projection.columns
+    at_stage = np.fromiter((s == stage for s in columns["stage"]), dtype=bool, count=graph.n)
+    in_chain = np.fromiter((chain in c for c in columns["chains"]), dtype=bool, count=graph.n)
+    chosen = local[graph.clients] & in_chain[graph.clients] & at_stage[graph.suppliers]
+    chosen &= graph.suppliers != graph.clients
+    if not chosen.any():
+        return None
+    return float(local[graph.suppliers[chosen]].mean())
+
+
+def _targets(table, at_stage, local, partners, relations, dependence) -> list[dict]:
+    columns = table.columns
+    candidates = [i for i in at_stage if not local[i] and i in partners]
+    candidates.sort(key=lambda i: (-len(partners[i]), -dependence[i], columns["label"][i]))
+    found = []
+    for i in candidates:
+        levels, sources = set(), set()
+        for pair in relations[i]:
+            data = table.details.get(pair, {})
+            levels.add(data.get("evidence", "unspecified"))
+            sources.update(data.get("sources", []))
+        found.append(
+            {
+                **_firm(table, i),
+                "place": columns["place_label"][i],
+                "location_unknown": not columns["place"][i],
+                "local_partners": len(partners[i]),
+                "dependence": float(dependence[i]),
+                "evidence": min(levels, key=EVIDENCE_LEVELS.index),
+                "sources": sorted(sources),
+            }
+        )
+    return found
