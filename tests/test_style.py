@@ -63,3 +63,9 @@ def test_every_package_query_runs_on_the_bundled_graph():
     for path in files:
         text = package_query(path.stem, **slots)
         store.select(text)  # parses and runs; a typo in a file fails here, naming it
+
+
+def test_mypy_is_clean():
+    """The package type-checks (pyproject.toml's [tool.mypy]: check_untyped_defs, no unused ignores)."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

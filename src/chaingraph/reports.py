@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 import numpy as np
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from .errors import InputError
 from .measures import dispatch
@@ -57,7 +57,7 @@ FIGURES_QUERY = package_query("report-figures")
 
 #: How a figure reads in each language: unit words by QUDT local name, number words (largest
 #: first), and the punctuation around the measure's scope, value and period.
-FIGURE_WORDS = {
+FIGURE_WORDS: dict[str, dict[str, Any]] = {
     "en": {
         "units": {
             "PERCENT": "%",
@@ -357,7 +357,7 @@ def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
     rows = store.select(LOCAL_SOURCING_CLAIM, bindings).rows
     if rows:
         try:
-            claimed = float(rows[0]["value"].toPython())
+            claimed = float(cast(Literal, rows[0]["value"]).toPython())
         except (TypeError, ValueError):
             claimed = None  # a claim that is no number is not compared
         claim_source = str(rows[0].get("source", ""))
@@ -389,7 +389,7 @@ def format_figure(row: dict, lang: str = "en") -> str:
     unit_name = re.split(r"[/#]", str(row["unit"]))[-1]
     unit = words["units"].get(unit_name, " " + unit_name)
     try:
-        value = float(row["value"].toPython())
+        value = float(cast(Literal, row["value"]).toPython())
     except (TypeError, ValueError):
         value = None  # a value that is no number ("about 80", a date) is shown as written
     if value is None or value != value:
@@ -510,6 +510,8 @@ def impact(
         if use_compiled:
             return CompiledImpacts(compiled.AnalysisGraph(table)).most_harmful(top, progress=progress)
         return impact_all(table.to_networkx(), top=top, progress=progress)
+    if firm is None:
+        raise InputError("impact needs a FIRM, or --all")
     node = str(names.resolve(store, firm, names.FIRM))
     controller = next((head for head, members in table.meta.get("grouped", {}).items() if node in members), None)
     if controller is not None:

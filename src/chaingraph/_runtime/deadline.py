@@ -30,6 +30,7 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
     def child() -> None:
         die_with_parent()
         forget_signals()
+        payload: tuple[str, object]
         try:
             payload = ("ok", work())
         except ChainGraphError as exc:

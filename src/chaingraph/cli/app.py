@@ -7,6 +7,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -139,7 +140,7 @@ class Seconds(click.ParamType):
     def __init__(self, low: float, high: float = 7 * 24 * 3600) -> None:
         self.low, self.high = low, high
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value, param, ctx):
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -309,7 +310,7 @@ class status_line:
 
     def __init__(self, message: str) -> None:
         self.message = message
-        self._status = None
+        self._status: Any = None  # rich.status.Status while shown
 
     def __enter__(self) -> Callable[[str], None]:
         if stderr.is_terminal:
@@ -331,8 +332,8 @@ class progress_bar:
 
     def __init__(self, description: str) -> None:
         self.description = description
-        self._progress = None
-        self._task = None
+        self._progress: Any = None  # rich.progress.Progress while shown
+        self._task: Any = None
 
     def __enter__(self) -> Callable[[int, int], None]:
         if stderr.is_terminal:

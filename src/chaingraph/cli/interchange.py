@@ -207,9 +207,9 @@ class _ImportProgress(progress_bar):
             self._progress.__enter__()
             self._task = self._progress.add_task(self.description, total=None, rows=0, speed=0.0)
             self._started = time.perf_counter()
-        return self.advance
+        return self.advance_rows
 
-    def advance(self, state) -> None:
+    def advance_rows(self, state) -> None:
         if self._progress is None:
             return
         elapsed = max(time.perf_counter() - self._started, 1e-9)

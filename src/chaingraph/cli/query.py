@@ -120,7 +120,7 @@ def query(
     if form == "UPDATE":
         _run_update(store, text, allow_update, output, force)
         return
-    timeout = click.get_current_context().params.get("timeout")
+    timeout: float | None = click.get_current_context().params.get("timeout")
     if count_only:
         emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
         return
@@ -135,13 +135,15 @@ def query(
 TERMINAL_PAGE = 100
 
 
-def _print_first_page(store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float) -> None:
+def _print_first_page(
+    store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float | None
+) -> None:
     """A table of the first rows on a terminal, and how many there are when there are more."""
     from ..queries import named as q
 
     result = q.run_query(store, text, bindings, timeout, limit=TERMINAL_PAGE, offset=offset)
     _print_query_result(result, "table", columns)
-    if len(result.select.rows) == TERMINAL_PAGE:
+    if result.select is not None and len(result.select.rows) == TERMINAL_PAGE:
         total = q.count_rows(store, text, bindings, timeout)
         stderr.print(
             f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "

@@ -394,13 +394,15 @@ def import_csv(
         matched=builder.matched,
         skipped_rows=relation_rows.skipped + (firm_rows.skipped if firm_rows is not None else 0),
     )
-    if validate:
+    if validate and context is not None:  # checked above: validate needs the context
         tracker.phase("validating")
         result.report = _check(context, graph)
     return result
 
 
 def _add_firms(builder: _Builder, rows: Iterator[tuple[int, dict[str, str]]], path: Path | None) -> None:
+    if path is None:  # no firm sheet: no rows
+        return
     first_line: dict[str, int] = {}
     for line, row in rows:
         identifier = row.get("id", "")

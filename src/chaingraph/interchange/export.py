@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import networkx as nx
 import pyoxigraph as ox
@@ -27,6 +27,7 @@ from ..projection.read import project
 from ..projection.selection import Selection, select
 from ..queries.texts import package_query
 from ..store import LocalDataset, Store
+from ..store.base import dumped
 from ..vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 from .tabular import to_csv
 
@@ -111,7 +112,9 @@ def xml_safe(value: object, warnings: list[str] | None = None) -> object:
     return replaced
 
 
-def network_file(graph: nx.DiGraph, measures: dict[str, dict], fmt: str, warnings: list[str] | None = None) -> bytes:
+def network_file(
+    graph: nx.DiGraph, measures: Mapping[str, Mapping], fmt: str, warnings: list[str] | None = None
+) -> bytes:
     """GraphML or GEXF bytes: attributes are strings and numbers only (networkx cannot write rdflib
     terms), and hold only characters XML 1.0 allows (see :func:`xml_safe`)."""
     node_ids = {node: xml_safe(node, warnings) for node in graph}
@@ -181,7 +184,7 @@ def export_rdf(store: LocalDataset, rdf_format: ox.RdfFormat, selection: Selecti
     dataset = rdf_format.supports_datasets
     if keep is None and dataset and rdf_format != ox.RdfFormat.TRIG:
         # The whole dataset as it is: no copy (at 1M firms a copy held the data twice, 16 GB).
-        return store.oxigraph.dump(format=rdf_format)
+        return dumped(store.oxigraph.dump(format=rdf_format))
     output = ox.Store()
     quads = []
     for quad in store.oxigraph:
@@ -195,16 +198,12 @@ def export_rdf(store: LocalDataset, rdf_format: ox.RdfFormat, selection: Selecti
     output.extend(quads)
     prefixes = WRITTEN_PREFIXES
     if dataset:
-        return (
-            output.dump(format=rdf_format, prefixes=prefixes)
-            if rdf_format == ox.RdfFormat.TRIG
-            else output.dump(format=rdf_format)
-        )
-    return output.dump(
-        format=rdf_format,
-        from_graph=ox.DefaultGraph(),
-        **({"prefixes": prefixes} if rdf_format == ox.RdfFormat.TURTLE else {}),
-    )
+        if rdf_format == ox.RdfFormat.TRIG:
+            return dumped(output.dump(format=rdf_format, prefixes=prefixes))
+        return dumped(output.dump(format=rdf_format))
+    if rdf_format == ox.RdfFormat.TURTLE:
+        return dumped(output.dump(format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes))
+    return dumped(output.dump(format=rdf_format, from_graph=ox.DefaultGraph()))
 
 
 _CONTEXT_CLASSES = [
@@ -221,7 +220,7 @@ _CONTEXT_CLASSES = [
 def _selected_subjects(store: LocalDataset, selection: Selection) -> set:
     graph = select(project(store), Selection(selection.chains, selection.region, "firm"))
     nodes = {ox.NamedNode(n) for n in graph}
-    keep = set(nodes)
+    keep: set[ox.NamedNode | ox.BlankNode | ox.Triple] = set(nodes)
     for cls in _CONTEXT_CLASSES:
         keep.update(
             q.subject
@@ -272,7 +271,7 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
     return to_csv(rows, EDGE_COLUMNS).encode("utf-8")
 
 
-def firms_csv(graph: nx.DiGraph, measures: dict[str, dict]) -> bytes:
+def firms_csv(graph: nx.DiGraph, measures: Mapping[str, Mapping]) -> bytes:
     """One row per node, in the import layout for firms, then the ``stats`` measures."""
     rows = []
     chains = graph.graph.get("chains", {})
@@ -291,7 +290,7 @@ def firms_csv(graph: nx.DiGraph, measures: dict[str, dict]) -> bytes:
     return to_csv(rows, FIRM_COLUMNS + list(measures)).encode("utf-8")
 
 
-def _measures(graph: nx.DiGraph) -> dict:
+def _measures(graph: nx.DiGraph) -> Mapping:
     """The measures an exported network carries per node: the reference's, as the view's."""
     run, _ = dispatch.node_measures(graph, backend="networkx")
     return run.values

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from .._runtime.fileio import atomic_open, check_target
 from ..errors import InputError
@@ -74,7 +74,7 @@ def synth(
 
 
 class _Writer:
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: IO[str]) -> None:
         self.handle = handle
         self.triples = 0
         self.buffer: list[str] = []
@@ -135,7 +135,7 @@ def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int]
             if tier_index > 0:
                 upstream = sizes[tier_index - 1]
                 wanted = min(upstream, 1 + int(rng.expovariate(1 / (MEAN_SUPPLIERS - 1))))
-                chosen = set()
+                chosen: set[int] = set()
                 while len(chosen) < wanted:
                     # u ** CONCENTRATION piles the draws onto the first firms of the tier: hubs.
                     chosen.add(starts[tier_index - 1] + int(upstream * rng.random() ** CONCENTRATION))

@@ -159,7 +159,8 @@ def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.
     n = graph.n
     if n <= 1:
         return np.zeros(n)
-    exact = k is None or k >= n
+    k = n if k is None else min(k, n)
+    exact = k == n
     sources = list(range(n)) if exact else graph.sample(k, seed)
     reached, total, _ = _distance_sums(graph, sources)
     result = np.zeros(n)

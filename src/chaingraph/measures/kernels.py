@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -97,7 +98,7 @@ def exact_counts(order: list[int], children: list[list[int]], sizes: list[int]) 
     for component in at_position:
         bits = 0
         for child in children[component]:
-            bits |= closure[child]
+            bits |= cast(int, closure[child])  # set while a parent has yet to read it
             parents_left[child] -= 1
             if not parents_left[child]:
                 closure[child] = None
@@ -172,6 +173,6 @@ class NodeValues(Mapping):
 class MeasureRun:
     """The measures of every node plus how they were computed."""
 
-    values: dict[str, Mapping[str, float | int | bool]]
+    values: Mapping[str, Mapping[str, float | int | bool]]
     sampled: dict[str, int]  # measure -> number of sampled sources, for approximated measures
     estimated: list[str] = field(default_factory=list)  # measures estimated from sketches

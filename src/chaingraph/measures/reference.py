@@ -191,7 +191,8 @@ def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[st
     """
     # Summed source by source in node order: networkx.harmonic_centrality walks a set, whose order
     # (and so the last digits of the sums) changes from one process to the next.
-    exact = k is None or k >= graph.number_of_nodes()
+    k = graph.number_of_nodes() if k is None else min(k, graph.number_of_nodes())
+    exact = k == graph.number_of_nodes()
     scale = 1.0 if exact else (graph.number_of_nodes() - 1) / k
     result = dict.fromkeys(graph, 0.0)
     for source in graph if exact else sample_sources(graph, k, seed):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -92,8 +93,8 @@ def _merged_details(found: dict | None, data: dict) -> dict:
     if found is None:
         return dict(data)
     keys = ("supplies", "periods", "sources")
-    merged = {key: sorted(set(found.get(key, [])) | set(data.get(key, []))) for key in keys}
     level = min(edge_evidence(found), edge_evidence(data), key=EVIDENCE_LEVELS.index)
+    merged: dict[str, Any] = {key: sorted(set(found.get(key, [])) | set(data.get(key, []))) for key in keys}
     merged.update(evidence=level, inferred=level == "inferred")
     if level == "inferred":
         for key in ("inference", "reasons"):

@@ -6,6 +6,7 @@ A leaf: the projection (:mod:`chaingraph.network`), its saved files
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -110,7 +111,7 @@ class Projection:
         )
 
 
-def edge_evidence(data: dict) -> str:
+def edge_evidence(data: Mapping) -> str:
     """The evidence level of an edge from its attributes (``unspecified`` when it has none)."""
     return data.get("evidence", "unspecified")
 

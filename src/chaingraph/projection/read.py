@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -193,8 +194,9 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
     details = {}
     for pair, found in found_by_pair.items():
         level = next(level for level in EVIDENCE_LEVELS if level in found["levels"])
-        details[pair] = {key: sorted(found[key]) for key in ("supplies", "periods", "sources")}
-        details[pair].update(evidence=level, inferred=level == "inferred")
+        entry: dict[str, Any] = {key: sorted(found[key]) for key in ("supplies", "periods", "sources")}
+        entry.update(evidence=level, inferred=level == "inferred")
+        details[pair] = entry
         if level == "inferred":
             details[pair].update(inference=sorted(found["inference"]), reasons=sorted(found["reasons"]))
     return details
@@ -231,7 +233,7 @@ class _Labels:
         node = self.index.get(resource)
         if node is None or node >= self.size:
             return self.other.get(resource, {})
-        return {key: found[node] for key, found in self.node_labels.items() if found[node] is not None}
+        return {key: label for key, found in self.node_labels.items() if (label := found[node]) is not None}
 
 
 def _label_key(language: str | None) -> str | None:
@@ -299,10 +301,11 @@ class _Memberships:
                 continue
             value = shared.setdefault(value, value)
             if prop == located_in:
-                if self.located[i] is None:
+                already = self.located[i]
+                if already is None:
                     self.located[i] = [value]
                 else:
-                    self.located[i].append(value)
+                    already.append(value)
             elif prop in (in_chain, segment_of):
                 self.chains[i] = self.chains[i] | {value}
             else:
@@ -319,10 +322,10 @@ def _node_columns(
     by_place: dict[str, dict] = {}
     for place in {p for found in located if found for p in found}:
         ancestors = place_ancestors(places, place)
-        facts = {"place": place, "place_label": places.get(place, {}).get("label", ""), "places": ancestors}
+        place_facts = {"place": place, "place_label": places.get(place, {}).get("label", ""), "places": ancestors}
         for level in ("county", "prefecture", "province"):
-            facts[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
-        by_place[place] = facts
+            place_facts[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
+        by_place[place] = place_facts
     nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
 
     def located_facts(found: list[str] | None) -> dict:

@@ -49,7 +49,7 @@ def write_projection(projection: Projection, folder: Path, database: str = "") -
         "meta": projection.meta,
     }
     with open(folder / ARRAYS, "wb") as out:
-        np.savez(out, **arrays)
+        np.savez(out, **arrays)  # type: ignore[arg-type]  # numpy's stub reads **kwds as allow_pickle
     (folder / VALUES).write_bytes(orjson.dumps(values))
 
 

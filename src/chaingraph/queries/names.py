@@ -90,7 +90,7 @@ def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
         local = [c for c, names in _candidates(store, kind).items() if local_name(c).lower() == text.lower()]
         found = [URIRef(c) for c in local]
     if len(found) == 1:
-        return found[0]
+        return URIRef(str(found[0]))
     if len(found) > 1:
         raise UnknownNameError(kind.noun, text, sorted(str(f) for f in found), ambiguous=True)
     raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
@@ -135,7 +135,7 @@ def resolve_chains(store: Store, text: str) -> list[URIRef]:
     chains = [row["chain"] for row in store.select(_CHAINS_IN_PLACE, {"place": place}).rows]
     if not chains:
         raise UnknownNameError("chain", text, [], ambiguous=False)
-    return sorted(chains)
+    return sorted(URIRef(str(chain)) for chain in chains)
 
 
 MEASURE = NameKind("measure", "cg:Measure")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, overload
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -18,7 +18,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import QueryError
 
-__all__ = ["STORE_MANIFEST", "LocalDataset", "Row", "SavedProjection", "SelectResult", "Store", "from_ox"]
+__all__ = ["STORE_MANIFEST", "LocalDataset", "Row", "SavedProjection", "SelectResult", "Store", "dumped", "from_ox"]
 
 T = TypeVar("T")
 
@@ -92,7 +92,23 @@ class LocalDataset(Store, Protocol):
 # --- term conversion --------------------------------------------------------------------------
 
 
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
+def dumped(data: bytes | None) -> bytes:
+    """What ``pyoxigraph.Store.dump`` returns without an output: the bytes (typed optional, as it
+    writes to an output when given one)."""
+    if data is None:
+        raise QueryError("the store wrote nothing")
+    return data
+
+
+@overload
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node: ...
+
+
+@overload
+def from_ox(term: None) -> None: ...
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
     """An Oxigraph term as the rdflib term the rest of the library uses."""
     if term is None:
         return None

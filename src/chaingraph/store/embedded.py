@@ -30,7 +30,7 @@ from .._runtime.fileio import read_input
 from ..errors import InputError, QueryError
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
-from .base import STORE_MANIFEST, SavedProjection, SelectResult, T, from_ox
+from .base import STORE_MANIFEST, SavedProjection, SelectResult, T, dumped, from_ox
 
 __all__ = [
     "MAX_XML_DEPTH",
@@ -209,10 +209,10 @@ class EmbeddedStore:
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (N-Quads or TriG), or the union as triples."""
         if rdf_format.supports_datasets:
-            return self.oxigraph.dump(format=rdf_format)
+            return dumped(self.oxigraph.dump(format=rdf_format))
         output = ox.Store()
         output.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self.oxigraph)
-        return output.dump(format=rdf_format, from_graph=ox.DefaultGraph())
+        return dumped(output.dump(format=rdf_format, from_graph=ox.DefaultGraph()))
 
     def to_rdflib(self) -> Graph:
         """The union of all graphs as one rdflib graph (for pyshacl and rdflib serializers)."""

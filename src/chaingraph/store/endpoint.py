@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import html
 import http.client
 import json
@@ -190,7 +191,7 @@ class EndpointStore:
         if total != len(rows):
             raise EndpointError(self._truncated(first, f"paging gave {len(rows)} of {total} rows"))
         for variable, descending in reversed(order):
-            rows.sort(key=lambda row, v=variable: _order_key(row.get(v)), reverse=descending)
+            rows.sort(key=functools.partial(_row_order_key, variable), reverse=descending)
         return SelectResult(variables, rows)
 
     def _count(self, text: str) -> int:
@@ -333,7 +334,7 @@ class _Exchange:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    def open(self, request: urllib.request.Request):  # type: ignore[no-untyped-def]
+    def open(self, request: urllib.request.Request):
         exchange = self
 
         class Recorded(http.client.HTTPConnection):
@@ -347,12 +348,12 @@ class _Exchange:
                 exchange.sockets.append(self.sock)
 
         class Plain(urllib.request.HTTPHandler):
-            def http_open(self, req):  # type: ignore[no-untyped-def]
+            def http_open(self, req):
                 return self.do_open(Recorded, req)
 
         class Secure(urllib.request.HTTPSHandler):
-            def https_open(self, req):  # type: ignore[no-untyped-def]
-                return self.do_open(RecordedTLS, req, context=self._context)  # type: ignore[attr-defined]
+            def https_open(self, req):
+                return self.do_open(RecordedTLS, req, context=self._context)  # type: ignore[attr-defined]  # do_open is AbstractHTTPHandler's, not in its stub
 
         self._timer.start()
         # The scheme was checked to be http(s) when the store was made.
@@ -402,7 +403,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """urllib follows a 301, 302 or 303 answer to a POST as a GET without the query, and would
     take whatever the new address says as the answer: a redirect is an error instead."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         raise _Redirected(newurl)
 
 
@@ -421,6 +422,10 @@ def _read_whole(response, limit: int) -> bytes:
             raise _TooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _row_order_key(variable: str, row: dict) -> tuple:
+    return _order_key(row.get(variable))
 
 
 def _order_key(term: Node | None) -> tuple:

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -131,7 +132,7 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
         )
         for result in results
     ]
-    report = _report(store, found)
+    report = _report(store, found, len(dataset))
     report.ill_typed = ill_typed_literals(store)
     report.graph = report_graph(results, report.conforms, shapes_graph)
     return report
@@ -153,10 +154,11 @@ def ill_typed_literals(store: Store) -> list[Literal]:
     listed = ", ".join(f"<{t}>" for t in types)
     casts = " || ".join(f"(DATATYPE(?value) = <{t}> && isLiteral(<{t}>(STR(?value))))" for t in types)
     rows = store.select(package_query("validation-ill-typed", DATATYPES=listed, WELL_FORMED=f"({casts})")).rows
-    return sorted((row["value"] for row in rows), key=lambda term: (str(term.datatype), str(term)))
+    literals = [cast(Literal, row["value"]) for row in rows]
+    return sorted(literals, key=lambda term: (str(term.datatype), str(term)))
 
 
-def _report(store: Store, found: list[tuple[Node, Finding]]) -> ValidationReport:
+def _report(store: Store, found: list[tuple[Node, Finding]], triples: int) -> ValidationReport:
     """The report of the findings, each named by its focus node's label (English first)."""
     labels: dict[Node, str] = {}
     for node, _ in found:
@@ -166,7 +168,7 @@ def _report(store: Store, found: list[tuple[Node, Finding]]) -> ValidationReport
             labels[node] = str(rows[0]["label"]) if rows else ""
     named = [dataclasses.replace(finding, focus_label=labels[node]) for node, finding in found]
     named.sort(key=lambda f: (f.severity != "Violation", f.focus_label or f.focus, f.path, f.message))
-    return ValidationReport(not named, named, len(store))
+    return ValidationReport(not named, named, triples)
 
 
 def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationReport:
@@ -194,7 +196,7 @@ def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationRepo
                 ),
             )
         )
-    report = _report(store, found)
+    report = _report(store, found, len(store))
     report.conforms = bool(conforms)
     report.ill_typed = ill_typed_literals(store)
     report.graph = results

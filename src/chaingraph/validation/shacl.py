@@ -41,8 +41,9 @@ import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -64,6 +65,11 @@ __all__ = [
     "report_graph",
     "validate_store",
 ]
+
+
+def _integer(term: Node) -> int:
+    """A shape's integer parameter (``sh:minCount 1``, ``sh:maxLength 8``) as an int."""
+    return int(cast(Literal, term))
 
 
 class UnsupportedShape(InputError):
@@ -414,7 +420,7 @@ class _Engine:
         shapes = self.shapes
         keys = {key for key in shapes.predicates(shape, None) if str(key).startswith(str(SH))}
         keys -= {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
-        lows = [int(low) for low in shapes.objects(shape, SH.minCount)]
+        lows = [_integer(low) for low in shapes.objects(shape, SH.minCount)]
         if not keys <= {SH.minCount, SH.hasValue} or any(low > 1 for low in lows):
             return None
         path = _path(shapes, shapes.value(shape, SH.path), shape)
@@ -441,7 +447,7 @@ class _Engine:
                 check += f' && LANG({v}) != ""'
             tests.append(("DatatypeConstraintComponent", check))
         for kind in shapes.objects(shape, SH.nodeKind):
-            tests.append(("NodeKindConstraintComponent", NODE_KINDS[kind].format(v=v)))
+            tests.append(("NodeKindConstraintComponent", NODE_KINDS[cast(URIRef, kind)].format(v=v)))
         for key, operator, component in (
             (SH.minExclusive, ">", "MinExclusiveConstraintComponent"),
             (SH.minInclusive, ">=", "MinInclusiveConstraintComponent"),
@@ -457,7 +463,7 @@ class _Engine:
             (SH.maxLength, "<=", "MaxLengthConstraintComponent"),
         ):
             for length in shapes.objects(shape, key):
-                tests.append((component, f"!isBlank({v}) && STRLEN(STR({v})) {operator} {int(length)}"))
+                tests.append((component, f"!isBlank({v}) && STRLEN(STR({v})) {operator} {_integer(length)}"))
         for pattern in shapes.objects(shape, SH.pattern):
             flags = shapes.value(shape, SH.flags)
             arguments = term_to_sparql(Literal(str(pattern)))
@@ -509,16 +515,16 @@ class _Engine:
         for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
             yield from self._sparql(shape, constraint, focus, severity)
 
-    def _property_constraints(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
+    def _property_constraints(self, shape: Node, focus: str, result: Callable[..., Result]) -> Iterator[Result]:
         shapes = self.shapes
         values = self._value_pattern(shape)
         for low in shapes.objects(shape, SH.minCount):
-            if int(low) == 1:
+            if _integer(low) == 1:
                 query = f"SELECT DISTINCT ?focus WHERE {{ {focus} MINUS {{ {values} }} }}"
-            elif int(low) > 1:
+            elif _integer(low) > 1:
                 query = (
                     f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {int(low)})"
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {_integer(low)})"
                 )
             else:
                 continue
@@ -527,7 +533,7 @@ class _Engine:
         for high in shapes.objects(shape, SH.maxCount):
             query = (
                 f"SELECT ?focus WHERE {{ {focus} {values} }} "
-                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {int(high)})"
+                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {_integer(high)})"
             )
             for row in self._rows(query):
                 yield result(row["focus"], None, "MaxCountConstraintComponent")
@@ -558,7 +564,7 @@ class _Engine:
                     yield result(row["focus"], row["value"], component)
         yield from self._qualified(shape, focus, result)
 
-    def _pair_constraints(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
+    def _pair_constraints(self, shape: Node, focus: str, result: Callable[..., Result]) -> Iterator[Result]:
         values = self._value_pattern(shape)
         for other in self.shapes.objects(shape, SH.equals):
             predicate = term_to_sparql(other)
@@ -581,10 +587,10 @@ class _Engine:
             for row in self._rows(query):
                 yield result(row["focus"], row["value"], "DisjointConstraintComponent")
 
-    def _shape_constraints(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
+    def _shape_constraints(self, shape: Node, focus: str, result: Callable[..., Result]) -> Iterator[Result]:
         """sh:node, sh:not, sh:and, sh:or, sh:xone: one result per value node that fails."""
         shapes = self.shapes
-        checks: list[tuple[str, list[Node], object]] = []
+        checks: list[tuple[str, list[Node], Callable[[list[bool]], bool]]] = []
         for inner in shapes.objects(shape, SH.node):
             checks.append(("NodeConstraintComponent", [inner], lambda fails: fails[0]))
         for inner in shapes.objects(shape, SH["not"]):
@@ -617,10 +623,10 @@ class _Engine:
         for component, inner_shapes, broken in remaining:
             failing = [self.failing(inner, candidates) for inner in inner_shapes]
             for focus_node, value in pairs:
-                if broken([value in fails for fails in failing]):  # type: ignore[operator]
+                if broken([value in fails for fails in failing]):
                     yield result(focus_node, value, component)
 
-    def _qualified(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
+    def _qualified(self, shape: Node, focus: str, result: Callable[..., Result]) -> Iterator[Result]:
         shapes = self.shapes
         qualified = shapes.value(shape, SH.qualifiedValueShape)
         if qualified is None:
@@ -642,7 +648,7 @@ class _Engine:
                 counted = f"OPTIONAL {{ {self._value_pattern(shape)} FILTER({condition}) }}"
                 query = (
                     f"SELECT ?focus WHERE {{ {focus} {counted} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {test} {int(bound)})"
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {test} {_integer(bound)})"
                 )
                 for row in self._rows(query):
                     yield result(row["focus"], None, component)
@@ -656,9 +662,9 @@ class _Engine:
             counts[focus_node] += conforms
         focus_nodes = [row["focus"] for row in self._rows(f"SELECT DISTINCT ?focus WHERE {{ {focus} }}")]
         for focus_node in focus_nodes:
-            if low is not None and counts[focus_node] < int(low):
+            if low is not None and counts[focus_node] < _integer(low):
                 yield result(focus_node, None, "QualifiedMinCountConstraintComponent")
-            if high is not None and counts[focus_node] > int(high):
+            if high is not None and counts[focus_node] > _integer(high):
                 yield result(focus_node, None, "QualifiedMaxCountConstraintComponent")
 
     def _qualified_siblings(self, shape: Node) -> set[Node]:
@@ -675,7 +681,7 @@ class _Engine:
                     siblings.add(sibling)
         return siblings
 
-    def _closed(self, shape: Node, focus: str, result) -> Iterator[Result]:  # type: ignore[no-untyped-def]
+    def _closed(self, shape: Node, focus: str, result: Callable[..., Result]) -> Iterator[Result]:
         shapes = self.shapes
         allowed = {
             path
@@ -683,7 +689,7 @@ class _Engine:
             if isinstance(path := shapes.value(prop, SH.path), URIRef)
         }
         for ignored in shapes.objects(shape, SH.ignoredProperties):
-            allowed |= set(Collection(shapes, ignored))
+            allowed |= {cast(URIRef, member) for member in Collection(shapes, ignored)}
         listed = ", ".join(term_to_sparql(term) for term in sorted(allowed, key=str))
         condition = f"FILTER(?predicate NOT IN ({listed}))" if listed else ""
         query = (

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import networkx as nx
@@ -77,7 +78,7 @@ LOCATED_DASHES = [10, 8]
 INFERRED_DASHES = [2, 4]
 #: How a supply edge of each evidence level is drawn: vis-network dashes and colour, and the
 #: legend's CSS class for it (templates/view.html).
-EVIDENCE_STYLES = {
+EVIDENCE_STYLES: dict[str, dict[str, Any]] = {
     "stated": {"dashes": False, "color": "#555555", "css": "line"},
     "inferred": {"dashes": INFERRED_DASHES, "color": "#555555", "css": "line dotted"},
     "unspecified": {"dashes": False, "color": "#a8a8a8", "css": "line light"},
@@ -689,7 +690,7 @@ def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
 def _stage_name(graph: nx.DiGraph, attrs: Mapping, lang: str) -> str:
     """The name of a node's stage in ``lang``, from its chain's list of stages."""
     stage = attrs["stage"]
-    info = next((c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {})
+    info: dict = next((c["stages"][stage] for c in graph.graph.get("chains", {}).values() if stage in c["stages"]), {})
     return name_of({**info, "label": attrs.get("stage_label", "")}, lang, default=stage)
 
 
@@ -707,7 +708,7 @@ def _stage_legend(graph: nx.DiGraph, colors: Mapping[str, str], text: Mapping[st
                 "color": colors[stage],
                 "label": _stage_name(graph, attrs, lang),
                 "chain": name_of(chains[chain], lang) if chain else "",
-                "key": (order.get(chain, len(order)), attrs.get("stage_order", 0)),
+                "key": (order.get(chain, len(order)) if chain else len(order), attrs.get("stage_order", 0)),
             }
     items = sorted(seen.values(), key=lambda item: (item["key"], item["label"]))
     if len({item["chain"] for item in items}) < 2:
