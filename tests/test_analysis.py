@@ -289,3 +289,22 @@ def test_an_unstaged_sole_supplier_strands_its_client(ttl):
     for backend in ("networkx", "compiled"):
         [found] = reports.impact(open_store([data]), "Foil Co", backend=backend)
         assert found.stranded == ["https://example.test/buyer"] and found.stage_losses == [], backend
+
+
+def test_every_measure_documents_its_inputs_direction_source_and_an_example():
+    """numpydoc sections on each measure of the reference (and the cut points and single sourcing)."""
+    from chaingraph.measures.reference import REFERENCE, articulation_points, single_sourced
+
+    without_literature = {"in_degree", "out_degree", "single_sourced"}  # counts, not published measures
+    for name, function in {
+        **REFERENCE,
+        "articulation_points": articulation_points,
+        "single_sourced": single_sourced,
+    }.items():
+        doc = function.__doc__ or ""
+        for section in ("Parameters", "Returns", "Notes", "Examples"):
+            assert f"\n    {section}\n    {'-' * len(section)}\n" in doc, (name, section)
+        assert ">>> " in doc, name
+        assert "edge" in doc.split("Notes", 1)[1].split("Examples", 1)[0], (name, "the edge direction read")
+        if name not in without_literature:
+            assert "\n    References\n    ----------\n" in doc, name

@@ -97,24 +97,96 @@ __all__ = [
 
 
 def in_degree(graph: nx.DiGraph) -> dict[str, int]:
-    """Number of direct suppliers of each node (edges coming in)."""
+    """Number of direct suppliers of each node.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+
+    Returns
+    -------
+    dict
+        Node -> number of edges coming in (its suppliers).
+
+    Notes
+    -----
+    Reads incoming edges: who supplies the node.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> in_degree(g)["cell"]
+    2
+    """
     return dict(graph.in_degree())
 
 
 def out_degree(graph: nx.DiGraph) -> dict[str, int]:
-    """Number of direct clients of each node (edges going out)."""
+    """Number of direct clients of each node.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+
+    Returns
+    -------
+    dict
+        Node -> number of edges going out (its clients).
+
+    Notes
+    -----
+    Reads outgoing edges: whom the node supplies.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> out_degree(g)["car"]
+    0
+    """
     return dict(graph.out_degree())
 
 
 def betweenness(graph: nx.DiGraph, k: int | None = None, seed: int = 42, backend: str = "auto") -> dict[str, float]:
     """Share of supplier-to-client shortest paths that pass through each node, normalised to [0, 1].
 
-    Directed: only paths that follow the flow of goods count, so a node scores when it sits
-    between upstream and downstream firms: a broker or a single route. With ``k``, the paths
-    start at ``k`` seeded sample nodes and the sums are scaled by ``n / k`` (NetworkX's estimator).
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    k : int, optional
+        Sample ``k`` seeded source nodes instead of all (NetworkX's estimator: the sums scaled by
+        ``n / k``); exact when ``None``.
+    seed : int
+        Seed of the sample.
+    backend : {"auto", "networkx", "igraph"}
+        ``networkx`` computes with NetworkX; ``igraph`` with igraph's Brandes implementation (the
+        same definition, tested equal); ``auto`` takes igraph above
+        :data:`~chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes.
 
-    ``backend``: ``networkx`` (the reference), ``igraph`` (compiled; same definition, tested to
-    agree), or ``auto`` (igraph above :data:`COMPILED_THRESHOLD` nodes when it is installed).
+    Returns
+    -------
+    dict
+        Node -> betweenness, normalised by ``(n - 1)(n - 2)``.
+
+    Notes
+    -----
+    Reads supply edges in their direction: only paths that follow the flow of goods count, so a
+    node scores when it sits between upstream and downstream firms: a broker or a single route.
+
+    References
+    ----------
+    .. [1] U. Brandes, "A faster algorithm for betweenness centrality", Journal of Mathematical
+       Sociology 25(2), 163-177 (2001).
+    .. [2] U. Brandes and C. Pich, "Centrality estimation in large networks", International
+       Journal of Bifurcation and Chaos 17(7), 2303-2318 (2007).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> betweenness(g)["cell"]  # mine, smelter and foil reach car only through it
+    0.25
     """
     n = graph.number_of_nodes()
     if k is not None and k >= n:
@@ -159,10 +231,36 @@ def _igraph_betweenness(graph: nx.DiGraph, sources: list[str] | None) -> dict[st
 def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[str, float]:
     """How near each node is to the suppliers that can reach it (incoming distance).
 
-    NetworkX's definition with the Wasserman-Faust correction: ``(r / (n - 1)) * (r / total)``
-    where ``r`` nodes reach the node along supply edges at total distance ``total``. High values
-    mark firms that their whole upstream reaches in few steps. With ``k``, distances are measured
-    from ``k`` sampled nodes and scaled up.
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    k : int, optional
+        Measure distances from ``k`` seeded sample nodes and scale up; exact when ``None``.
+    seed : int
+        Seed of the sample.
+
+    Returns
+    -------
+    dict
+        Node -> ``(r / (n - 1)) * (r / total)``, where ``r`` nodes reach it at total distance
+        ``total`` (NetworkX's definition with the Wasserman-Faust correction).
+
+    Notes
+    -----
+    Reads incoming paths (supply edges followed into the node): high values mark firms that
+    their whole upstream reaches in few steps.
+
+    References
+    ----------
+    .. [1] S. Wasserman and K. Faust, Social Network Analysis: Methods and Applications,
+       Cambridge University Press (1994), p. 201.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> round(closeness(g)["cell"], 4)  # three suppliers reach it, at distances 1, 1 and 2
+    0.5625
     """
     if k is None or k >= graph.number_of_nodes():
         return nx.closeness_centrality(graph, wf_improved=True)
@@ -185,9 +283,35 @@ def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[s
 def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[str, float]:
     """Sum of ``1 / distance`` from every node that reaches this one along supply edges.
 
-    Unlike closeness it is defined on disconnected graphs without a correction, so it compares
-    firms across separate chains. With ``k``, the sum over ``k`` sampled sources is scaled by
-    ``(n - 1) / k``.
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    k : int, optional
+        Sum over ``k`` seeded sample sources, scaled by ``(n - 1) / k``; exact when ``None``.
+    seed : int
+        Seed of the sample.
+
+    Returns
+    -------
+    dict
+        Node -> harmonic centrality (not normalised, as NetworkX's).
+
+    Notes
+    -----
+    Reads incoming paths (supply edges followed into the node). Unlike closeness it is defined
+    on disconnected graphs without a correction, so it compares firms across separate chains.
+
+    References
+    ----------
+    .. [1] P. Boldi and S. Vigna, "Axioms for centrality", Internet Mathematics 10(3-4),
+       222-262 (2014).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> harmonic(g)["cell"]  # 1/1 (smelter) + 1/1 (foil) + 1/2 (mine)
+    2.5
     """
     # Summed source by source in node order: networkx.harmonic_centrality walks a set, whose order
     # (and so the last digits of the sums) changes from one process to the next.
@@ -205,8 +329,35 @@ def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[st
 def pagerank(graph: nx.DiGraph, alpha: float = 0.85) -> dict[str, float]:
     """PageRank along the supply direction: importance flows from suppliers to their clients.
 
-    High for firms that collect many (important) suppliers: the integrators a chain is built
-    around, such as a cell maker. Sums to 1.
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    alpha : float
+        Damping factor.
+
+    Returns
+    -------
+    dict
+        Node -> PageRank; the values sum to 1. Dangling nodes (no client) spread their rank
+        evenly, as in NetworkX; converged to :data:`~chaingraph.measures.kernels.PAGERANK_TOLERANCE`.
+
+    Notes
+    -----
+    Reads outgoing edges as links: high for firms that collect many (important) suppliers, the
+    integrators a chain is built around, such as a cell maker.
+
+    References
+    ----------
+    .. [1] L. Page, S. Brin, R. Motwani and T. Winograd, "The PageRank citation ranking: bringing
+       order to the web", Stanford InfoLab technical report (1999).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> ranks = pagerank(g)
+    >>> max(ranks, key=ranks.get), round(sum(ranks.values()), 9)
+    ('car', 1.0)
     """
     if graph.number_of_nodes() == 0:
         return {}
@@ -216,7 +367,34 @@ def pagerank(graph: nx.DiGraph, alpha: float = 0.85) -> dict[str, float]:
 def dependence(graph: nx.DiGraph, alpha: float = 0.85) -> dict[str, float]:
     """PageRank on the reversed graph: importance flows from clients to their suppliers.
 
-    High for suppliers that many (important) firms depend on, directly or through others. Sums to 1.
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    alpha : float
+        Damping factor.
+
+    Returns
+    -------
+    dict
+        Node -> PageRank of the reversed graph; the values sum to 1.
+
+    Notes
+    -----
+    Reads incoming edges as links: high for suppliers that many (important) firms depend on,
+    directly or through others.
+
+    References
+    ----------
+    .. [1] L. Page, S. Brin, R. Motwani and T. Winograd, "The PageRank citation ranking: bringing
+       order to the web", Stanford InfoLab technical report (1999).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> ranks = dependence(g)
+    >>> max(ranks, key=ranks.get)  # the first supplier of the longest path
+    'mine'
     """
     if graph.number_of_nodes() == 0:
         return {}
@@ -238,15 +416,69 @@ def _pagerank(graph: nx.DiGraph, alpha: float) -> dict[str, float]:
 def upstream_reach(graph: nx.DiGraph, exact: bool | None = None) -> dict[str, int]:
     """Number of transitive suppliers of each node (nodes with a supply path to it).
 
-    Exact up to :data:`EXACT_REACH_LIMIT` nodes (or when ``exact``); estimated above (see
-    :func:`reach_is_estimated`).
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    exact : bool, optional
+        Exact counts whatever the size; by default exact up to
+        :data:`~chaingraph.measures.kernels.EXACT_REACH_LIMIT` nodes and estimated above.
+
+    Returns
+    -------
+    dict
+        Node -> number of nodes with a path to it, itself excluded.
+
+    Notes
+    -----
+    Reads incoming paths (supply edges followed into the node). Counted over the condensation
+    (strongly connected components), exactly with bitsets or estimated with bottom-k sketches
+    (see :func:`reach_is_estimated`).
+
+    References
+    ----------
+    .. [1] E. Cohen, "Size-estimation framework with applications to transitive closure and
+       reachability", Journal of Computer and System Sciences 55(3), 441-453 (1997).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> upstream_reach(g)["car"]
+    4
     """
     return _reach_counts(graph.reverse(copy=False), exact)
 
 
 def downstream_reach(graph: nx.DiGraph, exact: bool | None = None) -> dict[str, int]:
-    """Number of transitive clients of each node (nodes its supplies reach). Exact or estimated as
-    :func:`upstream_reach`."""
+    """Number of transitive clients of each node (nodes its supplies reach).
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+    exact : bool, optional
+        As in :func:`upstream_reach`.
+
+    Returns
+    -------
+    dict
+        Node -> number of nodes it has a path to, itself excluded.
+
+    Notes
+    -----
+    Reads outgoing paths (supply edges followed out of the node); exact or estimated as :func:`upstream_reach`.
+
+    References
+    ----------
+    .. [1] E. Cohen, "Size-estimation framework with applications to transitive closure and
+       reachability", Journal of Computer and System Sciences 55(3), 441-453 (1997).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> downstream_reach(g)["mine"]
+    3
+    """
     return _reach_counts(graph, exact)
 
 
@@ -272,8 +504,31 @@ def _reach_counts(graph: nx.DiGraph, exact: bool | None) -> dict[str, int]:
 def articulation_points(graph: nx.DiGraph) -> set[str]:
     """Nodes whose removal splits the chain, ignoring edge direction.
 
-    Undirected because a firm that is the only link between two groups cuts them apart whichever
-    way the goods flow.
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+
+    Returns
+    -------
+    set
+        The cut points (articulation points) of the undirected graph.
+
+    Notes
+    -----
+    Reads edges both ways: a firm that is the only link between two groups cuts them apart
+    whichever way the goods flow.
+
+    References
+    ----------
+    .. [1] J. Hopcroft and R. Tarjan, "Algorithm 447: efficient algorithms for graph
+       manipulation", Communications of the ACM 16(6), 372-378 (1973).
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> sorted(articulation_points(g))
+    ['cell', 'smelter']
     """
     return set(nx.articulation_points(graph.to_undirected(as_view=True)))
 
@@ -281,8 +536,28 @@ def articulation_points(graph: nx.DiGraph) -> set[str]:
 def single_sourced(graph: nx.DiGraph) -> list[dict]:
     """For each client, the stages it buys from exactly one supplier (a single point of failure).
 
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client; node attributes ``stage`` and ``stage_label``.
+
+    Returns
+    -------
+    list of dict
+        One record per (client, stage) with one supplier: ``client``, ``stage``,
+        ``stage_label``, ``supplier``.
+
+    Notes
+    -----
     Reads incoming edges: the suppliers of each client, grouped by the supplier's chain stage.
     Suppliers with no stage are grouped under ``""``.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("cell", "car")])
+    >>> nx.set_node_attributes(g, {"mine": "ore", "smelter": "metal", "foil": "", "cell": "cell"}, "stage")
+    >>> [(f["client"], f["stage"]) for f in single_sourced(g) if f["client"] == "cell"]
+    [('cell', ''), ('cell', 'metal')]
     """
     findings = []
     for client in graph:
