@@ -220,3 +220,23 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 _BEFORE = pytest.StashKey[set]()
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str, code: int = 2) -> None:
+    assert result.returncode == code, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def deeply_nested_rdf_xml(path: Path, depth: int) -> Path:
+    opening = "<rdf:Description><ex:p>" * depth
+    closing = "</ex:p></rdf:Description>" * depth
+    path.write_text(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        f' xmlns:ex="https://example.test/">{opening}x{closing}</rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    return path

@@ -46,8 +46,8 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
 @pytest.mark.slow
 @pytest.mark.server
 def test_benchmark_scale_out_path_runs(tmp_path):
-    from . import virtuoso
     from .conftest import require
+    from .store import virtuoso
 
     require(virtuoso.available(), "Debian's virtuoso-opensource (apt-get install virtuoso-opensource)")
     out = tmp_path / "bench.md"

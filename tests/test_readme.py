@@ -165,7 +165,7 @@ def test_the_readme_python_example_runs(workspace):
 
 @pytest.mark.slow
 def test_the_readme_willems_example_runs(tmp_path):
-    from .test_interchange import willems
+    from .interchange.test_interchange import willems
 
     source = willems("38")  # skips outside CI without the shared data sets
     require(source.exists(), f"{source}")

@@ -21,8 +21,8 @@ network: the integrators, top 3.
 
 >>> from chaingraph.store import open_store
 >>> report = gaps(open_store(), chain="ningde", region="Ningde")
->>> [stage["status"] for stage in report.stages][:2]
-['covered', 'covered']
+>>> [stage["label"] for stage in report.stages if stage["status"] == "missing"]
+['end use (electric vehicles)']
 """
 
 from __future__ import annotations

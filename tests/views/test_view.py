@@ -13,7 +13,7 @@ from chaingraph.projection.read import project_columns
 from chaingraph.projection.selection import evidence_counts, select_columns
 from chaingraph.reports import make_selection
 
-from .conftest import require, run_process
+from ..conftest import require, run_process
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",

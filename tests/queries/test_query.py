@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 
 from chaingraph.sparql import bind_values
 
-from .conftest import fj
+from ..conftest import fj
 
 
 def sparql_rows(run, *args):

@@ -15,7 +15,7 @@ from chaingraph.measures import compiled, kernels
 from chaingraph.measures import reference as analysis
 from chaingraph.projection.model import Projection
 
-from .conftest import run_process
+from ..conftest import run_process
 
 TOLERANCE = 1e-9
 

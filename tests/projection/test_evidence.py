@@ -16,7 +16,7 @@ from chaingraph.projection.read import project, project_columns
 from chaingraph.projection.selection import Selection, evidence_counts, select, select_columns
 from chaingraph.vocab import CG, EVIDENCE_LEVELS
 
-from .conftest import SHARED, fj, require
+from ..conftest import SHARED, fj, require
 
 RELATIONS = """
 SELECT ?relation ?supplier ?client ?evidence ?reason WHERE {

@@ -9,7 +9,7 @@ import pytest
 from chaingraph.errors import InputError
 from chaingraph.store import open_store
 
-from .conftest import run_process
+from ..conftest import run_process
 
 
 def test_user_files_in_every_format_load(tmp_path):

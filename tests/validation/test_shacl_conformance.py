@@ -594,7 +594,7 @@ def test_warnings_alone_exit_0_and_say_so(run, tmp_path):
 def test_an_ill_typed_literal_is_one_warning_line_not_a_traceback(tmp_path):
     """As a real process: rdflib's log goes to the process's own stderr, which an in-process runner
     does not capture. The shape makes the literal a result value, so it is converted too."""
-    from .conftest import run_process
+    from ..conftest import run_process
 
     data = tmp_path / "data.ttl"
     data.write_text(PREFIXES + 'ex:a ex:p "abc"^^xsd:integer .', encoding="utf-8")

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from .conftest import run_process
+from ..conftest import run_process
 from .test_endpoint import canonical
 
 

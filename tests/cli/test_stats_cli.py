@@ -10,7 +10,7 @@ import pytest
 from chaingraph.projection.read import project
 from chaingraph.store import open_store
 
-from .conftest import fj
+from ..conftest import fj
 
 CONTRACT_KEYS = {
     "id",

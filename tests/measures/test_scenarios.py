@@ -16,7 +16,7 @@ from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.projection.model import Projection
 from chaingraph.scenarios import scenario
 
-from .conftest import fj
+from ..conftest import fj
 
 STAGES = ["", "", "ore", "metal", "cell"]  # two in five unstaged
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .conftest import free_port, run_process, start_serve
+from ..conftest import free_port, run_process, start_serve
 
 NAMED = [
     ("suppliers-of", ["-p", "firm=CATL", "-p", "hops=2"]),

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from chaingraph.store import open_store
 
-from .conftest import SHARED, fj, require, run_process
+from ..conftest import SHARED, fj, require, run_process
 
 RELATIONS = "supplier,client,supplies,start,end,source\n"
 FIRMS = "id,name_en,name_zh,located_in,chain,stage\n"
@@ -433,7 +433,7 @@ def test_a_rejected_import_leaves_the_context_as_it_was(tmp_path):
 
 
 def test_import_progress_shows_rows_per_second_on_a_terminal(tmp_path):
-    from .test_terminal import _run_in_terminal
+    from ..cli.test_terminal import _run_in_terminal
 
     relations = write(tmp_path / "r.csv", RELATIONS + "".join(f"f{i},f{i + 1},,,,\n" for i in range(30_000)))
     command = ["import", "--relations", str(relations), "-o", str(tmp_path / "o.ttl")]

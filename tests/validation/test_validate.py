@@ -9,7 +9,7 @@ import pytest
 from chaingraph.store import open_store
 from chaingraph.validation.report import validate
 
-from .conftest import run_process
+from ..conftest import run_process
 
 
 def test_bundled_graph_conforms(store):
@@ -192,7 +192,7 @@ def test_engines_agree_on_every_breakage_at_once(ttl):
 
 @pytest.mark.parametrize("number", ["01", "07", "38"])
 def test_engines_agree_on_willems_imports(tmp_path, number):
-    from .test_interchange import WILLEMS_MAP, willems
+    from ..interchange.test_interchange import WILLEMS_MAP, willems
 
     source = willems(number)
     target = tmp_path / f"w{number}.ttl"

@@ -12,8 +12,8 @@ import math
 
 import pytest
 
+from ..conftest import require, run_process
 from . import virtuoso
-from .conftest import require, run_process
 from .test_endpoint import NAMED, assert_named_query_agrees, canonical
 
 pytestmark = pytest.mark.server

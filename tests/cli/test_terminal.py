@@ -16,7 +16,7 @@ import termios
 import pytest
 from rich.cells import cell_len
 
-from .conftest import run_process
+from ..conftest import run_process
 
 WIDTHS = [80, 100, 160]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
