@@ -229,3 +229,90 @@ def _stages_emptied(table: Projection, found: Cascade) -> list[dict]:
             if members.get(stage) and not surviving.get(stage):
                 emptied.append({"chain": chain.get("id", chain_iri), "stage": stage, "label": info["label"]})
     return emptied
+
+
+#: What ``impact --all --by`` ranks.
+RANK_KINDS = ("region", "stage", "owner")
+
+
+def rank_removals(
+    store: Store,
+    by: str,
+    *,
+    top: int | None = 10,
+    chain: str | None = None,
+    region: str | None = None,
+    evidence: str | Iterable[str] = "all",
+    group_by: str | None = None,
+) -> list[dict]:
+    """The places, stages or groups of the network ranked by the harm their removal does
+    (``impact --all --by``), each a record with its ``summary``, most harmful first.
+
+    Candidates: for ``region`` every place any node lies in, at every level (county, city, park),
+    except a place holding every firm of the network; for ``stage`` every stage with a member; for
+    ``owner`` every organization that controls another one of the network. Harm orders by the
+    firms disrupted beyond the removed set, then supply paths cut, then stages left with no
+    member. The cascade runs for every candidate (one pass over the edges per tier); the paths cut,
+    which need searches over the graph, are counted only for the candidates the first ``top``
+    places can depend on: the first ``top`` by firms disrupted, and every candidate tied with the
+    last of them.
+    """
+    if by not in RANK_KINDS:
+        raise InputError(f"--by {by!r}: use {', '.join(RANK_KINDS)}")
+    if top is not None and top < 1:
+        raise InputError(f"--top {top}: must be 1 or more")
+    selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    table = select_columns(project_columns(store), selection)
+    graph = AnalysisGraph(table)
+    labels = _candidate_labels(table, by)
+    candidates = []
+    for iri, label in labels.items():
+        mask = members_of(table, Removal(by, label, iri))
+        if not mask.any() or (by == "region" and mask.all()):
+            continue
+        found = compiled_cascade(graph, mask)
+        beyond = sum(1 for why in found.disrupted.values() if why.tier >= 1)
+        candidates.append((iri, label, mask, found, beyond))
+    candidates.sort(key=lambda c: (-c[4], c[1]))
+    if top is not None and len(candidates) > top:
+        boundary = candidates[top - 1][4]
+        candidates = [c for i, c in enumerate(candidates) if i < top or c[4] == boundary]
+    before, _ = _components_compiled(graph, np.zeros(graph.n, dtype=bool))
+    ranked = []
+    for iri, label, mask, found, _beyond in candidates:
+        cut = compiled_paths_cut(graph, mask)
+        after = _components_compiled(graph, mask)[1]
+        report = _report(
+            table,
+            found,
+            [{"kind": by, "name": label, "id": iri, "members": int(mask.sum())}],
+            [iri] if by == "region" else [],
+            cut,
+            before,
+            after,
+        )
+        ranked.append({"kind": by, "id": iri, "label": label, "members": int(mask.sum()), "summary": report.summary})
+    ranked.sort(
+        key=lambda r: (
+            -r["summary"]["disrupted_beyond_removed"],
+            -r["summary"]["paths_cut"],
+            -len(r["summary"]["stages_emptied"]),
+            r["label"],
+        )
+    )
+    return ranked[:top] if top else ranked
+
+
+def _candidate_labels(table: Projection, by: str) -> dict[str, str]:
+    """IRI -> label of every candidate of ``by`` in the network."""
+    if by == "region":
+        places = table.meta["places"]
+        found = {place for located in table.columns["places"] for place in located}
+        return {place: places.get(place, {}).get("label", place) for place in sorted(found)}
+    if by == "stage":
+        stages = {stage: info for chain in table.meta["chains"].values() for stage, info in chain["stages"].items()}
+        present = {stage for stage in table.columns["stage"] if stage}
+        return {stage: stages.get(stage, {}).get("label", stage) for stage in sorted(present)}
+    index = {node: i for i, node in enumerate(table.nodes)}
+    owners = {owner for owner, owned in table.meta.get("controls", []) if owner in index and owned in index}
+    return {owner: table.columns["label"][index[owner]] for owner in sorted(owners)}

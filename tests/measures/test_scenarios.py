@@ -242,3 +242,40 @@ def test_gaps_cli(run):
     assert {"chain", "stage", "label", "status", "local_members", "elsewhere", "local_share", "targets"} <= set(stage)
     assert run("gaps", "--chain", "ningde", "--region", "Atlantis").exit_code == 2
     assert "Ningde" in run("gaps", "--chain", "ningde", "--region", "Ningde").stdout
+
+
+# --- ranking places, stages and groups -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["region", "stage", "owner"])
+def test_ranking_equals_one_reference_scenario_per_candidate(store, by):
+    from chaingraph.scenarios import rank_removals
+
+    everything = rank_removals(store, by, top=None)
+    assert everything
+    expected = []
+    for record in everything:
+        reference = scenario(store, [f"{by}:{record['id']}"], backend="networkx")
+        assert record["summary"] == reference.summary, record["label"]
+        expected.append(record)
+    harm = [
+        (-r["summary"]["disrupted_beyond_removed"], -r["summary"]["paths_cut"], -len(r["summary"]["stages_emptied"]))
+        for r in everything
+    ]
+    assert harm == sorted(harm)
+    # --top keeps the first of the full ranking
+    assert [r["id"] for r in rank_removals(store, by, top=3)] == [r["id"] for r in everything[:3]]
+
+
+def test_a_place_holding_every_firm_is_not_ranked(store):
+    from chaingraph.scenarios import rank_removals
+
+    ranked = rank_removals(store, "region", top=None, region="Ningde")
+    assert fj("ningde") not in {r["id"] for r in ranked}  # every firm of this network lies there
+    assert ranked  # its parks and counties are
+
+
+def test_cli_ranking(run):
+    body = json.loads(run("impact", "--all", "--by", "region", "--top", "3", "--format", "json").stdout)
+    assert len(body) == 3 and all({"id", "summary"} <= set(r) for r in body)
+    assert run("impact", "--by", "stage").exit_code == 2

@@ -37,6 +37,11 @@ __all__ = ["impact"]
     help="Remove a set and follow the cascade: KIND firm, region, stage or owner (a bare name is a firm); repeatable.",
 )
 @click.option(
+    "--by",
+    type=click.Choice(["region", "stage", "owner"]),
+    help="With --all: rank places, stages or groups instead of firms, by the cascade their removal starts.",
+)
+@click.option(
     "--partial",
     type=click.FloatRange(min=0, max=1, min_open=True),
     metavar="SHARE",
@@ -44,7 +49,7 @@ __all__ = ["impact"]
 )
 @format_option()
 @columns_option("every column; keys as in --format json")
-def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remove, partial, fmt, columns) -> None:
+def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remove, by, partial, fmt, columns) -> None:
     """What breaks if FIRM drops out of the supply network, or a whole set (--remove).
 
     For one FIRM: the clients left without any supplier of FIRM's stage, the clients left with no
@@ -64,6 +69,7 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remov
       chaingraph impact --remove region:Ningde
       chaingraph impact --remove stage:separators --partial 0.5
       chaingraph impact --remove owner:CATL --format json
+      chaingraph impact --all --by region
     """
     from ..reports import IMPACT_HEADERS, impact_record
     from ..reports import impact as compute
@@ -75,6 +81,11 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remov
         return
     if partial is not None:
         raise click.UsageError("--partial goes with --remove")
+    if by is not None:
+        if not all_firms or firm:
+            raise click.UsageError("--by goes with --all")
+        _ranking(store, by, top, chain, region, evidence, group_by, fmt, columns)
+        return
 
     results = compute(
         store, firm, chain=chain, region=region, evidence=evidence, group_by=group_by, all_firms=all_firms, top=top
@@ -180,3 +191,45 @@ def _scenario(store, remove, chain, region, evidence, group_by, partial, fmt, co
     for found in report.partial:
         shares = ", ".join(f"{stage} {share:.0%}" for stage, share in found["stages"].items())
         stdout.print(f"partial loss: {found['label']}: {shares}")
+
+
+#: The columns of ``impact --all --by``, in table order.
+RANKING_HEADERS = {
+    "label": "removed",
+    "members": "organizations",
+    "disrupted_beyond_removed": "disrupted beyond",
+    "firms_per_tier": "per tier",
+    "paths_cut": "paths cut",
+    "stages_emptied": "stages emptied",
+    "components_after": "components after",
+    "id": "id",
+}
+
+
+def _ranking(store, by, top, chain, region, evidence, group_by, fmt, columns) -> None:
+    from ..scenarios import rank_removals
+    from .render import render
+
+    ranked = rank_removals(store, by, top=top, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    if fmt == "json":
+        emit(render_json(ranked))
+        return
+    rows = [
+        {
+            "label": record["label"],
+            "id": record["id"],
+            "members": record["members"],
+            **{key: record["summary"][key] for key in ("disrupted_beyond_removed", "paths_cut", "components_after")},
+            "firms_per_tier": " -> ".join(str(count) for count in record["summary"]["firms_per_tier"]),
+            "stages_emptied": len(record["summary"]["stages_emptied"]),
+        }
+        for record in ranked
+    ]
+    keys = list(RANKING_HEADERS)
+    chosen = choose_columns(columns, keys) or (keys if fmt != "table" else keys[:-1])
+    if fmt != "table":
+        emit(render(rows, chosen, fmt))
+        return
+    headers = [RANKING_HEADERS[key] for key in chosen]
+    title = {"region": "Places", "stage": "Stages", "owner": "Groups"}[by] + " whose loss hurts most"
+    render(rows, chosen, "table", headers=headers, title=title, console=stdout.console, choosable=True)
