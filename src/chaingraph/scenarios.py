@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -278,7 +279,7 @@ def rank_removals(
         boundary = candidates[top - 1][4]
         candidates = [c for i, c in enumerate(candidates) if i < top or c[4] == boundary]
     before, _ = _components_compiled(graph, np.zeros(graph.n, dtype=bool))
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for iri, label, mask, found, _beyond in candidates:
         cut = compiled_paths_cut(graph, mask)
         after = _components_compiled(graph, mask)[1]
