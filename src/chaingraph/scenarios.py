@@ -28,7 +28,16 @@ from .queries import names
 from .reports import make_selection
 from .store import Store
 
-__all__ = ["REMOVAL_KINDS", "Removal", "ScenarioReport", "members_of", "parse_removal", "scenario"]
+__all__ = [
+    "RANK_KINDS",
+    "REMOVAL_KINDS",
+    "Removal",
+    "ScenarioReport",
+    "members_of",
+    "parse_removal",
+    "rank_removals",
+    "scenario",
+]
 
 #: What ``--remove KIND:NAME`` may name, and what each removes.
 REMOVAL_KINDS = {

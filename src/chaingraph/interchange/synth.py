@@ -48,6 +48,13 @@ PLACES = [
 
 MEAN_SUPPLIERS = 4.5  # per firm below the first tier: about 3.4 supply edges per firm overall
 CONCENTRATION = 2.2  # power of the supplier draw: higher means fewer, bigger hubs
+#: Share of firms two tiers or more down that also buy from a tier further up (assembly buying raw
+#: materials directly): a firm then has suppliers of more than one stage, so a scenario can starve
+#: it of one stage while it keeps the other.
+SKIP_TIER_SHARE = 0.3
+#: Share of firms below the first tier controlled by another firm of their tier (cg:controls), so
+#: owner groups and ``--remove owner:`` have something to merge and remove.
+CONTROLLED_SHARE = 0.02
 
 
 @dataclass
@@ -100,6 +107,9 @@ def _text(value: str, language: str) -> str:
 
 def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int], None] | None) -> SynthSummary:
     rng = random.Random(seed)
+    # The skip-tier suppliers and the control come from a generator of their own, so the network
+    # every earlier seed drew (firms, places, supply from the tier above) stays exactly as it was.
+    extra = random.Random(f"{seed}-extra")
     chain = f"{NAMESPACE}chain/synthetic"
     source = f"{NAMESPACE}source/seed-{seed}"
     out.triple(source, str(RDF.type), _iri(str(CG.Source)))
@@ -139,9 +149,16 @@ def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int]
                 while len(chosen) < wanted:
                     # u ** CONCENTRATION piles the draws onto the first firms of the tier: hubs.
                     chosen.add(starts[tier_index - 1] + int(upstream * rng.random() ** CONCENTRATION))
+                if tier_index >= 2 and extra.random() < SKIP_TIER_SHARE:
+                    further = extra.randrange(tier_index - 1)
+                    chosen.add(starts[further] + int(sizes[further] * extra.random() ** CONCENTRATION))
                 for supplier in sorted(chosen):
                     out.triple(f"{NAMESPACE}firm/{supplier}", str(CG.supplierOf), _iri(firm))
                 edges += len(chosen)
+                first = starts[tier_index]
+                if number > first and extra.random() < CONTROLLED_SHARE:
+                    owner = first + int((number - first) * extra.random() ** CONCENTRATION)
+                    out.triple(f"{NAMESPACE}firm/{owner}", str(CG.controls), _iri(firm))
             number += 1
             if progress and number % 10_000 == 0:
                 progress(number, firms)
