@@ -80,6 +80,17 @@ print(n, network.number_of_edges())
 """
 
 
+#: The NetworkX reference of a region scenario: the projection read from the store, the region's
+#: firms removed, the cascade of measures.cascade.cascade (what the compiled path is tested equal to).
+SCENARIO_REFERENCE = (
+    "from chaingraph.store import open_store; from chaingraph.projection.read import project; "
+    "from chaingraph.measures.cascade import cascade; from chaingraph.vocab import FJ; "
+    "g = project(open_store(disk_store={store!r})); "
+    "gone = [n for n, d in g.nodes(data=True) if str(FJ['ningde']) in d['places']]; "
+    "print(len(cascade(g, gone).disrupted))"
+)
+
+
 def run_step(command: list[str], timeout: float) -> dict:
     """Wall seconds and peak RSS (MB) of one process, from the kernel's rusage of that child."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -192,6 +203,22 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
     step("store stats", chaingraph("stats", "--store", str(store), "--format", "json"))
     step("impact --all", chaingraph("impact", "--all", "--top", "10", "--data", str(data), "--format", "json"))
     step("store impact --all", chaingraph("impact", "--all", "--top", "10", "--store", str(store), "--format", "json"))
+    # Issue 29: a region scenario, the ranking of places and the gaps of a region, from the store;
+    # the scenario's NetworkX reference (the cascade alone: its paths cut need a search per firm)
+    # in the same run.
+    step(
+        "store scenario region",
+        chaingraph("impact", "--remove", "region:Ningde", "--store", str(store), "--format", "json"),
+        python(SCENARIO_REFERENCE.format(store=str(store))),
+    )
+    step(
+        "store impact --all --by region",
+        chaingraph("impact", "--all", "--by", "region", "--store", str(store), "--format", "json"),
+    )
+    step(
+        "store gaps",
+        chaingraph("gaps", "--chain", "synthetic", "--region", "Ningde", "--store", str(store), "--format", "json"),
+    )
     if "virtuoso" in only:
         rows.extend(scale_out(size, folder, data, timeout))
     step(

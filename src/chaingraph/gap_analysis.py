@@ -36,9 +36,8 @@ from .errors import InputError
 from .measures import compiled
 from .measures.compiled import AnalysisGraph
 from .projection.read import project_columns
-from .projection.selection import select_columns
+from .projection.selection import make_selection, select_columns
 from .queries import names
-from .reports import make_selection
 from .settings import EVIDENCE_LEVELS
 from .store import Store
 

@@ -6,7 +6,7 @@ Each public function here is what one command prints, computed without printing 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,11 +21,19 @@ from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
 from .projection.model import Projection
 from .projection.read import project, project_columns
-from .projection.selection import Selection, evidence_counts, select, select_columns
+from .projection.selection import (
+    Selection,
+    evidence_counts,
+    evidence_levels,
+    make_selection,
+    neighbourhood,
+    select,
+    select_columns,
+)
 from .queries import names
 from .queries.texts import package_query
 from .store import Store
-from .vocab import EVIDENCE_LEVELS, FJ, check_language, check_level, name_in, name_of
+from .vocab import FJ, check_language, name_in, name_of
 
 __all__ = [
     "COLUMN_HEADERS",
@@ -34,7 +42,6 @@ __all__ = [
     "IMPACT_HEADERS",
     "LOCAL_SOURCING_CLAIM",
     "NODE_COLUMNS",
-    "ONTOLOGY_PRESENT",
     "STATS_KEYS",
     "STATS_TABLE_COLUMNS",
     "ClusterSummary",
@@ -145,9 +152,6 @@ def impact_record(result: Impact) -> dict:
 LOCAL_SOURCING_CLAIM = package_query("report-local-sourcing-claim")
 
 
-ONTOLOGY_PRESENT = package_query("report-ontology-present")
-
-
 @dataclass
 class ClusterSummary:
     """How local one chain's supply is, set against what its sources claim."""
@@ -175,52 +179,6 @@ class StatsReport:
     estimated: list[str] = field(default_factory=list)
     clusters: list[ClusterSummary] = field(default_factory=list)
     single_sourced: list[dict] = field(default_factory=list)
-
-
-def make_selection(
-    store: Store,
-    *,
-    chain: str | None = None,
-    region: str | None = None,
-    level: str = "firm",
-    evidence: str | Iterable[str] = "all",
-    group_by: str | None = None,
-) -> Selection:
-    """Resolve the names a user gave for ``--chain``, ``--region``, ``--level`` and ``--evidence``.
-
-    ``evidence`` is ``all`` or the evidence levels whose edges to keep (``stated``, ``inferred``,
-    ``unspecified``: see :data:`chaingraph.vocab.EVIDENCE_LEVELS`). ``group_by="owner"`` merges each
-    firm into the organization that controls it (see :func:`chaingraph.network.group_by_owner`).
-
-    The store must hold the ontology: comparator labels and users' own place classes come from it,
-    and without it a server's reports would be quietly incomplete.
-    """
-    if not store.ask(ONTOLOGY_PRESENT):
-        raise InputError(
-            f"{store.description} holds no chaingraph ontology: load a dataset export "
-            "(chaingraph export --format nq), which carries it, or ontology.ttl"
-        )
-    check_level(level)
-    # An empty name is a mistake (an unset shell variable, say), not a request for everything.
-    for option, given in (("--chain", chain), ("--region", region)):
-        if given is not None and not given.strip():
-            raise InputError(f"{option}: empty name; leave the option out to analyse the whole graph")
-    chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain is not None else None
-    place = str(names.resolve(store, region, names.PLACE)) if region is not None else None
-    if group_by not in (None, "owner"):
-        raise InputError(f"--group-by {group_by!r}: use owner")
-    return Selection(chains=chains, region=place, level=level, evidence=evidence_levels(evidence), group_by=group_by)
-
-
-def evidence_levels(evidence: str | Iterable[str]) -> frozenset[str] | None:
-    """The evidence levels a user asked for (``None`` for all); an unknown level is an error."""
-    asked = [evidence] if isinstance(evidence, str) else list(evidence)
-    if not asked or "all" in asked:
-        return None
-    unknown = [level for level in asked if level not in EVIDENCE_LEVELS]
-    if unknown:
-        raise InputError(f"--evidence {unknown[0]!r}: use {', '.join(EVIDENCE_LEVELS)} or all")
-    return frozenset(asked)
 
 
 def network(
@@ -426,6 +384,9 @@ def view(
     layout: str = "auto",
     evidence: str | Iterable[str] = "all",
     places: bool = False,
+    remove: Sequence[str] = (),
+    focus: str | None = None,
+    hops: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> View:
     """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains): a
@@ -446,7 +407,12 @@ def view(
     if progress:
         progress("projection")
     selection = make_selection(store, chain=target, region=region, level=level, evidence=evidence)
+    if (remove or focus) and level != "firm":
+        raise InputError("--remove and --focus draw firms: use them at firm level")
     graph = select(project(store), selection)
+    total = graph.number_of_nodes()
+    if focus is not None:
+        graph = neighbourhood(graph, str(names.resolve(store, focus, names.FIRM)), hops)
     check_size(graph)
     if progress:
         progress("measures")
@@ -455,10 +421,12 @@ def view(
     figures = figures_by_subject(store, lang)
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
-    names = {c: name_of(chains[c], lang) for c in chosen}
-    labels = sorted(names.values())
+    chain_names = {c: name_of(chains[c], lang) for c in chosen}
+    labels = sorted(chain_names.values())
     text = TEXT[lang]
-    notes = [text["chain_figure"].format(chain=names[c], figure=line) for c in chosen for line in figures.get(c, [])]
+    notes = [
+        text["chain_figure"].format(chain=chain_names[c], figure=line) for c in chosen for line in figures.get(c, [])
+    ]
     if run.sampled:
         notes.append(
             text["sampled"].format(
@@ -468,10 +436,71 @@ def view(
         )
     if graph.graph.get("unstaged"):
         notes.append(text["unstaged"].format(count=graph.graph["unstaged"]))
-    data = ViewData(graph=graph, measures=run.values, title=" · ".join(labels) or target, figures=figures, notes=notes)
+    if focus is not None:
+        focus_label = graph.nodes[str(names.resolve(store, focus, names.FIRM))].get("label", focus)
+        notes.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
+    scenario, own_loss = _view_scenario(store, graph, remove, text, notes) if level == "firm" else ({}, {})
+    data = ViewData(
+        graph=graph,
+        measures=run.values,
+        title=" · ".join(labels) or target,
+        figures=figures,
+        notes=notes,
+        scenario=scenario,
+        own_loss=own_loss,
+    )
     if progress:
         progress("rendering")
     return render_view(data, size_by=size_by, lang=lang, layout=layout, places=places)
+
+
+def _view_scenario(
+    store: Store, graph: nx.DiGraph, remove: Sequence[str], text: Mapping[str, str], notes: list[str]
+) -> tuple[dict[str, dict], dict[str, list[int]]]:
+    """The scenario a view draws (``--remove``) and, in views up to ``OWN_LOSS_LIMIT`` nodes,
+    what each firm's own loss would disrupt, tier by tier; the cascade of
+    :mod:`chaingraph.measures.cascade` on the view's own network."""
+    from .measures.cascade import compiled_cascade
+    from .measures.compiled import AnalysisGraph
+    from .scenarios import members_of, parse_removal
+    from .views.page import OWN_LOSS_LIMIT
+
+    table = Projection.from_networkx(graph)
+    compiled_graph = AnalysisGraph(table)
+    scenario: dict[str, dict] = {}
+    if remove:
+        removals = [parse_removal(store, spec) for spec in remove]
+        mask = np.zeros(len(table), dtype=bool)
+        for removal in removals:
+            found_members = members_of(table, removal)
+            if not found_members.any():
+                raise InputError(f"--remove {removal.text!r}: no organization of this view")
+            mask |= found_members
+        found = compiled_cascade(compiled_graph, mask)
+        scenario = {
+            node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages)}
+            for node, why in found.disrupted.items()
+        }
+        tiers = found.tiers()
+        notes.append(
+            text["scenario_note"].format(
+                removed=", ".join(removal.text for removal in removals),
+                count=len(tiers.get(0, ())),
+                beyond=len(found.disrupted) - len(tiers.get(0, ())),
+                tiers=" → ".join(str(len(tiers[t])) for t in sorted(tiers)),
+            )
+        )
+    own_loss: dict[str, list[int]] = {}
+    if len(table) <= OWN_LOSS_LIMIT:
+        has_clients = np.bincount(table.suppliers[table.suppliers != table.clients], minlength=len(table)) > 0
+        for i, node in enumerate(table.nodes):
+            if not has_clients[i]:
+                continue
+            alone = np.zeros(len(table), dtype=bool)
+            alone[i] = True
+            tiers = compiled_cascade(compiled_graph, alone).tiers()
+            own_loss[node] = [len(tiers[t]) for t in sorted(tiers) if t >= 1]
+    return scenario, own_loss
 
 
 def impact(

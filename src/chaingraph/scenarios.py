@@ -23,9 +23,8 @@ from .measures.cascade import Cascade, cascade, compiled_cascade, compiled_paths
 from .measures.compiled import AnalysisGraph
 from .projection.model import Projection
 from .projection.read import project_columns
-from .projection.selection import select_columns
+from .projection.selection import make_selection, select_columns
 from .queries import names
-from .reports import make_selection
 from .store import Store
 
 __all__ = [

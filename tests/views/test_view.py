@@ -553,3 +553,52 @@ def test_a_language_the_library_does_not_have_is_an_input_error(store):
     for call in (lambda: view(store, "ningde", lang="fr"), lambda: figures_by_subject(store, "fr")):
         with pytest.raises(InputError, match="--lang 'fr': use en or zh"):
             call()
+
+
+def _page_nodes(html: str) -> dict[str, dict]:
+    """The nodes the page hands vis.js, by id."""
+    text = html.split("var nodes = new vis.DataSet(", 1)[1]
+    nodes, _ = json.JSONDecoder().raw_decode(text)
+    return {node["id"]: node for node in nodes}
+
+
+def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
+    from chaingraph.reports import view
+    from chaingraph.scenarios import scenario
+    from chaingraph.views.page import TIER_OUTLINES
+
+    nodes = _page_nodes(view(store, "ningde", remove=["firm:Hifen"]))
+    expected = {d["id"]: d["tier"] for d in scenario(store, ["firm:Hifen"], chain="ningde").disrupted}
+    assert expected  # Hifen, then CATL, then the carmakers
+    for node, attrs in nodes.items():
+        if node in expected:
+            assert attrs["color"]["border"] == TIER_OUTLINES[min(expected[node], len(TIER_OUTLINES) - 1)]
+            assert attrs["label"].startswith("✕") == (expected[node] == 0)
+            assert "scenario:" in attrs["title"]
+        elif "color" in attrs and isinstance(attrs["color"], dict):
+            raise AssertionError(f"{node} is outlined but not disrupted")
+    catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
+    assert "every supplier of testing lost" in catl["title"]
+
+
+def test_each_firm_says_what_its_own_loss_would_disrupt(store):
+    from chaingraph.reports import view
+    from chaingraph.scenarios import scenario
+
+    nodes = _page_nodes(view(store, "ningde"))
+    hifen = nodes["https://w3id.org/chaingraph/fujian/hifen"]
+    tiers = scenario(store, ["firm:Hifen"], chain="ningde").summary["firms_per_tier"][1:]
+    assert f"tier by tier: {' → '.join(map(str, tiers))}" in hifen["title"]
+
+
+def test_focus_draws_only_the_neighbourhood(store):
+    import networkx as nx
+
+    from chaingraph.reports import network, view
+
+    graph = network(store, chain="fujian")
+    catl = "https://w3id.org/chaingraph/fujian/catl"
+    near = set(nx.single_source_shortest_path_length(graph, catl, cutoff=1))
+    near |= set(nx.single_source_shortest_path_length(graph.reverse(), catl, cutoff=1))
+    drawn = {n for n, a in _page_nodes(view(store, "fujian", focus="CATL", hops=1)).items() if a.get("kind") != "place"}
+    assert drawn == near and len(drawn) < len(graph)

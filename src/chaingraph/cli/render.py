@@ -1,5 +1,5 @@
 """Rendering for the command line: rich tables that fit the terminal, and the other formats
-through :mod:`chaingraph.tabular`.
+through :mod:`chaingraph.interchange.tabular`.
 
 Only :mod:`chaingraph.cli` uses this module; the library returns records and never prints.
 """

@@ -50,7 +50,33 @@ __all__ = ["default_view_name", "view"]
     help="; ".join(f"{name}: {what}" for name, what in VIEW_LAYOUTS.items()) + ".",
 )
 @click.option("--places", is_flag=True, help="Start with places and located-in links shown (the page has a toggle).")
-def view(store, target, output, force, open_browser, size_by, level, region, evidence, lang, layout, places) -> None:
+@click.option(
+    "--remove",
+    multiple=True,
+    metavar="KIND:NAME",
+    help="Draw a scenario, as impact --remove: removed firms crossed out, disrupted ones outlined by tier.",
+)
+@click.option("--focus", metavar="FIRM", help="Draw only FIRM's neighbourhood (--hops tiers up and down).")
+@click.option(
+    "--hops", type=click.IntRange(min=1), default=1, show_default=True, help="Tiers up and down with --focus."
+)
+def view(
+    store,
+    target,
+    output,
+    force,
+    open_browser,
+    size_by,
+    level,
+    region,
+    evidence,
+    lang,
+    layout,
+    places,
+    remove,
+    focus,
+    hops,
+) -> None:
     """Write an interactive HTML view of chain C: one self-contained file that works offline.
 
     C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
@@ -59,7 +85,9 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
     an edge that runs against that order (a recycler supplying the cell maker) is drawn curved,
     in its own colour. Places and their dashed located-in links start hidden: the
     page's toggle shows them, or --places starts with them shown. A click on a node traces its
-    whole supply chain, upstream and downstream; Escape clears it.
+    whole supply chain, upstream and downstream; Escape clears it. In views up to 800 nodes a
+    node's details say what its own loss would disrupt, tier by tier; --remove draws a scenario
+    and --focus a firm's neighbourhood.
 
     \b
     Examples:
@@ -68,6 +96,8 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
       chaingraph view fujian --level stage --layout hierarchical
       chaingraph view ningde --places
       chaingraph view ningde --layout physics
+      chaingraph view ningde --remove firm:Hifen -o ningde-hifen.html
+      chaingraph view ningde --focus CATL --hops 1 -o catl.html
     """
     from .._runtime.fileio import atomic_write, check_target
     from ..reports import view as build
@@ -86,6 +116,9 @@ def view(store, target, output, force, open_browser, size_by, level, region, evi
             layout=layout,
             places=places,
             evidence=evidence,
+            remove=remove,
+            focus=focus,
+            hops=hops,
             progress=lambda step: update(f"building view: {step}"),
         )
     atomic_write(target_path, html, may_replace=may_replace)

@@ -1,6 +1,6 @@
 """Data for programs, as text: CSV and TSV safe to open in a spreadsheet, JSON, Markdown, and
 SPARQL 1.1 results JSON. Where data leaves as a table (export, query, stats) and where a sheet's
-cells are read back (import); terminal rendering for people is :mod:`chaingraph.output`.
+cells are read back (import); terminal rendering for people is :mod:`chaingraph.cli.render`.
 """
 
 from __future__ import annotations

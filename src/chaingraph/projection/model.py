@@ -1,7 +1,7 @@
 """The projection's data model: the supply network as columns (:class:`Projection`).
 
-A leaf: the projection (:mod:`chaingraph.network`), its saved files
-(:mod:`chaingraph.projection_file`) and the compiled graph all build on it.
+A leaf: the projection (:mod:`chaingraph.projection`), its saved files
+(:mod:`chaingraph.projection.saved`) and the compiled graph all build on it.
 """
 
 from __future__ import annotations

@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 
 from ..errors import InputError
+from ..queries import names
+from ..queries.texts import package_query
+from ..store.base import Store
 from ..vocab import EVIDENCE_LEVELS, check_level
 from .groups import group_by_owner, stage_level
 from .model import Projection, edge_evidence
 
-__all__ = ["Selection", "evidence_counts", "select", "select_columns"]
+__all__ = [
+    "Selection",
+    "evidence_counts",
+    "evidence_levels",
+    "make_selection",
+    "neighbourhood",
+    "select",
+    "select_columns",
+]
 
 
 @dataclass(frozen=True)
@@ -139,3 +151,74 @@ def select_columns(projection: Projection, selection: Selection) -> Projection:
         count=len(projection),
     )
     return projection.restrict(keep, meta)
+
+
+def neighbourhood(graph: nx.DiGraph, firm: str, hops: int) -> nx.DiGraph:
+    """The part of ``graph`` within ``hops`` supply tiers of ``firm``, upstream (its suppliers,
+    theirs, ...) and downstream (its clients, theirs, ...): ``view --focus FIRM --hops N``."""
+    if hops < 1:
+        raise InputError(f"--hops {hops}: must be 1 or more")
+    if firm not in graph:
+        raise InputError("--focus: the firm is not part of the selected chain or region")
+    up = nx.single_source_shortest_path_length(graph.reverse(copy=False), firm, cutoff=hops)
+    down = nx.single_source_shortest_path_length(graph, firm, cutoff=hops)
+    kept = set(up) | set(down)
+    # In the whole graph's order, as select() builds its graphs (a set's order changes per process).
+    chosen = nx.DiGraph()
+    chosen.add_nodes_from((node, dict(data)) for node, data in graph.nodes(data=True) if node in kept)
+    chosen.add_edges_from(
+        (supplier, client, dict(data))
+        for supplier, client, data in graph.edges(data=True)
+        if supplier in kept and client in kept
+    )
+    chosen.graph = dict(graph.graph)
+    return chosen
+
+
+ONTOLOGY_PRESENT = package_query("report-ontology-present")
+
+
+def make_selection(
+    store: Store,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    level: str = "firm",
+    evidence: str | Iterable[str] = "all",
+    group_by: str | None = None,
+) -> Selection:
+    """Resolve the names a user gave for ``--chain``, ``--region``, ``--level`` and ``--evidence``.
+
+    ``evidence`` is ``all`` or the evidence levels whose edges to keep (``stated``, ``inferred``,
+    ``unspecified``: see :data:`chaingraph.vocab.EVIDENCE_LEVELS`). ``group_by="owner"`` merges each
+    firm into the organization that controls it (see :func:`chaingraph.projection.groups.group_by_owner`).
+
+    The store must hold the ontology: comparator labels and users' own place classes come from it,
+    and without it a server's reports would be quietly incomplete.
+    """
+    if not store.ask(ONTOLOGY_PRESENT):
+        raise InputError(
+            f"{store.description} holds no chaingraph ontology: load a dataset export "
+            "(chaingraph export --format nq), which carries it, or ontology.ttl"
+        )
+    check_level(level)
+    # An empty name is a mistake (an unset shell variable, say), not a request for everything.
+    for option, given in (("--chain", chain), ("--region", region)):
+        if given is not None and not given.strip():
+            raise InputError(f"{option}: empty name; leave the option out to analyse the whole graph")
+    chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain is not None else None
+    place = str(names.resolve(store, region, names.PLACE)) if region is not None else None
+    if group_by not in (None, "owner"):
+        raise InputError(f"--group-by {group_by!r}: use owner")
+    return Selection(chains=chains, region=place, level=level, evidence=evidence_levels(evidence), group_by=group_by)
+
+
+def evidence_levels(evidence: str | Iterable[str]) -> frozenset[str] | None:
+    """The evidence levels a user asked for (``None`` for all); an unknown level is an error."""
+    asked = [evidence] if isinstance(evidence, str) else list(evidence)
+    if not asked or "all" in asked:
+        return None
+    unknown = [level for level in asked if level not in EVIDENCE_LEVELS]
+    if unknown:
+        raise InputError(f"--evidence {unknown[0]!r}: use {', '.join(EVIDENCE_LEVELS)} or all")
+    return frozenset(asked)

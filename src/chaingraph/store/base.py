@@ -126,7 +126,7 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -
 @dataclass(frozen=True)
 class SavedProjection:
     """Where a store's saved projection lies, and the format it was written in; read by the
-    projection layer (:func:`chaingraph.projection_file.read_saved_projection`)."""
+    projection layer (:func:`chaingraph.projection.saved.read_saved_projection`)."""
 
     folder: Path
     format: int

@@ -94,7 +94,7 @@ class EmbeddedStore:
         #: must not reach the network unless the user asked for it (``--allow-service``).
         self.allow_service = allow_service
         #: Set by :func:`chaingraph.store.disk.open_disk_store` when the store folder holds the
-        #: projection of this very database (read by ``chaingraph.network.project_columns``).
+        #: projection of this very database (read by ``chaingraph.projection.read.project_columns``).
         self.saved_projection: SavedProjection | None = None
 
     def load_file(self, path: Path, graph: str | None = None) -> None:

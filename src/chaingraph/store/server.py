@@ -166,7 +166,7 @@ def serve(
     stopped and the database removed (also on Ctrl-C or SIGTERM).
 
     A writable server listens on a private loopback port behind a
-    :class:`~chaingraph.writeguard.WriteGuard`, which refuses requests for another host name and
+    :class:`~chaingraph.store.writeguard.WriteGuard`, which refuses requests for another host name and
     writes from another site; it binds a non-loopback ``host`` only with ``allow_remote_writes``.
 
     >>> from chaingraph.store import open_store

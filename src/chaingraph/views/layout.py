@@ -1,7 +1,7 @@
 """Where the nodes of a view go: chain stages as columns (upstream left, downstream right) with a
 lane per chain, or supply layers from upstream for networks without stages; rows ordered to keep
 edges short. Pure functions of the graph: the page (templates/view.html) turns slots into pixels
-once the browser has measured each label, and :mod:`chaingraph.viewpage` draws the page.
+once the browser has measured each label, and :mod:`chaingraph.views.page` draws the page.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ vis-network and Bootstrap from CDNs in every mode, and its "local" mode writes a
 Every string from the data reaches the page as JSON inside a script (``<``, ``>``, ``&`` escaped)
 or as autoescaped HTML text; vis-network shows tooltips with ``innerText``.
 
-Where nodes have stages, the stage layout (:mod:`chaingraph.layout`) is the default: up to
+Where nodes have stages, the stage layout (:mod:`chaingraph.views.layout`) is the default: up to
 :data:`PHYSICS_LIMIT` nodes the page sizes its grid from the labels it measures, above that the
 grid is set here. Without stages, physics settles small views and a layered layout computed
 here places large ones. Above :data:`NODE_LIMIT` a view is refused.
@@ -58,10 +58,12 @@ __all__ = [
     "LINE_HEIGHT",
     "LOCATED_DASHES",
     "NODE_LIMIT",
+    "OWN_LOSS_LIMIT",
     "PALETTE",
     "PHYSICS_LIMIT",
     "SHAPES",
     "TEXT",
+    "TIER_OUTLINES",
     "TOOLTIP_MEASURES",
     "View",
     "ViewData",
@@ -180,6 +182,14 @@ TEXT = {
         "chain_figure": "{chain}: {figure}",
         "sampled": "Measures {measures} estimated from {count} sampled sources.",
         "unstaged": "{count} members without a stage are not shown at stage level.",
+        "scenario_removed": "scenario: removed",
+        "scenario_stage": "scenario: disrupted in tier {tier}, every supplier of {stages} lost",
+        "scenario_supply": "scenario: disrupted in tier {tier}, every supplier lost",
+        "scenario_note": "Scenario: removing {removed} ({count} organizations, crossed out) disrupts {beyond} more "
+        "downstream, outlined by tier (red 1, orange 2, olive 3, purple 4 and beyond): {tiers}.",
+        "own_loss": "its own loss would disrupt, tier by tier: {tiers}",
+        "own_loss_none": "its own loss would disrupt no other firm",
+        "focus_note": "The neighbourhood of {firm}, tiers up and down: {hops} ({nodes} of {total} nodes).",
     },
     "zh": {
         "find": "查找节点",
@@ -220,6 +230,14 @@ TEXT = {
         "chain_figure": "{chain}：{figure}",
         "sampled": "{measures}由 {count} 个抽样起点估算。",
         "unstaged": "{count} 个无环节成员未在环节层级显示。",
+        "scenario_removed": "情景：已移除",
+        "scenario_stage": "情景：第 {tier} 层受影响，{stages}的供应方全部失去",
+        "scenario_supply": "情景：第 {tier} 层受影响，全部供应方失去",
+        "scenario_note": "情景：移除{removed}（{count} 个组织，已划去）后，下游另有 {beyond} 个组织受影响，"
+        "按层级以边框标出（红 1、橙 2、橄榄 3、紫 4 及以上）：{tiers}。",
+        "own_loss": "其自身缺失将逐层影响：{tiers}",
+        "own_loss_none": "其自身缺失不会影响其他企业",
+        "focus_note": "{firm}的上下游 {hops} 层（{nodes} / {total} 个节点）。",
     },
 }
 
@@ -233,6 +251,12 @@ class ViewData:
     title: str
     figures: Mapping[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: A scenario drawn on the view (``view --remove``): node -> its tier, reason and lost stages
+    #: (``{"tier": 1, "reason": "stage", "stages": [stage IRIs]}``); tier 0 is the removed set.
+    scenario: Mapping[str, Mapping] = field(default_factory=dict)
+    #: What each node's own loss would disrupt: node -> firms per tier beyond it (views up to
+    #: :data:`OWN_LOSS_LIMIT` nodes).
+    own_loss: Mapping[str, list[int]] = field(default_factory=dict)
 
 
 def is_chaingraph_view(path: Path) -> bool:
@@ -358,6 +382,26 @@ def _placements(
     return placements, slots
 
 
+#: Up to this many nodes, each node's tooltip and side panel say what its own loss would disrupt.
+OWN_LOSS_LIMIT = 800
+#: The outline of a disrupted node, by tier (the fill keeps its stage's colour); deeper tiers
+#: take the last. Tier 0, the removed set, is drawn dashed in black and crossed out in its label.
+TIER_OUTLINES = ["#000000", "#d62728", "#ff7f0e", "#bcbd22", "#9467bd"]
+
+
+def _scenario_style(node: str, data: ViewData, fill: str) -> dict:
+    """The colour, outline and label mark of a node in a scenario view."""
+    found = data.scenario.get(node)
+    if found is None:
+        return {"color": fill}
+    tier = int(found["tier"])
+    outline = TIER_OUTLINES[min(tier, len(TIER_OUTLINES) - 1)]
+    style: dict = {"color": {"background": fill, "border": outline}, "borderWidth": 5}
+    if tier == 0:
+        style["shapeProperties"] = {"borderDashes": [6, 4]}
+    return style
+
+
 def _add_nodes(
     net: Network,
     data: ViewData,
@@ -371,15 +415,16 @@ def _add_nodes(
     graph = data.graph
     for node, attrs in graph.nodes(data=True):
         label, other = _names(attrs, lang)
+        removed = data.scenario.get(node, {}).get("tier") == 0
         net.add_node(
             node,
-            label=label,
+            label=f"✕ {label}" if removed else label,
             altLabel=other,
             kind=attrs.get("kind", "organization"),
             shape=SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0],
             size=sizes[node],
-            color=colors.get(attrs.get("stage", ""), NO_STAGE_COLOR),
             title=_node_tooltip(node, attrs, data, text, lang),
+            **_scenario_style(node, data, colors.get(attrs.get("stage", ""), NO_STAGE_COLOR)),
             **placements[node],
         )
 
@@ -537,12 +582,37 @@ def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, 
             value = data.measures[measure][node]
             shown = f"{value:.4g}" if isinstance(value, float) else str(value)
             lines.append(f"{measure_name(measure, lang)}: {shown}")
+    lines.extend(_scenario_lines(node, data, text, lang))
     figures = data.figures.get(node, [])
     if figures:
         lines.append(f"{text['figures']}:")
         lines.extend(f"  {figure}" for figure in figures[:8])
     lines.append(node)
     return "\n".join(lines)
+
+
+def _scenario_lines(node: str, data: ViewData, text: Mapping[str, str], lang: str) -> list[str]:
+    """What the scenario did to ``node``, and what its own loss would disrupt."""
+    lines = []
+    found = data.scenario.get(node)
+    if found is not None:
+        if found["tier"] == 0:
+            lines.append(text["scenario_removed"])
+        elif found["reason"] == "supply":
+            lines.append(text["scenario_supply"].format(tier=found["tier"]))
+        else:
+            stages = data.graph.graph.get("chains", {})
+            named = [
+                next((name_of(c["stages"][s], lang) for c in stages.values() if s in c["stages"]), s)
+                for s in found["stages"]
+            ]
+            lines.append(text["scenario_stage"].format(tier=found["tier"], stages=", ".join(named)))
+    tiers = data.own_loss.get(node)
+    if tiers is not None:
+        lines.append(
+            text["own_loss"].format(tiers=" → ".join(str(t) for t in tiers)) if tiers else text["own_loss_none"]
+        )
+    return lines
 
 
 def _edge_products(attrs: Mapping, text: Mapping[str, str]) -> list[str]:
