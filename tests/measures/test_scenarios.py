@@ -279,3 +279,95 @@ def test_cli_ranking(run):
     body = json.loads(run("impact", "--all", "--by", "region", "--top", "3", "--format", "json").stdout)
     assert len(body) == 3 and all({"id", "summary"} <= set(r) for r in body)
     assert run("impact", "--by", "stage").exit_code == 2
+
+
+@pytest.mark.slow
+def test_a_willems_chain_scenario_and_ranking_agree_on_both_paths(tmp_path):
+    from chaingraph.scenarios import rank_removals
+    from chaingraph.store import open_store
+
+    from ..conftest import run_process
+    from ..interchange.test_interchange import WILLEMS_MAP, willems
+
+    source = willems("38")  # skips outside CI without the shared data sets
+    target = tmp_path / "willems-38.ttl"
+    args = ["import", "--relations", str(source), "--firms", str(source), *WILLEMS_MAP, "--chain", "willems-38"]
+    assert run_process(*args, "-o", str(target), timeout=600).returncode == 0
+    store = open_store([target])
+    stages = rank_removals(store, "stage", top=None)
+    assert stages  # Willems' stage classifications are the chain's stages
+    worst = stages[0]
+    reference = scenario(store, [f"stage:{worst['id']}"], backend="networkx")
+    compiled = scenario(store, [f"stage:{worst['id']}"], backend="compiled")
+    assert compiled.as_json() == reference.as_json()
+    assert reference.summary == worst["summary"]
+
+
+@st.composite
+def chains_in_two_places(draw):
+    """A chain of three stages whose firms lie in Ningde, in Xiamen or nowhere known, some unstaged."""
+    n = draw(st.integers(2, 10))
+    stage = [draw(st.sampled_from([None, 0, 1, 2])) for _ in range(n)]
+    place = [draw(st.sampled_from(["ningde", "xiamen", None])) for _ in range(n)]
+    edges = draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=25))
+    return stage, place, sorted(edges)
+
+
+@settings(max_examples=60, deadline=None)
+@given(chains_in_two_places())
+def test_gaps_on_generated_chains_follow_the_definition(case):
+    from chaingraph.gap_analysis import gaps
+    from chaingraph.store import open_store
+
+    stage, place, edges = case
+    ex = "https://example.org/gaps/"
+    lines = [f'<{ex}chain> a cg:IndustrialChain ; rdfs:label "test chain"@en .']
+    for s in range(3):
+        lines.append(
+            f'<{ex}s{s}> a cg:ChainStage ; skos:inScheme <{ex}chain> ; skos:prefLabel "stage {s}"@en ; '
+            f"cg:stageOrder {s} ."
+        )
+    for i, (st_, pl) in enumerate(zip(stage, place, strict=True)):
+        facts = ["a cg:Company", f'rdfs:label "firm {i}"@en', f"cg:inChain <{ex}chain>"]
+        if st_ is not None:
+            facts.append(f"cg:atStage <{ex}s{st_}>")
+        facts.append(f"cg:locatedIn fj:{pl}" if pl else "cg:locationUnknown true")
+        lines.append(f"<{ex}f{i}> " + " ; ".join(facts) + " .")
+    lines += [f"<{ex}f{a}> cg:supplierOf <{ex}f{b}> ." for a, b in edges]
+    prefixes = "".join(
+        f"@prefix {prefix}: <{iri}> .\n"
+        for prefix, iri in (
+            ("cg", "https://w3id.org/chaingraph/ontology#"),
+            ("fj", "https://w3id.org/chaingraph/fujian/"),
+            ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+            ("skos", "http://www.w3.org/2004/02/skos/core#"),
+        )
+    )
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "chain.ttl"
+        path.write_text(prefixes + "\n".join(lines) + "\n", encoding="utf-8")
+        report = gaps(open_store([path]), chain=f"{ex}chain", region="Ningde")
+    assert [found["label"] for found in report.stages] == ["stage 0", "stage 1", "stage 2"]
+    local = {i for i in range(len(stage)) if place[i] == "ningde"}
+    for s, found in enumerate(report.stages):
+        members = {i for i in range(len(stage)) if stage[i] == s}
+        assert {m["id"] for m in found["local_members"]} == {f"{ex}f{i}" for i in members & local}
+        assert found["elsewhere"] == len(members - local)
+        local_count = len(members & local)
+        assert found["status"] == ("missing" if local_count == 0 else "thin" if local_count == 1 else "covered")
+        relations = [(a, b) for a, b in edges if b in local and a in members and a != b]
+        share = sum(a in local for a, _ in relations) / len(relations) if relations else None
+        assert found["local_share"] == share
+        partners: dict[int, set[int]] = {}
+        for a, b in edges:
+            for outside, member in ((a, b), (b, a)):
+                if outside in members and outside not in local and member in local:
+                    partners.setdefault(outside, set()).add(member)
+        expected = {} if found["status"] == "covered" else {f"{ex}f{i}": len(p) for i, p in partners.items()}
+        assert {t["id"]: t["local_partners"] for t in found["targets"]} == expected
+        for target in found["targets"]:
+            i = int(target["id"].rsplit("f", 1)[1])
+            assert target["location_unknown"] == (place[i] is None)

@@ -39,6 +39,8 @@ def loaded(tmp_path_factory, synthetic):
         ["query", "firms-in", "-p", "place=宁德", "--format", "json"],
         ["impact", "CATL", "--format", "json"],
         ["impact", "--remove", "region:Ningde", "--remove", "stage:separators", "--partial", "0.5", "--format", "json"],
+        ["impact", "--all", "--by", "region", "--format", "json"],
+        ["gaps", "--chain", "synthetic", "--region", "Ningde", "--format", "json"],
         ["export", "--format", "graphml"],
     ],
 )

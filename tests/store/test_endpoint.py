@@ -60,11 +60,18 @@ def test_stats_agree_with_the_embedded_store(run, oxigraph_endpoint, args):
 
 @pytest.mark.server
 @pytest.mark.parametrize(
-    "args", [["CATL"], ["--remove", "region:Ningde"], ["--remove", "owner:CATL", "--remove", "stage:separators"]]
+    "args",
+    [
+        ["impact", "CATL"],
+        ["impact", "--remove", "region:Ningde"],
+        ["impact", "--remove", "owner:CATL", "--remove", "stage:separators"],
+        ["impact", "--all", "--by", "region"],
+        ["gaps", "--chain", "ningde", "--region", "Ningde"],
+    ],
 )
 def test_impact_agrees_with_the_embedded_store(run, oxigraph_endpoint, args):
-    local = json.loads(run("impact", *args, "--format", "json").stdout)
-    remote = json.loads(run("impact", *args, "--format", "json", "--endpoint", oxigraph_endpoint).stdout)
+    local = json.loads(run(*args, "--format", "json").stdout)
+    remote = json.loads(run(*args, "--format", "json", "--endpoint", oxigraph_endpoint).stdout)
     assert remote == local
 
 

@@ -108,11 +108,19 @@ def test_chinese_names_resolve(run, virtuoso_endpoint):
 
 @pytest.mark.parametrize(
     "args",
-    [["CATL"], ["宁德时代"], ["--all", "--top", "5"], ["--remove", "region:Ningde"], ["--remove", "stage:separators"]],
+    [
+        ["impact", "CATL"],
+        ["impact", "宁德时代"],
+        ["impact", "--all", "--top", "5"],
+        ["impact", "--remove", "region:Ningde"],
+        ["impact", "--remove", "stage:separators"],
+        ["impact", "--all", "--by", "stage"],
+        ["gaps", "--chain", "jinjiang", "--region", "Quanzhou"],
+    ],
 )
 def test_impact_agrees(run, virtuoso_endpoint, args):
-    local = run("impact", *args, "--format", "json")
-    remote = run("impact", *args, "--format", "json", "--endpoint", virtuoso_endpoint)
+    local = run(*args, "--format", "json")
+    remote = run(*args, "--format", "json", "--endpoint", virtuoso_endpoint)
     assert remote.exit_code == 0, remote.stderr
     assert json.loads(remote.stdout) == json.loads(local.stdout)
 
