@@ -158,25 +158,19 @@ SCENARIO_HEADERS = {
 
 def _scenario(store, remove, chain, region, evidence, group_by, partial, fmt, columns) -> None:
     from ..scenarios import scenario
-    from .render import quantity, render
+    from .render import quantity
 
     report = scenario(store, remove, chain=chain, region=region, evidence=evidence, group_by=group_by, partial=partial)
     if fmt == "json":
         emit(render_json(report.as_json()))
         return
-    keys = list(SCENARIO_HEADERS)
-    chosen = choose_columns(columns, keys) or (keys if fmt != "table" else keys[:-1])
     rows = [
         {**r, "stages_lost": ", ".join(r["stages_lost"]), "chains": ", ".join(r["chains"])} for r in report.disrupted
     ]
-    if fmt != "table":
-        emit(render(rows, chosen, fmt))
+    removed = ", ".join(f"{r['name']} ({quantity(r['members'], 'organization')})" for r in report.removed)
+    if not _emit_records(rows, SCENARIO_HEADERS, fmt, columns, f"Removing {removed}"):
         return
     summary = report.summary
-    removed = ", ".join(f"{r['name']} ({quantity(r['members'], 'organization')})" for r in report.removed)
-    headers = [SCENARIO_HEADERS[key] for key in chosen]
-    title = f"Removing {removed}"
-    render(rows, chosen, "table", headers=headers, title=title, console=stdout.console, choosable=True)
     tiers = " -> ".join(str(count) for count in summary["firms_per_tier"])
     stdout.print(
         f"firms per tier: {tiers} ({quantity(summary['disrupted_beyond_removed'], 'firm')} beyond the removed set)"
@@ -208,7 +202,6 @@ RANKING_HEADERS = {
 
 def _ranking(store, by, top, chain, region, evidence, group_by, fmt, columns) -> None:
     from ..scenarios import rank_removals
-    from .render import render
 
     ranked = rank_removals(store, by, top=top, chain=chain, region=region, evidence=evidence, group_by=group_by)
     if fmt == "json":
@@ -225,11 +218,20 @@ def _ranking(store, by, top, chain, region, evidence, group_by, fmt, columns) ->
         }
         for record in ranked
     ]
-    keys = list(RANKING_HEADERS)
-    chosen = choose_columns(columns, keys) or (keys if fmt != "table" else keys[:-1])
+    title = {"region": "Places", "stage": "Stages", "owner": "Groups"}[by] + " whose loss hurts most"
+    _emit_records(rows, RANKING_HEADERS, fmt, columns, title)
+
+
+def _emit_records(rows: list[dict], headers: dict[str, str], fmt: str, columns: str | None, title: str) -> bool:
+    """The rows as csv or markdown (every column), or as a table without the id column unless
+    --columns asks for it; True when it was the table (the caller may print more under it)."""
+    from .render import render
+
+    keys = list(headers)
+    chosen = choose_columns(columns, keys) or (keys if fmt != "table" else [key for key in keys if key != "id"])
     if fmt != "table":
         emit(render(rows, chosen, fmt))
-        return
-    headers = [RANKING_HEADERS[key] for key in chosen]
-    title = {"region": "Places", "stage": "Stages", "owner": "Groups"}[by] + " whose loss hurts most"
-    render(rows, chosen, "table", headers=headers, title=title, console=stdout.console, choosable=True)
+        return False
+    shown = [headers[key] for key in chosen]
+    render(rows, chosen, "table", headers=shown, title=title, console=stdout.console, choosable=True)
+    return True
