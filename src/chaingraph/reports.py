@@ -177,6 +177,8 @@ class StatsReport:
     rows: list[dict]
     sampled: dict[str, int]
     estimated: list[str] = field(default_factory=list)
+    #: The groups by name: each controller's label -> the labels merged into it.
+    grouped_labels: dict[str, list[str]] = field(default_factory=dict)
     clusters: list[ClusterSummary] = field(default_factory=list)
     single_sourced: list[dict] = field(default_factory=list)
 
@@ -277,6 +279,7 @@ def stats(
         edges=table.edge_count,
         evidence=evidence_counts(table),
         grouped=table.meta.get("grouped", {}),
+        grouped_labels=table.meta.get("grouped_labels", {}),
         rows=rows[:top] if top else rows,
         sampled=run.sampled,
         estimated=run.estimated,

@@ -242,3 +242,21 @@ def test_odd_graphs_cycles_self_loops_duplicate_labels_no_location(ttl):
     ambiguous = run_process("impact", "Twin", "--no-bundled", "--data", str(data))
     assert_clean_failure(ambiguous, "ambiguous firm 'Twin'")
     assert run_process("validate", "--no-bundled", "--data", str(data)).returncode == 1  # no locations
+
+
+def test_the_top_level_help_shows_every_command_purpose_whole():
+    """At 80 columns no command's one-line purpose is cut with an ellipsis."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "chaingraph", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=60,
+    )
+    commands = result.stdout.split("Commands:", 1)[1].strip().splitlines()
+    assert len(commands) >= 11
+    assert not [line for line in commands if line.rstrip().endswith("...")], commands

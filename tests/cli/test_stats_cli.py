@@ -191,3 +191,15 @@ def test_top_rows_are_the_first_rows_of_the_full_sort_ties_included(store):
         everything = reports.stats(store, sort=sort).rows
         for top in (1, 2, 3, 5, 8, 13, 21, len(everything) - 1, len(everything) + 1):
             assert reports.stats(store, sort=sort, top=top).rows == everything[:top], (sort, top)
+
+
+def test_group_by_owner_names_the_organizations_it_merged(run, store):
+    out = " ".join(run("stats", "--group-by", "owner", "--top", "2").stdout.split())
+    rows = store.select(
+        "SELECT ?ownerLabel ?ownedLabel WHERE { ?o cg:controls ?d . ?o rdfs:label ?ownerLabel . "
+        "?d rdfs:label ?ownedLabel "
+        'FILTER(LANGMATCHES(LANG(?ownerLabel), "en") && LANGMATCHES(LANG(?ownedLabel), "en")) }'
+    ).rows
+    assert rows
+    for row in rows:
+        assert f"{row['ownerLabel']} (" in out and str(row["ownedLabel"]) in out

@@ -20,7 +20,7 @@ from .app import (
 __all__ = ["impact"]
 
 
-@cli.command()
+@cli.command(short_help="What breaks when a firm, region, stage or group drops out.")
 @click.argument("firm", required=False)
 @graph_options
 @click.option("--chain", metavar="C", help="Analyse only chain C (a chain id or name, or a region).")

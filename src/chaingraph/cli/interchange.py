@@ -27,7 +27,7 @@ __all__ = ["RDF_OUTPUTS", "export_command", "import_command"]
 RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld"}
 
 
-@cli.command("import")
+@cli.command("import", short_help="Turn supplier and client sheets into validated RDF.")
 @click.option(
     "--relations",
     type=click.Path(path_type=Path),
@@ -124,7 +124,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         stderr.print(f"wrote {output}")
 
 
-@cli.command("export")
+@cli.command("export", short_help="Export the graph, a chain or a region for other tools.")
 @click.option(
     "--format",
     "fmt",

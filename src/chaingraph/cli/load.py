@@ -11,7 +11,7 @@ from .app import cli, status_line, stderr
 __all__ = ["load"]
 
 
-@cli.command()
+@cli.command(short_help="Load RDF once into an on-disk store (--store).")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--store",

@@ -27,9 +27,10 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
 
 
 @cli.command(
+    short_help="Run a SPARQL query: a named one, text, a file or stdin.",
     epilog="\b\nNamed queries (chaingraph query --list shows their parameters):\n"
     "  suppliers-of, clients-of, firms-in, chain-stages, figures, provenance,\n"
-    "  single-sourced, chains"
+    "  single-sourced, chains",
 )
 @click.argument("query_text", metavar="QUERY", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE.")

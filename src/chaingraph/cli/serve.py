@@ -12,7 +12,7 @@ from .app import Seconds, cli, data_options, stderr
 __all__ = ["serve"]
 
 
-@cli.command()
+@cli.command(short_help="Serve the graph as a SPARQL 1.1 endpoint.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
 @click.option(

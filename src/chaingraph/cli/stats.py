@@ -36,7 +36,7 @@ class _MeasuresEpilog(click.Command):
         super().format_epilog(ctx, formatter)
 
 
-@cli.command(cls=_MeasuresEpilog)
+@cli.command(cls=_MeasuresEpilog, short_help="Centrality and supply-chain risk of every firm.")
 @graph_options
 @selection_options
 @evidence_option
@@ -99,10 +99,15 @@ def network_notes(report) -> list[str]:
     """Lines saying which edges the measures used, and which firms were merged into their owners."""
     used = ", ".join(f"{count} {level}" for level, count in report.evidence.items() if count)
     notes = [f"supply edges by evidence: {used or 'none'} (--evidence to choose)"]
+    from .render import quantity
+
     merged = sum(len(members) for members in report.grouped.values())
     if merged:
-        owners = len(report.grouped)
-        notes.append(f"grouped by owner: {merged} organizations merged into the {owners} that control them")
+        groups = "; ".join(f"{head} ({', '.join(members)})" for head, members in report.grouped_labels.items())
+        notes.append(
+            f"grouped by owner: {quantity(merged, 'organization')} merged into the "
+            f"{quantity(len(report.grouped), 'organization')} that control them: {groups}"
+        )
     return notes
 
 

@@ -9,7 +9,7 @@ from .app import cli, output_options, progress_bar, stderr
 __all__ = ["synth"]
 
 
-@cli.command()
+@cli.command(short_help="Write a synthetic supply network for scale tests.")
 @click.option("--firms", type=int, required=True, help="Number of firms (10 to 10,000,000).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same network.")
 @output_options("File to write (.nt or .ttl).", required=True)

@@ -12,7 +12,7 @@ from .app import cli, emit, format_option, graph_options, render_json, stderr, s
 __all__ = ["validate"]
 
 
-@cli.command()
+@cli.command(short_help="Check the graph against chaingraph's SHACL shapes.")
 @graph_options
 @format_option(
     ["table", "json", "csv", "markdown", "ttl", "jsonld"],

@@ -12,7 +12,7 @@ from .app import cli, evidence_option, graph_options, output_options, status_lin
 __all__ = ["default_view_name", "view"]
 
 
-@cli.command()
+@cli.command(short_help="Write an interactive offline HTML view of a chain.")
 @click.argument("target", metavar="C")
 @graph_options
 @output_options(

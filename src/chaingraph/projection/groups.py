@@ -84,7 +84,14 @@ def group_by_owner(projection: Projection) -> Projection:
         suppliers=pairs // n,
         clients=pairs % n,
         details=details,
-        meta=dict(projection.meta, grouped={head: sorted(members) for head, members in grouped.items()}),
+        meta=dict(
+            projection.meta,
+            grouped={head: sorted(members) for head, members in grouped.items()},
+            grouped_labels={
+                projection.columns["label"][index[head]]: sorted(projection.columns["label"][index[m]] for m in members)
+                for head, members in sorted(grouped.items())
+            },
+        ),
     )
 
 
