@@ -21,12 +21,16 @@ class InputError(ChainGraphError):
 class UnknownNameError(ChainGraphError):
     """A firm, place, chain or query name that matches nothing, or more than one thing."""
 
-    def __init__(self, kind: str, name: str, suggestions: list[str], *, ambiguous: bool = False) -> None:
+    def __init__(
+        self, kind: str, name: str, suggestions: list[str], *, ambiguous: bool = False, known: list[str] | None = None
+    ) -> None:
         what = "ambiguous" if ambiguous else "unknown"
         message = f"{what} {kind} {name!r}"
         if suggestions:
             label = "candidates" if ambiguous else "did you mean"
             message += f"; {label}: " + ", ".join(suggestions)
+        elif known:
+            message += "; the graph has: " + ", ".join(known)
         super().__init__(message)
         self.kind = kind
         self.name = name

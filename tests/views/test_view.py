@@ -602,3 +602,10 @@ def test_focus_draws_only_the_neighbourhood(store):
     near |= set(nx.single_source_shortest_path_length(graph.reverse(), catl, cutoff=1))
     drawn = {n for n, a in _page_nodes(view(store, "fujian", focus="CATL", hops=1)).items() if a.get("kind") != "place"}
     assert drawn == near and len(drawn) < len(graph)
+
+
+def test_a_name_like_no_chain_lists_the_chains_there_are(run, store):
+    result = run("view", "nonsense")
+    assert result.exit_code == 2
+    chains = {str(r["c"]).rsplit("/", 1)[1] for r in store.select("SELECT ?c WHERE { ?c a cg:IndustrialChain }").rows}
+    assert chains and all(chain in result.stderr for chain in chains)

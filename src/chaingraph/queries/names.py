@@ -131,7 +131,10 @@ def resolve_chains(store: Store, text: str) -> list[URIRef]:
             if chain_error.suggestions and not place_error.suggestions:
                 raise chain_error from None
             suggestions = list(dict.fromkeys(chain_error.suggestions + place_error.suggestions))[:4]
-            raise UnknownNameError("chain or region", text, suggestions) from None
+            # Nothing close: say which chains there are (and that a region names all of its own).
+            known = sorted(local_name(chain) for chain in _candidates(store, CHAIN))
+            known = [*known[:8], "or a region such as fujian"] if known else []
+            raise UnknownNameError("chain or region", text, suggestions, known=known) from None
     chains = [row["chain"] for row in store.select(_CHAINS_IN_PLACE, {"place": place}).rows]
     if not chains:
         raise UnknownNameError("chain", text, [], ambiguous=False)
