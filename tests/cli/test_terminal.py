@@ -144,3 +144,37 @@ def test_a_long_answer_shows_its_first_page_and_says_how_many_rows(tmp_path):
     assert int(total) > 100
     assert len(data_rows(lines)) == 100
     assert f"rows 1 to 100 of {total} shown: --offset 100 for the next page" in errors.decode()
+
+
+def test_the_readme_first_screen_is_what_stats_prints_at_100_columns():
+    from ..conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("The first screen in a terminal 100 columns wide (`chaingraph stats --top 8`):", 1)[1]
+    shown = block.split("```text\n", 1)[1].split("\n...\n", 1)[0].splitlines()
+    code, lines, _ = _run_in_terminal(["stats", "--top", "8"], 100)
+    assert code == 0
+    printed = [line.rstrip() for line in lines]
+    start = printed.index(shown[0].rstrip())
+    assert printed[start : start + len(shown)] == [line.rstrip() for line in shown]
+
+
+@pytest.fixture(scope="module")
+def synthetic_2500(tmp_path_factory):
+    network = tmp_path_factory.mktemp("synth") / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "-o", str(network)).returncode == 0
+    return network
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+@pytest.mark.parametrize("graph", ["bundled", "synthetic"])
+def test_rows_whose_names_differ_are_told_apart_on_screen(columns, graph, synthetic_2500):
+    import json
+
+    args = ["stats", "--top", "12"] + (["--no-bundled", "--data", str(synthetic_2500)] if graph == "synthetic" else [])
+    full = [row["label"] for row in json.loads(run_process(*args, "--format", "json").stdout)]
+    assert len(set(full)) == len(full)  # the names differ...
+    code, lines, _ = _run_in_terminal(args, columns)
+    assert code == 0
+    shown = [line.split("│")[2].strip() for line in lines if line.startswith("│")]
+    assert len(shown) == len(full) and len(set(shown)) == len(shown), shown  # ...and so do the rows

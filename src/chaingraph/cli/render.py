@@ -60,6 +60,9 @@ def rich_table(
 TEXT_MIN_WIDTH = 8
 #: The narrowest a wrapping column gets: a readable line of a message.
 WRAP_MIN_WIDTH = 30
+#: A name column, and the second name column that gives way to it when cutting the first would
+#: make rows whose names differ look the same (the Chinese name beside the English one).
+SECOND_NAMES = {"label": "label_zh"}
 
 
 def fit_table(
@@ -106,6 +109,8 @@ def fit_table(
             if cut > 0:
                 widths[i] -= cut
                 excess -= cut
+    if width is not None:
+        _tell_names_apart(columns, cells, kept, widths, natural)
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for i in kept:
         wraps = columns[i] in wrap
@@ -119,6 +124,30 @@ def fit_table(
     for line in cells:
         table.add_row(*(line[i] for i in kept))
     return table, [heads[i] for i in range(len(columns)) if i not in kept]
+
+
+def _cut(text: str, width: int) -> str:
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+
+
+def _tell_names_apart(
+    columns: Sequence[str], cells: list[list[str]], kept: list[int], widths: dict[int, int], natural: list[int]
+) -> None:
+    """When cutting a name column makes two different names look the same, its second name
+    column (:data:`SECOND_NAMES`) is left out and its cells go to the name (in place)."""
+    for name, second in SECOND_NAMES.items():
+        if name not in columns or second not in columns:
+            continue
+        i, j = columns.index(name), columns.index(second)
+        if i not in kept or j not in kept:
+            continue
+        full = {line[i] for line in cells}
+        if len({_cut(text, widths[i]) for text in full}) == len(full):
+            continue
+        kept.remove(j)
+        widths[i] = min(natural[i], widths[i] + widths.pop(j) + 3)
 
 
 def _is_number(value: object) -> bool:
