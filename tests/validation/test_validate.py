@@ -260,3 +260,17 @@ def test_a_missing_or_broken_shapes_file_is_named(run, tmp_path):
     broken.write_text("this is not turtle", encoding="utf-8")
     result = run("validate", "--shapes", str(broken))
     assert result.exit_code == 2 and "broken.ttl" in result.output
+
+
+def test_a_node_without_a_label_is_named_by_its_iri_not_an_empty_cell(run, tmp_path):
+    iri = "https://example.org/some/very/long/path/to/firms/firm-without-a-name-9"
+    path = tmp_path / "broken.ttl"
+    path.write_text(f"<{iri}> a <https://w3id.org/chaingraph/ontology#Company> .\n", encoding="utf-8")
+    result = run("validate", "--data", str(path))
+    assert result.exit_code == 1
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│ Violation")]
+    assert rows
+    for line in rows:
+        resource = line.split("│")[2].strip()
+        assert resource and iri.endswith(resource.split("…")[-1]) and resource.startswith("https://")
+        assert "https:/…" not in line

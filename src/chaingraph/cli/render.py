@@ -15,12 +15,14 @@ from rich.table import Table
 from ..interchange.tabular import format_cell, to_csv, to_json, to_markdown
 
 __all__ = [
+    "SECOND_NAMES",
     "TEXT_MIN_WIDTH",
     "WRAP_MIN_WIDTH",
     "cite",
     "distinguish_labels",
     "fit_table",
     "left_out_note",
+    "middle",
     "printable",
     "quantity",
     "render",
@@ -124,6 +126,14 @@ def fit_table(
     for line in cells:
         table.add_row(*(line[i] for i in kept))
     return table, [heads[i] for i in range(len(columns)) if i not in kept]
+
+
+def middle(text: str, width: int) -> str:
+    """``text`` within ``width`` characters, cut in the middle: the start and the end stay."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 3
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def _cut(text: str, width: int) -> str:

@@ -9,7 +9,10 @@ import click
 
 from .app import cli, emit, format_option, graph_options, render_json, stderr, stdout
 
-__all__ = ["validate"]
+__all__ = ["IRI_WIDTH", "validate"]
+
+#: The widest an IRI is shown in the validation table; longer ones keep their start and end.
+IRI_WIDTH = 36
 
 
 @cli.command(short_help="Check the graph against chaingraph's SHACL shapes.")
@@ -72,13 +75,24 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
         emit(render_json({"conforms": report.conforms, "triples": report.triples, "results": rows}))
     elif fmt == "table":
         if report.findings:
-            from .render import render
+            from rdflib import URIRef
 
+            from .render import middle, render
+
+            # A node with no label is named by its IRI: as a CURIE, else cut in the middle, so the
+            # end that tells one node from another stays (never "https:/…").
+            def named(text: str) -> str:
+                return middle(shorten(URIRef(text)) if text.startswith(("http", "urn:")) else text, IRI_WIDTH)
+
+            for row in rows:
+                row["focus_label"] = row["focus_label"] or named(row["focus"])
+                # A value that is the node itself says nothing the resource column does not.
+                row["value"] = "" if row["value"] == row["focus"] else named(row["value"])
             render(
                 rows,
-                columns,
+                [column for column in columns if column != "focus"],  # the resource column names it
                 "table",
-                headers=["severity", "resource", "problem", "IRI", "property", "value"],
+                headers=["severity", "resource", "problem", "property", "value"],
                 title=f"SHACL validation: {len(report.violations)} violations",
                 console=stdout.console,
                 wrap=["message"],
