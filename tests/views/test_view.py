@@ -609,3 +609,23 @@ def test_a_name_like_no_chain_lists_the_chains_there_are(run, store):
     assert result.exit_code == 2
     chains = {str(r["c"]).rsplit("/", 1)[1] for r in store.select("SELECT ?c WHERE { ?c a cg:IndustrialChain }").rows}
     assert chains and all(chain in result.stderr for chain in chains)
+
+
+def test_each_stage_keeps_one_colour_in_every_view(store):
+    from chaingraph.reports import network
+    from chaingraph.views.page import stage_colors
+
+    seen: dict[str, set[str]] = {}
+    for chain in ("ningde", "jinjiang", "putian", "fujian"):
+        for level in ("firm", "stage"):
+            for stage, colour in stage_colors(network(store, chain=chain, level=level)).items():
+                seen.setdefault(stage, set()).add(colour)
+    assert len(seen) >= 15
+    assert {stage: colours for stage, colours in seen.items() if len(colours) > 1} == {}
+
+
+def test_every_kind_has_a_shape_of_its_own():
+    from chaingraph.views.page import SHAPES
+
+    assert len({shape for shape, _ in SHAPES.values()}) == len(SHAPES)
+    assert len({symbol for _, symbol in SHAPES.values()}) == len(SHAPES)

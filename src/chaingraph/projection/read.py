@@ -120,6 +120,15 @@ def project_columns(store: Store) -> Projection:
     }
     details = _edge_details(store, index)
     columns = _node_columns(nodes, kinds, labels, memberships, meta)
+    # How many nodes each stage has in the whole network: a view of a part of it colours stages
+    # by their place among those with members (views.page.stage_colors).
+    members: dict[str, int] = {}
+    for stage in columns["stage"]:
+        if stage:
+            members[stage] = members.get(stage, 0) + 1
+    for chain in meta["chains"].values():
+        for stage, info in chain["stages"].items():
+            info["members"] = members.get(stage, 0)
     return Projection(nodes, columns, suppliers, clients, details, meta)
 
 

@@ -135,7 +135,7 @@ SHAPES = {
     "firm": ("dot", "●"),
     "segment": ("diamond", "◆"),
     "association": ("triangle", "▲"),
-    "institute": ("triangle", "▲"),
+    "institute": ("star", "★"),
     "government": ("triangleDown", "▼"),
     "organization": ("square", "■"),
     "stage": ("box", "▭"),
@@ -738,16 +738,30 @@ def _options(layout: str) -> dict:
 
 
 def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
-    """A distinct colour per chain stage, in upstream-to-downstream order of each chain."""
-    stages = sorted(
-        {
-            (attrs.get("stage_order", 0), attrs.get("stage_label", ""), attrs["stage"])
-            for _, attrs in graph.nodes(data=True)
-            if attrs.get("stage")
-        }
-    )
+    """A distinct colour per chain stage, in upstream-to-downstream order.
+
+    The colour is the stage's own: its place among every stage of every chain the graph knows
+    (``graph.graph["chains"]``), not among the stages one view happens to draw, so anode materials
+    are the same colour in the Ningde view and in the Fujian view.
+    """
+    known = {
+        (info.get("order", 0), info.get("label", ""), stage)
+        for chain in graph.graph.get("chains", {}).values()
+        for stage, info in chain.get("stages", {}).items()
+        if info.get("members", 1)  # a stage with no member anywhere takes no colour
+    }
+    known_stages = {stage for _, _, stage in known}
+    drawn = {
+        (attrs.get("stage_order", 0), attrs.get("stage_label", ""), attrs["stage"])
+        for _, attrs in graph.nodes(data=True)
+        if attrs.get("stage") and attrs["stage"] not in known_stages
+    }
+    stages = sorted(known | drawn)
+    present = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
     colors = {}
     for index, (_, _, stage) in enumerate(stages):
+        if stage not in present:
+            continue
         if index < len(PALETTE):
             colors[stage] = PALETTE[index]
             continue
