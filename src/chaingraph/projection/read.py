@@ -113,7 +113,7 @@ def project_columns(store: Store) -> Projection:
     if len(nodes) > typed:
         # Edge ends with no organization class joined the nodes meanwhile: read their facts too.
         labels, memberships = _node_facts(store, index, len(nodes))
-    meta = {
+    meta: dict[str, Any] = {
         "places": _places(store, labels),
         "chains": _chains(store, labels),
         "controls": [list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
