@@ -171,6 +171,16 @@ class QueryResult:
     select: SelectResult | None = None
     graph: Graph | None = None
 
+    @property
+    def rows(self) -> list[dict]:
+        """The rows of a SELECT (as a stats report's ``rows``); empty for the other forms.
+
+        >>> from chaingraph.store import open_store
+        >>> query(open_store(), "chains").rows[0]["chain"].startswith("https://")
+        True
+        """
+        return list(self.select.rows) if self.select is not None and self.select.rows is not None else []
+
 
 #: The most rows ``query`` answers unless told otherwise (``--max-rows``): a query that would
 #: answer more (a cartesian product, say) stops there with a message instead of filling memory.
