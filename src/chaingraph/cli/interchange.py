@@ -115,7 +115,8 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         + (f"; skipped {quantity(result.skipped_rows, 'row')} with no mapped value" if result.skipped_rows else "")
     )
     if output is None:
-        stdout_bytes = click.get_binary_stream("stdout")
+        # sys.stdout.buffer, not click.get_binary_stream: Click 8.5 deprecates that function.
+        stdout_bytes = sys.stdout.buffer
         result.dump(RDF_EXPORTS[fmt], stdout_bytes)
         stdout_bytes.flush()
     else:
