@@ -35,6 +35,7 @@ import numpy as np
 from .errors import InputError
 from .measures import compiled
 from .measures.compiled import AnalysisGraph
+from .projection.model import stages_in_order
 from .projection.read import project_columns
 from .projection.selection import make_selection, select_columns
 from .queries import names
@@ -89,9 +90,10 @@ def gaps(store: Store, *, chain: str, region: str, evidence: str | Iterable[str]
         info = table.meta["chains"].get(chain_iri)
         if info is None:
             continue
-        ordered = sorted(info["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"]))
-        for stage, stage_info in ordered:
-            at_stage = [i for i, s in enumerate(columns["stage"]) if s == stage and chain_iri in columns["chains"][i]]
+        in_chain = np.fromiter((chain_iri in c for c in columns["chains"]), dtype=bool, count=len(table))
+        for stage, stage_info in stages_in_order(info):
+            stage_mask = np.fromiter((s == stage for s in columns["stage"]), dtype=bool, count=len(table))
+            at_stage = np.flatnonzero(stage_mask & in_chain).tolist()
             members = [i for i in at_stage if local[i]]
             status = "missing" if not members else "thin" if len(members) < COVERED_FROM else "covered"
             stages.append(
@@ -103,7 +105,7 @@ def gaps(store: Store, *, chain: str, region: str, evidence: str | Iterable[str]
                     "status": status,
                     "local_members": [_firm(table, i) for i in sorted(members, key=lambda i: columns["label"][i])],
                     "elsewhere": len(at_stage) - len(members),
-                    "local_share": _local_share(graph, local, stage, chain_iri),
+                    "local_share": _local_share(graph, local, stage_mask, in_chain),
                     "targets": []
                     if status == "covered"
                     else _targets(table, at_stage, local, partners, relations, dependence),
@@ -119,10 +121,9 @@ def _firm(table, i: int) -> dict:
     return {"id": table.nodes[i], "label": columns["label"][i], "label_zh": columns["label_zh"][i]}
 
 
-def _local_share(graph: AnalysisGraph, local: np.ndarray, stage: str, chain: str) -> float | None:
-    columns = graph.projection.columns
-    at_stage = np.fromiter((s == stage for s in columns["stage"]), dtype=bool, count=graph.n)
-    in_chain = np.fromiter((chain in c for c in columns["chains"]), dtype=bool, count=graph.n)
+def _local_share(graph: AnalysisGraph, local: np.ndarray, at_stage: np.ndarray, in_chain: np.ndarray) -> float | None:
+    """Of the relations whose client is a local member of the chain and whose supplier is at the
+    stage (masks over the nodes), the share whose supplier is local."""
     chosen = local[graph.clients] & in_chain[graph.clients] & at_stage[graph.suppliers]
     chosen &= graph.suppliers != graph.clients
     if not chosen.any():

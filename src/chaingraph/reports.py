@@ -414,8 +414,9 @@ def view(
         raise InputError("--remove and --focus draw firms: use them at firm level")
     graph = select(project(store), selection)
     total = graph.number_of_nodes()
-    if focus is not None:
-        graph = neighbourhood(graph, str(names.resolve(store, focus, names.FIRM)), hops)
+    focus_iri = str(names.resolve(store, focus, names.FIRM)) if focus is not None else None
+    if focus_iri is not None:
+        graph = neighbourhood(graph, focus_iri, hops)
     check_size(graph)
     if progress:
         progress("measures")
@@ -439,8 +440,8 @@ def view(
         )
     if graph.graph.get("unstaged"):
         notes.append(text["unstaged"].format(count=graph.graph["unstaged"]))
-    if focus is not None:
-        focus_label = graph.nodes[str(names.resolve(store, focus, names.FIRM))].get("label", focus)
+    if focus_iri is not None:
+        focus_label = graph.nodes[focus_iri].get("label", focus)
         notes.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
     scenario, own_loss = _view_scenario(store, graph, remove, text, notes) if level == "firm" else ({}, {})
     data = ViewData(
@@ -465,20 +466,14 @@ def _view_scenario(
     :mod:`chaingraph.measures.cascade` on the view's own network."""
     from .measures.cascade import compiled_cascade
     from .measures.compiled import AnalysisGraph
-    from .scenarios import members_of, parse_removal
+    from .scenarios import removed_set
     from .views.page import OWN_LOSS_LIMIT
 
     table = Projection.from_networkx(graph)
     compiled_graph = AnalysisGraph(table)
     scenario: dict[str, dict] = {}
     if remove:
-        removals = [parse_removal(store, spec) for spec in remove]
-        mask = np.zeros(len(table), dtype=bool)
-        for removal in removals:
-            found_members = members_of(table, removal)
-            if not found_members.any():
-                raise InputError(f"--remove {removal.text!r}: no organization of this view")
-            mask |= found_members
+        removals, mask, _ = removed_set(store, table, remove, "this view")
         found = compiled_cascade(compiled_graph, mask)
         scenario = {
             node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages)}

@@ -21,7 +21,7 @@ from .errors import InputError
 from .measures import dispatch
 from .measures.cascade import Cascade, cascade, compiled_cascade, compiled_paths_cut, paths_cut
 from .measures.compiled import AnalysisGraph
-from .projection.model import Projection
+from .projection.model import Projection, stage_infos, stages_in_order
 from .projection.read import project_columns
 from .projection.selection import make_selection, select_columns
 from .queries import names
@@ -35,6 +35,7 @@ __all__ = [
     "members_of",
     "parse_removal",
     "rank_removals",
+    "removed_set",
     "scenario",
 ]
 
@@ -105,6 +106,23 @@ def members_of(table: Projection, removal: Removal) -> np.ndarray:
     return np.fromiter((node in taken for node in table.nodes), dtype=bool, count=len(table))
 
 
+def removed_set(
+    store: Store, table: Projection, remove: Sequence[str], network: str = "the selected network"
+) -> tuple[list[Removal], np.ndarray, list[dict]]:
+    """The removals ``remove`` names, the union of their members in ``table`` as a mask, and a
+    record per removal; a removal that takes out nothing of ``network`` is an error."""
+    removals = [parse_removal(store, text) for text in remove]
+    mask = np.zeros(len(table), dtype=bool)
+    records = []
+    for removal in removals:
+        members = members_of(table, removal)
+        if not members.any():
+            raise InputError(f"--remove {removal.text!r}: no organization of {network}")
+        mask |= members
+        records.append({"kind": removal.kind, "name": removal.text, "id": removal.iri, "members": int(members.sum())})
+    return removals, mask, records
+
+
 def scenario(
     store: Store,
     remove: Sequence[str],
@@ -130,45 +148,33 @@ def scenario(
     dispatch.check_backend(backend)
     selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
     table = select_columns(project_columns(store), selection)
-    removals = [parse_removal(store, text) for text in remove]
-    removed_mask = np.zeros(len(table), dtype=bool)
-    removed_records = []
-    for removal in removals:
-        mask = members_of(table, removal)
-        if not mask.any():
-            raise InputError(f"--remove {removal.text!r}: no organization of the selected network")
-        removed_mask |= mask
-        removed_records.append(
-            {"kind": removal.kind, "name": removal.text, "id": removal.iri, "members": int(mask.sum())}
-        )
+    removals, removed_mask, removed_records = removed_set(store, table, remove)
     if dispatch.uses_compiled(len(table), backend):
         graph = AnalysisGraph(table)
         found = compiled_cascade(graph, removed_mask, partial=partial)
         cut = compiled_paths_cut(graph, removed_mask)
-        before, after = _components_compiled(graph, removed_mask)
+        before, after = _weak_components(graph), _weak_components(graph, ~removed_mask)
     else:
         digraph = table.to_networkx()
-        gone = [table.nodes[i] for i in np.flatnonzero(removed_mask).tolist()]
+        gone = {table.nodes[i] for i in np.flatnonzero(removed_mask).tolist()}
         found = cascade(digraph, gone, partial=partial)
         cut = paths_cut(digraph, gone)
-        rest = digraph.subgraph([n for n in digraph if n not in set(gone)])
+        rest = digraph.subgraph([n for n in digraph if n not in gone])
         before = nx.number_weakly_connected_components(digraph) if len(digraph) else 0
         after = nx.number_weakly_connected_components(rest) if len(rest) else 0
     places = [r.iri for r in removals if r.kind == "region"]
     return _report(table, found, removed_records, places, cut, before, after)
 
 
-def _components_compiled(graph: AnalysisGraph, removed: np.ndarray) -> tuple[int, int]:
+def _weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> int:
+    """Weakly connected components of the compiled graph, or of the part ``kept`` (a mask) holds."""
     from scipy.sparse.csgraph import connected_components
 
-    if not graph.n:
-        return 0, 0
-    before = connected_components(graph.adjacency, directed=True, connection="weak")[0]
-    keep = np.flatnonzero(~removed)
+    keep = np.arange(graph.n) if kept is None else np.flatnonzero(kept)
     if not len(keep):
-        return int(before), 0
-    after = connected_components(graph.adjacency[keep][:, keep], directed=True, connection="weak")[0]
-    return int(before), int(after)
+        return 0
+    matrix = graph.adjacency if kept is None else graph.adjacency[keep][:, keep]
+    return int(connected_components(matrix, directed=True, connection="weak")[0])
 
 
 def _report(
@@ -176,7 +182,7 @@ def _report(
 ) -> ScenarioReport:
     columns = table.columns
     index = {node: i for i, node in enumerate(table.nodes)}
-    stage_labels = {stage: info for chain in table.meta["chains"].values() for stage, info in chain["stages"].items()}
+    stage_labels = stage_infos(table.meta)
     disrupted = []
     for node, why in sorted(found.disrupted.items(), key=lambda item: (item[1].tier, columns["label"][index[item[0]]])):
         i = index[node]
@@ -234,7 +240,7 @@ def _stages_emptied(table: Projection, found: Cascade) -> list[dict]:
                 surviving[stage] = surviving.get(stage, 0) + 1
     emptied = []
     for chain_iri, chain in sorted(table.meta["chains"].items(), key=lambda item: item[1].get("id", item[0])):
-        for stage, info in sorted(chain["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"])):
+        for stage, info in stages_in_order(chain):
             if members.get(stage) and not surviving.get(stage):
                 emptied.append({"chain": chain.get("id", chain_iri), "stage": stage, "label": info["label"]})
     return emptied
@@ -286,11 +292,11 @@ def rank_removals(
     if top is not None and len(candidates) > top:
         boundary = candidates[top - 1][4]
         candidates = [c for i, c in enumerate(candidates) if i < top or c[4] == boundary]
-    before, _ = _components_compiled(graph, np.zeros(graph.n, dtype=bool))
+    before = _weak_components(graph)
     ranked: list[dict[str, Any]] = []
     for iri, label, mask, found, _beyond in candidates:
         cut = compiled_paths_cut(graph, mask)
-        after = _components_compiled(graph, mask)[1]
+        after = _weak_components(graph, ~mask)
         report = _report(
             table,
             found,
@@ -319,7 +325,7 @@ def _candidate_labels(table: Projection, by: str) -> dict[str, str]:
         found = {place for located in table.columns["places"] for place in located}
         return {place: places.get(place, {}).get("label", place) for place in sorted(found)}
     if by == "stage":
-        stages = {stage: info for chain in table.meta["chains"].values() for stage, info in chain["stages"].items()}
+        stages = stage_infos(table.meta)
         present = {stage for stage in table.columns["stage"] if stage}
         return {stage: stages.get(stage, {}).get("label", stage) for stage in sorted(present)}
     index = {node: i for i, node in enumerate(table.nodes)}

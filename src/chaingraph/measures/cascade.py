@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .compiled import downstream_reach
+
 __all__ = ["Cascade", "Disruption", "cascade", "compiled_cascade", "compiled_paths_cut", "paths_cut"]
 
 
@@ -212,7 +214,10 @@ def compiled_paths_cut(graph, removed: np.ndarray) -> int:
     if not n or not removed.any():
         return 0
     ig = graph.igraph
-    down = np.asarray(ig.neighborhood_size(order=n, mode="out", mindist=1), dtype=np.int64)
+    # The whole graph's exact reach, once per graph: a ranking asks for many removed sets.
+    if "exact_downstream_reach" not in graph.cache:
+        graph.cache["exact_downstream_reach"] = downstream_reach(graph, exact=True)
+    down = graph.cache["exact_downstream_reach"]
     gone = np.flatnonzero(removed)
     up_gone = np.asarray(ig.neighborhood_size(gone.tolist(), order=n, mode="in", mindist=1), dtype=np.int64)
     within = 0

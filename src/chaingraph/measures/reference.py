@@ -18,7 +18,7 @@ from collections.abc import Callable
 import networkx as nx
 import numpy as np
 
-from ..projection.model import Projection
+from ..projection.model import Projection, stages_in_order
 from .kernels import (  # re-exported: their old home was this module
     COMPILED_THRESHOLD as COMPILED_THRESHOLD,
 )
@@ -617,7 +617,7 @@ def stage_coverage(graph: nx.DiGraph | Projection, chain: str) -> list[dict]:
         if stages[i] in info["stages"] and region in places[i]:
             covered[stages[i]].append(node)
     rows = []
-    for stage, stage_info in sorted(info["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"])):
+    for stage, stage_info in stages_in_order(info):
         rows.append(
             {
                 "stage": stage,

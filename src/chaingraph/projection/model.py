@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-__all__ = ["NODE_ATTRIBUTES", "Projection", "edge_evidence", "place_ancestors"]
+__all__ = ["NODE_ATTRIBUTES", "Projection", "edge_evidence", "place_ancestors", "stage_infos", "stages_in_order"]
 
 #: The node attributes of the projection, in the order the NetworkX graph carries them.
 NODE_ATTRIBUTES = (
@@ -127,3 +127,14 @@ def place_ancestors(places: dict[str, dict], place: str) -> list[str]:
         order.append(current)
         frontier.extend(places.get(current, {}).get("parents", []))
     return order
+
+
+def stage_infos(meta: Mapping) -> dict[str, dict]:
+    """Every stage of every chain of a projection's ``meta``: stage IRI -> its label, Chinese
+    label, order (and member count)."""
+    return {stage: info for chain in meta["chains"].values() for stage, info in chain["stages"].items()}
+
+
+def stages_in_order(chain: Mapping) -> list[tuple[str, dict]]:
+    """A chain's stages upstream first: by their ``cg:stageOrder``, then label."""
+    return sorted(chain["stages"].items(), key=lambda item: (item[1]["order"], item[1]["label"]))

@@ -43,7 +43,7 @@ from ..vocab import (
     evidence_level,
     local_name,
 )
-from .model import NODE_ATTRIBUTES, Projection, place_ancestors
+from .model import NODE_ATTRIBUTES, Projection, place_ancestors, stage_infos
 from .saved import PROJECTION_FORMAT, read_saved_projection
 
 __all__ = [
@@ -326,7 +326,7 @@ def _node_columns(
 ) -> dict[str, list]:
     located, chains, stages = memberships.located, memberships.chains, memberships.stages
     places = meta["places"]
-    stage_info = {stage: info for chain in meta["chains"].values() for stage, info in chain["stages"].items()}
+    stage_info = stage_infos(meta)
     # Per-place facts are shared by every firm located there: compute them once per place.
     by_place: dict[str, dict] = {}
     for place in {p for found in located if found for p in found}:

@@ -32,7 +32,7 @@ from .. import __version__
 from .._runtime.fileio import safe_stem
 from ..errors import InputError
 from ..measures.reference import MEASURES
-from ..projection.model import edge_evidence
+from ..projection.model import edge_evidence, stage_infos
 from ..vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
 from .layout import (
     ROW_HEIGHT,
@@ -601,11 +601,8 @@ def _scenario_lines(node: str, data: ViewData, text: Mapping[str, str], lang: st
         elif found["reason"] == "supply":
             lines.append(text["scenario_supply"].format(tier=found["tier"]))
         else:
-            stages = data.graph.graph.get("chains", {})
-            named = [
-                next((name_of(c["stages"][s], lang) for c in stages.values() if s in c["stages"]), s)
-                for s in found["stages"]
-            ]
+            infos = stage_infos(data.graph.graph) if "chains" in data.graph.graph else {}
+            named = [name_of(infos[s], lang) if s in infos else s for s in found["stages"]]
             lines.append(text["scenario_stage"].format(tier=found["tier"], stages=", ".join(named)))
     tiers = data.own_loss.get(node)
     if tiers is not None:
