@@ -1,22 +1,10 @@
 """Where spreadsheet data enters: CSV files of supply relations and firms -> RDF in chaingraph's vocabulary.
 
-Layouts (UTF-8, with or without a byte-order mark; header on ``header_row``):
-
-- relations: ``supplier, client, supplies, start, end, source``; ``supplier`` and ``client`` required;
-- firms: ``id, name_en, name_zh, located_in, chain, stage``; ``id`` required.
-
-``mapping`` names the column that holds a field when a spreadsheet uses other names
-(``{"supplier": "Vendor"}``). A relations file alone is enough: its endpoints become firms, except
-that an endpoint named exactly like one organization of the graph (``CATL``, ``宁德时代``) links to
-it. Rows where
-every mapped field is empty are skipped (so one flattened file can hold relation rows and firm rows).
-
-IRIs are minted from ids under a base: ``<base>firm/<id percent-encoded>``, stable across runs and
-distinct for distinct ids; an id that already is an http(s) or urn IRI is used as it is. Places are
-matched to the graph's places by English or Chinese name, case-insensitively, or created; chains and
-stages likewise. A firm without a location is marked ``cg:locationUnknown true``; without an English
-name its id is its English label. Each relation's source is the ``source`` column (a URL, or a
-citation text) or else the CSV row itself.
+The layouts and naming rules are :mod:`chaingraph.interchange.sheet`'s. A relations file alone is
+enough: its endpoints become firms (or the graph's organizations they name). A firm without a
+location is marked ``cg:locationUnknown true``; without an English name its id is its English
+label. Each relation's source is the ``source`` column (a URL, or a citation text) or else the CSV
+row itself.
 
 Files are read as streams, a row at a time, and the RDF is built straight into a named graph of the
 context's store, so a sheet of 300k relations is held once, as the triples it becomes, and is
@@ -25,41 +13,35 @@ validated there beside the graph it links to.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import functools
-import hashlib
-import io
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .._runtime.fileio import open_input
 from ..errors import InputError
-from ..queries.texts import package_query
-from ..store import LocalDataset, Store
+from ..store import LocalDataset
 from ..validation import ValidationReport
-from ..vocab import (
-    CG,
-    IMPORT,
-    ORGANIZATION_CLASSES,
-    PLACE_CLASSES,
-    PROV,
-    RDF,
-    RDFS,
-    SKOS,
-    WRITTEN_PREFIXES,
-    XSD,
-    curies,
+from ..vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
+from .sheet import (
+    _ISO_DATE,
+    FIRM_FIELDS,
+    NAME_FIELDS,
+    RELATION_FIELDS,
+    REQUIRED,
+    CsvRows,
+    ImportContext,
+    Naming,
+    _quoted,
+    is_iri,
+    mint,
+    parse_mapping,
+    period_cell,
 )
-from .tabular import unneutralise_cell
 
+# The sheet's names, kept importable from here (the import's home before the tables reader).
 __all__ = [
     "FIRM_FIELDS",
     "NAME_FIELDS",
@@ -72,20 +54,6 @@ __all__ = [
     "mint",
     "parse_mapping",
 ]
-
-RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
-FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
-REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|\\^`]+$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-_ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
-
-_CONTEXT_QUERY = package_query(
-    "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
-)
 
 
 @dataclass
@@ -122,222 +90,6 @@ class ImportProgress:
     total: int
 
 
-def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """``["supplier=Vendor"]`` -> ``{"supplier": "Vendor"}``, checking the field names."""
-    known = RELATION_FIELDS + FIRM_FIELDS
-    mapping = {}
-    for pair in pairs:
-        name, sep, column = pair.partition("=")
-        if not sep or not column:
-            raise InputError(f"--map {pair!r}: expected FIELD=COLUMN")
-        if name not in known:
-            raise InputError(f"--map {pair!r}: unknown field {name!r} (fields: {', '.join(known)})")
-        mapping[name] = column
-    # Two fields read from one column would, for supplier and client, import every row as a self-loop.
-    fields_by_column: dict[str, list[str]] = {}
-    for name, column in mapping.items():
-        fields_by_column.setdefault(column, []).append(name)
-    for column, names in fields_by_column.items():
-        if len(names) > 1:
-            raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
-    return mapping
-
-
-def mint(base: str, kind: str, identifier: str) -> ox.NamedNode:
-    """The IRI of an imported thing: ``base + kind + "/" + percent-encoded id`` (or the id if it is an IRI)."""
-    if _IRI.match(identifier):
-        return ox.NamedNode(identifier)
-    return ox.NamedNode(f"{base}{kind}/{quote(identifier, safe='')}")
-
-
-class _Context:
-    """Places, chains and stages already in the graph, by lower-cased name."""
-
-    def __init__(self, store: Store | None) -> None:
-        self.places: dict[str, str] = {}
-        self.chains: dict[str, str] = {}
-        self.stages: dict[tuple[str, str], str] = {}
-        self.firms: dict[str, set[str]] = {}
-        self.organizations: set[str] = set()
-        #: IRIs of the graph's places, chains and stages, with what each is: never a firm's id.
-        self.not_firms: dict[str, str] = {}
-        if store is None:
-            return
-        for row in store.select(_CONTEXT_QUERY).rows:
-            name, thing, kind = str(row["name"]).strip().lower(), str(row["thing"]), str(row["kind"])
-            if kind not in _ORGANIZATION_CLASSES:
-                self.not_firms.setdefault(thing, kind.rsplit("#", 1)[-1])
-            if kind == str(CG.IndustrialChain):
-                self.chains.setdefault(name, thing)
-                self.chains.setdefault(thing.rsplit("/", 1)[-1].lower(), thing)
-            elif kind == str(CG.ChainStage):
-                if "scheme" in row:
-                    self.stages.setdefault((str(row["scheme"]), name), thing)
-            elif kind in _ORGANIZATION_CLASSES:
-                self.firms.setdefault(name, set()).add(thing)
-                self.organizations.add(thing)
-            else:
-                self.places.setdefault(name, thing)
-
-    def existing_firm(self, name: str) -> str | None:
-        """The one organization of the graph with this name, if exactly one has it."""
-        found = self.firms.get(name.strip().lower(), set())
-        return next(iter(found)) if len(found) == 1 else None
-
-
-class CsvRows:
-    """The rows of a CSV file as ``(line, {field: value})``, read as a stream, with errors that
-    name file, line and column.
-
-    ``line`` is where a record starts (a quoted cell may span lines). After iterating,
-    ``skipped`` is the number of rows skipped because every mapped field was empty; while
-    iterating, :meth:`position` tells how far into the file the reader is.
-    """
-
-    def __init__(
-        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
-    ) -> None:
-        self.path = path
-        self.fields = fields
-        self.role = role
-        self.mapping = mapping
-        self.header_row = header_row
-        self.skipped = 0
-        self._binary: IO[bytes] | None = None
-
-    def size(self) -> int:
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return 0
-
-    def digest(self) -> str:
-        """A digest of the file's bytes and of how they are read (the fields' columns, the header line)."""
-        digest = hashlib.sha256(repr((sorted(self.mapping.items()), self.header_row)).encode("utf-8"))
-        with open_input(self.path) as handle:
-            for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()[:12]
-
-    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        self.skipped = 0
-        with open_input(self.path) as binary:
-            self._binary = binary
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            try:
-                yield from self._rows(csv.reader(text, strict=True))
-            except UnicodeDecodeError:
-                line = _first_undecodable_line(self.path)
-                raise InputError(f"{self.path}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
-            finally:
-                text.detach()
-                self._binary = None
-
-    def _rows(self, reader) -> Iterator[tuple[int, dict[str, str]]]:
-        path = self.path
-        header: list[str] | None = None
-        columns: dict[str, int] = {}
-        try:
-            for line, record in _records_with_first_line(reader):
-                if header is None:
-                    if line < self.header_row:
-                        continue
-                    header = [cell.strip() for cell in record]
-                    columns = _columns(path, header, self.fields, self.role, self.mapping)
-                    continue
-                if not any(cell.strip() for cell in record):
-                    continue
-                if len(record) != len(header):
-                    raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
-                values = {name: _cell(name, record[index]) for name, index in columns.items()}
-                if not any(values.values()):
-                    self.skipped += 1
-                    continue
-                yield line, values
-        except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: {exc}") from None
-        if header is None:
-            raise InputError(f"{path}: no header row (expected on line {self.header_row})")
-
-    def position(self) -> int:
-        """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
-        return self._binary.tell() if self._binary is not None else 0
-
-
-_PERIOD_CELL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def _period_cell(text: str) -> bool:
-    """Whether a start or end cell is a year, a month or a day that exists (YYYY, YYYY-MM, YYYY-MM-DD)."""
-    match = _PERIOD_CELL.match(text)
-    if match is None:
-        return False
-    year, month, day = (int(part) if part else None for part in match.groups())
-    if month is not None and not 1 <= month <= 12:
-        return False
-    if day is not None:
-        try:
-            dt.date(year or 0, month or 1, day)
-        except ValueError:
-            return False
-    return True
-
-
-#: Columns whose text is a name, kept exactly as written (its spaces too): an export imported again
-#: gives the same labels. Every other cell is an identifier or a code, read without spaces around it.
-NAME_FIELDS = frozenset({"name_en", "name_zh"})
-
-
-def _cell(name: str, text: str) -> str:
-    stripped = text.strip()
-    return unneutralise_cell(text if name in NAME_FIELDS and stripped else stripped)
-
-
-def _first_undecodable_line(path: Path) -> int:
-    """The line of the first byte that is not UTF-8 (called once decoding has failed; a UTF-8
-    sequence never holds a newline byte, so lines can be decoded one by one)."""
-    with open_input(path) as handle:
-        for line, raw in enumerate(handle, 1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return line
-    return 1
-
-
-def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
-
-
-def _columns(
-    path: Path, header: list[str], fields: tuple[str, ...], role: str, mapping: Mapping[str, str]
-) -> dict[str, int]:
-    if any("\x00" in cell for cell in header):
-        # UTF-16 without a byte-order mark reads as UTF-8 with a NUL before or after every letter.
-        raise InputError(f"{path}:1: the header holds NUL characters: the file looks like UTF-16; save it as UTF-8")
-    duplicates = [name for name, count in Counter(header).items() if count > 1 and name]
-    columns = {}
-    for name in fields:
-        column = mapping.get(name, name)
-        if column in header:
-            if column in duplicates:
-                raise InputError(f"{path}:1: column {column!r} appears twice in the header")
-            columns[name] = header.index(column)
-        elif name in mapping:
-            raise InputError(f"{path}: --map {name}={column}: no such column (columns: {', '.join(header)})")
-    for name in REQUIRED[role]:
-        if name not in columns:
-            shown = ", ".join(header) if len(", ".join(header)) < 200 else ", ".join(header)[:200] + "..."
-            raise InputError(
-                f"{path}: missing column {name!r} in the {role} header (columns: {shown}); "
-                f"name it with --map {name}=COLUMN"
-            )
-    return columns
-
-
 def import_csv(
     relations: Path,
     firms: Path | None = None,
@@ -365,7 +117,7 @@ def import_csv(
     >>> result.firms, result.relations, dict(result.matched), result.report.conforms
     (1, 1, {'firm': 1}, True)
     """
-    if not _IRI.match(base) or not base.endswith(("/", "#")):
+    if not is_iri(base) or not base.endswith(("/", "#")):
         raise InputError(f"--base {base!r}: expected an absolute IRI ending in / or #, such as https://example.org/")
     if validate and context is None:
         raise ValueError("validate=True needs the context graph the import is checked beside")
@@ -379,7 +131,7 @@ def import_csv(
     graph = ox.NamedNode(f"{IMPORT}candidate/{batch}")
     if context is not None:
         store.remove_graph(graph)  # a library user importing the same file twice into one context
-    builder = _Builder(store, graph, _Context(context), base, chain_name or relations.stem, batch)
+    builder = _Builder(store, graph, Naming(ImportContext(context), base, chain_name or relations.stem), batch)
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
     _add_firms(builder, tracker.rows(firm_rows), firms)
@@ -388,10 +140,10 @@ def import_csv(
     result = ImportResult(
         store,
         graph,
-        firms=len(builder.firms) - builder.matched["firm"],
+        firms=len(builder.firms) - builder.naming.matched["firm"],
         relations=relation_count,
-        created=builder.created,
-        matched=builder.matched,
+        created=builder.naming.created,
+        matched=builder.naming.matched,
         skipped_rows=relation_rows.skipped + (firm_rows.skipped if firm_rows is not None else 0),
     )
     if validate and context is not None:  # checked above: validate needs the context
@@ -475,12 +227,6 @@ class _Tracker:
             self.progress(ImportProgress(name, self.count, self.total, self.total))
 
 
-@functools.lru_cache(maxsize=1 << 20)
-def _quoted(identifier: str) -> str:
-    """An id as one IRI path segment; a firm recurs in many rows, and quoting is slow."""
-    return quote(identifier, safe="")
-
-
 class _N:
     """The IRIs the builder writes, as pyoxigraph nodes made once: looking them up on rdflib's
     namespaces and converting them for every triple took 4 of 20 seconds per 50,000 relations."""
@@ -515,38 +261,24 @@ class _N:
 
 
 class _Builder:
-    def __init__(
-        self, store: ox.Store, graph: ox.NamedNode, context: _Context, base: str, chain_name: str, batch: str
-    ) -> None:
+    """Writes the triples of a sheet's rows into ``graph`` of ``store``, naming things by ``naming``."""
+
+    def __init__(self, store: ox.Store, graph: ox.NamedNode, naming: Naming, batch: str) -> None:
         self.store = store
         self.graph = graph
         self.batch = batch
-        self.context = context
-        self.base = base
-        self.chain_name = chain_name
+        self.naming = naming
+        self.base = naming.base
         self.firms: dict[str, ox.NamedNode] = {}
-        self.places: dict[str, ox.NamedNode] = {}
-        self.chains: dict[str, ox.NamedNode] = {}
-        self.stages: dict[tuple[str, str], ox.NamedNode] = {}
-        self.created: Counter = Counter()
-        self.matched: Counter = Counter()
         self.row_sources: dict[Path, str] = {}  # the IRI of a file's rows, up to the line number
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:
         self.store.add(ox.Quad(subject, predicate, obj, self.graph))
 
-    def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int) -> None:
-        node = mint(self.base, "firm", identifier)
-        kind = self.context.not_firms.get(node.value)
-        if kind is not None:
-            # An id that is a place's or chain's IRI would make that place or chain a firm.
-            raise InputError(
-                f"{path}:{line}: {identifier} is the graph's cg:{kind}, not a firm; give the firm an id of its own"
-            )
+    def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int, iri: str | None = None) -> None:
+        node = ox.NamedNode(iri or self.naming.firm(identifier, f"{path}:{line}"))
         self.firms[identifier] = node
-        # A row about an organization the graph already has adds what the row states, never the
-        # defaults for a new firm (its id as a name, an unknown location).
-        known = node.value in self.context.organizations
+        known = self.naming.known(node.value)
         if not known:
             self.add(node, _N.type, _N.Company)
         if row.get("name_en") or not known:
@@ -559,63 +291,45 @@ class _Builder:
             self.add(node, _N.locationUnknown, ox.Literal("true", datatype=_N.boolean))
         chain = self.chain(row["chain"]) if row.get("chain") else None
         if row.get("stage"):
-            chain = chain or self.chain(self.chain_name)
+            chain = chain or self.chain(self.naming.chain_name)
             self.add(node, _N.atStage, self.stage(chain, row["stage"]))
         if chain is not None:
             self.add(node, _N.inChain, chain)
 
     def endpoint(self, identifier: str, path: Path, line: int) -> None:
         """A relation's end not in the firms file: an organization of the graph by that name, or a new firm."""
-        if _IRI.match(identifier):
-            existing = identifier if identifier in self.context.organizations else None
+        iri, existing = self.naming.endpoint(identifier, f"{path}:{line}")
+        if existing:
+            self.firms[identifier] = ox.NamedNode(iri)
         else:
-            existing = self.context.existing_firm(identifier)
-        if existing is not None:
-            self.firms[identifier] = ox.NamedNode(existing)
-            self.matched["firm"] += 1
-            return
-        self.firm(identifier, {}, path, line)
-        self.created["firm"] += 1
+            self.firm(identifier, {}, path, line, iri)
 
     def place(self, name: str) -> ox.NamedNode:
-        key = name.lower()
-        if key in self.context.places:
-            self.matched["place"] += 1
-            return ox.NamedNode(self.context.places[key])
-        if key not in self.places:
-            node = mint(self.base, "place", name)
-            self.places[key] = node
+        iri, created = self.naming.place(name)
+        node = ox.NamedNode(iri)
+        if created:
             self.add(node, _N.type, _N.Place)
             self.add(node, _N.label, ox.Literal(name, language="en"))
-            if _CJK.search(name):
+            if Naming.chinese(name):
                 self.add(node, _N.label, ox.Literal(name, language="zh-Hans"))
-            self.created["place"] += 1
-        return self.places[key]
+        return node
 
     def chain(self, name: str) -> ox.NamedNode:
-        key = name.lower()
-        if key in self.context.chains:
-            return ox.NamedNode(self.context.chains[key])
-        if key not in self.chains:
-            node = mint(self.base, "chain", name)
-            self.chains[key] = node
+        iri, created = self.naming.chain(name)
+        node = ox.NamedNode(iri)
+        if created:
             self.add(node, _N.type, _N.IndustrialChain)
             self.add(node, _N.label, ox.Literal(name, language="en"))
-            self.created["chain"] += 1
-        return self.chains[key]
+        return node
 
     def stage(self, chain: ox.NamedNode, name: str) -> ox.NamedNode:
-        key = (chain.value, name.lower())
-        if key in self.context.stages:
-            return ox.NamedNode(self.context.stages[key])
-        if key not in self.stages:
-            node = ox.NamedNode(f"{chain.value}/stage/{quote(name, safe='')}")
-            self.stages[key] = node
+        iri, created = self.naming.stage(chain.value, name)
+        node = ox.NamedNode(iri)
+        if created:
             self.add(node, _N.type, _N.ChainStage)
             self.add(node, _N.inScheme, chain)
             self.add(node, _N.prefLabel, ox.Literal(name, language="en"))
-            self.created["stage"] += 1
-        return self.stages[key]
+        return node
 
     def relation(
         self,
@@ -645,7 +359,7 @@ class _Builder:
         for name, value, prop in (("start", start, _N.periodStart), ("end", end, _N.periodEnd)):
             if not value:
                 continue
-            if not _period_cell(value):
+            if not period_cell(value):
                 raise InputError(
                     f"{path}:{line}: {name} {value!r} is not a valid date: write a year, a month or a day "
                     f"(YYYY, YYYY-MM or YYYY-MM-DD) (column {mapping.get(name, name)!r})"
@@ -664,14 +378,14 @@ class _Builder:
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
 
     def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
-        if text and _IRI.match(text):
+        if text and is_iri(text):
             node = ox.NamedNode(text)
         elif text:
             node = mint(self.base, "source", text)
             self.add(node, _N.label, ox.Literal(text))
         else:
             if path not in self.row_sources:
-                self.row_sources[path] = f"{self.base}source/{self.batch}/{quote(path.name, safe='')}#row="
+                self.row_sources[path] = f"{self.base}source/{self.batch}/{_quoted(path.name)}#row="
             node = ox.NamedNode(f"{self.row_sources[path]}{line}")
             self.add(node, _N.label, ox.Literal(f"{path.name}, line {line}"))
         self.add(node, _N.type, _N.Source)

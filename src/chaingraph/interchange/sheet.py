@@ -1,0 +1,488 @@
+"""A sheet in chaingraph's import layout: its fields, how its rows are read (CSV a row at a time,
+Parquet by columns), and how its cells become IRIs. One home for these rules: ``chaingraph import``
+(:mod:`chaingraph.interchange.csv_import`) writes RDF by them, and the tables reader
+(:mod:`chaingraph.projection.tables`) puts the same rows straight into the projection's columns.
+
+Layouts (CSV in UTF-8, with or without a byte-order mark; header on ``header_row``; or Parquet):
+
+- relations: ``supplier, client, supplies, start, end, source``; ``supplier`` and ``client`` required;
+- firms: ``id, name_en, name_zh, located_in, chain, stage``; ``id`` required.
+
+``mapping`` names the column that holds a field when a sheet uses other names
+(``{"supplier": "Vendor"}``). Rows where every mapped field is empty are skipped (so one flattened
+file can hold relation rows and firm rows).
+
+IRIs are minted from ids under a base: ``<base>firm/<id percent-encoded>``, stable across runs and
+distinct for distinct ids; an id that already is an http(s) or urn IRI is used as it is. A relation's
+end not among the sheet's firms and named exactly like one organization of the graph (``CATL``,
+``宁德时代``) is that organization. Places are matched to the graph's places by English or Chinese
+name, case-insensitively, or created; chains and stages likewise (see :class:`Naming`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .._runtime.fileio import open_input
+from ..errors import InputError
+from ..queries.texts import package_query
+from ..store.base import Store
+from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
+from .tabular import unneutralise_cell
+
+__all__ = [
+    "FIRM_FIELDS",
+    "NAME_FIELDS",
+    "PARQUET_SUFFIXES",
+    "RELATION_FIELDS",
+    "REQUIRED",
+    "CsvRows",
+    "ImportContext",
+    "Naming",
+    "SheetColumns",
+    "column_name",
+    "is_iri",
+    "mint",
+    "mint_iri",
+    "parse_mapping",
+    "period_cell",
+    "read_sheet",
+    "sheet_digest",
+]
+
+RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
+FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
+REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|\\^`]+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
+
+_CONTEXT_QUERY = package_query(
+    "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
+)
+
+
+def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["supplier=Vendor"]`` -> ``{"supplier": "Vendor"}``, checking the field names."""
+    known = RELATION_FIELDS + FIRM_FIELDS
+    mapping = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not column:
+            raise InputError(f"--map {pair!r}: expected FIELD=COLUMN")
+        if name not in known:
+            raise InputError(f"--map {pair!r}: unknown field {name!r} (fields: {', '.join(known)})")
+        mapping[name] = column
+    # Two fields read from one column would, for supplier and client, import every row as a self-loop.
+    fields_by_column: dict[str, list[str]] = {}
+    for name, column in mapping.items():
+        fields_by_column.setdefault(column, []).append(name)
+    for column, names in fields_by_column.items():
+        if len(names) > 1:
+            raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
+    return mapping
+
+
+def mint_iri(base: str, kind: str, identifier: str) -> str:
+    """The IRI of an imported thing: ``base + kind + "/" + percent-encoded id`` (or the id if it is an IRI)."""
+    if _IRI.match(identifier):
+        return identifier
+    return f"{base}{kind}/{_quoted(identifier)}"
+
+
+def mint(base: str, kind: str, identifier: str) -> ox.NamedNode:
+    """:func:`mint_iri` as a pyoxigraph node."""
+    return ox.NamedNode(mint_iri(base, kind, identifier))
+
+
+def is_iri(text: str) -> bool:
+    """Whether a cell is an http(s) or urn IRI, used as it is rather than minted."""
+    return _IRI.match(text) is not None
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _quoted(identifier: str) -> str:
+    """An id as one IRI path segment; a firm recurs in many rows, and quoting is slow."""
+    return quote(identifier, safe="")
+
+
+class ImportContext:
+    """Places, chains and stages already in the graph, by lower-cased name."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.places: dict[str, str] = {}
+        self.chains: dict[str, str] = {}
+        self.stages: dict[tuple[str, str], str] = {}
+        self.firms: dict[str, set[str]] = {}
+        self.organizations: set[str] = set()
+        #: IRIs of the graph's places, chains and stages, with what each is: never a firm's id.
+        self.not_firms: dict[str, str] = {}
+        if store is None:
+            return
+        for row in store.select(_CONTEXT_QUERY).rows:
+            name, thing, kind = str(row["name"]).strip().lower(), str(row["thing"]), str(row["kind"])
+            if kind not in _ORGANIZATION_CLASSES:
+                self.not_firms.setdefault(thing, kind.rsplit("#", 1)[-1])
+            if kind == str(CG.IndustrialChain):
+                self.chains.setdefault(name, thing)
+                self.chains.setdefault(thing.rsplit("/", 1)[-1].lower(), thing)
+            elif kind == str(CG.ChainStage):
+                if "scheme" in row:
+                    self.stages.setdefault((str(row["scheme"]), name), thing)
+            elif kind in _ORGANIZATION_CLASSES:
+                self.firms.setdefault(name, set()).add(thing)
+                self.organizations.add(thing)
+            else:
+                self.places.setdefault(name, thing)
+
+    def existing_firm(self, name: str) -> str | None:
+        """The one organization of the graph with this name, if exactly one has it."""
+        found = self.firms.get(name.strip().lower(), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+
+class CsvRows:
+    """The rows of a CSV file as ``(line, {field: value})``, read as a stream, with errors that
+    name file, line and column.
+
+    ``line`` is where a record starts (a quoted cell may span lines). After iterating,
+    ``skipped`` is the number of rows skipped because every mapped field was empty; while
+    iterating, :meth:`position` tells how far into the file the reader is.
+    """
+
+    def __init__(
+        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
+    ) -> None:
+        self.path = path
+        self.fields = fields
+        self.role = role
+        self.mapping = mapping
+        self.header_row = header_row
+        self.skipped = 0
+        self._binary: IO[bytes] | None = None
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    def digest(self) -> str:
+        """A digest of the file's bytes and of how they are read (see :func:`sheet_digest`)."""
+        return sheet_digest(self.path, self.mapping, self.header_row)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        self.skipped = 0
+        with open_input(self.path) as binary:
+            self._binary = binary
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            try:
+                yield from self._rows(csv.reader(text, strict=True))
+            except UnicodeDecodeError:
+                line = _first_undecodable_line(self.path)
+                raise InputError(f"{self.path}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+            finally:
+                text.detach()
+                self._binary = None
+
+    def _rows(self, reader) -> Iterator[tuple[int, dict[str, str]]]:
+        path = self.path
+        header: list[str] | None = None
+        columns: dict[str, int] = {}
+        try:
+            for line, record in _records_with_first_line(reader):
+                if header is None:
+                    if line < self.header_row:
+                        continue
+                    header = [cell.strip() for cell in record]
+                    columns = _columns(path, header, self.fields, self.role, self.mapping)
+                    continue
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) != len(header):
+                    raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
+                values = {name: _cell(name, record[index]) for name, index in columns.items()}
+                if not any(values.values()):
+                    self.skipped += 1
+                    continue
+                yield line, values
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: {exc}") from None
+        if header is None:
+            raise InputError(f"{path}: no header row (expected on line {self.header_row})")
+
+    def position(self) -> int:
+        """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
+        return self._binary.tell() if self._binary is not None else 0
+
+
+_PERIOD_CELL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def period_cell(text: str) -> bool:
+    """Whether a start or end cell is a year, a month or a day that exists (YYYY, YYYY-MM, YYYY-MM-DD)."""
+    match = _PERIOD_CELL.match(text)
+    if match is None:
+        return False
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        try:
+            dt.date(year or 0, month or 1, day)
+        except ValueError:
+            return False
+    return True
+
+
+#: Columns whose text is a name, kept exactly as written (its spaces too): an export imported again
+#: gives the same labels. Every other cell is an identifier or a code, read without spaces around it.
+NAME_FIELDS = frozenset({"name_en", "name_zh"})
+
+
+def _cell(name: str, text: str) -> str:
+    stripped = text.strip()
+    return unneutralise_cell(text if name in NAME_FIELDS and stripped else stripped)
+
+
+def _first_undecodable_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (called once decoding has failed; a UTF-8
+    sequence never holds a newline byte, so lines can be decoded one by one)."""
+    with open_input(path) as handle:
+        for line, raw in enumerate(handle, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return line
+    return 1
+
+
+def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
+    start = 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1
+
+
+def _columns(
+    path: Path, header: list[str], fields: tuple[str, ...], role: str, mapping: Mapping[str, str]
+) -> dict[str, int]:
+    if any("\x00" in cell for cell in header):
+        # UTF-16 without a byte-order mark reads as UTF-8 with a NUL before or after every letter.
+        raise InputError(f"{path}:1: the header holds NUL characters: the file looks like UTF-16; save it as UTF-8")
+    duplicates = [name for name, count in Counter(header).items() if count > 1 and name]
+    columns = {}
+    for name in fields:
+        column = mapping.get(name, name)
+        if column in header:
+            if column in duplicates:
+                raise InputError(f"{path}:1: column {column!r} appears twice in the header")
+            columns[name] = header.index(column)
+        elif name in mapping:
+            raise InputError(f"{path}: --map {name}={column}: no such column (columns: {', '.join(header)})")
+    for name in REQUIRED[role]:
+        if name not in columns:
+            shown = ", ".join(header) if len(", ".join(header)) < 200 else ", ".join(header)[:200] + "..."
+            raise InputError(
+                f"{path}: missing column {name!r} in the {role} header (columns: {shown}); "
+                f"name it with --map {name}=COLUMN"
+            )
+    return columns
+
+
+class Naming:
+    """How a sheet's ids and names become IRIs, beside a graph (:class:`ImportContext`): the one
+    rule both the import and the tables reader follow, so the two give the same nodes.
+
+    Each method returns the IRI and whether this call created it (the caller then states what a new
+    place, chain or stage is); ``created`` and ``matched`` count what was created and matched.
+    """
+
+    def __init__(self, context: ImportContext, base: str, chain_name: str) -> None:
+        self.context = context
+        self.base = base
+        #: The chain a firm's stage belongs to when its row names none (import: the relations file's stem).
+        self.chain_name = chain_name
+        self.places: dict[str, str] = {}
+        self.chains: dict[str, str] = {}
+        self.stages: dict[tuple[str, str], str] = {}
+        self.created: Counter = Counter()
+        self.matched: Counter = Counter()
+
+    def firm(self, identifier: str, where: str) -> str:
+        """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make
+        that place or chain a firm). ``where`` is the file and line, for the message."""
+        iri = mint_iri(self.base, "firm", identifier)
+        kind = self.context.not_firms.get(iri)
+        if kind is not None:
+            raise InputError(
+                f"{where}: {identifier} is the graph's cg:{kind}, not a firm; give the firm an id of its own"
+            )
+        return iri
+
+    def known(self, iri: str) -> bool:
+        """Whether the graph already has this organization (with a name): a row then adds only
+        what it states, never a new firm's defaults (its id as a name, an unknown location)."""
+        return iri in self.context.organizations
+
+    def endpoint(self, identifier: str, where: str) -> tuple[str, bool]:
+        """A relation's end not among the sheet's firms: the graph's organization by that IRI or
+        exact name (``True``), or a new firm (``False``)."""
+        if _IRI.match(identifier):
+            existing = identifier if identifier in self.context.organizations else None
+        else:
+            existing = self.context.existing_firm(identifier)
+        if existing is not None:
+            self.matched["firm"] += 1
+            return existing, True
+        iri = self.firm(identifier, where)
+        self.created["firm"] += 1
+        return iri, False
+
+    def place(self, name: str) -> tuple[str, bool]:
+        key = name.lower()
+        if key in self.context.places:
+            self.matched["place"] += 1
+            return self.context.places[key], False
+        if key in self.places:
+            return self.places[key], False
+        self.places[key] = iri = mint_iri(self.base, "place", name)
+        self.created["place"] += 1
+        return iri, True
+
+    def chain(self, name: str) -> tuple[str, bool]:
+        key = name.lower()
+        if key in self.context.chains:
+            return self.context.chains[key], False
+        if key in self.chains:
+            return self.chains[key], False
+        self.chains[key] = iri = mint_iri(self.base, "chain", name)
+        self.created["chain"] += 1
+        return iri, True
+
+    def stage(self, chain: str, name: str) -> tuple[str, bool]:
+        key = (chain, name.lower())
+        if key in self.context.stages:
+            return self.context.stages[key], False
+        if key in self.stages:
+            return self.stages[key], False
+        self.stages[key] = iri = f"{chain}/stage/{_quoted(name)}"
+        self.created["stage"] += 1
+        return iri, True
+
+    @staticmethod
+    def chinese(name: str) -> bool:
+        """Whether a created place's name is Chinese (it is then its Chinese label too)."""
+        return _CJK.search(name) is not None
+
+
+#: File names read as Parquet (a folder is read as a Parquet dataset, as Spark writes one).
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+@dataclass
+class SheetColumns:
+    """A whole sheet read by columns: one list of cells per field it has (``""`` for empty), the
+    line (CSV) or row (Parquet) each row comes from, and the rows skipped as empty."""
+
+    path: Path
+    values: dict[str, list[str]]
+    lines: list[int]
+    skipped: int
+    parquet: bool
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def column(self, name: str) -> list[str]:
+        """The cells of a field, all empty when the sheet has no such column."""
+        found = self.values.get(name)
+        return found if found is not None else [""] * len(self.lines)
+
+    def where(self, row: int) -> str:
+        """``file:line`` of a row, for messages (``file: row N`` in Parquet)."""
+        return f"{self.path}: row {self.lines[row]}" if self.parquet else f"{self.path}:{self.lines[row]}"
+
+    def row_name(self, row: int) -> str:
+        """How a row names itself as a source: ``rel.csv, line 12`` (``row 12`` in Parquet)."""
+        return f"{self.path.name}, {'row' if self.parquet else 'line'} {self.lines[row]}"
+
+
+def read_sheet(
+    path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
+) -> SheetColumns:
+    """Every row of a sheet (CSV, or Parquet by its suffix or as a folder) by columns, cells read as
+    the import reads them; :class:`InputError` naming file, line and column for what is wrong."""
+    if path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES:
+        return _read_parquet(path, fields, role, mapping)
+    rows = CsvRows(path, fields, role, mapping, header_row)
+    values: dict[str, list[str]] = {}
+    lines: list[int] = []
+    for line, row in rows:
+        if not values:
+            values = {name: [] for name in row}
+        lines.append(line)
+        for name, cells in values.items():
+            cells.append(row[name])
+    return SheetColumns(path, values, lines, rows.skipped, parquet=False)
+
+
+def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str]) -> SheetColumns:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path) if path.is_file() else pq.ParquetDataset(path).schema
+        columns = _columns(path, list(schema.names), fields, role, mapping)
+        table = pq.read_table(path, columns=[schema.names[index] for index in columns.values()])
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    values: dict[str, list[str]] = {}
+    for name, column in zip(columns, table.columns, strict=True):
+        try:
+            text = pc.cast(column, pa.string())
+        except pa.ArrowException:
+            raise InputError(f"{path}: column {column_name(mapping, name)!r} cannot be read as text") from None
+        values[name] = [_cell(name, cell) if cell else "" for cell in text.fill_null("").to_pylist()]
+    keep = [i for i in range(table.num_rows) if any(cells[i] for cells in values.values())]
+    skipped = table.num_rows - len(keep)
+    if skipped:
+        values = {name: [cells[i] for i in keep] for name, cells in values.items()}
+    return SheetColumns(path, values, [i + 1 for i in keep], skipped, parquet=True)
+
+
+def column_name(mapping: Mapping[str, str], field: str) -> str:
+    """The sheet's column that holds ``field``."""
+    return mapping.get(field, field)
+
+
+def sheet_digest(path: Path, mapping: Mapping[str, str], header_row: int = 1) -> str:
+    """A digest of a sheet's bytes (every file of a Parquet folder, in name order) and of how they
+    are read (the fields' columns, the header line): relations and row sources are named after it,
+    so two imports of y2020/rel.csv and y2023/rel.csv never merge and one file read twice does."""
+    digest = hashlib.sha256(repr((sorted(mapping.items()), header_row)).encode("utf-8"))
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with open_input(file) as handle:
+            for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:12]
