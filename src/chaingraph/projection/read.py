@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -56,9 +57,12 @@ __all__ = [
     "NODES_QUERY",
     "PLACES_QUERY",
     "PLACE_LEVELS",
+    "NetworkFacts",
+    "assemble",
     "place_ancestors",
     "project",
     "project_columns",
+    "read_facts",
 ]
 
 EDGES_QUERY = package_query("projection-edges")
@@ -100,6 +104,37 @@ def project_columns(store: Store) -> Projection:
     saved = getattr(store, "saved_projection", None)
     if saved is not None and saved.format == PROJECTION_FORMAT:
         return read_saved_projection(saved.folder)
+    return assemble(read_facts(store))
+
+
+@dataclass
+class NetworkFacts:
+    """What the projection is assembled from, as read: the nodes (typed ones sorted by IRI, then
+    untyped edge ends), their kinds, English and Chinese names (``None`` where missing), the places
+    each is located in, its chains and stage; the supply edges as sorted unique id pairs with the
+    qualified relations' details; and the places, chains and control pairs of ``meta``.
+
+    The SPARQL reader (:func:`read_facts`) and the tables reader (:mod:`.tables`) both produce it,
+    and :func:`assemble` turns either into the same :class:`Projection`.
+    """
+
+    nodes: list[str]
+    kinds: list[str]
+    english: list[str | None]
+    chinese: list[str | None]
+    located: list[list[str] | None]
+    chains: list[frozenset[str]]
+    stages: list[str]
+    suppliers: np.ndarray
+    clients: np.ndarray
+    details: dict[tuple[str, str], dict]
+    places: dict[str, dict]
+    chain_meta: dict[str, dict]
+    controls: list[list[str]]
+
+
+def read_facts(store: Store) -> NetworkFacts:
+    """The network's facts read from the store by SPARQL (see :class:`NetworkFacts`)."""
     nodes, kinds = _typed_nodes(store)
     index = {node: i for i, node in enumerate(nodes)}
     typed = len(nodes)
@@ -113,13 +148,28 @@ def project_columns(store: Store) -> Projection:
     if len(nodes) > typed:
         # Edge ends with no organization class joined the nodes meanwhile: read their facts too.
         labels, memberships = _node_facts(store, index, len(nodes))
-    meta: dict[str, Any] = {
-        "places": _places(store, labels),
-        "chains": _chains(store, labels),
-        "controls": [list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
-    }
-    details = _edge_details(store, index)
-    columns = _node_columns(nodes, kinds, labels, memberships, meta)
+    return NetworkFacts(
+        nodes=nodes,
+        kinds=kinds,
+        english=labels.node_labels["en"],
+        chinese=labels.node_labels["zh"],
+        located=memberships.located,
+        chains=memberships.chains,
+        stages=memberships.stages,
+        suppliers=suppliers,
+        clients=clients,
+        details=_edge_details(store, index),
+        places=_places(store, labels),
+        chain_meta=_chains(store, labels),
+        controls=[list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
+    )
+
+
+def assemble(facts: NetworkFacts) -> Projection:
+    """The :class:`Projection` of a network's facts: each node's place levels, chain list and stage
+    label derived, and each stage's member count noted in ``meta``."""
+    meta: dict[str, Any] = {"places": facts.places, "chains": facts.chain_meta, "controls": facts.controls}
+    columns = _node_columns(facts, meta)
     # How many nodes each stage has in the whole network: a view of a part of it colours stages
     # by their place among those with members (views.page.stage_colors).
     members: dict[str, int] = {}
@@ -129,7 +179,7 @@ def project_columns(store: Store) -> Projection:
     for chain in meta["chains"].values():
         for stage, info in chain["stages"].items():
             info["members"] = members.get(stage, 0)
-    return Projection(nodes, columns, suppliers, clients, details, meta)
+    return Projection(facts.nodes, columns, facts.suppliers, facts.clients, facts.details, meta)
 
 
 def _node_facts(store: Store, index: dict[str, int], size: int) -> tuple[_Labels, _Memberships]:
@@ -321,20 +371,18 @@ class _Memberships:
                 self.stages[i] = value
 
 
-def _node_columns(
-    nodes: list[str], kinds: list[str], labels: _Labels, memberships: _Memberships, meta: dict
-) -> dict[str, list]:
-    located, chains, stages = memberships.located, memberships.chains, memberships.stages
+def _node_columns(facts: NetworkFacts, meta: dict) -> dict[str, list]:
+    nodes, kinds, located, chains, stages = facts.nodes, facts.kinds, facts.located, facts.chains, facts.stages
     places = meta["places"]
     stage_info = stage_infos(meta)
     # Per-place facts are shared by every firm located there: compute them once per place.
     by_place: dict[str, dict] = {}
     for place in {p for found in located if found for p in found}:
         ancestors = place_ancestors(places, place)
-        place_facts = {"place": place, "place_label": places.get(place, {}).get("label", ""), "places": ancestors}
+        facts_here = {"place": place, "place_label": places.get(place, {}).get("label", ""), "places": ancestors}
         for level in ("county", "prefecture", "province"):
-            place_facts[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
-        by_place[place] = place_facts
+            facts_here[level] = next((p for p in ancestors if places.get(p, {}).get("level") == level), "")
+        by_place[place] = facts_here
     nowhere = {"place": "", "place_label": "", "places": [], "county": "", "prefecture": "", "province": ""}
 
     def located_facts(found: list[str] | None) -> dict:
@@ -349,7 +397,7 @@ def _node_columns(
         facts["places"] = list(dict.fromkeys(p for place in ordered for p in by_place[place]["places"]))
         return facts
 
-    facts = [located_facts(found) for found in located]
+    place_facts = [located_facts(found) for found in located]
     chain_lists: dict[frozenset, list[str]] = {}
 
     def chain_list(member_of: frozenset[str]) -> list[str]:
@@ -358,14 +406,14 @@ def _node_columns(
         return chain_lists[member_of]
 
     infos = [stage_info.get(stage, {}) for stage in stages]
-    english, chinese = labels.node_labels["en"], labels.node_labels["zh"]
+    english, chinese = facts.english, facts.chinese
     columns: dict[str, list] = {
         "kind": kinds,
         "label": [en or zh or local_name(node) for node, en, zh in zip(nodes, english, chinese, strict=True)],
         "label_zh": [zh or "" for zh in chinese],
     }
     for key in ("place", "place_label", "places", "county", "prefecture", "province"):
-        columns[key] = [fact[key] for fact in facts]
+        columns[key] = [fact[key] for fact in place_facts]
     columns["chains"] = [chain_list(member_of) for member_of in chains]
     columns["stage"] = stages
     columns["stage_label"] = [info.get("label", "") for info in infos]
