@@ -7,7 +7,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -18,6 +18,9 @@ from .._runtime.shutdown import install as install_signal_handlers
 from ..errors import ChainGraphError, InputError
 from ..settings import LEVELS
 from .render import printable
+
+if TYPE_CHECKING:
+    from ..store import TableFiles
 
 __all__ = [
     "OUTPUT_FORMATS",
@@ -166,8 +169,12 @@ def data_options(function: Callable) -> Callable:
     )(function)
 
 
-def graph_options(function: Callable) -> Callable:
-    """--data, --no-bundled, --endpoint and --timeout: where a command reads the graph from."""
+def graph_options(function: Callable | None = None, *, tables: bool = False) -> Callable:
+    """--data, --no-bundled, --endpoint, --store, --timeout and --allow-service: where a command
+    reads the graph from; with ``tables``, also --relations, --firms, --map and --header-row: sheets
+    the analysis joins to the graph (commands that analyse the network)."""
+    if function is None:
+        return functools.partial(graph_options, tables=tables)
 
     @data_options
     @click.option("--endpoint", metavar="URL", help="Read from a SPARQL 1.1 Protocol endpoint instead.")
@@ -194,6 +201,7 @@ def graph_options(function: Callable) -> Callable:
     def wrapper(*args, data, no_bundled, endpoint, disk_store, timeout, allow_service, **kwargs):
         from ..store import open_store
 
+        sheets = _table_files(kwargs) if tables else None
         store = open_store(
             data,
             bundled=not no_bundled,
@@ -201,10 +209,71 @@ def graph_options(function: Callable) -> Callable:
             timeout=timeout,
             disk_store=disk_store,
             allow_service=allow_service,
+            tables=sheets,
         )
-        return function(*args, store=store, **kwargs)
+        result = function(*args, store=store, **kwargs)
+        for note in sheets.notes if sheets is not None else ():
+            stderr.print(f"note: {printable(note)}", highlight=False, markup=False)
+        return result
 
-    return wrapper
+    return table_options(wrapper) if tables else wrapper
+
+
+def table_options(function: Callable) -> Callable:
+    """--relations, --firms, --map and --header-row: sheets of the import layout, read as tables."""
+    for option in reversed(
+        (
+            click.option(
+                "--relations",
+                "table_relations",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="Add supply relations from a sheet (CSV or Parquet, the import layout), read as a table "
+                "and joined to the graph. Repeatable.",
+            ),
+            click.option(
+                "--firms",
+                "table_firms",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="Add firms from a sheet (CSV or Parquet: id, name_en, name_zh, located_in, chain, stage). "
+                "Repeatable.",
+            ),
+            click.option(
+                "--map",
+                "table_maps",
+                multiple=True,
+                metavar="FIELD=COLUMN",
+                help="With --relations/--firms: the sheet's column holding a field. Repeatable.",
+            ),
+            click.option(
+                "--header-row",
+                "table_header_row",
+                type=click.IntRange(min=1),
+                default=1,
+                show_default=True,
+                help="With --relations/--firms: the line the CSV header is on.",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+def _table_files(kwargs: dict) -> TableFiles | None:
+    """The TableFiles of the table options (taken out of ``kwargs``), or None when no sheet is given."""
+    from ..interchange.sheet import parse_mapping
+    from ..store import TableFiles
+
+    relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
+    maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")
+    if not relations and not firms:
+        if maps:
+            raise InputError("--map applies to --relations and --firms sheets: give one")
+        return None
+    return TableFiles(
+        relations=tuple(relations), firms=tuple(firms), mapping=parse_mapping(maps), header_row=header_row
+    )
 
 
 def columns_option(default: str) -> Callable:

@@ -22,7 +22,7 @@ GAP_HEADERS = {
 
 
 @cli.command(short_help="Stages a region lacks in a chain, and the firms to attract.")
-@graph_options
+@graph_options(tables=True)
 @click.option("--chain", required=True, metavar="C", help="The chain (an id or name), or every chain of a region.")
 @click.option("--region", required=True, metavar="PLACE", help="The region whose gaps are measured.")
 @evidence_option

@@ -22,7 +22,7 @@ __all__ = ["impact"]
 
 @cli.command(short_help="What breaks when a firm, region, stage or group drops out.")
 @click.argument("firm", required=False)
-@graph_options
+@graph_options(tables=True)
 @click.option("--chain", metavar="C", help="Analyse only chain C (a chain id or name, or a region).")
 @click.option("--region", metavar="PLACE", help="Analyse only nodes located in PLACE.")
 @evidence_option

@@ -141,7 +141,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
     show_default=True,
     help="With csv: supply edges or firms (both in the import layout).",
 )
-@graph_options
+@graph_options(tables=True)
 @selection_options
 @evidence_option
 def export_command(store, fmt, output, force, table, chain, region, level, evidence) -> None:

@@ -37,7 +37,7 @@ class _MeasuresEpilog(click.Command):
 
 
 @cli.command(cls=_MeasuresEpilog, short_help="Centrality and supply-chain risk of every firm.")
-@graph_options
+@graph_options(tables=True)
 @selection_options
 @evidence_option
 @group_by_option

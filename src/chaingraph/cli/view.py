@@ -14,7 +14,7 @@ __all__ = ["default_view_name", "view"]
 
 @cli.command(short_help="Write an interactive offline HTML view of a chain.")
 @click.argument("target", metavar="C")
-@graph_options
+@graph_options(tables=True)
 @output_options(
     "HTML file to write [default: C.html].", force="Replace an existing file that chaingraph did not write."
 )

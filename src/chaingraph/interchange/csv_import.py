@@ -35,10 +35,10 @@ from .sheet import (
     ImportContext,
     Naming,
     _quoted,
+    check_period,
     is_iri,
     mint,
     parse_mapping,
-    period_cell,
 )
 
 # The sheet's names, kept importable from here (the import's home before the tables reader).
@@ -356,23 +356,10 @@ class _Builder:
             self.add(product, _N.label, ox.Literal(row["supplies"], language="en"))
             self.add(node, _N.supplies, product)
         start, end = row.get("start", ""), row.get("end", "")
-        for name, value, prop in (("start", start, _N.periodStart), ("end", end, _N.periodEnd)):
-            if not value:
-                continue
-            if not period_cell(value):
-                raise InputError(
-                    f"{path}:{line}: {name} {value!r} is not a valid date: write a year, a month or a day "
-                    f"(YYYY, YYYY-MM or YYYY-MM-DD) (column {mapping.get(name, name)!r})"
-                )
+        check_period(f"{path}:{line}", start, end, mapping)
+        for value, prop in ((start, _N.periodStart), (end, _N.periodEnd)):
             if _ISO_DATE.match(value):
                 self.add(node, prop, ox.Literal(value, datatype=_N.date))
-        if start and end:
-            precision = min(len(start), len(end))  # compared at the coarser of the two precisions
-            if start[:precision] > end[:precision]:
-                raise InputError(
-                    f"{path}:{line}: the period starts ({start}) after it ends ({end}) "
-                    f"(columns {mapping.get('start', 'start')!r} and {mapping.get('end', 'end')!r})"
-                )
         if start or end:
             self.add(node, _N.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))

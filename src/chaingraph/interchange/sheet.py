@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
+import numpy as np
+import pyarrow as pa
 import pyoxigraph as ox
 
 from .._runtime.fileio import open_input
@@ -53,6 +55,7 @@ __all__ = [
     "ImportContext",
     "Naming",
     "SheetColumns",
+    "check_period",
     "column_name",
     "is_iri",
     "mint",
@@ -398,53 +401,158 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 
 @dataclass
 class SheetColumns:
-    """A whole sheet read by columns: one list of cells per field it has (``""`` for empty), the
-    line (CSV) or row (Parquet) each row comes from, and the rows skipped as empty."""
+    """A whole sheet read by columns: one Arrow string array per field it has (``""`` for an empty
+    cell), the line (CSV) or row (Parquet) each row comes from, and the rows skipped as empty."""
 
     path: Path
-    values: dict[str, list[str]]
-    lines: list[int]
+    values: dict[str, pa.StringArray]
+    lines: np.ndarray
     skipped: int
     parquet: bool
 
     def __len__(self) -> int:
         return len(self.lines)
 
-    def column(self, name: str) -> list[str]:
+    def column(self, name: str) -> pa.StringArray:
         """The cells of a field, all empty when the sheet has no such column."""
         found = self.values.get(name)
-        return found if found is not None else [""] * len(self.lines)
+        return found if found is not None else pa.array([""] * len(self.lines), pa.string())
 
     def where(self, row: int) -> str:
         """``file:line`` of a row, for messages (``file: row N`` in Parquet)."""
         return f"{self.path}: row {self.lines[row]}" if self.parquet else f"{self.path}:{self.lines[row]}"
 
-    def row_name(self, row: int) -> str:
-        """How a row names itself as a source: ``rel.csv, line 12`` (``row 12`` in Parquet)."""
-        return f"{self.path.name}, {'row' if self.parquet else 'line'} {self.lines[row]}"
-
 
 def read_sheet(
     path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
 ) -> SheetColumns:
-    """Every row of a sheet (CSV, or Parquet by its suffix or as a folder) by columns, cells read as
-    the import reads them; :class:`InputError` naming file, line and column for what is wrong."""
+    """Every row of a sheet (CSV, or Parquet by its suffix or as a folder) by columns, each cell
+    read as the import reads it (:class:`CsvRows`); :class:`InputError` naming file, line and column
+    for what is wrong.
+
+    A CSV file without quote characters, bare carriage returns or NULs, whose every line has the
+    header's number of fields, is parsed by Arrow (its lines are then its records); any other is
+    read by :class:`CsvRows`, record by record, which also names the line of any error.
+    """
     if path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES:
         return _read_parquet(path, fields, role, mapping)
+    fast = _read_plain_csv(path, fields, role, mapping, header_row)
+    if fast is not None:
+        return fast
     rows = CsvRows(path, fields, role, mapping, header_row)
-    values: dict[str, list[str]] = {}
+    cells: dict[str, list[str]] = {}
     lines: list[int] = []
     for line, row in rows:
-        if not values:
-            values = {name: [] for name in row}
+        if not cells:
+            cells = {name: [] for name in row}
         lines.append(line)
-        for name, cells in values.items():
-            cells.append(row[name])
-    return SheetColumns(path, values, lines, rows.skipped, parquet=False)
+        for name, found in cells.items():
+            found.append(row[name])
+    values = {name: pa.array(found, pa.string()) for name, found in cells.items()}
+    return SheetColumns(path, values, np.array(lines, dtype=np.int64), rows.skipped, parquet=False)
+
+
+#: What ``str.strip()`` removes: a cell read by Arrow is trimmed of exactly these, as CsvRows trims.
+_PYTHON_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def _read_plain_csv(
+    path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int
+) -> SheetColumns | None:
+    """The sheet parsed by Arrow when it is plain (see :func:`read_sheet`), else ``None``."""
+    import pyarrow.csv as pacsv
+
+    try:
+        with open_input(path) as handle:
+            data = handle.read()
+    except InputError:
+        return None  # CsvRows says what is wrong with the file
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b'"' in data or b"\x00" in data or b"\r" in data.replace(b"\r\n", b""):
+        return None
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == ord("\n"))
+    starts = np.concatenate(([0], newlines + 1))
+    stops = np.concatenate((newlines, [len(data)]))
+    if len(data) and data.endswith(b"\n"):
+        starts, stops = starts[:-1], stops[:-1]
+    stops = stops - (stops > starts) * (raw[np.maximum(stops - 1, 0)] == ord("\r"))  # CRLF: the CR is not a cell's
+    if len(starts) < header_row:
+        return None
+    head = header_row - 1
+    try:
+        header = [cell.strip() for cell in data[starts[head] : stops[head]].decode("utf-8").split(",")]
+    except UnicodeDecodeError:
+        return None
+    if not header or header == [""]:
+        return None
+    columns = _columns(path, header, fields, role, mapping)
+    body_starts, body_stops = starts[head + 1 :], stops[head + 1 :]
+    nonempty = body_stops > body_starts
+    commas = np.flatnonzero(raw == ord(","))
+    per_line = np.searchsorted(commas, body_stops) - np.searchsorted(commas, body_starts)
+    if np.any(per_line[nonempty] != len(header) - 1):
+        return None  # a row of another width, or a blank line of spaces: CsvRows decides
+    lines = (np.flatnonzero(nonempty) + header_row + 1).astype(np.int64)
+    body = data[starts[head + 1] :] if head + 1 < len(starts) else b""
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+            parse_options=pacsv.ParseOptions(quote_char=False, escape_char=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowException:
+        return None  # not UTF-8, for one: CsvRows names the line
+    if table.num_rows != len(lines):
+        return None
+    every = [table.column(i).combine_chunks() for i in range(len(header))]
+    blank = _all_blank(every)
+    values = {name: _arrow_cells(name, every[index]) for name, index in columns.items()}
+    empty_mapped = _all_empty(list(values.values()), len(lines))
+    skipped = int(np.count_nonzero(empty_mapped & ~blank))
+    keep = ~(empty_mapped | blank)
+    if not keep.all():
+        mask = pa.array(keep)
+        values = {name: cells.filter(mask) for name, cells in values.items()}
+        lines = lines[keep]
+    return SheetColumns(path, values, lines, skipped, parquet=False)
+
+
+def _arrow_cells(name: str, cells: pa.StringArray) -> pa.StringArray:
+    """Cells as :func:`_cell` reads them: trimmed (a name kept as written unless it is blank),
+    and a spreadsheet-formula escape undone (:func:`~chaingraph.interchange.tabular.unneutralise_cell`)."""
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim(cells, characters=_PYTHON_WHITESPACE)
+    text = pc.if_else(pc.equal(trimmed, ""), trimmed, cells) if name in NAME_FIELDS else trimmed
+    escaped = pc.match_substring_regex(text, r"^'+[=+\-@\t\r]")
+    return pc.if_else(escaped, pc.utf8_slice_codeunits(text, 1), text)
+
+
+def _all_blank(columns: list[pa.StringArray]) -> np.ndarray:
+    """Rows where every cell is blank: skipped without being counted, as CsvRows skips them."""
+    import pyarrow.compute as pc
+
+    return _all_empty([pc.utf8_trim(cells, characters=_PYTHON_WHITESPACE) for cells in columns], len(columns[0]))
+
+
+def _all_empty(columns: list, rows: int) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    empty = np.ones(rows, dtype=bool)
+    for cells in columns:
+        empty &= pc.equal(cells, "").to_numpy(zero_copy_only=False)
+    return empty
 
 
 def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str]) -> SheetColumns:
-    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -456,18 +564,19 @@ def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mappi
         raise InputError(f"{path}: no such file") from None
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
-    values: dict[str, list[str]] = {}
+    values: dict[str, pa.StringArray] = {}
     for name, column in zip(columns, table.columns, strict=True):
         try:
-            text = pc.cast(column, pa.string())
+            text = pc.cast(column, pa.string()).combine_chunks()
         except pa.ArrowException:
             raise InputError(f"{path}: column {column_name(mapping, name)!r} cannot be read as text") from None
-        values[name] = [_cell(name, cell) if cell else "" for cell in text.fill_null("").to_pylist()]
-    keep = [i for i in range(table.num_rows) if any(cells[i] for cells in values.values())]
-    skipped = table.num_rows - len(keep)
-    if skipped:
-        values = {name: [cells[i] for i in keep] for name, cells in values.items()}
-    return SheetColumns(path, values, [i + 1 for i in keep], skipped, parquet=True)
+        values[name] = _arrow_cells(name, text.fill_null(""))
+    keep = ~_all_empty(list(values.values()), table.num_rows)
+    lines = np.flatnonzero(keep).astype(np.int64) + 1
+    if not keep.all():
+        mask = pa.array(keep)
+        values = {name: cells.filter(mask) for name, cells in values.items()}
+    return SheetColumns(path, values, lines, table.num_rows - len(lines), parquet=True)
 
 
 def column_name(mapping: Mapping[str, str], field: str) -> str:
@@ -486,3 +595,21 @@ def sheet_digest(path: Path, mapping: Mapping[str, str], header_row: int = 1) ->
             for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()[:12]
+
+
+def check_period(where: str, start: str, end: str, mapping: Mapping[str, str]) -> None:
+    """A relation's period as the import takes it: each end a year, a month or a day that exists
+    (YYYY, YYYY-MM or YYYY-MM-DD), the start not after the end at the coarser precision."""
+    for name, value in (("start", start), ("end", end)):
+        if value and not period_cell(value):
+            raise InputError(
+                f"{where}: {name} {value!r} is not a valid date: write a year, a month or a day "
+                f"(YYYY, YYYY-MM or YYYY-MM-DD) (column {column_name(mapping, name)!r})"
+            )
+    if start and end:
+        precision = min(len(start), len(end))  # compared at the coarser of the two precisions
+        if start[:precision] > end[:precision]:
+            raise InputError(
+                f"{where}: the period starts ({start}) after it ends ({end}) "
+                f"(columns {column_name(mapping, 'start')!r} and {column_name(mapping, 'end')!r})"
+            )

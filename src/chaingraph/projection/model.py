@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-__all__ = ["NODE_ATTRIBUTES", "Projection", "edge_evidence", "place_ancestors", "stage_infos", "stages_in_order"]
+__all__ = [
+    "NODE_ATTRIBUTES",
+    "NetworkFacts",
+    "Projection",
+    "edge_evidence",
+    "place_ancestors",
+    "stage_infos",
+    "stages_in_order",
+]
 
 #: The node attributes of the projection, in the order the NetworkX graph carries them.
 NODE_ATTRIBUTES = (
@@ -109,6 +117,34 @@ class Projection:
             details=self.details,
             meta=dict(meta if meta is not None else self.meta),
         )
+
+
+@dataclass
+class NetworkFacts:
+    """What the projection is assembled from, as read: the nodes (typed ones sorted by IRI, then
+    untyped edge ends), their kinds, English and Chinese names (``None`` where missing), the places
+    each is located in, its chains and stage; the supply edges as sorted unique id pairs with the
+    qualified relations' details; and the places, chains and control pairs of ``meta``.
+
+    The SPARQL reader (:func:`read_facts`) and the tables reader (:mod:`chaingraph.projection.tables`) both produce it,
+    and :func:`assemble` turns either into the same :class:`Projection`.
+    """
+
+    nodes: list[str]
+    kinds: list[str]
+    english: list[str | None]
+    chinese: list[str | None]
+    located: list[list[str] | None]
+    chains: list[frozenset[str]]
+    stages: list[str]
+    suppliers: np.ndarray
+    clients: np.ndarray
+    details: dict[tuple[str, str], dict]
+    places: dict[str, dict]
+    chain_meta: dict[str, dict]
+    controls: list[list[str]]
+    #: The first ``typed`` nodes have an organization class; the rest are untyped edge ends.
+    typed: int
 
 
 def edge_evidence(data: Mapping) -> str:

@@ -25,12 +25,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from .._runtime.memory import bulk_building
 from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import (
@@ -44,8 +44,9 @@ from ..vocab import (
     evidence_level,
     local_name,
 )
-from .model import NODE_ATTRIBUTES, Projection, place_ancestors, stage_infos
+from .model import NODE_ATTRIBUTES, NetworkFacts, Projection, place_ancestors, stage_infos
 from .saved import PROJECTION_FORMAT, read_saved_projection
+from .tables import add_tables
 
 __all__ = [
     "CHAINS_QUERY",
@@ -57,7 +58,6 @@ __all__ = [
     "NODES_QUERY",
     "PLACES_QUERY",
     "PLACE_LEVELS",
-    "NetworkFacts",
     "assemble",
     "place_ancestors",
     "project",
@@ -101,36 +101,17 @@ def project_columns(store: Store) -> Projection:
     Rows are read as they come and turned into integer ids at once: memory grows with the number of
     nodes, not with the number of triples read.
     """
+    tables = getattr(store, "tables", None)
+    if tables is not None:
+        # Sheets joined to the graph: read once per store (a command may read the network twice).
+        if tables.read is None:
+            with bulk_building():
+                tables.read = assemble(add_tables(read_facts(store), tables, store))
+        return tables.read
     saved = getattr(store, "saved_projection", None)
     if saved is not None and saved.format == PROJECTION_FORMAT:
         return read_saved_projection(saved.folder)
     return assemble(read_facts(store))
-
-
-@dataclass
-class NetworkFacts:
-    """What the projection is assembled from, as read: the nodes (typed ones sorted by IRI, then
-    untyped edge ends), their kinds, English and Chinese names (``None`` where missing), the places
-    each is located in, its chains and stage; the supply edges as sorted unique id pairs with the
-    qualified relations' details; and the places, chains and control pairs of ``meta``.
-
-    The SPARQL reader (:func:`read_facts`) and the tables reader (:mod:`.tables`) both produce it,
-    and :func:`assemble` turns either into the same :class:`Projection`.
-    """
-
-    nodes: list[str]
-    kinds: list[str]
-    english: list[str | None]
-    chinese: list[str | None]
-    located: list[list[str] | None]
-    chains: list[frozenset[str]]
-    stages: list[str]
-    suppliers: np.ndarray
-    clients: np.ndarray
-    details: dict[tuple[str, str], dict]
-    places: dict[str, dict]
-    chain_meta: dict[str, dict]
-    controls: list[list[str]]
 
 
 def read_facts(store: Store) -> NetworkFacts:
@@ -162,6 +143,7 @@ def read_facts(store: Store) -> NetworkFacts:
         places=_places(store, labels),
         chain_meta=_chains(store, labels),
         controls=[list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
+        typed=typed,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .._runtime import resources
 from ..errors import InputError
-from .base import STORE_MANIFEST, LocalDataset, Row, SelectResult, Store, from_ox
+from .base import STORE_MANIFEST, LocalDataset, Row, SelectResult, Store, TableFiles, from_ox
 from .disk import open_disk_store
 from .embedded import (
     MAX_XML_DEPTH,
@@ -44,6 +44,7 @@ __all__ = [
     "Row",
     "SelectResult",
     "Store",
+    "TableFiles",
     "bundled_graph_name",
     "check_xml_depth",
     "check_xml_entities",
@@ -64,6 +65,7 @@ def open_store(
     timeout: float = 30.0,
     disk_store: str | os.PathLike[str] | None = None,
     allow_service: bool = False,
+    tables: TableFiles | None = None,
 ) -> Store:
     """Open the graph every command reads.
 
@@ -71,7 +73,8 @@ def open_store(
     by ``chaingraph load`` (read-only, nothing parsed). A local store refuses queries with a
     ``SERVICE`` clause unless ``allow_service`` is true. Otherwise an embedded store holding the
     ontology, the bundled Fujian graph unless ``bundled`` is false, and every RDF file in ``data``
-    (files, or folders of them).
+    (files, or folders of them). With ``tables``, the analysis (stats, impact, gaps, view, network
+    exports) reads those sheets of relations and firms joined to the graph; SPARQL queries do not.
 
     >>> store = open_store()
     >>> store.ask("ASK { fj:catl a cg:Company }")
@@ -89,12 +92,16 @@ def open_store(
                 "what it holds was decided when it was loaded"
             )
     if endpoint:
-        return EndpointStore(endpoint, timeout=timeout)
+        server = EndpointStore(endpoint, timeout=timeout)
+        server.tables = tables
+        return server
     if disk_store:
         on_disk = open_disk_store(disk_store)
         on_disk.allow_service = allow_service
+        on_disk.tables = tables
         return on_disk
     store = EmbeddedStore(allow_service=allow_service)
+    store.tables = tables
     store.load_file(resources.ontology_path(), bundled_graph_name(Path("ontology")))
     if bundled:
         for path in resources.bundled_graph_files():

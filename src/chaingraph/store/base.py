@@ -17,8 +17,19 @@ from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import QueryError
+from ..vocab import IMPORT
 
-__all__ = ["STORE_MANIFEST", "LocalDataset", "Row", "SavedProjection", "SelectResult", "Store", "dumped", "from_ox"]
+__all__ = [
+    "STORE_MANIFEST",
+    "LocalDataset",
+    "Row",
+    "SavedProjection",
+    "SelectResult",
+    "Store",
+    "TableFiles",
+    "dumped",
+    "from_ox",
+]
 
 T = TypeVar("T")
 
@@ -130,3 +141,23 @@ class SavedProjection:
 
     folder: Path
     format: int
+
+
+@dataclass
+class TableFiles:
+    """Sheets of supply relations and firms (CSV or Parquet, in the import layout) that the
+    analysis reads beside a store's RDF: the projection joins them to the graph
+    (:mod:`chaingraph.projection.tables`); SPARQL never sees them.
+
+    ``mapping`` and ``header_row`` are the import's (``--map``, ``--header-row``); ``base`` is where
+    ids become IRIs. ``notes`` receives what reading them found worth saying, one line each.
+    """
+
+    relations: tuple[Path, ...] = ()
+    firms: tuple[Path, ...] = ()
+    mapping: dict[str, str] = field(default_factory=dict)
+    header_row: int = 1
+    base: str = str(IMPORT)
+    notes: list[str] = field(default_factory=list)
+    #: The projection once read: a command that reads the network twice reads the tables once.
+    read: object | None = field(default=None, repr=False, compare=False)

@@ -1,0 +1,334 @@
+"""The second reader: supply relations and firms given as tables (CSV or Parquet in the import
+layout) straight into the projection's facts, joined with the RDF graph for what tables do not
+carry (places and their hierarchy, chains and stages, names, ownership).
+
+The rule is the import's, row for row (:mod:`chaingraph.interchange.sheet`): the same ids become
+the same IRIs, the same names match the same places, chains and stages, the same cells are refused
+with the same one-line errors. So a network given as tables and the same tables imported to RDF
+(``chaingraph import``) and read back give one projection, and every measure, selection, report and
+view gives the same output; only the round trip through RDF text is skipped. A relation keeps its
+``source`` cell (or its row, ``file, line N``) as its source, and its evidence is ``stated``: the
+row is the statement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError
+from ..interchange.sheet import (
+    FIRM_FIELDS,
+    RELATION_FIELDS,
+    ImportContext,
+    Naming,
+    SheetColumns,
+    _quoted,
+    check_period,
+    column_name,
+    is_iri,
+    mint_iri,
+    read_sheet,
+    sheet_digest,
+)
+from ..store.base import Store, TableFiles
+from ..vocab import local_name
+from .model import NetworkFacts
+
+__all__ = ["add_tables"]
+
+
+def add_tables(facts: NetworkFacts, tables: TableFiles, store: Store) -> NetworkFacts:
+    """``facts`` (read from ``store``) with the firms and relations of ``tables`` joined in, as the
+    import would state them; nodes and edges in the order the SPARQL reader gives the same graph.
+
+    Raises :class:`~chaingraph.errors.InputError` naming file, line and column for a bad row;
+    ``tables.notes`` receives one line for what is kept but worth saying (self-loops).
+    """
+    chain_name = tables.relations[0].stem if tables.relations else "firms"
+    joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name))
+    seen: dict[str, str] = {}
+    for path in tables.firms:
+        joined.firm_rows(read_sheet(Path(path), FIRM_FIELDS, "firms", tables.mapping, tables.header_row), seen)
+    for path in tables.relations:
+        sheet = read_sheet(Path(path), RELATION_FIELDS, "relations", tables.mapping, tables.header_row)
+        batch = sheet_digest(Path(path), tables.mapping, tables.header_row)
+        loops = joined.relation_rows(sheet, batch, tables.mapping)
+        if loops:
+            rows = "row is a self-loop" if loops == 1 else "rows are self-loops"
+            tables.notes.append(
+                f"{path}: {loops:,} {rows} (a firm supplying itself): kept as stated; they change no reach"
+            )
+    return joined.facts()
+
+
+class _Join:
+    """The facts being extended: new nodes appended, then everything put in the reader's order."""
+
+    def __init__(self, facts: NetworkFacts, naming: Naming) -> None:
+        self.base = facts
+        self.naming = naming
+        self.nodes = list(facts.nodes)
+        self.kinds = list(facts.kinds)
+        self.english = list(facts.english)
+        self.chinese = list(facts.chinese)
+        self.located = [list(found) if found else None for found in facts.located]
+        self.chains = list(facts.chains)
+        self.stages = list(facts.stages)
+        self.typed = set(range(facts.typed))
+        self.index = {node: i for i, node in enumerate(self.nodes)}
+        self.places = {place: dict(entry) for place, entry in facts.places.items()}
+        self.chain_meta = {
+            chain: dict(entry, stages={stage: dict(info) for stage, info in entry["stages"].items()})
+            for chain, entry in facts.chain_meta.items()
+        }
+        self.ids: dict[str, int] = {}  # a sheet's id -> node
+        self.pairs: list[np.ndarray] = []
+        #: What the rows say of each edge (by node ids): products, periods, sources.
+        self.found: dict[tuple[int, int], tuple[set[str], set[str], set[str]]] = {}
+
+    # --- nodes -------------------------------------------------------------------------------
+
+    def node(self, iri: str) -> int:
+        """The node of an IRI, a new one if the graph has none."""
+        found = self.index.get(iri)
+        if found is not None:
+            return found
+        self.index[iri] = i = len(self.nodes)
+        self.nodes.append(iri)
+        self.kinds.append("organization")
+        self.english.append(None)
+        self.chinese.append(None)
+        self.located.append(None)
+        self.chains.append(frozenset())
+        self.stages.append("")
+        return i
+
+    def firm(self, identifier: str, row: dict[str, str], iri: str) -> int:
+        """State a firm row as the import does (a new firm gets a type and its id as a name)."""
+        i = self.node(iri)
+        self.ids[identifier] = i
+        known = self.naming.known(iri)
+        if not known:
+            self.typed.add(i)
+            if self.kinds[i] == "organization":
+                self.kinds[i] = "firm"
+        if row.get("name_en") or not known:
+            self.english[i] = _shortest(self.english[i], row.get("name_en") or identifier)
+        if row.get("name_zh"):
+            self.chinese[i] = _shortest(self.chinese[i], row["name_zh"])
+        if row.get("located_in"):
+            place = self.place(row["located_in"])
+            already = self.located[i]
+            self.located[i] = [*already, place] if already else [place]
+        chain = self.chain(row["chain"]) if row.get("chain") else None
+        if row.get("stage"):
+            chain = chain or self.chain(self.naming.chain_name)
+            self.stages[i] = self.stage(chain, row["stage"])
+        if chain is not None:
+            self.chains[i] = self.chains[i] | {chain}
+        return i
+
+    def place(self, name: str) -> str:
+        iri, created = self.naming.place(name)
+        if created:
+            label_zh = name if Naming.chinese(name) else ""
+            self.places[iri] = {"parents": [], "level": None, "label": name, "label_zh": label_zh}
+        return iri
+
+    def chain(self, name: str) -> str:
+        iri, created = self.naming.chain(name)
+        if created:
+            self.chain_meta[iri] = {"region": None, "stages": {}, "id": local_name(iri), "label": name, "label_zh": ""}
+        return iri
+
+    def stage(self, chain: str, name: str) -> str:
+        iri, created = self.naming.stage(chain, name)
+        if created:
+            self.chain_meta[chain]["stages"][iri] = {"label": name, "label_zh": "", "order": 0}
+        return iri
+
+    # --- rows --------------------------------------------------------------------------------
+
+    def firm_rows(self, sheet: SheetColumns, seen: dict[str, str]) -> None:
+        cells = {name: sheet.column(name).to_pylist() for name in FIRM_FIELDS}
+        lines = sheet.lines.tolist()
+        for row in range(len(sheet)):
+            identifier = cells["id"][row]
+            where = sheet.where(row)
+            if not identifier:
+                raise InputError(f"{where}: empty id")
+            if identifier in seen:
+                raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
+            seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
+            self.firm(identifier, {name: cells[name][row] for name in FIRM_FIELDS}, self.naming.firm(identifier, where))
+
+    def relation_rows(self, sheet: SheetColumns, batch: str, mapping: dict[str, str]) -> int:
+        """Join one relations sheet's rows; the number of self-loops among them.
+
+        Cells are checked by column, and of the rows that break a rule the first one is reported
+        with the message the import gives it (so the import and this reader fail alike).
+        """
+        rows = len(sheet)
+        failures: list[tuple[int, int, str]] = []  # (row, which check of the row, message)
+        ends = self._ends(sheet, mapping, failures)
+        periods = self._periods(sheet, mapping, failures)
+        if failures:
+            raise InputError(min(failures)[2])
+        suppliers, clients = ends[:rows].tolist(), ends[rows:].tolist()
+        supplies = sheet.column("supplies").to_pylist()
+        sources = self._sources(sheet, batch)
+        found = self.found
+        for row in range(rows):
+            key = (suppliers[row], clients[row])
+            entry = found.get(key)
+            if entry is None:
+                found[key] = entry = (set(), set(), set())
+            if supplies[row]:
+                entry[0].add(supplies[row])
+            entry[2].add(sources[row])
+        for row, text in periods:
+            found[(suppliers[row], clients[row])][1].add(text)
+        self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
+        return int(np.count_nonzero(ends[:rows] == ends[rows:]))
+
+    def _ends(self, sheet: SheetColumns, mapping: dict[str, str], failures: list) -> np.ndarray:
+        """The node of each row's supplier, then of each row's client: ids resolved once each, in
+        the order of the rows they first appear in (the order the import meets them)."""
+        rows = len(sheet)
+        columns = [sheet.column("supplier"), sheet.column("client")]
+        for check, (name, cells) in enumerate(zip(("supplier", "client"), columns, strict=True)):
+            empty = np.flatnonzero(pc.equal(cells, "").to_numpy(zero_copy_only=False))
+            if len(empty):
+                row = int(empty[0])
+                failures.append(
+                    (row, check, f"{sheet.where(row)}: empty {name} (column {column_name(mapping, name)!r})")
+                )
+        encoded = pc.dictionary_encode(pa.concat_arrays(columns))
+        ids = encoded.dictionary.to_pylist()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        first_row = np.full(len(ids), rows, dtype=np.int64)
+        np.minimum.at(first_row, codes, np.tile(np.arange(rows, dtype=np.int64), 2))
+        node_of = np.full(len(ids), -1, dtype=np.int64)
+        for code in np.argsort(first_row, kind="stable").tolist():
+            identifier = ids[code]
+            if not identifier:
+                continue
+            found = self.ids.get(identifier)
+            if found is None:
+                row = int(first_row[code])
+                try:
+                    found = self.endpoint(identifier, sheet.where(row))
+                except InputError as exc:
+                    failures.append((row, 2, str(exc)))
+                    break
+            node_of[code] = found
+        return node_of[codes]
+
+    def _periods(self, sheet: SheetColumns, mapping: dict[str, str], failures: list) -> list[tuple[int, str]]:
+        """Each dated row and its period's text (``start/end``, ``start``, ``/end``), checked as the
+        import checks them (each distinct pair of cells once)."""
+        starts, ends = sheet.column("start"), sheet.column("end")
+        undated = pc.and_(pc.equal(starts, ""), pc.equal(ends, "")).to_numpy(zero_copy_only=False)
+        dated = np.flatnonzero(~undated)
+        if not len(dated):
+            return []
+        chosen = pa.array(dated)
+        texts: dict[tuple[str, str], str] = {}
+        periods = []
+        for row, start, end in zip(
+            dated.tolist(), starts.take(chosen).to_pylist(), ends.take(chosen).to_pylist(), strict=True
+        ):
+            text = texts.get((start, end))
+            if text is None:
+                try:
+                    check_period(sheet.where(row), start, end, mapping)
+                except InputError as exc:
+                    failures.append((row, 3, str(exc)))
+                    break
+                texts[(start, end)] = text = f"{start}/{end}" if start and end else start or f"/{end}"
+            periods.append((row, text))
+        return periods
+
+    def _sources(self, sheet: SheetColumns, batch: str) -> list[str]:
+        """Each row's source: its ``source`` cell (an IRI, or a citation minted as one), else the row."""
+        encoded = pc.dictionary_encode(sheet.column("source"))
+        base = self.naming.base
+        iris = [
+            (cell if is_iri(cell) else mint_iri(base, "source", cell)) if cell else None
+            for cell in encoded.dictionary.to_pylist()
+        ]
+        row_source = f"{base}source/{batch}/{_quoted(sheet.path.name)}#row="
+        codes = encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        lines = sheet.lines.tolist()
+        return [iris[code] or f"{row_source}{line}" for code, line in zip(codes, lines, strict=True)]
+
+    def endpoint(self, identifier: str, where: str) -> int:
+        iri, existing = self.naming.endpoint(identifier, where)
+        if existing:
+            self.ids[identifier] = i = self.index[iri]
+            return i
+        return self.firm(identifier, {}, iri)
+
+    # --- the result --------------------------------------------------------------------------
+
+    def facts(self) -> NetworkFacts:
+        """The joined facts, nodes in the reader's order: typed nodes by IRI, then untyped ends."""
+        count = len(self.nodes)
+        typed = sorted(self.typed, key=self.nodes.__getitem__)
+        untyped = sorted(set(range(count)) - self.typed, key=self.nodes.__getitem__)
+        order = np.array(typed + untyped, dtype=np.int64)
+        position = np.empty(count, dtype=np.int64)
+        position[order] = np.arange(count)
+        ends = np.concatenate([np.stack([self.base.suppliers, self.base.clients], axis=1).ravel(), *self.pairs])
+        ends = position[ends] if len(ends) else ends
+        pairs = np.unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
+        chosen = order.tolist()
+        return NetworkFacts(
+            nodes=[self.nodes[i] for i in chosen],
+            kinds=[self.kinds[i] for i in chosen],
+            english=[self.english[i] for i in chosen],
+            chinese=[self.chinese[i] for i in chosen],
+            located=[self.located[i] for i in chosen],
+            chains=[self.chains[i] for i in chosen],
+            stages=[self.stages[i] for i in chosen],
+            suppliers=pairs // max(count, 1),
+            clients=pairs % max(count, 1),
+            details=self.details(self.nodes),
+            places=self.places,
+            chain_meta=self.chain_meta,
+            controls=self.base.controls,
+            typed=len(typed),
+        )
+
+    def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
+        """The graph's edge details with the rows' joined in: a row states its edge, so an edge a
+        row gives is stated, whatever the graph said of it."""
+        details = dict(self.base.details)
+        for (a, b), (supplies, periods, sources) in self.found.items():
+            pair = (nodes[a], nodes[b])
+            before = details.get(pair)
+            if before is not None:
+                supplies, periods, sources = (
+                    found.union(before.get(key, ()))
+                    for found, key in ((supplies, "supplies"), (periods, "periods"), (sources, "sources"))
+                )
+            details[pair] = {
+                "supplies": sorted(supplies),
+                "periods": sorted(periods),
+                "sources": sorted(sources),
+                "evidence": "stated",
+                "inferred": False,
+            }
+        return details
+
+
+def _shortest(current: str | None, text: str) -> str:
+    """The name kept of two in one language: the shorter (then the first in order), as the SPARQL
+    reader keeps the shortest label (longer ones are full legal names)."""
+    if current is None or (len(text), text) < (len(current), current):
+        return text
+    return current
