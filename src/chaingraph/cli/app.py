@@ -20,7 +20,7 @@ from ..settings import LEVELS
 from .render import printable
 
 if TYPE_CHECKING:
-    from ..store import TableFiles
+    from ..projection.tables import Tables
 
 __all__ = [
     "OUTPUT_FORMATS",
@@ -260,10 +260,10 @@ def table_options(function: Callable) -> Callable:
     return function
 
 
-def _table_files(kwargs: dict) -> TableFiles | None:
-    """The TableFiles of the table options (taken out of ``kwargs``), or None when no sheet is given."""
+def _table_files(kwargs: dict) -> Tables | None:
+    """The sheets of the table options (taken out of ``kwargs``), or None when no sheet is given."""
     from ..interchange.sheet import parse_mapping
-    from ..store import TableFiles
+    from ..projection.tables import Tables
 
     relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
     maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")
@@ -271,9 +271,7 @@ def _table_files(kwargs: dict) -> TableFiles | None:
         if maps:
             raise InputError("--map applies to --relations and --firms sheets: give one")
         return None
-    return TableFiles(
-        relations=tuple(relations), firms=tuple(firms), mapping=parse_mapping(maps), header_row=header_row
-    )
+    return Tables(relations=tuple(relations), firms=tuple(firms), mapping=parse_mapping(maps), header_row=header_row)
 
 
 def columns_option(default: str) -> Callable:

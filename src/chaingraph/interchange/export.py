@@ -27,7 +27,7 @@ from ..projection.read import project
 from ..projection.selection import Selection, select
 from ..queries.texts import package_query
 from ..store import LocalDataset, Store
-from ..store.base import dumped
+from ..store.base import dumped, refuse_tables
 from ..vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 from .tabular import to_csv
 
@@ -77,6 +77,7 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt in RDF_EXPORTS:
+        refuse_tables(store, f"--format {fmt}")
         return export_rdf(store.local_dataset("an RDF export"), RDF_EXPORTS[fmt], selection)
     if progress:
         progress("projection")

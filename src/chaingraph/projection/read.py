@@ -30,7 +30,6 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .._runtime.memory import bulk_building
 from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import (
@@ -46,7 +45,6 @@ from ..vocab import (
 )
 from .model import NODE_ATTRIBUTES, NetworkFacts, Projection, place_ancestors, stage_infos
 from .saved import PROJECTION_FORMAT, read_saved_projection
-from .tables import add_tables
 
 __all__ = [
     "CHAINS_QUERY",
@@ -102,12 +100,8 @@ def project_columns(store: Store) -> Projection:
     nodes, not with the number of triples read.
     """
     tables = getattr(store, "tables", None)
-    if tables is not None:
-        # Sheets joined to the graph: read once per store (a command may read the network twice).
-        if tables.read is None:
-            with bulk_building():
-                tables.read = assemble(add_tables(read_facts(store), tables, store))
-        return tables.read
+    if tables is not None:  # sheets joined to the graph (projection.tables.Tables)
+        return tables.projection(store)
     saved = getattr(store, "saved_projection", None)
     if saved is not None and saved.format == PROJECTION_FORMAT:
         return read_saved_projection(saved.folder)

@@ -13,12 +13,16 @@ row is the statement.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._runtime.memory import bulk_building
 from ..errors import InputError
 from ..interchange.sheet import (
     FIRM_FIELDS,
@@ -34,35 +38,83 @@ from ..interchange.sheet import (
     read_sheet,
     sheet_digest,
 )
-from ..store.base import Store, TableFiles
-from ..vocab import local_name
-from .model import NetworkFacts
+from ..store.base import Store
+from ..vocab import IMPORT, local_name
+from .model import NetworkFacts, Projection
+from .read import assemble, read_facts
 
-__all__ = ["add_tables"]
+__all__ = ["Tables", "add_tables"]
 
 
-def add_tables(facts: NetworkFacts, tables: TableFiles, store: Store) -> NetworkFacts:
+@dataclass
+class Tables:
+    """Sheets of supply relations and firms (CSV or Parquet, in the import layout) that the analysis
+    reads beside a store's RDF: ``open_store(tables=Tables(relations=["rel.csv"]))``. SPARQL never
+    sees them (a query or an RDF export of such a store is refused).
+
+    ``mapping`` and ``header_row`` are the import's (``--map``, ``--header-row``); ``base`` is where
+    ids become IRIs. ``notes`` receives what reading them found worth saying, one line each.
+
+    >>> from chaingraph.store import open_store
+    >>> sheet = Path(getfixture("tmp_path")) / "suppliers.csv"
+    >>> _ = sheet.write_text("supplier,client\\nAcme Cells,CATL\\n", encoding="utf-8")
+    >>> store = open_store(tables=Tables(relations=[sheet]))
+    >>> network = store.tables.projection(store)
+    >>> "https://w3id.org/chaingraph/import/firm/Acme%20Cells" in network.nodes
+    True
+    """
+
+    relations: Sequence[str | os.PathLike[str]] = ()
+    firms: Sequence[str | os.PathLike[str]] = ()
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    header_row: int = 1
+    base: str = str(IMPORT)
+    notes: list[str] = field(default_factory=list)
+    _read: tuple[Projection, dict[str, dict[str, list[str]]]] | None = field(default=None, repr=False)
+
+    def projection(self, store: Store) -> Projection:
+        """The network of ``store`` with the sheets joined in (read once, then kept)."""
+        return self._joined(store)[0]
+
+    def names(self, store: Store, kind: str) -> Mapping[str, Sequence[str]]:
+        """The things of ``kind`` (firm, place, chain, stage) the sheets state, with their names."""
+        return self._joined(store)[1].get(kind, {})
+
+    def _joined(self, store: Store) -> tuple[Projection, dict[str, dict[str, list[str]]]]:
+        if self._read is None:
+            with bulk_building():
+                facts, names = add_tables(read_facts(store), self, store)
+                self._read = (assemble(facts), names)
+        return self._read
+
+
+def add_tables(
+    facts: NetworkFacts, tables: Tables, store: Store
+) -> tuple[NetworkFacts, dict[str, dict[str, list[str]]]]:
     """``facts`` (read from ``store``) with the firms and relations of ``tables`` joined in, as the
-    import would state them; nodes and edges in the order the SPARQL reader gives the same graph.
+    import would state them, nodes and edges in the order the SPARQL reader gives the same graph;
+    and the names the sheets give, by kind of thing.
 
     Raises :class:`~chaingraph.errors.InputError` naming file, line and column for a bad row;
     ``tables.notes`` receives one line for what is kept but worth saying (self-loops).
     """
-    chain_name = tables.relations[0].stem if tables.relations else "firms"
+    relations, firms = [Path(p) for p in tables.relations], [Path(p) for p in tables.firms]
+    mapping = dict(tables.mapping)
+    chain_name = relations[0].stem if relations else "firms"
     joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name))
     seen: dict[str, str] = {}
-    for path in tables.firms:
-        joined.firm_rows(read_sheet(Path(path), FIRM_FIELDS, "firms", tables.mapping, tables.header_row), seen)
-    for path in tables.relations:
-        sheet = read_sheet(Path(path), RELATION_FIELDS, "relations", tables.mapping, tables.header_row)
-        batch = sheet_digest(Path(path), tables.mapping, tables.header_row)
-        loops = joined.relation_rows(sheet, batch, tables.mapping)
+    for path in firms:
+        joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row), seen)
+    for path in relations:
+        sheet = read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row)
+        batch = sheet_digest(path, mapping, tables.header_row)
+        loops = joined.relation_rows(sheet, batch, mapping)
         if loops:
             rows = "row is a self-loop" if loops == 1 else "rows are self-loops"
             tables.notes.append(
                 f"{path}: {loops:,} {rows} (a firm supplying itself): kept as stated; they change no reach"
             )
-    return joined.facts()
+    return joined.facts(), joined.names
 
 
 class _Join:
@@ -86,6 +138,8 @@ class _Join:
             for chain, entry in facts.chain_meta.items()
         }
         self.ids: dict[str, int] = {}  # a sheet's id -> node
+        #: The names the rows give, by kind of thing: what name resolution finds besides the RDF's.
+        self.names: dict[str, dict[str, list[str]]] = {"firm": {}, "place": {}, "chain": {}, "stage": {}}
         self.pairs: list[np.ndarray] = []
         #: What the rows say of each edge (by node ids): products, periods, sources.
         self.found: dict[tuple[int, int], tuple[set[str], set[str], set[str]]] = {}
@@ -116,9 +170,12 @@ class _Join:
             self.typed.add(i)
             if self.kinds[i] == "organization":
                 self.kinds[i] = "firm"
+        names = self.names["firm"].setdefault(iri, [])
         if row.get("name_en") or not known:
-            self.english[i] = _shortest(self.english[i], row.get("name_en") or identifier)
+            names.append(row.get("name_en") or identifier)
+            self.english[i] = _shortest(self.english[i], names[-1])
         if row.get("name_zh"):
+            names.append(row["name_zh"])
             self.chinese[i] = _shortest(self.chinese[i], row["name_zh"])
         if row.get("located_in"):
             place = self.place(row["located_in"])
@@ -137,18 +194,21 @@ class _Join:
         if created:
             label_zh = name if Naming.chinese(name) else ""
             self.places[iri] = {"parents": [], "level": None, "label": name, "label_zh": label_zh}
+            self.names["place"][iri] = [name]
         return iri
 
     def chain(self, name: str) -> str:
         iri, created = self.naming.chain(name)
         if created:
             self.chain_meta[iri] = {"region": None, "stages": {}, "id": local_name(iri), "label": name, "label_zh": ""}
+            self.names["chain"][iri] = [name]
         return iri
 
     def stage(self, chain: str, name: str) -> str:
         iri, created = self.naming.stage(chain, name)
         if created:
             self.chain_meta[chain]["stages"][iri] = {"label": name, "label_zh": "", "order": 0}
+            self.names["stage"][iri] = [name]
         return iri
 
     # --- rows --------------------------------------------------------------------------------
@@ -166,7 +226,7 @@ class _Join:
             seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
             self.firm(identifier, {name: cells[name][row] for name in FIRM_FIELDS}, self.naming.firm(identifier, where))
 
-    def relation_rows(self, sheet: SheetColumns, batch: str, mapping: dict[str, str]) -> int:
+    def relation_rows(self, sheet: SheetColumns, batch: str, mapping: Mapping[str, str]) -> int:
         """Join one relations sheet's rows; the number of self-loops among them.
 
         Cells are checked by column, and of the rows that break a rule the first one is reported
@@ -195,7 +255,7 @@ class _Join:
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 
-    def _ends(self, sheet: SheetColumns, mapping: dict[str, str], failures: list) -> np.ndarray:
+    def _ends(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> np.ndarray:
         """The node of each row's supplier, then of each row's client: ids resolved once each, in
         the order of the rows they first appear in (the order the import meets them)."""
         rows = len(sheet)
@@ -228,7 +288,7 @@ class _Join:
             node_of[code] = found
         return node_of[codes]
 
-    def _periods(self, sheet: SheetColumns, mapping: dict[str, str], failures: list) -> list[tuple[int, str]]:
+    def _periods(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> list[tuple[int, str]]:
         """Each dated row and its period's text (``start/end``, ``start``, ``/end``), checked as the
         import checks them (each distinct pair of cells once)."""
         starts, ends = sheet.column("start"), sheet.column("end")

@@ -26,6 +26,7 @@ from .._runtime import resources
 from ..errors import InputError, UnknownNameError
 from ..sparql import bind_values, counted, iri_term, query_form, sliced
 from ..store import SelectResult, Store
+from ..store.base import refuse_tables
 from . import names
 
 __all__ = [
@@ -251,6 +252,7 @@ def count_rows(
 def prepare(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> tuple[str, dict[str, Node]]:
     """The text of a named query (by name) or of query text, and ``params`` bound as RDF terms
     (a named query's typed parameters resolved, names to IRIs, in ``store``)."""
+    refuse_tables(store, "a SPARQL query")
     params = dict(params or {})
     if _BARE_NAME.fullmatch(text_or_name.strip()):  # no SPARQL query is one word: a mistyped name
         named = get_named_query(text_or_name.strip())

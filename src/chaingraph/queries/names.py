@@ -7,6 +7,7 @@ language, and over the IRI's local name. No match, or several, is an error with 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -77,15 +78,23 @@ def as_iri(text: str) -> str | None:
 
 
 def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
-    """The one resource of ``kind`` that ``text`` names; raises :class:`UnknownNameError` otherwise."""
+    """The one resource of ``kind`` that ``text`` names; raises :class:`UnknownNameError` otherwise.
+
+    A store given sheets as tables (``open_store(tables=...)``) also answers with what the sheets
+    name, by the same rule: the things a sheet states are found as if it had been imported.
+    """
+    stated = _table_names(store, kind)
     iri = as_iri(text)
     if iri is not None:
-        if store.ask(kind.query(_IS_A), {"thing": iri_term(iri)}):
+        if iri in stated or store.ask(kind.query(_IS_A), {"thing": iri_term(iri)}):
             return URIRef(iri)
         raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
     # The needle is a plain literal, so LCASE needs no STR(): Virtuoso's STR() of a bound
     # non-ASCII literal loses its characters.
     found = [row["thing"] for row in store.select(kind.query(_EXACT), {"needle": Literal(text)}).rows]
+    needle = text.lower()
+    found += [URIRef(thing) for thing, names in stated.items() if any(name.lower() == needle for name in names)]
+    found = list(dict.fromkeys(URIRef(str(thing)) for thing in found))
     if not found:
         local = [c for c, names in _candidates(store, kind).items() if local_name(c).lower() == text.lower()]
         found = [URIRef(c) for c in local]
@@ -100,7 +109,15 @@ def _candidates(store: Store, kind: NameKind) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for row in store.select(kind.query(_CANDIDATES)).rows:
         names.setdefault(str(row["thing"]), []).append(str(row["name"]))
+    for thing, stated in _table_names(store, kind).items():
+        names.setdefault(thing, []).extend(stated)
     return names
+
+
+def _table_names(store: Store, kind: NameKind) -> Mapping[str, Sequence[str]]:
+    """What the store's sheets name of ``kind`` (nothing for a store without tables)."""
+    tables = getattr(store, "tables", None)
+    return tables.names(store, kind.noun) if tables is not None else {}
 
 
 def _suggest(store: Store, text: str, kind: NameKind, limit: int = 3) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .._runtime import resources
 from ..errors import InputError
-from .base import STORE_MANIFEST, LocalDataset, Row, SelectResult, Store, TableFiles, from_ox
+from .base import STORE_MANIFEST, AttachedTables, LocalDataset, Row, SelectResult, Store, from_ox
 from .disk import open_disk_store
 from .embedded import (
     MAX_XML_DEPTH,
@@ -38,13 +38,13 @@ __all__ = [
     "RDF_FORMATS",
     "STORE_MANIFEST",
     "XML_HEAD",
+    "AttachedTables",
     "EmbeddedStore",
     "EndpointStore",
     "LocalDataset",
     "Row",
     "SelectResult",
     "Store",
-    "TableFiles",
     "bundled_graph_name",
     "check_xml_depth",
     "check_xml_entities",
@@ -65,7 +65,7 @@ def open_store(
     timeout: float = 30.0,
     disk_store: str | os.PathLike[str] | None = None,
     allow_service: bool = False,
-    tables: TableFiles | None = None,
+    tables: AttachedTables | None = None,
 ) -> Store:
     """Open the graph every command reads.
 

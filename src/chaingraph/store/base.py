@@ -7,28 +7,28 @@ store itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar, overload
+from typing import Any, Protocol, TypeVar, overload
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..errors import QueryError
-from ..vocab import IMPORT
+from ..errors import InputError, QueryError
 
 __all__ = [
     "STORE_MANIFEST",
+    "AttachedTables",
     "LocalDataset",
     "Row",
     "SavedProjection",
     "SelectResult",
     "Store",
-    "TableFiles",
     "dumped",
     "from_ox",
+    "refuse_tables",
 ]
 
 T = TypeVar("T")
@@ -143,21 +143,29 @@ class SavedProjection:
     format: int
 
 
-@dataclass
-class TableFiles:
-    """Sheets of supply relations and firms (CSV or Parquet, in the import layout) that the
-    analysis reads beside a store's RDF: the projection joins them to the graph
-    (:mod:`chaingraph.projection.tables`); SPARQL never sees them.
+class AttachedTables(Protocol):
+    """Sheets the analysis joins to a store's RDF (:class:`chaingraph.projection.tables.Tables`):
+    what the store layer needs of them is their names, to resolve what a user types against the
+    things the sheets state as well as those the RDF states."""
 
-    ``mapping`` and ``header_row`` are the import's (``--map``, ``--header-row``); ``base`` is where
-    ids become IRIs. ``notes`` receives what reading them found worth saying, one line each.
-    """
+    #: What reading them found worth saying, one line each (self-loops).
+    notes: list[str]
 
-    relations: tuple[Path, ...] = ()
-    firms: tuple[Path, ...] = ()
-    mapping: dict[str, str] = field(default_factory=dict)
-    header_row: int = 1
-    base: str = str(IMPORT)
-    notes: list[str] = field(default_factory=list)
-    #: The projection once read: a command that reads the network twice reads the tables once.
-    read: object | None = field(default=None, repr=False, compare=False)
+    def projection(self, store: Store) -> Any:
+        """The network of ``store`` with the sheets joined in (a ``Projection``)."""
+        ...
+
+    def names(self, store: Store, kind: str) -> Mapping[str, Sequence[str]]:
+        """The things of ``kind`` (``firm``, ``place``, ``chain``, ``stage``) the sheets state,
+        each with the names they give it."""
+        ...
+
+
+def refuse_tables(store: object, what: str) -> None:
+    """Refuse ``what`` (a SPARQL query, an RDF export) on a store given tables: they are joined to
+    the network the analysis reads, not to the RDF, and an answer without them would look whole."""
+    if getattr(store, "tables", None) is not None:
+        raise InputError(
+            f"{what} reads the RDF only, and the sheets given as tables (--relations, --firms) are not RDF: "
+            "import them (chaingraph import) to query or export them"
+        )

@@ -30,7 +30,7 @@ from .._runtime.fileio import read_input
 from ..errors import InputError, QueryError
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
-from .base import STORE_MANIFEST, SavedProjection, SelectResult, T, TableFiles, dumped, from_ox
+from .base import STORE_MANIFEST, AttachedTables, SavedProjection, SelectResult, T, dumped, from_ox
 
 __all__ = [
     "MAX_XML_DEPTH",
@@ -97,7 +97,7 @@ class EmbeddedStore:
         #: projection of this very database (read by ``chaingraph.projection.read.project_columns``).
         self.saved_projection: SavedProjection | None = None
         #: Sheets the analysis joins to this store's RDF (open_store's ``tables``).
-        self.tables: TableFiles | None = None
+        self.tables: AttachedTables | None = None
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
         """Load one RDF file; its format comes from its ending. Errors name the file and line."""

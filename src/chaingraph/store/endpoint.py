@@ -28,7 +28,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ..errors import EndpointError, InputError, QueryError
 from ..sparql import bind_values, counted, query_form, solution_modifiers, split_prologue
 from ..vocab import DERIVED_INTEGER_TYPES, PREFIXES, XSD, prefix_block
-from .base import LocalDataset, Row, SelectResult, T, TableFiles
+from .base import AttachedTables, LocalDataset, Row, SelectResult, T
 
 __all__ = ["PROLOGUE_LINES", "TRUNCATION_HEADERS", "EndpointStore", "server_message"]
 
@@ -62,7 +62,7 @@ class EndpointStore:
         self.max_answer_bytes = max_answer_bytes
         self.description = f"endpoint {self.url}"
         #: Sheets the analysis joins to the server's RDF (open_store's ``tables``).
-        self.tables: TableFiles | None = None
+        self.tables: AttachedTables | None = None
 
     def select(
         self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
