@@ -367,8 +367,8 @@ def test_a_record_over_several_lines_cites_the_line_it_starts_on(tmp_path):
 
     relations = write(tmp_path / "r.csv", RELATIONS + 'A,B,"cells,\nin two lines",,,\nB,C,,,,\n')
     text = import_csv(relations).dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
-    assert '"r.csv, line 2"' in text and '"r.csv, line 4"' in text
-    assert '"r.csv, line 3"' not in text
+    assert "/r.csv#row=2>" in text and "/r.csv#row=4>" in text
+    assert "/r.csv#row=3>" not in text
 
 
 def test_a_bad_byte_far_into_a_large_sheet_is_reported_at_its_line(tmp_path):
@@ -398,7 +398,7 @@ def test_old_mac_line_endings_read_as_lines(tmp_path):
     relations = tmp_path / "r.csv"
     relations.write_bytes(b"supplier,client\rA,B\rB,C\r")
     result = import_csv(relations)
-    assert result.relations == 2 and '"r.csv, line 3"' in result.dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
+    assert result.relations == 2 and "/r.csv#row=3>" in result.dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
 
 
 def test_import_reports_progress_by_rows_and_bytes_then_validates(tmp_path):
@@ -464,3 +464,25 @@ def test_import_says_what_it_did_in_plain_english(tmp_path):
 def test_impact_counts_in_plain_english(run):
     result = run("impact", "Hifen Testing Technology")
     assert "1 direct client," in result.stdout, result.stdout
+
+
+def test_a_row_without_a_source_cites_its_line_in_the_described_file(tmp_path):
+    """Each row's source is ``<file source>#row=N``; the file's source is described once, and each
+    relation is named after the sheet's content and its line."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from chaingraph.interchange.csv_import import import_csv
+    from chaingraph.vocab import CG, PROV
+
+    relations = write(tmp_path / "r.csv", RELATIONS + "A,B,,,,\nB,C,,,,https://example.org/press\nA,B,,,,\n")
+    graph = Graph().parse(data=import_csv(relations).dump(pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
+    relation_nodes = sorted(graph.subjects(RDF.type, CG.SupplyRelation))
+    assert len(relation_nodes) == 3  # a row each, the repeated pair too
+    assert sorted(str(node).rsplit("/", 1)[1] for node in relation_nodes) == ["2", "3", "4"]
+    cited = {str(graph.value(node, PROV.wasDerivedFrom)) for node in relation_nodes}
+    files = list(graph.subjects(RDF.type, CG.Source))
+    described = [f for f in files if graph.value(f, RDFS.label) == Literal("r.csv")]
+    assert len(described) == 1
+    assert cited == {f"{described[0]}#row=2", f"{described[0]}#row=4", "https://example.org/press"}
+    assert (URIRef(f"{described[0]}#row=2"), None, None) not in graph  # no triples per row source

@@ -180,7 +180,7 @@ def _add_relations(
             if identifier not in builder.firms:
                 builder.endpoint(identifier, path, line)
         pairs[(supplier, client)] += 1
-        builder.relation(supplier, client, row, path, line, pairs[(supplier, client)], mapping)
+        builder.relation(supplier, client, row, path, line, mapping)
     return sum(pairs.values())
 
 
@@ -271,8 +271,11 @@ class _Builder:
         self.base = naming.base
         self.firms: dict[str, ox.NamedNode] = {}
         self.row_sources: dict[Path, str] = {}  # the IRI of a file's rows, up to the line number
+        self.described: set[str] = set()  # the sources given in cells, once described
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:
+        # One quad at a time: Oxigraph's in-memory store inserts at the same rate in bulk, and a
+        # buffer of pending quads only gives Python's collector more to walk.
         self.store.add(ox.Quad(subject, predicate, obj, self.graph))
 
     def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int, iri: str | None = None) -> None:
@@ -338,13 +341,12 @@ class _Builder:
         row: Mapping[str, str],
         path: Path,
         line: int,
-        occurrence: int,
         mapping: Mapping[str, str],
     ) -> None:
         s, c = self.firms[supplier], self.firms[client]
         self.add(s, _N.supplierOf, c)
-        pair = f"{_quoted(supplier)}/{_quoted(client)}"
-        node = ox.NamedNode(f"{self.base}relation/{self.batch}/{pair}/{occurrence}")
+        # Named after the sheet's content and the row's line: stable across runs, one per row.
+        node = ox.NamedNode(f"{self.base}relation/{self.batch}/{line}")
         self.add(node, _N.type, _N.SupplyRelation)
         self.add(node, _N.supplier, s)
         self.add(node, _N.client, c)
@@ -365,15 +367,21 @@ class _Builder:
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
 
     def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
-        if text and is_iri(text):
-            node = ox.NamedNode(text)
-        elif text:
-            node = mint(self.base, "source", text)
-            self.add(node, _N.label, ox.Literal(text))
-        else:
-            if path not in self.row_sources:
-                self.row_sources[path] = f"{self.base}source/{self.batch}/{_quoted(path.name)}#row="
-            node = ox.NamedNode(f"{self.row_sources[path]}{line}")
-            self.add(node, _N.label, ox.Literal(f"{path.name}, line {line}"))
-        self.add(node, _N.type, _N.Source)
+        """A row's source: its ``source`` cell (an IRI, or a citation given an IRI and a label), or
+        else the row itself, ``<file source>#row=N``: a part of the file's source, which is described
+        once (a source and a label per row would be a third of the import's triples)."""
+        if not text:
+            prefix = self.row_sources.get(path)
+            if prefix is None:
+                described = ox.NamedNode(f"{self.base}source/{self.batch}/{_quoted(path.name)}")
+                self.add(described, _N.type, _N.Source)
+                self.add(described, _N.label, ox.Literal(path.name))
+                prefix = self.row_sources[path] = f"{described.value}#row="
+            return ox.NamedNode(f"{prefix}{line}")
+        node = ox.NamedNode(text) if is_iri(text) else mint(self.base, "source", text)
+        if node.value not in self.described:
+            self.described.add(node.value)
+            if not is_iri(text):
+                self.add(node, _N.label, ox.Literal(text))
+            self.add(node, _N.type, _N.Source)
         return node

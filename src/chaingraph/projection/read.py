@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .._runtime.memory import bulk_building
 from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import (
@@ -39,6 +40,7 @@ from ..vocab import (
     KIND_BY_CLASS,
     ORGANIZATION_CLASSES,
     PLACE_CLASSES,
+    STATED,
     curies,
     evidence_level,
     local_name,
@@ -105,7 +107,9 @@ def project_columns(store: Store) -> Projection:
     saved = getattr(store, "saved_projection", None)
     if saved is not None and saved.format == PROJECTION_FORMAT:
         return read_saved_projection(saved.folder)
-    return assemble(read_facts(store))
+    # What the reader builds (sets, tuples, dicts of strings) holds no cycles: see bulk_building.
+    with bulk_building():
+        return assemble(read_facts(store))
 
 
 def read_facts(store: Store) -> NetworkFacts:
@@ -214,18 +218,21 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
     """
     found_by_pair: dict[tuple[str, str], dict] = {}
     rows = store.select_lexical(EDGE_DETAILS_QUERY)
+    from_stages = INFERENCE_KINDS[str(CG.InferredFromStages)]
     for supplier, client, product, period, source, evidence, inferred, reason in rows:
         if supplier not in index or client not in index:
             continue
-        found = found_by_pair.setdefault((supplier, client), defaultdict(set))
+        found = found_by_pair.get((supplier, client))
+        if found is None:
+            found = found_by_pair[(supplier, client)] = defaultdict(set)
         for key, value in (("supplies", product), ("periods", period), ("sources", source), ("reasons", reason)):
             if value is not None:
                 found[key].add(value)
         found["levels"].add(evidence_level(evidence, inferred))
-        if evidence is not None and evidence != str(CG.Stated):
+        if evidence is not None and evidence != STATED:
             found["inference"].add(INFERENCE_KINDS.get(evidence, local_name(evidence)))
         elif inferred in ("true", "1"):
-            found["inference"].add(INFERENCE_KINDS[str(CG.InferredFromStages)])
+            found["inference"].add(from_stages)
     details = {}
     for pair, found in found_by_pair.items():
         level = next(level for level in EVIDENCE_LEVELS if level in found["levels"])
