@@ -329,3 +329,23 @@ def test_a_willems_chain_as_tables(tmp_path):
     tables = ["--relations", str(source), "--firms", str(source), *mapped]
     same_output(tmp_path, tables, rdf, "stats", "--format", "json")
     same_output(tmp_path, tables, rdf, "impact", "--all", "--by", "stage", "--format", "json")
+
+
+def test_an_import_to_a_store_reads_back_as_its_tables(tmp_path, sheets):
+    relations, firms = sheets
+    store = tmp_path / "mine.store"
+    made = run_process("import", "--relations", str(relations), "--firms", str(firms), "--store", str(store))
+    assert made.returncode == 0, made.stderr
+    assert "1 row is a self-loop" in made.stderr  # the import says what the tables reader says
+    manifest = json.loads((store / "chaingraph-store.json").read_text(encoding="utf-8"))
+    assert manifest["files"] == [str(relations.resolve()), str(firms.resolve())]
+    for command in (["stats", "--format", "json"], ["impact", "--remove", "region:Ningde", "--format", "json"]):
+        from_store = run_process(*command, "--store", str(store))
+        from_tables = run_process(*command, "--relations", str(relations), "--firms", str(firms))
+        assert from_store.returncode == 0, from_store.stderr
+        assert from_store.stdout == from_tables.stdout
+    again = run_process("import", "--relations", str(relations), "--store", str(store))
+    assert_clean_failure(again, "already exists", "--force")
+    assert (store / "chaingraph-store.json").is_file()  # nothing the user had is lost
+    both = run_process("import", "--relations", str(relations), "--store", str(store), "-o", str(tmp_path / "x.ttl"))
+    assert_clean_failure(both, "-o and --store")

@@ -63,11 +63,23 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
     show_default=True,
     help="Namespace of the IRIs minted from ids.",
 )
-@output_options("RDF file to write (.ttl .nt .nq .trig .jsonld) [default: Turtle on standard output].")
-@click.option(
-    "--skip-validation", is_flag=True, help="Do not run the SHACL check (about a third of the time of a large import)."
+@output_options(
+    "RDF file to write (.ttl .nt .nq .trig .jsonld) [default: Turtle on standard output].",
+    force="Replace an existing file or store.",
 )
-def import_command(relations, firms, maps, header_row, chain_name, base, output, force, skip_validation) -> None:
+@click.option(
+    "--store",
+    "disk_store",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Write an on-disk store (with the bundled graph) instead of a file: read it with --store DIR.",
+)
+@click.option(
+    "--skip-validation", is_flag=True, help="Do not run the SHACL check (about half the time of a large import)."
+)
+def import_command(
+    relations, firms, maps, header_row, chain_name, base, output, force, disk_store, skip_validation
+) -> None:
     """Turn spreadsheets of suppliers and clients into a valid chaingraph RDF file.
 
     A relations file alone is enough; its endpoints become firms. Places, chains and stages are
@@ -80,6 +92,7 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
       chaingraph import --relations sheet.csv --map supplier=Vendor --map client=Buyer -o vendors.ttl
       chaingraph import --relations r.csv --firms f.csv -o with-firms.ttl
       chaingraph stats --data mine.ttl
+      chaingraph import --relations r.csv --store mine.store   # then: chaingraph stats --store mine.store
     """
     from .._runtime.fileio import atomic_open, check_target
     from ..interchange.csv_import import import_csv, parse_mapping
@@ -87,6 +100,10 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
     from ..store import open_store
 
     fmt = "ttl"
+    if disk_store is not None and output is not None:
+        raise InputError("-o and --store name two outputs: write a file or a store")
+    if disk_store is not None and disk_store.exists() and not force:
+        raise InputError(f"--store {disk_store}: already exists (use --force to replace it)")
     if output is not None:
         fmt = RDF_OUTPUTS.get(output.suffix.lower(), "")
         if not fmt:
@@ -114,7 +131,15 @@ def import_command(relations, firms, maps, header_row, chain_name, base, output,
         + (f"; linked to the graph's: {linked}" if result.matched else "")
         + (f"; skipped {quantity(result.skipped_rows, 'row')} with no mapped value" if result.skipped_rows else "")
     )
-    if output is None:
+    if result.self_loops:
+        from ..interchange.sheet import self_loop_note
+
+        stderr.print(f"note: {self_loop_note(relations, result.self_loops)}", highlight=False, markup=False)
+    if disk_store is not None:
+        sheets = [relations, *([firms] if firms is not None else [])]
+        report = result.save_store(disk_store, sheets=sheets, replace=force)
+        stderr.print(f"wrote {report.directory}: {report.quads:,} quads; read it with --store {disk_store}")
+    elif output is None:
         # sys.stdout.buffer, not click.get_binary_stream: Click 8.5 deprecates that function.
         stdout_bytes = sys.stdout.buffer
         result.dump(RDF_EXPORTS[fmt], stdout_bytes)

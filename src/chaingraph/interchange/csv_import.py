@@ -13,8 +13,10 @@ validated there beside the graph it links to.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -22,6 +24,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..projection.load import LoadReport, load_store
 from ..store import LocalDataset
 from ..validation import ValidationReport
 from ..vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
@@ -72,12 +75,37 @@ class ImportResult:
     matched: Counter = field(default_factory=Counter)
     skipped_rows: int = 0
     report: ValidationReport | None = None
+    #: Relations from a firm to itself: kept, as stated (the tables reader says the same of them).
+    self_loops: int = 0
 
     def dump(self, rdf_format: ox.RdfFormat, output: IO[bytes] | None = None) -> bytes | None:
         """The imported triples alone, in the default graph of ``rdf_format`` (any RDF syntax):
         returned as bytes, or written to the binary stream ``output``."""
         prefixes = WRITTEN_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         return self.store.dump(output, format=rdf_format, from_graph=self.graph, prefixes=prefixes)
+
+    def save_store(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        sheets: Sequence[str | os.PathLike[str]] = (),
+        replace: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> LoadReport:
+        """Write the imported triples, with the bundled graph, as an on-disk store at ``directory``
+        (:func:`chaingraph.projection.load.load_store`: the network projected once and saved), so
+        reading commands never parse them again; its manifest names ``sheets`` as its files."""
+        target = Path(directory)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--store {target}: cannot create {target.parent} ({exc.strerror or exc})") from None
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.import-", dir=target.parent) as folder:
+            triples = Path(folder) / "import.nt"
+            with triples.open("wb") as handle:
+                self.dump(ox.RdfFormat.N_TRIPLES, handle)
+            recorded = [str(Path(sheet).resolve()) for sheet in sheets] or None
+            return load_store([triples], target, replace=replace, progress=progress, recorded_as=recorded)
 
 
 @dataclass(frozen=True)
@@ -145,6 +173,7 @@ def import_csv(
         created=builder.naming.created,
         matched=builder.naming.matched,
         skipped_rows=relation_rows.skipped + (firm_rows.skipped if firm_rows is not None else 0),
+        self_loops=builder.self_loops,
     )
     if validate and context is not None:  # checked above: validate needs the context
         tracker.phase("validating")
@@ -181,6 +210,7 @@ def _add_relations(
                 builder.endpoint(identifier, path, line)
         pairs[(supplier, client)] += 1
         builder.relation(supplier, client, row, path, line, mapping)
+    builder.self_loops = sum(count for (a, b), count in pairs.items() if builder.firms[a] == builder.firms[b])
     return sum(pairs.values())
 
 
@@ -272,6 +302,7 @@ class _Builder:
         self.firms: dict[str, ox.NamedNode] = {}
         self.row_sources: dict[Path, str] = {}  # the IRI of a file's rows, up to the line number
         self.described: set[str] = set()  # the sources given in cells, once described
+        self.self_loops = 0
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj) -> None:
         # One quad at a time: Oxigraph's in-memory store inserts at the same rate in bulk, and a

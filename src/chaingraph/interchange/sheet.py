@@ -63,6 +63,7 @@ __all__ = [
     "parse_mapping",
     "period_cell",
     "read_sheet",
+    "self_loop_note",
     "sheet_digest",
 ]
 
@@ -613,3 +614,9 @@ def check_period(where: str, start: str, end: str, mapping: Mapping[str, str]) -
                 f"{where}: the period starts ({start}) after it ends ({end}) "
                 f"(columns {column_name(mapping, 'start')!r} and {column_name(mapping, 'end')!r})"
             )
+
+
+def self_loop_note(path: Path, loops: int) -> str:
+    """What a sheet's self-loops are worth saying: kept, as the rows state them."""
+    rows = "row is a self-loop" if loops == 1 else "rows are self-loops"
+    return f"{path}: {loops:,} {rows} (a firm supplying itself): kept as stated; they change no reach"

@@ -39,6 +39,7 @@ def load_store(
     bundled: bool = True,
     replace: bool = False,
     progress: Callable[[str], None] | None = None,
+    recorded_as: Sequence[str] | None = None,
 ) -> LoadReport:
     """Bulk-load RDF files (and folders of them) into a new on-disk store at ``directory``, with
     the supply network projected and saved beside the database.
@@ -47,5 +48,11 @@ def load_store(
     ``directory`` complete or not at all; an existing store is replaced only with ``replace``.
     """
     return _load_store(
-        data, directory, bundled=bundled, replace=replace, progress=progress, save_projection=save_projection
+        data,
+        directory,
+        bundled=bundled,
+        replace=replace,
+        progress=progress,
+        save_projection=save_projection,
+        recorded_as=recorded_as,
     )

@@ -7,7 +7,7 @@ the same IRIs, the same names match the same places, chains and stages, the same
 with the same one-line errors. So a network given as tables and the same tables imported to RDF
 (``chaingraph import``) and read back give one projection, and every measure, selection, report and
 view gives the same output; only the round trip through RDF text is skipped. A relation keeps its
-``source`` cell (or its row, ``file, line N``) as its source, and its evidence is ``stated``: the
+``source`` cell (or else its row, ``<file>#row=N``) as its source, and its evidence is ``stated``: the
 row is the statement.
 """
 
@@ -36,6 +36,7 @@ from ..interchange.sheet import (
     is_iri,
     mint_iri,
     read_sheet,
+    self_loop_note,
     sheet_digest,
 )
 from ..store.base import Store
@@ -110,10 +111,7 @@ def add_tables(
         batch = sheet_digest(path, mapping, tables.header_row)
         loops = joined.relation_rows(sheet, batch, mapping)
         if loops:
-            rows = "row is a self-loop" if loops == 1 else "rows are self-loops"
-            tables.notes.append(
-                f"{path}: {loops:,} {rows} (a firm supplying itself): kept as stated; they change no reach"
-            )
+            tables.notes.append(self_loop_note(path, loops))
     return joined.facts(), joined.names
 
 

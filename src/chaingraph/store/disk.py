@@ -97,13 +97,11 @@ def _load_all(database: ox.Store, files: list[tuple[Path, str | None]], progress
         _bulk_load(database, path, graph)
 
 
-def _write_manifest(
-    folder: Path, files: list[tuple[Path, str | None]], bundled: bool, quads: int, projection_format: int | None
-) -> None:
+def _write_manifest(folder: Path, files: list[str], bundled: bool, quads: int, projection_format: int | None) -> None:
     """What the store holds, and the database and files its saved projection (if any) belongs to."""
     manifest: dict[str, object] = {
         "format": STORE_FORMAT,
-        "files": [str(Path(path).resolve()) for path, _ in files],
+        "files": files,
         "bundled": bundled,
         "quads": quads,
         "database_id": database_id(folder / "db"),
@@ -136,8 +134,12 @@ def load_store(
     replace: bool = False,
     progress: Callable[[str], None] | None = None,
     save_projection: SaveProjection | None = None,
+    recorded_as: Sequence[str] | None = None,
 ) -> LoadReport:
     """Bulk-load RDF files (and folders of them) into a new on-disk store at ``directory``.
+
+    ``recorded_as`` names what the store's manifest lists as its files instead of their paths (an
+    import loads a file of its own making and names the sheets it came from).
 
     Each file keeps its own named graph, as in the embedded store. The store appears at
     ``directory`` complete or not at all; an existing store is replaced only with ``replace``.
@@ -161,7 +163,7 @@ def load_store(
     except PermissionError:
         raise InputError(f"--store {target}: cannot create {target.parent} (permission denied)") from None
     with _load_lock(target):
-        return _load_locked(target, files, bundled, progress, started, save_projection)
+        return _load_locked(target, files, bundled, progress, started, save_projection, recorded_as)
 
 
 @contextlib.contextmanager
@@ -191,6 +193,7 @@ def _load_locked(
     progress: Callable[[str], None] | None,
     started: float,
     save_projection: SaveProjection | None,
+    recorded_as: Sequence[str] | None = None,
 ) -> LoadReport:
     # Under the lock, no other load runs: what a killed load left can go.
     for stale in target.parent.glob(f".{target.name}.partial-*"):
@@ -214,7 +217,8 @@ def _load_locked(
                 # more from the on-disk database (one key lookup per term read) than from memory.
                 projection_format = save_projection(EmbeddedStore(database), partial, database_id(partial / "db"))
             del database
-            _write_manifest(partial, files, bundled, quads, projection_format)
+            names = list(recorded_as) if recorded_as is not None else [str(path.resolve()) for path, _ in files]
+            _write_manifest(partial, names, bundled, quads, projection_format)
             _swap_in(partial, target)
         except BaseException as exc:
             # The failing frames (the bulk loader's among them) hold the database: release them,
