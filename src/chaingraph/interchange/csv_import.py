@@ -24,8 +24,11 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..projection.load import LoadReport, load_store
+from ..projection.read import project_columns
+from ..projection.saved import PROJECTION_FORMAT, write_projection
 from ..store import LocalDataset
+from ..store.disk import LoadReport, load_store
+from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
 from ..vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
 from .sheet import (
@@ -105,7 +108,21 @@ class ImportResult:
             with triples.open("wb") as handle:
                 self.dump(ox.RdfFormat.N_TRIPLES, handle)
             recorded = [str(Path(sheet).resolve()) for sheet in sheets] or None
-            return load_store([triples], target, replace=replace, progress=progress, recorded_as=recorded)
+
+            def save_projection(_: EmbeddedStore, saved: Path, database: str) -> int:
+                # The store in memory holds the same quads as the new database (the ontology, the
+                # bundled graph, the import): projected from memory, not from the database on disk.
+                write_projection(project_columns(EmbeddedStore(self.store)), saved, database)
+                return PROJECTION_FORMAT
+
+            return load_store(
+                [triples],
+                target,
+                replace=replace,
+                progress=progress,
+                save_projection=save_projection,
+                recorded_as=recorded,
+            )
 
 
 @dataclass(frozen=True)
