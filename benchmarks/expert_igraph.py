@@ -36,10 +36,13 @@ def main(path: str) -> None:
     # Betweenness from sampled sources: igraph's exact betweenness is O(nm); the subset form
     # is what chaingraph's sampled estimate computes.
     graph.betweenness(sources=sources, directed=True)
-    distances = np.array(graph.distances(source=sources, mode="out"), dtype=float)
-    finite = np.isfinite(distances) & (distances > 0)
-    with np.errstate(divide="ignore"):
-        (np.where(finite, 1.0 / distances, 0.0)).sum(axis=0)
+    # Distances a few sources at a time: a list of lists for all 256 at 1M firms would not fit.
+    harmonic = np.zeros(n)
+    for start in range(0, len(sources), 16):
+        distances = np.array(graph.distances(source=sources[start : start + 16], mode="out"), dtype=float)
+        finite = np.isfinite(distances) & (distances > 0)
+        with np.errstate(divide="ignore"):
+            harmonic += np.where(finite, 1.0 / distances, 0.0).sum(axis=0)
     # Reach: the size of each node's set of descendants and of ancestors (condensation DAG).
     components = graph.connected_components(mode="strong")
     dag = components.cluster_graph()

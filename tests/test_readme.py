@@ -43,6 +43,9 @@ INPUTS = {
     "sheet.csv": "Vendor,Buyer\nAcme Cells,CATL\nSeparator Co,Acme Cells\n",
     "r.csv": "supplier,client\nAcme Cells,CATL\n",
     "f.csv": "id,name_en,name_zh,located_in\nAcme Cells,Acme Cells,艾克美,宁德市\n",
+    "firms.csv": "id,name_en,located_in,chain,stage\nAcme Cells,Acme Cells,Ningde,ningde-lithium-battery,cathode materials\n",
+    "q1.csv": "supplier,client,start\nAcme Cells,CATL,2025-01\n",
+    "vendors.csv": "Vendor,Buyer\nAcme Cells,CATL\n",
 }
 
 #: README placeholders for a server, each pointed at the test's own ``chaingraph serve``.
@@ -76,6 +79,10 @@ def workspace(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("readme")
     for name, text in INPUTS.items():
         (folder / name).write_text(text, encoding="utf-8")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"supplier": ["Separator Co"], "client": ["Acme Cells"]}), folder / "q2.parquet")
     synth = run_process("synth", "--firms", "2000", "-o", str(folder / "national-firms.nt"))
     assert synth.returncode == 0, synth.stderr
     return folder

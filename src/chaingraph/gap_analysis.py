@@ -62,7 +62,15 @@ class GapsReport:
         return {"region": self.region, "stages": self.stages, "leaders": self.leaders}
 
 
-def gaps(store: Store, *, chain: str, region: str, evidence: str | Iterable[str] = "all") -> GapsReport:
+def gaps(
+    store: Store,
+    *,
+    chain: str,
+    region: str,
+    evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
+) -> GapsReport:
     """The gaps of ``chain`` (a chain, or every chain of a region) in ``region``.
 
     ``evidence`` keeps only edges of those levels, as everywhere: with ``stated``, a firm known only
@@ -71,7 +79,7 @@ def gaps(store: Store, *, chain: str, region: str, evidence: str | Iterable[str]
     if not chain or not region:
         raise InputError("gaps needs --chain and --region")
     place = str(names.resolve(store, region, names.PLACE))
-    selection = make_selection(store, chain=chain, evidence=evidence)
+    selection = make_selection(store, chain=chain, evidence=evidence, as_of=as_of, undated=undated)
     table = select_columns(project_columns(store), selection)
     columns, nodes = table.columns, table.nodes
     graph = AnalysisGraph(table)

@@ -23,6 +23,7 @@ from .projection.model import Projection
 from .projection.read import project, project_columns
 from .projection.selection import (
     Selection,
+    dating_counts,
     evidence_counts,
     evidence_levels,
     make_selection,
@@ -181,6 +182,9 @@ class StatsReport:
     grouped_labels: dict[str, list[str]] = field(default_factory=dict)
     clusters: list[ClusterSummary] = field(default_factory=list)
     single_sourced: list[dict] = field(default_factory=list)
+    #: With ``as_of``: how many of the edges analysed are in force on that date and how many are
+    #: undated (see :func:`chaingraph.projection.selection.dating_counts`).
+    dating: dict | None = None
 
 
 def network(
@@ -190,9 +194,14 @@ def network(
     region: str | None = None,
     level: str = "firm",
     evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
 ) -> nx.DiGraph:
     """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
-    return select(project(store), make_selection(store, chain=chain, region=region, level=level, evidence=evidence))
+    return select(
+        project(store),
+        make_selection(store, chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated),
+    )
 
 
 def _measure(
@@ -240,6 +249,8 @@ def stats(
     region: str | None = None,
     level: str = "firm",
     evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
     group_by: str | None = None,
     sort: str = "pagerank",
     top: int | None = None,
@@ -266,7 +277,16 @@ def stats(
     dispatch.check_backend(backend)
     if progress:
         progress("projection")
-    selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, group_by=group_by)
+    selection = make_selection(
+        store,
+        chain=chain,
+        region=region,
+        level=level,
+        evidence=evidence,
+        group_by=group_by,
+        as_of=as_of,
+        undated=undated,
+    )
     table, run, single = _measure(store, selection, backend, exact, progress)
     rows = _stats_rows(table, run, sort, top)
     chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
@@ -285,6 +305,7 @@ def stats(
         estimated=run.estimated,
         clusters=clusters if level == "firm" else [],
         single_sourced=single,
+        dating=dating_counts(table, selection),
     )
 
 
@@ -386,6 +407,8 @@ def view(
     lang: str = "en",
     layout: str = "auto",
     evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
     places: bool = False,
     remove: Sequence[str] = (),
     focus: str | None = None,
@@ -409,7 +432,9 @@ def view(
     check_language(lang)  # before the figures and notes are written in it
     if progress:
         progress("projection")
-    selection = make_selection(store, chain=target, region=region, level=level, evidence=evidence)
+    selection = make_selection(
+        store, chain=target, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
+    )
     if (remove or focus) and level != "firm":
         raise InputError("--remove and --focus draw firms: use them at firm level")
     graph = select(project(store), selection)
@@ -510,6 +535,8 @@ def impact(
     all_firms: bool = False,
     top: int | None = 10,
     evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
     group_by: str | None = None,
     backend: str = "auto",
     progress: Callable[[int, int], None] | None = None,
@@ -527,7 +554,9 @@ def impact(
     dispatch.check_backend(backend)
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
-    selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    selection = make_selection(
+        store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
+    )
     table = select_columns(project_columns(store), selection)
     use_compiled = dispatch.uses_compiled(len(table), backend)
     if all_firms:

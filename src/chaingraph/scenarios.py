@@ -130,6 +130,8 @@ def scenario(
     chain: str | None = None,
     region: str | None = None,
     evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
     group_by: str | None = None,
     partial: float | None = None,
     backend: str = "auto",
@@ -146,7 +148,9 @@ def scenario(
     if partial is not None and not 0 < partial <= 1:
         raise InputError(f"--partial {partial}: a share between 0 (excluded) and 1")
     dispatch.check_backend(backend)
-    selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    selection = make_selection(
+        store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
+    )
     table = select_columns(project_columns(store), selection)
     removals, removed_mask, removed_records = removed_set(store, table, remove)
     if dispatch.uses_compiled(len(table), backend):
@@ -258,6 +262,8 @@ def rank_removals(
     chain: str | None = None,
     region: str | None = None,
     evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
     group_by: str | None = None,
 ) -> list[dict]:
     """The places, stages or groups of the network ranked by the harm their removal does
@@ -276,7 +282,9 @@ def rank_removals(
         raise InputError(f"--by {by!r}: use {', '.join(RANK_KINDS)}")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
-    selection = make_selection(store, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    selection = make_selection(
+        store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
+    )
     table = select_columns(project_columns(store), selection)
     graph = AnalysisGraph(table)
     labels = _candidate_labels(table, by)

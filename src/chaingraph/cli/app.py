@@ -31,6 +31,7 @@ __all__ = [
     "cli",
     "columns_option",
     "data_options",
+    "dating_options",
     "emit",
     "evidence_option",
     "format_option",
@@ -345,6 +346,30 @@ def selection_options(function: Callable) -> Callable:
         "putian, fujian) for all its chains.",
     )(function)
     return function
+
+
+def dating_options(function: Callable) -> Callable:
+    """``--as-of DATE`` and ``--undated``: only the supply edges in force on a date; passed to the
+    command as one ``dating`` mapping, for the library verb's ``as_of`` and ``undated``."""
+
+    @click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="Only the supply edges in force on DATE: a year, a month or a day (2022, 2022-06, 2022-06-30).",
+    )
+    @click.option(
+        "--undated",
+        type=click.Choice(["include", "exclude"]),
+        default="include",
+        show_default=True,
+        help="With --as-of: keep or leave out the edges no period dates.",
+    )
+    @functools.wraps(function)
+    def wrapper(*args, as_of, undated, **kwargs):
+        return function(*args, dating={"as_of": as_of, "undated": undated}, **kwargs)
+
+    return wrapper
 
 
 def evidence_option(function: Callable) -> Callable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .app import cli, emit, evidence_option, format_option, graph_options, render_json, stdout
+from .app import cli, dating_options, emit, evidence_option, format_option, graph_options, render_json, stdout
 
 __all__ = ["gaps"]
 
@@ -26,8 +26,9 @@ GAP_HEADERS = {
 @click.option("--chain", required=True, metavar="C", help="The chain (an id or name), or every chain of a region.")
 @click.option("--region", required=True, metavar="PLACE", help="The region whose gaps are measured.")
 @evidence_option
+@dating_options
 @format_option()
-def gaps(store, chain, region, evidence, fmt) -> None:
+def gaps(store, chain, region, evidence, dating, fmt) -> None:
     """Which stages of chain C are missing or thin in PLACE, and which outside firms to attract.
 
     The network is the whole chain, wherever its members are. Each stage, in the chain's order:
@@ -47,7 +48,7 @@ def gaps(store, chain, region, evidence, fmt) -> None:
     from ..gap_analysis import gaps as compute
     from .render import render
 
-    report = compute(store, chain=chain, region=region, evidence=evidence)
+    report = compute(store, chain=chain, region=region, evidence=evidence, **dating)
     if fmt == "json":
         emit(render_json(report.as_json()))
         return

@@ -8,6 +8,7 @@ from .app import (
     choose_columns,
     cli,
     columns_option,
+    dating_options,
     emit,
     evidence_option,
     format_option,
@@ -26,6 +27,7 @@ __all__ = ["impact"]
 @click.option("--chain", metavar="C", help="Analyse only chain C (a chain id or name, or a region).")
 @click.option("--region", metavar="PLACE", help="Analyse only nodes located in PLACE.")
 @evidence_option
+@dating_options
 @group_by_option
 @click.option("--all", "all_firms", is_flag=True, help="Rank every firm with clients by the harm its loss does.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows with --all.")
@@ -49,7 +51,9 @@ __all__ = ["impact"]
 )
 @format_option()
 @columns_option("every column; keys as in --format json")
-def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remove, by, partial, fmt, columns) -> None:
+def impact(
+    store, firm, chain, region, evidence, dating, group_by, all_firms, top, remove, by, partial, fmt, columns
+) -> None:
     """What breaks if FIRM drops out of the supply network, or a whole set (--remove).
 
     For one FIRM: the clients left without any supplier of FIRM's stage, the clients left with no
@@ -77,18 +81,26 @@ def impact(store, firm, chain, region, evidence, group_by, all_firms, top, remov
     if remove:
         if firm or all_firms:
             raise click.UsageError("--remove replaces FIRM and --all: give one of them")
-        _scenario(store, remove, chain, region, evidence, group_by, partial, fmt, columns)
+        _scenario(store, remove, chain, region, evidence, dating, group_by, partial, fmt, columns)
         return
     if partial is not None:
         raise click.UsageError("--partial goes with --remove")
     if by is not None:
         if not all_firms or firm:
             raise click.UsageError("--by goes with --all")
-        _ranking(store, by, top, chain, region, evidence, group_by, fmt, columns)
+        _ranking(store, by, top, chain, region, evidence, dating, group_by, fmt, columns)
         return
 
     results = compute(
-        store, firm, chain=chain, region=region, evidence=evidence, group_by=group_by, all_firms=all_firms, top=top
+        store,
+        firm,
+        chain=chain,
+        region=region,
+        evidence=evidence,
+        group_by=group_by,
+        all_firms=all_firms,
+        top=top,
+        **dating,
     )
     records = [impact_record(i) for i in results]
     keys = list(IMPACT_HEADERS)
@@ -156,11 +168,13 @@ SCENARIO_HEADERS = {
 }
 
 
-def _scenario(store, remove, chain, region, evidence, group_by, partial, fmt, columns) -> None:
+def _scenario(store, remove, chain, region, evidence, dating, group_by, partial, fmt, columns) -> None:
     from ..scenarios import scenario
     from .render import quantity
 
-    report = scenario(store, remove, chain=chain, region=region, evidence=evidence, group_by=group_by, partial=partial)
+    report = scenario(
+        store, remove, chain=chain, region=region, evidence=evidence, group_by=group_by, partial=partial, **dating
+    )
     if fmt == "json":
         emit(render_json(report.as_json()))
         return
@@ -200,10 +214,12 @@ RANKING_HEADERS = {
 }
 
 
-def _ranking(store, by, top, chain, region, evidence, group_by, fmt, columns) -> None:
+def _ranking(store, by, top, chain, region, evidence, dating, group_by, fmt, columns) -> None:
     from ..scenarios import rank_removals
 
-    ranked = rank_removals(store, by, top=top, chain=chain, region=region, evidence=evidence, group_by=group_by)
+    ranked = rank_removals(
+        store, by, top=top, chain=chain, region=region, evidence=evidence, group_by=group_by, **dating
+    )
     if fmt == "json":
         emit(render_json(ranked))
         return

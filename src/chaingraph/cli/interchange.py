@@ -12,6 +12,7 @@ import click
 from ..errors import InputError
 from .app import (
     cli,
+    dating_options,
     evidence_option,
     graph_options,
     output_options,
@@ -169,7 +170,8 @@ def import_command(
 @graph_options(tables=True)
 @selection_options
 @evidence_option
-def export_command(store, fmt, output, force, table, chain, region, level, evidence) -> None:
+@dating_options
+def export_command(store, fmt, output, force, table, chain, region, level, evidence, dating) -> None:
     """Export the graph, or a chain or region of it, for other tools.
 
     GraphML and GEXF carry the supply network with IRIs, English and Chinese labels, kind,
@@ -193,7 +195,7 @@ def export_command(store, fmt, output, force, table, chain, region, level, evide
     if fmt in RDF_EXPORTS and "all" not in evidence:
         raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
     may_replace = check_target(output, force=force) if output is not None else False
-    selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence)
+    selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, **dating)
     warnings: list[str] = []
     with status_line("exporting") as update:
         data = build(

@@ -8,6 +8,7 @@ from .app import (
     choose_columns,
     cli,
     columns_option,
+    dating_options,
     emit,
     evidence_option,
     format_option,
@@ -40,6 +41,7 @@ class _MeasuresEpilog(click.Command):
 @graph_options(tables=True)
 @selection_options
 @evidence_option
+@dating_options
 @group_by_option
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
 @click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
@@ -48,7 +50,7 @@ class _MeasuresEpilog(click.Command):
     "name, 名称, stage, suppliers, clients, pagerank, dependence, cut point in a table; every column in csv and json"
 )
 @format_option()
-def stats(store, chain, region, level, evidence, group_by, top, sort, exact, columns, fmt) -> None:
+def stats(store, chain, region, level, evidence, dating, group_by, top, sort, exact, columns, fmt) -> None:
     """Centrality and supply-chain risk measures of every firm (or stage).
 
     Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
@@ -77,6 +79,7 @@ def stats(store, chain, region, level, evidence, group_by, top, sort, exact, col
             region=region,
             level=level,
             evidence=evidence,
+            **dating,
             group_by=group_by,
             sort=sort,
             top=top,
@@ -100,6 +103,13 @@ def network_notes(report) -> list[str]:
     used = ", ".join(f"{count} {level}" for level, count in report.evidence.items() if count)
     notes = [f"supply edges by evidence: {used or 'none'} (--evidence to choose)"]
     from .render import quantity
+
+    dating = getattr(report, "dating", None)
+    if dating and dating["undated_kept"]:
+        total = quantity(dating["in_force"] + dating["undated"], "edge")
+        notes.append(f"{total}: {dating['in_force']:,} in force on {dating['as_of']}, {dating['undated']:,} undated")
+    elif dating:
+        notes.append(f"{quantity(dating['in_force'], 'edge')} in force on {dating['as_of']} (undated edges left out)")
 
     merged = sum(len(members) for members in report.grouped.values())
     if merged:

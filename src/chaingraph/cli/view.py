@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..settings import LANGUAGES, LEVELS, VIEW_LAYOUTS
-from .app import cli, evidence_option, graph_options, output_options, status_line, stderr
+from .app import cli, dating_options, evidence_option, graph_options, output_options, status_line, stderr
 
 __all__ = ["default_view_name", "view"]
 
@@ -35,6 +35,7 @@ __all__ = ["default_view_name", "view"]
 )
 @click.option("--region", metavar="PLACE", help="Only nodes located in PLACE.")
 @evidence_option
+@dating_options
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -70,6 +71,7 @@ def view(
     level,
     region,
     evidence,
+    dating,
     lang,
     layout,
     places,
@@ -116,6 +118,7 @@ def view(
             layout=layout,
             places=places,
             evidence=evidence,
+            **dating,
             remove=remove,
             focus=focus,
             hops=hops,

@@ -32,7 +32,6 @@ from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
 from ..vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
 from .sheet import (
-    _ISO_DATE,
     FIRM_FIELDS,
     NAME_FIELDS,
     RELATION_FIELDS,
@@ -274,6 +273,14 @@ class _Tracker:
             self.progress(ImportProgress(name, self.count, self.total, self.total))
 
 
+#: The datatype of a period bound by its length: YYYY, YYYY-MM, YYYY-MM-DD.
+_BOUND_TYPES = {
+    4: ox.NamedNode(str(XSD.gYear)),
+    7: ox.NamedNode(str(XSD.gYearMonth)),
+    10: ox.NamedNode(str(XSD.date)),
+}
+
+
 class _N:
     """The IRIs the builder writes, as pyoxigraph nodes made once: looking them up on rdflib's
     namespaces and converting them for every triple took 4 of 20 seconds per 50,000 relations."""
@@ -408,8 +415,8 @@ class _Builder:
         start, end = row.get("start", ""), row.get("end", "")
         check_period(f"{path}:{line}", start, end, mapping)
         for value, prop in ((start, _N.periodStart), (end, _N.periodEnd)):
-            if _ISO_DATE.match(value):
-                self.add(node, prop, ox.Literal(value, datatype=_N.date))
+            if value:  # a year, a month or a day: its datatype says which (cg:PeriodBound)
+                self.add(node, prop, ox.Literal(value, datatype=_BOUND_TYPES[len(value)]))
         if start or end:
             self.add(node, _N.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))

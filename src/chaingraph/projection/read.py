@@ -9,7 +9,9 @@ institute, government, organization, or stage at stage level), ``place`` and ``p
 (the nearest place), ``places`` (every place the node is located in and every place those lie
 in, the nearest first), ``county``,
 ``prefecture``, ``province`` (the administrative places it lies in, where known), ``chains``,
-``stage``, ``stage_label``, ``stage_order``. Edge attributes: ``supplies`` (labels), ``periods``,
+``stage``, ``stage_label``, ``stage_order``. Edge attributes: ``supplies`` (labels), ``periods`` (as
+written), ``intervals`` (each relation's ``[start, end]`` bounds as written, ``""`` where it has none:
+a year, a month or a day; see :mod:`chaingraph.projection.periods`),
 ``sources`` (IRIs of source passages or pages), ``evidence`` (``stated`` when a source states the
 edge, ``inferred`` when every statement of it is an inference, with its ``inference`` kinds and
 ``reasons``; see :data:`vocab.EVIDENCE_LEVELS`) and ``inferred`` (``evidence == "inferred"``); an
@@ -219,7 +221,7 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
     found_by_pair: dict[tuple[str, str], dict] = {}
     rows = store.select_lexical(EDGE_DETAILS_QUERY)
     from_stages = INFERENCE_KINDS[str(CG.InferredFromStages)]
-    for supplier, client, product, period, source, evidence, inferred, reason in rows:
+    for supplier, client, product, period, start, end, source, evidence, inferred, reason in rows:
         if supplier not in index or client not in index:
             continue
         found = found_by_pair.get((supplier, client))
@@ -229,6 +231,7 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
             if value is not None:
                 found[key].add(value)
         found["levels"].add(evidence_level(evidence, inferred))
+        found["intervals"].add((start or "", end or ""))
         if evidence is not None and evidence != STATED:
             found["inference"].add(INFERENCE_KINDS.get(evidence, local_name(evidence)))
         elif inferred in ("true", "1"):
@@ -238,6 +241,7 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
         level = next(level for level in EVIDENCE_LEVELS if level in found["levels"])
         entry: dict[str, Any] = {key: sorted(found[key]) for key in ("supplies", "periods", "sources")}
         entry.update(evidence=level, inferred=level == "inferred")
+        entry["intervals"] = [list(bounds) for bounds in sorted(found["intervals"])]
         details[pair] = entry
         if level == "inferred":
             details[pair].update(inference=sorted(found["inference"]), reasons=sorted(found["reasons"]))

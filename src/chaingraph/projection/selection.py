@@ -19,11 +19,13 @@ from ..queries import names
 from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import EVIDENCE_LEVELS, check_level
+from . import periods
 from .groups import group_by_owner, stage_level
 from .model import Projection, edge_evidence
 
 __all__ = [
     "Selection",
+    "dating_counts",
     "evidence_counts",
     "evidence_levels",
     "make_selection",
@@ -44,6 +46,11 @@ class Selection:
     evidence: frozenset[str] | None = None
     #: ``owner``: each firm merged into the organization that controls it (``cg:controls``).
     group_by: str | None = None
+    #: Only the edges in force on this date (a year, a month or a day: see
+    #: :mod:`chaingraph.projection.periods`); ``None``: every edge, whenever.
+    as_of: str | None = None
+    #: With ``as_of``: ``include`` keeps the edges no period dates, ``exclude`` leaves them out.
+    undated: str = "include"
 
     def describe(self, meta: dict) -> str:
         """The selection in words, with labels from ``meta`` (a graph's ``graph.graph``)."""
@@ -58,6 +65,8 @@ class Selection:
             parts.append("edges " + " or ".join(level for level in EVIDENCE_LEVELS if level in self.evidence))
         if self.group_by is not None:
             parts.append(f"grouped by {self.group_by}")
+        if self.as_of is not None:
+            parts.append(f"in force on {self.as_of}" + ("" if self.undated == "include" else ", undated left out"))
         return "; ".join(parts)
 
 
@@ -81,7 +90,7 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
     chosen.add_edges_from(
         (supplier, client, dict(data))
         for supplier, client, data in graph.edges(data=True)
-        if supplier in kept and client in kept and _evidence_kept(selection, data)
+        if supplier in kept and client in kept and _evidence_kept(selection, data) and _dated_kept(selection, data)
     )
     chosen.graph = dict(graph.graph)
     chosen.graph["selection"] = selection.describe(graph.graph)
@@ -90,6 +99,42 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
 
 def _evidence_kept(selection: Selection, data: dict) -> bool:
     return selection.evidence is None or edge_evidence(data) in selection.evidence
+
+
+def _dated_kept(selection: Selection, data: dict) -> bool:
+    if selection.as_of is None:
+        return True
+    state = periods.edge_state(data, periods.window(selection.as_of))
+    return state == periods.IN_FORCE or (state == periods.UNDATED and selection.undated == "include")
+
+
+def dating_counts(projection: Projection, selection: Selection) -> dict[str, object] | None:
+    """With ``selection.as_of``: how many of the (selected) projection's edges are in force on that
+    date and how many no period dates (``None`` without ``as_of``)."""
+    if selection.as_of is None:
+        return None
+    nodes = projection.nodes
+    suppliers = [nodes[i] for i in projection.suppliers.tolist()]
+    clients = [nodes[i] for i in projection.clients.tolist()]
+    states = periods.edge_states(suppliers, clients, projection.details, periods.window(selection.as_of))
+    return {
+        "as_of": selection.as_of,
+        "in_force": int(np.count_nonzero(states == periods.IN_FORCE)),
+        "undated": int(np.count_nonzero(states == periods.UNDATED)),
+        "undated_kept": selection.undated == "include",
+    }
+
+
+def _dated_mask(projection: Projection, selection: Selection) -> np.ndarray:
+    """True for the edges a selection's ``as_of`` keeps."""
+    nodes = projection.nodes
+    suppliers = [nodes[i] for i in projection.suppliers.tolist()]
+    clients = [nodes[i] for i in projection.clients.tolist()]
+    states = periods.edge_states(suppliers, clients, projection.details, periods.window(str(selection.as_of)))
+    keep = states == periods.IN_FORCE
+    if selection.undated == "include":
+        keep |= states == periods.UNDATED
+    return keep
 
 
 def evidence_counts(projection: Projection) -> dict[str, int]:
@@ -141,6 +186,11 @@ def select_columns(projection: Projection, selection: Selection) -> Projection:
         projection = dataclasses.replace(
             projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
         )
+    if selection.as_of is not None:
+        keep_edges = _dated_mask(projection, selection)
+        projection = dataclasses.replace(
+            projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
+        )
     if selection.chains is None and selection.region is None:
         # Everything is selected: share the columns rather than copy every one of them.
         return dataclasses.replace(projection, meta=meta)
@@ -186,6 +236,8 @@ def make_selection(
     level: str = "firm",
     evidence: str | Iterable[str] = "all",
     group_by: str | None = None,
+    as_of: str | None = None,
+    undated: str = "include",
 ) -> Selection:
     """Resolve the names a user gave for ``--chain``, ``--region``, ``--level`` and ``--evidence``.
 
@@ -210,7 +262,19 @@ def make_selection(
     place = str(names.resolve(store, region, names.PLACE)) if region is not None else None
     if group_by not in (None, "owner"):
         raise InputError(f"--group-by {group_by!r}: use owner")
-    return Selection(chains=chains, region=place, level=level, evidence=evidence_levels(evidence), group_by=group_by)
+    if as_of is not None:
+        as_of = periods.window(as_of).text  # a one-line error for a date that is not one
+    if undated not in ("include", "exclude"):
+        raise InputError(f"--undated {undated!r}: use include or exclude")
+    return Selection(
+        chains=chains,
+        region=place,
+        level=level,
+        evidence=evidence_levels(evidence),
+        group_by=group_by,
+        as_of=as_of,
+        undated=undated,
+    )
 
 
 def evidence_levels(evidence: str | Iterable[str]) -> frozenset[str] | None:

@@ -139,8 +139,8 @@ class _Join:
         #: The names the rows give, by kind of thing: what name resolution finds besides the RDF's.
         self.names: dict[str, dict[str, list[str]]] = {"firm": {}, "place": {}, "chain": {}, "stage": {}}
         self.pairs: list[np.ndarray] = []
-        #: What the rows say of each edge (by node ids): products, periods, sources.
-        self.found: dict[tuple[int, int], tuple[set[str], set[str], set[str]]] = {}
+        #: What the rows say of each edge (by node ids): products, periods, sources, bounds.
+        self.found: dict[tuple[int, int], tuple[set[str], set[str], set[str], set[tuple[str, str]]]] = {}
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -244,12 +244,19 @@ class _Join:
             key = (suppliers[row], clients[row])
             entry = found.get(key)
             if entry is None:
-                found[key] = entry = (set(), set(), set())
+                found[key] = entry = (set(), set(), set(), set())
             if supplies[row]:
                 entry[0].add(supplies[row])
             entry[2].add(sources[row])
-        for row, text in periods:
-            found[(suppliers[row], clients[row])][1].add(text)
+        dated = set()
+        for row, text, bounds in periods:
+            entry = found[(suppliers[row], clients[row])]
+            entry[1].add(text)
+            entry[3].add(bounds)
+            dated.add(row)
+        for row in range(rows):
+            if row not in dated:
+                found[(suppliers[row], clients[row])][3].add(("", ""))
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 
@@ -286,9 +293,11 @@ class _Join:
             node_of[code] = found
         return node_of[codes]
 
-    def _periods(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> list[tuple[int, str]]:
-        """Each dated row and its period's text (``start/end``, ``start``, ``/end``), checked as the
-        import checks them (each distinct pair of cells once)."""
+    def _periods(
+        self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list
+    ) -> list[tuple[int, str, tuple[str, str]]]:
+        """Each dated row, its period's text (``start/end``, ``start``, ``/end``) and bounds, checked
+        as the import checks them (each distinct pair of cells once)."""
         starts, ends = sheet.column("start"), sheet.column("end")
         undated = pc.and_(pc.equal(starts, ""), pc.equal(ends, "")).to_numpy(zero_copy_only=False)
         dated = np.flatnonzero(~undated)
@@ -308,7 +317,7 @@ class _Join:
                     failures.append((row, 3, str(exc)))
                     break
                 texts[(start, end)] = text = f"{start}/{end}" if start and end else start or f"/{end}"
-            periods.append((row, text))
+            periods.append((row, text, (start, end)))
         return periods
 
     def _sources(self, sheet: SheetColumns, batch: str) -> list[str]:
@@ -366,7 +375,7 @@ class _Join:
         """The graph's edge details with the rows' joined in: a row states its edge, so an edge a
         row gives is stated, whatever the graph said of it."""
         details = dict(self.base.details)
-        for (a, b), (supplies, periods, sources) in self.found.items():
+        for (a, b), (supplies, periods, sources, bounds) in self.found.items():
             pair = (nodes[a], nodes[b])
             before = details.get(pair)
             if before is not None:
@@ -374,12 +383,14 @@ class _Join:
                     found.union(before.get(key, ()))
                     for found, key in ((supplies, "supplies"), (periods, "periods"), (sources, "sources"))
                 )
+                bounds = bounds.union(tuple(pair_of_bounds) for pair_of_bounds in before.get("intervals", ()))
             details[pair] = {
                 "supplies": sorted(supplies),
                 "periods": sorted(periods),
                 "sources": sorted(sources),
                 "evidence": "stated",
                 "inferred": False,
+                "intervals": [list(b) for b in sorted(bounds)],
             }
         return details
 

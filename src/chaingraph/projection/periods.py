@@ -1,0 +1,130 @@
+"""When a supply relation is in force: periods at the precision their sources give, read against a
+date at its own precision (``--as-of``).
+
+A bound is a year, a month or a day (``2021``, ``2022-06``, ``2025-01-09``; ``cg:PeriodBound``). A
+start read at its precision begins on its first day (``2021`` on 2021-01-01), an end lasts to its
+last day (``2022-06`` to 2022-06-30); no start means since ever, no end still in force. A date asked
+for is a window at its own precision: ``2022`` is any time in 2022, ``2022-06-30`` that day. A
+relation is in force on it when its period overlaps the window. An edge (a supplier-client pair) is
+in force when one of its relations is; it is *undated* when none is in force and one of its
+relations has no period at all, or it has no qualified relation (a plain ``cg:supplierOf``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError
+
+__all__ = [
+    "IN_FORCE",
+    "NOT_IN_FORCE",
+    "UNDATED",
+    "Window",
+    "edge_state",
+    "edge_states",
+    "first_day",
+    "last_day",
+    "window",
+]
+
+#: An edge's state on a date (see :func:`edge_states`).
+IN_FORCE, NOT_IN_FORCE, UNDATED = 1, 0, 2
+
+_BOUND = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date at its own precision, as the first and last day it covers (ISO ``YYYY-MM-DD``)."""
+
+    text: str
+    first: str
+    last: str
+
+
+def _parts(text: str, what: str) -> tuple[int, int | None, int | None]:
+    match = _BOUND.match(text.strip())
+    if match is None:
+        raise InputError(f"{what} {text!r}: write a year, a month or a day (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise InputError(f"{what} {text!r}: there is no month {month}")
+    if day is not None and month is not None and not 1 <= day <= calendar.monthrange(year or 1, month)[1]:
+        raise InputError(f"{what} {text!r}: there is no such day")
+    return year or 0, month, day
+
+
+def first_day(bound: str) -> str:
+    """The first day a bound covers: ``2021`` -> ``2021-01-01``, ``2022-06`` -> ``2022-06-01``.
+
+    >>> first_day("2021"), first_day("2022-06"), first_day("2025-01-09")
+    ('2021-01-01', '2022-06-01', '2025-01-09')
+    """
+    year, month, day = _parts(bound, "period bound")
+    return f"{year:04d}-{month or 1:02d}-{day or 1:02d}"
+
+
+def last_day(bound: str) -> str:
+    """The last day a bound covers: ``2021`` -> ``2021-12-31``, ``2024-02`` -> ``2024-02-29``.
+
+    >>> last_day("2021"), last_day("2024-02"), last_day("2025-01-09")
+    ('2021-12-31', '2024-02-29', '2025-01-09')
+    """
+    year, month, day = _parts(bound, "period bound")
+    month = month or 12
+    return f"{year:04d}-{month:02d}-{day or calendar.monthrange(year, month)[1]:02d}"
+
+
+def window(text: str) -> Window:
+    """The days a date asked for covers (``--as-of``); a one-line error for anything else.
+
+    >>> window("2022")
+    Window(text='2022', first='2022-01-01', last='2022-12-31')
+    """
+    _parts(text, "--as-of")
+    return Window(text.strip(), first_day(text), last_day(text))
+
+
+def _relation_state(start: str, end: str, on: Window) -> int:
+    if not start and not end:
+        return UNDATED
+    begins = first_day(start) if start else "0000-01-01"
+    ends = last_day(end) if end else "9999-12-31"
+    return IN_FORCE if begins <= on.last and ends >= on.first else NOT_IN_FORCE
+
+
+def edge_state(details: Mapping | None, on: Window) -> int:
+    """:data:`IN_FORCE`, :data:`NOT_IN_FORCE` or :data:`UNDATED` for one edge's attributes."""
+    intervals: Sequence = details.get("intervals", ()) if details else ()
+    if not intervals:
+        return UNDATED
+    states = {_relation_state(start, end, on) for start, end in intervals}
+    if IN_FORCE in states:
+        return IN_FORCE
+    return UNDATED if UNDATED in states else NOT_IN_FORCE
+
+
+def edge_states(
+    suppliers: Sequence[str], clients: Sequence[str], details: Mapping[tuple[str, str], Mapping], on: Window
+) -> np.ndarray:
+    """The state of each edge ``suppliers[i] -> clients[i]`` on ``on`` (see :func:`edge_state`)."""
+    states = np.full(len(suppliers), UNDATED, dtype=np.int8)
+    if not details:
+        return states
+    cache: dict[tuple, int] = {}
+    for i, pair in enumerate(zip(suppliers, clients, strict=True)):
+        found = details.get(pair)
+        if found is None:
+            continue
+        key = tuple(tuple(bounds) for bounds in found.get("intervals", ()))
+        state = cache.get(key)
+        if state is None:
+            state = cache[key] = edge_state(found, on)
+        states[i] = state
+    return states
