@@ -43,7 +43,9 @@ INPUTS = {
     "sheet.csv": "Vendor,Buyer\nAcme Cells,CATL\nSeparator Co,Acme Cells\n",
     "r.csv": "supplier,client\nAcme Cells,CATL\n",
     "f.csv": "id,name_en,name_zh,located_in\nAcme Cells,Acme Cells,艾克美,宁德市\n",
-    "firms.csv": "id,name_en,located_in,chain,stage\nAcme Cells,Acme Cells,Ningde,ningde-lithium-battery,cathode materials\n",
+    "firms.csv": (
+        "id,name_en,located_in,chain,stage\nAcme Cells,Acme Cells,Ningde,ningde-lithium-battery,cathode materials\n"
+    ),
     "q1.csv": "supplier,client,start\nAcme Cells,CATL,2025-01\n",
     "vendors.csv": "Vendor,Buyer\nAcme Cells,CATL\n",
 }

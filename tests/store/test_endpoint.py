@@ -67,6 +67,8 @@ def test_stats_agree_with_the_embedded_store(run, oxigraph_endpoint, args):
         ["impact", "--remove", "owner:CATL", "--remove", "stage:separators"],
         ["impact", "--all", "--by", "region"],
         ["gaps", "--chain", "ningde", "--region", "Ningde"],
+        ["impact", "CATL", "--as-of", "2021"],
+        ["stats", "--as-of", "2022-06", "--undated", "exclude"],
     ],
 )
 def test_impact_agrees_with_the_embedded_store(run, oxigraph_endpoint, args):

@@ -116,6 +116,8 @@ def test_chinese_names_resolve(run, virtuoso_endpoint):
         ["impact", "--remove", "stage:separators"],
         ["impact", "--all", "--by", "stage"],
         ["gaps", "--chain", "jinjiang", "--region", "Quanzhou"],
+        ["impact", "CATL", "--as-of", "2021"],
+        ["stats", "--as-of", "2025", "--undated", "exclude"],
     ],
 )
 def test_impact_agrees(run, virtuoso_endpoint, args):
