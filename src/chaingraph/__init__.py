@@ -32,6 +32,7 @@ _VERBS = {
     "serve": "store.server",
     "synth": "interchange.synth",
     "gaps": "gap_analysis",
+    "diff": "changes",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]

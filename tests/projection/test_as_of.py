@@ -162,3 +162,31 @@ def test_a_store_keeps_the_periods(tmp_path):
         embedded = run_process("impact", "CATL", "--as-of", asked, "--format", "json")
         assert from_store.returncode == 0, from_store.stderr
         assert from_store.stdout == embedded.stdout
+
+
+def test_diff_lists_what_began_and_ended_between_two_dates():
+    result = run_process("diff", "--from", "2021", "--to", "2025", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    then, now = dated_in_force("2021"), dated_in_force("2025")
+    assert {(r["supplier"], r["client"]) for r in report["began"]} == now - then
+    assert {(r["supplier"], r["client"]) for r in report["ended"]} == then - now
+    assert all(r["sources"] and r["periods"] for r in report["began"] + report["ended"])
+    # firms whose every edge is dated and out of force on one date: in the network on the other only
+    only_then = {FJ + f for f in ("hsc", "kaixin", "semcorp", "nio")}
+    only_now = {FJ + f for f in ("shenghua", "lopal", "tinci", "yongtai")}
+    assert {f["id"] for f in report["left"]} == only_then
+    assert {f["id"] for f in report["entered"]} == only_now
+    assert set(report) >= {"began", "ended", "entered", "left", "rank_changes", "coverage"}
+    assert {row["measure"] for row in report["rank_changes"]} == {"pagerank", "dependence"}
+    nio = next(r for r in report["rank_changes"] if r["id"] == FJ + "nio" and r["measure"] == "pagerank")
+    assert nio["rank_to"] > nio["rank_from"]  # NIO's only supplier relation ended: it falls
+    same_day = json.loads(run_process("diff", "--from", "2022", "--to", "2022", "--format", "json").stdout)
+    assert not same_day["began"] and not same_day["ended"] and not same_day["entered"] and not same_day["left"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
+def test_diff_renders_every_format(fmt):
+    result = run_process("diff", "--from", "2021", "--to", "2025", "--chain", "ningde", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    assert "Tinci" in result.stdout and "Kaixin" in result.stdout

@@ -1,0 +1,183 @@
+"""How the supply network changed between two dates: ``chaingraph diff --from D1 --to D2``.
+
+Dates are read as ``--as-of`` reads them (a year, a month or a day; :mod:`chaingraph.projection.periods`).
+A relation *began* when its edge is in force on the second date and not on the first, and *ended*
+the other way round; undated edges count as in force on both dates, so they never begin or end. A
+firm is in the network on a date when one of its edges is (undated ones included): it *entered*
+or *left* accordingly. Rank changes are those of PageRank and dependence among the firms in the
+first ``top`` on either date; coverage is each regional chain's stages with a local member in the
+network, and its local-sourcing share, on each date.
+
+>>> from chaingraph.store import open_store
+>>> report = diff(open_store(), from_date="2021", to_date="2025", chain="ningde")
+>>> sorted(r["supplier"].rsplit("/", 1)[1] for r in report.began)[:3]
+['lopal', 'shenghua', 'tinci']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .measures import dispatch
+from .measures import reference as analysis
+from .projection import periods
+from .projection.model import Projection
+from .projection.read import project_columns
+from .projection.selection import make_selection, select_columns
+from .store import Store
+
+__all__ = ["RANKED_MEASURES", "DiffReport", "diff"]
+
+#: The measures whose ranks ``diff`` compares.
+RANKED_MEASURES = ("pagerank", "dependence")
+
+
+@dataclass
+class DiffReport:
+    """What changed between ``from_date`` and ``to_date`` (see the module's docstring)."""
+
+    from_date: str
+    to_date: str
+    selection: str
+    began: list[dict] = field(default_factory=list)
+    ended: list[dict] = field(default_factory=list)
+    entered: list[dict] = field(default_factory=list)
+    left: list[dict] = field(default_factory=list)
+    rank_changes: list[dict] = field(default_factory=list)
+    coverage: list[dict] = field(default_factory=list)
+    #: Edges no period dates: in force on both dates, so in neither list.
+    undated: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "from": self.from_date,
+            "to": self.to_date,
+            "selection": self.selection,
+            "began": self.began,
+            "ended": self.ended,
+            "entered": self.entered,
+            "left": self.left,
+            "rank_changes": self.rank_changes,
+            "coverage": self.coverage,
+            "undated": self.undated,
+        }
+
+
+def diff(
+    store: Store,
+    *,
+    from_date: str,
+    to_date: str,
+    chain: str | None = None,
+    region: str | None = None,
+    evidence: str | Iterable[str] = "all",
+    top: int = 10,
+) -> DiffReport:
+    """The changes between two dates of the selected network (see the module's docstring)."""
+    then, now = periods.window(from_date), periods.window(to_date)
+    selection = make_selection(store, chain=chain, region=region, evidence=evidence)
+    table = select_columns(project_columns(store), selection)
+    nodes = table.nodes
+    suppliers = [nodes[i] for i in table.suppliers.tolist()]
+    clients = [nodes[i] for i in table.clients.tolist()]
+    before = periods.edge_states(suppliers, clients, table.details, then)
+    after = periods.edge_states(suppliers, clients, table.details, now)
+    in_before, in_after = before != periods.NOT_IN_FORCE, after != periods.NOT_IN_FORCE
+    report = DiffReport(then.text, now.text, table.meta.get("selection", ""))
+    report.undated = int(np.count_nonzero(before == periods.UNDATED))
+    report.began = [_relation(table, i) for i in np.flatnonzero(in_after & ~in_before).tolist()]
+    report.ended = [_relation(table, i) for i in np.flatnonzero(in_before & ~in_after).tolist()]
+    active_before, active_after = _active(table, in_before), _active(table, in_after)
+    report.entered = [_firm(table, i) for i in np.flatnonzero(active_after & ~active_before).tolist()]
+    report.left = [_firm(table, i) for i in np.flatnonzero(active_before & ~active_after).tolist()]
+    dated = [_on(table, in_before), _on(table, in_after)]
+    report.rank_changes = _rank_changes(table, dated, top)
+    report.coverage = _coverage(table, dated, [active_before, active_after])
+    return report
+
+
+def _on(table: Projection, keep: np.ndarray) -> Projection:
+    return Projection(table.nodes, table.columns, table.suppliers[keep], table.clients[keep], table.details, table.meta)
+
+
+def _active(table: Projection, keep: np.ndarray) -> np.ndarray:
+    """The nodes with an edge among those ``keep`` marks."""
+    active = np.zeros(len(table), dtype=bool)
+    active[table.suppliers[keep]] = True
+    active[table.clients[keep]] = True
+    return active
+
+
+def _relation(table: Projection, edge: int) -> dict:
+    supplier, client = table.nodes[table.suppliers[edge]], table.nodes[table.clients[edge]]
+    details = table.details.get((supplier, client), {})
+    labels = table.columns["label"]
+    return {
+        "supplier": supplier,
+        "supplier_label": labels[table.suppliers[edge]],
+        "client": client,
+        "client_label": labels[table.clients[edge]],
+        "supplies": list(details.get("supplies", [])),
+        "periods": list(details.get("periods", [])),
+        "sources": list(details.get("sources", [])),
+    }
+
+
+def _firm(table: Projection, node: int) -> dict:
+    return {"id": table.nodes[node], "label": table.columns["label"][node], "label_zh": table.columns["label_zh"][node]}
+
+
+def _ranks(values, nodes: list[str], labels: list[str]) -> list[int]:
+    """Each node's rank by ``values``, 1 the highest, ties in label order (as ``stats`` sorts)."""
+    order = sorted(range(len(nodes)), key=lambda i: (-float(values[nodes[i]]), labels[i]))
+    ranks = [0] * len(nodes)
+    for rank, i in enumerate(order, 1):
+        ranks[i] = rank
+    return ranks
+
+
+def _rank_changes(table: Projection, dated: list[Projection], top: int) -> list[dict]:
+    runs = [dispatch.node_measures(network)[0] for network in dated]
+    labels = table.columns["label"]
+    changes = []
+    for measure in RANKED_MEASURES:
+        ranks = [_ranks(run.values[measure], table.nodes, labels) for run in runs]
+        leading = sorted({i for rank in ranks for i, position in enumerate(rank) if position <= top})
+        for i in leading:
+            node = table.nodes[i]
+            changes.append(
+                {
+                    "id": node,
+                    "label": labels[i],
+                    "measure": measure,
+                    "rank_from": ranks[0][i],
+                    "rank_to": ranks[1][i],
+                    "change": ranks[0][i] - ranks[1][i],
+                }
+            )
+    changes.sort(key=lambda row: (-abs(row["change"]), row["measure"], row["rank_to"], row["label"]))
+    return changes
+
+
+def _coverage(table: Projection, dated: list[Projection], active: list[np.ndarray]) -> list[dict]:
+    """Each regional chain's stages with a local member in the network, and its local-sourcing
+    share, on each date."""
+    rows = []
+    chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
+    for chain in chains:
+        info = table.meta["chains"].get(chain, {})
+        if not info.get("region"):
+            continue
+        entry: dict = {"chain": chain, "label": info.get("label", chain)}
+        for when, network, present in zip(("from", "to"), dated, active, strict=True):
+            members = network.restrict(present)
+            covered = analysis.stage_coverage(members, chain)
+            sourcing = analysis.cluster_local_sourcing(network, chain)
+            entry[f"stages_covered_{when}"] = sum(1 for stage in covered if stage["covered"])
+            entry[f"local_share_{when}"] = sourcing["share"]
+        entry["stages"] = len(info.get("stages", {}))
+        rows.append(entry)
+    return rows
