@@ -5,6 +5,7 @@
     python benchmarks/run.py --sizes 1000000 --no-naive --skip validate view
     python benchmarks/run.py --sizes 1000000 --no-naive --only stats store virtuoso   # the scale-out path
     python benchmarks/run.py --sizes 100000 1000000 --only import tables              # sheets in (issue 30)
+    python benchmarks/run.py --sizes 100000 --only dated                              # --as-of, diff (issue 31)
 
 Every step runs as its own process; the table gives its wall seconds and peak resident memory (the
 kernel's accounting of that process, from wait4). The naive pipeline does the same work the
@@ -224,6 +225,26 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
         "store gaps",
         chaingraph("gaps", "--chain", "synthetic", "--region", "Ningde", "--store", str(store), "--format", "json"),
     )
+    # Issue 31: a dated network from a store, --as-of and diff beside plain stats in the same run.
+    dated = folder / f"synth-{size}-dated.nt"
+    dated_store = folder / f"synth-{size}-dated.store"
+    if step("dated synth", chaingraph("synth", "--firms", str(size), "--dated", "-o", str(dated), "--force")):
+        step("dated store load", chaingraph("load", str(dated), "--store", str(dated_store), "--force"))
+        plain = step("dated store stats", chaingraph("stats", "--store", str(dated_store), "--format", "json"))
+        for name, command in (
+            (
+                "dated store stats --as-of",
+                ["stats", "--as-of", "2020", "--store", str(dated_store), "--format", "json"],
+            ),
+            (
+                "dated store diff",
+                ["diff", "--from", "2018", "--to", "2024", "--store", str(dated_store), "--format", "json"],
+            ),
+        ):
+            timed = step(name, chaingraph(*command))
+            if timed.get("wall") and plain.get("wall"):
+                target = "1.3x" if "as-of" in name else "2x"
+                rows[-1]["note"] = f"{timed['wall'] / plain['wall']:.2f}x plain stats --store (target <= {target})"
     if "virtuoso" in only:
         rows.extend(scale_out(size, folder, data, timeout))
     step(

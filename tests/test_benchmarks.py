@@ -38,6 +38,8 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
         "import stats ttl",
         "import --store",
         "import --store stats",
+        "dated store stats --as-of",
+        "dated store diff",
         "view",
         "ring impact --all",
         "stats --help",

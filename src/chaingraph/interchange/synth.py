@@ -55,6 +55,11 @@ SKIP_TIER_SHARE = 0.3
 #: Share of firms below the first tier controlled by another firm of their tier (cg:controls), so
 #: owner groups and ``--remove owner:`` have something to merge and remove.
 CONTROLLED_SHARE = 0.02
+#: With ``dated``: the share of supply edges stated as a qualified relation with a period (the
+#: others stay plain, undated edges), the years periods start in, and the share left open-ended.
+DATED_SHARE = 0.8
+DATED_YEARS = (2015, 2025)
+OPEN_ENDED_SHARE = 0.1
 
 
 @dataclass
@@ -65,9 +70,19 @@ class SynthSummary:
 
 
 def synth(
-    firms: int, seed: int, path: Path, *, force: bool = False, progress: Callable[[int, int], None] | None = None
+    firms: int,
+    seed: int,
+    path: Path,
+    *,
+    force: bool = False,
+    dated: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
-    """Write a synthetic network of ``firms`` firms to ``path`` (.nt or .ttl), atomically."""
+    """Write a synthetic network of ``firms`` firms to ``path`` (.nt or .ttl), atomically.
+
+    With ``dated``, :data:`DATED_SHARE` of the supply edges are also stated as qualified relations
+    with a period (a start year in :data:`DATED_YEARS`, sometimes a month; an end one to six years
+    later, or none), drawn from a generator of their own: the network is the same as without."""
     if not 10 <= firms <= 10_000_000:
         raise InputError(f"--firms {firms}: expected 10 to 10,000,000")
     suffix = path.suffix.lower()
@@ -76,7 +91,7 @@ def synth(
     may_replace = check_target(path, force=force)
     with atomic_open(path, "w", may_replace=may_replace) as handle:
         writer = _Writer(handle)
-        summary = _generate(writer, firms, seed, progress)
+        summary = _generate(writer, firms, seed, progress, dated)
     return summary
 
 
@@ -105,8 +120,11 @@ def _text(value: str, language: str) -> str:
     return f'"{value}"@{language}'
 
 
-def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int], None] | None) -> SynthSummary:
+def _generate(
+    out: _Writer, firms: int, seed: int, progress: Callable[[int, int], None] | None, dated: bool = False
+) -> SynthSummary:
     rng = random.Random(seed)
+    periods = random.Random(f"{seed}-dated") if dated else None
     # The skip-tier suppliers and the control come from a generator of their own, so the network
     # every earlier seed drew (firms, places, supply from the tier above) stays exactly as it was.
     extra = random.Random(f"{seed}-extra")
@@ -154,6 +172,8 @@ def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int]
                     chosen.add(starts[further] + int(sizes[further] * extra.random() ** CONCENTRATION))
                 for supplier in sorted(chosen):
                     out.triple(f"{NAMESPACE}firm/{supplier}", str(CG.supplierOf), _iri(firm))
+                    if periods is not None and periods.random() < DATED_SHARE:
+                        _dated_relation(out, periods, f"{NAMESPACE}firm/{supplier}", firm, source)
                 edges += len(chosen)
                 first = starts[tier_index]
                 if number > first and extra.random() < CONTROLLED_SHARE:
@@ -166,6 +186,29 @@ def _generate(out: _Writer, firms: int, seed: int, progress: Callable[[int, int]
     if progress:
         progress(firms, firms)
     return SynthSummary(firms=firms, edges=edges, triples=out.triples)
+
+
+def _dated_relation(out: _Writer, draw: random.Random, supplier: str, client: str, source: str) -> None:
+    """A qualified relation for one edge with a period: a start year (a month a third of the time),
+    an end one to six years later (a year or a month), or none."""
+    relation = f"{NAMESPACE}relation/{supplier.rsplit('/', 1)[1]}-{client.rsplit('/', 1)[1]}"
+    out.triple(relation, str(RDF.type), _iri(str(CG.SupplyRelation)))
+    out.triple(relation, str(CG.supplier), _iri(supplier))
+    out.triple(relation, str(CG.client), _iri(client))
+    out.triple(relation, str(CG.evidence), _iri(str(CG.Stated)))
+    out.triple(relation, str(PROV.wasDerivedFrom), _iri(source))
+    start = draw.randint(*DATED_YEARS)
+    month = draw.randint(1, 12) if draw.random() < 1 / 3 else None
+    out.triple(relation, str(CG.periodStart), _bound(start, month))
+    if draw.random() >= OPEN_ENDED_SHARE:
+        end = start + draw.randint(1, 6)
+        out.triple(relation, str(CG.periodEnd), _bound(end, draw.randint(1, 12) if month else None))
+
+
+def _bound(year: int, month: int | None) -> str:
+    if month is None:
+        return f'"{year}"^^<{XSD.gYear}>'
+    return f'"{year}-{month:02d}"^^<{XSD.gYearMonth}>'
 
 
 def _tier_sizes(firms: int) -> list[int]:
