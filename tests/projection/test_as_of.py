@@ -215,3 +215,23 @@ def test_a_dated_synthetic_network_is_the_same_network_with_valid_periods(tmp_pa
         run_process("diff", "--from", "2018", "--to", "2024", "--store", str(store), "--format", "json").stdout
     )
     assert report["began"] and report["ended"] and report["undated"]
+
+
+def test_ownership_follows_the_same_rule(tmp_path):
+    """CATL's control of Brunp is dated "since 2015": before it, Brunp is its own group."""
+
+    def merged(*where: str) -> str:
+        result = run_process("stats", "--group-by", "owner", "--format", "json", *where)
+        assert result.returncode == 0, result.stderr
+        text = " ".join(result.stderr.split())  # the console wraps long lines
+        return text[text.index("grouped by owner") :]
+
+    assert "CATL (Guangdong Brunp Recycling)" in merged()
+    assert "CATL (Guangdong Brunp Recycling)" in merged("--as-of", "2015")
+    assert "Brunp" not in merged("--as-of", "2014-12")
+    assert "Tinci Materials (Ningde Kaixin Battery Material)" in merged("--as-of", "2014-12")  # undated: kept
+    store = tmp_path / "fujian.store"
+    empty = tmp_path / "nothing.ttl"
+    empty.write_text("", encoding="utf-8")
+    assert run_process("load", str(empty), "--store", str(store)).returncode == 0
+    assert merged("--as-of", "2014-12", "--store", str(store)) == merged("--as-of", "2014-12")

@@ -6,6 +6,7 @@ A leaf: the projection (:mod:`chaingraph.projection`), its saved files
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -145,6 +146,8 @@ class NetworkFacts:
     controls: list[list[str]]
     #: The first ``typed`` nodes have an organization class; the rest are untyped edge ends.
     typed: int
+    #: The qualified ownerships' ``[owner, owned, start, end]`` (``""`` for a missing bound).
+    control_periods: list[list[str]] = dataclasses.field(default_factory=list)
 
 
 def edge_evidence(data: Mapping) -> str:

@@ -53,6 +53,7 @@ from .saved import PROJECTION_FORMAT, read_saved_projection
 __all__ = [
     "CHAINS_QUERY",
     "CONTROLS_QUERY",
+    "CONTROL_PERIODS_QUERY",
     "EDGES_QUERY",
     "EDGE_DETAILS_QUERY",
     "LABELS_QUERY",
@@ -80,6 +81,8 @@ MEMBERSHIP_QUERY = package_query("projection-memberships")
 PLACES_QUERY = package_query("projection-places", PLACE_CLASSES=curies(PLACE_CLASSES))
 
 CONTROLS_QUERY = package_query("projection-controls")
+
+CONTROL_PERIODS_QUERY = package_query("projection-control-periods")
 
 CHAINS_QUERY = package_query("projection-chains")
 
@@ -144,13 +147,22 @@ def read_facts(store: Store) -> NetworkFacts:
         chain_meta=_chains(store, labels),
         controls=[list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
         typed=typed,
+        control_periods=sorted(
+            [owner, owned, start or "", end or ""]
+            for owner, owned, start, end in store.select_lexical(CONTROL_PERIODS_QUERY)
+        ),
     )
 
 
 def assemble(facts: NetworkFacts) -> Projection:
     """The :class:`Projection` of a network's facts: each node's place levels, chain list and stage
     label derived, and each stage's member count noted in ``meta``."""
-    meta: dict[str, Any] = {"places": facts.places, "chains": facts.chain_meta, "controls": facts.controls}
+    meta: dict[str, Any] = {
+        "places": facts.places,
+        "chains": facts.chain_meta,
+        "controls": facts.controls,
+        "control_periods": facts.control_periods,
+    }
     columns = _node_columns(facts, meta)
     # How many nodes each stage has in the whole network: a view of a part of it colours stages
     # by their place among those with members (views.page.stage_colors).

@@ -80,7 +80,7 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
     """The part of ``graph`` a selection asks for, at firm or stage level (a new graph)."""
     check_level(selection.level)
     if selection.group_by == "owner":
-        graph = group_by_owner(Projection.from_networkx(graph)).to_networkx()
+        graph = group_by_owner(_controls_in_force(Projection.from_networkx(graph), selection)).to_networkx()
     kept = {n for n, data in graph.nodes(data=True) if _selected(selection, data["chains"], data["places"])}
     # Built in the full graph's node and edge order: networkx's subgraph views follow the order
     # of a set when the selection is small, and float sums (PageRank) would then differ in the
@@ -99,6 +99,25 @@ def select(graph: nx.DiGraph, selection: Selection) -> nx.DiGraph:
 
 def _evidence_kept(selection: Selection, data: dict) -> bool:
     return selection.evidence is None or edge_evidence(data) in selection.evidence
+
+
+def _controls_in_force(projection: Projection, selection: Selection) -> Projection:
+    """With ``as_of``, the projection whose control pairs are those in force on that date: a pair
+    whose qualified ownerships are all dated and none in force is left out (ownership follows the
+    rule supply follows; a pair with no dated ownership stays)."""
+    if selection.as_of is None or not projection.meta.get("control_periods"):
+        return projection
+    on = periods.window(selection.as_of)
+    bounds: dict[tuple[str, str], list[list[str]]] = defaultdict(list)
+    for owner, owned, start, end in projection.meta["control_periods"]:
+        bounds[(owner, owned)].append([start, end])
+    kept = [
+        pair
+        for pair in projection.meta.get("controls", [])
+        if (found := bounds.get((pair[0], pair[1]))) is None
+        or periods.edge_state({"intervals": found}, on) != periods.NOT_IN_FORCE
+    ]
+    return dataclasses.replace(projection, meta=dict(projection.meta, controls=kept))
 
 
 def _dated_kept(selection: Selection, data: dict) -> bool:
@@ -179,7 +198,7 @@ def select_columns(projection: Projection, selection: Selection) -> Projection:
     if selection.level != "firm":
         raise InputError(f"--level {selection.level!r}: columns are firm level; use select() for stages")
     if selection.group_by == "owner":
-        projection = group_by_owner(projection)
+        projection = group_by_owner(_controls_in_force(projection, selection))
     meta = dict(projection.meta, selection=selection.describe(projection.meta))
     if selection.evidence is not None:
         keep_edges = _evidence_mask(projection, selection.evidence)

@@ -369,6 +369,7 @@ class _Join:
             chain_meta=self.chain_meta,
             controls=self.base.controls,
             typed=len(typed),
+            control_periods=self.base.control_periods,
         )
 
     def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
