@@ -37,7 +37,9 @@ __all__ = [
     "format_option",
     "graph_options",
     "group_by_option",
+    "header_row_option",
     "main",
+    "map_option",
     "output_options",
     "progress_bar",
     "render_json",
@@ -220,6 +222,16 @@ def graph_options(function: Callable | None = None, *, tables: bool = False) -> 
     return table_options(wrapper) if tables else wrapper
 
 
+def map_option(dest: str, help: str) -> Callable:
+    """``--map FIELD=COLUMN``: the sheet's column holding a field (import and tables alike)."""
+    return click.option("--map", dest, multiple=True, metavar="FIELD=COLUMN", help=help)
+
+
+def header_row_option(dest: str, help: str) -> Callable:
+    """``--header-row N``: the line a CSV sheet's header is on (import and tables alike)."""
+    return click.option("--header-row", dest, type=click.IntRange(min=1), default=1, show_default=True, help=help)
+
+
 def table_options(function: Callable) -> Callable:
     """--relations, --firms, --map and --header-row: sheets of the import layout, read as tables."""
     for option in reversed(
@@ -240,21 +252,8 @@ def table_options(function: Callable) -> Callable:
                 help="Add firms from a sheet (CSV or Parquet: id, name_en, name_zh, located_in, chain, stage). "
                 "Repeatable.",
             ),
-            click.option(
-                "--map",
-                "table_maps",
-                multiple=True,
-                metavar="FIELD=COLUMN",
-                help="With --relations/--firms: the sheet's column holding a field. Repeatable.",
-            ),
-            click.option(
-                "--header-row",
-                "table_header_row",
-                type=click.IntRange(min=1),
-                default=1,
-                show_default=True,
-                help="With --relations/--firms: the line the CSV header is on.",
-            ),
+            map_option("table_maps", "With --relations/--firms: the sheet's column holding a field. Repeatable."),
+            header_row_option("table_header_row", "With --relations/--firms: the line the CSV header is on."),
         )
     ):
         function = option(function)

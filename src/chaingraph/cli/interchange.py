@@ -15,6 +15,8 @@ from .app import (
     dating_options,
     evidence_option,
     graph_options,
+    header_row_option,
+    map_option,
     output_options,
     progress_bar,
     selection_options,
@@ -38,20 +40,8 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
 @click.option(
     "--firms", type=click.Path(path_type=Path), help="CSV of firms: id, name_en, name_zh, located_in, chain, stage."
 )
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="The column that holds FIELD, when the sheet names it otherwise. Repeatable.",
-)
-@click.option(
-    "--header-row",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Line of the header (rows above it are ignored).",
-)
+@map_option("maps", "The column that holds FIELD, when the sheet names it otherwise. Repeatable.")
+@header_row_option("header_row", "Line of the header (rows above it are ignored).")
 @click.option(
     "--chain",
     "chain_name",
