@@ -5,6 +5,7 @@ Each public function here is what one command prints, computed without printing 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -437,6 +438,10 @@ def view(
     )
     if (remove or focus) and level != "firm":
         raise InputError("--remove and --focus draw firms: use them at firm level")
+    if level == "firm" and selection.as_of is not None:
+        # At firm level every edge is drawn and the page's year slider hides those not in force,
+        # starting from --as-of; a stage-level view aggregates edges, so it is drawn for the date.
+        selection = dataclasses.replace(selection, as_of=None, undated="include")
     graph = select(project(store), selection)
     total = graph.number_of_nodes()
     focus_iri = str(names.resolve(store, focus, names.FIRM)) if focus is not None else None
@@ -477,6 +482,8 @@ def view(
         notes=notes,
         scenario=scenario,
         own_loss=own_loss,
+        as_of=as_of if level == "firm" else None,
+        undated=undated,
     )
     if progress:
         progress("rendering")

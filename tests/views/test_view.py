@@ -629,3 +629,30 @@ def test_every_kind_has_a_shape_of_its_own():
 
     assert len({shape for shape, _ in SHAPES.values()}) == len(SHAPES)
     assert len({symbol for _, symbol in SHAPES.values()}) == len(SHAPES)
+
+
+@pytest.mark.browser
+def test_the_year_slider_shows_the_relations_in_force_without_moving_a_node(browser, tmp_path, store):
+    """The view of dated data starts at --as-of and the slider moves through years; the expected
+    edges are the selection's own for each date (tested against the periods in test_as_of)."""
+    from chaingraph.projection.selection import Selection
+
+    def expected(asked: str) -> set[tuple[str, str]]:
+        selection = make_selection(store, chain="ningde")
+        table = select_columns(project_columns(store), Selection(chains=selection.chains, as_of=asked))
+        return {(table.nodes[a], table.nodes[b]) for a, b in zip(table.suppliers, table.clients, strict=True)}
+
+    page = Page(browser, write_view(tmp_path, "ningde", "--as-of", "2021"))
+    shown = "edges.get({filter: e => e.relation === 'supply' && !e.hidden}).map(e => [e.from, e.to])"
+    assert {tuple(pair) for pair in page.js(shown)} == expected("2021")
+    assert page.page.locator("#by-year").is_checked()
+    before = page.js("network.getPositions()")
+    move = "const s = document.getElementById('year'); s.value = '2025'; s.dispatchEvent(new Event('input'));"
+    page.js(f"(() => {{ {move} }})()")
+    assert {tuple(pair) for pair in page.js(shown)} == expected("2025")
+    assert page.js("document.getElementById('year-shown').textContent") == "2025"
+    assert page.js("network.getPositions()") == before  # only edges change
+    page.page.locator("#by-year").uncheck()
+    everything = page.js("edges.get({filter: e => e.relation === 'supply'}).length")
+    assert len(page.js(shown)) == everything
+    assert page.errors == [] and page.requests == []

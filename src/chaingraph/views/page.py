@@ -32,6 +32,7 @@ from .. import __version__
 from .._runtime.fileio import safe_stem
 from ..errors import InputError
 from ..measures.reference import MEASURES
+from ..projection import periods
 from ..projection.model import edge_evidence, stage_infos
 from ..vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
 from .layout import (
@@ -155,6 +156,9 @@ TEXT = {
         "against": "runs against the stage order (curved)",
         "located": "located in",
         "show_places": "show places and located-in links",
+        "years": "Year",
+        "by_year": "only the relations in force in",
+        "undated_stay": "Edges no period dates stay drawn; node sizes count every year.",
         "size": "Node size: {measure}.",
         "firm": "firm",
         "segment": "cluster segment (group of firms)",
@@ -203,6 +207,9 @@ TEXT = {
         "against": "逆环节顺序的供应（弧线）",
         "located": "位于",
         "show_places": "显示地点及其位置关系",
+        "years": "年份",
+        "by_year": "只显示该年有效的供应关系：",
+        "undated_stay": "无期间的供应关系始终显示；节点大小按所有年份计算。",
         "size": "节点大小：{measure}。",
         "firm": "企业",
         "segment": "集群环节（企业群体）",
@@ -257,6 +264,10 @@ class ViewData:
     #: What each node's own loss would disrupt: node -> firms per tier beyond it (views up to
     #: :data:`OWN_LOSS_LIMIT` nodes).
     own_loss: Mapping[str, list[int]] = field(default_factory=dict)
+    #: Where the year slider starts (``--as-of``: the edges in force on it are drawn, the rest
+    #: hidden); ``None``: every edge shown. With ``undated="exclude"`` undated edges start hidden.
+    as_of: str | None = None
+    undated: str = "include"
 
 
 def is_chaingraph_view(path: Path) -> bool:
@@ -491,6 +502,10 @@ def _page(
         lane_titles=lane_titles,
         png_name=safe_stem(data.title) + ".png",
         has_places=any(node.get("kind") == "place" for node in nodes),
+        years=_years(edges),
+        as_of=data.as_of,
+        as_of_window=[periods.window(data.as_of).first, periods.window(data.as_of).last] if data.as_of else None,
+        undated_shown=data.undated == "include",
         places_shown=places,
         legend_stages=_stage_legend(graph, colors, text, lang),
         legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
@@ -522,6 +537,7 @@ def _add_supply_edges(
             style["about"] = about
         if attrs.get("sources"):
             style["sources"] = list(attrs["sources"])
+        style.update(_edge_spans(attrs))
         if (supplier, client) in against:
             style.update(AGAINST_STYLE, against=True)
         net.add_edge(
@@ -534,6 +550,28 @@ def _add_supply_edges(
             **style,
         )
     return levels_shown
+
+
+def _edge_spans(attrs: Mapping) -> dict:
+    """What the year slider reads of an edge: its dated relations' first and last days
+    (``spans``) and whether one of its relations has no period (``undated``); nothing for an edge
+    no period dates at all (it stays drawn)."""
+    intervals = attrs.get("intervals") or []
+    spans = [
+        [periods.first_day(start) if start else "0000-01-01", periods.last_day(end) if end else "9999-12-31"]
+        for start, end in intervals
+        if start or end
+    ]
+    if not spans:
+        return {}
+    return {"spans": spans, "undated": len(spans) < len(intervals)}
+
+
+def _years(edges: list[dict]) -> list[int] | None:
+    """The slider's first and last year: from the earliest start to the latest end or start given."""
+    years = [int(day[:4]) for edge in edges for span in edge.get("spans", ()) for day in span]
+    years = [year for year in years if 0 < year < 9999]
+    return [min(years), max(years)] if years else None
 
 
 def _environment() -> jinja2.Environment:
