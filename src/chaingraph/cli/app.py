@@ -45,6 +45,7 @@ __all__ = [
     "render_json",
     "selection_options",
     "status_line",
+    "table_options",
 ]
 
 
