@@ -140,11 +140,11 @@ def _ranks(values, nodes: list[str], labels: list[str]) -> list[int]:
 
 
 def _rank_changes(table: Projection, dated: list[Projection], top: int) -> list[dict]:
-    runs = [dispatch.node_measures(network)[0] for network in dated]
+    runs = [dispatch.rankings(network, RANKED_MEASURES) for network in dated]
     labels = table.columns["label"]
     changes = []
     for measure in RANKED_MEASURES:
-        ranks = [_ranks(run.values[measure], table.nodes, labels) for run in runs]
+        ranks = [_ranks(run[measure], table.nodes, labels) for run in runs]
         leading = sorted({i for rank in ranks for i, position in enumerate(rank) if position <= top})
         for i in leading:
             node = table.nodes[i]

@@ -220,3 +220,18 @@ def test_impacts_on_cyclic_graphs_equal_networkx(shape):
     assert [asdict(found) for found in impacts.most_harmful(None)] == reference
     if shape == "ring":  # the definition: without one firm, a ring of n is a path of n - 1
         assert {found["reach_lost"] for found in reference} == {(n - 1) * (n - 2) // 2}
+
+
+@settings(max_examples=40, deadline=None)
+@given(supply_graphs())
+def test_rankings_alone_equal_the_full_run(graph):
+    """diff's rankings (PageRank, dependence alone) are the values node_measures gives, on each path."""
+    from chaingraph.measures import dispatch
+    from chaingraph.projection.model import Projection
+
+    projection = Projection.from_networkx(graph)
+    for backend in ("networkx", "compiled"):
+        alone = dispatch.rankings(projection, ("pagerank", "dependence"), backend=backend)
+        run, _ = dispatch.node_measures(projection, backend=backend)
+        for measure in ("pagerank", "dependence"):
+            assert alone[measure] == {node: run.values[measure][node] for node in graph}

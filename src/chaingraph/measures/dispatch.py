@@ -22,7 +22,7 @@ from ..projection.model import Projection
 from . import compiled, reference
 from .kernels import COMPILED_THRESHOLD, MeasureRun
 
-__all__ = ["BACKENDS", "check_backend", "node_measures", "uses_compiled"]
+__all__ = ["BACKENDS", "RANKINGS", "check_backend", "node_measures", "rankings", "uses_compiled"]
 
 #: The backends a user may ask for.
 BACKENDS = ("auto", "networkx", "compiled")
@@ -64,3 +64,22 @@ def node_measures(
     digraph = network.to_networkx() if isinstance(network, Projection) else network
     run = reference.node_measures(digraph, exact=exact, progress=progress)
     return run, reference.single_sourced(digraph) if level == "firm" else []
+
+
+#: The measures :func:`rankings` computes alone, on each path (the same functions ``node_measures``
+#: runs for them).
+RANKINGS = {
+    "pagerank": (compiled.pagerank, reference.pagerank),
+    "dependence": (compiled.dependence, reference.dependence),
+}
+
+
+def rankings(network: Projection, measures: tuple[str, ...], *, backend: str = "auto") -> dict[str, dict[str, float]]:
+    """Only the PageRank-like measures named (see :data:`RANKINGS`) of every node, node IRI -> value,
+    on the path :func:`uses_compiled` chooses: ``diff`` ranks firms on two dates without the
+    sampled and reach measures ``stats`` also computes."""
+    if uses_compiled(len(network), backend):
+        graph = compiled.AnalysisGraph(network)
+        return {m: dict(zip(graph.nodes, RANKINGS[m][0](graph).tolist(), strict=True)) for m in measures}
+    digraph = network.to_networkx()
+    return {m: RANKINGS[m][1](digraph) for m in measures}
