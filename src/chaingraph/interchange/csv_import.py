@@ -39,11 +39,12 @@ from .sheet import (
     CsvRows,
     ImportContext,
     Naming,
-    _quoted,
     check_period,
+    file_source,
     is_iri,
     mint,
     parse_mapping,
+    period_text,
 )
 
 # The sheet's names, kept importable from here (the import's home before the tables reader).
@@ -418,7 +419,7 @@ class _Builder:
             if value:  # a year, a month or a day: its datatype says which (cg:PeriodBound)
                 self.add(node, prop, ox.Literal(value, datatype=_BOUND_TYPES[len(value)]))
         if start or end:
-            self.add(node, _N.period, ox.Literal(f"{start}/{end}" if start and end else start or f"/{end}"))
+            self.add(node, _N.period, ox.Literal(period_text(start, end)))
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
 
     def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
@@ -428,12 +429,12 @@ class _Builder:
         if not text:
             prefix = self.row_sources.get(path)
             if prefix is None:
-                described = ox.NamedNode(f"{self.base}source/{self.batch}/{_quoted(path.name)}")
+                described = ox.NamedNode(file_source(self.base, self.batch, path.name))
                 self.add(described, _N.type, _N.Source)
                 self.add(described, _N.label, ox.Literal(path.name))
                 prefix = self.row_sources[path] = f"{described.value}#row="
             return ox.NamedNode(f"{prefix}{line}")
-        node = ox.NamedNode(text) if is_iri(text) else mint(self.base, "source", text)
+        node = mint(self.base, "source", text)  # a cell that is an IRI is used as it is
         if node.value not in self.described:
             self.described.add(node.value)
             if not is_iri(text):

@@ -22,7 +22,6 @@ name, case-insensitively, or created; chains and stages likewise (see :class:`Na
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import hashlib
 import io
@@ -40,6 +39,7 @@ import pyoxigraph as ox
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
+from ..projection.periods import bound_error
 from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
@@ -57,11 +57,13 @@ __all__ = [
     "SheetColumns",
     "check_period",
     "column_name",
+    "file_source",
     "is_iri",
     "mint",
     "mint_iri",
     "parse_mapping",
     "period_cell",
+    "period_text",
     "read_sheet",
     "self_loop_note",
     "sheet_digest",
@@ -236,23 +238,19 @@ class CsvRows:
         return self._binary.tell() if self._binary is not None else 0
 
 
-_PERIOD_CELL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
 def period_cell(text: str) -> bool:
     """Whether a start or end cell is a year, a month or a day that exists (YYYY, YYYY-MM, YYYY-MM-DD)."""
-    match = _PERIOD_CELL.match(text)
-    if match is None:
-        return False
-    year, month, day = (int(part) if part else None for part in match.groups())
-    if month is not None and not 1 <= month <= 12:
-        return False
-    if day is not None:
-        try:
-            dt.date(year or 0, month or 1, day)
-        except ValueError:
-            return False
-    return True
+    return bound_error(text) is None
+
+
+def period_text(start: str, end: str) -> str:
+    """A relation's period as ``cg:period`` writes it from its cells: ``start/end``, ``start``, ``/end``."""
+    return f"{start}/{end}" if start and end else start or f"/{end}"
+
+
+def file_source(base: str, batch: str, name: str) -> str:
+    """The IRI of a sheet's source (its rows are ``<this>#row=N``), named after its digest and name."""
+    return f"{base}source/{batch}/{_quoted(name)}"
 
 
 #: Columns whose text is a name, kept exactly as written (its spaces too): an export imported again

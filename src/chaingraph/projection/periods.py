@@ -13,6 +13,7 @@ relations has no period at all, or it has no qualified relation (a plain ``cg:su
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ __all__ = [
     "NOT_IN_FORCE",
     "UNDATED",
     "Window",
+    "bound_error",
     "edge_state",
     "edge_states",
     "first_day",
@@ -48,15 +50,34 @@ class Window:
     last: str
 
 
-def _parts(text: str, what: str) -> tuple[int, int | None, int | None]:
-    match = _BOUND.match(text.strip())
+def bound_error(text: str) -> str | None:
+    """Why ``text`` is not a year, a month or a day that exists (``None`` when it is one): the one
+    rule for a sheet's ``start``/``end`` cells and for ``--as-of``.
+
+    >>> bound_error("2024-02-29"), bound_error("2023-02-29"), bound_error("2021-13")
+    (None, 'there is no such day', 'there is no month 13')
+    """
+    match = _BOUND.match(text)
     if match is None:
-        raise InputError(f"{what} {text!r}: write a year, a month or a day (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return "write a year, a month or a day (YYYY, YYYY-MM or YYYY-MM-DD)"
     year, month, day = (int(part) if part else None for part in match.groups())
     if month is not None and not 1 <= month <= 12:
-        raise InputError(f"{what} {text!r}: there is no month {month}")
-    if day is not None and month is not None and not 1 <= day <= calendar.monthrange(year or 1, month)[1]:
-        raise InputError(f"{what} {text!r}: there is no such day")
+        return f"there is no month {month}"
+    if day is not None:
+        try:
+            dt.date(year or 0, month or 1, day)
+        except ValueError:
+            return "there is no such day"
+    return None
+
+
+def _parts(text: str, what: str) -> tuple[int, int | None, int | None]:
+    error = bound_error(text.strip())
+    if error is not None:
+        raise InputError(f"{what} {text!r}: {error}")
+    match = _BOUND.match(text.strip())
+    assert match is not None  # bound_error accepted it
+    year, month, day = (int(part) if part else None for part in match.groups())
     return year or 0, month, day
 
 

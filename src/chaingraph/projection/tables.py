@@ -30,11 +30,11 @@ from ..interchange.sheet import (
     ImportContext,
     Naming,
     SheetColumns,
-    _quoted,
     check_period,
     column_name,
-    is_iri,
+    file_source,
     mint_iri,
+    period_text,
     read_sheet,
     self_loop_note,
     sheet_digest,
@@ -239,6 +239,10 @@ class _Join:
         suppliers, clients = ends[:rows].tolist(), ends[rows:].tolist()
         supplies = sheet.column("supplies").to_pylist()
         sources = self._sources(sheet, batch)
+        texts: list[str | None] = [None] * rows
+        bounds: list[tuple[str, str]] = [("", "")] * rows  # an undated row: a relation with no period
+        for row, written, dated in periods:
+            texts[row], bounds[row] = written, dated
         found = self.found
         for row in range(rows):
             key = (suppliers[row], clients[row])
@@ -247,16 +251,11 @@ class _Join:
                 found[key] = entry = (set(), set(), set(), set())
             if supplies[row]:
                 entry[0].add(supplies[row])
+            text = texts[row]
+            if text is not None:
+                entry[1].add(text)
             entry[2].add(sources[row])
-        dated = set()
-        for row, text, bounds in periods:
-            entry = found[(suppliers[row], clients[row])]
-            entry[1].add(text)
-            entry[3].add(bounds)
-            dated.add(row)
-        for row in range(rows):
-            if row not in dated:
-                found[(suppliers[row], clients[row])][3].add(("", ""))
+            entry[3].add(bounds[row])
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 
@@ -316,7 +315,7 @@ class _Join:
                 except InputError as exc:
                     failures.append((row, 3, str(exc)))
                     break
-                texts[(start, end)] = text = f"{start}/{end}" if start and end else start or f"/{end}"
+                texts[(start, end)] = text = period_text(start, end)
             periods.append((row, text, (start, end)))
         return periods
 
@@ -324,11 +323,9 @@ class _Join:
         """Each row's source: its ``source`` cell (an IRI, or a citation minted as one), else the row."""
         encoded = pc.dictionary_encode(sheet.column("source"))
         base = self.naming.base
-        iris = [
-            (cell if is_iri(cell) else mint_iri(base, "source", cell)) if cell else None
-            for cell in encoded.dictionary.to_pylist()
-        ]
-        row_source = f"{base}source/{batch}/{_quoted(sheet.path.name)}#row="
+        # mint_iri keeps a cell that is an IRI as it is
+        iris = [mint_iri(base, "source", cell) if cell else None for cell in encoded.dictionary.to_pylist()]
+        row_source = f"{file_source(base, batch, sheet.path.name)}#row="
         codes = encoded.indices.to_numpy(zero_copy_only=False).tolist()
         lines = sheet.lines.tolist()
         return [iris[code] or f"{row_source}{line}" for code, line in zip(codes, lines, strict=True)]
