@@ -80,11 +80,7 @@ def diff(
     then, now = periods.window(from_date), periods.window(to_date)
     selection = make_selection(store, chain=chain, region=region, evidence=evidence)
     table = select_columns(project_columns(store), selection)
-    nodes = table.nodes
-    suppliers = [nodes[i] for i in table.suppliers.tolist()]
-    clients = [nodes[i] for i in table.clients.tolist()]
-    before = periods.edge_states(suppliers, clients, table.details, then)
-    after = periods.edge_states(suppliers, clients, table.details, now)
+    before, after = periods.edge_states(table, then), periods.edge_states(table, now)
     in_before, in_after = before != periods.NOT_IN_FORCE, after != periods.NOT_IN_FORCE
     report = DiffReport(then.text, now.text, table.meta.get("selection", ""))
     report.undated = int(np.count_nonzero(before == periods.UNDATED))

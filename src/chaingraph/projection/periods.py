@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from .model import Projection
 
 __all__ = [
     "IN_FORCE",
@@ -131,16 +132,16 @@ def edge_state(details: Mapping | None, on: Window) -> int:
     return UNDATED if UNDATED in states else NOT_IN_FORCE
 
 
-def edge_states(
-    suppliers: Sequence[str], clients: Sequence[str], details: Mapping[tuple[str, str], Mapping], on: Window
-) -> np.ndarray:
-    """The state of each edge ``suppliers[i] -> clients[i]`` on ``on`` (see :func:`edge_state`)."""
-    states = np.full(len(suppliers), UNDATED, dtype=np.int8)
+def edge_states(projection: Projection, on: Window) -> np.ndarray:
+    """The state of each of the projection's edges on ``on`` (see :func:`edge_state`), in edge order."""
+    states = np.full(projection.edge_count, UNDATED, dtype=np.int8)
+    details = projection.details
     if not details:
         return states
+    nodes = projection.nodes
     cache: dict[tuple, int] = {}
-    for i, pair in enumerate(zip(suppliers, clients, strict=True)):
-        found = details.get(pair)
+    for i, (a, b) in enumerate(zip(projection.suppliers.tolist(), projection.clients.tolist(), strict=True)):
+        found = details.get((nodes[a], nodes[b]))
         if found is None:
             continue
         key = tuple(tuple(bounds) for bounds in found.get("intervals", ()))

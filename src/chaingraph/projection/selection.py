@@ -132,10 +132,7 @@ def dating_counts(projection: Projection, selection: Selection) -> dict[str, obj
     date and how many no period dates (``None`` without ``as_of``)."""
     if selection.as_of is None:
         return None
-    nodes = projection.nodes
-    suppliers = [nodes[i] for i in projection.suppliers.tolist()]
-    clients = [nodes[i] for i in projection.clients.tolist()]
-    states = periods.edge_states(suppliers, clients, projection.details, periods.window(selection.as_of))
+    states = periods.edge_states(projection, periods.window(selection.as_of))
     return {
         "as_of": selection.as_of,
         "in_force": int(np.count_nonzero(states == periods.IN_FORCE)),
@@ -146,10 +143,7 @@ def dating_counts(projection: Projection, selection: Selection) -> dict[str, obj
 
 def _dated_mask(projection: Projection, selection: Selection) -> np.ndarray:
     """True for the edges a selection's ``as_of`` keeps."""
-    nodes = projection.nodes
-    suppliers = [nodes[i] for i in projection.suppliers.tolist()]
-    clients = [nodes[i] for i in projection.clients.tolist()]
-    states = periods.edge_states(suppliers, clients, projection.details, periods.window(str(selection.as_of)))
+    states = periods.edge_states(projection, periods.window(str(selection.as_of)))
     keep = states == periods.IN_FORCE
     if selection.undated == "include":
         keep |= states == periods.UNDATED
