@@ -186,6 +186,14 @@ class StatsReport:
     #: With ``as_of``: how many of the edges analysed are in force on that date and how many are
     #: undated (see :func:`chaingraph.projection.selection.dating_counts`).
     dating: dict | None = None
+    #: Where the measures were computed: ``compiled`` (this machine) or ``spark``.
+    engine: str = "compiled"
+    #: Measures the engine does not compute (their values are ``None``), each with the reason.
+    left_out: dict[str, str] = field(default_factory=dict)
+    #: How the estimated measures were estimated, for the line that says so.
+    estimate_method: str = "sketches (about 6% error)"
+    #: What else the report leaves out on this engine, one line each.
+    notes: list[str] = field(default_factory=list)
 
 
 def network(
@@ -257,6 +265,9 @@ def stats(
     top: int | None = None,
     exact: bool = False,
     backend: str = "auto",
+    engine: str = "compiled",
+    spark_master: str | None = None,
+    output: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StatsReport:
     """Centrality and risk measures of every node of a selection, sorted by ``sort``, highest first.
@@ -264,6 +275,11 @@ def stats(
     ``backend``: ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.measures.compiled`: the same
     numbers from arrays, igraph and SciPy, firm level only), or ``auto``: compiled above
     :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes at firm level.
+
+    ``engine="spark"`` computes on Apache Spark (:mod:`chaingraph.spark`) instead of this machine:
+    the store's tables (``open_store(tables=Tables(...))``) are read where they lie, on
+    ``spark_master`` (default ``local[*]``; ``SPARK_REMOTE`` for Spark Connect), and with ``output``
+    the full per-firm table is written there as Parquet instead of being collected.
 
     >>> from chaingraph.store import open_store
     >>> report = stats(open_store(), chain="ningde", sort="in_degree")
@@ -276,6 +292,17 @@ def stats(
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
     dispatch.check_backend(backend)
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine!r}: use {', '.join(ENGINES)}")
+    if engine == "spark":
+        return _spark_stats(
+            store,
+            dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
+                 group_by=group_by),
+            sort=sort, top=top, exact=exact, master=spark_master, output=output, progress=progress,
+        )  # fmt: skip
+    if output is not None or spark_master is not None:
+        raise InputError("--output and --spark-master go with --engine spark")
     if progress:
         progress("projection")
     selection = make_selection(
@@ -308,6 +335,108 @@ def stats(
         single_sourced=single,
         dating=dating_counts(table, selection),
     )
+
+
+#: Where ``stats`` computes: this machine (the dispatcher's backends), or Apache Spark.
+ENGINES = ("compiled", "spark")
+
+
+def _spark_stats(
+    store: Store,
+    asked: dict,
+    *,
+    sort: str,
+    top: int | None,
+    exact: bool,
+    master: str | None,
+    output: str | None,
+    progress: Callable[[str], None] | None,
+) -> StatsReport:
+    """``stats`` on Spark: the selection's network read into Spark, its measures computed there, the
+    first ``top`` rows (or, without ``output``, all of them) collected in the order the compiled
+    path sorts them."""
+    from .projection.tables import Tables
+    from .spark import measures as spark_measures
+    from .spark.network import read_network, sheet_names
+    from .spark.session import spark_session
+
+    if exact:
+        raise InputError("--exact: the Spark engine counts reach exactly up to "
+                         f"{spark_measures.EXACT_REACH_LIMIT:,} and estimates above; drop --exact")  # fmt: skip
+    if sort in spark_measures.NOT_ON_SPARK:
+        raise InputError(f"--sort {sort}: not computed on Spark ({spark_measures.NOT_ON_SPARK[sort]})")
+    attached = getattr(store, "tables", None)
+    tables = attached if isinstance(attached, Tables) else Tables()
+    if progress:
+        progress("starting Spark")
+    spark = spark_session(master)
+    # Names resolve against the RDF graph and what the sheets name of places, chains and stages;
+    # the tables themselves stay where they lie.
+    store.tables = sheet_names(spark, store, tables)  # type: ignore[attr-defined]
+    try:
+        selection = make_selection(store, **asked)
+        if progress:
+            progress("the network on Spark")
+        network = read_network(spark, store, tables, selection)
+    finally:
+        store.tables = attached  # type: ignore[attr-defined]
+    run = spark_measures.node_measures(network.graph, progress=progress)
+    frame = _spark_rows(network, run)
+    if output is not None:
+        if progress:
+            progress(f"writing {output}")
+        try:
+            frame.write.mode("errorifexists").parquet(output)
+        except Exception as exc:  # Spark's AnalysisException: the folder exists, say
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(f"--output {output}: {first}") from None
+    from pyspark.sql import functions as F
+
+    ordered = frame.orderBy(F.desc(sort), F.asc("label"), F.asc("_untyped"), F.asc("id"))
+    limit = top if top is not None else (10 if output is not None else None)
+    chosen = ordered.limit(limit) if limit is not None else ordered
+    rows = [{key: row[key] for key in STATS_KEYS} for row in chosen.toLocalIterator()]
+    lines = ["local sourcing by chain and single-sourced stages: computed by --engine compiled"]
+    if output is not None:
+        lines.append(f"every firm's row: {output} (Parquet)")
+    return StatsReport(
+        selection=network.selection,
+        nodes=network.graph.n,
+        edges=network.edge_count,
+        evidence=network.evidence,
+        grouped={},
+        rows=rows,
+        sampled={},
+        estimated=run.estimated,
+        dating=network.dating,
+        engine="spark",
+        left_out=run.left_out,
+        estimate_method=(
+            f"HyperLogLog sketches above {spark_measures.EXACT_REACH_LIMIT:,} "
+            f"(relative standard error {spark_measures.HLL_RELATIVE_ERROR:.1%})"
+        ),
+        notes=lines,
+    )
+
+
+def _spark_rows(network, run):
+    """The report's columns of every node (``STATS_KEYS``; ``None`` for a measure left out) as one
+    DataFrame, with the compiled path's tie-break: typed nodes before untyped ends."""
+    from pyspark.sql import functions as F
+
+    node_columns = network.nodes.select(
+        "node",
+        F.col("iri").alias("id"),
+        "label",
+        "label_zh",
+        "kind",
+        "place",
+        "stage",
+        (~F.col("typed")).alias("_untyped"),
+    )
+    joined = node_columns.join(run.values, "node")
+    columns = [F.col(key) if key not in run.left_out else F.lit(None).alias(key) for key in STATS_KEYS]
+    return joined.select(*columns, "_untyped")
 
 
 def _values_at(values: Mapping, nodes: list[str], positions: list[int]) -> list:

@@ -20,7 +20,7 @@ from .app import (
     stdout,
 )
 
-__all__ = ["network_notes", "stats"]
+__all__ = ["engine_notes", "network_notes", "stats"]
 
 
 def _measure_help() -> str:
@@ -46,11 +46,44 @@ class _MeasuresEpilog(click.Command):
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
 @click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
 @click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
+@click.option(
+    "--engine",
+    type=click.Choice(["compiled", "spark"]),
+    default="compiled",
+    show_default=True,
+    help="Where to compute: this machine, or Apache Spark reading --relations/--firms where they lie.",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="With --engine spark: the master (default local[*]; spark://..., yarn, ...); SPARK_REMOTE for Spark Connect.",
+)
+@click.option(
+    "--output",
+    metavar="DIR",
+    help="With --engine spark: write every firm's row there as Parquet (on the cluster) and show --top (10).",
+)
 @columns_option(
     "name, 名称, stage, suppliers, clients, pagerank, dependence, cut point in a table; every column in csv and json"
 )
 @format_option()
-def stats(store, chain, region, level, evidence, dating, group_by, top, sort, exact, columns, fmt) -> None:
+def stats(
+    store,
+    chain,
+    region,
+    level,
+    evidence,
+    dating,
+    group_by,
+    top,
+    sort,
+    exact,
+    engine,
+    spark_master,
+    output,
+    columns,
+    fmt,
+) -> None:
     """Centrality and supply-chain risk measures of every firm (or stage).
 
     Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
@@ -66,6 +99,7 @@ def stats(store, chain, region, level, evidence, dating, group_by, top, sort, ex
       chaingraph stats --level stage --format markdown
       chaingraph stats --columns name,stage,betweenness,upstream,downstream
       chaingraph stats --format json | jq '.[0]'
+      chaingraph stats --engine spark --relations rel.parquet --firms firms.parquet
     """
     from ..reports import STATS_KEYS, STATS_TABLE_COLUMNS
     from ..reports import stats as compute
@@ -84,6 +118,9 @@ def stats(store, chain, region, level, evidence, dating, group_by, top, sort, ex
             sort=sort,
             top=top,
             exact=exact,
+            engine=engine,
+            spark_master=spark_master,
+            output=output,
             progress=lambda step: update(f"computing {step}"),
         )
     if report.nodes == 0:
@@ -94,7 +131,7 @@ def stats(store, chain, region, level, evidence, dating, group_by, top, sort, ex
     from .render import render
 
     emit(render(report.rows, chosen or STATS_KEYS, fmt))
-    for note in network_notes(report):
+    for note in network_notes(report) + engine_notes(report):
         stderr.print(f"[dim]{note}[/]")
 
 
@@ -121,6 +158,14 @@ def network_notes(report) -> list[str]:
     return notes
 
 
+def engine_notes(report) -> list[str]:
+    """Lines saying what the engine left out, and why (its columns are empty), and what else."""
+    lines = [
+        f"{key}: not computed on {report.engine} ({why}); its column is empty" for key, why in report.left_out.items()
+    ]
+    return lines + list(report.notes)
+
+
 def _print_stats_table(report, columns: list[str]) -> None:
     from ..reports import COLUMN_HEADERS
     from .render import distinguish_labels, fit_table, left_out_note
@@ -139,9 +184,10 @@ def _print_stats_table(report, columns: list[str]) -> None:
         k = next(iter(report.sampled.values()))
         stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}; --exact for exact[/]")
     if report.estimated:
-        stdout.print(
-            f"[dim]estimated from sketches (about 6% error): {', '.join(report.estimated)}; --exact for exact[/]"
-        )
+        exact = "; --exact for exact" if report.engine == "compiled" else ""
+        stdout.print(f"[dim]estimated from {report.estimate_method}: {', '.join(report.estimated)}{exact}[/]")
+    for note in engine_notes(report):
+        stdout.print(f"[dim]{note}[/]")
     for cluster in report.clusters:
         _print_cluster(cluster)
     if report.single_sourced:

@@ -36,6 +36,7 @@ __all__ = [
     "articulation_points",
     "betweenness",
     "closeness",
+    "component_size",
     "condensation",
     "dependence",
     "downstream_reach",
@@ -279,6 +280,16 @@ def _reach_counts(graph: AnalysisGraph, mode: str, exact: bool | None) -> np.nda
     return np.asarray(kernels.sketched_counts(order, children, component), dtype=np.int64)[component]
 
 
+def component_size(graph: AnalysisGraph) -> np.ndarray:
+    """Number of nodes in each node's weakly connected component (see :func:`reference.component_size`)."""
+    from scipy.sparse.csgraph import connected_components
+
+    if graph.n == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, label = connected_components(graph.adjacency, directed=True, connection="weak")
+    return np.bincount(label)[label]
+
+
 def articulation_points(graph: AnalysisGraph) -> np.ndarray:
     """Whether removing each node splits the chain, edge direction ignored.
 
@@ -321,6 +332,7 @@ FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "dependence": dependence,
     "upstream_reach": upstream_reach,
     "downstream_reach": downstream_reach,
+    "component_size": component_size,
     "articulation_point": articulation_points,
 }
 

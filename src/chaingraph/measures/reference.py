@@ -80,6 +80,7 @@ __all__ = [
     "betweenness",
     "closeness",
     "cluster_local_sourcing",
+    "component_size",
     "dependence",
     "downstream_reach",
     "exact_counts",
@@ -501,6 +502,36 @@ def _reach_counts(graph: nx.DiGraph, exact: bool | None) -> dict[str, int]:
     return {node: counts[members[node]] for node in graph}
 
 
+def component_size(graph: nx.DiGraph) -> dict[str, int]:
+    """Number of nodes in each node's weakly connected component, itself included.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client.
+
+    Returns
+    -------
+    dict
+        Node -> size of the component it belongs to.
+
+    Notes
+    -----
+    Ignores edge direction: a firm and everything it buys from or sells to, transitively, in
+    either direction, form one part; a small part is a group cut off from the rest of the chain.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("farm", "mill")])
+    >>> component_size(g)["foil"], component_size(g)["mill"]
+    (4, 2)
+    """
+    sizes: dict[str, int] = {}
+    for component in nx.weakly_connected_components(graph):
+        sizes.update(dict.fromkeys(component, len(component)))
+    return sizes
+
+
 def articulation_points(graph: nx.DiGraph) -> set[str]:
     """Nodes whose removal splits the chain, ignoring edge direction.
 
@@ -649,6 +680,7 @@ REFERENCE: dict[str, Callable[..., dict]] = {
     "dependence": dependence,
     "upstream_reach": upstream_reach,
     "downstream_reach": downstream_reach,
+    "component_size": component_size,
 }
 
 

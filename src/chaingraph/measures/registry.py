@@ -57,6 +57,10 @@ MEASURES: dict[str, MeasureInfo] = {
         MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", zh="上游企业数"),
         MeasureInfo("downstream_reach", "downstream", "number of transitive clients", zh="下游企业数"),
         MeasureInfo(
+            "component_size", "component", "firms in its weakly connected part of the network (direction ignored)",
+            zh="所在连通部分企业数",
+        ),
+        MeasureInfo(
             "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True,
             zh="关键节点（割点）",
         ),

@@ -33,6 +33,7 @@ __all__ = [
     "edge_states",
     "first_day",
     "last_day",
+    "relation_state",
     "window",
 ]
 
@@ -113,7 +114,8 @@ def window(text: str) -> Window:
     return Window(text.strip(), first_day(text), last_day(text))
 
 
-def _relation_state(start: str, end: str, on: Window) -> int:
+def relation_state(start: str, end: str, on: Window) -> int:
+    """:data:`IN_FORCE`, :data:`NOT_IN_FORCE` or :data:`UNDATED` for one relation's bounds (``""``: none)."""
     if not start and not end:
         return UNDATED
     begins = first_day(start) if start else "0000-01-01"
@@ -126,7 +128,7 @@ def edge_state(details: Mapping | None, on: Window) -> int:
     intervals: Sequence = details.get("intervals", ()) if details else ()
     if not intervals:
         return UNDATED
-    states = {_relation_state(start, end, on) for start, end in intervals}
+    states = {relation_state(start, end, on) for start, end in intervals}
     if IN_FORCE in states:
         return IN_FORCE
     return UNDATED if UNDATED in states else NOT_IN_FORCE

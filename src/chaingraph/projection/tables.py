@@ -44,7 +44,7 @@ from ..vocab import IMPORT, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
-__all__ = ["Tables", "add_tables"]
+__all__ = ["Tables", "add_tables", "named_nodes"]
 
 
 @dataclass
@@ -113,6 +113,38 @@ def add_tables(
         if loops:
             tables.notes.append(self_loop_note(path, loops))
     return joined.facts(), joined.names
+
+
+def named_nodes(
+    facts: NetworkFacts,
+    naming: Naming,
+    firms: Sequence[tuple[str, Mapping[str, str]]],
+    ends: Sequence[tuple[str, str]],
+) -> dict[str, tuple[str, bool, dict]]:
+    """What some sheet rows name, as :func:`add_tables` states it: for each firm row (``where``,
+    its cells) and each relation end no firm row names (its id, ``where``), joined to ``facts``,
+    id -> (IRI, whether the node is typed, its node columns as the projection has them).
+
+    For a reader that sees the sheets in parts (one Spark partition at a time): a firm's IRI and
+    columns depend on its own row and the graph's facts only, never on the other rows, so each part
+    needs just the graph. Raises :class:`~chaingraph.errors.InputError` as ``add_tables`` does.
+    """
+    joined = _Join(facts, naming)
+    for where, row in firms:
+        identifier = row["id"]
+        joined.firm(identifier, dict(row), naming.firm(identifier, where))
+    for identifier, where in ends:
+        if identifier not in joined.ids:
+            joined.endpoint(identifier, where)
+    stated = joined.facts()
+    network = assemble(stated)
+    position = {node: i for i, node in enumerate(network.nodes)}
+    found = {}
+    for identifier, node in joined.ids.items():
+        iri = joined.nodes[node]
+        i = position[iri]
+        found[identifier] = (iri, i < stated.typed, {name: column[i] for name, column in network.columns.items()})
+    return found
 
 
 class _Join:

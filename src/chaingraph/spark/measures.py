@@ -1,0 +1,343 @@
+"""The measures of the ``stats`` report on Apache Spark: each one a function of the network's
+DataFrames (``nodes`` with a ``node`` id, ``edges`` with ``src -> dst`` = supplier -> client, one row
+per distinct pair, self-loops kept), written with Spark's own operators so that Spark distributes it.
+
+Each function computes what its namesake in :mod:`chaingraph.measures.reference` computes, reading
+the same direction of the edges, and returns a DataFrame of ``node`` and the value; the tests hold
+each one to NetworkX and to the compiled path. Iterative measures are rounds of joins over the
+edges, each round's result checkpointed (so a plan never grows with the rounds) and its change
+read back as one number that decides whether another round is needed.
+
+Measures with no correct distributed method here are left out, each with the reason
+(:data:`NOT_ON_SPARK`): never computed approximately without saying so, never silently missing.
+
+References
+----------
+.. [1] Page, Brin, Motwani, Winograd, "The PageRank citation ranking: bringing order to the web",
+   1999; the power iteration and its stopping rule as ``networkx.pagerank`` runs them.
+.. [2] Heule, Nunkesser, Hall, "HyperLogLog in practice", EDBT 2013 (the sketches Spark's
+   ``hll_sketch_agg`` builds, from Apache DataSketches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..measures import kernels
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame
+
+__all__ = [
+    "EXACT_REACH_LIMIT",
+    "FUNCTIONS",
+    "HLL_LG_K",
+    "HLL_RELATIVE_ERROR",
+    "NOT_ON_SPARK",
+    "MAX_ROUNDS",
+    "SparkGraph",
+    "SparkRun",
+    "component_size",
+    "dependence",
+    "downstream_reach",
+    "in_degree",
+    "node_measures",
+    "out_degree",
+    "pagerank",
+    "upstream_reach",
+]
+
+#: Up to this many transitive suppliers (or clients) a node's reach is counted exactly, as a set
+#: of node ids; above, it is estimated from a HyperLogLog sketch (said in the output).
+EXACT_REACH_LIMIT = 1_000
+#: log2 of the sketches' register count: Spark's default, 4,096 registers.
+HLL_LG_K = 12
+#: The sketches' relative standard error, 1.04 / sqrt(2 ** HLL_LG_K): 1.6%.
+HLL_RELATIVE_ERROR = 1.04 / (2**HLL_LG_K) ** 0.5
+#: Rounds a propagation may take before it is stopped as not converging (a longest chain of
+#: suppliers this long would be unheard of; PageRank's own limit is kernels.PAGERANK_MAX_ITER).
+MAX_ROUNDS = 10_000
+
+#: The measures of the registry the Spark engine does not compute, and why (printed with the
+#: report; their columns are present and empty).
+NOT_ON_SPARK = {
+    "betweenness": "needs every shortest path through each node (Brandes); no distributed method here",
+    "closeness": "needs distances from every node or a sample of sources; not yet on Spark",
+    "harmonic": "needs distances from every node or a sample of sources; not yet on Spark",
+    "articulation_point": "needs a depth-first search of the whole network (Tarjan); not distributed here",
+}
+
+
+@dataclass
+class SparkGraph:
+    """A supply network as Spark DataFrames: ``nodes`` (a ``node`` id, long) and ``edges``
+    (``src``, ``dst``: supplier and client ids, distinct pairs), and ``n``, the number of nodes."""
+
+    nodes: DataFrame
+    edges: DataFrame
+    n: int
+    cache: dict = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class SparkRun:
+    """Every measure of every node as one DataFrame (``node`` and a column per measure computed),
+    the measures estimated for some nodes, and those left out with the reason."""
+
+    values: DataFrame
+    estimated: list[str]
+    left_out: dict[str, str]
+
+
+def _functions():
+    from pyspark.sql import functions
+
+    return functions
+
+
+def _degree(graph: SparkGraph, end: str, name: str) -> DataFrame:
+    F = _functions()
+    counts = graph.edges.groupBy(F.col(end).alias("node")).agg(F.count("*").alias(name))
+    return (
+        graph.nodes.select("node").join(counts, "node", "left").select("node", F.coalesce(name, F.lit(0)).alias(name))
+    )
+
+
+def in_degree(graph: SparkGraph) -> DataFrame:
+    """Number of direct suppliers of each node (edges coming in, ``dst``)."""
+    return _degree(graph, "dst", "in_degree")
+
+
+def out_degree(graph: SparkGraph) -> DataFrame:
+    """Number of direct clients of each node (edges going out, ``src``)."""
+    return _degree(graph, "src", "out_degree")
+
+
+def _pagerank(graph: SparkGraph, tail: str, head: str, name: str, alpha: float) -> DataFrame:
+    """NetworkX's power iteration, round for round: ``x <- alpha * (x P + dangling mass / n) +
+    (1 - alpha) / n``, stopped when the change summed over nodes is below ``n * tolerance``.
+
+    The walk goes ``tail -> head``; a node with no edge out is dangling and spreads its value over
+    all nodes. Each round's dangling mass and change are read back in one aggregate, so the rounds
+    match NetworkX's iterates (and the compiled path's) to rounding.
+    """
+    F = _functions()
+    n = graph.n
+    if n == 0:
+        return graph.nodes.select("node", F.lit(0.0).alias(name))
+    out = graph.edges.groupBy(F.col(tail).alias("node")).agg(F.count("*").alias("degree"))
+    weights = (
+        graph.edges.select(F.col(tail).alias("node"), F.col(head).alias("target"))
+        .join(out, "node")
+        .select("node", "target", (F.lit(1.0) / F.col("degree")).alias("weight"))
+        .localCheckpoint()
+    )
+    x = (
+        graph.nodes.select("node")
+        .join(out, "node", "left")
+        .select("node", F.col("degree").isNull().alias("dangling"), F.lit(1.0 / n).alias("x"))
+        .localCheckpoint()
+    )
+    dangling = _sum(x, F.when(F.col("dangling"), F.col("x")).otherwise(0.0))
+    for _ in range(kernels.PAGERANK_MAX_ITER):
+        shares = x.join(weights, "node").select(
+            F.col("target").alias("node"),
+            (F.col("x") * F.col("weight")).alias("share"),
+            F.lit(None).cast("boolean").alias("dangling"),
+            F.lit(None).cast("double").alias("previous"),
+        )
+        own = x.select("node", F.lit(0.0).alias("share"), "dangling", F.col("x").alias("previous"))
+        teleport = (alpha * dangling + 1 - alpha) / n
+        x = (
+            shares.unionByName(own)
+            .groupBy("node")
+            .agg(
+                (F.lit(alpha) * F.sum("share") + F.lit(teleport)).alias("x"),
+                F.max("dangling").alias("dangling"),
+                F.max("previous").alias("previous"),
+            )
+            .localCheckpoint()
+        )
+        change, dangling = x.agg(
+            F.sum(F.abs(F.col("x") - F.col("previous"))),
+            F.sum(F.when(F.col("dangling"), F.col("x")).otherwise(0.0)),
+        ).first()
+        dangling = dangling or 0.0
+        x = x.select("node", "dangling", "x")
+        if change < n * kernels.PAGERANK_TOLERANCE:
+            return x.select("node", F.col("x").alias(name))
+    import networkx as nx
+
+    raise nx.PowerIterationFailedConvergence(kernels.PAGERANK_MAX_ITER)
+
+
+def _sum(frame: DataFrame, column: Column) -> float:
+    F = _functions()
+    return frame.agg(F.sum(column)).first()[0] or 0.0
+
+
+def pagerank(graph: SparkGraph, alpha: float = 0.85) -> DataFrame:
+    """PageRank along the supply direction (see :func:`chaingraph.measures.reference.pagerank`)."""
+    return _pagerank(graph, "src", "dst", "pagerank", alpha)
+
+
+def dependence(graph: SparkGraph, alpha: float = 0.85) -> DataFrame:
+    """PageRank on the reversed edges (see :func:`chaingraph.measures.reference.dependence`)."""
+    return _pagerank(graph, "dst", "src", "dependence", alpha)
+
+
+def _reach(graph: SparkGraph, tail: str, head: str, name: str) -> DataFrame:
+    """How many nodes each node reaches along ``tail -> head``, itself excluded.
+
+    Every node holds the set of nodes it reaches and itself, and a HyperLogLog sketch of the same
+    set; each round a node takes the union of its own and its heads' (sets joined along the edges,
+    sketches with ``hll_union_agg``), until a round changes nothing: as many rounds as the longest
+    shortest path. A set that grows past :data:`EXACT_REACH_LIMIT` is dropped and that node's count
+    is the sketch's estimate (column ``<name>_estimated`` true).
+    """
+    F = _functions()
+    state = (
+        graph.nodes.groupBy("node")
+        .agg(F.hll_sketch_agg("node", HLL_LG_K).alias("sketch"))
+        .select("node", F.array("node").alias("members"), "sketch")
+        .localCheckpoint()
+    )
+    for _ in range(MAX_ROUNDS):
+        received = (
+            graph.edges.select(F.col(tail).alias("node"), F.col(head).alias("head"))
+            .join(state.withColumnRenamed("node", "head"), "head")
+            .select(
+                "node",
+                "members",
+                "sketch",
+                F.lit(None).cast("binary").alias("before"),
+                F.lit(None).cast("int").alias("size_before"),
+            )
+        )
+        own = state.select(
+            "node",
+            "members",
+            "sketch",
+            F.col("sketch").alias("before"),
+            F.coalesce(F.size("members"), F.lit(-1)).alias("size_before"),
+        )
+        merged = (
+            received.unionByName(own)
+            .groupBy("node")
+            .agg(
+                F.max(F.col("members").isNull()).alias("large"),
+                F.array_distinct(F.flatten(F.collect_list("members"))).alias("members"),
+                F.hll_union_agg("sketch").alias("sketch"),
+                F.max("before").alias("before"),
+                F.max("size_before").alias("size_before"),
+            )
+        )
+        bounded = F.when(F.col("large") | (F.size("members") > EXACT_REACH_LIMIT), F.lit(None)).otherwise(
+            F.col("members")
+        )
+        state = merged.select("node", bounded.alias("members"), "sketch", "before", "size_before").localCheckpoint()
+        changed = (
+            state.filter(
+                (F.coalesce(F.size("members"), F.lit(-1)) != F.col("size_before"))
+                | (F.col("sketch") != F.col("before"))
+            )
+            .limit(1)
+            .count()
+        )
+        state = state.select("node", "members", "sketch")
+        if not changed:
+            break
+    else:
+        raise RuntimeError(f"{name}: no fixed point after {MAX_ROUNDS} rounds")
+    estimate = F.greatest(F.round(F.hll_sketch_estimate("sketch")).cast("long") - 1, F.lit(EXACT_REACH_LIMIT))
+    return state.select(
+        "node",
+        F.when(F.col("members").isNull(), estimate).otherwise(F.size("members") - 1).cast("long").alias(name),
+        F.col("members").isNull().alias(f"{name}_estimated"),
+    )
+
+
+def upstream_reach(graph: SparkGraph) -> DataFrame:
+    """Number of transitive suppliers of each node (see :func:`chaingraph.measures.reference.upstream_reach`)."""
+    return _reach(graph, "dst", "src", "upstream_reach")
+
+
+def downstream_reach(graph: SparkGraph) -> DataFrame:
+    """Number of transitive clients of each node (see :func:`chaingraph.measures.reference.downstream_reach`)."""
+    return _reach(graph, "src", "dst", "downstream_reach")
+
+
+def component_size(graph: SparkGraph) -> DataFrame:
+    """Number of nodes in each node's weakly connected component, itself included (edge
+    direction ignored; see :func:`chaingraph.measures.reference.component_size`).
+
+    Each node takes the smallest id among itself and its neighbours, round after round, until no
+    label changes (as many rounds as the longest shortest path, direction ignored); then the
+    members of each label are counted.
+    """
+    F = _functions()
+    both = graph.edges.select("src", "dst").unionByName(
+        graph.edges.select(F.col("dst").alias("src"), F.col("src").alias("dst"))
+    )
+    neighbours = both.filter(F.col("src") != F.col("dst")).distinct().localCheckpoint()
+    labels = graph.nodes.select("node", F.col("node").alias("label")).localCheckpoint()
+    for _ in range(MAX_ROUNDS):
+        offered = neighbours.join(labels.withColumnRenamed("node", "src"), "src").select(
+            F.col("dst").alias("node"), "label", F.lit(None).cast("long").alias("before")
+        )
+        own = labels.select("node", "label", F.col("label").alias("before"))
+        labels = (
+            offered.unionByName(own)
+            .groupBy("node")
+            .agg(F.min("label").alias("label"), F.max("before").alias("before"))
+            .localCheckpoint()
+        )
+        changed = labels.filter(F.col("label") != F.col("before")).limit(1).count()
+        labels = labels.select("node", "label")
+        if not changed:
+            break
+    else:
+        raise RuntimeError(f"component_size: no fixed point after {MAX_ROUNDS} rounds")
+    sizes = labels.groupBy("label").agg(F.count("*").alias("component_size"))
+    return labels.join(sizes, "label").select("node", "component_size")
+
+
+#: The Spark function of each measure the engine computes, by registry key.
+FUNCTIONS = {
+    "in_degree": in_degree,
+    "out_degree": out_degree,
+    "pagerank": pagerank,
+    "dependence": dependence,
+    "upstream_reach": upstream_reach,
+    "downstream_reach": downstream_reach,
+    "component_size": component_size,
+}
+
+
+def node_measures(graph: SparkGraph, progress=None) -> SparkRun:
+    """Every measure of the registry the engine computes, joined into one DataFrame by ``node``
+    and checkpointed; the measures it leaves out are named with the reason."""
+    from ..measures.registry import MEASURES
+
+    F = _functions()
+    values = graph.nodes.select("node")
+    estimated_columns = []
+    left_out = {}
+    for key in MEASURES:
+        if key in NOT_ON_SPARK:
+            left_out[key] = NOT_ON_SPARK[key]
+            continue
+        if progress:
+            progress(key)
+        result = FUNCTIONS[key](graph)
+        values = values.join(result, "node", "left").localCheckpoint()
+        if f"{key}_estimated" in result.columns:
+            estimated_columns.append(key)
+    flags = (
+        values.agg(*(F.max(f"{key}_estimated").alias(key) for key in estimated_columns)).first()
+        if estimated_columns
+        else None
+    )
+    estimated = [key for key in estimated_columns if flags and flags[key]]
+    return SparkRun(values, estimated, left_out)

@@ -1,0 +1,501 @@
+"""The supply network as Spark DataFrames: relations and firms read where they lie (Parquet or CSV,
+a local path or any URI the cluster reads), joined with the RDF graph read on the driver.
+
+What is small stays RDF and is read on the driver as for every command: the ontology, places and
+their hierarchy, chains, stages, and the graph's own firms and relations. The tables are never
+collected: their ids become IRIs and their firms get their names, place, chains and stage on the
+executors, by the tables reader's own rule (:func:`chaingraph.projection.tables.named_nodes`, one
+partition at a time with the graph's facts), so the nodes, edges and every measure are those of
+``stats --relations ... --firms ...`` on one machine.
+
+The selection (``--chain``, ``--region``, ``--evidence``, ``--as-of``) is applied as filters on the
+tables, with the rules of :func:`chaingraph.projection.selection.select_columns`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from ..errors import InputError
+from ..interchange.sheet import (
+    FIRM_FIELDS,
+    RELATION_FIELDS,
+    REQUIRED,
+    ImportContext,
+    Naming,
+    check_period,
+    column_name,
+)
+from ..projection import periods
+from ..projection.model import Projection, edge_evidence
+from ..projection.read import assemble, read_facts
+from ..projection.selection import Selection
+from ..projection.tables import Tables, named_nodes
+from ..settings import EVIDENCE_LEVELS
+from ..store.base import Store
+from .measures import SparkGraph
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["NODE_SCHEMA", "SheetNames", "SparkNetwork", "read_network", "sheet_names"]
+
+#: The columns of every node (the stats report's node columns, and what the selection filters
+#: on), as Spark types; :func:`_arrow_schema` gives the same as Arrow's.
+_NODE_COLUMNS = (
+    ("id", "string"),
+    ("iri", "string"),
+    ("typed", "boolean"),
+    ("label", "string"),
+    ("label_zh", "string"),
+    ("kind", "string"),
+    ("place", "string"),
+    ("places", "array<string>"),
+    ("chains", "array<string>"),
+    ("stage", "string"),
+    ("error", "string"),
+)
+NODE_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in _NODE_COLUMNS)
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "boolean": pa.bool_(), "array<string>": pa.list_(pa.string())}
+    return pa.schema([(name, types[kind]) for name, kind in _NODE_COLUMNS])
+
+
+#: An edge's state on a date as a rank: the strongest state of its relations wins (in force over
+#: undated over not in force), as :func:`chaingraph.projection.periods.edge_state` decides.
+_STATE_RANK = {periods.NOT_IN_FORCE: 0, periods.UNDATED: 1, periods.IN_FORCE: 2}
+#: Evidence levels as ranks, the strongest first in :data:`EVIDENCE_LEVELS`.
+_LEVEL_RANK = {level: len(EVIDENCE_LEVELS) - i for i, level in enumerate(EVIDENCE_LEVELS)}
+
+
+@dataclass
+class SparkNetwork:
+    """A selection of the network on Spark: the ``graph`` the measures read (node ids and edges),
+    ``nodes`` (``node`` id, IRI and the report's node columns), and what the report says of it."""
+
+    graph: SparkGraph
+    nodes: DataFrame
+    edge_count: int
+    #: Edges analysed by evidence level.
+    evidence: dict[str, int]
+    #: With ``as_of``: edges in force and undated among those analysed.
+    dating: dict | None
+    selection: str
+
+
+@dataclass
+class SheetNames:
+    """What the tables name of places, chains and stages (never firms: there may be millions), as
+    the store's attached tables for name resolution (:class:`chaingraph.store.base.AttachedTables`):
+    ``--chain`` and ``--region`` then find what the sheets add, as on one machine. The network itself
+    is read by Spark: asking this object for it is refused."""
+
+    found: dict[str, dict[str, list[str]]]
+    notes: list[str]
+
+    def projection(self, store: Store) -> Projection:
+        raise InputError("the tables are read by Spark (--engine spark), not on this machine")
+
+    def names(self, store: Store, kind: str) -> Mapping[str, Sequence[str]]:
+        return self.found.get(kind, {})
+
+
+def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames:
+    """The places, chains and stages the firm tables create (distinct cells, named on the driver by
+    the import's rule), for name resolution before the network is read."""
+    firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
+    naming = Naming(ImportContext(store), tables.base, _stem(tables.relations[0]) if tables.relations else "firms")
+    found: dict[str, dict[str, list[str]]] = {"place": {}, "chain": {}, "stage": {}}
+    if firms is None:
+        return SheetNames(found, tables.notes)
+    cells = firms.select("located_in", "chain", "stage").distinct().collect()
+    for row in cells:
+        if row["located_in"]:
+            iri, created = naming.place(row["located_in"])
+            if created:
+                found["place"][iri] = [row["located_in"]]
+        chain = None
+        if row["chain"]:
+            chain, created = naming.chain(row["chain"])
+            if created:
+                found["chain"][chain] = [row["chain"]]
+        if row["stage"]:
+            chain = chain or naming.chain(naming.chain_name)[0]
+            iri, created = naming.stage(chain, row["stage"])
+            if created:
+                found["stage"][iri] = [row["stage"]]
+    return SheetNames(found, tables.notes)
+
+
+def read_network(spark: SparkSession, store: Store, tables: Tables, selection: Selection) -> SparkNetwork:
+    """The firm-level network of ``store``'s graph with ``tables`` joined in, as Spark DataFrames,
+    restricted to ``selection`` (the Spark engine's counterpart of ``select_columns(project_columns
+    (store), selection)``).
+
+    Raises :class:`~chaingraph.errors.InputError` naming the file and what is wrong for a table that
+    cannot be read (a missing column, an empty id, a duplicate firm, a period that is not one).
+    """
+    from pyspark.sql import functions as F
+
+    if selection.level != "firm" or selection.group_by is not None:
+        raise InputError(
+            "--engine spark computes firm-level measures: --level stage and --group-by need --engine compiled"
+        )
+    if tables.header_row != 1:
+        raise InputError("--header-row: with --engine spark the header is the first line (or write Parquet)")
+    facts = read_facts(store)
+    graph_network = assemble(facts)
+    context = ImportContext(store)
+    chain_name = _stem(tables.relations[0]) if tables.relations else "firms"
+
+    firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
+    relations = _union(
+        [_read(spark, str(path), RELATION_FIELDS, "relations", tables.mapping) for path in tables.relations]
+    )
+    _check(firms, relations)
+
+    def name_firms(batches: Iterator) -> Iterator:
+        naming = Naming(context, tables.base, chain_name)
+        for batch in batches:
+            rows = batch.to_pylist()
+            yield _named_batch(facts, naming, [(row["file"], row) for row in rows], [])
+
+    def name_ends(batches: Iterator) -> Iterator:
+        naming = Naming(context, tables.base, chain_name)
+        for batch in batches:
+            yield _named_batch(facts, naming, [], [(row["id"], row["file"]) for row in batch.to_pylist()])
+
+    firm_nodes = (
+        firms.mapInArrow(name_firms, NODE_SCHEMA) if firms is not None else spark.createDataFrame([], NODE_SCHEMA)
+    )
+    firm_nodes = firm_nodes.localCheckpoint()
+    _raise_first_error(firm_nodes)
+    if relations is not None:
+        ends = (
+            relations.select(F.col("supplier").alias("id"), "file")
+            .unionByName(relations.select(F.col("client").alias("id"), "file"))
+            .groupBy("id")
+            .agg(F.min("file").alias("file"))
+            .join(firm_nodes.select("id"), "id", "left_anti")
+        )
+        end_nodes = ends.mapInArrow(name_ends, NODE_SCHEMA).localCheckpoint()
+        _raise_first_error(end_nodes)
+    else:
+        end_nodes = spark.createDataFrame([], NODE_SCHEMA)
+
+    nodes = _all_nodes(spark, graph_network, facts.typed, firm_nodes, end_nodes)
+    edges = _edges(spark, graph_network, relations, firm_nodes, end_nodes, selection)
+    edges, evidence, dating = _selected_edges(edges, selection)
+    if selection.chains is not None:
+        nodes = nodes.filter(F.arrays_overlap("chains", F.array(*(F.lit(c) for c in sorted(selection.chains)))))
+    if selection.region is not None:
+        nodes = nodes.filter(F.array_contains("places", selection.region))
+    nodes = nodes.withColumn("node", F.monotonically_increasing_id()).localCheckpoint()
+    ids = nodes.select("iri", "node")
+    pairs = (
+        edges.join(ids.withColumnsRenamed({"iri": "supplier", "node": "src"}), "supplier")
+        .join(ids.withColumnsRenamed({"iri": "client", "node": "dst"}), "client")
+        .select("src", "dst", "level", "state")
+        .localCheckpoint()
+    )
+    if selection.chains is not None or selection.region is not None:
+        evidence, dating = _edge_counts(pairs, selection)
+    n = nodes.count()
+    graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n)
+    edge_count = sum(evidence.values())
+    return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(_meta(graph_network, store)))
+
+
+def _meta(network: Projection, store: Store) -> dict:
+    """The graph's ``meta`` with the chains the sheets create, for the selection's words."""
+    attached = getattr(store, "tables", None)
+    created = attached.names(store, "chain") if attached is not None else {}
+    chains = dict(network.meta["chains"], **{iri: {"label": found[0]} for iri, found in created.items()})
+    return dict(network.meta, chains=chains)
+
+
+def _stem(path: object) -> str:
+    """A path's or URI's stem, as ``Path.stem`` gives the tables reader's (``hdfs://x/rel.parquet`` -> ``rel``)."""
+    return PurePosixPath(str(path).rstrip("/")).stem or "firms"
+
+
+def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, mapping: Mapping[str, str]) -> DataFrame:
+    """A sheet as a DataFrame of its fields (strings, ``""`` for an empty cell, trimmed) and the
+    ``file`` it came from; Parquet unless the name ends in ``.csv``."""
+    from pyspark.sql import functions as F
+
+    try:
+        if path.lower().endswith((".csv", ".csv.gz")):
+            frame = spark.read.option("header", True).option("inferSchema", False).csv(path)
+        else:
+            frame = spark.read.parquet(path)
+        header = frame.columns
+    except Exception as exc:  # Spark's AnalysisException: a path that does not exist, say
+        raise InputError(f"{path}: cannot read the {role} table ({_first_line(exc)})") from None
+    selected = []
+    for field in fields:
+        column = column_name(mapping, field)
+        if column in header:
+            cell = F.trim(F.coalesce(F.col(f"`{column}`").cast("string"), F.lit("")))
+            selected.append(cell.alias(field))
+        elif field in REQUIRED[role]:
+            raise InputError(
+                f"{path}: missing column {field!r} in the {role} header (columns: {', '.join(header)[:200]}); "
+                f"name it with --map {field}=COLUMN"
+            )
+        elif field in mapping:
+            raise InputError(f"{path}: --map {field}={column}: no such column (columns: {', '.join(header)[:200]})")
+        else:
+            selected.append(F.lit("").alias(field))
+    evidence = column_name(mapping, "evidence")
+    if role == "relations":
+        level = (
+            F.lower(F.trim(F.coalesce(F.col(f"`{evidence}`").cast("string"), F.lit(""))))
+            if evidence in header
+            else F.lit("")
+        )
+        selected.append(level.alias("evidence"))
+    # A row whose every field is empty is skipped, as the import skips it.
+    filled = F.lit(False)
+    for cell in selected:
+        filled = filled | (cell != "")
+    return frame.select(*selected, F.lit(path).alias("file")).filter(filled)
+
+
+def _union(frames: Sequence[DataFrame]) -> DataFrame | None:
+    if not frames:
+        return None
+    frame = frames[0]
+    for other in frames[1:]:
+        frame = frame.unionByName(other)
+    return frame
+
+
+def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
+    """The import's refusals that need the whole table, each as one Spark job: an empty id, a
+    duplicate firm, an evidence level or a period that is not one."""
+    from pyspark.sql import functions as F
+
+    if firms is not None:
+        empty = firms.filter(F.col("id") == "").select("file").limit(1).collect()
+        if empty:
+            raise InputError(f"{empty[0]['file']}: a firm row with an empty id")
+        twice = firms.groupBy("id").agg(F.count("*").alias("rows"), F.min("file").alias("file"))
+        found = twice.filter(F.col("rows") > 1).limit(1).collect()
+        if found:
+            raise InputError(f"{found[0]['file']}: duplicate id {found[0]['id']!r} ({found[0]['rows']} firm rows)")
+    if relations is None:
+        return
+    for end in ("supplier", "client"):
+        empty = relations.filter(F.col(end) == "").select("file").limit(1).collect()
+        if empty:
+            raise InputError(f"{empty[0]['file']}: a relation with an empty {end}")
+    levels = relations.select("evidence", "file").filter(~F.col("evidence").isin("", *EVIDENCE_LEVELS))
+    wrong = levels.limit(1).collect()
+    if wrong:
+        raise InputError(
+            f"{wrong[0]['file']}: evidence {wrong[0]['evidence']!r}: use {', '.join(EVIDENCE_LEVELS)} (empty: stated)"
+        )
+    for row in (
+        relations.filter((F.col("start") != "") | (F.col("end") != ""))
+        .groupBy("start", "end")
+        .agg(F.min("file").alias("file"))
+        .toLocalIterator()
+    ):
+        check_period(row["file"], row["start"], row["end"], {})
+
+
+def _named_batch(facts, naming: Naming, firms: list, ends: list):
+    """One Arrow batch of :data:`NODE_SCHEMA` rows for a batch of firm rows or relation ends; an
+    error becomes the ``error`` cell of one row (the driver raises it), never a task failure."""
+    import pyarrow as pa
+
+    try:
+        found = named_nodes(facts, naming, firms, ends)
+        error = None
+    except InputError as exc:
+        found, error = {}, str(exc)
+    rows = [
+        {
+            "id": identifier,
+            "iri": iri,
+            "typed": typed,
+            "label": columns["label"],
+            "label_zh": columns["label_zh"],
+            "kind": columns["kind"],
+            "place": columns["place_label"],
+            "places": list(columns["places"]),
+            "chains": list(columns["chains"]),
+            "stage": columns["stage_label"],
+            "error": None,
+        }
+        for identifier, (iri, typed, columns) in found.items()
+    ]
+    if error is not None:
+        rows.append({"id": "", "iri": "", "typed": False, "places": [], "chains": [], "error": error})
+    return pa.RecordBatch.from_pylist(rows, schema=_arrow_schema())
+
+
+def _raise_first_error(frame: DataFrame) -> None:
+    from pyspark.sql import functions as F
+
+    found = frame.filter(F.col("error").isNotNull()).select("error").limit(1).collect()
+    if found:
+        raise InputError(found[0]["error"])
+
+
+def _all_nodes(spark, network: Projection, typed: int, firm_nodes: DataFrame, end_nodes: DataFrame) -> DataFrame:
+    """Every node once: a firm row's version of a node, else a relation end's, else the graph's."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    columns = network.columns
+    graph_rows = [
+        (
+            "",
+            iri,
+            i < typed,
+            columns["label"][i],
+            columns["label_zh"][i],
+            columns["kind"][i],
+            columns["place_label"][i],
+            list(columns["places"][i]),
+            list(columns["chains"][i]),
+            columns["stage_label"][i],
+            None,
+        )
+        for i, iri in enumerate(network.nodes)
+    ]
+    graph_nodes = spark.createDataFrame(graph_rows, NODE_SCHEMA)
+    ranked = (
+        firm_nodes.withColumn("priority", F.lit(0))
+        .unionByName(end_nodes.withColumn("priority", F.lit(1)))
+        .unionByName(graph_nodes.withColumn("priority", F.lit(2)))
+    )
+    first = Window.partitionBy("iri").orderBy("priority")
+    return (
+        ranked.withColumn("rank", F.row_number().over(first))
+        .filter(F.col("rank") == 1)
+        .drop("rank", "priority", "error", "id")
+    )
+
+
+def _edges(
+    spark,
+    network: Projection,
+    relations: DataFrame | None,
+    firm_nodes: DataFrame,
+    end_nodes: DataFrame,
+    selection: Selection,
+) -> DataFrame:
+    """Every distinct supply edge as ``supplier``, ``client`` (IRIs), its evidence level and, with
+    ``as_of``, its state on that date: one row per relation first, then reduced per pair."""
+    from pyspark.sql import functions as F
+
+    window = periods.window(selection.as_of) if selection.as_of is not None else None
+    graph_rows = []
+    nodes = network.nodes
+    for supplier, client in zip(network.suppliers.tolist(), network.clients.tolist(), strict=True):
+        pair = (nodes[supplier], nodes[client])
+        details = network.details.get(pair)
+        level = edge_evidence(details or {})
+        state = periods.edge_state(details, window) if window is not None else periods.UNDATED
+        graph_rows.append((*pair, level, _STATE_RANK[state], False))
+    schema = "supplier string, client string, level string, state int, from_table boolean"
+    rows = spark.createDataFrame(graph_rows, schema)
+    if relations is not None:
+        ids = firm_nodes.select("id", "iri").unionByName(end_nodes.select("id", "iri"))
+        stated = relations.select(
+            "supplier",
+            "client",
+            F.when(F.col("evidence") == "", "stated").otherwise(F.col("evidence")).alias("level"),
+            "start",
+            "end",
+        )
+        stated = stated.join(ids.withColumnsRenamed({"id": "supplier", "iri": "supplier_iri"}), "supplier").join(
+            ids.withColumnsRenamed({"id": "client", "iri": "client_iri"}), "client"
+        )
+        states = _relation_states(spark, stated, window)
+        rows = rows.unionByName(
+            states.select(
+                F.col("supplier_iri").alias("supplier"),
+                F.col("client_iri").alias("client"),
+                "level",
+                "state",
+                F.lit(True).alias("from_table"),
+            )
+        )
+    rank = F.create_map(*(F.lit(x) for pair in _LEVEL_RANK.items() for x in pair))
+    by_rank = F.create_map(*(F.lit(x) for level, r in _LEVEL_RANK.items() for x in (r, level)))
+    reduced = rows.groupBy("supplier", "client").agg(
+        # a table's row states its edge: its rows' evidence replaces the graph's (the tables reader's rule)
+        F.max("from_table").alias("from_table"),
+        F.max(F.when(F.col("from_table"), rank[F.col("level")])).alias("table_rank"),
+        F.max(F.when(~F.col("from_table"), rank[F.col("level")])).alias("graph_rank"),
+        F.max("state").alias("state"),
+    )
+    return reduced.select(
+        "supplier",
+        "client",
+        by_rank[F.when(F.col("from_table"), F.col("table_rank")).otherwise(F.col("graph_rank"))].alias("level"),
+        "state",
+    )
+
+
+def _relation_states(spark, stated: DataFrame, window: periods.Window | None) -> DataFrame:
+    """Each table relation with its state on ``window`` as a rank (:data:`_STATE_RANK`): read once
+    per distinct period on the driver, by :func:`chaingraph.projection.periods.relation_state`."""
+    from pyspark.sql import functions as F
+
+    if window is None:
+        return stated.withColumn("state", F.lit(_STATE_RANK[periods.UNDATED]))
+    distinct = stated.select("start", "end").distinct().collect()
+    ranks = [
+        (row["start"], row["end"], _STATE_RANK[periods.relation_state(row["start"], row["end"], window)])
+        for row in distinct
+    ]
+    table = spark.createDataFrame(ranks, "start string, end string, state int")
+    return stated.join(F.broadcast(table), ["start", "end"])
+
+
+def _selected_edges(edges: DataFrame, selection: Selection) -> tuple[DataFrame, dict[str, int], dict | None]:
+    from pyspark.sql import functions as F
+
+    if selection.evidence is not None:
+        edges = edges.filter(F.col("level").isin(*sorted(selection.evidence)))
+    if selection.as_of is not None:
+        kept = [_STATE_RANK[periods.IN_FORCE]]
+        if selection.undated == "include":
+            kept.append(_STATE_RANK[periods.UNDATED])
+        edges = edges.filter(F.col("state").isin(*kept))
+    edges = edges.localCheckpoint()
+    evidence, dating = _edge_counts(edges, selection)
+    return edges, evidence, dating
+
+
+def _edge_counts(edges: DataFrame, selection: Selection) -> tuple[dict[str, int], dict | None]:
+    """Edges by evidence level, and with ``as_of`` by state, in one aggregate."""
+    counts = {(row["level"], row["state"]): row["count"] for row in edges.groupBy("level", "state").count().collect()}
+    evidence = {level: sum(c for (lv, _), c in counts.items() if lv == level) for level in EVIDENCE_LEVELS}
+    if selection.as_of is None:
+        return evidence, None
+    in_force = sum(c for (_, state), c in counts.items() if state == _STATE_RANK[periods.IN_FORCE])
+    undated = sum(c for (_, state), c in counts.items() if state == _STATE_RANK[periods.UNDATED])
+    return evidence, {
+        "as_of": selection.as_of,
+        "in_force": in_force,
+        "undated": undated,
+        "undated_kept": selection.undated == "include",
+    }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
