@@ -147,6 +147,7 @@ def prefix_block() -> str:
 INFERENCE_KINDS: dict[str, str] = {
     str(CG.InferredFromStages): "from stages",
     str(CG.InferredFromClusterClaim): "from a cluster claim",
+    str(CG.InferredInSource): "in the source table",
 }
 
 

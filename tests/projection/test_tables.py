@@ -63,18 +63,21 @@ def same_projection(tables: Projection, rdf: Projection) -> None:
 
 SHEET_RELATIONS = [
     # a new firm supplying a bundled one, by its English and its Chinese name
-    ["Acme Cells", "CATL", "cathode powder", "2021", "2022-06", ""],
-    ["Acme Cells", "宁德时代", "binder", "", "", "https://example.org/press/1"],
+    ["Acme Cells", "CATL", "cathode powder", "2021", "2022-06", "", "Inferred"],
+    ["Acme Cells", "宁德时代", "binder", "", "", "https://example.org/press/1", ""],
     # the same pair twice: one edge, both rows' products and sources
-    ["Beta Foil", "Acme Cells", "copper foil", "2020-01-05", "", "Annual report 2021"],
-    ["Beta Foil", "Acme Cells", "", "", "2024", ""],
+    ["Beta Foil", "Acme Cells", "copper foil", "2020-01-05", "", "Annual report 2021", ""],
+    ["Beta Foil", "Acme Cells", "", "", "2024", "", ""],
     # a self-loop, kept as the import keeps it
-    ["Gamma", "Gamma", "", "", "", ""],
+    ["Gamma", "Gamma", "", "", "", "", ""],
     # an id that is an IRI, and a bundled firm as supplier of a new one
-    ["https://example.org/firm/delta", "Gamma", "", "", "", ""],
-    ["CATL", "Delta Motors", "cells", "", "", ""],
+    ["https://example.org/firm/delta", "Gamma", "", "", "", "", ""],
+    ["CATL", "Delta Motors", "cells", "", "", "", ""],
+    # evidence cells: a relation the sheet marks inferred, a plain edge the source does not qualify
+    ["Gamma", "Delta Motors", "", "", "", "", "inferred"],
+    ["Delta Motors", "Beta Foil", "", "", "", "", "unspecified"],
     # a row of empty mapped cells: skipped
-    ["", "", "", "", "", ""],
+    ["", "", "", "", "", "", ""],
 ]
 
 SHEET_FIRMS = [
@@ -152,11 +155,12 @@ def test_parquet_and_csv_give_one_projection(tmp_path, sheets):
     assert from_parquet.nodes == from_csv.nodes
     assert from_parquet.columns == from_csv.columns
     assert from_parquet.suppliers.tolist() == from_csv.suppliers.tolist()
-    # A Parquet row names itself by row number, a CSV row by line: only row sources differ.
+    # A Parquet row names itself by row number, a CSV row by line, and an inference's reason names
+    # its sheet: only row sources and reasons differ.
     for pair, details in from_csv.details.items():
         theirs = from_parquet.details[pair]
-        assert {k: v for k, v in theirs.items() if k != "sources"} == {
-            k: v for k, v in details.items() if k != "sources"
+        assert {k: v for k, v in theirs.items() if k not in ("sources", "reasons")} == {
+            k: v for k, v in details.items() if k not in ("sources", "reasons")
         }
 
 
@@ -221,10 +225,16 @@ def test_a_quoted_sheet_is_read_record_by_record(tmp_path):
             [["Acme", "CATL"], ["https://w3id.org/chaingraph/fujian/ningde", "CATL"]],
             ["rel.csv:3:", "is the graph's cg:", "not a firm"],
         ),
+        ([["Acme", "CATL", "", "", "", "", "likely"]], ["rel.csv:2:", "evidence 'likely'", "use stated, inferred"]),
+        (
+            [["Acme", "CATL", "cells", "", "", "", "unspecified"]],
+            ["rel.csv:2:", "evidence unspecified is a plain edge with no supplies"],
+        ),
     ],
 )
 def test_bad_rows_fail_as_the_import_fails(tmp_path, rows, fragments):
-    sheet = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [row + [""] * (6 - len(row)) for row in rows])
+    width = len(RELATIONS_HEADER)
+    sheet = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [row + [""] * (width - len(row)) for row in rows])
     through_tables = run_process("stats", "--relations", str(sheet))
     assert_clean_failure(through_tables, *fragments)
     through_import = run_process("import", "--relations", str(sheet), "-o", str(tmp_path / "out.ttl"))
@@ -232,7 +242,7 @@ def test_bad_rows_fail_as_the_import_fails(tmp_path, rows, fragments):
 
 
 def test_a_duplicate_firm_id_names_both_lines(tmp_path):
-    relations = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [["Acme", "CATL", "", "", "", ""]])
+    relations = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [["Acme", "CATL", "", "", "", "", ""]])
     firms = write_sheet(tmp_path / "f.csv", FIRMS_HEADER, [["Acme", "", "", "", "", ""], ["Acme", "", "", "", "", ""]])
     result = run_process("stats", "--relations", str(relations), "--firms", str(firms))
     assert_clean_failure(result, "f.csv:3:", "duplicate id 'Acme'", "line 2")
@@ -249,7 +259,7 @@ def test_a_missing_column_and_an_unreadable_parquet_file(tmp_path):
 
 
 def test_self_loops_are_kept_and_said(tmp_path):
-    sheet = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [["Acme", "Acme", "", "", "", ""]])
+    sheet = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [["Acme", "Acme", "", "", "", "", ""]])
     result = run_process("stats", "--relations", str(sheet), "--format", "json")
     assert result.returncode == 0, result.stderr
     assert "1 row is a self-loop" in result.stderr

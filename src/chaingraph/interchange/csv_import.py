@@ -40,7 +40,9 @@ from .sheet import (
     ImportContext,
     Naming,
     check_period,
+    evidence_cell,
     file_source,
+    inference_reason,
     is_iri,
     mint,
     parse_mapping,
@@ -293,6 +295,8 @@ class _N:
     ProductOrService = ox.NamedNode(str(CG.ProductOrService))
     Source = ox.NamedNode(str(CG.Source))
     Stated = ox.NamedNode(str(CG.Stated))
+    InferredInSource = ox.NamedNode(str(CG.InferredInSource))
+    inferenceReason = ox.NamedNode(str(CG.inferenceReason))
     SupplyRelation = ox.NamedNode(str(CG.SupplyRelation))
     atStage = ox.NamedNode(str(CG.atStage))
     boolean = ox.NamedNode(str(XSD.boolean))
@@ -401,13 +405,26 @@ class _Builder:
     ) -> None:
         s, c = self.firms[supplier], self.firms[client]
         self.add(s, _N.supplierOf, c)
+        level = evidence_cell(f"{path}:{line}", row.get("evidence", ""), mapping)
+        if level == "unspecified":
+            # The source does not qualify the edge: a plain cg:supplierOf, as such an edge is exported.
+            for cell in ("supplies", "start", "end", "source"):
+                if row.get(cell):
+                    raise InputError(
+                        f"{path}:{line}: evidence unspecified is a plain edge with no {cell}; "
+                        "say stated or inferred, or leave the cell empty"
+                    )
+            return
         # Named after the sheet's content and the row's line: stable across runs, one per row.
         node = ox.NamedNode(f"{self.base}relation/{self.batch}/{line}")
         self.add(node, _N.type, _N.SupplyRelation)
         self.add(node, _N.supplier, s)
         self.add(node, _N.client, c)
-        # The row is the source, and it names both parties: stated by it.
-        self.add(node, _N.evidence, _N.Stated)
+        if level == "stated":  # the row is the source, and it names both parties
+            self.add(node, _N.evidence, _N.Stated)
+        else:  # the sheet marks it inferred: so is the relation, with the sheet as the reason
+            self.add(node, _N.evidence, _N.InferredInSource)
+            self.add(node, _N.inferenceReason, ox.Literal(inference_reason(path.name)))
         if row.get("supplies"):
             product = mint(self.base, "product", row["supplies"])
             self.add(product, _N.type, _N.ProductOrService)

@@ -5,7 +5,10 @@
 - ``ttl``, ``nt``: the RDF triples; ``trig``, ``nq``, ``jsonld``: the RDF with its named graphs kept;
 - ``csv``: the supply edges in the import layout (``supplier, client, supplies, start, end, source``)
   or, with ``table="firms"``, the firms in the import layout plus the measures; formula-looking
-  cells are neutralised.
+  cells are neutralised;
+- ``parquet`` (:func:`export_tables`): a folder of ``relations.parquet`` (the import's relation
+  columns and each relation's ``evidence``) and ``firms.parquet`` (the import's firm columns and
+  ``kind``), the tables ``--relations``/``--firms`` and ``stats --engine spark`` read.
 
 A selection (chain, region) keeps the selected organizations, the supply relations and figures
 among them, and every place, chain, stage, product, measure and source, so the export stays valid.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from collections.abc import Callable, Mapping
 
 import networkx as nx
@@ -40,6 +44,7 @@ __all__ = [
     "edges_csv",
     "export",
     "export_rdf",
+    "export_tables",
     "firms_csv",
     "network_file",
     "xml_safe",
@@ -53,7 +58,7 @@ RDF_EXPORTS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 NETWORK_EXPORTS = ("graphml", "gexf")
-FORMATS = (*NETWORK_EXPORTS, *RDF_EXPORTS, "csv")
+FORMATS = (*NETWORK_EXPORTS, *RDF_EXPORTS, "csv", "parquet")
 
 EDGE_COLUMNS = ["supplier", "client", "supplies", "start", "end", "source"]
 FIRM_COLUMNS = ["id", "name_en", "name_zh", "located_in", "chain", "stage"]
@@ -76,6 +81,8 @@ def export(
     holding characters XML 1.0 cannot hold, in GraphML or GEXF)."""
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        raise InputError("--format parquet writes a folder of tables: use export_tables(store, folder)")
     if fmt in RDF_EXPORTS:
         refuse_tables(store, f"--format {fmt}")
         return export_rdf(store.local_dataset("an RDF export"), RDF_EXPORTS[fmt], selection)
@@ -270,6 +277,100 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
             rows.append({"supplier": supplier, "client": client, "supplies": "", "start": "", "end": "", "source": ""})
     rows.sort(key=lambda r: tuple(r[c] for c in EDGE_COLUMNS))
     return to_csv(rows, EDGE_COLUMNS).encode("utf-8")
+
+
+#: The columns of ``relations.parquet`` and ``firms.parquet``: the import's, plus what the import
+#: layout leaves to the RDF (a relation's evidence level, an organization's kind).
+RELATION_TABLE_COLUMNS = [*EDGE_COLUMNS, "evidence"]
+FIRM_TABLE_COLUMNS = [*FIRM_COLUMNS, "kind"]
+#: Rows per Parquet row group: the files are written a group at a time.
+TABLE_BATCH = 100_000
+
+
+def export_tables(store: Store, folder: Path, selection: Selection | None = None, *, replace: bool = False) -> list[Path]:
+    """Write the firm-level network of ``store`` (or of a selection) as tables in ``folder``:
+    ``relations.parquet``, one row per qualified supply relation (a plain ``cg:supplierOf`` edge is
+    one row with only its ends) with its evidence level, and ``firms.parquet``, one row per
+    organization, ids being IRIs (so an import or ``--relations``/``--firms`` gives the same nodes).
+
+    Each file is written a row group at a time and appears only when complete; an existing file is
+    replaced only with ``replace``. Returns the two paths.
+
+    >>> from chaingraph.store import open_store
+    >>> folder = Path(getfixture("tmp_path")) / "tables"
+    >>> [p.name for p in export_tables(open_store(), folder)]
+    ['relations.parquet', 'firms.parquet']
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .._runtime.fileio import atomic_open, check_target
+    from ..projection.read import project_columns
+    from ..projection.selection import select_columns
+    from ..vocab import evidence_level
+
+    refuse_tables(store, "--format parquet")
+    selection = selection or Selection()
+    if selection.level != "firm":
+        raise InputError("--format parquet writes firm-level tables: leave out --level stage")
+    network = select_columns(project_columns(store), selection)
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = [folder / "relations.parquet", folder / "firms.parquet"]
+    allowed = [check_target(target, force=replace) for target in targets]
+    nodes = network.nodes
+    pairs = set(zip((nodes[i] for i in network.suppliers.tolist()), (nodes[i] for i in network.clients.tolist())))
+
+    def relation_rows():
+        qualified = set()
+        for row in store.select(_RELATIONS_QUERY).rows:
+            pair = (str(row["supplier"]), str(row["client"]))
+            if pair not in pairs:
+                continue
+            qualified.add(pair)
+            start, end = str(row.get("start", "")), str(row.get("end", ""))
+            if not (start or end) and "period" in row:
+                start, _, end = str(row["period"]).partition("/")
+            evidence = row.get("evidence")
+            from_stages = row.get("fromStages")
+            level = evidence_level(str(evidence) if evidence else None, str(from_stages) if from_stages else None)
+            yield [*pair, str(row.get("product", "")), start, end, str(row.get("source", "")), level]
+        for pair in sorted(pairs - qualified):
+            yield [*pair, "", "", "", "", edge_evidence(network.details.get(pair, {}))]
+
+    columns = network.columns
+    chains = network.meta.get("chains", {})
+
+    def firm_rows():
+        for i in sorted(range(len(nodes)), key=nodes.__getitem__):
+            member_of = columns["chains"][i]
+            chain = chains.get(member_of[0], {}).get("label", member_of[0]) if member_of else ""
+            label, label_zh = columns["label"][i], columns["label_zh"][i]
+            yield [
+                nodes[i], label if label != label_zh else "", label_zh, columns["place_label"][i], chain,
+                columns["stage_label"][i], columns["kind"][i],
+            ]  # fmt: skip
+
+    for target, may_replace, names, rows in (
+        (targets[0], allowed[0], RELATION_TABLE_COLUMNS, relation_rows()),
+        (targets[1], allowed[1], FIRM_TABLE_COLUMNS, firm_rows()),
+    ):
+        schema = pa.schema([(name, pa.string()) for name in names])
+        with atomic_open(target, "wb", encoding=None, may_replace=may_replace) as handle:
+            with pq.ParquetWriter(handle, schema) as writer:
+                batch: list[list[str]] = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) == TABLE_BATCH:
+                        writer.write_table(_table(batch, schema))
+                        batch = []
+                writer.write_table(_table(batch, schema))
+    return targets
+
+
+def _table(rows: list[list[str]], schema):
+    import pyarrow as pa
+
+    return pa.table([pa.array([row[i] for row in rows], pa.string()) for i in range(len(schema))], schema=schema)
 
 
 def firms_csv(graph: nx.DiGraph, measures: Mapping[str, Mapping]) -> bytes:

@@ -51,6 +51,9 @@ __all__ = [
     "PARQUET_SUFFIXES",
     "RELATION_FIELDS",
     "REQUIRED",
+    "EVIDENCE_CELLS",
+    "evidence_cell",
+    "inference_reason",
     "CsvRows",
     "ImportContext",
     "Naming",
@@ -69,7 +72,7 @@ __all__ = [
     "sheet_digest",
 ]
 
-RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source")
+RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
 REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
 
@@ -594,6 +597,32 @@ def sheet_digest(path: Path, mapping: Mapping[str, str], header_row: int = 1) ->
             for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()[:12]
+
+
+#: The ``evidence`` cells a relations sheet may hold (any case; empty means stated: the row is the
+#: statement), each an evidence level of :data:`chaingraph.settings.EVIDENCE_LEVELS`.
+EVIDENCE_CELLS = ("stated", "inferred", "unspecified")
+
+
+def evidence_cell(where: str, value: str, mapping: Mapping[str, str]) -> str:
+    """A row's evidence level from its ``evidence`` cell, or a one-line error naming the cell.
+
+    ``inferred`` becomes ``cg:InferredInSource`` with the sheet as its reason; ``unspecified`` a
+    plain ``cg:supplierOf`` edge (the source does not qualify it), so such a row can carry no
+    product, period or source.
+    """
+    level = value.strip().lower() or "stated"
+    if level not in EVIDENCE_CELLS:
+        raise InputError(
+            f"{where}: evidence {value!r} (column {column_name(mapping, 'evidence')!r}): "
+            f"use {', '.join(EVIDENCE_CELLS)} (empty: stated)"
+        )
+    return level
+
+
+def inference_reason(sheet_name: str) -> str:
+    """The ``cg:inferenceReason`` of a relation a sheet marks inferred."""
+    return f"marked inferred in {sheet_name}"
 
 
 def check_period(where: str, start: str, end: str, mapping: Mapping[str, str]) -> None:

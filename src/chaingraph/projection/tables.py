@@ -8,7 +8,8 @@ with the same one-line errors. So a network given as tables and the same tables 
 (``chaingraph import``) and read back give one projection, and every measure, selection, report and
 view gives the same output; only the round trip through RDF text is skipped. A relation keeps its
 ``source`` cell (or else its row, ``<file>#row=N``) as its source, and its evidence is ``stated``: the
-row is the statement.
+row is the statement, unless
+its ``evidence`` cell says ``inferred`` or ``unspecified``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from ..interchange.sheet import (
     SheetColumns,
     check_period,
     column_name,
+    evidence_cell,
     file_source,
+    inference_reason,
     mint_iri,
     period_text,
     read_sheet,
@@ -40,7 +43,8 @@ from ..interchange.sheet import (
     sheet_digest,
 )
 from ..store.base import Store
-from ..vocab import IMPORT, local_name
+from ..settings import EVIDENCE_LEVELS
+from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
@@ -171,8 +175,9 @@ class _Join:
         #: The names the rows give, by kind of thing: what name resolution finds besides the RDF's.
         self.names: dict[str, dict[str, list[str]]] = {"firm": {}, "place": {}, "chain": {}, "stage": {}}
         self.pairs: list[np.ndarray] = []
-        #: What the rows say of each edge (by node ids): products, periods, sources, bounds.
-        self.found: dict[tuple[int, int], tuple[set[str], set[str], set[str], set[tuple[str, str]]]] = {}
+        #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
+        #: evidence levels and inference reasons.
+        self.found: dict[tuple[int, int], tuple[set[str], ...]] = {}
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -266,8 +271,10 @@ class _Join:
         failures: list[tuple[int, int, str]] = []  # (row, which check of the row, message)
         ends = self._ends(sheet, mapping, failures)
         periods = self._periods(sheet, mapping, failures)
+        levels = self._levels(sheet, mapping, failures)
         if failures:
             raise InputError(min(failures)[2])
+        reason = inference_reason(sheet.path.name)
         suppliers, clients = ends[:rows].tolist(), ends[rows:].tolist()
         supplies = sheet.column("supplies").to_pylist()
         sources = self._sources(sheet, batch)
@@ -277,10 +284,13 @@ class _Join:
             texts[row], bounds[row] = written, dated
         found = self.found
         for row in range(rows):
+            level = levels[row]
+            if level == "unspecified":  # a plain edge, as the import writes it: no details
+                continue
             key = (suppliers[row], clients[row])
             entry = found.get(key)
             if entry is None:
-                found[key] = entry = (set(), set(), set(), set())
+                found[key] = entry = (set(), set(), set(), set(), set(), set())
             if supplies[row]:
                 entry[0].add(supplies[row])
             text = texts[row]
@@ -288,6 +298,9 @@ class _Join:
                 entry[1].add(text)
             entry[2].add(sources[row])
             entry[3].add(bounds[row])
+            entry[4].add(level)
+            if level == "inferred":
+                entry[5].add(reason)
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 
@@ -351,6 +364,30 @@ class _Join:
             periods.append((row, text, (start, end)))
         return periods
 
+    def _levels(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> list[str]:
+        """Each row's evidence level (:func:`evidence_cell`, each distinct cell checked once); an
+        ``unspecified`` row with a product, period or source fails as in the import."""
+        cells = sheet.column("evidence").to_pylist()
+        levels: dict[str, str] = {}
+        found = []
+        others = [sheet.column(name).to_pylist() for name in ("supplies", "start", "end", "source")]
+        for row, cell in enumerate(cells):
+            level = levels.get(cell)
+            if level is None:
+                try:
+                    level = levels[cell] = evidence_cell(sheet.where(row), cell, mapping)
+                except InputError as exc:
+                    failures.append((row, 4, str(exc)))
+                    break
+            if level == "unspecified":
+                filled = next((n for n, o in zip(("supplies", "start", "end", "source"), others) if o[row]), None)
+                if filled is not None:
+                    failures.append((row, 4, f"{sheet.where(row)}: evidence unspecified is a plain edge with no "
+                                             f"{filled}; say stated or inferred, or leave the cell empty"))  # fmt: skip
+                    break
+            found.append(level)
+        return found
+
     def _sources(self, sheet: SheetColumns, batch: str) -> list[str]:
         """Each row's source: its ``source`` cell (an IRI, or a citation minted as one), else the row."""
         encoded = pc.dictionary_encode(sheet.column("source"))
@@ -402,12 +439,19 @@ class _Join:
         )
 
     def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
-        """The graph's edge details with the rows' joined in: a row states its edge, so an edge a
-        row gives is stated, whatever the graph said of it."""
+        """The graph's edge details with the rows' joined in; an edge's evidence is the strongest of
+        its relations', the graph's and the rows' (a row is ``stated`` unless its evidence cell says
+        otherwise), as the SPARQL reader finds it in the import."""
         details = dict(self.base.details)
-        for (a, b), (supplies, periods, sources, bounds) in self.found.items():
+        in_source = INFERENCE_KINDS[str(CG.InferredInSource)]
+        for (a, b), (supplies, periods, sources, bounds, levels, reasons) in self.found.items():
             pair = (nodes[a], nodes[b])
             before = details.get(pair)
+            kinds = {in_source} if reasons else set()
+            if before is not None:
+                levels = levels | {before["evidence"]}
+                kinds = kinds | set(before.get("inference", ()))
+                reasons = reasons | set(before.get("reasons", ()))
             if before is not None:
                 supplies, periods, sources = (
                     found.union(before.get(key, ()))
@@ -418,10 +462,12 @@ class _Join:
                 "supplies": sorted(supplies),
                 "periods": sorted(periods),
                 "sources": sorted(sources),
-                "evidence": "stated",
-                "inferred": False,
+                "evidence": (level := next(lv for lv in EVIDENCE_LEVELS if lv in levels)),
+                "inferred": level == "inferred",
                 "intervals": [list(b) for b in sorted(bounds)],
             }
+            if level == "inferred":
+                details[pair].update(inference=sorted(kinds), reasons=sorted(reasons))
         return details
 
 

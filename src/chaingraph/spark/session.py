@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ChainGraphError
@@ -17,7 +20,7 @@ from ..errors import ChainGraphError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "spark_session"]
+__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "log_path", "spark_session"]
 
 #: Spark's own local mode on every core of this machine.
 DEFAULT_MASTER = "local[*]"
@@ -74,17 +77,29 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
             "--engine spark needs a Java runtime (Java 17 or newer): install one (Debian: "
             "apt-get install default-jre-headless) or set JAVA_HOME"
         )
-    builder = SparkSession.builder.master(master).appName(app_name)
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+
     settings = dict(_SETTINGS, **({} if not master.startswith("local") else _LOCAL_SETTINGS))
     settings["spark.sql.shuffle.partitions"] = _shuffle_partitions(master)
-    for key, value in settings.items():
-        builder = builder.config(key, value)
+    conf = SparkConf().setMaster(master).setAppName(app_name).setAll(list(settings.items()))
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
     try:
-        session = builder.getOrCreate()
+        if SparkContext._active_spark_context is None:
+            # The JVM's banner, warnings and log go to a file, not the command's stderr.
+            with open(log_path(), "ab") as log:
+                gateway = launch_gateway(conf, popen_kwargs={"stdout": log, "stderr": log})
+            SparkContext(conf=conf, gateway=gateway).setLogLevel("ERROR")
+        session = SparkSession.builder.config(conf=conf).getOrCreate()
     except Exception as exc:
-        raise SparkUnavailable(f"Spark master {master}: {_first_line(exc)}") from None
-    session.sparkContext.setLogLevel("ERROR")
+        raise SparkUnavailable(f"Spark master {master}: {_first_line(exc)} (log: {log_path()})") from None
     return session
+
+
+def log_path() -> Path:
+    """Where the Spark driver's own output goes: ``CHAINGRAPH_SPARK_LOG``, else a file in the
+    system's temporary folder."""
+    return Path(os.environ.get("CHAINGRAPH_SPARK_LOG") or Path(tempfile.gettempdir()) / "chaingraph-spark.log")
 
 
 def _first_line(exc: BaseException) -> str:
