@@ -244,7 +244,7 @@ def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, ma
         column = column_name(mapping, field)
         if column in header:
             cell = F.trim(F.coalesce(F.col(f"`{column}`").cast("string"), F.lit("")))
-            selected.append(cell.alias(field))
+            selected.append((F.lower(cell) if field == "evidence" else cell).alias(field))
         elif field in REQUIRED[role]:
             raise InputError(
                 f"{path}: missing column {field!r} in the {role} header (columns: {', '.join(header)[:200]}); "
@@ -254,14 +254,6 @@ def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, ma
             raise InputError(f"{path}: --map {field}={column}: no such column (columns: {', '.join(header)[:200]})")
         else:
             selected.append(F.lit("").alias(field))
-    evidence = column_name(mapping, "evidence")
-    if role == "relations":
-        level = (
-            F.lower(F.trim(F.coalesce(F.col(f"`{evidence}`").cast("string"), F.lit(""))))
-            if evidence in header
-            else F.lit("")
-        )
-        selected.append(level.alias("evidence"))
     # A row whose every field is empty is skipped, as the import skips it.
     filled = F.lit(False)
     for cell in selected:
@@ -297,6 +289,14 @@ def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
         empty = relations.filter(F.col(end) == "").select("file").limit(1).collect()
         if empty:
             raise InputError(f"{empty[0]['file']}: a relation with an empty {end}")
+    plain = relations.filter(F.col("evidence") == "unspecified")
+    for cell in ("supplies", "start", "end", "source"):
+        found = plain.filter(F.col(cell) != "").select("file").limit(1).collect()
+        if found:
+            raise InputError(
+                f"{found[0]['file']}: evidence unspecified is a plain edge with no {cell}; "
+                "say stated or inferred, or leave the cell empty"
+            )
     levels = relations.select("evidence", "file").filter(~F.col("evidence").isin("", *EVIDENCE_LEVELS))
     wrong = levels.limit(1).collect()
     if wrong:
@@ -406,9 +406,11 @@ def _edges(
         pair = (nodes[supplier], nodes[client])
         details = network.details.get(pair)
         level = edge_evidence(details or {})
-        state = periods.edge_state(details, window) if window is not None else periods.UNDATED
-        graph_rows.append((*pair, level, _STATE_RANK[state], False))
-    schema = "supplier string, client string, level string, state int, from_table boolean"
+        # A plain edge (no qualified relation) has no period: it dates nothing when a table's rows
+        # give the pair too (their periods decide), and is undated alone.
+        state = _STATE_RANK[periods.edge_state(details, window)] if window is not None and details else None
+        graph_rows.append((*pair, level, state))
+    schema = "supplier string, client string, level string, state int"
     rows = spark.createDataFrame(graph_rows, schema)
     if relations is not None:
         ids = firm_nodes.select("id", "iri").unionByName(end_nodes.select("id", "iri"))
@@ -428,25 +430,19 @@ def _edges(
                 F.col("supplier_iri").alias("supplier"),
                 F.col("client_iri").alias("client"),
                 "level",
-                "state",
-                F.lit(True).alias("from_table"),
+                # an unspecified row is a plain edge: no period of its own
+                F.when(F.col("level") != "unspecified", F.col("state")).alias("state"),
             )
         )
     rank = F.create_map(*(F.lit(x) for pair in _LEVEL_RANK.items() for x in pair))
     by_rank = F.create_map(*(F.lit(x) for level, r in _LEVEL_RANK.items() for x in (r, level)))
+    # An edge's evidence is the strongest of its relations', the graph's and the rows'; its state
+    # the strongest of its relations' states (undated when none has a period of its own).
     reduced = rows.groupBy("supplier", "client").agg(
-        # a table's row states its edge: its rows' evidence replaces the graph's (the tables reader's rule)
-        F.max("from_table").alias("from_table"),
-        F.max(F.when(F.col("from_table"), rank[F.col("level")])).alias("table_rank"),
-        F.max(F.when(~F.col("from_table"), rank[F.col("level")])).alias("graph_rank"),
-        F.max("state").alias("state"),
+        F.max(rank[F.col("level")]).alias("rank"),
+        F.coalesce(F.max("state"), F.lit(_STATE_RANK[periods.UNDATED])).alias("state"),
     )
-    return reduced.select(
-        "supplier",
-        "client",
-        by_rank[F.when(F.col("from_table"), F.col("table_rank")).otherwise(F.col("graph_rank"))].alias("level"),
-        "state",
-    )
+    return reduced.select("supplier", "client", by_rank[F.col("rank")].alias("level"), "state")
 
 
 def _relation_states(spark, stated: DataFrame, window: periods.Window | None) -> DataFrame:
