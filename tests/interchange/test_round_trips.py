@@ -65,3 +65,56 @@ def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, ch
     node = next(n for n in graph if graph.nodes[n]["label"] != "Other")
     assert second.nodes[node]["label"] == label
     assert second.nodes[node]["label_zh"] == chinese
+
+
+# --- export --format parquet: the tables read back as the network they came from --------------
+
+
+def _network_facts(projection):
+    nodes = projection.nodes
+    edges = {
+        (nodes[a], nodes[b]): projection.details.get((nodes[a], nodes[b]), {}).get("evidence", "unspecified")
+        for a, b in zip(projection.suppliers.tolist(), projection.clients.tolist(), strict=True)
+    }
+    columns = {name: dict(zip(nodes, projection.columns[name], strict=True)) for name in ("label", "label_zh", "kind")}
+    return set(nodes), edges, columns
+
+
+def test_parquet_tables_read_back_as_the_network_they_came_from(tmp_path):
+    import pyarrow.parquet as pq
+
+    from chaingraph.interchange.export import FIRM_TABLE_COLUMNS, RELATION_TABLE_COLUMNS, export_tables
+    from chaingraph.projection.read import project_columns
+    from chaingraph.projection.selection import make_selection
+    from chaingraph.projection.tables import Tables
+    from chaingraph.store import open_store
+
+    source = open_store()
+    relations, firms = export_tables(source, tmp_path / "tables")
+    assert pq.read_schema(relations).names == RELATION_TABLE_COLUMNS
+    assert pq.read_schema(firms).names == FIRM_TABLE_COLUMNS
+    back = open_store(bundled=False, tables=Tables(relations=[relations], firms=[firms]))
+    nodes, edges, columns = _network_facts(project_columns(source))
+    got_nodes, got_edges, got_columns = _network_facts(project_columns(back))
+    assert got_nodes == nodes
+    assert got_edges == edges  # every edge, with its evidence level
+    assert got_columns == columns
+    # A selection writes its part: Ningde's firms and the edges among them.
+    chain = make_selection(source, chain="ningde")
+    part, _ = export_tables(source, tmp_path / "ningde", chain)
+    written = pq.read_table(part).to_pylist()
+    kept = {row["id"] for row in pq.read_table(tmp_path / "ningde" / "firms.parquet").to_pylist()}
+    assert written and all(row["supplier"] in kept and row["client"] in kept for row in written)
+    assert len(kept) < len(nodes)
+
+
+def test_parquet_export_refuses_to_replace_without_force(tmp_path):
+    from ..conftest import assert_clean_failure, run_process
+
+    folder = tmp_path / "tables"
+    assert run_process("export", "--format", "parquet", "-o", str(folder)).returncode == 0
+    before = (folder / "relations.parquet").read_bytes()
+    again = run_process("export", "--format", "parquet", "--chain", "ningde", "-o", str(folder))
+    assert_clean_failure(again, "relations.parquet", "--force")
+    assert (folder / "relations.parquet").read_bytes() == before
+    assert_clean_failure(run_process("export", "--format", "parquet"), "-o DIR")

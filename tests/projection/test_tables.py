@@ -81,11 +81,11 @@ SHEET_RELATIONS = [
 ]
 
 SHEET_FIRMS = [
-    ["Beta Foil", "Beta Foil Co", "贝塔铜箔", "Ningde", "ningde", "anode materials"],
-    ["Gamma", "", "", "Nowhere Town", "My own chain", "assembly"],
-    ["Acme Cells", "Acme", "", "宁德", "", "cells"],
+    ["Beta Foil", "Beta Foil Co", "贝塔铜箔", "Ningde", "ningde", "anode materials", ""],
+    ["Gamma", "", "", "Nowhere Town", "My own chain", "assembly", "Association"],
+    ["Acme Cells", "Acme", "", "宁德", "", "cells", "firm"],
     # a bundled firm by its IRI: the row adds a name and a place, never a new firm's defaults
-    ["https://w3id.org/chaingraph/fujian/catl", "CATL Co", "", "Fuzhou", "", ""],
+    ["https://w3id.org/chaingraph/fujian/catl", "CATL Co", "", "Fuzhou", "", "", ""],
 ]
 
 
@@ -243,7 +243,9 @@ def test_bad_rows_fail_as_the_import_fails(tmp_path, rows, fragments):
 
 def test_a_duplicate_firm_id_names_both_lines(tmp_path):
     relations = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [["Acme", "CATL", "", "", "", "", ""]])
-    firms = write_sheet(tmp_path / "f.csv", FIRMS_HEADER, [["Acme", "", "", "", "", ""], ["Acme", "", "", "", "", ""]])
+    firms = write_sheet(
+        tmp_path / "f.csv", FIRMS_HEADER, [["Acme", "", "", "", "", "", ""], ["Acme", "", "", "", "", "", ""]]
+    )
     result = run_process("stats", "--relations", str(relations), "--firms", str(firms))
     assert_clean_failure(result, "f.csv:3:", "duplicate id 'Acme'", "line 2")
 

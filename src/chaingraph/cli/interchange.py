@@ -145,9 +145,9 @@ def import_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["graphml", "gexf", "jsonld", "nt", "nq", "ttl", "trig", "csv"]),
+    type=click.Choice(["graphml", "gexf", "jsonld", "nt", "nq", "ttl", "trig", "csv", "parquet"]),
     required=True,
-    help="graphml/gexf for Gephi and Cytoscape, RDF formats, or csv.",
+    help="graphml/gexf for Gephi and Cytoscape, RDF formats, csv, or parquet (a folder of tables, -o DIR).",
 )
 @output_options("File to write [default: standard output].")
 @click.option(
@@ -174,6 +174,7 @@ def export_command(store, fmt, output, force, table, chain, region, level, evide
       chaingraph export --format graphml --chain ningde -o ningde.graphml
       chaingraph export --format trig -o fujian.trig
       chaingraph export --format csv --table firms --region Jinjiang -o jinjiang-firms.csv
+      chaingraph export --format parquet -o tables/   # relations.parquet, firms.parquet
     """
     from .._runtime.fileio import atomic_write, check_target
     from ..interchange.export import RDF_EXPORTS
@@ -184,8 +185,17 @@ def export_command(store, fmt, output, force, table, chain, region, level, evide
         raise InputError("--level stage applies to graphml, gexf and csv exports; RDF exports keep the firms")
     if fmt in RDF_EXPORTS and "all" not in evidence:
         raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
-    may_replace = check_target(output, force=force) if output is not None else False
     selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, **dating)
+    if fmt == "parquet":
+        from ..interchange.export import export_tables
+
+        if output is None:
+            raise InputError("--format parquet writes a folder: give it with -o DIR")
+        with status_line("exporting tables"):
+            written = export_tables(store, output, selection, replace=force)
+        stderr.print(f"wrote {', '.join(str(path) for path in written)}")
+        return
+    may_replace = check_target(output, force=force) if output is not None else False
     warnings: list[str] = []
     with status_line("exporting") as update:
         data = build(

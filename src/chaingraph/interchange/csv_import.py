@@ -40,8 +40,10 @@ from .sheet import (
     ImportContext,
     Naming,
     check_period,
+    KIND_CLASSES,
     evidence_cell,
     file_source,
+    kind_cell,
     inference_reason,
     is_iri,
     mint,
@@ -178,7 +180,7 @@ def import_csv(
     graph = ox.NamedNode(f"{IMPORT}candidate/{batch}")
     if context is not None:
         store.remove_graph(graph)  # a library user importing the same file twice into one context
-    builder = _Builder(store, graph, Naming(ImportContext(context), base, chain_name or relations.stem), batch)
+    builder = _Builder(store, graph, Naming(ImportContext(context), base, chain_name or relations.stem, mapping), batch)
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
     _add_firms(builder, tracker.rows(firm_rows), firms)
@@ -342,8 +344,9 @@ class _Builder:
         node = ox.NamedNode(iri or self.naming.firm(identifier, f"{path}:{line}"))
         self.firms[identifier] = node
         known = self.naming.known(node.value)
+        kind = kind_cell(f"{path}:{line}", row.get("kind", ""), self.naming.mapping)
         if not known:
-            self.add(node, _N.type, _N.Company)
+            self.add(node, _N.type, _N.Company if kind == "firm" else ox.NamedNode(KIND_CLASSES[kind]))
         if row.get("name_en") or not known:
             self.add(node, _N.label, ox.Literal(row.get("name_en") or identifier, language="en"))
         if row.get("name_zh"):

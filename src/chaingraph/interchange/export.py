@@ -259,9 +259,7 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
         if not graph.has_edge(supplier, client):
             continue
         stated.add((supplier, client))
-        start, end = str(row.get("start", "")), str(row.get("end", ""))
-        if not (start or end) and "period" in row:
-            start, _, end = str(row["period"]).partition("/")
+        start, end = _bounds(row)
         rows.append(
             {
                 "supplier": supplier,
@@ -287,7 +285,9 @@ FIRM_TABLE_COLUMNS = [*FIRM_COLUMNS, "kind"]
 TABLE_BATCH = 100_000
 
 
-def export_tables(store: Store, folder: Path, selection: Selection | None = None, *, replace: bool = False) -> list[Path]:
+def export_tables(
+    store: Store, folder: Path, selection: Selection | None = None, *, replace: bool = False
+) -> list[Path]:
     """Write the firm-level network of ``store`` (or of a selection) as tables in ``folder``:
     ``relations.parquet``, one row per qualified supply relation (a plain ``cg:supplierOf`` edge is
     one row with only its ends) with its evidence level, and ``firms.parquet``, one row per
@@ -327,9 +327,7 @@ def export_tables(store: Store, folder: Path, selection: Selection | None = None
             if pair not in pairs:
                 continue
             qualified.add(pair)
-            start, end = str(row.get("start", "")), str(row.get("end", ""))
-            if not (start or end) and "period" in row:
-                start, _, end = str(row["period"]).partition("/")
+            start, end = _bounds(row)
             evidence = row.get("evidence")
             from_stages = row.get("fromStages")
             level = evidence_level(str(evidence) if evidence else None, str(from_stages) if from_stages else None)
@@ -371,6 +369,19 @@ def _table(rows: list[list[str]], schema):
     import pyarrow as pa
 
     return pa.table([pa.array([row[i] for row in rows], pa.string()) for i in range(len(schema))], schema=schema)
+
+
+def _bounds(row: Mapping) -> tuple[str, str]:
+    """A relation's start and end cells: its bounds, else its period text when that is bounds
+    (``2021/2023``); a period in words (``since the merger``) stays in the RDF, not in a date cell."""
+    from ..projection.periods import bound_error
+
+    start, end = str(row.get("start", "")), str(row.get("end", ""))
+    if not (start or end) and "period" in row:
+        first, _, last = str(row["period"]).partition("/")
+        if all(not part or bound_error(part) is None for part in (first, last)):
+            return first, last
+    return start, end
 
 
 def firms_csv(graph: nx.DiGraph, measures: Mapping[str, Mapping]) -> bytes:

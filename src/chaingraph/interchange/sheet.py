@@ -42,7 +42,7 @@ from ..errors import InputError
 from ..projection.periods import bound_error
 from ..queries.texts import package_query
 from ..store.base import Store
-from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
+from ..vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
 from .tabular import unneutralise_cell
 
 __all__ = [
@@ -52,6 +52,8 @@ __all__ = [
     "RELATION_FIELDS",
     "REQUIRED",
     "EVIDENCE_CELLS",
+    "KIND_CLASSES",
+    "kind_cell",
     "evidence_cell",
     "inference_reason",
     "CsvRows",
@@ -73,7 +75,7 @@ __all__ = [
 ]
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
-FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage")
+FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage", "kind")
 REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -319,8 +321,12 @@ class Naming:
     place, chain or stage is); ``created`` and ``matched`` count what was created and matched.
     """
 
-    def __init__(self, context: ImportContext, base: str, chain_name: str) -> None:
+    def __init__(
+        self, context: ImportContext, base: str, chain_name: str, mapping: Mapping[str, str] | None = None
+    ) -> None:
         self.context = context
+        #: The sheet's ``--map``, for messages that name a cell's column.
+        self.mapping: Mapping[str, str] = mapping or {}
         self.base = base
         #: The chain a firm's stage belongs to when its row names none (import: the relations file's stem).
         self.chain_name = chain_name
@@ -618,6 +624,21 @@ def evidence_cell(where: str, value: str, mapping: Mapping[str, str]) -> str:
             f"use {', '.join(EVIDENCE_CELLS)} (empty: stated)"
         )
     return level
+
+
+#: A firm row's ``kind`` cell (empty: firm) -> the class a new organization gets: the projection's
+#: kinds (:data:`chaingraph.vocab.KIND_BY_CLASS`) but stage, which is no organization.
+KIND_CLASSES = {kind: iri for iri, kind in KIND_BY_CLASS.items() if kind != "stage"}
+
+
+def kind_cell(where: str, value: str, mapping: Mapping[str, str]) -> str:
+    """A firm row's kind from its ``kind`` cell (any case; empty: ``firm``), or a one-line error."""
+    kind = value.strip().lower() or "firm"
+    if kind not in KIND_CLASSES:
+        raise InputError(
+            f"{where}: kind {value!r} (column {column_name(mapping, 'kind')!r}): use {', '.join(KIND_CLASSES)} (empty: firm)"
+        )
+    return kind
 
 
 def inference_reason(sheet_name: str) -> str:

@@ -34,6 +34,7 @@ from ..interchange.sheet import (
     check_period,
     column_name,
     evidence_cell,
+    kind_cell,
     file_source,
     inference_reason,
     mint_iri,
@@ -106,7 +107,7 @@ def add_tables(
     relations, firms = [Path(p) for p in tables.relations], [Path(p) for p in tables.firms]
     mapping = dict(tables.mapping)
     chain_name = relations[0].stem if relations else "firms"
-    joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name))
+    joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name, mapping))
     seen: dict[str, str] = {}
     for path in firms:
         joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row), seen)
@@ -136,7 +137,7 @@ def named_nodes(
     joined = _Join(facts, naming)
     for where, row in firms:
         identifier = row["id"]
-        joined.firm(identifier, dict(row), naming.firm(identifier, where))
+        joined.firm(identifier, dict(row), naming.firm(identifier, where), where)
     for identifier, where in ends:
         if identifier not in joined.ids:
             joined.endpoint(identifier, where)
@@ -196,15 +197,17 @@ class _Join:
         self.stages.append("")
         return i
 
-    def firm(self, identifier: str, row: dict[str, str], iri: str) -> int:
-        """State a firm row as the import does (a new firm gets a type and its id as a name)."""
+    def firm(self, identifier: str, row: dict[str, str], iri: str, where: str = "") -> int:
+        """State a firm row as the import does (a new firm gets a type, its kind's or a firm's, and
+        its id as a name); ``where`` is the row's file and line, for a message."""
         i = self.node(iri)
         self.ids[identifier] = i
         known = self.naming.known(iri)
+        kind = kind_cell(where, row.get("kind", ""), self.naming.mapping)
         if not known:
             self.typed.add(i)
             if self.kinds[i] == "organization":
-                self.kinds[i] = "firm"
+                self.kinds[i] = kind
         names = self.names["firm"].setdefault(iri, [])
         if row.get("name_en") or not known:
             names.append(row.get("name_en") or identifier)
@@ -259,7 +262,8 @@ class _Join:
             if identifier in seen:
                 raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
             seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
-            self.firm(identifier, {name: cells[name][row] for name in FIRM_FIELDS}, self.naming.firm(identifier, where))
+            cells_of_row = {name: cells[name][row] for name in FIRM_FIELDS}
+            self.firm(identifier, cells_of_row, self.naming.firm(identifier, where), where)
 
     def relation_rows(self, sheet: SheetColumns, batch: str, mapping: Mapping[str, str]) -> int:
         """Join one relations sheet's rows; the number of self-loops among them.

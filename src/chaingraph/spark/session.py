@@ -20,7 +20,7 @@ from ..errors import ChainGraphError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "log_path", "spark_session"]
+__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "log_path", "spark_session", "stop_session"]
 
 #: Spark's own local mode on every core of this machine.
 DEFAULT_MASTER = "local[*]"
@@ -82,6 +82,10 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
 
     settings = dict(_SETTINGS, **({} if not master.startswith("local") else _LOCAL_SETTINGS))
     settings["spark.sql.shuffle.partitions"] = _shuffle_partitions(master)
+    if master.startswith("local"):
+        # Shuffle files and checkpoints in a folder of this process's own (removed by stop_session).
+        _LOCAL_FOLDERS.append(tempfile.mkdtemp(prefix="chaingraph-spark-"))
+        settings["spark.local.dir"] = _LOCAL_FOLDERS[-1]
     conf = SparkConf().setMaster(master).setAppName(app_name).setAll(list(settings.items()))
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
     try:
@@ -94,6 +98,33 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
     except Exception as exc:
         raise SparkUnavailable(f"Spark master {master}: {_first_line(exc)} (log: {log_path()})") from None
     return session
+
+
+_LOCAL_FOLDERS: list[str] = []
+
+
+def stop_session() -> None:
+    """Stop this process's Spark session, if any, and the Java process a local one started (it
+    would otherwise live until this process ends), and remove its local folder."""
+    from pyspark import SparkContext
+
+    context = SparkContext._active_spark_context
+    if context is not None:
+        gateway = context._gateway
+        context.stop()
+        process = getattr(gateway, "proc", None)
+        gateway.shutdown()
+        if process is not None:
+            process.stdin.close()  # the JVM's gateway ends when its standard input does
+            try:
+                process.wait(timeout=30)
+            except Exception:
+                process.kill()
+                process.wait()
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+    while _LOCAL_FOLDERS:
+        shutil.rmtree(_LOCAL_FOLDERS.pop(), ignore_errors=True)
 
 
 def log_path() -> Path:

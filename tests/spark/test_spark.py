@@ -1,0 +1,236 @@
+"""The Spark engine against NetworkX and the compiled path: Spark's own local mode with two cores,
+started once for this module on 127.0.0.1 in a folder of its own, and stopped at the end.
+
+Every Spark measure is held to the NetworkX reference on random graphs (cycles, self-loops,
+isolated firms, several components) and to the compiled path through ``stats`` on sheets that name
+the bundled graph's firms, places and chains, on the bundled graph exported as Parquet, and on a
+2,500-firm synthetic network. Spark runs dozens of small jobs per measure, so the random graphs are
+few and small: what they check is the algorithm, not the scale.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+
+import networkx as nx
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chaingraph import stats
+from chaingraph.measures import reference
+from chaingraph.measures.registry import MEASURES
+from chaingraph.projection.tables import Tables
+from chaingraph.store import open_store
+
+from ..conftest import assert_clean_failure, require, run_process
+from ..measures.test_compiled import supply_graphs
+from ..projection.test_tables import FIRMS_HEADER, RELATIONS_HEADER, SHEET_FIRMS, SHEET_RELATIONS, write_sheet
+
+try:
+    import pyspark  # noqa: F401
+
+    HAVE_PYSPARK = True
+except ImportError:
+    HAVE_PYSPARK = False
+
+MASTER = "local[2]"
+#: Spark's PageRank runs NetworkX's iterates; only the order of the sums differs.
+RELATIVE, ABSOLUTE = 1e-6, 1e-12
+
+
+@pytest.fixture(scope="module")
+def spark():
+    require(HAVE_PYSPARK, "pyspark (pip install 'chaingraph[spark]')")
+    require(
+        bool(os.environ.get("JAVA_HOME") or shutil.which("java")),
+        "a Java runtime (apt-get install default-jre-headless)",
+    )
+    from chaingraph.spark.session import spark_session, stop_session
+
+    session = spark_session(MASTER)
+    yield session
+    stop_session()
+
+
+def spark_graph(spark, graph: nx.DiGraph):
+    from chaingraph.spark.measures import SparkGraph
+
+    ids = {node: i for i, node in enumerate(graph)}
+    nodes = spark.createDataFrame([(i,) for i in ids.values()], "node long")
+    edges = spark.createDataFrame([(ids[a], ids[b]) for a, b in graph.edges], "src long, dst long")
+    return SparkGraph(nodes, edges, graph.number_of_nodes()), {i: node for node, i in ids.items()}
+
+
+def values(frame, names, column) -> dict:
+    return {names[row["node"]]: row[column] for row in frame.collect()}
+
+
+def close(expected: float, got: float) -> bool:
+    return math.isclose(got, expected, rel_tol=RELATIVE, abs_tol=ABSOLUTE)
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(graph=supply_graphs())
+def test_every_spark_measure_equals_networkx(spark, graph):
+    from chaingraph.spark import measures
+
+    assert set(measures.FUNCTIONS) | set(measures.NOT_ON_SPARK) == set(MEASURES)
+    network, names = spark_graph(spark, graph)
+    run = measures.node_measures(network)
+    got = {key: values(run.values, names, key) for key in measures.FUNCTIONS}
+    assert run.estimated == []  # forty nodes: every reach counted exactly
+    for key in ("in_degree", "out_degree", "upstream_reach", "downstream_reach", "component_size"):
+        assert got[key] == reference.REFERENCE[key](graph), key
+    for key in ("pagerank", "dependence"):
+        expected = reference.REFERENCE[key](graph)
+        assert all(close(expected[node], got[key][node]) for node in graph), key
+
+
+def test_reach_above_the_exact_limit_is_estimated_within_the_sketch_error(spark):
+    from chaingraph.spark import measures
+
+    # 1,200 suppliers of one hub that supplies one integrator: the integrator has 1,201 suppliers
+    # upstream (past the exact limit), the hub 1,200 (also past it), every supplier none.
+    graph = nx.DiGraph([(f"s{i}", "hub") for i in range(1_200)] + [("hub", "integrator")])
+    network, names = spark_graph(spark, graph)
+    reach = measures.upstream_reach(network)
+    counted = values(reach, names, "upstream_reach")
+    estimated = values(reach, names, "upstream_reach_estimated")
+    exact = reference.upstream_reach(graph)
+    assert estimated["integrator"] and estimated["hub"] and not estimated["s0"]
+    assert counted["s0"] == 0
+    for node in ("hub", "integrator"):  # three standard errors of a 4,096-register sketch
+        assert abs(counted[node] - exact[node]) <= 3 * measures.HLL_RELATIVE_ERROR * exact[node]
+
+
+# --- stats --engine spark against stats on this machine -------------------------------------------
+
+
+def assert_reports_agree(compiled, on_spark) -> None:
+    from chaingraph.spark.measures import NOT_ON_SPARK
+
+    assert (on_spark.nodes, on_spark.edges, on_spark.evidence) == (compiled.nodes, compiled.edges, compiled.evidence)
+    assert (on_spark.selection, on_spark.dating) == (compiled.selection, compiled.dating)
+    assert on_spark.left_out == NOT_ON_SPARK
+    theirs = {row["id"]: row for row in on_spark.rows}
+    assert set(theirs) == {row["id"] for row in compiled.rows}
+    for row in compiled.rows:
+        other = theirs[row["id"]]
+        for key, expected in row.items():
+            if key in NOT_ON_SPARK:
+                assert other[key] is None
+            elif isinstance(expected, float):
+                assert close(expected, other[key]), (row["id"], key)
+            else:
+                assert other[key] == expected, (row["id"], key)
+
+
+@pytest.fixture
+def sheets(tmp_path):
+    relations = write_sheet(tmp_path / "suppliers.csv", RELATIONS_HEADER, SHEET_RELATIONS)
+    firms = write_sheet(tmp_path / "firms.csv", FIRMS_HEADER, SHEET_FIRMS)
+    return relations, firms
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [{}, {"chain": "ningde"}, {"region": "Ningde", "evidence": "stated", "as_of": "2021"}],
+)
+def test_stats_on_spark_equals_stats_on_this_machine(spark, sheets, selection):
+    relations, firms = sheets
+    store = open_store(tables=Tables(relations=[relations], firms=[firms]))
+    compiled = stats(store, sort="in_degree", **selection)
+    on_spark = stats(store, sort="in_degree", engine="spark", spark_master=MASTER, **selection)
+    assert_reports_agree(compiled, on_spark)
+    assert store.tables is not None and store.tables.relations == [relations]  # given back as it was
+
+
+def test_the_bundled_graph_as_parquet_on_spark_from_the_command_line(spark, tmp_path):
+    folder = tmp_path / "tables"
+    exported = run_process("export", "--format", "parquet", "-o", str(folder))
+    assert exported.returncode == 0, exported.stderr
+    tables = [
+        "--no-bundled",
+        "--relations",
+        str(folder / "relations.parquet"),
+        "--firms",
+        str(folder / "firms.parquet"),
+    ]
+    output = tmp_path / "every-firm"
+    on_spark = run_process(
+        "stats", "--engine", "spark", "--spark-master", MASTER, *tables, "--format", "json", "--output", str(output),
+        timeout=600,
+    )  # fmt: skip
+    assert on_spark.returncode == 0, on_spark.stderr
+    assert "not computed on Spark, so empty: betweenness" in on_spark.stderr
+    assert "Traceback" not in on_spark.stderr and "WARN" not in on_spark.stderr
+    bundled = json.loads(run_process("stats", "--format", "json").stdout)
+    spark_rows = json.loads(on_spark.stdout)
+    # With --output, the screen shows the first ten; the folder has every firm's row.
+    assert [row["id"] for row in spark_rows] == [row["id"] for row in bundled[:10]]
+    written = {row["id"]: row for row in pq.read_table(output).to_pylist()}
+    assert set(written) == {row["id"] for row in bundled}
+    for row in bundled:
+        for key in ("label", "place", "stage", "in_degree", "out_degree", "upstream_reach", "component_size"):
+            assert written[row["id"]][key] == row[key], (row["id"], key)
+        assert close(row["pagerank"], written[row["id"]]["pagerank"])
+        assert written[row["id"]]["betweenness"] is None
+    again = run_process("stats", "--engine", "spark", "--spark-master", MASTER, *tables, "--output", str(output))
+    assert_clean_failure(again, "--output", str(output))  # never written over
+
+
+def test_a_synthetic_network_on_spark_equals_the_compiled_path(spark, tmp_path):
+    network = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "--seed", "7", "-o", str(network)).returncode == 0
+    folder = tmp_path / "tables"
+    made = run_process("export", "--no-bundled", "--data", str(network), "--format", "parquet", "-o", str(folder))
+    assert made.returncode == 0, made.stderr
+    store = open_store(
+        bundled=False, tables=Tables(relations=[folder / "relations.parquet"], firms=[folder / "firms.parquet"])
+    )
+    compiled = stats(store, sort="out_degree", backend="compiled")
+    on_spark = stats(store, sort="out_degree", engine="spark", spark_master=MASTER)
+    # Reach past the exact limit is estimated on Spark and exact here: compared within the error.
+    from chaingraph.spark.measures import EXACT_REACH_LIMIT, HLL_RELATIVE_ERROR
+
+    for report in (compiled, on_spark):
+        for row in report.rows:
+            for key in on_spark.estimated:
+                row[f"{key}_large"] = row[key] > EXACT_REACH_LIMIT
+    spark_rows = {row["id"]: row for row in on_spark.rows}
+    for row in compiled.rows:
+        for key in on_spark.estimated:
+            if row[key] > EXACT_REACH_LIMIT:
+                assert abs(spark_rows[row["id"]][key] - row[key]) <= 3 * HLL_RELATIVE_ERROR * row[key]
+                spark_rows[row["id"]][key] = row[key]
+    compiled.sampled.clear()
+    for row in compiled.rows:
+        for key in ("betweenness", "closeness", "harmonic", "articulation_point"):
+            row[key] = None
+    on_spark.rows = list(spark_rows.values())
+    assert_reports_agree(compiled, on_spark)
+
+
+def test_bad_tables_fail_in_one_line(spark, tmp_path):
+    relations = write_sheet(tmp_path / "rel.csv", ["supplier", "customer"], [["Acme", "CATL"]])
+    failed = run_process("stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(relations))
+    assert_clean_failure(failed, "rel.csv", "missing column 'client'")
+    missing = run_process("stats", "--engine", "spark", "--relations", str(tmp_path / "nowhere.parquet"))
+    assert_clean_failure(missing, "nowhere.parquet", "cannot read the relations table")
+    refused = run_process("stats", "--engine", "spark", "--level", "stage")
+    assert_clean_failure(refused, "--engine spark computes firm-level measures")
+
+
+def test_without_java_the_engine_says_what_to_install(tmp_path):
+    require(HAVE_PYSPARK, "pyspark (pip install 'chaingraph[spark]')")
+    environment = {key: value for key, value in os.environ.items() if key != "JAVA_HOME"}
+    environment["PATH"] = os.path.dirname(shutil.which("python") or "/usr/bin/python")
+    failed = run_process("stats", "--engine", "spark", env=environment)
+    assert_clean_failure(failed, "needs a Java runtime", "default-jre-headless")
