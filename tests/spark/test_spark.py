@@ -19,7 +19,6 @@ import networkx as nx
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from chaingraph import stats
 from chaingraph.measures import reference

@@ -160,9 +160,15 @@ def network_notes(report) -> list[str]:
 
 def engine_notes(report) -> list[str]:
     """Lines saying what the engine left out, and why (its columns are empty), and what else."""
-    lines = [
-        f"{key}: not computed on {report.engine} ({why}); its column is empty" for key, why in report.left_out.items()
-    ]
+    from ..reports import COLUMN_HEADERS
+
+    by_reason: dict[str, list[str]] = {}
+    for key, why in report.left_out.items():
+        by_reason.setdefault(why, []).append(COLUMN_HEADERS.get(key, key))
+    lines = []
+    if by_reason:
+        said = "; ".join(f"{' and '.join(headers)} ({why})" for why, headers in by_reason.items())
+        lines.append(f"not computed on Spark, so empty: {said}; --engine compiled computes them")
     return lines + list(report.notes)
 
 

@@ -33,6 +33,7 @@ from ..validation import ValidationReport
 from ..vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
 from .sheet import (
     FIRM_FIELDS,
+    KIND_CLASSES,
     NAME_FIELDS,
     RELATION_FIELDS,
     REQUIRED,
@@ -40,12 +41,11 @@ from .sheet import (
     ImportContext,
     Naming,
     check_period,
-    KIND_CLASSES,
     evidence_cell,
     file_source,
-    kind_cell,
     inference_reason,
     is_iri,
+    kind_cell,
     mint,
     parse_mapping,
     period_text,

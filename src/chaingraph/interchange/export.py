@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -318,7 +318,7 @@ def export_tables(
     targets = [folder / "relations.parquet", folder / "firms.parquet"]
     allowed = [check_target(target, force=replace) for target in targets]
     nodes = network.nodes
-    pairs = set(zip((nodes[i] for i in network.suppliers.tolist()), (nodes[i] for i in network.clients.tolist())))
+    pairs = {(nodes[a], nodes[b]) for a, b in zip(network.suppliers.tolist(), network.clients.tolist(), strict=True)}
 
     def relation_rows():
         qualified = set()
@@ -353,15 +353,17 @@ def export_tables(
         (targets[1], allowed[1], FIRM_TABLE_COLUMNS, firm_rows()),
     ):
         schema = pa.schema([(name, pa.string()) for name in names])
-        with atomic_open(target, "wb", encoding=None, may_replace=may_replace) as handle:
-            with pq.ParquetWriter(handle, schema) as writer:
-                batch: list[list[str]] = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) == TABLE_BATCH:
-                        writer.write_table(_table(batch, schema))
-                        batch = []
-                writer.write_table(_table(batch, schema))
+        with (
+            atomic_open(target, "wb", encoding=None, may_replace=may_replace) as handle,
+            pq.ParquetWriter(handle, schema) as writer,
+        ):
+            batch: list[list[str]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == TABLE_BATCH:
+                    writer.write_table(_table(batch, schema))
+                    batch = []
+            writer.write_table(_table(batch, schema))
     return targets
 
 

@@ -46,24 +46,24 @@ from ..vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curi
 from .tabular import unneutralise_cell
 
 __all__ = [
+    "EVIDENCE_CELLS",
     "FIRM_FIELDS",
+    "KIND_CLASSES",
     "NAME_FIELDS",
     "PARQUET_SUFFIXES",
     "RELATION_FIELDS",
     "REQUIRED",
-    "EVIDENCE_CELLS",
-    "KIND_CLASSES",
-    "kind_cell",
-    "evidence_cell",
-    "inference_reason",
     "CsvRows",
     "ImportContext",
     "Naming",
     "SheetColumns",
     "check_period",
     "column_name",
+    "evidence_cell",
     "file_source",
+    "inference_reason",
     "is_iri",
+    "kind_cell",
     "mint",
     "mint_iri",
     "parse_mapping",
@@ -636,7 +636,8 @@ def kind_cell(where: str, value: str, mapping: Mapping[str, str]) -> str:
     kind = value.strip().lower() or "firm"
     if kind not in KIND_CLASSES:
         raise InputError(
-            f"{where}: kind {value!r} (column {column_name(mapping, 'kind')!r}): use {', '.join(KIND_CLASSES)} (empty: firm)"
+            f"{where}: kind {value!r} (column {column_name(mapping, 'kind')!r}): "
+            f"use {', '.join(KIND_CLASSES)} (empty: firm)"
         )
     return kind
 

@@ -34,17 +34,17 @@ from ..interchange.sheet import (
     check_period,
     column_name,
     evidence_cell,
-    kind_cell,
     file_source,
     inference_reason,
+    kind_cell,
     mint_iri,
     period_text,
     read_sheet,
     self_loop_note,
     sheet_digest,
 )
-from ..store.base import Store
 from ..settings import EVIDENCE_LEVELS
+from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
@@ -178,7 +178,7 @@ class _Join:
         self.pairs: list[np.ndarray] = []
         #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
         #: evidence levels and inference reasons.
-        self.found: dict[tuple[int, int], tuple[set[str], ...]] = {}
+        self.found: dict[tuple[int, int], tuple[set, ...]] = {}
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -374,7 +374,8 @@ class _Join:
         cells = sheet.column("evidence").to_pylist()
         levels: dict[str, str] = {}
         found = []
-        others = [sheet.column(name).to_pylist() for name in ("supplies", "start", "end", "source")]
+        detail_fields = ("supplies", "start", "end", "source")
+        others = [sheet.column(name).to_pylist() for name in detail_fields]
         for row, cell in enumerate(cells):
             level = levels.get(cell)
             if level is None:
@@ -384,7 +385,7 @@ class _Join:
                     failures.append((row, 4, str(exc)))
                     break
             if level == "unspecified":
-                filled = next((n for n, o in zip(("supplies", "start", "end", "source"), others) if o[row]), None)
+                filled = next((n for n, o in zip(detail_fields, others, strict=True) if o[row]), None)
                 if filled is not None:
                     failures.append((row, 4, f"{sheet.where(row)}: evidence unspecified is a plain edge with no "
                                              f"{filled}; say stated or inferred, or leave the cell empty"))  # fmt: skip

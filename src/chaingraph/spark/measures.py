@@ -159,10 +159,12 @@ def _pagerank(graph: SparkGraph, tail: str, head: str, name: str, alpha: float) 
             )
             .localCheckpoint()
         )
-        change, dangling = x.agg(
-            F.sum(F.abs(F.col("x") - F.col("previous"))),
-            F.sum(F.when(F.col("dangling"), F.col("x")).otherwise(0.0)),
-        ).first()
+        change, dangling = _first(
+            x.agg(
+                F.sum(F.abs(F.col("x") - F.col("previous"))),
+                F.sum(F.when(F.col("dangling"), F.col("x")).otherwise(0.0)),
+            )
+        )
         dangling = dangling or 0.0
         x = x.select("node", "dangling", "x")
         if change < n * kernels.PAGERANK_TOLERANCE:
@@ -174,7 +176,14 @@ def _pagerank(graph: SparkGraph, tail: str, head: str, name: str, alpha: float) 
 
 def _sum(frame: DataFrame, column: Column) -> float:
     F = _functions()
-    return frame.agg(F.sum(column)).first()[0] or 0.0
+    return _first(frame.agg(F.sum(column)))[0] or 0.0
+
+
+def _first(frame: DataFrame):
+    """The one row of an aggregate (an aggregate without grouping always has one)."""
+    row = frame.first()
+    assert row is not None
+    return row
 
 
 def pagerank(graph: SparkGraph, alpha: float = 0.85) -> DataFrame:

@@ -113,7 +113,8 @@ def stop_session() -> None:
         gateway = context._gateway
         context.stop()
         process = getattr(gateway, "proc", None)
-        gateway.shutdown()
+        if gateway is not None:
+            gateway.shutdown()
         if process is not None:
             process.stdin.close()  # the JVM's gateway ends when its standard input does
             try:
