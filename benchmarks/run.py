@@ -6,6 +6,7 @@
     python benchmarks/run.py --sizes 1000000 --no-naive --only stats store virtuoso   # the scale-out path
     python benchmarks/run.py --sizes 100000 1000000 --only import tables              # sheets in (issue 30)
     python benchmarks/run.py --sizes 100000 --only dated                              # --as-of, diff (issue 31)
+    python benchmarks/run.py --sizes 100000 1000000 --only spark                      # Spark local (issue 32)
 
 Every step runs as its own process; the table gives its wall seconds and peak resident memory (the
 kernel's accounting of that process, from wait4). The naive pipeline does the same work the
@@ -289,6 +290,36 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
         if step("import --store", into_store).get("code") == 0:
             rows[-1]["note"] = f"{relations}, with validation, then projected and saved"
             step("import --store stats", chaingraph("stats", "--store", str(imported_store), "--format", "json"))
+    # Issue 32: the network as Parquet tables, on Spark's local mode and on this machine's compiled
+    # path from the same tables, in the same run.
+    parquet = folder / f"synth-{size}-tables"
+    if (
+        step(
+            "spark export parquet",
+            chaingraph(
+                "export", "--format", "parquet", "--no-bundled", "--data", str(data), "-o", str(parquet), "--force"
+            ),
+        ).get("code")
+        == 0
+    ):
+        tables = [
+            "--no-bundled",
+            "--relations",
+            str(parquet / "relations.parquet"),
+            "--firms",
+            str(parquet / "firms.parquet"),
+        ]
+        on_spark = step(
+            "spark stats",
+            chaingraph("stats", "--engine", "spark", *tables, "--top", "10", "--format", "json"),
+            chaingraph("stats", *tables, "--top", "10", "--format", "json"),
+        )
+        if on_spark.get("wall") and rows[-1].get("naive", {}).get("wall"):
+            rows[-1]["note"] = (
+                f"local[*]; naive = --engine compiled from the same tables; Spark / compiled "
+                f"{on_spark['wall'] / rows[-1]['naive']['wall']:.2f}x wall, "
+                f"{on_spark['rss'] / rows[-1]['naive']['rss']:.2f}x peak memory (driver and JVM)"
+            )
     queries = step("queries", python(QUERY.format(path=str(data), client=size - 1)))
     if queries.get("stdout"):
         try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from .app import (
@@ -106,7 +109,7 @@ def stats(
 
     chosen = choose_columns(columns, STATS_KEYS)
 
-    with status_line("computing measures") as update:
+    with status_line("computing measures") as update, _spark_stopped(engine):
         report = compute(
             store,
             chain=chain,
@@ -133,6 +136,19 @@ def stats(
     emit(render(report.rows, chosen or STATS_KEYS, fmt))
     for note in network_notes(report) + engine_notes(report):
         stderr.print(f"[dim]{note}[/]")
+
+
+@contextmanager
+def _spark_stopped(engine: str) -> Iterator[None]:
+    """With ``--engine spark``: stop Spark's Java process when the command is done (a library user
+    keeps the session; a command should leave nothing running)."""
+    try:
+        yield
+    finally:
+        if engine == "spark":
+            from ..spark.session import stop_session
+
+            stop_session()
 
 
 def network_notes(report) -> list[str]:
