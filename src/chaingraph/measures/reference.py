@@ -520,6 +520,11 @@ def component_size(graph: nx.DiGraph) -> dict[str, int]:
     Ignores edge direction: a firm and everything it buys from or sells to, transitively, in
     either direction, form one part; a small part is a group cut off from the rest of the chain.
 
+    References
+    ----------
+    .. [1] J. Hopcroft and R. Tarjan, "Algorithm 447: efficient algorithms for graph
+       manipulation", Communications of the ACM 16(6), 372-378 (1973).
+
     Examples
     --------
     >>> g = nx.DiGraph([("mine", "smelter"), ("smelter", "cell"), ("foil", "cell"), ("farm", "mill")])

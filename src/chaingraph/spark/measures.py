@@ -49,8 +49,10 @@ __all__ = [
 ]
 
 #: Up to this many transitive suppliers (or clients) a node's reach is counted exactly, as a set
-#: of node ids; above, it is estimated from a HyperLogLog sketch (said in the output).
-EXACT_REACH_LIMIT = 1_000
+#: of node ids; above, it is estimated from a HyperLogLog sketch (said in the output). The sets
+#: are the memory of the propagation (8 bytes an id, a set per node): at 10^8 firms 256 ids each
+#: is 200 GB across a cluster at most, and the compiled path's sketches switch at the same size.
+EXACT_REACH_LIMIT = kernels.REACH_SKETCH
 #: log2 of the sketches' register count: Spark's default, 4,096 registers.
 HLL_LG_K = 12
 #: The sketches' relative standard error, 1.04 / sqrt(2 ** HLL_LG_K): 1.6%.

@@ -83,6 +83,9 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
     settings = dict(_SETTINGS, **({} if not master.startswith("local") else _LOCAL_SETTINGS))
     settings["spark.sql.shuffle.partitions"] = _shuffle_partitions(master)
     if master.startswith("local"):
+        # In local mode the driver is the executor: give it half the machine (Spark's default, 1 GB,
+        # holds a network of about 100k firms) unless spark.driver.memory is set some other way.
+        settings["spark.driver.memory"] = os.environ.get("CHAINGRAPH_SPARK_MEMORY") or _half_the_memory()
         # Shuffle files and checkpoints in a folder of this process's own (removed by stop_session).
         _LOCAL_FOLDERS.append(tempfile.mkdtemp(prefix="chaingraph-spark-"))
         settings["spark.local.dir"] = _LOCAL_FOLDERS[-1]
@@ -101,6 +104,14 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
 
 
 _LOCAL_FOLDERS: list[str] = []
+
+
+def _half_the_memory() -> str:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "2g"
+    return f"{max(1, total // 2 // (1 << 30))}g"
 
 
 def stop_session() -> None:
