@@ -617,13 +617,18 @@ def evidence_cell(where: str, value: str, mapping: Mapping[str, str]) -> str:
     plain ``cg:supplierOf`` edge (the source does not qualify it), so such a row can carry no
     product, period or source.
     """
-    level = value.strip().lower() or "stated"
-    if level not in EVIDENCE_CELLS:
+    return _choice(where, value, mapping, "evidence", EVIDENCE_CELLS, "stated")
+
+
+def _choice(where: str, value: str, mapping: Mapping[str, str], field: str, choices, default: str) -> str:
+    """A cell that names one of ``choices`` (any case; empty: ``default``), or a one-line error."""
+    chosen = value.strip().lower() or default
+    if chosen not in choices:
         raise InputError(
-            f"{where}: evidence {value!r} (column {column_name(mapping, 'evidence')!r}): "
-            f"use {', '.join(EVIDENCE_CELLS)} (empty: stated)"
+            f"{where}: {field} {value!r} (column {column_name(mapping, field)!r}): "
+            f"use {', '.join(choices)} (empty: {default})"
         )
-    return level
+    return chosen
 
 
 #: A firm row's ``kind`` cell (empty: firm) -> the class a new organization gets: the projection's
@@ -633,13 +638,7 @@ KIND_CLASSES = {kind: iri for iri, kind in KIND_BY_CLASS.items() if kind != "sta
 
 def kind_cell(where: str, value: str, mapping: Mapping[str, str]) -> str:
     """A firm row's kind from its ``kind`` cell (any case; empty: ``firm``), or a one-line error."""
-    kind = value.strip().lower() or "firm"
-    if kind not in KIND_CLASSES:
-        raise InputError(
-            f"{where}: kind {value!r} (column {column_name(mapping, 'kind')!r}): "
-            f"use {', '.join(KIND_CLASSES)} (empty: firm)"
-        )
-    return kind
+    return _choice(where, value, mapping, "kind", KIND_CLASSES, "firm")
 
 
 def inference_reason(sheet_name: str) -> str:
