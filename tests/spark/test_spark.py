@@ -52,6 +52,9 @@ def spark():
     from chaingraph.spark.session import spark_session, stop_session
 
     session = spark_session(MASTER)
+    # Tables are named a batch at a time on the executors: batches of three rows, so every sheet
+    # here spans several and what one batch created is never taken for granted by the next.
+    session.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "3")
     yield session
     stop_session()
 

@@ -161,15 +161,16 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
     )
     _check(firms, relations)
 
+    # A batch gets a Naming of its own: one remembers the places and chains it created, and each
+    # batch must state them again for the facts it is joined to.
     def name_firms(batches: Iterator) -> Iterator:
-        naming = Naming(context, tables.base, chain_name)
         for batch in batches:
-            rows = batch.to_pylist()
-            yield _named_batch(facts, naming, [(row["file"], row) for row in rows], [])
+            naming = Naming(context, tables.base, chain_name)
+            yield _named_batch(facts, naming, [(row["file"], row) for row in batch.to_pylist()], [])
 
     def name_ends(batches: Iterator) -> Iterator:
-        naming = Naming(context, tables.base, chain_name)
         for batch in batches:
+            naming = Naming(context, tables.base, chain_name)
             yield _named_batch(facts, naming, [], [(row["id"], row["file"]) for row in batch.to_pylist()])
 
     firm_nodes = (
