@@ -358,7 +358,7 @@ def _spark_stats(
     from .projection.tables import Tables
     from .spark import measures as spark_measures
     from .spark.network import read_network, sheet_names
-    from .spark.session import spark_session
+    from .spark.session import first_line, spark_session
 
     if exact:
         raise InputError("--exact: the Spark engine counts reach exactly up to "
@@ -388,8 +388,7 @@ def _spark_stats(
         try:
             frame.write.mode("errorifexists").parquet(output)
         except Exception as exc:  # Spark's AnalysisException: the folder exists, say
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(f"--output {output}: {first}") from None
+            raise InputError(f"--output {output}: {first_line(exc)}") from None
     from pyspark.sql import functions as F
 
     ordered = frame.orderBy(F.desc(sort), F.asc("label"), F.asc("_untyped"), F.asc("id"))

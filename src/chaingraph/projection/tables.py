@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pyarrow as pa
@@ -49,7 +49,7 @@ from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
-__all__ = ["Tables", "add_tables", "named_nodes"]
+__all__ = ["Tables", "add_tables", "default_chain", "named_nodes"]
 
 
 @dataclass
@@ -106,7 +106,7 @@ def add_tables(
     """
     relations, firms = [Path(p) for p in tables.relations], [Path(p) for p in tables.firms]
     mapping = dict(tables.mapping)
-    chain_name = relations[0].stem if relations else "firms"
+    chain_name = default_chain(tables)
     joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name, mapping))
     seen: dict[str, str] = {}
     for path in firms:
@@ -118,6 +118,14 @@ def add_tables(
         if loops:
             tables.notes.append(self_loop_note(path, loops))
     return joined.facts(), joined.names
+
+
+def default_chain(tables: Tables) -> str:
+    """The chain of a firm row's stage when the row names none, as the import takes it: the first
+    relations sheet's stem (of a path or a URI: ``hdfs://x/rel.parquet`` -> ``rel``), else ``firms``."""
+    if not tables.relations:
+        return "firms"
+    return PurePosixPath(str(tables.relations[0]).rstrip("/")).stem or "firms"
 
 
 def named_nodes(

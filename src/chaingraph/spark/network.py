@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -33,10 +32,11 @@ from ..projection import periods
 from ..projection.model import Projection, edge_evidence
 from ..projection.read import assemble, read_facts
 from ..projection.selection import Selection
-from ..projection.tables import Tables, named_nodes
+from ..projection.tables import Tables, default_chain, named_nodes
 from ..settings import EVIDENCE_LEVELS
 from ..store.base import Store
 from .measures import SparkGraph
+from .session import first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -111,7 +111,7 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
     """The places, chains and stages the firm tables create (distinct cells, named on the driver by
     the import's rule), for name resolution before the network is read."""
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
-    naming = Naming(ImportContext(store), tables.base, _stem(tables.relations[0]) if tables.relations else "firms")
+    naming = Naming(ImportContext(store), tables.base, default_chain(tables))
     found: dict[str, dict[str, list[str]]] = {"place": {}, "chain": {}, "stage": {}}
     if firms is None:
         return SheetNames(found, tables.notes)
@@ -153,7 +153,7 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
     facts = read_facts(store)
     graph_network = assemble(facts)
     context = ImportContext(store)
-    chain_name = _stem(tables.relations[0]) if tables.relations else "firms"
+    chain_name = default_chain(tables)
 
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
     relations = _union(
@@ -193,7 +193,7 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
 
     nodes = _all_nodes(spark, graph_network, facts.typed, firm_nodes, end_nodes)
     edges = _edges(spark, graph_network, relations, firm_nodes, end_nodes, selection)
-    edges, evidence, dating = _selected_edges(edges, selection)
+    edges = _kept_edges(edges, selection)
     if selection.chains is not None:
         nodes = nodes.filter(F.arrays_overlap("chains", F.array(*(F.lit(c) for c in sorted(selection.chains)))))
     if selection.region is not None:
@@ -206,8 +206,7 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
         .select("src", "dst", "level", "state")
         .localCheckpoint()
     )
-    if selection.chains is not None or selection.region is not None:
-        evidence, dating = _edge_counts(pairs, selection)
+    evidence, dating = _edge_counts(pairs, selection)  # after --chain/--region: the edges analysed
     n = nodes.count()
     graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n)
     edge_count = sum(evidence.values())
@@ -222,11 +221,6 @@ def _meta(network: Projection, store: Store) -> dict:
     return dict(network.meta, chains=chains)
 
 
-def _stem(path: object) -> str:
-    """A path's or URI's stem, as ``Path.stem`` gives the tables reader's (``hdfs://x/rel.parquet`` -> ``rel``)."""
-    return PurePosixPath(str(path).rstrip("/")).stem or "firms"
-
-
 def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, mapping: Mapping[str, str]) -> DataFrame:
     """A sheet as a DataFrame of its fields (strings, ``""`` for an empty cell, trimmed) and the
     ``file`` it came from; Parquet unless the name ends in ``.csv``."""
@@ -239,7 +233,7 @@ def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, ma
             frame = spark.read.parquet(path)
         header = frame.columns
     except Exception as exc:  # Spark's AnalysisException: a path that does not exist, say
-        raise InputError(f"{path}: cannot read the {role} table ({_first_line(exc)})") from None
+        raise InputError(f"{path}: cannot read the {role} table ({first_line(exc)})") from None
     selected = []
     for field in fields:
         column = column_name(mapping, field)
@@ -462,7 +456,8 @@ def _relation_states(spark, stated: DataFrame, window: periods.Window | None) ->
     return stated.join(F.broadcast(table), ["start", "end"])
 
 
-def _selected_edges(edges: DataFrame, selection: Selection) -> tuple[DataFrame, dict[str, int], dict | None]:
+def _kept_edges(edges: DataFrame, selection: Selection) -> DataFrame:
+    """The edges ``--evidence`` and ``--as-of`` keep."""
     from pyspark.sql import functions as F
 
     if selection.evidence is not None:
@@ -472,9 +467,7 @@ def _selected_edges(edges: DataFrame, selection: Selection) -> tuple[DataFrame, 
         if selection.undated == "include":
             kept.append(_STATE_RANK[periods.UNDATED])
         edges = edges.filter(F.col("state").isin(*kept))
-    edges = edges.localCheckpoint()
-    evidence, dating = _edge_counts(edges, selection)
-    return edges, evidence, dating
+    return edges
 
 
 def _edge_counts(edges: DataFrame, selection: Selection) -> tuple[dict[str, int], dict | None]:
@@ -491,8 +484,3 @@ def _edge_counts(edges: DataFrame, selection: Selection) -> tuple[dict[str, int]
         "undated": undated,
         "undated_kept": selection.undated == "include",
     }
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -20,7 +20,7 @@ from ..errors import ChainGraphError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "log_path", "spark_session", "stop_session"]
+__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "first_line", "log_path", "spark_session", "stop_session"]
 
 #: Spark's own local mode on every core of this machine.
 DEFAULT_MASTER = "local[*]"
@@ -70,7 +70,7 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
         try:
             return SparkSession.builder.remote(remote).appName(app_name).getOrCreate()
         except Exception as exc:  # pyspark raises many kinds; one line says which server failed
-            raise SparkUnavailable(f"Spark Connect server {remote} (SPARK_REMOTE): {_first_line(exc)}") from None
+            raise SparkUnavailable(f"Spark Connect server {remote} (SPARK_REMOTE): {first_line(exc)}") from None
     master = master or DEFAULT_MASTER
     if master.startswith("local") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         raise SparkUnavailable(
@@ -99,7 +99,7 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
             SparkContext(conf=conf, gateway=gateway).setLogLevel("ERROR")
         session = SparkSession.builder.config(conf=conf).getOrCreate()
     except Exception as exc:
-        raise SparkUnavailable(f"Spark master {master}: {_first_line(exc)} (log: {log_path()})") from None
+        raise SparkUnavailable(f"Spark master {master}: {first_line(exc)} (log: {log_path()})") from None
     return session
 
 
@@ -145,6 +145,7 @@ def log_path() -> Path:
     return Path(os.environ.get("CHAINGRAPH_SPARK_LOG") or Path(tempfile.gettempdir()) / "chaingraph-spark.log")
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's text (a Spark error is a JVM stack trace), or its type."""
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
