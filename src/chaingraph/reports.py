@@ -355,9 +355,9 @@ def _spark_stats(
     """``stats`` on Spark: the selection's network read into Spark, its measures computed there, the
     first ``top`` rows (or, without ``output``, all of them) collected in the order the compiled
     path sorts them."""
-    from .projection.tables import Tables
+    from .projection.tables import attached_tables
     from .spark import measures as spark_measures
-    from .spark.network import read_network, sheet_names
+    from .spark.network import names_from_sheets, read_network
     from .spark.session import first_line, spark_session
 
     if exact:
@@ -365,21 +365,15 @@ def _spark_stats(
                          f"{spark_measures.EXACT_REACH_LIMIT:,} and estimates above; drop --exact")  # fmt: skip
     if sort in spark_measures.NOT_ON_SPARK:
         raise InputError(f"--sort {sort}: not computed on Spark ({spark_measures.NOT_ON_SPARK[sort]})")
-    attached = getattr(store, "tables", None)
-    tables = attached if isinstance(attached, Tables) else Tables()
+    tables = attached_tables(store)
     if progress:
         progress("starting Spark")
     spark = spark_session(master)
-    # Names resolve against the RDF graph and what the sheets name of places, chains and stages;
-    # the tables themselves stay where they lie.
-    store.tables = sheet_names(spark, store, tables)  # type: ignore[attr-defined]
-    try:
+    with names_from_sheets(spark, store, tables):
         selection = make_selection(store, **asked)
         if progress:
             progress("the network on Spark")
         network = read_network(spark, store, tables, selection)
-    finally:
-        store.tables = attached  # type: ignore[attr-defined]
     run = spark_measures.node_measures(network.graph, progress=progress)
     frame = _spark_rows(network, run)
     if output is not None:

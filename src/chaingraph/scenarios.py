@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, UnknownNameError
 from .measures import dispatch
 from .measures.cascade import Cascade, cascade, compiled_cascade, compiled_paths_cut, paths_cut
 from .measures.compiled import AnalysisGraph
@@ -68,19 +68,36 @@ class ScenarioReport:
     disrupted: list[dict]
     summary: dict
     partial: list[dict] = field(default_factory=list)
+    #: Where it was computed: ``compiled`` (this machine) or ``spark``.
+    engine: str = "compiled"
+    #: What the engine left out of the summary (its value ``None``), one line each.
+    notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"removed": self.removed, "disrupted": self.disrupted, "summary": self.summary, "partial": self.partial}
+        return {
+            "removed": self.removed,
+            "disrupted": self.disrupted,
+            "summary": self.summary,
+            "partial": self.partial,
+            "notes": self.notes,
+        }
 
 
-def parse_removal(store: Store, text: str) -> Removal:
-    """``KIND:NAME`` with KIND one of :data:`REMOVAL_KINDS`; anything else (a bare name, a CURIE
-    such as ``fj:catl``, an IRI) names a firm."""
+def _split_removal(text: str) -> tuple[str, str]:
+    """``KIND:NAME`` as its kind and name; anything else (a bare name, a CURIE such as
+    ``fj:catl``, an IRI) names a firm."""
     kind, sep, name = text.partition(":")
     if not sep or kind not in REMOVAL_KINDS:
         kind, name = "firm", text
     if not name.strip():
         raise InputError(f"--remove {text!r}: say what to remove after {kind}:")
+    return kind, name
+
+
+def parse_removal(store: Store, text: str) -> Removal:
+    """``KIND:NAME`` with KIND one of :data:`REMOVAL_KINDS`; anything else (a bare name, a CURIE
+    such as ``fj:catl``, an IRI) names a firm."""
+    kind, name = _split_removal(text)
     name_kind = {"firm": names.FIRM, "owner": names.FIRM, "region": names.PLACE, "stage": names.STAGE}[kind]
     return Removal(kind, text, str(names.resolve(store, name, name_kind)))
 
@@ -92,18 +109,22 @@ def members_of(table: Projection, removal: Removal) -> np.ndarray:
         return np.fromiter((removal.iri in places for places in columns["places"]), dtype=bool, count=len(table))
     if removal.kind == "stage":
         return np.fromiter((stage == removal.iri for stage in columns["stage"]), dtype=bool, count=len(table))
-    taken = {removal.iri}
-    if removal.kind == "owner":
-        controlled: dict[str, list[str]] = {}
-        for owner, owned in table.meta.get("controls", []):
-            controlled.setdefault(owner, []).append(owned)
-        frontier = [removal.iri]
-        while frontier:
-            for owned in controlled.get(frontier.pop(), []):
-                if owned not in taken:
-                    taken.add(owned)
-                    frontier.append(owned)
+    taken = _group_of(removal.iri, table.meta) if removal.kind == "owner" else {removal.iri}
     return np.fromiter((node in taken for node in table.nodes), dtype=bool, count=len(table))
+
+
+def _group_of(owner: str, meta: dict) -> set[str]:
+    """``owner`` and everything it controls, ``cg:controls`` followed down (``meta["controls"]``)."""
+    controlled: dict[str, list[str]] = {}
+    for head, owned in meta.get("controls", []):
+        controlled.setdefault(head, []).append(owned)
+    taken, frontier = {owner}, [owner]
+    while frontier:
+        for owned in controlled.get(frontier.pop(), []):
+            if owned not in taken:
+                taken.add(owned)
+                frontier.append(owned)
+    return taken
 
 
 def removed_set(
@@ -135,22 +156,33 @@ def scenario(
     group_by: str | None = None,
     partial: float | None = None,
     backend: str = "auto",
+    engine: str = "compiled",
+    spark_master: str | None = None,
 ) -> ScenarioReport:
     """What breaks, tier after tier, when every firm ``remove`` names drops out (their union).
 
     ``chain``, ``region``, ``evidence`` and ``group_by`` choose the network first, as for
     ``stats``; ``partial`` (a share in (0, 1]) also lists the firms not disrupted that lost at
     least that share of some stage's suppliers. The cascade rule is
-    :mod:`chaingraph.measures.cascade`'s.
+    :mod:`chaingraph.measures.cascade`'s. ``engine="spark"`` runs it on Apache Spark (master
+    ``spark_master``, default ``local[*]``) over the store's tables, as ``stats`` does; the supply
+    paths cut are then left out (``None``, said in ``notes``).
     """
     if not remove:
         raise InputError("--remove: name at least one KIND:NAME to remove")
     if partial is not None and not 0 < partial <= 1:
         raise InputError(f"--partial {partial}: a share between 0 (excluded) and 1")
     dispatch.check_backend(backend)
-    selection = make_selection(
-        store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
+    asked: dict[str, Any] = dict(
+        chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
+    if engine == "spark":
+        return _spark_scenario(store, remove, asked, partial, spark_master)
+    if engine != "compiled":
+        raise InputError(f"--engine {engine!r}: use compiled or spark")
+    if spark_master is not None:
+        raise InputError("--spark-master goes with --engine spark")
+    selection = make_selection(store, **asked)
     table = select_columns(project_columns(store), selection)
     removals, removed_mask, removed_records = removed_set(store, table, remove)
     if dispatch.uses_compiled(len(table), backend):
@@ -168,6 +200,132 @@ def scenario(
         after = nx.number_weakly_connected_components(rest) if len(rest) else 0
     places = [r.iri for r in removals if r.kind == "region"]
     return _report(table, found, removed_records, places, cut, before, after)
+
+
+#: What the Spark engine leaves out of a scenario's summary, and why.
+NOT_ON_SPARK = {
+    "paths_cut": "supplier-to-client paths cut need every firm's reach before and after, exactly; "
+    "--engine compiled counts them"
+}
+
+
+def _spark_scenario(
+    store: Store, remove: Sequence[str], asked: dict, partial: float | None, master: str | None
+) -> ScenarioReport:
+    """The scenario on Spark: the selection's network read there, the removed set found there, the
+    cascade as rounds of joins (:func:`chaingraph.spark.cascade.cascade`), the records collected."""
+    from functools import reduce
+
+    from pyspark.sql import functions as F
+
+    from .projection.tables import attached_tables
+    from .spark import cascade as spark_cascade
+    from .spark.network import names_from_sheets, read_network
+    from .spark.session import spark_session
+
+    tables = attached_tables(store)
+    spark = spark_session(master)
+    with names_from_sheets(spark, store, tables):
+        network = read_network(spark, store, tables, make_selection(store, **asked))
+        removals = [_spark_removal(spark, store, tables, network.nodes, text) for text in remove]
+    nodes = network.nodes
+    conditions, records = [], []
+    for removal in removals:
+        if removal.kind == "region":
+            condition = F.array_contains("places", removal.iri)
+        elif removal.kind == "stage":
+            condition = F.col("stage_iri") == removal.iri
+        elif removal.kind == "owner":
+            condition = F.col("iri").isin(sorted(_group_of(removal.iri, network.meta)))
+        else:
+            condition = F.col("iri") == removal.iri
+        taken = nodes.filter(condition).count()
+        if not taken:
+            raise InputError(f"--remove {removal.text!r}: no organization of the selected network")
+        conditions.append(condition)
+        records.append({"kind": removal.kind, "name": removal.text, "id": removal.iri, "members": taken})
+    removed = nodes.filter(reduce(lambda a, b: a | b, conditions)).select("node").localCheckpoint()
+    stage_of = nodes.select("node", F.col("stage_iri").alias("stage"))
+    found = spark_cascade.cascade(network.graph, stage_of, removed, partial=partial)
+    disrupted = found.disrupted.join(nodes, "node").localCheckpoint()
+
+    stage_labels = stage_infos(network.meta)
+    ordered = disrupted.orderBy("tier", "label", "iri")
+    columns = ("label", "label_zh", "place", "chains")
+    rows = [
+        _disrupted_record(
+            network.meta,
+            stage_labels,
+            row["iri"],
+            tuple(row[c] for c in columns),
+            row["tier"],
+            row["reason"],
+            row["stages"],
+        )
+        for row in ordered.toLocalIterator()
+    ]
+    places = [r.iri for r in removals if r.kind == "region"]
+    outside = None
+    if places:
+        inside = F.arrays_overlap("places", F.array(*(F.lit(p) for p in places)))
+        outside = disrupted.filter((F.col("tier") >= 1) & ~inside).count()
+    flagged = nodes.filter(F.col("stage_iri") != "").join(
+        found.disrupted.select("node", F.lit(1).alias("gone")), "node", "left"
+    )
+    counts = flagged.groupBy("stage_iri").agg(
+        F.count("*").alias("members"), F.count_if(F.col("gone").isNull()).alias("left")
+    )
+    members: dict[str, int] = {}
+    surviving: dict[str, int] = {}
+    for row in counts.collect():
+        members[row["stage_iri"]], surviving[row["stage_iri"]] = row["members"], row["left"]
+    before = spark_cascade.components(network.graph)
+    after = spark_cascade.components(spark_cascade.without(network.graph, removed))
+    summary = _summary(rows, outside, _stages_emptied(network.meta, members, surviving), None, before, after)
+    partial_records = []
+    if found.partial is not None:
+        shares: dict[str, dict[str, float]] = {}
+        names_of: dict[str, tuple[str, str]] = {}
+        for row in (
+            found.partial.join(nodes.select("node", "iri", "label", "label_zh"), "node")
+            .orderBy("label", "iri", "stage")
+            .toLocalIterator()
+        ):
+            shares.setdefault(row["iri"], {})[row["stage"]] = row["share"]
+            names_of[row["iri"]] = (row["label"], row["label_zh"])
+        partial_records = [
+            {
+                "id": iri,
+                "label": names_of[iri][0],
+                "label_zh": names_of[iri][1],
+                "stages": {stage_labels.get(s, {}).get("label", s): share for s, share in stages.items()},
+            }
+            for iri, stages in shares.items()
+        ]
+    notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in NOT_ON_SPARK.items()]
+    return ScenarioReport(records, rows, summary, partial_records, engine="spark", notes=notes)
+
+
+def _spark_removal(spark, store: Store, tables, nodes, text: str) -> Removal:
+    """``parse_removal`` on Spark: a firm (or owner) may also be one the firm tables name, searched
+    where they lie; a name that both the graph and the tables give to different firms is ambiguous."""
+    from .spark.network import sheet_firms
+
+    kind, name = _split_removal(text)
+    if kind not in ("firm", "owner"):
+        return parse_removal(store, text)
+    error: UnknownNameError | None = None
+    try:
+        found = [parse_removal(store, text).iri]
+    except UnknownNameError as exc:
+        found, error = [], exc
+    found = list(dict.fromkeys(found + sheet_firms(spark, store, tables, name, nodes)))
+    if len(found) == 1:
+        return Removal(kind, text, found[0])
+    if found:
+        raise UnknownNameError(names.FIRM.noun, name, sorted(found), ambiguous=True)
+    assert error is not None
+    raise error
 
 
 def _weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> int:
@@ -191,35 +349,31 @@ def _report(
     for node, why in sorted(found.disrupted.items(), key=lambda item: (item[1].tier, columns["label"][index[item[0]]])):
         i = index[node]
         disrupted.append(
-            {
-                "id": node,
-                "label": columns["label"][i],
-                "label_zh": columns["label_zh"][i],
-                "tier": why.tier,
-                "reason": REASONS[why.reason],
-                "stages_lost": [stage_labels.get(s, {}).get("label", s) for s in why.stages],
-                "stage_ids_lost": list(why.stages),
-                "place": columns["place_label"][i],
-                "chains": [table.meta["chains"].get(c, {}).get("id", c) for c in columns["chains"][i]],
-            }
+            _disrupted_record(
+                table.meta,
+                stage_labels,
+                node,
+                (columns["label"][i], columns["label_zh"][i], columns["place_label"][i], columns["chains"][i]),
+                why.tier,
+                why.reason,
+                why.stages,
+            )
         )
-    tiers: dict[int, int] = {}
-    for record in disrupted:
-        tiers[record["tier"]] = tiers.get(record["tier"], 0) + 1
-    beyond = [r for r in disrupted if r["tier"] >= 1]
     outside = None
     if places:
-        outside = sum(1 for r in beyond if not any(p in columns["places"][index[r["id"]]] for p in places))
-    summary = {
-        "removed": tiers.get(0, 0),
-        "disrupted_beyond_removed": len(beyond),
-        "firms_per_tier": [tiers[t] for t in sorted(tiers)],
-        "outside_removed_places": outside,
-        "stages_emptied": _stages_emptied(table, found),
-        "paths_cut": cut,
-        "components_before": before,
-        "components_after": after,
-    }
+        outside = sum(
+            1
+            for node, why in found.disrupted.items()
+            if why.tier >= 1 and not any(p in columns["places"][index[node]] for p in places)
+        )
+    members: dict[str, int] = {}
+    surviving: dict[str, int] = {}
+    for node, stage in zip(table.nodes, columns["stage"], strict=True):
+        if stage:
+            members[stage] = members.get(stage, 0) + 1
+            if node not in found.disrupted:
+                surviving[stage] = surviving.get(stage, 0) + 1
+    summary = _summary(disrupted, outside, _stages_emptied(table.meta, members, surviving), cut, before, after)
     partial = [
         {
             "id": node,
@@ -232,18 +386,48 @@ def _report(
     return ScenarioReport(removed, disrupted, summary, partial)
 
 
-def _stages_emptied(table: Projection, found: Cascade) -> list[dict]:
-    """The stages of each chain that had a member in the network and have none left undisrupted."""
-    stage_column = table.columns["stage"]
-    members: dict[str, int] = {}
-    surviving: dict[str, int] = {}
-    for node, stage in zip(table.nodes, stage_column, strict=True):
-        if stage:
-            members[stage] = members.get(stage, 0) + 1
-            if node not in found.disrupted:
-                surviving[stage] = surviving.get(stage, 0) + 1
+def _disrupted_record(
+    meta: dict, stage_labels: dict, node: str, names: tuple, tier: int, reason: str, stages: Sequence[str]
+) -> dict:
+    """One disrupted firm as a record: ``names`` are its label, Chinese label, place label and chain IRIs."""
+    label, label_zh, place, chains = names
+    return {
+        "id": node,
+        "label": label,
+        "label_zh": label_zh,
+        "tier": tier,
+        "reason": REASONS[reason],
+        "stages_lost": [stage_labels.get(s, {}).get("label", s) for s in stages],
+        "stage_ids_lost": list(stages),
+        "place": place,
+        "chains": [meta["chains"].get(c, {}).get("id", c) for c in chains],
+    }
+
+
+def _summary(
+    disrupted: list[dict], outside: int | None, emptied: list[dict], cut: int | None, before: int, after: int
+) -> dict:
+    """The scenario's summary from its disrupted records (tier 0 included)."""
+    tiers: dict[int, int] = {}
+    for record in disrupted:
+        tiers[record["tier"]] = tiers.get(record["tier"], 0) + 1
+    return {
+        "removed": tiers.get(0, 0),
+        "disrupted_beyond_removed": sum(count for tier, count in tiers.items() if tier >= 1),
+        "firms_per_tier": [tiers[t] for t in sorted(tiers)],
+        "outside_removed_places": outside,
+        "stages_emptied": emptied,
+        "paths_cut": cut,
+        "components_before": before,
+        "components_after": after,
+    }
+
+
+def _stages_emptied(meta: dict, members: dict[str, int], surviving: dict[str, int]) -> list[dict]:
+    """The stages of each chain that had a member in the network (``members`` by stage IRI) and
+    have none left undisrupted (``surviving``)."""
     emptied = []
-    for chain_iri, chain in sorted(table.meta["chains"].items(), key=lambda item: item[1].get("id", item[0])):
+    for chain_iri, chain in sorted(meta["chains"].items(), key=lambda item: item[1].get("id", item[0])):
         for stage, info in stages_in_order(chain):
             if members.get(stage) and not surviving.get(stage):
                 emptied.append({"chain": chain.get("id", chain_iri), "stage": stage, "label": info["label"]})

@@ -19,15 +19,18 @@ import networkx as nx
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chaingraph import stats
 from chaingraph.measures import reference
+from chaingraph.measures.cascade import cascade
 from chaingraph.measures.registry import MEASURES
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, require, run_process
 from ..measures.test_compiled import supply_graphs
+from ..measures.test_scenarios import staged_graphs
 from ..projection.test_tables import FIRMS_HEADER, RELATIONS_HEADER, SHEET_FIRMS, SHEET_RELATIONS, write_sheet
 
 try:
@@ -218,6 +221,99 @@ def test_a_synthetic_network_on_spark_equals_the_compiled_path(spark, tmp_path):
             row[key] = None
     on_spark.rows = list(spark_rows.values())
     assert_reports_agree(compiled, on_spark)
+
+
+# --- impact --remove --engine spark ----------------------------------------------------------------
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(case=staged_graphs(), share=st.sampled_from([None, 0.5, 0.25]))
+def test_the_cascade_on_spark_equals_the_reference(spark, case, share):
+    from chaingraph.spark import cascade as spark_cascade
+
+    graph, removed = case
+    network, names = spark_graph(spark, graph)
+    ids = {node: i for i, node in names.items()}
+    stage_of = spark.createDataFrame([(ids[n], graph.nodes[n]["stage"]) for n in graph], "node long, stage string")
+    gone = spark.createDataFrame([(ids[n],) for n in sorted(removed)], "node long")
+    found = spark_cascade.cascade(network, stage_of, gone, partial=share)
+    expected = cascade(graph, removed, partial=share)
+    got = {names[row["node"]]: (row["tier"], row["reason"], tuple(row["stages"])) for row in found.disrupted.collect()}
+    assert got == {node: (why.tier, why.reason, why.stages) for node, why in expected.disrupted.items()}
+    losses: dict = {}
+    for row in found.partial.collect() if found.partial is not None else []:
+        losses.setdefault(names[row["node"]], {})[row["stage"]] = row["share"]
+    assert losses == expected.partial
+    rest = graph.subgraph([n for n in graph if n not in removed])
+    assert spark_cascade.components(spark_cascade.without(network, gone)) == nx.number_weakly_connected_components(rest)
+
+
+def assert_scenarios_agree(compiled, on_spark) -> None:
+    from chaingraph.scenarios import NOT_ON_SPARK
+
+    assert on_spark.removed == compiled.removed
+    order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
+    assert sorted(on_spark.disrupted, key=order) == sorted(compiled.disrupted, key=order)
+    assert on_spark.partial == compiled.partial
+    for key, value in compiled.summary.items():
+        assert on_spark.summary[key] == (None if key in NOT_ON_SPARK else value), key
+    assert on_spark.engine == "spark" and len(on_spark.notes) == len(NOT_ON_SPARK)
+
+
+@pytest.mark.parametrize(
+    "remove, options",
+    [
+        (["region:Ningde"], {"partial": 0.5}),
+        (["stage:cathode materials", "Hifen"], {}),
+        (["owner:CATL"], {"chain": "ningde-lithium-battery"}),
+        (["Acme"], {}),  # a firm only the sheet names, by its English name
+        (["Gamma"], {"partial": 0.25}),  # by its id: the row gives no English name
+    ],
+)
+def test_a_scenario_on_spark_equals_the_scenario_on_this_machine(spark, sheets, remove, options):
+    from chaingraph.scenarios import scenario
+
+    relations, firms = sheets
+    store = open_store(tables=Tables(relations=[relations], firms=[firms]))
+    compiled = scenario(store, remove, **options)
+    on_spark = scenario(store, remove, engine="spark", spark_master=MASTER, **options)
+    assert_scenarios_agree(compiled, on_spark)
+
+
+def test_a_scenario_on_spark_from_the_command_line(spark, tmp_path):
+    network = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "--seed", "3", "-o", str(network)).returncode == 0
+    folder = tmp_path / "tables"
+    made = run_process("export", "--no-bundled", "--data", str(network), "--format", "parquet", "-o", str(folder))
+    assert made.returncode == 0, made.stderr
+    tables = [
+        "--no-bundled",
+        "--relations",
+        str(folder / "relations.parquet"),
+        "--firms",
+        str(folder / "firms.parquet"),
+    ]
+    here = run_process("impact", "--remove", "stage:components", *tables, "--format", "json")
+    assert here.returncode == 0, here.stderr
+    there = run_process(
+        "impact", "--remove", "stage:components", *tables, "--format", "json", "--engine", "spark", "--spark-master", MASTER,
+        timeout=600,
+    )  # fmt: skip
+    assert there.returncode == 0, there.stderr
+    assert "Traceback" not in there.stderr and "WARN" not in there.stderr
+    compiled, on_spark = json.loads(here.stdout), json.loads(there.stdout)
+    assert compiled["summary"]["disrupted_beyond_removed"] > 0
+    assert on_spark["summary"]["paths_cut"] is None and "paths cut" in on_spark["notes"][0]
+    on_spark["summary"]["paths_cut"] = compiled["summary"]["paths_cut"]
+    assert on_spark["summary"] == compiled["summary"]
+    order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
+    assert sorted(on_spark["disrupted"], key=order) == sorted(compiled["disrupted"], key=order)
+    table = run_process("impact", "--remove", "stage:components", *tables, "--engine", "spark", "--spark-master", MASTER)
+    assert table.returncode == 0 and "not computed on Spark: paths cut" in table.stdout
+    refused = run_process("impact", "Hifen", "--engine", "spark")
+    assert_clean_failure(refused, "--engine spark goes with --remove")
 
 
 def test_bad_tables_fail_in_one_line(spark, tmp_path):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import errno
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -395,6 +396,36 @@ def group_by_option(function: Callable) -> Callable:
         help="owner: merge each firm into the organization that controls it (cg:controls), so a group "
         "and its subsidiaries count as one node.",
     )(function)
+
+
+def engine_options(function: Callable) -> Callable:
+    """``--engine`` and ``--spark-master``: compute on this machine or on Apache Spark."""
+    function = click.option(
+        "--spark-master",
+        metavar="URL",
+        help="With --engine spark: the master (default local[*]; spark://..., yarn, ...); "
+        "SPARK_REMOTE for Spark Connect.",
+    )(function)
+    return click.option(
+        "--engine",
+        type=click.Choice(["compiled", "spark"]),
+        default="compiled",
+        show_default=True,
+        help="Where to compute: this machine, or Apache Spark reading --relations/--firms where they lie.",
+    )(function)
+
+
+@contextmanager
+def spark_stopped(engine: str) -> Iterator[None]:
+    """With ``--engine spark``: stop Spark's Java process when the command is done (a library user
+    keeps the session; a command should leave nothing running)."""
+    try:
+        yield
+    finally:
+        if engine == "spark":
+            from ..spark.session import stop_session
+
+            stop_session()
 
 
 class status_line:

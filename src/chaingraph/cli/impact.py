@@ -10,11 +10,14 @@ from .app import (
     columns_option,
     dating_options,
     emit,
+    engine_options,
     evidence_option,
     format_option,
     graph_options,
     group_by_option,
     render_json,
+    spark_stopped,
+    stderr,
     stdout,
 )
 
@@ -49,10 +52,26 @@ __all__ = ["impact"]
     metavar="SHARE",
     help="With --remove: also list firms that lost at least SHARE of some stage's suppliers (e.g. 0.5).",
 )
+@engine_options
 @format_option()
 @columns_option("every column; keys as in --format json")
 def impact(
-    store, firm, chain, region, evidence, dating, group_by, all_firms, top, remove, by, partial, fmt, columns
+    store,
+    firm,
+    chain,
+    region,
+    evidence,
+    dating,
+    group_by,
+    all_firms,
+    top,
+    remove,
+    by,
+    partial,
+    engine,
+    spark_master,
+    fmt,
+    columns,
 ) -> None:
     """What breaks if FIRM drops out of the supply network, or a whole set (--remove).
 
@@ -74,6 +93,7 @@ def impact(
       chaingraph impact --remove stage:separators --partial 0.5
       chaingraph impact --remove owner:CATL --format json
       chaingraph impact --all --by region
+      chaingraph impact --remove region:Ningde --engine spark --relations rel.parquet --firms firms.parquet
     """
     from ..reports import IMPACT_HEADERS, impact_record
     from ..reports import impact as compute
@@ -81,8 +101,15 @@ def impact(
     if remove:
         if firm or all_firms:
             raise click.UsageError("--remove replaces FIRM and --all: give one of them")
-        _scenario(store, remove, chain, region, evidence, dating, group_by, partial, fmt, columns)
+        with spark_stopped(engine):
+            _scenario(
+                store, remove, chain, region, evidence, dating, group_by, partial, engine, spark_master, fmt, columns
+            )
         return
+    if engine != "compiled" or spark_master is not None:
+        from ..errors import InputError
+
+        raise InputError("--engine spark goes with --remove (a firm's own impact and --all run here)")
     if partial is not None:
         raise click.UsageError("--partial goes with --remove")
     if by is not None:
@@ -168,16 +195,29 @@ SCENARIO_HEADERS = {
 }
 
 
-def _scenario(store, remove, chain, region, evidence, dating, group_by, partial, fmt, columns) -> None:
+def _scenario(
+    store, remove, chain, region, evidence, dating, group_by, partial, engine, spark_master, fmt, columns
+) -> None:
     from ..scenarios import scenario
     from .render import quantity
 
     report = scenario(
-        store, remove, chain=chain, region=region, evidence=evidence, group_by=group_by, partial=partial, **dating
+        store,
+        remove,
+        chain=chain,
+        region=region,
+        evidence=evidence,
+        group_by=group_by,
+        partial=partial,
+        engine=engine,
+        spark_master=spark_master,
+        **dating,
     )
     if fmt == "json":
         emit(render_json(report.as_json()))
         return
+    for note in report.notes if fmt != "table" else []:
+        stderr.print(f"[dim]{note}[/]")
     rows = [
         {**r, "stages_lost": ", ".join(r["stages_lost"]), "chains": ", ".join(r["chains"])} for r in report.disrupted
     ]
@@ -194,8 +234,11 @@ def _scenario(store, remove, chain, region, evidence, dating, group_by, partial,
     if summary["stages_emptied"]:
         emptied = "; ".join(f"{s['label']} ({s['chain']})" for s in summary["stages_emptied"])
         stdout.print(f"stages left with no member: {emptied}")
-    stdout.print(f"supplier-to-client paths cut: {summary['paths_cut']}")
+    if summary["paths_cut"] is not None:
+        stdout.print(f"supplier-to-client paths cut: {summary['paths_cut']}")
     stdout.print(f"weakly connected components: {summary['components_before']} -> {summary['components_after']}")
+    for note in report.notes:
+        stdout.print(f"[dim]{note}[/]")
     for found in report.partial:
         shares = ", ".join(f"{stage} {share:.0%}" for stage, share in found["stages"].items())
         stdout.print(f"partial loss: {found['label']}: {shares}")

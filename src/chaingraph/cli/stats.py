@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
 from .app import (
@@ -13,11 +10,13 @@ from .app import (
     columns_option,
     dating_options,
     emit,
+    engine_options,
     evidence_option,
     format_option,
     graph_options,
     group_by_option,
     selection_options,
+    spark_stopped,
     status_line,
     stderr,
     stdout,
@@ -49,18 +48,7 @@ class _MeasuresEpilog(click.Command):
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
 @click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
 @click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
-@click.option(
-    "--engine",
-    type=click.Choice(["compiled", "spark"]),
-    default="compiled",
-    show_default=True,
-    help="Where to compute: this machine, or Apache Spark reading --relations/--firms where they lie.",
-)
-@click.option(
-    "--spark-master",
-    metavar="URL",
-    help="With --engine spark: the master (default local[*]; spark://..., yarn, ...); SPARK_REMOTE for Spark Connect.",
-)
+@engine_options
 @click.option(
     "--output",
     metavar="DIR",
@@ -109,7 +97,7 @@ def stats(
 
     chosen = choose_columns(columns, STATS_KEYS)
 
-    with status_line("computing measures") as update, _spark_stopped(engine):
+    with status_line("computing measures") as update, spark_stopped(engine):
         report = compute(
             store,
             chain=chain,
@@ -136,19 +124,6 @@ def stats(
     emit(render(report.rows, chosen or STATS_KEYS, fmt))
     for note in network_notes(report) + engine_notes(report):
         stderr.print(f"[dim]{note}[/]")
-
-
-@contextmanager
-def _spark_stopped(engine: str) -> Iterator[None]:
-    """With ``--engine spark``: stop Spark's Java process when the command is done (a library user
-    keeps the session; a command should leave nothing running)."""
-    try:
-        yield
-    finally:
-        if engine == "spark":
-            from ..spark.session import stop_session
-
-            stop_session()
 
 
 def network_notes(report) -> list[str]:

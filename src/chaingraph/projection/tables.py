@@ -49,7 +49,7 @@ from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
-__all__ = ["Tables", "add_tables", "default_chain", "named_nodes"]
+__all__ = ["Tables", "add_tables", "attached_tables", "default_chain", "named_nodes"]
 
 
 @dataclass
@@ -92,6 +92,12 @@ class Tables:
                 facts, names = add_tables(read_facts(store), self, store)
                 self._read = (assemble(facts), names)
         return self._read
+
+
+def attached_tables(store: Store) -> Tables:
+    """The sheets ``store`` was opened with (``open_store(tables=...)``), or none."""
+    attached = getattr(store, "tables", None)
+    return attached if isinstance(attached, Tables) else Tables()
 
 
 def add_tables(

@@ -38,6 +38,7 @@ __all__ = [
     "NOT_ON_SPARK",
     "SparkGraph",
     "SparkRun",
+    "component_labels",
     "component_size",
     "dependence",
     "downstream_reach",
@@ -279,13 +280,12 @@ def downstream_reach(graph: SparkGraph) -> DataFrame:
     return _reach(graph, "src", "dst", "downstream_reach")
 
 
-def component_size(graph: SparkGraph) -> DataFrame:
-    """Number of nodes in each node's weakly connected component, itself included (edge
-    direction ignored; see :func:`chaingraph.measures.reference.component_size`).
+def component_labels(graph: SparkGraph) -> DataFrame:
+    """Each node's weakly connected component (edge direction ignored), as ``node`` and ``label``:
+    the smallest node id of the component.
 
     Each node takes the smallest id among itself and its neighbours, round after round, until no
-    label changes (as many rounds as the longest shortest path, direction ignored); then the
-    members of each label are counted.
+    label changes (as many rounds as the longest shortest path, direction ignored).
     """
     F = _functions()
     both = graph.edges.select("src", "dst").unionByName(
@@ -307,9 +307,16 @@ def component_size(graph: SparkGraph) -> DataFrame:
         changed = labels.filter(F.col("label") != F.col("before")).limit(1).count()
         labels = labels.select("node", "label")
         if not changed:
-            break
-    else:
-        raise RuntimeError(f"component_size: no fixed point after {MAX_ROUNDS} rounds")
+            return labels
+    raise RuntimeError(f"component_labels: no fixed point after {MAX_ROUNDS} rounds")
+
+
+def component_size(graph: SparkGraph) -> DataFrame:
+    """Number of nodes in each node's weakly connected component, itself included (edge
+    direction ignored; see :func:`chaingraph.measures.reference.component_size`): the members of
+    each of :func:`component_labels`' labels, counted."""
+    F = _functions()
+    labels = component_labels(graph)
     sizes = labels.groupBy("label").agg(F.count("*").alias("component_size"))
     return labels.join(sizes, "label").select("node", "component_size")
 

@@ -15,7 +15,8 @@ tables, with the rules of :func:`chaingraph.projection.selection.select_columns`
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -33,15 +34,25 @@ from ..projection.model import Projection, edge_evidence
 from ..projection.read import assemble, read_facts
 from ..projection.selection import Selection
 from ..projection.tables import Tables, default_chain, named_nodes
+from ..queries.names import as_iri
 from ..settings import EVIDENCE_LEVELS
 from ..store.base import Store
+from ..vocab import local_name
 from .measures import SparkGraph
 from .session import first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["NODE_SCHEMA", "SheetNames", "SparkNetwork", "read_network", "sheet_names"]
+__all__ = [
+    "NODE_SCHEMA",
+    "SheetNames",
+    "SparkNetwork",
+    "names_from_sheets",
+    "read_network",
+    "sheet_firms",
+    "sheet_names",
+]
 
 #: The columns of every node (the stats report's node columns, and what the selection filters
 #: on), as Spark types; :func:`_arrow_schema` gives the same as Arrow's.
@@ -56,6 +67,7 @@ _NODE_COLUMNS = (
     ("places", "array<string>"),
     ("chains", "array<string>"),
     ("stage", "string"),
+    ("stage_iri", "string"),
     ("error", "string"),
 )
 NODE_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in _NODE_COLUMNS)
@@ -88,6 +100,9 @@ class SparkNetwork:
     #: With ``as_of``: edges in force and undated among those analysed.
     dating: dict | None
     selection: str
+    #: The graph's ``meta`` (places, chains with their stages, ``controls``), with the chains and
+    #: stages the sheets create.
+    meta: dict
 
 
 @dataclass
@@ -99,6 +114,9 @@ class SheetNames:
 
     found: dict[str, dict[str, list[str]]]
     notes: list[str]
+    #: The chains the sheets create or add stages to: chain IRI -> its ``meta`` entry's part
+    #: (``label``, ``id``, ``stages``), as the tables reader states them.
+    chains: dict[str, dict] = field(default_factory=dict)
 
     def projection(self, store: Store) -> Projection:
         raise InputError("the tables are read by Spark (--engine spark), not on this machine")
@@ -113,10 +131,11 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
     naming = Naming(ImportContext(store), tables.base, default_chain(tables))
     found: dict[str, dict[str, list[str]]] = {"place": {}, "chain": {}, "stage": {}}
+    chains: dict[str, dict] = {}
     if firms is None:
         return SheetNames(found, tables.notes)
     cells = firms.select("located_in", "chain", "stage").distinct().collect()
-    for row in cells:
+    for row in sorted(cells, key=lambda row: (row["chain"] or "", row["stage"] or "", row["located_in"] or "")):
         if row["located_in"]:
             iri, created = naming.place(row["located_in"])
             if created:
@@ -126,12 +145,64 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
             chain, created = naming.chain(row["chain"])
             if created:
                 found["chain"][chain] = [row["chain"]]
+                chains[chain] = {"id": local_name(chain), "label": row["chain"], "stages": {}}
         if row["stage"]:
-            chain = chain or naming.chain(naming.chain_name)[0]
+            if chain is None:
+                chain, created = naming.chain(naming.chain_name)
+                if created:
+                    found["chain"][chain] = [naming.chain_name]
+                    chains[chain] = {"id": local_name(chain), "label": naming.chain_name, "stages": {}}
             iri, created = naming.stage(chain, row["stage"])
             if created:
                 found["stage"][iri] = [row["stage"]]
-    return SheetNames(found, tables.notes)
+                entry = chains.setdefault(chain, {"stages": {}})
+                entry["stages"][iri] = {"label": row["stage"], "label_zh": "", "order": 0}
+    return SheetNames(found, tables.notes, chains)
+
+
+@contextmanager
+def names_from_sheets(spark: SparkSession, store: Store, tables: Tables) -> Iterator[SheetNames]:
+    """While open, ``store`` resolves names against the RDF graph and what ``tables`` name of
+    places, chains and stages (:func:`sheet_names`); the tables themselves stay where they lie."""
+    attached = getattr(store, "tables", None)
+    found = sheet_names(spark, store, tables)
+    store.tables = found  # type: ignore[attr-defined]
+    try:
+        yield found
+    finally:
+        store.tables = attached  # type: ignore[attr-defined]
+
+
+def sheet_firms(spark: SparkSession, store: Store, tables: Tables, text: str, nodes: DataFrame) -> list[str]:
+    """The IRIs of the firms the firm tables name ``text``, by the import's rule: a row's English or
+    Chinese name (case ignored), or its id when the row has no English name and states a new firm;
+    or ``text`` itself when it spells the IRI of one of ``nodes`` (the network on Spark). Firms are
+    searched on Spark, never collected: there may be millions."""
+    from pyspark.sql import functions as F
+
+    iri = as_iri(text)
+    if iri is not None:
+        return [iri] if nodes.filter(F.col("iri") == iri).limit(1).count() else []
+    firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
+    if firms is None:
+        return []
+    needle = text.strip().lower()
+    named = (F.lower("name_en") == needle) | (F.lower("name_zh") == needle)
+    rows = (
+        firms.filter(named | ((F.col("name_en") == "") & (F.lower("id") == needle)))
+        .select("id", "name_en", "name_zh", "file")
+        .distinct()
+        .limit(100)
+        .collect()
+    )
+    naming = Naming(ImportContext(store), tables.base, default_chain(tables))
+    found = []
+    for row in rows:
+        iri = naming.firm(row["id"], row["file"])
+        by_name = needle in (row["name_en"].lower(), row["name_zh"].lower())
+        if by_name or not naming.known(iri):
+            found.append(iri)
+    return list(dict.fromkeys(found))
 
 
 def read_network(spark: SparkSession, store: Store, tables: Tables, selection: Selection) -> SparkNetwork:
@@ -210,14 +281,21 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
     n = nodes.count()
     graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n)
     edge_count = sum(evidence.values())
-    return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(_meta(graph_network, store)))
+    meta = _meta(graph_network, store)
+    return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta)
 
 
 def _meta(network: Projection, store: Store) -> dict:
-    """The graph's ``meta`` with the chains the sheets create, for the selection's words."""
+    """The graph's ``meta`` with the chains and stages the sheets create, as the tables reader
+    states them (for the selection's words and a scenario's emptied stages)."""
     attached = getattr(store, "tables", None)
-    created = attached.names(store, "chain") if attached is not None else {}
-    chains = dict(network.meta["chains"], **{iri: {"label": found[0]} for iri, found in created.items()})
+    added = attached.chains if isinstance(attached, SheetNames) else {}
+    chains = {iri: dict(entry, stages=dict(entry["stages"])) for iri, entry in network.meta["chains"].items()}
+    for iri, entry in added.items():
+        chain = chains.setdefault(
+            iri, {"region": None, "stages": {}, "id": entry["id"], "label": entry["label"], "label_zh": ""}
+        )
+        chain["stages"].update(entry["stages"])
     return dict(network.meta, chains=chains)
 
 
@@ -235,20 +313,20 @@ def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, ma
     except Exception as exc:  # Spark's AnalysisException: a path that does not exist, say
         raise InputError(f"{path}: cannot read the {role} table ({first_line(exc)})") from None
     selected = []
-    for field in fields:
-        column = column_name(mapping, field)
+    for wanted in fields:
+        column = column_name(mapping, wanted)
         if column in header:
             cell = F.trim(F.coalesce(F.col(f"`{column}`").cast("string"), F.lit("")))
-            selected.append((F.lower(cell) if field == "evidence" else cell).alias(field))
-        elif field in REQUIRED[role]:
+            selected.append((F.lower(cell) if wanted == "evidence" else cell).alias(wanted))
+        elif wanted in REQUIRED[role]:
             raise InputError(
-                f"{path}: missing column {field!r} in the {role} header (columns: {', '.join(header)[:200]}); "
-                f"name it with --map {field}=COLUMN"
+                f"{path}: missing column {wanted!r} in the {role} header (columns: {', '.join(header)[:200]}); "
+                f"name it with --map {wanted}=COLUMN"
             )
-        elif field in mapping:
-            raise InputError(f"{path}: --map {field}={column}: no such column (columns: {', '.join(header)[:200]})")
+        elif wanted in mapping:
+            raise InputError(f"{path}: --map {wanted}={column}: no such column (columns: {', '.join(header)[:200]})")
         else:
-            selected.append(F.lit("").alias(field))
+            selected.append(F.lit("").alias(wanted))
     # A row whose every field is empty is skipped, as the import skips it.
     filled = F.lit(False)
     for cell in selected:
@@ -329,6 +407,7 @@ def _named_batch(facts, naming: Naming, firms: list, ends: list):
             "places": list(columns["places"]),
             "chains": list(columns["chains"]),
             "stage": columns["stage_label"],
+            "stage_iri": columns["stage"],
             "error": None,
         }
         for identifier, (iri, typed, columns) in found.items()
@@ -364,6 +443,7 @@ def _all_nodes(spark, network: Projection, typed: int, firm_nodes: DataFrame, en
             list(columns["places"][i]),
             list(columns["chains"][i]),
             columns["stage_label"][i],
+            columns["stage"][i],
             None,
         )
         for i, iri in enumerate(network.nodes)
