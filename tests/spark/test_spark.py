@@ -297,10 +297,8 @@ def test_a_scenario_on_spark_from_the_command_line(spark, tmp_path):
     ]
     here = run_process("impact", "--remove", "stage:components", *tables, "--format", "json")
     assert here.returncode == 0, here.stderr
-    there = run_process(
-        "impact", "--remove", "stage:components", *tables, "--format", "json", "--engine", "spark", "--spark-master", MASTER,
-        timeout=600,
-    )  # fmt: skip
+    on_spark_options = ["--engine", "spark", "--spark-master", MASTER]
+    there = run_process("impact", "--remove", "stage:components", *tables, "--format", "json", *on_spark_options, timeout=600)
     assert there.returncode == 0, there.stderr
     assert "Traceback" not in there.stderr and "WARN" not in there.stderr
     compiled, on_spark = json.loads(here.stdout), json.loads(there.stdout)
@@ -310,7 +308,7 @@ def test_a_scenario_on_spark_from_the_command_line(spark, tmp_path):
     assert on_spark["summary"] == compiled["summary"]
     order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
     assert sorted(on_spark["disrupted"], key=order) == sorted(compiled["disrupted"], key=order)
-    table = run_process("impact", "--remove", "stage:components", *tables, "--engine", "spark", "--spark-master", MASTER)
+    table = run_process("impact", "--remove", "stage:components", *tables, *on_spark_options, timeout=600)
     assert table.returncode == 0 and "not computed on Spark: paths cut" in table.stdout
     refused = run_process("impact", "Hifen", "--engine", "spark")
     assert_clean_failure(refused, "--engine spark goes with --remove")
