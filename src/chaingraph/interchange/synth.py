@@ -8,11 +8,16 @@ and carry English and Chinese names. The same seed gives the same file.
 
 The file is written as it is generated, in N-Triples syntax (which is also valid Turtle, so a .ttl
 name works too); memory stays flat in the number of firms: nothing but the tier sizes is kept.
+:func:`synth_tables` writes the same network as Parquet tables in the import layout, past what one
+machine's RDF store holds, in parts that a resumed run never writes again.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import random
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +26,22 @@ from typing import IO
 from .._runtime.fileio import atomic_open, check_target
 from ..errors import InputError
 from ..vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
+from .sheet import FIRM_FIELDS, RELATION_FIELDS
 
-__all__ = ["CONCENTRATION", "MEAN_SUPPLIERS", "NAMESPACE", "PLACES", "TIERS", "SynthSummary", "synth"]
+__all__ = [
+    "CONCENTRATION",
+    "MEAN_SUPPLIERS",
+    "NAMESPACE",
+    "PART_FIRMS",
+    "PLACES",
+    "RDF_LIMIT",
+    "STATE_FILE",
+    "TABLES_LIMIT",
+    "TIERS",
+    "SynthSummary",
+    "synth",
+    "synth_tables",
+]
 
 NAMESPACE = "https://w3id.org/chaingraph/synthetic/"
 
@@ -83,19 +102,78 @@ def synth(
     With ``dated``, :data:`DATED_SHARE` of the supply edges are also stated as qualified relations
     with a period (a start year in :data:`DATED_YEARS`, sometimes a month; an end one to six years
     later, or none), drawn from a generator of their own: the network is the same as without."""
-    if not 10 <= firms <= 10_000_000:
-        raise InputError(f"--firms {firms}: expected 10 to 10,000,000")
+    _check_size(firms, RDF_LIMIT)
     suffix = path.suffix.lower()
     if suffix not in (".nt", ".ttl"):
         raise InputError(f"-o {path}: use a .nt or .ttl file")
     may_replace = check_target(path, force=force)
     with atomic_open(path, "w", may_replace=may_replace) as handle:
-        writer = _Writer(handle)
+        writer = _Triples(handle)
         summary = _generate(writer, firms, seed, progress, dated)
     return summary
 
 
-class _Writer:
+#: Firms an RDF file may have (10M firms are 34M edges and about 1.3 billion bytes of N-Triples,
+#: what one machine's store still loads); tables go further.
+RDF_LIMIT = 10_000_000
+#: Firms the tables may have: 10^9, the largest national network a cluster holds.
+TABLES_LIMIT = 1_000_000_000
+#: Firms per Parquet part: one part is the unit a resumed run never writes again.
+PART_FIRMS = 1_000_000
+#: The file in a tables folder that says how far the run got, with the generators' states.
+STATE_FILE = "synth-state.json"
+
+
+def synth_tables(
+    firms: int,
+    seed: int,
+    folder: Path,
+    *,
+    force: bool = False,
+    dated: bool = False,
+    part_firms: int = PART_FIRMS,
+    progress: Callable[[int, int], None] | None = None,
+) -> SynthSummary:
+    """Write the network :func:`synth` writes as RDF as tables in the import layout instead, in
+    ``folder``: ``relations.parquet/`` and ``firms.parquet/``, each a folder of parts of
+    ``part_firms`` firms (what Spark and ``--relations``/``--firms`` read as one table).
+
+    The same seed gives the same firms and supply edges as :func:`synth` (firm ids are the RDF
+    file's IRIs; places, the chain and its stages are named, so the bundled graph's places are
+    found; ownership, which tables do not carry, is left out). Each part appears only when complete,
+    and :data:`STATE_FILE` keeps the generators' state after it, so a run that is interrupted is
+    resumed by the same command: the parts written stay, and the next part starts where they end.
+    """
+    _check_size(firms, TABLES_LIMIT)
+    if part_firms < 1:
+        raise InputError(f"part size {part_firms}: must be 1 or more")
+    asked = {"firms": firms, "seed": seed, "dated": dated, "part_firms": part_firms}
+    state_path = folder / STATE_FILE
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else None
+    if state is not None and (state["asked"] != asked or force):
+        if not force:
+            raise InputError(f"-o {folder}: holds a synth run of other options ({state['asked']}); --force replaces it")
+        state = None
+    if state is not None and state["done"]:
+        raise InputError(f"-o {folder}: already holds this network (--force writes it again)")
+    if state is None:
+        if folder.exists() and any(folder.iterdir()) and not force:
+            raise InputError(f"-o {folder}: exists and is not empty (--force replaces what synth wrote there)")
+        for table in ("relations.parquet", "firms.parquet"):
+            shutil.rmtree(folder / table, ignore_errors=True)
+        state_path.unlink(missing_ok=True)
+    tables = _Tables(folder, asked, part_firms, state)
+    return _generate(tables, firms, seed, progress, dated, resume=tables.resume)
+
+
+def _check_size(firms: int, limit: int) -> None:
+    if not 10 <= firms <= limit:
+        raise InputError(f"--firms {firms}: expected 10 to {limit:,}")
+
+
+class _Triples:
+    """The network as N-Triples, written as it is generated."""
+
     def __init__(self, handle: IO[str]) -> None:
         self.handle = handle
         self.triples = 0
@@ -111,6 +189,156 @@ class _Writer:
         self.handle.write("".join(self.buffer))
         self.buffer.clear()
 
+    def header(self, seed: int, firms: int) -> None:
+        source, chain = f"{NAMESPACE}source/seed-{seed}", f"{NAMESPACE}chain/synthetic"
+        self.triple(source, str(RDF.type), _iri(str(CG.Source)))
+        self.triple(source, str(RDFS.label), _text(f"chaingraph synth, {firms} firms, seed {seed}", "en"))
+        self.triple(chain, str(RDF.type), _iri(str(CG.IndustrialChain)))
+        self.triple(chain, str(RDFS.label), _text(CHAIN_LABEL, "en"))
+        self.triple(chain, str(RDFS.label), _text("合成制造产业链", "zh-Hans"))
+        self.triple(chain, str(CG.region), _iri(str(FJ["fujian"])))
+        for order, (tier, english, chinese, _) in enumerate(TIERS, 1):
+            stage = f"{chain}/stage/{tier}"
+            self.triple(stage, str(RDF.type), _iri(str(CG.ChainStage)))
+            self.triple(stage, str(SKOS.inScheme), _iri(chain))
+            self.triple(stage, str(SKOS.prefLabel), _text(english, "en"))
+            self.triple(stage, str(SKOS.prefLabel), _text(chinese, "zh-Hans"))
+            self.triple(stage, str(CG.stageOrder), f'"{order}"^^<{XSD.integer}>')
+
+    def firm(self, number: int, place: str, tier_index: int, source: str) -> None:
+        firm = f"{NAMESPACE}firm/{number}"
+        stage = f"{NAMESPACE}chain/synthetic/stage/{TIERS[tier_index][0]}"
+        self.triple(firm, str(RDF.type), _iri(str(CG.Company)))
+        self.triple(firm, str(RDFS.label), _text(f"Synthetic Firm {number:07d}", "en"))
+        self.triple(firm, str(RDFS.label), _text(f"合成企业{number:07d}", "zh-Hans"))
+        self.triple(firm, str(CG.locatedIn), _iri(str(FJ[place])))
+        self.triple(firm, str(CG.inChain), _iri(f"{NAMESPACE}chain/synthetic"))
+        self.triple(firm, str(CG.atStage), _iri(stage))
+        self.triple(firm, str(PROV.wasDerivedFrom), _iri(source))
+
+    def supply(self, supplier: int, client: int, period: _Period | None, source: str) -> None:
+        supplier_iri, client_iri = f"{NAMESPACE}firm/{supplier}", f"{NAMESPACE}firm/{client}"
+        self.triple(supplier_iri, str(CG.supplierOf), _iri(client_iri))
+        if period is None:
+            return
+        relation = f"{NAMESPACE}relation/{supplier}-{client}"
+        self.triple(relation, str(RDF.type), _iri(str(CG.SupplyRelation)))
+        self.triple(relation, str(CG.supplier), _iri(supplier_iri))
+        self.triple(relation, str(CG.client), _iri(client_iri))
+        self.triple(relation, str(CG.evidence), _iri(str(CG.Stated)))
+        self.triple(relation, str(PROV.wasDerivedFrom), _iri(source))
+        self.triple(relation, str(CG.periodStart), _bound(*period.start))
+        if period.end is not None:
+            self.triple(relation, str(CG.periodEnd), _bound(*period.end))
+
+    def control(self, owner: int, owned: int) -> None:
+        self.triple(f"{NAMESPACE}firm/{owner}", str(CG.controls), _iri(f"{NAMESPACE}firm/{owned}"))
+
+    def checkpoint(self, number: int, generators: dict[str, random.Random | None], edges: int) -> None:
+        """Nothing to do: a file is written whole or not at all."""
+
+    def close(self, edges: int) -> int:
+        self.flush()
+        return self.triples
+
+
+class _Tables:
+    """The network as Parquet parts in the import layout, a part per ``part_firms`` firms."""
+
+    def __init__(self, folder: Path, asked: dict, part_firms: int, state: dict | None) -> None:
+        self.folder = folder
+        self.asked = asked
+        self.part_firms = part_firms
+        self.firms: list[dict] = []
+        self.relations: list[dict] = []
+        self.parts = state["parts"] if state else 0
+        self.resume = state
+        self.rows = state["rows"] if state else 0
+
+    def header(self, seed: int, firms: int) -> None:
+        """Nothing: the chain and its stages are named in each firm row."""
+
+    def firm(self, number: int, place: str, tier_index: int, source: str) -> None:
+        self.firms.append(
+            {
+                "id": f"{NAMESPACE}firm/{number}",
+                "name_en": f"Synthetic Firm {number:07d}",
+                "name_zh": f"合成企业{number:07d}",
+                "located_in": place.title(),
+                "chain": CHAIN_LABEL,
+                "stage": TIERS[tier_index][1],
+                "kind": "firm",
+            }
+        )
+
+    def supply(self, supplier: int, client: int, period: _Period | None, source: str) -> None:
+        row = {"supplier": f"{NAMESPACE}firm/{supplier}", "client": f"{NAMESPACE}firm/{client}"}
+        if period is not None:
+            row.update(start=_date(*period.start), end=_date(*period.end) if period.end else "", source=source)
+            row["evidence"] = "stated"
+        self.relations.append(row)
+        self.rows += 1
+
+    def control(self, owner: int, owned: int) -> None:
+        """Nothing: ownership is RDF's (``cg:controls``), not the tables'."""
+
+    def checkpoint(self, number: int, generators: dict[str, random.Random | None], edges: int) -> None:
+        """After every ``part_firms`` firms: write the part, then the state that follows it."""
+        if number % self.part_firms == 0 and self.firms:
+            self._write_part()
+            self._write_state(number, generators, edges, done=False)
+
+    def close(self, edges: int) -> int:
+        if self.firms:
+            self._write_part()
+        self._write_state(None, {}, edges, done=True)
+        return self.rows
+
+    def _write_part(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        name = f"part-{self.parts:05d}.parquet"
+        for table, rows, fields in (
+            ("firms.parquet", self.firms, FIRM_FIELDS),
+            ("relations.parquet", self.relations, RELATION_FIELDS),
+        ):
+            folder = self.folder / table
+            folder.mkdir(parents=True, exist_ok=True)
+            columns = {field: [row.get(field, "") for row in rows] for field in fields}
+            with atomic_open(folder / name, "wb", may_replace=True) as handle:
+                pq.write_table(pa.table(columns), handle)
+        self.parts += 1
+        self.firms, self.relations = [], []
+
+    def _write_state(
+        self, number: int | None, generators: dict[str, random.Random | None], edges: int, *, done: bool
+    ) -> None:
+        state = {
+            "asked": self.asked,
+            "done": done,
+            "parts": self.parts,
+            "next_firm": number,
+            "edges": edges,
+            "rows": self.rows,
+            "generators": {key: _state(rng) for key, rng in generators.items()},
+        }
+        with atomic_open(self.folder / STATE_FILE, "w", may_replace=True) as handle:
+            handle.write(json.dumps(state))
+
+
+def _state(rng: random.Random | None) -> list | None:
+    if rng is None:
+        return None
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _restore(rng: random.Random | None, saved: list | None) -> None:
+    if rng is not None and saved is not None:
+        version, internal, gauss = saved
+        rng.setstate((version, tuple(internal), gauss))
+
 
 def _iri(value: str) -> str:
     return f"<{value}>"
@@ -120,95 +348,92 @@ def _text(value: str, language: str) -> str:
     return f'"{value}"@{language}'
 
 
+CHAIN_LABEL = "Synthetic manufacturing chain"
+
+
+@dataclass(frozen=True)
+class _Period:
+    """A relation's period: start (year, month or None) and end (the same, or None: open-ended)."""
+
+    start: tuple[int, int | None]
+    end: tuple[int, int | None] | None
+
+
 def _generate(
-    out: _Writer, firms: int, seed: int, progress: Callable[[int, int], None] | None, dated: bool = False
+    out: _Triples | _Tables,
+    firms: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None,
+    dated: bool = False,
+    resume: dict | None = None,
 ) -> SynthSummary:
     rng = random.Random(seed)
     periods = random.Random(f"{seed}-dated") if dated else None
     # The skip-tier suppliers and the control come from a generator of their own, so the network
     # every earlier seed drew (firms, places, supply from the tier above) stays exactly as it was.
     extra = random.Random(f"{seed}-extra")
-    chain = f"{NAMESPACE}chain/synthetic"
+    generators = {"firms": rng, "dated": periods, "extra": extra}
     source = f"{NAMESPACE}source/seed-{seed}"
-    out.triple(source, str(RDF.type), _iri(str(CG.Source)))
-    out.triple(source, str(RDFS.label), _text(f"chaingraph synth, {firms} firms, seed {seed}", "en"))
-    out.triple(chain, str(RDF.type), _iri(str(CG.IndustrialChain)))
-    out.triple(chain, str(RDFS.label), _text("Synthetic manufacturing chain", "en"))
-    out.triple(chain, str(RDFS.label), _text("合成制造产业链", "zh-Hans"))
-    out.triple(chain, str(CG.region), _iri(str(FJ["fujian"])))
     sizes = _tier_sizes(firms)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    for order, (tier, english, chinese, _) in enumerate(TIERS, 1):
-        stage = f"{chain}/stage/{tier}"
-        out.triple(stage, str(RDF.type), _iri(str(CG.ChainStage)))
-        out.triple(stage, str(SKOS.inScheme), _iri(chain))
-        out.triple(stage, str(SKOS.prefLabel), _text(english, "en"))
-        out.triple(stage, str(SKOS.prefLabel), _text(chinese, "zh-Hans"))
-        out.triple(stage, str(CG.stageOrder), f'"{order}"^^<{XSD.integer}>')
-    places = [str(FJ[name]) for name, _ in PLACES]
+    places = [name for name, _ in PLACES]
     weights = [weight for _, weight in PLACES]
     edges = 0
-    number = 0
-    for tier_index, (tier, _, _, _) in enumerate(TIERS):
-        stage = f"{chain}/stage/{tier}"
-        for _ in range(sizes[tier_index]):
-            firm = f"{NAMESPACE}firm/{number}"
-            out.triple(firm, str(RDF.type), _iri(str(CG.Company)))
-            out.triple(firm, str(RDFS.label), _text(f"Synthetic Firm {number:07d}", "en"))
-            out.triple(firm, str(RDFS.label), _text(f"合成企业{number:07d}", "zh-Hans"))
-            out.triple(firm, str(CG.locatedIn), _iri(rng.choices(places, weights)[0]))
-            out.triple(firm, str(CG.inChain), _iri(chain))
-            out.triple(firm, str(CG.atStage), _iri(stage))
-            out.triple(firm, str(PROV.wasDerivedFrom), _iri(source))
-            if tier_index > 0:
-                upstream = sizes[tier_index - 1]
-                wanted = min(upstream, 1 + int(rng.expovariate(1 / (MEAN_SUPPLIERS - 1))))
-                chosen: set[int] = set()
-                while len(chosen) < wanted:
-                    # u ** CONCENTRATION piles the draws onto the first firms of the tier: hubs.
-                    chosen.add(starts[tier_index - 1] + int(upstream * rng.random() ** CONCENTRATION))
-                if tier_index >= 2 and extra.random() < SKIP_TIER_SHARE:
-                    further = extra.randrange(tier_index - 1)
-                    chosen.add(starts[further] + int(sizes[further] * extra.random() ** CONCENTRATION))
-                for supplier in sorted(chosen):
-                    out.triple(f"{NAMESPACE}firm/{supplier}", str(CG.supplierOf), _iri(firm))
-                    if periods is not None and periods.random() < DATED_SHARE:
-                        _dated_relation(out, periods, f"{NAMESPACE}firm/{supplier}", firm, source)
-                edges += len(chosen)
-                first = starts[tier_index]
-                if number > first and extra.random() < CONTROLLED_SHARE:
-                    owner = first + int((number - first) * extra.random() ** CONCENTRATION)
-                    out.triple(f"{NAMESPACE}firm/{owner}", str(CG.controls), _iri(firm))
-            number += 1
-            if progress and number % 10_000 == 0:
-                progress(number, firms)
-    out.flush()
+    begin = 0
+    if resume is not None:
+        for key, rng_of in generators.items():
+            _restore(rng_of, resume["generators"].get(key))
+        begin, edges = resume["next_firm"], resume["edges"]
+    else:
+        out.header(seed, firms)
+    for number in range(begin, firms):
+        tier_index = bisect.bisect_right(starts, number) - 1
+        out.firm(number, rng.choices(places, weights)[0], tier_index, source)
+        if tier_index > 0:
+            upstream = sizes[tier_index - 1]
+            wanted = min(upstream, 1 + int(rng.expovariate(1 / (MEAN_SUPPLIERS - 1))))
+            chosen: set[int] = set()
+            while len(chosen) < wanted:
+                # u ** CONCENTRATION piles the draws onto the first firms of the tier: hubs.
+                chosen.add(starts[tier_index - 1] + int(upstream * rng.random() ** CONCENTRATION))
+            if tier_index >= 2 and extra.random() < SKIP_TIER_SHARE:
+                further = extra.randrange(tier_index - 1)
+                chosen.add(starts[further] + int(sizes[further] * extra.random() ** CONCENTRATION))
+            for supplier in sorted(chosen):
+                period = _period(periods) if periods is not None and periods.random() < DATED_SHARE else None
+                out.supply(supplier, number, period, source)
+            edges += len(chosen)
+            first = starts[tier_index]
+            if number > first and extra.random() < CONTROLLED_SHARE:
+                out.control(first + int((number - first) * extra.random() ** CONCENTRATION), number)
+        if progress and (number + 1) % 10_000 == 0:
+            progress(number + 1, firms)
+        out.checkpoint(number + 1, generators, edges)
+    written = out.close(edges)
     if progress:
         progress(firms, firms)
-    return SynthSummary(firms=firms, edges=edges, triples=out.triples)
+    return SynthSummary(firms=firms, edges=edges, triples=written)
 
 
-def _dated_relation(out: _Writer, draw: random.Random, supplier: str, client: str, source: str) -> None:
-    """A qualified relation for one edge with a period: a start year (a month a third of the time),
-    an end one to six years later (a year or a month), or none."""
-    relation = f"{NAMESPACE}relation/{supplier.rsplit('/', 1)[1]}-{client.rsplit('/', 1)[1]}"
-    out.triple(relation, str(RDF.type), _iri(str(CG.SupplyRelation)))
-    out.triple(relation, str(CG.supplier), _iri(supplier))
-    out.triple(relation, str(CG.client), _iri(client))
-    out.triple(relation, str(CG.evidence), _iri(str(CG.Stated)))
-    out.triple(relation, str(PROV.wasDerivedFrom), _iri(source))
+def _period(draw: random.Random) -> _Period:
+    """A period: a start year (a month a third of the time), an end one to six years later (a year
+    or a month), or none."""
     start = draw.randint(*DATED_YEARS)
     month = draw.randint(1, 12) if draw.random() < 1 / 3 else None
-    out.triple(relation, str(CG.periodStart), _bound(start, month))
-    if draw.random() >= OPEN_ENDED_SHARE:
-        end = start + draw.randint(1, 6)
-        out.triple(relation, str(CG.periodEnd), _bound(end, draw.randint(1, 12) if month else None))
+    if draw.random() < OPEN_ENDED_SHARE:
+        return _Period((start, month), None)
+    end = start + draw.randint(1, 6)
+    return _Period((start, month), (end, draw.randint(1, 12) if month else None))
 
 
 def _bound(year: int, month: int | None) -> str:
     if month is None:
         return f'"{year}"^^<{XSD.gYear}>'
     return f'"{year}-{month:02d}"^^<{XSD.gYearMonth}>'
+
+
+def _date(year: int, month: int | None) -> str:
+    return f"{year}" if month is None else f"{year}-{month:02d}"
 
 
 def _tier_sizes(firms: int) -> list[int]:
