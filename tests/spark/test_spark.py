@@ -157,17 +157,26 @@ def test_stats_on_spark_equals_stats_on_this_machine(spark, sheets, selection):
     assert store.tables is not None and store.tables.relations == [relations]  # given back as it was
 
 
+def table_arguments(folder) -> list[str]:
+    """The options that read the Parquet tables in ``folder`` in place of the bundled graph."""
+    return ["--no-bundled", "--relations", str(folder / "relations.parquet"), "--firms", str(folder / "firms.parquet")]
+
+
+def synthetic_tables(tmp_path, *, seed: int):
+    """A 2,500-firm synthetic network written as RDF and exported as Parquet tables: their folder."""
+    network = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "--seed", str(seed), "-o", str(network)).returncode == 0
+    folder = tmp_path / "tables"
+    made = run_process("export", "--no-bundled", "--data", str(network), "--format", "parquet", "-o", str(folder))
+    assert made.returncode == 0, made.stderr
+    return folder
+
+
 def test_the_bundled_graph_as_parquet_on_spark_from_the_command_line(spark, tmp_path):
     folder = tmp_path / "tables"
     exported = run_process("export", "--format", "parquet", "-o", str(folder))
     assert exported.returncode == 0, exported.stderr
-    tables = [
-        "--no-bundled",
-        "--relations",
-        str(folder / "relations.parquet"),
-        "--firms",
-        str(folder / "firms.parquet"),
-    ]
+    tables = table_arguments(folder)
     output = tmp_path / "every-firm"
     on_spark = run_process(
         "stats", "--engine", "spark", "--spark-master", MASTER, *tables, "--format", "json", "--output", str(output),
@@ -192,11 +201,7 @@ def test_the_bundled_graph_as_parquet_on_spark_from_the_command_line(spark, tmp_
 
 
 def test_a_synthetic_network_on_spark_equals_the_compiled_path(spark, tmp_path):
-    network = tmp_path / "synth.nt"
-    assert run_process("synth", "--firms", "2500", "--seed", "7", "-o", str(network)).returncode == 0
-    folder = tmp_path / "tables"
-    made = run_process("export", "--no-bundled", "--data", str(network), "--format", "parquet", "-o", str(folder))
-    assert made.returncode == 0, made.stderr
+    folder = synthetic_tables(tmp_path, seed=7)
     store = open_store(
         bundled=False, tables=Tables(relations=[folder / "relations.parquet"], firms=[folder / "firms.parquet"])
     )
@@ -283,18 +288,7 @@ def test_a_scenario_on_spark_equals_the_scenario_on_this_machine(spark, sheets, 
 
 
 def test_a_scenario_on_spark_from_the_command_line(spark, tmp_path):
-    network = tmp_path / "synth.nt"
-    assert run_process("synth", "--firms", "2500", "--seed", "3", "-o", str(network)).returncode == 0
-    folder = tmp_path / "tables"
-    made = run_process("export", "--no-bundled", "--data", str(network), "--format", "parquet", "-o", str(folder))
-    assert made.returncode == 0, made.stderr
-    tables = [
-        "--no-bundled",
-        "--relations",
-        str(folder / "relations.parquet"),
-        "--firms",
-        str(folder / "firms.parquet"),
-    ]
+    tables = table_arguments(synthetic_tables(tmp_path, seed=3))
     here = run_process("impact", "--remove", "stage:components", *tables, "--format", "json")
     assert here.returncode == 0, here.stderr
     on_spark_options = ["--engine", "spark", "--spark-master", MASTER]
