@@ -34,6 +34,7 @@ __all__ = [
     "data_options",
     "dating_options",
     "emit",
+    "engine_options",
     "evidence_option",
     "format_option",
     "graph_options",
@@ -45,6 +46,7 @@ __all__ = [
     "progress_bar",
     "render_json",
     "selection_options",
+    "spark_stopped",
     "status_line",
     "table_options",
 ]
