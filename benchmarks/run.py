@@ -7,6 +7,7 @@
     python benchmarks/run.py --sizes 100000 1000000 --only import tables              # sheets in (issue 30)
     python benchmarks/run.py --sizes 100000 --only dated                              # --as-of, diff (issue 31)
     python benchmarks/run.py --sizes 100000 1000000 --only spark                      # Spark local (issue 32)
+    python benchmarks/run.py --sizes 5000000 --only spark-largest --timeout 3600 --folder F   # largest on Spark
 
 Every step runs as its own process; the table gives its wall seconds and peak resident memory (the
 kernel's accounting of that process, from wait4). The naive pipeline does the same work the
@@ -18,6 +19,7 @@ the same run, since the machines are shared and absolute times drift.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -395,6 +398,112 @@ def scale_out(size: int, folder: Path, data: Path, timeout: float) -> list[dict]
     return rows
 
 
+SPARK_EVENT_LOG = "spark.eventLog.enabled true\nspark.eventLog.dir file://{folder}\nspark.eventLog.compress false\n"
+
+
+def spark_largest(size: int, folder: Path, timeout: float) -> list[dict]:
+    """The largest network on Spark's local mode: ``synth --format parquet`` straight to tables
+    (resumable: a folder kept with ``--folder`` keeps the parts written), then ``stats --engine
+    spark`` with Spark's event log on, beside ``--engine compiled`` from the same tables, and the
+    stage timings read back from the event log (what a cluster would change is worked out from
+    them in docs/benchmarks.md)."""
+    tables = folder / f"synth-{size}-parquet"
+    rows: list[dict] = []
+    synth = run_step(chaingraph("synth", "--format", "parquet", "--firms", str(size), "-o", str(tables)), timeout)
+    rows.append({"size": size, "step": "spark-largest synth parquet", "fast": synth, "note": _last_line(synth)})
+    if synth.get("code") != 0:
+        return rows
+    events = folder / f"spark-events-{size}"
+    events.mkdir(exist_ok=True)
+    conf = folder / f"spark-conf-{size}"
+    conf.mkdir(exist_ok=True)
+    (conf / "spark-defaults.conf").write_text(SPARK_EVENT_LOG.format(folder=events), encoding="utf-8")
+    arguments = [
+        "--no-bundled",
+        "--relations",
+        str(tables / "relations.parquet"),
+        "--firms",
+        str(tables / "firms.parquet"),
+        "--top",
+        "10",
+        "--format",
+        "json",
+    ]
+    os.environ["SPARK_CONF_DIR"] = str(conf)
+    try:
+        on_spark = run_step(chaingraph("stats", "--engine", "spark", *arguments), timeout)
+    finally:
+        del os.environ["SPARK_CONF_DIR"]
+    row: dict = {"size": size, "step": "spark-largest stats --engine spark", "fast": on_spark}
+    if "compiled" not in SKIP_LARGEST:
+        row["naive"] = run_step(chaingraph("stats", *arguments), timeout)
+    logs = sorted(events.iterdir(), key=lambda path: path.stat().st_mtime)
+    if logs:
+        row["note"] = "naive = --engine compiled from the same tables; " + stage_summary(logs[-1])
+    rows.append(row)
+    return rows
+
+
+SKIP_LARGEST: set[str] = set()
+
+
+def _last_line(result: dict) -> str:
+    return ((result.get("stderr") or "").strip().splitlines() or [""])[-1][:120]
+
+
+def stage_summary(event_log: Path) -> str:
+    """Spark's own timings of one application, from its event log: the application's wall time,
+    the time some stage was running, the task time summed over tasks, and an estimate, stage by
+    stage, of the time on ``c`` cores: the stage's task time spread over them, never below its
+    longest task, plus the time no stage ran (driver work, which a cluster does not shorten).
+    Shuffles over a network are not in the estimate; it is a lower bound."""
+    stages: dict[int, dict] = {}
+    started = ended = None
+    # Spark 4 writes a folder of rolled files (events_1_..., events_2_...), earlier ones one file.
+    parts = sorted(event_log.glob("events_*"), key=lambda path: int(path.name.split("_")[1]))
+    lines = [line for part in parts or [event_log] for line in part.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        event = json.loads(line)
+        kind = event.get("Event")
+        if kind == "SparkListenerApplicationStart":
+            started = event["Timestamp"]
+        elif kind == "SparkListenerApplicationEnd":
+            ended = event["Timestamp"]
+        elif kind == "SparkListenerTaskEnd":
+            info = event["Task Info"]
+            stage = stages.setdefault(event["Stage ID"] * 1000 + event["Stage Attempt ID"], {"tasks": []})
+            stage["tasks"].append(info["Finish Time"] - info["Launch Time"])
+        elif kind == "SparkListenerStageCompleted":
+            info = event["Stage Info"]
+            stage = stages.setdefault(info["Stage ID"] * 1000 + info.get("Stage Attempt ID", 0), {"tasks": []})
+            stage["span"] = (info.get("Submission Time"), info.get("Completion Time"))
+    spans = sorted(stage["span"] for stage in stages.values() if stage.get("span") and None not in stage["span"])
+    busy, reach = 0, None
+    for start, end in spans:  # the union of the stages' intervals
+        if reach is None or start > reach:
+            busy += end - start
+            reach = end
+        elif end > reach:
+            busy += end - reach
+            reach = end
+    if started is None or ended is None or not spans:
+        return "no event log timings"
+    wall = ended - started
+    task_time = sum(sum(stage["tasks"]) for stage in stages.values())
+
+    def on(cores: int) -> float:
+        spread = sum(
+            max(sum(stage["tasks"]) / cores, max(stage["tasks"])) for stage in stages.values() if stage["tasks"]
+        )
+        return (wall - busy + spread) / 1000
+
+    return (
+        f"Spark application {wall / 1000:,.0f} s, stages running {busy / 1000:,.0f} s, "
+        f"{len(stages):,} stages, task time {task_time / 1000:,.0f} s; estimate on 2 / 16 / 64 cores "
+        f"{on(2):,.0f} / {on(16):,.0f} / {on(64):,.0f} s"
+    )
+
+
 def browser_open_seconds(html: Path) -> tuple[float, float] | None:
     """Seconds from navigation until the view is first drawn (and can be used), and until it is
     laid out from its measured labels and framed (``window.arranged``), in Debian's Chromium."""
@@ -466,6 +575,16 @@ def environment() -> str:
     )
 
 
+@contextlib.contextmanager
+def _work_folder(kept: Path | None) -> Iterator[str]:
+    if kept is not None:
+        kept.mkdir(parents=True, exist_ok=True)
+        yield str(kept)
+        return
+    with tempfile.TemporaryDirectory(prefix="chaingraph-bench-") as folder:
+        yield folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 10_000, 100_000])
@@ -480,12 +599,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="Smoke run: no browser timing.")
     parser.add_argument("--timeout", type=float, default=1800, help="Seconds one step may take.")
     parser.add_argument("--out", type=Path, help="Also write the table (with machine and versions) here.")
+    parser.add_argument(
+        "--folder", type=Path, help="Work here instead of a temporary folder (kept; resumes spark-largest)."
+    )
     args = parser.parse_args()
     rows: list[dict] = []
     if not args.only or "help" in args.only:
         rows += help_timings(args.timeout, runs=1 if args.quick else 7)
-    with tempfile.TemporaryDirectory(prefix="chaingraph-bench-") as folder:
-        for size in args.sizes:
+    if "spark-largest" in args.only:
+        SKIP_LARGEST.update(args.skip)
+        with _work_folder(args.folder) as folder:
+            for size in args.sizes:
+                print(f"spark-largest {size:,} firms ...", file=sys.stderr)
+                rows += spark_largest(size, Path(folder), args.timeout)
+        args.only = [name for name in args.only if name != "spark-largest"] or ["none"]
+    with _work_folder(args.folder) as folder:
+        for size in args.sizes if args.only != ["none"] else []:
             print(f"benchmarking {size:,} firms ...", file=sys.stderr)
             only = set(args.only) | ({"synth"} if args.only else set())
             rows += benchmark(

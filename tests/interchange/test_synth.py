@@ -76,9 +76,12 @@ def test_an_interrupted_run_is_resumed_by_the_same_call_and_keeps_its_parts(tmp_
 
 def test_a_folder_of_another_run_or_of_other_files_is_never_written_over(tmp_path):
     folder = tmp_path / "tables"
-    synth_tables(100, 1, folder)
-    with pytest.raises(InputError, match="already holds this network"):
-        synth_tables(100, 1, folder)
+    first = synth_tables(100, 1, folder)
+    parts = {path: path.stat().st_mtime_ns for path in folder.rglob("*.parquet") if path.is_file()}
+    again = synth_tables(100, 1, folder)  # the finished run asked again: nothing written
+    assert again.complete_before and not first.complete_before
+    assert (again.firms, again.edges, again.triples) == (first.firms, first.edges, first.triples)
+    assert {path: path.stat().st_mtime_ns for path in folder.rglob("*.parquet") if path.is_file()} == parts
     with pytest.raises(InputError, match="other options"):
         synth_tables(200, 1, folder)
     synth_tables(200, 1, folder, force=True)

@@ -57,8 +57,9 @@ def synth(firms, seed, dated, fmt, part_firms, output, force) -> None:
             summary = synth_tables(
                 firms, seed, output, force=force, dated=dated, part_firms=part_firms, progress=advance
             )
+            verb = "already complete, nothing written:" if summary.complete_before else "wrote"
             written = f"{output}/relations.parquet, {output}/firms.parquet: {summary.firms:,} firms, "
-            stderr.print(f"wrote {written}{summary.edges:,} supply edges, {summary.triples:,} relation rows")
+            stderr.print(f"{verb} {written}{summary.edges:,} supply edges, {summary.triples:,} relation rows")
             return
         summary = generate(firms, seed, output, force=force, dated=dated, progress=advance)
     stderr.print(f"wrote {output}: {summary.firms} firms, {summary.edges} supply edges, {summary.triples} triples")

@@ -83,9 +83,13 @@ OPEN_ENDED_SHARE = 0.1
 
 @dataclass
 class SynthSummary:
+    """What a synth run wrote: firms, supply edges, and ``triples`` (N-Triples lines, or for
+    tables the relation rows); ``complete_before`` when the folder already held the whole run."""
+
     firms: int
     edges: int
     triples: int
+    complete_before: bool = False
 
 
 def synth(
@@ -142,7 +146,8 @@ def synth_tables(
     file's IRIs; places, the chain and its stages are named, so the bundled graph's places are
     found; ownership, which tables do not carry, is left out). Each part appears only when complete,
     and :data:`STATE_FILE` keeps the generators' state after it, so a run that is interrupted is
-    resumed by the same command: the parts written stay, and the next part starts where they end.
+    resumed by the same command: the parts written stay, and the next part starts where they end;
+    the same command on a finished run writes nothing and returns its summary.
     """
     _check_size(firms, TABLES_LIMIT)
     if part_firms < 1:
@@ -155,7 +160,8 @@ def synth_tables(
             raise InputError(f"-o {folder}: holds a synth run of other options ({state['asked']}); --force replaces it")
         state = None
     if state is not None and state["done"]:
-        raise InputError(f"-o {folder}: already holds this network (--force writes it again)")
+        # Running a finished run again is how a user checks it finished: nothing to write.
+        return SynthSummary(firms=firms, edges=state["edges"], triples=state["rows"], complete_before=True)
     if state is None:
         if folder.exists() and any(folder.iterdir()) and not force:
             raise InputError(f"-o {folder}: exists and is not empty (--force replaces what synth wrote there)")
