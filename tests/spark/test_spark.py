@@ -40,6 +40,8 @@ try:
 except ImportError:
     HAVE_PYSPARK = False
 
+pytestmark = pytest.mark.spark
+
 MASTER = "local[2]"
 #: Spark's PageRank runs NetworkX's iterates; only the order of the sums differs.
 RELATIVE, ABSOLUTE = 1e-6, 1e-12
