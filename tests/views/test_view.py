@@ -205,9 +205,12 @@ def test_never_overwrites_a_foreign_file_without_force(tmp_path):
     assert "use --force" in result.stderr
     assert precious.read_text(encoding="utf-8") == "<html>my own page</html>"
     assert run_process("view", "ningde", "--force", cwd=tmp_path).returncode == 0
-    # A view chaingraph wrote may be replaced without --force.
-    assert run_process("view", "ningde", cwd=tmp_path).returncode == 0
+    # A view chaingraph wrote may be replaced without --force, and the user is told so.
+    replaced = run_process("view", "ningde", "--lang", "zh", cwd=tmp_path)
+    assert replaced.returncode == 0 and "replacing the view that was there" in replaced.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ningde.html"]
+    first = run_process("view", "ningde", "-o", "other.html", cwd=tmp_path)
+    assert first.returncode == 0 and "replacing" not in first.stderr  # a new file: nothing replaced
 
 
 def test_default_file_name_cannot_escape_the_folder(tmp_path):

@@ -125,7 +125,9 @@ def view(
             progress=lambda step: update(f"building view: {step}"),
         )
     atomic_write(target_path, html, may_replace=may_replace)
-    stderr.print(f"wrote {target_path}")
+    # Replacing an earlier view is allowed without --force, so it is never silent.
+    replaced = " (replacing the view that was there; -o NAME keeps both)" if may_replace else ""
+    stderr.print(f"wrote {target_path}{replaced}")
     if open_browser:
         import webbrowser
 
