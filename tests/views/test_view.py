@@ -140,6 +140,8 @@ def test_chinese_labels_everywhere(browser, tmp_path, store):
     assert "宁德时代" in options and "CATL" in options
     aside = page.page.locator("aside").inner_text()
     assert "正极材料" in aside
+    header = page.page.locator("header").inner_text()  # the title and the counts under it
+    assert "个节点" in header and not re.search(r"[A-Za-z]{2,}", header), header
     # No English is left in the legend and the figures: words of Latin letters are only names
     # that have no Chinese form (PageRank, the PNG format, the Wh/kg unit).
     assert set(re.findall(r"[A-Za-z]{2,}", aside)) <= {"PageRank", "PNG", "Wh", "kg"}
@@ -659,3 +661,28 @@ def test_the_year_slider_shows_the_relations_in_force_without_moving_a_node(brow
     everything = page.js("edges.get({filter: e => e.relation === 'supply'}).length")
     assert len(page.js(shown)) == everything
     assert page.errors == [] and page.requests == []
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [("en", "{nodes} nodes, {edges} supply edges"), ("zh", "{nodes} 个节点，{edges} 条供应连线")],
+)
+def test_the_subtitle_counts_in_the_pages_language(store, lang, expected):
+    from chaingraph.reports import network, view
+
+    graph = network(store, chain="ningde")
+    page = view(store, "ningde", lang=lang)
+    wanted = expected.format(nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
+    assert f'<span class="meta">{wanted}</span>' in page
+
+
+def test_one_node_and_one_edge_are_not_plural(ttl):
+    from chaingraph.reports import view
+    from chaingraph.store import open_store
+
+    data = ttl(  # one firm that supplies itself: one node, one supply edge
+        "ex:tiny a cg:IndustrialChain ; rdfs:label 'Tiny chain'@en .\n"
+        "ex:a a cg:Company ; rdfs:label 'A'@en ; cg:locationUnknown true ; cg:inChain ex:tiny ; cg:supplierOf ex:a .\n"
+    )
+    page = view(open_store(bundled=False, data=[data]), "Tiny chain")
+    assert '<span class="meta">1 node, 1 supply edge</span>' in page

@@ -194,6 +194,11 @@ TEXT = {
         "own_loss": "its own loss would disrupt, tier by tier: {tiers}",
         "own_loss_none": "its own loss would disrupt no other firm",
         "focus_note": "The neighbourhood of {firm}, tiers up and down: {hops} ({nodes} of {total} nodes).",
+        "subtitle": "{nodes}, {edges}",
+        "nodes_one": "{count} node",
+        "nodes_many": "{count:,} nodes",
+        "edges_one": "{count} supply edge",
+        "edges_many": "{count:,} supply edges",
     },
     "zh": {
         "find": "查找节点",
@@ -245,6 +250,11 @@ TEXT = {
         "own_loss": "其自身缺失将逐层影响：{tiers}",
         "own_loss_none": "其自身缺失不会影响其他企业",
         "focus_note": "{firm}的上下游 {hops} 层（{nodes} / {total} 个节点）。",
+        "subtitle": "{nodes}，{edges}",
+        "nodes_one": "{count} 个节点",
+        "nodes_many": "{count:,} 个节点",
+        "edges_one": "{count} 条供应连线",
+        "edges_many": "{count:,} 条供应连线",
     },
 }
 
@@ -490,7 +500,10 @@ def _page(
         version=__version__,
         lang_tag="zh-Hans" if lang == "zh" else "en",
         title=data.title,
-        subtitle=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} supply edges",
+        subtitle=text["subtitle"].format(
+            nodes=_counted(text, "nodes", graph.number_of_nodes()),
+            edges=_counted(text, "edges", graph.number_of_edges()),
+        ),
         text={**text, "size": text["size"].format(measure=measure_name(size_by, lang))},
         nodes=nodes,
         edges=edges,
@@ -520,6 +533,11 @@ def _page(
         vis_js=_vis_asset("vis-network.min.js"),
         vis_css=_vis_asset("vis-network.css"),
     )
+
+
+def _counted(text: Mapping[str, str], noun: str, count: int) -> str:
+    """``count`` with its noun in the page's language: "1 node", "9 nodes", "9 个节点"."""
+    return text[f"{noun}_one" if count == 1 else f"{noun}_many"].format(count=count)
 
 
 def _add_supply_edges(
