@@ -686,3 +686,66 @@ def test_one_node_and_one_edge_are_not_plural(ttl):
     )
     page = view(open_store(bundled=False, data=[data]), "Tiny chain")
     assert '<span class="meta">1 node, 1 supply edge</span>' in page
+
+
+def wcag_contrast(first: str, second: str) -> float:
+    """WCAG 2.1's contrast ratio, written out here from the definition (relative luminance of
+    linearised sRGB, then (L1 + 0.05) / (L2 + 0.05)), apart from the page's own."""
+
+    def relative_luminance(colour: str) -> float:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+DRAWN_LABELS = """() => nodes.get({filter: n => !n.hidden}).map(n => [
+  n.id, n.shape, (n.font && n.font.color) || options.nodes.font.color || "#343434",
+  typeof n.color === "string" ? n.color : n.color.background])"""
+#: vis-network draws these shapes' labels inside them, on the fill; the rest below, on the page.
+INSIDE = {"box", "circle", "ellipse", "database", "text"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ningde",),
+        ("fujian", "--places"),
+        ("fujian", "--level", "stage"),
+        ("jinjiang", "--lang", "zh", "--level", "stage"),
+    ],
+)
+def test_every_label_has_the_contrast_wcag_asks_for_text(browser, tmp_path, args):
+    page = Page(browser, write_view(tmp_path, *args))
+    drawn = page.js(DRAWN_LABELS)
+    assert drawn
+    weak = [
+        (node, text, behind)
+        for node, shape, text, behind in drawn
+        if wcag_contrast(text, behind if shape in INSIDE else "#ffffff") < 4.5
+    ]
+    assert weak == []
+    if "stage" in args:
+        assert {shape for _, shape, _, _ in drawn} & INSIDE  # boxes with their labels inside were checked
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_stage_view_of_a_synthetic_network_keeps_its_box_labels_readable(browser, tmp_path):
+    network = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "-o", str(network)).returncode == 0
+    folder = tmp_path / "view"
+    folder.mkdir()
+    page = Page(
+        browser, write_view(folder, "synthetic", "--data", str(network), "--region", "Ningde", "--level", "stage")
+    )
+    drawn = page.js(DRAWN_LABELS)
+    boxes = [(text, fill) for _, shape, text, fill in drawn if shape in INSIDE]
+    assert len(boxes) >= 4 and all(wcag_contrast(text, fill) >= 4.5 for text, fill in boxes), boxes
+    # Tracing dims the rest and then restores each label's own colour.
+    first = drawn[0][0]
+    page.js(f"trace({json.dumps(first)}); clearTrace()")
+    assert page.js(DRAWN_LABELS) == drawn

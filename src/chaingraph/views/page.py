@@ -50,14 +50,18 @@ from .layout import (
 
 __all__ = [
     "AGAINST_STYLE",
+    "DIMMED_LABEL_COLOR",
     "EVIDENCE_STYLES",
     "FONT_SIZE",
     "GAPS",
     "GENERATOR_MARK",
     "INFERRED_DASHES",
+    "LABEL_COLOR",
+    "LABEL_INSIDE",
     "LABEL_WIDTH",
     "LINE_HEIGHT",
     "LOCATED_DASHES",
+    "MINIMUM_CONTRAST",
     "NODE_LIMIT",
     "OWN_LOSS_LIMIT",
     "PALETTE",
@@ -69,10 +73,12 @@ __all__ = [
     "View",
     "ViewData",
     "check_size",
+    "contrast_ratio",
     "is_chaingraph_view",
     "measure_name",
     "render_view",
     "stage_colors",
+    "text_color_on",
 ]
 
 PHYSICS_LIMIT = 800
@@ -100,6 +106,12 @@ GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
 
 #: Nodes with no stage, and nodes a trace dims: greys no stage colour is mistaken for.
 NO_STAGE_COLOR, DIMMED_COLOR = "#c0c0c0", "#e6e6e6"
+#: Label text: dark on the white page (12:1); a dimmed node's label is meant to recede.
+LABEL_COLOR, DIMMED_LABEL_COLOR = "#343434", "#c8c8c8"
+#: Shapes vis-network draws the label inside of, on the node's fill rather than on the page.
+LABEL_INSIDE = frozenset({"box", "circle", "ellipse", "database", "text"})
+#: WCAG 2's AA threshold for text: every label keeps at least this contrast with what is behind it.
+MINIMUM_CONTRAST = 4.5
 #: One colour per stage, for readers with any colour vision: Paul Tol's "muted" nine, then colours
 #: each as far as can be from all before it, from the page's greys and from white under normal and
 #: simulated deutan, protan and tritan vision (docs/palette.py makes and measures it: the first 9
@@ -437,17 +449,44 @@ def _add_nodes(
     for node, attrs in graph.nodes(data=True):
         label, other = _names(attrs, lang)
         removed = data.scenario.get(node, {}).get("tier") == 0
+        shape = SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0]
+        fill = colors.get(attrs.get("stage", ""), NO_STAGE_COLOR)
         net.add_node(
             node,
             label=f"✕ {label}" if removed else label,
             altLabel=other,
             kind=attrs.get("kind", "organization"),
-            shape=SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0],
+            shape=shape,
             size=sizes[node],
             title=_node_tooltip(node, attrs, data, text, lang),
-            **_scenario_style(node, data, colors.get(attrs.get("stage", ""), NO_STAGE_COLOR)),
+            font={"color": text_color_on(fill) if shape in LABEL_INSIDE else LABEL_COLOR},
+            **_scenario_style(node, data, fill),
             **placements[node],
         )
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two ``#rrggbb`` colours, from 1 (the same) to 21 (black on white).
+
+    References
+    ----------
+    .. [1] W3C, "Web Content Accessibility Guidelines (WCAG) 2.1", relative luminance and
+       contrast ratio. https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio
+    """
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_color_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill``: one of them always has a contrast of
+    at least 4.58:1 with any colour, above :data:`MINIMUM_CONTRAST`."""
+    return max(("#000000", "#ffffff"), key=lambda text: contrast_ratio(text, fill))
 
 
 class _NodeIds(list):
@@ -512,6 +551,8 @@ def _page(
         gaps=GAPS,
         readable_limit=PHYSICS_LIMIT,
         dimmed_color=DIMMED_COLOR,
+        label_color=LABEL_COLOR,
+        dimmed_label_color=DIMMED_LABEL_COLOR,
         lane_titles=lane_titles,
         png_name=safe_stem(data.title) + ".png",
         has_places=any(node.get("kind") == "place" for node in nodes),
