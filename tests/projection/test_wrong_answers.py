@@ -44,3 +44,31 @@ def test_a_literal_object_of_a_supply_edge_is_never_a_node(run, ttl):
     assert validated.returncode == 1
     messages = {result["message"] for result in json.loads(validated.stdout)["results"]}
     assert "takes part in a supply edge but is neither an organization nor a cluster segment" in messages
+
+
+def test_a_stage_node_lies_where_its_members_are_not_where_its_chain_is(store, tmp_path):
+    """Under --region Ningde a stage node of the synthetic chain stands for Ningde's members, so
+    its place is Ningde or a place inside it, never the chain's region (Fujian)."""
+    from chaingraph.reports import network
+    from chaingraph.store import open_store
+
+    synthetic = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "2500", "-o", str(synthetic)).returncode == 0
+    both = open_store(data=[synthetic])
+    ningde = "https://w3id.org/chaingraph/fujian/ningde"
+    for chain, region in (("synthetic", "Ningde"), ("ningde", None), ("fujian", None)):
+        firms = network(both, chain=chain, region=region)
+        stages = network(both, chain=chain, region=region, level="stage")
+        for stage, attrs in stages.nodes(data=True):
+            members = [a for _, a in firms.nodes(data=True) if a.get("stage") == stage and a.get("places")]
+            if not members:
+                continue
+            shared = set.intersection(*(set(m["places"]) for m in members))
+            assert attrs["place"] in shared, (stage, attrs["place"])
+            # ... and the most specific such place: no shared place lies inside it.
+            inside = {
+                p for p in shared if p != attrs["place"] and attrs["place"] in firms.graph["places"][p]["parents"]
+            }
+            assert inside == set(), (stage, inside)
+            if region:
+                assert ningde in attrs["places"] and attrs["place_label"] != "Fujian"

@@ -120,6 +120,7 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
     staged.graph = dict(graph.graph)
     chain_of_stage = {s: c for c, info in graph.graph["chains"].items() for s in info["stages"]}
     unstaged = 0
+    common: dict[str, set[str]] = {}  # stage -> the places every located member is in
     for data in graph.nodes.values():
         stage = data.get("stage")
         if not stage:
@@ -149,9 +150,27 @@ def stage_level(graph: nx.DiGraph) -> nx.DiGraph:
                 members=0,
             )
         staged.nodes[stage]["members"] += 1
+        if data.get("places"):
+            common.setdefault(stage, set(data["places"])).intersection_update(data["places"])
+    _place_stages_where_their_members_are(staged, common, graph.graph["places"])
     _add_stage_edges(staged, graph)
     staged.graph["unstaged"] = unstaged
     return staged
+
+
+def _place_stages_where_their_members_are(
+    staged: nx.DiGraph, common: dict[str, set[str]], places: dict[str, dict]
+) -> None:
+    """A stage node's place is the most specific place all its located members are in (Ningde,
+    for a view of ``--region Ningde``), not its chain's region; the region stays when the members
+    share no place or none is located."""
+    for stage, shared in common.items():
+        if not shared:
+            continue
+        place = max(sorted(shared), key=lambda candidate: len(place_ancestors(places, candidate)))
+        staged.nodes[stage].update(
+            place=place, place_label=places.get(place, {}).get("label", ""), places=place_ancestors(places, place)
+        )
 
 
 def _add_stage_edges(staged: nx.DiGraph, graph: nx.DiGraph) -> None:
