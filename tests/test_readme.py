@@ -194,7 +194,10 @@ def test_ci_runs_the_readme_test_command_with_the_machines_python_and_in_a_fresh
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     body = ci.split("readme_test_command() {", 1)[1].split("}", 1)[0]
     assert body.strip() == test_command.strip()
-    calls = [line.strip() for line in ci.splitlines() if line.strip() == "readme_test_command"]
+    # The second run may only say that the Spark tests already ran (issue 32 allows it); nothing else.
+    calls = [line.strip() for line in ci.splitlines() if line.strip().endswith("readme_test_command")]
+    assert calls[0] == "readme_test_command"
+    assert re.fullmatch(r'(CHAINGRAPH_TESTS_SPARK_ALREADY_RAN="[^"]+" )?readme_test_command', calls[1])
     assert len(calls) == 2
     second = ci.rindex("readme_test_command")
     assert ci.index("python -m venv") < ci.index("/bin/activate") < second

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -749,3 +751,82 @@ def test_a_stage_view_of_a_synthetic_network_keeps_its_box_labels_readable(brows
     first = drawn[0][0]
     page.js(f"trace({json.dumps(first)}); clearTrace()")
     assert page.js(DRAWN_LABELS) == drawn
+
+
+def chinese_fonts() -> bool:
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return bool(listed.stdout.strip())
+
+
+#: Chinese text, and what the page draws of each label line by line (vis-network's own wrap).
+WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+DRAWN_LINES = """() => Object.values(network.body.nodes).filter(n => n.labelModule.lines && n.options.label)
+  .map(n => [n.id, n.labelModule.lines.map(line => line.blocks.map(block => block.text).join(""))])"""
+
+
+@pytest.mark.parametrize("chain", ["ningde", "jinjiang", "putian", "fujian"])
+def test_chinese_labels_break_into_lines_of_even_length(store, chain):
+    """A 14 px full-width character is one em, so a 150 px label line holds at most 10: a longer
+    Chinese name comes in lines that fit, none of them a lone character."""
+    from chaingraph.views.page import FONT_SIZE, LABEL_WIDTH
+
+    labels = [attrs["label"] for attrs in _page_nodes(view_html(store, chain)).values() if WIDE.search(attrs["label"])]
+    if chain == "fujian":  # every chain: some names need two lines
+        assert any(len(label.replace("\n", "")) > LABEL_WIDTH // FONT_SIZE for label in labels)
+    for label in labels:
+        for line in label.split("\n"):
+            assert 2 <= len(line) <= LABEL_WIDTH // FONT_SIZE, (label, line)
+
+
+def view_html(store, chain: str) -> str:
+    from chaingraph.reports import view
+
+    return view(store, chain, lang="zh")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chain", ["ningde", "fujian"])
+def test_chinese_views_draw_no_lone_character_and_need_no_warning(browser, tmp_path, chain):
+    require(chinese_fonts(), "a Chinese font (apt-get install fonts-noto-cjk)")
+    page = Page(browser, write_view(tmp_path, chain, "--lang", "zh"))
+    lines = page.js(DRAWN_LINES)
+    wrapped = [(node, drawn) for node, drawn in lines if len(drawn) > 1 and WIDE.search("".join(drawn))]
+    assert wrapped  # long Chinese names were drawn on two lines ...
+    assert [(node, drawn) for node, drawn in wrapped if min(len(line.strip()) for line in drawn) < 2] == []
+    assert page.js("window.fontMissing") is False and page.page.locator("#font-missing").is_hidden()
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_chinese_view_says_which_font_it_needs_where_it_cannot_draw_chinese(browser, tmp_path):
+    """Chromium started with a font configuration of Latin fonts only, as on a machine with no
+    Chinese font: the page says so, in English too; an English view with no Chinese says nothing."""
+    path = chromium_path()
+    require(path is not None, "Debian's chromium (apt-get install chromium)")
+    latin = [
+        f for f in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation") if Path(f).is_dir()
+    ]
+    require(bool(latin), "Latin fonts (Debian's fonts-dejavu-core or fonts-liberation)")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        + "".join(f"<dir>{folder}</dir>" for folder in latin)
+        + f"<cachedir>{tmp_path / 'font-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    chinese, english = tmp_path / "zh", tmp_path / "en"
+    chinese.mkdir()
+    english.mkdir()
+    environment = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    latin_only = browser.browser_type.launch(executable_path=path, args=CHROMIUM_FLAGS, env=environment)
+    try:
+        page = Page(latin_only, write_view(chinese, "ningde", "--lang", "zh"))
+        page.page.wait_for_function("window.arranged === true")
+        warning = page.page.locator("#font-missing")
+        assert page.js("window.fontMissing") is True and warning.is_visible()
+        assert "fonts-noto-cjk" in warning.inner_text() and "Noto Sans CJK SC" in warning.inner_text()
+        page = Page(latin_only, write_view(english, "ningde"))
+        page.page.wait_for_function("window.arranged === true")
+        assert page.page.locator("#font-missing").count() == 0  # nothing Chinese to draw
+    finally:
+        latin_only.close()

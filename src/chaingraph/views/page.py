@@ -18,6 +18,7 @@ from __future__ import annotations
 import colorsys
 import html
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -72,6 +73,7 @@ __all__ = [
     "TOOLTIP_MEASURES",
     "View",
     "ViewData",
+    "balanced_lines",
     "check_size",
     "contrast_ratio",
     "is_chaingraph_view",
@@ -206,6 +208,8 @@ TEXT = {
         "own_loss": "its own loss would disrupt, tier by tier: {tiers}",
         "own_loss_none": "its own loss would disrupt no other firm",
         "focus_note": "The neighbourhood of {firm}, tiers up and down: {hops} ({nodes} of {total} nodes).",
+        "font_missing": "This computer has no font for the Chinese text of this page, which shows as empty boxes: "
+        "install one, such as Noto Sans CJK SC (Debian and Ubuntu: fonts-noto-cjk), and open the page again.",
         "subtitle": "{nodes}, {edges}",
         "nodes_one": "{count} node",
         "nodes_many": "{count:,} nodes",
@@ -262,6 +266,11 @@ TEXT = {
         "own_loss": "其自身缺失将逐层影响：{tiers}",
         "own_loss_none": "其自身缺失不会影响其他企业",
         "focus_note": "{firm}的上下游 {hops} 层（{nodes} / {total} 个节点）。",
+        # Said in English too: a reader whose computer cannot draw Chinese cannot read it in Chinese.
+        "font_missing": "本机没有显示本页中文所需的字体，中文显示为空框。"
+        "请安装中文字体（如 Noto Sans CJK SC）后重新打开。 "
+        "This computer has no font for this page's Chinese text: install one, such as Noto Sans CJK SC "
+        "(Debian and Ubuntu: fonts-noto-cjk), and open the page again.",
         "subtitle": "{nodes}，{edges}",
         "nodes_one": "{count} 个节点",
         "nodes_many": "{count:,} 个节点",
@@ -453,7 +462,7 @@ def _add_nodes(
         fill = colors.get(attrs.get("stage", ""), NO_STAGE_COLOR)
         net.add_node(
             node,
-            label=f"✕ {label}" if removed else label,
+            label=balanced_lines(f"✕ {label}" if removed else label),
             altLabel=other,
             kind=attrs.get("kind", "organization"),
             shape=shape,
@@ -463,6 +472,30 @@ def _add_nodes(
             **_scenario_style(node, data, fill),
             **placements[node],
         )
+
+
+#: Full-width characters a label line holds: LABEL_WIDTH over FONT_SIZE (each such character is
+#: one em wide) is 10; one fewer leaves room for fonts that set them a little wider.
+WIDE_PER_LINE = LABEL_WIDTH // FONT_SIZE - 1
+#: How Chinese organization names end, longest first: a two-line name breaks before its ending.
+_NAME_ENDINGS = ("股份有限公司", "有限责任公司", "有限公司", "管理委员会", "研究院", "协会", "集团", "公司")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def balanced_lines(label: str) -> str:
+    """A label of full-width (Chinese) characters with no space to break at, cut into lines of
+    equal length where it would not fit one line: the browser breaks such a label wherever the
+    width runs out, which leaves a lone character ("业") on the last line. Other labels as given:
+    the browser wraps them at their spaces."""
+    if " " in label or len(label) <= WIDE_PER_LINE or not _WIDE.search(label):
+        return label
+    for suffix in _NAME_ENDINGS:  # 海芬检测技术 / 有限公司 rather than 海芬检测技 / 术有限公司
+        cut = len(label) - len(suffix)
+        if label.endswith(suffix) and 2 <= cut <= WIDE_PER_LINE >= len(suffix):
+            return label[:cut] + "\n" + suffix
+    lines = -(-len(label) // WIDE_PER_LINE)
+    per_line = -(-len(label) // lines)
+    return "\n".join(label[start : start + per_line] for start in range(0, len(label), per_line))
 
 
 def contrast_ratio(first: str, second: str) -> float:
@@ -569,6 +602,7 @@ def _page(
             if level in levels_shown
         ]
         + ([{"css": "line against", "label": text["against"]}] if against else []),
+        has_wide_text=lang == "zh" or any(_WIDE.search(str(node.get("label", ""))) for node in nodes),
         search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
         notes=data.notes,
         vis_js=_vis_asset("vis-network.min.js"),
