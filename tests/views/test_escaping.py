@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chaingraph.measures import reference as analysis
+from chaingraph.views.page import balanced_lines
 
 
 class _Page(HTMLParser):
@@ -73,4 +74,6 @@ def test_html_escaping_holds_for_any_string(text):
     plain = _page_naming_everything("a").scripts[1]
     assert (ours.count("<"), ours.count(">")) == (plain.count("<"), plain.count(">"))
     nodes, _ = json.JSONDecoder().raw_decode(ours.split("new vis.DataSet(", 1)[1])
-    assert {node["label"] for node in nodes} == {text}
+    # Every character arrives as it was (a long Chinese name only gains line breaks to wrap evenly).
+    assert {node["label"] for node in nodes} == {balanced_lines(text)}
+    assert balanced_lines(text).replace("\n", "") == text.replace("\n", "")

@@ -7,13 +7,15 @@ once the browser has measured each label, and :mod:`chaingraph.views.page` draws
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 __all__ = [
+    "STACKED_ROWS",
     "Slot",
     "against_stage_order",
     "extra_lane",
@@ -76,6 +78,10 @@ class Slot:
 #: The shape the stage layout aims at (width over height, in rows and tracks of about a label's
 #: size): the part of a 1400 x 900 window beside the legend.
 TRACK_WIDTH, ROW_HEIGHT, ASPECT = 170.0, 60.0, 1.25
+#: Columns up to this many rows stay one track, their nodes stacked: a column wrapped over tracks
+#: sends the far track's edges through the near track's nodes (Ningde's eighteen material makers
+#: feeding CATL). Taller ones (networks of thousands) are wrapped to the window's shape.
+STACKED_ROWS = 24
 
 
 def stage_slots(
@@ -90,8 +96,9 @@ def stage_slots(
     right too. A node with no stage takes the column after its latest staged supplier (or before
     its earliest staged client); one with no stage and no supply edge fills the emptiest columns of
     its lane. Rows: grouped by stage within each (lane, column), then sorted by the barycentre of
-    the node's supply neighbours, sweeping downstream and back (the Sugiyama heuristic). A column
-    much taller than the view is wide is wrapped over several tracks, its stages kept together;
+    the node's supply neighbours, sweeping downstream and back (the Sugiyama heuristic); a track
+    shorter than its lane then moves towards the rows of its neighbours. When a column is taller
+    than :data:`STACKED_ROWS`, the columns are wrapped over several tracks, stages kept together;
     ``cell`` (a track's width and a row's height) sets the shape the wrapping aims at.
     """
     linked = graph.subgraph(node for node in graph if graph.degree(node) or graph.nodes[node].get("stage"))
@@ -115,7 +122,37 @@ def stage_slots(
         height = math.ceil(len(members) / tracks[column])
         for index, node in enumerate(members):
             slots[node] = Slot(lane, column, first_track[column] + index // height, index % height)
+    _centre_rows(graph, slots)
     return slots
+
+
+def _centre_rows(graph: nx.DiGraph, slots: dict[str, Slot]) -> None:
+    """Move the nodes of each track shorter than its lane towards the median row of their supply
+    neighbours in other tracks, keeping their order and one node per row: CATL beside the middle
+    of its suppliers, not level with the first, so straight edges fan out to it."""
+    tracks: dict[tuple[int, int], list[str]] = {}
+    height: dict[int, int] = {}
+    for node, slot in slots.items():
+        tracks.setdefault((slot.lane, slot.track), []).append(node)
+        height[slot.lane] = max(height.get(slot.lane, 0), slot.row + 1)
+    for sweep in range(2):  # downstream, then back upstream
+        for lane, track in sorted(tracks, key=lambda key: key[1], reverse=bool(sweep)):
+            members = sorted(tracks[lane, track], key=lambda n: slots[n].row)
+            if len(members) == height[lane]:
+                continue
+            rows: list[int] = []
+            for node in members:
+                near = [
+                    slots[n].row
+                    for n in nx.all_neighbors(graph, node)
+                    if n in slots and slots[n].lane == lane and slots[n].track != track
+                ]
+                wanted = round(statistics.median(near)) if near else slots[node].row
+                rows.append(max(wanted, rows[-1] + 1 if rows else 0))
+            for index in range(len(rows) - 1, -1, -1):  # pushed past the lane's last row: back up
+                rows[index] = min(rows[index], height[lane] - len(rows) + index)
+            for node, row in zip(members, rows, strict=True):
+                slots[node] = Slot(slots[node].lane, slots[node].column, slots[node].track, row)
 
 
 def slot_positions(
@@ -136,11 +173,49 @@ def slot_positions(
     }
 
 
-def extra_lane(slots: Mapping[str, Slot], members: list[str]) -> dict[str, Slot]:
-    """Slots for ``members`` in a lane of their own below the others, spread over the tracks."""
+def extra_lane(slots: Mapping[str, Slot], members: list[str], links: Sequence[tuple[str, str]] = ()) -> dict[str, Slot]:
+    """Slots for ``members`` (places) in one row of a lane of their own below the others, each in
+    a track of its own, so no member sits below another.
+
+    ``links`` (child, member) are what will be drawn into each member: a member goes to the free
+    track (the layout's, or new ones to its right) where the fewest nodes lie between it and its
+    children, so its links can be drawn clear of them; members with the most links choose first.
+    """
     lane = max((slot.lane for slot in slots.values()), default=-1) + 1
-    width = max((slot.track for slot in slots.values()), default=0) + 1
-    return {node: Slot(lane, -1, index % width, index // width) for index, node in enumerate(members)}
+    width = max((slot.track for slot in slots.values()), default=-1) + 1
+    lane_rows: dict[int, int] = {}
+    for slot in slots.values():
+        lane_rows[slot.lane] = max(lane_rows.get(slot.lane, 0), slot.row + 1)
+    lane_top = {}
+    top = 0
+    for each in sorted(lane_rows):
+        lane_top[each] = top
+        top += lane_rows[each] + 1
+    depth = {node: lane_top[slot.lane] + slot.row for node, slot in slots.items()}
+    children: dict[str, list[str]] = {member: [] for member in members}
+    for child, parent in links:
+        if parent in children and child in slots:
+            children[parent].append(child)
+
+    def between(child: str, track: int) -> int:
+        """Nodes a straight link from ``child`` down to ``track`` would pass within a track's
+        width of (its boxes are about that wide)."""
+        start, rise = slots[child].track, top - depth[child]
+        return sum(
+            1
+            for node, slot in slots.items()
+            if depth[node] > depth[child]
+            and abs(start + (track - start) * (depth[node] - depth[child]) / rise - slot.track) < 1
+        )
+
+    free = list(range(width + len(members)))
+    chosen: dict[str, Slot] = {}
+    for member in sorted(members, key=lambda m: (-len(children[m]), members.index(m))):
+        mean = sum(slots[c].track for c in children[member]) / len(children[member]) if children[member] else 0
+        track = min(free, key=lambda t: (sum(between(c, t) for c in children[member]), abs(t - mean), t))
+        free.remove(track)
+        chosen[member] = Slot(lane, -1, track, 0)
+    return {member: chosen[member] for member in members}
 
 
 def against_stage_order(slots: Mapping[str, Slot], supplier: str, client: str) -> bool:
@@ -168,6 +243,8 @@ def _tracks_per_column(groups: Mapping[tuple[int, int], list[str]], width: int, 
     lanes = sorted({lane for lane, _ in groups})
     counts = {(lane, column): len(members) for (lane, column), members in groups.items()}
     tallest = max(counts.values(), default=1)
+    if tallest <= STACKED_ROWS:
+        return [1] * width
 
     def tracks_at(rows: int) -> list[int]:
         return [max([math.ceil(counts.get((lane, c), 0) / rows) for lane in lanes] + [1]) for c in range(width)]

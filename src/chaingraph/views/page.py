@@ -53,6 +53,7 @@ __all__ = [
     "AGAINST_STYLE",
     "DIMMED_LABEL_COLOR",
     "EVIDENCE_STYLES",
+    "FAN_SLOPE",
     "FONT_SIZE",
     "GAPS",
     "GENERATOR_MARK",
@@ -67,6 +68,7 @@ __all__ = [
     "OWN_LOSS_LIMIT",
     "PALETTE",
     "PHYSICS_LIMIT",
+    "ROUTE_LIMIT",
     "SHAPES",
     "TEXT",
     "TIER_OUTLINES",
@@ -84,6 +86,11 @@ __all__ = [
 ]
 
 PHYSICS_LIMIT = 800
+#: The gap before a track that many suppliers fan into, per pixel of height the fan spans.
+FAN_SLOPE = 0.8
+#: Up to this many nodes the page routes each edge around the boxes it would cross (every try
+#: is checked against every box; the bundled views have under 100 nodes).
+ROUTE_LIMIT = 300
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
 LOCATED_DASHES = [10, 8]
 INFERRED_DASHES = [2, 4]
@@ -352,7 +359,7 @@ def render_view(
     links = _located_links(graph) if graph.number_of_nodes() <= PHYSICS_LIMIT else []
     sizes = _scaled(data.measures[size_by], graph)
     colors = stage_colors(graph)
-    placements, slots = _placements(graph, layout, [place for _, place in links], sizes)
+    placements, slots = _placements(graph, layout, links, sizes)
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
     net.node_ids = _NodeIds()
     _add_nodes(net, data, sizes, colors, text, lang, placements)
@@ -387,7 +394,7 @@ def _lane_titles(graph: nx.DiGraph, slots: Mapping[str, Slot], text: Mapping[str
 
 
 def _placements(
-    graph: nx.DiGraph, layout: str, places: list[str], sizes: Mapping[str, float]
+    graph: nx.DiGraph, layout: str, links: list[tuple[str, str]], sizes: Mapping[str, float]
 ) -> tuple[dict[str, dict], dict[str, Slot]]:
     """Each node's (and place's) fixed position, stage-layout slot or hierarchical level, as
     vis-network node fields; and the slots.
@@ -399,14 +406,14 @@ def _placements(
     levels = supply_levels(graph) if layout in ("layered", "hierarchical") else {}
     slots: dict[str, Slot] = {}
     positions: Mapping[str, tuple[float, float]] = {}
-    places = list(dict.fromkeys(places))
+    places = list(dict.fromkeys(place for _, place in links))
     measured = graph.number_of_nodes() <= PHYSICS_LIMIT
     if layout == "stages":
         largest = 2 * max(sizes.values(), default=0.0)
         wide, tall = max(LABEL_WIDTH, largest) + GAPS["track"], largest + 3 * LINE_HEIGHT + GAPS["row"]
         cell = (TRACK_WIDTH, ROW_HEIGHT) if measured else (wide, tall)
         slots = stage_slots(graph, cell=cell)
-        slots.update(extra_lane(slots, places))
+        slots.update(extra_lane(slots, places, links))
         positions = slot_positions(slots, cell)
     elif layout == "layered":
         positions = layered_positions(graph, levels)
@@ -583,6 +590,8 @@ def _page(
         physics=physics,
         gaps=GAPS,
         readable_limit=PHYSICS_LIMIT,
+        route_limit=ROUTE_LIMIT,
+        fan_slope=FAN_SLOPE,
         dimmed_color=DIMMED_COLOR,
         label_color=LABEL_COLOR,
         dimmed_label_color=DIMMED_LABEL_COLOR,
