@@ -178,3 +178,41 @@ def test_rows_whose_names_differ_are_told_apart_on_screen(columns, graph, synthe
     assert code == 0
     shown = [line.split("│")[2].strip() for line in lines if line.startswith("│")]
     assert len(shown) == len(full) and len(set(shown)) == len(shown), shown  # ...and so do the rows
+
+
+def column_widths(lines: list[str]) -> dict[str, int]:
+    """Each column's width on screen, from the header row of a box table."""
+    header = next(line for line in lines if line.startswith("┃"))
+    cells = header.strip("┃").split("┃")
+    return {cell.strip(): cell_len(cell) - 2 for cell in cells}
+
+
+def cut_columns(lines: list[str]) -> set[str]:
+    """The columns at least one of whose cells is cut (ends in, or holds, an ellipsis)."""
+    heads = list(column_widths(lines))
+    return {heads[i] for row in data_rows(lines) for i, cell in enumerate(row) if "…" in cell}
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120, 160])
+def test_cut_text_columns_share_the_width_the_terminal_offers(columns):
+    """No text column is cut while another text column is wider than it: the stage column is not
+    held at eight characters while the name beside it keeps twenty-three."""
+    lines = in_terminal(["stats", "--top", "8"], columns)
+    widths = column_widths(lines)
+    texts = {head for head in widths if head in {"name", "名称", "stage"}}
+    assert "stage" in texts and "name" in texts
+    for cut in cut_columns(lines) & texts:
+        assert all(widths[other] <= widths[cut] + 1 for other in texts), (cut, widths)
+    assert_fits(lines, columns)
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_identifiers_give_way_before_names_are_cut(columns):
+    lines = in_terminal(["query", "suppliers-of", "-p", "firm=CATL"], columns)
+    widths = column_widths(lines)
+    rows = data_rows(lines)
+    names_cut = any("…" in row[1] for row in rows)
+    ids_whole = all("…" not in row[0] for row in rows)
+    assert not (names_cut and ids_whole), widths
+    shown = [row[0] for row in rows]
+    assert len(set(shown)) == len(shown)  # cut in the middle, the ids still tell the firms apart

@@ -78,10 +78,11 @@ def fit_table(
     """A table with one line per row that fits ``width`` terminal cells, and the headers left out.
 
     The caller's order of ``columns`` is their priority. Numbers keep four significant digits,
-    are right-aligned and never cut. Text columns are cut with an ellipsis, the last first, down
-    to :data:`TEXT_MIN_WIDTH`; if the table is still too wide, columns are left out from the
-    right, never the first. Without ``width`` every column has its natural width. Columns in
-    ``wrap`` (a validation message, say, which is no use cut) wrap onto more lines instead.
+    are right-aligned and never cut. Text columns are cut with an ellipsis, the widest first, so
+    they end up about as wide as each other, none below :data:`TEXT_MIN_WIDTH`; if the table is
+    still too wide, columns are left out from the right, never the first. Without ``width`` every
+    column has its natural width. Columns in ``wrap`` (a validation message, say, which is no use
+    cut) wrap onto more lines instead.
     """
     from rich.cells import cell_len
 
@@ -105,14 +106,16 @@ def fit_table(
             kept.pop()
     widths = {i: natural[i] for i in kept}
     if width is not None:
-        excess = sum(widths.values()) + 3 * len(kept) + 1 - width
-        for i in reversed(kept):  # the last columns give way first: the order is the priority
-            cut = min(excess, widths[i] - floor[i])
-            if cut > 0:
-                widths[i] -= cut
-                excess -= cut
-    if width is not None:
-        _tell_names_apart(columns, cells, kept, widths, natural)
+        identifiers = {i for i in range(len(columns)) if _holds_identifiers(line[i] for line in cells)}
+        for i in identifiers:  # an identifier is cut no shorter than keeps every one distinct
+            floor[i] = _distinct_width([line[i] for line in cells], floor[i], natural[i])
+        widths = _shared_widths(kept, natural, floor, width, identifiers)
+        if _tell_names_apart(columns, cells, kept, widths):
+            widths = _shared_widths(kept, natural, floor, width, identifiers)
+        _cut_in_the_middle_where_ends_differ(columns, cells, kept, widths)
+        for i in identifiers & set(kept):  # the end of an identifier tells it apart: keep it
+            for line in cells:
+                line[i] = middle(line[i], widths[i])
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for i in kept:
         wraps = columns[i] in wrap
@@ -126,6 +129,43 @@ def fit_table(
     for line in cells:
         table.add_row(*(line[i] for i in kept))
     return table, [heads[i] for i in range(len(columns)) if i not in kept]
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][\w.+-]*:[^\s]+")
+
+
+def _holds_identifiers(texts: Iterable[str]) -> bool:
+    """Whether a column holds identifiers (CURIEs such as ``fj:catl``, or IRIs) and nothing else."""
+    shown = [text for text in texts if text]
+    return bool(shown) and all(_IDENTIFIER.fullmatch(text) for text in shown)
+
+
+def _distinct_width(texts: list[str], narrowest: int, widest: int) -> int:
+    """The narrowest width from ``narrowest`` at which ``texts`` cut in the middle stay as many
+    different texts as they are whole."""
+    different = len(set(texts))
+    return next((w for w in range(narrowest, widest) if len({middle(t, w) for t in texts}) == different), widest)
+
+
+def _shared_widths(
+    kept: list[int], natural: list[int], floor: list[int], width: int, identifiers: set[int]
+) -> dict[int, int]:
+    """Column widths within ``width`` cells. Identifier columns give way first (to their floor;
+    they are then cut in the middle), then the widest text column gives a cell at a time (the
+    later of two as wide), so the cut columns end about as wide as each other: a stage column is
+    not cut to its floor while the name beside it stays long, nor an identifier kept whole while
+    the names are cut."""
+    widths = {i: natural[i] for i in kept}
+    excess = sum(widths.values()) + 3 * len(kept) + 1 - width  # borders and padding: 3 a column
+    while excess > 0:
+        cuttable = [i for i in kept if widths[i] > floor[i] and i in identifiers]
+        cuttable = cuttable or [i for i in kept if widths[i] > floor[i]]
+        if not cuttable:
+            break
+        widest = max(cuttable, key=lambda i: (widths[i], i))
+        widths[widest] -= 1
+        excess -= 1
+    return widths
 
 
 def middle(text: str, width: int) -> str:
@@ -142,11 +182,11 @@ def _cut(text: str, width: int) -> str:
     return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
-def _tell_names_apart(
-    columns: Sequence[str], cells: list[list[str]], kept: list[int], widths: dict[int, int], natural: list[int]
-) -> None:
+def _tell_names_apart(columns: Sequence[str], cells: list[list[str]], kept: list[int], widths: dict[int, int]) -> bool:
     """When cutting a name column makes two different names look the same, its second name
-    column (:data:`SECOND_NAMES`) is left out and its cells go to the name (in place)."""
+    column (:data:`SECOND_NAMES`) is left out (from ``kept``, in place), so its cells can be
+    shared again; whether one was."""
+    removed = False
     for name, second in SECOND_NAMES.items():
         if name not in columns or second not in columns:
             continue
@@ -157,7 +197,31 @@ def _tell_names_apart(
         if len({_cut(text, widths[i]) for text in full}) == len(full):
             continue
         kept.remove(j)
-        widths[i] = min(natural[i], widths[i] + widths.pop(j) + 3)
+        removed = True
+    return removed
+
+
+def _cut_in_the_middle_where_ends_differ(
+    columns: Sequence[str], cells: list[list[str]], kept: list[int], widths: dict[int, int]
+) -> None:
+    """A name column whose names, cut at the end, would look the same ("Synthetic Firm 00…" for
+    every synthetic firm) is cut in the middle instead, when that tells them apart: the start
+    and the end stay ("Synthetic…0002272"). Names of wide (Chinese) characters stay cut at the end."""
+    from rich.cells import cell_len
+
+    for name in SECOND_NAMES:
+        if name not in columns or columns.index(name) not in kept:
+            continue
+        i = columns.index(name)
+        full = [line[i] for line in cells]
+        if len({_cut(text, widths[i]) for text in full}) == len(set(full)):
+            continue
+        if any(cell_len(text) != len(text) for text in full):
+            continue
+        shortened = [middle(text, widths[i]) for text in full]
+        if len(set(shortened)) > len({_cut(text, widths[i]) for text in full}):
+            for line, text in zip(cells, shortened, strict=True):
+                line[i] = text
 
 
 def _is_number(value: object) -> bool:
