@@ -35,7 +35,7 @@ from ..measures.test_scenarios import staged_graphs
 from ..projection.test_tables import FIRMS_HEADER, RELATIONS_HEADER, SHEET_FIRMS, SHEET_RELATIONS, write_sheet
 
 try:
-    import pyspark  # noqa: F401
+    import pyspark
 
     HAVE_PYSPARK = True
 except ImportError:
@@ -370,3 +370,92 @@ def test_without_java_the_engine_says_what_to_install(tmp_path):
     environment["PATH"] = os.path.dirname(shutil.which("python") or "/usr/bin/python")
     failed = run_process("stats", "--engine", "spark", env=environment)
     assert_clean_failure(failed, "needs a Java runtime", "default-jre-headless")
+
+
+# --- Spark Connect ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def connect_server(tmp_path):
+    """A Spark Connect server from pyspark's own jars, on 127.0.0.1 with a folder of its own, in
+    local mode with two cores; stopped at the end. Its Python workers (mapInArrow, which names the
+    tables' firms) run this interpreter, where chaingraph is installed."""
+    require(HAVE_PYSPARK, "pyspark (pip install 'chaingraph[spark]')")
+    require(bool(os.environ.get("JAVA_HOME") or shutil.which("java")), "a Java runtime")
+    try:
+        import grpc  # noqa: F401
+    except ImportError:
+        require(False, "Spark Connect's client (pip install 'chaingraph[spark-connect]')")
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from ..conftest import free_port
+
+    home = Path(pyspark.__file__).parent
+    port = free_port()
+    log = (tmp_path / "connect-server.log").open("wb")
+    server = subprocess.Popen(
+        [
+            str(home / "bin" / "spark-submit"),
+            "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
+            "--master", MASTER,
+            "--conf", f"spark.connect.grpc.binding.port={port}",
+            "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
+            "--conf", "spark.driver.host=127.0.0.1",
+            "--conf", "spark.driver.bindAddress=127.0.0.1",
+            "--conf", "spark.ui.enabled=false",
+            "--conf", f"spark.local.dir={tmp_path / 'spark-local'}",
+            "spark-internal",
+        ],
+        env={**os.environ, "SPARK_HOME": str(home), "PYSPARK_PYTHON": sys.executable, "SPARK_LOG_DIR": str(tmp_path)},
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    said = (tmp_path / "connect-server.log").read_text(errors="replace")[-800:]
+                    pytest.fail(f"the Spark Connect server did not start: {said}")
+                time.sleep(1)
+        yield f"sc://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def test_stats_through_spark_connect_equals_the_compiled_path(connect_server, tmp_path):
+    """SPARK_REMOTE: the same command, computed by a Spark Connect server, gives the same rows."""
+    tables = table_arguments(synthetic_tables(tmp_path, seed=11))
+    here = run_process("stats", *tables, "--format", "json", "--top", "40", "--sort", "in_degree")
+    assert here.returncode == 0, here.stderr
+    remote = {**os.environ, "SPARK_REMOTE": connect_server}
+    there = run_process(
+        "stats", "--engine", "spark", *tables, "--format", "json", "--top", "40", "--sort", "in_degree",
+        env=remote, timeout=900,
+    )  # fmt: skip
+    assert there.returncode == 0, there.stderr
+    compiled, connected = json.loads(here.stdout), json.loads(there.stdout)
+    assert [row["id"] for row in connected] == [row["id"] for row in compiled]
+    for mine, theirs in zip(compiled, connected, strict=True):
+        for key in ("in_degree", "out_degree", "component_size"):
+            assert theirs[key] == mine[key], (mine["id"], key)
+        assert close(mine["pagerank"], theirs["pagerank"]) and close(mine["dependence"], theirs["dependence"])
+    unreachable = run_process(
+        "stats", "--engine", "spark", *tables, env={**os.environ, "SPARK_REMOTE": "sc://127.0.0.1:9"}
+    )
+    assert_clean_failure(unreachable, "Spark Connect server sc://127.0.0.1:9")

@@ -68,9 +68,15 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
     remote = os.environ.get("SPARK_REMOTE")
     if remote:
         try:
-            return SparkSession.builder.remote(remote).appName(app_name).getOrCreate()
+            session = SparkSession.builder.remote(remote).appName(app_name).getOrCreate()
+        except ImportError as exc:  # the Connect client's own packages (grpcio, pandas ...)
+            raise SparkUnavailable(
+                f"SPARK_REMOTE needs Spark Connect's client: pip install 'chaingraph[spark-connect]' ({exc.name})"
+            ) from None
         except Exception as exc:  # pyspark raises many kinds; one line says which server failed
             raise SparkUnavailable(f"Spark Connect server {remote} (SPARK_REMOTE): {first_line(exc)}") from None
+        _REMOTE_SESSIONS.append(session)
+        return session
     master = master or DEFAULT_MASTER
     if master.startswith("local") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         raise SparkUnavailable(
@@ -104,6 +110,8 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
 
 
 _LOCAL_FOLDERS: list[str] = []
+#: Spark Connect sessions this process opened: stop_session closes their connection.
+_REMOTE_SESSIONS: list = []
 
 
 def _half_the_memory() -> str:
@@ -119,6 +127,8 @@ def stop_session() -> None:
     would otherwise live until this process ends), and remove its local folder."""
     from pyspark import SparkContext
 
+    while _REMOTE_SESSIONS:
+        _REMOTE_SESSIONS.pop().stop()  # the client's connection; the server and its data stay
     context = SparkContext._active_spark_context
     if context is not None:
         gateway = context._gateway
