@@ -67,6 +67,7 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
         ) from None
     remote = os.environ.get("SPARK_REMOTE")
     if remote:
+        _check_reachable(remote)
         try:
             session = SparkSession.builder.remote(remote).appName(app_name).getOrCreate()
         except ImportError as exc:  # the Connect client's own packages (grpcio, pandas ...)
@@ -120,6 +121,31 @@ def _half_the_memory() -> str:
     except (ValueError, OSError, AttributeError):
         return "2g"
     return f"{max(1, total // 2 // (1 << 30))}g"
+
+
+#: Spark Connect's port when ``SPARK_REMOTE`` names none.
+CONNECT_PORT = 15002
+
+
+def _check_reachable(remote: str) -> None:
+    """Fail in one line, within seconds, when nothing listens at ``SPARK_REMOTE``'s address: the
+    Connect client would otherwise retry for minutes before saying so."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        address = urlsplit(remote.split(";", 1)[0])
+        host, port = address.hostname, address.port or CONNECT_PORT
+    except ValueError:  # a port that is no number
+        host, port = None, CONNECT_PORT
+    if not remote.startswith("sc://") or not host:
+        raise SparkUnavailable(f"SPARK_REMOTE={remote}: expected sc://host[:port]")
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        where = f"Spark Connect server {remote} (SPARK_REMOTE)"
+        raise SparkUnavailable(f"{where}: cannot connect to {host}:{port}: {reason}") from None
 
 
 def stop_session() -> None:
