@@ -399,7 +399,7 @@ def _spark_stats(
         evidence=network.evidence,
         grouped={},
         rows=rows,
-        sampled={},
+        sampled=run.sampled,
         estimated=run.estimated,
         dating=network.dating,
         engine="spark",

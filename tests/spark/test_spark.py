@@ -96,9 +96,30 @@ def test_every_spark_measure_equals_networkx(spark, graph):
     assert run.estimated == []  # forty nodes: every reach counted exactly
     for key in ("in_degree", "out_degree", "upstream_reach", "downstream_reach", "component_size"):
         assert got[key] == reference.REFERENCE[key](graph), key
-    for key in ("pagerank", "dependence"):
+    for key in ("pagerank", "dependence", "closeness", "harmonic"):  # forty nodes: closeness, harmonic exact
         expected = reference.REFERENCE[key](graph)
         assert all(close(expected[node], got[key][node]) for node in graph), key
+    assert run.sampled == {}
+
+
+def test_sampled_closeness_and_harmonic_draw_the_sources_the_other_paths_draw(spark):
+    """Past the threshold both paths measure distances from the same 256 seeded sources (drawn
+    from the nodes sorted by IRI), so their estimates agree to rounding; the ids given here are
+    not in IRI order, so an engine that sampled by id would differ."""
+    from chaingraph.measures import kernels
+    from chaingraph.spark import measures
+
+    graph = nx.gnp_random_graph(kernels.SAMPLING_THRESHOLD + 200, 0.0015, seed=5, directed=True)
+    graph = nx.relabel_nodes(graph, {i: f"firm/{(i * 7919) % 100_003:06d}" for i in graph})
+    network, names = spark_graph(spark, graph)
+    network.names = spark.createDataFrame([(i, iri) for i, iri in names.items()], "node long, iri string")
+    k = kernels.DEFAULT_SAMPLES
+    assert measures.sample_size(network) == k
+    for key, function in (("closeness", measures.closeness), ("harmonic", measures.harmonic)):
+        expected = reference.REFERENCE[key](graph, k=k)
+        got = values(function(network), names, key)
+        assert all(close(expected[node], got[node]) for node in graph), key
+        assert expected != reference.REFERENCE[key](graph, k=k, seed=7)  # the draw matters
 
 
 def test_reach_above_the_exact_limit_is_estimated_within_the_sketch_error(spark):
@@ -232,9 +253,12 @@ def assert_agree_but_for_estimated_reach(compiled, on_spark) -> None:
             if row[key] > EXACT_REACH_LIMIT:
                 assert abs(spark_rows[row["id"]][key] - row[key]) <= 3 * HLL_RELATIVE_ERROR * row[key]
                 spark_rows[row["id"]][key] = row[key]
-    compiled.sampled.clear()
+    from chaingraph.spark.measures import NOT_ON_SPARK
+
+    assert on_spark.sampled == {key: k for key, k in compiled.sampled.items() if key not in NOT_ON_SPARK}
+    on_spark.sampled = compiled.sampled
     for row in compiled.rows:
-        for key in ("betweenness", "closeness", "harmonic", "articulation_point"):
+        for key in NOT_ON_SPARK:
             row[key] = None
     on_spark.rows = list(spark_rows.values())
     assert_reports_agree(compiled, on_spark)

@@ -8,8 +8,11 @@ each one to NetworkX and to the compiled path. Iterative measures are rounds of 
 edges, each round's result checkpointed (so a plan never grows with the rounds) and its change
 read back as one number that decides whether another round is needed.
 
-Measures with no correct distributed method here are left out, each with the reason
-(:data:`NOT_ON_SPARK`): never computed approximately without saying so, never silently missing.
+Closeness and harmonic centrality come from a breadth-first search from every node, or above the
+compiled path's threshold from its seeded sample of sources, found here by the same draw, so both
+paths give the same values (and both say they sampled). Measures with no correct distributed method
+here are left out, each with the reason (:data:`NOT_ON_SPARK`): never computed approximately without
+saying so, never silently missing.
 
 References
 ----------
@@ -36,16 +39,20 @@ __all__ = [
     "HLL_RELATIVE_ERROR",
     "MAX_ROUNDS",
     "NOT_ON_SPARK",
+    "SAMPLED",
     "SparkGraph",
     "SparkRun",
+    "closeness",
     "component_labels",
     "component_size",
     "dependence",
+    "distances",
     "downstream_reach",
     "in_degree",
     "node_measures",
     "out_degree",
     "pagerank",
+    "sample_size",
     "upstream_reach",
 ]
 
@@ -65,9 +72,7 @@ MAX_ROUNDS = 10_000
 #: The measures of the registry the Spark engine does not compute, and why (printed with the
 #: report; their columns are present and empty).
 NOT_ON_SPARK = {
-    "betweenness": "needs the shortest paths through every node",
-    "closeness": "needs the distances from every node",
-    "harmonic": "needs the distances from every node",
+    "betweenness": "needs the shortest paths through every node, counted and summed back",
     "articulation_point": "needs a depth-first search of the whole network",
 }
 
@@ -75,22 +80,27 @@ NOT_ON_SPARK = {
 @dataclass
 class SparkGraph:
     """A supply network as Spark DataFrames: ``nodes`` (a ``node`` id, long) and ``edges``
-    (``src``, ``dst``: supplier and client ids, distinct pairs), and ``n``, the number of nodes."""
+    (``src``, ``dst``: supplier and client ids, distinct pairs), and ``n``, the number of nodes.
+    ``names`` (``node``, ``iri``) orders the nodes as the other paths do, for the sampled
+    measures' sources; without it the ids are the order."""
 
     nodes: DataFrame
     edges: DataFrame
     n: int
     cache: dict = field(default_factory=dict, repr=False)
+    names: DataFrame | None = None
 
 
 @dataclass
 class SparkRun:
     """Every measure of every node as one DataFrame (``node`` and a column per measure computed),
-    the measures estimated for some nodes, and those left out with the reason."""
+    the measures estimated for some nodes, those computed from sampled sources (key -> number of
+    sources), and those left out with the reason."""
 
     values: DataFrame
     estimated: list[str]
     left_out: dict[str, str]
+    sampled: dict[str, int] = field(default_factory=dict)
 
 
 def _functions():
@@ -321,6 +331,101 @@ def component_size(graph: SparkGraph) -> DataFrame:
     return labels.join(sizes, "label").select("node", "component_size")
 
 
+def sample_size(graph: SparkGraph) -> int | None:
+    """How many sources the sampled measures use: every node up to the compiled path's
+    threshold (``None``: exact), else its number of samples, as on one machine."""
+    return None if graph.n <= kernels.SAMPLING_THRESHOLD else min(kernels.DEFAULT_SAMPLES, graph.n)
+
+
+def _sources(graph: SparkGraph, k: int | None, seed: int) -> DataFrame:
+    """The sampled measures' sources: every node, or the ``k`` that
+    :func:`chaingraph.measures.kernels.sample_sources` draws from the nodes sorted by IRI (its
+    draw picks positions from the count alone, so the positions are drawn here and the nodes at
+    them found by a distributed sort: each sorted partition's first position is the sum of the
+    sizes before it)."""
+    import random
+
+    F = _functions()
+    if k is None:
+        return graph.nodes.select(F.col("node").alias("source"))
+    names = graph.names if graph.names is not None else graph.nodes.select("node", F.col("node").alias("iri"))
+    ordered = (
+        names.orderBy("iri")
+        .select("node", F.spark_partition_id().alias("part"), F.monotonically_increasing_id().alias("position"))
+        .localCheckpoint()
+    )
+    parts = ordered.groupBy("part").agg(F.count("*").alias("size"), F.min("position").alias("first")).collect()
+    start, offsets = 0, []
+    for part in sorted(parts, key=lambda row: row["part"]):
+        offsets.append((part["part"], part["first"], start))
+        start += part["size"]
+    spark = graph.nodes.sparkSession
+    offset = spark.createDataFrame(offsets, "part int, first long, start long")
+    wanted = spark.createDataFrame([(i,) for i in random.Random(seed).sample(range(graph.n), k)], "rank long")
+    ranked = ordered.join(F.broadcast(offset), "part").select(
+        "node", (F.col("start") + F.col("position") - F.col("first")).alias("rank")
+    )
+    return ranked.join(wanted, "rank").select(F.col("node").alias("source"))
+
+
+def distances(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
+    """Supply-path distances from the sampled sources (every node when ``k`` is None): one row
+    ``source, node, distance`` per node a source reaches, itself excluded. A breadth-first search
+    from all sources at once, one round of joins per distance: the frontier's edges out, less the
+    pairs already reached."""
+    F = _functions()
+    key = ("distances", k, seed)
+    if key in graph.cache:
+        return graph.cache[key]
+    edges = graph.edges.filter(F.col("src") != F.col("dst")).select(F.col("src").alias("node"), "dst")
+    frontier = _sources(graph, k, seed).select("source", F.col("source").alias("node")).localCheckpoint()
+    reached = frontier.withColumn("distance", F.lit(0)).localCheckpoint()
+    for distance in range(1, MAX_ROUNDS + 1):
+        step = frontier.join(edges, "node").select("source", F.col("dst").alias("node")).distinct()
+        found = step.join(reached.select("source", "node"), ["source", "node"], "left_anti").localCheckpoint()
+        if found.isEmpty():
+            result = reached.filter(F.col("distance") > 0).localCheckpoint()
+            graph.cache[key] = result
+            return result
+        reached = reached.unionByName(found.withColumn("distance", F.lit(distance))).localCheckpoint()
+        frontier = found
+    raise RuntimeError(f"distances: no end after {MAX_ROUNDS} rounds")
+
+
+def closeness(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
+    """Closeness to the suppliers that reach each node (incoming distance), NetworkX's definition
+    with the Wasserman-Faust correction, ``(r / (n - 1)) * (r / total)``; from ``k`` sampled
+    sources scaled by ``(n - 1) / k`` as :func:`chaingraph.measures.reference.closeness` does."""
+    F = _functions()
+    k = sample_size(graph) if k is None else k
+    n = graph.n
+    scale = 1.0 if k is None else (n - 1) / k
+    sums = (
+        distances(graph, k, seed).groupBy("node").agg(F.count("*").alias("reached"), F.sum("distance").alias("total"))
+    )
+    r = F.col("reached") * F.lit(scale)
+    value = F.when(F.col("total") > 0, (r / F.lit(max(n - 1, 1))) * (r / (F.col("total") * F.lit(scale))))
+    return (
+        graph.nodes.select("node")
+        .join(sums, "node", "left")
+        .select("node", F.coalesce(value, F.lit(0.0)).alias("closeness"))
+    )
+
+
+def harmonic(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
+    """Sum of ``1 / distance`` from every node that reaches each one along supply edges (not
+    normalised, as NetworkX's); from ``k`` sampled sources scaled by ``(n - 1) / k``."""
+    F = _functions()
+    k = sample_size(graph) if k is None else k
+    scale = 1.0 if k is None else (graph.n - 1) / k
+    sums = distances(graph, k, seed).groupBy("node").agg(F.sum(F.lit(scale) / F.col("distance")).alias("harmonic"))
+    return (
+        graph.nodes.select("node")
+        .join(sums, "node", "left")
+        .select("node", F.coalesce("harmonic", F.lit(0.0)).alias("harmonic"))
+    )
+
+
 #: The Spark function of each measure the engine computes, by registry key.
 FUNCTIONS = {
     "in_degree": in_degree,
@@ -330,7 +435,11 @@ FUNCTIONS = {
     "upstream_reach": upstream_reach,
     "downstream_reach": downstream_reach,
     "component_size": component_size,
+    "closeness": closeness,
+    "harmonic": harmonic,
 }
+#: The measures computed from sampled sources above the compiled path's threshold.
+SAMPLED = ("closeness", "harmonic")
 
 
 def node_measures(graph: SparkGraph, progress=None) -> SparkRun:
@@ -358,4 +467,6 @@ def node_measures(graph: SparkGraph, progress=None) -> SparkRun:
         else None
     )
     estimated = [key for key in estimated_columns if flags and flags[key]]
-    return SparkRun(values, estimated, left_out)
+    k = sample_size(graph)
+    sampled = {key: k for key in SAMPLED if k is not None and key in MEASURES}
+    return SparkRun(values, estimated, left_out, sampled)

@@ -279,7 +279,7 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
     )
     evidence, dating = _edge_counts(pairs, selection)  # after --chain/--region: the edges analysed
     n = nodes.count()
-    graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n)
+    graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n, names=nodes.select("node", "iri"))
     edge_count = sum(evidence.values())
     meta = _meta(graph_network, store)
     return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta)
