@@ -179,7 +179,8 @@ def _print_stats_table(report, columns: list[str]) -> None:
     if report.sampled:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))
-        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}; --exact for exact[/]")
+        hint = "; --exact for exact" if report.engine == "compiled" else ""  # Spark refuses --exact
+        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}{hint}[/]")
     if report.estimated:
         exact = "; --exact for exact" if report.engine == "compiled" else ""
         stdout.print(f"[dim]estimated from {report.estimate_method}: {', '.join(report.estimated)}{exact}[/]")
