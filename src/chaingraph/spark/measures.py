@@ -48,6 +48,7 @@ __all__ = [
     "dependence",
     "distances",
     "downstream_reach",
+    "harmonic",
     "in_degree",
     "node_measures",
     "out_degree",
