@@ -161,6 +161,13 @@ def slot_positions(
     """Pixel positions of the slots on an even grid of ``cell`` (a track's width, a row's
     height), lanes stacked one empty row apart."""
     track_width, row_height = cell
+    rows, _ = _grid_rows(slots)
+    return {node: (slot.track * track_width, rows[node] * row_height) for node, slot in slots.items()}
+
+
+def _grid_rows(slots: Mapping[str, Slot]) -> tuple[dict[str, int], int]:
+    """Each slot's row counted from the top of the layout, lanes stacked one empty row apart, and
+    the row below the last lane."""
     rows_in_lane: dict[int, int] = {}
     for slot in slots.values():
         rows_in_lane[slot.lane] = max(rows_in_lane.get(slot.lane, 0), slot.row + 1)
@@ -168,9 +175,7 @@ def slot_positions(
     for lane in sorted(rows_in_lane):
         offset[lane] = top
         top += rows_in_lane[lane] + 1
-    return {
-        node: (slot.track * track_width, (offset[slot.lane] + slot.row) * row_height) for node, slot in slots.items()
-    }
+    return {node: offset[slot.lane] + slot.row for node, slot in slots.items()}, top
 
 
 def extra_lane(slots: Mapping[str, Slot], members: list[str], links: Sequence[tuple[str, str]] = ()) -> dict[str, Slot]:
@@ -183,15 +188,7 @@ def extra_lane(slots: Mapping[str, Slot], members: list[str], links: Sequence[tu
     """
     lane = max((slot.lane for slot in slots.values()), default=-1) + 1
     width = max((slot.track for slot in slots.values()), default=-1) + 1
-    lane_rows: dict[int, int] = {}
-    for slot in slots.values():
-        lane_rows[slot.lane] = max(lane_rows.get(slot.lane, 0), slot.row + 1)
-    lane_top = {}
-    top = 0
-    for each in sorted(lane_rows):
-        lane_top[each] = top
-        top += lane_rows[each] + 1
-    depth = {node: lane_top[slot.lane] + slot.row for node, slot in slots.items()}
+    depth, top = _grid_rows(slots)
     children: dict[str, list[str]] = {member: [] for member in members}
     for child, parent in links:
         if parent in children and child in slots:
