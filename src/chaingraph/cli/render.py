@@ -214,12 +214,11 @@ def _cut_in_the_middle_where_ends_differ(
             continue
         i = columns.index(name)
         full = [line[i] for line in cells]
-        if len({_cut(text, widths[i]) for text in full}) == len(set(full)):
-            continue
-        if any(cell_len(text) != len(text) for text in full):
+        cut_at_the_end = len({_cut(text, widths[i]) for text in full})
+        if cut_at_the_end == len(set(full)) or any(cell_len(text) != len(text) for text in full):
             continue
         shortened = [middle(text, widths[i]) for text in full]
-        if len(set(shortened)) > len({_cut(text, widths[i]) for text in full}):
+        if len(set(shortened)) > cut_at_the_end:
             for line, text in zip(cells, shortened, strict=True):
                 line[i] = text
 

@@ -176,13 +176,12 @@ def _print_stats_table(report, columns: list[str]) -> None:
         stdout.print(left_out_note(left_out))
     for note in network_notes(report):
         stdout.print(f"[dim]{note}[/]")
+    exact = "; --exact for exact" if report.engine == "compiled" else ""  # Spark refuses --exact
     if report.sampled:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))
-        hint = "; --exact for exact" if report.engine == "compiled" else ""  # Spark refuses --exact
-        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}{hint}[/]")
+        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}{exact}[/]")
     if report.estimated:
-        exact = "; --exact for exact" if report.engine == "compiled" else ""
         stdout.print(f"[dim]estimated from {report.estimate_method}: {', '.join(report.estimated)}{exact}[/]")
     for note in engine_notes(report):
         stdout.print(f"[dim]{note}[/]")
