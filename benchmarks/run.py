@@ -401,12 +401,13 @@ def scale_out(size: int, folder: Path, data: Path, timeout: float) -> list[dict]
 SPARK_EVENT_LOG = "spark.eventLog.enabled true\nspark.eventLog.dir file://{folder}\nspark.eventLog.compress false\n"
 
 
-def spark_largest(size: int, folder: Path, timeout: float) -> list[dict]:
+def spark_largest(size: int, folder: Path, timeout: float, *, compiled: bool = True) -> list[dict]:
     """The largest network on Spark's local mode: ``synth --format parquet`` straight to tables
     (resumable: a folder kept with ``--folder`` keeps the parts written), then ``stats --engine
     spark`` with Spark's event log on, beside ``--engine compiled`` from the same tables, and the
     stage timings read back from the event log (what a cluster would change is worked out from
-    them in docs/benchmarks.md)."""
+    them in docs/benchmarks.md). ``compiled=False`` (``--skip compiled``) leaves the
+    one-machine path out."""
     tables = folder / f"synth-{size}-parquet"
     rows: list[dict] = []
     synth = run_step(chaingraph("synth", "--format", "parquet", "--firms", str(size), "-o", str(tables)), timeout)
@@ -435,7 +436,7 @@ def spark_largest(size: int, folder: Path, timeout: float) -> list[dict]:
     finally:
         del os.environ["SPARK_CONF_DIR"]
     row: dict = {"size": size, "step": "spark-largest stats --engine spark", "fast": on_spark}
-    if "compiled" not in SKIP_LARGEST:
+    if compiled:
         row["naive"] = run_step(chaingraph("stats", *arguments), timeout)
     logs = sorted(events.iterdir(), key=lambda path: path.stat().st_mtime)
     if logs:
@@ -444,11 +445,9 @@ def spark_largest(size: int, folder: Path, timeout: float) -> list[dict]:
     return rows
 
 
-SKIP_LARGEST: set[str] = set()
-
-
-def _last_line(result: dict) -> str:
-    return ((result.get("stderr") or "").strip().splitlines() or [""])[-1][:120]
+def _last_line(result: dict, width: int = 120) -> str:
+    """The last line a step wrote to standard error, cut to ``width``."""
+    return ((result.get("stderr") or "").strip().splitlines() or [""])[-1][:width]
 
 
 def stage_summary(event_log: Path) -> str:
@@ -554,8 +553,7 @@ def table(rows: list[dict]) -> str:
             ratio = f"> {float(naive['error'].split()[1]) / fast['wall']:.1f}x" if fast and fast.get("wall") else ""
         for result in (fast, naive):
             if result and result.get("code") not in (None, 0):
-                last = ((result.get("stderr") or "").strip().splitlines() or [""])[-1]
-                row["note"] = f"exit {result['code']}: {last[:80]}"
+                row["note"] = f"exit {result['code']}: {_last_line(result, 80)}"
         lines.append(
             f"| {row['size']:,} | {row['step']} | {cell(fast, 'wall')} | {cell(fast, 'rss')} | "
             f"{cell(naive, 'wall')} | {cell(naive, 'rss')} | {ratio} | {row.get('note', '')} |"
@@ -608,11 +606,10 @@ def main() -> None:
     if not args.only or "help" in args.only:
         rows += help_timings(args.timeout, runs=1 if args.quick else 7)
     if "spark-largest" in args.only:
-        SKIP_LARGEST.update(args.skip)
         with _work_folder(args.folder) as folder:
             for size in args.sizes:
                 print(f"spark-largest {size:,} firms ...", file=sys.stderr)
-                rows += spark_largest(size, Path(folder), args.timeout)
+                rows += spark_largest(size, Path(folder), args.timeout, compiled="compiled" not in args.skip)
         args.only = [name for name in args.only if name != "spark-largest"] or ["none"]
     with _work_folder(args.folder) as folder:
         for size in args.sizes if args.only != ["none"] else []:
