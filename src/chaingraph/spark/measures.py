@@ -110,12 +110,19 @@ def _functions():
     return functions
 
 
+def _every_node(graph: SparkGraph, values: DataFrame, name: str, empty: float) -> DataFrame:
+    """``values`` (``node`` and ``name``) for every node of ``graph``, ``empty`` where it has none."""
+    F = _functions()
+    return (
+        graph.nodes.select("node")
+        .join(values, "node", "left")
+        .select("node", F.coalesce(name, F.lit(empty)).alias(name))
+    )
+
+
 def _degree(graph: SparkGraph, end: str, name: str) -> DataFrame:
     F = _functions()
-    counts = graph.edges.groupBy(F.col(end).alias("node")).agg(F.count("*").alias(name))
-    return (
-        graph.nodes.select("node").join(counts, "node", "left").select("node", F.coalesce(name, F.lit(0)).alias(name))
-    )
+    return _every_node(graph, graph.edges.groupBy(F.col(end).alias("node")).agg(F.count("*").alias(name)), name, 0)
 
 
 def in_degree(graph: SparkGraph) -> DataFrame:
@@ -393,38 +400,34 @@ def distances(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFr
     raise RuntimeError(f"distances: no end after {MAX_ROUNDS} rounds")
 
 
+def _sample_scale(graph: SparkGraph, k: int | None) -> tuple[int | None, float]:
+    """The number of sources (``None``: every node, as :func:`sample_size` decides when not
+    given) and the factor ``(n - 1) / k`` that scales a sample's sums up to every node's."""
+    k = sample_size(graph) if k is None else k
+    return k, 1.0 if k is None else (graph.n - 1) / k
+
+
 def closeness(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
     """Closeness to the suppliers that reach each node (incoming distance), NetworkX's definition
     with the Wasserman-Faust correction, ``(r / (n - 1)) * (r / total)``; from ``k`` sampled
     sources scaled by ``(n - 1) / k`` as :func:`chaingraph.measures.reference.closeness` does."""
     F = _functions()
-    k = sample_size(graph) if k is None else k
-    n = graph.n
-    scale = 1.0 if k is None else (n - 1) / k
+    k, scale = _sample_scale(graph, k)
     sums = (
         distances(graph, k, seed).groupBy("node").agg(F.count("*").alias("reached"), F.sum("distance").alias("total"))
     )
     r = F.col("reached") * F.lit(scale)
-    value = F.when(F.col("total") > 0, (r / F.lit(max(n - 1, 1))) * (r / (F.col("total") * F.lit(scale))))
-    return (
-        graph.nodes.select("node")
-        .join(sums, "node", "left")
-        .select("node", F.coalesce(value, F.lit(0.0)).alias("closeness"))
-    )
+    value = F.when(F.col("total") > 0, (r / F.lit(max(graph.n - 1, 1))) * (r / (F.col("total") * F.lit(scale))))
+    return _every_node(graph, sums.select("node", value.alias("closeness")), "closeness", 0.0)
 
 
 def harmonic(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
     """Sum of ``1 / distance`` from every node that reaches each one along supply edges (not
     normalised, as NetworkX's); from ``k`` sampled sources scaled by ``(n - 1) / k``."""
     F = _functions()
-    k = sample_size(graph) if k is None else k
-    scale = 1.0 if k is None else (graph.n - 1) / k
+    k, scale = _sample_scale(graph, k)
     sums = distances(graph, k, seed).groupBy("node").agg(F.sum(F.lit(scale) / F.col("distance")).alias("harmonic"))
-    return (
-        graph.nodes.select("node")
-        .join(sums, "node", "left")
-        .select("node", F.coalesce("harmonic", F.lit(0.0)).alias("harmonic"))
-    )
+    return _every_node(graph, sums, "harmonic", 0.0)
 
 
 #: The Spark function of each measure the engine computes, by registry key.
