@@ -6,6 +6,7 @@ once the browser has measured each label, and :mod:`chaingraph.views.page` draws
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections import Counter
@@ -194,16 +195,34 @@ def extra_lane(slots: Mapping[str, Slot], members: list[str], links: Sequence[tu
         if parent in children and child in slots:
             children[parent].append(child)
 
+    # Each track's node depths, sorted: a link's count per track is then two bisections.
+    depths_in: dict[int, list[int]] = {}
+    for node, slot in slots.items():
+        depths_in.setdefault(slot.track, []).append(depth[node])
+    for depths in depths_in.values():
+        depths.sort()
+
     def between(child: str, track: int) -> int:
-        """Nodes a straight link from ``child`` down to ``track`` would pass within a track's
-        width of (its boxes are about that wide)."""
-        start, rise = slots[child].track, top - depth[child]
-        return sum(
-            1
-            for node, slot in slots.items()
-            if depth[node] > depth[child]
-            and abs(start + (track - start) * (depth[node] - depth[child]) / rise - slot.track) < 1
-        )
+        """Nodes below ``child`` that a straight link from it down to ``track`` passes within a
+        track's width of (its boxes are about that wide): at depth ``d`` the link is at track
+        ``start + (track - start) * (d - d0) / rise``, so on track ``j`` it passes the depths of
+        an open interval, found exactly in whole numbers and counted by bisection."""
+        start, d0 = slots[child].track, depth[child]
+        rise, slope = top - d0, track - start
+        if slope == 0:  # straight down its own track
+            below = depths_in.get(start, [])
+            return len(below) - bisect.bisect_right(below, d0)
+        count = 0
+        for j in range(min(start, track), max(start, track) + 1):  # the link runs from one to the other
+            # Within a track of j at d = d0 + step: (j - 1 - start) * rise < slope * step < (j + 1 - start) * rise.
+            low, high, scale = (j - 1 - start) * rise, (j + 1 - start) * rise, slope
+            if slope < 0:
+                low, high, scale = -high, -low, -slope
+            first, last = max(low // scale + 1, 1), -(-high // scale) - 1  # whole steps, below the child
+            if first <= last:
+                depths = depths_in.get(j, [])
+                count += bisect.bisect_right(depths, d0 + last) - bisect.bisect_left(depths, d0 + first)
+        return count
 
     free = list(range(width + len(members)))
     chosen: dict[str, Slot] = {}
