@@ -164,3 +164,58 @@ def test_old_import_paths_keep_working_for_one_release():
         moved_count,
         moved_serve,
     )
+
+
+def _readme_extras() -> list[str]:
+    """The extras the README tells users to install (``pip install 'chaingraph[NAME]'``)."""
+    import re
+
+    return sorted(set(re.findall(r"chaingraph\[([a-z-]+)\]", (ROOT / "README.md").read_text(encoding="utf-8"))))
+
+
+def test_every_extra_the_readme_documents_has_a_fresh_venv_test():
+    assert set(_readme_extras()) == set(EXTRA_CHECKS), "add the new extra to EXTRA_CHECKS below"
+
+
+#: What each documented extra must make work, run with the wheel and that extra alone in a fresh venv.
+#: ``spark``: the README's command on a small sheet, run by the venv's full path with the venv off PATH
+#: (pipx, cron), so Spark's Python workers must find chaingraph's own interpreter.
+#: ``spark-connect``: the Connect client's own dependencies (a server is started in tests/spark).
+EXTRA_CHECKS = {
+    "spark": ["stats", "--engine", "spark", "--no-bundled", "--relations", "sheet.csv", "--format", "json"],
+    "spark-connect": ["-c", "from pyspark.sql.connect.utils import check_dependencies; check_dependencies()"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.parametrize("extra", sorted(EXTRA_CHECKS))
+def test_each_documented_extra_installed_alone_in_a_fresh_venv_works(wheel, tmp_path, extra):
+    import shutil
+
+    from .conftest import require
+
+    require(shutil.which("java") is not None, "a Java runtime for Spark's local mode")
+    environment = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(environment)
+    python = environment / "bin" / "python"
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", f"{wheel}[{extra}]"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    (tmp_path / "sheet.csv").write_text("supplier,client\nA,B\nB,C\n", encoding="utf-8")
+    # The venv is not on PATH; python3 there is the machine's, without chaingraph.
+    environment_variables = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    command = EXTRA_CHECKS[extra]
+    program = [python] if command[0] == "-c" else [environment / "bin" / "chaingraph"]
+    result = subprocess.run(
+        [*program, *command], cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment_variables
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    if command[0] == "stats":
+        rows = json.loads(result.stdout)
+        # A -> B -> C: in-degrees by the definition.
+        assert {row["label"]: row["in_degree"] for row in rows} == {"A": 0, "B": 1, "C": 1}

@@ -420,9 +420,18 @@ def engine_options(function: Callable) -> Callable:
 @contextmanager
 def spark_stopped(engine: str) -> Iterator[None]:
     """With ``--engine spark``: stop Spark's Java process when the command is done (a library user
-    keeps the session; a command should leave nothing running)."""
+    keeps the session; a command should leave nothing running). A failure inside Spark becomes one
+    line, read before the session stops (its text needs the gateway)."""
     try:
         yield
+    except Exception as exc:
+        if engine == "spark":
+            from ..spark.session import job_failure
+
+            failure = job_failure(exc)
+            if failure is not None:
+                raise failure from None
+        raise
     finally:
         if engine == "spark":
             from ..spark.session import stop_session

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -20,7 +21,15 @@ from ..errors import ChainGraphError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["DEFAULT_MASTER", "SparkUnavailable", "first_line", "log_path", "spark_session", "stop_session"]
+__all__ = [
+    "DEFAULT_MASTER",
+    "SparkUnavailable",
+    "first_line",
+    "job_failure",
+    "log_path",
+    "spark_session",
+    "stop_session",
+]
 
 #: Spark's own local mode on every core of this machine.
 DEFAULT_MASTER = "local[*]"
@@ -96,6 +105,11 @@ def spark_session(master: str | None = None, *, app_name: str = "chaingraph") ->
         # Shuffle files and checkpoints in a folder of this process's own (removed by stop_session).
         _LOCAL_FOLDERS.append(tempfile.mkdtemp(prefix="chaingraph-spark-"))
         settings["spark.local.dir"] = _LOCAL_FOLDERS[-1]
+        # Python workers run this interpreter, which has chaingraph, not whatever python3 is first
+        # on PATH (pipx, cron and full-path runs have the venv off PATH); a PYSPARK_PYTHON the user
+        # set still wins. pyspark reads the variable itself when the context starts.
+        if not os.environ.get("PYSPARK_PYTHON"):
+            os.environ["PYSPARK_PYTHON"] = sys.executable
     conf = SparkConf().setMaster(master).setAppName(app_name).setAll(list(settings.items()))
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
     try:
@@ -179,6 +193,23 @@ def log_path() -> Path:
     """Where the Spark driver's own output goes: ``CHAINGRAPH_SPARK_LOG``, else a file in the
     system's temporary folder."""
     return Path(os.environ.get("CHAINGRAPH_SPARK_LOG") or Path(tempfile.gettempdir()) / "chaingraph-spark.log")
+
+
+def job_failure(exc: BaseException) -> SparkUnavailable | None:
+    """A failure inside Spark (a Python worker, a reader, the JVM) as one line to show, or ``None``
+    when ``exc`` is not Spark's. Called before the session stops: a Py4J error's text needs the gateway.
+    """
+    module = type(exc).__module__ or ""
+    if not (module.startswith("pyspark") or module.startswith("py4j")):
+        return None
+    try:
+        text = str(exc)
+    except Exception:  # pyspark's own __str__ fails once the gateway is gone
+        text = ""
+    # A worker's failure carries the Python traceback: its last "SomethingError: ..." line says why.
+    reasons = [line.strip() for line in text.splitlines() if "Error: " in line or "Exception: " in line]
+    reason = reasons[-1] if reasons else (text.strip().splitlines() or [type(exc).__name__])[0]
+    return SparkUnavailable(f"Spark job failed: {reason[:500]} (log: {log_path()})")
 
 
 def first_line(exc: BaseException) -> str:
