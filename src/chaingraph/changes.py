@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import InputError
 from .measures import dispatch
 from .measures import reference as analysis
 from .projection import periods
@@ -78,6 +79,8 @@ def diff(
 ) -> DiffReport:
     """The changes between two dates of the selected network (see the module's docstring)."""
     then, now = periods.window(from_date), periods.window(to_date)
+    if then.first > now.first:
+        raise InputError(f"--from {then.text} is after --to {now.text}: give the earlier date to --from")
     selection = make_selection(store, chain=chain, region=region, evidence=evidence)
     table = select_columns(project_columns(store), selection)
     before, after = periods.edge_states(table, then), periods.edge_states(table, now)

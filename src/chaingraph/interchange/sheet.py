@@ -25,6 +25,7 @@ import csv
 import functools
 import hashlib
 import io
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -80,7 +81,7 @@ REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|\\^`]+$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 _ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
 
@@ -204,7 +205,7 @@ class CsvRows:
             self._binary = binary
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
             try:
-                yield from self._rows(csv.reader(text, strict=True))
+                yield from self._rows(csv.reader(_bounded_lines(self.path, text), strict=True))
             except UnicodeDecodeError:
                 line = _first_undecodable_line(self.path)
                 raise InputError(f"{self.path}:{line}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
@@ -278,6 +279,26 @@ def _first_undecodable_line(path: Path) -> int:
             except UnicodeDecodeError:
                 return line
     return 1
+
+
+#: The longest cell a sheet may hold, on every path: the csv module's own field limit, which the
+#: record-by-record reader applies, so the Arrow path refuses what it refuses.
+MAX_CELL = 131_072
+#: The longest line read: a file with no line breaks (``/dev/zero``, a binary) is refused here
+#: instead of being read into memory whole.
+MAX_LINE = 64 << 20
+
+
+def _bounded_lines(path: Path, text: IO[str]) -> Iterator[str]:
+    line = 0
+    while True:
+        chunk = text.readline(MAX_LINE + 1)
+        if not chunk:
+            return
+        line += 1
+        if len(chunk) > MAX_LINE:
+            raise InputError(f"{path}:{line}: a line longer than {MAX_LINE:,} characters: not a sheet")
+        yield chunk
 
 
 def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
@@ -467,23 +488,30 @@ _PYTHON_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()
 def _read_plain_csv(
     path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int
 ) -> SheetColumns | None:
-    """The sheet parsed by Arrow when it is plain (see :func:`read_sheet`), else ``None``."""
+    """The sheet parsed by Arrow when it is plain (see :func:`read_sheet`), else ``None``.
+
+    Only a regular file is read whole (a pipe or a device is streamed by :class:`CsvRows`, so
+    nothing is consumed twice and ``/dev/zero`` does not fill the memory), and only the mapped
+    columns are converted: a sheet of 100,000 columns costs what its mapped ones do.
+    """
     import pyarrow.csv as pacsv
 
     try:
+        if not path.is_file():
+            return None
         with open_input(path) as handle:
             data = handle.read()
-    except InputError:
+    except (InputError, OSError):
         return None  # CsvRows says what is wrong with the file
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b'"' in data or b"\x00" in data or b"\r" in data.replace(b"\r\n", b""):
+    if not data or b'"' in data or b"\x00" in data or b"\r" in data.replace(b"\r\n", b""):
         return None
     raw = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(raw == ord("\n"))
     starts = np.concatenate(([0], newlines + 1))
     stops = np.concatenate((newlines, [len(data)]))
-    if len(data) and data.endswith(b"\n"):
+    if data.endswith(b"\n"):
         starts, stops = starts[:-1], stops[:-1]
     stops = stops - (stops > starts) * (raw[np.maximum(stops - 1, 0)] == ord("\r"))  # CRLF: the CR is not a cell's
     if len(starts) < header_row:
@@ -502,16 +530,20 @@ def _read_plain_csv(
     per_line = np.searchsorted(commas, body_stops) - np.searchsorted(commas, body_starts)
     if np.any(per_line[nonempty] != len(header) - 1):
         return None  # a row of another width, or a blank line of spaces: CsvRows decides
+    if len(body_starts) and int(np.max(body_stops - body_starts)) > MAX_CELL:
+        return None  # a line that may hold a cell over the limit, in any column: CsvRows decides
     lines = (np.flatnonzero(nonempty) + header_row + 1).astype(np.int64)
     body = data[starts[head + 1] :] if head + 1 < len(starts) else b""
     names = [f"c{i}" for i in range(len(header))]
+    mapped = [names[index] for index in sorted(set(columns.values()))]
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
             parse_options=pacsv.ParseOptions(quote_char=False, escape_char=False, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=mapped,
+                column_types=dict.fromkeys(mapped, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -520,12 +552,17 @@ def _read_plain_csv(
         return None  # not UTF-8, for one: CsvRows names the line
     if table.num_rows != len(lines):
         return None
-    every = [table.column(i).combine_chunks() for i in range(len(header))]
-    blank = _all_blank(every)
-    values = {name: _arrow_cells(name, every[index]) for name, index in columns.items()}
+    values = {name: _arrow_cells(name, table.column(names[index]).combine_chunks()) for name, index in columns.items()}
     empty_mapped = _all_empty(list(values.values()), len(lines))
+    # A row with every cell blank is skipped uncounted, as CsvRows skips it; only rows whose mapped
+    # cells are empty can be, so only they are looked at whole.
+    line_starts, line_stops = body_starts[nonempty], body_stops[nonempty]
+    blank = np.zeros(len(lines), dtype=bool)
+    for row in np.flatnonzero(empty_mapped).tolist():
+        text = data[line_starts[row] : line_stops[row]].decode("utf-8", errors="replace")
+        blank[row] = not any(cell.strip() for cell in text.split(","))
     skipped = int(np.count_nonzero(empty_mapped & ~blank))
-    keep = ~(empty_mapped | blank)
+    keep = ~empty_mapped
     if not keep.all():
         mask = pa.array(keep)
         values = {name: cells.filter(mask) for name, cells in values.items()}
@@ -544,13 +581,6 @@ def _arrow_cells(name: str, cells: pa.StringArray) -> pa.StringArray:
     return pc.if_else(escaped, pc.utf8_slice_codeunits(text, 1), text)
 
 
-def _all_blank(columns: list[pa.StringArray]) -> np.ndarray:
-    """Rows where every cell is blank: skipped without being counted, as CsvRows skips them."""
-    import pyarrow.compute as pc
-
-    return _all_empty([pc.utf8_trim(cells, characters=_PYTHON_WHITESPACE) for cells in columns], len(columns[0]))
-
-
 def _all_empty(columns: list, rows: int) -> np.ndarray:
     import pyarrow.compute as pc
 
@@ -564,6 +594,8 @@ def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mappi
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    if path.is_dir() and not _holds_parquet(path):
+        raise InputError(f"{path}: a folder with no Parquet files (give a sheet, or a folder of .parquet files)")
     try:
         schema = pq.read_schema(path) if path.is_file() else pq.ParquetDataset(path).schema
         columns = _columns(path, list(schema.names), fields, role, mapping)
@@ -585,6 +617,23 @@ def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mappi
         mask = pa.array(keep)
         values = {name: cells.filter(mask) for name, cells in values.items()}
     return SheetColumns(path, values, lines, table.num_rows - len(lines), parquet=True)
+
+
+def _holds_parquet(folder: Path, depth: int = 0) -> bool:
+    """Whether a folder is a Parquet dataset: ``.parquet`` files in it or in its ``key=value``
+    partition folders, looked at without crawling anything else (``/usr`` is refused at once)."""
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith((".", "_")):
+                    continue
+                if entry.is_file() and entry.name.lower().endswith(PARQUET_SUFFIXES):
+                    return True
+                if depth < 8 and "=" in entry.name and entry.is_dir() and _holds_parquet(Path(entry.path), depth + 1):
+                    return True
+    except OSError:
+        return False
+    return False
 
 
 def column_name(mapping: Mapping[str, str], field: str) -> str:

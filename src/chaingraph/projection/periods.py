@@ -40,7 +40,9 @@ __all__ = [
 #: An edge's state on a date (see :func:`edge_states`).
 IN_FORCE, NOT_IN_FORCE, UNDATED = 1, 0, 2
 
-_BOUND = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+#: ASCII digits only: ``\d`` would take any script's digits (``２０２１``, ``٢٠٢١``), which RDF's
+#: xsd:gYear and every other reader of the export refuse.
+_BOUND = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -56,18 +58,25 @@ def bound_error(text: str) -> str | None:
     """Why ``text`` is not a year, a month or a day that exists (``None`` when it is one): the one
     rule for a sheet's ``start``/``end`` cells and for ``--as-of``.
 
+    Years run from 0001: the proleptic Gregorian calendar Python's dates and xsd:date's first
+    version use has no year 0, so ``0000`` is refused at every precision.
+
     >>> bound_error("2024-02-29"), bound_error("2023-02-29"), bound_error("2021-13")
     (None, 'there is no such day', 'there is no month 13')
+    >>> bound_error("0000"), bound_error("２０２１") is None
+    ('there is no year 0000 (years start at 0001)', False)
     """
     match = _BOUND.match(text)
     if match is None:
         return "write a year, a month or a day (YYYY, YYYY-MM or YYYY-MM-DD)"
     year, month, day = (int(part) if part else None for part in match.groups())
+    if year == 0:
+        return "there is no year 0000 (years start at 0001)"
     if month is not None and not 1 <= month <= 12:
         return f"there is no month {month}"
     if day is not None:
         try:
-            dt.date(year or 0, month or 1, day)
+            dt.date(year or 1, month or 1, day)
         except ValueError:
             return "there is no such day"
     return None

@@ -138,7 +138,7 @@ def _term(store: Store, parameter: Parameter, value: str) -> Node:
     if parameter.type in names.KINDS:
         return names.resolve(store, value, names.KINDS[parameter.type])
     if parameter.type == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", value.strip()):
             raise InputError(f"--param {parameter.name}={value!r}: expected a whole number")
         number = int(value)
         if parameter.name == "hops" and not 1 <= number <= 4:
@@ -157,7 +157,7 @@ def adhoc_bindings(params: Mapping[str, str]) -> dict[str, Node]:
         iri = names.as_iri(value)
         if iri is not None:
             bindings[key] = iri_term(iri)
-        elif re.fullmatch(r"[+-]?\d{1,18}", value):
+        elif re.fullmatch(r"[+-]?[0-9]{1,18}", value):
             bindings[key] = Literal(int(value), datatype=XSD.integer)
         else:
             bindings[key] = Literal(value)
