@@ -94,3 +94,78 @@ def test_a_folder_of_another_run_or_of_other_files_is_never_written_over(tmp_pat
     assert (mine / "notes.txt").read_text() == "precious"
     too_many = run_process("synth", "--firms", "20000000", "-o", str(tmp_path / "big.nt"))
     assert_clean_failure(too_many, "--firms 20000000", "10,000,000")
+
+
+def test_a_part_with_no_relations_is_typed_as_text_and_reads_as_the_whole(tmp_path):
+    import pyarrow as pa
+
+    # Parts of 3 firms: the first parts are raw-material firms, which buy from no one.
+    synth_tables(100, 1, tmp_path / "parts", part_firms=3)
+    synth_tables(100, 1, tmp_path / "whole")
+    first = pq.read_table(tmp_path / "parts" / "relations.parquet" / "part-00000.parquet")
+    assert first.num_rows == 0 and all(field.type == pa.string() for field in first.schema)
+    outputs = []
+    for name in ("parts", "whole"):
+        folder = tmp_path / name
+        result = run_process(
+            "stats", "--no-bundled", "--relations", str(folder / "relations.parquet"),
+            "--firms", str(folder / "firms.parquet"), "--format", "csv",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+
+
+def _interrupted_run(folder) -> dict:
+    def stop(done: int, total: int) -> None:
+        if done == 20_000:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        synth_tables(25_000, 9, folder, part_firms=5_000, progress=stop)
+    return json.loads((folder / STATE_FILE).read_text())
+
+
+DAMAGES = {
+    "not JSON": lambda state: "{not json",
+    "empty": lambda state: "",
+    "a list": lambda state: "[]",
+    "keys missing": lambda state: json.dumps({"asked": state["asked"]}),
+    "generator of the wrong size": lambda state: json.dumps(
+        {**state, "generators": {**state["generators"], "firms": [3, [1, 2, 3], None]}}
+    ),
+    "parts of the wrong type": lambda state: json.dumps({**state, "parts": "3"}),
+    "edges of the wrong type": lambda state: json.dumps({**state, "edges": [1]}),
+    "next firm far ahead": lambda state: json.dumps({**state, "next_firm": 10**9}),
+    "next firm negative": lambda state: json.dumps({**state, "next_firm": -50}),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_state_file_is_named_and_force_starts_again(tmp_path, damage):
+    folder = tmp_path / "run"
+    state = _interrupted_run(folder)
+    (folder / STATE_FILE).write_text(DAMAGES[damage](state))
+    failed = run_process("synth", "--firms", "25000", "--seed", "9", "--part-firms", "5000", "--format", "parquet",
+                         "-o", str(folder))  # fmt: skip
+    assert_clean_failure(failed, STATE_FILE, "--force")
+    synth_tables(25_000, 9, folder, part_firms=5_000, force=True)
+    assert pq.read_table(folder / "firms.parquet").num_rows == 25_000
+
+
+@pytest.mark.parametrize("command", ["synth", "export"])
+def test_tables_over_a_file_or_where_no_folder_can_be_made_are_refused(tmp_path, command):
+    existing = tmp_path / "existing"
+    existing.write_text("precious")
+    arguments = ["--firms", "100"] if command == "synth" else []
+    for target, message in ((existing, "not a folder"), (tmp_path / "existing" / "below", "cannot create")):
+        for force in ([], ["--force"]):
+            result = run_process(command, *arguments, "--format", "parquet", "-o", str(target), *force)
+            assert_clean_failure(result, str(target), message)
+    assert existing.read_text() == "precious"
+
+
+def test_a_url_as_output_is_refused_not_made_a_local_folder(tmp_path):
+    result = run_process("export", "--format", "parquet", "-o", "hdfs://nn/chains/2026", cwd=tmp_path)
+    assert_clean_failure(result, "hdfs://nn/chains/2026", "this machine's disk")
+    assert list(tmp_path.iterdir()) == []

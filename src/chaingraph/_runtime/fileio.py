@@ -21,6 +21,7 @@ __all__ = [
     "TEMPORARY_NAME_EXTRA",
     "atomic_open",
     "atomic_write",
+    "make_folder",
     "check_name_length",
     "check_target",
     "open_input",
@@ -99,6 +100,17 @@ def check_target(path: Path, *, force: bool, ours: Callable[[Path], bool] | None
 
 #: What the temporary file beside a target adds to its name (".NAME.XXXXXXXX.tmp").
 TEMPORARY_NAME_EXTRA = 14
+
+
+def make_folder(path: Path) -> None:
+    """Create the folder a command writes its tables into (and its parents), or an
+    :class:`InputError` naming it: a file of that name, a place nothing can be created."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path}: exists and is not a folder (tables are written into a folder)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the folder: {exc.strerror or exc}") from None
 
 
 def check_name_length(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 import functools
 import sys
 from collections.abc import Callable, Iterator
@@ -310,12 +311,25 @@ def format_option(
     return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help=help)
 
 
+class LocalPath(click.Path):
+    """A path on this machine's disk: a URL (``hdfs://``, ``s3://``) is refused by name, where
+    ``Path`` would quietly make ``./hdfs:/nn/...`` of it."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+            raise InputError(
+                f"-o {value}: chaingraph writes to this machine's disk; write a local folder and copy it "
+                "with the storage's own tool (hdfs dfs -put, aws s3 cp ...)"
+            )
+        return super().convert(value, param, ctx)
+
+
 def output_options(what: str, *, required: bool = False, force: str = "Replace an existing file.") -> Callable:
     """-o/--output FILE and --force: where a command writes, and whether it may replace a file."""
 
     def decorate(function: Callable) -> Callable:
         function = click.option("--force", is_flag=True, help=force)(function)
-        return click.option("-o", "--output", type=click.Path(path_type=Path), required=required, help=what)(function)
+        return click.option("-o", "--output", type=LocalPath(path_type=Path), required=required, help=what)(function)
 
     return decorate
 

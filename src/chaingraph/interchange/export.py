@@ -304,7 +304,7 @@ def export_tables(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .._runtime.fileio import atomic_open, check_target
+    from .._runtime.fileio import atomic_open, check_target, make_folder
     from ..projection.read import project_columns
     from ..projection.selection import select_columns
     from ..vocab import evidence_level
@@ -314,7 +314,7 @@ def export_tables(
     if selection.level != "firm":
         raise InputError("--format parquet writes firm-level tables: leave out --level stage")
     network = select_columns(project_columns(store), selection)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     targets = [folder / "relations.parquet", folder / "firms.parquet"]
     allowed = [check_target(target, force=replace) for target in targets]
     nodes = network.nodes

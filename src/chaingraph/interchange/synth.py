@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .._runtime.fileio import atomic_open, check_target
+from .._runtime.fileio import atomic_open, check_target, make_folder
 from ..errors import InputError
 from ..vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
 from .sheet import FIRM_FIELDS, RELATION_FIELDS
@@ -153,9 +153,10 @@ def synth_tables(
     if part_firms < 1:
         raise InputError(f"part size {part_firms}: must be 1 or more")
     asked = {"firms": firms, "seed": seed, "dated": dated, "part_firms": part_firms}
+    make_folder(folder)
     state_path = folder / STATE_FILE
-    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else None
-    if state is not None and (state["asked"] != asked or force):
+    state = _read_state(state_path, asked) if state_path.is_file() and not force else None
+    if state is not None and state["asked"] != asked:
         if not force:
             raise InputError(f"-o {folder}: holds a synth run of other options ({state['asked']}); --force replaces it")
         state = None
@@ -312,8 +313,10 @@ class _Tables:
             folder = self.folder / table
             folder.mkdir(parents=True, exist_ok=True)
             columns = {field: [row.get(field, "") for row in rows] for field in fields}
+            # Typed as text even when the part has no rows (a null-typed column reads as no sheet).
+            schema = pa.schema([(field, pa.string()) for field in fields])
             with atomic_open(folder / name, "wb", may_replace=True) as handle:
-                pq.write_table(pa.table(columns), handle)
+                pq.write_table(pa.table(columns, schema=schema), handle)
         self.parts += 1
         self.firms, self.relations = [], []
 
@@ -333,6 +336,42 @@ class _Tables:
             handle.write(json.dumps(state))
 
 
+def _read_state(path: Path, asked: dict) -> dict:
+    """The state a run left, checked whole before anything is resumed from it: a damaged file is
+    an :class:`InputError` naming it, never a crash or a run that writes the wrong firms."""
+
+    def damaged(reason: str) -> InputError:
+        return InputError(f"{path}: not a synth state that can be resumed ({reason}); --force starts the run again")
+
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise damaged(f"not JSON: {type(exc).__name__}") from None
+    if not isinstance(state, dict):
+        raise damaged("not a JSON object")
+    kinds = {"asked": dict, "done": bool, "parts": int, "edges": int, "rows": int, "generators": dict}
+    for key, kind in kinds.items():
+        value = state.get(key)
+        if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
+            raise damaged(f"{key!r} missing or not a {'count' if kind is int else kind.__name__}")
+    if state["asked"] != asked:
+        return state  # another run's options: the caller says so
+    if not state["done"]:
+        expected = state["parts"] * asked["part_firms"]
+        if state.get("next_firm") != expected or not 0 < expected <= asked["firms"]:
+            raise damaged(f"'next_firm' is {state.get('next_firm')!r}, where {state['parts']} parts end at {expected}")
+        probe = random.Random()
+        for key in ("firms", "dated", "extra"):
+            saved = state["generators"].get(key)
+            if saved is None and (key != "dated" or asked["dated"]):
+                raise damaged(f"the {key!r} generator's state is missing")
+            try:
+                _restore(probe, saved)
+            except (TypeError, ValueError):
+                raise damaged(f"the {key!r} generator's state is not one") from None
+    return state
+
+
 def _state(rng: random.Random | None) -> list | None:
     if rng is None:
         return None
@@ -343,6 +382,8 @@ def _state(rng: random.Random | None) -> list | None:
 def _restore(rng: random.Random | None, saved: list | None) -> None:
     if rng is not None and saved is not None:
         version, internal, gauss = saved
+        if not isinstance(internal, list) or not all(type(word) is int for word in internal):
+            raise ValueError("the generator's words are not whole numbers")
         rng.setstate((version, tuple(internal), gauss))
 
 
