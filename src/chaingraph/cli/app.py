@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import errno
-import re
 import functools
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
