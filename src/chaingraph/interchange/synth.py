@@ -349,11 +349,13 @@ def _read_state(path: Path, asked: dict) -> dict:
         raise damaged(f"not JSON: {type(exc).__name__}") from None
     if not isinstance(state, dict):
         raise damaged("not a JSON object")
-    kinds = {"asked": dict, "done": bool, "parts": int, "edges": int, "rows": int, "generators": dict}
-    for key, kind in kinds.items():
+    for key in ("parts", "edges", "rows"):
         value = state.get(key)
-        if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
-            raise damaged(f"{key!r} missing or not a {'count' if kind is int else kind.__name__}")
+        if type(value) is not int or value < 0:
+            raise damaged(f"{key!r} missing or not a count")
+    for key, kind in (("asked", dict), ("done", bool), ("generators", dict)):
+        if not isinstance(state.get(key), kind):
+            raise damaged(f"{key!r} missing or not a {kind.__name__}")
     if state["asked"] != asked:
         return state  # another run's options: the caller says so
     if not state["done"]:
