@@ -99,3 +99,25 @@ def test_a_wide_sheet_costs_its_mapped_columns(tmp_path):
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert sum(row["out_degree"] for row in rows) == 50
+
+
+@pytest.mark.parametrize(
+    ("identifier", "kind"),
+    [
+        ("https://w3id.org/chaingraph/ontology#Company", "owl:Class"),
+        ("https://w3id.org/chaingraph/fujian/zheng-ting", "cg:Person"),
+    ],
+)
+@pytest.mark.parametrize("command", ["stats", "import"])
+def test_a_sheet_id_that_is_the_graphs_person_or_class_is_no_firm(tmp_path, identifier, kind, command):
+    sheet = tmp_path / "ids.csv"
+    sheet.write_text(f"supplier,client\n{identifier},B\n", encoding="utf-8")
+    extra = ["--skip-validation"] if command == "import" else []
+    assert_clean_failure(run_process(command, "--relations", str(sheet), *extra), "ids.csv:2", kind, "not a firm")
+
+
+@pytest.mark.parametrize("mapping", ["supplier=client", "client=supplier"])
+def test_supplier_and_client_read_from_one_column_is_refused(tmp_path, mapping):
+    sheet = tmp_path / "r.csv"
+    sheet.write_text("supplier,client\nA,B\n", encoding="utf-8")
+    assert_clean_failure(run_process("stats", "--relations", str(sheet), "--map", mapping), "--map", "both read")

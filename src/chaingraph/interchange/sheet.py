@@ -37,13 +37,14 @@ from urllib.parse import quote
 import numpy as np
 import pyarrow as pa
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
 from ..projection.periods import bound_error
 from ..queries.texts import package_query
 from ..store.base import Store
-from ..vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
+from ..vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies
 from .tabular import unneutralise_cell
 
 __all__ = [
@@ -88,6 +89,7 @@ _ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
 _CONTEXT_QUERY = package_query(
     "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
 )
+_KINDS_QUERY = package_query("import-thing-kinds")
 
 
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -108,6 +110,10 @@ def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     for column, names in fields_by_column.items():
         if len(names) > 1:
             raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
+    # Mapped onto the other end's own column (--map supplier=client) does the same.
+    if column_name(mapping, "supplier") == column_name(mapping, "client"):
+        column = column_name(mapping, "supplier")
+        raise InputError(f"--map: supplier and client both read column {column!r}; give each its own column")
     return mapping
 
 
@@ -134,6 +140,14 @@ def _quoted(identifier: str) -> str:
     return quote(identifier, safe="")
 
 
+def _short(kind: str) -> str:
+    """A class IRI as a reader knows it: ``cg:Place``, ``owl:Class``, else the IRI."""
+    for prefix, namespace in PREFIXES.items():
+        if kind.startswith(str(namespace)):
+            return f"{prefix}:{kind[len(str(namespace)) :]}"
+    return kind
+
+
 class ImportContext:
     """Places, chains and stages already in the graph, by lower-cased name."""
 
@@ -145,12 +159,13 @@ class ImportContext:
         self.organizations: set[str] = set()
         #: IRIs of the graph's places, chains and stages, with what each is: never a firm's id.
         self.not_firms: dict[str, str] = {}
+        self._store = store
         if store is None:
             return
         for row in store.select(_CONTEXT_QUERY).rows:
             name, thing, kind = str(row["name"]).strip().lower(), str(row["thing"]), str(row["kind"])
             if kind not in _ORGANIZATION_CLASSES:
-                self.not_firms.setdefault(thing, kind.rsplit("#", 1)[-1])
+                self.not_firms.setdefault(thing, _short(kind))
             if kind == str(CG.IndustrialChain):
                 self.chains.setdefault(name, thing)
                 self.chains.setdefault(thing.rsplit("/", 1)[-1].lower(), thing)
@@ -162,6 +177,19 @@ class ImportContext:
                 self.organizations.add(thing)
             else:
                 self.places.setdefault(name, thing)
+
+    def other_kind(self, iri: str) -> str | None:
+        """What the graph says ``iri`` is when it is something other than an organization (a
+        place, a person, a product, a class), else ``None``; asked once per IRI."""
+        if iri in self.organizations:
+            return None
+        if iri not in self.not_firms and self._store is not None:
+            kinds = [str(row["kind"]) for row in self._store.select(_KINDS_QUERY, {"thing": URIRef(iri)}).rows]
+            if any(kind in _ORGANIZATION_CLASSES for kind in kinds):
+                self.organizations.add(iri)
+                return None
+            self.not_firms[iri] = _short(min(kinds)) if kinds else ""
+        return self.not_firms[iri] or None
 
     def existing_firm(self, name: str) -> str | None:
         """The one organization of the graph with this name, if exactly one has it."""
@@ -361,11 +389,9 @@ class Naming:
         """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make
         that place or chain a firm). ``where`` is the file and line, for the message."""
         iri = mint_iri(self.base, "firm", identifier)
-        kind = self.context.not_firms.get(iri)
-        if kind is not None:
-            raise InputError(
-                f"{where}: {identifier} is the graph's cg:{kind}, not a firm; give the firm an id of its own"
-            )
+        kind = self.context.other_kind(iri) if _IRI.match(identifier) else self.context.not_firms.get(iri)
+        if kind:
+            raise InputError(f"{where}: {identifier} is the graph's {kind}, not a firm; give the firm an id of its own")
         return iri
 
     def known(self, iri: str) -> bool:
