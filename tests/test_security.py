@@ -239,6 +239,29 @@ def test_a_writable_server_refuses_cross_site_and_rebound_writes_and_takes_its_o
         process.wait(timeout=30)
 
 
+@pytest.mark.server
+def test_a_read_only_server_refuses_a_rebound_host_name_and_answers_its_own(tmp_path):
+    process, port = start_serve(temporary=tmp_path)
+    try:
+        query = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+        for host, expected in ((f"rebind.evil.example:{port}", 403), (f"127.0.0.1:{port}", 200)):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/query?{query}",
+                headers={"Host": host, "Accept": "application/sparql-results+json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    status, body = response.status, response.read()
+            except urllib.error.HTTPError as exc:
+                status, body = exc.code, b""
+            assert status == expected, host
+        assert b'"boolean":true' in body.replace(b" ", b"")
+        assert post_update(port, "INSERT DATA { <https://example.test/x> a <https://example.test/C> }") >= 400
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_a_writable_server_on_every_address_needs_its_own_flag():
     result = run_process("serve", "--host", "0.0.0.0", "--writable", "--port", str(free_port()), timeout=60)
     assert result.returncode == 2
@@ -516,7 +539,9 @@ def test_graph_exports_are_valid_xml_whatever_the_labels(run, ttl, tmp_path, fmt
     data = ttl(
         'ex:foil a cg:Company ; rdfs:label "Foil\\u0001Co\\uFFFE"@en, "箔\\u0008业"@zh-Hans ; cg:locationUnknown true ;'
         " cg:supplierOf fj:catl .\n"
-        'ex:tab a cg:Company ; rdfs:label "Tab\\tand\\nnewline"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .'
+        'ex:tab a cg:Company ; rdfs:label "Tab\\tand\\nnewline"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .\n'
+        'ex:cr a cg:Company ; rdfs:label "Carriage\\rreturn\\r\\nand CRLF"@en ; cg:locationUnknown true ;'
+        " cg:supplierOf fj:catl ."
     )
     target = tmp_path / f"out.{fmt}"
     result = run("export", "--format", fmt, "--data", str(data), "-o", str(target))
@@ -526,6 +551,7 @@ def test_graph_exports_are_valid_xml_whatever_the_labels(run, ttl, tmp_path, fmt
     texts |= {value for element in root.iter() for value in element.attrib.values()}  # GEXF: attributes
     assert "Foil\ufffdCo\ufffd" in texts and "箔\ufffd业" in texts
     assert "Tab\tand\nnewline" in texts  # what XML can hold is kept exactly
+    assert "Carriage\rreturn\r\nand CRLF" in texts  # a carriage return is no line feed
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 2 and any("Foil" in line for line in warnings)
 

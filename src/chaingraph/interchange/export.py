@@ -164,7 +164,9 @@ def network_file(
         nx.write_graphml(flat, buffer, encoding="utf-8", named_key_ids=True)
     else:
         nx.write_gexf(flat, buffer, encoding="utf-8")
-    return buffer.getvalue()
+    # An XML reader turns a bare carriage return into a line feed; as a character reference it
+    # comes back as written. The writers put one only inside values (their own lines end in LF).
+    return buffer.getvalue().replace(b"\r", b"&#13;")
 
 
 def _plain(value: object) -> object:

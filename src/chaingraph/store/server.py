@@ -165,9 +165,11 @@ def serve(
     a temporary Oxigraph database, the server started and answering before the block begins, then
     stopped and the database removed (also on Ctrl-C or SIGTERM).
 
-    A writable server listens on a private loopback port behind a
-    :class:`~chaingraph.store.writeguard.WriteGuard`, which refuses requests for another host name and
-    writes from another site; it binds a non-loopback ``host`` only with ``allow_remote_writes``.
+    A writable server, and a read-only one on a loopback address, listen on a private loopback port
+    behind a :class:`~chaingraph.store.writeguard.WriteGuard`, which refuses requests for another host
+    name (a web page's DNS rebinding would otherwise read a private network served on 127.0.0.1) and
+    writes from another site; a writable one binds a non-loopback ``host`` only with
+    ``allow_remote_writes``.
 
     >>> from chaingraph.store import open_store
     >>> import socket
@@ -190,8 +192,9 @@ def serve(
     ):
         location = Path(folder)
         quads = prepare_database(store, location)
-        # A writable Oxigraph listens where only the guard reaches it.
-        backend_host, backend_port = ("127.0.0.1", _free_loopback_port()) if writable else (host, port)
+        # A guarded Oxigraph listens where only the guard reaches it.
+        guarded = writable or host.lower() in LOOPBACK_HOSTS
+        backend_host, backend_port = ("127.0.0.1", _free_loopback_port()) if guarded else (host, port)
         plan = server_plan(location, host=backend_host, port=backend_port, writable=writable, timeout=timeout)
         # The server's own banner and log go to a file beside its database, not to our output
         # (the library never prints); the last line explains a server that stops at once.
@@ -202,7 +205,7 @@ def serve(
             _wait_until_answering(
                 process, backend_host.strip("[]"), backend_port, ready_within, location / "server.log"
             )
-            if writable:
+            if guarded:
                 guard = WriteGuard(host, port, backend_port, any_host=host.lower() not in LOOPBACK_HOSTS)
                 plan = ServerPlan(plan.command, f"http://{_shown(host)}:{port}")
             yield RunningServer(plan, process, quads)
