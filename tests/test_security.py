@@ -539,7 +539,8 @@ def test_graph_exports_are_valid_xml_whatever_the_labels(run, ttl, tmp_path, fmt
     data = ttl(
         'ex:foil a cg:Company ; rdfs:label "Foil\\u0001Co\\uFFFE"@en, "箔\\u0008业"@zh-Hans ; cg:locationUnknown true ;'
         " cg:supplierOf fj:catl .\n"
-        'ex:tab a cg:Company ; rdfs:label "Tab\\tand\\nnewline"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .\n'
+        'ex:tab a cg:Company ; rdfs:label "Tab\\tand\\nnewline"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .'
+        "\n"
         'ex:cr a cg:Company ; rdfs:label "Carriage\\rreturn\\r\\nand CRLF"@en ; cg:locationUnknown true ;'
         " cg:supplierOf fj:catl ."
     )
