@@ -305,6 +305,9 @@ def test_stats_impact_gaps_and_exports_agree(tmp_path, sheets):
     same_output(tmp_path, tables, rdf, "impact", "--remove", "region:Ningde", "--format", "json")
     same_output(tmp_path, tables, rdf, "gaps", "--chain", "ningde", "--region", "Ningde", "--format", "json")
     same_output(tmp_path, tables, rdf, "export", "--format", "graphml")
+    # the edges sheet carries every row's product, period and source, as the import's does
+    same_output(tmp_path, tables, rdf, "export", "--format", "csv")
+    same_output(tmp_path, tables, rdf, "export", "--format", "csv", "--table", "firms")
 
 
 def test_views_agree(tmp_path, sheets):
@@ -361,3 +364,17 @@ def test_an_import_to_a_store_reads_back_as_its_tables(tmp_path, sheets):
     assert (store / "chaingraph-store.json").is_file()  # nothing the user had is lost
     both = run_process("import", "--relations", str(relations), "--store", str(store), "-o", str(tmp_path / "x.ttl"))
     assert_clean_failure(both, "-o and --store")
+
+
+def test_one_tables_value_reused_with_another_store_joins_that_store(tmp_path, sheets, ttl):
+    relations, _ = sheets
+    tables = Tables(relations=str(relations))  # one path as a string is one sheet
+    assert [str(path) for path in tables.relations] == [str(relations)]
+    extra = ttl('ex:x a cg:Company ; rdfs:label "Extra Co"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .')
+    first = tables.projection(open_store(tables=tables))
+    second = tables.projection(open_store([extra], tables=tables))
+    # Independent: each store with the sheet, read afresh.
+    assert second.nodes == project_columns(open_store([extra], tables=Tables(relations=(relations,)))).nodes
+    assert "https://example.test/x" in second.nodes and "https://example.test/x" not in first.nodes
+    with pytest.raises(TypeError):
+        Tables(relations=[1, 2])

@@ -15,14 +15,29 @@ from typing import TypeVar
 from ..errors import ChainGraphError, QueryError
 from .shutdown import die_with_parent, forget_signals
 
-__all__ = ["T", "run_with_deadline"]
+__all__ = ["DeadlineExceeded", "T", "WorkerFailed", "run_with_deadline"]
 
 T = TypeVar("T")
 
 
-def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = "query") -> T:
-    """``work()``, or :class:`QueryError` if it takes longer than ``seconds``."""
-    if not seconds or "fork" not in multiprocessing.get_all_start_methods():
+class DeadlineExceeded(QueryError):
+    """The work ran past its time and was stopped."""
+
+
+class WorkerFailed(QueryError):
+    """The worker ended without an answer: killed for want of memory, or a crash."""
+
+
+def run_with_deadline(
+    work: Callable[[], T], seconds: float | None, what: str = "query", *, memory_bytes: int | None = None
+) -> T:
+    """``work()``, or :class:`DeadlineExceeded` if it takes longer than ``seconds``.
+
+    With ``memory_bytes`` the work runs in the worker even without a deadline, its address space
+    capped there: work that grows without end (Oxigraph looping on a damaged database) ends as
+    :class:`WorkerFailed` instead of taking the machine's memory.
+    """
+    if (not seconds and not memory_bytes) or "fork" not in multiprocessing.get_all_start_methods():
         return work()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -30,6 +45,16 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
     def child() -> None:
         die_with_parent()
         forget_signals()
+        if memory_bytes:
+            import os
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+            # Rust's allocator says "memory allocation of N bytes failed" on the way down; the
+            # parent says what happened in one line.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
         payload: tuple[str, object]
         try:
             payload = ("ok", work())
@@ -44,14 +69,14 @@ def run_with_deadline(work: Callable[[], T], seconds: float | None, what: str = 
     process.start()
     sender.close()
     try:
-        if not receiver.poll(seconds):
-            raise QueryError(f"{what} stopped after {seconds:g} s (--timeout); narrow it or raise the limit")
+        if not receiver.poll(seconds or None):
+            raise DeadlineExceeded(f"{what} stopped after {seconds:g} s (--timeout); narrow it or raise the limit")
         try:
             # The bytes come from our own forked child, never from outside.
             status, value = pickle.loads(receiver.recv_bytes())  # noqa: S301
         except EOFError:
             process.join(timeout=5)
-            raise QueryError(f"{what} failed: {_ending(process.exitcode)}") from None
+            raise WorkerFailed(f"{what} failed: {_ending(process.exitcode)}") from None
     finally:
         if process.is_alive():
             process.kill()

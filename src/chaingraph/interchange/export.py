@@ -29,6 +29,7 @@ from ..measures import dispatch
 from ..projection.model import edge_evidence
 from ..projection.read import project
 from ..projection.selection import Selection, select
+from ..projection.tables import attached_tables, relation_records
 from ..queries.texts import package_query
 from ..store import LocalDataset, Store
 from ..store.base import dumped, refuse_tables
@@ -85,7 +86,11 @@ def export(
         raise InputError("--format parquet writes a folder of tables: use export_tables(store, folder)")
     if fmt in RDF_EXPORTS:
         refuse_tables(store, f"--format {fmt}")
-        return export_rdf(store.local_dataset("an RDF export"), RDF_EXPORTS[fmt], selection)
+        dataset = store.local_dataset("an RDF export")
+        try:
+            return export_rdf(dataset, RDF_EXPORTS[fmt], selection)
+        except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: ..." while reading
+            raise dataset.read_error(exc) from None
     if progress:
         progress("projection")
     graph = select(project(store), selection or Selection())
@@ -272,6 +277,12 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
                 "source": str(row.get("source", "")),
             }
         )
+    # Sheets given as tables: their relation rows, as their import would state them.
+    for record in relation_records(store, attached_tables(store)) if attached_tables(store).relations else ():
+        supplier, client = record["supplier"], record["client"]
+        if graph.has_edge(supplier, client):
+            stated.add((supplier, client))
+            rows.append({column: record[column] for column in EDGE_COLUMNS})
     for supplier, client in graph.edges:
         if (supplier, client) not in stated:
             rows.append({"supplier": supplier, "client": client, "supplies": "", "start": "", "end": "", "source": ""})

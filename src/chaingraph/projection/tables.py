@@ -49,7 +49,7 @@ from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
-__all__ = ["Tables", "add_tables", "attached_tables", "default_chain", "named_nodes"]
+__all__ = ["Tables", "add_tables", "attached_tables", "default_chain", "named_nodes", "relation_records"]
 
 
 @dataclass
@@ -77,6 +77,17 @@ class Tables:
     base: str = str(IMPORT)
     notes: list[str] = field(default_factory=list)
     _read: tuple[Projection, dict[str, dict[str, list[str]]]] | None = field(default=None, repr=False)
+    #: The store ``_read`` was joined with: another store asking gets its own join.
+    _read_for: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One path given as a string or a Path is one sheet, not a sequence of characters.
+        for name in ("relations", "firms"):
+            value = getattr(self, name)
+            if isinstance(value, (str, os.PathLike)):
+                setattr(self, name, (value,))
+            elif not all(isinstance(item, (str, os.PathLike)) for item in value):
+                raise TypeError(f"Tables({name}=...): a path or a sequence of paths")
 
     def projection(self, store: Store) -> Projection:
         """The network of ``store`` with the sheets joined in (read once, then kept)."""
@@ -87,10 +98,10 @@ class Tables:
         return self._joined(store)[1].get(kind, {})
 
     def _joined(self, store: Store) -> tuple[Projection, dict[str, dict[str, list[str]]]]:
-        if self._read is None:
+        if self._read is None or self._read_for is not store:
             with bulk_building():
                 facts, names = add_tables(read_facts(store), self, store)
-                self._read = (assemble(facts), names)
+                self._read, self._read_for = (assemble(facts), names), store
         return self._read
 
 
@@ -110,10 +121,31 @@ def add_tables(
     Raises :class:`~chaingraph.errors.InputError` naming file, line and column for a bad row;
     ``tables.notes`` receives one line for what is kept but worth saying (self-loops).
     """
+    joined = _join_all(facts, tables, store)
+    return joined.facts(), joined.names
+
+
+def relation_records(store: Store, tables: Tables) -> list[dict[str, str]]:
+    """Every relation row of ``tables`` as the import states it, in the export's import layout:
+    ``supplier`` and ``client`` IRIs, ``supplies``, ``start``, ``end``, ``source`` (the row's, or
+    the row itself) and ``evidence``; a row with no evidence level is a plain edge, not a relation,
+    and is left out, as the import leaves it unqualified."""
+    joined = _join_all(read_facts(store), tables, store, keep_records=True)
+    nodes = joined.nodes
+    fields = ("supplies", "start", "end", "source", "evidence")
+    return [
+        {"supplier": nodes[supplier], "client": nodes[client], **dict(zip(fields, rest, strict=True))}
+        for supplier, client, *rest in joined.records or ()
+    ]
+
+
+def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records: bool = False) -> _Join:
     relations, firms = [Path(p) for p in tables.relations], [Path(p) for p in tables.firms]
     mapping = dict(tables.mapping)
     chain_name = default_chain(tables)
     joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name, mapping))
+    if keep_records:
+        joined.records = []
     seen: dict[str, str] = {}
     for path in firms:
         joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row), seen)
@@ -121,9 +153,9 @@ def add_tables(
         sheet = read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row)
         batch = sheet_digest(path, mapping, tables.header_row)
         loops = joined.relation_rows(sheet, batch, mapping)
-        if loops:
+        if loops and not keep_records:
             tables.notes.append(self_loop_note(path, loops))
-    return joined.facts(), joined.names
+    return joined
 
 
 def default_chain(tables: Tables) -> str:
@@ -193,6 +225,9 @@ class _Join:
         #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
         #: evidence levels and inference reasons.
         self.found: dict[tuple[int, int], tuple[set, ...]] = {}
+        #: With :func:`relation_records`: each relation row, (supplier, client, supplies, start,
+        #: end, source, evidence), by node ids.
+        self.records: list[tuple] | None = None
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -319,6 +354,8 @@ class _Join:
             entry[4].add(level)
             if level == "inferred":
                 entry[5].add(reason)
+            if self.records is not None:
+                self.records.append((*key, supplies[row], *bounds[row], sources[row], level))
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..errors import InputError, QueryError
+from ..errors import ChainGraphError, InputError, QueryError
 
 __all__ = [
     "STORE_MANIFEST",
@@ -96,6 +96,10 @@ class LocalDataset(Store, Protocol):
     def dump(self, rdf_format: ox.RdfFormat = ...) -> bytes: ...
 
     def to_rdflib(self) -> Graph: ...
+
+    def read_error(self, exc: BaseException) -> ChainGraphError:
+        """The one-line error for a failure of Oxigraph reading this dataset (a damaged database)."""
+        ...
 
     def __len__(self) -> int: ...
 

@@ -17,7 +17,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -25,9 +25,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from .._runtime.deadline import run_with_deadline
+from .._runtime.deadline import DeadlineExceeded, WorkerFailed, run_with_deadline
 from .._runtime.fileio import read_input
-from ..errors import InputError, QueryError
+from ..errors import ChainGraphError, InputError, QueryError
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
 from .base import STORE_MANIFEST, AttachedTables, SavedProjection, SelectResult, T, dumped, from_ox
@@ -141,7 +141,8 @@ class EmbeddedStore:
         rows = []
         # Solutions are evaluated as they are read: stopping early stops the evaluation too. One
         # past the bound is read to know whether there were more.
-        for solution in result if max_rows is None else itertools.islice(result, max_rows + 1):
+        solutions = self._reading(result)
+        for solution in solutions if max_rows is None else itertools.islice(solutions, max_rows + 1):
             row = {}
             for name in variables:
                 value = solution[name]
@@ -154,8 +155,32 @@ class EmbeddedStore:
 
     def bounded(self, work: Callable[[], T], seconds: float | None) -> T:
         """``work()`` in a forked worker killed after ``seconds`` (Oxigraph's evaluation cannot be
-        interrupted from Python)."""
-        return run_with_deadline(work, seconds)
+        interrupted from Python).
+
+        On a damaged database some queries never end (Oxigraph retries the failing read, and may
+        grow without bound doing it), so an on-disk store's work always runs in a worker whose memory
+        is capped, and when it runs out of time or memory the data is read through once, itself
+        bounded, and damage found is said instead.
+        """
+        if not self.read_only:
+            return run_with_deadline(work, seconds)
+        try:
+            return run_with_deadline(work, seconds, memory_bytes=worker_memory_cap())
+        except (DeadlineExceeded, WorkerFailed):
+            if self.read_only:
+                damage = run_with_deadline(self._damage, DAMAGE_SCAN_SECONDS, "reading the store through")
+                if damage:
+                    raise InputError(f"{self.description} is damaged ({damage}); load it again") from None
+            raise
+
+    def _damage(self) -> str:
+        """What reading every quad of the database says is wrong ("" when nothing is)."""
+        try:
+            for _ in self.oxigraph:
+                pass
+        except (OSError, RuntimeError) as exc:
+            return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        return ""
 
     def local_dataset(self, needed_for: str) -> EmbeddedStore:
         return self
@@ -167,7 +192,7 @@ class EmbeddedStore:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
-        return (tuple(None if term is None else term.value for term in solution) for solution in result)
+        return (tuple(None if term is None else term.value for term in solution) for solution in self._reading(result))
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self._run(query, bindings)
@@ -182,7 +207,7 @@ class EmbeddedStore:
         graph = Graph()
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
-        for triple in result:
+        for triple in self._reading(result):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
 
@@ -211,9 +236,12 @@ class EmbeddedStore:
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (N-Quads or TriG), or the union as triples."""
         if rdf_format.supports_datasets:
-            return dumped(self.oxigraph.dump(format=rdf_format))
+            try:
+                return dumped(self.oxigraph.dump(format=rdf_format))
+            except (OSError, RuntimeError) as exc:
+                raise self.read_error(exc) from None
         output = ox.Store()
-        output.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self.oxigraph)
+        output.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self._reading(self.oxigraph))
         return dumped(output.dump(format=rdf_format, from_graph=ox.DefaultGraph()))
 
     def to_rdflib(self) -> Graph:
@@ -230,7 +258,8 @@ class EmbeddedStore:
                 found = converted[term] = from_ox(term)
             return found
 
-        graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in self.oxigraph)
+        quads = self._reading(self.oxigraph)
+        graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
         return graph
 
     def __len__(self) -> int:
@@ -256,10 +285,39 @@ class EmbeddedStore:
         except SyntaxError as exc:
             raise QueryError(_syntax_message(exc)) from None
         except (OSError, RuntimeError) as exc:
-            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-            if self.read_only:  # an on-disk store: its database failed to read, so it is damaged
-                raise InputError(f"{self.description} is damaged ({reason}); load it again") from None
-            raise QueryError(f"query failed: {reason}") from None
+            raise self.read_error(exc) from None
+
+    def _reading(self, items: Iterable[T]) -> Iterator[T]:
+        """``items`` as Oxigraph yields them, evaluated lazily: a read of a damaged database fails
+        while they are read, not when the query starts, and says so in one line."""
+        try:
+            yield from items
+        except (OSError, RuntimeError) as exc:
+            raise self.read_error(exc) from None
+
+    def read_error(self, exc: BaseException) -> ChainGraphError:
+        """The one-line error for Oxigraph's failure ``exc`` (RocksDB says "Corruption: ..."):
+        a read-only on-disk store is damaged; any other store's query failed."""
+        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        if self.read_only:  # an on-disk store: its database failed to read, so it is damaged
+            return InputError(f"{self.description} is damaged ({reason}); load it again")
+        return QueryError(f"query failed: {reason}")
+
+
+#: How long a timed-out query's store may be read through to tell damage from a slow query.
+DAMAGE_SCAN_SECONDS = 20.0
+
+
+def worker_memory_cap() -> int | None:
+    """The address space a worker over an on-disk store may take: three quarters of the machine's
+    memory (``CHAINGRAPH_WORKER_MEMORY`` in bytes to choose), so a runaway query never takes it all."""
+    chosen = os.environ.get("CHAINGRAPH_WORKER_MEMORY")
+    if chosen and chosen.isdigit():
+        return int(chosen)
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def rdf_format_of(path: Path) -> ox.RdfFormat:

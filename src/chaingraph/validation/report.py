@@ -117,7 +117,8 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
                 refuse_service(str(text), "the embedded store (a SPARQL constraint of the shapes)")
     if engine == "pyshacl":
         return _validate_with_pyshacl(dataset, shapes_graph)
-    results = validate_store(store, shapes_graph)
+    # In the store's worker: on a damaged on-disk database a query may loop; the worker says so.
+    results = store.bounded(lambda: validate_store(store, shapes_graph), None)
     found = [
         (
             result.focus,
