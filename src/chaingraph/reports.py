@@ -564,7 +564,7 @@ def view(
         # At firm level every edge is drawn and the page's year slider hides those not in force,
         # starting from --as-of; a stage-level view aggregates edges, so it is drawn for the date.
         selection = dataclasses.replace(selection, as_of=None, undated="include")
-    graph = select(project(store), selection)
+    graph = whole = select(project(store), selection)
     total = graph.number_of_nodes()
     focus_iri = str(names.resolve(store, focus, names.FIRM)) if focus is not None else None
     if focus_iri is not None:
@@ -595,7 +595,7 @@ def view(
     if focus_iri is not None:
         focus_label = graph.nodes[focus_iri].get("label", focus)
         notes.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
-    scenario, own_loss = _view_scenario(store, graph, remove, text, notes) if level == "firm" else ({}, {})
+    scenario, own_loss = _view_scenario(store, whole, graph, remove, text, notes) if level == "firm" else ({}, {})
     data = ViewData(
         graph=graph,
         measures=run.values,
@@ -613,17 +613,24 @@ def view(
 
 
 def _view_scenario(
-    store: Store, graph: nx.DiGraph, remove: Sequence[str], text: Mapping[str, str], notes: list[str]
+    store: Store,
+    whole: nx.DiGraph,
+    drawn: nx.DiGraph,
+    remove: Sequence[str],
+    text: Mapping[str, str],
+    notes: list[str],
 ) -> tuple[dict[str, dict], dict[str, list[int]]]:
     """The scenario a view draws (``--remove``) and, in views up to ``OWN_LOSS_LIMIT`` nodes,
     what each firm's own loss would disrupt, tier by tier; the cascade of
-    :mod:`chaingraph.measures.cascade` on the view's own network."""
+    :mod:`chaingraph.measures.cascade` on the ``whole`` selected network, as ``impact`` runs it, of
+    which the view draws the ``drawn`` part (a focus window): a firm with a supplier outside the
+    window is not starved by losing the ones inside it."""
     from .measures.cascade import compiled_cascade
     from .measures.compiled import AnalysisGraph
     from .scenarios import removed_set
     from .views.page import OWN_LOSS_LIMIT
 
-    table = Projection.from_networkx(graph)
+    table = Projection.from_networkx(whole)
     compiled_graph = AnalysisGraph(table)
     scenario: dict[str, dict] = {}
     if remove:
@@ -632,6 +639,7 @@ def _view_scenario(
         scenario = {
             node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages)}
             for node, why in found.disrupted.items()
+            if node in drawn
         }
         tiers = found.tiers()
         notes.append(
@@ -643,10 +651,10 @@ def _view_scenario(
             )
         )
     own_loss: dict[str, list[int]] = {}
-    if len(table) <= OWN_LOSS_LIMIT:
+    if len(drawn) <= OWN_LOSS_LIMIT:
         has_clients = np.bincount(table.suppliers[table.suppliers != table.clients], minlength=len(table)) > 0
         for i, node in enumerate(table.nodes):
-            if not has_clients[i]:
+            if not has_clients[i] or node not in drawn:
                 continue
             alone = np.zeros(len(table), dtype=bool)
             alone[i] = True

@@ -898,3 +898,28 @@ def test_no_edge_passes_through_a_node_or_a_label_it_does_not_end_at(browser, tm
             assert page.js(ARROWS_ON_THEIR_LABEL) == [], (lang, places)
             assert page.errors == []
             page.page.close()
+
+
+def test_a_focus_view_draws_the_scenario_of_the_whole_network(ttl):
+    """C buys from A (in the window of A) and from B (outside it): losing A does not starve C, as
+    ``impact`` says; the window drew C as starved when the cascade ran on the window alone."""
+    from chaingraph.reports import view
+    from chaingraph.scenarios import scenario
+    from chaingraph.store import open_store
+
+    data = ttl(
+        "".join(
+            f'ex:{name} a cg:Company ; rdfs:label "{name} Co"@en ; cg:locatedIn fj:ningde ; cg:inChain fj:ningde-lithium-battery .\n'
+            for name in "ABCD"
+        )
+        + "ex:A cg:supplierOf ex:C . ex:B cg:supplierOf ex:C . ex:C cg:supplierOf ex:D .\n"
+    )
+    store = open_store([data])
+    expected = {d["id"]: d["tier"] for d in scenario(store, ["firm:A Co"]).disrupted}
+    assert expected == {"https://example.test/A": 0}  # by the rule: C keeps B, so no one else
+    html = view(store, "ningde", focus="A Co", hops=1, remove=["firm:A Co"])
+    nodes = _page_nodes(html)
+    assert set(nodes) >= {"https://example.test/A", "https://example.test/C"}
+    assert "https://example.test/B" not in nodes  # outside the window
+    assert "scenario:" not in nodes["https://example.test/C"]["title"]
+    assert nodes["https://example.test/A"]["label"].startswith("✕")
