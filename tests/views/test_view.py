@@ -909,7 +909,8 @@ def test_a_focus_view_draws_the_scenario_of_the_whole_network(ttl):
 
     data = ttl(
         "".join(
-            f'ex:{name} a cg:Company ; rdfs:label "{name} Co"@en ; cg:locatedIn fj:ningde ; cg:inChain fj:ningde-lithium-battery .\n'
+            f'ex:{name} a cg:Company ; rdfs:label "{name} Co"@en ; cg:locatedIn fj:ningde ;'
+            " cg:inChain fj:ningde-lithium-battery .\n"
             for name in "ABCD"
         )
         + "ex:A cg:supplierOf ex:C . ex:B cg:supplierOf ex:C . ex:C cg:supplierOf ex:D .\n"
