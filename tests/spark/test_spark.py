@@ -345,6 +345,8 @@ def assert_scenarios_agree(compiled, on_spark) -> None:
         (["owner:CATL"], {"chain": "ningde-lithium-battery"}),
         (["Acme"], {}),  # a firm only the sheet names, by its English name
         (["Gamma"], {"partial": 0.25}),  # by its id: the row gives no English name
+        (["Delta Motors"], {}),  # a firm only a relation names: its id is its name
+        (["firm:delta motors"], {}),  # case ignored, as on this machine
     ],
 )
 def test_a_scenario_on_spark_equals_the_scenario_on_this_machine(spark, sheets, remove, options):
@@ -387,6 +389,10 @@ def test_bad_tables_fail_in_one_line(spark, tmp_path):
     assert_clean_failure(missing, "nowhere.parquet", "cannot read the relations table")
     refused = run_process("stats", "--engine", "spark", "--level", "stage")
     assert_clean_failure(refused, "--engine spark computes firm-level measures")
+    person = "https://w3id.org/chaingraph/fujian/zheng-ting"  # the graph's person: never a firm, here too
+    people = write_sheet(tmp_path / "people.csv", ["supplier", "client"], [[person, "CATL"]])
+    named = run_process("stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(people))
+    assert_clean_failure(named, "people.csv", "cg:Person", "not a firm")
 
 
 def test_without_java_the_engine_says_what_to_install(tmp_path):

@@ -90,6 +90,7 @@ _CONTEXT_QUERY = package_query(
     "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
 )
 _KINDS_QUERY = package_query("import-thing-kinds")
+_NOT_FIRMS_QUERY = package_query("import-not-firms", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
 
 
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -178,6 +179,15 @@ class ImportContext:
             else:
                 self.places.setdefault(name, thing)
 
+    def __getstate__(self) -> dict:
+        # Sent to Spark's workers inside the naming rule: the store stays here (it cannot travel),
+        # so what the workers must refuse travels instead: every thing of the graph that is no
+        # organization, but for the kinds that grow with the data (asked of the store here only).
+        if self._store is not None:
+            for row in self._store.select(_NOT_FIRMS_QUERY).rows:
+                self.not_firms.setdefault(str(row["thing"]), _short(str(row["type"])))
+        return {**self.__dict__, "_store": None}
+
     def other_kind(self, iri: str) -> str | None:
         """What the graph says ``iri`` is when it is something other than an organization (a
         place, a person, a product, a class), else ``None``; asked once per IRI."""
@@ -189,7 +199,7 @@ class ImportContext:
                 self.organizations.add(iri)
                 return None
             self.not_firms[iri] = _short(min(kinds)) if kinds else ""
-        return self.not_firms[iri] or None
+        return self.not_firms.get(iri) or None
 
     def existing_firm(self, name: str) -> str | None:
         """The one organization of the graph with this name, if exactly one has it."""

@@ -80,6 +80,10 @@ class Tables:
     #: The store ``_read`` was joined with: another store asking gets its own join.
     _read_for: object = field(default=None, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        # Sent to Spark's workers with the sheets' options: the joined network and its store stay.
+        return {**self.__dict__, "_read": None, "_read_for": None}
+
     def __post_init__(self) -> None:
         # One path given as a string or a Path is one sheet, not a sequence of characters.
         for name in ("relations", "firms"):

@@ -184,25 +184,49 @@ def sheet_firms(spark: SparkSession, store: Store, tables: Tables, text: str, no
     if iri is not None:
         return [iri] if nodes.filter(F.col("iri") == iri).limit(1).count() else []
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
-    if firms is None:
-        return []
     needle = text.strip().lower()
-    named = (F.lower("name_en") == needle) | (F.lower("name_zh") == needle)
-    rows = (
-        firms.filter(named | ((F.col("name_en") == "") & (F.lower("id") == needle)))
-        .select("id", "name_en", "name_zh", "file")
-        .distinct()
-        .limit(100)
-        .collect()
-    )
     naming = Naming(ImportContext(store), tables.base, default_chain(tables))
     found = []
-    for row in rows:
-        iri = naming.firm(row["id"], row["file"])
-        by_name = needle in (row["name_en"].lower(), row["name_zh"].lower())
-        if by_name or not naming.known(iri):
-            found.append(iri)
+    if firms is not None:
+        named = (F.lower("name_en") == needle) | (F.lower("name_zh") == needle)
+        rows = (
+            firms.filter(named | ((F.col("name_en") == "") & (F.lower("id") == needle)))
+            .select("id", "name_en", "name_zh", "file")
+            .distinct()
+            .limit(100)
+            .collect()
+        )
+        for row in rows:
+            iri = naming.firm(row["id"], row["file"])
+            by_name = needle in (row["name_en"].lower(), row["name_zh"].lower())
+            if by_name or not naming.known(iri):
+                found.append(iri)
+    found += _relation_end_firms(spark, tables, needle, firms, naming)
     return list(dict.fromkeys(found))
+
+
+def _relation_end_firms(
+    spark: SparkSession, tables: Tables, needle: str, firms: DataFrame | None, naming: Naming
+) -> list[str]:
+    """The firms a relation names by an id no firm row has (``Acme Cells`` only as a supplier): the
+    import names such a firm by its id, so the id is its name (case ignored)."""
+    from pyspark.sql import functions as F
+
+    relations = _union(
+        [_read(spark, str(path), RELATION_FIELDS, "relations", tables.mapping) for path in tables.relations]
+    )
+    if relations is None:
+        return []
+    ends = relations.select(F.col("supplier").alias("id"), "file").union(relations.select(F.col("client"), "file"))
+    ends = ends.filter(F.lower("id") == needle)
+    if firms is not None:
+        ends = ends.join(firms.select("id"), "id", "left_anti")
+    found = []
+    for row in ends.dropDuplicates(["id"]).limit(100).collect():
+        iri, existing = naming.endpoint(row["id"], row["file"])
+        if not existing:
+            found.append(iri)
+    return found
 
 
 def read_network(spark: SparkSession, store: Store, tables: Tables, selection: Selection) -> SparkNetwork:
