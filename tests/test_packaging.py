@@ -140,7 +140,7 @@ def test_the_verbs_of_the_package_are_the_documented_ones():
 
     # The README's library section and the list: every command's library function.
     verbs = {"open_store", "stats", "impact", "view", "query", "count", "validate", "export", "import_csv"}
-    verbs |= {"load_store", "serve", "synth", "gaps", "diff"}
+    verbs |= {"load_store", "serve", "synth", "gaps", "diff", "resolve"}
     assert set(chaingraph.__all__) == verbs | {"__version__"}
     assert set(dir(chaingraph)) >= verbs
 

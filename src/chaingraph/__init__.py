@@ -33,6 +33,7 @@ _VERBS = {
     "synth": "interchange.synth",
     "gaps": "gap_analysis",
     "diff": "changes",
+    "resolve": "resolution",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]

@@ -184,6 +184,7 @@ def import_csv(
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
     _add_firms(builder, tracker.rows(firm_rows), firms)
+    _resolve_ends(builder, relation_rows, relations)
     relation_count = _add_relations(builder, tracker.rows(relation_rows), relations, mapping)
     tracker.done()
     result = ImportResult(
@@ -214,6 +215,25 @@ def _add_firms(builder: _Builder, rows: Iterator[tuple[int, dict[str, str]]], pa
             raise InputError(f"{path}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
         first_line[identifier] = line
         builder.firm(identifier, row, path, line)
+        builder.naming.register_firm(identifier, row, builder.firms[identifier].value)
+
+
+def _resolve_ends(builder: _Builder, rows: CsvRows, path: Path) -> None:
+    """Every relation end that is no firm row's id, resolved with all the rows in view (a first
+    pass over the file, as the tables reader resolves them): a name of a firm row, or a new firm's
+    several spellings, become that firm; merged spellings are stated as its alternative labels."""
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        for name in (row.get("supplier", ""), row.get("client", "")):
+            if name and name not in builder.firms:
+                first_line.setdefault(name, line)
+    for name, (stating, iri, how) in builder.naming.resolve_ends(first_line).items():
+        if stating != name and stating not in builder.firms:
+            builder.endpoint(stating, path, first_line[stating])  # the new firm its spellings share
+        builder.firms[name] = node = ox.NamedNode(iri)
+        if how != "sheet":
+            language = "zh-Hans" if Naming.chinese(name) else "en"
+            builder.add(node, _N.altLabel, ox.Literal(name, language=language))
 
 
 def _add_relations(
@@ -300,6 +320,7 @@ class _N:
     InferredInSource = ox.NamedNode(str(CG.InferredInSource))
     inferenceReason = ox.NamedNode(str(CG.inferenceReason))
     SupplyRelation = ox.NamedNode(str(CG.SupplyRelation))
+    altLabel = ox.NamedNode(str(SKOS.altLabel))
     atStage = ox.NamedNode(str(CG.atStage))
     boolean = ox.NamedNode(str(XSD.boolean))
     client = ox.NamedNode(str(CG.client))

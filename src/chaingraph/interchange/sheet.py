@@ -28,7 +28,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -41,6 +41,7 @@ from rdflib import URIRef
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
+from ..names import NameIndex, exact_form
 from ..projection.periods import bound_error
 from ..queries.texts import package_query
 from ..store.base import Store
@@ -75,6 +76,11 @@ __all__ = [
     "self_loop_note",
     "sheet_digest",
 ]
+
+#: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
+#: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), an identifier,
+#: a decision of the user's, or a new firm.
+RESOLUTIONS = ("graph", "sheet", "normalised", "identifier", "same-as", "new")
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage", "kind")
@@ -161,6 +167,10 @@ class ImportContext:
         #: IRIs of the graph's places, chains and stages, with what each is: never a firm's id.
         self.not_firms: dict[str, str] = {}
         self._store = store
+        #: (name, organization) for every label of the graph's organizations; indexed by key on
+        #: the first lookup that needs it (:attr:`graph_names`).
+        self._organization_names: list[tuple[str, str]] = []
+        self._graph_names: NameIndex | None = None
         if store is None:
             return
         for row in store.select(_CONTEXT_QUERY).rows:
@@ -176,6 +186,7 @@ class ImportContext:
             elif kind in _ORGANIZATION_CLASSES:
                 self.firms.setdefault(name, set()).add(thing)
                 self.organizations.add(thing)
+                self._organization_names.append((str(row["name"]), thing))
             else:
                 self.places.setdefault(name, thing)
 
@@ -205,6 +216,20 @@ class ImportContext:
         """The one organization of the graph with this name, if exactly one has it."""
         found = self.firms.get(name.strip().lower(), set())
         return next(iter(found)) if len(found) == 1 else None
+
+    @property
+    def organization_names(self) -> list[tuple[str, str]]:
+        """(name, organization) for every label of the graph's organizations."""
+        return self._organization_names
+
+    @property
+    def graph_names(self) -> NameIndex:
+        """The graph's organizations by every label they have, in every language."""
+        if self._graph_names is None:
+            self._graph_names = NameIndex()
+            for name, thing in self._organization_names:
+                self._graph_names.add(name, thing)
+        return self._graph_names
 
 
 class CsvRows:
@@ -394,6 +419,11 @@ class Naming:
         self.stages: dict[tuple[str, str], str] = {}
         self.created: Counter = Counter()
         self.matched: Counter = Counter()
+        #: How each relation end's name was resolved: name -> (IRI, how), ``how`` one of
+        #: :data:`RESOLUTIONS`.
+        self.resolved: dict[str, tuple[str, str]] = {}
+        #: The firms sheets' own firms by id and names: looked up before the graph.
+        self.sheet_names = NameIndex()
 
     def firm(self, identifier: str, where: str) -> str:
         """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make
@@ -409,19 +439,65 @@ class Naming:
         what it states, never a new firm's defaults (its id as a name, an unknown location)."""
         return iri in self.context.organizations
 
+    def register_firm(self, identifier: str, row: Mapping[str, str], iri: str) -> None:
+        """A firms sheet's row: its id and names find it when a relation cell spells one of them."""
+        for name in (identifier, row.get("name_en", ""), row.get("name_zh", "")):
+            if name:
+                self.sheet_names.add(name, iri)
+
     def endpoint(self, identifier: str, where: str) -> tuple[str, bool]:
-        """A relation's end not among the sheet's firms: the graph's organization by that IRI or
-        exact name (``True``), or a new firm (``False``)."""
+        """A relation's end not among the sheet's firms' ids: the graph's organization by that IRI,
+        an exact name or a name of the same key (:mod:`chaingraph.names`), with ``True``; or a new
+        firm, ``False``. Depends on the graph alone, so each part of a sheet read apart (Spark)
+        gets the same answer; :meth:`resolve_ends` adds what needs every row."""
+        how = "graph"
         if _IRI.match(identifier):
             existing = identifier if identifier in self.context.organizations else None
         else:
             existing = self.context.existing_firm(identifier)
+            if existing is None:
+                by_key = self.context.graph_names.by_key(identifier)
+                existing, how = (next(iter(by_key)), "normalised") if len(by_key) == 1 else (None, how)
         if existing is not None:
             self.matched["firm"] += 1
+            self.resolved[identifier] = (existing, how)
             return existing, True
         iri = self.firm(identifier, where)
         self.created["firm"] += 1
+        self.resolved[identifier] = (iri, "new")
         return iri, False
+
+    def resolve_ends(self, names: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """Every relation end that is no firm row's id, resolved with all the rows in view, in
+        an order of their own (so the answer never depends on the rows' order): name -> (the name
+        that states the firm, its IRI, how). In turn: a name of the firms sheets, exactly or by
+        key; the graph's, as :meth:`endpoint` finds it; else a new firm, one for all the names of
+        compatible keys, stated by the first of them in sorted order."""
+        found: dict[str, tuple[str, str, str]] = {}
+        new = NameIndex()
+        stating: dict[str, str] = {}
+        # An IRI is what it says; the others in an order of their own.
+        written = [name for name in set(names) if not _IRI.match(name)]
+        for name in sorted(written, key=lambda text: (exact_form(text), text)):
+            in_sheet = self.sheet_names.exact(name)
+            how = "sheet"
+            if len(in_sheet) != 1:
+                in_sheet, how = self.sheet_names.by_key(name), "normalised"
+            if len(in_sheet) == 1:
+                found[name] = (name, next(iter(in_sheet)), how)
+                continue
+            if self.context.existing_firm(name) is not None or len(self.context.graph_names.by_key(name)) == 1:
+                continue  # endpoint() finds it in the graph
+            earlier = new.by_key(name)
+            if len(earlier) == 1:
+                iri = next(iter(earlier))
+                found[name] = (stating[iri], iri, "normalised")
+                continue
+            iri = mint_iri(self.base, "firm", name)
+            new.add(name, iri)
+            stating[iri] = name
+        self.resolved.update({name: (iri, how) for name, (_, iri, how) in found.items()})
+        return found
 
     def place(self, name: str) -> tuple[str, bool]:
         key = name.lower()

@@ -15,6 +15,7 @@ its ``evidence`` cell says ``inferred`` or ``unspecified``.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -43,13 +44,23 @@ from ..interchange.sheet import (
     self_loop_note,
     sheet_digest,
 )
+from ..names import Candidate, candidate_pairs
 from ..settings import EVIDENCE_LEVELS
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
-__all__ = ["Tables", "add_tables", "attached_tables", "default_chain", "named_nodes", "relation_records"]
+__all__ = [
+    "Tables",
+    "add_tables",
+    "attached_tables",
+    "default_chain",
+    "name_candidates",
+    "named_nodes",
+    "relation_records",
+    "resolution_note",
+]
 
 
 @dataclass
@@ -79,10 +90,12 @@ class Tables:
     _read: tuple[Projection, dict[str, dict[str, list[str]]]] | None = field(default=None, repr=False)
     #: The store ``_read`` was joined with: another store asking gets its own join.
     _read_for: object = field(default=None, repr=False, compare=False)
+    #: After the join: how its names were resolved (``chaingraph resolve``).
+    naming: Naming | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
         # Sent to Spark's workers with the sheets' options: the joined network and its store stay.
-        return {**self.__dict__, "_read": None, "_read_for": None}
+        return {**self.__dict__, "_read": None, "_read_for": None, "naming": None}
 
     def __post_init__(self) -> None:
         # One path given as a string or a Path is one sheet, not a sequence of characters.
@@ -126,7 +139,52 @@ def add_tables(
     ``tables.notes`` receives one line for what is kept but worth saying (self-loops).
     """
     joined = _join_all(facts, tables, store)
+    tables.naming = joined.naming
+    note = resolution_note(joined.naming)
+    if note and note not in tables.notes:  # one line however often the sheets are joined
+        tables.notes.append(note)
     return joined.facts(), joined.names
+
+
+#: Past this many names of the graph, candidates are left to ``chaingraph resolve`` (they cost a
+#: key per name) and the line says so.
+CANDIDATE_NAMES_LIMIT = 200_000
+
+
+def name_candidates(naming: Naming) -> list[Candidate]:
+    """Pairs that may be one firm among what the sheets name (firms and relation ends) and the
+    graph's organizations, each pair with a side from the sheets; none the rule merged."""
+    from_sheets = {iri for iri, how in naming.resolved.values() if how in ("new", "normalised", "sheet")}
+    from_sheets |= {iri for _, iri in naming.sheet_names.names}
+    entities = [(iri, name) for name, (iri, _) in naming.resolved.items()]
+    entities += [(iri, name) for name, iri in naming.sheet_names.names]
+    entities += [(iri, name) for name, iri in naming.context.organization_names]
+    return [c for c in candidate_pairs(entities) if c.a in from_sheets or c.b in from_sheets]
+
+
+def resolution_note(naming: Naming) -> str | None:
+    """One line on how the sheets' names were resolved, or ``None`` when they named nothing by name."""
+    resolved = naming.resolved
+    if not resolved:
+        return None
+    counts = Counter(how for _, how in resolved.values())
+    firms = len({iri for iri, _ in resolved.values()})
+    ways = [
+        f"{counts[how]:,} {what}"
+        for how, what in (("normalised", "by normalising"), ("sheet", "by a firms sheet's name"),
+                          ("graph", "by the graph's names"), ("new", "new"))
+        if counts[how]
+    ]  # fmt: skip
+    line = f"resolved {len(resolved):,} names to {firms:,} firms ({', '.join(ways)})"
+    if len(naming.context.organization_names) > CANDIDATE_NAMES_LIMIT:
+        return line + "; possible matches: chaingraph resolve with the same options"
+    candidates = len(name_candidates(naming))
+    if candidates:
+        line += (
+            f"; {candidates:,} possible match{'es' if candidates != 1 else ''} not merged: "
+            "chaingraph resolve with the same options -o review.csv"
+        )
+    return line
 
 
 def relation_records(store: Store, tables: Tables) -> list[dict[str, str]]:
@@ -153,8 +211,9 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
     seen: dict[str, str] = {}
     for path in firms:
         joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row), seen)
-    for path in relations:
-        sheet = read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row)
+    sheets = [(path, read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row)) for path in relations]
+    joined.resolve_ends(sheets)
+    for path, sheet in sheets:
         batch = sheet_digest(path, mapping, tables.header_row)
         loops = joined.relation_rows(sheet, batch, mapping)
         if loops and not keep_records:
@@ -316,7 +375,29 @@ class _Join:
                 raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
             seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
             cells_of_row = {name: cells[name][row] for name in FIRM_FIELDS}
-            self.firm(identifier, cells_of_row, self.naming.firm(identifier, where), where)
+            iri = self.naming.firm(identifier, where)
+            self.firm(identifier, cells_of_row, iri, where)
+            self.naming.register_firm(identifier, cells_of_row, iri)
+
+    def resolve_ends(self, sheets: list[tuple[Path, SheetColumns]]) -> None:
+        """Resolve every relation end of every sheet at once (:meth:`Naming.resolve_ends`): a name
+        of a firm row, or of a new firm spelled several ways, becomes that firm's node."""
+        import pyarrow.compute as pc
+
+        names: set[str] = set()
+        first: dict[str, str] = {}
+        for path, sheet in sheets:
+            for column in ("supplier", "client"):
+                for name in pc.unique(sheet.column(column)).to_pylist():
+                    if name and name not in self.ids:
+                        names.add(name)
+                        first.setdefault(name, str(path))
+        for name, (stating, iri, _) in self.naming.resolve_ends(names).items():
+            node = self.index.get(iri)
+            if node is None:
+                node = self.ids[stating] if stating in self.ids else self.endpoint(stating, first[stating])
+            self.ids[name] = node
+            self.names["firm"].setdefault(iri, []).append(name)
 
     def relation_rows(self, sheet: SheetColumns, batch: str, mapping: Mapping[str, str]) -> int:
         """Join one relations sheet's rows; the number of self-loops among them.

@@ -1,0 +1,26 @@
+"""Names of firms: one firm however its sheets and the graph spell it, two firms never merged.
+
+The ground floor of name resolution (see docs/architecture.md): keys that two spellings of one
+firm share (:func:`name_key`, :func:`compatible`), identifiers that decide (:func:`identifier_key`),
+and scored candidates that only the user may merge (:func:`candidate_pairs`).
+"""
+
+from __future__ import annotations
+
+from ._candidates import Candidate, candidate_pairs, stripped_core
+from ._identifiers import identifier_key
+from ._index import NameIndex, exact_form
+from ._keys import NameKey, compatible, name_key, simplified
+
+__all__ = [
+    "Candidate",
+    "NameIndex",
+    "NameKey",
+    "candidate_pairs",
+    "compatible",
+    "exact_form",
+    "identifier_key",
+    "name_key",
+    "simplified",
+    "stripped_core",
+]
