@@ -89,6 +89,9 @@ def workspace(tmp_path_factory) -> Path:
     import pyarrow.parquet as pq
 
     pq.write_table(pa.table({"supplier": ["Separator Co"], "client": ["Acme Cells"]}), folder / "q2.parquet")
+    import shutil
+
+    shutil.copytree(ROOT / "examples", folder / "examples")  # the README's example sheets, by their paths
     synth = run_process("synth", "--firms", "2000", "-o", str(folder / "national-firms.nt"))
     assert synth.returncode == 0, synth.stderr
     return folder

@@ -28,6 +28,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "ROW_COUNT",
     "ChainGraphGroup",
+    "LocalPath",
     "Seconds",
     "choose_columns",
     "cli",

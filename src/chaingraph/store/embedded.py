@@ -33,6 +33,7 @@ from ..vocab import GRAPH, PREFIXES, prefix_block
 from .base import STORE_MANIFEST, AttachedTables, SavedProjection, SelectResult, T, dumped, from_ox
 
 __all__ = [
+    "DAMAGE_SCAN_SECONDS",
     "MAX_XML_DEPTH",
     "RDF_FORMATS",
     "XML_HEAD",
@@ -43,6 +44,7 @@ __all__ = [
     "rdf_files",
     "rdf_format_of",
     "syntax_error_message",
+    "worker_memory_cap",
 ]
 
 #: File endings read as RDF, and the format each one means.
