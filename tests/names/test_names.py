@@ -192,3 +192,65 @@ def test_resolution_does_not_depend_on_the_order_of_the_rows(tmp_path_factory, s
     assert outputs[0] == outputs[1]
     # by the rule: three firms (each spelled several ways) plus CATL, new without the bundled graph
     assert len(outputs[0]) == 4
+
+
+def _trial_sheets() -> list[str]:
+    return ["--relations", str(EXAMPLES / "registry.csv"), "--relations", str(EXAMPLES / "press.csv")]
+
+
+def test_accepting_every_candidate_leaves_none_and_merges_them(tmp_path):
+    review = tmp_path / "review.csv"
+    assert run_process("resolve", *_trial_sheets(), "-o", str(review)).returncode == 0
+    rows = list(csv.DictReader(io.StringIO(review.read_text(encoding="utf-8"))))
+    decided = tmp_path / "decided.csv"
+    with decided.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "decision": "same"} for row in rows)
+    again = run_process("resolve", *_trial_sheets(), "--same-as", str(decided), "--format", "json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["candidates"] == []
+    how = {record["name"]: (record["entity"], record["how"]) for record in report["names"]}
+    assert how["蔚来汽车"] == (NIO, "same-as")  # merged into the graph's firm, not the other way
+    assert how["Hunan Yuneng New Energy Battery Material Co., Ltd."] == (YUNENG, "same-as")
+    before, after = _stats(*_trial_sheets()), _stats(*_trial_sheets(), "--same-as", str(decided))
+    # CATL -> 蔚来汽车 is now CATL -> NIO, which the press already states: one edge
+    assert after[NIO]["in_degree"] == 1 and "蔚来汽车" not in {row["label"] for row in after.values()}
+    assert len(after) == len(before) - 3
+
+
+def test_different_is_never_offered_again_and_a_contradiction_is_named(tmp_path):
+    decided = tmp_path / "decided.csv"
+    decided.write_text(f"a,b,decision\n{NIO},蔚来汽车,different\n", encoding="utf-8")
+    report = json.loads(run_process("resolve", *_trial_sheets(), "--same-as", str(decided), "--format", "json").stdout)
+    assert {c["b_name"] for c in report["candidates"]} == {
+        "Hunan Yuneng New Energy Battery Material Co., Ltd.",
+        "Guangzhou Tinci Materials Technology Co Ltd",
+    }
+    plain = tmp_path / "plain.csv"
+    plain.write_text("name_a,name_b\n蔚来汽车,NIO\n", encoding="utf-8")
+    result = run_process("stats", *_trial_sheets(), "--same-as", str(decided), "--same-as", str(plain))
+    assert result.returncode == 2 and "decided different here and the same elsewhere" in result.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,decision\nx,y,maybe\n", encoding="utf-8")
+    result = run_process("stats", *_trial_sheets(), "--same-as", str(bad))
+    assert result.returncode == 2 and "bad.csv:2" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_decisions_round_trip_through_import(tmp_path):
+    both = tmp_path / "both.csv"
+    both.write_text(
+        (EXAMPLES / "registry.csv").read_text(encoding="utf-8")
+        + "".join((EXAMPLES / "press.csv").read_text(encoding="utf-8").splitlines(keepends=True)[1:]),
+        encoding="utf-8",
+    )
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "name_a,name_b\n蔚来汽车,NIO\nShenzhen Capchem Technology,深圳新宙邦科技股份有限公司\n", encoding="utf-8"
+    )
+    imported = tmp_path / "both.ttl"
+    made = run_process("import", "--relations", str(both), "--same-as", str(plain), "-o", str(imported))
+    assert made.returncode == 0, made.stderr
+    assert _stats("--relations", str(both), "--same-as", str(plain)) == _stats("--data", str(imported))
+    assert "sameAs" in imported.read_text(encoding="utf-8")

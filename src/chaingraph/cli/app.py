@@ -47,6 +47,7 @@ __all__ = [
     "output_options",
     "progress_bar",
     "render_json",
+    "same_as_option",
     "selection_options",
     "spark_stopped",
     "status_line",
@@ -233,6 +234,19 @@ def map_option(dest: str, help: str) -> Callable:
     return click.option("--map", dest, multiple=True, metavar="FIELD=COLUMN", help=help)
 
 
+def same_as_option(dest: str) -> Callable:
+    """``--same-as FILE``: the user's decisions on names (the review sheet of ``resolve``, filled)."""
+    return click.option(
+        "--same-as",
+        dest,
+        multiple=True,
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Decisions on names: resolve's review sheet with its decision column filled (same or different), "
+        "or rows name_a,name_b meaning same. Repeatable.",
+    )
+
+
 def header_row_option(dest: str, help: str) -> Callable:
     """``--header-row N``: the line a CSV sheet's header is on (import and tables alike)."""
     return click.option("--header-row", dest, type=click.IntRange(min=1), default=1, show_default=True, help=help)
@@ -259,6 +273,7 @@ def table_options(function: Callable) -> Callable:
                 "Repeatable.",
             ),
             map_option("table_maps", "With --relations/--firms: the sheet's column holding a field. Repeatable."),
+            same_as_option("table_same_as"),
             header_row_option("table_header_row", "With --relations/--firms: the line the CSV header is on."),
         )
     ):
@@ -273,11 +288,18 @@ def _table_files(kwargs: dict) -> Tables | None:
 
     relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
     maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")
+    same_as = kwargs.pop("table_same_as")
     if not relations and not firms:
-        if maps:
-            raise InputError("--map applies to --relations and --firms sheets: give one")
+        if maps or same_as:
+            raise InputError(f"{'--map' if maps else '--same-as'} applies to --relations and --firms sheets: give one")
         return None
-    return Tables(relations=tuple(relations), firms=tuple(firms), mapping=parse_mapping(maps), header_row=header_row)
+    return Tables(
+        relations=tuple(relations),
+        firms=tuple(firms),
+        mapping=parse_mapping(maps),
+        header_row=header_row,
+        same_as=tuple(same_as),
+    )
 
 
 def columns_option(default: str) -> Callable:

@@ -19,6 +19,7 @@ from .app import (
     map_option,
     output_options,
     progress_bar,
+    same_as_option,
     selection_options,
     status_line,
     stderr,
@@ -42,6 +43,7 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
 )
 @map_option("maps", "The column that holds FIELD, when the sheet names it otherwise. Repeatable.")
 @header_row_option("header_row", "Line of the header (rows above it are ignored).")
+@same_as_option("same_as")
 @click.option(
     "--chain",
     "chain_name",
@@ -69,7 +71,7 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
     "--skip-validation", is_flag=True, help="Do not run the SHACL check (about half the time of a large import)."
 )
 def import_command(
-    relations, firms, maps, header_row, chain_name, base, output, force, disk_store, skip_validation
+    relations, firms, maps, header_row, same_as, chain_name, base, output, force, disk_store, skip_validation
 ) -> None:
     """Turn spreadsheets of suppliers and clients into a valid chaingraph RDF file.
 
@@ -105,6 +107,7 @@ def import_command(
             relations,
             firms,
             mapping=parse_mapping(maps),
+            same_as=same_as,
             context=open_store().local_dataset("import"),
             base=base,
             header_row=header_row,

@@ -24,13 +24,14 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..names import read_decisions
 from ..projection.read import project_columns
 from ..projection.saved import PROJECTION_FORMAT, write_projection
 from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
 from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
-from ..vocab import CG, IMPORT, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
+from ..vocab import CG, IMPORT, OWL, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
 from .sheet import (
     FIRM_FIELDS,
     KIND_CLASSES,
@@ -144,6 +145,7 @@ def import_csv(
     firms: Path | None = None,
     *,
     mapping: Mapping[str, str] | None = None,
+    same_as: Sequence[str | os.PathLike[str]] = (),
     context: LocalDataset | None = None,
     base: str = str(IMPORT),
     header_row: int = 1,
@@ -180,12 +182,16 @@ def import_csv(
     graph = ox.NamedNode(f"{IMPORT}candidate/{batch}")
     if context is not None:
         store.remove_graph(graph)  # a library user importing the same file twice into one context
-    builder = _Builder(store, graph, Naming(ImportContext(context), base, chain_name or relations.stem, mapping), batch)
+    naming = Naming(ImportContext(context), base, chain_name or relations.stem, mapping, read_decisions(same_as))
+    builder = _Builder(store, graph, naming, batch)
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
     _add_firms(builder, tracker.rows(firm_rows), firms)
     _resolve_ends(builder, relation_rows, relations)
     relation_count = _add_relations(builder, tracker.rows(relation_rows), relations, mapping)
+    if naming.decisions:  # the firms decided the same, said so in the RDF
+        for merged, target in naming.decided.merges().items():
+            builder.add(ox.NamedNode(merged), _N.sameAs, ox.NamedNode(target))
     tracker.done()
     result = ImportResult(
         store,
@@ -321,6 +327,7 @@ class _N:
     inferenceReason = ox.NamedNode(str(CG.inferenceReason))
     SupplyRelation = ox.NamedNode(str(CG.SupplyRelation))
     altLabel = ox.NamedNode(str(SKOS.altLabel))
+    sameAs = ox.NamedNode(str(OWL.sameAs))
     atStage = ox.NamedNode(str(CG.atStage))
     boolean = ox.NamedNode(str(XSD.boolean))
     client = ox.NamedNode(str(CG.client))

@@ -28,7 +28,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -41,7 +41,7 @@ from rdflib import URIRef
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
-from ..names import NameIndex, exact_form
+from ..names import Decision, Decisions, NameIndex, exact_form
 from ..projection.periods import bound_error
 from ..queries.texts import package_query
 from ..store.base import Store
@@ -406,9 +406,17 @@ class Naming:
     """
 
     def __init__(
-        self, context: ImportContext, base: str, chain_name: str, mapping: Mapping[str, str] | None = None
+        self,
+        context: ImportContext,
+        base: str,
+        chain_name: str,
+        mapping: Mapping[str, str] | None = None,
+        decisions: Sequence[Decision] = (),
     ) -> None:
         self.context = context
+        #: The user's decisions on names (``--same-as``), applied to every IRI this rule gives.
+        self.decisions = list(decisions)
+        self._decided: Decisions | None = None
         #: The sheet's ``--map``, for messages that name a cell's column.
         self.mapping: Mapping[str, str] = mapping or {}
         self.base = base
@@ -424,6 +432,8 @@ class Naming:
         self.resolved: dict[str, tuple[str, str]] = {}
         #: The firms sheets' own firms by id and names: looked up before the graph.
         self.sheet_names = NameIndex()
+        #: New firms this rule has stated (a firm decided the same as one of them is not new).
+        self._stated: set[str] = set()
 
     def firm(self, identifier: str, where: str) -> str:
         """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make
@@ -432,7 +442,39 @@ class Naming:
         kind = self.context.other_kind(iri) if _IRI.match(identifier) else self.context.not_firms.get(iri)
         if kind:
             raise InputError(f"{where}: {identifier} is the graph's {kind}, not a firm; give the firm an id of its own")
-        return iri
+        return self.merged(iri)
+
+    def merged(self, iri: str) -> str:
+        """The firm ``iri`` is, by the user's decisions: the graph's organization of a group decided
+        the same (else the group's first IRI), or ``iri`` itself."""
+        if not self.decisions:
+            return iri
+        return self.decided.target(iri)
+
+    @property
+    def decided(self) -> Decisions:
+        """The decisions, each side read as an IRI, a name of the graph (exactly or by key), a name
+        of the firms sheets registered so far, or a firm's id."""
+        if self._decided is None:
+
+            def entity(side: str) -> str:
+                if _IRI.match(side):
+                    return side
+                for found in (
+                    {self.context.existing_firm(side)} - {None},
+                    self.context.graph_names.by_key(side),
+                    self.sheet_names.exact(side),
+                ):
+                    if len(found) == 1:
+                        return str(next(iter(found)))
+                return mint_iri(self.base, "firm", side)
+
+            def preferred(iri: str) -> tuple:
+                return (iri not in self.context.organizations, iri)
+
+            pairs = [(entity(d.a), entity(d.b), d.same, d.where) for d in self.decisions]
+            self._decided = Decisions(pairs, preferred)
+        return self._decided
 
     def known(self, iri: str) -> bool:
         """Whether the graph already has this organization (with a name): a row then adds only
@@ -441,6 +483,7 @@ class Naming:
 
     def register_firm(self, identifier: str, row: Mapping[str, str], iri: str) -> None:
         """A firms sheet's row: its id and names find it when a relation cell spells one of them."""
+        self._stated.add(iri)
         for name in (identifier, row.get("name_en", ""), row.get("name_zh", "")):
             if name:
                 self.sheet_names.add(name, iri)
@@ -459,11 +502,18 @@ class Naming:
                 by_key = self.context.graph_names.by_key(identifier)
                 existing, how = (next(iter(by_key)), "normalised") if len(by_key) == 1 else (None, how)
         if existing is not None:
+            if self.decisions and self.merged(existing) != existing:
+                existing, how = self.merged(existing), "same-as"
             self.matched["firm"] += 1
             self.resolved[identifier] = (existing, how)
             return existing, True
         iri = self.firm(identifier, where)
+        if iri != mint_iri(self.base, "firm", identifier):  # decided the same as another firm
+            self.matched["firm"] += 1
+            self.resolved[identifier] = (iri, "same-as")
+            return iri, iri in self.context.organizations or iri in self._stated
         self.created["firm"] += 1
+        self._stated.add(iri)
         self.resolved[identifier] = (iri, "new")
         return iri, False
 
@@ -496,6 +546,13 @@ class Naming:
             iri = mint_iri(self.base, "firm", name)
             new.add(name, iri)
             stating[iri] = name
+            if self.merged(iri) != iri:
+                found[name] = (name, iri, "same-as")
+        if self.decisions:  # every firm as the user decided it
+            found = {
+                name: (said, self.merged(iri), "same-as" if self.merged(iri) != iri else how)
+                for name, (said, iri, how) in found.items()
+            }
         self.resolved.update({name: (iri, how) for name, (_, iri, how) in found.items()})
         return found
 

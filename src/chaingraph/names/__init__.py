@@ -8,12 +8,15 @@ and scored candidates that only the user may merge (:func:`candidate_pairs`).
 from __future__ import annotations
 
 from ._candidates import Candidate, candidate_pairs, stripped_core
+from ._decisions import Decision, Decisions, read_decisions
 from ._identifiers import identifier_key
 from ._index import NameIndex, exact_form
 from ._keys import NameKey, compatible, name_key, simplified
 
 __all__ = [
     "Candidate",
+    "Decision",
+    "Decisions",
     "NameIndex",
     "NameKey",
     "candidate_pairs",
@@ -21,6 +24,7 @@ __all__ = [
     "exact_form",
     "identifier_key",
     "name_key",
+    "read_decisions",
     "simplified",
     "stripped_core",
 ]

@@ -44,7 +44,7 @@ from ..interchange.sheet import (
     self_loop_note,
     sheet_digest,
 )
-from ..names import Candidate, candidate_pairs
+from ..names import Candidate, candidate_pairs, read_decisions
 from ..settings import EVIDENCE_LEVELS
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
@@ -86,6 +86,8 @@ class Tables:
     mapping: Mapping[str, str] = field(default_factory=dict)
     header_row: int = 1
     base: str = str(IMPORT)
+    #: Sheets of the user's decisions on names (``--same-as``): same or different.
+    same_as: Sequence[str | os.PathLike[str]] = ()
     notes: list[str] = field(default_factory=list)
     _read: tuple[Projection, dict[str, dict[str, list[str]]]] | None = field(default=None, repr=False)
     #: The store ``_read`` was joined with: another store asking gets its own join.
@@ -99,7 +101,7 @@ class Tables:
 
     def __post_init__(self) -> None:
         # One path given as a string or a Path is one sheet, not a sequence of characters.
-        for name in ("relations", "firms"):
+        for name in ("relations", "firms", "same_as"):
             value = getattr(self, name)
             if isinstance(value, (str, os.PathLike)):
                 setattr(self, name, (value,))
@@ -159,7 +161,12 @@ def name_candidates(naming: Naming) -> list[Candidate]:
     entities = [(iri, name) for name, (iri, _) in naming.resolved.items()]
     entities += [(iri, name) for name, iri in naming.sheet_names.names]
     entities += [(iri, name) for name, iri in naming.context.organization_names]
-    return [c for c in candidate_pairs(entities) if c.a in from_sheets or c.b in from_sheets]
+    decided = naming.decided.decided if naming.decisions else set()
+    return [
+        c
+        for c in candidate_pairs(entities, same=decided)
+        if (c.a in from_sheets or c.b in from_sheets) and naming.merged(c.a) != naming.merged(c.b)
+    ]
 
 
 def resolution_note(naming: Naming) -> str | None:
@@ -205,7 +212,8 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
     relations, firms = [Path(p) for p in tables.relations], [Path(p) for p in tables.firms]
     mapping = dict(tables.mapping)
     chain_name = default_chain(tables)
-    joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name, mapping))
+    decisions = read_decisions(tables.same_as)
+    joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name, mapping, decisions))
     if keep_records:
         joined.records = []
     seen: dict[str, str] = {}
