@@ -434,6 +434,8 @@ class Naming:
         self.sheet_names = NameIndex()
         #: New firms this rule has stated (a firm decided the same as one of them is not new).
         self._stated: set[str] = set()
+        #: The candidate pairs of the names resolved, once worked out (``chaingraph resolve``).
+        self.candidates: list | None = None
 
     def firm(self, identifier: str, where: str) -> str:
         """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make

@@ -120,10 +120,21 @@ def _stripped(key: NameKey) -> str:
     return "".join(kept)
 
 
+#: The most names scored against each other at once; a larger block is split by a longer prefix.
+BLOCK_LIMIT = 2_000
+#: A stripped core shared by more entities than this is too common to say anything ("group").
+COMMON_CORE = 50
+
+
 def candidate_pairs(
     entities: Iterable[tuple[str, str]], *, same: Iterable[frozenset[str]] = (), minimum: float = CANDIDATE_SCORE
 ) -> list[Candidate]:
     """Scored pairs of names of different entities that may be one firm.
+
+    Names whose stripped cores are equal score 1; others are scored by rapidfuzz's ratio within
+    blocks of names whose cores share a prefix (three letters, longer where a block is large) and
+    the same digits (``Plant 1`` is not ``Plant 2``). Pairs whose place qualifiers or codes differ
+    are never offered.
 
     Parameters
     ----------
@@ -139,36 +150,73 @@ def candidate_pairs(
     list of Candidate
         One per pair of entities (its best-scoring names), best first.
     """
-    from rapidfuzz import fuzz
-
     decided = set(same)
-    blocks: dict[str, list[tuple[str, str, str, NameKey]]] = defaultdict(list)
+    named: dict[tuple[str, str], tuple[str, str, str, NameKey]] = {}
     for entity, name in entities:
         key = name_key(name)
         core = _stripped(key)
         if len(core) >= 2:
-            blocks[core[:3]].append((entity, name, core, key))
+            named.setdefault((entity, name), (entity, name, core, key))
+    members = list(named.values())
     best: dict[frozenset[str], Candidate] = {}
-    for members in blocks.values():
-        for i, (a, a_name, a_core, a_key) in enumerate(members):
-            for b, b_name, b_core, b_key in members[i + 1 :]:
-                pair = frozenset((a, b))
-                if a == b or pair in decided or a_key.qualifiers != b_key.qualifiers:
-                    continue
-                if a_key.codes and b_key.codes and not a_key.codes & b_key.codes:
-                    continue
-                score = 1.0 if a_core == b_core else fuzz.ratio(a_core, b_core) / 100
-                if score < minimum:
-                    continue
-                why = _why(a_name, a_key, b_name, b_key, a_core == b_core)
-                found = best.get(pair)
-                if found is None or score > found.score:
-                    first, second = sorted(((a, a_name), (b, b_name)))
-                    best[pair] = Candidate(first[0], first[1], second[0], second[1], round(score, 3), why)
+
+    def offer(first: tuple[str, str, str, NameKey], second: tuple[str, str, str, NameKey], score: float) -> None:
+        a, a_name, a_core, a_key = first
+        b, b_name, b_core, b_key = second
+        pair = frozenset((a, b))
+        if a == b or pair in decided or a_key.qualifiers != b_key.qualifiers:
+            return
+        if a_key.codes and b_key.codes and not a_key.codes & b_key.codes:
+            return
+        found = best.get(pair)
+        if found is None or score > found.score:
+            (x, x_name), (y, y_name) = sorted(((a, a_name), (b, b_name)))
+            best[pair] = Candidate(x, x_name, y, y_name, round(score, 3), _why(a_key, b_key, a_core == b_core))
+
+    by_core: dict[str, list[int]] = defaultdict(list)
+    for index, member in enumerate(members):
+        by_core[member[2]].append(index)
+    for group in by_core.values():
+        if 1 < len({members[i][0] for i in group}) <= COMMON_CORE:
+            for position, i in enumerate(group):
+                for j in group[position + 1 :]:
+                    offer(members[i], members[j], 1.0)
+    cores = sorted(by_core)
+    for block in _blocks(cores, 3):
+        _score_block(block, by_core, members, minimum, offer)
     return sorted(best.values(), key=lambda c: (-c.score, c.a, c.b))
 
 
-def _why(a_name: str, a_key: NameKey, b_name: str, b_key: NameKey, equal: bool) -> str:
+def _digits(core: str) -> str:
+    return "".join(character for character in core if character.isdigit())
+
+
+def _blocks(cores: list[str], prefix: int) -> Iterable[list[str]]:
+    """Cores grouped by their first ``prefix`` letters and their digits, no group over
+    :data:`BLOCK_LIMIT` (a larger one is split by one letter more)."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for core in cores:
+        groups[(core[:prefix], _digits(core))].append(core)
+    for group in groups.values():
+        if len(group) > BLOCK_LIMIT and prefix < 12:
+            yield from _blocks(group, prefix + 1)
+        elif len(group) > 1:
+            yield group
+
+
+def _score_block(block: list[str], by_core, members, minimum: float, offer) -> None:
+    from rapidfuzz import fuzz, process
+
+    scores = process.cdist(block, block, scorer=fuzz.ratio, score_cutoff=minimum * 100, workers=1)
+    rows, columns = scores.nonzero()
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        if i < j:
+            for first in by_core[block[i]]:
+                for second in by_core[block[j]]:
+                    offer(members[first], members[second], float(scores[i, j]) / 100)
+
+
+def _why(a_key: NameKey, b_key: NameKey, equal: bool) -> str:
     reasons = []
     if a_key.chinese != b_key.chinese:
         reasons.append("the Chinese name read as pinyin")

@@ -155,7 +155,14 @@ CANDIDATE_NAMES_LIMIT = 200_000
 
 def name_candidates(naming: Naming) -> list[Candidate]:
     """Pairs that may be one firm among what the sheets name (firms and relation ends) and the
-    graph's organizations, each pair with a side from the sheets; none the rule merged."""
+    graph's organizations, each pair with a side from the sheets; none the rule merged. Worked out
+    once for a join (the stderr line and ``resolve`` share them)."""
+    if naming.candidates is None:
+        naming.candidates = _name_candidates(naming)
+    return naming.candidates
+
+
+def _name_candidates(naming: Naming) -> list[Candidate]:
     from_sheets = {iri for iri, how in naming.resolved.values() if how in ("new", "normalised", "sheet")}
     from_sheets |= {iri for _, iri in naming.sheet_names.names}
     entities = [(iri, name) for name, (iri, _) in naming.resolved.items()]
