@@ -71,9 +71,8 @@ def main() -> None:
             for name, command in steps.items():
                 result = run_step(command, arguments.timeout)
                 if result.get("wall") is None or result.get("code"):
-                    print(
-                        f"| {size:,} | {2 * size:,} rows | {name} | failed: {result.get('error') or result['stderr'][-200:]} | |"
-                    )
+                    why = result.get("error") or result["stderr"][-200:]
+                    print(f"| {size:,} | {2 * size:,} rows | {name} | failed: {why} | |")
                     continue
                 print(f"| {size:,} | {2 * size:,} rows | {name} | {result['wall']:.1f} | {result['rss']:.0f} |")
 
