@@ -613,3 +613,33 @@ def test_an_ill_typed_literal_is_one_warning_line_not_a_traceback(tmp_path):
         assert "Traceback" not in result.stderr
         warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
         assert len(warnings) == 1 and '"abc"' in warnings[0] and "xsd:integer" in warnings[0], result.stderr
+
+
+def _fast_results(data: str, shapes: str) -> list:
+    import pyoxigraph as ox
+
+    store = EmbeddedStore()
+    store.oxigraph.load((PREFIXES + data).encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "data"))
+    return validate_store(store, Graph().parse(data=PREFIXES + shapes, format="turtle"))
+
+
+def test_less_than_reports_one_result_per_pair_of_values():
+    # SHACL 4.5.3: a result for each pair (value of ex:p, value of ex:q) where value < other fails.
+    # Values 5 and 6 against 3 and 4: all four pairs fail.
+    results = _fast_results(
+        "ex:x ex:p 5, 6 ; ex:q 3, 4 .",
+        "ex:S sh:targetNode ex:x ; sh:property ex:P . ex:P sh:path ex:p ; sh:lessThan ex:q .",
+    )
+    assert len(results) == 4
+
+
+def test_a_severity_outside_shacls_namespace_is_kept_as_its_iri():
+    # SHACL 2.1.4: any IRI may be a severity; the report carries it as given.
+    shapes = "ex:S sh:targetNode ex:x ; sh:severity ex:Bad ; sh:property ex:P . ex:P sh:path ex:p ; sh:minCount 1 ."
+    results = _fast_results("ex:x ex:q 1 .", shapes)
+    graph = report_graph(results, not results, Graph().parse(data=PREFIXES + shapes, format="turtle"))
+    assert {str(o) for o in graph.objects(None, SH.resultSeverity)} == {str(SH.Violation)}  # ex:P's own: default
+    shapes = "ex:S sh:targetNode ex:x ; sh:severity ex:Bad ; sh:minCount 2 ; sh:property ex:P . ex:P sh:path ex:p ."
+    results = _fast_results("ex:x ex:q 1 .", shapes.replace("sh:minCount 2 ;", "sh:class ex:Missing ;"))
+    graph = report_graph(results, not results, Graph().parse(data=PREFIXES + shapes, format="turtle"))
+    assert {str(o) for o in graph.objects(None, SH.resultSeverity)} == {EX + "Bad"}

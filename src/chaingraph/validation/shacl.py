@@ -556,9 +556,10 @@ class _Engine:
             (SH.lessThanOrEquals, "<=", "LessThanOrEqualsConstraintComponent"),
         ):
             for other in shapes.objects(shape, key):
+                # One result per pair of values that fails (SHACL 4.5.3-4), not per value.
                 query = (
-                    f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} ?focus {term_to_sparql(other)} ?other . "
-                    f"FILTER(!COALESCE(?value {operator} ?other, false)) }}"
+                    f"SELECT DISTINCT ?focus ?value ?other WHERE {{ {focus} {values} "
+                    f"?focus {term_to_sparql(other)} ?other . FILTER(!COALESCE(?value {operator} ?other, false)) }}"
                 )
                 for row in self._rows(query):
                     yield result(row["focus"], row["value"], component)
@@ -748,7 +749,8 @@ def report_graph(results: Iterable[Result], conforms: bool, shapes: Graph | None
                 _copy_blank_structure(shapes, result.path, graph)
         if result.value is not None:
             graph.add((node, SH.value, result.value))
-        graph.add((node, SH.resultSeverity, SH[result.severity]))
+        severity = SH[result.severity] if result.severity in SEVERITIES else URIRef(result.severity)
+        graph.add((node, SH.resultSeverity, severity))
         graph.add((node, SH.sourceConstraintComponent, SH[result.component]))
         graph.add((node, SH.sourceShape, result.shape))
         graph.add((node, SH.resultMessage, Literal(result.message)))
@@ -782,10 +784,18 @@ def path_as_sparql(shapes: Graph, path: Node) -> str:
         return str(path)
 
 
+#: The severities SHACL defines, by their local names; any other IRI is a severity too (2.1.4).
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
 def _severity(shapes: Graph, shape: Node) -> str:
-    """A shape's own severity (SHACL 2.1.4): Violation unless it says otherwise; never inherited."""
+    """A shape's own severity (SHACL 2.1.4): Violation unless it says otherwise; never inherited.
+    SHACL's own by their local names, any other IRI whole."""
     severity = shapes.value(shape, SH.severity)
-    return str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
+    if severity is None:
+        return "Violation"
+    text = str(severity)
+    return text[len(str(SH)) :] if text.startswith(str(SH)) and text[len(str(SH)) :] in SEVERITIES else text
 
 
 def _message(shapes: Graph, shape: Node) -> str:
