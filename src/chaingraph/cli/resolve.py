@@ -23,7 +23,8 @@ def resolve(store, graph_names, output, force, fmt) -> None:
     """Every distinct name of the --relations and --firms sheets as written, the firm (IRI) it
     resolved to and how: graph (a label of the graph), sheet (a name of the firms sheet),
     normalised (the same name but for width, case, punctuation, a stock code, a trade name in
-    brackets or a legal form of the same family), new; then the pairs of firms that may be one
+    brackets or a legal form of the same family), same-as (your --same-as decision), new; then the
+    pairs of firms that may be one
     (scored 0 to 1, with the reason), which are never merged without you.
 
     \b
