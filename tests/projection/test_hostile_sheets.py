@@ -121,3 +121,9 @@ def test_supplier_and_client_read_from_one_column_is_refused(tmp_path, mapping):
     sheet = tmp_path / "r.csv"
     sheet.write_text("supplier,client\nA,B\n", encoding="utf-8")
     assert_clean_failure(run_process("stats", "--relations", str(sheet), "--map", mapping), "--map", "both read")
+
+
+def test_the_whitespace_cells_are_trimmed_of_is_what_str_strip_removes():
+    from chaingraph.interchange.sheet import _PYTHON_WHITESPACE
+
+    assert set(_PYTHON_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
