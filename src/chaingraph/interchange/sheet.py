@@ -41,7 +41,7 @@ from rdflib import URIRef
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
-from ..names import Decision, Decisions, NameIndex, exact_form
+from ..names import Decision, Decisions, NameIndex, exact_form, name_key
 from ..projection.periods import bound_error
 from ..queries.texts import package_query
 from ..store.base import Store
@@ -530,17 +530,19 @@ class Naming:
         stating: dict[str, str] = {}
         # An IRI is what it says; the others in an order of their own.
         written = [name for name in set(names) if not _IRI.match(name)]
+        graph_names = self.context.graph_names
         for name in sorted(written, key=lambda text: (exact_form(text), text)):
+            key = name_key(name)
             in_sheet = self.sheet_names.exact(name)
             how = "sheet"
             if len(in_sheet) != 1:
-                in_sheet, how = self.sheet_names.by_key(name), "normalised"
+                in_sheet, how = self.sheet_names.by_key(name, key), "normalised"
             if len(in_sheet) == 1:
                 found[name] = (name, next(iter(in_sheet)), how)
                 continue
-            if self.context.existing_firm(name) is not None or len(self.context.graph_names.by_key(name)) == 1:
+            if self.context.existing_firm(name) is not None or len(graph_names.by_key(name, key)) == 1:
                 continue  # endpoint() finds it in the graph
-            earlier = new.by_key(name)
+            earlier = new.by_key(name, key)
             if len(earlier) == 1:
                 iri = next(iter(earlier))
                 found[name] = (stating[iri], iri, "normalised")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from ._keys import NameKey, compatible, name_key, simplified
@@ -9,6 +10,7 @@ from ._keys import NameKey, compatible, name_key, simplified
 __all__ = ["NameIndex", "exact_form"]
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def exact_form(name: str) -> str:
     """A name as an exact lookup compares it: width, script variant, case and spaces ignored.
 
@@ -41,9 +43,12 @@ class NameIndex:
         """The entities known by exactly this name."""
         return set(self._exact.get(exact_form(name), ()))
 
-    def by_key(self, name: str) -> set[str]:
-        """The entities known by a name whose key is compatible with this name's."""
-        key = name_key(name)
+    def by_key(self, name: str, key: NameKey | None = None) -> set[str]:
+        """The entities known by a name whose key is compatible with this name's (``key``, when
+        the caller has it already)."""
+        if not self._by_core:
+            return set()
+        key = key or name_key(name)
         return {entity for other, entity in self._by_core.get(key.core, ()) if compatible(key, other)}
 
     def blocked_by_key(self, name: str) -> set[str]:

@@ -68,7 +68,7 @@ def simplified(text: str) -> str:
     return converter.convert(text) if converter is not None and _CJK.search(text) else text
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 20)
 def name_key(name: str) -> NameKey:
     """The key of a firm's name.
 

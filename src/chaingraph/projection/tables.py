@@ -148,9 +148,9 @@ def add_tables(
     return joined.facts(), joined.names
 
 
-#: Past this many names of the graph, candidates are left to ``chaingraph resolve`` (they cost a
-#: key per name) and the line says so.
-CANDIDATE_NAMES_LIMIT = 200_000
+#: Past this many names (the graph's and the sheets'), the one line leaves the candidates to
+#: ``chaingraph resolve`` (scoring them costs about a second per 10,000 names) and says so.
+CANDIDATE_NAMES_LIMIT = 50_000
 
 
 def name_candidates(naming: Naming) -> list[Candidate]:
@@ -190,8 +190,8 @@ def resolution_note(naming: Naming) -> str | None:
         if counts[how]
     ]  # fmt: skip
     line = f"resolved {len(resolved):,} names to {firms:,} firms ({', '.join(ways)})"
-    if len(naming.context.organization_names) > CANDIDATE_NAMES_LIMIT:
-        return line + "; possible matches: chaingraph resolve with the same options"
+    if len(naming.context.organization_names) + len(resolved) > CANDIDATE_NAMES_LIMIT:
+        return line + "; possible matches not merged: chaingraph resolve with the same options -o review.csv"
     candidates = len(name_candidates(naming))
     if candidates:
         line += (
