@@ -154,13 +154,16 @@ def test_a_relation_cell_naming_a_firm_row_is_that_firm_before_the_graph(tmp_pat
     assert found.returncode == 0, found.stderr
 
 
+def _both_sheets(folder: Path) -> Path:
+    """The trial's two sheets as one (the import reads one relations sheet)."""
+    both = folder / "both.csv"
+    press = (EXAMPLES / "press.csv").read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+    both.write_text((EXAMPLES / "registry.csv").read_text(encoding="utf-8") + "".join(press), encoding="utf-8")
+    return both
+
+
 def test_tables_and_their_import_resolve_alike(tmp_path):
-    both = tmp_path / "both.csv"
-    both.write_text(
-        (EXAMPLES / "registry.csv").read_text(encoding="utf-8")
-        + "".join((EXAMPLES / "press.csv").read_text(encoding="utf-8").splitlines(keepends=True)[1:]),
-        encoding="utf-8",
-    )
+    both = _both_sheets(tmp_path)
     imported = tmp_path / "both.ttl"
     assert run_process("import", "--relations", str(both), "-o", str(imported)).returncode == 0
     assert _stats("--relations", str(both)) == _stats("--data", str(imported))
@@ -239,12 +242,7 @@ def test_different_is_never_offered_again_and_a_contradiction_is_named(tmp_path)
 
 
 def test_decisions_round_trip_through_import(tmp_path):
-    both = tmp_path / "both.csv"
-    both.write_text(
-        (EXAMPLES / "registry.csv").read_text(encoding="utf-8")
-        + "".join((EXAMPLES / "press.csv").read_text(encoding="utf-8").splitlines(keepends=True)[1:]),
-        encoding="utf-8",
-    )
+    both = _both_sheets(tmp_path)
     plain = tmp_path / "plain.csv"
     plain.write_text(
         "name_a,name_b\n蔚来汽车,NIO\nShenzhen Capchem Technology,深圳新宙邦科技股份有限公司\n", encoding="utf-8"
