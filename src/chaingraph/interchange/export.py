@@ -278,7 +278,8 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
             }
         )
     # Sheets given as tables: their relation rows, as their import would state them.
-    for record in relation_records(store, attached_tables(store)) if attached_tables(store).relations else ():
+    tables = attached_tables(store)
+    for record in relation_records(store, tables) if tables.relations else ():
         supplier, client = record["supplier"], record["client"]
         if graph.has_edge(supplier, client):
             stated.add((supplier, client))

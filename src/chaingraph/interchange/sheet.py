@@ -43,9 +43,10 @@ from .._runtime.fileio import open_input
 from ..errors import InputError
 from ..names import Decision, Decisions, NameIndex, exact_form, name_key
 from ..projection.periods import bound_error
+from ..queries.names import shorten
 from ..queries.texts import package_query
 from ..store.base import Store
-from ..vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies
+from ..vocab import CG, KIND_BY_CLASS, ORGANIZATION_CLASSES, PLACE_CLASSES, curies
 from .tabular import unneutralise_cell
 
 __all__ = [
@@ -78,9 +79,9 @@ __all__ = [
 ]
 
 #: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
-#: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), an identifier,
-#: a decision of the user's, or a new firm.
-RESOLUTIONS = ("graph", "sheet", "normalised", "identifier", "same-as", "new")
+#: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), a decision of
+#: the user's, or a new firm.
+RESOLUTIONS = ("graph", "sheet", "normalised", "same-as", "new")
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage", "kind")
@@ -149,10 +150,7 @@ def _quoted(identifier: str) -> str:
 
 def _short(kind: str) -> str:
     """A class IRI as a reader knows it: ``cg:Place``, ``owl:Class``, else the IRI."""
-    for prefix, namespace in PREFIXES.items():
-        if kind.startswith(str(namespace)):
-            return f"{prefix}:{kind[len(str(namespace)) :]}"
-    return kind
+    return shorten(URIRef(kind))
 
 
 class ImportContext:
