@@ -373,3 +373,43 @@ def test_a_store_path_through_a_file_is_a_clear_error(tmp_path, where):
     assert "file" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert afile.read_text(encoding="utf-8") == "keep me"
+
+
+def test_every_read_of_an_on_disk_store_is_capped_so_a_runaway_read_is_an_error_not_the_end_of_the_command(
+    tmp_path,
+):
+    """A damaged RocksDB table can make a read loop and grow until the system kills the command
+    (CI saw ``view`` end by SIGKILL, nothing said). Reads of an on-disk store run in a worker with
+    a memory cap, so the command survives to say what happened. A read that needs more than the cap
+    (a triple cross join, sorted) stands in for the loop: the command's own process is capped at
+    3 GB, the worker at 1 GB; read in the command's process, the command would abort."""
+    import resource
+
+    from chaingraph.projection.load import load_store
+
+    target = tmp_path / "a.store"
+    load_store([], target)
+    script = (
+        "import sys\n"
+        "from chaingraph.errors import ChainGraphError\n"
+        "from chaingraph.store import open_store\n"
+        "store = open_store(disk_store=sys.argv[1])\n"
+        "try:\n"
+        "    store.select('SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g')\n"
+        "except ChainGraphError as exc:\n"
+        "    print('refused:', exc)\n"
+    )
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=capped,  # noqa: PLW1509 (no threads in the test process start it)
+        env={**os.environ, "CHAINGRAPH_WORKER_MEMORY": str(1 << 30)},
+    )
+    assert result.returncode == 0, (result.returncode, result.stderr[-500:])
+    assert result.stdout.startswith("refused:") and "memory" in result.stdout, result.stdout

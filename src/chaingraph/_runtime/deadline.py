@@ -15,9 +15,17 @@ from typing import TypeVar
 from ..errors import ChainGraphError, QueryError
 from .shutdown import die_with_parent, forget_signals
 
-__all__ = ["DeadlineExceeded", "T", "WorkerFailed", "run_with_deadline"]
+__all__ = ["DeadlineExceeded", "T", "WorkerFailed", "in_worker", "run_with_deadline"]
 
 T = TypeVar("T")
+
+#: Set in a worker this module forked: work there runs in place, never in a worker of its own.
+_IN_WORKER = False
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker :func:`run_with_deadline` forked (its limits already hold)."""
+    return _IN_WORKER
 
 
 class DeadlineExceeded(QueryError):
@@ -37,12 +45,16 @@ def run_with_deadline(
     capped there: work that grows without end (Oxigraph looping on a damaged database) ends as
     :class:`WorkerFailed` instead of taking the machine's memory.
     """
-    if (not seconds and not memory_bytes) or "fork" not in multiprocessing.get_all_start_methods():
+    if not seconds and (not memory_bytes or _IN_WORKER):
+        return work()  # nothing to bound, or a worker's cap, which holds here already
+    if "fork" not in multiprocessing.get_all_start_methods():
         return work()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
     def child() -> None:
+        global _IN_WORKER
+        _IN_WORKER = True
         die_with_parent()
         forget_signals()
         if memory_bytes:
@@ -97,6 +109,7 @@ def _ending(exitcode: int | None) -> str:
             "SIGSEGV": "a crash in the query engine",
             "SIGBUS": "a crash in the query engine (a damaged store?)",
             "SIGKILL": "killed, often by the system for want of memory",
+            "SIGABRT": "aborted, often at its memory cap, CHAINGRAPH_WORKER_MEMORY bytes",
         }.get(name, "ended by a signal")
         return f"the worker ended by {name} ({cause}) without an answer"
     return f"the worker ended with status {exitcode} without an answer"

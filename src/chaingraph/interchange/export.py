@@ -189,7 +189,20 @@ def export_rdf(store: LocalDataset, rdf_format: ox.RdfFormat, selection: Selecti
     server loaded from the file answers every query as the embedded store does (place classes,
     comparator labels); loading such a file back with ``--data`` adds nothing twice, since the
     ontology lands in the same named graph. Triple formats leave the ontology out.
+
+    An on-disk store is read in a worker whose memory is capped (a damaged database is said, not
+    run into the system's limit).
     """
+    def read() -> bytes:
+        try:
+            return _rdf_bytes(store, rdf_format, selection)
+        except (OSError, RuntimeError) as exc:  # Oxigraph failing to read the database
+            raise store.read_error(exc) from None
+
+    return store.bounded(read, None)
+
+
+def _rdf_bytes(store: LocalDataset, rdf_format: ox.RdfFormat, selection: Selection | None) -> bytes:
     ontology = ox.NamedNode(str(GRAPH["ontology"]))
     keep = (
         None

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from .._runtime.deadline import DeadlineExceeded, WorkerFailed, run_with_deadline
+from .._runtime.deadline import DeadlineExceeded, WorkerFailed, in_worker, run_with_deadline
 from .._runtime.fileio import read_input
 from ..errors import ChainGraphError, InputError, QueryError
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
@@ -134,6 +134,9 @@ class EmbeddedStore:
     def select(
         self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
     ) -> SelectResult:
+        return self._answered(lambda: self._select(query, bindings, max_rows))
+
+    def _select(self, query: str, bindings: Mapping[str, Node] | None, max_rows: int | None) -> SelectResult:
         result = self._run(query, bindings)
         if isinstance(result, ox.QueryBoolean):
             return SelectResult([], [], bool(result))
@@ -169,11 +172,23 @@ class EmbeddedStore:
         try:
             return run_with_deadline(work, seconds, memory_bytes=worker_memory_cap())
         except (DeadlineExceeded, WorkerFailed):
-            if self.read_only:
-                damage = run_with_deadline(self._damage, DAMAGE_SCAN_SECONDS, "reading the store through")
-                if damage:
-                    raise InputError(f"{self.description} is damaged ({damage}); load it again") from None
+            if in_worker():
+                raise  # the process that forked this worker reads the store through
+            damage = run_with_deadline(
+                self._damage, DAMAGE_SCAN_SECONDS, "reading the store through", memory_bytes=worker_memory_cap()
+            )
+            if damage:
+                raise InputError(f"{self.description} is damaged ({damage}); load it again") from None
             raise
+
+    def _answered(self, read: Callable[[], T]) -> T:
+        """``read()`` of this store, in a worker whose memory is capped when the store is on disk:
+        RocksDB may loop on a damaged table, growing until the system kills the whole command
+        (nothing said, exit -9). A worker's end is told as damage instead. The few reads a command
+        makes cost a fork each (milliseconds); answers come back whole, as they do anyway."""
+        if self.read_only and not in_worker():
+            return self.bounded(read, None)
+        return read()
 
     def _damage(self) -> str:
         """What reading every quad of the database says is wrong ("" when nothing is)."""
@@ -191,18 +206,31 @@ class EmbeddedStore:
         """Rows as tuples of lexical values (``None`` where unbound), in the order of the SELECT
         clause: no term objects, for the large row sets of the projection. The rows come one at a
         time as Oxigraph evaluates them, so a caller that keeps integer ids never holds them all."""
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        return (tuple(None if term is None else term.value for term in solution) for solution in self._reading(result))
+        def rows() -> Iterator[tuple]:
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError("expected a SELECT query")
+            return (
+                tuple(None if term is None else term.value for term in solution) for solution in self._reading(result)
+            )
+
+        if self.read_only and not in_worker():
+            return iter(self._answered(lambda: list(rows())))  # an on-disk store's rows come back whole
+        return rows()
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(result)
+        def answer() -> bool:
+            result = self._run(query, bindings)
+            if not isinstance(result, ox.QueryBoolean):
+                raise QueryError("expected an ASK query")
+            return bool(result)
+
+        return self._answered(answer)
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        return self._answered(lambda: self._construct(query, bindings))
+
+    def _construct(self, query: str, bindings: Mapping[str, Node] | None) -> Graph:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
@@ -237,6 +265,9 @@ class EmbeddedStore:
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (N-Quads or TriG), or the union as triples."""
+        return self._answered(lambda: self._dump(rdf_format))
+
+    def _dump(self, rdf_format: ox.RdfFormat) -> bytes:
         if rdf_format.supports_datasets:
             try:
                 return dumped(self.oxigraph.dump(format=rdf_format))
@@ -248,6 +279,9 @@ class EmbeddedStore:
 
     def to_rdflib(self) -> Graph:
         """The union of all graphs as one rdflib graph (for pyshacl and rdflib serializers)."""
+        return self._answered(self._to_rdflib)
+
+    def _to_rdflib(self) -> Graph:
         graph = Graph()
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
