@@ -23,7 +23,7 @@ __all__ = ["NameRecord", "ResolveReport", "resolve"]
 @dataclass(frozen=True)
 class NameRecord:
     """One distinct name as written, the entity (IRI) it resolved to, and how (see
-    :data:`chaingraph.interchange.sheet.RESOLUTIONS`)."""
+    :data:`chaingraph.sheets.RESOLUTIONS`)."""
 
     name: str
     entity: str

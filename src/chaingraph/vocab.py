@@ -48,6 +48,7 @@ __all__ = [
     "name_in",
     "name_of",
     "prefix_block",
+    "shorten_iri",
 ]
 
 CG = Namespace("https://w3id.org/chaingraph/ontology#")
@@ -114,6 +115,20 @@ PLACE_CLASSES = (
     CG.CountyLevelCity,
     CG.IndustrialPark,
 )
+
+
+def shorten_iri(iri: str) -> str:
+    """An IRI as a CURIE where a predeclared prefix fits (``cg:Place``), else as it is.
+
+    >>> shorten_iri("https://w3id.org/chaingraph/ontology#Place"), shorten_iri("urn:x")
+    ('cg:Place', 'urn:x')
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            local = iri[len(namespace) :]
+            if all(ch.isalnum() or ch in "-_." for ch in local):
+                return f"{prefix}:{local}"
+    return iri
 
 
 def curies(terms) -> str:

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaingraph.interchange.csv_import import import_csv
-from chaingraph.interchange.sheet import FIRM_FIELDS, RELATION_FIELDS, CsvRows, read_sheet
 from chaingraph.projection.model import Projection
 from chaingraph.projection.read import project_columns
 from chaingraph.projection.tables import Tables
+from chaingraph.sheets import FIRM_FIELDS, RELATION_FIELDS, CsvRows, read_sheet
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, run_process

@@ -408,7 +408,7 @@ def test_every_read_of_an_on_disk_store_is_capped_so_a_runaway_read_is_an_error_
         capture_output=True,
         text=True,
         timeout=300,
-        preexec_fn=capped,  # noqa: PLW1509 (no threads in the test process start it)
+        preexec_fn=capped,
         env={**os.environ, "CHAINGRAPH_WORKER_MEMORY": str(1 << 30)},
     )
     assert result.returncode == 0, (result.returncode, result.stderr[-500:])

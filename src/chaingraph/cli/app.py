@@ -283,8 +283,8 @@ def table_options(function: Callable) -> Callable:
 
 def _table_files(kwargs: dict) -> Tables | None:
     """The sheets of the table options (taken out of ``kwargs``), or None when no sheet is given."""
-    from ..interchange.sheet import parse_mapping
     from ..projection.tables import Tables
+    from ..sheets import parse_mapping
 
     relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
     maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")

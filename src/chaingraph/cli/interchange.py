@@ -126,7 +126,7 @@ def import_command(
         + (f"; skipped {quantity(result.skipped_rows, 'row')} with no mapped value" if result.skipped_rows else "")
     )
     if result.self_loops:
-        from ..interchange.sheet import self_loop_note
+        from ..sheets import self_loop_note
 
         stderr.print(f"note: {self_loop_note(relations, result.self_loops)}", highlight=False, markup=False)
     if disk_store is not None:

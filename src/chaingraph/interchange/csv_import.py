@@ -1,6 +1,6 @@
 """Where spreadsheet data enters: CSV files of supply relations and firms -> RDF in chaingraph's vocabulary.
 
-The layouts and naming rules are :mod:`chaingraph.interchange.sheet`'s. A relations file alone is
+The layouts and naming rules are those of :mod:`chaingraph.sheets`. A relations file alone is
 enough: its endpoints become firms (or the graph's organizations they name). A firm without a
 location is marked ``cg:locationUnknown true``; without an English name its id is its English
 label. Each relation's source is the ``source`` column (a URL, or a citation text) or else the CSV
@@ -27,19 +27,14 @@ from ..errors import InputError
 from ..names import read_decisions
 from ..projection.read import project_columns
 from ..projection.saved import PROJECTION_FORMAT, write_projection
-from ..store import LocalDataset
-from ..store.disk import LoadReport, load_store
-from ..store.embedded import EmbeddedStore
-from ..validation import ValidationReport
-from ..vocab import CG, IMPORT, OWL, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
-from .sheet import (
+from ..queries.context import import_context
+from ..sheets import (
     FIRM_FIELDS,
     KIND_CLASSES,
     NAME_FIELDS,
     RELATION_FIELDS,
     REQUIRED,
     CsvRows,
-    ImportContext,
     Naming,
     check_period,
     evidence_cell,
@@ -51,6 +46,11 @@ from .sheet import (
     parse_mapping,
     period_text,
 )
+from ..store import LocalDataset
+from ..store.disk import LoadReport, load_store
+from ..store.embedded import EmbeddedStore
+from ..validation import ValidationReport
+from ..vocab import CG, IMPORT, OWL, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
 
 # The sheet's names, kept importable from here (the import's home before the tables reader).
 __all__ = [
@@ -182,7 +182,7 @@ def import_csv(
     graph = ox.NamedNode(f"{IMPORT}candidate/{batch}")
     if context is not None:
         store.remove_graph(graph)  # a library user importing the same file twice into one context
-    naming = Naming(ImportContext(context), base, chain_name or relations.stem, mapping, read_decisions(same_as))
+    naming = Naming(import_context(context), base, chain_name or relations.stem, mapping, read_decisions(same_as))
     builder = _Builder(store, graph, naming, batch)
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 

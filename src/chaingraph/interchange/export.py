@@ -193,6 +193,7 @@ def export_rdf(store: LocalDataset, rdf_format: ox.RdfFormat, selection: Selecti
     An on-disk store is read in a worker whose memory is capped (a damaged database is said, not
     run into the system's limit).
     """
+
     def read() -> bytes:
         try:
             return _rdf_bytes(store, rdf_format, selection)

@@ -25,8 +25,8 @@ from typing import IO
 
 from .._runtime.fileio import atomic_open, check_target, make_folder
 from ..errors import InputError
+from ..sheets import FIRM_FIELDS, RELATION_FIELDS
 from ..vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
-from .sheet import FIRM_FIELDS, RELATION_FIELDS
 
 __all__ = [
     "CONCENTRATION",

@@ -2,7 +2,7 @@
 layout) straight into the projection's facts, joined with the RDF graph for what tables do not
 carry (places and their hierarchy, chains and stages, names, ownership).
 
-The rule is the import's, row for row (:mod:`chaingraph.interchange.sheet`): the same ids become
+The rule is the import's, row for row (:mod:`chaingraph.sheets`): the same ids become
 the same IRIs, the same names match the same places, chains and stages, the same cells are refused
 with the same one-line errors. So a network given as tables and the same tables imported to RDF
 (``chaingraph import``) and read back give one projection, and every measure, selection, report and
@@ -26,10 +26,12 @@ import pyarrow.compute as pc
 
 from .._runtime.memory import bulk_building
 from ..errors import InputError
-from ..interchange.sheet import (
+from ..names import Candidate, candidate_pairs, read_decisions
+from ..queries.context import import_context
+from ..settings import EVIDENCE_LEVELS
+from ..sheets import (
     FIRM_FIELDS,
     RELATION_FIELDS,
-    ImportContext,
     Naming,
     SheetColumns,
     check_period,
@@ -44,8 +46,6 @@ from ..interchange.sheet import (
     self_loop_note,
     sheet_digest,
 )
-from ..names import Candidate, candidate_pairs, read_decisions
-from ..settings import EVIDENCE_LEVELS
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
 from .model import NetworkFacts, Projection
@@ -220,7 +220,7 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
     mapping = dict(tables.mapping)
     chain_name = default_chain(tables)
     decisions = read_decisions(tables.same_as)
-    joined = _Join(facts, Naming(ImportContext(store), tables.base, chain_name, mapping, decisions))
+    joined = _Join(facts, Naming(import_context(store), tables.base, chain_name, mapping, decisions))
     if keep_records:
         joined.records = []
     seen: dict[str, str] = {}

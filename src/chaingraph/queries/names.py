@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from ..errors import UnknownNameError
 from ..sparql import iri_term
 from ..store import Store
-from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name
+from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name, shorten_iri
 from .texts import package_query
 
 __all__ = [
@@ -172,14 +172,6 @@ KINDS: dict[str, NameKind] = {
 
 
 def shorten(term: object) -> str:
-    """An IRI as a CURIE where a predeclared prefix fits; other terms as their text."""
-    from rdflib import URIRef
-
-    text = str(term)
-    if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if text.startswith(namespace) and len(text) > len(namespace):
-                local = text[len(namespace) :]
-                if all(ch.isalnum() or ch in "-_." for ch in local):
-                    return f"{prefix}:{local}"
-    return text
+    """An IRI as a CURIE where a predeclared prefix fits (:func:`chaingraph.vocab.shorten_iri`);
+    other terms as their text."""
+    return shorten_iri(str(term)) if isinstance(term, URIRef) else str(term)

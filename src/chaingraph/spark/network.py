@@ -20,22 +20,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..interchange.sheet import (
-    FIRM_FIELDS,
-    RELATION_FIELDS,
-    REQUIRED,
-    ImportContext,
-    Naming,
-    check_period,
-    column_name,
-)
 from ..projection import periods
 from ..projection.model import Projection, edge_evidence
 from ..projection.read import assemble, read_facts
 from ..projection.selection import Selection
 from ..projection.tables import Tables, default_chain, named_nodes
+from ..queries.context import import_context
 from ..queries.names import as_iri
 from ..settings import EVIDENCE_LEVELS
+from ..sheets import (
+    FIRM_FIELDS,
+    RELATION_FIELDS,
+    REQUIRED,
+    Naming,
+    check_period,
+    column_name,
+)
 from ..store.base import Store
 from ..vocab import local_name
 from .measures import SparkGraph
@@ -129,7 +129,7 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
     """The places, chains and stages the firm tables create (distinct cells, named on the driver by
     the import's rule), for name resolution before the network is read."""
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
-    naming = Naming(ImportContext(store), tables.base, default_chain(tables))
+    naming = Naming(import_context(store), tables.base, default_chain(tables))
     found: dict[str, dict[str, list[str]]] = {"place": {}, "chain": {}, "stage": {}}
     chains: dict[str, dict] = {}
     if firms is None:
@@ -185,7 +185,7 @@ def sheet_firms(spark: SparkSession, store: Store, tables: Tables, text: str, no
         return [iri] if nodes.filter(F.col("iri") == iri).limit(1).count() else []
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
     needle = text.strip().lower()
-    naming = Naming(ImportContext(store), tables.base, default_chain(tables))
+    naming = Naming(import_context(store), tables.base, default_chain(tables))
     found = []
     if firms is not None:
         named = (F.lower("name_en") == needle) | (F.lower("name_zh") == needle)
@@ -247,7 +247,7 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
         raise InputError("--header-row: with --engine spark the header is the first line (or write Parquet)")
     facts = read_facts(store)
     graph_network = assemble(facts)
-    context = ImportContext(store)
+    context = import_context(store)
     chain_name = default_chain(tables)
 
     firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])

@@ -206,6 +206,7 @@ class EmbeddedStore:
         """Rows as tuples of lexical values (``None`` where unbound), in the order of the SELECT
         clause: no term objects, for the large row sets of the projection. The rows come one at a
         time as Oxigraph evaluates them, so a caller that keeps integer ids never holds them all."""
+
         def rows() -> Iterator[tuple]:
             result = self._run(query, bindings)
             if not isinstance(result, ox.QuerySolutions):

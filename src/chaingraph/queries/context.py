@@ -1,0 +1,41 @@
+"""The graph's places, chains, stages and organizations by name, asked of a store for the sheet
+naming rule (:class:`chaingraph.sheets.ImportContext`), which never queries a store itself."""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from ..sheets import ImportContext
+from ..store.base import Store
+from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, curies
+from .texts import package_query
+
+__all__ = ["import_context"]
+
+_CONTEXT_QUERY = package_query(
+    "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
+)
+_KINDS_QUERY = package_query("import-thing-kinds")
+_NOT_FIRMS_QUERY = package_query("import-not-firms", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
+
+
+def import_context(store: Store | None) -> ImportContext:
+    """What a sheet's cells may name in ``store``'s graph (nothing without a store).
+
+    The classes of an IRI no label names, and the graph's every thing that is no organization,
+    are asked of the store when needed (:meth:`ImportContext.other_kind`; a copy sent to Spark).
+    """
+    if store is None:
+        return ImportContext()
+    rows = (
+        (str(row["name"]), str(row["thing"]), str(row["kind"]), str(row["scheme"]) if "scheme" in row else None)
+        for row in store.select(_CONTEXT_QUERY).rows
+    )
+
+    def kinds_of(iri: str) -> list[str]:
+        return [str(row["kind"]) for row in store.select(_KINDS_QUERY, {"thing": URIRef(iri)}).rows]
+
+    def not_firms() -> list[tuple[str, str]]:
+        return [(str(row["thing"]), str(row["type"])) for row in store.select(_NOT_FIRMS_QUERY).rows]
+
+    return ImportContext(rows, kinds_of=kinds_of, not_firms=not_firms)

@@ -1,0 +1,73 @@
+"""Sheets on the ground floor: the import layout (:mod:`.layout`), its cell rules (:mod:`.cells`),
+the period rule (:mod:`.dates`) and how ids and names become IRIs (:mod:`.naming`).
+
+Every path that reads a user's sheet (``chaingraph import``, the tables reader, Spark's readers)
+imports these rules from here, so they give the same nodes and edges; nothing here queries a
+store (the graph's names come in as rows, :func:`chaingraph.queries.context.import_context`).
+"""
+
+from .cells import (
+    EVIDENCE_CELLS,
+    FORMULA_PREFIXES,
+    KIND_CLASSES,
+    check_period,
+    column_name,
+    evidence_cell,
+    file_source,
+    inference_reason,
+    is_iri,
+    kind_cell,
+    mint,
+    mint_iri,
+    neutralise_cell,
+    period_cell,
+    period_text,
+    self_loop_note,
+    unneutralise_cell,
+)
+from .layout import (
+    FIRM_FIELDS,
+    NAME_FIELDS,
+    PARQUET_SUFFIXES,
+    RELATION_FIELDS,
+    REQUIRED,
+    CsvRows,
+    SheetColumns,
+    parse_mapping,
+    read_sheet,
+    sheet_digest,
+)
+from .naming import RESOLUTIONS, ImportContext, Naming
+
+__all__ = [
+    "EVIDENCE_CELLS",
+    "FIRM_FIELDS",
+    "FORMULA_PREFIXES",
+    "KIND_CLASSES",
+    "NAME_FIELDS",
+    "PARQUET_SUFFIXES",
+    "RELATION_FIELDS",
+    "REQUIRED",
+    "RESOLUTIONS",
+    "CsvRows",
+    "ImportContext",
+    "Naming",
+    "SheetColumns",
+    "check_period",
+    "column_name",
+    "evidence_cell",
+    "file_source",
+    "inference_reason",
+    "is_iri",
+    "kind_cell",
+    "mint",
+    "mint_iri",
+    "neutralise_cell",
+    "parse_mapping",
+    "period_cell",
+    "period_text",
+    "read_sheet",
+    "self_loop_note",
+    "sheet_digest",
+    "unneutralise_cell",
+]

@@ -1,0 +1,317 @@
+"""How a sheet's ids and names become the graph's IRIs: the graph's places, chains, stages and
+organizations by name (:class:`ImportContext`) and the one rule every reader follows
+(:class:`Naming`), so the import, the tables reader and Spark give the same nodes. Ground floor:
+the graph's names come in as rows (:func:`chaingraph.queries.context.import_context` asks a store
+for them), never by a query from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from ..errors import InputError
+from ..names import Decision, Decisions, NameIndex, exact_form, name_key
+from ..vocab import CG, ORGANIZATION_CLASSES, shorten_iri
+from .cells import is_iri, mint_iri, quoted
+
+__all__ = ["RESOLUTIONS", "ImportContext", "Naming"]
+
+#: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
+#: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), a decision of
+#: the user's, or a new firm.
+RESOLUTIONS = ("graph", "sheet", "normalised", "same-as", "new")
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+_ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
+
+
+class ImportContext:
+    """Places, chains and stages already in the graph, by lower-cased name, and its organizations
+    by every label.
+
+    ``rows`` are ``(name, thing, kind class, scheme)`` for every labelled thing of the graph
+    (``scheme`` the chain of a stage, else ``None``). What grows with the data is asked for only
+    when needed: ``kinds_of(iri)`` gives the classes of one IRI, ``not_firms()`` every thing of
+    the graph that is no organization (for a copy sent to Spark's workers, which cannot ask).
+    """
+
+    def __init__(
+        self,
+        rows: Iterable[tuple[str, str, str, str | None]] = (),
+        *,
+        kinds_of: Callable[[str], list[str]] | None = None,
+        not_firms: Callable[[], Iterable[tuple[str, str]]] | None = None,
+    ) -> None:
+        self.places: dict[str, str] = {}
+        self.chains: dict[str, str] = {}
+        self.stages: dict[tuple[str, str], str] = {}
+        self.firms: dict[str, set[str]] = {}
+        self.organizations: set[str] = set()
+        #: IRIs of the graph's places, chains and stages, with what each is: never a firm's id.
+        self.not_firms: dict[str, str] = {}
+        self._kinds_of = kinds_of
+        self._all_not_firms = not_firms
+        #: (name, organization) for every label of the graph's organizations; indexed by key on
+        #: the first lookup that needs it (:attr:`graph_names`).
+        self._organization_names: list[tuple[str, str]] = []
+        self._graph_names: NameIndex | None = None
+        for label, thing, kind, scheme in rows:
+            name = label.strip().lower()
+            if kind not in _ORGANIZATION_CLASSES:
+                self.not_firms.setdefault(thing, shorten_iri(kind))
+            if kind == str(CG.IndustrialChain):
+                self.chains.setdefault(name, thing)
+                self.chains.setdefault(thing.rsplit("/", 1)[-1].lower(), thing)
+            elif kind == str(CG.ChainStage):
+                if scheme is not None:
+                    self.stages.setdefault((scheme, name), thing)
+            elif kind in _ORGANIZATION_CLASSES:
+                self.firms.setdefault(name, set()).add(thing)
+                self.organizations.add(thing)
+                self._organization_names.append((label, thing))
+            else:
+                self.places.setdefault(name, thing)
+
+    def __getstate__(self) -> dict:
+        # Sent to Spark's workers inside the naming rule: the store stays here (it cannot travel),
+        # so what the workers must refuse travels instead: every thing of the graph that is no
+        # organization, but for the kinds that grow with the data (asked of the store here only).
+        if self._all_not_firms is not None:
+            for thing, kind in self._all_not_firms():
+                self.not_firms.setdefault(thing, shorten_iri(kind))
+        return {**self.__dict__, "_kinds_of": None, "_all_not_firms": None}
+
+    def other_kind(self, iri: str) -> str | None:
+        """What the graph says ``iri`` is when it is something other than an organization (a
+        place, a person, a product, a class), else ``None``; asked once per IRI."""
+        if iri in self.organizations:
+            return None
+        if iri not in self.not_firms and self._kinds_of is not None:
+            kinds = self._kinds_of(iri)
+            if any(kind in _ORGANIZATION_CLASSES for kind in kinds):
+                self.organizations.add(iri)
+                return None
+            self.not_firms[iri] = shorten_iri(min(kinds)) if kinds else ""
+        return self.not_firms.get(iri) or None
+
+    def existing_firm(self, name: str) -> str | None:
+        """The one organization of the graph with this name, if exactly one has it."""
+        found = self.firms.get(name.strip().lower(), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    @property
+    def organization_names(self) -> list[tuple[str, str]]:
+        """(name, organization) for every label of the graph's organizations."""
+        return self._organization_names
+
+    @property
+    def graph_names(self) -> NameIndex:
+        """The graph's organizations by every label they have, in every language."""
+        if self._graph_names is None:
+            self._graph_names = NameIndex()
+            for name, thing in self._organization_names:
+                self._graph_names.add(name, thing)
+        return self._graph_names
+
+
+class Naming:
+    """How a sheet's ids and names become IRIs, beside a graph (:class:`ImportContext`): the one
+    rule both the import and the tables reader follow, so the two give the same nodes.
+
+    Each method returns the IRI and whether this call created it (the caller then states what a new
+    place, chain or stage is); ``created`` and ``matched`` count what was created and matched.
+    """
+
+    def __init__(
+        self,
+        context: ImportContext,
+        base: str,
+        chain_name: str,
+        mapping: Mapping[str, str] | None = None,
+        decisions: Sequence[Decision] = (),
+    ) -> None:
+        self.context = context
+        #: The user's decisions on names (``--same-as``), applied to every IRI this rule gives.
+        self.decisions = list(decisions)
+        self._decided: Decisions | None = None
+        #: The sheet's ``--map``, for messages that name a cell's column.
+        self.mapping: Mapping[str, str] = mapping or {}
+        self.base = base
+        #: The chain a firm's stage belongs to when its row names none (import: the relations file's stem).
+        self.chain_name = chain_name
+        self.places: dict[str, str] = {}
+        self.chains: dict[str, str] = {}
+        self.stages: dict[tuple[str, str], str] = {}
+        self.created: Counter = Counter()
+        self.matched: Counter = Counter()
+        #: How each relation end's name was resolved: name -> (IRI, how), ``how`` one of
+        #: :data:`RESOLUTIONS`.
+        self.resolved: dict[str, tuple[str, str]] = {}
+        #: The firms sheets' own firms by id and names: looked up before the graph.
+        self.sheet_names = NameIndex()
+        #: New firms this rule has stated (a firm decided the same as one of them is not new).
+        self._stated: set[str] = set()
+        #: The candidate pairs of the names resolved, once worked out (``chaingraph resolve``).
+        self.candidates: list | None = None
+
+    def firm(self, identifier: str, where: str) -> str:
+        """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make
+        that place or chain a firm). ``where`` is the file and line, for the message."""
+        iri = mint_iri(self.base, "firm", identifier)
+        kind = self.context.other_kind(iri) if is_iri(identifier) else self.context.not_firms.get(iri)
+        if kind:
+            raise InputError(f"{where}: {identifier} is the graph's {kind}, not a firm; give the firm an id of its own")
+        return self.merged(iri)
+
+    def merged(self, iri: str) -> str:
+        """The firm ``iri`` is, by the user's decisions: the graph's organization of a group decided
+        the same (else the group's first IRI), or ``iri`` itself."""
+        if not self.decisions:
+            return iri
+        return self.decided.target(iri)
+
+    @property
+    def decided(self) -> Decisions:
+        """The decisions, each side read as an IRI, a name of the graph (exactly or by key), a name
+        of the firms sheets registered so far, or a firm's id."""
+        if self._decided is None:
+
+            def entity(side: str) -> str:
+                if is_iri(side):
+                    return side
+                for found in (
+                    {self.context.existing_firm(side)} - {None},
+                    self.context.graph_names.by_key(side),
+                    self.sheet_names.exact(side),
+                ):
+                    if len(found) == 1:
+                        return str(next(iter(found)))
+                return mint_iri(self.base, "firm", side)
+
+            def preferred(iri: str) -> tuple:
+                return (iri not in self.context.organizations, iri)
+
+            pairs = [(entity(d.a), entity(d.b), d.same, d.where) for d in self.decisions]
+            self._decided = Decisions(pairs, preferred)
+        return self._decided
+
+    def known(self, iri: str) -> bool:
+        """Whether the graph already has this organization (with a name): a row then adds only
+        what it states, never a new firm's defaults (its id as a name, an unknown location)."""
+        return iri in self.context.organizations
+
+    def register_firm(self, identifier: str, row: Mapping[str, str], iri: str) -> None:
+        """A firms sheet's row: its id and names find it when a relation cell spells one of them."""
+        self._stated.add(iri)
+        for name in (identifier, row.get("name_en", ""), row.get("name_zh", "")):
+            if name:
+                self.sheet_names.add(name, iri)
+
+    def endpoint(self, identifier: str, where: str) -> tuple[str, bool]:
+        """A relation's end not among the sheet's firms' ids: the graph's organization by that IRI,
+        an exact name or a name of the same key (:mod:`chaingraph.names`), with ``True``; or a new
+        firm, ``False``. Depends on the graph alone, so each part of a sheet read apart (Spark)
+        gets the same answer; :meth:`resolve_ends` adds what needs every row."""
+        how = "graph"
+        if is_iri(identifier):
+            existing = identifier if identifier in self.context.organizations else None
+        else:
+            existing = self.context.existing_firm(identifier)
+            if existing is None:
+                by_key = self.context.graph_names.by_key(identifier)
+                existing, how = (next(iter(by_key)), "normalised") if len(by_key) == 1 else (None, how)
+        if existing is not None:
+            if self.decisions and self.merged(existing) != existing:
+                existing, how = self.merged(existing), "same-as"
+            self.matched["firm"] += 1
+            self.resolved[identifier] = (existing, how)
+            return existing, True
+        iri = self.firm(identifier, where)
+        if iri != mint_iri(self.base, "firm", identifier):  # decided the same as another firm
+            self.matched["firm"] += 1
+            self.resolved[identifier] = (iri, "same-as")
+            return iri, iri in self.context.organizations or iri in self._stated
+        self.created["firm"] += 1
+        self._stated.add(iri)
+        self.resolved[identifier] = (iri, "new")
+        return iri, False
+
+    def resolve_ends(self, names: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """Every relation end that is no firm row's id, resolved with all the rows in view, in
+        an order of their own (so the answer never depends on the rows' order): name -> (the name
+        that states the firm, its IRI, how). In turn: a name of the firms sheets, exactly or by
+        key; the graph's, as :meth:`endpoint` finds it; else a new firm, one for all the names of
+        compatible keys, stated by the first of them in sorted order."""
+        found: dict[str, tuple[str, str, str]] = {}
+        new = NameIndex()
+        stating: dict[str, str] = {}
+        # An IRI is what it says; the others in an order of their own.
+        written = [name for name in set(names) if not is_iri(name)]
+        graph_names = self.context.graph_names
+        for name in sorted(written, key=lambda text: (exact_form(text), text)):
+            key = name_key(name)
+            in_sheet = self.sheet_names.exact(name)
+            how = "sheet"
+            if len(in_sheet) != 1:
+                in_sheet, how = self.sheet_names.by_key(name, key), "normalised"
+            if len(in_sheet) == 1:
+                found[name] = (name, next(iter(in_sheet)), how)
+                continue
+            if self.context.existing_firm(name) is not None or len(graph_names.by_key(name, key)) == 1:
+                continue  # endpoint() finds it in the graph
+            earlier = new.by_key(name, key)
+            if len(earlier) == 1:
+                iri = next(iter(earlier))
+                found[name] = (stating[iri], iri, "normalised")
+                continue
+            iri = mint_iri(self.base, "firm", name)
+            new.add(name, iri)
+            stating[iri] = name
+            if self.merged(iri) != iri:
+                found[name] = (name, iri, "same-as")
+        if self.decisions:  # every firm as the user decided it
+            found = {
+                name: (said, self.merged(iri), "same-as" if self.merged(iri) != iri else how)
+                for name, (said, iri, how) in found.items()
+            }
+        self.resolved.update({name: (iri, how) for name, (_, iri, how) in found.items()})
+        return found
+
+    def place(self, name: str) -> tuple[str, bool]:
+        key = name.lower()
+        if key in self.context.places:
+            self.matched["place"] += 1
+            return self.context.places[key], False
+        if key in self.places:
+            return self.places[key], False
+        self.places[key] = iri = mint_iri(self.base, "place", name)
+        self.created["place"] += 1
+        return iri, True
+
+    def chain(self, name: str) -> tuple[str, bool]:
+        key = name.lower()
+        if key in self.context.chains:
+            return self.context.chains[key], False
+        if key in self.chains:
+            return self.chains[key], False
+        self.chains[key] = iri = mint_iri(self.base, "chain", name)
+        self.created["chain"] += 1
+        return iri, True
+
+    def stage(self, chain: str, name: str) -> tuple[str, bool]:
+        key = (chain, name.lower())
+        if key in self.context.stages:
+            return self.context.stages[key], False
+        if key in self.stages:
+            return self.stages[key], False
+        self.stages[key] = iri = f"{chain}/stage/{quoted(name)}"
+        self.created["stage"] += 1
+        return iri, True
+
+    @staticmethod
+    def chinese(name: str) -> bool:
+        """Whether a created place's name is Chinese (it is then its Chinese label too)."""
+        return _CJK.search(name) is not None
