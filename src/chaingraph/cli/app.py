@@ -49,6 +49,7 @@ __all__ = [
     "render_json",
     "same_as_option",
     "selection_options",
+    "sheet_option",
     "spark_stopped",
     "status_line",
     "table_options",
@@ -248,8 +249,26 @@ def same_as_option(dest: str) -> Callable:
 
 
 def header_row_option(dest: str, help: str) -> Callable:
-    """``--header-row N``: the line a CSV sheet's header is on (import and tables alike)."""
-    return click.option("--header-row", dest, type=click.IntRange(min=1), default=1, show_default=True, help=help)
+    """``--header-row N``: the line a sheet's header is on (import and tables alike); unset, a CSV
+    header is on line 1 and a workbook's is found under its title rows."""
+    return click.option(
+        "--header-row",
+        dest,
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"{help} [default: 1 in CSV; in a workbook the first row holding the required columns]",
+    )
+
+
+def sheet_option(dest: str) -> Callable:
+    """``--sheet NAME|N``: the sheet of a workbook to read (import and tables alike)."""
+    return click.option(
+        "--sheet",
+        dest,
+        metavar="NAME|N",
+        help="The sheet of a workbook (.xlsx .xlsm .xlsb .xls .ods) to read, by name or number from 1 "
+        "[default: a sheet named relations or firms, else the first visible one].",
+    )
 
 
 def table_options(function: Callable) -> Callable:
@@ -261,20 +280,21 @@ def table_options(function: Callable) -> Callable:
                 "table_relations",
                 multiple=True,
                 type=click.Path(path_type=Path),
-                help="Add supply relations from a sheet (CSV or Parquet, the import layout), read as a table "
-                "and joined to the graph. Repeatable.",
+                help="Add supply relations from a sheet (CSV, a workbook or Parquet, the import layout), read "
+                "as a table and joined to the graph. Repeatable.",
             ),
             click.option(
                 "--firms",
                 "table_firms",
                 multiple=True,
                 type=click.Path(path_type=Path),
-                help="Add firms from a sheet (CSV or Parquet: id, name_en, name_zh, located_in, chain, stage). "
-                "Repeatable.",
+                help="Add firms from a sheet (CSV, a workbook or Parquet: id, name_en, name_zh, located_in, "
+                "chain, stage). Repeatable.",
             ),
             map_option("table_maps", "With --relations/--firms: the sheet's column holding a field. Repeatable."),
             same_as_option("table_same_as"),
-            header_row_option("table_header_row", "With --relations/--firms: the line the CSV header is on."),
+            header_row_option("table_header_row", "With --relations/--firms: the line the header is on."),
+            sheet_option("table_sheet"),
         )
     ):
         function = option(function)
@@ -288,16 +308,27 @@ def _table_files(kwargs: dict) -> Tables | None:
 
     relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
     maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")
-    same_as = kwargs.pop("table_same_as")
+    same_as, sheet = kwargs.pop("table_same_as"), kwargs.pop("table_sheet")
     if not relations and not firms:
-        if maps or same_as:
-            raise InputError(f"{'--map' if maps else '--same-as'} applies to --relations and --firms sheets: give one")
+        given = [
+            name
+            for name, value in (
+                ("--map", maps),
+                ("--same-as", same_as),
+                ("--header-row", header_row),
+                ("--sheet", sheet),
+            )
+            if value
+        ]
+        if given:
+            raise InputError(f"{given[0]} applies to --relations and --firms sheets: give one")
         return None
     return Tables(
         relations=tuple(relations),
         firms=tuple(firms),
         mapping=parse_mapping(maps),
         header_row=header_row,
+        sheet=sheet,
         same_as=tuple(same_as),
     )
 

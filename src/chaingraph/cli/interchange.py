@@ -21,6 +21,7 @@ from .app import (
     progress_bar,
     same_as_option,
     selection_options,
+    sheet_option,
     status_line,
     stderr,
 )
@@ -36,13 +37,16 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
     "--relations",
     type=click.Path(path_type=Path),
     required=True,
-    help="CSV of supply relations: supplier, client, supplies, start, end, source.",
+    help="Sheet of supply relations (CSV or a workbook): supplier, client, supplies, start, end, source.",
 )
 @click.option(
-    "--firms", type=click.Path(path_type=Path), help="CSV of firms: id, name_en, name_zh, located_in, chain, stage."
+    "--firms",
+    type=click.Path(path_type=Path),
+    help="Sheet of firms (CSV or a workbook): id, name_en, name_zh, located_in, chain, stage.",
 )
 @map_option("maps", "The column that holds FIELD, when the sheet names it otherwise. Repeatable.")
 @header_row_option("header_row", "Line of the header (rows above it are ignored).")
+@sheet_option("sheet")
 @same_as_option("same_as")
 @click.option(
     "--chain",
@@ -71,7 +75,7 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
     "--skip-validation", is_flag=True, help="Do not run the SHACL check (about half the time of a large import)."
 )
 def import_command(
-    relations, firms, maps, header_row, same_as, chain_name, base, output, force, disk_store, skip_validation
+    relations, firms, maps, header_row, sheet, same_as, chain_name, base, output, force, disk_store, skip_validation
 ) -> None:
     """Turn spreadsheets of suppliers and clients into a valid chaingraph RDF file.
 
@@ -84,6 +88,7 @@ def import_command(
       chaingraph import --relations suppliers.csv -o suppliers.ttl
       chaingraph import --relations sheet.csv --map supplier=Vendor --map client=Buyer -o vendors.ttl
       chaingraph import --relations r.csv --firms f.csv -o with-firms.ttl
+      chaingraph import --relations suppliers.xlsx --sheet "Suppliers 2019" -o suppliers.ttl
       chaingraph stats --data mine.ttl
       chaingraph import --relations r.csv --store mine.store   # then: chaingraph stats --store mine.store
     """
@@ -111,6 +116,7 @@ def import_command(
             context=open_store().local_dataset("import"),
             base=base,
             header_row=header_row,
+            sheet=sheet,
             chain_name=chain_name,
             validate=not skip_validation,
             progress=progress,

@@ -36,6 +36,7 @@ from ..sheets import (
     REQUIRED,
     CsvRows,
     Naming,
+    WorkbookRows,
     check_period,
     evidence_cell,
     file_source,
@@ -45,6 +46,7 @@ from ..sheets import (
     mint,
     parse_mapping,
     period_text,
+    sheet_rows,
 )
 from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
@@ -148,7 +150,8 @@ def import_csv(
     same_as: Sequence[str | os.PathLike[str]] = (),
     context: LocalDataset | None = None,
     base: str = str(IMPORT),
-    header_row: int = 1,
+    header_row: int | None = None,
+    sheet: str | None = None,
     chain_name: str | None = None,
     validate: bool = False,
     progress: Callable[[ImportProgress], None] | None = None,
@@ -173,8 +176,8 @@ def import_csv(
     if validate and context is None:
         raise ValueError("validate=True needs the context graph the import is checked beside")
     mapping = dict(mapping or {})
-    relation_rows = CsvRows(relations, RELATION_FIELDS, "relations", mapping, header_row)
-    firm_rows = CsvRows(firms, FIRM_FIELDS, "firms", mapping, header_row) if firms is not None else None
+    relation_rows = sheet_rows(relations, RELATION_FIELDS, "relations", mapping, header_row, sheet)
+    firm_rows = sheet_rows(firms, FIRM_FIELDS, "firms", mapping, header_row, sheet) if firms is not None else None
     # Relations and row sources are named after the file's content, not only its name: two
     # imports of y2020/rel.csv and y2023/rel.csv must not merge, one file imported twice should.
     batch = relation_rows.digest()
@@ -186,9 +189,9 @@ def import_csv(
     builder = _Builder(store, graph, naming, batch)
     tracker = _Tracker(progress, [rows for rows in (firm_rows, relation_rows) if rows is not None])
 
-    _add_firms(builder, tracker.rows(firm_rows), firms)
-    _resolve_ends(builder, relation_rows, relations)
-    relation_count = _add_relations(builder, tracker.rows(relation_rows), relations, mapping)
+    _add_firms(builder, tracker.rows(firm_rows), firm_rows.shown if firm_rows is not None else None)
+    _resolve_ends(builder, relation_rows, relation_rows.shown)
+    relation_count = _add_relations(builder, tracker.rows(relation_rows), relation_rows.shown, mapping)
     if naming.decisions:  # the firms decided the same, said so in the RDF
         for merged, target in naming.decided.merges().items():
             builder.add(ox.NamedNode(merged), _N.sameAs, ox.NamedNode(target))
@@ -224,7 +227,7 @@ def _add_firms(builder: _Builder, rows: Iterator[tuple[int, dict[str, str]]], pa
         builder.naming.register_firm(identifier, row, builder.firms[identifier].value)
 
 
-def _resolve_ends(builder: _Builder, rows: CsvRows, path: Path) -> None:
+def _resolve_ends(builder: _Builder, rows: CsvRows | WorkbookRows, path: Path) -> None:
     """Every relation end that is no firm row's id, resolved with all the rows in view (a first
     pass over the file, as the tables reader resolves them): a name of a firm row, or a new firm's
     several spellings, become that firm; merged spellings are stated as its alternative labels."""
@@ -279,13 +282,13 @@ def _check(context: LocalDataset, graph: ox.NamedNode) -> ValidationReport:
 class _Tracker:
     """Reports an import's progress every 1,000 rows: rows read and bytes of all the files."""
 
-    def __init__(self, progress: Callable[[ImportProgress], None] | None, files: list[CsvRows]) -> None:
+    def __init__(self, progress: Callable[[ImportProgress], None] | None, files: list[CsvRows | WorkbookRows]) -> None:
         self.progress = progress
         self.total = sum(rows.size() for rows in files)
         self.finished = 0  # bytes of the files already read
         self.count = 0
 
-    def rows(self, rows: CsvRows | None) -> Iterator[tuple[int, dict[str, str]]]:
+    def rows(self, rows: CsvRows | WorkbookRows | None) -> Iterator[tuple[int, dict[str, str]]]:
         if rows is None:
             return
         for item in rows:

@@ -65,11 +65,12 @@ __all__ = [
 
 @dataclass
 class Tables:
-    """Sheets of supply relations and firms (CSV or Parquet, in the import layout) that the analysis
+    """Sheets of supply relations and firms (CSV, workbooks or Parquet, in the import layout) that the analysis
     reads beside a store's RDF: ``open_store(tables=Tables(relations=["rel.csv"]))``. SPARQL never
     sees them (a query or an RDF export of such a store is refused).
 
-    ``mapping`` and ``header_row`` are the import's (``--map``, ``--header-row``); ``base`` is where
+    ``mapping``, ``header_row`` and ``sheet`` are the import's (``--map``, ``--header-row``, a
+    workbook's ``--sheet``; ``None``: a CSV header on line 1, a workbook's found); ``base`` is where
     ids become IRIs. ``notes`` receives what reading them found worth saying, one line each.
 
     >>> from chaingraph.store import open_store
@@ -84,7 +85,8 @@ class Tables:
     relations: Sequence[str | os.PathLike[str]] = ()
     firms: Sequence[str | os.PathLike[str]] = ()
     mapping: Mapping[str, str] = field(default_factory=dict)
-    header_row: int = 1
+    header_row: int | None = None
+    sheet: str | None = None
     base: str = str(IMPORT)
     #: Sheets of the user's decisions on names (``--same-as``): same or different.
     same_as: Sequence[str | os.PathLike[str]] = ()
@@ -225,14 +227,17 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
         joined.records = []
     seen: dict[str, str] = {}
     for path in firms:
-        joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row), seen)
-    sheets = [(path, read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row)) for path in relations]
+        joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row, tables.sheet), seen)
+    sheets = [
+        (path, read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row, tables.sheet))
+        for path in relations
+    ]
     joined.resolve_ends(sheets)
     for path, sheet in sheets:
-        batch = sheet_digest(path, mapping, tables.header_row)
+        batch = sheet_digest(path, mapping, tables.header_row, tables.sheet)
         loops = joined.relation_rows(sheet, batch, mapping)
         if loops and not keep_records:
-            tables.notes.append(self_loop_note(path, loops))
+            tables.notes.append(self_loop_note(sheet.path, loops))
     return joined
 
 

@@ -1,5 +1,6 @@
-"""Sheets on the ground floor: the import layout (:mod:`.layout`), its cell rules (:mod:`.cells`),
-the period rule (:mod:`.dates`) and how ids and names become IRIs (:mod:`.naming`).
+"""Sheets on the ground floor: the import layout (:mod:`.layout`; CSV, Parquet and workbooks,
+:mod:`.workbook`), its cell rules (:mod:`.cells`), the period rule (:mod:`.dates`) and how ids and
+names become IRIs (:mod:`.naming`).
 
 Every path that reads a user's sheet (``chaingraph import``, the tables reader, Spark's readers)
 imports these rules from here, so they give the same nodes and edges; nothing here queries a
@@ -33,11 +34,14 @@ from .layout import (
     REQUIRED,
     CsvRows,
     SheetColumns,
+    WorkbookRows,
     parse_mapping,
     read_sheet,
     sheet_digest,
+    sheet_rows,
 )
 from .naming import RESOLUTIONS, ImportContext, Naming
+from .workbook import WORKBOOK_SUFFIXES, is_workbook
 
 __all__ = [
     "EVIDENCE_CELLS",
@@ -49,16 +53,19 @@ __all__ = [
     "RELATION_FIELDS",
     "REQUIRED",
     "RESOLUTIONS",
+    "WORKBOOK_SUFFIXES",
     "CsvRows",
     "ImportContext",
     "Naming",
     "SheetColumns",
+    "WorkbookRows",
     "check_period",
     "column_name",
     "evidence_cell",
     "file_source",
     "inference_reason",
     "is_iri",
+    "is_workbook",
     "kind_cell",
     "mint",
     "mint_iri",
@@ -69,5 +76,6 @@ __all__ = [
     "read_sheet",
     "self_loop_note",
     "sheet_digest",
+    "sheet_rows",
     "unneutralise_cell",
 ]

@@ -34,6 +34,7 @@ import pyarrow as pa
 from .._runtime.fileio import open_input
 from ..errors import InputError
 from .cells import column_name, unneutralise_cell
+from .workbook import Workbook, is_workbook, read_workbook
 
 __all__ = [
     "FIRM_FIELDS",
@@ -45,9 +46,11 @@ __all__ = [
     "REQUIRED",
     "CsvRows",
     "SheetColumns",
+    "WorkbookRows",
     "parse_mapping",
     "read_sheet",
     "sheet_digest",
+    "sheet_rows",
 ]
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
@@ -90,13 +93,15 @@ class CsvRows:
     """
 
     def __init__(
-        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
+        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int | None = None
     ) -> None:
         self.path = path
+        #: How messages name the sheet (a workbook's adds its sheet: ``book.xlsx[Sheet1]``).
+        self.shown = path
         self.fields = fields
         self.role = role
         self.mapping = mapping
-        self.header_row = header_row
+        self.header_row = header_row or 1
         self.skipped = 0
         self._binary: IO[bytes] | None = None
 
@@ -134,7 +139,7 @@ class CsvRows:
                     if line < self.header_row:
                         continue
                     header = [cell.strip() for cell in record]
-                    columns = _columns(path, header, self.fields, self.role, self.mapping)
+                    columns = _columns(path, header, self.fields, self.role, self.mapping, line)
                     continue
                 if not any(cell.strip() for cell in record):
                     continue
@@ -153,6 +158,94 @@ class CsvRows:
     def position(self) -> int:
         """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
         return self._binary.tell() if self._binary is not None else 0
+
+
+class WorkbookRows:
+    """The rows of one sheet of a workbook as ``(row, {field: value})``, as :class:`CsvRows` gives a
+    CSV file's (the same cell rules; ``row`` is Excel's row number); see
+    :mod:`chaingraph.sheets.workbook` for how the sheet and its header are found."""
+
+    def __init__(
+        self,
+        path: Path,
+        fields: tuple[str, ...],
+        role: str,
+        mapping: Mapping[str, str],
+        header_row: int | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.path = path
+        self.fields = fields
+        self.role = role
+        self.mapping = mapping
+        self.header_row = header_row
+        self.sheet = sheet
+        self.skipped = 0
+        self._book: Workbook | None = None
+        self._read = 0
+
+    @property
+    def book(self) -> Workbook:
+        if self._book is None:
+            self._book = read_workbook(self.path, self.sheet, self.role)
+        return self._book
+
+    @property
+    def shown(self) -> Path:
+        return self.book.shown
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    def digest(self) -> str:
+        return sheet_digest(self.path, self.mapping, self.header_row, self.sheet)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        book = self.book
+        self.skipped = 0
+        header_line = book.header(REQUIRED[self.role], self.mapping, self.header_row)
+        header = [cell.strip() for cell in book.rows[header_line - 1]]
+        columns = _columns(book.shown, header, self.fields, self.role, self.mapping, header_line)
+        book.check_merged(header_line, columns)
+        rows = book.rows
+        for index in range(header_line, len(rows)):
+            record = rows[index]
+            self._read = index
+            if not any(cell.strip() for cell in record):
+                continue
+            line = index + 1
+            if book.errors:
+                book.check_errors(line, columns, self.mapping)
+            values = {
+                name: _cell(name, record[column] if column < len(record) else "") for name, column in columns.items()
+            }
+            if not any(values.values()):
+                self.skipped += 1
+                continue
+            yield line, values
+        self._read = len(rows)
+
+    def position(self) -> int:
+        """How far into the file the rows read are, in proportion (for a progress bar)."""
+        rows = len(self.book.rows) or 1
+        return self.size() * self._read // rows
+
+
+def sheet_rows(
+    path: Path,
+    fields: tuple[str, ...],
+    role: str,
+    mapping: Mapping[str, str],
+    header_row: int | None = None,
+    sheet: str | None = None,
+) -> CsvRows | WorkbookRows:
+    """A sheet's rows one at a time: a workbook's (by its ending) or a CSV file's."""
+    if is_workbook(path):
+        return WorkbookRows(path, fields, role, mapping, header_row, sheet)
+    return CsvRows(path, fields, role, mapping, header_row)
 
 
 #: Columns whose text is a name, kept exactly as written (its spaces too): an export imported again
@@ -205,18 +298,25 @@ def _records_with_first_line(reader) -> Iterator[tuple[int, list[str]]]:
 
 
 def _columns(
-    path: Path, header: list[str], fields: tuple[str, ...], role: str, mapping: Mapping[str, str]
+    path: Path,
+    header: list[str],
+    fields: tuple[str, ...],
+    role: str,
+    mapping: Mapping[str, str],
+    header_line: int = 1,
 ) -> dict[str, int]:
     if any("\x00" in cell for cell in header):
         # UTF-16 without a byte-order mark reads as UTF-8 with a NUL before or after every letter.
-        raise InputError(f"{path}:1: the header holds NUL characters: the file looks like UTF-16; save it as UTF-8")
+        raise InputError(
+            f"{path}:{header_line}: the header holds NUL characters: the file looks like UTF-16; save it as UTF-8"
+        )
     duplicates = [name for name, count in Counter(header).items() if count > 1 and name]
     columns = {}
     for name in fields:
         column = mapping.get(name, name)
         if column in header:
             if column in duplicates:
-                raise InputError(f"{path}:1: column {column!r} appears twice in the header")
+                raise InputError(f"{path}:{header_line}: column {column!r} appears twice in the header")
             columns[name] = header.index(column)
         elif name in mapping:
             raise InputError(f"{path}: --map {name}={column}: no such column (columns: {', '.join(header)})")
@@ -259,11 +359,16 @@ class SheetColumns:
 
 
 def read_sheet(
-    path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int = 1
+    path: Path,
+    fields: tuple[str, ...],
+    role: str,
+    mapping: Mapping[str, str],
+    header_row: int | None = None,
+    sheet: str | None = None,
 ) -> SheetColumns:
-    """Every row of a sheet (CSV, or Parquet by its suffix or as a folder) by columns, each cell
-    read as the import reads it (:class:`CsvRows`); :class:`InputError` naming file, line and column
-    for what is wrong.
+    """Every row of a sheet (CSV, a workbook's sheet, or Parquet by its suffix or as a folder) by
+    columns, each cell read as the import reads it (:func:`sheet_rows`); :class:`InputError` naming
+    file, line and column for what is wrong.
 
     A CSV file without quote characters, bare carriage returns or NULs, whose every line has the
     header's number of fields, is parsed by Arrow (its lines are then its records); any other is
@@ -271,10 +376,11 @@ def read_sheet(
     """
     if path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES:
         return _read_parquet(path, fields, role, mapping)
-    fast = _read_plain_csv(path, fields, role, mapping, header_row)
-    if fast is not None:
-        return fast
-    rows = CsvRows(path, fields, role, mapping, header_row)
+    if not is_workbook(path):
+        fast = _read_plain_csv(path, fields, role, mapping, header_row or 1)
+        if fast is not None:
+            return fast
+    rows = sheet_rows(path, fields, role, mapping, header_row, sheet)
     cells: dict[str, list[str]] = {}
     lines: list[int] = []
     for line, row in rows:
@@ -284,7 +390,7 @@ def read_sheet(
         for name, found in cells.items():
             found.append(row[name])
     values = {name: pa.array(found, pa.string()) for name, found in cells.items()}
-    return SheetColumns(path, values, np.array(lines, dtype=np.int64), rows.skipped, parquet=False)
+    return SheetColumns(rows.shown, values, np.array(lines, dtype=np.int64), rows.skipped, parquet=False)
 
 
 #: What ``str.strip()`` removes: a cell read by Arrow is trimmed of exactly these, as CsvRows trims.
@@ -333,7 +439,7 @@ def _read_plain_csv(
         return None
     if not header or header == [""]:
         return None
-    columns = _columns(path, header, fields, role, mapping)
+    columns = _columns(path, header, fields, role, mapping, header_row)
     body_starts, body_stops = starts[head + 1 :], stops[head + 1 :]
     nonempty = body_stops > body_starts
     commas = np.flatnonzero(raw == ord(","))
@@ -446,11 +552,17 @@ def _holds_parquet(folder: Path, depth: int = 0) -> bool:
     return False
 
 
-def sheet_digest(path: Path, mapping: Mapping[str, str], header_row: int = 1) -> str:
+def sheet_digest(
+    path: Path, mapping: Mapping[str, str], header_row: int | None = None, sheet: str | None = None
+) -> str:
     """A digest of a sheet's bytes (every file of a Parquet folder, in name order) and of how they
-    are read (the fields' columns, the header line): relations and row sources are named after it,
-    so two imports of y2020/rel.csv and y2023/rel.csv never merge and one file read twice does."""
-    digest = hashlib.sha256(repr((sorted(mapping.items()), header_row)).encode("utf-8"))
+    are read (the fields' columns, the header line, a workbook's sheet): relations and row sources
+    are named after it, so two imports of y2020/rel.csv and y2023/rel.csv never merge and one file
+    read twice does."""
+    how: tuple = (sorted(mapping.items()), header_row or 1)
+    if is_workbook(path):
+        how = (*how[:1], header_row, sheet)
+    digest = hashlib.sha256(repr(how).encode("utf-8"))
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in files:
         with open_input(file) as handle:

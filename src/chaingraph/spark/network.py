@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -35,6 +36,7 @@ from ..sheets import (
     Naming,
     check_period,
     column_name,
+    is_workbook,
 )
 from ..store.base import Store
 from ..vocab import local_name
@@ -243,8 +245,14 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
         raise InputError(
             "--engine spark computes firm-level measures: --level stage and --group-by need --engine compiled"
         )
-    if tables.header_row != 1:
+    if tables.header_row not in (None, 1):
         raise InputError("--header-row: with --engine spark the header is the first line (or write Parquet)")
+    workbooks = [str(path) for path in (*tables.relations, *tables.firms) if is_workbook(PurePosixPath(str(path)))]
+    if workbooks:
+        raise InputError(
+            f"{workbooks[0]}: --engine spark reads CSV and Parquet; read the workbook with --engine compiled, "
+            "or save its sheet as CSV or Parquet for the cluster"
+        )
     facts = read_facts(store)
     graph_network = assemble(facts)
     context = import_context(store)
