@@ -32,6 +32,8 @@ __all__ = [
     "ORG",
     "ORGANIZATION_CLASSES",
     "PLACE_CLASSES",
+    "PLACE_CLASS_BY_KIND",
+    "PLACE_LEVELS",
     "PREFIXES",
     "SCHEMA",
     "SOURCE",
@@ -113,8 +115,25 @@ PLACE_CLASSES = (
     CG.Province,
     CG.PrefectureLevelCity,
     CG.CountyLevelCity,
+    CG.County,
     CG.IndustrialPark,
 )
+#: The class of a place of each kind an address may name (:mod:`chaingraph.sheets.places`).
+PLACE_CLASS_BY_KIND = {
+    "country": CG.Country,
+    "province": CG.Province,
+    "prefecture": CG.PrefectureLevelCity,
+    "county": CG.County,
+}
+#: The level each place class stands for (``--region`` and the reports read places by it).
+PLACE_LEVELS: dict[str, str] = {
+    str(CG.CountyLevelCity): "county",
+    str(CG.County): "county",
+    str(CG.PrefectureLevelCity): "prefecture",
+    str(CG.Province): "province",
+    str(CG.Country): "country",
+    str(CG.IndustrialPark): "park",
+}
 
 
 def shorten_iri(iri: str) -> str:

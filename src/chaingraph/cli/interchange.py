@@ -131,6 +131,8 @@ def import_command(
         + (f"; linked to the graph's: {linked}" if result.matched else "")
         + (f"; skipped {quantity(result.skipped_rows, 'row')} with no mapped value" if result.skipped_rows else "")
     )
+    if result.place_note:
+        stderr.print(f"note: {result.place_note}", highlight=False, markup=False)
     if result.self_loops:
         from ..sheets import self_loop_note
 

@@ -46,13 +46,15 @@ from ..sheets import (
     mint,
     parse_mapping,
     period_text,
+    place_names,
     sheet_rows,
+    unplaced_note,
 )
 from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
 from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
-from ..vocab import CG, IMPORT, OWL, PROV, RDF, RDFS, SKOS, WRITTEN_PREFIXES, XSD
+from ..vocab import CG, IMPORT, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WRITTEN_PREFIXES, XSD
 
 # The sheet's names, kept importable from here (the import's home before the tables reader).
 __all__ = [
@@ -87,6 +89,8 @@ class ImportResult:
     report: ValidationReport | None = None
     #: Relations from a firm to itself: kept, as stated (the tables reader says the same of them).
     self_loops: int = 0
+    #: What is worth saying about the sheet's places (:func:`chaingraph.sheets.unplaced_note`).
+    place_note: str = ""
 
     def dump(self, rdf_format: ox.RdfFormat, output: IO[bytes] | None = None) -> bytes | None:
         """The imported triples alone, in the default graph of ``rdf_format`` (any RDF syntax):
@@ -205,6 +209,7 @@ def import_csv(
         matched=builder.naming.matched,
         skipped_rows=relation_rows.skipped + (firm_rows.skipped if firm_rows is not None else 0),
         self_loops=builder.self_loops,
+        place_note=unplaced_note(builder.naming),
     )
     if validate and context is not None:  # checked above: validate needs the context
         tracker.phase("validating")
@@ -336,6 +341,7 @@ class _N:
     client = ox.NamedNode(str(CG.client))
     date = ox.NamedNode(str(XSD.date))
     evidence = ox.NamedNode(str(CG.evidence))
+    identifier = ox.NamedNode(str(SCHEMA.identifier))
     inChain = ox.NamedNode(str(CG.inChain))
     inScheme = ox.NamedNode(str(SKOS.inScheme))
     label = ox.NamedNode(str(RDFS.label))
@@ -403,13 +409,24 @@ class _Builder:
 
     def place(self, name: str) -> ox.NamedNode:
         iri, created = self.naming.place(name)
-        node = ox.NamedNode(iri)
-        if created:
-            self.add(node, _N.type, _N.Place)
-            self.add(node, _N.label, ox.Literal(name, language="en"))
-            if Naming.chinese(name):
-                self.add(node, _N.label, ox.Literal(name, language="zh-Hans"))
-        return node
+        for place in created:
+            node = ox.NamedNode(place.iri)
+            self.add(node, _N.type, ox.NamedNode(place.place_class))
+            self.add(node, _N.label, ox.Literal(place.label, language="en"))
+            if place.label_zh:
+                self.add(node, _N.label, ox.Literal(place.label_zh, language="zh-Hans"))
+            for other in place_names(place)[1:]:
+                if other != place.label_zh:
+                    language = "zh-Hans" if Naming.chinese(other) else "en"
+                    self.add(node, _N.altLabel, ox.Literal(other, language=language))
+            if place.parent:
+                self.add(node, _N.locatedIn, ox.NamedNode(place.parent))
+            if place.code:
+                self.add(node, _N.identifier, ox.Literal(place.code))
+        if created and name not in place_names(created[-1]):
+            language = "zh-Hans" if Naming.chinese(name) else "en"
+            self.add(ox.NamedNode(iri), _N.altLabel, ox.Literal(name, language=language))
+        return ox.NamedNode(iri)
 
     def chain(self, name: str) -> ox.NamedNode:
         iri, created = self.naming.chain(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._candidates import Candidate, candidate_pairs, stripped_core
 from ._decisions import Decision, Decisions, read_decisions
+from ._gazetteer import divisions, short_division_name
 from ._identifiers import identifier_key
 from ._index import NameIndex, exact_form
 from ._keys import NameKey, compatible, name_key, simplified
@@ -21,10 +22,12 @@ __all__ = [
     "NameKey",
     "candidate_pairs",
     "compatible",
+    "divisions",
     "exact_form",
     "identifier_key",
     "name_key",
     "read_decisions",
+    "short_division_name",
     "simplified",
     "stripped_core",
 ]

@@ -14,7 +14,7 @@ import importlib.util
 import io
 from pathlib import Path
 
-__all__ = ["chinese_places", "is_place", "latin_places"]
+__all__ = ["chinese_places", "divisions", "is_place", "latin_places", "short_division_name"]
 
 #: Endings of division names that a short name drops (广东省 -> 广东, 深圳市 -> 深圳).
 _DIVISION_ENDINGS = tuple(
@@ -36,7 +36,9 @@ _DIVISION_ENDINGS = tuple(
 )
 
 
-def _adcodes() -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1)
+def divisions() -> list[tuple[str, str]]:
+    """China's administrative divisions as (12-digit code, name), as cpca lists them."""
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
         return []
@@ -48,7 +50,8 @@ def _adcodes() -> list[tuple[str, str]]:
     return [(row["adcode"], row["name"]) for row in csv.DictReader(io.StringIO(text))]
 
 
-def _short(name: str) -> str:
+def short_division_name(name: str) -> str:
+    """A Chinese division's name without its ending (广东省 -> 广东), when two characters stay."""
     for ending in _DIVISION_ENDINGS:
         if name.endswith(ending) and len(name) - len(ending) >= 2:
             return name[: -len(ending)]
@@ -59,9 +62,9 @@ def _short(name: str) -> str:
 def chinese_places() -> frozenset[str]:
     """Chinese division names, full and short (``深圳市``, ``深圳``)."""
     found: set[str] = set()
-    for _, name in _adcodes():
+    for _, name in divisions():
         found.add(name)
-        found.add(_short(name))
+        found.add(short_division_name(name))
     return frozenset(name for name in found if len(name) >= 2)
 
 
@@ -72,9 +75,9 @@ def latin_places() -> frozenset[str]:
     from pypinyin import lazy_pinyin
 
     found: set[str] = set()
-    for code, name in _adcodes():
+    for code, name in divisions():
         if code.endswith("00000000"):  # a province or a prefecture-level city
-            short = _short(name)
+            short = short_division_name(name)
             found.add("".join(lazy_pinyin(short)))
     try:
         import pycountry

@@ -42,6 +42,7 @@ from ..vocab import (
     KIND_BY_CLASS,
     ORGANIZATION_CLASSES,
     PLACE_CLASSES,
+    PLACE_LEVELS,
     STATED,
     curies,
     evidence_level,
@@ -85,14 +86,6 @@ CONTROLS_QUERY = package_query("projection-controls")
 CONTROL_PERIODS_QUERY = package_query("projection-control-periods")
 
 CHAINS_QUERY = package_query("projection-chains")
-
-PLACE_LEVELS = {
-    str(CG.CountyLevelCity): "county",
-    str(CG.PrefectureLevelCity): "prefecture",
-    str(CG.Province): "province",
-    str(CG.Country): "country",
-    str(CG.IndustrialPark): "park",
-}
 
 
 def project(store: Store) -> nx.DiGraph:

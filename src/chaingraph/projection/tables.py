@@ -42,12 +42,14 @@ from ..sheets import (
     kind_cell,
     mint_iri,
     period_text,
+    place_names,
     read_sheet,
     self_loop_note,
     sheet_digest,
+    unplaced_note,
 )
 from ..store.base import Store
-from ..vocab import CG, IMPORT, INFERENCE_KINDS, local_name
+from ..vocab import CG, IMPORT, INFERENCE_KINDS, PLACE_LEVELS, local_name
 from .model import NetworkFacts, Projection
 from .read import assemble, read_facts
 
@@ -144,9 +146,9 @@ def add_tables(
     """
     joined = _join_all(facts, tables, store)
     tables.naming = joined.naming
-    note = resolution_note(joined.naming)
-    if note and note not in tables.notes:  # one line however often the sheets are joined
-        tables.notes.append(note)
+    for note in (resolution_note(joined.naming), unplaced_note(joined.naming)):
+        if note and note not in tables.notes:  # one line however often the sheets are joined
+            tables.notes.append(note)
     return joined.facts(), joined.names
 
 
@@ -361,10 +363,18 @@ class _Join:
 
     def place(self, name: str) -> str:
         iri, created = self.naming.place(name)
-        if created:
-            label_zh = name if Naming.chinese(name) else ""
-            self.places[iri] = {"parents": [], "level": None, "label": name, "label_zh": label_zh}
-            self.names["place"][iri] = [name]
+        for place in created:
+            parents = [place.parent] if place.parent else []
+            level = PLACE_LEVELS.get(place.place_class)
+            self.places[place.iri] = {
+                "parents": parents,
+                "level": level,
+                "label": place.label,
+                "label_zh": place.label_zh,
+            }
+            self.names["place"][place.iri] = place_names(place)
+        if created and name not in self.names["place"][iri]:
+            self.names["place"][iri].append(name)  # the cell as written finds the place too
         return iri
 
     def chain(self, name: str) -> str:

@@ -40,7 +40,8 @@ from .layout import (
     sheet_digest,
     sheet_rows,
 )
-from .naming import RESOLUTIONS, ImportContext, Naming
+from .naming import RESOLUTIONS, ImportContext, Naming, NewPlace, place_names, unplaced_note
+from .places import Place, place_named
 from .workbook import WORKBOOK_SUFFIXES, is_workbook
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "CsvRows",
     "ImportContext",
     "Naming",
+    "NewPlace",
+    "Place",
     "SheetColumns",
     "WorkbookRows",
     "check_period",
@@ -73,9 +76,12 @@ __all__ = [
     "parse_mapping",
     "period_cell",
     "period_text",
+    "place_named",
+    "place_names",
     "read_sheet",
     "self_loop_note",
     "sheet_digest",
     "sheet_rows",
     "unneutralise_cell",
+    "unplaced_note",
 ]

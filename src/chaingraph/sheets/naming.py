@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ..errors import InputError
-from ..names import Decision, Decisions, NameIndex, exact_form, name_key
-from ..vocab import CG, ORGANIZATION_CLASSES, shorten_iri
+from ..names import Decision, Decisions, NameIndex, exact_form, name_key, short_division_name
+from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, shorten_iri
 from .cells import is_iri, mint_iri, quoted
+from .places import Place, lineage, place_named
 
-__all__ = ["RESOLUTIONS", "ImportContext", "Naming"]
+__all__ = ["RESOLUTIONS", "ImportContext", "Naming", "NewPlace", "place_names", "unplaced_note"]
 
 #: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
 #: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), a decision of
@@ -26,6 +28,52 @@ RESOLUTIONS = ("graph", "sheet", "normalised", "same-as", "new")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
+
+
+@dataclass(frozen=True)
+class NewPlace:
+    """A place a sheet's cell created, for the reader to state: its IRI, English and Chinese
+    names, kind (``country``, ``province``, ``prefecture``, ``county``; ``None`` for a place known
+    by its name only), the place it lies in and its code in the list it comes from."""
+
+    iri: str
+    label: str
+    label_zh: str
+    kind: str | None
+    parent: str | None
+    code: str | None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def place_class(self) -> str:
+        """The class a reader states: a county-level city (晋江市) apart from other counties."""
+        if self.kind == "county" and self.label_zh.endswith("市"):
+            return str(CG.CountyLevelCity)
+        return str(PLACE_CLASS_BY_KIND.get(self.kind or "", CG.Place))
+
+
+def unplaced_note(naming: Naming) -> str:
+    """One line on the ``located_in`` cells that placed nowhere known ("" when there are none):
+    kept as places of their own, never guessed."""
+    cells = naming.unplaced
+    if not cells:
+        return ""
+    shown = ", ".join(repr(cell) for cell in sorted(cells)[:5]) + (", ..." if len(cells) > 5 else "")
+    which = "cell names" if len(cells) == 1 else "cells name"
+    return (
+        f"{len(cells):,} located_in {which} no place of the graph or of the lists of divisions and countries "
+        f"(kept as places of their own, in no region): {shown}"
+    )
+
+
+def place_names(place: NewPlace) -> list[str]:
+    """The names a created place is found by (``--region``): its English name, its Chinese name
+    and that name's short form (江苏省, 江苏), and its other names (Viet Nam, Tibet)."""
+    names = [place.label]
+    for name in (place.label_zh, short_division_name(place.label_zh) if place.label_zh else "", *place.aliases):
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 class ImportContext:
@@ -46,6 +94,10 @@ class ImportContext:
         not_firms: Callable[[], Iterable[tuple[str, str]]] | None = None,
     ) -> None:
         self.places: dict[str, str] = {}
+        #: ``located_in`` cells that name no place of the graph or the gazetteer (each once).
+        self.unplaced: list[str] = []
+        #: IRIs minted for places of the gazetteer, by its key (``CN-350902``).
+        self._listed: dict[str, str] = {}
         self.chains: dict[str, str] = {}
         self.stages: dict[tuple[str, str], str] = {}
         self.firms: dict[str, set[str]] = {}
@@ -143,6 +195,10 @@ class Naming:
         #: The chain a firm's stage belongs to when its row names none (import: the relations file's stem).
         self.chain_name = chain_name
         self.places: dict[str, str] = {}
+        #: ``located_in`` cells that name no place of the graph or the gazetteer (each once).
+        self.unplaced: list[str] = []
+        #: IRIs minted for places of the gazetteer, by its key (``CN-350902``).
+        self._listed: dict[str, str] = {}
         self.chains: dict[str, str] = {}
         self.stages: dict[tuple[str, str], str] = {}
         self.created: Counter = Counter()
@@ -280,16 +336,48 @@ class Naming:
         self.resolved.update({name: (iri, how) for name, (_, iri, how) in found.items()})
         return found
 
-    def place(self, name: str) -> tuple[str, bool]:
+    def place(self, name: str) -> tuple[str, list[NewPlace]]:
+        """The IRI of the place a ``located_in`` cell names, and the places this call created
+        (the country first), each for the caller to state: a place of the graph by name; else the
+        most specific place the cell names as an address (:func:`chaingraph.sheets.places.place_named`),
+        with the places it lies in, the graph's where it has them; else a new place of that name."""
         key = name.lower()
         if key in self.context.places:
             self.matched["place"] += 1
-            return self.context.places[key], False
+            return self.context.places[key], []
         if key in self.places:
-            return self.places[key], False
-        self.places[key] = iri = mint_iri(self.base, "place", name)
-        self.created["place"] += 1
-        return iri, True
+            return self.places[key], []
+        found = place_named(name)
+        created: list[NewPlace] = []
+        if found is None:
+            self.unplaced.append(name)
+            self.places[key] = iri = mint_iri(self.base, "place", name)
+            created.append(NewPlace(iri, name, name if self.chinese(name) else "", None, None, None))
+        else:
+            parent: str | None = None
+            for place in lineage(found):
+                iri = self._graph_place(place) or self._listed.get(place.key, "")
+                if not iri:
+                    iri = self._listed[place.key] = mint_iri(self.base, "place", place.key)
+                    created.append(
+                        NewPlace(iri, place.name_en, place.name_zh, place.kind, parent, place.code, place.aliases)
+                    )
+                parent = iri
+            self.places[key] = iri
+            self.matched["place"] += len(created) == 0
+        self.created["place"] += len(created)
+        return iri, created
+
+    def _graph_place(self, place: Place) -> str | None:
+        """The graph's IRI of a listed place, by its Chinese name or, above the counties, its English one."""
+        names = [place.name_zh] if place.name_zh else []
+        if place.kind != "county" or not place.name_zh:
+            names.append(place.name_en)
+        for name in names:
+            found = self.context.places.get(name.lower())
+            if found is not None:
+                return found
+        return None
 
     def chain(self, name: str) -> tuple[str, bool]:
         key = name.lower()

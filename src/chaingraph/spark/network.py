@@ -37,6 +37,7 @@ from ..sheets import (
     check_period,
     column_name,
     is_workbook,
+    place_names,
 )
 from ..store.base import Store
 from ..vocab import local_name
@@ -139,9 +140,11 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
     cells = firms.select("located_in", "chain", "stage").distinct().collect()
     for row in sorted(cells, key=lambda row: (row["chain"] or "", row["stage"] or "", row["located_in"] or "")):
         if row["located_in"]:
-            iri, created = naming.place(row["located_in"])
-            if created:
-                found["place"][iri] = [row["located_in"]]
+            iri, places = naming.place(row["located_in"])
+            for place in places:
+                found["place"][place.iri] = place_names(place)
+            if places and row["located_in"] not in found["place"][iri]:
+                found["place"][iri].append(row["located_in"])
         chain = None
         if row["chain"]:
             chain, created = naming.chain(row["chain"])
