@@ -36,6 +36,7 @@ from ..sheets import (
     REQUIRED,
     CsvRows,
     Naming,
+    NewPlace,
     WorkbookRows,
     check_period,
     evidence_cell,
@@ -388,8 +389,11 @@ class _Builder:
             self.add(node, _N.label, ox.Literal(row.get("name_en") or identifier, language="en"))
         if row.get("name_zh"):
             self.add(node, _N.label, ox.Literal(row["name_zh"], language="zh-Hans"))
-        if row.get("located_in"):
-            self.add(node, _N.locatedIn, self.place(row["located_in"]))
+        place = self.place(row["located_in"]) if row.get("located_in") else None
+        if place is None and row.get("address"):
+            place = self.address(row["address"])
+        if place is not None:
+            self.add(node, _N.locatedIn, place)
         elif not known:
             self.add(node, _N.locationUnknown, ox.Literal("true", datatype=_N.boolean))
         chain = self.chain(row["chain"]) if row.get("chain") else None
@@ -409,6 +413,17 @@ class _Builder:
 
     def place(self, name: str) -> ox.NamedNode:
         iri, created = self.naming.place(name)
+        self._state_places(created, iri, name)
+        return ox.NamedNode(iri)
+
+    def address(self, text: str) -> ox.NamedNode | None:
+        iri, created = self.naming.address(text)
+        if iri is None:
+            return None
+        self._state_places(created, iri, text)
+        return ox.NamedNode(iri)
+
+    def _state_places(self, created: list[NewPlace], iri: str, cell: str) -> None:
         for place in created:
             node = ox.NamedNode(place.iri)
             self.add(node, _N.type, ox.NamedNode(place.place_class))
@@ -423,10 +438,9 @@ class _Builder:
                 self.add(node, _N.locatedIn, ox.NamedNode(place.parent))
             if place.code:
                 self.add(node, _N.identifier, ox.Literal(place.code))
-        if created and name not in place_names(created[-1]):
-            language = "zh-Hans" if Naming.chinese(name) else "en"
-            self.add(ox.NamedNode(iri), _N.altLabel, ox.Literal(name, language=language))
-        return ox.NamedNode(iri)
+        if created and cell not in place_names(created[-1]):
+            language = "zh-Hans" if Naming.chinese(cell) else "en"
+            self.add(ox.NamedNode(iri), _N.altLabel, ox.Literal(cell, language=language))
 
     def chain(self, name: str) -> ox.NamedNode:
         iri, created = self.naming.chain(name)

@@ -28,6 +28,9 @@ from ..errors import InputError
 from ..sheets import FIRM_FIELDS, RELATION_FIELDS
 from ..vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
 
+#: The firm fields synth's tables hold: every firm is placed by ``located_in``, so no ``address``.
+_SYNTH_FIRM_FIELDS = tuple(field for field in FIRM_FIELDS if field != "address")
+
 __all__ = [
     "CONCENTRATION",
     "MEAN_SUPPLIERS",
@@ -307,7 +310,7 @@ class _Tables:
 
         name = f"part-{self.parts:05d}.parquet"
         for table, rows, fields in (
-            ("firms.parquet", self.firms, FIRM_FIELDS),
+            ("firms.parquet", self.firms, _SYNTH_FIRM_FIELDS),
             ("relations.parquet", self.relations, RELATION_FIELDS),
         ):
             folder = self.folder / table

@@ -33,6 +33,7 @@ from ..sheets import (
     FIRM_FIELDS,
     RELATION_FIELDS,
     Naming,
+    NewPlace,
     SheetColumns,
     check_period,
     column_name,
@@ -349,8 +350,10 @@ class _Join:
         if row.get("name_zh"):
             names.append(row["name_zh"])
             self.chinese[i] = _shortest(self.chinese[i], row["name_zh"])
-        if row.get("located_in"):
-            place = self.place(row["located_in"])
+        place = self.place(row["located_in"]) if row.get("located_in") else None
+        if place is None and row.get("address"):
+            place = self.address(row["address"])
+        if place is not None:
             already = self.located[i]
             self.located[i] = [*already, place] if already else [place]
         chain = self.chain(row["chain"]) if row.get("chain") else None
@@ -363,19 +366,27 @@ class _Join:
 
     def place(self, name: str) -> str:
         iri, created = self.naming.place(name)
+        self._state_places(created, iri, name)
+        return iri
+
+    def address(self, text: str) -> str | None:
+        iri, created = self.naming.address(text)
+        if iri is not None:
+            self._state_places(created, iri, text)
+        return iri
+
+    def _state_places(self, created: Sequence[NewPlace], iri: str, cell: str) -> None:
         for place in created:
             parents = [place.parent] if place.parent else []
-            level = PLACE_LEVELS.get(place.place_class)
             self.places[place.iri] = {
                 "parents": parents,
-                "level": level,
+                "level": PLACE_LEVELS.get(place.place_class),
                 "label": place.label,
                 "label_zh": place.label_zh,
             }
             self.names["place"][place.iri] = place_names(place)
-        if created and name not in self.names["place"][iri]:
-            self.names["place"][iri].append(name)  # the cell as written finds the place too
-        return iri
+        if created and cell not in self.names["place"][iri]:
+            self.names["place"][iri].append(cell)  # the cell as written finds the place too
 
     def chain(self, name: str) -> str:
         iri, created = self.naming.chain(name)

@@ -22,12 +22,14 @@ __all__ = [
     "EVIDENCE_CELLS",
     "FORMULA_PREFIXES",
     "KIND_CLASSES",
+    "JoinedColumns",
     "check_period",
     "column_name",
     "evidence_cell",
     "file_source",
     "inference_reason",
     "is_iri",
+    "joined_cells",
     "kind_cell",
     "mint",
     "mint_iri",
@@ -104,6 +106,27 @@ def period_text(start: str, end: str) -> str:
 def file_source(base: str, batch: str, name: str) -> str:
     """The IRI of a sheet's source (its rows are ``<this>#row=N``), named after its digest and name."""
     return f"{base}source/{batch}/{quoted(name)}"
+
+
+class JoinedColumns(str):
+    """Several columns read as one field (``--map address=City --map address=Province``): their
+    cells joined with ``", "`` in that order, empty ones left out. A ``str`` (``City + Province``,
+    as messages name it), so a mapping stays ``field -> column``."""
+
+    columns: tuple[str, ...]
+
+    def __new__(cls, columns: tuple[str, ...]) -> JoinedColumns:
+        joined = super().__new__(cls, " + ".join(columns))
+        joined.columns = tuple(columns)
+        return joined
+
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
+        return (self.columns,)
+
+
+def joined_cells(cells: list[str]) -> str:
+    """The cells of a field read from several columns, as one: ``Suzhou, Jiangsu, China``."""
+    return ", ".join(cell for cell in cells if cell)
 
 
 def column_name(mapping: Mapping[str, str], field: str) -> str:

@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from .._runtime.fileio import open_input
 from ..errors import InputError
-from .cells import column_name, unneutralise_cell
+from .cells import JoinedColumns, column_name, joined_cells, unneutralise_cell
 from .workbook import Workbook, is_workbook, read_workbook
 
 __all__ = [
@@ -54,28 +54,33 @@ __all__ = [
 ]
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
-FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "chain", "stage", "kind")
+FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "address", "chain", "stage", "kind")
 REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
 
 
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """``["supplier=Vendor"]`` -> ``{"supplier": "Vendor"}``, checking the field names."""
+    """``["supplier=Vendor"]`` -> ``{"supplier": "Vendor"}``, checking the field names. A field
+    given several columns reads them joined (:class:`~chaingraph.sheets.cells.JoinedColumns`)."""
     known = RELATION_FIELDS + FIRM_FIELDS
-    mapping = {}
+    given: dict[str, list[str]] = {}
     for pair in pairs:
         name, sep, column = pair.partition("=")
         if not sep or not column:
             raise InputError(f"--map {pair!r}: expected FIELD=COLUMN")
         if name not in known:
             raise InputError(f"--map {pair!r}: unknown field {name!r} (fields: {', '.join(known)})")
-        mapping[name] = column
+        given.setdefault(name, []).append(column)
     # Two fields read from one column would, for supplier and client, import every row as a self-loop.
     fields_by_column: dict[str, list[str]] = {}
-    for name, column in mapping.items():
-        fields_by_column.setdefault(column, []).append(name)
+    for name, columns in given.items():
+        for column in dict.fromkeys(columns):
+            fields_by_column.setdefault(column, []).append(name)
     for column, names in fields_by_column.items():
         if len(names) > 1:
             raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
+    mapping = {
+        name: columns[0] if len(columns) == 1 else JoinedColumns(tuple(columns)) for name, columns in given.items()
+    }
     # Mapped onto the other end's own column (--map supplier=client) does the same.
     if column_name(mapping, "supplier") == column_name(mapping, "client"):
         column = column_name(mapping, "supplier")
@@ -132,7 +137,7 @@ class CsvRows:
     def _rows(self, reader) -> Iterator[tuple[int, dict[str, str]]]:
         path = self.path
         header: list[str] | None = None
-        columns: dict[str, int] = {}
+        columns: dict[str, int | tuple[int, ...]] = {}
         try:
             for line, record in _records_with_first_line(reader):
                 if header is None:
@@ -145,7 +150,7 @@ class CsvRows:
                     continue
                 if len(record) != len(header):
                     raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
-                values = {name: _cell(name, record[index]) for name, index in columns.items()}
+                values = {name: _field(name, record, index) for name, index in columns.items()}
                 if not any(values.values()):
                     self.skipped += 1
                     continue
@@ -219,9 +224,7 @@ class WorkbookRows:
             line = index + 1
             if book.errors:
                 book.check_errors(line, columns, self.mapping)
-            values = {
-                name: _cell(name, record[column] if column < len(record) else "") for name, column in columns.items()
-            }
+            values = {name: _field(name, record, column) for name, column in columns.items()}
             if not any(values.values()):
                 self.skipped += 1
                 continue
@@ -256,6 +259,13 @@ NAME_FIELDS = frozenset({"name_en", "name_zh"})
 def _cell(name: str, text: str) -> str:
     stripped = text.strip()
     return unneutralise_cell(text if name in NAME_FIELDS and stripped else stripped)
+
+
+def _field(name: str, record: list[str], index: int | tuple[int, ...]) -> str:
+    """A field's cell of a record, or its cells joined when it reads several columns."""
+    if isinstance(index, tuple):
+        return joined_cells([_cell(name, record[i]) for i in index])
+    return _cell(name, record[index])
 
 
 def _first_undecodable_line(path: Path) -> int:
@@ -304,22 +314,27 @@ def _columns(
     role: str,
     mapping: Mapping[str, str],
     header_line: int = 1,
-) -> dict[str, int]:
+) -> dict[str, int | tuple[int, ...]]:
     if any("\x00" in cell for cell in header):
         # UTF-16 without a byte-order mark reads as UTF-8 with a NUL before or after every letter.
         raise InputError(
             f"{path}:{header_line}: the header holds NUL characters: the file looks like UTF-16; save it as UTF-8"
         )
     duplicates = [name for name, count in Counter(header).items() if count > 1 and name]
-    columns = {}
+    columns: dict[str, int | tuple[int, ...]] = {}
     for name in fields:
-        column = mapping.get(name, name)
-        if column in header:
-            if column in duplicates:
-                raise InputError(f"{path}:{header_line}: column {column!r} appears twice in the header")
-            columns[name] = header.index(column)
-        elif name in mapping:
-            raise InputError(f"{path}: --map {name}={column}: no such column (columns: {', '.join(header)})")
+        mapped = mapping.get(name, name)
+        parts = mapped.columns if isinstance(mapped, JoinedColumns) else (mapped,)
+        found = []
+        for column in parts:
+            if column in header:
+                if column in duplicates:
+                    raise InputError(f"{path}:{header_line}: column {column!r} appears twice in the header")
+                found.append(header.index(column))
+            elif name in mapping:
+                raise InputError(f"{path}: --map {name}={column}: no such column (columns: {', '.join(header)})")
+        if found:
+            columns[name] = tuple(found) if isinstance(mapped, JoinedColumns) else found[0]
     for name in REQUIRED[role]:
         if name not in columns:
             shown = ", ".join(header) if len(", ".join(header)) < 200 else ", ".join(header)[:200] + "..."
@@ -440,6 +455,9 @@ def _read_plain_csv(
     if not header or header == [""]:
         return None
     columns = _columns(path, header, fields, role, mapping, header_row)
+    if any(isinstance(index, tuple) for index in columns.values()):
+        return None  # a field of several columns: CsvRows joins them
+    single = {name: index for name, index in columns.items() if isinstance(index, int)}
     body_starts, body_stops = starts[head + 1 :], stops[head + 1 :]
     nonempty = body_stops > body_starts
     commas = np.flatnonzero(raw == ord(","))
@@ -451,7 +469,7 @@ def _read_plain_csv(
     lines = (np.flatnonzero(nonempty) + header_row + 1).astype(np.int64)
     body = data[starts[head + 1] :] if head + 1 < len(starts) else b""
     names = [f"c{i}" for i in range(len(header))]
-    mapped = [names[index] for index in sorted(set(columns.values()))]
+    mapped = [names[index] for index in sorted(set(single.values()))]
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
@@ -468,7 +486,7 @@ def _read_plain_csv(
         return None  # not UTF-8, for one: CsvRows names the line
     if table.num_rows != len(lines):
         return None
-    values = {name: _arrow_cells(name, table.column(names[index]).combine_chunks()) for name, index in columns.items()}
+    values = {name: _arrow_cells(name, table.column(names[index]).combine_chunks()) for name, index in single.items()}
     empty_mapped = _all_empty(list(values.values()), len(lines))
     # A row with every cell blank is skipped uncounted, as CsvRows skips it; only rows whose mapped
     # cells are empty can be, so only they are looked at whole.
@@ -515,18 +533,25 @@ def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mappi
     try:
         schema = pq.read_schema(path) if path.is_file() else pq.ParquetDataset(path).schema
         columns = _columns(path, list(schema.names), fields, role, mapping)
-        table = pq.read_table(path, columns=[schema.names[index] for index in columns.values()])
+        read = sorted({i for index in columns.values() for i in (index if isinstance(index, tuple) else (index,))})
+        table = pq.read_table(path, columns=[schema.names[i] for i in read])
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
-    values: dict[str, pa.StringArray] = {}
-    for name, column in zip(columns, table.columns, strict=True):
+    texts: dict[int, pa.StringArray] = {}
+    for i, column in zip(read, table.columns, strict=True):
         try:
-            text = pc.cast(column, pa.string()).combine_chunks()
+            texts[i] = pc.cast(column, pa.string()).combine_chunks().fill_null("")
         except pa.ArrowException:
-            raise InputError(f"{path}: column {column_name(mapping, name)!r} cannot be read as text") from None
-        values[name] = _arrow_cells(name, text.fill_null(""))
+            raise InputError(f"{path}: column {schema.names[i]!r} cannot be read as text") from None
+    values: dict[str, pa.StringArray] = {}
+    for name, index in columns.items():
+        if isinstance(index, tuple):
+            parts = [_arrow_cells(name, texts[i]).to_pylist() for i in index]
+            values[name] = pa.array([joined_cells(list(cells)) for cells in zip(*parts, strict=True)], pa.string())
+        else:
+            values[name] = _arrow_cells(name, texts[index])
     keep = ~_all_empty(list(values.values()), table.num_rows)
     lines = np.flatnonzero(keep).astype(np.int64) + 1
     if not keep.all():

@@ -53,17 +53,20 @@ class NewPlace:
 
 
 def unplaced_note(naming: Naming) -> str:
-    """One line on the ``located_in`` cells that placed nowhere known ("" when there are none):
-    kept as places of their own, never guessed."""
-    cells = naming.unplaced
-    if not cells:
+    """One line on the cells that placed nowhere known ("" when there are none), never guessed: a
+    ``located_in`` cell is kept as a place of its own, an ``address`` leaves its firm's place unknown."""
+    said = []
+    for cells, what, kept in (
+        (naming.unplaced, "located_in", "kept as places of their own, in no region"),
+        (naming.unplaced_addresses, "address", "their firms' place unknown"),
+    ):
+        if cells:
+            shown = ", ".join(repr(cell) for cell in sorted(cells)[:5]) + (", ..." if len(cells) > 5 else "")
+            which = "cell names" if len(cells) == 1 else "cells name"
+            said.append(f"{len(cells):,} {what} {which} no place known ({kept}): {shown}")
+    if not said:
         return ""
-    shown = ", ".join(repr(cell) for cell in sorted(cells)[:5]) + (", ..." if len(cells) > 5 else "")
-    which = "cell names" if len(cells) == 1 else "cells name"
-    return (
-        f"{len(cells):,} located_in {which} no place of the graph or of the lists of divisions and countries "
-        f"(kept as places of their own, in no region): {shown}"
-    )
+    return "; ".join(said) + " (places known: the graph's, China's divisions, countries and their subdivisions)"
 
 
 def place_names(place: NewPlace) -> list[str]:
@@ -96,6 +99,8 @@ class ImportContext:
         self.places: dict[str, str] = {}
         #: ``located_in`` cells that name no place of the graph or the gazetteer (each once).
         self.unplaced: list[str] = []
+        #: ``address`` cells that name no place known (each once): their firms' place is unknown.
+        self.unplaced_addresses: list[str] = []
         #: IRIs minted for places of the gazetteer, by its key (``CN-350902``).
         self._listed: dict[str, str] = {}
         self.chains: dict[str, str] = {}
@@ -197,6 +202,8 @@ class Naming:
         self.places: dict[str, str] = {}
         #: ``located_in`` cells that name no place of the graph or the gazetteer (each once).
         self.unplaced: list[str] = []
+        #: ``address`` cells that name no place known (each once): their firms' place is unknown.
+        self.unplaced_addresses: list[str] = []
         #: IRIs minted for places of the gazetteer, by its key (``CN-350902``).
         self._listed: dict[str, str] = {}
         self.chains: dict[str, str] = {}
@@ -348,23 +355,43 @@ class Naming:
         if key in self.places:
             return self.places[key], []
         found = place_named(name)
-        created: list[NewPlace] = []
         if found is None:
             self.unplaced.append(name)
             self.places[key] = iri = mint_iri(self.base, "place", name)
-            created.append(NewPlace(iri, name, name if self.chinese(name) else "", None, None, None))
-        else:
-            parent: str | None = None
-            for place in lineage(found):
-                iri = self._graph_place(place) or self._listed.get(place.key, "")
-                if not iri:
-                    iri = self._listed[place.key] = mint_iri(self.base, "place", place.key)
-                    created.append(
-                        NewPlace(iri, place.name_en, place.name_zh, place.kind, parent, place.code, place.aliases)
-                    )
-                parent = iri
-            self.places[key] = iri
-            self.matched["place"] += len(created) == 0
+            self.created["place"] += 1
+            return iri, [NewPlace(iri, name, name if self.chinese(name) else "", None, None, None)]
+        self.places[key], created = self._listed_place(found)
+        return self.places[key], created
+
+    def address(self, text: str) -> tuple[str | None, list[NewPlace]]:
+        """The place an ``address`` cell names (as :meth:`place` reads a cell that is no place of
+        the graph) and the places this call created; ``None`` when it names none (counted in
+        :attr:`unplaced`: an address is never a place of its own)."""
+        key = text.lower()
+        if key in self.places:
+            return self.places[key], []
+        found = place_named(text)
+        if found is None:
+            if text not in self.unplaced_addresses:
+                self.unplaced_addresses.append(text)
+            return None, []
+        self.places[key], created = self._listed_place(found)
+        return self.places[key], created
+
+    def _listed_place(self, found: Place) -> tuple[str, list[NewPlace]]:
+        """The IRI of a place of the gazetteer, and those of its lineage this call created."""
+        created: list[NewPlace] = []
+        parent: str | None = None
+        iri = ""
+        for place in lineage(found):
+            iri = self._graph_place(place) or self._listed.get(place.key, "")
+            if not iri:
+                iri = self._listed[place.key] = mint_iri(self.base, "place", place.key)
+                created.append(
+                    NewPlace(iri, place.name_en, place.name_zh, place.kind, parent, place.code, place.aliases)
+                )
+            parent = iri
+        self.matched["place"] += len(created) == 0
         self.created["place"] += len(created)
         return iri, created
 

@@ -88,23 +88,25 @@ class Workbook:
             "name them with --map FIELD=COLUMN, or the header's row with --header-row"
         )
 
-    def check_errors(self, line: int, columns: Mapping[str, int], mapping: Mapping[str, str]) -> None:
+    def check_errors(self, line: int, columns: Mapping[str, int | tuple[int, ...]], mapping: Mapping[str, str]) -> None:
         """Refuse an error cell (``#N/A``) on row ``line`` in a column the layout reads."""
-        for name, index in columns.items():
-            error = self.errors.get((line - 1, index))
-            if error is not None:
-                raise InputError(
-                    f"{self.shown}:{line}: cell {_letters(index)}{line} is the error {error} "
-                    f"(column {column_name(mapping, name)!r}); correct or clear it in the workbook"
-                )
+        for name, indices in columns.items():
+            for index in _indices(indices):
+                error = self.errors.get((line - 1, index))
+                if error is not None:
+                    raise InputError(
+                        f"{self.shown}:{line}: cell {_letters(index)}{line} is the error {error} "
+                        f"(column {column_name(mapping, name)!r}); correct or clear it in the workbook"
+                    )
 
-    def check_merged(self, header: int, columns: Mapping[str, int]) -> None:
+    def check_merged(self, header: int, columns: Mapping[str, int | tuple[int, ...]]) -> None:
         """Refuse a merged range that covers the header or data rows in a column the layout reads."""
-        read = set(columns.values())
+        flat = [(name, index) for name, indices in columns.items() for index in _indices(indices)]
+        read = {index for _, index in flat}
         for top, left, bottom, right in self.merged:
             if bottom + 1 < header or not read.intersection(range(left, right + 1)):
                 continue
-            names = ", ".join(name for name, index in columns.items() if left <= index <= right)
+            names = ", ".join(dict.fromkeys(name for name, index in flat if left <= index <= right))
             cells = f"{_letters(left)}{top + 1}:{_letters(right)}{bottom + 1}"
             raise InputError(
                 f"{self.shown}: cells {cells} are merged across what the layout reads ({names}); "
@@ -180,6 +182,10 @@ def _text(value: object) -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     return "" if value is None else str(value)
+
+
+def _indices(columns: int | tuple[int, ...]) -> tuple[int, ...]:
+    return columns if isinstance(columns, tuple) else (columns,)
 
 
 def _letters(column: int) -> str:

@@ -33,6 +33,7 @@ from ..sheets import (
     FIRM_FIELDS,
     RELATION_FIELDS,
     REQUIRED,
+    JoinedColumns,
     Naming,
     check_period,
     column_name,
@@ -350,7 +351,15 @@ def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, ma
     selected = []
     for wanted in fields:
         column = column_name(mapping, wanted)
-        if column in header:
+        if isinstance(column, JoinedColumns):  # several columns, joined as the other readers join them
+            missing = [part for part in column.columns if part not in header]
+            if missing:
+                raise InputError(
+                    f"{path}: --map {wanted}={missing[0]}: no such column (columns: {', '.join(header)[:200]})"
+                )
+            parts = [F.trim(F.coalesce(F.col(f"`{part}`").cast("string"), F.lit(""))) for part in column.columns]
+            selected.append(F.concat_ws(", ", *[F.when(part != "", part) for part in parts]).alias(wanted))
+        elif column in header:
             cell = F.trim(F.coalesce(F.col(f"`{column}`").cast("string"), F.lit("")))
             selected.append((F.lower(cell) if wanted == "evidence" else cell).alias(wanted))
         elif wanted in REQUIRED[role]:
