@@ -1,14 +1,8 @@
-"""When a supply relation is in force (the rule: :mod:`chaingraph.sheets.dates`; here, the
-projection's edges read by it): periods at the precision their sources give, read against a
-date at its own precision (``--as-of``).
-
-A bound is a year, a month or a day (``2021``, ``2022-06``, ``2025-01-09``; ``cg:PeriodBound``). A
-start read at its precision begins on its first day (``2021`` on 2021-01-01), an end lasts to its
-last day (``2022-06`` to 2022-06-30); no start means since ever, no end still in force. A date asked
-for is a window at its own precision: ``2022`` is any time in 2022, ``2022-06-30`` that day. A
-relation is in force on it when its period overlaps the window. An edge (a supplier-client pair) is
-in force when one of its relations is; it is *undated* when none is in force and one of its
-relations has no period at all, or it has no qualified relation (a plain ``cg:supplierOf``).
+"""Which of the projection's edges are in force on a date, by the period rule of
+:mod:`chaingraph.sheets.dates` (bounds at their own precision, a date asked for as a window): an edge
+(a supplier-client pair) is in force when one of its relations is; it is *undated* when none is in
+force and one of its relations has no period at all, or it has no qualified relation (a plain
+``cg:supplierOf``).
 """
 
 from __future__ import annotations

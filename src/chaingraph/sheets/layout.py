@@ -88,7 +88,27 @@ def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-class CsvRows:
+class _Rows:
+    """What the two row readers share: the sheet, how it is read, and the rows skipped as empty."""
+
+    def __init__(
+        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int | None
+    ) -> None:
+        self.path = path
+        self.fields = fields
+        self.role = role
+        self.mapping = mapping
+        self.header_row = header_row
+        self.skipped = 0
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+
+class CsvRows(_Rows):
     """The rows of a CSV file as ``(line, {field: value})``, read as a stream, with errors that
     name file, line and column.
 
@@ -100,21 +120,11 @@ class CsvRows:
     def __init__(
         self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int | None = None
     ) -> None:
-        self.path = path
+        super().__init__(path, fields, role, mapping, header_row or 1)
+        self.header_line = header_row or 1
         #: How messages name the sheet (a workbook's adds its sheet: ``book.xlsx[Sheet1]``).
         self.shown = path
-        self.fields = fields
-        self.role = role
-        self.mapping = mapping
-        self.header_row = header_row or 1
-        self.skipped = 0
         self._binary: IO[bytes] | None = None
-
-    def size(self) -> int:
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return 0
 
     def digest(self) -> str:
         """A digest of the file's bytes and of how they are read (see :func:`sheet_digest`)."""
@@ -141,7 +151,7 @@ class CsvRows:
         try:
             for line, record in _records_with_first_line(reader):
                 if header is None:
-                    if line < self.header_row:
+                    if line < self.header_line:
                         continue
                     header = [cell.strip() for cell in record]
                     columns = _columns(path, header, self.fields, self.role, self.mapping, line)
@@ -158,14 +168,14 @@ class CsvRows:
         except csv.Error as exc:
             raise InputError(f"{path}:{reader.line_num}: {exc}") from None
         if header is None:
-            raise InputError(f"{path}: no header row (expected on line {self.header_row})")
+            raise InputError(f"{path}: no header row (expected on line {self.header_line})")
 
     def position(self) -> int:
         """Bytes of the file read so far (by whole buffers: enough for a progress bar)."""
         return self._binary.tell() if self._binary is not None else 0
 
 
-class WorkbookRows:
+class WorkbookRows(_Rows):
     """The rows of one sheet of a workbook as ``(row, {field: value})``, as :class:`CsvRows` gives a
     CSV file's (the same cell rules; ``row`` is Excel's row number); see
     :mod:`chaingraph.sheets.workbook` for how the sheet and its header are found."""
@@ -179,13 +189,8 @@ class WorkbookRows:
         header_row: int | None = None,
         sheet: str | None = None,
     ) -> None:
-        self.path = path
-        self.fields = fields
-        self.role = role
-        self.mapping = mapping
-        self.header_row = header_row
+        super().__init__(path, fields, role, mapping, header_row)
         self.sheet = sheet
-        self.skipped = 0
         self._book: Workbook | None = None
         self._read = 0
 
@@ -198,12 +203,6 @@ class WorkbookRows:
     @property
     def shown(self) -> Path:
         return self.book.shown
-
-    def size(self) -> int:
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return 0
 
     def digest(self) -> str:
         return sheet_digest(self.path, self.mapping, self.header_row, self.sheet)

@@ -97,12 +97,6 @@ class ImportContext:
         not_firms: Callable[[], Iterable[tuple[str, str]]] | None = None,
     ) -> None:
         self.places: dict[str, str] = {}
-        #: ``located_in`` cells that name no place of the graph or the gazetteer (each once).
-        self.unplaced: list[str] = []
-        #: ``address`` cells that name no place known (each once): their firms' place is unknown.
-        self.unplaced_addresses: list[str] = []
-        #: IRIs minted for places of the gazetteer, by its key (``CN-350902``).
-        self._listed: dict[str, str] = {}
         self.chains: dict[str, str] = {}
         self.stages: dict[tuple[str, str], str] = {}
         self.firms: dict[str, set[str]] = {}
