@@ -108,7 +108,8 @@ def test_tables_and_their_import_give_one_projection(tmp_path, sheets):
     assert tables.details[(acme, catl)]["evidence"] == "stated"
     where = tables.nodes.index(catl)
     assert tables.columns["label"][where] == "CATL"  # the shortest English name stays the name
-    assert "https://w3id.org/chaingraph/import/place/Atlantis" in tables.columns["places"][where]  # a new place, known nowhere
+    # a new place, known nowhere
+    assert "https://w3id.org/chaingraph/import/place/Atlantis" in tables.columns["places"][where]
 
 
 def test_a_relations_sheet_alone_is_enough(tmp_path, sheets):
