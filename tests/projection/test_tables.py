@@ -22,13 +22,13 @@ from chaingraph.interchange.csv_import import import_csv
 from chaingraph.projection.model import Projection
 from chaingraph.projection.read import project_columns
 from chaingraph.projection.tables import Tables
-from chaingraph.sheets import FIRM_FIELDS, RELATION_FIELDS, CsvRows, read_sheet
+from chaingraph.sheets import RELATION_FIELDS, CsvRows, read_sheet
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, run_process
 
 RELATIONS_HEADER = list(RELATION_FIELDS)
-FIRMS_HEADER = list(FIRM_FIELDS)
+FIRMS_HEADER = ["id", "name_en", "name_zh", "located_in", "chain", "stage", "kind"]
 
 
 def write_sheet(path: Path, header: list[str], rows: list[list[str]], *, newline: str = "\r\n") -> Path:

@@ -314,7 +314,7 @@ def place_named(text: str) -> Place | None:
     >>> place_named("Suzhou, Jiangsu, China").name_zh, place_named("Suzhou").key
     ('苏州市', 'CN')
     >>> place_named("No. 8 Nanjing Road, Huangpu District, Shanghai Shi").name_zh
-    '黄浦区'
+    '上海市'
     >>> place_named("Bac Ninh, Viet Nam").key, place_named("Acme Cells") is None
     ('VN-56', True)
     """
