@@ -34,10 +34,12 @@ def in_terminal_allowing_failure(args: list[str], columns: int) -> list[str]:
     return _run_in_terminal(args, columns)[1]
 
 
-def _run_in_terminal(args: list[str], columns: int, *, stderr_too: bool = False) -> tuple[int, list[str], bytes]:
+def _run_in_terminal(
+    args: list[str], columns: int, *, stderr_too: bool = False, height: int = 50
+) -> tuple[int, list[str], bytes]:
     """Exit status, the terminal's lines and standard error (unless ``stderr_too`` sends it to the terminal)."""
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", height, columns, 0, 0))
     environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR")}
     process = subprocess.Popen(
         [sys.executable, "-m", "chaingraph", *args],
@@ -81,9 +83,13 @@ def test_stats_table_has_one_line_per_firm_and_fits(columns, selection):
     assert_fits(lines, columns)
     expected = json.loads(run_process("stats", *selection, "--format", "json").stdout)
     rows = data_rows(lines)
-    assert len(rows) == len(expected)  # no row wrapped onto a second line
-    assert [row[0] for row in rows] == [str(i) for i in range(1, len(expected) + 1)]
-    for row, record in zip(rows, expected, strict=True):
+    # the first rows that fit the 50-line terminal with what follows them, one line each
+    shown = len(rows)
+    assert 5 <= shown <= len(expected) and (shown == len(expected) or len(lines) <= 50 + 2)
+    assert [row[0] for row in rows] == [str(i) for i in range(1, shown + 1)]
+    if shown < len(expected):
+        assert any(line.startswith(f"{len(expected) - shown} more rows: --top N") for line in lines)
+    for row, record in zip(rows, expected[:shown], strict=True):
         # suppliers, clients and pagerank are kept at every width: whole numbers, never cut
         numbers = [cell for cell in row if NUMBER.fullmatch(cell)]
         assert str(record["in_degree"]) in numbers and str(record["out_degree"]) in numbers
@@ -144,6 +150,20 @@ def test_a_long_answer_shows_its_first_page_and_says_how_many_rows(tmp_path):
     assert int(total) > 100
     assert len(data_rows(lines)) == 100
     assert f"rows 1 to 100 of {total} shown: --offset 100 for the next page" in errors.decode()
+
+
+def test_stats_on_a_100_by_40_terminal_opens_on_the_title_the_header_and_catl():
+    """The first screen is the top of the ranking, not its bottom (issue 41, item 1): what a
+    100x40 terminal keeps after the command ends holds the title, the header and CATL."""
+    code, lines, _ = _run_in_terminal(["stats"], 100, height=40)
+    assert code == 0
+    expected = json.loads(run_process("stats", "--format", "json").stdout)
+    last_screen = [line for line in lines if line.strip()][-40:]
+    assert any("firm level: 46 nodes" in line for line in last_screen)
+    assert any("pagerank" in line and line.startswith("┃") for line in last_screen)
+    assert data_rows(last_screen)[0][1] == expected[0]["label"] == "CATL"
+    more = len(expected) - len(data_rows(lines))
+    assert more > 0 and any(line.startswith(f"{more} more rows") for line in last_screen)
 
 
 def test_the_readme_first_screen_is_what_stats_prints_at_100_columns():

@@ -45,7 +45,12 @@ class _MeasuresEpilog(click.Command):
 @evidence_option
 @dating_options
 @group_by_option
-@click.option("--top", type=click.IntRange(min=1), help="Show only the first N rows.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    help="Show only the first N rows (0: all) [default: a table on a terminal shows the rows that fit; "
+    "files and pipes get all].",
+)
 @click.option("--sort", default="pagerank", show_default=True, metavar="MEASURE", help="Measure to rank by.")
 @click.option("--exact", is_flag=True, help="Compute betweenness, closeness and harmonic exactly on large graphs.")
 @engine_options
@@ -107,7 +112,7 @@ def stats(
             **dating,
             group_by=group_by,
             sort=sort,
-            top=top,
+            top=top or None,
             exact=exact,
             engine=engine,
             spark_master=spark_master,
@@ -117,7 +122,7 @@ def stats(
     if report.nodes == 0:
         stderr.print("no organizations or supply edges in this selection (add data with --data)")
     if fmt == "table":
-        _print_stats_table(report, chosen or STATS_TABLE_COLUMNS)
+        _print_stats_table(report, chosen or STATS_TABLE_COLUMNS, first_screen=top is None and stdout.is_terminal)
         return
     from .render import render
 
@@ -163,17 +168,35 @@ def engine_notes(report) -> list[str]:
     return lines + list(report.notes)
 
 
-def _print_stats_table(report, columns: list[str]) -> None:
+#: Lines a terminal keeps for the title, the header and the table's frame, and the prompt after.
+SCREEN_MARGIN = 9
+
+
+def _print_stats_table(report, columns: list[str], *, first_screen: bool = False) -> None:
     from ..reports import COLUMN_HEADERS
     from .render import distinguish_labels, fit_table, left_out_note
 
+    with stdout.capture() as capture:  # what follows the table, to know how many rows fit above it
+        _print_after_table(report)
+    after = capture.get()
     rows = distinguish_labels([{**row, "rank": i} for i, row in enumerate(report.rows, 1)])
+    hidden = 0
+    if first_screen:  # the top of the ranking stays on screen; the rest is one option away
+        fits = max(5, stdout.height - SCREEN_MARGIN - after.count("\n"))
+        rows, hidden = rows[:fits], max(0, len(rows) - fits)
     title = f"{report.selection}: {report.nodes} nodes, {report.edges} supply edges"
     headers = ["#", *(COLUMN_HEADERS.get(c, c) for c in columns)]
     table, left_out = fit_table(rows, ["rank", *columns], headers, title, stdout.width)
     stdout.print(table)
+    if hidden:
+        stdout.print(f"[dim]{hidden:,} more rows: --top N shows N, --top 0 all, --format csv every row[/]")
     if left_out:
         stdout.print(left_out_note(left_out))
+    stdout.file.write(after)
+
+
+def _print_after_table(report) -> None:
+    """The lines under the stats table: which edges counted, estimates, the chains' summaries."""
     for note in network_notes(report):
         stdout.print(f"[dim]{note}[/]")
     exact = "; --exact for exact" if report.engine == "compiled" else ""  # Spark refuses --exact

@@ -13,10 +13,10 @@ __all__ = ["default_view_name", "view"]
 
 
 @cli.command(short_help="Write an interactive offline HTML view of a chain.")
-@click.argument("target", metavar="C")
+@click.argument("target", metavar="CHAIN")
 @graph_options(tables=True)
 @output_options(
-    "HTML file to write [default: C.html].", force="Replace an existing file that chaingraph did not write."
+    "HTML file to write [default: CHAIN.html].", force="Replace an existing file that chaingraph did not write."
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the view in the system browser.")
 @click.option(
@@ -79,9 +79,9 @@ def view(
     focus,
     hops,
 ) -> None:
-    """Write an interactive HTML view of chain C: one self-contained file that works offline.
+    """Write an interactive HTML view of chain CHAIN: one self-contained file that works offline.
 
-    C is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
+    CHAIN is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
     for everything. Arrows point supplier -> client; colour shows the chain stage, shape the kind
     of node, size the chosen measure. Stages are columns in chain order, upstream on the left;
     an edge that runs against that order (a recycler supplying the cell maker) is drawn curved,
