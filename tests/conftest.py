@@ -22,7 +22,13 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SPARK_ALREADY_RAN = os.environ.get("CHAINGRAPH_TESTS_SPARK_ALREADY_RAN", "")
 
 
+#: The files whose tests take minutes (a JVM, wheels and fresh venvs, every README example): first,
+#: so that with pytest-xdist (``-n``, a file per worker) the longest file is not the last one started.
+LONG_FILES = ("spark/test_spark.py", "test_readme.py", "test_packaging.py", "test_benchmarks.py")
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not str(item.path).endswith(LONG_FILES))  # stable: each file's order kept
     if SPARK_ALREADY_RAN:
         for item in items:
             if item.get_closest_marker("spark"):
@@ -220,6 +226,8 @@ def pytest_sessionfinish(session, exitstatus):
     """Fail the run if a server, worker or temporary database outlived the tests that made it."""
     if not sys.platform.startswith("linux") or not hasattr(session.config, "stash"):
         return
+    if session.config.pluginmanager.hasplugin("dsession"):
+        return  # pytest-xdist's controller: each worker checks what its own tests left (its workers are alive here)
     left = [f"{name} (pid {pid})" for pid, name in _descendants(os.getpid())]
     left += sorted(_temporary_databases() - session.config.stash.get(_BEFORE, set()))
     if left:
