@@ -1,7 +1,7 @@
 """A workbook against the same rows as CSV (issue 43): ``stats --relations`` on a 100k-row ``.xlsx``
-within 1.5x of the same data as CSV. Both files are written here (the workbook by openpyxl's
-write-only mode, with two title rows above the header as published lists have); each step is its
-own process (wall seconds, peak RSS from the kernel), both in one run, alone:
+within 1.5x of the same data as CSV. Both are written here from synth's tables (the workbook by
+openpyxl's write-only mode, a sheet per role with title rows above the header, as published lists
+have); each step is its own process (wall seconds, peak RSS from the kernel), both in one run, alone:
 
     python benchmarks/workbooks.py --rows 100000
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import sys
 import tempfile
 from pathlib import Path
@@ -18,39 +17,42 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import chaingraph, run_step
 
-HEADER = ["supplier", "client", "supplies", "start", "source"]
 
+def write_sheets(rows: int, folder: Path) -> list[tuple[str, list[str]]]:
+    """chaingraph's synthetic network of about ``rows`` relations (synth's tables, 3.57 relations a
+    firm), its relations and firms sheets written as CSV and as one workbook of two sheets; the
+    table options of each, for ``stats``."""
+    import subprocess
 
-def write_sheets(rows: int, folder: Path, seed: int = 1) -> tuple[Path, Path]:
     import openpyxl
+    import pyarrow.parquet as pq
 
-    draw = random.Random(seed)
-    firms = max(rows // 3, 10)
-    records = [
-        [
-            f"Firm {draw.randrange(firms):07d}",
-            f"Firm {draw.randrange(firms):07d}",
-            draw.choice(["cells", "cathode", "electrolyte", "separators"]),
-            str(2015 + draw.randrange(10)),
-            f"https://example.org/list#{index}",
-        ]
-        for index in range(rows)
-    ]
-    sheet = folder / f"relations-{rows}.csv"
-    with sheet.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(records)
+    tables = folder / "synth"
+    subprocess.run(
+        chaingraph("synth", "--firms", str(max(rows * 100 // 357, 10)), "--format", "parquet", "-o", str(tables)),
+        check=True,
+    )
     book = openpyxl.Workbook(write_only=True)
-    page = book.create_sheet("Suppliers")
-    page.append(["A supplier list, as published"])
-    page.append(["Compiled from the members' reports."])
-    page.append(HEADER)
-    for record in records:
-        page.append(record)
-    workbook = folder / f"relations-{rows}.xlsx"
+    options: dict[str, list[str]] = {"csv": [], "xlsx": []}
+    workbook = folder / f"synth-{rows}.xlsx"
+    for role in ("relations", "firms"):
+        table = pq.read_table(tables / f"{role}.parquet")
+        names, columns = table.column_names, [column.to_pylist() for column in table.columns]
+        sheet = folder / f"{role}-{rows}.csv"
+        with sheet.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(names)
+            writer.writerows(zip(*columns, strict=True))
+        page = book.create_sheet(role)
+        page.append([f"The synthetic network's {role}, as a published list lays it out"])
+        page.append([])
+        page.append(names)
+        for record in zip(*columns, strict=True):
+            page.append(list(record))
+        options["csv"] += [f"--{role}", str(sheet)]
+        options["xlsx"] += [f"--{role}", str(workbook)]
     book.save(workbook)
-    return sheet, workbook
+    return [("stats --relations rel.csv --firms firms.csv", options["csv"]), ("the same as one .xlsx", options["xlsx"])]
 
 
 def main() -> None:
@@ -62,10 +64,10 @@ def main() -> None:
     print("| ---: | --- | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory(prefix="chaingraph-workbooks-") as work:
         for rows in arguments.rows:
-            sheet, workbook = write_sheets(rows, Path(work))
             base = None
-            for name, path in (("stats --relations rel.csv", sheet), ("stats --relations rel.xlsx", workbook)):
-                result = run_step(chaingraph("stats", "--relations", str(path), "--format", "csv"), arguments.timeout)
+            for name, options in write_sheets(rows, Path(work)):
+                command = chaingraph("stats", "--no-bundled", *options, "--format", "csv")
+                result = run_step(command, arguments.timeout)
                 if result.get("wall") is None or result.get("code"):
                     why = result.get("error") or result["stderr"][-200:]
                     print(f"| {rows:,} | {name} | failed: {why} | | |")
