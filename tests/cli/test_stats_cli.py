@@ -10,7 +10,7 @@ import pytest
 from chaingraph.projection.read import project
 from chaingraph.store import open_store
 
-from ..conftest import fj
+from ..conftest import fj, run_process
 
 CONTRACT_KEYS = {
     "id",
@@ -203,3 +203,13 @@ def test_group_by_owner_names_the_organizations_it_merged(run, store):
     assert rows
     for row in rows:
         assert f"{row['ownerLabel']} (" in out and str(row["ownedLabel"]) in out
+
+
+def test_partial_loss_says_none_when_no_firm_qualifies_and_lists_those_that_do():
+    """``--partial`` asked for and met by no firm is said, not left silent (issue 41, item 8).
+    CATL has six cathode suppliers in the bundled graph: losing Hunan Yuneng is one sixth (17%)."""
+    none = run_process("impact", "--remove", "stage:separators", "--partial", "0.5")
+    assert none.returncode == 0, none.stderr
+    assert "partial loss: none (no firm lost 50% or more" in none.stdout
+    some = run_process("impact", "--remove", "firm:Hunan Yuneng", "--partial", "0.1")
+    assert "partial loss: CATL: cathode materials 17%" in some.stdout and "partial loss: none" not in some.stdout

@@ -242,6 +242,8 @@ def _scenario(
     for found in report.partial:
         shares = ", ".join(f"{stage} {share:.0%}" for stage, share in found["stages"].items())
         stdout.print(f"partial loss: {found['label']}: {shares}")
+    if partial is not None and not report.partial:  # asked for, and found nowhere: said, not silent
+        stdout.print(f"partial loss: none (no firm lost {partial:.0%} or more of a stage's suppliers and kept some)")
 
 
 #: The columns of ``impact --all --by``, in table order.
