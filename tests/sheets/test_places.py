@@ -183,5 +183,5 @@ def test_an_address_in_several_columns_is_read_as_one_and_places_its_firm(tmp_pa
 def test_one_column_given_to_two_fields_is_still_refused(tmp_path):
     relations = tmp_path / "relations.csv"
     relations.write_text("supplier,client,City\nA,CATL,Suzhou\n", encoding="utf-8")
-    result = run_process("stats", "--relations", str(relations), "--map", "address=City", "--map", "supplies=City")
+    result = run_process("stats", "--relations", str(relations), "--map", "supplier=City", "--map", "supplies=City")
     assert result.returncode == 2 and "both read column 'City'" in result.stderr

@@ -70,14 +70,18 @@ def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
         if name not in known:
             raise InputError(f"--map {pair!r}: unknown field {name!r} (fields: {', '.join(known)})")
         given.setdefault(name, []).append(column)
-    # Two fields read from one column would, for supplier and client, import every row as a self-loop.
-    fields_by_column: dict[str, list[str]] = {}
-    for name, columns in given.items():
-        for column in dict.fromkeys(columns):
-            fields_by_column.setdefault(column, []).append(name)
-    for column, names in fields_by_column.items():
-        if len(names) > 1:
-            raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
+    # Two fields of one sheet read from one column would, for supplier and client, import every row
+    # as a self-loop. A relations field and a firms field may share one (one sheet given as both:
+    # --map supplier=Vendor --map id=Vendor places each vendor by its row's address).
+    for layout in (RELATION_FIELDS, FIRM_FIELDS):
+        fields_by_column: dict[str, list[str]] = {}
+        for name, columns in given.items():
+            if name in layout:
+                for column in dict.fromkeys(columns):
+                    fields_by_column.setdefault(column, []).append(name)
+        for column, names in fields_by_column.items():
+            if len(names) > 1:
+                raise InputError(f"--map: {' and '.join(names)} both read column {column!r}; give each its own column")
     mapping = {
         name: columns[0] if len(columns) == 1 else JoinedColumns(tuple(columns)) for name, columns in given.items()
     }
