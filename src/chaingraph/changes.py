@@ -5,7 +5,8 @@ A relation *began* when its edge is in force on the second date and not on the f
 the other way round; undated edges count as in force on both dates, so they never begin or end. A
 firm is in the network on a date when one of its edges is (undated ones included): it *entered*
 or *left* accordingly. Rank changes are those of PageRank and dependence among the firms in the
-first ``top`` on either date; coverage is each regional chain's stages with a local member in the
+first ``top`` on either date: the firms that moved (``every``: all of them), a firm out of the network
+on a date having no rank on it; coverage is each regional chain's stages with a local member in the
 network, and its local-sourcing share, on each date.
 
 >>> from chaingraph.store import open_store
@@ -76,6 +77,7 @@ def diff(
     region: str | None = None,
     evidence: str | Iterable[str] = "all",
     top: int = 10,
+    every: bool = False,
 ) -> DiffReport:
     """The changes between two dates of the selected network (see the module's docstring)."""
     then, now = periods.window(from_date), periods.window(to_date)
@@ -93,7 +95,7 @@ def diff(
     report.entered = [_firm(table, i) for i in np.flatnonzero(active_after & ~active_before).tolist()]
     report.left = [_firm(table, i) for i in np.flatnonzero(active_before & ~active_after).tolist()]
     dated = [_on(table, in_before), _on(table, in_after)]
-    report.rank_changes = _rank_changes(table, dated, top)
+    report.rank_changes = _rank_changes(table, dated, top, [active_before, active_after], every)
     report.coverage = _coverage(table, dated, [active_before, active_after])
     return report
 
@@ -138,7 +140,11 @@ def _ranks(values, nodes: list[str], labels: list[str]) -> list[int]:
     return ranks
 
 
-def _rank_changes(table: Projection, dated: list[Projection], top: int) -> list[dict]:
+def _rank_changes(
+    table: Projection, dated: list[Projection], top: int, active: list[np.ndarray], every: bool
+) -> list[dict]:
+    """The leading firms' ranks then and now: a firm out of the network on a date has no rank on
+    it (it entered or left instead); only those that moved unless ``every``."""
     runs = [dispatch.rankings(network, RANKED_MEASURES) for network in dated]
     labels = table.columns["label"]
     changes = []
@@ -146,18 +152,23 @@ def _rank_changes(table: Projection, dated: list[Projection], top: int) -> list[
         ranks = [_ranks(run[measure], table.nodes, labels) for run in runs]
         leading = sorted({i for rank in ranks for i, position in enumerate(rank) if position <= top})
         for i in leading:
-            node = table.nodes[i]
+            then, now = (rank[i] if present[i] else None for rank, present in zip(ranks, active, strict=True))
+            change = then - now if then is not None and now is not None else None
+            if not every and not change:
+                continue
             changes.append(
                 {
-                    "id": node,
+                    "id": table.nodes[i],
                     "label": labels[i],
                     "measure": measure,
-                    "rank_from": ranks[0][i],
-                    "rank_to": ranks[1][i],
-                    "change": ranks[0][i] - ranks[1][i],
+                    "rank_from": then,
+                    "rank_to": now,
+                    "change": change,
                 }
             )
-    changes.sort(key=lambda row: (-abs(row["change"]), row["measure"], row["rank_to"], row["label"]))
+    changes.sort(
+        key=lambda row: (-abs(row["change"] or 0), row["measure"], row["rank_to"] or len(labels) + 1, row["label"])
+    )
     return changes
 
 

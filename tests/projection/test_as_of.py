@@ -179,8 +179,14 @@ def test_diff_lists_what_began_and_ended_between_two_dates():
     assert {f["id"] for f in report["entered"]} == only_now
     assert set(report) >= {"began", "ended", "entered", "left", "rank_changes", "coverage"}
     assert {row["measure"] for row in report["rank_changes"]} == {"pagerank", "dependence"}
-    nio = next(r for r in report["rank_changes"] if r["id"] == FJ + "nio" and r["measure"] == "pagerank")
-    assert nio["rank_to"] > nio["rank_from"]  # NIO's only supplier relation ended: it falls
+    # only the firms that moved (issue 41, item 6); a firm out of the network on a date has no rank on it
+    assert all(row["change"] for row in report["rank_changes"])
+    assert all(row["rank_from"] - row["rank_to"] == row["change"] for row in report["rank_changes"])
+    every = json.loads(run_process("diff", "--from", "2021", "--to", "2025", "--all", "--format", "json").stdout)
+    assert len(every["rank_changes"]) > len(report["rank_changes"])
+    nio = next(r for r in every["rank_changes"] if r["id"] == FJ + "nio" and r["measure"] == "pagerank")
+    assert nio["rank_to"] is None and nio["rank_from"] is not None and nio["change"] is None  # NIO left
+    assert not any(r["id"] == FJ + "nio" for r in report["rank_changes"])
     same_day = json.loads(run_process("diff", "--from", "2022", "--to", "2022", "--format", "json").stdout)
     assert not same_day["began"] and not same_day["ended"] and not same_day["entered"] and not same_day["left"]
 
@@ -190,6 +196,8 @@ def test_diff_renders_every_format(fmt):
     result = run_process("diff", "--from", "2021", "--to", "2025", "--chain", "ningde", "--format", fmt)
     assert result.returncode == 0, result.stderr
     assert "Tinci" in result.stdout and "Kaixin" in result.stdout
+    if fmt == "table":  # a share as a percentage (every located supplier of Ningde's chain is local)
+        assert "100%" in result.stdout
 
 
 def test_a_dated_synthetic_network_is_the_same_network_with_valid_periods(tmp_path):

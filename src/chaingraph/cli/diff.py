@@ -25,6 +25,15 @@ COVERAGE_HEADERS = {
 }
 
 
+def _shown(key: str, value: object) -> str:
+    """A cell of the table: a share as a percentage (1 is 100%), a firm out of the network as no rank."""
+    from ..interchange.tabular import format_cell
+
+    if key.startswith("local_share") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.0%}"
+    return format_cell(value)
+
+
 @cli.command(short_help="What changed between two dates: relations, firms, ranks, coverage.")
 @graph_options(tables=True)
 @click.option(
@@ -37,8 +46,14 @@ COVERAGE_HEADERS = {
 @click.option(
     "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rank changes among the first N."
 )
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="List every leading firm's ranks, not only those that moved (a firm out of the network on a date has none).",
+)
 @format_option()
-def diff(store, from_date, to_date, chain, region, evidence, top, fmt) -> None:
+def diff(store, from_date, to_date, chain, region, evidence, top, every, fmt) -> None:
     """The supply relations that began and ended between two dates, the firms that entered and
     left the network, the firms whose PageRank or dependence rank changed most among the first
     --top, and each regional chain's stage coverage and local-sourcing share then and now.
@@ -52,11 +67,17 @@ def diff(store, from_date, to_date, chain, region, evidence, top, fmt) -> None:
       chaingraph diff --from 2022-06 --to 2025 --chain ningde --format json
     """
     from ..changes import diff as compute
-    from ..interchange.tabular import format_cell
     from .render import render
 
     report = compute(
-        store, from_date=from_date, to_date=to_date, chain=chain, region=region, evidence=evidence, top=top
+        store,
+        from_date=from_date,
+        to_date=to_date,
+        chain=chain,
+        region=region,
+        evidence=evidence,
+        top=top,
+        every=every,
     )
     if fmt == "json":
         emit(render_json(report.as_json()))
@@ -76,7 +97,12 @@ def diff(store, from_date, to_date, chain, region, evidence, top, fmt) -> None:
         ),
         ("entered", report.entered, {"label": "firm", "label_zh": "名称"}, "Firms that entered the network"),
         ("left", report.left, {"label": "firm", "label_zh": "名称"}, "Firms that left the network"),
-        ("rank_changes", report.rank_changes, RANK_HEADERS, "Rank changes among the leading firms"),
+        (
+            "rank_changes",
+            report.rank_changes,
+            RANK_HEADERS,
+            f"Rank changes among the first {top} (--all: the unmoved too)",
+        ),
         ("coverage", report.coverage, COVERAGE_HEADERS, "Stage coverage and local sourcing of each regional chain"),
     ]
     if fmt != "table":
@@ -89,6 +115,6 @@ def diff(store, from_date, to_date, chain, region, evidence, top, fmt) -> None:
         if not found:
             stdout.print(f"{title}: none")
             continue
-        shown = [{key: format_cell(row.get(key)) for key in headers} for row in found]
+        shown = [{key: _shown(key, row.get(key)) for key in headers} for row in found]
         render(shown, list(headers), "table", headers=list(headers.values()), title=title, console=stdout.console)
     stdout.print(f"{report.undated:,} undated edges count as in force on both dates")
