@@ -185,3 +185,24 @@ def test_one_column_given_to_two_fields_is_still_refused(tmp_path):
     relations.write_text("supplier,client,City\nA,CATL,Suzhou\n", encoding="utf-8")
     result = run_process("stats", "--relations", str(relations), "--map", "supplier=City", "--map", "supplies=City")
     assert result.returncode == 2 and "both read column 'City'" in result.stderr
+
+
+def test_a_place_the_users_graph_has_under_a_parent_it_lacks_is_that_place(tmp_path):
+    """A user's graph with 苏州市 but no 江苏省: a firm at 江苏省苏州市 is placed at the user's own
+    Suzhou (the missing province is created beside it), not a crash on the cell's names."""
+    graph = tmp_path / "suzhou.ttl"
+    graph.write_text(
+        "@prefix cg: <https://w3id.org/chaingraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/place/suzhou> a cg:PrefectureLevelCity ; rdfs:label "Suzhou"@en , "苏州市"@zh-Hans .\n',
+        encoding="utf-8",
+    )
+    firms, relations = tmp_path / "f.csv", tmp_path / "r.csv"
+    firms.write_text("id,name_en,located_in\nbeta,Beta,江苏省苏州市\n", encoding="utf-8")
+    relations.write_text("supplier,client\nbeta,CATL\n", encoding="utf-8")
+    result = run_process(
+        "stats", "--format", "json", "--region", "https://example.org/place/suzhou",
+        "--data", str(graph), "--relations", str(relations), "--firms", str(firms),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert ids(result.stdout) == {"beta"}

@@ -39,6 +39,7 @@ from ..sheets import (
     NewPlace,
     WorkbookRows,
     check_period,
+    created_place_names,
     evidence_cell,
     file_source,
     inference_reason,
@@ -47,7 +48,6 @@ from ..sheets import (
     mint,
     parse_mapping,
     period_text,
-    place_names,
     sheet_rows,
     unplaced_note,
 )
@@ -424,13 +424,14 @@ class _Builder:
         return ox.NamedNode(iri)
 
     def _state_places(self, created: list[NewPlace], iri: str, cell: str) -> None:
+        names = created_place_names(created, iri, cell)
         for place in created:
             node = ox.NamedNode(place.iri)
             self.add(node, _N.type, ox.NamedNode(place.place_class))
             self.add(node, _N.label, ox.Literal(place.label, language="en"))
             if place.label_zh:
                 self.add(node, _N.label, ox.Literal(place.label_zh, language="zh-Hans"))
-            for other in place_names(place)[1:]:
+            for other in names[place.iri][1:]:  # its English label first
                 if other != place.label_zh:
                     language = "zh-Hans" if Naming.chinese(other) else "en"
                     self.add(node, _N.altLabel, ox.Literal(other, language=language))
@@ -438,9 +439,6 @@ class _Builder:
                 self.add(node, _N.locatedIn, ox.NamedNode(place.parent))
             if place.code:
                 self.add(node, _N.identifier, ox.Literal(place.code))
-        if created and cell not in place_names(created[-1]):
-            language = "zh-Hans" if Naming.chinese(cell) else "en"
-            self.add(ox.NamedNode(iri), _N.altLabel, ox.Literal(cell, language=language))
 
     def chain(self, name: str) -> ox.NamedNode:
         iri, created = self.naming.chain(name)

@@ -37,13 +37,13 @@ from ..sheets import (
     SheetColumns,
     check_period,
     column_name,
+    created_place_names,
     evidence_cell,
     file_source,
     inference_reason,
     kind_cell,
     mint_iri,
     period_text,
-    place_names,
     read_sheet,
     self_loop_note,
     sheet_digest,
@@ -377,16 +377,13 @@ class _Join:
 
     def _state_places(self, created: Sequence[NewPlace], iri: str, cell: str) -> None:
         for place in created:
-            parents = [place.parent] if place.parent else []
             self.places[place.iri] = {
-                "parents": parents,
+                "parents": [place.parent] if place.parent else [],
                 "level": PLACE_LEVELS.get(place.place_class),
                 "label": place.label,
                 "label_zh": place.label_zh,
             }
-            self.names["place"][place.iri] = place_names(place)
-        if created and cell not in self.names["place"][iri]:
-            self.names["place"][iri].append(cell)  # the cell as written finds the place too
+        self.names["place"].update(created_place_names(created, iri, cell))
 
     def chain(self, name: str) -> str:
         iri, created = self.naming.chain(name)

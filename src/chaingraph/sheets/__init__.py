@@ -41,7 +41,7 @@ from .layout import (
     sheet_digest,
     sheet_rows,
 )
-from .naming import RESOLUTIONS, ImportContext, Naming, NewPlace, place_names, unplaced_note
+from .naming import RESOLUTIONS, ImportContext, Naming, NewPlace, created_place_names, place_names, unplaced_note
 from .places import Place, place_named
 from .workbook import WORKBOOK_SUFFIXES, is_workbook
 
@@ -66,6 +66,7 @@ __all__ = [
     "WorkbookRows",
     "check_period",
     "column_name",
+    "created_place_names",
     "evidence_cell",
     "file_source",
     "inference_reason",

@@ -18,7 +18,15 @@ from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, shorten_iri
 from .cells import is_iri, mint_iri, quoted
 from .places import Place, lineage, place_named
 
-__all__ = ["RESOLUTIONS", "ImportContext", "Naming", "NewPlace", "place_names", "unplaced_note"]
+__all__ = [
+    "RESOLUTIONS",
+    "ImportContext",
+    "Naming",
+    "NewPlace",
+    "created_place_names",
+    "place_names",
+    "unplaced_note",
+]
 
 #: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
 #: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), a decision of
@@ -76,6 +84,15 @@ def place_names(place: NewPlace) -> list[str]:
     for name in (place.label_zh, short_division_name(place.label_zh) if place.label_zh else "", *place.aliases):
         if name and name not in names:
             names.append(name)
+    return names
+
+
+def created_place_names(created: Sequence[NewPlace], iri: str, cell: str) -> dict[str, list[str]]:
+    """The names each place a cell created is found by (:func:`place_names`), the cell as
+    written among them when the place it named (``iri``) is one of those created."""
+    names = {place.iri: place_names(place) for place in created}
+    if iri in names and cell not in names[iri]:
+        names[iri].append(cell)
     return names
 
 

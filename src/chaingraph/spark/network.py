@@ -37,8 +37,8 @@ from ..sheets import (
     Naming,
     check_period,
     column_name,
+    created_place_names,
     is_workbook,
-    place_names,
 )
 from ..store.base import Store
 from ..vocab import local_name
@@ -142,10 +142,7 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
     for row in sorted(cells, key=lambda row: (row["chain"] or "", row["stage"] or "", row["located_in"] or "")):
         if row["located_in"]:
             iri, places = naming.place(row["located_in"])
-            for place in places:
-                found["place"][place.iri] = place_names(place)
-            if places and row["located_in"] not in found["place"][iri]:
-                found["place"][iri].append(row["located_in"])
+            found["place"].update(created_place_names(places, iri, row["located_in"]))
         chain = None
         if row["chain"]:
             chain, created = naming.chain(row["chain"])
