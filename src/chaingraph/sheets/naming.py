@@ -363,29 +363,33 @@ class Naming:
         if key in self.context.places:
             self.matched["place"] += 1
             return self.context.places[key], []
-        if key in self.places:
-            return self.places[key], []
-        found = place_named(name)
-        if found is None:
-            self.unplaced.append(name)
-            self.places[key] = iri = mint_iri(self.base, "place", name)
-            self.created["place"] += 1
-            return iri, [NewPlace(iri, name, name if self.chinese(name) else "", None, None, None)]
-        self.places[key], created = self._listed_place(found)
-        return self.places[key], created
+        listed = self._listed_cell(name)
+        if listed is not None:
+            return listed
+        self.unplaced.append(name)
+        self.places[key] = iri = mint_iri(self.base, "place", name)
+        self.created["place"] += 1
+        return iri, [NewPlace(iri, name, name if self.chinese(name) else "", None, None, None)]
 
     def address(self, text: str) -> tuple[str | None, list[NewPlace]]:
         """The place an ``address`` cell names (as :meth:`place` reads a cell that is no place of
         the graph) and the places this call created; ``None`` when it names none (counted in
-        :attr:`unplaced`: an address is never a place of its own)."""
+        :attr:`unplaced_addresses`: an address is never a place of its own)."""
+        listed = self._listed_cell(text)
+        if listed is not None:
+            return listed
+        if text not in self.unplaced_addresses:
+            self.unplaced_addresses.append(text)
+        return None, []
+
+    def _listed_cell(self, text: str) -> tuple[str, list[NewPlace]] | None:
+        """A cell's place as read before, or as the gazetteer reads it (see :meth:`place`)."""
         key = text.lower()
         if key in self.places:
             return self.places[key], []
         found = place_named(text)
         if found is None:
-            if text not in self.unplaced_addresses:
-                self.unplaced_addresses.append(text)
-            return None, []
+            return None
         self.places[key], created = self._listed_place(found)
         return self.places[key], created
 

@@ -246,6 +246,7 @@ def _chinese_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
     parts: list[set[str]] = []
     position, found_any = 0, False
     compact = re.sub(r"[\s,，、·()（）]+", "", text)
+    provinces: set[str] = set()  # the provinces (``CN-35``) the names read so far lie in
     while position < len(compact):
         match = None
         for length in range(min(gazetteer.longest_chinese, len(compact) - position), 1, -1):
@@ -253,11 +254,7 @@ def _chinese_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
             keys = gazetteer.chinese.get(word)
             if keys is None and parts:
                 # a county's short name, only where a city or province of it came before
-                keys = {
-                    key
-                    for key in gazetteer.county_short.get(word, ())
-                    if any(gazetteer.places[key].parent in part or key[:5] in {k[:5] for k in part} for part in parts)
-                } or None
+                keys = {key for key in gazetteer.county_short.get(word, ()) if key[:5] in provinces} or None
             if keys:
                 match = (length, keys)
                 break
@@ -270,6 +267,7 @@ def _chinese_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
         if _STREET_CHINESE.match(compact[position + length : position + length + 1] or "x") and found_any:
             break  # 南京路: a street named after a place
         parts.append(set(keys))
+        provinces.update(key[:5] for key in keys)
         found_any = True
         position += length
     return parts

@@ -186,9 +186,12 @@ class EmbeddedStore:
         RocksDB may loop on a damaged table, growing until the system kills the whole command
         (nothing said, exit -9). A worker's end is told as damage instead. The few reads a command
         makes cost a fork each (milliseconds); answers come back whole, as they do anyway."""
-        if self.read_only and not in_worker():
-            return self.bounded(read, None)
-        return read()
+        return self.bounded(read, None) if self._reads_in_worker else read()
+
+    @property
+    def _reads_in_worker(self) -> bool:
+        """Whether this process reads the store through a worker (on disk, and not one already)."""
+        return self.read_only and not in_worker()
 
     def _damage(self) -> str:
         """What reading every quad of the database says is wrong ("" when nothing is)."""
@@ -215,8 +218,8 @@ class EmbeddedStore:
                 tuple(None if term is None else term.value for term in solution) for solution in self._reading(result)
             )
 
-        if self.read_only and not in_worker():
-            return iter(self._answered(lambda: list(rows())))  # an on-disk store's rows come back whole
+        if self._reads_in_worker:
+            return iter(self.bounded(lambda: list(rows()), None))  # an on-disk store's rows come back whole
         return rows()
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
