@@ -96,20 +96,39 @@ class _Rows:
     """What the two row readers share: the sheet, how it is read, and the rows skipped as empty."""
 
     def __init__(
-        self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int | None
+        self,
+        path: Path,
+        fields: tuple[str, ...],
+        role: str,
+        mapping: Mapping[str, str],
+        header_row: int | None,
+        sheet: str | None = None,
     ) -> None:
         self.path = path
         self.fields = fields
         self.role = role
         self.mapping = mapping
         self.header_row = header_row
+        self.sheet = sheet
         self.skipped = 0
+
+    def digest(self) -> str:
+        """A digest of the file's bytes and of how they are read (see :func:`sheet_digest`)."""
+        return sheet_digest(self.path, self.mapping, self.header_row, self.sheet)
 
     def size(self) -> int:
         try:
             return self.path.stat().st_size
         except OSError:
             return 0
+
+    def _values(self, record: list[str], columns: Mapping[str, int | tuple[int, ...]]) -> dict[str, str] | None:
+        """A record's fields, or ``None`` when every mapped one is empty (the row is skipped, counted)."""
+        values = {name: _field(name, record, index) for name, index in columns.items()}
+        if not any(values.values()):
+            self.skipped += 1
+            return None
+        return values
 
 
 class CsvRows(_Rows):
@@ -124,15 +143,11 @@ class CsvRows(_Rows):
     def __init__(
         self, path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int | None = None
     ) -> None:
-        super().__init__(path, fields, role, mapping, header_row or 1)
+        super().__init__(path, fields, role, mapping, header_row)
         self.header_line = header_row or 1
         #: How messages name the sheet (a workbook's adds its sheet: ``book.xlsx[Sheet1]``).
         self.shown = path
         self._binary: IO[bytes] | None = None
-
-    def digest(self) -> str:
-        """A digest of the file's bytes and of how they are read (see :func:`sheet_digest`)."""
-        return sheet_digest(self.path, self.mapping, self.header_row)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         self.skipped = 0
@@ -164,11 +179,9 @@ class CsvRows(_Rows):
                     continue
                 if len(record) != len(header):
                     raise InputError(f"{path}:{line}: {len(record)} fields, but the header has {len(header)}")
-                values = {name: _field(name, record, index) for name, index in columns.items()}
-                if not any(values.values()):
-                    self.skipped += 1
-                    continue
-                yield line, values
+                values = self._values(record, columns)
+                if values is not None:
+                    yield line, values
         except csv.Error as exc:
             raise InputError(f"{path}:{reader.line_num}: {exc}") from None
         if header is None:
@@ -193,8 +206,7 @@ class WorkbookRows(_Rows):
         header_row: int | None = None,
         sheet: str | None = None,
     ) -> None:
-        super().__init__(path, fields, role, mapping, header_row)
-        self.sheet = sheet
+        super().__init__(path, fields, role, mapping, header_row, sheet)
         self._book: Workbook | None = None
         self._read = 0
 
@@ -207,9 +219,6 @@ class WorkbookRows(_Rows):
     @property
     def shown(self) -> Path:
         return self.book.shown
-
-    def digest(self) -> str:
-        return sheet_digest(self.path, self.mapping, self.header_row, self.sheet)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         book = self.book
@@ -227,11 +236,9 @@ class WorkbookRows(_Rows):
             line = index + 1
             if book.errors:
                 book.check_errors(line, columns, self.mapping)
-            values = {name: _field(name, record, column) for name, column in columns.items()}
-            if not any(values.values()):
-                self.skipped += 1
-                continue
-            yield line, values
+            values = self._values(record, columns)
+            if values is not None:
+                yield line, values
         self._read = len(rows)
 
     def position(self) -> int:
