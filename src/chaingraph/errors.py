@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ChainGraphError", "EndpointError", "InputError", "QueryError", "UnknownNameError"]
+__all__ = ["ChainGraphError", "EndpointError", "InputError", "QueryError", "UnknownNameError", "first_line"]
+
+
+def first_line(exc: BaseException, limit: int | None = None) -> str:
+    """The first line of an exception's text (a JVM's or RocksDB's runs to many), cut at ``limit``
+    characters, or the exception's type when it says nothing: what a one-line message quotes."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:limit]
 
 
 class ChainGraphError(Exception):

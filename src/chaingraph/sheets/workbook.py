@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from xml.etree import ElementTree
 
-from ..errors import InputError
+from ..errors import InputError, first_line
 from .cells import column_name
 
 __all__ = ["HEADER_SEARCH_ROWS", "WORKBOOK_SUFFIXES", "Workbook", "is_workbook", "read_workbook"]
@@ -123,7 +123,7 @@ def read_workbook(path: Path, sheet: str | None, role: str) -> Workbook:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (CalamineError, OSError, ValueError) as exc:
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        reason = first_line(exc, 160)
         raise InputError(f"{path}: not a readable workbook ({reason})") from None
     name = _chosen_sheet(path, book, sheet, role)
     try:
@@ -131,7 +131,7 @@ def read_workbook(path: Path, sheet: str | None, role: str) -> Workbook:
         values = found.to_python(skip_empty_area=False)
         merged = [(top, left, bottom, right) for (top, left), (bottom, right) in found.merged_cell_ranges or ()]
     except (CalamineError, OSError, ValueError) as exc:
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        reason = first_line(exc, 160)
         raise InputError(f"{path}[{name}]: not readable ({reason})") from None
     padded, errors = _xlsx_cells(path, name) if path.suffix.lower() in (".xlsx", ".xlsm") else ({}, {})
     rows = [[_text(value) for value in row] for row in values]

@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ChainGraphError
+from ..errors import ChainGraphError, first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -210,9 +210,3 @@ def job_failure(exc: BaseException) -> SparkUnavailable | None:
     reasons = [line.strip() for line in text.splitlines() if "Error: " in line or "Exception: " in line]
     reason = reasons[-1] if reasons else (text.strip().splitlines() or [type(exc).__name__])[0]
     return SparkUnavailable(f"Spark job failed: {reason[:500]} (log: {log_path()})")
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's text (a Spark error is a JVM stack trace), or its type."""
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 
 from .._runtime import resources
 from .._runtime.shutdown import cleanup_on_exit
-from ..errors import InputError
+from ..errors import InputError, first_line
 from .base import STORE_MANIFEST, SavedProjection
 from .embedded import (
     XML_HEAD,
@@ -269,7 +269,7 @@ def open_disk_store(directory: str | os.PathLike[str]) -> EmbeddedStore:
     try:
         database = ox.Store.read_only(str(folder / "db"))
     except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError("Corruption: ...")
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        reason = first_line(exc, 160)
         raise InputError(f"--store {folder}: the database is damaged or unreadable ({reason}); load it again") from None
     store = EmbeddedStore(database, description=f"store {folder}", read_only=True)
     # A projection that is not this database's (copied from another store, damaged, or older than

@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from .._runtime.deadline import DeadlineExceeded, WorkerFailed, in_worker, run_with_deadline
 from .._runtime.fileio import read_input
-from ..errors import ChainGraphError, InputError, QueryError
+from ..errors import ChainGraphError, InputError, QueryError, first_line
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
 from .base import STORE_MANIFEST, AttachedTables, SavedProjection, SelectResult, T, dumped, from_ox
@@ -199,7 +199,7 @@ class EmbeddedStore:
             for _ in self.oxigraph:
                 pass
         except (OSError, RuntimeError) as exc:
-            return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            return first_line(exc, 160)
         return ""
 
     def local_dataset(self, needed_for: str) -> EmbeddedStore:
@@ -338,7 +338,7 @@ class EmbeddedStore:
     def read_error(self, exc: BaseException) -> ChainGraphError:
         """The one-line error for Oxigraph's failure ``exc`` (RocksDB says "Corruption: ..."):
         a read-only on-disk store is damaged; any other store's query failed."""
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        reason = first_line(exc, 160)
         if self.read_only:  # an on-disk store: its database failed to read, so it is damaged
             return InputError(f"{self.description} is damaged ({reason}); load it again")
         return QueryError(f"query failed: {reason}")
