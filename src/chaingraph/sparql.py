@@ -8,7 +8,7 @@ RDF terms in N-Triples syntax, so no value can change the shape of a query.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rdflib.term import BNode, Literal, Node, URIRef
 
@@ -18,6 +18,7 @@ __all__ = [
     "MAX_NESTING",
     "QUERY_FORMS",
     "UPDATE_FORMS",
+    "bind_table",
     "bind_values",
     "check_nesting",
     "counted",
@@ -226,13 +227,36 @@ def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
     """
     if not bindings:
         return text
-    text = _expand_construct_where(text)
-    for name in bindings:
+    return _values_first(text, "".join(_values_block((name,), [(term,)]) for name, term in bindings.items()))
+
+
+def bind_table(text: str, variables: Sequence[str], rows: Iterable[Sequence[Node]]) -> str:
+    """Bind ``variables`` to a table of rows by one VALUES block placed first in the query's WHERE
+    group (see :func:`bind_values`; an empty table answers nothing). The variables must be
+    projected: Virtuoso cannot compile a multi-variable VALUES block whose variables are not.
+
+    >>> from rdflib import URIRef, Literal
+    >>> bind_table("SELECT ?a ?b WHERE { }", ["a", "b"], [(URIRef("x:1"), Literal("y"))])
+    'SELECT ?a ?b WHERE { VALUES (?a ?b) { (<x:1> "y") }  }'
+    """
+    return _values_first(text, _values_block(tuple(variables), list(rows)))
+
+
+def _values_block(variables: tuple[str, ...], rows: list[Sequence[Node]]) -> str:
+    for name in variables:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"invalid parameter name {name!r}")
-    block = "".join(f" VALUES ?{name} {{ {term_to_sparql(term)} }}" for name, term in bindings.items()) + " "
+    if len(variables) == 1:
+        return f" VALUES ?{variables[0]} {{ {' '.join(term_to_sparql(row[0]) for row in rows)} }}"
+    names = " ".join(f"?{name}" for name in variables)
+    table = " ".join("(" + " ".join(term_to_sparql(term) for term in row) + ")" for row in rows)
+    return f" VALUES ({names}) {{ {table} }}"
+
+
+def _values_first(text: str, block: str) -> str:
+    text = _expand_construct_where(text)
     position = _where_group_start(text)
-    return text[:position] + block + text[position:]
+    return text[:position] + block + " " + text[position:]
 
 
 def _expand_construct_where(text: str) -> str:

@@ -115,13 +115,13 @@ def query(
         return
     from ..sparql import query_form
 
+    timeout: float | None = click.get_current_context().params.get("timeout")
     # Names resolved once (a mistyped query name gets its suggestions here), then run as prepared.
-    text, bindings = q.prepare(store, _query_text(query_text, query_file), q.parse_params(params))
+    text, bindings = q.prepare(store, _query_text(query_text, query_file), q.parse_params(params), timeout)
     form = query_form(text)
     if form == "UPDATE":
         _run_update(store, text, allow_update, output, force)
         return
-    timeout: float | None = click.get_current_context().params.get("timeout")
     if count_only:
         emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
         return

@@ -20,20 +20,23 @@ from functools import cache
 
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib.term import BNode, Node
 
 from .._runtime import resources
-from ..errors import InputError, UnknownNameError
-from ..sparql import bind_values, counted, iri_term, query_form, sliced
+from ..errors import InputError, QueryError, UnknownNameError
+from ..sparql import bind_table, bind_values, counted, iri_term, query_form, sliced
 from ..store import SelectResult, Store
 from ..store.base import refuse_tables
 from . import names
+from .texts import package_query
 
 __all__ = [
     "MAX_ROWS",
+    "WALK_CHUNK",
     "NamedQuery",
     "Parameter",
     "QueryResult",
+    "Walk",
     "adhoc_bindings",
     "bind_named",
     "count",
@@ -44,11 +47,15 @@ __all__ = [
     "prepare",
     "query",
     "run_query",
-    "tiers_up_to",
+    "walk_tiers",
 ]
 
 _PARAM = re.compile(r"#\s*param:\s*(?P<name>\w+)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
 _DESCRIPTION = re.compile(r"#\s*description:\s*(?P<text>.*)")
+_WALK = re.compile(
+    r"#\s*walk:\s*(?P<direction>upstream|downstream) from \?(?P<start>\w+), tiers \?(?P<tiers>\w+),"
+    r" found as \?(?P<found>\w+)"
+)
 
 
 @dataclass(frozen=True)
@@ -61,16 +68,29 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Walk:
+    """A query's ``# walk:`` line: chaingraph walks ``tiers`` steps ``direction`` from the firm
+    bound to ``start``, and binds each firm found, with its nearest tier, as ``(?found ?tiers)``."""
+
+    direction: str
+    start: str
+    tiers: str
+    found: str
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     description: str
     text: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    walk: Walk | None = None
 
 
 def _parse_header(name: str, text: str) -> NamedQuery:
     description = ""
     parameters = []
+    walk = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -80,7 +100,9 @@ def _parse_header(name: str, text: str) -> NamedQuery:
             words = [w.strip() for w in match["spec"].split(",")]
             default = next((w.split(None, 1)[1] for w in words if w.startswith("default ")), None)
             parameters.append(Parameter(match["name"], words[0], "required" in words, default, match["help"].strip()))
-    return NamedQuery(name, description, text, tuple(parameters))
+        elif match := _WALK.match(line):
+            walk = Walk(match["direction"], match["start"], match["tiers"], match["found"])
+    return NamedQuery(name, description, text, tuple(parameters), walk)
 
 
 @cache
@@ -249,38 +271,67 @@ def count_rows(
     return store.bounded(work, timeout)
 
 
-def prepare(store: Store, text_or_name: str, params: Mapping[str, str] | None = None) -> tuple[str, dict[str, Node]]:
+def prepare(
+    store: Store, text_or_name: str, params: Mapping[str, str] | None = None, timeout: float | None = None
+) -> tuple[str, dict[str, Node]]:
     """The text of a named query (by name) or of query text, and ``params`` bound as RDF terms
-    (a named query's typed parameters resolved, names to IRIs, in ``store``)."""
+    (a named query's typed parameters resolved, names to IRIs, in ``store``). A named query with
+    a ``# walk:`` line has its tiers walked here (bounded by ``timeout``), and comes back with
+    what the walk found bound in its text."""
     refuse_tables(store, "a SPARQL query")
     params = dict(params or {})
     if _BARE_NAME.fullmatch(text_or_name.strip()):  # no SPARQL query is one word: a mistyped name
         named = get_named_query(text_or_name.strip())
         bindings = bind_named(store, named, params)
-        hops = bindings.get("hops")
-        text = tiers_up_to(named.text, int(hops.toPython())) if isinstance(hops, Literal) else named.text
-        return text, bindings
+        if named.walk is None:
+            return named.text, bindings
+        walk = named.walk
+        start, tiers = bindings.pop(walk.start), int(str(bindings.pop(walk.tiers)))
+        found = store.bounded(lambda: walk_tiers(store, walk.direction, start, tiers), timeout)
+        return bind_table(named.text, [walk.found, walk.tiers], found), bindings
     return text_or_name, adhoc_bindings(params)
 
 
-_TIER_MARK = re.compile(r"#\s*tier\s+(\d+)\s*$")
+#: How many firms one step of a walk asks about (a VALUES table of this many rows at most).
+WALK_CHUNK = 500
 
 
-def tiers_up_to(text: str, hops: int) -> str:
-    """A named query's text without the lines marked ``# tier N`` for N above ``hops``: the tiers
-    not asked for are left out of the query rather than filtered after it (the value of ``hops``
-    is still bound as a term; this only chooses which of the file's lines are sent).
+def walk_tiers(store: Store, direction: str, start: Node, tiers: int) -> list[tuple[Node, Literal]]:
+    """Each firm ``tiers`` steps or fewer ``upstream`` (its suppliers, theirs ...) or
+    ``downstream`` (its clients ...) of ``start``, with its nearest tier as an ``xsd:integer``,
+    nearest first; ``start`` itself is never in the answer.
 
-    >>> print(tiers_up_to("{ a }\\nUNION { b }  # tier 2\\nUNION { c }  # tier 3", 2))
-    { a }
-    UNION { b }  # tier 2
+    Breadth first, one query per tier (and per :data:`WALK_CHUNK` firms of the tier before): a
+    firm's nearest tier is its distance, so a firm met again further out is not walked again.
+    A supply edge is ``cg:supplierOf`` from the supplier or ``cg:clientOf`` from the client.
+
+    >>> from chaingraph.store import open_store
+    >>> from chaingraph.vocab import FJ
+    >>> found = dict(walk_tiers(open_store(), "upstream", FJ.catl, 2))
+    >>> int(found[FJ.skeqi])
+    1
     """
-    kept = []
-    for line in text.splitlines():
-        mark = _TIER_MARK.search(line)
-        if mark is None or int(mark.group(1)) <= hops:
-            kept.append(line)
-    return "\n".join(kept) + ("\n" if text.endswith("\n") else "")
+    step = package_query(f"walk-{direction}")
+    seen, frontier, found = {start}, [start], []
+    for tier in range(1, tiers + 1):
+        reached = []
+        for first in range(0, len(frontier), WALK_CHUNK):
+            chunk = frontier[first : first + WALK_CHUNK]
+            for row in store.select(bind_table(step, ["from"], [(firm,) for firm in chunk])).rows or []:
+                firm = row["next"]
+                if firm not in seen:
+                    if isinstance(firm, BNode):
+                        raise QueryError(
+                            f"a firm {tier} tier(s) {direction} is a blank node, which a query cannot "
+                            "name: give firms IRIs (chaingraph import mints them)"
+                        )
+                    seen.add(firm)
+                    reached.append(firm)
+        found += [(firm, Literal(tier, datatype=XSD.integer)) for firm in reached]
+        frontier = reached
+        if not frontier:
+            break
+    return found
 
 
 _BARE_NAME = re.compile(r"[\w-]+")
