@@ -21,7 +21,7 @@ from .measures import reference as analysis
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
 from .projection.model import Projection
-from .projection.read import project, project_columns
+from .projection.read import project, project_columns, stage_inference_note
 from .projection.selection import (
     Selection,
     dating_counts,
@@ -334,6 +334,8 @@ def stats(
         clusters=clusters if level == "firm" else [],
         single_sourced=single,
         dating=dating_counts(table, selection),
+        # Sheets say it on every command (their notes); a graph read by SPARQL says it here.
+        notes=[note] if (note := stage_inference_note(table)) and getattr(store, "tables", None) is None else [],
     )
 
 
@@ -390,6 +392,11 @@ def _spark_stats(
     chosen = ordered.limit(limit) if limit is not None else ordered
     rows = [{key: row[key] for key in STATS_KEYS} for row in chosen.toLocalIterator()]
     lines = ["local sourcing by chain and single-sourced stages: computed by --engine compiled"]
+    if tables.relations:
+        lines.append(
+            "stages from what a sheet's firms supply: inferred by --engine compiled only (here a firm the "
+            "sheets give no stage has none)"
+        )
     if output is not None:
         lines.append(f"every firm's row: {output} (Parquet)")
     return StatsReport(

@@ -13,6 +13,7 @@ from ._gazetteer import divisions, short_division_name
 from ._identifiers import identifier_key
 from ._index import NameIndex, exact_form
 from ._keys import NameKey, compatible, name_key, simplified
+from ._products import ProductVocabulary, StagesFromProducts, product_form, stages_from_products
 
 __all__ = [
     "Candidate",
@@ -20,14 +21,18 @@ __all__ = [
     "Decisions",
     "NameIndex",
     "NameKey",
+    "ProductVocabulary",
+    "StagesFromProducts",
     "candidate_pairs",
     "compatible",
     "divisions",
     "exact_form",
     "identifier_key",
     "name_key",
+    "product_form",
     "read_decisions",
     "short_division_name",
     "simplified",
+    "stages_from_products",
     "stripped_core",
 ]

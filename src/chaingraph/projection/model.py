@@ -148,6 +148,9 @@ class NetworkFacts:
     typed: int
     #: The qualified ownerships' ``[owner, owned, start, end]`` (``""`` for a missing bound).
     control_periods: list[list[str]] = dataclasses.field(default_factory=list)
+    #: What is bought and sold at each stage: ``(name, stage)`` pairs (see
+    #: :class:`chaingraph.names.ProductVocabulary`), from which firms with no stage take one.
+    stage_vocabulary: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 def edge_evidence(data: Mapping) -> str:

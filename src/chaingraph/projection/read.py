@@ -24,6 +24,7 @@ evidence is ``unspecified``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,7 @@ import networkx as nx
 import numpy as np
 
 from .._runtime.memory import bulk_building
+from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
 from ..store.base import Store
 from ..vocab import (
@@ -62,11 +64,13 @@ __all__ = [
     "NODES_QUERY",
     "PLACES_QUERY",
     "PLACE_LEVELS",
+    "STAGE_VOCABULARY_QUERY",
     "assemble",
     "place_ancestors",
     "project",
     "project_columns",
     "read_facts",
+    "stage_inference_note",
 ]
 
 EDGES_QUERY = package_query("projection-edges")
@@ -86,6 +90,7 @@ CONTROLS_QUERY = package_query("projection-controls")
 CONTROL_PERIODS_QUERY = package_query("projection-control-periods")
 
 CHAINS_QUERY = package_query("projection-chains")
+STAGE_VOCABULARY_QUERY = package_query("projection-stage-vocabulary")
 
 
 def project(store: Store) -> nx.DiGraph:
@@ -144,6 +149,7 @@ def read_facts(store: Store) -> NetworkFacts:
             [owner, owned, start or "", end or ""]
             for owner, owned, start, end in store.select_lexical(CONTROL_PERIODS_QUERY)
         ),
+        stage_vocabulary=sorted((name, stage) for name, stage in store.select_lexical(STAGE_VOCABULARY_QUERY)),
     )
 
 
@@ -156,6 +162,7 @@ def assemble(facts: NetworkFacts) -> Projection:
         "controls": facts.controls,
         "control_periods": facts.control_periods,
     }
+    facts = _stages_from_products(facts, meta)
     columns = _node_columns(facts, meta)
     # How many nodes each stage has in the whole network: a view of a part of it colours stages
     # by their place among those with members (views.page.stage_colors).
@@ -167,6 +174,85 @@ def assemble(facts: NetworkFacts) -> Projection:
         for stage, info in chain["stages"].items():
             info["members"] = members.get(stage, 0)
     return Projection(facts.nodes, columns, facts.suppliers, facts.clients, facts.details, meta)
+
+
+def _stages_from_products(facts: NetworkFacts, meta: dict[str, Any]) -> NetworkFacts:
+    """``facts`` with each firm that has no stage at the one stage its supplied products name
+    (:func:`chaingraph.names.stages_from_products`), in that stage's chain too. ``meta`` notes
+    each inference, ``stages_from_products`` (firm -> stage and the products naming it, the
+    inference's reason), and the firms left unstaged because their products name several stages,
+    ``products_of_several_stages``. Segments keep the stage their source gives them, or none."""
+    vocabulary = ProductVocabulary(facts.stage_vocabulary)
+    if not vocabulary:
+        return facts
+    unstaged = {
+        node for node, kind, stage in zip(facts.nodes, facts.kinds, facts.stages, strict=True)
+        if not stage and kind != "segment"
+    }  # fmt: skip
+    supplied: dict[str, list[str]] = defaultdict(list)
+    for (supplier, _client), details in facts.details.items():
+        if supplier in unstaged:
+            supplied[supplier].extend(details.get("supplies", ()))
+    found = stages_from_products(supplied, vocabulary)
+    meta["stages_from_products"] = {
+        firm: {"stage": stage, "products": products} for firm, (stage, products) in found.items()
+    }
+    meta["products_of_several_stages"] = found.several
+    if not found:
+        return facts
+    chain_of = {stage: chain for chain, entry in facts.chain_meta.items() for stage in entry["stages"]}
+    stages, chains = list(facts.stages), list(facts.chains)
+    for i, node in enumerate(facts.nodes):
+        if node in found:
+            stages[i] = stage = found[node][0]
+            if stage in chain_of:
+                chains[i] = chains[i] | {chain_of[stage]}
+    return dataclasses.replace(facts, stages=stages, chains=chains)
+
+
+#: How many firms a note on stages taken from products names before it says "and N more".
+NOTE_NAMES = 5
+
+
+def stage_inference_note(projection: Projection) -> str | None:
+    """One line on the firms placed at a stage by what they supply, each an inference, and on
+    those left unstaged because their products name several stages; ``None`` when there are none.
+
+    >>> from chaingraph.store import open_store
+    >>> stage_inference_note(project_columns(open_store())) is None
+    True
+    """
+    label = dict(zip(projection.nodes, projection.columns["label"], strict=True))
+    # A part of the network (a chain, a region) keeps the whole network's meta: say its own firms.
+    inferred = {firm: found for firm, found in projection.meta.get("stages_from_products", {}).items() if firm in label}
+    several = {
+        firm: found for firm, found in projection.meta.get("products_of_several_stages", {}).items() if firm in label
+    }
+    if not inferred and not several:
+        return None
+    stage_label = {stage: info.get("label", local_name(stage)) for stage, info in stage_infos(projection.meta).items()}
+
+    def listed(items: list[str]) -> str:
+        more = len(items) - NOTE_NAMES
+        return "; ".join(items[:NOTE_NAMES]) + (f"; and {more:,} more" if more > 0 else "")
+
+    parts = []
+    if inferred:
+        taken = sorted(
+            f"{label.get(firm, local_name(firm))} -> {stage_label.get(found['stage'], local_name(found['stage']))}"
+            f" ({', '.join(found['products'])})"
+            for firm, found in inferred.items()
+        )
+        firms = "firm" if len(taken) == 1 else "firms"
+        parts.append(f"{len(taken):,} {firms} placed at a stage by what they supply (inferred): {listed(taken)}")
+    if several:
+        left = sorted(
+            f"{label.get(firm, local_name(firm))} ({', '.join(stage_label.get(s, local_name(s)) for s in stages)})"
+            for firm, stages in several.items()
+        )
+        firms = "firm" if len(left) == 1 else "firms"
+        parts.append(f"{len(left):,} {firms} left with no stage, their products naming several: {listed(left)}")
+    return "; ".join(parts)
 
 
 def _node_facts(store: Store, index: dict[str, int], size: int) -> tuple[_Labels, _Memberships]:

@@ -52,7 +52,7 @@ from ..sheets import (
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, PLACE_LEVELS, local_name
 from .model import NetworkFacts, Projection
-from .read import assemble, read_facts
+from .read import assemble, read_facts, stage_inference_note
 
 __all__ = [
     "Tables",
@@ -126,6 +126,9 @@ class Tables:
             with bulk_building():
                 facts, names = add_tables(read_facts(store), self, store)
                 self._read, self._read_for = (assemble(facts), names), store
+            note = stage_inference_note(self._read[0])
+            if note and note not in self.notes:
+                self.notes.append(note)
         return self._read
 
 
@@ -615,6 +618,7 @@ class _Join:
             controls=self.base.controls,
             typed=len(typed),
             control_periods=self.base.control_periods,
+            stage_vocabulary=self.base.stage_vocabulary,
         )
 
     def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
