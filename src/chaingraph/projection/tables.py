@@ -618,7 +618,13 @@ class _Join:
             controls=self.base.controls,
             typed=len(typed),
             control_periods=self.base.control_periods,
-            stage_vocabulary=self.base.stage_vocabulary,
+            # The stages the sheets create are named too, as the import's RDF names them.
+            stage_vocabulary=sorted(
+                {
+                    *self.base.stage_vocabulary,
+                    *((name, iri) for iri, names in self.names["stage"].items() for name in names),
+                }
+            ),
         )
 
     def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
