@@ -167,3 +167,79 @@ def test_stages_from_products_is_independent_of_the_order_products_come_in():
     forward = stages_from_products({"a": ["电解液", "x"], "b": ["LFP", "隔膜"]}, vocabulary)
     backward = stages_from_products({"b": ["隔膜", "LFP"], "a": ["x", "电解液"]}, vocabulary)
     assert dict(forward) == dict(backward) and forward.several == backward.several == {"b": ["c", "s"]}
+
+
+# --- a user's own vocabulary: --stages FILE --------------------------------------------------------
+
+OWN_SHEET = "supplier,client,supplies\nSolvent Co,CATL,Solvents\nLithium Salt Works,Tinci,碳酸锂\n"
+
+
+@pytest.fixture
+def own_vocabulary(tmp_path):
+    sheet = tmp_path / "own.csv"
+    sheet.write_text(OWN_SHEET, encoding="utf-8")
+    vocabulary = tmp_path / "products.csv"
+    # One stage by its English name, one by its CURIE: neither product is in the bundled vocabulary.
+    vocabulary.write_text("product,stage\nsolvents,electrolytes\n碳酸锂,fj:stage-libat-cathode\n", encoding="utf-8")
+    return sheet, vocabulary
+
+
+def test_a_users_vocabulary_places_firms_the_bundled_one_does_not(own_vocabulary):
+    sheet, vocabulary = own_vocabulary
+    without = _stage_by_label(project_columns(open_store(tables=Tables(relations=[sheet]))))
+    assert "Solvent Co" not in without and "Lithium Salt Works" not in without
+    stages = _stage_by_label(project_columns(open_store(tables=Tables(relations=[sheet], stages=[vocabulary]))))
+    assert stages["Solvent Co"] == str(FJ["stage-libat-electrolyte"])  # "Solvents" holds "solvents", plural aside
+    assert stages["Lithium Salt Works"] == str(FJ["stage-libat-cathode"])
+
+
+def test_a_users_vocabulary_gives_the_import_the_same_stages(run, own_vocabulary, tmp_path):
+    sheet, vocabulary = own_vocabulary
+    imported = tmp_path / "own.ttl"
+    result = run("import", "--relations", str(sheet), "--stages", str(vocabulary), "-o", str(imported))
+    assert result.exit_code == 0, result.stderr
+    from_sheet = project_columns(open_store(tables=Tables(relations=[sheet], stages=[vocabulary])))
+    from_rdf = project_columns(open_store([imported]))
+    assert from_rdf.meta["stages_from_products"] == from_sheet.meta["stages_from_products"]
+    assert len(from_rdf.meta["stages_from_products"]) == 2
+    tables = run("stats", "--relations", str(sheet), "--stages", str(vocabulary), "--format", "json")
+    rdf = run("stats", "--data", str(imported), "--format", "json")
+    assert tables.exit_code == rdf.exit_code == 0, tables.stderr + rdf.stderr
+    staged = {row["label"]: row["stage"] for row in json.loads(tables.stdout)}
+    assert staged == {row["label"]: row["stage"] for row in json.loads(rdf.stdout)}
+    assert staged["Solvent Co"] == "electrolytes"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("product,stage\nx,nowhere\n", "products.csv:2: no stage is named 'nowhere'"),
+        ("product,stage\nx,\n", "products.csv:2: empty stage"),
+        ("product,stage\n,testing\n", "products.csv:2: empty product"),
+        ("product\nx\n", "products.csv"),
+    ],
+)
+@pytest.mark.parametrize("command", ["stats", "import"])
+def test_a_bad_vocabulary_is_one_line_naming_file_and_line(run, own_vocabulary, rows, message, command):
+    sheet, vocabulary = own_vocabulary
+    vocabulary.write_text(rows, encoding="utf-8")
+    result = run(command, "--relations", str(sheet), "--stages", str(vocabulary))
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+
+
+def test_a_stage_name_two_chains_share_must_be_given_by_iri(run, own_vocabulary, tmp_path):
+    sheet, vocabulary = own_vocabulary
+    firms = tmp_path / "firms.csv"  # a second chain with a stage named like Ningde's "testing"
+    firms.write_text("id,name_en,chain,stage\nlab,Lab Co,My chain,testing\n", encoding="utf-8")
+    vocabulary.write_text("product,stage\ninspection,testing\n", encoding="utf-8")
+    result = run("stats", "--relations", str(sheet), "--firms", str(firms), "--stages", str(vocabulary))
+    assert result.exit_code == 2
+    assert "'testing' names 2 stages" in result.stderr and "give one's IRI" in result.stderr
+
+
+def test_stages_without_a_sheet_is_refused(run, own_vocabulary):
+    _, vocabulary = own_vocabulary
+    result = run("stats", "--stages", str(vocabulary))
+    assert result.exit_code == 2 and "--stages applies to --relations and --firms sheets" in result.stderr

@@ -51,6 +51,7 @@ __all__ = [
     "selection_options",
     "sheet_option",
     "spark_stopped",
+    "stages_option",
     "status_line",
     "table_options",
 ]
@@ -235,6 +236,20 @@ def map_option(dest: str, help: str) -> Callable:
     return click.option("--map", dest, multiple=True, metavar="FIELD=COLUMN", help=help)
 
 
+def stages_option(dest: str) -> Callable:
+    """``--stages FILE``: a product vocabulary (``product, stage``) beside the graph's, from which a
+    firm with no stage takes the one its supplied products name (import and tables alike)."""
+    return click.option(
+        "--stages",
+        dest,
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A sheet of products and the stage each is bought and sold at (product, stage: a stage's name "
+        "or IRI), beside the bundled vocabulary: a firm with no stage takes the one its products name. "
+        "Repeatable.",
+    )
+
+
 def same_as_option(dest: str) -> Callable:
     """``--same-as FILE``: the user's decisions on names (the review sheet of ``resolve``, filled)."""
     return click.option(
@@ -291,6 +306,7 @@ def table_options(function: Callable) -> Callable:
                 help="Add firms from a sheet (CSV, a workbook or Parquet: id, name_en, name_zh, located_in, "
                 "chain, stage). Repeatable.",
             ),
+            stages_option("table_stages"),
             map_option("table_maps", "With --relations/--firms: the sheet's column holding a field. Repeatable."),
             same_as_option("table_same_as"),
             header_row_option("table_header_row", "With --relations/--firms: the line the header is on."),
@@ -309,12 +325,14 @@ def _table_files(kwargs: dict) -> Tables | None:
     relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
     maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")
     same_as, sheet = kwargs.pop("table_same_as"), kwargs.pop("table_sheet")
+    stages = kwargs.pop("table_stages")
     if not relations and not firms:
         given = [
             name
             for name, value in (
                 ("--map", maps),
                 ("--same-as", same_as),
+                ("--stages", stages),
                 ("--header-row", header_row),
                 ("--sheet", sheet),
             )
@@ -330,6 +348,7 @@ def _table_files(kwargs: dict) -> Tables | None:
         header_row=header_row,
         sheet=sheet,
         same_as=tuple(same_as),
+        stages=tuple(stages),
     )
 
 

@@ -22,6 +22,7 @@ from .app import (
     same_as_option,
     selection_options,
     sheet_option,
+    stages_option,
     status_line,
     stderr,
 )
@@ -48,6 +49,7 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
 @header_row_option("header_row", "Line of the header (rows above it are ignored).")
 @sheet_option("sheet")
 @same_as_option("same_as")
+@stages_option("stages")
 @click.option(
     "--chain",
     "chain_name",
@@ -75,7 +77,19 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
     "--skip-validation", is_flag=True, help="Do not run the SHACL check (about half the time of a large import)."
 )
 def import_command(
-    relations, firms, maps, header_row, sheet, same_as, chain_name, base, output, force, disk_store, skip_validation
+    relations,
+    firms,
+    maps,
+    header_row,
+    sheet,
+    same_as,
+    stages,
+    chain_name,
+    base,
+    output,
+    force,
+    disk_store,
+    skip_validation,
 ) -> None:
     """Turn spreadsheets of suppliers and clients into a valid chaingraph RDF file.
 
@@ -89,6 +103,7 @@ def import_command(
       chaingraph import --relations sheet.csv --map supplier=Vendor --map client=Buyer -o vendors.ttl
       chaingraph import --relations r.csv --firms f.csv -o with-firms.ttl
       chaingraph import --relations suppliers.xlsx --sheet "Suppliers 2019" -o suppliers.ttl
+      chaingraph import --relations registry.csv --stages products.csv -o registry.ttl
       chaingraph stats --data mine.ttl
       chaingraph import --relations r.csv --store mine.store   # then: chaingraph stats --store mine.store
     """
@@ -113,6 +128,7 @@ def import_command(
             firms,
             mapping=parse_mapping(maps),
             same_as=same_as,
+            stages=stages,
             context=open_store().local_dataset("import"),
             base=base,
             header_row=header_row,

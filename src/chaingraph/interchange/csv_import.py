@@ -50,6 +50,7 @@ from ..sheets import (
     period_text,
     sheet_rows,
     unplaced_note,
+    vocabulary_entries,
 )
 from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
@@ -153,6 +154,7 @@ def import_csv(
     *,
     mapping: Mapping[str, str] | None = None,
     same_as: Sequence[str | os.PathLike[str]] = (),
+    stages: Sequence[str | os.PathLike[str]] = (),
     context: LocalDataset | None = None,
     base: str = str(IMPORT),
     header_row: int | None = None,
@@ -167,7 +169,9 @@ def import_csv(
     ``context`` is the graph whose places, chains, stages and organizations names are matched
     against (usually the bundled graph, :func:`chaingraph.store.open_store`); the import is built
     in a named graph of its store, so a result that breaks a rule raises before anything is
-    returned. Raises :class:`InputError` naming file, line and column.
+    returned. ``stages`` are product vocabularies (``product, stage``): each product is stated
+    at its stage, so a firm with no stage that supplies it takes that stage when read back, as
+    the tables reader gives it. Raises :class:`InputError` naming file, line and column.
 
     >>> from chaingraph.store import open_store
     >>> sheet = Path(getfixture("tmp_path")) / "suppliers.csv"
@@ -197,6 +201,9 @@ def import_csv(
     _add_firms(builder, tracker.rows(firm_rows), firm_rows.shown if firm_rows is not None else None)
     _resolve_ends(builder, relation_rows, relation_rows.shown)
     relation_count = _add_relations(builder, tracker.rows(relation_rows), relation_rows.shown, mapping)
+    for path in stages:
+        for line, product, stage in vocabulary_entries(Path(path), naming, mapping, header_row, sheet):
+            builder.vocabulary(product, stage, Path(path), line)
     if naming.decisions:  # the firms decided the same, said so in the RDF
         for merged, target in naming.decided.merges().items():
             builder.add(ox.NamedNode(merged), _N.sameAs, ox.NamedNode(target))
@@ -456,6 +463,15 @@ class _Builder:
             self.add(node, _N.inScheme, chain)
             self.add(node, _N.prefLabel, ox.Literal(name, language="en"))
         return node
+
+    def vocabulary(self, product: str, stage: str, path: Path, line: int) -> None:
+        """A product vocabulary's row: the product (minted as a supplied product is, so one name is
+        one product) at its stage, the row its source."""
+        node = mint(self.base, "product", product)
+        self.add(node, _N.type, _N.ProductOrService)
+        self.add(node, _N.label, ox.Literal(product, language="en"))
+        self.add(node, _N.atStage, ox.NamedNode(stage))
+        self.add(node, _N.wasDerivedFrom, self.source("", path, line))
 
     def relation(
         self,

@@ -48,6 +48,7 @@ from ..sheets import (
     self_loop_note,
     sheet_digest,
     unplaced_note,
+    vocabulary_entries,
 )
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, PLACE_LEVELS, local_name
@@ -93,6 +94,9 @@ class Tables:
     base: str = str(IMPORT)
     #: Sheets of the user's decisions on names (``--same-as``): same or different.
     same_as: Sequence[str | os.PathLike[str]] = ()
+    #: Product vocabularies (``--stages``: ``product, stage``), beside the graph's, from which
+    #: firms with no stage take one (:func:`chaingraph.names.stages_from_products`).
+    stages: Sequence[str | os.PathLike[str]] = ()
     notes: list[str] = field(default_factory=list)
     _read: tuple[Projection, dict[str, dict[str, list[str]]]] | None = field(default=None, repr=False)
     #: The store ``_read`` was joined with: another store asking gets its own join.
@@ -106,7 +110,7 @@ class Tables:
 
     def __post_init__(self) -> None:
         # One path given as a string or a Path is one sheet, not a sequence of characters.
-        for name in ("relations", "firms", "same_as"):
+        for name in ("relations", "firms", "same_as", "stages"):
             value = getattr(self, name)
             if isinstance(value, (str, os.PathLike)):
                 setattr(self, name, (value,))
@@ -244,6 +248,9 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
         loops = joined.relation_rows(sheet, batch, mapping)
         if loops and not keep_records:
             tables.notes.append(self_loop_note(sheet.path, loops))
+    for vocabulary in tables.stages:
+        entries = vocabulary_entries(Path(vocabulary), joined.naming, mapping, tables.header_row, tables.sheet)
+        joined.vocabulary.extend((product, stage) for _line, product, stage in entries)
     return joined
 
 
@@ -314,6 +321,8 @@ class _Join:
         #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
         #: evidence levels and inference reasons.
         self.found: dict[tuple[int, int], tuple[set, ...]] = {}
+        #: The ``--stages`` sheets' (product, stage) pairs.
+        self.vocabulary: list[tuple[str, str]] = []
         #: With :func:`relation_records`: each relation row, (supplier, client, supplies, start,
         #: end, source, evidence), by node ids.
         self.records: list[tuple] | None = None
@@ -623,6 +632,7 @@ class _Join:
                 {
                     *self.base.stage_vocabulary,
                     *((name, iri) for iri, names in self.names["stage"].items() for name in names),
+                    *self.vocabulary,
                 }
             ),
         )

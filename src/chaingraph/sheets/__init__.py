@@ -33,6 +33,7 @@ from .layout import (
     PARQUET_SUFFIXES,
     RELATION_FIELDS,
     REQUIRED,
+    STAGE_VOCABULARY_FIELDS,
     CsvRows,
     SheetColumns,
     WorkbookRows,
@@ -41,7 +42,16 @@ from .layout import (
     sheet_digest,
     sheet_rows,
 )
-from .naming import RESOLUTIONS, ImportContext, Naming, NewPlace, created_place_names, place_names, unplaced_note
+from .naming import (
+    RESOLUTIONS,
+    ImportContext,
+    Naming,
+    NewPlace,
+    created_place_names,
+    place_names,
+    unplaced_note,
+    vocabulary_entries,
+)
 from .places import Place, place_named
 from .workbook import WORKBOOK_SUFFIXES, is_workbook
 
@@ -55,6 +65,7 @@ __all__ = [
     "RELATION_FIELDS",
     "REQUIRED",
     "RESOLUTIONS",
+    "STAGE_VOCABULARY_FIELDS",
     "WORKBOOK_SUFFIXES",
     "CsvRows",
     "ImportContext",
@@ -87,4 +98,5 @@ __all__ = [
     "sheet_rows",
     "unneutralise_cell",
     "unplaced_note",
+    "vocabulary_entries",
 ]

@@ -8,7 +8,8 @@ Layouts (CSV in UTF-8, with or without a byte-order mark; header on ``header_row
 
 - relations: ``supplier, client, supplies, start, end, source, evidence``; ``supplier`` and
   ``client`` required;
-- firms: ``id, name_en, name_zh, located_in, chain, stage, kind``; ``id`` required.
+- firms: ``id, name_en, name_zh, located_in, chain, stage, kind``; ``id`` required;
+- stages (a product vocabulary, ``--stages``): ``product, stage``, both required.
 
 ``mapping`` names the column that holds a field when a sheet uses other names
 (``{"supplier": "Vendor"}``). Rows where every mapped field is empty are skipped (so one flattened
@@ -44,6 +45,7 @@ __all__ = [
     "PARQUET_SUFFIXES",
     "RELATION_FIELDS",
     "REQUIRED",
+    "STAGE_VOCABULARY_FIELDS",
     "CsvRows",
     "SheetColumns",
     "WorkbookRows",
@@ -55,7 +57,8 @@ __all__ = [
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
 FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "address", "chain", "stage", "kind")
-REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",)}
+STAGE_VOCABULARY_FIELDS = ("product", "stage")
+REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",), "stages": STAGE_VOCABULARY_FIELDS}
 
 
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:

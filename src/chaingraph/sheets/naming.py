@@ -11,11 +11,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import InputError
 from ..names import Decision, Decisions, NameIndex, exact_form, name_key, short_division_name
-from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, shorten_iri
+from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, PREFIXES, shorten_iri
 from .cells import is_iri, mint_iri, quoted
+from .layout import STAGE_VOCABULARY_FIELDS, sheet_rows
 from .places import Place, lineage, place_named
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "created_place_names",
     "place_names",
     "unplaced_note",
+    "vocabulary_entries",
 ]
 
 #: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
@@ -441,7 +444,49 @@ class Naming:
         self.created["stage"] += 1
         return iri, True
 
+    def vocabulary_stage(self, cell: str, where: str) -> str:
+        """The stage a product vocabulary's ``stage`` cell names: its IRI (or a CURIE of the
+        predeclared prefixes), or a stage's name, English or Chinese, when one chain has a stage so
+        named (the graph's, or one the sheets created); ``where`` is the row's file and line."""
+        known = {**self.context.stages, **self.stages}
+        iri = cell[1:-1] if cell.startswith("<") and cell.endswith(">") else cell
+        prefix, colon, local = iri.partition(":")
+        if colon and prefix in PREFIXES and not local.startswith("//"):
+            iri = PREFIXES[prefix] + local
+        if iri in known.values():
+            return iri
+        found = sorted({stage for (_chain, name), stage in known.items() if name == cell.lower()})
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = ", ".join(shorten_iri(stage) for stage in found)
+            raise InputError(f"{where}: stage {cell!r} names {len(found)} stages ({listed}): give one's IRI")
+        raise InputError(
+            f"{where}: no stage is named {cell!r}: give a stage's name or IRI (chaingraph query chain-stages)"
+        )
+
     @staticmethod
     def chinese(name: str) -> bool:
         """Whether a created place's name is Chinese (it is then its Chinese label too)."""
         return _CJK.search(name) is not None
+
+
+def vocabulary_entries(
+    path: Path,
+    naming: Naming,
+    mapping: Mapping[str, str],
+    header_row: int | None = None,
+    sheet: str | None = None,
+) -> list[tuple[int, str, str]]:
+    """A product vocabulary sheet (``--stages``: ``product, stage``) as ``(line, product, stage
+    IRI)`` rows, each stage named as :meth:`Naming.vocabulary_stage` reads it; the tables reader
+    and the import read it alike. Raises :class:`InputError` naming the file and line."""
+    rows = sheet_rows(path, STAGE_VOCABULARY_FIELDS, "stages", mapping, header_row, sheet)
+    entries = []
+    for line, row in rows:
+        where = f"{rows.shown}:{line}"
+        for field in STAGE_VOCABULARY_FIELDS:
+            if not row[field]:
+                raise InputError(f"{where}: empty {field}")
+        entries.append((line, row["product"], naming.vocabulary_stage(row["stage"], where)))
+    return entries

@@ -246,6 +246,8 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
         raise InputError(
             "--engine spark computes firm-level measures: --level stage and --group-by need --engine compiled"
         )
+    if tables.stages:
+        raise InputError("--stages: stages from products are inferred by --engine compiled; drop --stages on Spark")
     if tables.header_row not in (None, 1):
         raise InputError("--header-row: with --engine spark the header is the first line (or write Parquet)")
     workbooks = [str(path) for path in (*tables.relations, *tables.firms) if is_workbook(PurePosixPath(str(path)))]
