@@ -243,3 +243,14 @@ def test_stages_without_a_sheet_is_refused(run, own_vocabulary):
     _, vocabulary = own_vocabulary
     result = run("stats", "--stages", str(vocabulary))
     assert result.exit_code == 2 and "--stages applies to --relations and --firms sheets" in result.stderr
+
+
+def test_a_view_says_a_stage_was_inferred_and_from_what(registry):
+    from chaingraph.reports import view
+
+    from ..views.test_view import _page_nodes
+
+    nodes = _page_nodes(view(open_store(tables=Tables(relations=[registry])), "ningde"))
+    titles = {attrs["title"].split("\n", 1)[0]: attrs["title"] for attrs in nodes.values()}
+    assert "stage: electrolytes\n  inferred from what it supplies: 电解液" in titles["深圳新宙邦科技股份有限公司"]
+    assert "inferred from what it supplies" not in titles["Tinci Materials / 广州天赐高新材料股份有限公司"]

@@ -193,6 +193,7 @@ TEXT = {
         "no_chain": "in no chain",
         "places_lane": "places",
         "stage_label": "stage",
+        "stage_inferred": "  inferred from what it supplies: {products}",
         "place_label": "place",
         "supplies": "supplies",
         "period": "period",
@@ -251,6 +252,7 @@ TEXT = {
         "no_chain": "不属于产业链",
         "places_lane": "地点",
         "stage_label": "环节",
+        "stage_inferred": "  据其供应的产品推断：{products}",
         "place_label": "地点",
         "supplies": "供应内容",
         "period": "期间",
@@ -714,6 +716,9 @@ def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, 
     lines = [label + (f" / {other}" if other else ""), text[attrs.get("kind", "organization")]]
     if attrs.get("stage_label"):
         lines.append(f"{text['stage_label']}: {_stage_name(data.graph, attrs, lang)}")
+        inferred = data.graph.graph.get("stages_from_products", {}).get(node)
+        if inferred is not None:  # an inference, said as an edge's is
+            lines.append(text["stage_inferred"].format(products=", ".join(inferred["products"])))
     if attrs.get("place_label"):
         place = data.graph.graph.get("places", {}).get(attrs.get("place", ""), {})
         lines.append(f"{text['place_label']}: {name_of({**place, 'label': attrs['place_label']}, lang)}")
