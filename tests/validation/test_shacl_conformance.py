@@ -643,3 +643,62 @@ def test_a_severity_outside_shacls_namespace_is_kept_as_its_iri():
     results = _fast_results("ex:x ex:q 1 .", shapes.replace("sh:minCount 2 ;", "sh:class ex:Missing ;"))
     graph = report_graph(results, not results, Graph().parse(data=PREFIXES + shapes, format="turtle"))
     assert {str(o) for o in graph.objects(None, SH.resultSeverity)} == {EX + "Bad"}
+
+
+@pytest.mark.parametrize(
+    ("data", "shapes", "expected"),
+    [
+        # SHACL 4.7.2: each value node of each focus node is validated against the sh:property shape:
+        # ex:v, the value of both ex:a and ex:b, is validated twice and fails twice.
+        (
+            "ex:a ex:p ex:v . ex:b ex:p ex:v . ex:v ex:q 1 .",
+            "ex:S sh:targetNode ex:a, ex:b ; sh:property ex:P . ex:P sh:path ex:p ; sh:property ex:Q . "
+            "ex:Q sh:path ex:q ; sh:minCount 2 .",
+            2,
+        ),
+        # Two levels down: ex:w is reached through ex:v, which is reached twice.
+        (
+            "ex:a ex:p ex:v . ex:b ex:p ex:v . ex:v ex:q ex:w .",
+            "ex:S sh:targetNode ex:a, ex:b ; sh:property ex:P . ex:P sh:path ex:p ; sh:property ex:Q . "
+            "ex:Q sh:path ex:q ; sh:property ex:R . ex:R sh:path ex:r ; sh:minCount 1 .",
+            2,
+        ),
+        # Values of one focus node each: no repetition.
+        (
+            "ex:a ex:p ex:v . ex:b ex:p ex:u . ex:v ex:q 1 . ex:u ex:q 1 .",
+            "ex:S sh:targetNode ex:a, ex:b ; sh:property ex:P . ex:P sh:path ex:p ; sh:property ex:Q . "
+            "ex:Q sh:path ex:q ; sh:minCount 2 .",
+            2,
+        ),
+    ],
+)
+def test_a_value_node_shared_by_focus_nodes_is_validated_once_for_each(data, shapes, expected):
+    assert len(_fast_results(data, shapes)) == expected
+    store = EmbeddedStore()
+    import pyoxigraph as ox
+
+    store.oxigraph.load((PREFIXES + data).encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "data"))
+    report = _validate_with_pyshacl(store, Graph().parse(data=PREFIXES + shapes, format="turtle"))
+    assert len(list(report.graph.objects(None, SH.result))) == expected  # the reference engine agrees
+
+
+@pytest.mark.parametrize(
+    ("data", "shapes"),
+    [
+        ('ex:x ex:p "1", "1"^^xsd:string, 1 .', 'ex:P sh:path ex:p ; sh:in ("1") .'),
+        ('ex:x ex:p "1", "1"^^xsd:string, 1 .', 'ex:P sh:path ex:p ; sh:in ("1"^^xsd:string) .'),
+        ('ex:x ex:p "1"^^xsd:string, 1 .', 'ex:P sh:path ex:p ; sh:in ("1" 2) .'),
+    ],
+)
+def test_a_simple_literal_and_its_xsd_string_form_are_one_term_for_both_engines(data, shapes):
+    # RDF 1.1: "1" and "1"^^xsd:string are one term, so sh:in fails only for the integer 1.
+    shapes = "ex:S sh:targetNode ex:x ; sh:property ex:P . " + shapes
+    fast = _fast_results(data, shapes)
+    assert [str(result.value) for result in fast] == ["1"] and fast[0].value.datatype == XSD.integer
+    store = EmbeddedStore()
+    import pyoxigraph as ox
+
+    store.oxigraph.load((PREFIXES + data).encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "data"))
+    report = _validate_with_pyshacl(store, Graph().parse(data=PREFIXES + shapes, format="turtle"))
+    values = [report.graph.value(result, SH.value) for result in report.graph.objects(None, SH.result)]
+    assert values == [Literal(1)]

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .._runtime.deadline import DeadlineExceeded, WorkerFailed, in_worker, run_with_deadline
@@ -295,7 +296,12 @@ class EmbeddedStore:
             # Terms repeat a lot (predicates, classes, hubs): convert each once.
             found = converted.get(term)
             if found is None:
-                found = converted[term] = from_ox(term)
+                found = from_ox(term)
+                if isinstance(found, Literal) and found.datatype == XSD.string:
+                    # RDF 1.1's simple literal, as rdflib writes one: "1" and "1"^^xsd:string are one
+                    # term, but rdflib (and so pyshacl's sh:in and sh:hasValue) tells them apart.
+                    found = Literal(str(found))
+                converted[term] = found
             return found
 
         quads = self._reading(self.oxigraph)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 from rdflib.util import guess_format
 
@@ -175,10 +175,10 @@ def _report(store: Store, found: list[tuple[Node, Finding]], triples: int) -> Va
 def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationReport:
     import pyshacl
 
-    data = store.to_rdflib()
+    data = store.to_rdflib()  # its xsd:string literals simple ones, as rdflib writes them
     # allow_warnings stays off: with it, pyshacl answers conforms for a report of warnings,
     # where SHACL conforms only with no results at all (SHACL 3.6.1).
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=_simple_strings(shapes), inference="none", advanced=True)
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -202,3 +202,17 @@ def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationRepo
     report.ill_typed = ill_typed_literals(store)
     report.graph = results
     return report
+
+
+def _simple_strings(shapes: Graph) -> Graph:
+    """``shapes`` with each ``"x"^^xsd:string`` written ``"x"``: one RDF term, which rdflib (and so
+    pyshacl's ``sh:in`` and ``sh:hasValue``) would tell apart from the data's."""
+    typed = [(s, p, o) for s, p, o in shapes if isinstance(o, Literal) and o.datatype == XSD.string]
+    if not typed:
+        return shapes
+    plain = Graph()
+    for prefix, namespace in shapes.namespaces():
+        plain.bind(prefix, namespace)
+    for s, p, o in shapes:
+        plain.add((s, p, Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o))
+    return plain

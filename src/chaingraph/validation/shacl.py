@@ -41,7 +41,7 @@ import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -484,11 +484,31 @@ class _Engine:
 
     # -- one shape over focus nodes ---------------------------------------------------------------
 
-    def evaluate(self, shape: Node, focus: str) -> Iterator[Result]:
-        """The results of validating the focus nodes of ``focus`` against ``shape``."""
-        shapes = self.shapes
-        if shapes.value(shape, SH.deactivated) == Literal(True):
+    def evaluate(self, shape: Node, focus: str, times: Mapping[Node, int] | None = None) -> Iterator[Result]:
+        """The results of validating the focus nodes of ``focus`` against ``shape``; a focus node
+        validated several times (``times``: a value node of several focus nodes of a property
+        shape with ``sh:property``) gives its results that many times (SHACL 4.7.2: each value
+        node of each focus node is validated)."""
+        if self.shapes.value(shape, SH.deactivated) == Literal(True):
             return
+        for found in self._own_results(shape, focus):
+            for _ in range(times.get(found.focus, 1) if times else 1):
+                yield found
+        path = self.shapes.value(shape, SH.path)
+        nested = sorted(self.shapes.objects(shape, SH.property), key=str)
+        inner_times: dict[Node, int] | None = None
+        if nested and path is not None:
+            inner_times = {}
+            for node, value in self._pairs(focus, shape):
+                inner_times[value] = inner_times.get(value, 0) + (times.get(node, 1) if times else 1)
+        elif nested:
+            inner_times = dict(times) if times else None
+        for prop in nested:
+            yield from self.evaluate(prop, self._value_nodes(focus, shape), inner_times)
+
+    def _own_results(self, shape: Node, focus: str) -> Iterator[Result]:
+        """The results of ``shape``'s own constraints (not those of its ``sh:property`` shapes)."""
+        shapes = self.shapes
         severity = _severity(shapes, shape)
         message = _message(shapes, shape)
         path = shapes.value(shape, SH.path)
@@ -510,8 +530,6 @@ class _Engine:
         for closed in shapes.objects(shape, SH.closed):
             if closed == Literal(True):
                 yield from self._closed(shape, focus, result)
-        for prop in sorted(shapes.objects(shape, SH.property), key=str):
-            yield from self.evaluate(prop, self._value_nodes(focus, shape))
         for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
             yield from self._sparql(shape, constraint, focus, severity)
 
@@ -730,6 +748,14 @@ _COMBINED = {
 }
 
 
+def _simple_string(term: Node) -> Node:
+    """``"x"^^xsd:string`` as ``"x"``: one RDF term, written as rdflib writes a simple literal (so
+    both engines' reports hold the same term)."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
 def report_graph(results: Iterable[Result], conforms: bool, shapes: Graph | None = None) -> Graph:
     """The results as a SHACL validation report (``sh:ValidationReport``), as pyshacl writes one.
     A complex path (a blank node of the shapes graph) is copied into the report with its structure."""
@@ -748,7 +774,7 @@ def report_graph(results: Iterable[Result], conforms: bool, shapes: Graph | None
             if isinstance(result.path, BNode) and shapes is not None:
                 _copy_blank_structure(shapes, result.path, graph)
         if result.value is not None:
-            graph.add((node, SH.value, result.value))
+            graph.add((node, SH.value, _simple_string(result.value)))
         severity = SH[result.severity] if result.severity in SEVERITIES else URIRef(result.severity)
         graph.add((node, SH.resultSeverity, severity))
         graph.add((node, SH.sourceConstraintComponent, SH[result.component]))
