@@ -386,9 +386,11 @@ class _Builder:
         self.store.add(ox.Quad(subject, predicate, obj, self.graph))
 
     def firm(self, identifier: str, row: Mapping[str, str], path: Path, line: int, iri: str | None = None) -> None:
-        node = ox.NamedNode(iri or self.naming.firm(identifier, f"{path}:{line}"))
+        node = ox.NamedNode(iri or self.naming.firm_row(identifier, row, f"{path}:{line}"))
         self.firms[identifier] = node
         known = self.naming.known(node.value)
+        if row.get("identifier"):
+            self.add(node, _N.identifier, ox.Literal(row["identifier"].strip()))
         kind = kind_cell(f"{path}:{line}", row.get("kind", ""), self.naming.mapping)
         if not known:
             self.add(node, _N.type, _N.Company if kind == "firm" else ox.NamedNode(KIND_CLASSES[kind]))

@@ -181,10 +181,17 @@ def _name_candidates(naming: Naming) -> list[Candidate]:
     entities += [(iri, name) for name, iri in naming.sheet_names.names]
     entities += [(iri, name) for name, iri in naming.context.organization_names]
     decided = naming.decided.decided if naming.decisions else set()
+
+    def different_identifiers(a: str, b: str) -> bool:  # two firms with identifiers, none shared
+        ours, theirs = naming.identifiers(a), naming.identifiers(b)
+        return bool(ours and theirs and not ours & theirs)
+
     return [
         c
         for c in candidate_pairs(entities, same=decided)
-        if (c.a in from_sheets or c.b in from_sheets) and naming.merged(c.a) != naming.merged(c.b)
+        if (c.a in from_sheets or c.b in from_sheets)
+        and naming.merged(c.a) != naming.merged(c.b)
+        and not different_identifiers(c.a, c.b)
     ]
 
 
@@ -198,7 +205,7 @@ def resolution_note(naming: Naming) -> str | None:
     ways = [
         f"{counts[how]:,} {what}"
         for how, what in (("normalised", "by normalising"), ("sheet", "by a firms sheet's name"),
-                          ("graph", "by the graph's names"), ("new", "new"))
+                          ("identifier", "by identifier"), ("graph", "by the graph's names"), ("new", "new"))
         if counts[how]
     ]  # fmt: skip
     line = f"resolved {len(resolved):,} names to {firms:,} firms ({', '.join(ways)})"
@@ -273,13 +280,14 @@ def named_nodes(
     id -> (IRI, whether the node is typed, its node columns as the projection has them).
 
     For a reader that sees the sheets in parts (one Spark partition at a time): a firm's IRI and
-    columns depend on its own row and the graph's facts only, never on the other rows, so each part
-    needs just the graph. Raises :class:`~chaingraph.errors.InputError` as ``add_tables`` does.
+    columns depend on its own row and the graph's facts only, never on the other rows (two rows
+    sharing an identifier are refused before: :func:`chaingraph.spark.network.read_network`), so
+    each part needs just the graph. Raises :class:`~chaingraph.errors.InputError` as ``add_tables`` does.
     """
     joined = _Join(facts, naming)
     for where, row in firms:
         identifier = row["id"]
-        joined.firm(identifier, dict(row), naming.firm(identifier, where), where)
+        joined.firm(identifier, dict(row), naming.firm_row(identifier, row, where), where)
     for identifier, where in ends:
         if identifier not in joined.ids:
             joined.endpoint(identifier, where)
@@ -425,7 +433,7 @@ class _Join:
                 raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
             seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
             cells_of_row = {name: cells[name][row] for name in FIRM_FIELDS}
-            iri = self.naming.firm(identifier, where)
+            iri = self.naming.firm_row(identifier, cells_of_row, where)
             self.firm(identifier, cells_of_row, iri, where)
             self.naming.register_firm(identifier, cells_of_row, iri)
 

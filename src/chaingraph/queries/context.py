@@ -17,6 +17,7 @@ _CONTEXT_QUERY = package_query(
 )
 _KINDS_QUERY = package_query("import-thing-kinds")
 _NOT_FIRMS_QUERY = package_query("import-not-firms", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
+_IDENTIFIERS_QUERY = package_query("import-identifiers", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
 
 
 def import_context(store: Store | None) -> ImportContext:
@@ -38,4 +39,5 @@ def import_context(store: Store | None) -> ImportContext:
     def not_firms() -> list[tuple[str, str]]:
         return [(str(row["thing"]), str(row["type"])) for row in store.select(_NOT_FIRMS_QUERY).rows]
 
-    return ImportContext(rows, kinds_of=kinds_of, not_firms=not_firms)
+    identifiers = [(str(row["thing"]), str(row["code"])) for row in store.select(_IDENTIFIERS_QUERY).rows]
+    return ImportContext(rows, kinds_of=kinds_of, not_firms=not_firms, identifiers=identifiers)

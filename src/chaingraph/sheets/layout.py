@@ -8,7 +8,8 @@ Layouts (CSV in UTF-8, with or without a byte-order mark; header on ``header_row
 
 - relations: ``supplier, client, supplies, start, end, source, evidence``; ``supplier`` and
   ``client`` required;
-- firms: ``id, name_en, name_zh, located_in, chain, stage, kind``; ``id`` required;
+- firms: ``id, name_en, name_zh, identifier, located_in, address, chain, stage, kind``; ``id``
+  required;
 - stages (a product vocabulary, ``--stages``): ``product, stage``, both required.
 
 ``mapping`` names the column that holds a field when a sheet uses other names
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
-FIRM_FIELDS = ("id", "name_en", "name_zh", "located_in", "address", "chain", "stage", "kind")
+FIRM_FIELDS = ("id", "name_en", "name_zh", "identifier", "located_in", "address", "chain", "stage", "kind")
 STAGE_VOCABULARY_FIELDS = ("product", "stage")
 REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",), "stages": STAGE_VOCABULARY_FIELDS}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..names import Decision, Decisions, NameIndex, exact_form, name_key, short_division_name
+from ..names import Decision, Decisions, NameIndex, exact_form, identifier_key, name_key, short_division_name
 from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, PREFIXES, shorten_iri
 from .cells import is_iri, mint_iri, quoted
 from .layout import STAGE_VOCABULARY_FIELDS, sheet_rows
@@ -32,9 +32,9 @@ __all__ = [
 ]
 
 #: How a relation end's name was resolved (``chaingraph resolve``): a label of the graph, a name of
-#: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), a decision of
-#: the user's, or a new firm.
-RESOLUTIONS = ("graph", "sheet", "normalised", "same-as", "new")
+#: the user's firms sheets, the same key as one of those (:mod:`chaingraph.names`), an identifier
+#: (a firms sheet's row whose identifier is a known firm's), a decision of the user's, or a new firm.
+RESOLUTIONS = ("graph", "sheet", "normalised", "identifier", "same-as", "new")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -115,6 +115,7 @@ class ImportContext:
         *,
         kinds_of: Callable[[str], list[str]] | None = None,
         not_firms: Callable[[], Iterable[tuple[str, str]]] | None = None,
+        identifiers: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.places: dict[str, str] = {}
         self.chains: dict[str, str] = {}
@@ -129,6 +130,18 @@ class ImportContext:
         #: the first lookup that needs it (:attr:`graph_names`).
         self._organization_names: list[tuple[str, str]] = []
         self._graph_names: NameIndex | None = None
+        #: The graph's organizations by identifier (``schema:identifier``), each as one key
+        #: (:func:`chaingraph.names.identifier_key`), and the keys of each organization.
+        self.identified: dict[str, str] = {}
+        self.identifiers_of: dict[str, set[str]] = {}
+        for thing, code in identifiers:
+            try:
+                key = identifier_key(code)
+            except InputError:  # the graph's own code fails its check: compared as written
+                key = code.strip().upper()
+            if key:
+                self.identified.setdefault(key, thing)
+                self.identifiers_of.setdefault(thing, set()).add(key)
         for label, thing, kind, scheme in rows:
             name = label.strip().lower()
             if kind not in _ORGANIZATION_CLASSES:
@@ -231,6 +244,10 @@ class Naming:
         self.sheet_names = NameIndex()
         #: New firms this rule has stated (a firm decided the same as one of them is not new).
         self._stated: set[str] = set()
+        #: The firms sheets' firms by identifier key, and each firm's keys (the graph's are in
+        #: the context): equal identifiers are one firm, different ones are never merged.
+        self.identified: dict[str, str] = {}
+        self.identifiers_of: dict[str, set[str]] = {}
         #: The candidate pairs of the names resolved, once worked out (``chaingraph resolve``).
         self.candidates: list | None = None
 
@@ -242,6 +259,38 @@ class Naming:
         if kind:
             raise InputError(f"{where}: {identifier} is the graph's {kind}, not a firm; give the firm an id of its own")
         return self.merged(iri)
+
+    def firm_row(self, identifier: str, row: Mapping[str, str], where: str) -> str:
+        """The IRI of a firms sheet's row: its id's (:meth:`firm`), unless its ``identifier`` cell
+        (a unified social credit code, an LEI, an exchange code ...) is that of a firm already
+        known, a row before it or an organization of the graph: then that firm's. An identifier
+        that fails its check, or a firm decided the same (``--same-as``) as one with another
+        identifier, is an :class:`InputError` naming ``where``."""
+        iri = self.firm(identifier, where)
+        code = row.get("identifier", "")
+        if not code:
+            return iri
+        key = identifier_key(code, f"{where}: ")
+        known = self.identified.get(key) or self.context.identified.get(key)
+        if known is not None and known != iri:
+            known = self.merged(known)
+            if known in self.context.organizations:  # the graph's (a row before it is no new match)
+                self.matched["firm"] += 1
+            self.resolved[identifier] = (known, "identifier")
+            return known
+        others = (self.identifiers_of.get(iri, set()) | self.context.identifiers_of.get(iri, set())) - {key}
+        if others:
+            raise InputError(
+                f"{where}: identifier {code} is not {identifier}'s, which is {sorted(others)[0]}; "
+                "a firm has one identifier (check the --same-as decisions that merge them)"
+            )
+        self.identified[key] = iri
+        self.identifiers_of.setdefault(iri, set()).add(key)
+        return iri
+
+    def identifiers(self, iri: str) -> set[str]:
+        """The identifier keys of a firm, the sheets' and the graph's."""
+        return self.identifiers_of.get(iri, set()) | self.context.identifiers_of.get(iri, set())
 
     def merged(self, iri: str) -> str:
         """The firm ``iri`` is, by the user's decisions: the graph's organization of a group decided

@@ -194,13 +194,13 @@ def sheet_firms(spark: SparkSession, store: Store, tables: Tables, text: str, no
         named = (F.lower("name_en") == needle) | (F.lower("name_zh") == needle)
         rows = (
             firms.filter(named | ((F.col("name_en") == "") & (F.lower("id") == needle)))
-            .select("id", "name_en", "name_zh", "file")
+            .select("id", "name_en", "name_zh", "identifier", "file")
             .distinct()
             .limit(100)
             .collect()
         )
         for row in rows:
-            iri = naming.firm(row["id"], row["file"])
+            iri = naming.firm_row(row["id"], row.asDict(), row["file"])
             by_name = needle in (row["name_en"].lower(), row["name_zh"].lower())
             if by_name or not naming.known(iri):
                 found.append(iri)
@@ -399,6 +399,19 @@ def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
         found = twice.filter(F.col("rows") > 1).limit(1).collect()
         if found:
             raise InputError(f"{found[0]['file']}: duplicate id {found[0]['id']!r} ({found[0]['rows']} firm rows)")
+        # Rows sharing an identifier are one firm, which needs every row in view: not per partition.
+        code = F.upper(F.regexp_replace("identifier", r"\s", ""))
+        shared = (
+            firms.filter(code != "")
+            .groupBy(code.alias("code"))
+            .agg(F.countDistinct("id").alias("rows"), F.min("file").alias("file"))
+        )
+        found = shared.filter(F.col("rows") > 1).limit(1).collect()
+        if found:
+            raise InputError(
+                f"{found[0]['file']}: identifier {found[0]['code']} is on {found[0]['rows']} firm rows, which are "
+                "one firm: --engine compiled merges them (Spark reads each row apart)"
+            )
     if relations is None:
         return
     for end in ("supplier", "client"):
