@@ -393,6 +393,17 @@ def test_bad_tables_fail_in_one_line(spark, tmp_path):
     people = write_sheet(tmp_path / "people.csv", ["supplier", "client"], [[person, "CATL"]])
     named = run_process("stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(people))
     assert_clean_failure(named, "people.csv", "cg:Person", "not a firm")
+    # Two rows with one identifier are one firm: Spark names rows apart, so it says it cannot.
+    code = "91440300MA0000000H"
+    firms = write_sheet(tmp_path / "firms.csv", ["id", "identifier"], [["a", code], ["b", code.lower()]])
+    both = write_sheet(tmp_path / "both.csv", ["supplier", "client"], [["a", "CATL"], ["b", "CATL"]])
+    shared = run_process(
+        "stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(both), "--firms", str(firms)
+    )
+    assert_clean_failure(shared, "firms.csv", f"identifier {code} is on 2 firm rows", "--engine compiled")
+    vocabulary = write_sheet(tmp_path / "products.csv", ["product", "stage"], [["solvents", "electrolytes"]])
+    stages = run_process("stats", "--engine", "spark", "--relations", str(both), "--stages", str(vocabulary))
+    assert_clean_failure(stages, "--stages", "--engine compiled")
 
 
 def test_without_java_the_engine_says_what_to_install(tmp_path):
