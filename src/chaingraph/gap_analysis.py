@@ -9,12 +9,15 @@ measured. For each stage, in the chain's order:
   and cities); *elsewhere*: the number of the stage's members outside it;
 - *local share*: of the supply relations whose client is one of the region's members and whose
   supplier is at the stage, the share whose supplier lies in the region (``None`` without any);
-- *status*: ``missing`` (no local member), ``thin`` (one) or ``covered``;
-- *targets* of a missing or thin stage: organizations at the stage outside the region that supply
+- *status*: ``missing`` (no local member), ``thin`` (one named organization), ``cluster`` (no two
+  named organizations, but a cluster segment: a group of firms the source does not name, of a
+  size it does not state, so neither thin nor known to be covered) or ``covered`` (two or more);
+- *targets* of a stage not covered: organizations at the stage outside the region that supply
   the region's members or buy from them, ranked by how many of the region's firms they trade
-  with, then by dependence (PageRank against supply in the chain's network); each with its place
-  (or flagged as of unknown location), the strongest evidence of its relations with the region's
-  members, and their sources.
+  with, then by dependence (PageRank against supply in the chain's network); each with its role
+  (``supplier``: a supplier to attract; ``buyer``: a buyer to court, which trades downstream of
+  the region's firms; ``both``), its place (or flagged as of unknown location), the strongest
+  evidence of its relations with the region's members, and their sources.
 
 The *leaders* (链主) are the region's members ranked by PageRank along supply in the chain's
 network: the integrators, top 3.
@@ -88,11 +91,13 @@ def gaps(
     local = np.fromiter((place in places for places in columns["places"]), dtype=bool, count=len(table))
     partners: dict[int, set[int]] = {}  # outside node -> the local members it trades with
     relations: dict[int, list[tuple[str, str]]] = {}  # outside node -> its relations' (supplier, client) IRIs
+    roles: dict[int, set[str]] = {}  # outside node -> supplier (to local members) and/or buyer (from them)
     for supplier, client in zip(graph.suppliers.tolist(), graph.clients.tolist(), strict=True):
-        for outside, member in ((supplier, client), (client, supplier)):
+        for outside, member, role in ((supplier, client, "supplier"), (client, supplier, "buyer")):
             if local[member] and not local[outside]:
                 partners.setdefault(outside, set()).add(member)
                 relations.setdefault(outside, []).append((nodes[supplier], nodes[client]))
+                roles.setdefault(outside, set()).add(role)
     stages = []
     for chain_iri in sorted(selection.chains or ()):
         info = table.meta["chains"].get(chain_iri)
@@ -103,7 +108,7 @@ def gaps(
             stage_mask = np.fromiter((s == stage for s in columns["stage"]), dtype=bool, count=len(table))
             at_stage = np.flatnonzero(stage_mask & in_chain).tolist()
             members = [i for i in at_stage if local[i]]
-            status = "missing" if not members else "thin" if len(members) < COVERED_FROM else "covered"
+            status = _status(members, columns["kind"])
             stages.append(
                 {
                     "chain": info.get("id", chain_iri),
@@ -116,12 +121,23 @@ def gaps(
                     "local_share": _local_share(graph, local, stage_mask, in_chain),
                     "targets": []
                     if status == "covered"
-                    else _targets(table, at_stage, local, partners, relations, dependence),
+                    else _targets(table, at_stage, local, partners, relations, roles, dependence),
                 }
             )
     ranked = sorted(np.flatnonzero(local).tolist(), key=lambda i: (-pagerank[i], columns["label"][i]))
     leaders = [{**_firm(table, i), "pagerank": float(pagerank[i])} for i in ranked[:LEADERS]]
     return GapsReport(place, stages, leaders)
+
+
+def _status(members: list[int], kinds: list[str]) -> str:
+    """A stage's status from its local members: a cluster segment stands for firms the source
+    does not name or count, so it makes a stage neither thin nor covered by itself."""
+    named = [i for i in members if kinds[i] != "segment"]
+    if len(named) >= COVERED_FROM:
+        return "covered"
+    if len(named) < len(members):
+        return "cluster"
+    return "thin" if named else "missing"
 
 
 def _firm(table, i: int) -> dict:
@@ -139,7 +155,7 @@ def _local_share(graph: AnalysisGraph, local: np.ndarray, at_stage: np.ndarray, 
     return float(local[graph.suppliers[chosen]].mean())
 
 
-def _targets(table, at_stage, local, partners, relations, dependence) -> list[dict]:
+def _targets(table, at_stage, local, partners, relations, roles, dependence) -> list[dict]:
     columns = table.columns
     candidates = [i for i in at_stage if not local[i] and i in partners]
     candidates.sort(key=lambda i: (-len(partners[i]), -dependence[i], columns["label"][i]))
@@ -155,6 +171,7 @@ def _targets(table, at_stage, local, partners, relations, dependence) -> list[di
                 **_firm(table, i),
                 "place": columns["place_label"][i],
                 "location_unknown": not columns["place"][i],
+                "role": "both" if len(roles[i]) == 2 else next(iter(roles[i])),
                 "local_partners": len(partners[i]),
                 "dependence": float(dependence[i]),
                 "evidence": min(levels, key=EVIDENCE_LEVELS.index),

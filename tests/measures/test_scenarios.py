@@ -3,6 +3,8 @@ path against the NetworkX reference, and the bundled graph's known dependencies.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import networkx as nx
@@ -208,7 +210,10 @@ def test_gaps_follow_their_definition(store, chain, region):
         members = at & local
         assert {m["id"] for m in stage["local_members"]} == members
         assert stage["elsewhere"] == len(at - local)
-        assert stage["status"] == ("missing" if not members else "thin" if len(members) == 1 else "covered")
+        # A cluster segment stands for unnamed, uncounted firms: by itself neither thin nor covered.
+        named = {m for m in members if graph.nodes[m]["kind"] != "segment"}
+        expected = "covered" if len(named) >= 2 else "cluster" if named != members else "thin" if named else "missing"
+        assert stage["status"] == expected
         relations = [(s, c) for s, c in graph.edges if c in local and s in at and s != c]
         share = sum(s in local for s, _ in relations) / len(relations) if relations else None
         assert stage["local_share"] == pytest.approx(share) if share is not None else stage["local_share"] is None
@@ -221,6 +226,10 @@ def test_gaps_follow_their_definition(store, chain, region):
                 if outside in at and outside not in local and member in local:
                     partners.setdefault(outside, set()).add(member)
         assert {t["id"]: t["local_partners"] for t in stage["targets"]} == {n: len(p) for n, p in partners.items()}
+        for target in stage["targets"]:  # a supplier to attract, a buyer to court, or both
+            sells = any(s == target["id"] and c in local for s, c in graph.edges)
+            buys = any(c == target["id"] and s in local for s, c in graph.edges)
+            assert target["role"] == ("both" if sells and buys else "supplier" if sells else "buyer")
         keys = [(-t["local_partners"], -dependence[t["id"]]) for t in stage["targets"]]
         assert keys == sorted(keys, key=lambda k: (k[0], round(k[1], 9)))
     leaders = sorted(local, key=lambda n: -pagerank[n])[:3]
@@ -242,6 +251,17 @@ def test_gaps_cli(run):
     assert {"chain", "stage", "label", "status", "local_members", "elsewhere", "local_share", "targets"} <= set(stage)
     assert run("gaps", "--chain", "ningde", "--region", "Atlantis").exit_code == 2
     assert "Ningde" in run("gaps", "--chain", "ningde", "--region", "Ningde").stdout
+
+
+def test_gaps_name_end_users_buyers_to_court_not_suppliers_to_attract(run):
+    """NIO and Tesla buy CATL's batteries: at the missing end-use stage they are buyers to court."""
+    result = run("gaps", "--chain", "ningde", "--region", "Ningde", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    end_use = next(row for row in csv.DictReader(io.StringIO(result.stdout)) if row["label"].startswith("end use"))
+    assert "NIO" in end_use["buyers"] and "Tesla" in end_use["buyers"]
+    assert end_use["targets"] == ""
+    table = run("gaps", "--chain", "ningde", "--region", "Ningde", "--format", "table").stdout
+    assert "buyers to court" in table and "ningde-lithium" not in table  # one chain: no chain column
 
 
 # --- ranking places, stages and groups -------------------------------------------------------------

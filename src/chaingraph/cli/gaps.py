@@ -17,7 +17,8 @@ GAP_HEADERS = {
     "local_members": "local members",
     "elsewhere": "elsewhere",
     "local_share": "local share",
-    "targets": "firms to attract",
+    "targets": "suppliers to attract",
+    "buyers": "buyers to court",
 }
 
 
@@ -34,10 +35,11 @@ def gaps(store, chain, region, evidence, dating, fmt) -> None:
     The network is the whole chain, wherever its members are. Each stage, in the chain's order:
     the members located in PLACE, the number elsewhere, the local share (of the supply relations
     whose client is one of PLACE's members and whose supplier is at the stage, the share whose
-    supplier lies in PLACE) and a status: missing (no local member), thin (one) or covered.
-    For a missing or thin stage, the targets: firms at the stage outside PLACE that already supply
-    PLACE's members or buy from them, most local partners first, then by dependence. Then the
-    chain leaders: PLACE's members with the highest PageRank in the chain.
+    supplier lies in PLACE) and a status: missing (no local member), thin (one), cluster (a cluster
+    segment the source names without its firms, and fewer than two named members) or covered.
+    For a stage not covered, the targets: firms at the stage outside PLACE that already supply
+    PLACE's members (suppliers to attract) or buy from them (buyers to court), most local partners
+    first, then by dependence. Then the chain leaders: PLACE's members with the highest PageRank.
 
     \b
     Examples:
@@ -57,10 +59,8 @@ def gaps(store, chain, region, evidence, dating, fmt) -> None:
             **stage,
             "local_members": ", ".join(m["label"] for m in stage["local_members"]),
             "local_share": "" if stage["local_share"] is None else f"{stage['local_share']:.0%}",
-            "targets": ", ".join(
-                t["label"] + (" (location unknown)" if t["location_unknown"] else f" ({t['place']})")
-                for t in stage["targets"]
-            ),
+            "targets": _listed(t for t in stage["targets"] if t["role"] != "buyer"),
+            "buyers": _listed(t for t in stage["targets"] if t["role"] == "buyer"),
         }
         for stage in report.stages
     ]
@@ -68,7 +68,15 @@ def gaps(store, chain, region, evidence, dating, fmt) -> None:
     if fmt != "table":
         emit(render([{**r, "stage": r["stage"]} for r in rows], [*keys, "stage"], fmt))
         return
+    if len({row["chain"] for row in rows}) == 1:  # one chain: its id on every row says nothing
+        keys.remove("chain")
     headers = [GAP_HEADERS[key] for key in keys]
     render(rows, keys, "table", headers=headers, title="Stages of the chain in the region", console=stdout.console)
     leaders = ", ".join(f"{leader['label']} ({leader['pagerank']:.3f})" for leader in report.leaders)
     stdout.print(f"chain leaders (PageRank in the chain): {leaders or 'none in the region'}")
+
+
+def _listed(targets) -> str:
+    return ", ".join(
+        t["label"] + (" (location unknown)" if t["location_unknown"] else f" ({t['place']})") for t in targets
+    )
