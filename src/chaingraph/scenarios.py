@@ -10,7 +10,7 @@ after tier.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,7 +246,9 @@ def _spark_scenario(
         records.append({"kind": removal.kind, "name": removal.text, "id": removal.iri, "members": taken})
     removed = nodes.filter(reduce(lambda a, b: a | b, conditions)).select("node").localCheckpoint()
     stage_of = nodes.select("node", F.col("stage_iri").alias("stage"))
-    found = spark_cascade.cascade(network.graph, stage_of, removed, partial=partial)
+    found = spark_cascade.cascade(
+        network.graph, stage_of, removed, partial=partial, essential_inputs=network.meta.get("essential_inputs")
+    )
     disrupted = found.disrupted.join(nodes, "node").localCheckpoint()
 
     stage_labels = stage_infos(network.meta)
@@ -286,24 +288,36 @@ def _spark_scenario(
     if found.partial is not None:
         shares: dict[str, dict[str, float]] = {}
         names_of: dict[str, tuple[str, str]] = {}
+        own_stage: dict[str, str] = {}
         for row in (
-            found.partial.join(nodes.select("node", "iri", "label", "label_zh"), "node")
+            found.partial.join(nodes.select("node", "iri", "label", "label_zh", "stage_iri"), "node")
             .orderBy("label", "iri", "stage")
             .toLocalIterator()
         ):
             shares.setdefault(row["iri"], {})[row["stage"]] = row["share"]
             names_of[row["iri"]] = (row["label"], row["label_zh"])
+            own_stage[row["iri"]] = row["stage_iri"] or ""
         partial_records = [
-            {
-                "id": iri,
-                "label": names_of[iri][0],
-                "label_zh": names_of[iri][1],
-                "stages": {stage_labels.get(s, {}).get("label", s): share for s, share in stages.items()},
-            }
+            _partial_record(network.meta, stage_labels, iri, names_of[iri], own_stage[iri], stages)
             for iri, stages in shares.items()
         ]
     notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in NOT_ON_SPARK.items()]
+    notes.append(essential_note(network.meta, set(members)))
     return ScenarioReport(records, rows, summary, partial_records, engine="spark", notes=notes)
+
+
+def essential_note(meta: dict, stages: set[str]) -> str:
+    """The stage rule the cascade applied to the network's ``stages``: which state their essential
+    inputs (``cg:essentialFor``), or that none does and every input is essential."""
+    stating = sorted(stage for stage in stages if stage in meta.get("essential_inputs", {}))
+    if not stating:
+        return "stage rule: no stage states its essential inputs (cg:essentialFor), so every input stage is essential"
+    labels = stage_infos(meta)
+    named = ", ".join(labels.get(stage, {}).get("label", stage) for stage in stating)
+    return (
+        f"stage rule: {named} state their essential inputs (cg:essentialFor) and are starved only of those; "
+        "at the other stages every input is essential"
+    )
 
 
 def _spark_removal(spark, store: Store, tables, nodes, text: str) -> Removal:
@@ -375,15 +389,37 @@ def _report(
                 surviving[stage] = surviving.get(stage, 0) + 1
     summary = _summary(disrupted, outside, _stages_emptied(table.meta, members, surviving), cut, before, after)
     partial = [
-        {
-            "id": node,
-            "label": columns["label"][index[node]],
-            "label_zh": columns["label_zh"][index[node]],
-            "stages": {stage_labels.get(s, {}).get("label", s): share for s, share in shares.items()},
-        }
+        _partial_record(
+            table.meta,
+            stage_labels,
+            node,
+            (columns["label"][index[node]], columns["label_zh"][index[node]]),
+            columns["stage"][index[node]],
+            shares,
+        )
         for node, shares in sorted(found.partial.items(), key=lambda item: columns["label"][index[item[0]]])
     ]
-    return ScenarioReport(removed, disrupted, summary, partial)
+    notes = [essential_note(table.meta, set(members))]
+    return ScenarioReport(removed, disrupted, summary, partial, notes=notes)
+
+
+def _partial_record(
+    meta: dict, stage_labels: dict, node: str, names: tuple[str, str], own_stage: str, shares: Mapping[str, float]
+) -> dict:
+    """A firm's partial loss: the share of each stage's suppliers it lost, and which of those
+    stages are not essential to it (its stage states essential inputs without them)."""
+    stated = meta.get("essential_inputs", {}).get(own_stage)
+
+    def label(stage: str) -> str:
+        return stage_labels.get(stage, {}).get("label", stage)
+
+    return {
+        "id": node,
+        "label": names[0],
+        "label_zh": names[1],
+        "stages": {label(stage): share for stage, share in shares.items()},
+        "not_essential": [label(stage) for stage in shares if stated is not None and stage not in stated],
+    }
 
 
 def _disrupted_record(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from chaingraph.measures.cascade import cascade, compiled_cascade, compiled_paths_cut, paths_cut
 from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.projection.model import Projection
+from chaingraph.reports import network
 from chaingraph.scenarios import scenario
 
 from ..conftest import fj
@@ -33,8 +34,19 @@ def staged_graphs(draw):
     for i, node in enumerate(nodes):
         graph.add_node(node, stage=draw(st.sampled_from(STAGES)), label=f"firm {i}")
     graph.add_edges_from((nodes[a], nodes[b]) for a, b in edges)
+    # Which stages state their essential inputs: none (every input essential), or some.
+    graph.graph["essential_inputs"] = draw(st.sampled_from(ESSENTIAL_MAPS))
     removed = draw(st.sets(st.sampled_from(nodes), min_size=1, max_size=3))
     return graph, removed
+
+
+ESSENTIAL_MAPS = [{}, {"cell": ["ore"]}, {"cell": ["metal", "ore"], "metal": ["ore"]}, {"metal": ["cell"]}]
+
+
+def essential_to(graph: nx.DiGraph, node: str, stage: str) -> bool:
+    """Whether ``stage`` is essential to ``node``: its own stage states it, or states none."""
+    stated = graph.graph.get("essential_inputs", {}).get(graph.nodes[node]["stage"])
+    return stated is None or stage in stated
 
 
 def satisfies_rule(graph: nx.DiGraph, node: str, down: set[str]) -> bool:
@@ -43,6 +55,7 @@ def satisfies_rule(graph: nx.DiGraph, node: str, down: set[str]) -> bool:
     if suppliers and all(s in down for s in suppliers):
         return True
     stages = {graph.nodes[s]["stage"] for s in suppliers if graph.nodes[s]["stage"]}
+    stages = {stage for stage in stages if essential_to(graph, node, stage)}
     return any(all(s in down for s in suppliers if graph.nodes[s]["stage"] == stage) for stage in stages)
 
 
@@ -68,6 +81,16 @@ def test_the_cascade_is_the_rule(case):
             for stage in why.stages:
                 at = [s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"] == stage]
                 assert at and all(tier.get(s, 99) < why.tier for s in at)
+                assert essential_to(graph, node, stage)
+    # Every supplier of a stage not essential to a firm lost, and the firm not disrupted: a partial loss.
+    partial = cascade(graph, removed).partial
+    for node in graph:
+        if node in found:
+            continue
+        for stage in {graph.nodes[s]["stage"] for s in graph.predecessors(node) if s != node} - {""}:
+            at = [s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"] == stage]
+            lost = all(s in found for s in at) and not essential_to(graph, node, stage)
+            assert (partial.get(node, {}).get(stage) == 1.0) == lost
 
 
 def _compiled(graph: nx.DiGraph) -> AnalysisGraph:
@@ -134,14 +157,19 @@ def _suppliers_at(store, client: str, stage_label: str) -> set[str]:
     return {str(r["s"]) for r in rows}
 
 
-def test_hifen_starves_catl_of_testing_and_so_nio_and_tesla(store):
-    # From the data: Hifen is CATL's only testing supplier, and NIO's and Tesla's only supplier is CATL.
+def test_hifen_is_catls_only_tester_and_its_loss_starves_no_one(store):
+    # From the data: Hifen is CATL's only testing supplier; testing is no essential input of cell
+    # making (graph/chains.ttl states cathode, anode, separator and electrolyte), so CATL keeps
+    # making cells, and NIO and Tesla keep their supplier.
     assert _suppliers_at(store, fj("catl"), "testing") == {fj("hifen")}
     result = scenario(store, ["firm:Hifen"])
-    tiers = {d["id"]: (d["tier"], d["reason"], d["stages_lost"]) for d in result.disrupted}
-    assert tiers[fj("catl")] == (1, "stage-starved", ["testing"])
-    assert tiers[fj("nio")][0] == 2 and tiers[fj("tesla")][0] == 2
-    assert result.summary["firms_per_tier"] == [1, 1, 2]
+    assert [d["id"] for d in result.disrupted] == [fj("hifen")]
+    assert result.summary["firms_per_tier"] == [1]
+    assert [(p["id"], p["stages"]) for p in result.partial] == [(fj("catl"), {"testing": 1.0})]
+    # Every input stays essential where none is stated: without the statements CATL is starved.
+    graph = network(store, chain="ningde")
+    graph.graph["essential_inputs"] = {}
+    assert cascade(graph, [fj("hifen")]).disrupted[fj("catl")].reason == "stage"
 
 
 def test_removing_ningde_disrupts_the_carmakers_outside_it(store):
@@ -241,6 +269,26 @@ def test_gaps_with_stated_evidence_name_no_target_known_only_from_inferences(sto
 
     for stage in gaps(store, chain="ningde", region="Ningde", evidence="stated").stages:
         assert all(t["evidence"] == "stated" for t in stage["targets"])
+
+
+def test_a_lost_input_that_is_not_essential_is_a_partial_loss_on_the_bundled_graph(run):
+    """Testing is not essential to cell making (graph/chains.ttl): losing Hifen, CATL's only tester,
+    disrupts no one and is CATL's partial loss; separators are essential, and starve CATL."""
+    hifen = json.loads(run("impact", "--remove", "firm:Hifen", "--format", "json").stdout)
+    assert [row["label"] for row in hifen["disrupted"]] == ["Hifen Testing Technology"]
+    assert hifen["partial"] == [
+        {
+            "id": fj("catl"),
+            "label": "CATL",
+            "label_zh": "宁德时代",
+            "stages": {"testing": 1.0},
+            "not_essential": ["testing"],
+        }
+    ]
+    assert any("state their essential inputs" in note for note in hifen["notes"])
+    separators = json.loads(run("impact", "--remove", "stage:separators", "--format", "json").stdout)
+    catl = next(row for row in separators["disrupted"] if row["id"] == fj("catl"))
+    assert (catl["tier"], catl["reason"], catl["stages_lost"]) == (1, "stage-starved", ["separators"])
 
 
 def test_gaps_cli(run):

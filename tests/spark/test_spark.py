@@ -313,7 +313,8 @@ def test_the_cascade_on_spark_equals_the_reference(spark, case, share):
     ids = {node: i for i, node in names.items()}
     stage_of = spark.createDataFrame([(ids[n], graph.nodes[n]["stage"]) for n in graph], "node long, stage string")
     gone = spark.createDataFrame([(ids[n],) for n in sorted(removed)], "node long")
-    found = spark_cascade.cascade(network, stage_of, gone, partial=share)
+    essential = graph.graph.get("essential_inputs")
+    found = spark_cascade.cascade(network, stage_of, gone, partial=share, essential_inputs=essential)
     expected = cascade(graph, removed, partial=share)
     got = {names[row["node"]]: (row["tier"], row["reason"], tuple(row["stages"])) for row in found.disrupted.collect()}
     assert got == {node: (why.tier, why.reason, why.stages) for node, why in expected.disrupted.items()}

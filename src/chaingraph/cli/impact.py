@@ -240,7 +240,10 @@ def _scenario(
     for note in report.notes:
         stdout.print(f"[dim]{note}[/]")
     for found in report.partial:
-        shares = ", ".join(f"{stage} {share:.0%}" for stage, share in found["stages"].items())
+        shares = ", ".join(
+            f"{stage} {share:.0%}" + (" (not essential to it)" if stage in found.get("not_essential", ()) else "")
+            for stage, share in found["stages"].items()
+        )
         stdout.print(f"partial loss: {found['label']}: {shares}")
     if partial is not None and not report.partial:  # asked for, and found nowhere: said, not silent
         stdout.print(f"partial loss: none (no firm lost {partial:.0%} or more of a stage's suppliers and kept some)")

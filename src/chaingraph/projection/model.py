@@ -151,6 +151,9 @@ class NetworkFacts:
     #: What is bought and sold at each stage: ``(name, stage)`` pairs (see
     #: :class:`chaingraph.names.ProductVocabulary`), from which firms with no stage take one.
     stage_vocabulary: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    #: ``(input stage, stage)`` pairs of ``cg:essentialFor``: the inputs a stage cannot produce
+    #: without (see :func:`chaingraph.measures.cascade.cascade`).
+    essential_inputs: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 def edge_evidence(data: Mapping) -> str:

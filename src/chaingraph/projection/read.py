@@ -59,6 +59,7 @@ __all__ = [
     "CONTROL_PERIODS_QUERY",
     "EDGES_QUERY",
     "EDGE_DETAILS_QUERY",
+    "ESSENTIAL_INPUTS_QUERY",
     "LABELS_QUERY",
     "MEMBERSHIP_QUERY",
     "NODES_QUERY",
@@ -66,6 +67,7 @@ __all__ = [
     "PLACE_LEVELS",
     "STAGE_VOCABULARY_QUERY",
     "assemble",
+    "essential_inputs",
     "place_ancestors",
     "project",
     "project_columns",
@@ -91,6 +93,7 @@ CONTROL_PERIODS_QUERY = package_query("projection-control-periods")
 
 CHAINS_QUERY = package_query("projection-chains")
 STAGE_VOCABULARY_QUERY = package_query("projection-stage-vocabulary")
+ESSENTIAL_INPUTS_QUERY = package_query("projection-essential-inputs")
 
 
 def project(store: Store) -> nx.DiGraph:
@@ -150,6 +153,7 @@ def read_facts(store: Store) -> NetworkFacts:
             for owner, owned, start, end in store.select_lexical(CONTROL_PERIODS_QUERY)
         ),
         stage_vocabulary=sorted((name, stage) for name, stage in store.select_lexical(STAGE_VOCABULARY_QUERY)),
+        essential_inputs=sorted((found, stage) for found, stage in store.select_lexical(ESSENTIAL_INPUTS_QUERY)),
     )
 
 
@@ -161,6 +165,8 @@ def assemble(facts: NetworkFacts) -> Projection:
         "chains": facts.chain_meta,
         "controls": facts.controls,
         "control_periods": facts.control_periods,
+        # stage -> the input stages it cannot produce without; a stage not here: every input.
+        "essential_inputs": essential_inputs(facts.essential_inputs),
     }
     facts = _stages_from_products(facts, meta)
     columns = _node_columns(facts, meta)
@@ -208,6 +214,14 @@ def _stages_from_products(facts: NetworkFacts, meta: dict[str, Any]) -> NetworkF
             if stage in chain_of:
                 chains[i] = chains[i] | {chain_of[stage]}
     return dataclasses.replace(facts, stages=stages, chains=chains)
+
+
+def essential_inputs(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """``(input, stage)`` pairs as stage -> its essential input stages, sorted."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for essential, stage in sorted(set(pairs)):
+        found[stage].append(essential)
+    return dict(found)
 
 
 #: How many firms a note on stages taken from products names before it says "and N more".

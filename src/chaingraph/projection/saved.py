@@ -28,8 +28,9 @@ __all__ = ["ARRAYS", "PROJECTION_FORMAT", "VALUES", "read_projection", "read_sav
 ARRAYS = "projection.npz"
 VALUES = "projection.json"
 #: Raised when what a saved projection holds changes (2: edges carry their evidence level; 3: the
-#: projection names its database; 4: edges carry their relations' periods as bounds, ``intervals``).
-PROJECTION_FORMAT = 4
+#: projection names its database; 4: edges carry their relations' periods as bounds, ``intervals``;
+#: 5: stages inferred from products, and the stages' essential inputs, in ``meta``).
+PROJECTION_FORMAT = 5
 
 
 def write_projection(projection: Projection, folder: Path, database: str = "") -> None:

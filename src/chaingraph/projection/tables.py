@@ -635,6 +635,7 @@ class _Join:
             controls=self.base.controls,
             typed=len(typed),
             control_periods=self.base.control_periods,
+            essential_inputs=self.base.essential_inputs,
             # The stages the sheets create are named too, as the import's RDF names them.
             stage_vocabulary=sorted(
                 {

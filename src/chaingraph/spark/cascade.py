@@ -4,7 +4,7 @@ after tier, as rounds of joins over the supply edges.
 The rule is that module's, read the same way (edges supplier -> client, a self-loop is not a
 firm's own supply): a firm not yet disrupted is disrupted in tier ``t + 1`` when every supplier it
 has is disrupted after tier ``t`` (*supply-starved*), or else every supplier of some stage is
-(*stage-starved*, naming the stages). Each round joins only the edges leaving the tier just
+(*stage-starved*, naming the stages essential to it). Each round joins only the edges leaving the tier just
 disrupted, adds what they hit to each client's count of disrupted suppliers (per stage), and
 checks the clients they reach; the counts are checkpointed, so no plan grows with the tiers.
 The tests hold it to :func:`chaingraph.measures.cascade.cascade` (NetworkX) on random graphs.
@@ -12,6 +12,7 @@ The tests hold it to :func:`chaingraph.measures.cascade.cascade` (NetworkX) on r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,12 @@ class SparkCascade:
 
 
 def cascade(
-    graph: SparkGraph, stage_of: DataFrame, removed: DataFrame, *, partial: float | None = None
+    graph: SparkGraph,
+    stage_of: DataFrame,
+    removed: DataFrame,
+    *,
+    partial: float | None = None,
+    essential_inputs: Mapping[str, Sequence[str]] | None = None,
 ) -> SparkCascade:
     """The cascade of removing ``removed`` (a DataFrame of ``node`` ids) from ``graph``.
 
@@ -49,6 +55,9 @@ def cascade(
     partial : float, optional
         With a share in (0, 1], also the firms not disrupted that lost at least that share of
         some stage's suppliers.
+    essential_inputs : mapping, optional
+        Stage -> the input stages essential to it (a stage not here: every input); every supplier
+        of a stage not essential to a firm lost is a partial loss, not a starvation.
 
     Returns
     -------
@@ -60,8 +69,19 @@ def cascade(
     supply = graph.edges.filter(F.col("src") != F.col("dst")).join(staged, "src", "left")
     supply = supply.select("src", "dst", F.coalesce("stage", F.lit("")).alias("stage")).localCheckpoint()
     suppliers = supply.groupBy("dst").agg(F.count("*").alias("total")).localCheckpoint()
+    # Whether each (client, stage) is essential to the client: its own stage states it, or states none.
+    stated = {stage: list(inputs) for stage, inputs in (essential_inputs or {}).items()}
+    client_stage = stage_of.select(F.col("node").alias("dst"), F.coalesce("stage", F.lit("")).alias("client_stage"))
+    pair = F.concat_ws("\u0000", "client_stage", "stage")
+    allowed = [f"{stage}\u0000{found}" for stage, inputs in stated.items() for found in inputs]
+    essential = ~F.col("client_stage").isin(list(stated)) | pair.isin(allowed)
     stage_suppliers = (
-        supply.filter(F.col("stage") != "").groupBy("dst", "stage").agg(F.count("*").alias("total")).localCheckpoint()
+        supply.filter(F.col("stage") != "")
+        .groupBy("dst", "stage")
+        .agg(F.count("*").alias("total"))
+        .join(client_stage, "dst", "left")
+        .select("dst", "stage", "total", F.coalesce(essential, F.lit(True)).alias("essential"))
+        .localCheckpoint()
     )
     no_stages = F.array().cast("array<string>")
     disrupted = removed.select(
@@ -91,7 +111,7 @@ def cascade(
         starved_of_stages = (
             counted.filter(F.col("stage") != "")
             .join(stage_suppliers, ["dst", "stage"])
-            .filter(F.col("hit") == F.col("total"))
+            .filter((F.col("hit") == F.col("total")) & F.col("essential"))
             .groupBy("dst")
             .agg(F.array_sort(F.collect_list("stage")).alias("stages"))
             .join(starved_of_all, "dst", "left_anti")
@@ -110,15 +130,17 @@ def cascade(
         frontier = found.select("node")
     else:
         raise RuntimeError(f"cascade: still spreading after {MAX_ROUNDS} tiers")
-    losses = None
+    share = F.col("hit") / F.col("total")
+    listed = (F.col("hit") == F.col("total")) & ~F.col("essential")  # a non-essential stage, all lost
     if partial is not None:
-        losses = (
-            hits.filter(F.col("stage") != "")
-            .join(stage_suppliers, ["dst", "stage"])
-            .select(F.col("dst").alias("node"), "stage", (F.col("hit") / F.col("total")).alias("share"))
-            .filter(F.col("share") >= F.lit(partial))
-            .join(disrupted.select("node"), "node", "left_anti")
-        )
+        listed = listed | (share >= F.lit(partial))
+    losses = (
+        hits.filter((F.col("stage") != "") & (F.col("hit") > 0))
+        .join(stage_suppliers, ["dst", "stage"])
+        .filter(listed)
+        .select(F.col("dst").alias("node"), "stage", share.alias("share"))
+        .join(disrupted.select("node"), "node", "left_anti")
+    )
     return SparkCascade(disrupted, losses)
 
 
