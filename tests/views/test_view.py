@@ -575,9 +575,9 @@ def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
     from chaingraph.scenarios import scenario
     from chaingraph.views.page import TIER_OUTLINES
 
-    nodes = _page_nodes(view(store, "ningde", remove=["firm:Hifen"]))
-    expected = {d["id"]: d["tier"] for d in scenario(store, ["firm:Hifen"], chain="ningde").disrupted}
-    assert expected  # Hifen, then CATL, then the carmakers
+    nodes = _page_nodes(view(store, "ningde", remove=["stage:separators"]))
+    expected = {d["id"]: d["tier"] for d in scenario(store, ["stage:separators"], chain="ningde").disrupted}
+    assert len(set(expected.values())) == 3  # the separator makers, then CATL, then the carmakers
     for node, attrs in nodes.items():
         if node in expected:
             assert attrs["color"]["border"] == TIER_OUTLINES[min(expected[node], len(TIER_OUTLINES) - 1)]
@@ -586,7 +586,7 @@ def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
         elif "color" in attrs and isinstance(attrs["color"], dict):
             raise AssertionError(f"{node} is outlined but not disrupted")
     catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
-    assert "every supplier of testing lost" in catl["title"]
+    assert "every supplier of separators lost" in catl["title"]
 
 
 def test_each_firm_says_what_its_own_loss_would_disrupt(store):
@@ -594,9 +594,12 @@ def test_each_firm_says_what_its_own_loss_would_disrupt(store):
     from chaingraph.scenarios import scenario
 
     nodes = _page_nodes(view(store, "ningde"))
-    hifen = nodes["https://w3id.org/chaingraph/fujian/hifen"]
-    tiers = scenario(store, ["firm:Hifen"], chain="ningde").summary["firms_per_tier"][1:]
-    assert f"tier by tier: {' → '.join(map(str, tiers))}" in hifen["title"]
+    catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
+    tiers = scenario(store, ["firm:CATL"], chain="ningde").summary["firms_per_tier"][1:]
+    assert tiers  # the carmakers
+    assert f"tier by tier: {' → '.join(map(str, tiers))}" in catl["title"]
+    # Testing is not essential to cell making: Hifen's own loss disrupts no other firm.
+    assert "its own loss would disrupt no other firm" in nodes["https://w3id.org/chaingraph/fujian/hifen"]["title"]
 
 
 def test_focus_draws_only_the_neighbourhood(store):

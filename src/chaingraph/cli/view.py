@@ -98,7 +98,7 @@ def view(
       chaingraph view fujian --level stage --layout hierarchical
       chaingraph view ningde --places
       chaingraph view ningde --layout physics
-      chaingraph view ningde --remove firm:Hifen -o ningde-hifen.html
+      chaingraph view ningde --remove stage:separators -o ningde-separators.html
       chaingraph view ningde --focus CATL --hops 1 -o catl.html
     """
     from .._runtime.fileio import atomic_write, check_target
