@@ -335,7 +335,8 @@ def assert_scenarios_agree(compiled, on_spark) -> None:
     assert on_spark.partial == compiled.partial
     for key, value in compiled.summary.items():
         assert on_spark.summary[key] == (None if key in NOT_ON_SPARK else value), key
-    assert on_spark.engine == "spark" and len(on_spark.notes) == len(NOT_ON_SPARK)
+    assert on_spark.engine == "spark" and len(on_spark.notes) == len(NOT_ON_SPARK) + 1
+    assert on_spark.notes[-1] == compiled.notes[-1]  # the stage rule applied, said alike
 
 
 @pytest.mark.parametrize(
