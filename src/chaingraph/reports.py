@@ -50,6 +50,7 @@ __all__ = [
     "StatsReport",
     "evidence_levels",
     "figures_by_subject",
+    "firm_names",
     "format_figure",
     "impact",
     "impact_record",
@@ -437,6 +438,41 @@ def _spark_rows(network, run):
     joined = node_columns.join(run.values, "node")
     columns = [F.col(key) if key not in run.left_out else F.lit(None).alias(key) for key in STATS_KEYS]
     return joined.select(*columns, "_untyped")
+
+
+#: How many firms one query for names asks about (a VALUES table of this many rows at most).
+NAMES_CHUNK = 500
+
+
+def firm_names(store: Store, firms: Sequence[str]) -> dict[str, list[str]]:
+    """Every name each of ``firms`` (IRIs) is known by: its labels and alternative labels in the
+    graph, in every language, and the names the sheets gave it (a spelling merged into it
+    included), each once, shortest first: what a reader checks a merge by.
+
+    >>> from chaingraph.store import open_store
+    >>> names = firm_names(open_store(), ["https://w3id.org/chaingraph/fujian/catl"])
+    >>> "宁德时代" in names["https://w3id.org/chaingraph/fujian/catl"]
+    True
+    """
+    from .projection.tables import attached_tables
+    from .sparql import bind_table
+
+    found: dict[str, set[str]] = {firm: set() for firm in firms}
+    query = package_query("report-firm-names")
+    ordered = sorted(found)
+    for first in range(0, len(ordered), NAMES_CHUNK):
+        chunk = [(URIRef(firm),) for firm in ordered[first : first + NAMES_CHUNK]]
+        for row in store.select(bind_table(query, ["thing"], chunk)).rows or []:
+            found[str(row["thing"])].add(str(row["name"]))
+    tables = attached_tables(store)
+    if tables.relations or tables.firms:
+        given = [(firm, name) for firm, names in tables.names(store, "firm").items() for name in names]
+        if tables.naming is not None:  # every relation end's name, the graph's firms' included
+            given += [(firm, name) for name, (firm, _) in tables.naming.resolved.items()]
+        for firm, name in given:
+            if firm in found and name.strip():
+                found[firm].add(name.strip())
+    return {firm: sorted(names, key=lambda name: (len(name), name)) for firm, names in found.items()}
 
 
 def _values_at(values: Mapping, nodes: list[str], positions: list[int]) -> list:

@@ -137,6 +137,26 @@ def test_the_trial_sheets_give_one_node_per_firm_and_offer_the_candidates(tmp_pa
     assert len(sheet) == 3 and all(row["decision"] == "" for row in sheet)
 
 
+def test_stats_json_lists_every_name_a_firm_was_given():
+    """A merge is checked by the names merged: CATL's five spellings in the sheets, its labels."""
+    sheets = ["--relations", str(EXAMPLES / "registry.csv"), "--relations", str(EXAMPLES / "press.csv")]
+    result = run_process("stats", *sheets, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    names = {row["id"]: row["names"] for row in json.loads(result.stdout)}
+    spellings = {
+        "CATL",
+        "CATL (300750.SZ)",
+        "Contemporary Amperex Technology Co., Ltd.",
+        "宁德时代新能源科技股份有限公司",
+    }
+    assert spellings <= set(names[CATL])
+    assert {"宁德时代", "Contemporary Amperex Technology Co. Limited"} <= set(names[CATL])  # the graph's own
+    assert "NIO Inc." in names[NIO] and "蔚来汽车" not in names[NIO]  # a candidate is no name until merged
+    assert "特斯拉（上海）有限公司" not in names[TESLA]
+    csv_rows = run_process("stats", *sheets, "--format", "csv").stdout.splitlines()
+    assert "names" not in csv_rows[0].split(",")  # the list is JSON's; the tables keep their columns
+
+
 def test_a_relation_cell_naming_a_firm_row_is_that_firm_before_the_graph(tmp_path):
     firms = tmp_path / "firms.csv"
     firms.write_text("id,name_en,located_in\nganfeng,Ganfeng Lithium,Xinyu\nsem,SEMCORP,Yuxi\n", encoding="utf-8")

@@ -126,7 +126,14 @@ def stats(
         return
     from .render import render
 
-    emit(render(report.rows, chosen or STATS_KEYS, fmt))
+    keys = list(chosen or STATS_KEYS)
+    rows = report.rows
+    if fmt == "json" and level == "firm":  # every name a firm was given, to check a merge by
+        from ..reports import firm_names
+
+        names = firm_names(store, [row["id"] for row in rows])
+        rows, keys = [{**row, "names": names.get(row["id"], [])} for row in rows], [*keys, "names"]
+    emit(render(rows, keys, fmt))
     for note in network_notes(report) + engine_notes(report):
         stderr.print(f"[dim]{note}[/]")
 
