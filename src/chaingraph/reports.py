@@ -648,6 +648,7 @@ def view(
         scenario=scenario,
         own_loss=own_loss,
         as_of=as_of if level == "firm" else None,
+        names=firm_names(store, list(graph)) if level == "firm" else {},
         undated=undated,
     )
     if progress:

@@ -272,3 +272,16 @@ def test_decisions_round_trip_through_import(tmp_path):
     assert made.returncode == 0, made.stderr
     assert _stats("--relations", str(both), "--same-as", str(plain)) == _stats("--data", str(imported))
     assert "sameAs" in imported.read_text(encoding="utf-8")
+
+
+def test_a_views_details_list_the_names_merged_into_a_firm():
+    from chaingraph.projection.tables import Tables
+    from chaingraph.reports import view
+    from chaingraph.store import open_store
+
+    from ..views.test_view import _page_nodes
+
+    sheets = [EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]
+    nodes = _page_nodes(view(open_store(tables=Tables(relations=sheets)), "ningde"))
+    also = next(line for line in nodes[CATL]["title"].splitlines() if line.startswith("also named: "))
+    assert {"CATL (300750.SZ)", "Contemporary Amperex Technology Co., Ltd."} <= set(also.split(": ", 1)[1].split("; "))

@@ -192,6 +192,7 @@ TEXT = {
         "no_stage": "no stage",
         "no_chain": "in no chain",
         "places_lane": "places",
+        "also_named": "also named",
         "stage_label": "stage",
         "stage_inferred": "  inferred from what it supplies: {products}",
         "place_label": "place",
@@ -251,6 +252,7 @@ TEXT = {
         "no_stage": "无环节",
         "no_chain": "不属于产业链",
         "places_lane": "地点",
+        "also_named": "又名",
         "stage_label": "环节",
         "stage_inferred": "  据其供应的产品推断：{products}",
         "place_label": "地点",
@@ -308,6 +310,9 @@ class ViewData:
     #: hidden); ``None``: every edge shown. With ``undated="exclude"`` undated edges start hidden.
     as_of: str | None = None
     undated: str = "include"
+    #: Every name each firm was given (:func:`chaingraph.reports.firm_names`): the details list
+    #: those beyond the two shown, so a merge can be checked on the page.
+    names: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 def is_chaingraph_view(path: Path) -> bool:
@@ -707,6 +712,9 @@ def measure_name(key: str, lang: str) -> str:
     return name_in(key.replace("_", " "), MEASURES[key].zh if key in MEASURES else "", lang)
 
 
+#: How many of a firm's other names its details list before "…".
+NAMES_SHOWN = 8
+
 #: The measures a node's tooltip shows, in report order.
 TOOLTIP_MEASURES = [key for key, info in MEASURES.items() if info.in_tooltip]
 
@@ -714,6 +722,11 @@ TOOLTIP_MEASURES = [key for key, info in MEASURES.items() if info.in_tooltip]
 def _node_tooltip(node: str, attrs: Mapping, data: ViewData, text: Mapping[str, str], lang: str) -> str:
     label, other = _names(attrs, lang)
     lines = [label + (f" / {other}" if other else ""), text[attrs.get("kind", "organization")]]
+    also = [name for name in data.names.get(node, ()) if name not in (label, other)]
+    if also:
+        lines.append(
+            f"{text['also_named']}: " + "; ".join(also[:NAMES_SHOWN]) + ("; …" if len(also) > NAMES_SHOWN else "")
+        )
     if attrs.get("stage_label"):
         lines.append(f"{text['stage_label']}: {_stage_name(data.graph, attrs, lang)}")
         inferred = data.graph.graph.get("stages_from_products", {}).get(node)
