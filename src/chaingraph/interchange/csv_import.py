@@ -416,7 +416,12 @@ class _Builder:
         """A relation's end not in the firms file: an organization of the graph by that name, or a new firm."""
         iri, existing = self.naming.endpoint(identifier, f"{path}:{line}")
         if existing:
-            self.firms[identifier] = ox.NamedNode(iri)
+            self.firms[identifier] = node = ox.NamedNode(iri)
+            if self.naming.resolved.get(identifier, ("", "graph"))[1] != "graph":
+                # A spelling merged into the graph's firm (by key or decision) is stated as its
+                # alternative label, as a merged spelling of a new firm is: what it was called.
+                language = "zh-Hans" if Naming.chinese(identifier) else "en"
+                self.add(node, _N.altLabel, ox.Literal(identifier, language=language))
         else:
             self.firm(identifier, {}, path, line, iri)
 
