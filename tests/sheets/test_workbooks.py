@@ -229,3 +229,46 @@ def test_a_file_that_is_no_workbook_is_one_line(tmp_path, content):
     path.write_bytes(content)
     message = refused("stats", "--relations", str(path))
     assert message.count("\n") == 0 and str(path) in message
+
+
+# --- one workbook, a sheet per file given: book.xlsx[SHEET] -----------------------------------------
+
+
+def _two_years(path: Path) -> Path:
+    """A workbook of two sheets, 2022 and 2023, each a year's supplier list."""
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "2022"
+    first.append(["supplier", "client"])
+    first.append(["Acme Cathodes", "CATL"])
+    second = book.create_sheet("2023")
+    second.append(["supplier", "client"])
+    second.append(["Beta Separators", "CATL"])
+    book.save(path)
+    return path
+
+
+def test_a_sheet_named_after_each_file_reads_two_sheets_of_one_workbook(tmp_path):
+    book = _two_years(tmp_path / "years.xlsx")
+    both = run_process("stats", "--format", "json", "--relations", f"{book}[2022]", "--relations", f"{book}[2023]")
+    assert both.returncode == 0, both.stderr
+    labels = {row["label"] for row in json.loads(both.stdout)}
+    assert {"Acme Cathodes", "Beta Separators"} <= labels
+    # The same as each sheet given with --sheet, one at a time.
+    for sheet, firm in (("2022", "Acme Cathodes"), ("2023", "Beta Separators")):
+        alone = run_process("stats", "--format", "json", "--relations", str(book), "--sheet", sheet)
+        assert firm in {row["label"] for row in json.loads(alone.stdout)}
+    # A sheet named in the path wins over --sheet; an unknown one lists the sheets.
+    named = run_process("stats", "--format", "json", "--relations", f"{book}[2023]", "--sheet", "2022")
+    assert "Beta Separators" in {row["label"] for row in json.loads(named.stdout)}
+    missing = run_process("stats", "--relations", f"{book}[2030]")
+    assert missing.returncode == 2 and "2030" in missing.stderr and "2022" in missing.stderr
+
+
+def test_the_import_reads_a_sheet_named_after_the_file(tmp_path):
+    book = _two_years(tmp_path / "years.xlsx")
+    target = tmp_path / "years.ttl"
+    result = run_process("import", "--relations", f"{book}[2023]", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "Beta Separators" in text and "Acme Cathodes" not in text

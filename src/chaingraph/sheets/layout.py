@@ -36,7 +36,7 @@ import pyarrow as pa
 from .._runtime.fileio import open_input
 from ..errors import InputError
 from .cells import JoinedColumns, column_name, joined_cells, unneutralise_cell
-from .workbook import Workbook, is_workbook, read_workbook
+from .workbook import Workbook, is_workbook, read_workbook, sheet_of
 
 __all__ = [
     "FIRM_FIELDS",
@@ -260,6 +260,7 @@ def sheet_rows(
     sheet: str | None = None,
 ) -> CsvRows | WorkbookRows:
     """A sheet's rows one at a time: a workbook's (by its ending) or a CSV file's."""
+    path, sheet = sheet_of(path, sheet)
     if is_workbook(path):
         return WorkbookRows(path, fields, role, mapping, header_row, sheet)
     return CsvRows(path, fields, role, mapping, header_row)
@@ -403,6 +404,7 @@ def read_sheet(
     header's number of fields, is parsed by Arrow (its lines are then its records); any other is
     read by :class:`CsvRows`, record by record, which also names the line of any error.
     """
+    path, sheet = sheet_of(path, sheet)
     if path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES:
         return _read_parquet(path, fields, role, mapping)
     if not is_workbook(path):
@@ -598,6 +600,7 @@ def sheet_digest(
     are read (the fields' columns, the header line, a workbook's sheet): relations and row sources
     are named after it, so two imports of y2020/rel.csv and y2023/rel.csv never merge and one file
     read twice does."""
+    path, sheet = sheet_of(path, sheet)
     how: tuple = (sorted(mapping.items()), header_row or 1)
     if is_workbook(path):
         how = (*how[:1], header_row, sheet)

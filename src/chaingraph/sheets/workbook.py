@@ -32,7 +32,7 @@ from xml.etree import ElementTree
 from ..errors import InputError, first_line
 from .cells import column_name
 
-__all__ = ["HEADER_SEARCH_ROWS", "WORKBOOK_SUFFIXES", "Workbook", "is_workbook", "read_workbook"]
+__all__ = ["HEADER_SEARCH_ROWS", "WORKBOOK_SUFFIXES", "Workbook", "is_workbook", "read_workbook", "sheet_of"]
 
 #: File endings read as workbooks.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -50,8 +50,30 @@ _ZERO_PADDED = re.compile(r"^0{2,}$")
 
 
 def is_workbook(path: PurePath) -> bool:
-    """Whether ``path`` is read as a workbook (by its ending)."""
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
+    """Whether ``path`` is read as a workbook (by its ending; ``book.xlsx[2023]`` names one too)."""
+    return path.suffix.lower() in WORKBOOK_SUFFIXES or _SHEET_IN_PATH.match(path.name) is not None
+
+
+_SHEET_IN_PATH = re.compile(
+    r"^(?P<file>.+(?:" + "|".join(re.escape(suffix) for suffix in WORKBOOK_SUFFIXES) + r"))\[(?P<sheet>[^\[\]]+)\]$",
+    re.IGNORECASE,
+)
+
+
+def sheet_of(path: Path, sheet: str | None = None) -> tuple[Path, str | None]:
+    """The workbook and sheet a path names: ``book.xlsx[2023]`` is sheet 2023 of ``book.xlsx``
+    (which wins over ``sheet``, the ``--sheet`` given for every file), unless a file of that very
+    name exists; any other path is itself, read with ``sheet``.
+
+    >>> sheet_of(Path("book.xlsx[2023]"))
+    (PosixPath('book.xlsx'), '2023')
+    >>> sheet_of(Path("rel.csv"), "2023")
+    (PosixPath('rel.csv'), '2023')
+    """
+    match = _SHEET_IN_PATH.match(path.name)
+    if match is None or path.exists():
+        return path, sheet
+    return path.with_name(match["file"]), match["sheet"]
 
 
 @dataclass
