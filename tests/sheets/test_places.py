@@ -34,6 +34,13 @@ from ..conftest import run_process
         ("Xi'an, Shaanxi", "CN-610100"),
         ("Inner Mongolia", "CN-150000"),
         ("Bac Ninh, Viet Nam", "VN-56"),
+        # Counties by their pinyin names, beside their city or province (many share a name):
+        ("Jiaocheng District, Ningde, Fujian", "CN-350902"),  # 蕉城区; 交城县 (Shanxi) is Jiaocheng too
+        ("Huangpu District, Guangzhou", "CN-440112"),  # 黄埔区
+        ("Huangpu, Shanghai", "CN-310101"),  # 黄浦区
+        ("Gulou District, Nanjing", "CN-320106"),  # 鼓楼区; Fuzhou, Xuzhou and Kaifeng have one too
+        ("Chaoyang District, Beijing", "CN-110105"),  # 朝阳区: 朝 read chao, not zhao
+        ("Pudong New Area, Shanghai", "CN-310115"),  # 浦东新区
         ("Vietnam", "VN"),
     ],
 )
@@ -206,3 +213,8 @@ def test_a_place_the_users_graph_has_under_a_parent_it_lacks_is_that_place(tmp_p
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert ids(result.stdout) == {"beta"}
+
+
+def test_a_county_named_alone_in_pinyin_is_no_place():
+    # Jiaocheng is 蕉城区 (Ningde) and 交城县 (Shanxi): alone it names neither, never guessed.
+    assert place_named("Jiaocheng District") is None

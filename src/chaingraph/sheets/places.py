@@ -135,6 +135,9 @@ class _Gazetteer:
         self.county_short: dict[str, set[str]] = {}
         #: Latin names, folded (lower case, no accents, no spaces) -> keys.
         self.latin: dict[str, set[str]] = {}
+        #: Counties' Latin (pinyin) names, folded -> keys: many counties share one (Gulou, Huangpu),
+        #: so one names a county only beside its city or province.
+        self.latin_county: dict[str, set[str]] = {}
         self._read_china()
         self._read_countries()
         self.longest_chinese = max((len(name) for name in self.chinese), default=1)
@@ -173,6 +176,8 @@ class _Gazetteer:
             self.chinese.setdefault(name, set()).add(key)
             if kind == "county":
                 self.county_short.setdefault(short, set()).add(key)
+                for spelled in _readings(short):  # 朝阳 is Chaoyang, though pypinyin says zhao first
+                    self.latin_county.setdefault(spelled, set()).add(key)
             elif len(short) >= 2:
                 self.chinese.setdefault(short, set()).add(key)
                 self._add_latin(english, key)
@@ -273,14 +278,28 @@ def _chinese_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
     return parts
 
 
+#: At most this many pinyin readings of a county's name are indexed (its characters' readings combined).
+MAX_READINGS = 16
+
+
+def _readings(name: str) -> list[str]:
+    """Every pinyin spelling of ``name`` its characters' readings give (up to :data:`MAX_READINGS`),
+    folded: a character with two readings (朝: zhao, chao) gives both spellings."""
+    import itertools
+
+    from pypinyin import Style, pinyin
+
+    choices = [sorted(set(readings)) for readings in pinyin(name, style=Style.NORMAL, heteronym=True)]
+    return ["".join(combination) for combination in itertools.islice(itertools.product(*choices), MAX_READINGS)]
+
+
 def _latin_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
     """The places each comma-separated part of a Latin address may be (a part that is a street,
     a building or a number names none)."""
-    parts: list[set[str]] = []
     countries: set[str] = set()
     words_of_parts = []
     for part in re.split(r"[,;/\n]+", text):
-        words = fold(part).split()
+        words = re.sub(r"\bnew area\b", " ", fold(part)).split()  # 新区: Pudong New Area is Pudong
         if not words or any(word in _STREET_WORDS for word in words) or any(word.isdigit() for word in words):
             continue
         words = [word for word in words if word not in _KIND_WORDS]
@@ -291,6 +310,7 @@ def _latin_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
         keys = gazetteer.latin.get(joined)
         if keys and all(gazetteer.places[key].kind == "country" for key in keys):
             countries |= keys
+    found: list[set[str]] = []
     for words in words_of_parts:
         joined = "".join(words)
         keys = set(gazetteer.latin.get(joined, ()))
@@ -298,9 +318,14 @@ def _latin_parts(text: str, gazetteer: _Gazetteer) -> list[set[str]]:
             keys |= gazetteer.subdivisions.get(country, {}).get(joined, set())
         if countries - {_CHINA}:  # a country other than China: no Chinese division
             keys = {key for key in keys if not key.startswith("CN")}
-        if keys:
-            parts.append(keys)
-    return parts
+        found.append(keys)
+    if not countries - {_CHINA}:
+        # A county by its pinyin name, only where another part names its city or province.
+        named = {key for keys in found for key in keys}
+        for words, keys in zip(words_of_parts, found, strict=True):
+            counties = gazetteer.latin_county.get("".join(words), set())
+            keys |= {key for key in counties if named & set(gazetteer.ancestors(key)[1:])}
+    return [keys for keys in found if keys]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -312,7 +337,7 @@ def place_named(text: str) -> Place | None:
     >>> place_named("Suzhou, Jiangsu, China").name_zh, place_named("Suzhou").key
     ('苏州市', 'CN')
     >>> place_named("No. 8 Nanjing Road, Huangpu District, Shanghai Shi").name_zh
-    '上海市'
+    '黄浦区'
     >>> place_named("Bac Ninh, Viet Nam").key, place_named("Acme Cells") is None
     ('VN-56', True)
     """
