@@ -41,6 +41,11 @@ from ..conftest import run_process
         ("Gulou District, Nanjing", "CN-320106"),  # 鼓楼区; Fuzhou, Xuzhou and Kaifeng have one too
         ("Chaoyang District, Beijing", "CN-110105"),  # 朝阳区: 朝 read chao, not zhao
         ("Pudong New Area, Shanghai", "CN-310115"),  # 浦东新区
+        # Countries by their Chinese names (ISO 3166's, as translated by the iso-codes project):
+        ("越南北宁省", "VN"),
+        ("美国加利福尼亚州", "US"),
+        ("韩国首尔", "KR"),  # the short name in common use, beside 大韩民国
+        ("德国巴伐利亚", "DE"),
         ("Vietnam", "VN"),
     ],
 )

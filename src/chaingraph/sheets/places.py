@@ -187,6 +187,7 @@ class _Gazetteer:
     def _read_countries(self) -> None:
         import pycountry
 
+        chinese = _country_names_in_chinese()
         for country in pycountry.countries:
             key = country.alpha_2
             spellings = [
@@ -201,9 +202,14 @@ class _Gazetteer:
             if key != _CHINA:
                 name = getattr(country, "common_name", None) or country.name
                 aliases = tuple(dict.fromkeys(spelled for spelled in spellings if spelled != name))
-                self.places[key] = Place(key, name, "", "country", key, None, aliases)
+                zh = "" if key in _CHINESE_DIVISIONS else chinese(country.name)
+                self.places[key] = Place(key, name, zh, "country", key, None, aliases)
+                for spelled in {chinese(spelled) for spelled in spellings} - {""} if zh else ():
+                    self.chinese.setdefault(spelled, set()).add(key)  # 越南, 美国, 大韩民国 ...
             for spelled in spellings:
                 self._add_latin(spelled, key)
+        for alias, key in _CHINESE_COUNTRY_ALIASES.items():
+            self.chinese.setdefault(alias, set()).add(key)
         for alias, key in (("vietnam", "VN"), ("usa", "US"), ("uk", "GB"), ("south korea", "KR"), ("prc", _CHINA)):
             self._add_latin(alias, key)
 
@@ -231,6 +237,31 @@ class _Gazetteer:
             chain.append(current)
             current = self.places[current].parent if current in self.places else None
         return chain
+
+
+#: Places pycountry lists as countries that China's list of divisions holds (台湾, 香港, 澳门).
+_CHINESE_DIVISIONS = frozenset({"TW", "HK", "MO"})
+#: Short Chinese names in common use beside the ISO list's translations (大韩民国 is 韩国 ...).
+_CHINESE_COUNTRY_ALIASES = {"韩国": "KR", "南韩": "KR", "朝鲜": "KP", "俄罗斯": "RU", "老挝": "LA", "英国": "GB"}
+
+
+def _country_names_in_chinese():
+    """A function from a country's ISO 3166 English name to its name in simplified Chinese, by
+    the translations pycountry ships (the iso-codes project's); ``""`` where there is none."""
+    import gettext
+
+    import pycountry
+
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    except OSError:  # a pycountry without its translations: Latin names only
+        return lambda name: ""
+
+    def chinese(name: str | None) -> str:
+        translated = translation.gettext(name) if name else ""
+        return translated if translated and translated != name and re.search(r"[\u3400-\u9fff]", translated) else ""
+
+    return chinese
 
 
 @functools.lru_cache(maxsize=1)
