@@ -236,3 +236,16 @@ def test_identifiers_give_way_before_names_are_cut(columns):
     assert not (names_cut and ids_whole), widths
     shown = [row[0] for row in rows]
     assert len(set(shown)) == len(shown)  # cut in the middle, the ids still tell the firms apart
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_gaps_keep_the_firms_to_attract_whole_on_a_narrow_terminal(columns):
+    """The answer of gaps gives way last: every target's name is on screen, wrapped, not cut."""
+    lines = in_terminal(["gaps", "--chain", "ningde", "--region", "Ningde"], columns)
+    assert_fits(lines, columns)
+    report = json.loads(run_process("gaps", "--chain", "ningde", "--region", "Ningde", "--format", "json").stdout)
+    shown = " ".join(" ".join(line.replace("│", " ").split()) for line in lines)
+    for stage in report["stages"]:
+        for target in stage["targets"]:
+            assert target["label"] in shown or all(word in shown for word in target["label"].split()), target
+    assert "a buyer to court" in shown  # NIO and Tesla, at the missing end-use stage

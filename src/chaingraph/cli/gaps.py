@@ -22,6 +22,10 @@ GAP_HEADERS = {
 }
 
 
+#: The terminal table's columns, the first kept longest when the terminal is narrow.
+TABLE_ORDER = ["label", "status", "whom", "local_members", "elsewhere", "local_share", "chain", "label_zh"]
+
+
 @cli.command(short_help="Stages a region lacks in a chain, and the firms to attract.")
 @graph_options(tables=True)
 @click.option("--chain", required=True, metavar="C", help="The chain (an id or name), or every chain of a region.")
@@ -68,15 +72,27 @@ def gaps(store, chain, region, evidence, dating, fmt) -> None:
     if fmt != "table":
         emit(render([{**r, "stage": r["stage"]} for r in rows], [*keys, "stage"], fmt))
         return
-    if len({row["chain"] for row in rows}) == 1:  # one chain: its id on every row says nothing
-        keys.remove("chain")
-    headers = [GAP_HEADERS[key] for key in keys]
-    render(rows, keys, "table", headers=headers, title="Stages of the chain in the region", console=stdout.console)
+    # On a terminal the answer gives way last: whom to attract or court comes right after the stage
+    # and its status, one column wrapped rather than cut; the Chinese name and the chain go first.
+    keys = [key for key in TABLE_ORDER if key != "chain" or len({row["chain"] for row in rows}) > 1]
+    headers = [GAP_HEADERS.get(key, "suppliers to attract, buyers to court") for key in keys]
+    for row, stage in zip(rows, report.stages, strict=True):
+        row["whom"] = _listed(stage["targets"], roles=True)
+    render(
+        rows, keys, "table", headers=headers, title="Stages of the chain in the region", console=stdout.console,
+        wrap=["whom"],
+    )  # fmt: skip
     leaders = ", ".join(f"{leader['label']} ({leader['pagerank']:.3f})" for leader in report.leaders)
     stdout.print(f"chain leaders (PageRank in the chain): {leaders or 'none in the region'}")
 
 
-def _listed(targets) -> str:
+def _listed(targets, *, roles: bool = False) -> str:
+    """Targets as text, each with its place; with ``roles``, a buyer (or both) says so."""
     return ", ".join(
-        t["label"] + (" (location unknown)" if t["location_unknown"] else f" ({t['place']})") for t in targets
+        t["label"]
+        + " ("
+        + ("location unknown" if t["location_unknown"] else t["place"])
+        + ({"buyer": "; a buyer to court", "both": "; supplier and buyer"}.get(t["role"], "") if roles else "")
+        + ")"
+        for t in targets
     )
