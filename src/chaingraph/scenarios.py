@@ -3,7 +3,7 @@ out, and the cascade of :mod:`chaingraph.measures.cascade` says who runs out of 
 after tier.
 
 >>> from chaingraph.store import open_store
->>> result = scenario(open_store(), ["firm:Hifen"])
+>>> result = scenario(open_store(), ["stage:separators"])
 >>> sorted(d["label"] for d in result.disrupted if d["tier"] == 1)
 ['CATL']
 """
@@ -32,6 +32,7 @@ __all__ = [
     "REMOVAL_KINDS",
     "Removal",
     "ScenarioReport",
+    "essential_note",
     "members_of",
     "parse_removal",
     "rank_removals",
