@@ -442,6 +442,9 @@ def _spark_rows(network, run):
 
 #: How many firms one query for names asks about (a VALUES table of this many rows at most).
 NAMES_CHUNK = 500
+#: From this many firms on, every label of the store is read in one query and kept for the firms
+#: asked about: a million firms are 2,000 queries of 500 otherwise, each a worker on a disk store.
+NAMES_READ_ALL_FROM = 20_000
 
 
 def firm_names(store: Store, firms: Sequence[str]) -> dict[str, list[str]]:
@@ -459,11 +462,16 @@ def firm_names(store: Store, firms: Sequence[str]) -> dict[str, list[str]]:
 
     found: dict[str, set[str]] = {firm: set() for firm in firms}
     query = package_query("report-firm-names")
-    ordered = sorted(found)
-    for first in range(0, len(ordered), NAMES_CHUNK):
-        chunk = [(URIRef(firm),) for firm in ordered[first : first + NAMES_CHUNK]]
-        for row in store.select(bind_table(query, ["thing"], chunk)).rows or []:
-            found[str(row["thing"])].add(str(row["name"]))
+    if len(found) >= NAMES_READ_ALL_FROM:
+        for thing, name in store.select_lexical(query):
+            if thing in found:
+                found[thing].add(name)
+    else:
+        ordered = sorted(found)
+        for first in range(0, len(ordered), NAMES_CHUNK):
+            chunk = [(URIRef(firm),) for firm in ordered[first : first + NAMES_CHUNK]]
+            for row in store.select(bind_table(query, ["thing"], chunk)).rows or []:
+                found[str(row["thing"])].add(str(row["name"]))
     tables = attached_tables(store)
     if tables.relations or tables.firms:
         given = [(firm, name) for firm, names in tables.names(store, "firm").items() for name in names]

@@ -285,3 +285,17 @@ def test_a_views_details_list_the_names_merged_into_a_firm():
     nodes = _page_nodes(view(open_store(tables=Tables(relations=sheets)), "ningde"))
     also = next(line for line in nodes[CATL]["title"].splitlines() if line.startswith("also named: "))
     assert {"CATL (300750.SZ)", "Contemporary Amperex Technology Co., Ltd."} <= set(also.split(": ", 1)[1].split("; "))
+
+
+def test_names_read_all_at_once_for_many_firms_are_the_names_read_by_chunks(monkeypatch):
+    """Past NAMES_READ_ALL_FROM firms the names come from one query over every label: the same."""
+    from chaingraph import reports
+    from chaingraph.projection.tables import Tables
+    from chaingraph.store import open_store
+
+    store = open_store(tables=Tables(relations=[EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]))
+    firms = store.tables.projection(store).nodes
+    by_chunks = reports.firm_names(store, firms)
+    monkeypatch.setattr(reports, "NAMES_READ_ALL_FROM", 1)
+    assert reports.firm_names(store, firms) == by_chunks
+    assert len(by_chunks[CATL]) >= 6
