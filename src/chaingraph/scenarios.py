@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import InputError, UnknownNameError
 from .measures import dispatch
-from .measures.cascade import Cascade, cascade, compiled_cascade, compiled_paths_cut, paths_cut
+from .measures.cascade import Cascade, cascade, compiled_cascade, compiled_paths_cut, essential_to, paths_cut
 from .measures.compiled import AnalysisGraph
 from .projection.model import Projection, stage_infos, stages_in_order
 from .projection.read import project_columns
@@ -314,7 +314,7 @@ def essential_note(meta: dict, stages: set[str]) -> str:
     if not stating:
         return "stage rule: no stage states its essential inputs (cg:essentialFor), so every input stage is essential"
     labels = stage_infos(meta)
-    named = ", ".join(labels.get(stage, {}).get("label", stage) for stage in stating)
+    named = ", ".join(_stage_label(labels, stage) for stage in stating)
     return (
         f"stage rule: {named} state their essential inputs (cg:essentialFor) and are starved only of those; "
         "at the other stages every input is essential"
@@ -409,18 +409,21 @@ def _partial_record(
 ) -> dict:
     """A firm's partial loss: the share of each stage's suppliers it lost, and which of those
     stages are not essential to it (its stage states essential inputs without them)."""
-    stated = meta.get("essential_inputs", {}).get(own_stage)
-
-    def label(stage: str) -> str:
-        return stage_labels.get(stage, {}).get("label", stage)
-
+    stated = meta.get("essential_inputs", {})
     return {
         "id": node,
         "label": names[0],
         "label_zh": names[1],
-        "stages": {label(stage): share for stage, share in shares.items()},
-        "not_essential": [label(stage) for stage in shares if stated is not None and stage not in stated],
+        "stages": {_stage_label(stage_labels, stage): share for stage, share in shares.items()},
+        "not_essential": [
+            _stage_label(stage_labels, stage) for stage in shares if not essential_to(stated, own_stage, stage)
+        ],
     }
+
+
+def _stage_label(stage_labels: Mapping[str, Mapping], stage: str) -> str:
+    """A stage's English label from :func:`stage_infos`, else its IRI."""
+    return stage_labels.get(stage, {}).get("label", stage)
 
 
 def _disrupted_record(
@@ -434,7 +437,7 @@ def _disrupted_record(
         "label_zh": label_zh,
         "tier": tier,
         "reason": REASONS[reason],
-        "stages_lost": [stage_labels.get(s, {}).get("label", s) for s in stages],
+        "stages_lost": [_stage_label(stage_labels, s) for s in stages],
         "stage_ids_lost": list(stages),
         "place": place,
         "chains": [meta["chains"].get(c, {}).get("id", c) for c in chains],

@@ -46,6 +46,7 @@ __all__ = [
     "check_level",
     "curies",
     "evidence_level",
+    "expand_curie",
     "local_name",
     "name_in",
     "name_of",
@@ -134,6 +135,20 @@ PLACE_LEVELS: dict[str, str] = {
     str(CG.Country): "country",
     str(CG.IndustrialPark): "park",
 }
+
+
+def expand_curie(text: str) -> str | None:
+    """``cg:Company`` -> its full IRI, for the prefixes chaingraph predeclares; else ``None``.
+
+    >>> expand_curie("fj:catl")
+    'https://w3id.org/chaingraph/fujian/catl'
+    >>> expand_curie("https://example.org/x") is None
+    True
+    """
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return None
 
 
 def shorten_iri(iri: str) -> str:

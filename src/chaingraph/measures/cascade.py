@@ -44,7 +44,7 @@ a non-essential input lost reduces production rather than stopping it [2]_:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -52,7 +52,15 @@ import numpy as np
 
 from .compiled import downstream_reach
 
-__all__ = ["Cascade", "Disruption", "cascade", "compiled_cascade", "compiled_paths_cut", "paths_cut"]
+__all__ = [
+    "Cascade",
+    "Disruption",
+    "cascade",
+    "compiled_cascade",
+    "compiled_paths_cut",
+    "essential_to",
+    "paths_cut",
+]
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,7 @@ def cascade(graph: nx.DiGraph, removed: Iterable[str], *, partial: float | None 
     stated = graph.graph.get("essential_inputs", {})
 
     def essential(node: str, stage: str) -> bool:
-        inputs = stated.get(stage_of[node])
-        return inputs is None or stage in inputs
+        return essential_to(stated, stage_of[node], stage)
 
     tier = 0
     while True:
@@ -165,6 +172,17 @@ def cascade(graph: nx.DiGraph, removed: Iterable[str], *, partial: float | None 
         if lost:
             partial_losses[node] = dict(sorted(lost.items()))
     return Cascade(disrupted, partial_losses)
+
+
+def essential_to(stated: Mapping[str, Sequence[str]], own_stage: str, stage: str) -> bool:
+    """Whether input ``stage`` is essential to a firm at ``own_stage``, by the stages' statements
+    (``stated``: stage -> its essential inputs): a stage that states none has every input essential.
+
+    >>> essential_to({"cell": ["ore"]}, "cell", "metal"), essential_to({"cell": ["ore"]}, "ore", "metal")
+    (False, True)
+    """
+    inputs = stated.get(own_stage)
+    return inputs is None or stage in inputs
 
 
 def paths_cut(graph: nx.DiGraph, removed: Iterable[str]) -> int:

@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from ..errors import UnknownNameError
 from ..sparql import iri_term
 from ..store import Store
-from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, PREFIXES, curies, local_name, shorten_iri
+from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, curies, expand_curie, local_name, shorten_iri
 from .texts import package_query
 
 __all__ = [
@@ -57,14 +57,6 @@ FIRM = NameKind("firm", curies(ORGANIZATION_CLASSES))
 PLACE = NameKind("place", curies(PLACE_CLASSES))
 CHAIN = NameKind("chain", "cg:IndustrialChain")
 STAGE = NameKind("stage", "cg:ChainStage")
-
-
-def expand_curie(text: str) -> str | None:
-    """``cg:Company`` -> its full IRI, for the prefixes chaingraph predeclares; else ``None``."""
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return None
 
 
 def as_iri(text: str) -> str | None:

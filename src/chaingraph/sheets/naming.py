@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..names import Decision, Decisions, NameIndex, exact_form, identifier_key, name_key, short_division_name
-from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, PREFIXES, shorten_iri
+from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, expand_curie, shorten_iri
 from .cells import is_iri, mint_iri, quoted
 from .layout import STAGE_VOCABULARY_FIELDS, sheet_rows
 from .places import Place, lineage, place_named
@@ -499,9 +499,7 @@ class Naming:
         named (the graph's, or one the sheets created); ``where`` is the row's file and line."""
         known = {**self.context.stages, **self.stages}
         iri = cell[1:-1] if cell.startswith("<") and cell.endswith(">") else cell
-        prefix, colon, local = iri.partition(":")
-        if colon and prefix in PREFIXES and not local.startswith("//"):
-            iri = PREFIXES[prefix] + local
+        iri = expand_curie(iri) or iri
         if iri in known.values():
             return iri
         found = sorted({stage for (_chain, name), stage in known.items() if name == cell.lower()})
