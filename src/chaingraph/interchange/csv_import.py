@@ -254,8 +254,7 @@ def _resolve_ends(builder: _Builder, rows: CsvRows | WorkbookRows, path: Path) -
             builder.endpoint(stating, path, first_line[stating])  # the new firm its spellings share
         builder.firms[name] = node = ox.NamedNode(iri)
         if how != "sheet":
-            language = "zh-Hans" if Naming.chinese(name) else "en"
-            builder.add(node, _N.altLabel, ox.Literal(name, language=language))
+            builder.alternative_label(node, name)
 
 
 def _add_relations(
@@ -420,8 +419,7 @@ class _Builder:
             if self.naming.resolved.get(identifier, ("", "graph"))[1] != "graph":
                 # A spelling merged into the graph's firm (by key or decision) is stated as its
                 # alternative label, as a merged spelling of a new firm is: what it was called.
-                language = "zh-Hans" if Naming.chinese(identifier) else "en"
-                self.add(node, _N.altLabel, ox.Literal(identifier, language=language))
+                self.alternative_label(node, identifier)
         else:
             self.firm(identifier, {}, path, line, iri)
 
@@ -447,8 +445,7 @@ class _Builder:
                 self.add(node, _N.label, ox.Literal(place.label_zh, language="zh-Hans"))
             for other in names[place.iri][1:]:  # its English label first
                 if other != place.label_zh:
-                    language = "zh-Hans" if Naming.chinese(other) else "en"
-                    self.add(node, _N.altLabel, ox.Literal(other, language=language))
+                    self.alternative_label(node, other)
             if place.parent:
                 self.add(node, _N.locatedIn, ox.NamedNode(place.parent))
             if place.code:
@@ -471,12 +468,21 @@ class _Builder:
             self.add(node, _N.prefLabel, ox.Literal(name, language="en"))
         return node
 
+    def alternative_label(self, node: ox.NamedNode, name: str) -> None:
+        """``name`` as ``node``'s ``skos:altLabel``, tagged Chinese or English by its script."""
+        self.add(node, _N.altLabel, ox.Literal(name, language="zh-Hans" if Naming.chinese(name) else "en"))
+
+    def product(self, name: str) -> ox.NamedNode:
+        """The product a cell names (one name, one product), stated with its label."""
+        node = mint(self.base, "product", name)
+        self.add(node, _N.type, _N.ProductOrService)
+        self.add(node, _N.label, ox.Literal(name, language="en"))
+        return node
+
     def vocabulary(self, product: str, stage: str, path: Path, line: int) -> None:
         """A product vocabulary's row: the product (minted as a supplied product is, so one name is
         one product) at its stage, the row its source."""
-        node = mint(self.base, "product", product)
-        self.add(node, _N.type, _N.ProductOrService)
-        self.add(node, _N.label, ox.Literal(product, language="en"))
+        node = self.product(product)
         self.add(node, _N.atStage, ox.NamedNode(stage))
         self.add(node, _N.wasDerivedFrom, self.source("", path, line))
 
@@ -512,10 +518,7 @@ class _Builder:
             self.add(node, _N.evidence, _N.InferredInSource)
             self.add(node, _N.inferenceReason, ox.Literal(inference_reason(path.name)))
         if row.get("supplies"):
-            product = mint(self.base, "product", row["supplies"])
-            self.add(product, _N.type, _N.ProductOrService)
-            self.add(product, _N.label, ox.Literal(row["supplies"], language="en"))
-            self.add(node, _N.supplies, product)
+            self.add(node, _N.supplies, self.product(row["supplies"]))
         start, end = row.get("start", ""), row.get("end", "")
         check_period(f"{path}:{line}", start, end, mapping)
         for value, prop in ((start, _N.periodStart), (end, _N.periodEnd)):

@@ -242,7 +242,7 @@ class _Gazetteer:
 #: Places pycountry lists as countries that China's list of divisions holds (台湾, 香港, 澳门).
 _CHINESE_DIVISIONS = frozenset({"TW", "HK", "MO"})
 #: Short Chinese names in common use beside the ISO list's translations (大韩民国 is 韩国 ...).
-_CHINESE_COUNTRY_ALIASES = {"韩国": "KR", "南韩": "KR", "朝鲜": "KP", "俄罗斯": "RU", "老挝": "LA", "英国": "GB"}
+_CHINESE_COUNTRY_ALIASES = {"韩国": "KR", "南韩": "KR", "朝鲜": "KP", "俄罗斯": "RU", "老挝": "LA"}
 
 
 def _country_names_in_chinese():
