@@ -35,6 +35,7 @@ __all__ = [
     "PLACE_CLASS_BY_KIND",
     "PLACE_LEVELS",
     "PREFIXES",
+    "QUDT",
     "SCHEMA",
     "SOURCE",
     "STATED",
@@ -64,6 +65,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 CURRENCY = Namespace("http://qudt.org/vocab/currency/")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 #: Prefixes predeclared for every query and accepted in CURIEs on the command line.
@@ -83,6 +85,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "unit": str(UNIT),
     "cur": str(CURRENCY),
+    "qudt": str(QUDT),
     "wd": str(WD),
 }
 

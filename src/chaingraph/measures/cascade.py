@@ -51,8 +51,10 @@ import networkx as nx
 import numpy as np
 
 from .compiled import downstream_reach
+from .shares import edge_shares, group_shares
 
 __all__ = [
+    "DIRECTIONS",
     "Cascade",
     "Disruption",
     "cascade",
@@ -66,11 +68,14 @@ __all__ = [
 @dataclass(frozen=True)
 class Disruption:
     """Why a firm is disrupted: ``removed`` (tier 0), ``stage`` (stage-starved: ``stages`` lists
-    the stage IRIs whose every supplier is disrupted) or ``supply`` (every supplier disrupted)."""
+    the stage IRIs starved), ``supply`` (its supply starved) or ``demand`` (its sales lost, a
+    demand shock). ``share`` is the share lost where a threshold below 1 or a demand shock decided
+    (the largest of the stages named), ``None`` where every supplier was lost."""
 
     tier: int
     reason: str
     stages: tuple[str, ...] = ()
+    share: float | None = None
 
 
 @dataclass
@@ -78,9 +83,12 @@ class Cascade:
     """The disrupted firms by IRI, each with its :class:`Disruption`; and the partial losses."""
 
     disrupted: dict[str, Disruption]
-    #: Firms not disrupted that lost at least the asked share of some stage's suppliers:
+    #: Firms not disrupted that lost at least the asked share of some stage's supply:
     #: IRI -> {stage IRI: share lost}.
     partial: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: With demand shocks, the firms not disrupted that lost at least the asked share of their
+    #: sales: IRI -> share lost.
+    sales_lost: dict[str, float] = field(default_factory=dict)
 
     def tiers(self) -> dict[int, set[str]]:
         """The disrupted firms of each tier."""
@@ -90,19 +98,39 @@ class Cascade:
         return dict(found)
 
 
-def cascade(graph: nx.DiGraph, removed: Iterable[str], *, partial: float | None = None) -> Cascade:
+#: Which way a shock travels: ``downstream`` (the removed stop supplying: a supply shock),
+#: ``upstream`` (they stop buying: a demand shock) or ``both``.
+DIRECTIONS = ("downstream", "upstream", "both")
+#: Shares are sums of floats: a share within this of the threshold reaches it.
+_TOLERANCE = 1e-9
+
+
+def cascade(
+    graph: nx.DiGraph,
+    removed: Iterable[str],
+    *,
+    partial: float | None = None,
+    threshold: float = 1.0,
+    direction: str = "downstream",
+) -> Cascade:
     """The cascade of removing ``removed`` from ``graph`` (the reference, from the rule above).
 
     Parameters
     ----------
     graph : networkx.DiGraph
         Supply edges supplier -> client; node attribute ``stage`` (an IRI, ``""`` when unstaged);
+        edge attributes as :func:`chaingraph.measures.shares.group_shares` reads them (optional);
         ``graph.graph["essential_inputs"]`` (optional): stage -> the input stages essential to it.
     removed : iterable of str
         The firms of tier 0 (nodes of ``graph``).
     partial : float, optional
         With a share in (0, 1], also list the firms not disrupted that lost at least that share
-        of some stage's suppliers.
+        of some stage's supply (and, with demand shocks, of their sales).
+    threshold : float
+        In (0, 1]: the share of a stage's supply, of all supply or (demand shocks) of sales whose
+        loss disrupts a firm. 1 (the default) is the rule without shares: every supplier lost.
+    direction : {"downstream", "upstream", "both"}
+        Which way the shock travels (:data:`DIRECTIONS`).
 
     Returns
     -------
@@ -118,60 +146,119 @@ def cascade(graph: nx.DiGraph, removed: Iterable[str], *, partial: float | None 
     >>> found = cascade(g, ["mine"])
     >>> sorted(found.disrupted), found.partial
     (['mine', 'smelter'], {'cell': {'metal': 1.0}})
+
+    A demand shock: the cell maker stops buying; the smelter sold it 60% of its output.
+
+    >>> g.edges["smelter", "cell"]["supplier_share"] = 0.6
+    >>> found = cascade(g, ["cell"], direction="upstream", threshold=0.5)
+    >>> sorted((n, d.reason, d.share) for n, d in found.disrupted.items())
+    [('cell', 'removed', None), ('foil', 'demand', 1.0), ('mine', 'demand', 1.0), ('smelter', 'demand', 0.6)]
     """
+    _check_rule(threshold, direction)
     disrupted = {node: Disruption(0, "removed") for node in removed}
     stage_of = {node: graph.nodes[node].get("stage", "") or "" for node in graph}
     stated = graph.graph.get("essential_inputs", {})
+    weighted = threshold < 1
+    supply_shares, purchase_shares, sales_shares = _reference_shares(graph, stage_of)
 
     def essential(node: str, stage: str) -> bool:
         return essential_to(stated, stage_of[node], stage)
 
+    def lost(shares: dict[str, float]) -> float:
+        return sum(share for member, share in shares.items() if member in disrupted)
+
+    downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
     tier = 0
     while True:
         found = {}
         for node in graph:
             if node in disrupted:
                 continue
-            suppliers = [s for s in graph.predecessors(node) if s != node]
-            if not suppliers:
-                continue
-            if all(s in disrupted for s in suppliers):
-                found[node] = Disruption(tier + 1, "supply")
-                continue
-            by_stage: dict[str, list[str]] = defaultdict(list)
-            for s in suppliers:
-                if stage_of[s]:
-                    by_stage[stage_of[s]].append(s)
-            starved = tuple(
-                sorted(
-                    st
-                    for st, members in by_stage.items()
-                    if essential(node, st) and all(m in disrupted for m in members)
-                )
-            )
-            if starved:
-                found[node] = Disruption(tier + 1, "stage", starved)
+            if downstream and supply_shares[node]:
+                suppliers = supply_shares[node]
+                if all(s in disrupted for s in suppliers):
+                    found[node] = Disruption(tier + 1, "supply")
+                    continue
+                if weighted and (share := lost(suppliers)) >= threshold - _TOLERANCE:
+                    found[node] = Disruption(tier + 1, "supply", share=share)
+                    continue
+                starved: dict[str, float | None] = {}
+                for st, members in purchase_shares[node].items():
+                    if not essential(node, st):
+                        continue
+                    if all(m in disrupted for m in members):
+                        starved[st] = None
+                    elif weighted and (share := lost(members)) >= threshold - _TOLERANCE:
+                        starved[st] = share
+                if starved:
+                    named = tuple(sorted(starved))
+                    shares = [s for s in starved.values() if s is not None]
+                    largest = None if len(shares) < len(starved) else max(shares)
+                    found[node] = Disruption(tier + 1, "stage", named, largest)
+                    continue
+            if upstream and sales_shares[node]:
+                share = lost(sales_shares[node])
+                if share > 0 and share >= threshold - _TOLERANCE:
+                    found[node] = Disruption(tier + 1, "demand", share=share)
         if not found:
             break
         disrupted.update(found)
         tier += 1
     partial_losses: dict[str, dict[str, float]] = {}
+    sales_lost: dict[str, float] = {}
     for node in graph:
         if node in disrupted:
             continue
-        by_stage = defaultdict(list)
-        for s in graph.predecessors(node):
-            if s != node and stage_of[s]:
+        losses = {}
+        for st, members in purchase_shares[node].items():
+            share = lost(members)
+            everyone = all(m in disrupted for m in members)
+            if share > 0 and (
+                (partial is not None and share >= partial - _TOLERANCE) or (everyone and not essential(node, st))
+            ):
+                losses[st] = share
+        if losses:
+            partial_losses[node] = dict(sorted(losses.items()))
+        if upstream and partial is not None and sales_shares[node]:
+            share = lost(sales_shares[node])
+            if share > 0 and share >= partial - _TOLERANCE:
+                sales_lost[node] = share
+    return Cascade(disrupted, partial_losses, sales_lost)
+
+
+def _check_rule(threshold: float, direction: str) -> None:
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold {threshold}: a share in (0, 1]")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction {direction!r}: one of {', '.join(DIRECTIONS)}")
+
+
+def _reference_shares(graph: nx.DiGraph, stage_of: Mapping[str, str]) -> tuple[dict, dict, dict]:
+    """Per firm, by :func:`group_shares`: its suppliers' shares of all its supply; per input stage,
+    their shares of that stage's; its clients' shares of its sales (self-loops left out)."""
+    supply: dict[str, dict[str, float]] = {}
+    purchases: dict[str, dict[str, dict[str, float]]] = {}
+    sales: dict[str, dict[str, float]] = {}
+    for node in graph:
+        suppliers = [s for s in graph.predecessors(node) if s != node]
+        supply[node] = dict(
+            zip(suppliers, group_shares([graph.edges[s, node] for s in suppliers], None)[0], strict=True)
+        )
+        by_stage: dict[str, list[str]] = defaultdict(list)
+        for s in suppliers:
+            if stage_of[s]:
                 by_stage[stage_of[s]].append(s)
-        shares = {st: sum(m in disrupted for m in members) / len(members) for st, members in by_stage.items()}
-        lost = {
-            st: share
-            for st, share in shares.items()
-            if share > 0 and ((partial is not None and share >= partial) or (share == 1 and not essential(node, st)))
+        purchases[node] = {
+            st: dict(
+                zip(members, group_shares([graph.edges[s, node] for s in members], "client_share")[0], strict=True)
+            )
+            for st, members in by_stage.items()
         }
-        if lost:
-            partial_losses[node] = dict(sorted(lost.items()))
-    return Cascade(disrupted, partial_losses)
+        clients = [c for c in graph.successors(node) if c != node]
+        sales[node] = dict(
+            zip(clients, group_shares([graph.edges[node, c] for c in clients], "supplier_share")[0], strict=True)
+        )
+    return supply, purchases, sales
 
 
 def essential_to(stated: Mapping[str, Sequence[str]], own_stage: str, stage: str) -> bool:
@@ -196,10 +283,19 @@ def paths_cut(graph: nx.DiGraph, removed: Iterable[str]) -> int:
 # --- on the compiled graph -------------------------------------------------------------------------
 
 
-def compiled_cascade(graph, removed: np.ndarray, *, partial: float | None = None) -> Cascade:
+def compiled_cascade(
+    graph,
+    removed: np.ndarray,
+    *,
+    partial: float | None = None,
+    threshold: float = 1.0,
+    direction: str = "downstream",
+) -> Cascade:
     """:func:`cascade` on a compiled graph (``chaingraph.measures.compiled.AnalysisGraph``);
     ``removed`` is a boolean mask over its nodes. One pass over the edges per tier: per (client,
-    stage) the count of suppliers and of disrupted suppliers, per client the same over all."""
+    stage) the count and the share of suppliers disrupted, per client the same over all, per
+    supplier the share of its sales lost."""
+    _check_rule(threshold, direction)
     n = graph.n
     stage_column = graph.projection.columns["stage"]
     real = graph.suppliers != graph.clients  # a self-loop is no supply
@@ -219,48 +315,85 @@ def compiled_cascade(graph, removed: np.ndarray, *, partial: float | None = None
                                     client_of_key, stage_of_key, width)  # fmt: skip
     total_by_key = np.bincount(key_of_edge, minlength=len(pairs))
     total_by_client = np.bincount(clients, minlength=n)
+    clients_of = np.bincount(suppliers, minlength=n)
+    quantities = graph.quantities.take(real)
+    group = np.full(len(suppliers), -1, dtype=np.int64)
+    group[staged] = key_of_edge
+    purchase = edge_shares(group, len(pairs), quantities.client_share, quantities).share[staged]
+    supply = edge_shares(clients, n, None, quantities).share
+    sales = edge_shares(suppliers, n, quantities.supplier_share, quantities).share
+    weighted = threshold < 1
+    downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
+    floor = threshold - _TOLERANCE
 
-    def losses(down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        by_key = np.bincount(key_of_edge[down[staged_suppliers]], minlength=len(pairs))
-        by_client = np.bincount(clients[down[suppliers]], minlength=n)
-        return by_key, by_client
+    def losses(down: np.ndarray) -> tuple[np.ndarray, ...]:
+        lost_supplier, lost_client = down[suppliers], down[clients]
+        lost_staged = down[staged_suppliers]
+        return (
+            np.bincount(key_of_edge[lost_staged], minlength=len(pairs)),
+            np.bincount(key_of_edge, weights=purchase * lost_staged, minlength=len(pairs)),
+            np.bincount(clients[lost_supplier], minlength=n),
+            np.bincount(clients, weights=supply * lost_supplier, minlength=n),
+            np.bincount(suppliers, weights=sales * lost_client, minlength=n),
+        )
 
     down = np.asarray(removed, dtype=bool).copy()
     disrupted = {graph.nodes[i]: Disruption(0, "removed") for i in np.flatnonzero(down).tolist()}
     tier = 0
     while True:
-        by_key, by_client = losses(down)
-        supply = (total_by_client > 0) & (by_client == total_by_client) & ~down
-        starved_keys = np.flatnonzero((by_key == total_by_key) & essential_key)  # every pair has a supplier
+        key_count, key_share, client_count, client_share, sales_share = losses(down)
+        every_supplier = (total_by_client > 0) & (client_count == total_by_client)
+        supply_hit = every_supplier | (weighted & (total_by_client > 0) & (client_share >= floor))
+        supply_hit &= downstream & ~down
+        every_key = key_count == total_by_key  # every pair has a supplier
+        key_hit = (every_key | (weighted & (key_share >= floor))) & essential_key & downstream
+        starved_keys = np.flatnonzero(key_hit)
         starved = np.zeros(n, dtype=bool)
         starved[client_of_key[starved_keys]] = True
-        new = supply | (starved & ~down)
+        starved &= ~down & ~supply_hit
+        demand_hit = upstream & (clients_of > 0) & (sales_share > 0) & (sales_share >= floor) & ~down
+        demand_hit &= ~supply_hit & ~starved
+        new = supply_hit | starved | demand_hit
         if not new.any():
             break
         tier += 1
-        named_by_client: dict[int, list[str]] = {}
+        named_by_client: dict[int, list[tuple[str, float | None]]] = {}
         for key in starved_keys.tolist():  # pairs are sorted: each client's stages in order
             client = int(client_of_key[key])
-            if new[client] and not supply[client]:
-                named_by_client.setdefault(client, []).append(stage_names[stage_of_key[key]])
+            if starved[client]:
+                share = None if every_key[key] else float(key_share[key])
+                named_by_client.setdefault(client, []).append((stage_names[stage_of_key[key]], share))
         for i in np.flatnonzero(new).tolist():
-            if supply[i]:
-                disrupted[graph.nodes[i]] = Disruption(tier, "supply")
+            node = graph.nodes[i]
+            if supply_hit[i]:
+                disrupted[node] = Disruption(
+                    tier, "supply", share=None if every_supplier[i] else float(client_share[i])
+                )
+            elif starved[i]:
+                named = named_by_client[i]
+                shares = [share for _, share in named if share is not None]
+                largest = max(shares) if len(shares) == len(named) else None
+                disrupted[node] = Disruption(tier, "stage", tuple(stage for stage, _ in named), largest)
             else:
-                disrupted[graph.nodes[i]] = Disruption(tier, "stage", tuple(named_by_client[i]))
+                disrupted[node] = Disruption(tier, "demand", share=float(sales_share[i]))
         down |= new
     partial_losses: dict[str, dict[str, float]] = {}
-    by_key, _ = losses(down)
-    share = by_key / np.maximum(total_by_key, 1)
-    listed = (by_key == total_by_key) & ~essential_key
+    key_count, key_share, _, _, sales_share = losses(down)
+    listed = (key_count == total_by_key) & ~essential_key
     if partial is not None:
-        listed |= share >= partial
-    for key in np.flatnonzero(listed & (by_key > 0)).tolist():
+        listed |= key_share >= partial - _TOLERANCE
+    for key in np.flatnonzero(listed & (key_share > 0)).tolist():
         client, stage = int(client_of_key[key]), int(stage_of_key[key])
         if not down[client]:
-            partial_losses.setdefault(graph.nodes[client], {})[stage_names[stage]] = float(share[key])
+            partial_losses.setdefault(graph.nodes[client], {})[stage_names[stage]] = float(key_share[key])
     partial_losses = {node: dict(sorted(found.items())) for node, found in partial_losses.items()}
-    return Cascade(disrupted, partial_losses)
+    sales_lost: dict[str, float] = {}
+    if upstream and partial is not None:
+        for i in np.flatnonzero(
+            ~down & (clients_of > 0) & (sales_share > 0) & (sales_share >= partial - _TOLERANCE)
+        ).tolist():
+            sales_lost[graph.nodes[i]] = float(sales_share[i])
+    return Cascade(disrupted, partial_losses, sales_lost)
 
 
 def _essential_keys(

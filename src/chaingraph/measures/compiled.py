@@ -25,6 +25,7 @@ from ..projection.model import Projection
 from . import kernels
 from .kernels import MeasureRun, NodeValues, scaled_betweenness
 from .registry import MEASURES
+from .shares import EdgeQuantities, edge_quantities
 
 __all__ = [
     "DISTANCE_BATCH",
@@ -103,6 +104,11 @@ class AnalysisGraph:
 
         ones = np.ones(len(self.suppliers), dtype=np.int8)
         return scipy.sparse.csr_array((ones, (self.suppliers, self.clients)), shape=(self.n, self.n))
+
+    @cached_property
+    def quantities(self) -> EdgeQuantities:
+        """The edges' quantities (shares, values, volumes) from the projection's details."""
+        return edge_quantities(self.nodes, self.suppliers, self.clients, self.projection.details)
 
     def sample(self, k: int, seed: int) -> list[int]:
         """The same ``k`` seeded source nodes as :func:`kernels.sample_sources`, as indices."""

@@ -36,6 +36,7 @@ import numpy as np
 from .._runtime.memory import bulk_building
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
+from ..sheets.quantities import SHARE_KEYS, pair_quantities
 from ..store.base import Store
 from ..vocab import (
     CG,
@@ -46,6 +47,7 @@ from ..vocab import (
     PLACE_CLASSES,
     PLACE_LEVELS,
     STATED,
+    UNIT,
     curies,
     evidence_level,
     local_name,
@@ -78,6 +80,7 @@ __all__ = [
 EDGES_QUERY = package_query("projection-edges")
 
 EDGE_DETAILS_QUERY = package_query("projection-edge-details")
+EDGE_QUANTITIES_QUERY = package_query("projection-edge-quantities")
 
 NODES_QUERY = package_query("projection-nodes", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
 
@@ -143,7 +146,7 @@ def read_facts(store: Store) -> NetworkFacts:
         stages=memberships.stages,
         suppliers=suppliers,
         clients=clients,
-        details=_edge_details(store, index),
+        details=_with_quantities(_edge_details(store, index), store, index),
         places=_places(store, labels),
         chain_meta=_chains(store, labels),
         controls=[list(pair) for pair in store.select_lexical(CONTROLS_QUERY)],
@@ -350,6 +353,53 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
         details[pair] = entry
         if level == "inferred":
             details[pair].update(inference=sorted(found["inference"]), reasons=sorted(found["reasons"]))
+    return details
+
+
+#: A quantity property -> the key of its number in an edge's details (see sheets.quantities).
+_QUANTITY_KINDS = {
+    str(CG.tradeValue): "value",
+    str(CG.tradeVolume): "volume",
+    str(CG.clientShare): "client_share",
+    str(CG.supplierShare): "supplier_share",
+}
+_PERCENT = str(UNIT.PERCENT)
+_FRACTIONS = (str(UNIT.FRAC), str(UNIT.UNITLESS))
+
+
+def _with_quantities(details: dict, store: Store, index: dict[str, int]) -> dict[tuple[str, str], dict]:
+    """``details`` with the quantities stated on each pair's relations joined in (the form of
+    :mod:`chaingraph.sheets.quantities`; of several relations the latest statement). A share in
+    any unit but percent or a fraction, or a number that does not parse, is left out: ``validate``
+    names it."""
+    stated: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
+    for supplier, client, kind, amount, unit, comparator, start in store.select_lexical(EDGE_QUANTITIES_QUERY):
+        if supplier not in index or client not in index:
+            continue
+        key = _QUANTITY_KINDS[kind]
+        try:
+            number = float(amount)
+        except ValueError:
+            continue
+        if key in SHARE_KEYS:
+            if unit == _PERCENT:
+                number = round(number / 100, 12)
+            elif unit not in _FRACTIONS:
+                continue
+            if not 0 <= number <= 1:
+                continue
+        quantities = stated[(supplier, client)].setdefault(start or "", {})
+        quantities[key] = number
+        if key == "value":
+            quantities["currency"] = local_name(unit or "")
+        elif key == "volume":
+            quantities["volume_unit"] = local_name(unit or "")
+        if comparator:
+            quantities.setdefault("hedges", {})[key] = local_name(comparator)
+    for pair, by_start in stated.items():
+        found = pair_quantities(list(by_start.items()))
+        if found:
+            details[pair] = {**details.get(pair, {}), **found}
     return details
 
 

@@ -30,7 +30,7 @@ VALUES = "projection.json"
 #: Raised when what a saved projection holds changes (2: edges carry their evidence level; 3: the
 #: projection names its database; 4: edges carry their relations' periods as bounds, ``intervals``;
 #: 5: stages inferred from products, and the stages' essential inputs, in ``meta``).
-PROJECTION_FORMAT = 5
+PROJECTION_FORMAT = 6
 
 
 def write_projection(projection: Projection, folder: Path, database: str = "") -> None:

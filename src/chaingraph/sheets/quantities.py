@@ -1,0 +1,241 @@
+"""Quantities on a supply relation: what a sheet's ``value``, ``currency``, ``volume``, ``unit``,
+``client_share`` and ``supplier_share`` cells may say, and the one form every path keeps them in.
+
+Ground floor: the import writes these as QUDT quantity values on the ``cg:SupplyRelation``
+(``cg:tradeValue``, ``cg:tradeVolume``, ``cg:clientShare``, ``cg:supplierShare``), the tables
+reader puts them on the projection's edges as they are, and the SPARQL reader reads the import
+back into the same form, so a sheet and its import give the same shares.
+
+The form (:data:`QUANTITY_KEYS`, an edge's details): ``value`` (a number in base units) with
+``currency`` (an ISO 4217 code, the local name of a QUDT currency); ``volume`` with
+``volume_unit`` (the local name of a QUDT unit: ``TONNE``, ``KiloW-HR``, ``NUM`` ...); and the
+shares ``client_share`` and ``supplier_share`` as fractions in [0, 1]; ``hedges`` maps each of
+those that the source hedged to its comparator's local name (``MoreThan``, ``AtLeast``,
+``Approximately``, ``JustUnder``, ``AtMost``). A hedged figure is used as stated: "over half" is a
+share of 0.5.
+
+Cells:
+
+- a number, with thousands separators or not (``6,265,000,000``, ``6265000000``, ``8.1e9``),
+  optionally after a hedge: ``>`` or ``over`` (more than), ``>=``, ``≥`` or ``at least``, ``~``,
+  ``≈`` or ``about`` (approximately), ``<=``, ``≤`` or ``at most``;
+- a share with a ``%`` sign (``44.46%``) or as a fraction (``0.4446``); a bare number above 1 is
+  refused rather than guessed to be a percentage;
+- ``currency``: an ISO 4217 code (``CNY``, ``USD``), or ``RMB``, ``yuan``, ``元`` for CNY;
+- ``unit``: ``t``, ``kt``, ``Mt`` (kept in tonnes), ``kg``, ``kWh``, ``MWh``, ``GWh`` (kept in
+  kWh), ``units``/``pcs``/``sets``, or a QUDT unit's local name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from ..errors import InputError
+from .cells import column_name
+
+__all__ = [
+    "COMPARATORS",
+    "QUANTITY_FIELDS",
+    "QUANTITY_KEYS",
+    "SHARE_KEYS",
+    "pair_quantities",
+    "parse_amount",
+    "parse_share",
+    "row_quantities",
+    "volume_unit",
+]
+
+#: The sheet's quantity columns, in the order the layout lists them.
+QUANTITY_FIELDS = ("value", "currency", "volume", "unit", "client_share", "supplier_share")
+#: The keys of an edge's quantities in its details (see the module's text).
+QUANTITY_KEYS = ("value", "currency", "volume", "volume_unit", "client_share", "supplier_share")
+SHARE_KEYS = ("client_share", "supplier_share")
+#: The comparators a hedge may name (the local names of ``cg:Comparator`` members).
+COMPARATORS = ("MoreThan", "AtLeast", "Approximately", "JustUnder", "AtMost")
+
+_HEDGES = (
+    (">=", "AtLeast"),
+    ("≥", "AtLeast"),
+    ("at least", "AtLeast"),
+    ("<=", "AtMost"),
+    ("≤", "AtMost"),
+    ("at most", "AtMost"),
+    (">", "MoreThan"),
+    ("over", "MoreThan"),
+    ("more than", "MoreThan"),
+    ("~", "Approximately"),
+    ("≈", "Approximately"),
+    ("about", "Approximately"),
+    ("approximately", "Approximately"),
+    ("nearly", "JustUnder"),
+)
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+_CURRENCY_WORDS = {"rmb": "CNY", "yuan": "CNY", "元": "CNY", "人民币": "CNY", "cny": "CNY"}
+#: unit cell (lower case) -> (QUDT local name, factor to that unit)
+_UNITS: dict[str, tuple[str, float]] = {
+    "t": ("TONNE", 1.0),
+    "tonne": ("TONNE", 1.0),
+    "tonnes": ("TONNE", 1.0),
+    "ton": ("TONNE", 1.0),
+    "tons": ("TONNE", 1.0),
+    "吨": ("TONNE", 1.0),
+    "kt": ("TONNE", 1e3),
+    "万吨": ("TONNE", 1e4),
+    "mt": ("TONNE", 1e6),
+    "kg": ("KiloGM", 1.0),
+    "kwh": ("KiloW-HR", 1.0),
+    "mwh": ("KiloW-HR", 1e3),
+    "gwh": ("KiloW-HR", 1e6),
+    "units": ("NUM", 1.0),
+    "unit": ("NUM", 1.0),
+    "pcs": ("NUM", 1.0),
+    "pieces": ("NUM", 1.0),
+    "sets": ("NUM", 1.0),
+}
+_QUDT_LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def _where(where: str, field: str, cell: str, mapping: Mapping[str, str]) -> str:
+    return f"{where}: {field} {cell!r} (column {column_name(mapping, field)!r})"
+
+
+def parse_amount(where: str, field: str, cell: str, mapping: Mapping[str, str] = {}) -> tuple[float, str | None]:
+    """A quantity cell as ``(number, comparator or None)``, or a one-line error naming the cell.
+
+    >>> parse_amount("f.csv:2", "value", ">120,000,000,000")
+    (120000000000.0, 'MoreThan')
+    >>> parse_amount("f.csv:2", "volume", "about 157500")
+    (157500.0, 'Approximately')
+    """
+    text = cell.strip()
+    comparator = None
+    lowered = text.lower()
+    for mark, name in _HEDGES:
+        if lowered.startswith(mark):
+            comparator, text = name, text[len(mark) :].strip()
+            break
+    plain = text.replace(",", "") if _GROUPED.match(text) else text
+    if not _NUMBER.match(plain):
+        raise InputError(
+            f"{_where(where, field, cell, mapping)}: not a number (write 6265000000, 6,265,000,000 or >120e9)"
+        )
+    number = float(plain)
+    if not math.isfinite(number):
+        raise InputError(f"{_where(where, field, cell, mapping)}: not a finite number")
+    return number, comparator
+
+
+def parse_share(where: str, field: str, cell: str, mapping: Mapping[str, str] = {}) -> tuple[float, str | None]:
+    """A share cell as ``(fraction, comparator or None)``: ``44.46%`` or ``0.4446``; a bare number
+    above 1 is an error (a percentage needs its sign), as is a share above 100%.
+
+    >>> parse_share("f.csv:2", "supplier_share", "44.46%")
+    (0.4446, None)
+    >>> parse_share("f.csv:2", "supplier_share", ">0.5")
+    (0.5, 'MoreThan')
+    """
+    text = cell.strip()
+    percent = text.endswith("%") or text.endswith("％")
+    number, comparator = parse_amount(where, field, text.rstrip("%％").strip() if percent else text, mapping)
+    if percent:
+        number = round(number / 100, 12)
+    elif number > 1:
+        raise InputError(
+            f"{_where(where, field, cell, mapping)}: a share is a fraction from 0 to 1 or a percentage with its sign "
+            f"({number / 100:g} or {cell.strip()}%)"
+        )
+    if number > 1:
+        raise InputError(f"{_where(where, field, cell, mapping)}: a share is at most 100%")
+    return number, comparator
+
+
+def volume_unit(where: str, cell: str, mapping: Mapping[str, str] = {}) -> tuple[str, float]:
+    """A ``unit`` cell as ``(QUDT unit local name, factor)``: ``kt`` is ``("TONNE", 1000.0)``."""
+    text = cell.strip()
+    found = _UNITS.get(text.lower())
+    if found is not None:
+        return found
+    if _QUDT_LOCAL.match(text) and any(c.isupper() for c in text):
+        return text, 1.0  # a QUDT unit's local name (TONNE, KiloW-HR)
+    known = ", ".join(sorted({"t", "kt", "Mt", "kg", "kWh", "MWh", "GWh", "units"}))
+    raise InputError(f"{_where(where, 'unit', cell, mapping)}: unknown unit (use {known}, or a QUDT unit's local name)")
+
+
+def _currency(where: str, cell: str, mapping: Mapping[str, str]) -> str:
+    text = cell.strip()
+    code = _CURRENCY_WORDS.get(text.lower(), text.upper())
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise InputError(f"{_where(where, 'currency', cell, mapping)}: use an ISO 4217 code (CNY, USD, EUR)")
+    return code
+
+
+def row_quantities(where: str, row: Mapping[str, str], mapping: Mapping[str, str] = {}) -> dict:
+    """A relations row's quantities in the details form (see the module's text; empty: none).
+
+    >>> row_quantities("f.csv:2", {"value": "8.1e9", "currency": "yuan", "supplier_share": ">50%"})
+    {'value': 8100000000.0, 'currency': 'CNY', 'supplier_share': 0.5, 'hedges': {'supplier_share': 'MoreThan'}}
+    """
+    found: dict = {}
+    hedges: dict[str, str] = {}
+    value, currency = row.get("value", "").strip(), row.get("currency", "").strip()
+    if value:
+        if not currency:
+            raise InputError(f"{_where(where, 'value', value, mapping)}: give its currency in the currency column")
+        found["value"], hedge = parse_amount(where, "value", value, mapping)
+        found["currency"] = _currency(where, currency, mapping)
+        if hedge:
+            hedges["value"] = hedge
+    elif currency:
+        raise InputError(f"{_where(where, 'currency', currency, mapping)}: a currency with no value")
+    volume, unit = row.get("volume", "").strip(), row.get("unit", "").strip()
+    if volume:
+        if not unit:
+            raise InputError(f"{_where(where, 'volume', volume, mapping)}: give its unit in the unit column")
+        amount, hedge = parse_amount(where, "volume", volume, mapping)
+        found["volume_unit"], factor = volume_unit(where, unit, mapping)
+        found["volume"] = amount * factor
+        if hedge:
+            hedges["volume"] = hedge
+    elif unit:
+        raise InputError(f"{_where(where, 'unit', unit, mapping)}: a unit with no volume")
+    for key in SHARE_KEYS:
+        cell = row.get(key, "").strip()
+        if cell:
+            found[key], hedge = parse_share(where, key, cell, mapping)
+            if hedge:
+                hedges[key] = hedge
+    if hedges:
+        found["hedges"] = hedges
+    return found
+
+
+#: Each quantity with the key that goes with it (its currency or unit).
+_GROUPS = (("value", "currency"), ("volume", "volume_unit"), ("client_share", None), ("supplier_share", None))
+
+
+def pair_quantities(stated: list[tuple[str, dict]]) -> dict:
+    """One supplier-client pair's quantities from its relations' (``(period start, quantities)``
+    each, ``""`` for an undated start): each quantity from the relation that starts last (the
+    latest statement), ties to the larger amount. Empty: none.
+
+    >>> pair_quantities([("2021", {"supplier_share": 0.1}), ("2023", {"supplier_share": 0.5})])
+    {'supplier_share': 0.5}
+    """
+    found: dict = {}
+    hedges: dict[str, str] = {}
+    for key, companion in _GROUPS:
+        having = [(start, q[key], q) for start, q in stated if key in q]
+        if not having:
+            continue
+        _start, amount, chosen = max(having, key=lambda item: (item[0], item[1]))
+        found[key] = amount
+        if companion is not None:
+            found[companion] = chosen[companion]
+        if key in chosen.get("hedges", {}):
+            hedges[key] = chosen["hedges"][key]
+    if hedges:
+        found["hedges"] = hedges
+    return found

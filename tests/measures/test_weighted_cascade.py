@@ -1,0 +1,206 @@
+"""Shares, thresholds and demand shocks (impact --threshold, --direction): the share rule and the
+cascade written again here from their words, on random graphs with random quantities (some
+missing), against the reference and the compiled path."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chaingraph.measures.cascade import cascade, compiled_cascade
+from chaingraph.measures.compiled import AnalysisGraph
+from chaingraph.measures.shares import BASES, edge_quantities, edge_shares, group_shares
+from chaingraph.projection.model import Projection
+
+from .test_scenarios import ESSENTIAL_MAPS, STAGES, essential_to
+
+SHARES = st.one_of(st.none(), st.sampled_from([0.0, 0.1, 0.25, 0.4446, 0.5, 0.8, 1.0]))
+
+
+@st.composite
+def quantified_graphs(draw):
+    """Staged supply graphs whose edges carry random shares, values and volumes, or none."""
+    n = draw(st.integers(2, 12))
+    nodes = [f"urn:f{i}" for i in range(n)]
+    graph = nx.DiGraph()
+    for node in nodes:
+        graph.add_node(node, stage=draw(st.sampled_from(STAGES)), chains=[])
+    for a, b in draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=36)):
+        data = {}
+        for key in ("client_share", "supplier_share"):
+            share = draw(SHARES)
+            if share is not None:
+                data[key] = share
+        if draw(st.booleans()):
+            data["value"] = float(draw(st.integers(0, 9)))
+            data["currency"] = draw(st.sampled_from(["CNY", "CNY", "USD"]))
+        if draw(st.booleans()):
+            data["volume"] = float(draw(st.integers(1, 9)))
+            data["volume_unit"] = "TONNE"
+        graph.add_edge(nodes[a], nodes[b], **data)
+    graph.graph["essential_inputs"] = draw(st.sampled_from(ESSENTIAL_MAPS))
+    removed = draw(st.sets(st.sampled_from(nodes), min_size=1, max_size=3))
+    return graph, removed
+
+
+def shares_by_the_rule(edges: list[dict], key: str | None) -> list[float]:
+    """The share rule of the README, written again: stated shares (the rest split equally among
+    the edges stating none, scaled down when they add up past 1); else values in one currency;
+    else volumes in one unit; else equal."""
+    if not edges:
+        return []
+    if key and [e for e in edges if key in e]:
+        stated_total = math.fsum(e[key] for e in edges if key in e)
+        silent = [e for e in edges if key not in e]
+        if stated_total > 1:
+            return [e.get(key, 0.0) / stated_total for e in edges]
+        return [e[key] if key in e else (1 - stated_total) / len(silent) for e in edges]
+    for amount, unit in (("value", "currency"), ("volume", "volume_unit")):
+        if all(amount in e for e in edges) and len({e[unit] for e in edges}) == 1:
+            total = math.fsum(e[amount] for e in edges)
+            if total > 0:
+                return [e[amount] / total for e in edges]
+    return [1 / len(edges)] * len(edges)
+
+
+def lost_share(graph, ends: list[str], node: str, key: str | None, down: set[str], *, upstream: bool) -> float:
+    edges = [graph.edges[node, e] if upstream else graph.edges[e, node] for e in ends]
+    return math.fsum(s for e, s in zip(ends, shares_by_the_rule(edges, key), strict=True) if e in down)
+
+
+def disrupted_by_rule(graph, node: str, down: set[str], threshold: float, direction: str) -> bool:
+    """Whether ``node`` meets the rule after the firms ``down`` are gone (tolerance 1e-9)."""
+    suppliers = [s for s in graph.predecessors(node) if s != node]
+    if direction in ("downstream", "both") and suppliers:
+        if all(s in down for s in suppliers):
+            return True
+        if threshold < 1 and lost_share(graph, suppliers, node, None, down, upstream=False) >= threshold - 1e-9:
+            return True
+        for stage in {graph.nodes[s]["stage"] for s in suppliers} - {""}:
+            if not essential_to(graph, node, stage):
+                continue
+            at = [s for s in suppliers if graph.nodes[s]["stage"] == stage]
+            if all(s in down for s in at):
+                return True
+            if threshold < 1 and lost_share(graph, at, node, "client_share", down, upstream=False) >= threshold - 1e-9:
+                return True
+    clients = [c for c in graph.successors(node) if c != node]
+    if direction in ("upstream", "both") and clients:
+        share = lost_share(graph, clients, node, "supplier_share", down, upstream=True)
+        if share > 0 and share >= threshold - 1e-9:
+            return True
+    return False
+
+
+RULES = st.tuples(st.sampled_from([0.3, 0.5, 0.75, 1.0]), st.sampled_from(["downstream", "upstream", "both"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(quantified_graphs(), RULES)
+def test_the_weighted_cascade_is_the_rule(case, rule):
+    graph, removed = case
+    threshold, direction = rule
+    found = cascade(graph, removed, threshold=threshold, direction=direction).disrupted
+    tier = {node: why.tier for node, why in found.items()}
+    for node in graph:
+        if node in removed:
+            continue
+        if node in tier:
+            t = tier[node]
+            assert disrupted_by_rule(graph, node, {n for n, k in tier.items() if k < t}, threshold, direction)
+            assert t == 1 or not disrupted_by_rule(
+                graph, node, {n for n, k in tier.items() if k < t - 1}, threshold, direction
+            )
+        else:
+            assert not disrupted_by_rule(graph, node, set(tier), threshold, direction)
+    for node, why in found.items():
+        if why.reason == "demand":
+            clients = [c for c in graph.successors(node) if c != node]
+            before = {n for n, k in tier.items() if k < why.tier}
+            assert why.share == pytest.approx(lost_share(graph, clients, node, "supplier_share", before, upstream=True))
+
+
+def _compiled(graph: nx.DiGraph) -> AnalysisGraph:
+    return AnalysisGraph(Projection.from_networkx(graph))
+
+
+def _same(fast, reference) -> None:
+    assert fast.disrupted.keys() == reference.disrupted.keys()
+    for node, why in reference.disrupted.items():
+        other = fast.disrupted[node]
+        assert (other.tier, other.reason, other.stages) == (why.tier, why.reason, why.stages)
+        assert (other.share is None) == (why.share is None)
+        if why.share is not None:
+            assert other.share == pytest.approx(why.share)
+    assert fast.partial.keys() == reference.partial.keys()
+    for node, shares in reference.partial.items():
+        assert fast.partial[node] == pytest.approx(shares)
+    assert fast.sales_lost == pytest.approx(reference.sales_lost)
+
+
+@settings(max_examples=300, deadline=None)
+@given(quantified_graphs(), RULES, st.sampled_from([None, 0.25, 0.5]))
+def test_the_compiled_weighted_cascade_equals_the_reference(case, rule, partial):
+    graph, removed = case
+    threshold, direction = rule
+    compiled = _compiled(graph)
+    mask = np.array([node in removed for node in compiled.nodes])
+    reference = cascade(graph, removed, partial=partial, threshold=threshold, direction=direction)
+    _same(compiled_cascade(compiled, mask, partial=partial, threshold=threshold, direction=direction), reference)
+
+
+@settings(max_examples=200, deadline=None)
+@given(quantified_graphs())
+def test_at_threshold_one_downstream_quantities_change_nothing_but_partial_shares(case):
+    graph, removed = case
+    bare = nx.DiGraph(graph)
+    for _, _, data in bare.edges(data=True):
+        data.clear()
+    weighted, plain = cascade(graph, removed), cascade(bare, removed)
+    assert weighted.disrupted == plain.disrupted
+    # Which stages are fully lost does not depend on shares (a partial loss of share 1 listed
+    # unasked); with quantities the share of a part lost may differ.
+    full = {n: {s for s, v in d.items() if v == pytest.approx(1.0)} for n, d in plain.partial.items()}
+    assert {n: set(d) for n, d in weighted.partial.items() if n in full} == {n: set(d) for n, d in full.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(quantified_graphs(), st.sampled_from(["client_share", "supplier_share", None]))
+def test_shares_follow_the_rule_on_both_paths(case, key):
+    graph, _ = case
+    compiled = _compiled(graph)
+    real = compiled.suppliers != compiled.clients
+    clients = compiled.clients[real]
+    quantities = compiled.quantities.take(real)
+    stated = None if key is None else getattr(quantities, key)
+    found = edge_shares(clients, compiled.n, stated, quantities)
+    nodes = compiled.nodes
+    for i, node in enumerate(nodes):
+        suppliers = [s for s in graph.predecessors(node) if s != node]
+        edges = [graph.edges[s, node] for s in suppliers]
+        expected = dict(zip(suppliers, shares_by_the_rule(edges, key), strict=True))
+        reference, basis = group_shares(edges, key)
+        assert dict(zip(suppliers, reference, strict=True)) == pytest.approx(expected)
+        at = np.flatnonzero(clients == i)
+        got = {nodes[int(compiled.suppliers[real][e])]: float(found.share[e]) for e in at}
+        assert got == pytest.approx(expected)
+        if suppliers:
+            assert BASES[found.basis[i]] == basis
+
+
+def test_edge_quantities_find_each_pair_whatever_the_edge_order():
+    nodes = ["a", "b", "c"]
+    suppliers, clients = np.array([2, 0, 1]), np.array([0, 1, 2])  # not sorted
+    details = {
+        ("a", "b"): {"client_share": 0.3},
+        ("c", "a"): {"value": 5.0, "currency": "CNY"},
+        ("b", "a"): {"value": 1.0, "currency": "CNY"},
+    }
+    found = edge_quantities(nodes, suppliers, clients, details)
+    assert np.isnan(found.client_share[[0, 2]]).all() and found.client_share[1] == 0.3
+    assert found.value[0] == 5.0 and np.isnan(found.value[1:]).all()  # b -> a is not an edge
