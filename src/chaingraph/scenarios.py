@@ -19,7 +19,15 @@ import numpy as np
 
 from .errors import InputError, UnknownNameError
 from .measures import dispatch
-from .measures.cascade import Cascade, cascade, compiled_cascade, compiled_paths_cut, essential_to, paths_cut
+from .measures.cascade import (
+    DIRECTIONS,
+    Cascade,
+    cascade,
+    compiled_cascade,
+    compiled_paths_cut,
+    essential_to,
+    paths_cut,
+)
 from .measures.compiled import AnalysisGraph
 from .projection.model import Projection, stage_infos, stages_in_order
 from .projection.read import project_columns
@@ -32,12 +40,14 @@ __all__ = [
     "REMOVAL_KINDS",
     "Removal",
     "ScenarioReport",
+    "check_shock",
     "essential_note",
     "members_of",
     "parse_removal",
     "rank_removals",
     "removed_set",
     "scenario",
+    "share_note",
 ]
 
 #: What ``--remove KIND:NAME`` may name, and what each removes.
@@ -49,7 +59,7 @@ REMOVAL_KINDS = {
 }
 
 #: The reasons a firm is disrupted, as records say them.
-REASONS = {"removed": "removed", "stage": "stage-starved", "supply": "supply-starved"}
+REASONS = {"removed": "removed", "stage": "stage-starved", "supply": "supply-starved", "demand": "demand-lost"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,22 @@ class Removal:
     kind: str
     text: str
     iri: str
+
+
+@dataclass(frozen=True)
+class Shock:
+    """Which way a scenario's shock travels and the share whose loss disrupts a firm."""
+
+    threshold: float = 1.0
+    direction: str = "downstream"
+
+
+def check_shock(threshold: float, direction: str) -> None:
+    """A one-line error for a threshold outside (0, 1] or an unknown direction."""
+    if not 0 < threshold <= 1:
+        raise InputError(f"--threshold {threshold}: a share between 0 (excluded) and 1")
+    if direction not in DIRECTIONS:
+        raise InputError(f"--direction {direction!r}: use {', '.join(DIRECTIONS)}")
 
 
 @dataclass
@@ -156,6 +182,8 @@ def scenario(
     undated: str = "include",
     group_by: str | None = None,
     partial: float | None = None,
+    threshold: float = 1.0,
+    direction: str = "downstream",
     backend: str = "auto",
     engine: str = "compiled",
     spark_master: str | None = None,
@@ -164,20 +192,30 @@ def scenario(
 
     ``chain``, ``region``, ``evidence`` and ``group_by`` choose the network first, as for
     ``stats``; ``partial`` (a share in (0, 1]) also lists the firms not disrupted that lost at
-    least that share of some stage's suppliers. The cascade rule is
-    :mod:`chaingraph.measures.cascade`'s. ``engine="spark"`` runs it on Apache Spark (master
-    ``spark_master``, default ``local[*]``) over the store's tables, as ``stats`` does; the supply
-    paths cut are then left out (``None``, said in ``notes``).
+    least that share of some stage's supply (and, with demand shocks, of its sales). The cascade
+    rule is :mod:`chaingraph.measures.cascade`'s: ``threshold`` (in (0, 1]) is the share of a
+    stage's supply, of all supply or of sales whose loss disrupts a firm (1: every supplier lost),
+    ``direction`` ``downstream`` (a supply shock), ``upstream`` (the removed stop buying: a demand
+    shock) or ``both``; shares follow :mod:`chaingraph.measures.shares`. ``engine="spark"`` runs
+    the supply shock at threshold 1 on Apache Spark (master ``spark_master``, default
+    ``local[*]``) over the store's tables, as ``stats`` does; the supply paths cut are then left
+    out (``None``, said in ``notes``).
     """
     if not remove:
         raise InputError("--remove: name at least one KIND:NAME to remove")
     if partial is not None and not 0 < partial <= 1:
         raise InputError(f"--partial {partial}: a share between 0 (excluded) and 1")
+    check_shock(threshold, direction)
     dispatch.check_backend(backend)
     asked: dict[str, Any] = dict(
         chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
     if engine == "spark":
+        if threshold != 1 or direction != "downstream":
+            raise InputError(
+                "--engine spark runs the supply shock at --threshold 1 (every supplier lost); "
+                "thresholds and demand shocks read shares, which run on --engine compiled"
+            )
         return _spark_scenario(store, remove, asked, partial, spark_master)
     if engine != "compiled":
         raise InputError(f"--engine {engine!r}: use compiled or spark")
@@ -188,19 +226,19 @@ def scenario(
     removals, removed_mask, removed_records = removed_set(store, table, remove)
     if dispatch.uses_compiled(len(table), backend):
         graph = AnalysisGraph(table)
-        found = compiled_cascade(graph, removed_mask, partial=partial)
+        found = compiled_cascade(graph, removed_mask, partial=partial, threshold=threshold, direction=direction)
         cut = compiled_paths_cut(graph, removed_mask)
         before, after = _weak_components(graph), _weak_components(graph, ~removed_mask)
     else:
         digraph = table.to_networkx()
         gone = {table.nodes[i] for i in np.flatnonzero(removed_mask).tolist()}
-        found = cascade(digraph, gone, partial=partial)
+        found = cascade(digraph, gone, partial=partial, threshold=threshold, direction=direction)
         cut = paths_cut(digraph, gone)
         rest = digraph.subgraph([n for n in digraph if n not in gone])
         before = nx.number_weakly_connected_components(digraph) if len(digraph) else 0
         after = nx.number_weakly_connected_components(rest) if len(rest) else 0
     places = [r.iri for r in removals if r.kind == "region"]
-    return _report(table, found, removed_records, places, cut, before, after)
+    return _report(table, found, removed_records, places, cut, before, after, Shock(threshold, direction))
 
 
 #: What the Spark engine leaves out of a scenario's summary, and why.
@@ -355,7 +393,14 @@ def _weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> in
 
 
 def _report(
-    table: Projection, found: Cascade, removed: list[dict], places: list[str], cut: int, before: int, after: int
+    table: Projection,
+    found: Cascade,
+    removed: list[dict],
+    places: list[str],
+    cut: int,
+    before: int,
+    after: int,
+    shock: Shock = Shock(),
 ) -> ScenarioReport:
     columns = table.columns
     index = {node: i for i, node in enumerate(table.nodes)}
@@ -372,6 +417,7 @@ def _report(
                 why.tier,
                 why.reason,
                 why.stages,
+                (why.share, why.basis),
             )
         )
     outside = None
@@ -388,7 +434,7 @@ def _report(
             members[stage] = members.get(stage, 0) + 1
             if node not in found.disrupted:
                 surviving[stage] = surviving.get(stage, 0) + 1
-    summary = _summary(disrupted, outside, _stages_emptied(table.meta, members, surviving), cut, before, after)
+    summary = _summary(disrupted, outside, _stages_emptied(table.meta, members, surviving), cut, before, after, shock)
     partial = [
         _partial_record(
             table.meta,
@@ -398,10 +444,46 @@ def _report(
             columns["stage"][index[node]],
             shares,
         )
-        for node, shares in sorted(found.partial.items(), key=lambda item: columns["label"][index[item[0]]])
+        for node, shares in found.partial.items()
     ]
+    listed = {record["id"]: record for record in partial}
+    for node, share in found.sales_lost.items():
+        if node not in listed:
+            i = index[node]
+            listed[node] = _partial_record(
+                table.meta, stage_labels, node, (columns["label"][i], columns["label_zh"][i]), columns["stage"][i], {}
+            )
+            partial.append(listed[node])
+        listed[node]["sales_lost"] = share
+    partial.sort(key=lambda record: (record["label"], record["id"]))
     notes = [essential_note(table.meta, set(members))]
+    if shock != Shock():
+        notes.append(share_note(disrupted, shock))
     return ScenarioReport(removed, disrupted, summary, partial, notes=notes)
+
+
+#: How a basis of shares reads in a note (see :mod:`chaingraph.measures.shares`).
+BASIS_WORDS = {
+    "stated": "shares the data states",
+    "value": "values in one currency",
+    "volume": "volumes in one unit",
+    "equal": "equal shares over the firms the network knows (no share, value or volume stated)",
+}
+
+
+def share_note(disrupted: list[dict], shock: Shock) -> str:
+    """One line on the shock's rule and on what the shares of the firms it disrupted rest on."""
+    rule = {
+        "downstream": "the removed stop supplying",
+        "upstream": "the removed stop buying: a firm is disrupted by the share of its sales lost",
+        "both": "the removed stop supplying and buying",
+    }[shock.direction]
+    counts: dict[str, int] = {}
+    for record in disrupted:
+        if record["basis"] is not None:
+            counts[record["basis"]] = counts.get(record["basis"], 0) + 1
+    bases = "; ".join(f"{count} by {BASIS_WORDS[basis]}" for basis, count in sorted(counts.items()))
+    return f"shock: {rule}, threshold {shock.threshold:g}" + (f"; shares lost: {bases}" if bases else "")
 
 
 def _partial_record(
@@ -418,6 +500,7 @@ def _partial_record(
         "not_essential": [
             _stage_label(stage_labels, stage) for stage in shares if not essential_to(stated, own_stage, stage)
         ],
+        "sales_lost": None,  # with demand shocks, the share of its sales lost
     }
 
 
@@ -427,9 +510,17 @@ def _stage_label(stage_labels: Mapping[str, Mapping], stage: str) -> str:
 
 
 def _disrupted_record(
-    meta: dict, stage_labels: dict, node: str, names: tuple, tier: int, reason: str, stages: Sequence[str]
+    meta: dict,
+    stage_labels: dict,
+    node: str,
+    names: tuple,
+    tier: int,
+    reason: str,
+    stages: Sequence[str],
+    lost: tuple[float | None, str | None] = (None, None),
 ) -> dict:
-    """One disrupted firm as a record: ``names`` are its label, Chinese label, place label and chain IRIs."""
+    """One disrupted firm as a record: ``names`` are its label, Chinese label, place label and
+    chain IRIs; ``lost`` the share lost and its basis where a share decided."""
     label, label_zh, place, chains = names
     return {
         "id": node,
@@ -439,13 +530,21 @@ def _disrupted_record(
         "reason": REASONS[reason],
         "stages_lost": [_stage_label(stage_labels, s) for s in stages],
         "stage_ids_lost": list(stages),
+        "share_lost": lost[0],
+        "basis": lost[1],
         "place": place,
         "chains": [meta["chains"].get(c, {}).get("id", c) for c in chains],
     }
 
 
 def _summary(
-    disrupted: list[dict], outside: int | None, emptied: list[dict], cut: int | None, before: int, after: int
+    disrupted: list[dict],
+    outside: int | None,
+    emptied: list[dict],
+    cut: int | None,
+    before: int,
+    after: int,
+    shock: Shock = Shock(),
 ) -> dict:
     """The scenario's summary from its disrupted records (tier 0 included)."""
     tiers: dict[int, int] = {}
@@ -460,6 +559,8 @@ def _summary(
         "paths_cut": cut,
         "components_before": before,
         "components_after": after,
+        "direction": shock.direction,
+        "threshold": shock.threshold,
     }
 
 
@@ -489,9 +590,12 @@ def rank_removals(
     as_of: str | None = None,
     undated: str = "include",
     group_by: str | None = None,
+    threshold: float = 1.0,
+    direction: str = "downstream",
 ) -> list[dict]:
     """The places, stages or groups of the network ranked by the harm their removal does
-    (``impact --all --by``), each a record with its ``summary``, most harmful first.
+    (``impact --all --by``), each a record with its ``summary``, most harmful first; the shock
+    travels by ``threshold`` and ``direction`` as in :func:`scenario`.
 
     Candidates: for ``region`` every place any node lies in, at every level (county, city, park),
     except a place holding every firm of the network; for ``stage`` every stage with a member; for
@@ -506,6 +610,8 @@ def rank_removals(
         raise InputError(f"--by {by!r}: use {', '.join(RANK_KINDS)}")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
+    check_shock(threshold, direction)
+    shock = Shock(threshold, direction)
     selection = make_selection(
         store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
@@ -517,7 +623,7 @@ def rank_removals(
         mask = members_of(table, Removal(by, label, iri))
         if not mask.any() or (by == "region" and mask.all()):
             continue
-        found = compiled_cascade(graph, mask)
+        found = compiled_cascade(graph, mask, threshold=threshold, direction=direction)
         beyond = sum(1 for why in found.disrupted.values() if why.tier >= 1)
         candidates.append((iri, label, mask, found, beyond))
     candidates.sort(key=lambda c: (-c[4], c[1]))
@@ -537,6 +643,7 @@ def rank_removals(
             cut,
             before,
             after,
+            shock,
         )
         ranked.append({"kind": by, "id": iri, "label": label, "members": int(mask.sum()), "summary": report.summary})
     ranked.sort(

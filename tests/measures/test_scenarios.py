@@ -283,6 +283,7 @@ def test_a_lost_input_that_is_not_essential_is_a_partial_loss_on_the_bundled_gra
             "label_zh": "宁德时代",
             "stages": {"testing": 1.0},
             "not_essential": ["testing"],
+            "sales_lost": None,
         }
     ]
     assert any("state their essential inputs" in note for note in hifen["notes"])

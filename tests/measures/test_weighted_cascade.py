@@ -133,7 +133,7 @@ def _same(fast, reference) -> None:
     assert fast.disrupted.keys() == reference.disrupted.keys()
     for node, why in reference.disrupted.items():
         other = fast.disrupted[node]
-        assert (other.tier, other.reason, other.stages) == (why.tier, why.reason, why.stages)
+        assert (other.tier, other.reason, other.stages, other.basis) == (why.tier, why.reason, why.stages, why.basis)
         assert (other.share is None) == (why.share is None)
         if why.share is not None:
             assert other.share == pytest.approx(why.share)

@@ -50,7 +50,25 @@ __all__ = ["impact"]
     "--partial",
     type=click.FloatRange(min=0, max=1, min_open=True),
     metavar="SHARE",
-    help="With --remove: also list firms that lost at least SHARE of some stage's suppliers (e.g. 0.5).",
+    help="With --remove: also list firms that lost at least SHARE of some stage's supply (e.g. 0.5), "
+    "and with demand shocks of their sales.",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=1.0,
+    show_default=True,
+    metavar="T",
+    help="With --remove or --by: a firm is disrupted when it loses at least share T (0 < T <= 1) of a stage's "
+    "supply, of all its supply, or (upstream) of its sales; 1: every supplier lost.",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["downstream", "upstream", "both"]),
+    default="downstream",
+    show_default=True,
+    help="With --remove or --by: downstream, the removed stop supplying (a supply shock); upstream, they stop "
+    "buying (a demand shock); both.",
 )
 @engine_options
 @format_option()
@@ -68,6 +86,8 @@ def impact(
     remove,
     by,
     partial,
+    threshold,
+    direction,
     engine,
     spark_master,
     fmt,
@@ -91,6 +111,7 @@ def impact(
       chaingraph impact CATL --evidence stated
       chaingraph impact --remove region:Ningde
       chaingraph impact --remove stage:separators --partial 0.5
+      chaingraph impact --remove firm:CATL --direction upstream --threshold 0.4
       chaingraph impact --remove owner:CATL --format json
       chaingraph impact --all --by region
       chaingraph impact --remove region:Ningde --engine spark --relations rel.parquet --firms firms.parquet
@@ -103,7 +124,14 @@ def impact(
             raise click.UsageError("--remove replaces FIRM and --all: give one of them")
         with spark_stopped(engine):
             _scenario(
-                store, remove, chain, region, evidence, dating, group_by, partial, engine, spark_master, fmt, columns
+                store,
+                remove,
+                dict(chain=chain, region=region, evidence=evidence, group_by=group_by, **dating),
+                dict(partial=partial, threshold=threshold, direction=direction),
+                engine,
+                spark_master,
+                fmt,
+                columns,
             )
         return
     if engine != "compiled" or spark_master is not None:
@@ -115,8 +143,10 @@ def impact(
     if by is not None:
         if not all_firms or firm:
             raise click.UsageError("--by goes with --all")
-        _ranking(store, by, top, chain, region, evidence, dating, group_by, fmt, columns)
+        _ranking(store, by, top, chain, region, evidence, dating, group_by, (threshold, direction), fmt, columns)
         return
+    if threshold != 1.0 or direction != "downstream":
+        raise click.UsageError("--threshold and --direction go with --remove or --all --by")
 
     results = compute(
         store,
@@ -189,38 +219,37 @@ SCENARIO_HEADERS = {
     "label_zh": "名称",
     "reason": "reason",
     "stages_lost": "stage lost",
+    "share_lost": "share lost",
+    "basis": "basis",
     "place": "place",
     "chains": "chains",
     "id": "id",
 }
 
 
-def _scenario(
-    store, remove, chain, region, evidence, dating, group_by, partial, engine, spark_master, fmt, columns
-) -> None:
+def _scenario(store, remove, network: dict, rule: dict, engine, spark_master, fmt, columns) -> None:
     from ..scenarios import scenario
     from .render import quantity
 
-    report = scenario(
-        store,
-        remove,
-        chain=chain,
-        region=region,
-        evidence=evidence,
-        group_by=group_by,
-        partial=partial,
-        engine=engine,
-        spark_master=spark_master,
-        **dating,
-    )
+    report = scenario(store, remove, **network, **rule, engine=engine, spark_master=spark_master)
+    partial = rule["partial"]
     if fmt == "json":
         emit(render_json(report.as_json()))
         return
     for note in report.notes if fmt != "table" else []:
         stderr.print(f"[dim]{note}[/]")
     rows = [
-        {**r, "stages_lost": ", ".join(r["stages_lost"]), "chains": ", ".join(r["chains"])} for r in report.disrupted
+        {
+            **r,
+            "stages_lost": ", ".join(r["stages_lost"]),
+            "chains": ", ".join(r["chains"]),
+            "share_lost": "" if r["share_lost"] is None else f"{r['share_lost']:.0%}",
+            "basis": r["basis"] or "",
+        }
+        for r in report.disrupted
     ]
+    if not any(r["basis"] for r in report.disrupted) and columns is None and fmt == "table":
+        columns = ",".join(key for key in SCENARIO_HEADERS if key not in ("share_lost", "basis", "id"))
     removed = ", ".join(f"{r['name']} ({quantity(r['members'], 'organization')})" for r in report.removed)
     if not _emit_records(rows, SCENARIO_HEADERS, fmt, columns, f"Removing {removed}"):
         return
@@ -240,11 +269,13 @@ def _scenario(
     for note in report.notes:
         stdout.print(f"[dim]{note}[/]")
     for found in report.partial:
-        shares = ", ".join(
+        losses = [
             f"{stage} {share:.0%}" + (" (not essential to it)" if stage in found.get("not_essential", ()) else "")
             for stage, share in found["stages"].items()
-        )
-        stdout.print(f"partial loss: {found['label']}: {shares}")
+        ]
+        if found["sales_lost"] is not None:
+            losses.append(f"sales {found['sales_lost']:.0%}")
+        stdout.print(f"partial loss: {found['label']}: {', '.join(losses)}")
     if partial is not None and not report.partial:  # asked for, and found nowhere: said, not silent
         stdout.print(f"partial loss: none (no firm lost {partial:.0%} or more of a stage's suppliers and kept some)")
 
@@ -262,11 +293,21 @@ RANKING_HEADERS = {
 }
 
 
-def _ranking(store, by, top, chain, region, evidence, dating, group_by, fmt, columns) -> None:
+def _ranking(store, by, top, chain, region, evidence, dating, group_by, shock, fmt, columns) -> None:
     from ..scenarios import rank_removals
 
+    threshold, direction = shock
     ranked = rank_removals(
-        store, by, top=top, chain=chain, region=region, evidence=evidence, group_by=group_by, **dating
+        store,
+        by,
+        top=top,
+        chain=chain,
+        region=region,
+        evidence=evidence,
+        group_by=group_by,
+        threshold=threshold,
+        direction=direction,
+        **dating,
     )
     if fmt == "json":
         emit(render_json(ranked))

@@ -51,7 +51,7 @@ import networkx as nx
 import numpy as np
 
 from .compiled import downstream_reach
-from .shares import edge_shares, group_shares
+from .shares import BASES, edge_shares, group_shares
 
 __all__ = [
     "DIRECTIONS",
@@ -70,12 +70,15 @@ class Disruption:
     """Why a firm is disrupted: ``removed`` (tier 0), ``stage`` (stage-starved: ``stages`` lists
     the stage IRIs starved), ``supply`` (its supply starved) or ``demand`` (its sales lost, a
     demand shock). ``share`` is the share lost where a threshold below 1 or a demand shock decided
-    (the largest of the stages named), ``None`` where every supplier was lost."""
+    (the largest of the stages named), ``None`` where every supplier was lost; ``basis`` what
+    those shares rest on (:data:`chaingraph.measures.shares.BASES`)."""
 
     tier: int
     reason: str
     stages: tuple[str, ...] = ()
     share: float | None = None
+    #: Where ``share`` came from: the basis of the shares lost (:data:`.shares.BASES`).
+    basis: str | None = None
 
 
 @dataclass
@@ -164,8 +167,8 @@ def cascade(
     def essential(node: str, stage: str) -> bool:
         return essential_to(stated, stage_of[node], stage)
 
-    def lost(shares: dict[str, float]) -> float:
-        return sum(share for member, share in shares.items() if member in disrupted)
+    def lost(group: _Group) -> float:
+        return sum(share for member, share in group.shares.items() if member in disrupted)
 
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
     tier = 0
@@ -174,32 +177,33 @@ def cascade(
         for node in graph:
             if node in disrupted:
                 continue
-            if downstream and supply_shares[node]:
-                suppliers = supply_shares[node]
-                if all(s in disrupted for s in suppliers):
+            suppliers = supply_shares[node]
+            if downstream and suppliers.shares:
+                if all(s in disrupted for s in suppliers.shares):
                     found[node] = Disruption(tier + 1, "supply")
                     continue
                 if weighted and (share := lost(suppliers)) >= threshold - _TOLERANCE:
-                    found[node] = Disruption(tier + 1, "supply", share=share)
+                    found[node] = Disruption(tier + 1, "supply", share=share, basis=suppliers.basis)
                     continue
-                starved: dict[str, float | None] = {}
+                starved: dict[str, tuple[float, str] | None] = {}
                 for st, members in purchase_shares[node].items():
                     if not essential(node, st):
                         continue
-                    if all(m in disrupted for m in members):
+                    if all(m in disrupted for m in members.shares):
                         starved[st] = None
                     elif weighted and (share := lost(members)) >= threshold - _TOLERANCE:
-                        starved[st] = share
+                        starved[st] = (share, members.basis)
                 if starved:
                     named = tuple(sorted(starved))
-                    shares = [s for s in starved.values() if s is not None]
-                    largest = None if len(shares) < len(starved) else max(shares)
-                    found[node] = Disruption(tier + 1, "stage", named, largest)
+                    weights = [found_share for found_share in starved.values() if found_share is not None]
+                    largest = max(weights) if len(weights) == len(starved) else (None, None)
+                    found[node] = Disruption(tier + 1, "stage", named, *largest)
                     continue
-            if upstream and sales_shares[node]:
-                share = lost(sales_shares[node])
+            clients = sales_shares[node]
+            if upstream and clients.shares:
+                share = lost(clients)
                 if share > 0 and share >= threshold - _TOLERANCE:
-                    found[node] = Disruption(tier + 1, "demand", share=share)
+                    found[node] = Disruption(tier + 1, "demand", share=share, basis=clients.basis)
         if not found:
             break
         disrupted.update(found)
@@ -212,14 +216,15 @@ def cascade(
         losses = {}
         for st, members in purchase_shares[node].items():
             share = lost(members)
-            everyone = all(m in disrupted for m in members)
-            if share > 0 and (
-                (partial is not None and share >= partial - _TOLERANCE) or (everyone and not essential(node, st))
-            ):
+            everyone = all(m in disrupted for m in members.shares)
+            # Every supplier of a stage not essential to it lost: listed unasked, whatever the
+            # shares say they delivered (a stated 0% too); otherwise a loss of the asked share.
+            asked = partial is not None and share > 0 and share >= partial - _TOLERANCE
+            if asked or (everyone and not essential(node, st)):
                 losses[st] = share
         if losses:
             partial_losses[node] = dict(sorted(losses.items()))
-        if upstream and partial is not None and sales_shares[node]:
+        if upstream and partial is not None and sales_shares[node].shares:
             share = lost(sales_shares[node])
             if share > 0 and share >= partial - _TOLERANCE:
                 sales_lost[node] = share
@@ -233,31 +238,38 @@ def _check_rule(threshold: float, direction: str) -> None:
         raise ValueError(f"direction {direction!r}: one of {', '.join(DIRECTIONS)}")
 
 
+@dataclass(frozen=True)
+class _Group:
+    """A group's shares by the firm at the other end, and their basis (see :mod:`.shares`)."""
+
+    shares: dict[str, float]
+    basis: str
+
+
 def _reference_shares(graph: nx.DiGraph, stage_of: Mapping[str, str]) -> tuple[dict, dict, dict]:
     """Per firm, by :func:`group_shares`: its suppliers' shares of all its supply; per input stage,
     their shares of that stage's; its clients' shares of its sales (self-loops left out)."""
-    supply: dict[str, dict[str, float]] = {}
-    purchases: dict[str, dict[str, dict[str, float]]] = {}
-    sales: dict[str, dict[str, float]] = {}
+
+    def group(ends: list[str], edges: list[dict], key: str | None) -> _Group:
+        shares, basis = group_shares(edges, key)
+        return _Group(dict(zip(ends, shares, strict=True)), basis)
+
+    supply: dict[str, _Group] = {}
+    purchases: dict[str, dict[str, _Group]] = {}
+    sales: dict[str, _Group] = {}
     for node in graph:
         suppliers = [s for s in graph.predecessors(node) if s != node]
-        supply[node] = dict(
-            zip(suppliers, group_shares([graph.edges[s, node] for s in suppliers], None)[0], strict=True)
-        )
+        supply[node] = group(suppliers, [graph.edges[s, node] for s in suppliers], None)
         by_stage: dict[str, list[str]] = defaultdict(list)
         for s in suppliers:
             if stage_of[s]:
                 by_stage[stage_of[s]].append(s)
         purchases[node] = {
-            st: dict(
-                zip(members, group_shares([graph.edges[s, node] for s in members], "client_share")[0], strict=True)
-            )
+            st: group(members, [graph.edges[s, node] for s in members], "client_share")
             for st, members in by_stage.items()
         }
         clients = [c for c in graph.successors(node) if c != node]
-        sales[node] = dict(
-            zip(clients, group_shares([graph.edges[node, c] for c in clients], "supplier_share")[0], strict=True)
-        )
+        sales[node] = group(clients, [graph.edges[node, c] for c in clients], "supplier_share")
     return supply, purchases, sales
 
 
@@ -319,9 +331,10 @@ def compiled_cascade(
     quantities = graph.quantities.take(real)
     group = np.full(len(suppliers), -1, dtype=np.int64)
     group[staged] = key_of_edge
-    purchase = edge_shares(group, len(pairs), quantities.client_share, quantities).share[staged]
-    supply = edge_shares(clients, n, None, quantities).share
-    sales = edge_shares(suppliers, n, quantities.supplier_share, quantities).share
+    purchase_found = edge_shares(group, len(pairs), quantities.client_share, quantities)
+    supply_found = edge_shares(clients, n, None, quantities)
+    sales_found = edge_shares(suppliers, n, quantities.supplier_share, quantities)
+    purchase, supply, sales = purchase_found.share[staged], supply_found.share, sales_found.share
     weighted = threshold < 1
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
     floor = threshold - _TOLERANCE
@@ -357,32 +370,32 @@ def compiled_cascade(
         if not new.any():
             break
         tier += 1
-        named_by_client: dict[int, list[tuple[str, float | None]]] = {}
+        named_by_client: dict[int, list[tuple[str, tuple[float, str] | None]]] = {}
         for key in starved_keys.tolist():  # pairs are sorted: each client's stages in order
             client = int(client_of_key[key])
             if starved[client]:
-                share = None if every_key[key] else float(key_share[key])
-                named_by_client.setdefault(client, []).append((stage_names[stage_of_key[key]], share))
+                lost = None if every_key[key] else (float(key_share[key]), BASES[purchase_found.basis[key]])
+                named_by_client.setdefault(client, []).append((stage_names[stage_of_key[key]], lost))
         for i in np.flatnonzero(new).tolist():
             node = graph.nodes[i]
-            if supply_hit[i]:
-                disrupted[node] = Disruption(
-                    tier, "supply", share=None if every_supplier[i] else float(client_share[i])
-                )
+            if supply_hit[i] and every_supplier[i]:
+                disrupted[node] = Disruption(tier, "supply")
+            elif supply_hit[i]:
+                disrupted[node] = Disruption(tier, "supply", (), float(client_share[i]), BASES[supply_found.basis[i]])
             elif starved[i]:
                 named = named_by_client[i]
-                shares = [share for _, share in named if share is not None]
-                largest = max(shares) if len(shares) == len(named) else None
-                disrupted[node] = Disruption(tier, "stage", tuple(stage for stage, _ in named), largest)
+                weights = [lost for _, lost in named if lost is not None]
+                largest = max(weights) if len(weights) == len(named) else (None, None)
+                disrupted[node] = Disruption(tier, "stage", tuple(stage for stage, _ in named), *largest)
             else:
-                disrupted[node] = Disruption(tier, "demand", share=float(sales_share[i]))
+                disrupted[node] = Disruption(tier, "demand", (), float(sales_share[i]), BASES[sales_found.basis[i]])
         down |= new
     partial_losses: dict[str, dict[str, float]] = {}
     key_count, key_share, _, _, sales_share = losses(down)
     listed = (key_count == total_by_key) & ~essential_key
     if partial is not None:
-        listed |= key_share >= partial - _TOLERANCE
-    for key in np.flatnonzero(listed & (key_share > 0)).tolist():
+        listed |= (key_share > 0) & (key_share >= partial - _TOLERANCE)
+    for key in np.flatnonzero(listed).tolist():
         client, stage = int(client_of_key[key]), int(stage_of_key[key])
         if not down[client]:
             partial_losses.setdefault(graph.nodes[client], {})[stage_names[stage]] = float(key_share[key])
