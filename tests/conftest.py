@@ -81,6 +81,7 @@ PREFIXES = """@prefix cg: <https://w3id.org/chaingraph/ontology#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix unit: <http://qudt.org/vocab/unit/> .
+@prefix qudt: <http://qudt.org/schema/qudt/> .
 @prefix fj: <https://w3id.org/chaingraph/fujian/> .
 """
 

@@ -18,6 +18,12 @@ def test_bundled_graph_conforms(store):
     assert report.triples > 1000
 
 
+#: A well-formed stated supply relation, to which a case adds a quantity.
+QUANTIFIED = (
+    "fj:skeqi cg:supplierOf fj:good-one . ex:r a cg:SupplyRelation ; cg:supplier fj:skeqi ; cg:client fj:good-one ;"
+    " cg:evidence cg:Stated ; prov:wasDerivedFrom ex:s ;"
+)
+
 BAD = [
     ('ex:f a cg:Company ; rdfs:label "Lonely Firm"@en .', "Lonely Firm", "has no location"),
     ('ex:f a cg:Company ; rdfs:label "无名"@zh-Hans ; cg:locatedIn fj:ningde .', "", "has no English label"),
@@ -70,6 +76,26 @@ BAD = [
         ' cg:unit unit:NUM ; cg:period "2024" .',
         "",
         "has no source",
+    ),
+    # Quantities on a supply relation (issue 44): a share over 100%, a share not in percent, a
+    # value with no unit, a relation with two shares of one kind.
+    (
+        f"{QUANTIFIED} cg:clientShare ex:q . ex:q qudt:numericValue 150 ; qudt:unit unit:PERCENT .",
+        "",
+        "at most 100 percent",
+    ),
+    (f"{QUANTIFIED} cg:supplierShare ex:q . ex:q qudt:numericValue 40 ; qudt:unit unit:TONNE .", "", "in unit:PERCENT"),
+    (f"{QUANTIFIED} cg:tradeValue ex:q . ex:q qudt:numericValue 5 .", "", "needs exactly one qudt:unit"),
+    (
+        f'{QUANTIFIED} cg:tradeValue ex:q . ex:q qudt:numericValue "lots" ; qudt:unit unit:NUM .',
+        "",
+        "numeric qudt:numericValue",
+    ),
+    (
+        f"{QUANTIFIED} cg:clientShare ex:q1 , ex:q2 . ex:q1 qudt:numericValue 40 ; qudt:unit unit:PERCENT ."
+        " ex:q2 qudt:numericValue 50 ; qudt:unit unit:PERCENT .",
+        "",
+        "more than one cg:clientShare",
     ),
 ]
 
