@@ -341,6 +341,11 @@ def _spark_scenario(
             for iri, stages in shares.items()
         ]
     notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in NOT_ON_SPARK.items()]
+    if partial is not None:
+        notes.append(
+            "partial shares on Spark count suppliers, each an equal share; quantities (client_share, values, "
+            "volumes) are read by --engine compiled"
+        )
     notes.append(essential_note(network.meta, set(members)))
     return ScenarioReport(records, rows, summary, partial_records, engine="spark", notes=notes)
 

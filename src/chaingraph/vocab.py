@@ -91,7 +91,9 @@ PREFIXES: dict[str, str] = {
 
 #: Prefixes of the Turtle and TriG chaingraph writes: the namespaces whose local names stay readable
 #: (imported ids are percent-encoded, so ``imp:`` would shorten nothing a person reads).
-WRITTEN_PREFIXES: dict[str, str] = {name: PREFIXES[name] for name in ("cg", "fj", "rdfs", "skos", "prov", "xsd")}
+WRITTEN_PREFIXES: dict[str, str] = {
+    name: PREFIXES[name] for name in ("cg", "fj", "rdfs", "skos", "prov", "xsd", "qudt", "unit", "cur")
+}
 
 
 def local_name(iri: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pyoxigraph as ox
 
 from ..errors import InputError
@@ -32,6 +33,7 @@ from ..sheets import (
     FIRM_FIELDS,
     KIND_CLASSES,
     NAME_FIELDS,
+    RELATION_DETAIL_FIELDS,
     RELATION_FIELDS,
     REQUIRED,
     CsvRows,
@@ -52,11 +54,12 @@ from ..sheets import (
     unplaced_note,
     vocabulary_entries,
 )
+from ..sheets.quantities import SHARE_KEYS, row_quantities
 from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
 from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
-from ..vocab import CG, IMPORT, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WRITTEN_PREFIXES, XSD
+from ..vocab import CG, CURRENCY, IMPORT, OWL, PROV, QUDT, RDF, RDFS, SCHEMA, SKOS, UNIT, WRITTEN_PREFIXES, XSD
 
 # The sheet's names, kept importable from here (the import's home before the tables reader).
 __all__ = [
@@ -363,6 +366,24 @@ class _N:
     supplies = ox.NamedNode(str(CG.supplies))
     type = ox.NamedNode(str(RDF.type))
     wasDerivedFrom = ox.NamedNode(str(PROV.wasDerivedFrom))
+    tradeValue = ox.NamedNode(str(CG.tradeValue))
+    tradeVolume = ox.NamedNode(str(CG.tradeVolume))
+    clientShare = ox.NamedNode(str(CG.clientShare))
+    supplierShare = ox.NamedNode(str(CG.supplierShare))
+    comparator = ox.NamedNode(str(CG.comparator))
+    QuantityValue = ox.NamedNode(str(QUDT.QuantityValue))
+    numericValue = ox.NamedNode(str(QUDT.numericValue))
+    qudtUnit = ox.NamedNode(str(QUDT.unit))
+    percent = ox.NamedNode(str(UNIT.PERCENT))
+    decimal = ox.NamedNode(str(XSD.decimal))
+
+    @staticmethod
+    def currency(code: str) -> ox.NamedNode:
+        return ox.NamedNode(str(CURRENCY[code]))
+
+    @staticmethod
+    def unit(name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(UNIT[name]))
 
 
 class _Builder:
@@ -500,7 +521,7 @@ class _Builder:
         level = evidence_cell(f"{path}:{line}", row.get("evidence", ""), mapping)
         if level == "unspecified":
             # The source does not qualify the edge: a plain cg:supplierOf, as such an edge is exported.
-            for cell in ("supplies", "start", "end", "source"):
+            for cell in RELATION_DETAIL_FIELDS:
                 if row.get(cell):
                     raise InputError(
                         f"{path}:{line}: evidence unspecified is a plain edge with no {cell}; "
@@ -526,7 +547,30 @@ class _Builder:
                 self.add(node, prop, ox.Literal(value, datatype=_BOUND_TYPES[len(value)]))
         if start or end:
             self.add(node, _N.period, ox.Literal(period_text(start, end)))
+        self.quantities(node, row_quantities(f"{path}:{line}", row, mapping))
         self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
+
+    def quantities(self, relation: ox.NamedNode, found: Mapping) -> None:
+        """A row's quantities as QUDT quantity values on its relation, named after it: values and
+        volumes in their currency or unit, shares in percent (twelve decimals as a fraction)."""
+        hedges = found.get("hedges", {})
+        for key, prop, unit in (
+            ("value", _N.tradeValue, lambda: _N.currency(found["currency"])),
+            ("volume", _N.tradeVolume, lambda: _N.unit(found["volume_unit"])),
+            ("client_share", _N.clientShare, lambda: _N.percent),
+            ("supplier_share", _N.supplierShare, lambda: _N.percent),
+        ):
+            if key not in found:
+                continue
+            amount = round(found[key] * 100, 10) if key in SHARE_KEYS else found[key]
+            node = ox.NamedNode(f"{relation.value}/{key.replace('_', '-')}")
+            self.add(relation, prop, node)
+            self.add(node, _N.type, _N.QuantityValue)
+            lexical = np.format_float_positional(amount, trim="-")
+            self.add(node, _N.numericValue, ox.Literal(lexical, datatype=_N.decimal))
+            self.add(node, _N.qudtUnit, unit())
+            if key in hedges:
+                self.add(node, _N.comparator, ox.NamedNode(str(CG[hedges[key]])))
 
     def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
         """A row's source: its ``source`` cell (an IRI, or a citation given an IRI and a label), or

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +32,7 @@ from ..queries.context import import_context
 from ..settings import EVIDENCE_LEVELS
 from ..sheets import (
     FIRM_FIELDS,
+    RELATION_DETAIL_FIELDS,
     RELATION_FIELDS,
     Naming,
     NewPlace,
@@ -50,6 +52,7 @@ from ..sheets import (
     unplaced_note,
     vocabulary_entries,
 )
+from ..sheets.quantities import QUANTITY_FIELDS, pair_quantities, row_quantities, statements_of
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, PLACE_LEVELS, local_name
 from .model import NetworkFacts, Projection
@@ -328,7 +331,8 @@ class _Join:
         self.pairs: list[np.ndarray] = []
         #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
         #: evidence levels and inference reasons.
-        self.found: dict[tuple[int, int], tuple[set, ...]] = {}
+        # per pair: products, period texts, sources, bounds, levels, reasons; (start, quantities) statements
+        self.found: dict[tuple[int, int], tuple[Any, ...]] = {}
         #: The ``--stages`` sheets' (product, stage) pairs.
         self.vocabulary: list[tuple[str, str]] = []
         #: With :func:`relation_records`: each relation row, (supplier, client, supplies, start,
@@ -468,6 +472,7 @@ class _Join:
         ends = self._ends(sheet, mapping, failures)
         periods = self._periods(sheet, mapping, failures)
         levels = self._levels(sheet, mapping, failures)
+        quantities = self._quantities(sheet, mapping, failures)
         if failures:
             raise InputError(min(failures)[2])
         reason = inference_reason(sheet.path.name)
@@ -486,7 +491,7 @@ class _Join:
             key = (suppliers[row], clients[row])
             entry = found.get(key)
             if entry is None:
-                found[key] = entry = (set(), set(), set(), set(), set(), set())
+                found[key] = entry = (set(), set(), set(), set(), set(), set(), [])
             if supplies[row]:
                 entry[0].add(supplies[row])
             text = texts[row]
@@ -497,6 +502,8 @@ class _Join:
             entry[4].add(level)
             if level == "inferred":
                 entry[5].add(reason)
+            if row in quantities:
+                entry[6].append((bounds[row][0], quantities[row]))
             if self.records is not None:
                 self.records.append((*key, supplies[row], *bounds[row], sources[row], level))
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
@@ -568,7 +575,7 @@ class _Join:
         cells = sheet.column("evidence").to_pylist()
         levels: dict[str, str] = {}
         found = []
-        detail_fields = ("supplies", "start", "end", "source")
+        detail_fields = RELATION_DETAIL_FIELDS
         others = [sheet.column(name).to_pylist() for name in detail_fields]
         for row, cell in enumerate(cells):
             level = levels.get(cell)
@@ -585,6 +592,27 @@ class _Join:
                                              f"{filled}; say stated or inferred, or leave the cell empty"))  # fmt: skip
                     break
             found.append(level)
+        return found
+
+    def _quantities(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> dict[int, dict]:
+        """The quantities of each row that states any (:func:`row_quantities`), checked as the
+        import checks them; a sheet whose quantity columns are empty costs one scan a column."""
+        columns = {name: sheet.column(name) for name in QUANTITY_FIELDS}
+        filled = np.zeros(len(sheet), dtype=bool)
+        for cells in columns.values():
+            filled |= pc.not_equal(cells, "").to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(filled)
+        if not len(rows):
+            return {}
+        chosen = pa.array(rows)
+        cells_of = {name: cells.take(chosen).to_pylist() for name, cells in columns.items()}
+        found = {}
+        for k, row in enumerate(rows.tolist()):
+            try:
+                found[row] = row_quantities(sheet.where(row), {name: cells_of[name][k] for name in columns}, mapping)
+            except InputError as exc:
+                failures.append((row, 5, str(exc)))
+                break
         return found
 
     def _sources(self, sheet: SheetColumns, batch: str) -> list[str]:
@@ -652,7 +680,7 @@ class _Join:
         otherwise), as the SPARQL reader finds it in the import."""
         details = dict(self.base.details)
         in_source = INFERENCE_KINDS[str(CG.InferredInSource)]
-        for (a, b), (supplies, periods, sources, bounds, levels, reasons) in self.found.items():
+        for (a, b), (supplies, periods, sources, bounds, levels, reasons, stated) in self.found.items():
             pair = (nodes[a], nodes[b])
             before = details.get(pair)
             kinds = {in_source} if reasons else set()
@@ -676,6 +704,10 @@ class _Join:
             }
             if level == "inferred":
                 details[pair].update(inference=sorted(kinds), reasons=sorted(reasons))
+            if stated:
+                details[pair].update(pair_quantities([*statements_of(before or {}), *stated]))
+            elif before is not None:
+                details[pair].update(pair_quantities(statements_of(before)))
         return details
 
 

@@ -6,8 +6,9 @@ columns.
 
 Layouts (CSV in UTF-8, with or without a byte-order mark; header on ``header_row``; or Parquet):
 
-- relations: ``supplier, client, supplies, start, end, source, evidence``; ``supplier`` and
-  ``client`` required;
+- relations: ``supplier, client, supplies, start, end, source, evidence``, and the quantities
+  ``value, currency, volume, unit, client_share, supplier_share``
+  (:mod:`chaingraph.sheets.quantities`); ``supplier`` and ``client`` required;
 - firms: ``id, name_en, name_zh, identifier, located_in, address, chain, stage, kind``; ``id``
   required;
 - stages (a product vocabulary, ``--stages``): ``product, stage``, both required.
@@ -36,6 +37,7 @@ import pyarrow as pa
 from .._runtime.fileio import open_input
 from ..errors import InputError
 from .cells import JoinedColumns, column_name, joined_cells, unneutralise_cell
+from .quantities import QUANTITY_FIELDS
 from .workbook import Workbook, is_workbook, read_workbook, sheet_of
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "MAX_LINE",
     "NAME_FIELDS",
     "PARQUET_SUFFIXES",
+    "RELATION_DETAIL_FIELDS",
     "RELATION_FIELDS",
     "REQUIRED",
     "STAGE_VOCABULARY_FIELDS",
@@ -56,7 +59,9 @@ __all__ = [
     "sheet_rows",
 ]
 
-RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence")
+RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "evidence", *QUANTITY_FIELDS)
+#: The cells that qualify a relation: a row whose evidence is ``unspecified`` (a plain edge) has none.
+RELATION_DETAIL_FIELDS = ("supplies", "start", "end", "source", *QUANTITY_FIELDS)
 FIRM_FIELDS = ("id", "name_en", "name_zh", "identifier", "located_in", "address", "chain", "stage", "kind")
 STAGE_VOCABULARY_FIELDS = ("product", "stage")
 REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",), "stages": STAGE_VOCABULARY_FIELDS}

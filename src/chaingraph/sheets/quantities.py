@@ -44,6 +44,7 @@ __all__ = [
     "parse_amount",
     "parse_share",
     "row_quantities",
+    "statements_of",
     "volume_unit",
 ]
 
@@ -102,7 +103,9 @@ def _where(where: str, field: str, cell: str, mapping: Mapping[str, str]) -> str
     return f"{where}: {field} {cell!r} (column {column_name(mapping, field)!r})"
 
 
-def parse_amount(where: str, field: str, cell: str, mapping: Mapping[str, str] = {}) -> tuple[float, str | None]:
+def parse_amount(
+    where: str, field: str, cell: str, mapping: Mapping[str, str] = {}, *, shown: str | None = None
+) -> tuple[float, str | None]:
     """A quantity cell as ``(number, comparator or None)``, or a one-line error naming the cell.
 
     >>> parse_amount("f.csv:2", "value", ">120,000,000,000")
@@ -111,6 +114,7 @@ def parse_amount(where: str, field: str, cell: str, mapping: Mapping[str, str] =
     (157500.0, 'Approximately')
     """
     text = cell.strip()
+    cell = cell if shown is None else shown  # the cell as written, for the message
     comparator = None
     lowered = text.lower()
     for mark, name in _HEDGES:
@@ -139,7 +143,10 @@ def parse_share(where: str, field: str, cell: str, mapping: Mapping[str, str] = 
     """
     text = cell.strip()
     percent = text.endswith("%") or text.endswith("％")
-    number, comparator = parse_amount(where, field, text.rstrip("%％").strip() if percent else text, mapping)
+    number, comparator = parse_amount(
+        where, field, text.rstrip("%％").strip() if percent else text, mapping, shown=cell
+    )
+    # Twelve decimals, on every path: the import writes a share in percent, and reads it back.
     if percent:
         number = round(number / 100, 12)
     elif number > 1:
@@ -149,7 +156,7 @@ def parse_share(where: str, field: str, cell: str, mapping: Mapping[str, str] = 
         )
     if number > 1:
         raise InputError(f"{_where(where, field, cell, mapping)}: a share is at most 100%")
-    return number, comparator
+    return round(number, 12), comparator
 
 
 def volume_unit(where: str, cell: str, mapping: Mapping[str, str] = {}) -> tuple[str, float]:
@@ -219,18 +226,20 @@ _GROUPS = (("value", "currency"), ("volume", "volume_unit"), ("client_share", No
 def pair_quantities(stated: list[tuple[str, dict]]) -> dict:
     """One supplier-client pair's quantities from its relations' (``(period start, quantities)``
     each, ``""`` for an undated start): each quantity from the relation that starts last (the
-    latest statement), ties to the larger amount. Empty: none.
+    latest statement), ties to the larger amount; ``quantity_starts`` keeps each one's start, so a
+    pair's quantities can be merged with more statements later (:func:`statements_of`).
 
     >>> pair_quantities([("2021", {"supplier_share": 0.1}), ("2023", {"supplier_share": 0.5})])
-    {'supplier_share': 0.5}
+    {'supplier_share': 0.5, 'quantity_starts': {'supplier_share': '2023'}}
     """
     found: dict = {}
     hedges: dict[str, str] = {}
+    starts: dict[str, str] = {}
     for key, companion in _GROUPS:
         having = [(start, q[key], q) for start, q in stated if key in q]
         if not having:
             continue
-        _start, amount, chosen = max(having, key=lambda item: (item[0], item[1]))
+        starts[key], amount, chosen = max(having, key=lambda item: (item[0], item[1]))
         found[key] = amount
         if companion is not None:
             found[companion] = chosen[companion]
@@ -238,4 +247,21 @@ def pair_quantities(stated: list[tuple[str, dict]]) -> dict:
             hedges[key] = chosen["hedges"][key]
     if hedges:
         found["hedges"] = hedges
+    if starts:
+        found["quantity_starts"] = starts
     return found
+
+
+def statements_of(details: Mapping) -> list[tuple[str, dict]]:
+    """The statements :func:`pair_quantities` chose for a pair (its ``details``), one per quantity."""
+    starts = details.get("quantity_starts", {})
+    statements = []
+    for key, companion in _GROUPS:
+        if key in details:
+            quantity = {key: details[key]}
+            if companion is not None:
+                quantity[companion] = details[companion]
+            if key in details.get("hedges", {}):
+                quantity["hedges"] = {key: details["hedges"][key]}
+            statements.append((starts.get(key, ""), quantity))
+    return statements
