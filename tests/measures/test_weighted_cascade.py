@@ -204,3 +204,32 @@ def test_edge_quantities_find_each_pair_whatever_the_edge_order():
     found = edge_quantities(nodes, suppliers, clients, details)
     assert np.isnan(found.client_share[[0, 2]]).all() and found.client_share[1] == 0.3
     assert found.value[0] == 5.0 and np.isnan(found.value[1:]).all()  # b -> a is not an edge
+
+
+@settings(max_examples=200, deadline=None)
+@given(quantified_graphs())
+def test_concentration_measures_follow_their_definitions_on_both_paths(case):
+    from chaingraph.measures import compiled, reference
+
+    graph, _ = case
+    expected_hhi, expected_top = {}, {}
+    for node in graph:
+        suppliers = [s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"]]
+        by_stage = {graph.nodes[s]["stage"] for s in suppliers}
+        expected_hhi[node] = max(
+            (
+                10_000 * math.fsum(s * s for s in shares_by_the_rule(
+                    [graph.edges[s, node] for s in suppliers if graph.nodes[s]["stage"] == stage], "client_share"))
+                for stage in by_stage
+            ),
+            default=0.0,
+        )  # fmt: skip
+        clients = [c for c in graph.successors(node) if c != node]
+        expected_top[node] = max(
+            shares_by_the_rule([graph.edges[node, c] for c in clients], "supplier_share"), default=0
+        )
+    assert reference.purchase_hhi(graph) == pytest.approx(expected_hhi)
+    assert reference.top_customer_share(graph) == pytest.approx(expected_top)
+    fast = _compiled(graph)
+    assert dict(zip(fast.nodes, compiled.purchase_hhi(fast).tolist(), strict=True)) == pytest.approx(expected_hhi)
+    assert dict(zip(fast.nodes, compiled.top_customer_share(fast).tolist(), strict=True)) == pytest.approx(expected_top)

@@ -31,6 +31,8 @@ def format_cell(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
+        if 1e4 <= abs(value) < 1e15:  # an HHI of 10,000 reads as such, not as 1e+04
+            return f"{value:.0f}"
         return f"{value:.4g}"
     if isinstance(value, (list, tuple, set)):
         return "; ".join(str(v) for v in value)

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from .compiled import downstream_reach
+from .compiled import downstream_reach, purchase_shares, sales_shares, stage_groups
 from .shares import BASES, edge_shares, group_shares
 
 __all__ = [
@@ -309,32 +309,24 @@ def compiled_cascade(
     supplier the share of its sales lost."""
     _check_rule(threshold, direction)
     n = graph.n
-    stage_column = graph.projection.columns["stage"]
-    real = graph.suppliers != graph.clients  # a self-loop is no supply
+    groups = stage_groups(graph)
+    real, staged, key_of_edge = groups.real, groups.staged, groups.key
+    client_of_key, stage_of_key, stage_names = groups.client_of_key, groups.stage_of_key, groups.stage_names
     suppliers, clients = graph.suppliers[real], graph.clients[real]
-    stage_names = sorted({s for s in stage_column if s})
-    stage_id = {s: i for i, s in enumerate(stage_names)}
-    node_stage = np.fromiter((stage_id.get(s, -1) for s in stage_column), dtype=np.int64, count=n)
-    staged = node_stage[suppliers] >= 0
-    width = max(len(stage_names), 1)
-    # Counters per (client, stage) pair that has a supplier, not per client and stage: a dense
-    # clients x stages table took 1.7 GB for 8,000 firms of one stage each.
-    pairs, key_of_edge = np.unique(clients[staged] * width + node_stage[suppliers][staged], return_inverse=True)
-    key_of_edge = key_of_edge.reshape(-1)
-    client_of_key, stage_of_key = np.divmod(pairs, width)
     staged_suppliers = suppliers[staged]
-    essential_key = _essential_keys(graph.projection.meta.get("essential_inputs", {}), stage_id, node_stage,
+    stage_id = {s: i for i, s in enumerate(stage_names)}
+    width = max(len(stage_names), 1)
+    essential_key = _essential_keys(graph.projection.meta.get("essential_inputs", {}), stage_id, groups.node_stage,
                                     client_of_key, stage_of_key, width)  # fmt: skip
-    total_by_key = np.bincount(key_of_edge, minlength=len(pairs))
+    pairs = len(client_of_key)
+    total_by_key = np.bincount(key_of_edge, minlength=pairs)
     total_by_client = np.bincount(clients, minlength=n)
     clients_of = np.bincount(suppliers, minlength=n)
     quantities = graph.quantities.take(real)
-    group = np.full(len(suppliers), -1, dtype=np.int64)
-    group[staged] = key_of_edge
-    purchase_found = edge_shares(group, len(pairs), quantities.client_share, quantities)
+    purchase_found = purchase_shares(graph)
     supply_found = edge_shares(clients, n, None, quantities)
-    sales_found = edge_shares(suppliers, n, quantities.supplier_share, quantities)
-    purchase, supply, sales = purchase_found.share[staged], supply_found.share, sales_found.share
+    sales_found = sales_shares(graph)
+    purchase, supply, sales = purchase_found.share, supply_found.share, sales_found.share
     weighted = threshold < 1
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
     floor = threshold - _TOLERANCE
@@ -343,8 +335,8 @@ def compiled_cascade(
         lost_supplier, lost_client = down[suppliers], down[clients]
         lost_staged = down[staged_suppliers]
         return (
-            np.bincount(key_of_edge[lost_staged], minlength=len(pairs)),
-            np.bincount(key_of_edge, weights=purchase * lost_staged, minlength=len(pairs)),
+            np.bincount(key_of_edge[lost_staged], minlength=pairs),
+            np.bincount(key_of_edge, weights=purchase * lost_staged, minlength=pairs),
             np.bincount(clients[lost_supplier], minlength=n),
             np.bincount(clients, weights=supply * lost_supplier, minlength=n),
             np.bincount(suppliers, weights=sales * lost_client, minlength=n),

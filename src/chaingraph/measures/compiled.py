@@ -25,7 +25,7 @@ from ..projection.model import Projection
 from . import kernels
 from .kernels import MeasureRun, NodeValues, scaled_betweenness
 from .registry import MEASURES
-from .shares import EdgeQuantities, edge_quantities
+from .shares import EdgeQuantities, EdgeShares, edge_quantities, edge_shares
 
 __all__ = [
     "DISTANCE_BATCH",
@@ -34,6 +34,7 @@ __all__ = [
     "REACH_WORK_LIMIT",
     "REACH_WORK_SAMPLE",
     "AnalysisGraph",
+    "StageGroups",
     "articulation_points",
     "betweenness",
     "closeness",
@@ -46,8 +47,13 @@ __all__ = [
     "node_measures",
     "out_degree",
     "pagerank",
+    "purchase_hhi",
+    "purchase_shares",
     "reach_is_estimated",
+    "sales_shares",
     "single_sourced",
+    "stage_groups",
+    "top_customer_share",
     "upstream_reach",
 ]
 
@@ -327,6 +333,74 @@ def single_sourced(graph: AnalysisGraph) -> list[dict]:
     return findings
 
 
+@dataclass
+class StageGroups:
+    """A compiled graph's supply edges (self-loops left out: ``real``) grouped by client and
+    supplier stage: the edges with a staged supplier (``staged``, over the real edges), each one's
+    ``key``, and each key's client and stage (an index into ``stage_names``)."""
+
+    real: np.ndarray
+    staged: np.ndarray
+    key: np.ndarray
+    client_of_key: np.ndarray
+    stage_of_key: np.ndarray
+    stage_names: list[str]
+    node_stage: np.ndarray
+
+
+def stage_groups(graph: AnalysisGraph) -> StageGroups:
+    """The (client, supplier stage) groups of ``graph``'s edges, built once per graph."""
+    if "stage_groups" in graph.cache:
+        return graph.cache["stage_groups"]
+    stage_column = graph.projection.columns["stage"]
+    real = graph.suppliers != graph.clients  # a self-loop is no supply
+    suppliers, clients = graph.suppliers[real], graph.clients[real]
+    stage_names = sorted({s for s in stage_column if s})
+    stage_id = {s: i for i, s in enumerate(stage_names)}
+    node_stage = np.fromiter((stage_id.get(s, -1) for s in stage_column), dtype=np.int64, count=graph.n)
+    staged = node_stage[suppliers] >= 0
+    width = max(len(stage_names), 1)
+    # Keys per (client, stage) pair that has a supplier, not per client and stage: a dense clients
+    # x stages table took 1.7 GB for 8,000 firms of one stage each.
+    pairs, key = np.unique(clients[staged] * width + node_stage[suppliers][staged], return_inverse=True)
+    client_of_key, stage_of_key = np.divmod(pairs, width)
+    found = StageGroups(real, staged, key.reshape(-1), client_of_key, stage_of_key, stage_names, node_stage)
+    graph.cache["stage_groups"] = found
+    return found
+
+
+def purchase_shares(graph: AnalysisGraph) -> EdgeShares:
+    """Each staged real edge's share of its client's purchases of the stage, and each group's basis."""
+    groups = stage_groups(graph)
+    quantities = graph.quantities.take(groups.real).take(groups.staged)
+    return edge_shares(groups.key, len(groups.client_of_key), quantities.client_share, quantities)
+
+
+def sales_shares(graph: AnalysisGraph) -> EdgeShares:
+    """Each real edge's share of its supplier's sales, and each supplier's basis."""
+    real = graph.suppliers != graph.clients
+    quantities = graph.quantities.take(real)
+    return edge_shares(graph.suppliers[real], graph.n, quantities.supplier_share, quantities)
+
+
+def purchase_hhi(graph: AnalysisGraph) -> np.ndarray:
+    """The HHI of each firm's most concentrated input stage (see :func:`reference.purchase_hhi`)."""
+    groups = stage_groups(graph)
+    shares = purchase_shares(graph).share
+    by_key = 10_000 * np.bincount(groups.key, weights=shares * shares, minlength=len(groups.client_of_key))
+    found = np.zeros(graph.n)
+    np.maximum.at(found, groups.client_of_key, by_key)
+    return found
+
+
+def top_customer_share(graph: AnalysisGraph) -> np.ndarray:
+    """The share of each firm's sales its largest client takes (see :func:`reference.top_customer_share`)."""
+    real = graph.suppliers != graph.clients
+    found = np.zeros(graph.n)
+    np.maximum.at(found, graph.suppliers[real], sales_shares(graph).share)
+    return found
+
+
 #: The compiled function of each measure of :data:`MEASURES`, by key.
 FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "in_degree": in_degree,
@@ -340,6 +414,8 @@ FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "downstream_reach": downstream_reach,
     "component_size": component_size,
     "articulation_point": articulation_points,
+    "hhi": purchase_hhi,
+    "top_customer_share": top_customer_share,
 }
 
 

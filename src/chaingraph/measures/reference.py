@@ -61,6 +61,7 @@ from .kernels import (
 )
 from .registry import MEASURES
 from .registry import MeasureInfo as MeasureInfo  # re-exported: its old home
+from .shares import group_shares, hhi
 
 __all__ = [
     "COMPILED_THRESHOLD",
@@ -89,10 +90,12 @@ __all__ = [
     "node_measures",
     "out_degree",
     "pagerank",
+    "purchase_hhi",
     "reach_is_estimated",
     "single_sourced",
     "sketched_counts",
     "stage_coverage",
+    "top_customer_share",
     "upstream_reach",
 ]
 
@@ -569,6 +572,95 @@ def articulation_points(graph: nx.DiGraph) -> set[str]:
     return set(nx.articulation_points(graph.to_undirected(as_view=True)))
 
 
+def purchase_hhi(graph: nx.DiGraph) -> dict[str, float]:
+    """The concentration of each firm's most concentrated input stage: the largest, over the
+    stages it buys from, of the Herfindahl-Hirschman index of its suppliers' shares of that stage.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client; node attribute ``stage``; edge quantities as
+        :func:`chaingraph.measures.shares.group_shares` reads them.
+
+    Returns
+    -------
+    dict
+        Node -> HHI in [0, 10,000]; 10,000 for a stage bought from one supplier (or from one
+        supplier with everything), 0 for a firm that buys from no staged supplier.
+
+    Notes
+    -----
+    Reads incoming edges, self-loops left out, grouped by the supplier's stage (suppliers with no
+    stage in no group); shares by the rule of :mod:`chaingraph.measures.shares`.
+
+    References
+    ----------
+    .. [1] U.S. Department of Justice and Federal Trade Commission, "Horizontal Merger Guidelines",
+       section 5.3 (2010): above 2,500 highly concentrated.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "cell"), ("b", "cell")], )
+    >>> nx.set_node_attributes(g, {"a": "foil", "b": "foil", "cell": "cell"}, "stage")
+    >>> purchase_hhi(g)["cell"]
+    5000.0
+    >>> g.edges["a", "cell"]["client_share"] = 0.9
+    >>> round(purchase_hhi(g)["cell"])
+    8200
+    """
+    found = {}
+    for node in graph:
+        by_stage: dict[str, list[dict]] = defaultdict(list)
+        for supplier in graph.predecessors(node):
+            stage = graph.nodes[supplier].get("stage", "")
+            if supplier != node and stage:
+                by_stage[stage].append(graph.edges[supplier, node])
+        found[node] = max((hhi(group_shares(edges, "client_share")[0]) for edges in by_stage.values()), default=0.0)
+    return found
+
+
+def top_customer_share(graph: nx.DiGraph) -> dict[str, float]:
+    """The share of each firm's sales that its largest client takes.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client; edge quantities as
+        :func:`chaingraph.measures.shares.group_shares` reads them.
+
+    Returns
+    -------
+    dict
+        Node -> share in [0, 1]; 0 for a firm with no client.
+
+    Notes
+    -----
+    Reads outgoing edges, self-loops left out; shares of sales by the rule of
+    :mod:`chaingraph.measures.shares` (``supplier_share``, else values, volumes, equal shares).
+    How dependent a supplier is on one buyer: what a demand shock reads.
+
+    References
+    ----------
+    .. [1] C. Diem, A. Borsos, T. Reisch, J. Kertész and S. Thurner, "Quantifying firm-level
+       economic systemic risk from nation-wide supply networks", Scientific Reports 12, 7719
+       (2022): sales shares carry a demand shock upstream.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("cathode", "cell"), ("cathode", "car")])
+    >>> top_customer_share(g)["cathode"]
+    0.5
+    >>> g.edges["cathode", "cell"]["supplier_share"] = 0.4446
+    >>> top_customer_share(g)["cathode"]
+    0.5554
+    """
+    found = {}
+    for node in graph:
+        edges = [graph.edges[node, client] for client in graph.successors(node) if client != node]
+        found[node] = max(group_shares(edges, "supplier_share")[0], default=0.0)
+    return found
+
+
 def single_sourced(graph: nx.DiGraph) -> list[dict]:
     """For each client, the stages it buys from exactly one supplier (a single point of failure).
 
@@ -686,6 +778,8 @@ REFERENCE: dict[str, Callable[..., dict]] = {
     "upstream_reach": upstream_reach,
     "downstream_reach": downstream_reach,
     "component_size": component_size,
+    "hhi": purchase_hhi,
+    "top_customer_share": top_customer_share,
 }
 
 

@@ -64,5 +64,13 @@ MEASURES: dict[str, MeasureInfo] = {
             "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True,
             zh="关键节点（割点）",
         ),
+        MeasureInfo(
+            "hhi", "HHI", "concentration of its most concentrated input stage (Herfindahl-Hirschman, 0-10,000; "
+            "0: buys no staged input)", zh="采购集中度（HHI）",
+        ),
+        MeasureInfo(
+            "top_customer_share", "top customer", "share of its sales its largest client takes (0: no client)",
+            zh="最大客户占比",
+        ),
     ]
 }  # fmt: skip

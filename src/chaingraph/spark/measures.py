@@ -75,6 +75,9 @@ MAX_ROUNDS = 10_000
 NOT_ON_SPARK = {
     "betweenness": "needs the shortest paths through every node, counted and summed back",
     "articulation_point": "needs a depth-first search of the whole network",
+    "hhi": "reads the quantities on supply relations, which the Spark engine's network does not carry yet",
+    "top_customer_share": "reads the quantities on supply relations, which the Spark engine's network does not "
+    "carry yet",
 }
 
 
