@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from .errors import InputError
 from .measures import dispatch
 from .measures import reference as analysis
+from .measures.compiled import AnalysisGraph, concentration_summary
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
 from .projection.model import Projection
@@ -195,6 +196,8 @@ class StatsReport:
     estimate_method: str = "sketches (about 6% error)"
     #: What else the report leaves out on this engine, one line each.
     notes: list[str] = field(default_factory=list)
+    #: Firm level, this machine: :func:`chaingraph.measures.compiled.concentration_summary`.
+    concentration: dict | None = None
 
 
 def network(
@@ -337,6 +340,7 @@ def stats(
         dating=dating_counts(table, selection),
         # Sheets say it on every command (their notes); a graph read by SPARQL says it here.
         notes=[note] if (note := stage_inference_note(table)) and getattr(store, "tables", None) is None else [],
+        concentration=concentration_summary(AnalysisGraph(table)) if level == "firm" else None,
     )
 
 

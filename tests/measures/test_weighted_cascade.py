@@ -233,3 +233,22 @@ def test_concentration_measures_follow_their_definitions_on_both_paths(case):
     fast = _compiled(graph)
     assert dict(zip(fast.nodes, compiled.purchase_hhi(fast).tolist(), strict=True)) == pytest.approx(expected_hhi)
     assert dict(zip(fast.nodes, compiled.top_customer_share(fast).tolist(), strict=True)) == pytest.approx(expected_top)
+
+
+@settings(max_examples=100, deadline=None)
+@given(quantified_graphs())
+def test_the_concentration_summary_counts_purchases_by_their_definition(case):
+    from chaingraph.measures.compiled import concentration_summary
+
+    graph, _ = case
+    indices = []
+    for node in graph:
+        suppliers = [s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"]]
+        for stage in {graph.nodes[s]["stage"] for s in suppliers}:
+            edges = [graph.edges[s, node] for s in suppliers if graph.nodes[s]["stage"] == stage]
+            indices.append(10_000 * math.fsum(s * s for s in shares_by_the_rule(edges, "client_share")))
+    found = concentration_summary(_compiled(graph))
+    assert found["purchases"] == len(indices)
+    # away from the boundary, where float sums may round either way
+    assert found["above_2500"] == sum(i > 2500 for i in indices) or any(abs(i - 2500) < 1e-6 for i in indices)
+    assert sum(found["purchase_bases"].values()) == len(indices)

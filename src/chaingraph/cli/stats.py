@@ -151,6 +151,16 @@ def network_notes(report) -> list[str]:
     elif dating:
         notes.append(f"{quantity(dating['in_force'], 'edge')} in force on {dating['as_of']} (undated edges left out)")
 
+    concentration = getattr(report, "concentration", None)
+    if concentration and concentration["purchases"]:
+        bases = ", ".join(f"{basis} {count}" for basis, count in concentration["purchase_bases"].items())
+        sales = ", ".join(f"{basis} {count}" for basis, count in concentration["sales_bases"].items())
+        purchases = quantity(concentration["purchases"], "client-stage purchase")
+        notes.append(
+            f"concentration: {concentration['above_2500']:,} of {purchases} "
+            f"above HHI 2,500 (highly concentrated, 2010 US merger guidelines; {concentration['above_1800']:,} above "
+            f"1,800, 2023); shares of purchases from: {bases}; of sales (top customer) from: {sales or 'none'}"
+        )
     merged = sum(len(members) for members in report.grouped.values())
     if merged:
         groups = "; ".join(f"{head} ({', '.join(members)})" for head, members in report.grouped_labels.items())
@@ -241,9 +251,19 @@ def _print_cluster(cluster) -> None:
     if local["unknown"]:
         more = local["unknown"]
         stdout.print(f"  {more} more supplier relation{'s' if more != 1 else ''} from firms with no stated location")
+    for found in local.get("by_amount", []):
+        if found["share"] is not None:
+            stdout.print(
+                f"  by {found['basis']} ({escape(found['unit'])}): {found['share']:.0%} local, over the "
+                f"{found['relations']} of {local['known']} located relations that state one"
+            )
     if cluster.claimed_share is not None:
         stdout.print(f"  claimed: {cluster.claimed_share:g}% local ({escape(cite(cluster.claim_source))})")
-        stdout.print("  (the claim measures material volume; the line above counts relations)")
+        if not any(found["basis"] == "volume" for found in local.get("by_amount", [])):
+            stdout.print(
+                "  (the claim measures material volume; no relation into the region states a volume, so the "
+                "lines above count relations: give volumes in a sheet's volume and unit columns)"
+            )
     covered = [s for s in cluster.stage_coverage if s["covered"]]
     missing = [escape(s["label"]) for s in cluster.stage_coverage if not s["covered"]]
     text = f"  stages with a local member: {len(covered)} of {len(cluster.stage_coverage)}"

@@ -25,7 +25,7 @@ from ..projection.model import Projection
 from . import kernels
 from .kernels import MeasureRun, NodeValues, scaled_betweenness
 from .registry import MEASURES
-from .shares import EdgeQuantities, EdgeShares, edge_quantities, edge_shares
+from .shares import BASES, EdgeQuantities, EdgeShares, edge_quantities, edge_shares
 
 __all__ = [
     "DISTANCE_BATCH",
@@ -39,6 +39,7 @@ __all__ = [
     "betweenness",
     "closeness",
     "component_size",
+    "concentration_summary",
     "condensation",
     "dependence",
     "downstream_reach",
@@ -399,6 +400,33 @@ def top_customer_share(graph: AnalysisGraph) -> np.ndarray:
     found = np.zeros(graph.n)
     np.maximum.at(found, graph.suppliers[real], sales_shares(graph).share)
     return found
+
+
+def concentration_summary(graph: AnalysisGraph) -> dict:
+    """How concentrated the network's purchases are, and what the shares rest on: the number of
+    (client, input stage) purchases, how many have an HHI above 2,500 (highly concentrated in the
+    2010 US Horizontal Merger Guidelines) and above 1,800 (the 2023 Merger Guidelines), and how many
+    purchases and sellers had their shares from each basis (:data:`.shares.BASES`)."""
+    groups = stage_groups(graph)
+    purchases = purchase_shares(graph)
+    by_key = 10_000 * np.bincount(
+        groups.key, weights=purchases.share * purchases.share, minlength=len(groups.client_of_key)
+    )
+    real = graph.suppliers != graph.clients
+    selling = np.bincount(graph.suppliers[real], minlength=graph.n) > 0
+    sales = sales_shares(graph)
+    return {
+        "purchases": len(groups.client_of_key),
+        "above_2500": int((by_key > 2500).sum()),
+        "above_1800": int((by_key > 1800).sum()),
+        "purchase_bases": _basis_counts(purchases.basis),
+        "sales_bases": _basis_counts(sales.basis[selling]),
+    }
+
+
+def _basis_counts(basis: np.ndarray) -> dict[str, int]:
+    counts = np.bincount(basis, minlength=len(BASES))
+    return {name: int(count) for name, count in zip(BASES, counts.tolist(), strict=True) if count}
 
 
 #: The compiled function of each measure of :data:`MEASURES`, by key.

@@ -710,12 +710,15 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
 
     A client counts when it belongs to ``chain`` and lies in the chain's region; a supplier is
     local when it lies in the region too. Suppliers with no known location are counted apart.
-    Reads a NetworkX graph or the projection's columns alike.
+    ``by_amount`` measures the same by value per currency and by volume per unit, over the located
+    relations that state one (``relations`` of ``known``). Reads a NetworkX graph or the
+    projection's columns alike.
     """
     table = as_projection(graph)
     region = table.meta["chains"][chain].get("region")
     chains, places = table.columns["chains"], table.columns["places"]
     local = known = unknown = 0
+    amounts: dict[tuple[str, str], list[float]] = {}  # (value|volume, unit) -> [local, total, relations]
     for supplier, client in zip(table.suppliers.tolist(), table.clients.tolist(), strict=True):
         if chain not in chains[client] or region not in places[client]:
             continue
@@ -723,7 +726,15 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
             unknown += 1
             continue
         known += 1
-        local += region in places[supplier]
+        inside = region in places[supplier]
+        local += inside
+        details = table.details.get((table.nodes[supplier], table.nodes[client]), {})
+        for amount, unit in (("value", "currency"), ("volume", "volume_unit")):
+            if amount in details:
+                found = amounts.setdefault((amount, details[unit]), [0.0, 0.0, 0])
+                found[0] += details[amount] if inside else 0.0
+                found[1] += details[amount]
+                found[2] += 1
     return {
         "chain": chain,
         "region": region,
@@ -731,6 +742,19 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
         "known": known,
         "unknown": unknown,
         "share": local / known if known else None,
+        # The same over the located relations that state a value (a volume), per currency (unit):
+        # the local-sourcing claims' own unit where the data has it.
+        "by_amount": [
+            {
+                "basis": basis,
+                "unit": unit,
+                "local": found[0],
+                "total": found[1],
+                "relations": found[2],
+                "share": found[0] / found[1] if found[1] else None,
+            }
+            for (basis, unit), found in sorted(amounts.items())
+        ],
     }
 
 
