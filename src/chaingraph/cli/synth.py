@@ -18,6 +18,11 @@ __all__ = ["synth"]
     "--dated", is_flag=True, help="Also give most edges a qualified relation with a period (for --as-of and diff)."
 )
 @click.option(
+    "--quantities",
+    is_flag=True,
+    help="Also give every supply a value (heavy-tailed, in yuan) and the client's share of that stage's purchases.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["nt", "parquet"]),
@@ -33,7 +38,7 @@ __all__ = ["synth"]
     help="With --format parquet: firms per part; a run interrupted and started again keeps its parts.",
 )
 @output_options("File to write (.nt or .ttl), or with --format parquet a folder.", required=True)
-def synth(firms, seed, dated, fmt, part_firms, output, force) -> None:
+def synth(firms, seed, dated, quantities, fmt, part_firms, output, force) -> None:
     """Write a synthetic supply network for scale tests and benchmarks.
 
     Tiered stages (raw materials, components, assembly, distribution), heavy-tailed supplier
@@ -46,6 +51,7 @@ def synth(firms, seed, dated, fmt, part_firms, output, force) -> None:
       chaingraph stats --no-bundled --data synth-10k.nt --top 10
       chaingraph view synthetic --data synth-10k.nt --region Ningde
       chaingraph synth --firms 10000 --dated -o dated-10k.nt
+      chaingraph synth --firms 10000 --quantities -o priced-10k.nt
       chaingraph synth --firms 50000000 --format parquet -o national
       chaingraph stats --engine spark --no-bundled --relations national/relations.parquet --firms national/firms.parquet
     """
@@ -55,11 +61,18 @@ def synth(firms, seed, dated, fmt, part_firms, output, force) -> None:
     with progress_bar("generating") as advance:
         if fmt == "parquet":
             summary = synth_tables(
-                firms, seed, output, force=force, dated=dated, part_firms=part_firms, progress=advance
+                firms,
+                seed,
+                output,
+                force=force,
+                dated=dated,
+                quantities=quantities,
+                part_firms=part_firms,
+                progress=advance,
             )
             verb = "already complete, nothing written:" if summary.complete_before else "wrote"
             written = f"{output}/relations.parquet, {output}/firms.parquet: {summary.firms:,} firms, "
             stderr.print(f"{verb} {written}{summary.edges:,} supply edges, {summary.triples:,} relation rows")
             return
-        summary = generate(firms, seed, output, force=force, dated=dated, progress=advance)
+        summary = generate(firms, seed, output, force=force, dated=dated, quantities=quantities, progress=advance)
     stderr.print(f"wrote {output}: {summary.firms} firms, {summary.edges} supply edges, {summary.triples} triples")

@@ -26,7 +26,7 @@ from typing import IO
 from .._runtime.fileio import atomic_open, check_target, make_folder
 from ..errors import InputError
 from ..sheets import FIRM_FIELDS, RELATION_FIELDS
-from ..vocab import CG, FJ, PROV, RDF, RDFS, SKOS, XSD
+from ..vocab import CG, CURRENCY, FJ, PROV, QUDT, RDF, RDFS, SKOS, UNIT, XSD
 
 #: The firm fields synth's tables hold: every firm is placed by ``located_in``, so no ``address``.
 _SYNTH_FIRM_FIELDS = tuple(field for field in FIRM_FIELDS if field != "address")
@@ -82,6 +82,11 @@ CONTROLLED_SHARE = 0.02
 DATED_SHARE = 0.8
 DATED_YEARS = (2015, 2025)
 OPEN_ENDED_SHARE = 0.1
+#: With ``quantities``: each supply's value in yuan is ``VALUE_SCALE * Pareto(VALUE_TAIL)`` (heavy
+#: tailed: a few deals carry most of a client's purchases), and its share of the client's
+#: purchases of that stage is its value over theirs, so shares add up to 1 per client and stage.
+VALUE_SCALE = 1_000_000
+VALUE_TAIL = 1.2
 
 
 @dataclass
@@ -102,13 +107,16 @@ def synth(
     *,
     force: bool = False,
     dated: bool = False,
+    quantities: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
     """Write a synthetic network of ``firms`` firms to ``path`` (.nt or .ttl), atomically.
 
     With ``dated``, :data:`DATED_SHARE` of the supply edges are also stated as qualified relations
     with a period (a start year in :data:`DATED_YEARS`, sometimes a month; an end one to six years
-    later, or none), drawn from a generator of their own: the network is the same as without."""
+    later, or none), drawn from a generator of their own: the network is the same as without. With
+    ``quantities`` every supply edge is a qualified relation with a value and the client's share
+    (see :data:`VALUE_SCALE`), from a generator of its own too."""
     _check_size(firms, RDF_LIMIT)
     suffix = path.suffix.lower()
     if suffix not in (".nt", ".ttl"):
@@ -116,7 +124,7 @@ def synth(
     may_replace = check_target(path, force=force)
     with atomic_open(path, "w", may_replace=may_replace) as handle:
         writer = _Triples(handle)
-        summary = _generate(writer, firms, seed, progress, dated)
+        summary = _generate(writer, firms, seed, progress, dated, quantities=quantities)
     return summary
 
 
@@ -138,6 +146,7 @@ def synth_tables(
     *,
     force: bool = False,
     dated: bool = False,
+    quantities: bool = False,
     part_firms: int = PART_FIRMS,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
@@ -155,7 +164,9 @@ def synth_tables(
     _check_size(firms, TABLES_LIMIT)
     if part_firms < 1:
         raise InputError(f"part size {part_firms}: must be 1 or more")
-    asked = {"firms": firms, "seed": seed, "dated": dated, "part_firms": part_firms}
+    asked: dict = {"firms": firms, "seed": seed, "dated": dated, "part_firms": part_firms}
+    if quantities:  # only when asked: a run started before quantities existed resumes as it was
+        asked["quantities"] = True
     make_folder(folder)
     state_path = folder / STATE_FILE
     state = _read_state(state_path, asked) if state_path.is_file() and not force else None
@@ -173,7 +184,7 @@ def synth_tables(
             shutil.rmtree(folder / table, ignore_errors=True)
         state_path.unlink(missing_ok=True)
     tables = _Tables(folder, asked, part_firms, state)
-    return _generate(tables, firms, seed, progress, dated, resume=tables.resume)
+    return _generate(tables, firms, seed, progress, dated, resume=tables.resume, quantities=quantities)
 
 
 def _check_size(firms: int, limit: int) -> None:
@@ -226,10 +237,12 @@ class _Triples:
         self.triple(firm, str(CG.atStage), _iri(stage))
         self.triple(firm, str(PROV.wasDerivedFrom), _iri(source))
 
-    def supply(self, supplier: int, client: int, period: _Period | None, source: str) -> None:
+    def supply(
+        self, supplier: int, client: int, period: _Period | None, source: str, amounts: _Amounts | None = None
+    ) -> None:
         supplier_iri, client_iri = f"{NAMESPACE}firm/{supplier}", f"{NAMESPACE}firm/{client}"
         self.triple(supplier_iri, str(CG.supplierOf), _iri(client_iri))
-        if period is None:
+        if period is None and amounts is None:
             return
         relation = f"{NAMESPACE}relation/{supplier}-{client}"
         self.triple(relation, str(RDF.type), _iri(str(CG.SupplyRelation)))
@@ -237,9 +250,19 @@ class _Triples:
         self.triple(relation, str(CG.client), _iri(client_iri))
         self.triple(relation, str(CG.evidence), _iri(str(CG.Stated)))
         self.triple(relation, str(PROV.wasDerivedFrom), _iri(source))
-        self.triple(relation, str(CG.periodStart), _bound(*period.start))
-        if period.end is not None:
-            self.triple(relation, str(CG.periodEnd), _bound(*period.end))
+        if period is not None:
+            self.triple(relation, str(CG.periodStart), _bound(*period.start))
+            if period.end is not None:
+                self.triple(relation, str(CG.periodEnd), _bound(*period.end))
+        if amounts is not None:
+            for key, prop, number, unit in (
+                ("value", CG.tradeValue, f"{amounts.value:.2f}", CURRENCY.CNY),
+                ("client-share", CG.clientShare, f"{amounts.client_share * 100:.6f}", UNIT.PERCENT),
+            ):
+                quantity = f"{relation}/{key}"
+                self.triple(relation, str(prop), _iri(quantity))
+                self.triple(quantity, str(QUDT.numericValue), f'"{number}"^^<{XSD.decimal}>')
+                self.triple(quantity, str(QUDT.unit), _iri(str(unit)))
 
     def control(self, owner: int, owned: int) -> None:
         self.triple(f"{NAMESPACE}firm/{owner}", str(CG.controls), _iri(f"{NAMESPACE}firm/{owned}"))
@@ -281,10 +304,15 @@ class _Tables:
             }
         )
 
-    def supply(self, supplier: int, client: int, period: _Period | None, source: str) -> None:
+    def supply(
+        self, supplier: int, client: int, period: _Period | None, source: str, amounts: _Amounts | None = None
+    ) -> None:
         row = {"supplier": f"{NAMESPACE}firm/{supplier}", "client": f"{NAMESPACE}firm/{client}"}
         if period is not None:
             row.update(start=_date(*period.start), end=_date(*period.end) if period.end else "", source=source)
+            row["evidence"] = "stated"
+        if amounts is not None:
+            row.update(value=f"{amounts.value:.2f}", currency="CNY", client_share=f"{amounts.client_share * 100:.6f}%")
             row["evidence"] = "stated"
         self.relations.append(row)
         self.rows += 1
@@ -404,6 +432,14 @@ CHAIN_LABEL = "Synthetic manufacturing chain"
 
 
 @dataclass(frozen=True)
+class _Amounts:
+    """A supply's value in yuan and its share of the client's purchases of the supplier's stage."""
+
+    value: float
+    client_share: float
+
+
+@dataclass(frozen=True)
 class _Period:
     """A relation's period: start (year, month or None) and end (the same, or None: open-ended)."""
 
@@ -418,13 +454,16 @@ def _generate(
     progress: Callable[[int, int], None] | None,
     dated: bool = False,
     resume: dict | None = None,
+    *,
+    quantities: bool = False,
 ) -> SynthSummary:
     rng = random.Random(seed)
     periods = random.Random(f"{seed}-dated") if dated else None
+    amounts = random.Random(f"{seed}-quantities") if quantities else None
     # The skip-tier suppliers and the control come from a generator of their own, so the network
     # every earlier seed drew (firms, places, supply from the tier above) stays exactly as it was.
     extra = random.Random(f"{seed}-extra")
-    generators = {"firms": rng, "dated": periods, "extra": extra}
+    generators = {"firms": rng, "dated": periods, "extra": extra, "quantities": amounts}
     source = f"{NAMESPACE}source/seed-{seed}"
     sizes = _tier_sizes(firms)
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
@@ -451,9 +490,10 @@ def _generate(
             if tier_index >= 2 and extra.random() < SKIP_TIER_SHARE:
                 further = extra.randrange(tier_index - 1)
                 chosen.add(starts[further] + int(sizes[further] * extra.random() ** CONCENTRATION))
+            stated = _amounts(amounts, sorted(chosen), starts) if amounts is not None else {}
             for supplier in sorted(chosen):
                 period = _period(periods) if periods is not None and periods.random() < DATED_SHARE else None
-                out.supply(supplier, number, period, source)
+                out.supply(supplier, number, period, source, stated.get(supplier))
             edges += len(chosen)
             first = starts[tier_index]
             if number > first and extra.random() < CONTROLLED_SHARE:
@@ -465,6 +505,16 @@ def _generate(
     if progress:
         progress(firms, firms)
     return SynthSummary(firms=firms, edges=edges, triples=written)
+
+
+def _amounts(draw: random.Random, suppliers: list[int], starts: list[int]) -> dict[int, _Amounts]:
+    """Each supplier's value and its share of the client's purchases of the supplier's tier."""
+    values = {supplier: VALUE_SCALE * draw.paretovariate(VALUE_TAIL) for supplier in suppliers}
+    tier_of = {supplier: bisect.bisect_right(starts, supplier) - 1 for supplier in suppliers}
+    totals: dict[int, float] = {}
+    for supplier, value in values.items():
+        totals[tier_of[supplier]] = totals.get(tier_of[supplier], 0.0) + value
+    return {s: _Amounts(round(v, 2), v / totals[tier_of[s]]) for s, v in values.items()}
 
 
 def _period(draw: random.Random) -> _Period:
