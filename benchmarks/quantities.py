@@ -1,8 +1,8 @@
 """Quantities on every relation (issue 44): the cost of reading them, and of the scenarios that
-read shares. Two networks from one seed, side by side in one run: ``synth --dated`` (every firm,
-80% of the edges a qualified relation with a period) and ``synth --dated --quantities`` (every edge
-a qualified relation with a value and the client's share), each loaded into a store; then, each
-step its own process (wall seconds, peak RSS from the kernel), alone:
+read shares. Two networks side by side in one run: ``synth --quantities`` (every edge a qualified relation with a
+value and the client's share) and the same file with the quantity values' lines left out (the same
+relations, no quantities), each loaded into a store; then, each step its own process (wall seconds,
+peak RSS from the kernel), alone:
 
     python benchmarks/quantities.py --firms 100000
 
@@ -21,6 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import chaingraph, run_step
+
+#: What the N-Triples lines of quantities contain (synth writes no other line with these).
+QUANTITY_MARKS = ("#tradeValue>", "#clientShare>", "qudt.org/schema/qudt/")
 
 CASCADE_ONLY = """
 import sys, time
@@ -52,9 +55,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="chaingraph-quantities-") as work:
         folder = Path(work)
         stores = {}
-        for name, extra in (("without quantities", []), ("with quantities", ["--quantities"])):
-            data = folder / f"{name.split()[0]}.nt"
-            run_step(chaingraph("synth", "--firms", str(firms), "--dated", *extra, "-o", str(data)), arguments.timeout)
+        priced, plain = folder / "with.nt", folder / "without.nt"
+        run_step(chaingraph("synth", "--firms", str(firms), "--quantities", "-o", str(priced)), arguments.timeout)
+        with priced.open(encoding="utf-8") as lines, plain.open("w", encoding="utf-8") as out:
+            # the same relations, their quantity values left out
+            out.writelines(line for line in lines if not any(mark in line for mark in QUANTITY_MARKS))
+        for name, data in (("without quantities", plain), ("with quantities", priced)):
             stores[name] = folder / f"{name.split()[0]}-store"
             loaded = run_step(
                 chaingraph("load", "--no-bundled", str(data), "--store", str(stores[name])), arguments.timeout

@@ -145,35 +145,40 @@ class EdgeQuantities:
 def edge_quantities(
     nodes: Sequence[str], suppliers: np.ndarray, clients: np.ndarray, details: Mapping
 ) -> EdgeQuantities:
-    """The edges' quantities from a projection's ``details`` (by (supplier, client) IRI)."""
+    """The edges' quantities from a projection's ``details`` (by (supplier, client) IRI), read a
+    column at a time (a pass over the stating pairs per quantity, not a Python step per cell)."""
     m, n = len(suppliers), len(nodes)
     missing, none = np.full(m, np.nan), np.full(m, -1, dtype=np.int64)
     found = EdgeQuantities(missing.copy(), missing.copy(), missing.copy(), none.copy(), missing.copy(), none.copy(), [])
     index = {node: i for i, node in enumerate(nodes)}
-    stated = [
-        (index[a], index[b], data)
-        for (a, b), data in details.items()
-        if a in index
-        and b in index
-        and any(key in data for key in ("value", "volume", "client_share", "supplier_share"))
+    stating = [
+        (pair, data)
+        for pair, data in details.items()
+        if "value" in data or "client_share" in data or "supplier_share" in data or "volume" in data
     ]
-    if not stated or not m:
+    if not stating or not m:
         return found
+    count = len(stating)
+    ends = np.fromiter((index.get(end, -1) for (a, b), _ in stating for end in (a, b)), dtype=np.int64, count=2 * count)
+    known = (ends[0::2] >= 0) & (ends[1::2] >= 0)  # a pair with an end outside the network: no edge
+    wanted = np.where(known, ends[0::2] * n + ends[1::2], -1)
     keys = suppliers.astype(np.int64) * n + clients
     order = np.argsort(keys, kind="stable")
-    wanted = np.fromiter((a * n + b for a, b, _ in stated), dtype=np.int64, count=len(stated))
-    at = np.minimum(np.searchsorted(keys[order], wanted), m - 1)
+    at = order[np.minimum(np.searchsorted(keys[order], wanted), m - 1)]
+    present = keys[at] == wanted  # a pair the network leaves out has no edge
+    edges = at[present]
+    datas = [data for _, data in stating]
+    for name in ("client_share", "supplier_share", "value", "volume"):
+        column = np.fromiter((data.get(name, np.nan) for data in datas), dtype=np.float64, count=count)
+        getattr(found, name)[edges] = column[present]
     codes: dict[str, int] = {}
-    for (_, _, data), position, key in zip(stated, at.tolist(), wanted.tolist(), strict=True):
-        edge = int(order[position])
-        if keys[edge] != key:
-            continue  # a pair the network leaves out
-        for name in ("client_share", "supplier_share", "value", "volume"):
-            if name in data:
-                getattr(found, name)[edge] = data[name]
-        for name, unit in (("value", "currency"), ("volume", "volume_unit")):
-            if name in data:
-                getattr(found, f"{name}_unit")[edge] = codes.setdefault(data[unit], len(codes))
+    for name, unit in (("value", "currency"), ("volume", "volume_unit")):
+        column = np.fromiter(
+            (codes.setdefault(data[unit], len(codes)) if name in data else -1 for data in datas),
+            dtype=np.int64,
+            count=count,
+        )
+        getattr(found, f"{name}_unit")[edges] = column[present]
     found.units = list(codes)
     return found
 

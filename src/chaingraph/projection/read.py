@@ -36,7 +36,7 @@ import numpy as np
 from .._runtime.memory import bulk_building
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
-from ..sheets.quantities import SHARE_KEYS, pair_quantities
+from ..sheets.quantities import SHARE_KEYS, pair_quantities, with_quantities
 from ..store.base import Store
 from ..vocab import (
     CG,
@@ -399,7 +399,7 @@ def _with_quantities(details: dict, store: Store, index: dict[str, int]) -> dict
     for pair, by_start in stated.items():
         found = pair_quantities(list(by_start.items()))
         if found:
-            details[pair] = {**details.get(pair, {}), **found}
+            details[pair] = with_quantities(details.get(pair, {}), found)
     return details
 
 

@@ -52,7 +52,7 @@ from ..sheets import (
     unplaced_note,
     vocabulary_entries,
 )
-from ..sheets.quantities import QUANTITY_FIELDS, pair_quantities, row_quantities, statements_of
+from ..sheets.quantities import QUANTITY_FIELDS, pair_quantities, row_quantities, statements_of, with_quantities
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, PLACE_LEVELS, local_name
 from .model import NetworkFacts, Projection
@@ -704,10 +704,10 @@ class _Join:
             }
             if level == "inferred":
                 details[pair].update(inference=sorted(kinds), reasons=sorted(reasons))
-            if stated:
-                details[pair].update(pair_quantities([*statements_of(before or {}), *stated]))
-            elif before is not None:
-                details[pair].update(pair_quantities(statements_of(before)))
+            if stated or before is not None:
+                found = pair_quantities([*statements_of(before or {}), *stated])
+                if found:
+                    details[pair] = with_quantities(details[pair], found)
         return details
 
 

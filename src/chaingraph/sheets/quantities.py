@@ -46,6 +46,7 @@ __all__ = [
     "row_quantities",
     "statements_of",
     "volume_unit",
+    "with_quantities",
 ]
 
 #: The sheet's quantity columns, in the order the layout lists them.
@@ -252,9 +253,24 @@ def pair_quantities(stated: list[tuple[str, dict]]) -> dict:
     return found
 
 
+def with_quantities(details: dict, quantities: dict) -> dict:
+    """A pair's ``details`` with its quantities (from :func:`pair_quantities`) joined in; their
+    starts are kept only where the pair's periods (``intervals``) do not say them already (one
+    start for the whole pair: the common case, and a saved projection a third smaller)."""
+    merged = {**details, **quantities}
+    starts = set(merged.get("quantity_starts", {}).values())
+    if len(starts) == 1 and {bounds[0] for bounds in merged.get("intervals", ())} == starts:
+        del merged["quantity_starts"]
+    return merged
+
+
 def statements_of(details: Mapping) -> list[tuple[str, dict]]:
     """The statements :func:`pair_quantities` chose for a pair (its ``details``), one per quantity."""
-    starts = details.get("quantity_starts", {})
+    if "quantity_starts" in details:
+        starts = details["quantity_starts"]
+    else:  # dropped by with_quantities: the pair's one start
+        common = {bounds[0] for bounds in details.get("intervals", ())}
+        starts = dict.fromkeys(("value", "volume", "client_share", "supplier_share"), common.pop() if common else "")
     statements = []
     for key, companion in _GROUPS:
         if key in details:
