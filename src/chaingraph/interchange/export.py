@@ -31,10 +31,13 @@ from ..projection.read import project
 from ..projection.selection import Selection, select
 from ..projection.tables import attached_tables, relation_records
 from ..queries.texts import package_query
+from ..sheets.quantities import QUANTITY_FIELDS, QUANTITY_PROPERTIES, add_statement, quantity_cells
 from ..store import LocalDataset, Store
 from ..store.base import dumped, refuse_tables
 from ..vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 from .tabular import to_csv
+
+_NO_QUANTITIES = dict.fromkeys(QUANTITY_FIELDS, "")
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -61,10 +64,19 @@ RDF_EXPORTS = {
 NETWORK_EXPORTS = ("graphml", "gexf")
 FORMATS = (*NETWORK_EXPORTS, *RDF_EXPORTS, "csv", "parquet")
 
-EDGE_COLUMNS = ["supplier", "client", "supplies", "start", "end", "source"]
+EDGE_COLUMNS = ["supplier", "client", "supplies", "start", "end", "source", *QUANTITY_FIELDS]
 FIRM_COLUMNS = ["id", "name_en", "name_zh", "located_in", "chain", "stage"]
 
 _RELATIONS_QUERY = package_query("export-relations")
+_QUANTITIES_QUERY = package_query("export-relation-quantities")
+
+
+def _relation_quantities(store: Store) -> dict[str, dict[str, str]]:
+    """Each qualified relation's quantity cells (:func:`quantity_cells`), by the relation's IRI."""
+    found: dict[str, dict] = {}
+    for relation, kind, amount, unit, comparator in store.select_lexical(_QUANTITIES_QUERY):
+        add_statement(found.setdefault(relation, {}), kind, amount, unit, comparator)
+    return {relation: quantity_cells(quantities) for relation, quantities in found.items()}
 
 
 def export(
@@ -258,13 +270,16 @@ def _selected_subjects(store: LocalDataset, selection: Selection) -> set:
     for relation in store.oxigraph.quads_for_pattern(
         None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CG.SupplyRelation))
     ):
-        ends = [
-            q.object
-            for q in store.oxigraph.quads_for_pattern(relation.subject, None, None)
-            if q.predicate.value in (str(CG.supplier), str(CG.client))
-        ]
+        about = list(store.oxigraph.quads_for_pattern(relation.subject, None, None))
+        ends = [q.object for q in about if q.predicate.value in (str(CG.supplier), str(CG.client))]
         if ends and all(end in nodes for end in ends):
             keep.add(relation.subject)
+            # its quantity values go with it
+            keep.update(
+                q.object
+                for q in about
+                if q.predicate.value in QUANTITY_PROPERTIES and isinstance(q.object, (ox.NamedNode, ox.BlankNode))
+            )
     for observation in store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(CG.subject)), None):
         if observation.object in keep:
             keep.add(observation.subject)
@@ -275,6 +290,7 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
     """One row per supply relation between selected nodes, in the import layout."""
     rows = []
     stated = set()
+    quantities = _relation_quantities(store)
     for row in store.select(_RELATIONS_QUERY).rows:
         supplier, client = str(row["supplier"]), str(row["client"])
         if not graph.has_edge(supplier, client):
@@ -289,6 +305,7 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
                 "start": start,
                 "end": end,
                 "source": str(row.get("source", "")),
+                **quantities.get(str(row["relation"]), _NO_QUANTITIES),
             }
         )
     # Sheets given as tables: their relation rows, as their import would state them.
@@ -300,7 +317,7 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
             rows.append({column: record[column] for column in EDGE_COLUMNS})
     for supplier, client in graph.edges:
         if (supplier, client) not in stated:
-            rows.append({"supplier": supplier, "client": client, "supplies": "", "start": "", "end": "", "source": ""})
+            rows.append({"supplier": supplier, "client": client, **dict.fromkeys(EDGE_COLUMNS[2:], "")})
     rows.sort(key=lambda r: tuple(r[c] for c in EDGE_COLUMNS))
     return to_csv(rows, EDGE_COLUMNS).encode("utf-8")
 
@@ -350,6 +367,7 @@ def export_tables(
 
     def relation_rows():
         qualified = set()
+        quantities = _relation_quantities(store)
         for row in store.select(_RELATIONS_QUERY).rows:
             pair = (str(row["supplier"]), str(row["client"]))
             if pair not in pairs:
@@ -359,9 +377,13 @@ def export_tables(
             evidence = row.get("evidence")
             from_stages = row.get("fromStages")
             level = evidence_level(str(evidence) if evidence else None, str(from_stages) if from_stages else None)
-            yield [*pair, str(row.get("product", "")), start, end, str(row.get("source", "")), level]
+            cells = quantities.get(str(row["relation"]), _NO_QUANTITIES)
+            yield [
+                *pair, str(row.get("product", "")), start, end, str(row.get("source", "")),
+                *(cells[name] for name in QUANTITY_FIELDS), level,
+            ]  # fmt: skip
         for pair in sorted(pairs - qualified):
-            yield [*pair, "", "", "", "", edge_evidence(network.details.get(pair, {}))]
+            yield [*pair, *[""] * (len(EDGE_COLUMNS) - 2), edge_evidence(network.details.get(pair, {}))]
 
     columns = network.columns
     chains = network.meta.get("chains", {})

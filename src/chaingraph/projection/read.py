@@ -36,7 +36,7 @@ import numpy as np
 from .._runtime.memory import bulk_building
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
-from ..sheets.quantities import SHARE_KEYS, pair_quantities, with_quantities
+from ..sheets.quantities import add_statement, pair_quantities, with_quantities
 from ..store.base import Store
 from ..vocab import (
     CG,
@@ -47,7 +47,6 @@ from ..vocab import (
     PLACE_CLASSES,
     PLACE_LEVELS,
     STATED,
-    UNIT,
     curies,
     evidence_level,
     local_name,
@@ -356,17 +355,6 @@ def _edge_details(store: Store, index: dict[str, int]) -> dict[tuple[str, str], 
     return details
 
 
-#: A quantity property -> the key of its number in an edge's details (see sheets.quantities).
-_QUANTITY_KINDS = {
-    str(CG.tradeValue): "value",
-    str(CG.tradeVolume): "volume",
-    str(CG.clientShare): "client_share",
-    str(CG.supplierShare): "supplier_share",
-}
-_PERCENT = str(UNIT.PERCENT)
-_FRACTIONS = (str(UNIT.FRAC), str(UNIT.UNITLESS))
-
-
 def _with_quantities(details: dict, store: Store, index: dict[str, int]) -> dict[tuple[str, str], dict]:
     """``details`` with the quantities stated on each pair's relations joined in (the form of
     :mod:`chaingraph.sheets.quantities`; of several relations the latest statement). A share in
@@ -376,26 +364,7 @@ def _with_quantities(details: dict, store: Store, index: dict[str, int]) -> dict
     for supplier, client, kind, amount, unit, comparator, start in store.select_lexical(EDGE_QUANTITIES_QUERY):
         if supplier not in index or client not in index:
             continue
-        key = _QUANTITY_KINDS[kind]
-        try:
-            number = float(amount)
-        except ValueError:
-            continue
-        if key in SHARE_KEYS:
-            if unit == _PERCENT:
-                number = round(number / 100, 12)
-            elif unit not in _FRACTIONS:
-                continue
-            if not 0 <= number <= 1:
-                continue
-        quantities = stated[(supplier, client)].setdefault(start or "", {})
-        quantities[key] = number
-        if key == "value":
-            quantities["currency"] = local_name(unit or "")
-        elif key == "volume":
-            quantities["volume_unit"] = local_name(unit or "")
-        if comparator:
-            quantities.setdefault("hedges", {})[key] = local_name(comparator)
+        add_statement(stated[(supplier, client)].setdefault(start or "", {}), kind, amount, unit, comparator)
     for pair, by_start in stated.items():
         found = pair_quantities(list(by_start.items()))
         if found:

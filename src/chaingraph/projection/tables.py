@@ -52,7 +52,14 @@ from ..sheets import (
     unplaced_note,
     vocabulary_entries,
 )
-from ..sheets.quantities import QUANTITY_FIELDS, pair_quantities, row_quantities, statements_of, with_quantities
+from ..sheets.quantities import (
+    QUANTITY_FIELDS,
+    pair_quantities,
+    quantity_cells,
+    row_quantities,
+    statements_of,
+    with_quantities,
+)
 from ..store.base import Store
 from ..vocab import CG, IMPORT, INFERENCE_KINDS, PLACE_LEVELS, local_name
 from .model import NetworkFacts, Projection
@@ -226,14 +233,14 @@ def resolution_note(naming: Naming) -> str | None:
 def relation_records(store: Store, tables: Tables) -> list[dict[str, str]]:
     """Every relation row of ``tables`` as the import states it, in the export's import layout:
     ``supplier`` and ``client`` IRIs, ``supplies``, ``start``, ``end``, ``source`` (the row's, or
-    the row itself) and ``evidence``; a row with no evidence level is a plain edge, not a relation,
+    the row itself), ``evidence`` and the quantity cells; a row with no evidence level is a plain edge, not a relation,
     and is left out, as the import leaves it unqualified."""
     joined = _join_all(read_facts(store), tables, store, keep_records=True)
     nodes = joined.nodes
     fields = ("supplies", "start", "end", "source", "evidence")
     return [
-        {"supplier": nodes[supplier], "client": nodes[client], **dict(zip(fields, rest, strict=True))}
-        for supplier, client, *rest in joined.records or ()
+        {"supplier": nodes[supplier], "client": nodes[client], **dict(zip(fields, rest, strict=True)), **cells}
+        for supplier, client, *rest, cells in joined.records or ()
     ]
 
 
@@ -505,7 +512,8 @@ class _Join:
             if row in quantities:
                 entry[6].append((bounds[row][0], quantities[row]))
             if self.records is not None:
-                self.records.append((*key, supplies[row], *bounds[row], sources[row], level))
+                cells = quantity_cells(quantities.get(row, {}))
+                self.records.append((*key, supplies[row], *bounds[row], sources[row], level, cells))
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 

@@ -32,17 +32,23 @@ import math
 import re
 from collections.abc import Mapping
 
+import numpy as np
+
 from ..errors import InputError
+from ..vocab import CG, UNIT, local_name
 from .cells import column_name
 
 __all__ = [
     "COMPARATORS",
     "QUANTITY_FIELDS",
     "QUANTITY_KEYS",
+    "QUANTITY_PROPERTIES",
     "SHARE_KEYS",
+    "add_statement",
     "pair_quantities",
     "parse_amount",
     "parse_share",
+    "quantity_cells",
     "row_quantities",
     "statements_of",
     "volume_unit",
@@ -281,3 +287,68 @@ def statements_of(details: Mapping) -> list[tuple[str, dict]]:
                 quantity["hedges"] = {key: details["hedges"][key]}
             statements.append((starts.get(key, ""), quantity))
     return statements
+
+
+#: A quantity property's IRI -> the key of its number in the details form.
+QUANTITY_PROPERTIES = {
+    str(CG.tradeValue): "value",
+    str(CG.tradeVolume): "volume",
+    str(CG.clientShare): "client_share",
+    str(CG.supplierShare): "supplier_share",
+}
+_PERCENT = str(UNIT.PERCENT)
+_FRACTIONS = (str(UNIT.FRAC), str(UNIT.UNITLESS))
+
+
+def add_statement(quantities: dict, prop: str, amount: str, unit: str | None, comparator: str | None) -> None:
+    """Add one quantity value read from RDF (its property's IRI, lexical number, unit and
+    comparator IRIs) to ``quantities`` in the details form. A share in any unit but percent or a
+    fraction, outside [0, 1], or a number that does not parse is left out: ``validate`` names it."""
+    key = QUANTITY_PROPERTIES[prop]
+    try:
+        number = float(amount)
+    except ValueError:
+        return
+    if key in SHARE_KEYS:
+        if unit == _PERCENT:
+            number = round(number / 100, 12)
+        elif unit not in _FRACTIONS:
+            return
+        if not 0 <= number <= 1:
+            return
+    quantities[key] = number
+    if key == "value":
+        quantities["currency"] = local_name(unit or "")
+    elif key == "volume":
+        quantities["volume_unit"] = local_name(unit or "")
+    if comparator:
+        quantities.setdefault("hedges", {})[key] = local_name(comparator)
+
+
+#: How a hedge is written before a number in a cell (read back by :func:`parse_amount`).
+_HEDGE_MARKS = {"MoreThan": ">", "AtLeast": ">=", "Approximately": "~", "JustUnder": "nearly ", "AtMost": "<="}
+
+
+def quantity_cells(quantities: Mapping) -> dict[str, str]:
+    """Quantities in the details form as a sheet's cells (:data:`QUANTITY_FIELDS`), which
+    :func:`row_quantities` reads back to the same quantities.
+
+    >>> cells = quantity_cells({"value": 8.1e9, "currency": "CNY", "supplier_share": 0.5,
+    ...                         "hedges": {"supplier_share": "MoreThan"}})
+    >>> cells["value"], cells["currency"], cells["supplier_share"], cells["volume"]
+    ('8100000000', 'CNY', '>50%', '')
+    """
+    hedges = quantities.get("hedges", {})
+
+    def cell(key: str, number: float, suffix: str = "") -> str:
+        return f"{_HEDGE_MARKS.get(hedges.get(key, ''), '')}{np.format_float_positional(number, trim='-')}{suffix}"
+
+    cells = dict.fromkeys(QUANTITY_FIELDS, "")
+    if "value" in quantities:
+        cells["value"], cells["currency"] = cell("value", quantities["value"]), quantities["currency"]
+    if "volume" in quantities:
+        cells["volume"], cells["unit"] = cell("volume", quantities["volume"]), quantities["volume_unit"]
+    for key in SHARE_KEYS:
+        if key in quantities:
+            cells[key] = cell(key, round(quantities[key] * 100, 10), "%")
+    return cells
