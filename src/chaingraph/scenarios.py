@@ -40,6 +40,7 @@ __all__ = [
     "REMOVAL_KINDS",
     "Removal",
     "ScenarioReport",
+    "Shock",
     "check_shock",
     "essential_note",
     "members_of",
