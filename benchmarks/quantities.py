@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import chaingraph, run_step
+from run import chaingraph, ratio_row, run_step
 
 #: What the N-Triples lines of quantities contain (synth writes no other line with these).
 QUANTITY_MARKS = ("#tradeValue>", "#clientShare>", "qudt.org/schema/qudt/")
@@ -80,14 +80,8 @@ def main() -> None:
             base = None
             for name, store in stores.items():
                 result = run_step(chaingraph(*command, "--store", str(store)), arguments.timeout)
-                if result.get("wall") is None or result.get("code"):
-                    why = result.get("error") or result["stderr"][-200:]
-                    print(f"| {name} | {step} | failed: {why} | | |")
-                    continue
-                base = base or result["wall"]
-                print(
-                    f"| {name} | {step} | {result['wall']:.1f} | {result['rss']:.0f} | {result['wall'] / base:.2f}x |"
-                )
+                row, base = ratio_row(name, step, result, base)
+                print(row)
         only = run_step([sys.executable, "-c", CASCADE_ONLY, str(stores["with quantities"])], arguments.timeout)
         for line in only.get("stdout", "").splitlines():
             print(f"| with quantities | cascade only, {line} | | | |")

@@ -123,6 +123,16 @@ def run_step(command: list[str], timeout: float) -> dict:
         }
 
 
+def ratio_row(first: str, step: str, result: dict, base: float | None) -> tuple[str, float | None]:
+    """One markdown row of a side-by-side benchmark (wall, peak MB, ratio to the first of its step),
+    or the failure; and the base for the next row of the step."""
+    if result.get("wall") is None or result.get("code"):
+        why = result.get("error") or result["stderr"][-200:]
+        return f"| {first} | {step} | failed: {why} | | |", base
+    base = base or result["wall"]
+    return f"| {first} | {step} | {result['wall']:.1f} | {result['rss']:.0f} | {result['wall'] / base:.2f}x |", base
+
+
 def chaingraph(*args: str) -> list[str]:
     return [PY, "-m", "chaingraph", *args]
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import chaingraph, run_step
+from run import chaingraph, ratio_row, run_step
 
 
 def write_sheets(rows: int, folder: Path) -> list[tuple[str, list[str]]]:
@@ -67,15 +67,8 @@ def main() -> None:
             base = None
             for name, options in write_sheets(rows, Path(work)):
                 command = chaingraph("stats", "--no-bundled", *options, "--format", "csv")
-                result = run_step(command, arguments.timeout)
-                if result.get("wall") is None or result.get("code"):
-                    why = result.get("error") or result["stderr"][-200:]
-                    print(f"| {rows:,} | {name} | failed: {why} | | |")
-                    continue
-                base = base or result["wall"]
-                print(
-                    f"| {rows:,} | {name} | {result['wall']:.1f} | {result['rss']:.0f} | {result['wall'] / base:.2f}x |"
-                )
+                row, base = ratio_row(f"{rows:,}", name, run_step(command, arguments.timeout), base)
+                print(row)
 
 
 if __name__ == "__main__":
