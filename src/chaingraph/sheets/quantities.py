@@ -40,6 +40,7 @@ from .cells import column_name
 
 __all__ = [
     "COMPARATORS",
+    "HEDGE_MARKS",
     "QUANTITY_FIELDS",
     "QUANTITY_KEYS",
     "QUANTITY_PROPERTIES",
@@ -325,8 +326,8 @@ def add_statement(quantities: dict, prop: str, amount: str, unit: str | None, co
         quantities.setdefault("hedges", {})[key] = local_name(comparator)
 
 
-#: How a hedge is written before a number in a cell (read back by :func:`parse_amount`).
-_HEDGE_MARKS = {"MoreThan": ">", "AtLeast": ">=", "Approximately": "~", "JustUnder": "nearly ", "AtMost": "<="}
+#: How a hedge is written before a number in a cell (read back by :func:`parse_amount`) and a view.
+HEDGE_MARKS = {"MoreThan": ">", "AtLeast": ">=", "Approximately": "~", "JustUnder": "nearly ", "AtMost": "<="}
 
 
 def quantity_cells(quantities: Mapping) -> dict[str, str]:
@@ -341,7 +342,7 @@ def quantity_cells(quantities: Mapping) -> dict[str, str]:
     hedges = quantities.get("hedges", {})
 
     def cell(key: str, number: float, suffix: str = "") -> str:
-        return f"{_HEDGE_MARKS.get(hedges.get(key, ''), '')}{np.format_float_positional(number, trim='-')}{suffix}"
+        return f"{HEDGE_MARKS.get(hedges.get(key, ''), '')}{np.format_float_positional(number, trim='-')}{suffix}"
 
     cells = dict.fromkeys(QUANTITY_FIELDS, "")
     if "value" in quantities:

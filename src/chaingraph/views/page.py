@@ -35,6 +35,7 @@ from ..errors import InputError
 from ..measures.reference import MEASURES
 from ..projection import periods
 from ..projection.model import edge_evidence, stage_infos
+from ..sheets.quantities import HEDGE_MARKS
 from ..vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_in, name_of
 from .layout import (
     ROW_HEIGHT,
@@ -198,6 +199,10 @@ TEXT = {
         "place_label": "place",
         "supplies": "supplies",
         "period": "period",
+        "value": "value",
+        "volume": "volume",
+        "client_share": "share of the client's purchases of it",
+        "supplier_share": "share of the supplier's sales",
         "sources": "sources",
         "inferred": "inferred{kinds}; not stated by the source",
         "figures": "figures",
@@ -258,6 +263,10 @@ TEXT = {
         "place_label": "地点",
         "supplies": "供应内容",
         "period": "期间",
+        "value": "金额",
+        "volume": "数量",
+        "client_share": "占采购方该类采购比重",
+        "supplier_share": "占供应方销售比重",
         "sources": "来源",
         "inferred": "推断{kinds}，来源未直接陈述",
         "figures": "数据",
@@ -777,6 +786,12 @@ def _edge_products(attrs: Mapping, text: Mapping[str, str]) -> list[str]:
         lines.append(f"{text['supplies']}: " + "; ".join(attrs["supplies"]))
     if attrs.get("periods"):
         lines.append(f"{text['period']}: " + "; ".join(attrs["periods"]))
+    hedges = attrs.get("hedges", {})
+    for key, unit in (("value", "currency"), ("volume", "volume_unit"), ("client_share", ""), ("supplier_share", "")):
+        if key in attrs:
+            mark = HEDGE_MARKS.get(hedges.get(key, ""), "")
+            amount = f"{attrs[key]:.2%}".replace(".00%", "%") if not unit else f"{attrs[key]:,.0f} {attrs[unit]}"
+            lines.append(f"{text[key]}: {mark}{amount}")
     return lines
 
 
