@@ -119,6 +119,7 @@ def gaps(
                     "local_members": [_firm(table, i) for i in sorted(members, key=lambda i: columns["label"][i])],
                     "elsewhere": len(at_stage) - len(members),
                     "local_share": _local_share(graph, local, stage_mask, in_chain),
+                    "purchase_hhi": _purchase_hhi(graph, local & in_chain, stage),
                     "targets": []
                     if status == "covered"
                     else _targets(table, at_stage, local, partners, relations, roles, dependence),
@@ -153,6 +154,18 @@ def _local_share(graph: AnalysisGraph, local: np.ndarray, at_stage: np.ndarray, 
     if not chosen.any():
         return None
     return float(local[graph.suppliers[chosen]].mean())
+
+
+def _purchase_hhi(graph: AnalysisGraph, buyers: np.ndarray, stage: str) -> float | None:
+    """The HHI of the most concentrated purchase of ``stage`` by one of ``buyers`` (a mask over
+    the nodes: the region's members of the chain), by the share rule; ``None`` when none buys it."""
+    groups = compiled.stage_groups(graph)
+    if stage not in groups.stage_names or not len(groups.client_of_key):
+        return None
+    shares = compiled.purchase_shares(graph).share
+    by_key = 10_000 * np.bincount(groups.key, weights=shares * shares, minlength=len(groups.client_of_key))
+    chosen = buyers[groups.client_of_key] & (groups.stage_of_key == groups.stage_names.index(stage))
+    return float(by_key[chosen].max()) if chosen.any() else None
 
 
 def _targets(table, at_stage, local, partners, relations, roles, dependence) -> list[dict]:

@@ -252,3 +252,24 @@ def test_the_concentration_summary_counts_purchases_by_their_definition(case):
     # away from the boundary, where float sums may round either way
     assert found["above_2500"] == sum(i > 2500 for i in indices) or any(abs(i - 2500) < 1e-6 for i in indices)
     assert sum(found["purchase_bases"].values()) == len(indices)
+
+
+def test_gaps_give_each_stages_most_concentrated_local_purchase(store):
+    from chaingraph.gap_analysis import gaps
+    from chaingraph.projection.read import project_columns
+    from chaingraph.projection.selection import make_selection, select_columns
+
+    report = gaps(store, chain="ningde", region="Ningde")
+    graph = select_columns(project_columns(store), make_selection(store, chain="ningde")).to_networkx()
+    chain = next(c for c, info in graph.graph["chains"].items() if info.get("id") == "ningde-lithium-battery")
+    local = {n for n in graph if report.region in graph.nodes[n]["places"] and chain in graph.nodes[n]["chains"]}
+    for stage in report.stages:
+        indices = []
+        for client in local:
+            at = [s for s in graph.predecessors(client) if s != client and graph.nodes[s]["stage"] == stage["stage"]]
+            if at:
+                shares = shares_by_the_rule([graph.edges[s, client] for s in at], "client_share")
+                indices.append(10_000 * math.fsum(x * x for x in shares))
+        expected = max(indices) if indices else None
+        assert stage["purchase_hhi"] == (pytest.approx(expected) if expected is not None else None), stage["label"]
+    assert any(stage["purchase_hhi"] == pytest.approx(10_000) for stage in report.stages)  # testing: Hifen alone
