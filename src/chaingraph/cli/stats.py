@@ -259,10 +259,16 @@ def _print_cluster(cluster) -> None:
             )
     if cluster.claimed_share is not None:
         stdout.print(f"  claimed: {cluster.claimed_share:g}% local ({escape(cite(cluster.claim_source))})")
-        if not any(found["basis"] == "volume" for found in local.get("by_amount", [])):
+        stated = max((f["relations"] for f in local.get("by_amount", []) if f["basis"] == "volume"), default=0)
+        if not stated:
             stdout.print(
                 "  (the claim measures material volume; no relation into the region states a volume, so the "
                 "lines above count relations: give volumes in a sheet's volume and unit columns)"
+            )
+        elif stated < local["known"]:
+            stdout.print(
+                f"  (the claim measures material volume; volumes are stated for {stated} of the {local['known']} "
+                "located relations, so neither line above measures it whole)"
             )
     covered = [s for s in cluster.stage_coverage if s["covered"]]
     missing = [escape(s["label"]) for s in cluster.stage_coverage if not s["covered"]]
