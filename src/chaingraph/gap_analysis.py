@@ -160,12 +160,10 @@ def _purchase_hhi(graph: AnalysisGraph, buyers: np.ndarray, stage: str) -> float
     """The HHI of the most concentrated purchase of ``stage`` by one of ``buyers`` (a mask over
     the nodes: the region's members of the chain), by the share rule; ``None`` when none buys it."""
     groups = compiled.stage_groups(graph)
-    if stage not in groups.stage_names or not len(groups.client_of_key):
+    if stage not in groups.stage_names:
         return None
-    shares = compiled.purchase_shares(graph).share
-    by_key = 10_000 * np.bincount(groups.key, weights=shares * shares, minlength=len(groups.client_of_key))
     chosen = buyers[groups.client_of_key] & (groups.stage_of_key == groups.stage_names.index(stage))
-    return float(by_key[chosen].max()) if chosen.any() else None
+    return float(compiled.purchase_group_hhi(graph)[chosen].max()) if chosen.any() else None
 
 
 def _targets(table, at_stage, local, partners, relations, roles, dependence) -> list[dict]:

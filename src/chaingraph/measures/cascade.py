@@ -50,8 +50,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from .compiled import downstream_reach, purchase_shares, sales_shares, stage_groups
-from .shares import BASES, edge_shares, group_shares
+from .compiled import downstream_reach, purchase_shares, sales_shares, stage_groups, supply_shares
+from .shares import BASES, group_shares
 
 __all__ = [
     "DIRECTIONS",
@@ -322,10 +322,7 @@ def compiled_cascade(
     total_by_key = np.bincount(key_of_edge, minlength=pairs)
     total_by_client = np.bincount(clients, minlength=n)
     clients_of = np.bincount(suppliers, minlength=n)
-    quantities = graph.quantities.take(real)
-    purchase_found = purchase_shares(graph)
-    supply_found = edge_shares(clients, n, None, quantities)
-    sales_found = sales_shares(graph)
+    purchase_found, supply_found, sales_found = purchase_shares(graph), supply_shares(graph), sales_shares(graph)
     purchase, supply, sales = purchase_found.share, supply_found.share, sales_found.share
     weighted = threshold < 1
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")

@@ -14,10 +14,12 @@ strongly connected components.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
@@ -48,12 +50,15 @@ __all__ = [
     "node_measures",
     "out_degree",
     "pagerank",
+    "purchase_group_hhi",
     "purchase_hhi",
     "purchase_shares",
     "reach_is_estimated",
+    "real_quantities",
     "sales_shares",
     "single_sourced",
     "stage_groups",
+    "supply_shares",
     "top_customer_share",
     "upstream_reach",
 ]
@@ -349,10 +354,25 @@ class StageGroups:
     node_stage: np.ndarray
 
 
+_Found = TypeVar("_Found")
+
+
+def _once_per_graph(compute: Callable[[AnalysisGraph], _Found]) -> Callable[[AnalysisGraph], _Found]:
+    """``compute`` run once per graph, kept in its cache: a ranking runs the cascade for every
+    candidate on one graph, and the groups and shares do not change between them."""
+
+    @functools.wraps(compute)
+    def cached(graph: AnalysisGraph) -> _Found:
+        if compute.__name__ not in graph.cache:
+            graph.cache[compute.__name__] = compute(graph)
+        return graph.cache[compute.__name__]
+
+    return cached
+
+
+@_once_per_graph
 def stage_groups(graph: AnalysisGraph) -> StageGroups:
-    """The (client, supplier stage) groups of ``graph``'s edges, built once per graph."""
-    if "stage_groups" in graph.cache:
-        return graph.cache["stage_groups"]
+    """The (client, supplier stage) groups of ``graph``'s edges."""
     stage_column = graph.projection.columns["stage"]
     real = graph.suppliers != graph.clients  # a self-loop is no supply
     suppliers, clients = graph.suppliers[real], graph.clients[real]
@@ -365,40 +385,56 @@ def stage_groups(graph: AnalysisGraph) -> StageGroups:
     # x stages table took 1.7 GB for 8,000 firms of one stage each.
     pairs, key = np.unique(clients[staged] * width + node_stage[suppliers][staged], return_inverse=True)
     client_of_key, stage_of_key = np.divmod(pairs, width)
-    found = StageGroups(real, staged, key.reshape(-1), client_of_key, stage_of_key, stage_names, node_stage)
-    graph.cache["stage_groups"] = found
-    return found
+    return StageGroups(real, staged, key.reshape(-1), client_of_key, stage_of_key, stage_names, node_stage)
 
 
+@_once_per_graph
+def real_quantities(graph: AnalysisGraph) -> EdgeQuantities:
+    """The quantities of the real edges (self-loops left out), in their order."""
+    return graph.quantities.take(stage_groups(graph).real)
+
+
+@_once_per_graph
 def purchase_shares(graph: AnalysisGraph) -> EdgeShares:
     """Each staged real edge's share of its client's purchases of the stage, and each group's basis."""
     groups = stage_groups(graph)
-    quantities = graph.quantities.take(groups.real).take(groups.staged)
+    quantities = real_quantities(graph).take(groups.staged)
     return edge_shares(groups.key, len(groups.client_of_key), quantities.client_share, quantities)
 
 
+@_once_per_graph
+def supply_shares(graph: AnalysisGraph) -> EdgeShares:
+    """Each real edge's share of its client's purchases of everything, and each client's basis."""
+    quantities = real_quantities(graph)
+    return edge_shares(graph.clients[stage_groups(graph).real], graph.n, None, quantities)
+
+
+@_once_per_graph
 def sales_shares(graph: AnalysisGraph) -> EdgeShares:
     """Each real edge's share of its supplier's sales, and each supplier's basis."""
-    real = graph.suppliers != graph.clients
-    quantities = graph.quantities.take(real)
-    return edge_shares(graph.suppliers[real], graph.n, quantities.supplier_share, quantities)
+    quantities = real_quantities(graph)
+    return edge_shares(graph.suppliers[stage_groups(graph).real], graph.n, quantities.supplier_share, quantities)
+
+
+@_once_per_graph
+def purchase_group_hhi(graph: AnalysisGraph) -> np.ndarray:
+    """The HHI of each (client, supplier stage) purchase, by :func:`stage_groups`' keys."""
+    groups = stage_groups(graph)
+    shares = purchase_shares(graph).share
+    return 10_000 * np.bincount(groups.key, weights=shares * shares, minlength=len(groups.client_of_key))
 
 
 def purchase_hhi(graph: AnalysisGraph) -> np.ndarray:
     """The HHI of each firm's most concentrated input stage (see :func:`reference.purchase_hhi`)."""
-    groups = stage_groups(graph)
-    shares = purchase_shares(graph).share
-    by_key = 10_000 * np.bincount(groups.key, weights=shares * shares, minlength=len(groups.client_of_key))
     found = np.zeros(graph.n)
-    np.maximum.at(found, groups.client_of_key, by_key)
+    np.maximum.at(found, stage_groups(graph).client_of_key, purchase_group_hhi(graph))
     return found
 
 
 def top_customer_share(graph: AnalysisGraph) -> np.ndarray:
     """The share of each firm's sales its largest client takes (see :func:`reference.top_customer_share`)."""
-    real = graph.suppliers != graph.clients
     found = np.zeros(graph.n)
-    np.maximum.at(found, graph.suppliers[real], sales_shares(graph).share)
+    np.maximum.at(found, graph.suppliers[stage_groups(graph).real], sales_shares(graph).share)
     return found
 
 
@@ -407,20 +443,14 @@ def concentration_summary(graph: AnalysisGraph) -> dict:
     (client, input stage) purchases, how many have an HHI above 2,500 (highly concentrated in the
     2010 US Horizontal Merger Guidelines) and above 1,800 (the 2023 Merger Guidelines), and how many
     purchases and sellers had their shares from each basis (:data:`.shares.BASES`)."""
-    groups = stage_groups(graph)
-    purchases = purchase_shares(graph)
-    by_key = 10_000 * np.bincount(
-        groups.key, weights=purchases.share * purchases.share, minlength=len(groups.client_of_key)
-    )
-    real = graph.suppliers != graph.clients
-    selling = np.bincount(graph.suppliers[real], minlength=graph.n) > 0
-    sales = sales_shares(graph)
+    by_key = purchase_group_hhi(graph)
+    selling = np.bincount(graph.suppliers[stage_groups(graph).real], minlength=graph.n) > 0
     return {
-        "purchases": len(groups.client_of_key),
+        "purchases": len(by_key),
         "above_2500": int((by_key > 2500).sum()),
         "above_1800": int((by_key > 1800).sum()),
-        "purchase_bases": _basis_counts(purchases.basis),
-        "sales_bases": _basis_counts(sales.basis[selling]),
+        "purchase_bases": _basis_counts(purchase_shares(graph).basis),
+        "sales_bases": _basis_counts(sales_shares(graph).basis[selling]),
     }
 
 
