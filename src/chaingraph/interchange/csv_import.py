@@ -54,7 +54,7 @@ from ..sheets import (
     unplaced_note,
     vocabulary_entries,
 )
-from ..sheets.quantities import SHARE_KEYS, row_quantities
+from ..sheets.quantities import QUANTITY_PROPERTIES, percent_of_share, row_quantities
 from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
 from ..store.embedded import EmbeddedStore
@@ -366,10 +366,6 @@ class _N:
     supplies = ox.NamedNode(str(CG.supplies))
     type = ox.NamedNode(str(RDF.type))
     wasDerivedFrom = ox.NamedNode(str(PROV.wasDerivedFrom))
-    tradeValue = ox.NamedNode(str(CG.tradeValue))
-    tradeVolume = ox.NamedNode(str(CG.tradeVolume))
-    clientShare = ox.NamedNode(str(CG.clientShare))
-    supplierShare = ox.NamedNode(str(CG.supplierShare))
     comparator = ox.NamedNode(str(CG.comparator))
     QuantityValue = ox.NamedNode(str(QUDT.QuantityValue))
     numericValue = ox.NamedNode(str(QUDT.numericValue))
@@ -554,21 +550,21 @@ class _Builder:
         """A row's quantities as QUDT quantity values on its relation, named after it: values and
         volumes in their currency or unit, shares in percent (twelve decimals as a fraction)."""
         hedges = found.get("hedges", {})
-        for key, prop, unit in (
-            ("value", _N.tradeValue, lambda: _N.currency(found["currency"])),
-            ("volume", _N.tradeVolume, lambda: _N.unit(found["volume_unit"])),
-            ("client_share", _N.clientShare, lambda: _N.percent),
-            ("supplier_share", _N.supplierShare, lambda: _N.percent),
-        ):
+        for prop, key in QUANTITY_PROPERTIES.items():
             if key not in found:
                 continue
-            amount = round(found[key] * 100, 10) if key in SHARE_KEYS else found[key]
+            if key == "value":
+                unit, amount = _N.currency(found["currency"]), found[key]
+            elif key == "volume":
+                unit, amount = _N.unit(found["volume_unit"]), found[key]
+            else:
+                unit, amount = _N.percent, percent_of_share(found[key])
             node = ox.NamedNode(f"{relation.value}/{key.replace('_', '-')}")
-            self.add(relation, prop, node)
+            self.add(relation, ox.NamedNode(prop), node)
             self.add(node, _N.type, _N.QuantityValue)
             lexical = np.format_float_positional(amount, trim="-")
             self.add(node, _N.numericValue, ox.Literal(lexical, datatype=_N.decimal))
-            self.add(node, _N.qudtUnit, unit())
+            self.add(node, _N.qudtUnit, unit)
             if key in hedges:
                 self.add(node, _N.comparator, ox.NamedNode(str(CG[hedges[key]])))
 

@@ -49,8 +49,10 @@ __all__ = [
     "pair_quantities",
     "parse_amount",
     "parse_share",
+    "percent_of_share",
     "quantity_cells",
     "row_quantities",
+    "share_of_percent",
     "statements_of",
     "volume_unit",
     "with_quantities",
@@ -154,9 +156,8 @@ def parse_share(where: str, field: str, cell: str, mapping: Mapping[str, str] = 
     number, comparator = parse_amount(
         where, field, text.rstrip("%％").strip() if percent else text, mapping, shown=cell
     )
-    # Twelve decimals, on every path: the import writes a share in percent, and reads it back.
     if percent:
-        number = round(number / 100, 12)
+        number = share_of_percent(number)
     elif number > 1:
         raise InputError(
             f"{_where(where, field, cell, mapping)}: a share is a fraction from 0 to 1 or a percentage with its sign "
@@ -165,6 +166,17 @@ def parse_share(where: str, field: str, cell: str, mapping: Mapping[str, str] = 
     if number > 1:
         raise InputError(f"{_where(where, field, cell, mapping)}: a share is at most 100%")
     return round(number, 12), comparator
+
+
+def share_of_percent(percent: float) -> float:
+    """A percentage as a share, to twelve decimals: every path keeps shares so, and the import,
+    which writes shares in percent (:func:`percent_of_share`), reads them back the same."""
+    return round(percent / 100, 12)
+
+
+def percent_of_share(share: float) -> float:
+    """A share (to twelve decimals) as a percentage, to ten: what the import and exports write."""
+    return round(share * 100, 10)
 
 
 def volume_unit(where: str, cell: str, mapping: Mapping[str, str] = {}) -> tuple[str, float]:
@@ -312,7 +324,7 @@ def add_statement(quantities: dict, prop: str, amount: str, unit: str | None, co
         return
     if key in SHARE_KEYS:
         if unit == _PERCENT:
-            number = round(number / 100, 12)
+            number = share_of_percent(number)
         elif unit not in _FRACTIONS:
             return
         if not 0 <= number <= 1:
@@ -351,5 +363,5 @@ def quantity_cells(quantities: Mapping) -> dict[str, str]:
         cells["volume"], cells["unit"] = cell("volume", quantities["volume"]), quantities["volume_unit"]
     for key in SHARE_KEYS:
         if key in quantities:
-            cells[key] = cell(key, round(quantities[key] * 100, 10), "%")
+            cells[key] = cell(key, percent_of_share(quantities[key]), "%")
     return cells
