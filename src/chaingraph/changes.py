@@ -27,9 +27,8 @@ from .measures import dispatch
 from .measures import reference as analysis
 from .projection import periods
 from .projection.model import Projection
-from .projection.read import project_columns
 from .projection.selection import make_selection, select_columns
-from .store import Store
+from .projection.source import Source, network_source
 
 __all__ = ["RANKED_MEASURES", "DiffReport", "diff"]
 
@@ -69,7 +68,7 @@ class DiffReport:
 
 
 def diff(
-    store: Store,
+    source: Source,
     *,
     from_date: str,
     to_date: str,
@@ -83,8 +82,9 @@ def diff(
     then, now = periods.window(from_date), periods.window(to_date)
     if then.first > now.first:
         raise InputError(f"--from {then.text} is after --to {now.text}: give the earlier date to --from")
-    selection = make_selection(store, chain=chain, region=region, evidence=evidence)
-    table = select_columns(project_columns(store), selection)
+    source = network_source(source)
+    selection = make_selection(source, chain=chain, region=region, evidence=evidence)
+    table = select_columns(source.projection(), selection)
     before, after = periods.edge_states(table, then), periods.edge_states(table, now)
     in_before, in_after = before != periods.NOT_IN_FORCE, after != periods.NOT_IN_FORCE
     report = DiffReport(then.text, now.text, table.meta.get("selection", ""))

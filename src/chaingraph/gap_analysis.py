@@ -39,11 +39,10 @@ from .errors import InputError
 from .measures import compiled
 from .measures.compiled import AnalysisGraph
 from .projection.model import stages_in_order
-from .projection.read import project_columns
 from .projection.selection import make_selection, select_columns
+from .projection.source import Source, network_source
 from .queries import names
 from .settings import EVIDENCE_LEVELS
-from .store import Store
 
 __all__ = ["GapsReport", "gaps"]
 
@@ -66,7 +65,7 @@ class GapsReport:
 
 
 def gaps(
-    store: Store,
+    source: Source,
     *,
     chain: str,
     region: str,
@@ -81,9 +80,10 @@ def gaps(
     """
     if not chain or not region:
         raise InputError("gaps needs --chain and --region")
-    place = str(names.resolve(store, region, names.PLACE))
-    selection = make_selection(store, chain=chain, evidence=evidence, as_of=as_of, undated=undated)
-    table = select_columns(project_columns(store), selection)
+    source = network_source(source)
+    place = str(source.resolve(region, names.PLACE))
+    selection = make_selection(source, chain=chain, evidence=evidence, as_of=as_of, undated=undated)
+    table = select_columns(source.projection(), selection)
     columns, nodes = table.columns, table.nodes
     graph = AnalysisGraph(table)
     pagerank = compiled.pagerank(graph) if len(table) else np.zeros(0)

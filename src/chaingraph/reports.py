@@ -22,7 +22,7 @@ from .measures.compiled import AnalysisGraph, concentration_summary
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
 from .projection.model import Projection
-from .projection.read import project, project_columns, stage_inference_note
+from .projection.read import stage_inference_note
 from .projection.selection import (
     Selection,
     dating_counts,
@@ -33,6 +33,7 @@ from .projection.selection import (
     select,
     select_columns,
 )
+from .projection.source import NetworkSource, Source, network_source
 from .queries import names
 from .queries.texts import package_query
 from .store import Store
@@ -201,7 +202,7 @@ class StatsReport:
 
 
 def network(
-    store: Store,
+    source: Source,
     *,
     chain: str | None = None,
     region: str | None = None,
@@ -211,22 +212,25 @@ def network(
     undated: str = "include",
 ) -> nx.DiGraph:
     """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
+    source = network_source(source)
     return select(
-        project(store),
-        make_selection(store, chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated),
+        source.network(),
+        make_selection(
+            source, chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
+        ),
     )
 
 
 def _measure(
-    store: Store, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
+    source: NetworkSource, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
 ) -> tuple[Projection, analysis.MeasureRun, list[dict]]:
     """The selection's columns, its measures and single-sourced findings, on the path the
     dispatcher chooses (stage level: the aggregated graph, on the reference)."""
     if selection.level == "firm":
-        network_columns: Projection | nx.DiGraph = select_columns(project_columns(store), selection)
+        network_columns: Projection | nx.DiGraph = select_columns(source.projection(), selection)
     else:
         dispatch.uses_compiled(0, backend, level=selection.level)  # refuses --backend compiled early
-        network_columns = select(project(store), selection)
+        network_columns = select(source.network(), selection)
     run, single = dispatch.node_measures(
         network_columns, backend=backend, level=selection.level, exact=exact, progress=progress
     )
@@ -256,7 +260,7 @@ def _stats_rows(table: Projection, run: analysis.MeasureRun, sort: str, top: int
 
 
 def stats(
-    store: Store,
+    source: Source,
     *,
     chain: str | None = None,
     region: str | None = None,
@@ -281,7 +285,7 @@ def stats(
     :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes at firm level.
 
     ``engine="spark"`` computes on Apache Spark (:mod:`chaingraph.spark`) instead of this machine:
-    the store's tables (``open_store(tables=Tables(...))``) are read where they lie, on
+    the source's sheets (``NetworkSource(store, Tables(...))``) are read where they lie, on
     ``spark_master`` (default ``local[*]``; ``SPARK_REMOTE`` for Spark Connect), and with ``output``
     the full per-firm table is written there as Parquet instead of being collected.
 
@@ -298,9 +302,10 @@ def stats(
     dispatch.check_backend(backend)
     if engine not in ENGINES:
         raise InputError(f"--engine {engine!r}: use {', '.join(ENGINES)}")
+    source = network_source(source)
     if engine == "spark":
         return _spark_stats(
-            store,
+            source,
             dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
                  group_by=group_by),
             sort=sort, top=top, exact=exact, master=spark_master, output=output, progress=progress,
@@ -310,7 +315,7 @@ def stats(
     if progress:
         progress("projection")
     selection = make_selection(
-        store,
+        source,
         chain=chain,
         region=region,
         level=level,
@@ -319,12 +324,12 @@ def stats(
         as_of=as_of,
         undated=undated,
     )
-    table, run, single = _measure(store, selection, backend, exact, progress)
+    table, run, single = _measure(source, selection, backend, exact, progress)
     rows = _stats_rows(table, run, sort, top)
     chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
     if level == "firm" and selection.chains is not None:
         chains = [c for c in chains if c in selection.chains]
-    clusters = [_cluster(store, table, c) for c in chains if table.meta["chains"].get(c, {}).get("region")]
+    clusters = [_cluster(source.store, table, c) for c in chains if table.meta["chains"].get(c, {}).get("region")]
     return StatsReport(
         selection=table.meta.get("selection", ""),
         nodes=len(table),
@@ -339,7 +344,7 @@ def stats(
         single_sourced=single,
         dating=dating_counts(table, selection),
         # Sheets say it on every command (their notes); a graph read by SPARQL says it here.
-        notes=[note] if (note := stage_inference_note(table)) and getattr(store, "tables", None) is None else [],
+        notes=[note] if (note := stage_inference_note(table)) and source.sheets is None else [],
         concentration=concentration_summary(AnalysisGraph(table)) if level == "firm" else None,
     )
 
@@ -349,7 +354,7 @@ ENGINES = ("compiled", "spark")
 
 
 def _spark_stats(
-    store: Store,
+    source: NetworkSource,
     asked: dict,
     *,
     sort: str,
@@ -362,9 +367,8 @@ def _spark_stats(
     """``stats`` on Spark: the selection's network read into Spark, its measures computed there, the
     first ``top`` rows (or, without ``output``, all of them) collected in the order the compiled
     path sorts them."""
-    from .projection.tables import attached_tables
     from .spark import measures as spark_measures
-    from .spark.network import names_from_sheets, read_network
+    from .spark.network import read_network, spark_source
     from .spark.session import first_line, spark_session
 
     if exact:
@@ -372,15 +376,15 @@ def _spark_stats(
                          f"{spark_measures.EXACT_REACH_LIMIT:,} and estimates above; drop --exact")  # fmt: skip
     if sort in spark_measures.NOT_ON_SPARK:
         raise InputError(f"--sort {sort}: not computed on Spark ({spark_measures.NOT_ON_SPARK[sort]})")
-    tables = attached_tables(store)
+    tables = source.tables
     if progress:
         progress("starting Spark")
     spark = spark_session(master)
-    with names_from_sheets(spark, store, tables):
-        selection = make_selection(store, **asked)
-        if progress:
-            progress("the network on Spark")
-        network = read_network(spark, store, tables, selection)
+    on_spark = spark_source(spark, source.store, tables)
+    selection = make_selection(on_spark, **asked)
+    if progress:
+        progress("the network on Spark")
+    network = read_network(spark, on_spark, tables, selection)
     run = spark_measures.node_measures(network.graph, progress=progress)
     frame = _spark_rows(network, run)
     if output is not None:
@@ -451,7 +455,7 @@ NAMES_CHUNK = 500
 NAMES_READ_ALL_FROM = 20_000
 
 
-def firm_names(store: Store, firms: Sequence[str]) -> dict[str, list[str]]:
+def firm_names(source: Source, firms: Sequence[str]) -> dict[str, list[str]]:
     """Every name each of ``firms`` (IRIs) is known by: its labels and alternative labels in the
     graph, in every language, and the names the sheets gave it (a spelling merged into it
     included), each once, shortest first: what a reader checks a merge by.
@@ -461,9 +465,10 @@ def firm_names(store: Store, firms: Sequence[str]) -> dict[str, list[str]]:
     >>> "宁德时代" in names["https://w3id.org/chaingraph/fujian/catl"]
     True
     """
-    from .projection.tables import attached_tables
     from .sparql import bind_table
 
+    source = network_source(source)
+    store = source.store
     found: dict[str, set[str]] = {firm: set() for firm in firms}
     query = package_query("report-firm-names")
     if len(found) >= NAMES_READ_ALL_FROM:
@@ -476,9 +481,9 @@ def firm_names(store: Store, firms: Sequence[str]) -> dict[str, list[str]]:
             chunk = [(URIRef(firm),) for firm in ordered[first : first + NAMES_CHUNK]]
             for row in store.select(bind_table(query, ["thing"], chunk)).rows or []:
                 found[str(row["thing"])].add(str(row["name"]))
-    tables = attached_tables(store)
+    tables = source.tables
     if tables.relations or tables.firms:
-        given = [(firm, name) for firm, names in tables.names(store, "firm").items() for name in names]
+        given = [(firm, name) for firm, names in source.names("firm").items() for name in names]
         if tables.naming is not None:  # every relation end's name, the graph's firms' included
             given += [(firm, name) for name, (firm, _) in tables.naming.resolved.items()]
         for firm, name in given:
@@ -576,7 +581,7 @@ def format_figure(row: dict, lang: str = "en") -> str:
 
 
 def view(
-    store: Store,
+    source: Source,
     target: str,
     *,
     region: str | None = None,
@@ -608,10 +613,11 @@ def view(
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
     check_language(lang)  # before the figures and notes are written in it
+    source = network_source(source)
     if progress:
         progress("projection")
     selection = make_selection(
-        store, chain=target, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
+        source, chain=target, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
     )
     if (remove or focus) and level != "firm":
         raise InputError("--remove and --focus draw firms: use them at firm level")
@@ -619,9 +625,9 @@ def view(
         # At firm level every edge is drawn and the page's year slider hides those not in force,
         # starting from --as-of; a stage-level view aggregates edges, so it is drawn for the date.
         selection = dataclasses.replace(selection, as_of=None, undated="include")
-    graph = whole = select(project(store), selection)
+    graph = whole = select(source.network(), selection)
     total = graph.number_of_nodes()
-    focus_iri = str(names.resolve(store, focus, names.FIRM)) if focus is not None else None
+    focus_iri = str(source.resolve(focus, names.FIRM)) if focus is not None else None
     if focus_iri is not None:
         graph = neighbourhood(graph, focus_iri, hops)
     check_size(graph)
@@ -629,7 +635,7 @@ def view(
         progress("measures")
     # The view reads the reference (igraph betweenness above the threshold), as it always has.
     run, _ = dispatch.node_measures(graph, backend="networkx")
-    figures = figures_by_subject(store, lang)
+    figures = figures_by_subject(source.store, lang)
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
     chain_names = {c: name_of(chains[c], lang) for c in chosen}
@@ -650,7 +656,7 @@ def view(
     if focus_iri is not None:
         focus_label = graph.nodes[focus_iri].get("label", focus)
         notes.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
-    scenario, own_loss = _view_scenario(store, whole, graph, remove, text, notes) if level == "firm" else ({}, {})
+    scenario, own_loss = _view_scenario(source, whole, graph, remove, text, notes) if level == "firm" else ({}, {})
     data = ViewData(
         graph=graph,
         measures=run.values,
@@ -660,7 +666,7 @@ def view(
         scenario=scenario,
         own_loss=own_loss,
         as_of=as_of if level == "firm" else None,
-        names=firm_names(store, list(graph)) if level == "firm" else {},
+        names=firm_names(source, list(graph)) if level == "firm" else {},
         undated=undated,
     )
     if progress:
@@ -669,7 +675,7 @@ def view(
 
 
 def _view_scenario(
-    store: Store,
+    source: NetworkSource,
     whole: nx.DiGraph,
     drawn: nx.DiGraph,
     remove: Sequence[str],
@@ -690,7 +696,7 @@ def _view_scenario(
     compiled_graph = AnalysisGraph(table)
     scenario: dict[str, dict] = {}
     if remove:
-        removals, mask, _ = removed_set(store, table, remove, "this view")
+        removals, mask, _ = removed_set(source, table, remove, "this view")
         found = compiled_cascade(compiled_graph, mask)
         scenario = {
             node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages)}
@@ -720,7 +726,7 @@ def _view_scenario(
 
 
 def impact(
-    store: Store,
+    source: Source,
     firm: str | None,
     *,
     chain: str | None = None,
@@ -747,10 +753,11 @@ def impact(
     dispatch.check_backend(backend)
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
+    source = network_source(source)
     selection = make_selection(
-        store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
+        source, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
-    table = select_columns(project_columns(store), selection)
+    table = select_columns(source.projection(), selection)
     use_compiled = dispatch.uses_compiled(len(table), backend)
     if all_firms:
         # The reference recomputes every reach count per firm removed (cubic on a ring of 1,500);
@@ -761,7 +768,7 @@ def impact(
         return impact_all(table.to_networkx(), top=top, progress=progress)
     if firm is None:
         raise InputError("impact needs a FIRM, or --all")
-    node = str(names.resolve(store, firm, names.FIRM))
+    node = str(source.resolve(firm, names.FIRM))
     controller = next((head for head, members in table.meta.get("grouped", {}).items() if node in members), None)
     if controller is not None:
         label = table.columns["label"][table.nodes.index(controller)]

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 
 from .errors import InputError
 from .names import Candidate
-from .projection.tables import attached_tables, name_candidates
-from .store import Store
+from .projection.source import Source, network_source
+from .projection.tables import name_candidates
 
 __all__ = ["NameRecord", "ResolveReport", "resolve"]
 
@@ -41,24 +41,26 @@ class ResolveReport:
         return {"names": [asdict(r) for r in self.names], "candidates": [asdict(c) for c in self.candidates]}
 
 
-def resolve(store: Store, *, graph_names: bool = False) -> ResolveReport:
-    """How the names of the sheets ``store`` was opened with resolved.
+def resolve(source: Source, *, graph_names: bool = False) -> ResolveReport:
+    """How the names of the sheets joined to ``source``'s store resolved.
 
     With ``graph_names`` the graph's organizations' own names are listed too (``how`` ``graph``).
 
     >>> from pathlib import Path
+    >>> from chaingraph.projection.source import NetworkSource
     >>> from chaingraph.projection.tables import Tables
     >>> from chaingraph.store import open_store
     >>> sheet = Path(getfixture("tmp_path")) / "press.csv"
     >>> _ = sheet.write_text("supplier,client\\nAcme Cells,CATL (300750.SZ)\\n", encoding="utf-8")
-    >>> report = resolve(open_store(tables=Tables(relations=[sheet])))
+    >>> report = resolve(NetworkSource(open_store(), Tables(relations=[sheet])))
     >>> [(r.name, r.entity.rsplit("/", 1)[1], r.how) for r in report.names]
     [('Acme Cells', 'Acme%20Cells', 'new'), ('CATL (300750.SZ)', 'catl', 'normalised')]
     """
-    tables = attached_tables(store)
+    source = network_source(source)
+    tables = source.tables
     if not tables.relations and not tables.firms:
         raise InputError("resolve reads sheets: give --relations (and --firms)")
-    tables.projection(store)  # the join resolves the names
+    source.projection()  # the join resolves the names
     naming = tables.naming
     assert naming is not None  # set by the join
     found: dict[tuple[str, str], str] = {}

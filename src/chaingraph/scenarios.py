@@ -30,10 +30,9 @@ from .measures.cascade import (
 )
 from .measures.compiled import AnalysisGraph
 from .projection.model import Projection, stage_infos, stages_in_order
-from .projection.read import project_columns
 from .projection.selection import make_selection, select_columns
+from .projection.source import NetworkSource, Source, network_source
 from .queries import names
-from .store import Store
 
 __all__ = [
     "RANK_KINDS",
@@ -122,12 +121,12 @@ def _split_removal(text: str) -> tuple[str, str]:
     return kind, name
 
 
-def parse_removal(store: Store, text: str) -> Removal:
+def parse_removal(source: Source, text: str) -> Removal:
     """``KIND:NAME`` with KIND one of :data:`REMOVAL_KINDS`; anything else (a bare name, a CURIE
-    such as ``fj:catl``, an IRI) names a firm."""
+    such as ``fj:catl``, an IRI) names a firm, found in ``source``'s graph or sheets."""
     kind, name = _split_removal(text)
     name_kind = {"firm": names.FIRM, "owner": names.FIRM, "region": names.PLACE, "stage": names.STAGE}[kind]
-    return Removal(kind, text, str(names.resolve(store, name, name_kind)))
+    return Removal(kind, text, str(network_source(source).resolve(name, name_kind)))
 
 
 def members_of(table: Projection, removal: Removal) -> np.ndarray:
@@ -156,11 +155,11 @@ def _group_of(owner: str, meta: dict) -> set[str]:
 
 
 def removed_set(
-    store: Store, table: Projection, remove: Sequence[str], network: str = "the selected network"
+    source: Source, table: Projection, remove: Sequence[str], network: str = "the selected network"
 ) -> tuple[list[Removal], np.ndarray, list[dict]]:
     """The removals ``remove`` names, the union of their members in ``table`` as a mask, and a
     record per removal; a removal that takes out nothing of ``network`` is an error."""
-    removals = [parse_removal(store, text) for text in remove]
+    removals = [parse_removal(source, text) for text in remove]
     mask = np.zeros(len(table), dtype=bool)
     records = []
     for removal in removals:
@@ -173,7 +172,7 @@ def removed_set(
 
 
 def scenario(
-    store: Store,
+    source: Source,
     remove: Sequence[str],
     *,
     chain: str | None = None,
@@ -199,7 +198,7 @@ def scenario(
     ``direction`` ``downstream`` (a supply shock), ``upstream`` (the removed stop buying: a demand
     shock) or ``both``; shares follow :mod:`chaingraph.measures.shares`. ``engine="spark"`` runs
     the supply shock at threshold 1 on Apache Spark (master ``spark_master``, default
-    ``local[*]``) over the store's tables, as ``stats`` does; the supply paths cut are then left
+    ``local[*]``) over the source's sheets, as ``stats`` does; the supply paths cut are then left
     out (``None``, said in ``notes``).
     """
     if not remove:
@@ -217,14 +216,15 @@ def scenario(
                 "--engine spark runs the supply shock at --threshold 1 (every supplier lost); "
                 "thresholds and demand shocks read shares, which run on --engine compiled"
             )
-        return _spark_scenario(store, remove, asked, partial, spark_master)
+        return _spark_scenario(network_source(source), remove, asked, partial, spark_master)
     if engine != "compiled":
         raise InputError(f"--engine {engine!r}: use compiled or spark")
     if spark_master is not None:
         raise InputError("--spark-master goes with --engine spark")
-    selection = make_selection(store, **asked)
-    table = select_columns(project_columns(store), selection)
-    removals, removed_mask, removed_records = removed_set(store, table, remove)
+    source = network_source(source)
+    selection = make_selection(source, **asked)
+    table = select_columns(source.projection(), selection)
+    removals, removed_mask, removed_records = removed_set(source, table, remove)
     if dispatch.uses_compiled(len(table), backend):
         graph = AnalysisGraph(table)
         found = compiled_cascade(graph, removed_mask, partial=partial, threshold=threshold, direction=direction)
@@ -250,7 +250,7 @@ NOT_ON_SPARK = {
 
 
 def _spark_scenario(
-    store: Store, remove: Sequence[str], asked: dict, partial: float | None, master: str | None
+    source: NetworkSource, remove: Sequence[str], asked: dict, partial: float | None, master: str | None
 ) -> ScenarioReport:
     """The scenario on Spark: the selection's network read there, the removed set found there, the
     cascade as rounds of joins (:func:`chaingraph.spark.cascade.cascade`), the records collected."""
@@ -258,16 +258,15 @@ def _spark_scenario(
 
     from pyspark.sql import functions as F
 
-    from .projection.tables import attached_tables
     from .spark import cascade as spark_cascade
-    from .spark.network import names_from_sheets, read_network
+    from .spark.network import read_network, spark_source
     from .spark.session import spark_session
 
-    tables = attached_tables(store)
+    tables = source.tables
     spark = spark_session(master)
-    with names_from_sheets(spark, store, tables):
-        network = read_network(spark, store, tables, make_selection(store, **asked))
-        removals = [_spark_removal(spark, store, tables, network.nodes, text) for text in remove]
+    on_spark = spark_source(spark, source.store, tables)
+    network = read_network(spark, on_spark, tables, make_selection(on_spark, **asked))
+    removals = [_spark_removal(spark, on_spark, tables, network.nodes, text) for text in remove]
     nodes = network.nodes
     conditions, records = [], []
     for removal in removals:
@@ -365,20 +364,20 @@ def essential_note(meta: dict, stages: set[str]) -> str:
     )
 
 
-def _spark_removal(spark, store: Store, tables, nodes, text: str) -> Removal:
+def _spark_removal(spark, source: NetworkSource, tables, nodes, text: str) -> Removal:
     """``parse_removal`` on Spark: a firm (or owner) may also be one the firm tables name, searched
     where they lie; a name that both the graph and the tables give to different firms is ambiguous."""
     from .spark.network import sheet_firms
 
     kind, name = _split_removal(text)
     if kind not in ("firm", "owner"):
-        return parse_removal(store, text)
+        return parse_removal(source, text)
     error: UnknownNameError | None = None
     try:
-        found = [parse_removal(store, text).iri]
+        found = [parse_removal(source, text).iri]
     except UnknownNameError as exc:
         found, error = [], exc
-    found = list(dict.fromkeys(found + sheet_firms(spark, store, tables, name, nodes)))
+    found = list(dict.fromkeys(found + sheet_firms(spark, source.store, tables, name, nodes)))
     if len(found) == 1:
         return Removal(kind, text, found[0])
     if found:
@@ -586,7 +585,7 @@ RANK_KINDS = ("region", "stage", "owner")
 
 
 def rank_removals(
-    store: Store,
+    source: Source,
     by: str,
     *,
     top: int | None = 10,
@@ -618,10 +617,11 @@ def rank_removals(
         raise InputError(f"--top {top}: must be 1 or more")
     check_shock(threshold, direction)
     shock = Shock(threshold, direction)
+    source = network_source(source)
     selection = make_selection(
-        store, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
+        source, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
-    table = select_columns(project_columns(store), selection)
+    table = select_columns(source.projection(), selection)
     graph = AnalysisGraph(table)
     labels = _candidate_labels(table, by)
     candidates = []

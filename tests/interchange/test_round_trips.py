@@ -86,6 +86,7 @@ def test_parquet_tables_read_back_as_the_network_they_came_from(tmp_path):
     from chaingraph.interchange.export import FIRM_TABLE_COLUMNS, RELATION_TABLE_COLUMNS, export_tables
     from chaingraph.projection.read import project_columns
     from chaingraph.projection.selection import make_selection
+    from chaingraph.projection.source import NetworkSource
     from chaingraph.projection.tables import Tables
     from chaingraph.store import open_store
 
@@ -93,9 +94,9 @@ def test_parquet_tables_read_back_as_the_network_they_came_from(tmp_path):
     relations, firms = export_tables(source, tmp_path / "tables")
     assert pq.read_schema(relations).names == RELATION_TABLE_COLUMNS
     assert pq.read_schema(firms).names == FIRM_TABLE_COLUMNS
-    back = open_store(bundled=False, tables=Tables(relations=[relations], firms=[firms]))
+    back = NetworkSource(open_store(bundled=False), Tables(relations=[relations], firms=[firms]))
     nodes, edges, columns = _network_facts(project_columns(source))
-    got_nodes, got_edges, got_columns = _network_facts(project_columns(back))
+    got_nodes, got_edges, got_columns = _network_facts(back.projection())
     assert got_nodes == nodes
     assert got_edges == edges  # every edge, with its evidence level
     assert got_columns == columns

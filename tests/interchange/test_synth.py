@@ -11,6 +11,7 @@ import pytest
 from chaingraph.errors import InputError
 from chaingraph.interchange.synth import STATE_FILE, synth, synth_tables
 from chaingraph.projection.read import project_columns
+from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
 
@@ -24,8 +25,8 @@ def edges_of(store) -> tuple[set[str], set[tuple[str, str]]]:
 
 
 def tables_store(folder):
-    return open_store(
-        bundled=False, tables=Tables(relations=[folder / "relations.parquet"], firms=[folder / "firms.parquet"])
+    return NetworkSource(
+        open_store(bundled=False), Tables(relations=[folder / "relations.parquet"], firms=[folder / "firms.parquet"])
     )
 
 

@@ -275,6 +275,7 @@ def test_decisions_round_trip_through_import(tmp_path):
 
 
 def test_a_views_details_list_the_names_merged_into_a_firm():
+    from chaingraph.projection.source import NetworkSource
     from chaingraph.projection.tables import Tables
     from chaingraph.reports import view
     from chaingraph.store import open_store
@@ -282,7 +283,7 @@ def test_a_views_details_list_the_names_merged_into_a_firm():
     from ..views.test_view import _page_nodes
 
     sheets = [EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]
-    nodes = _page_nodes(view(open_store(tables=Tables(relations=sheets)), "ningde"))
+    nodes = _page_nodes(view(NetworkSource(open_store(), Tables(relations=sheets)), "ningde"))
     also = next(line for line in nodes[CATL]["title"].splitlines() if line.startswith("also named: "))
     assert {"CATL (300750.SZ)", "Contemporary Amperex Technology Co., Ltd."} <= set(also.split(": ", 1)[1].split("; "))
 
@@ -290,12 +291,13 @@ def test_a_views_details_list_the_names_merged_into_a_firm():
 def test_names_read_all_at_once_for_many_firms_are_the_names_read_by_chunks(monkeypatch):
     """Past NAMES_READ_ALL_FROM firms the names come from one query over every label: the same."""
     from chaingraph import reports
+    from chaingraph.projection.source import NetworkSource
     from chaingraph.projection.tables import Tables
     from chaingraph.store import open_store
 
-    store = open_store(tables=Tables(relations=[EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]))
-    firms = store.tables.projection(store).nodes
-    by_chunks = reports.firm_names(store, firms)
+    source = NetworkSource(open_store(), Tables(relations=[EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]))
+    firms = source.projection().nodes
+    by_chunks = reports.firm_names(source, firms)
     monkeypatch.setattr(reports, "NAMES_READ_ALL_FROM", 1)
-    assert reports.firm_names(store, firms) == by_chunks
+    assert reports.firm_names(source, firms) == by_chunks
     assert len(by_chunks[CATL]) >= 6

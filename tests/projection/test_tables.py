@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaingraph.interchange.csv_import import import_csv
+from chaingraph.interchange.export import export_tables
 from chaingraph.projection.model import Projection
 from chaingraph.projection.read import project_columns
+from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.sheets import RELATION_FIELDS, CsvRows, read_sheet
 from chaingraph.store import open_store
@@ -99,7 +101,7 @@ def sheets(tmp_path):
 
 def test_tables_and_their_import_give_one_projection(tmp_path, sheets):
     relations, firms = sheets
-    tables = project_columns(open_store(tables=Tables(relations=(relations,), firms=(firms,))))
+    tables = NetworkSource(open_store(), Tables(relations=(relations,), firms=(firms,))).projection()
     rdf = project_columns(open_store([imported(tmp_path, relations, firms)]))
     same_projection(tables, rdf)
     # and the join did join: the bundled CATL has the sheet's supplier, and its edge is stated
@@ -115,16 +117,16 @@ def test_tables_and_their_import_give_one_projection(tmp_path, sheets):
 
 def test_a_relations_sheet_alone_is_enough(tmp_path, sheets):
     relations, _ = sheets
-    tables = project_columns(open_store(tables=Tables(relations=(relations,))))
+    tables = NetworkSource(open_store(), Tables(relations=(relations,))).projection()
     same_projection(tables, project_columns(open_store([imported(tmp_path, relations)])))
 
 
 def test_without_the_bundled_graph_and_with_another_base(tmp_path, sheets):
     relations, firms = sheets
     base = "https://example.org/mine/"
-    tables = project_columns(
-        open_store(bundled=False, tables=Tables(relations=(relations,), firms=(firms,), base=base))
-    )
+    tables = NetworkSource(
+        open_store(bundled=False), Tables(relations=(relations,), firms=(firms,), base=base)
+    ).projection()
     rdf = project_columns(open_store([imported(tmp_path, relations, firms, bundled=False, base=base)], bundled=False))
     same_projection(tables, rdf)
     ids_that_are_iris = ("https://example.org/firm/", "https://w3id.org/chaingraph/fujian/catl")
@@ -137,7 +139,7 @@ def test_a_mapped_sheet_with_its_header_lower_down(tmp_path):
         "exported from the ERP\nVendor,Buyer,Item\nAcme Cells,CATL,foil\nBeta,Acme Cells,\n", encoding="utf-8"
     )
     mapping = {"supplier": "Vendor", "client": "Buyer", "supplies": "Item"}
-    tables = project_columns(open_store(tables=Tables(relations=(sheet,), mapping=mapping, header_row=2)))
+    tables = NetworkSource(open_store(), Tables(relations=(sheet,), mapping=mapping, header_row=2)).projection()
     rdf = project_columns(open_store([imported(tmp_path, sheet, mapping=mapping, header_row=2)]))
     same_projection(tables, rdf)
 
@@ -150,10 +152,10 @@ def test_parquet_and_csv_give_one_projection(tmp_path, sheets):
         columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
         as_parquet[path.stem] = tmp_path / f"{path.stem}.parquet"
         pq.write_table(pa.table(columns), as_parquet[path.stem])
-    from_csv = project_columns(open_store(tables=Tables(relations=(relations,), firms=(firms,))))
-    from_parquet = project_columns(
-        open_store(tables=Tables(relations=(as_parquet["suppliers"],), firms=(as_parquet["firms"],)))
-    )
+    from_csv = NetworkSource(open_store(), Tables(relations=(relations,), firms=(firms,))).projection()
+    from_parquet = NetworkSource(
+        open_store(), Tables(relations=(as_parquet["suppliers"],), firms=(as_parquet["firms"],))
+    ).projection()
     assert from_parquet.nodes == from_csv.nodes
     assert from_parquet.columns == from_csv.columns
     assert from_parquet.suppliers.tolist() == from_csv.suppliers.tolist()
@@ -275,11 +277,20 @@ def test_sparql_never_sees_the_tables(tmp_path, sheets):
     from chaingraph.errors import InputError
 
     relations, _ = sheets
-    store = open_store(tables=Tables(relations=(relations,)))
-    with pytest.raises(InputError, match="import them"):
-        query(store, "suppliers-of", {"firm": "CATL"})
-    with pytest.raises(InputError, match="import them"):
-        export(store, "ttl")
+    source = NetworkSource(open_store(), Tables(relations=(relations,)))
+    with pytest.raises(TypeError, match="SPARQL reads the store"):
+        query(source, "suppliers-of", {"firm": "CATL"})  # type: ignore[arg-type]
+    # The store the sheets are joined to is the RDF alone: a sheet's supplier is not in it.
+    rows = query(source.store, "suppliers-of", {"firm": "CATL", "hops": "1"}).select.rows
+    suppliers = {str(row["supplier"]) for row in rows}
+    assert suppliers and not any("/import/" in supplier for supplier in suppliers)
+    assert any("/import/" in node for node in source.projection().nodes)
+    for fmt in ("ttl", "parquet"):
+        with pytest.raises(InputError, match="import them"):
+            if fmt == "parquet":
+                export_tables(source, tmp_path / "tables")
+            else:
+                export(source, fmt)
 
 
 # --- the same numbers: command output through tables and through the import --------------------
@@ -373,10 +384,10 @@ def test_one_tables_value_reused_with_another_store_joins_that_store(tmp_path, s
     tables = Tables(relations=str(relations))  # one path as a string is one sheet
     assert [str(path) for path in tables.relations] == [str(relations)]
     extra = ttl('ex:x a cg:Company ; rdfs:label "Extra Co"@en ; cg:locationUnknown true ; cg:supplierOf fj:catl .')
-    first = tables.projection(open_store(tables=tables))
-    second = tables.projection(open_store([extra], tables=tables))
+    first = tables.projection(open_store())
+    second = tables.projection(open_store([extra]))
     # Independent: each store with the sheet, read afresh.
-    assert second.nodes == project_columns(open_store([extra], tables=Tables(relations=(relations,)))).nodes
+    assert second.nodes == NetworkSource(open_store([extra]), Tables(relations=(relations,))).projection().nodes
     assert "https://example.test/x" in second.nodes and "https://example.test/x" not in first.nodes
     with pytest.raises(TypeError):
         Tables(relations=[1, 2])

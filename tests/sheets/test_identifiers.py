@@ -14,6 +14,7 @@ import json
 import pytest
 
 from chaingraph.projection.read import project_columns
+from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
 
@@ -48,7 +49,7 @@ def _suppliers(projection) -> dict[str, set[str]]:
 
 def test_two_rows_with_one_identifier_are_one_firm_with_both_rows_edges(sheets):
     relations, firms = sheets
-    projection = project_columns(open_store(tables=Tables(relations=[relations], firms=[firms])))
+    projection = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms])).projection()
     labels = projection.columns["label"]
     assert sum(label.startswith("Acme") for label in labels) == 1  # case of the code aside
     suppliers = _suppliers(projection)
@@ -64,7 +65,7 @@ def test_the_import_states_identifiers_and_gives_the_same_network(run, sheets, t
     assert result.exit_code == 0, result.stderr
     assert ACME in imported.read_text(encoding="utf-8")
     from_rdf = project_columns(open_store([imported]))
-    from_sheet = project_columns(open_store(tables=Tables(relations=[relations], firms=[firms])))
+    from_sheet = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms])).projection()
     assert from_rdf.nodes == from_sheet.nodes
     assert _suppliers(from_rdf) == _suppliers(from_sheet)
 
@@ -79,7 +80,7 @@ def test_a_row_with_an_identifier_of_the_graph_is_the_graphs_firm(run, tmp_path)
     )
     firms = _write(tmp_path, "firms.csv", f"id,name_en,identifier\nA-17,Acme Electrolytes,{ACME}\n")
     relations = _write(tmp_path, "relations.csv", "supplier,client\nA-17,CATL\n")
-    projection = project_columns(open_store([graph], tables=Tables(relations=[relations], firms=[firms])))
+    projection = NetworkSource(open_store([graph]), Tables(relations=[relations], firms=[firms])).projection()
     assert "https://example.org/firm/acme" in projection.nodes
     assert not any(node.endswith("/firm/A-17") for node in projection.nodes)
     result = run(

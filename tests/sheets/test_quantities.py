@@ -9,6 +9,7 @@ import pytest
 
 from chaingraph.errors import InputError
 from chaingraph.projection.read import project_columns
+from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.sheets.quantities import parse_share, row_quantities
 from chaingraph.store import open_store
@@ -49,7 +50,7 @@ def quantified(tmp_path):
 
 
 def test_a_sheets_quantities_read_as_the_readme_says(quantified):
-    table = project_columns(open_store(tables=Tables(relations=(quantified,))))
+    table = NetworkSource(open_store(), Tables(relations=(quantified,))).projection()
     acme_catl = table.details[(ACME, fj("catl"))]
     assert (acme_catl["value"], acme_catl["currency"]) == (6e9, "CNY")
     assert (acme_catl["volume"], acme_catl["volume_unit"]) == (150_000.0, "TONNE")
@@ -63,7 +64,7 @@ def test_a_sheets_quantities_read_as_the_readme_says(quantified):
 
 
 def test_tables_and_their_import_give_the_same_quantities(tmp_path, quantified):
-    tables = project_columns(open_store(tables=Tables(relations=(quantified,))))
+    tables = NetworkSource(open_store(), Tables(relations=(quantified,))).projection()
     rdf = project_columns(open_store([imported(tmp_path, quantified)]))
     same_projection(tables, rdf)
 
@@ -139,7 +140,7 @@ def test_exports_carry_the_quantities_and_read_back_the_same(tmp_path, quantifie
     assert rows[(fj("tinci"), fj("catl"))]["supplier_share"] == ">50%"  # the hedge kept
     # read back as a sheet, each pair has the quantities the bundled graph states
     bundled = project_columns(open_store())
-    again = project_columns(open_store(bundled=False, tables=Tables(relations=(exported,))))
+    again = NetworkSource(open_store(bundled=False), Tables(relations=(exported,))).projection()
     for pair in ((fj("yuneng"), fj("catl")), (fj("tinci"), fj("catl")), (fj("ronbay"), fj("catl"))):
         keys = ("value", "currency", "volume", "volume_unit", "client_share", "supplier_share", "hedges")
         assert {k: again.details[pair].get(k) for k in keys} == {k: bundled.details[pair].get(k) for k in keys}

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, SKOS
 
 from chaingraph.names import ProductVocabulary, product_form, stages_from_products
 from chaingraph.projection.read import project_columns
+from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
 from chaingraph.vocab import CG, FJ
@@ -50,7 +51,7 @@ def _stage_by_label(projection) -> dict[str, str]:
 
 
 def test_the_registry_sheets_suppliers_are_at_the_stages_their_products_name(registry):
-    projection = project_columns(open_store(tables=Tables(relations=[registry])))
+    projection = NetworkSource(open_store(), Tables(relations=[registry])).projection()
     stages = _stage_by_label(projection)
     assert stages["深圳新宙邦科技股份有限公司"] == str(FJ["stage-libat-electrolyte"])
     assert stages["福建某某电池材料有限公司"] == str(FJ["stage-libat-cathode"])
@@ -74,7 +75,7 @@ def test_the_import_and_the_sheet_give_the_same_stages(run, registry, tmp_path):
     imported = tmp_path / "registry.ttl"
     result = run("import", "--relations", str(registry), "-o", str(imported))
     assert result.exit_code == 0, result.stderr
-    from_sheet = project_columns(open_store(tables=Tables(relations=[registry])))
+    from_sheet = NetworkSource(open_store(), Tables(relations=[registry])).projection()
     from_rdf = project_columns(open_store([imported]))
     assert dict(zip(from_rdf.nodes, from_rdf.columns["stage"], strict=True)) == dict(
         zip(from_sheet.nodes, from_sheet.columns["stage"], strict=True)
@@ -91,7 +92,7 @@ def test_products_of_two_stages_leave_a_firm_unstaged_and_listed(run, tmp_path):
         "Pen Maker,CATL,ballpoint pens\n",
         encoding="utf-8",
     )
-    projection = project_columns(open_store(tables=Tables(relations=[sheet])))
+    projection = NetworkSource(open_store(), Tables(relations=[sheet])).projection()
     stages = dict(zip(projection.columns["label"], projection.columns["stage"], strict=True))
     assert stages["Mixed Materials"] == "" and stages["Pen Maker"] == ""
     several = projection.meta["products_of_several_stages"]
@@ -109,7 +110,7 @@ def test_a_stage_the_firms_sheet_gives_is_kept(tmp_path):
     )
     relations = tmp_path / "relations.csv"
     relations.write_text("supplier,client,supplies\nacme,CATL,electrolyte\n", encoding="utf-8")
-    projection = project_columns(open_store(tables=Tables(relations=[relations], firms=[firms])))
+    projection = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms])).projection()
     stages = _stage_by_label(projection)
     assert stages["Acme Separators"] == str(FJ["stage-libat-separator"])
     assert not projection.meta["stages_from_products"]
@@ -186,9 +187,9 @@ def own_vocabulary(tmp_path):
 
 def test_a_users_vocabulary_places_firms_the_bundled_one_does_not(own_vocabulary):
     sheet, vocabulary = own_vocabulary
-    without = _stage_by_label(project_columns(open_store(tables=Tables(relations=[sheet]))))
+    without = _stage_by_label(NetworkSource(open_store(), Tables(relations=[sheet])).projection())
     assert "Solvent Co" not in without and "Lithium Salt Works" not in without
-    stages = _stage_by_label(project_columns(open_store(tables=Tables(relations=[sheet], stages=[vocabulary]))))
+    stages = _stage_by_label(NetworkSource(open_store(), Tables(relations=[sheet], stages=[vocabulary])).projection())
     assert stages["Solvent Co"] == str(FJ["stage-libat-electrolyte"])  # "Solvents" holds "solvents", plural aside
     assert stages["Lithium Salt Works"] == str(FJ["stage-libat-cathode"])
 
@@ -198,7 +199,7 @@ def test_a_users_vocabulary_gives_the_import_the_same_stages(run, own_vocabulary
     imported = tmp_path / "own.ttl"
     result = run("import", "--relations", str(sheet), "--stages", str(vocabulary), "-o", str(imported))
     assert result.exit_code == 0, result.stderr
-    from_sheet = project_columns(open_store(tables=Tables(relations=[sheet], stages=[vocabulary])))
+    from_sheet = NetworkSource(open_store(), Tables(relations=[sheet], stages=[vocabulary])).projection()
     from_rdf = project_columns(open_store([imported]))
     assert from_rdf.meta["stages_from_products"] == from_sheet.meta["stages_from_products"]
     assert len(from_rdf.meta["stages_from_products"]) == 2
@@ -250,7 +251,7 @@ def test_a_view_says_a_stage_was_inferred_and_from_what(registry):
 
     from ..views.test_view import _page_nodes
 
-    nodes = _page_nodes(view(open_store(tables=Tables(relations=[registry])), "ningde"))
+    nodes = _page_nodes(view(NetworkSource(open_store(), Tables(relations=[registry])), "ningde"))
     titles = {attrs["title"].split("\n", 1)[0]: attrs["title"] for attrs in nodes.values()}
     assert "stage: electrolytes\n  inferred from what it supplies: 电解液" in titles["深圳新宙邦科技股份有限公司"]
     assert "inferred from what it supplies" not in titles["Tinci Materials / 广州天赐高新材料股份有限公司"]

@@ -183,8 +183,9 @@ def data_options(function: Callable) -> Callable:
 
 def graph_options(function: Callable | None = None, *, tables: bool = False) -> Callable:
     """--data, --no-bundled, --endpoint, --store, --timeout and --allow-service: where a command
-    reads the graph from; with ``tables``, also --relations, --firms, --map and --header-row: sheets
-    the analysis joins to the graph (commands that analyse the network)."""
+    reads the graph from, passed as ``store``; with ``tables``, also --relations, --firms, --map and
+    --header-row: sheets the analysis joins to the graph (commands that analyse the network), the
+    command then given ``source``, a :class:`~chaingraph.projection.source.NetworkSource`."""
     if function is None:
         return functools.partial(graph_options, tables=tables)
 
@@ -221,9 +222,13 @@ def graph_options(function: Callable | None = None, *, tables: bool = False) -> 
             timeout=timeout,
             disk_store=disk_store,
             allow_service=allow_service,
-            tables=sheets,
         )
-        result = function(*args, store=store, **kwargs)
+        if not tables:
+            return function(*args, store=store, **kwargs)
+        from ..projection.source import NetworkSource
+
+        # What an analysis reads: the store, and the sheets joined to it (never hung on the store).
+        result = function(*args, source=NetworkSource(store, sheets), **kwargs)
         for note in sheets.notes if sheets is not None else ():
             stderr.print(f"note: {printable(note)}", highlight=False, markup=False)
         return result

@@ -53,7 +53,7 @@ def _shown(key: str, value: object) -> str:
     help="List every leading firm's ranks, not only those that moved (a firm out of the network on a date has none).",
 )
 @format_option()
-def diff(store, from_date, to_date, chain, region, evidence, top, every, fmt) -> None:
+def diff(source, from_date, to_date, chain, region, evidence, top, every, fmt) -> None:
     """The supply relations that began and ended between two dates, the firms that entered and
     left the network, the firms whose PageRank or dependence rank changed most among the first
     --top, and each regional chain's stage coverage and local-sourcing share then and now.
@@ -70,7 +70,7 @@ def diff(store, from_date, to_date, chain, region, evidence, top, every, fmt) ->
     from .render import render
 
     report = compute(
-        store,
+        source,
         from_date=from_date,
         to_date=to_date,
         chain=chain,

@@ -33,7 +33,7 @@ TABLE_ORDER = ["label", "status", "whom", "local_members", "elsewhere", "local_s
 @evidence_option
 @dating_options
 @format_option()
-def gaps(store, chain, region, evidence, dating, fmt) -> None:
+def gaps(source, chain, region, evidence, dating, fmt) -> None:
     """Which stages of chain C are missing or thin in PLACE, and which outside firms to attract.
 
     The network is the whole chain, wherever its members are. Each stage, in the chain's order:
@@ -54,7 +54,7 @@ def gaps(store, chain, region, evidence, dating, fmt) -> None:
     from ..gap_analysis import gaps as compute
     from .render import render
 
-    report = compute(store, chain=chain, region=region, evidence=evidence, **dating)
+    report = compute(source, chain=chain, region=region, evidence=evidence, **dating)
     if fmt == "json":
         emit(render_json(report.as_json()))
         return

@@ -74,7 +74,7 @@ __all__ = ["impact"]
 @format_option()
 @columns_option("every column; keys as in --format json")
 def impact(
-    store,
+    source,
     firm,
     chain,
     region,
@@ -124,7 +124,7 @@ def impact(
             raise click.UsageError("--remove replaces FIRM and --all: give one of them")
         with spark_stopped(engine):
             _scenario(
-                store,
+                source,
                 remove,
                 dict(chain=chain, region=region, evidence=evidence, group_by=group_by, **dating),
                 dict(partial=partial, threshold=threshold, direction=direction),
@@ -143,13 +143,13 @@ def impact(
     if by is not None:
         if not all_firms or firm:
             raise click.UsageError("--by goes with --all")
-        _ranking(store, by, top, chain, region, evidence, dating, group_by, (threshold, direction), fmt, columns)
+        _ranking(source, by, top, chain, region, evidence, dating, group_by, (threshold, direction), fmt, columns)
         return
     if threshold != 1.0 or direction != "downstream":
         raise click.UsageError("--threshold and --direction go with --remove or --all --by")
 
     results = compute(
-        store,
+        source,
         firm,
         chain=chain,
         region=region,
@@ -227,11 +227,11 @@ SCENARIO_HEADERS = {
 }
 
 
-def _scenario(store, remove, network: dict, rule: dict, engine, spark_master, fmt, columns) -> None:
+def _scenario(source, remove, network: dict, rule: dict, engine, spark_master, fmt, columns) -> None:
     from ..scenarios import scenario
     from .render import quantity
 
-    report = scenario(store, remove, **network, **rule, engine=engine, spark_master=spark_master)
+    report = scenario(source, remove, **network, **rule, engine=engine, spark_master=spark_master)
     partial = rule["partial"]
     if fmt == "json":
         emit(render_json(report.as_json()))
@@ -293,12 +293,12 @@ RANKING_HEADERS = {
 }
 
 
-def _ranking(store, by, top, chain, region, evidence, dating, group_by, shock, fmt, columns) -> None:
+def _ranking(source, by, top, chain, region, evidence, dating, group_by, shock, fmt, columns) -> None:
     from ..scenarios import rank_removals
 
     threshold, direction = shock
     ranked = rank_removals(
-        store,
+        source,
         by,
         top=top,
         chain=chain,

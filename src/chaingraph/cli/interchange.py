@@ -188,7 +188,7 @@ def import_command(
 @selection_options
 @evidence_option
 @dating_options
-def export_command(store, fmt, output, force, table, chain, region, level, evidence, dating) -> None:
+def export_command(source, fmt, output, force, table, chain, region, level, evidence, dating) -> None:
     """Export the graph, or a chain or region of it, for other tools.
 
     GraphML and GEXF carry the supply network with IRIs, English and Chinese labels, kind,
@@ -212,21 +212,21 @@ def export_command(store, fmt, output, force, table, chain, region, level, evide
         raise InputError("--level stage applies to graphml, gexf and csv exports; RDF exports keep the firms")
     if fmt in RDF_EXPORTS and "all" not in evidence:
         raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
-    selection = make_selection(store, chain=chain, region=region, level=level, evidence=evidence, **dating)
+    selection = make_selection(source, chain=chain, region=region, level=level, evidence=evidence, **dating)
     if fmt == "parquet":
         from ..interchange.export import export_tables
 
         if output is None:
             raise InputError("--format parquet writes a folder: give it with -o DIR")
         with status_line("exporting tables"):
-            written = export_tables(store, output, selection, replace=force)
+            written = export_tables(source, output, selection, replace=force)
         stderr.print(f"wrote {', '.join(str(path) for path in written)}")
         return
     may_replace = check_target(output, force=force) if output is not None else False
     warnings: list[str] = []
     with status_line("exporting") as update:
         data = build(
-            store, fmt, selection, table=table, progress=lambda step: update(f"exporting: {step}"), warnings=warnings
+            source, fmt, selection, table=table, progress=lambda step: update(f"exporting: {step}"), warnings=warnings
         )
     for line in warnings:
         click.echo(f"warning: {printable(line)}", err=True)

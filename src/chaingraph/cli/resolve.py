@@ -19,7 +19,7 @@ REVIEW_COLUMNS = ["a", "a_name", "b", "b_name", "score", "why", "decision"]
 @click.option("--graph-names", is_flag=True, help="List the graph's organizations' own names too.")
 @output_options("Write the candidate pairs as a review sheet (CSV) with an empty decision column.")
 @format_option()
-def resolve(store, graph_names, output, force, fmt) -> None:
+def resolve(source, graph_names, output, force, fmt) -> None:
     """Every distinct name of the --relations and --firms sheets as written, the firm (IRI) it
     resolved to and how: graph (a label of the graph), sheet (a name of the firms sheet),
     normalised (the same name but for width, case, punctuation, a stock code, a trade name in
@@ -39,7 +39,7 @@ def resolve(store, graph_names, output, force, fmt) -> None:
     from .render import render
 
     may_replace = check_target(output, force=force) if output is not None else False
-    report = compute(store, graph_names=graph_names)
+    report = compute(source, graph_names=graph_names)
     data = report.as_json()
     if output is not None:
         rows = [{**candidate, "decision": ""} for candidate in data["candidates"]]

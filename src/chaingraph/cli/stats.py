@@ -64,7 +64,7 @@ class _MeasuresEpilog(click.Command):
 )
 @format_option()
 def stats(
-    store,
+    source,
     chain,
     region,
     level,
@@ -104,7 +104,7 @@ def stats(
 
     with status_line("computing measures") as update, spark_stopped(engine):
         report = compute(
-            store,
+            source,
             chain=chain,
             region=region,
             level=level,
@@ -131,7 +131,7 @@ def stats(
     if fmt == "json" and level == "firm":  # every name a firm was given, to check a merge by
         from ..reports import firm_names
 
-        names = firm_names(store, [row["id"] for row in rows])
+        names = firm_names(source, [row["id"] for row in rows])
         rows, keys = [{**row, "names": names.get(row["id"], [])} for row in rows], [*keys, "names"]
     emit(render(rows, keys, fmt))
     for note in network_notes(report) + engine_notes(report):

@@ -62,7 +62,7 @@ __all__ = ["default_view_name", "view"]
     "--hops", type=click.IntRange(min=1), default=1, show_default=True, help="Tiers up and down with --focus."
 )
 def view(
-    store,
+    source,
     target,
     output,
     force,
@@ -109,7 +109,7 @@ def view(
     may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)
     with status_line("building view") as update:
         html = build(
-            store,
+            source,
             target,
             region=region,
             level=level,

@@ -29,11 +29,12 @@ from ..measures import dispatch
 from ..projection.model import edge_evidence
 from ..projection.read import project
 from ..projection.selection import Selection, select
-from ..projection.tables import attached_tables, relation_records
+from ..projection.source import Source, network_source
+from ..projection.tables import relation_records
 from ..queries.texts import package_query
 from ..sheets.quantities import QUANTITY_FIELDS, QUANTITY_PROPERTIES, add_statement, quantity_cells
 from ..store import LocalDataset, Store
-from ..store.base import dumped, refuse_tables
+from ..store.base import dumped
 from ..vocab import CG, GRAPH, PLACE_CLASSES, RDF, WRITTEN_PREFIXES
 from .tabular import to_csv
 
@@ -80,7 +81,7 @@ def _relation_quantities(store: Store) -> dict[str, dict[str, str]]:
 
 
 def export(
-    store: Store,
+    source: Source,
     fmt: str,
     selection: Selection | None = None,
     *,
@@ -88,7 +89,7 @@ def export(
     progress: Callable[[str], None] | None = None,
     warnings: list[str] | None = None,
 ) -> bytes:
-    """The export of ``store`` (or of a selection of it) in format ``fmt``, as bytes.
+    """The export of ``source``'s network or RDF (or of a selection of it) in format ``fmt``, as bytes.
 
     ``warnings``, when given, receives one line for each value an export had to change (a label
     holding characters XML 1.0 cannot hold, in GraphML or GEXF)."""
@@ -96,16 +97,17 @@ def export(
         raise InputError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "parquet":
         raise InputError("--format parquet writes a folder of tables: use export_tables(store, folder)")
+    source = network_source(source)
     if fmt in RDF_EXPORTS:
-        refuse_tables(store, f"--format {fmt}")
-        dataset = store.local_dataset("an RDF export")
+        source.refuse_sheets(f"--format {fmt}")
+        dataset = source.store.local_dataset("an RDF export")
         try:
             return export_rdf(dataset, RDF_EXPORTS[fmt], selection)
         except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: ..." while reading
             raise dataset.read_error(exc) from None
     if progress:
         progress("projection")
-    graph = select(project(store), selection or Selection())
+    graph = select(source.network(), selection or Selection())
     if progress:
         progress("measures")
     if fmt == "csv":
@@ -113,7 +115,7 @@ def export(
             return firms_csv(graph, _measures(graph))
         if table != "edges":
             raise InputError(f"--table {table!r}: use edges or firms")
-        return edges_csv(store, graph)
+        return edges_csv(source, graph)
     return network_file(graph, _measures(graph), fmt, warnings)
 
 
@@ -286,8 +288,11 @@ def _selected_subjects(store: LocalDataset, selection: Selection) -> set:
     return keep
 
 
-def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
-    """One row per supply relation between selected nodes, in the import layout."""
+def edges_csv(source: Source, graph: nx.DiGraph) -> bytes:
+    """One row per supply relation between selected nodes, in the import layout: the RDF's, and
+    the sheets' as their import would state them."""
+    source = network_source(source)
+    store = source.store
     rows = []
     stated = set()
     quantities = _relation_quantities(store)
@@ -309,7 +314,7 @@ def edges_csv(store: Store, graph: nx.DiGraph) -> bytes:
             }
         )
     # Sheets given as tables: their relation rows, as their import would state them.
-    tables = attached_tables(store)
+    tables = source.tables
     for record in relation_records(store, tables) if tables.relations else ():
         supplier, client = record["supplier"], record["client"]
         if graph.has_edge(supplier, client):
@@ -331,9 +336,9 @@ TABLE_BATCH = 100_000
 
 
 def export_tables(
-    store: Store, folder: Path, selection: Selection | None = None, *, replace: bool = False
+    source: Source, folder: Path, selection: Selection | None = None, *, replace: bool = False
 ) -> list[Path]:
-    """Write the firm-level network of ``store`` (or of a selection) as tables in ``folder``:
+    """Write the firm-level network of ``source``'s store (or of a selection) as tables in ``folder``:
     ``relations.parquet``, one row per qualified supply relation (a plain ``cg:supplierOf`` edge is
     one row with only its ends) with its evidence level, and ``firms.parquet``, one row per
     organization, ids being IRIs (so an import or ``--relations``/``--firms`` gives the same nodes).
@@ -350,15 +355,16 @@ def export_tables(
     import pyarrow.parquet as pq
 
     from .._runtime.fileio import atomic_open, check_target, make_folder
-    from ..projection.read import project_columns
     from ..projection.selection import select_columns
     from ..vocab import evidence_level
 
-    refuse_tables(store, "--format parquet")
+    source = network_source(source)
+    source.refuse_sheets("--format parquet")
+    store = source.store
     selection = selection or Selection()
     if selection.level != "firm":
         raise InputError("--format parquet writes firm-level tables: leave out --level stage")
-    network = select_columns(project_columns(store), selection)
+    network = select_columns(source.projection(), selection)
     make_folder(folder)
     targets = [folder / "relations.parquet", folder / "firms.parquet"]
     allowed = [check_target(target, force=replace) for target in targets]

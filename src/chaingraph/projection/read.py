@@ -104,14 +104,13 @@ def project(store: Store) -> nx.DiGraph:
 
 
 def project_columns(store: Store) -> Projection:
-    """The whole supply network of the store, at firm level, as columns (see :class:`Projection`).
+    """The whole supply network of the store, at firm level, as columns (see :class:`Projection`):
+    the RDF's alone (sheets beside it are joined by
+    :meth:`chaingraph.projection.source.NetworkSource.projection`).
 
     Rows are read as they come and turned into integer ids at once: memory grows with the number of
     nodes, not with the number of triples read.
     """
-    tables = getattr(store, "tables", None)
-    if tables is not None:  # sheets joined to the graph (projection.tables.Tables)
-        return tables.projection(store)
     saved = getattr(store, "saved_projection", None)
     if saved is not None and saved.format == PROJECTION_FORMAT:
         return read_saved_projection(saved.folder)

@@ -17,11 +17,11 @@ import numpy as np
 from ..errors import InputError
 from ..queries import names
 from ..queries.texts import package_query
-from ..store.base import Store
 from ..vocab import EVIDENCE_LEVELS, check_level
 from . import periods
 from .groups import group_by_owner, stage_level
 from .model import Projection, edge_evidence
+from .source import Source, network_source
 
 __all__ = [
     "Selection",
@@ -242,7 +242,7 @@ ONTOLOGY_PRESENT = package_query("report-ontology-present")
 
 
 def make_selection(
-    store: Store,
+    source: Source,
     *,
     chain: str | None = None,
     region: str | None = None,
@@ -254,16 +254,19 @@ def make_selection(
 ) -> Selection:
     """Resolve the names a user gave for ``--chain``, ``--region``, ``--level`` and ``--evidence``.
 
-    ``evidence`` is ``all`` or the evidence levels whose edges to keep (``stated``, ``inferred``,
+    Names are found in ``source``: a store, or a store and the sheets joined to it
+    (:class:`~chaingraph.projection.source.NetworkSource`). ``evidence`` is ``all`` or the
+    evidence levels whose edges to keep (``stated``, ``inferred``,
     ``unspecified``: see :data:`chaingraph.vocab.EVIDENCE_LEVELS`). ``group_by="owner"`` merges each
     firm into the organization that controls it (see :func:`chaingraph.projection.groups.group_by_owner`).
 
     The store must hold the ontology: comparator labels and users' own place classes come from it,
     and without it a server's reports would be quietly incomplete.
     """
-    if not store.ask(ONTOLOGY_PRESENT):
+    source = network_source(source)
+    if not source.store.ask(ONTOLOGY_PRESENT):
         raise InputError(
-            f"{store.description} holds no chaingraph ontology: load a dataset export "
+            f"{source.store.description} holds no chaingraph ontology: load a dataset export "
             "(chaingraph export --format nq), which carries it, or ontology.ttl"
         )
     check_level(level)
@@ -271,8 +274,8 @@ def make_selection(
     for option, given in (("--chain", chain), ("--region", region)):
         if given is not None and not given.strip():
             raise InputError(f"{option}: empty name; leave the option out to analyse the whole graph")
-    chains = frozenset(str(c) for c in names.resolve_chains(store, chain)) if chain is not None else None
-    place = str(names.resolve(store, region, names.PLACE)) if region is not None else None
+    chains = frozenset(str(c) for c in source.resolve_chains(chain)) if chain is not None else None
+    place = str(source.resolve(region, names.PLACE)) if region is not None else None
     if group_by not in (None, "owner"):
         raise InputError(f"--group-by {group_by!r}: use owner")
     if as_of is not None:

@@ -68,7 +68,6 @@ from .read import assemble, read_facts, stage_inference_note
 __all__ = [
     "Tables",
     "add_tables",
-    "attached_tables",
     "default_chain",
     "name_candidates",
     "named_nodes",
@@ -80,8 +79,9 @@ __all__ = [
 @dataclass
 class Tables:
     """Sheets of supply relations and firms (CSV, workbooks or Parquet, in the import layout) that the analysis
-    reads beside a store's RDF: ``open_store(tables=Tables(relations=["rel.csv"]))``. SPARQL never
-    sees them (a query or an RDF export of such a store is refused).
+    reads beside a store's RDF: ``NetworkSource(store, Tables(relations=["rel.csv"]))``
+    (:mod:`chaingraph.projection.source`). SPARQL never sees them (an RDF export of such a
+    source is refused).
 
     ``mapping``, ``header_row`` and ``sheet`` are the import's (``--map``, ``--header-row``, a
     workbook's ``--sheet``; ``None``: a CSV header on line 1, a workbook's found); ``base`` is where
@@ -90,8 +90,7 @@ class Tables:
     >>> from chaingraph.store import open_store
     >>> sheet = Path(getfixture("tmp_path")) / "suppliers.csv"
     >>> _ = sheet.write_text("supplier,client\\nAcme Cells,CATL\\n", encoding="utf-8")
-    >>> store = open_store(tables=Tables(relations=[sheet]))
-    >>> network = store.tables.projection(store)
+    >>> network = Tables(relations=[sheet]).projection(open_store())
     >>> "https://w3id.org/chaingraph/import/firm/Acme%20Cells" in network.nodes
     True
     """
@@ -144,12 +143,6 @@ class Tables:
             if note and note not in self.notes:
                 self.notes.append(note)
         return self._read
-
-
-def attached_tables(store: Store) -> Tables:
-    """The sheets ``store`` was opened with (``open_store(tables=...)``), or none."""
-    attached = getattr(store, "tables", None)
-    return attached if isinstance(attached, Tables) else Tables()
 
 
 def add_tables(

@@ -26,7 +26,6 @@ from .._runtime import resources
 from ..errors import InputError, QueryError, UnknownNameError
 from ..sparql import bind_table, bind_values, counted, iri_term, query_form, sliced
 from ..store import SelectResult, Store
-from ..store.base import refuse_tables
 from . import names
 from .texts import package_query
 
@@ -278,7 +277,11 @@ def prepare(
     (a named query's typed parameters resolved, names to IRIs, in ``store``). A named query with
     a ``# walk:`` line has its tiers walked here (bounded by ``timeout``), and comes back with
     what the walk found bound in its text."""
-    refuse_tables(store, "a SPARQL query")
+    if not callable(getattr(store, "select", None)):  # a NetworkSource: its sheets are not RDF
+        raise TypeError(
+            f"SPARQL reads the store, not a {type(store).__name__}: sheets joined to a store are not RDF "
+            "(query source.store for the RDF alone, or import the sheets)"
+        )
     params = dict(params or {})
     if _BARE_NAME.fullmatch(text_or_name.strip()):  # no SPARQL query is one word: a mistyped name
         named = get_named_query(text_or_name.strip())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rdflib import Literal, URIRef
 
@@ -27,6 +28,7 @@ __all__ = [
     "RESOURCE",
     "STAGE",
     "NameKind",
+    "StatedNames",
     "as_iri",
     "expand_curie",
     "resolve",
@@ -53,6 +55,15 @@ class NameKind:
         return package_query(name, classes=self.classes)
 
 
+class StatedNames(Protocol):
+    """Names stated beside the store's RDF (the sheets a command joins to it: see
+    :class:`chaingraph.projection.source.NetworkSource`), found by the same rule as the graph's."""
+
+    def names(self, kind: str) -> Mapping[str, Sequence[str]]:
+        """The things of ``kind`` (``firm``, ``place``, ``chain``, ``stage``) stated, each with its names."""
+        ...
+
+
 FIRM = NameKind("firm", curies(ORGANIZATION_CLASSES))
 PLACE = NameKind("place", curies(PLACE_CLASSES))
 CHAIN = NameKind("chain", "cg:IndustrialChain")
@@ -69,18 +80,18 @@ def as_iri(text: str) -> str | None:
     return expand_curie(text)
 
 
-def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
+def resolve(store: Store, text: str, kind: NameKind, sheets: StatedNames | None = None) -> URIRef:
     """The one resource of ``kind`` that ``text`` names; raises :class:`UnknownNameError` otherwise.
 
-    A store given sheets as tables (``open_store(tables=...)``) also answers with what the sheets
-    name, by the same rule: the things a sheet states are found as if it had been imported.
+    With ``sheets`` (what a command joins to the store), what they name is found too, by the same
+    rule: the things a sheet states are found as if it had been imported.
     """
-    stated = _table_names(store, kind)
+    stated = _stated(sheets, kind)
     iri = as_iri(text)
     if iri is not None:
         if iri in stated or store.ask(kind.query(_IS_A), {"thing": iri_term(iri)}):
             return URIRef(iri)
-        raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
+        raise UnknownNameError(kind.noun, text, _suggest(store, text, kind, sheets))
     # The needle is a plain literal, so LCASE needs no STR(): Virtuoso's STR() of a bound
     # non-ASCII literal loses its characters.
     found = [row["thing"] for row in store.select(kind.query(_EXACT), {"needle": Literal(text)}).rows]
@@ -88,33 +99,33 @@ def resolve(store: Store, text: str, kind: NameKind) -> URIRef:
     found += [URIRef(thing) for thing, names in stated.items() if any(name.lower() == needle for name in names)]
     found = list(dict.fromkeys(URIRef(str(thing)) for thing in found))
     if not found:
-        local = [c for c, names in _candidates(store, kind).items() if local_name(c).lower() == text.lower()]
+        candidates = _candidates(store, kind, sheets)
+        local = [c for c, names in candidates.items() if local_name(c).lower() == text.lower()]
         found = [URIRef(c) for c in local]
     if len(found) == 1:
         return URIRef(str(found[0]))
     if len(found) > 1:
         raise UnknownNameError(kind.noun, text, sorted(str(f) for f in found), ambiguous=True)
-    raise UnknownNameError(kind.noun, text, _suggest(store, text, kind))
+    raise UnknownNameError(kind.noun, text, _suggest(store, text, kind, sheets))
 
 
-def _candidates(store: Store, kind: NameKind) -> dict[str, list[str]]:
+def _candidates(store: Store, kind: NameKind, sheets: StatedNames | None) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for row in store.select(kind.query(_CANDIDATES)).rows:
         names.setdefault(str(row["thing"]), []).append(str(row["name"]))
-    for thing, stated in _table_names(store, kind).items():
+    for thing, stated in _stated(sheets, kind).items():
         names.setdefault(thing, []).extend(stated)
     return names
 
 
-def _table_names(store: Store, kind: NameKind) -> Mapping[str, Sequence[str]]:
-    """What the store's sheets name of ``kind`` (nothing for a store without tables)."""
-    tables = getattr(store, "tables", None)
-    return tables.names(store, kind.noun) if tables is not None else {}
+def _stated(sheets: StatedNames | None, kind: NameKind) -> Mapping[str, Sequence[str]]:
+    """What ``sheets`` name of ``kind`` (nothing without sheets)."""
+    return sheets.names(kind.noun) if sheets is not None else {}
 
 
-def _suggest(store: Store, text: str, kind: NameKind, limit: int = 3) -> list[str]:
+def _suggest(store: Store, text: str, kind: NameKind, sheets: StatedNames | None, limit: int = 3) -> list[str]:
     by_name: dict[str, str] = {}
-    for thing, names in _candidates(store, kind).items():
+    for thing, names in _candidates(store, kind, sheets).items():
         for name in [*names, local_name(thing)]:
             by_name.setdefault(name.lower(), name)
     close = difflib.get_close_matches(text.lower(), list(by_name), n=limit, cutoff=0.5)
@@ -126,22 +137,22 @@ def _suggest(store: Store, text: str, kind: NameKind, limit: int = 3) -> list[st
 _CHAINS_IN_PLACE = package_query("names-chains-in-place")
 
 
-def resolve_chains(store: Store, text: str) -> list[URIRef]:
+def resolve_chains(store: Store, text: str, sheets: StatedNames | None = None) -> list[URIRef]:
     """The chains ``text`` names: one chain (id, label or IRI), or every chain of a region.
 
     ``ningde`` names the chains whose region lies in Ningde, ``fujian`` every chain of the province.
     """
     try:
-        return [resolve(store, text, CHAIN)]
+        return [resolve(store, text, CHAIN, sheets)]
     except UnknownNameError as chain_error:
         try:
-            place = resolve(store, text, PLACE)
+            place = resolve(store, text, PLACE, sheets)
         except UnknownNameError as place_error:
             if chain_error.suggestions and not place_error.suggestions:
                 raise chain_error from None
             suggestions = list(dict.fromkeys(chain_error.suggestions + place_error.suggestions))[:4]
             # Nothing close: say which chains there are (and that a region names all of its own).
-            known = sorted(local_name(chain) for chain in _candidates(store, CHAIN))
+            known = sorted(local_name(chain) for chain in _candidates(store, CHAIN, sheets))
             known = [*known[:8], "or a region such as fujian"] if known else []
             raise UnknownNameError("chain or region", text, suggestions, known=known) from None
     chains = [row["chain"] for row in store.select(_CHAINS_IN_PLACE, {"place": place}).rows]

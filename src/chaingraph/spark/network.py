@@ -15,7 +15,6 @@ tables, with the rules of :func:`chaingraph.projection.selection.select_columns`
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from ..projection import periods
 from ..projection.model import Projection, edge_evidence
 from ..projection.read import assemble, read_facts
 from ..projection.selection import Selection
+from ..projection.source import NetworkSource, Sheets
 from ..projection.tables import Tables, default_chain, named_nodes
 from ..queries.context import import_context
 from ..queries.names import as_iri
@@ -52,10 +52,10 @@ __all__ = [
     "NODE_SCHEMA",
     "SheetNames",
     "SparkNetwork",
-    "names_from_sheets",
     "read_network",
     "sheet_firms",
     "sheet_names",
+    "spark_source",
 ]
 
 #: The columns of every node (the stats report's node columns, and what the selection filters
@@ -112,7 +112,7 @@ class SparkNetwork:
 @dataclass
 class SheetNames:
     """What the tables name of places, chains and stages (never firms: there may be millions), as
-    the store's attached tables for name resolution (:class:`chaingraph.store.base.AttachedTables`):
+    the sheets of a :class:`~chaingraph.projection.source.NetworkSource` for name resolution:
     ``--chain`` and ``--region`` then find what the sheets add, as on one machine. The network itself
     is read by Spark: asking this object for it is refused."""
 
@@ -163,17 +163,10 @@ def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames
     return SheetNames(found, tables.notes, chains)
 
 
-@contextmanager
-def names_from_sheets(spark: SparkSession, store: Store, tables: Tables) -> Iterator[SheetNames]:
-    """While open, ``store`` resolves names against the RDF graph and what ``tables`` name of
-    places, chains and stages (:func:`sheet_names`); the tables themselves stay where they lie."""
-    attached = getattr(store, "tables", None)
-    found = sheet_names(spark, store, tables)
-    store.tables = found  # type: ignore[attr-defined]
-    try:
-        yield found
-    finally:
-        store.tables = attached  # type: ignore[attr-defined]
+def spark_source(spark: SparkSession, store: Store, tables: Tables) -> NetworkSource:
+    """``store`` with what ``tables`` name of places, chains and stages (:func:`sheet_names`) beside
+    it: names are resolved against both before the network is read on Spark, where the tables lie."""
+    return NetworkSource(store, sheet_names(spark, store, tables))
 
 
 def sheet_firms(spark: SparkSession, store: Store, tables: Tables, text: str, nodes: DataFrame) -> list[str]:
@@ -232,10 +225,10 @@ def _relation_end_firms(
     return found
 
 
-def read_network(spark: SparkSession, store: Store, tables: Tables, selection: Selection) -> SparkNetwork:
-    """The firm-level network of ``store``'s graph with ``tables`` joined in, as Spark DataFrames,
-    restricted to ``selection`` (the Spark engine's counterpart of ``select_columns(project_columns
-    (store), selection)``).
+def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, selection: Selection) -> SparkNetwork:
+    """The firm-level network of ``source``'s graph with ``tables`` joined in, as Spark DataFrames,
+    restricted to ``selection`` (the Spark engine's counterpart of ``select_columns(source.projection(),
+    selection)``); ``source`` is :func:`spark_source`'s, its sheets the names ``tables`` state.
 
     Raises :class:`~chaingraph.errors.InputError` naming the file and what is wrong for a table that
     cannot be read (a missing column, an empty id, a duplicate firm, a period that is not one).
@@ -256,6 +249,7 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
             f"{workbooks[0]}: --engine spark reads CSV and Parquet; read the workbook with --engine compiled, "
             "or save its sheet as CSV or Parquet for the cluster"
         )
+    store = source.store
     facts = read_facts(store)
     graph_network = assemble(facts)
     context = import_context(store)
@@ -316,15 +310,14 @@ def read_network(spark: SparkSession, store: Store, tables: Tables, selection: S
     n = nodes.count()
     graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n, names=nodes.select("node", "iri"))
     edge_count = sum(evidence.values())
-    meta = _meta(graph_network, store)
+    meta = _meta(graph_network, source.sheets)
     return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta)
 
 
-def _meta(network: Projection, store: Store) -> dict:
+def _meta(network: Projection, sheets: Sheets | None) -> dict:
     """The graph's ``meta`` with the chains and stages the sheets create, as the tables reader
     states them (for the selection's words and a scenario's emptied stages)."""
-    attached = getattr(store, "tables", None)
-    added = attached.chains if isinstance(attached, SheetNames) else {}
+    added = sheets.chains if isinstance(sheets, SheetNames) else {}
     chains = {iri: dict(entry, stages=dict(entry["stages"])) for iri, entry in network.meta["chains"].items()}
     for iri, entry in added.items():
         chain = chains.setdefault(

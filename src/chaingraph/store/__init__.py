@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .._runtime import resources
 from ..errors import InputError
-from .base import STORE_MANIFEST, AttachedTables, LocalDataset, Row, SelectResult, Store, from_ox
+from .base import STORE_MANIFEST, LocalDataset, Row, SelectResult, Store, from_ox
 from .disk import open_disk_store
 from .embedded import (
     MAX_XML_DEPTH,
@@ -38,7 +38,6 @@ __all__ = [
     "RDF_FORMATS",
     "STORE_MANIFEST",
     "XML_HEAD",
-    "AttachedTables",
     "EmbeddedStore",
     "EndpointStore",
     "LocalDataset",
@@ -65,7 +64,6 @@ def open_store(
     timeout: float = 30.0,
     disk_store: str | os.PathLike[str] | None = None,
     allow_service: bool = False,
-    tables: AttachedTables | None = None,
 ) -> Store:
     """Open the graph every command reads.
 
@@ -73,8 +71,8 @@ def open_store(
     by ``chaingraph load`` (read-only, nothing parsed). A local store refuses queries with a
     ``SERVICE`` clause unless ``allow_service`` is true. Otherwise an embedded store holding the
     ontology, the bundled Fujian graph unless ``bundled`` is false, and every RDF file in ``data``
-    (files, or folders of them). With ``tables``, the analysis (stats, impact, gaps, view, network
-    exports) reads those sheets of relations and firms joined to the graph; SPARQL queries do not.
+    (files, or folders of them). Sheets of relations and firms are joined to it by the command that
+    reads them (:class:`chaingraph.projection.source.NetworkSource`), never kept on the store.
 
     >>> store = open_store()
     >>> store.ask("ASK { fj:catl a cg:Company }")
@@ -92,16 +90,12 @@ def open_store(
                 "what it holds was decided when it was loaded"
             )
     if endpoint:
-        server = EndpointStore(endpoint, timeout=timeout)
-        server.tables = tables
-        return server
+        return EndpointStore(endpoint, timeout=timeout)
     if disk_store:
         on_disk = open_disk_store(disk_store)
         on_disk.allow_service = allow_service
-        on_disk.tables = tables
         return on_disk
     store = EmbeddedStore(allow_service=allow_service)
-    store.tables = tables
     store.load_file(resources.ontology_path(), bundled_graph_name(Path("ontology")))
     if bundled:
         for path in resources.bundled_graph_files():

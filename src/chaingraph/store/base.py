@@ -7,20 +7,19 @@ store itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, overload
+from typing import Protocol, TypeVar, overload
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..errors import ChainGraphError, InputError, QueryError
+from ..errors import ChainGraphError, QueryError
 
 __all__ = [
     "STORE_MANIFEST",
-    "AttachedTables",
     "LocalDataset",
     "Row",
     "SavedProjection",
@@ -28,7 +27,6 @@ __all__ = [
     "Store",
     "dumped",
     "from_ox",
-    "refuse_tables",
 ]
 
 T = TypeVar("T")
@@ -145,31 +143,3 @@ class SavedProjection:
 
     folder: Path
     format: int
-
-
-class AttachedTables(Protocol):
-    """Sheets the analysis joins to a store's RDF (:class:`chaingraph.projection.tables.Tables`):
-    what the store layer needs of them is their names, to resolve what a user types against the
-    things the sheets state as well as those the RDF states."""
-
-    #: What reading them found worth saying, one line each (self-loops).
-    notes: list[str]
-
-    def projection(self, store: Store) -> Any:
-        """The network of ``store`` with the sheets joined in (a ``Projection``)."""
-        ...
-
-    def names(self, store: Store, kind: str) -> Mapping[str, Sequence[str]]:
-        """The things of ``kind`` (``firm``, ``place``, ``chain``, ``stage``) the sheets state,
-        each with the names they give it."""
-        ...
-
-
-def refuse_tables(store: object, what: str) -> None:
-    """Refuse ``what`` (a SPARQL query, an RDF export) on a store given tables: they are joined to
-    the network the analysis reads, not to the RDF, and an answer without them would look whole."""
-    if getattr(store, "tables", None) is not None:
-        raise InputError(
-            f"{what} reads the RDF only, and the sheets given as tables (--relations, --firms) are not RDF: "
-            "import them (chaingraph import) to query or export them"
-        )

@@ -31,7 +31,7 @@ from .._runtime.fileio import read_input
 from ..errors import ChainGraphError, InputError, QueryError, first_line
 from ..sparql import bind_values, check_nesting, query_form, refuse_service, update_keywords
 from ..vocab import GRAPH, PREFIXES, prefix_block
-from .base import STORE_MANIFEST, AttachedTables, SavedProjection, SelectResult, T, dumped, from_ox
+from .base import STORE_MANIFEST, SavedProjection, SelectResult, T, dumped, from_ox
 
 __all__ = [
     "DAMAGE_SCAN_SECONDS",
@@ -99,8 +99,6 @@ class EmbeddedStore:
         #: Set by :func:`chaingraph.store.disk.open_disk_store` when the store folder holds the
         #: projection of this very database (read by ``chaingraph.projection.read.project_columns``).
         self.saved_projection: SavedProjection | None = None
-        #: Sheets the analysis joins to this store's RDF (open_store's ``tables``).
-        self.tables: AttachedTables | None = None
 
     def load_file(self, path: Path, graph: str | None = None) -> None:
         """Load one RDF file; its format comes from its ending. Errors name the file and line."""

@@ -28,7 +28,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ..errors import EndpointError, InputError, QueryError
 from ..sparql import bind_values, counted, query_form, solution_modifiers, split_prologue
 from ..vocab import DERIVED_INTEGER_TYPES, PREFIXES, XSD, prefix_block
-from .base import AttachedTables, LocalDataset, Row, SelectResult, T
+from .base import LocalDataset, Row, SelectResult, T
 
 __all__ = ["PROLOGUE_LINES", "TRUNCATION_HEADERS", "EndpointStore", "server_message"]
 
@@ -61,8 +61,6 @@ class EndpointStore:
         self.timeout = timeout
         self.max_answer_bytes = max_answer_bytes
         self.description = f"endpoint {self.url}"
-        #: Sheets the analysis joins to the server's RDF (open_store's ``tables``).
-        self.tables: AttachedTables | None = None
 
     def select(
         self, query: str, bindings: Mapping[str, Node] | None = None, *, max_rows: int | None = None
