@@ -10,21 +10,20 @@ import pytest
 
 from chaingraph.errors import InputError
 from chaingraph.interchange.synth import STATE_FILE, synth, synth_tables
-from chaingraph.projection.read import project_columns
-from chaingraph.projection.source import NetworkSource
+from chaingraph.projection.source import NetworkSource, network_source
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, run_process
 
 
-def edges_of(store) -> tuple[set[str], set[tuple[str, str]]]:
-    network = project_columns(store)
+def edges_of(source) -> tuple[set[str], set[tuple[str, str]]]:
+    network = network_source(source).projection()
     pairs = zip(network.suppliers.tolist(), network.clients.tolist(), strict=True)
     return set(network.nodes), {(network.nodes[a], network.nodes[b]) for a, b in pairs}
 
 
-def tables_store(folder):
+def tables_source(folder):
     return NetworkSource(
         open_store(bundled=False), Tables(relations=[folder / "relations.parquet"], firms=[folder / "firms.parquet"])
     )
@@ -37,7 +36,7 @@ def test_the_tables_hold_the_rdf_files_network(tmp_path):
     written = synth_tables(2_500, 4, folder, dated=True, part_firms=700)
     assert (written.firms, written.edges) == (summary.firms, summary.edges)
     assert len(list((folder / "relations.parquet").iterdir())) == 4  # 700, 700, 700, 400 firms
-    assert edges_of(tables_store(folder)) == edges_of(open_store([rdf], bundled=False))
+    assert edges_of(tables_source(folder)) == edges_of(open_store([rdf], bundled=False))
     # Every dated edge of the file is a row with its period; the others are rows with only their ends.
     relations = pq.read_table(folder / "relations.parquet").to_pylist()
     dated = [row for row in relations if row["start"]]
