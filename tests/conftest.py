@@ -35,6 +35,12 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"Spark tests: {SPARK_ALREADY_RAN}"))
 
 
+def quantity_rows(projection) -> list[dict]:
+    """Each edge's quantities in the details form, edge by edge: two projections compare equal on
+    them whatever codes their units got."""
+    return [projection.quantities.details(edge) for edge in range(projection.edge_count)]
+
+
 def fj(name: str) -> str:
     return str(FJ[name])
 

@@ -101,7 +101,7 @@ def diff(
 
 
 def _on(table: Projection, keep: np.ndarray) -> Projection:
-    return Projection(table.nodes, table.columns, table.suppliers[keep], table.clients[keep], table.details, table.meta)
+    return table.keep_edges(keep)
 
 
 def _active(table: Projection, keep: np.ndarray) -> np.ndarray:

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from chaingraph.measures.cascade import cascade, compiled_cascade
 from chaingraph.measures.compiled import AnalysisGraph
-from chaingraph.measures.shares import BASES, edge_quantities, edge_shares, group_shares
+from chaingraph.measures.shares import BASES, edge_shares, group_shares
 from chaingraph.projection.model import Projection
+from chaingraph.sheets.quantities import edge_quantities
 
 from .test_scenarios import ESSENTIAL_MAPS, STAGES, essential_to
 

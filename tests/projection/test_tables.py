@@ -27,7 +27,7 @@ from chaingraph.projection.tables import Tables
 from chaingraph.sheets import RELATION_FIELDS, CsvRows, read_sheet
 from chaingraph.store import open_store
 
-from ..conftest import assert_clean_failure, run_process
+from ..conftest import assert_clean_failure, quantity_rows, run_process
 
 # The qualifying columns; the quantity columns are tested in tests/sheets/test_quantities.py.
 RELATIONS_HEADER = list(RELATION_FIELDS[:7])
@@ -61,6 +61,7 @@ def same_projection(tables: Projection, rdf: Projection) -> None:
     assert tables.suppliers.tolist() == rdf.suppliers.tolist()
     assert tables.clients.tolist() == rdf.clients.tolist()
     assert tables.details == rdf.details
+    assert quantity_rows(tables) == quantity_rows(rdf)
     assert tables.meta == rdf.meta
 
 

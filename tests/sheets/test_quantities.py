@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from chaingraph.errors import InputError
@@ -14,7 +15,7 @@ from chaingraph.projection.tables import Tables
 from chaingraph.sheets.quantities import parse_share, row_quantities
 from chaingraph.store import open_store
 
-from ..conftest import assert_clean_failure, fj, run_process
+from ..conftest import assert_clean_failure, fj, quantity_rows, run_process
 from ..projection.test_tables import imported, same_projection, write_sheet
 
 HEADER = [
@@ -50,17 +51,17 @@ def quantified(tmp_path):
 
 
 def test_a_sheets_quantities_read_as_the_readme_says(quantified):
-    table = NetworkSource(open_store(), Tables(relations=(quantified,))).projection()
-    acme_catl = table.details[(ACME, fj("catl"))]
+    edges = NetworkSource(open_store(), Tables(relations=(quantified,))).network().edges
+    acme_catl = edges[ACME, fj("catl")]
     assert (acme_catl["value"], acme_catl["currency"]) == (6e9, "CNY")
     assert (acme_catl["volume"], acme_catl["volume_unit"]) == (150_000.0, "TONNE")
     assert acme_catl["supplier_share"] == 0.6 and acme_catl["hedges"] == {"supplier_share": "MoreThan"}
-    beta = table.details[(BETA, fj("catl"))]
+    beta = edges[BETA, fj("catl")]
     assert (beta["client_share"], beta["supplier_share"]) == (0.25, 0.3)
-    byd = next(pair for pair in table.details if pair[0] == ACME and pair[1] != fj("catl"))
-    assert table.details[byd]["supplier_share"] == 0.35  # 2023's statement, not 2022's
-    assert table.details[byd]["value"] == 1e9  # stated in 2022 only: kept
-    assert table.details[(fj("yuneng"), fj("catl"))]["supplier_share"] == 0.52  # 2024 after H1 2022
+    byd = next(pair for pair in edges if pair[0] == ACME and pair[1] != fj("catl"))
+    assert edges[byd]["supplier_share"] == 0.35  # 2023's statement, not 2022's
+    assert edges[byd]["value"] == 1e9  # stated in 2022 only: kept
+    assert edges[fj("yuneng"), fj("catl")]["supplier_share"] == 0.52  # 2024 after H1 2022
 
 
 def test_tables_and_their_import_give_the_same_quantities(tmp_path, quantified):
@@ -139,11 +140,12 @@ def test_exports_carry_the_quantities_and_read_back_the_same(tmp_path, quantifie
     assert (yuneng["value"], yuneng["currency"], yuneng["supplier_share"]) == ("6265000000", "CNY", "44.46%")
     assert rows[(fj("tinci"), fj("catl"))]["supplier_share"] == ">50%"  # the hedge kept
     # read back as a sheet, each pair has the quantities the bundled graph states
-    bundled = project_columns(open_store())
-    again = NetworkSource(open_store(bundled=False), Tables(relations=(exported,))).projection()
+    bundled = project_columns(open_store()).to_networkx().edges
+    again = NetworkSource(open_store(bundled=False), Tables(relations=(exported,))).network().edges
     for pair in ((fj("yuneng"), fj("catl")), (fj("tinci"), fj("catl")), (fj("ronbay"), fj("catl"))):
         keys = ("value", "currency", "volume", "volume_unit", "client_share", "supplier_share", "hedges")
-        assert {k: again.details[pair].get(k) for k in keys} == {k: bundled.details[pair].get(k) for k in keys}
+        assert {k: again[pair].get(k) for k in keys} == {k: bundled[pair].get(k) for k in keys}
+        assert bundled[pair].get("value") or bundled[pair].get("supplier_share")
     # a sheet's own rows export as their import does
     through_tables = tmp_path / "tables.csv"
     through_import = tmp_path / "import.csv"
@@ -151,3 +153,61 @@ def test_exports_carry_the_quantities_and_read_back_the_same(tmp_path, quantifie
     run_process("export", "--format", "csv", "--data", str(imported(tmp_path, quantified)), "-o", str(through_import))
     assert through_tables.read_text(encoding="utf-8") == through_import.read_text(encoding="utf-8")
     assert ">60%" in through_tables.read_text(encoding="utf-8")
+
+
+# --- the columns the projection keeps them in ---------------------------------------------------
+
+EVERY_KEY = {
+    ("a", "b"): {"value": 6.265e9, "currency": "CNY", "supplier_share": 0.4446, "evidence": "stated"},
+    ("c", "a"): {"volume": 150_000.0, "volume_unit": "TONNE", "client_share": 0.25,
+                 "hedges": {"volume": "Approximately", "client_share": "AtLeast"}},
+    ("b", "c"): {"value": 1e9, "currency": "USD", "supplier_share": 0.5, "hedges": {"supplier_share": "MoreThan"},
+                 "quantity_starts": {"value": "2022", "supplier_share": "2023"}},
+    ("c", "b"): {"evidence": "inferred"},
+}  # fmt: skip
+
+
+def test_edge_columns_give_back_each_edges_quantities_as_stated():
+    from chaingraph.sheets.quantities import QUANTITY_DETAILS, edge_quantities
+
+    nodes = ["a", "b", "c"]
+    pairs = [("c", "b"), ("b", "c"), ("a", "b"), ("c", "a")]  # not in the details' order
+    suppliers = np.array([nodes.index(a) for a, _ in pairs])
+    clients = np.array([nodes.index(b) for _, b in pairs])
+    found = edge_quantities(nodes, suppliers, clients, EVERY_KEY)
+    for edge, pair in enumerate(pairs):
+        stated = {k: v for k, v in EVERY_KEY[pair].items() if k in QUANTITY_DETAILS and k != "quantity_starts"}
+        assert found.details(edge) == stated
+    assert found.stating().tolist() == [1, 2, 3]
+    kept = found.take(np.array([False, True, False, True]))
+    assert [kept.details(e) for e in range(2)] == [found.details(1), found.details(3)]
+
+
+def test_a_projection_keeps_its_quantities_through_networkx_selection_and_saving(tmp_path):
+    from chaingraph.projection.model import Projection
+    from chaingraph.projection.saved import read_projection, write_projection
+    from chaingraph.projection.selection import Selection, select_columns
+    from chaingraph.store.disk import database_id
+
+    bundled = project_columns(open_store())
+    assert bundled.quantities.any
+    graph = bundled.to_networkx()
+    stated = {(a, b): data for a, b, data in graph.edges(data=True) if "value" in data or "supplier_share" in data}
+    assert stated[(fj("yuneng"), fj("catl"))]["supplier_share"] == 0.4446
+    again = Projection.from_networkx(graph)
+    assert quantity_rows(again) == quantity_rows(bundled) and again.details == bundled.details
+    # a selection keeps each kept edge's own quantities
+    ningde = select_columns(bundled, Selection(region=fj("ningde"), as_of="2023"))
+    kept = ningde.to_networkx()
+    assert kept.number_of_edges() < graph.number_of_edges()
+    for a, b, data in kept.edges(data=True):
+        assert {k: v for k, v in data.items() if k in QUANTITY_KEYS_AND_HEDGES} == {
+            k: v for k, v in graph.edges[a, b].items() if k in QUANTITY_KEYS_AND_HEDGES
+        }
+    # and a saved projection reads back the same (its database named as the reader expects)
+    (tmp_path / "db").mkdir()
+    write_projection(bundled, tmp_path, database_id(tmp_path / "db"))
+    assert quantity_rows(read_projection(tmp_path)) == quantity_rows(bundled)
+
+
+QUANTITY_KEYS_AND_HEDGES = ("value", "currency", "volume", "volume_unit", "client_share", "supplier_share", "hedges")

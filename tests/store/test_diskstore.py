@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from ..conftest import run_process
+from ..conftest import quantity_rows, run_process
 from .test_endpoint import canonical
 
 
@@ -149,6 +149,7 @@ def assert_same_projection(ours, theirs) -> None:
     assert ours.suppliers.tolist() == theirs.suppliers.tolist()
     assert ours.clients.tolist() == theirs.clients.tolist()
     assert ours.details == theirs.details
+    assert quantity_rows(ours) == quantity_rows(theirs)
     assert ours.meta == theirs.meta
 
 
@@ -171,6 +172,7 @@ def test_projection_file_keeps_details_places_and_chains(tmp_path, store):
 
     projection = project_columns(store)
     assert projection.details and projection.meta["places"] and projection.meta["chains"]
+    assert projection.quantities.any  # the bundled press relations' amounts and shares
     write_projection(projection, tmp_path)
     assert_same_projection(read_projection(tmp_path), projection)
 

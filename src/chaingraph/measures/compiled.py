@@ -17,17 +17,18 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
 
 from ..projection.model import Projection
+from ..sheets.quantities import EdgeQuantities
 from . import kernels
 from .kernels import MeasureRun, NodeValues, scaled_betweenness
 from .registry import MEASURES
-from .shares import BASES, EdgeQuantities, EdgeShares, edge_quantities, edge_shares
+from .shares import BASES, EdgeShares, edge_shares
 
 __all__ = [
     "DISTANCE_BATCH",
@@ -82,7 +83,12 @@ class AnalysisGraph:
     """A projection's supply network in compiled form: ``n`` nodes, edges ``suppliers[i] -> clients[i]``."""
 
     projection: Projection
-    cache: dict = field(default_factory=dict, repr=False)  # results shared between measures
+
+    @property
+    def cache(self) -> dict:
+        """Results shared between measures: kept on the projection, so every compiled graph of it
+        (``stats``' measures and its concentration line, say) computes them once."""
+        return self.projection.derived
 
     @property
     def n(self) -> int:
@@ -117,10 +123,10 @@ class AnalysisGraph:
         ones = np.ones(len(self.suppliers), dtype=np.int8)
         return scipy.sparse.csr_array((ones, (self.suppliers, self.clients)), shape=(self.n, self.n))
 
-    @cached_property
+    @property
     def quantities(self) -> EdgeQuantities:
-        """The edges' quantities (shares, values, volumes) from the projection's details."""
-        return edge_quantities(self.nodes, self.suppliers, self.clients, self.projection.details)
+        """The edges' quantities (shares, values, volumes): the projection's columns."""
+        return self.projection.quantities
 
     def sample(self, k: int, seed: int) -> list[int]:
         """The same ``k`` seeded source nodes as :func:`kernels.sample_sources`, as indices."""

@@ -12,6 +12,7 @@ PageRank's teleportation keeps it meaningful on acyclic graphs.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -719,7 +720,8 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
     chains, places = table.columns["chains"], table.columns["places"]
     local = known = unknown = 0
     amounts: dict[tuple[str, str], list[float]] = {}  # (value|volume, unit) -> [local, total, relations]
-    for supplier, client in zip(table.suppliers.tolist(), table.clients.tolist(), strict=True):
+    quantities = table.quantities
+    for edge, (supplier, client) in enumerate(zip(table.suppliers.tolist(), table.clients.tolist(), strict=True)):
         if chain not in chains[client] or region not in places[client]:
             continue
         if not places[supplier]:
@@ -728,12 +730,15 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
         known += 1
         inside = region in places[supplier]
         local += inside
-        details = table.details.get((table.nodes[supplier], table.nodes[client]), {})
-        for amount, unit in (("value", "currency"), ("volume", "volume_unit")):
-            if amount in details:
-                found = amounts.setdefault((amount, details[unit]), [0.0, 0.0, 0])
-                found[0] += details[amount] if inside else 0.0
-                found[1] += details[amount]
+        for amount, numbers, units in (
+            ("value", quantities.value, quantities.value_unit),
+            ("volume", quantities.volume, quantities.volume_unit),
+        ):
+            number = float(numbers[edge])
+            if not math.isnan(number):
+                found = amounts.setdefault((amount, quantities.units[units[edge]]), [0.0, 0.0, 0])
+                found[0] += number if inside else 0.0
+                found[1] += number
                 found[2] += 1
     return {
         "chain": chain,

@@ -45,12 +45,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..sheets.quantities import EdgeQuantities
+
 __all__ = [
     "BASES",
     "HIGHLY_CONCENTRATED",
-    "EdgeQuantities",
     "EdgeShares",
-    "edge_quantities",
     "edge_shares",
     "group_shares",
     "hhi",
@@ -109,78 +109,6 @@ def hhi(shares: Sequence[float]) -> float:
 
 
 # --- on arrays ----------------------------------------------------------------------------------
-
-
-@dataclass
-class EdgeQuantities:
-    """The quantities of a compiled graph's edges, one entry per edge (``nan`` or ``-1``: none).
-
-    ``value_unit`` and ``volume_unit`` are codes into ``units`` (currencies and units alike)."""
-
-    client_share: np.ndarray
-    supplier_share: np.ndarray
-    value: np.ndarray
-    value_unit: np.ndarray
-    volume: np.ndarray
-    volume_unit: np.ndarray
-    units: list[str]
-
-    def take(self, keep: np.ndarray) -> EdgeQuantities:
-        """The quantities of the edges where ``keep`` is true."""
-        return EdgeQuantities(
-            self.client_share[keep], self.supplier_share[keep], self.value[keep], self.value_unit[keep],
-            self.volume[keep], self.volume_unit[keep], self.units,
-        )  # fmt: skip
-
-    @property
-    def any(self) -> bool:
-        return bool(
-            (~np.isnan(self.client_share)).any()
-            or (~np.isnan(self.supplier_share)).any()
-            or (~np.isnan(self.value)).any()
-            or (~np.isnan(self.volume)).any()
-        )
-
-
-def edge_quantities(
-    nodes: Sequence[str], suppliers: np.ndarray, clients: np.ndarray, details: Mapping
-) -> EdgeQuantities:
-    """The edges' quantities from a projection's ``details`` (by (supplier, client) IRI), read a
-    column at a time (a pass over the stating pairs per quantity, not a Python step per cell)."""
-    m, n = len(suppliers), len(nodes)
-    missing, none = np.full(m, np.nan), np.full(m, -1, dtype=np.int64)
-    found = EdgeQuantities(missing.copy(), missing.copy(), missing.copy(), none.copy(), missing.copy(), none.copy(), [])
-    index = {node: i for i, node in enumerate(nodes)}
-    stating = [
-        (pair, data)
-        for pair, data in details.items()
-        if "value" in data or "client_share" in data or "supplier_share" in data or "volume" in data
-    ]
-    if not stating or not m:
-        return found
-    count = len(stating)
-    ends = np.fromiter((index.get(end, -1) for (a, b), _ in stating for end in (a, b)), dtype=np.int64, count=2 * count)
-    known = (ends[0::2] >= 0) & (ends[1::2] >= 0)  # a pair with an end outside the network: no edge
-    wanted = np.where(known, ends[0::2] * n + ends[1::2], -1)
-    keys = suppliers.astype(np.int64) * n + clients
-    order = np.argsort(keys, kind="stable")
-    at = order[np.minimum(np.searchsorted(keys[order], wanted), m - 1)]
-    present = keys[at] == wanted  # a pair the network leaves out has no edge
-    edges = at[present]
-    datas = [data for _, data in stating]
-    for name in ("client_share", "supplier_share", "value", "volume"):
-        column = np.fromiter((data.get(name, np.nan) for data in datas), dtype=np.float64, count=count)
-        getattr(found, name)[edges] = column[present]
-    codes: dict[str, int] = {}
-    for name, unit in (("value", "currency"), ("volume", "volume_unit")):
-        column = np.fromiter(
-            (codes.setdefault(data[unit], len(codes)) if name in data else -1 for data in datas),
-            dtype=np.int64,
-            count=count,
-        )
-        getattr(found, f"{name}_unit")[edges] = column[present]
-    found.units = list(codes)
-    return found
 
 
 @dataclass

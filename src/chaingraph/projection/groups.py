@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..sheets.quantities import EdgeQuantities
 from ..vocab import EVIDENCE_LEVELS, local_name
 from .model import Projection, edge_evidence, place_ancestors
 
@@ -83,6 +84,7 @@ def group_by_owner(projection: Projection) -> Projection:
         columns=columns,
         suppliers=pairs // n,
         clients=pairs % n,
+        quantities=_merged_quantities(projection, suppliers * n + clients, suppliers != clients, pairs),
         details=details,
         meta=dict(
             projection.meta,
@@ -93,6 +95,34 @@ def group_by_owner(projection: Projection) -> Projection:
             },
         ),
     )
+
+
+def _merged_quantities(
+    projection: Projection, keys: np.ndarray, across: np.ndarray, pairs: np.ndarray
+) -> EdgeQuantities:
+    """The quantities of the merged edges (``pairs``, sorted keys; ``keys`` each original edge's):
+    an edge that stands for one qualified relation keeps its quantities; one that stands for
+    several has none, their shares being of different wholes (:func:`_merged_details` merges the
+    rest)."""
+    nodes, details = projection.nodes, projection.details
+    stating = projection.quantities.stating()
+    qualified = np.zeros(len(keys), dtype=bool)
+    qualified[stating] = True
+    for edge, (a, b) in enumerate(zip(projection.suppliers.tolist(), projection.clients.tolist(), strict=True)):
+        if (nodes[a], nodes[b]) in details:
+            qualified[edge] = True
+    counted = qualified & across
+    found, counts = np.unique(keys[counted], return_counts=True)
+    alone = set(found[counts == 1].tolist())
+    taken = [edge for edge in stating.tolist() if across[edge] and int(keys[edge]) in alone]
+    merged = EdgeQuantities.none(len(pairs))
+    if taken:
+        chosen = projection.quantities.take(np.array(taken, dtype=np.int64))
+        at = np.searchsorted(pairs, keys[taken])
+        for name, column in chosen.arrays().items():
+            getattr(merged, name)[at] = column
+        merged.units = chosen.units
+    return merged
 
 
 def _merged_details(found: dict | None, data: dict) -> dict:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from ..sheets.quantities import EdgeQuantities, edge_quantities, without_quantities
+
 __all__ = [
     "NODE_ATTRIBUTES",
     "NetworkFacts",
@@ -50,9 +52,11 @@ class Projection:
     """The supply network as columns: what the NetworkX graph and the compiled graph are built from.
 
     ``nodes`` are IRIs; ``columns`` hold one value per node for each of :data:`NODE_ATTRIBUTES`;
-    edge ``i`` runs from ``nodes[suppliers[i]]`` to ``nodes[clients[i]]``; ``details`` holds the
-    qualified relations' attributes by (supplier, client) IRI; ``meta`` is what ``graph.graph``
-    holds (chains, places, selection).
+    edge ``i`` runs from ``nodes[suppliers[i]]`` to ``nodes[clients[i]]``, and ``quantities`` holds
+    its value, volume and shares as columns beside them (none stated: ``nan``); ``details`` holds
+    the qualified relations' other attributes by (supplier, client) IRI; ``meta`` is what
+    ``graph.graph`` holds (chains, places, selection). The NetworkX graph carries both as edge
+    attributes (:meth:`to_networkx`).
     """
 
     nodes: list[str]
@@ -61,6 +65,17 @@ class Projection:
     clients: np.ndarray
     details: dict[tuple[str, str], dict]
     meta: dict
+    quantities: EdgeQuantities = None  # type: ignore[assignment]  # None: no edge states one
+    #: Values derived from this very projection, each computed once and kept (a compiled graph's
+    #: stage groups and shares): every measure that reads them shares them. A projection with other
+    #: nodes or edges (``restrict``, ``keep_edges``, ``dataclasses.replace``) starts with none.
+    derived: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.quantities is None:
+            self.quantities = EdgeQuantities.none(len(self.suppliers))
+        elif len(self.quantities) != len(self.suppliers):
+            raise ValueError(f"{len(self.quantities)} edges' quantities for {len(self.suppliers)} edges")
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -71,20 +86,23 @@ class Projection:
 
     @classmethod
     def from_networkx(cls, graph: nx.DiGraph) -> Projection:
-        """The columns of a projected (or stage-level) NetworkX graph; edge attributes become details."""
+        """The columns of a projected (or stage-level) NetworkX graph; edge attributes become
+        quantities and details."""
         nodes = list(graph)
         index = {node: i for i, node in enumerate(nodes)}
         data = [graph.nodes[node] for node in nodes]
         edges = list(graph.edges(data=True))
+        suppliers = np.fromiter((index[a] for a, _, _ in edges), dtype=np.int64, count=len(edges))
+        clients = np.fromiter((index[b] for _, b, _ in edges), dtype=np.int64, count=len(edges))
+        attributes = {(a, b): found for a, b, found in edges if found}
         return cls(
             nodes=nodes,
-            columns={
-                name: [attributes.get(name, _MISSING.get(name, "")) for attributes in data] for name in NODE_ATTRIBUTES
-            },
-            suppliers=np.fromiter((index[a] for a, _, _ in edges), dtype=np.int64, count=len(edges)),
-            clients=np.fromiter((index[b] for _, b, _ in edges), dtype=np.int64, count=len(edges)),
-            details={(a, b): attributes for a, b, attributes in edges if attributes},
+            columns={name: [node.get(name, _MISSING.get(name, "")) for node in data] for name in NODE_ATTRIBUTES},
+            suppliers=suppliers,
+            clients=clients,
+            details={pair: rest for pair, found in attributes.items() if (rest := without_quantities(found))},
             meta=dict(graph.graph),
+            quantities=edge_quantities(nodes, suppliers, clients, attributes),
         )
 
     def to_networkx(self) -> nx.DiGraph:
@@ -101,7 +119,15 @@ class Projection:
             pair = (nodes[supplier], nodes[client])
             found = self.details.get(pair)
             graph.add_edge(*pair, **(dict(found) if found else {}))
+        for edge in self.quantities.stating().tolist():
+            graph.edges[nodes[self.suppliers[edge]], nodes[self.clients[edge]]].update(self.quantities.details(edge))
         return graph
+
+    def keep_edges(self, keep: np.ndarray) -> Projection:
+        """The projection with only the edges ``keep`` (a mask over the edges) marks, every node kept."""
+        return dataclasses.replace(
+            self, suppliers=self.suppliers[keep], clients=self.clients[keep], quantities=self.quantities.take(keep)
+        )
 
     def restrict(self, keep: np.ndarray, meta: dict | None = None) -> Projection:
         """The part of the projection on the nodes where ``keep`` is true (order kept)."""
@@ -117,6 +143,7 @@ class Projection:
             clients=new_index[self.clients[edge_kept]],
             details=self.details,
             meta=dict(meta if meta is not None else self.meta),
+            quantities=self.quantities.take(edge_kept),
         )
 
 

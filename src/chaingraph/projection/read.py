@@ -36,7 +36,14 @@ import numpy as np
 from .._runtime.memory import bulk_building
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
-from ..sheets.quantities import add_statement, pair_quantities, with_quantities
+from ..sheets.quantities import (
+    QUANTITY_DETAILS,
+    add_statement,
+    edge_quantities,
+    pair_quantities,
+    with_quantities,
+    without_quantities,
+)
 from ..store.base import Store
 from ..vocab import (
     CG,
@@ -180,7 +187,11 @@ def assemble(facts: NetworkFacts) -> Projection:
     for chain in meta["chains"].values():
         for stage, info in chain["stages"].items():
             info["members"] = members.get(stage, 0)
-    return Projection(facts.nodes, columns, facts.suppliers, facts.clients, facts.details, meta)
+    # The quantities become columns beside the edges; the details keep the rest.
+    quantities = edge_quantities(facts.nodes, facts.suppliers, facts.clients, facts.details)
+    details = {pair: without_quantities(found) if found.keys() & QUANTITY_DETAILS else found
+               for pair, found in facts.details.items()}  # fmt: skip
+    return Projection(facts.nodes, columns, facts.suppliers, facts.clients, details, meta, quantities)
 
 
 def _stages_from_products(facts: NetworkFacts, meta: dict[str, Any]) -> NetworkFacts:

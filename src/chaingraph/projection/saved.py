@@ -20,6 +20,7 @@ import numpy as np
 import orjson
 
 from ..errors import InputError
+from ..sheets.quantities import COMPARATORS, NUMBER_KEYS, EdgeQuantities
 from ..store.disk import database_id
 from .model import Projection
 
@@ -29,14 +30,16 @@ ARRAYS = "projection.npz"
 VALUES = "projection.json"
 #: Raised when what a saved projection holds changes (2: edges carry their evidence level; 3: the
 #: projection names its database; 4: edges carry their relations' periods as bounds, ``intervals``;
-#: 5: stages inferred from products, and the stages' essential inputs, in ``meta``).
-PROJECTION_FORMAT = 6
+#: 5: stages inferred from products, and the stages' essential inputs, in ``meta``; 6: quantities
+#: in the details; 7: quantities as arrays beside the edges).
+PROJECTION_FORMAT = 7
 
 
 def write_projection(projection: Projection, folder: Path, database: str = "") -> None:
     """Write ``projection`` into ``folder`` (two files; the folder must exist), naming the id of
     the ``database`` it was projected from."""
     arrays: dict[str, np.ndarray] = {"suppliers": projection.suppliers, "clients": projection.clients}
+    arrays.update({f"quantity_{name}": column for name, column in projection.quantities.arrays().items()})
     tables: dict[str, list] = {}
     for name, column in projection.columns.items():
         codes, tables[name] = _encode(column)
@@ -47,6 +50,7 @@ def write_projection(projection: Projection, folder: Path, database: str = "") -
         "nodes": projection.nodes,
         "columns": tables,
         "details": [[supplier, client, found] for (supplier, client), found in projection.details.items()],
+        "quantity_units": projection.quantities.units,
         "meta": projection.meta,
     }
     with open(folder / ARRAYS, "wb") as out:
@@ -71,11 +75,22 @@ def read_saved_projection(folder: Path) -> Projection:
         for ends in (projection.suppliers, projection.clients):
             if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= nodes):
                 raise ValueError("an edge names a node that is not there")
+        _check_quantities(projection.quantities)
     except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
         raise InputError(
             f"--store {folder}: the saved projection is damaged ({str(exc)[:100]}); load the store again"
         ) from None
     return projection
+
+
+def _check_quantities(quantities: EdgeQuantities) -> None:
+    """A ``ValueError`` for quantities whose codes point nowhere (a unit, a comparator)."""
+    for codes, table in ((quantities.value_unit, quantities.units), (quantities.volume_unit, quantities.units),
+                         (quantities.hedges, COMPARATORS)):  # fmt: skip
+        if codes.size and (int(codes.min()) < -1 or int(codes.max()) >= len(table)):
+            raise ValueError("a quantity names a unit or comparator that is not there")
+    if quantities.hedges.shape != (len(quantities), len(NUMBER_KEYS)):
+        raise ValueError("the quantities' comparators are not one row an edge")
 
 
 def read_projection(folder: Path) -> Projection:
@@ -92,6 +107,10 @@ def read_projection(folder: Path) -> Projection:
             for name, table in values["columns"].items()
         }
         suppliers, clients = arrays["suppliers"], arrays["clients"]
+        quantities = EdgeQuantities(
+            **{name: arrays[f"quantity_{name}"] for name in EdgeQuantities.none(0).arrays()},
+            units=values["quantity_units"],
+        )
     return Projection(
         nodes=values["nodes"],
         columns=columns,
@@ -99,6 +118,7 @@ def read_projection(folder: Path) -> Projection:
         clients=clients,
         details={(supplier, client): found for supplier, client, found in values["details"]},
         meta=values["meta"],
+        quantities=quantities,
     )
 
 

@@ -195,15 +195,9 @@ def select_columns(projection: Projection, selection: Selection) -> Projection:
         projection = group_by_owner(_controls_in_force(projection, selection))
     meta = dict(projection.meta, selection=selection.describe(projection.meta))
     if selection.evidence is not None:
-        keep_edges = _evidence_mask(projection, selection.evidence)
-        projection = dataclasses.replace(
-            projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
-        )
+        projection = projection.keep_edges(_evidence_mask(projection, selection.evidence))
     if selection.as_of is not None:
-        keep_edges = _dated_mask(projection, selection)
-        projection = dataclasses.replace(
-            projection, suppliers=projection.suppliers[keep_edges], clients=projection.clients[keep_edges]
-        )
+        projection = projection.keep_edges(_dated_mask(projection, selection))
     if selection.chains is None and selection.region is None:
         # Everything is selected: share the columns rather than copy every one of them.
         return dataclasses.replace(projection, meta=meta)

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,11 +42,15 @@ from .cells import column_name
 __all__ = [
     "COMPARATORS",
     "HEDGE_MARKS",
+    "NUMBER_KEYS",
+    "QUANTITY_DETAILS",
     "QUANTITY_FIELDS",
     "QUANTITY_KEYS",
     "QUANTITY_PROPERTIES",
     "SHARE_KEYS",
+    "EdgeQuantities",
     "add_statement",
+    "edge_quantities",
     "pair_quantities",
     "parse_amount",
     "parse_share",
@@ -56,6 +61,7 @@ __all__ = [
     "statements_of",
     "volume_unit",
     "with_quantities",
+    "without_quantities",
 ]
 
 #: The sheet's quantity columns, in the order the layout lists them.
@@ -365,3 +371,136 @@ def quantity_cells(quantities: Mapping) -> dict[str, str]:
         if key in quantities:
             cells[key] = cell(key, percent_of_share(quantities[key]), "%")
     return cells
+
+
+#: The numbers of the details form, each a column of :class:`EdgeQuantities` (and a hedge's slot).
+NUMBER_KEYS = tuple(key for key, _ in _GROUPS)
+#: The keys of the details form that :class:`EdgeQuantities` holds as columns (and the starts
+#: :func:`pair_quantities` keeps for merging statements, which the columns do not need).
+QUANTITY_DETAILS = frozenset({*NUMBER_KEYS, "currency", "volume_unit", "hedges", "quantity_starts"})
+_COMPANION = dict(_GROUPS)
+_COMPARATOR_CODE = {hedge: code for code, hedge in enumerate(COMPARATORS)}
+
+
+@dataclass
+class EdgeQuantities:
+    """The quantities of a network's edges as columns, one entry per edge: ``nan`` where an edge
+    states none. ``value_unit`` and ``volume_unit`` are codes into ``units`` (currencies and units
+    alike; ``-1``: none); ``hedges[e, k]`` the comparator of edge ``e``'s ``NUMBER_KEYS[k]`` as a
+    code into :data:`COMPARATORS` (``-1``: stated as it is).
+
+    The projection holds them beside its edges (:class:`chaingraph.projection.model.Projection`),
+    built once from the details form (:func:`edge_quantities`) and saved as arrays: a network of
+    millions of relations keeps six numbers an edge, not a dict.
+    """
+
+    value: np.ndarray
+    value_unit: np.ndarray
+    volume: np.ndarray
+    volume_unit: np.ndarray
+    client_share: np.ndarray
+    supplier_share: np.ndarray
+    hedges: np.ndarray
+    units: list[str]
+
+    @classmethod
+    def none(cls, edges: int) -> EdgeQuantities:
+        """``edges`` edges stating nothing."""
+        missing, code = np.full(edges, np.nan), np.full(edges, -1, dtype=np.int32)
+        return cls(
+            missing, code, missing.copy(), code.copy(), missing.copy(), missing.copy(),
+            np.full((edges, len(NUMBER_KEYS)), -1, dtype=np.int8), [],
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The columns by name (what a saved projection writes)."""
+        return {
+            "value": self.value, "value_unit": self.value_unit, "volume": self.volume,
+            "volume_unit": self.volume_unit, "client_share": self.client_share,
+            "supplier_share": self.supplier_share, "hedges": self.hedges,
+        }  # fmt: skip
+
+    def take(self, keep: np.ndarray) -> EdgeQuantities:
+        """The quantities of the edges ``keep`` selects (a mask or indices), in its order."""
+        return EdgeQuantities(**{name: column[keep] for name, column in self.arrays().items()}, units=self.units)
+
+    @property
+    def any(self) -> bool:
+        """Whether some edge states a quantity."""
+        return bool(len(self.stating()))
+
+    def stating(self) -> np.ndarray:
+        """The edges that state a quantity, as indices."""
+        stated = ~np.isnan(self.value) | ~np.isnan(self.volume)
+        stated |= ~np.isnan(self.client_share) | ~np.isnan(self.supplier_share)
+        return np.flatnonzero(stated)
+
+    def details(self, edge: int) -> dict:
+        """Edge ``edge``'s quantities in the details form (empty: none)."""
+        found: dict = {}
+        hedges: dict[str, str] = {}
+        for k, key in enumerate(NUMBER_KEYS):
+            number = float(getattr(self, key)[edge])
+            if math.isnan(number):
+                continue
+            found[key] = number
+            companion = _COMPANION[key]
+            if companion is not None:
+                found[companion] = self.units[int(getattr(self, f"{key}_unit")[edge])]
+            hedge = int(self.hedges[edge, k])
+            if hedge >= 0:
+                hedges[key] = COMPARATORS[hedge]
+        if hedges:
+            found["hedges"] = hedges
+        return found
+
+
+def edge_quantities(
+    nodes: Sequence[str], suppliers: np.ndarray, clients: np.ndarray, details: Mapping
+) -> EdgeQuantities:
+    """The edges' quantities from the details form by (supplier, client) IRI (a pair with no edge
+    is left out), read a column at a time: a pass over the stating pairs per quantity, not a
+    Python step per cell."""
+    m, n = len(suppliers), len(nodes)
+    found = EdgeQuantities.none(m)
+    stating = [(pair, data) for pair, data in details.items() if any(key in data for key in NUMBER_KEYS)]
+    if not stating or not m:
+        return found
+    index = {node: i for i, node in enumerate(nodes)}
+    count = len(stating)
+    ends = np.fromiter((index.get(end, -1) for (a, b), _ in stating for end in (a, b)), dtype=np.int64, count=2 * count)
+    known = (ends[0::2] >= 0) & (ends[1::2] >= 0)  # a pair with an end outside the network: no edge
+    wanted = np.where(known, ends[0::2] * n + ends[1::2], -1)
+    keys = suppliers.astype(np.int64) * n + clients
+    order = np.argsort(keys, kind="stable")
+    at = order[np.minimum(np.searchsorted(keys[order], wanted), m - 1)]
+    present = keys[at] == wanted  # a pair the network leaves out has no edge
+    edges = at[present]
+    datas = [data for _, data in stating]
+    for k, name in enumerate(NUMBER_KEYS):
+        column = np.fromiter((data.get(name, np.nan) for data in datas), dtype=np.float64, count=count)
+        getattr(found, name)[edges] = column[present]
+        hedged = np.fromiter(
+            (_COMPARATOR_CODE[data["hedges"][name]] if name in data.get("hedges", ()) else -1 for data in datas),
+            dtype=np.int8,
+            count=count,
+        )
+        found.hedges[edges, k] = hedged[present]
+    codes: dict[str, int] = {}
+    for name, unit in (("value", "currency"), ("volume", "volume_unit")):
+        column = np.fromiter(
+            (codes.setdefault(data[unit], len(codes)) if name in data else -1 for data in datas),
+            dtype=np.int32,
+            count=count,
+        )
+        getattr(found, f"{name}_unit")[edges] = column[present]
+    found.units = list(codes)
+    return found
+
+
+def without_quantities(details: Mapping) -> dict:
+    """A pair's ``details`` with its quantities left out (the projection keeps them as columns)."""
+    return {key: value for key, value in details.items() if key not in QUANTITY_DETAILS}
