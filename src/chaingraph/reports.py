@@ -653,10 +653,11 @@ def view(
         )
     if graph.graph.get("unstaged"):
         notes.append(text["unstaged"].format(count=graph.graph["unstaged"]))
+    headline = []  # what the view is about, under its title
     if focus_iri is not None:
         focus_label = graph.nodes[focus_iri].get("label", focus)
-        notes.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
-    scenario, own_loss = _view_scenario(source, whole, graph, remove, text, notes) if level == "firm" else ({}, {})
+        headline.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
+    scenario, own_loss = _view_scenario(source, whole, graph, remove, text, headline) if level == "firm" else ({}, {})
     data = ViewData(
         graph=graph,
         measures=run.values,
@@ -668,6 +669,7 @@ def view(
         as_of=as_of if level == "firm" else None,
         names=firm_names(source, list(graph)) if level == "firm" else {},
         undated=undated,
+        headline=headline,
     )
     if progress:
         progress("rendering")
@@ -680,7 +682,7 @@ def _view_scenario(
     drawn: nx.DiGraph,
     remove: Sequence[str],
     text: Mapping[str, str],
-    notes: list[str],
+    headline: list[str],
 ) -> tuple[dict[str, dict], dict[str, list[int]]]:
     """The scenario a view draws (``--remove``) and, in views up to ``OWN_LOSS_LIMIT`` nodes,
     what each firm's own loss would disrupt, tier by tier; the cascade of
@@ -690,7 +692,7 @@ def _view_scenario(
     from .measures.cascade import compiled_cascade
     from .measures.compiled import AnalysisGraph
     from .scenarios import removed_set
-    from .views.page import OWN_LOSS_LIMIT
+    from .views.page import OWN_LOSS_LIMIT, counted
 
     table = Projection.from_networkx(whole)
     compiled_graph = AnalysisGraph(table)
@@ -704,10 +706,10 @@ def _view_scenario(
             if node in drawn
         }
         tiers = found.tiers()
-        notes.append(
+        headline.append(
             text["scenario_note"].format(
                 removed=", ".join(removal.text for removal in removals),
-                count=len(tiers.get(0, ())),
+                count=counted(text, "organizations", len(tiers.get(0, ()))),
                 beyond=len(found.disrupted) - len(tiers.get(0, ())),
                 tiers=" → ".join(str(len(tiers[t])) for t in sorted(tiers)),
             )

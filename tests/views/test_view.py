@@ -589,6 +589,42 @@ def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
     assert "every supplier of separators lost" in catl["title"]
 
 
+def _header_and_legend(html: str) -> tuple[str, str]:
+    header = html[html.index("<header>") : html.index("</header>")]
+    aside = html[html.index("<aside>") : html.index("</aside>")]
+    return header, aside
+
+
+def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outlines(store):
+    from chaingraph.reports import view
+    from chaingraph.scenarios import scenario
+
+    html = str(view(store, "ningde", remove=["stage:separators"]))
+    header, aside = _header_and_legend(html)
+    per_tier = scenario(store, ["stage:separators"], chain="ningde").summary["firms_per_tier"]
+    removed, beyond = per_tier[0], sum(per_tier[1:])
+    assert f"({removed} organizations, crossed out) disrupts {beyond} more downstream" in header
+    assert " → ".join(map(str, per_tier)) in header
+    # the legend names each outline drawn: the removed set and the tiers there are, in their colours
+    assert "removed (dashed outline, name crossed out)" in aside
+    for tier in range(1, len(per_tier)):
+        assert f"disrupted in tier {tier}" in aside
+    assert f"disrupted in tier {len(per_tier)}" not in aside
+    # one firm removed is one organization, not "1 organizations"
+    one = _header_and_legend(str(view(store, "ningde", remove=["firm:Hifen"])))[0]
+    assert "(1 organization, crossed out)" in one
+    # a view with no scenario has neither the line nor the legend
+    plain_header, plain_aside = _header_and_legend(str(view(store, "ningde")))
+    assert "Scenario" not in plain_aside and "headline" not in plain_header
+
+
+def test_a_focus_view_says_whose_neighbourhood_it_is_under_the_title(store):
+    from chaingraph.reports import view
+
+    header, _ = _header_and_legend(str(view(store, "fujian", focus="CATL", hops=1)))
+    assert "The neighbourhood of CATL, tiers up and down: 1" in header
+
+
 def test_each_firm_says_what_its_own_loss_would_disrupt(store):
     from chaingraph.reports import view
     from chaingraph.scenarios import scenario
@@ -633,6 +669,28 @@ def test_each_stage_keeps_one_colour_in_every_view(store):
                 seen.setdefault(stage, set()).add(colour)
     assert len(seen) >= 15
     assert {stage: colours for stage, colours in seen.items() if len(colours) > 1} == {}
+
+
+def test_a_stage_a_sheet_adds_recolours_none_of_the_graphs(tmp_path, store):
+    """Adding "lithium mining" to the Ningde chain with a sheet leaves every other stage its colour."""
+    from chaingraph.projection.source import NetworkSource
+    from chaingraph.projection.tables import Tables
+    from chaingraph.reports import network
+    from chaingraph.views.page import stage_colors
+
+    firms = tmp_path / "firms.csv"
+    firms.write_text(
+        "id,name_en,name_zh,located_in,chain,stage\n"
+        "miner,Tianqi Mining,,Ningde,ningde-lithium-battery,lithium mining\n",
+        encoding="utf-8",
+    )
+    relations = tmp_path / "relations.csv"
+    relations.write_text("supplier,client\nminer,Hunan Yuneng\n", encoding="utf-8")
+    before = stage_colors(network(store, chain="ningde"))
+    after = stage_colors(network(NetworkSource(store, Tables(relations=[relations], firms=[firms])), chain="ningde"))
+    added = set(after) - set(before)
+    assert len(added) == 1 and after[added.pop()] not in before.values()  # a colour of its own
+    assert {stage: after[stage] for stage in before} == before
 
 
 def test_every_kind_has_a_shape_of_its_own():

@@ -79,6 +79,7 @@ __all__ = [
     "balanced_lines",
     "check_size",
     "contrast_ratio",
+    "counted",
     "is_chaingraph_view",
     "measure_name",
     "render_view",
@@ -217,8 +218,14 @@ TEXT = {
         "scenario_removed": "scenario: removed",
         "scenario_stage": "scenario: disrupted in tier {tier}, every supplier of {stages} lost",
         "scenario_supply": "scenario: disrupted in tier {tier}, every supplier lost",
-        "scenario_note": "Scenario: removing {removed} ({count} organizations, crossed out) disrupts {beyond} more "
-        "downstream, outlined by tier (red 1, orange 2, olive 3, purple 4 and beyond): {tiers}.",
+        "scenario_note": "Scenario: removing {removed} ({count}, crossed out) disrupts {beyond} more downstream; "
+        "firms per tier: {tiers}.",
+        "organizations_one": "{count} organization",
+        "organizations_many": "{count:,} organizations",
+        "scenario_legend": "Scenario",
+        "tier_removed": "removed (dashed outline, name crossed out)",
+        "tier_one": "disrupted in tier {tier}",
+        "tier_beyond": "disrupted in tier {tier} and beyond",
         "own_loss": "its own loss would disrupt, tier by tier: {tiers}",
         "own_loss_none": "its own loss would disrupt no other firm",
         "focus_note": "The neighbourhood of {firm}, tiers up and down: {hops} ({nodes} of {total} nodes).",
@@ -281,8 +288,14 @@ TEXT = {
         "scenario_removed": "情景：已移除",
         "scenario_stage": "情景：第 {tier} 层受影响，{stages}的供应方全部失去",
         "scenario_supply": "情景：第 {tier} 层受影响，全部供应方失去",
-        "scenario_note": "情景：移除{removed}（{count} 个组织，已划去）后，下游另有 {beyond} 个组织受影响，"
-        "按层级以边框标出（红 1、橙 2、橄榄 3、紫 4 及以上）：{tiers}。",
+        "scenario_note": "情景：移除{removed}（{count}，已划去）后，下游另有 {beyond} 个组织受影响；"
+        "各层数目：{tiers}。",
+        "organizations_one": "{count} 个组织",
+        "organizations_many": "{count:,} 个组织",
+        "scenario_legend": "情景",
+        "tier_removed": "已移除（虚线边框，名称划去）",
+        "tier_one": "第 {tier} 层受影响",
+        "tier_beyond": "第 {tier} 层及以后受影响",
         "own_loss": "其自身缺失将逐层影响：{tiers}",
         "own_loss_none": "其自身缺失不会影响其他企业",
         "focus_note": "{firm}的上下游 {hops} 层（{nodes} / {total} 个节点）。",
@@ -322,6 +335,9 @@ class ViewData:
     #: Every name each firm was given (:func:`chaingraph.reports.firm_names`): the details list
     #: those beyond the two shown, so a merge can be checked on the page.
     names: Mapping[str, list[str]] = field(default_factory=dict)
+    #: What the view is about, said under its title: a focus firm and its tiers, a scenario and
+    #: the firms it disrupts per tier (one line each).
+    headline: list[str] = field(default_factory=list)
 
 
 def is_chaingraph_view(path: Path) -> bool:
@@ -596,9 +612,11 @@ def _page(
         lang_tag="zh-Hans" if lang == "zh" else "en",
         title=data.title,
         subtitle=text["subtitle"].format(
-            nodes=_counted(text, "nodes", graph.number_of_nodes()),
-            edges=_counted(text, "edges", graph.number_of_edges()),
+            nodes=counted(text, "nodes", graph.number_of_nodes()),
+            edges=counted(text, "edges", graph.number_of_edges()),
         ),
+        headline=data.headline,
+        legend_tiers=_tier_legend(data, text),
         text={**text, "size": text["size"].format(measure=measure_name(size_by, lang))},
         nodes=nodes,
         edges=edges,
@@ -635,9 +653,27 @@ def _page(
     )
 
 
-def _counted(text: Mapping[str, str], noun: str, count: int) -> str:
+def counted(text: Mapping[str, str], noun: str, count: int) -> str:
     """``count`` with its noun in the page's language: "1 node", "9 nodes", "9 个节点"."""
     return text[f"{noun}_one" if count == 1 else f"{noun}_many"].format(count=count)
+
+
+def _tier_legend(data: ViewData, text: Mapping[str, str]) -> list[dict]:
+    """The outlines a scenario view draws, the removed set first, for the tiers it has."""
+    tiers = sorted({int(found["tier"]) for found in data.scenario.values()})
+    items = []
+    for tier in tiers:
+        outline = TIER_OUTLINES[min(tier, len(TIER_OUTLINES) - 1)]
+        if tier == 0:
+            label = text["tier_removed"]
+        elif tier < len(TIER_OUTLINES) - 1:
+            label = text["tier_one"].format(tier=tier)
+        elif tier == len(TIER_OUTLINES) - 1:
+            label = text["tier_beyond"].format(tier=tier)
+        else:
+            continue  # drawn with the last outline, which the item above names
+        items.append({"color": outline, "dashed": tier == 0, "label": label})
+    return items
 
 
 def _add_supply_edges(
@@ -912,24 +948,26 @@ def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
 
     The colour is the stage's own: its place among every stage of every chain the graph knows
     (``graph.graph["chains"]``), not among the stages one view happens to draw, so anode materials
-    are the same colour in the Ningde view and in the Fujian view.
+    are the same colour in the Ningde view and in the Fujian view. Stages with no stated order
+    (``cg:stageOrder``: those a sheet names) come after every ordered one, so a stage a sheet adds
+    takes a colour of its own and recolours none of the graph's.
     """
     known = {
-        (info.get("order", 0), info.get("label", ""), stage)
+        _colour_rank(info.get("order", 0), info.get("label", ""), stage)
         for chain in graph.graph.get("chains", {}).values()
         for stage, info in chain.get("stages", {}).items()
         if info.get("members", 1)  # a stage with no member anywhere takes no colour
     }
-    known_stages = {stage for _, _, stage in known}
+    known_stages = {stage for *_, stage in known}
     drawn = {
-        (attrs.get("stage_order", 0), attrs.get("stage_label", ""), attrs["stage"])
+        _colour_rank(attrs.get("stage_order", 0), attrs.get("stage_label", ""), attrs["stage"])
         for _, attrs in graph.nodes(data=True)
         if attrs.get("stage") and attrs["stage"] not in known_stages
     }
     stages = sorted(known | drawn)
     present = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
     colors = {}
-    for index, (_, _, stage) in enumerate(stages):
+    for index, (*_, stage) in enumerate(stages):
         if stage not in present:
             continue
         if index < len(PALETTE):
@@ -939,6 +977,11 @@ def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
         red, green, blue = colorsys.hsv_to_rgb(hue, 0.55, 0.92)
         colors[stage] = f"#{int(red * 255):02x}{int(green * 255):02x}{int(blue * 255):02x}"
     return colors
+
+
+def _colour_rank(order: int, label: str, stage: str) -> tuple[bool, int, str, str]:
+    """Where a stage stands in the colour order: ordered stages upstream first, unordered last."""
+    return (order <= 0, order, label, stage)
 
 
 def _stage_name(graph: nx.DiGraph, attrs: Mapping, lang: str) -> str:
