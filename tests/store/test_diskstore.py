@@ -337,8 +337,13 @@ def test_two_loads_into_one_folder_one_wins_the_other_is_refused(tmp_path, synth
     import fcntl
 
     target = tmp_path / "net.store"
+    # The first load reads the network twelve times over (the same triples): it holds the lock
+    # for many seconds, so the second, started once the lock is seen held, meets it held however
+    # slowly a busy machine starts it.
+    longer = tmp_path / "longer.nt"
+    longer.write_bytes(synthetic.read_bytes() * 12)
     first = subprocess.Popen(
-        [sys.executable, "-m", "chaingraph", "load", str(synthetic), "--store", str(target)],
+        [sys.executable, "-m", "chaingraph", "load", str(longer), "--store", str(target)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
