@@ -229,11 +229,31 @@ def test_projection_files_of_another_store_are_not_read(two_stores):
     a, b, shutil = two_stores
     expected = stats_json("--store", str(a))
     assert expected.returncode == 0
-    for name in ("projection.npz", "projection.json"):
+    for name in ("projection.npz", "projection.json", "projection.details.json"):
         shutil.copyfile(b / name, a / name)
     copied = stats_json("--store", str(a))
     assert copied.returncode == 0, copied.stderr
     assert json.loads(copied.stdout) == json.loads(expected.stdout)
+
+
+def test_damaged_details_are_said_by_the_command_that_reads_them(two_stores):
+    """The relations' details are parsed only by a command that needs them (--as-of reads their
+    periods): damaged together with the manifest's digest, that command says so in one line, and
+    one that never reads them gives its answer."""
+    from chaingraph.store.disk import projection_digest
+
+    _, a, _ = two_stores  # the synthetic network: past 2,000 firms, the compiled path reads no details
+    expected = stats_json("--store", str(a))
+    (a / "projection.details.json").write_bytes(b"[[1, 2")
+    manifest = json.loads((a / "chaingraph-store.json").read_text(encoding="utf-8"))
+    manifest["projection_digest"] = projection_digest(a)
+    (a / "chaingraph-store.json").write_text(json.dumps(manifest), encoding="utf-8")
+    plain = stats_json("--store", str(a))
+    assert plain.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout) == json.loads(expected.stdout)
+    dated = stats_json("--store", str(a), "--as-of", "2023")
+    assert dated.returncode == 2 and "Traceback" not in dated.stderr
+    assert f"--store {a}: the saved projection is damaged" in dated.stderr
 
 
 def test_swapped_edge_ends_are_not_read_as_a_reversed_network(two_stores):

@@ -85,6 +85,7 @@ def group_by_owner(projection: Projection) -> Projection:
         suppliers=pairs // n,
         clients=pairs % n,
         quantities=_merged_quantities(projection, suppliers * n + clients, suppliers != clients, pairs),
+        evidence=_merged_evidence(projection.evidence, suppliers * n + clients, suppliers != clients, pairs),
         details=details,
         meta=dict(
             projection.meta,
@@ -95,6 +96,14 @@ def group_by_owner(projection: Projection) -> Projection:
             },
         ),
     )
+
+
+def _merged_evidence(evidence: np.ndarray, keys: np.ndarray, across: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The evidence level of each merged edge (``pairs``, sorted keys): the strongest of the edges
+    it stands for (codes follow :data:`~chaingraph.settings.EVIDENCE_LEVELS`, strongest first)."""
+    merged = np.full(len(pairs), len(EVIDENCE_LEVELS) - 1, dtype=np.int8)
+    np.minimum.at(merged, np.searchsorted(pairs, keys[across]), evidence[across])
+    return merged
 
 
 def _merged_quantities(

@@ -7,12 +7,13 @@ A leaf: the projection (:mod:`chaingraph.projection`), its saved files
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 
+from ..settings import EVIDENCE_LEVELS
 from ..sheets.quantities import EdgeQuantities, edge_quantities, without_quantities
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "NetworkFacts",
     "Projection",
     "edge_evidence",
+    "evidence_codes",
     "place_ancestors",
     "stage_infos",
     "stages_in_order",
@@ -52,20 +54,23 @@ class Projection:
     """The supply network as columns: what the NetworkX graph and the compiled graph are built from.
 
     ``nodes`` are IRIs; ``columns`` hold one value per node for each of :data:`NODE_ATTRIBUTES`;
-    edge ``i`` runs from ``nodes[suppliers[i]]`` to ``nodes[clients[i]]``, and ``quantities`` holds
-    its value, volume and shares as columns beside them (none stated: ``nan``); ``details`` holds
-    the qualified relations' other attributes by (supplier, client) IRI; ``meta`` is what
-    ``graph.graph`` holds (chains, places, selection). The NetworkX graph carries both as edge
-    attributes (:meth:`to_networkx`).
+    edge ``i`` runs from ``nodes[suppliers[i]]`` to ``nodes[clients[i]]``; beside the edges, as
+    columns, ``evidence`` holds each one's evidence level (a code into
+    :data:`~chaingraph.settings.EVIDENCE_LEVELS`) and ``quantities`` its value, volume and shares
+    (none stated: ``nan``); ``details`` holds the qualified relations' attributes by (supplier,
+    client) IRI (products, sources, periods; read only by what needs them, so a saved projection
+    parses them on first use); ``meta`` is what ``graph.graph`` holds (chains, places,
+    selection). The NetworkX graph carries it all as edge attributes (:meth:`to_networkx`).
     """
 
     nodes: list[str]
     columns: dict[str, list]
     suppliers: np.ndarray
     clients: np.ndarray
-    details: dict[tuple[str, str], dict]
+    details: Mapping[tuple[str, str], dict]
     meta: dict
     quantities: EdgeQuantities = None  # type: ignore[assignment]  # None: no edge states one
+    evidence: np.ndarray = None  # type: ignore[assignment]  # None: read from the details
     #: Values derived from this very projection, each computed once and kept (a compiled graph's
     #: stage groups and shares): every measure that reads them shares them. A projection with other
     #: nodes or edges (``restrict``, ``keep_edges``, ``dataclasses.replace``) starts with none.
@@ -76,6 +81,10 @@ class Projection:
             self.quantities = EdgeQuantities.none(len(self.suppliers))
         elif len(self.quantities) != len(self.suppliers):
             raise ValueError(f"{len(self.quantities)} edges' quantities for {len(self.suppliers)} edges")
+        if self.evidence is None:
+            self.evidence = evidence_codes(self.nodes, self.suppliers, self.clients, self.details)
+        elif len(self.evidence) != len(self.suppliers):
+            raise ValueError(f"{len(self.evidence)} edges' evidence levels for {len(self.suppliers)} edges")
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -103,6 +112,7 @@ class Projection:
             details={pair: rest for pair, found in attributes.items() if (rest := without_quantities(found))},
             meta=dict(graph.graph),
             quantities=edge_quantities(nodes, suppliers, clients, attributes),
+            evidence=evidence_codes(nodes, suppliers, clients, attributes),
         )
 
     def to_networkx(self) -> nx.DiGraph:
@@ -126,7 +136,11 @@ class Projection:
     def keep_edges(self, keep: np.ndarray) -> Projection:
         """The projection with only the edges ``keep`` (a mask over the edges) marks, every node kept."""
         return dataclasses.replace(
-            self, suppliers=self.suppliers[keep], clients=self.clients[keep], quantities=self.quantities.take(keep)
+            self,
+            suppliers=self.suppliers[keep],
+            clients=self.clients[keep],
+            quantities=self.quantities.take(keep),
+            evidence=self.evidence[keep],
         )
 
     def restrict(self, keep: np.ndarray, meta: dict | None = None) -> Projection:
@@ -144,6 +158,7 @@ class Projection:
             details=self.details,
             meta=dict(meta if meta is not None else self.meta),
             quantities=self.quantities.take(edge_kept),
+            evidence=self.evidence[edge_kept],
         )
 
 
@@ -186,6 +201,34 @@ class NetworkFacts:
 def edge_evidence(data: Mapping) -> str:
     """The evidence level of an edge from its attributes (``unspecified`` when it has none)."""
     return data.get("evidence", "unspecified")
+
+
+def evidence_codes(
+    nodes: Sequence[str], suppliers: np.ndarray, clients: np.ndarray, details: Mapping[tuple[str, str], Mapping]
+) -> np.ndarray:
+    """Each edge's evidence level as a code into :data:`~chaingraph.settings.EVIDENCE_LEVELS`, from
+    the attributes ``details`` holds by (supplier, client) IRI (an edge with none: unspecified)."""
+    unspecified = EVIDENCE_LEVELS.index("unspecified")
+    codes = np.full(len(suppliers), unspecified, dtype=np.int8)
+    if not len(suppliers) or not details:
+        return codes
+    n = max(len(nodes), 1)
+    index = {node: i for i, node in enumerate(nodes)}
+    keys = suppliers.astype(np.int64) * n + clients
+    order = np.argsort(keys, kind="stable")
+    wanted, levels = [], []
+    for (supplier, client), data in details.items():
+        a, b = index.get(supplier), index.get(client)
+        level = EVIDENCE_LEVELS.index(edge_evidence(data))
+        if a is not None and b is not None and level != unspecified:
+            wanted.append(a * n + b)
+            levels.append(level)
+    if wanted:
+        found = np.array(wanted, dtype=np.int64)
+        at = order[np.minimum(np.searchsorted(keys[order], found), len(keys) - 1)]
+        present = keys[at] == found  # a pair the network leaves out has no edge
+        codes[at[present]] = np.array(levels, dtype=np.int8)[present]
+    return codes
 
 
 def place_ancestors(places: dict[str, dict], place: str) -> list[str]:

@@ -14,31 +14,50 @@ its id, its files, their digest), and this module reads them only in the format 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 import orjson
 
 from ..errors import InputError
+from ..settings import EVIDENCE_LEVELS
 from ..sheets.quantities import COMPARATORS, NUMBER_KEYS, EdgeQuantities
 from ..store.disk import database_id
 from .model import Projection
 
-__all__ = ["ARRAYS", "PROJECTION_FORMAT", "VALUES", "read_projection", "read_saved_projection", "write_projection"]
+__all__ = [
+    "ARRAYS",
+    "DETAILS",
+    "PROJECTION_FORMAT",
+    "VALUES",
+    "SavedDetails",
+    "read_projection",
+    "read_saved_projection",
+    "write_projection",
+]
 
 ARRAYS = "projection.npz"
 VALUES = "projection.json"
+#: The qualified relations' details (products, sources, periods), apart: most commands never
+#: read them, and a command that does parses them then (:class:`SavedDetails`).
+DETAILS = "projection.details.json"
 #: Raised when what a saved projection holds changes (2: edges carry their evidence level; 3: the
 #: projection names its database; 4: edges carry their relations' periods as bounds, ``intervals``;
 #: 5: stages inferred from products, and the stages' essential inputs, in ``meta``; 6: quantities
-#: in the details; 7: quantities as arrays beside the edges).
-PROJECTION_FORMAT = 7
+#: in the details; 7: quantities as arrays beside the edges; 8: evidence levels as an array, the
+#: details in a file of their own).
+PROJECTION_FORMAT = 8
 
 
 def write_projection(projection: Projection, folder: Path, database: str = "") -> None:
-    """Write ``projection`` into ``folder`` (two files; the folder must exist), naming the id of
+    """Write ``projection`` into ``folder`` (three files; the folder must exist), naming the id of
     the ``database`` it was projected from."""
-    arrays: dict[str, np.ndarray] = {"suppliers": projection.suppliers, "clients": projection.clients}
+    arrays: dict[str, np.ndarray] = {
+        "suppliers": projection.suppliers,
+        "clients": projection.clients,
+        "evidence": projection.evidence,
+    }
     arrays.update({f"quantity_{name}": column for name, column in projection.quantities.arrays().items()})
     tables: dict[str, list] = {}
     for name, column in projection.columns.items():
@@ -49,13 +68,43 @@ def write_projection(projection: Projection, folder: Path, database: str = "") -
         "database": database,
         "nodes": projection.nodes,
         "columns": tables,
-        "details": [[supplier, client, found] for (supplier, client), found in projection.details.items()],
         "quantity_units": projection.quantities.units,
         "meta": projection.meta,
     }
     with open(folder / ARRAYS, "wb") as out:
         np.savez(out, **arrays)  # type: ignore[arg-type]  # numpy's stub reads **kwds as allow_pickle
     (folder / VALUES).write_bytes(orjson.dumps(values))
+    details = [[supplier, client, found] for (supplier, client), found in projection.details.items()]
+    (folder / DETAILS).write_bytes(orjson.dumps(details))
+
+
+class SavedDetails(Mapping[tuple[str, str], dict]):
+    """A saved projection's details, parsed from their file on first use (a damaged file is an
+    :class:`InputError` naming the store)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._found: dict[tuple[str, str], dict] | None = None
+
+    @property
+    def found(self) -> dict[tuple[str, str], dict]:
+        if self._found is None:
+            try:
+                self._found = {(supplier, client): found for supplier, client, found in orjson.loads(
+                    (self.folder / DETAILS).read_bytes()
+                )}  # fmt: skip
+            except (OSError, ValueError, TypeError) as exc:
+                raise _damaged(self.folder, exc) from None
+        return self._found
+
+    def __getitem__(self, pair: tuple[str, str]) -> dict:
+        return self.found[pair]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
 
 
 def read_saved_projection(folder: Path) -> Projection:
@@ -76,11 +125,17 @@ def read_saved_projection(folder: Path) -> Projection:
             if len(ends) and (int(ends.min()) < 0 or int(ends.max()) >= nodes):
                 raise ValueError("an edge names a node that is not there")
         _check_quantities(projection.quantities)
+        if projection.evidence.size and not 0 <= int(projection.evidence.min()) <= int(projection.evidence.max()) < len(
+            EVIDENCE_LEVELS
+        ):
+            raise ValueError("an edge's evidence level is not one there is")
     except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
-        raise InputError(
-            f"--store {folder}: the saved projection is damaged ({str(exc)[:100]}); load the store again"
-        ) from None
+        raise _damaged(folder, exc) from None
     return projection
+
+
+def _damaged(folder: Path, exc: Exception) -> InputError:
+    return InputError(f"--store {folder}: the saved projection is damaged ({str(exc)[:100]}); load the store again")
 
 
 def _check_quantities(quantities: EdgeQuantities) -> None:
@@ -106,7 +161,7 @@ def read_projection(folder: Path) -> Projection:
             name: [table[code] for code in arrays[f"column_{name}"].tolist()]
             for name, table in values["columns"].items()
         }
-        suppliers, clients = arrays["suppliers"], arrays["clients"]
+        suppliers, clients, evidence = arrays["suppliers"], arrays["clients"], arrays["evidence"]
         quantities = EdgeQuantities(
             **{name: arrays[f"quantity_{name}"] for name in EdgeQuantities.none(0).arrays()},
             units=values["quantity_units"],
@@ -116,9 +171,10 @@ def read_projection(folder: Path) -> Projection:
         columns=columns,
         suppliers=suppliers,
         clients=clients,
-        details={(supplier, client): found for supplier, client, found in values["details"]},
+        details=SavedDetails(folder),
         meta=values["meta"],
         quantities=quantities,
+        evidence=evidence,
     )
 
 

@@ -152,39 +152,13 @@ def _dated_mask(projection: Projection, selection: Selection) -> np.ndarray:
 
 def evidence_counts(projection: Projection) -> dict[str, int]:
     """How many of the projection's edges are at each evidence level (every level, zeros kept)."""
-    counts = dict.fromkeys(EVIDENCE_LEVELS, 0)
-    detailed = _detailed_edges(projection)
-    for level, found in detailed.items():
-        counts[level] += int(np.count_nonzero(found))
-    counts["unspecified"] += projection.edge_count - sum(counts.values())
-    return counts
-
-
-def _detailed_edges(projection: Projection) -> dict[str, np.ndarray]:
-    """For each evidence level a qualified relation gives, a mask of the edges at that level."""
-    n = max(len(projection), 1)
-    codes = projection.suppliers * n + projection.clients
-    index = {node: i for i, node in enumerate(projection.nodes)} if projection.details else {}
-    by_level: dict[str, list[int]] = defaultdict(list)
-    for (supplier, client), data in projection.details.items():
-        a, b = index.get(supplier), index.get(client)
-        if a is not None and b is not None:
-            by_level[edge_evidence(data)].append(a * n + b)
-    return {level: np.isin(codes, np.array(found, dtype=np.int64)) for level, found in by_level.items()}
+    counts = np.bincount(projection.evidence, minlength=len(EVIDENCE_LEVELS))
+    return {level: int(count) for level, count in zip(EVIDENCE_LEVELS, counts.tolist(), strict=True)}
 
 
 def _evidence_mask(projection: Projection, levels: frozenset[str]) -> np.ndarray:
     """True for the edges whose evidence level is one of ``levels``."""
-    detailed = _detailed_edges(projection)
-    unspecified = np.ones(projection.edge_count, dtype=bool)
-    keep = np.zeros(projection.edge_count, dtype=bool)
-    for level, found in detailed.items():
-        unspecified &= ~found
-        if level in levels:
-            keep |= found
-    if "unspecified" in levels:
-        keep |= unspecified
-    return keep
+    return np.isin(projection.evidence, [EVIDENCE_LEVELS.index(level) for level in levels])
 
 
 def select_columns(projection: Projection, selection: Selection) -> Projection:
