@@ -3,14 +3,21 @@ naming rule (:class:`chaingraph.sheets.ImportContext`), which never queries a st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rdflib import URIRef
 
 from ..sheets import ImportContext
+from ..sparql import bind_table
 from ..store.base import Store
 from ..vocab import ORGANIZATION_CLASSES, PLACE_CLASSES, curies
 from .texts import package_query
 
-__all__ = ["import_context"]
+__all__ = ["KINDS_CHUNK", "import_context"]
+
+#: How many things one query for classes asks about (a VALUES table of this many rows at most):
+#: a sheet of 100,000 ids that are IRIs is 200 queries, not 100,000.
+KINDS_CHUNK = 500
 
 _CONTEXT_QUERY = package_query(
     "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
@@ -33,8 +40,13 @@ def import_context(store: Store | None) -> ImportContext:
         for row in store.select(_CONTEXT_QUERY).rows
     )
 
-    def kinds_of(iri: str) -> list[str]:
-        return [str(row["kind"]) for row in store.select(_KINDS_QUERY, {"thing": URIRef(iri)}).rows]
+    def kinds_of(iris: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {iri: [] for iri in iris}
+        for first in range(0, len(iris), KINDS_CHUNK):
+            chunk = [(URIRef(iri),) for iri in iris[first : first + KINDS_CHUNK]]
+            for row in store.select(bind_table(_KINDS_QUERY, ["thing"], chunk)).rows:
+                found[str(row["thing"])].append(str(row["kind"]))
+        return found
 
     def not_firms() -> list[tuple[str, str]]:
         return [(str(row["thing"]), str(row["type"])) for row in store.select(_NOT_FIRMS_QUERY).rows]
