@@ -239,6 +239,25 @@ def test_identifiers_give_way_before_names_are_cut(columns):
 
 
 @pytest.mark.parametrize("columns", [80, 100])
+def test_a_named_querys_answer_is_kept_whole_on_a_narrow_terminal(columns):
+    """provenance answers with sources: on a narrow terminal they wrap, whole, and are the last left out."""
+    from chaingraph.queries.named import get_named_query
+
+    assert get_named_query("provenance").answer == ("source", "sourceSays", "reason")
+    arguments = ["query", "provenance", "-p", "supplier=Hifen", "-p", "client=CATL"]
+    lines = in_terminal(arguments, columns)
+    assert_fits(lines, columns)
+    expected = json.loads(run_process(*arguments, "--format", "json").stdout)["results"]["bindings"]
+    sources = [row["source"]["value"] for row in expected if "source" in row]
+    assert len(sources) >= 2
+    header = next(line for line in lines if line.startswith("┃"))
+    at = [cell.strip() for cell in header.strip("┃").split("┃")].index("source")
+    pieces = [row[at] for row in data_rows(lines)]
+    assert "".join(pieces) == "".join(sources)  # each source whole, wrapped onto more lines
+    assert "sourceSays" in header
+
+
+@pytest.mark.parametrize("columns", [80, 100])
 def test_gaps_keep_the_firms_to_attract_whole_on_a_narrow_terminal(columns):
     """The answer of gaps gives way last: every target's name is on screen, wrapped, not cut."""
     lines = in_terminal(["gaps", "--chain", "ningde", "--region", "Ningde"], columns)

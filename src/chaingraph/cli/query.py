@@ -117,7 +117,9 @@ def query(
 
     timeout: float | None = click.get_current_context().params.get("timeout")
     # Names resolved once (a mistyped query name gets its suggestions here), then run as prepared.
-    text, bindings = q.prepare(store, _query_text(query_text, query_file), q.parse_params(params), timeout)
+    asked = _query_text(query_text, query_file)
+    text, bindings = q.prepare(store, asked, q.parse_params(params), timeout)
+    answer = q.answer_columns(asked)
     form = query_form(text)
     if form == "UPDATE":
         _run_update(store, text, allow_update, output, force)
@@ -126,10 +128,10 @@ def query(
         emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
         return
     if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
-        _print_first_page(store, text, bindings, columns, offset, timeout)
+        _print_first_page(store, text, bindings, columns, offset, timeout, answer)
         return
     result = q.run_query(store, text, bindings, timeout, limit=limit, offset=offset, max_rows=max_rows)
-    _print_query_result(result, fmt, columns)
+    _print_query_result(result, fmt, columns, answer)
 
 
 #: How many rows a query table shows on a terminal unless --limit says otherwise.
@@ -137,13 +139,13 @@ TERMINAL_PAGE = 100
 
 
 def _print_first_page(
-    store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float | None
+    store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float | None, answer: tuple[str, ...]
 ) -> None:
     """A table of the first rows on a terminal, and how many there are when there are more."""
     from ..queries import named as q
 
     result = q.run_query(store, text, bindings, timeout, limit=TERMINAL_PAGE, offset=offset)
-    _print_query_result(result, "table", columns)
+    _print_query_result(result, "table", columns, answer)
     if result.select is not None and len(result.select.rows) == TERMINAL_PAGE:
         total = q.count_rows(store, text, bindings, timeout)
         stderr.print(
@@ -228,7 +230,8 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
     stderr.print(f"wrote {output} ({len(dataset)} quads)")
 
 
-def _print_query_result(result, fmt: str | None, columns: str | None = None) -> None:
+def _print_query_result(result, fmt: str | None, columns: str | None = None, answer: tuple[str, ...] = ()) -> None:
+    """A query's result in ``fmt``; on a terminal the ``answer`` columns wrap rather than being cut."""
     from ..interchange.tabular import sparql_json
     from .render import render
 
@@ -252,7 +255,7 @@ def _print_query_result(result, fmt: str | None, columns: str | None = None) -> 
     show = _show_term if fmt in ("table", "markdown") else str
     rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
     shown = choose_columns(columns, select.variables) or select.variables
-    emit(render(rows, shown, fmt, console=stdout.console, choosable=True))
+    emit(render(rows, shown, fmt, console=stdout.console, choosable=True, wrap=answer))
     if fmt == "table":
         stderr.print(f"{len(rows)} rows")
 

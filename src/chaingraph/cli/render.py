@@ -81,8 +81,8 @@ def fit_table(
     are right-aligned and never cut. Text columns are cut with an ellipsis, the widest first, so
     they end up about as wide as each other, none below :data:`TEXT_MIN_WIDTH`; if the table is
     still too wide, columns are left out from the right, never the first. Without ``width`` every
-    column has its natural width. Columns in ``wrap`` (a validation message, say, which is no use
-    cut) wrap onto more lines instead.
+    column has its natural width. Columns in ``wrap`` (a validation message, the answer of a
+    command, which are no use cut) wrap onto more lines instead, and are the last left out.
     """
     from rich.cells import cell_len
 
@@ -103,10 +103,15 @@ def fit_table(
             return 3 * count + 1
 
         while len(kept) > 1 and sum(floor[i] for i in kept) + overhead(len(kept)) > width:
-            kept.pop()
+            # the rightmost column goes first, one that answers the command (wraps) last
+            dropped = next((i for i in reversed(kept[1:]) if columns[i] not in wrap), kept[-1])
+            kept.remove(dropped)
     widths = {i: natural[i] for i in kept}
     if width is not None:
-        identifiers = {i for i in range(len(columns)) if _holds_identifiers(line[i] for line in cells)}
+        # An identifier is cut in the middle, unless it answers the command (it wraps instead).
+        identifiers = {
+            i for i in range(len(columns)) if columns[i] not in wrap and _holds_identifiers(line[i] for line in cells)
+        }
         for i in identifiers:  # an identifier is cut no shorter than keeps every one distinct
             floor[i] = _distinct_width([line[i] for line in cells], floor[i], natural[i])
         widths = _shared_widths(kept, natural, floor, width, identifiers)

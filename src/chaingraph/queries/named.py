@@ -37,6 +37,7 @@ __all__ = [
     "QueryResult",
     "Walk",
     "adhoc_bindings",
+    "answer_columns",
     "bind_named",
     "count",
     "count_rows",
@@ -51,6 +52,8 @@ __all__ = [
 
 _PARAM = re.compile(r"#\s*param:\s*(?P<name>\w+)\s*\((?P<spec>[^)]*)\)\s*(?P<help>.*)")
 _DESCRIPTION = re.compile(r"#\s*description:\s*(?P<text>.*)")
+#: ``# answer: ?source ?sourceSays``: the columns that answer the query (kept whole on a terminal).
+_ANSWER = re.compile(r"#\s*answer:\s*(?P<columns>(\?\w+\s*)+)$")
 _WALK = re.compile(
     r"#\s*walk:\s*(?P<direction>upstream|downstream) from \?(?P<start>\w+), tiers \?(?P<tiers>\w+),"
     r" found as \?(?P<found>\w+)"
@@ -84,12 +87,16 @@ class NamedQuery:
     text: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     walk: Walk | None = None
+    #: The columns that answer the query (a ``# answer:`` line): a terminal table wraps them onto
+    #: more lines rather than cutting them.
+    answer: tuple[str, ...] = ()
 
 
 def _parse_header(name: str, text: str) -> NamedQuery:
     description = ""
     parameters = []
     walk = None
+    answer: tuple[str, ...] = ()
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -101,7 +108,16 @@ def _parse_header(name: str, text: str) -> NamedQuery:
             parameters.append(Parameter(match["name"], words[0], "required" in words, default, match["help"].strip()))
         elif match := _WALK.match(line):
             walk = Walk(match["direction"], match["start"], match["tiers"], match["found"])
-    return NamedQuery(name, description, text, tuple(parameters), walk)
+        elif match := _ANSWER.match(line.rstrip()):
+            answer = tuple(column.lstrip("?") for column in match["columns"].split())
+    return NamedQuery(name, description, text, tuple(parameters), walk, answer)
+
+
+def answer_columns(text_or_name: str) -> tuple[str, ...]:
+    """The columns that answer a named query (its ``# answer:`` line); none for a query's text."""
+    name = text_or_name.strip()
+    found = named_queries().get(name) if _BARE_NAME.fullmatch(name) else None
+    return found.answer if found is not None else ()
 
 
 @cache
