@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from ..settings import EVIDENCE_LEVELS
-from ..sheets.quantities import EdgeQuantities, edge_quantities, without_quantities
+from ..sheets.quantities import EdgeQuantities, edge_quantities, pair_edges, without_quantities
 
 __all__ = [
     "NODE_ATTRIBUTES",
@@ -212,21 +212,14 @@ def evidence_codes(
     codes = np.full(len(suppliers), unspecified, dtype=np.int8)
     if not len(suppliers) or not details:
         return codes
-    n = max(len(nodes), 1)
-    index = {node: i for i, node in enumerate(nodes)}
-    keys = suppliers.astype(np.int64) * n + clients
-    order = np.argsort(keys, kind="stable")
-    wanted, levels = [], []
-    for (supplier, client), data in details.items():
-        a, b = index.get(supplier), index.get(client)
+    pairs, levels = [], []
+    for pair, data in details.items():
         level = EVIDENCE_LEVELS.index(edge_evidence(data))
-        if a is not None and b is not None and level != unspecified:
-            wanted.append(a * n + b)
+        if level != unspecified:
+            pairs.append(pair)
             levels.append(level)
-    if wanted:
-        found = np.array(wanted, dtype=np.int64)
-        at = order[np.minimum(np.searchsorted(keys[order], found), len(keys) - 1)]
-        present = keys[at] == found  # a pair the network leaves out has no edge
+    if pairs:
+        at, present = pair_edges(nodes, suppliers, clients, pairs)
         codes[at[present]] = np.array(levels, dtype=np.int8)[present]
     return codes
 

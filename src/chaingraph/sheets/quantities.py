@@ -51,6 +51,7 @@ __all__ = [
     "EdgeQuantities",
     "add_statement",
     "edge_quantities",
+    "pair_edges",
     "pair_quantities",
     "parse_amount",
     "parse_share",
@@ -458,26 +459,36 @@ class EdgeQuantities:
         return found
 
 
+def pair_edges(
+    nodes: Sequence[str], suppliers: np.ndarray, clients: np.ndarray, pairs: Sequence[tuple[str, str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The edge each (supplier, client) IRI pair is, and whether the network has it at all (a pair
+    with an end outside it, or that it leaves out, has no edge): one sort of the edges and a binary
+    search per pair, not a dict of every edge. The network has at least one edge."""
+    n = max(len(nodes), 1)
+    index = {node: i for i, node in enumerate(nodes)}
+    ends = np.fromiter((index.get(end, -1) for pair in pairs for end in pair), dtype=np.int64, count=2 * len(pairs))
+    known = (ends[0::2] >= 0) & (ends[1::2] >= 0)
+    wanted = np.where(known, ends[0::2] * n + ends[1::2], -1)
+    keys = suppliers.astype(np.int64) * n + clients
+    order = np.argsort(keys, kind="stable")
+    at = order[np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)]
+    return at, keys[at] == wanted
+
+
 def edge_quantities(
     nodes: Sequence[str], suppliers: np.ndarray, clients: np.ndarray, details: Mapping
 ) -> EdgeQuantities:
     """The edges' quantities from the details form by (supplier, client) IRI (a pair with no edge
     is left out), read a column at a time: a pass over the stating pairs per quantity, not a
     Python step per cell."""
-    m, n = len(suppliers), len(nodes)
+    m = len(suppliers)
     found = EdgeQuantities.none(m)
     stating = [(pair, data) for pair, data in details.items() if any(key in data for key in NUMBER_KEYS)]
     if not stating or not m:
         return found
-    index = {node: i for i, node in enumerate(nodes)}
     count = len(stating)
-    ends = np.fromiter((index.get(end, -1) for (a, b), _ in stating for end in (a, b)), dtype=np.int64, count=2 * count)
-    known = (ends[0::2] >= 0) & (ends[1::2] >= 0)  # a pair with an end outside the network: no edge
-    wanted = np.where(known, ends[0::2] * n + ends[1::2], -1)
-    keys = suppliers.astype(np.int64) * n + clients
-    order = np.argsort(keys, kind="stable")
-    at = order[np.minimum(np.searchsorted(keys[order], wanted), m - 1)]
-    present = keys[at] == wanted  # a pair the network leaves out has no edge
+    at, present = pair_edges(nodes, suppliers, clients, [pair for pair, _ in stating])
     edges = at[present]
     datas = [data for _, data in stating]
     for k, name in enumerate(NUMBER_KEYS):
