@@ -41,6 +41,18 @@ def test_user_files_in_every_format_load(tmp_path):
     assert pairs == {("a", "nt"), ("a", "nq"), ("a", "ttl"), ("a", "trig"), ("a", "c"), ("d", "b")}
 
 
+def test_one_path_is_one_file_not_its_characters(tmp_path):
+    """A path given alone, as text or a Path, is that file: not a sequence whose first character,
+    "/", would have read the whole file system."""
+    graph = tmp_path / "one.ttl"
+    graph.write_text(
+        "<https://example.test/a> <https://w3id.org/chaingraph/ontology#supplierOf> <https://example.test/b> ."
+    )
+    for given in (str(graph), graph):
+        store = open_store(given, bundled=False)
+        assert store.ask("ASK { <https://example.test/a> cg:supplierOf <https://example.test/b> }")
+
+
 def test_no_bundled_leaves_only_the_ontology():
     store = open_store(bundled=False)
     assert not store.ask("ASK { fj:catl ?p ?o }")

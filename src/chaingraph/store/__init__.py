@@ -57,7 +57,7 @@ __all__ = [
 
 
 def open_store(
-    data: Sequence[str | os.PathLike[str]] = (),
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     *,
     bundled: bool = True,
     endpoint: str | None = None,
@@ -71,13 +71,15 @@ def open_store(
     by ``chaingraph load`` (read-only, nothing parsed). A local store refuses queries with a
     ``SERVICE`` clause unless ``allow_service`` is true. Otherwise an embedded store holding the
     ontology, the bundled Fujian graph unless ``bundled`` is false, and every RDF file in ``data``
-    (files, or folders of them). Sheets of relations and firms are joined to it by the command that
+    (a file or folder, or a sequence of them). Sheets of relations and firms are joined to it by the command that
     reads them (:class:`chaingraph.projection.source.NetworkSource`), never kept on the store.
 
     >>> store = open_store()
     >>> store.ask("ASK { fj:catl a cg:Company }")
     True
     """
+    if isinstance(data, (str, os.PathLike)):  # one path, not the characters of one
+        data = [data]
     if endpoint and disk_store:
         raise InputError("--store and --endpoint name two different graphs: use one")
     if endpoint or disk_store:
