@@ -116,6 +116,14 @@ def test_a_part_with_no_relations_is_typed_as_text_and_reads_as_the_whole(tmp_pa
     assert outputs[0] == outputs[1]
 
 
+def test_the_folder_of_tables_given_as_one_table_says_which_to_give(tmp_path):
+    synth_tables(100, 1, tmp_path / "parts")
+    result = run_process("stats", "--relations", str(tmp_path / "parts"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    relations, firms = tmp_path / "parts" / "relations.parquet", tmp_path / "parts" / "firms.parquet"
+    assert f"give them as --relations {relations} --firms {firms}" in result.stderr
+
+
 def _interrupted_run(folder) -> dict:
     def stop(done: int, total: int) -> None:
         if done == 20_000:

@@ -550,6 +550,10 @@ def _read_parquet(path: Path, fields: tuple[str, ...], role: str, mapping: Mappi
     import pyarrow.parquet as pq
 
     if path.is_dir() and not _holds_parquet(path):
+        tables = [path / f"{kind}.parquet" for kind in ("relations", "firms") if (path / f"{kind}.parquet").exists()]
+        if tables:  # the folder synth and export write: the tables are one level down
+            given = " ".join(f"--{table.stem} {table}" for table in tables)
+            raise InputError(f"{path}: a folder of tables, not one table: give them as {given}")
         raise InputError(f"{path}: a folder with no Parquet files (give a sheet, or a folder of .parquet files)")
     try:
         schema = pq.read_schema(path) if path.is_file() else pq.ParquetDataset(path).schema
