@@ -670,6 +670,7 @@ def view(
         names=firm_names(source, list(graph)) if level == "firm" else {},
         undated=undated,
         headline=headline,
+        focus=focus_iri,
     )
     if progress:
         progress("rendering")

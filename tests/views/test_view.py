@@ -253,6 +253,55 @@ def test_a_5000_firm_view_opens_and_draws(browser, tmp_path):
     assert page.requests == [] and page.errors == []
 
 
+#: Each edge the page routed (drawn as another curve than the layout gave it) whose drawn length is
+#: more than a detour around the boxes: 1.5 times the straight line plus two of the tallest boxes
+#: with their clearance (templates/view.html's bound, written again here from its definition).
+LOOPS = """() => {
+  var tallest = 0, found = [];
+  nodes.getIds().forEach(function (id) {
+    var b = network.getBoundingBox(id); tallest = Math.max(tallest, b.bottom - b.top + 8);
+  });
+  (window.routed.changed || []).forEach(function (id) {
+    var drawn = network.body.edges[id], a = drawn.from, b = drawn.to, length = 0, last = a;
+    for (var i = 1; i <= 400; i++) {
+      var p = drawn.edgeType.getPoint(i / 400); length += Math.hypot(p.x - last.x, p.y - last.y); last = p;
+    }
+    if (length > 1.5 * Math.hypot(b.x - a.x, b.y - a.y) + 2 * tallest + 1) {
+      found.push(drawn.fromId + " -> " + drawn.toId);
+    }
+  });
+  return found;
+}"""
+
+
+@pytest.mark.browser
+def test_a_focus_view_opens_on_its_firm_with_its_details_and_draws_no_loop(browser, tmp_path):
+    """Two tiers around a firm of a synthetic network: more than fits the window at a readable
+    size, so the page opens at that size centred on the focus firm (it had opened on the upstream
+    corner, the firm off-screen), with the firm's details in the panel; no route loops."""
+    data = tmp_path / "synth.nt"
+    assert run_process("synth", "--firms", "3000", "-o", str(data)).returncode == 0
+    path = write_view(tmp_path, "synthetic", "--data", str(data), "--focus", "Synthetic Firm 0000046", "--hops", "2")
+    page = Page(browser, path)
+    page.page.wait_for_function("window.arranged === true")
+    focus = "https://w3id.org/chaingraph/synthetic/firm/46"
+    assert page.js("window.focusNode") == focus
+    off_screen = """() => { var r = document.getElementById('graph').getBoundingClientRect();
+      return nodes.getIds({filter: n => !n.hidden}).filter(function (id) {
+        var p = network.canvasToDOM(network.getPosition(id));
+        return p.x < 0 || p.y < 0 || p.x > r.width || p.y > r.height;
+      }).length; }"""
+    assert page.js(off_screen) > 0  # too many to fit at a readable size: the case above
+    where = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(focus)}))")
+    area = page.js("[document.getElementById('graph').clientWidth, document.getElementById('graph').clientHeight]")
+    assert 0 <= where["x"] <= area[0] and 0 <= where["y"] <= area[1], (where, area)
+    assert page.page.locator("#details-name").inner_text() == "Synthetic Firm 0000046"
+    assert page.page.locator("#details").is_visible()
+    assert page.js("window.routed.changed.length") > 0  # the routing ran and drew some edges anew
+    assert page.js(LOOPS) == []
+    assert page.errors == []
+
+
 def test_a_view_from_the_library_shows_inline_in_a_notebook(store):
     import html
 
@@ -957,6 +1006,7 @@ def test_no_edge_passes_through_a_node_or_a_label_it_does_not_end_at(browser, tm
                 assert page.js("nodes.get({filter: n => n.kind === 'place' && !n.hidden}).length") > 0
             assert page.js(EDGES_THROUGH_BOXES) == [], (lang, places)
             assert page.js(ARROWS_ON_THEIR_LABEL) == [], (lang, places)
+            assert page.js(LOOPS) == [], (lang, places)
             assert page.errors == []
             page.page.close()
 

@@ -90,9 +90,13 @@ __all__ = [
 PHYSICS_LIMIT = 800
 #: The gap before a track that many suppliers fan into, per pixel of height the fan spans.
 FAN_SLOPE = 0.8
-#: Up to this many nodes the page routes each edge around the boxes it would cross (every try
-#: is checked against every box; the bundled views have under 100 nodes).
+#: Up to this many nodes the page routes each edge around the boxes it would cross (the bundled
+#: views have under 100 nodes).
 ROUTE_LIMIT = 300
+#: How long the page may spend routing edges (ms); the edges left keep their straight drawing.
+ROUTE_BUDGET_MS = 1500
+#: A route may be at most this many times the straight line, plus two boxes: longer is a loop.
+ROUTE_DETOUR = 1.5
 # Dash patterns (px): located-in edges long and light, inferred supply edges dotted and dark.
 LOCATED_DASHES = [10, 8]
 INFERRED_DASHES = [2, 4]
@@ -338,6 +342,8 @@ class ViewData:
     #: What the view is about, said under its title: a focus firm and its tiers, a scenario and
     #: the firms it disrupts per tier (one line each).
     headline: list[str] = field(default_factory=list)
+    #: The firm a focus view is about (its IRI): the page opens on it, its details in the panel.
+    focus: str | None = None
 
 
 def is_chaingraph_view(path: Path) -> bool:
@@ -625,6 +631,9 @@ def _page(
         gaps=GAPS,
         readable_limit=PHYSICS_LIMIT,
         route_limit=ROUTE_LIMIT,
+        route_budget_ms=ROUTE_BUDGET_MS,
+        route_detour=ROUTE_DETOUR,
+        focus=data.focus if data.focus in graph else None,
         fan_slope=FAN_SLOPE,
         dimmed_color=DIMMED_COLOR,
         label_color=LABEL_COLOR,
