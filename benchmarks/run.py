@@ -363,6 +363,11 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
             "view",
             chaingraph("view", "synthetic", "--data", str(data), "-o", str(folder / f"view-{size}.html"), "--force"),
         )
+        # Issue 41: two tiers around one firm (Synthetic Firm 0003059 at 20k firms, the first hour's case).
+        focus = f"Synthetic Firm {3059 if size > 3059 else size * 3 // 20:07d}"
+        focus_view = folder / f"focus-{size}.html"
+        step("focus view", chaingraph("view", "synthetic", "--data", str(data), "--focus", focus, "--hops", "2",
+                                      "-o", str(focus_view), "--force"))  # fmt: skip
     return rows
 
 
@@ -514,9 +519,10 @@ def stage_summary(event_log: Path) -> str:
     )
 
 
-def browser_open_seconds(html: Path) -> tuple[float, float] | None:
+def browser_open_seconds(html: Path) -> tuple[float, float, bool | None] | None:
     """Seconds from navigation until the view is first drawn (and can be used), and until it is
-    laid out from its measured labels and framed (``window.arranged``), in Debian's Chromium."""
+    laid out from its measured labels and framed (``window.arranged``), in Debian's Chromium; and
+    for a focus view whether its firm is on screen then (``None`` for other views)."""
     import shutil
 
     chromium = shutil.which("chromium")
@@ -528,14 +534,22 @@ def browser_open_seconds(html: Path) -> tuple[float, float] | None:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         started = time.perf_counter()
-        page.goto(html.as_uri())
-        page.wait_for_function("typeof network !== 'undefined'", timeout=120_000)
+        page.goto(html.as_uri(), wait_until="commit", timeout=300_000)  # the page's script runs before "load"
+        page.wait_for_function("typeof network !== 'undefined'", timeout=300_000)
         page.evaluate("new Promise(resolve => { network.once('afterDrawing', resolve); network.redraw(); })")
         drawn = time.perf_counter() - started
-        page.wait_for_function("window.arranged === true", timeout=120_000)
+        page.wait_for_function("window.arranged === true", timeout=300_000)
         arranged = time.perf_counter() - started
+        on_screen = page.evaluate(
+            """() => {
+              if (!window.focusNode) { return null; }
+              var p = network.canvasToDOM(network.getPosition(window.focusNode));
+              var graph = document.getElementById("graph");
+              return p.x >= 0 && p.y >= 0 && p.x <= graph.clientWidth && p.y <= graph.clientHeight;
+            }"""
+        )
         browser.close()
-    return drawn, arranged
+    return drawn, arranged, on_screen
 
 
 def cell(result: dict | None, key: str) -> str:
@@ -628,15 +642,18 @@ def main() -> None:
             rows += benchmark(
                 size, Path(folder), naive=not args.no_naive, skip=set(args.skip), only=only, timeout=args.timeout
             )
-            html = Path(folder) / f"view-{size}.html"
-            if not args.quick and html.exists():
-                seconds = browser_open_seconds(html)
-                if seconds is not None:
-                    for step, wall, note in (
-                        ("view opens in Chromium", seconds[0], "navigation to first drawing"),
-                        ("view laid out in Chromium", seconds[1], "navigation to labels measured and framed"),
-                    ):
-                        rows.append({"size": size, "step": step, "fast": {"wall": wall}, "note": note})
+            for kind in ("view", "focus"):
+                html = Path(folder) / f"{kind}-{size}.html"
+                seconds = browser_open_seconds(html) if not args.quick and html.exists() else None
+                if seconds is None:
+                    continue
+                name = "view" if kind == "view" else "focus view (2 hops)"
+                shown = "" if seconds[2] is None else f"; focus firm on screen: {'yes' if seconds[2] else 'no'}"
+                for step, wall, note in (
+                    (f"{name} opens in Chromium", seconds[0], "navigation to first drawing"),
+                    (f"{name} laid out in Chromium", seconds[1], f"navigation to labels measured and framed{shown}"),
+                ):
+                    rows.append({"size": size, "step": step, "fast": {"wall": wall}, "note": note})
     report = f"{environment()}\n\n{table(rows)}\n"
     print(report)
     if args.out:
