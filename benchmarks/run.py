@@ -366,7 +366,7 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
         # Issue 41: two tiers around one firm (Synthetic Firm 0003059 at 20k firms, the first hour's case).
         focus = f"Synthetic Firm {3059 if size > 3059 else size * 3 // 20:07d}"
         focus_view = folder / f"focus-{size}.html"
-        step("focus view", chaingraph("view", "synthetic", "--data", str(data), "--focus", focus, "--hops", "2",
+        step("view --focus", chaingraph("view", "synthetic", "--data", str(data), "--focus", focus, "--hops", "2",
                                       "-o", str(focus_view), "--force"))  # fmt: skip
     return rows
 
@@ -535,10 +535,10 @@ def browser_open_seconds(html: Path) -> tuple[float, float, bool | None] | None:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         started = time.perf_counter()
         page.goto(html.as_uri(), wait_until="commit", timeout=300_000)  # the page's script runs before "load"
-        page.wait_for_function("typeof network !== 'undefined'", timeout=300_000)
+        page.wait_for_function("() => typeof network !== 'undefined'", timeout=300_000)
         page.evaluate("new Promise(resolve => { network.once('afterDrawing', resolve); network.redraw(); })")
         drawn = time.perf_counter() - started
-        page.wait_for_function("window.arranged === true", timeout=300_000)
+        page.wait_for_function("() => window.arranged === true", timeout=300_000)
         arranged = time.perf_counter() - started
         on_screen = page.evaluate(
             """() => {
@@ -647,7 +647,7 @@ def main() -> None:
                 seconds = browser_open_seconds(html) if not args.quick and html.exists() else None
                 if seconds is None:
                     continue
-                name = "view" if kind == "view" else "focus view (2 hops)"
+                name = "view" if kind == "view" else "view --focus (2 hops)"
                 shown = "" if seconds[2] is None else f"; focus firm on screen: {'yes' if seconds[2] else 'no'}"
                 for step, wall, note in (
                     (f"{name} opens in Chromium", seconds[0], "navigation to first drawing"),

@@ -41,7 +41,7 @@ def test_benchmark_smoke_run_at_1k_firms(tmp_path):
         "dated store stats --as-of",
         "dated store diff",
         "view",
-        "focus view",
+        "view --focus",
         "ring impact --all",
         "stats --help",
         "stats (bundled graph)",
