@@ -776,6 +776,23 @@ def test_the_year_slider_shows_the_relations_in_force_without_moving_a_node(brow
     assert page.errors == [] and page.requests == []
 
 
+def test_the_year_slider_starts_at_the_newest_start_not_a_contracts_end(store):
+    """The slider runs to the last year any relation gives (a contract's end, years ahead) but
+    starts at the latest year a relation of the view starts in: the newest the data says."""
+    from chaingraph.reports import network, view
+
+    graph = network(store, chain="ningde")
+    given = [(start, end) for _, _, attrs in graph.edges(data=True) for start, end in attrs.get("intervals") or []]
+    newest_start = max(int(start[:4]) for start, _ in given if start)
+    last = max(int(day[:4]) for span in given for day in span if day)
+    assert last > newest_start  # the case: a relation runs on past the newest start
+    page = str(view(store, "ningde"))
+    slider = re.search(r'<input id="year" type="range" min="(\d+)" max="(\d+)" step="1" value="(\d+)"', page)
+    assert slider is not None
+    assert (int(slider[2]), int(slider[3])) == (last, newest_start)
+    assert f'<output id="year-shown">{newest_start}</output>' in page
+
+
 @pytest.mark.parametrize(
     "lang, expected",
     [("en", "{nodes} nodes, {edges} supply edges"), ("zh", "{nodes} 个节点，{edges} 条供应连线")],

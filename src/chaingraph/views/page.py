@@ -731,10 +731,15 @@ def _edge_spans(attrs: Mapping) -> dict:
 
 
 def _years(edges: list[dict]) -> list[int] | None:
-    """The slider's first and last year: from the earliest start to the latest end or start given."""
+    """The slider's first and last year (from the earliest start to the latest end or start given)
+    and the year it starts at: the latest year a relation starts in, the newest the data says (the
+    last year may be a contract's end, years ahead, when nothing new is known)."""
     years = [int(day[:4]) for edge in edges for span in edge.get("spans", ()) for day in span]
     years = [year for year in years if 0 < year < 9999]
-    return [min(years), max(years)] if years else None
+    if not years:
+        return None
+    starts = [int(span[0][:4]) for edge in edges for span in edge.get("spans", ()) if 0 < int(span[0][:4]) < 9999]
+    return [min(years), max(years), max(starts, default=max(years))]
 
 
 def _environment() -> jinja2.Environment:
