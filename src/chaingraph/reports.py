@@ -594,6 +594,8 @@ def view(
     undated: str = "include",
     places: bool = False,
     remove: Sequence[str] = (),
+    threshold: float = 1.0,
+    direction: str = "downstream",
     focus: str | None = None,
     hops: int = 1,
     progress: Callable[[str], None] | None = None,
@@ -621,6 +623,11 @@ def view(
     )
     if (remove or focus) and level != "firm":
         raise InputError("--remove and --focus draw firms: use them at firm level")
+    from .scenarios import check_shock
+
+    check_shock(threshold, direction)
+    if (threshold, direction) != (1.0, "downstream") and not remove:
+        raise InputError("--threshold and --direction go with --remove")
     if level == "firm" and selection.as_of is not None:
         # At firm level every edge is drawn and the page's year slider hides those not in force,
         # starting from --as-of; a stage-level view aggregates edges, so it is drawn for the date.
@@ -657,7 +664,10 @@ def view(
     if focus_iri is not None:
         focus_label = graph.nodes[focus_iri].get("label", focus)
         headline.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
-    scenario, own_loss = _view_scenario(source, whole, graph, remove, text, headline) if level == "firm" else ({}, {})
+    rule = {"threshold": threshold, "direction": direction}
+    scenario, own_loss = (
+        _view_scenario(source, whole, graph, remove, rule, text, headline) if level == "firm" else ({}, {})
+    )
     data = ViewData(
         graph=graph,
         measures=run.values,
@@ -682,6 +692,7 @@ def _view_scenario(
     whole: nx.DiGraph,
     drawn: nx.DiGraph,
     remove: Sequence[str],
+    rule: Mapping[str, Any],
     text: Mapping[str, str],
     headline: list[str],
 ) -> tuple[dict[str, dict], dict[str, list[int]]]:
@@ -689,7 +700,8 @@ def _view_scenario(
     what each firm's own loss would disrupt, tier by tier; the cascade of
     :mod:`chaingraph.measures.cascade` on the ``whole`` selected network, as ``impact`` runs it, of
     which the view draws the ``drawn`` part (a focus window): a firm with a supplier outside the
-    window is not starved by losing the ones inside it."""
+    window is not starved by losing the ones inside it. ``rule``: the cascade's ``threshold`` and
+    ``direction``, for the scenario and each firm's own loss alike."""
     from .measures.cascade import compiled_cascade
     from .measures.compiled import AnalysisGraph
     from .scenarios import removed_set
@@ -700,9 +712,9 @@ def _view_scenario(
     scenario: dict[str, dict] = {}
     if remove:
         removals, mask, _ = removed_set(source, table, remove, "this view")
-        found = compiled_cascade(compiled_graph, mask)
+        found = compiled_cascade(compiled_graph, mask, **rule)
         scenario = {
-            node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages)}
+            node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages), "share": why.share}
             for node, why in found.disrupted.items()
             if node in drawn
         }
@@ -712,18 +724,23 @@ def _view_scenario(
                 removed=", ".join(removal.text for removal in removals),
                 count=counted(text, "organizations", len(tiers.get(0, ()))),
                 beyond=len(found.disrupted) - len(tiers.get(0, ())),
+                where=text[f"scenario_{rule['direction']}"],
                 tiers=" → ".join(str(len(tiers[t])) for t in sorted(tiers)),
             )
         )
     own_loss: dict[str, list[int]] = {}
     if len(drawn) <= OWN_LOSS_LIMIT:
-        has_clients = np.bincount(table.suppliers[table.suppliers != table.clients], minlength=len(table)) > 0
+        # A firm's loss reaches others through its clients (downstream) or its suppliers (upstream).
+        real = table.suppliers != table.clients
+        ends = {"downstream": [table.suppliers[real]], "upstream": [table.clients[real]]}
+        ends["both"] = ends["downstream"] + ends["upstream"]
+        reaches = np.bincount(np.concatenate(ends[rule["direction"]]), minlength=len(table)) > 0
         for i, node in enumerate(table.nodes):
-            if not has_clients[i] or node not in drawn:
+            if not reaches[i] or node not in drawn:
                 continue
             alone = np.zeros(len(table), dtype=bool)
             alone[i] = True
-            tiers = compiled_cascade(compiled_graph, alone).tiers()
+            tiers = compiled_cascade(compiled_graph, alone, **rule).tiers()
             own_loss[node] = [len(tiers[t]) for t in sorted(tiers) if t >= 1]
     return scenario, own_loss
 

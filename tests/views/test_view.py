@@ -638,6 +638,53 @@ def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
     assert "every supplier of separators lost" in catl["title"]
 
 
+@pytest.mark.parametrize("direction, threshold", [("upstream", 0.4), ("both", 0.4), ("downstream", 0.5)])
+def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, direction, threshold):
+    """``view --remove --direction --threshold`` draws impact's scenario under the same rule: the
+    same firms in the same tiers, those disrupted by a demand shock outlined dotted (and named so
+    in the legend and their details), each firm's own loss under that rule too."""
+    from chaingraph.reports import view
+    from chaingraph.scenarios import scenario
+    from chaingraph.views.page import DEMAND_DASHES, TIER_OUTLINES
+
+    rule = {"direction": direction, "threshold": threshold}
+    html = str(view(store, "ningde", remove=["firm:CATL"], **rule))
+    nodes = _page_nodes(html)
+    found = scenario(store, ["firm:CATL"], chain="ningde", **rule)
+    expected = {d["id"]: d for d in found.disrupted}
+    outlined = {node for node, attrs in nodes.items() if isinstance(attrs.get("color"), dict)}
+    assert outlined == set(expected)
+    for node, record in expected.items():
+        attrs = nodes[node]
+        assert attrs["color"]["border"] == TIER_OUTLINES[min(record["tier"], len(TIER_OUTLINES) - 1)]
+        dashes = attrs.get("shapeProperties", {}).get("borderDashes")
+        assert (dashes == DEMAND_DASHES) == (record["reason"] == "demand-lost"), node
+        if record["reason"] == "demand-lost":
+            assert f"{record['share_lost']:.0%} of its sales lost" in attrs["title"]
+    demand = [d for d in found.disrupted if d["reason"] == "demand-lost"]
+    assert bool(demand) == (direction != "downstream")
+    header, aside = _header_and_legend(html)
+    where = {"upstream": "upstream (they stop buying)", "both": "up- and downstream", "downstream": "downstream"}
+    beyond = sum(found.summary["firms_per_tier"][1:])
+    assert f"disrupts {beyond} more {where[direction]};" in header
+    assert ("lost its sales (dotted outline, a demand shock)" in aside) == bool(demand)
+    # Each firm's own loss under the same rule, as the scenario of removing it alone gives it: NIO
+    # buys from CATL (upstream it reaches CATL), Hunan Yuneng supplies CATL (downstream it does).
+    firm = "https://w3id.org/chaingraph/fujian/" + ("nio" if direction == "upstream" else "yuneng")
+    alone = scenario(store, [f"firm:{firm}"], chain="ningde", **rule).summary["firms_per_tier"][1:]
+    own = nodes[firm]["title"]
+    assert (f"tier by tier: {' → '.join(map(str, alone))}" in own) if alone else ("would disrupt no other firm" in own)
+
+
+def test_a_views_rule_without_a_scenario_or_out_of_range_is_one_line(run):
+    for arguments, expected in (
+        (["--threshold", "0.5"], "--threshold and --direction go with --remove"),
+        (["--remove", "firm:CATL", "--threshold", "1.5"], "--threshold 1.5: a share between 0 (excluded) and 1"),
+    ):
+        result = run("view", "ningde", "-o", "x.html", *arguments)
+        assert result.exit_code == 2 and expected in result.stderr, result.stderr
+
+
 def _header_and_legend(html: str) -> tuple[str, str]:
     header = html[html.index("<header>") : html.index("</header>")]
     aside = html[html.index("<aside>") : html.index("</aside>")]

@@ -467,6 +467,33 @@ def dating_options(function: Callable) -> Callable:
     return wrapper
 
 
+def shock_options(applies: str) -> Callable[[Callable], Callable]:
+    """``--threshold T`` and ``--direction``: the cascade's rule (``applies`` names the options
+    they go with), as :func:`chaingraph.scenarios.scenario` reads them. The choices repeat
+    :data:`chaingraph.measures.cascade.DIRECTIONS` so that ``--help`` imports no NumPy."""
+
+    def add(function: Callable) -> Callable:
+        function = click.option(
+            "--direction",
+            type=click.Choice(["downstream", "upstream", "both"]),
+            default="downstream",
+            show_default=True,
+            help=f"With {applies}: downstream, the removed stop supplying (a supply shock); upstream, they stop "
+            "buying (a demand shock); both.",
+        )(function)
+        return click.option(
+            "--threshold",
+            type=float,
+            default=1.0,
+            show_default=True,
+            metavar="T",
+            help=f"With {applies}: a firm is disrupted when it loses at least share T (0 < T <= 1) of a stage's "
+            "supply, of all its supply, or (upstream) of its sales; 1: every supplier lost.",
+        )(function)
+
+    return add
+
+
 def evidence_option(function: Callable) -> Callable:
     """``--evidence``: which supply edges to use, by how their sources support them."""
     from ..settings import EVIDENCE_LEVELS

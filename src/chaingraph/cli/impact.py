@@ -16,6 +16,7 @@ from .app import (
     graph_options,
     group_by_option,
     render_json,
+    shock_options,
     spark_stopped,
     stderr,
     stdout,
@@ -53,23 +54,7 @@ __all__ = ["impact"]
     help="With --remove: also list firms that lost at least SHARE of some stage's supply (e.g. 0.5), "
     "and with demand shocks of their sales.",
 )
-@click.option(
-    "--threshold",
-    type=float,
-    default=1.0,
-    show_default=True,
-    metavar="T",
-    help="With --remove or --by: a firm is disrupted when it loses at least share T (0 < T <= 1) of a stage's "
-    "supply, of all its supply, or (upstream) of its sales; 1: every supplier lost.",
-)
-@click.option(
-    "--direction",
-    type=click.Choice(["downstream", "upstream", "both"]),
-    default="downstream",
-    show_default=True,
-    help="With --remove or --by: downstream, the removed stop supplying (a supply shock); upstream, they stop "
-    "buying (a demand shock); both.",
-)
+@shock_options("--remove or --by")
 @engine_options
 @format_option()
 @columns_option("every column; keys as in --format json")

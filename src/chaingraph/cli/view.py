@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 
 from ..settings import LANGUAGES, LEVELS, VIEW_LAYOUTS
-from .app import cli, dating_options, evidence_option, graph_options, output_options, status_line, stderr
+from .app import (
+    cli,
+    dating_options,
+    evidence_option,
+    graph_options,
+    output_options,
+    shock_options,
+    status_line,
+    stderr,
+)
 
 __all__ = ["default_view_name", "view"]
 
@@ -57,6 +66,7 @@ __all__ = ["default_view_name", "view"]
     metavar="KIND:NAME",
     help="Draw a scenario, as impact --remove: removed firms crossed out, disrupted ones outlined by tier.",
 )
+@shock_options("--remove")
 @click.option("--focus", metavar="FIRM", help="Draw only FIRM's neighbourhood (--hops tiers up and down).")
 @click.option(
     "--hops", type=click.IntRange(min=1), default=1, show_default=True, help="Tiers up and down with --focus."
@@ -76,6 +86,8 @@ def view(
     layout,
     places,
     remove,
+    threshold,
+    direction,
     focus,
     hops,
 ) -> None:
@@ -89,7 +101,8 @@ def view(
     page's toggle shows them, or --places starts with them shown. A click on a node traces its
     whole supply chain, upstream and downstream; Escape clears it. In views up to 800 nodes a
     node's details say what its own loss would disrupt, tier by tier; --remove draws a scenario
-    and --focus a firm's neighbourhood.
+    (by the rule of impact --remove: --threshold and --direction; firms that lost their sales to
+    a demand shock are outlined dotted) and --focus a firm's neighbourhood.
 
     \b
     Examples:
@@ -99,6 +112,7 @@ def view(
       chaingraph view ningde --places
       chaingraph view ningde --layout physics
       chaingraph view ningde --remove stage:separators -o ningde-separators.html
+      chaingraph view ningde --remove firm:CATL --direction upstream --threshold 0.4 -o catl-demand.html
       chaingraph view ningde --focus CATL --hops 1 -o catl.html
     """
     from .._runtime.fileio import atomic_write, check_target
@@ -120,6 +134,8 @@ def view(
             evidence=evidence,
             **dating,
             remove=remove,
+            threshold=threshold,
+            direction=direction,
             focus=focus,
             hops=hops,
             progress=lambda step: update(f"building view: {step}"),

@@ -222,8 +222,15 @@ TEXT = {
         "scenario_removed": "scenario: removed",
         "scenario_stage": "scenario: disrupted in tier {tier}, every supplier of {stages} lost",
         "scenario_supply": "scenario: disrupted in tier {tier}, every supplier lost",
-        "scenario_note": "Scenario: removing {removed} ({count}, crossed out) disrupts {beyond} more downstream; "
+        "scenario_note": "Scenario: removing {removed} ({count}, crossed out) disrupts {beyond} more {where}; "
         "firms per tier: {tiers}.",
+        "scenario_downstream": "downstream",
+        "scenario_upstream": "upstream (they stop buying)",
+        "scenario_both": "up- and downstream",
+        "scenario_demand": "scenario: disrupted in tier {tier}, {share} of its sales lost (its buyers stopped buying)",
+        "scenario_share": "scenario: disrupted in tier {tier}, {share} of its supply lost",
+        "scenario_stage_share": "scenario: disrupted in tier {tier}, {share} of its supply of {stages} lost",
+        "tier_demand": "lost its sales (dotted outline, a demand shock)",
         "organizations_one": "{count} organization",
         "organizations_many": "{count:,} organizations",
         "scenario_legend": "Scenario",
@@ -292,8 +299,15 @@ TEXT = {
         "scenario_removed": "情景：已移除",
         "scenario_stage": "情景：第 {tier} 层受影响，{stages}的供应方全部失去",
         "scenario_supply": "情景：第 {tier} 层受影响，全部供应方失去",
-        "scenario_note": "情景：移除{removed}（{count}，已划去）后，下游另有 {beyond} 个组织受影响；"
+        "scenario_note": "情景：移除{removed}（{count}，已划去）后，{where}另有 {beyond} 个组织受影响；"
         "各层数目：{tiers}。",
+        "scenario_downstream": "下游",
+        "scenario_upstream": "上游（其不再采购）",
+        "scenario_both": "上下游",
+        "scenario_demand": "情景：第 {tier} 层受影响，失去 {share} 的销售（其客户不再采购）",
+        "scenario_share": "情景：第 {tier} 层受影响，失去 {share} 的供应",
+        "scenario_stage_share": "情景：第 {tier} 层受影响，{stages}的供应失去 {share}",
+        "tier_demand": "失去销售（点线边框，需求冲击）",
         "organizations_one": "{count} 个组织",
         "organizations_many": "{count:,} 个组织",
         "scenario_legend": "情景",
@@ -474,6 +488,8 @@ OWN_LOSS_LIMIT = 800
 #: The outline of a disrupted node, by tier (the fill keeps its stage's colour); deeper tiers
 #: take the last. Tier 0, the removed set, is drawn dashed in black and crossed out in its label.
 TIER_OUTLINES = ["#000000", "#d62728", "#ff7f0e", "#bcbd22", "#9467bd"]
+#: The outline of a firm disrupted by a demand shock (its sales lost): dotted, in its tier's colour.
+DEMAND_DASHES = [3, 6]
 
 
 def _scenario_style(node: str, data: ViewData, fill: str) -> dict:
@@ -486,6 +502,8 @@ def _scenario_style(node: str, data: ViewData, fill: str) -> dict:
     style: dict = {"color": {"background": fill, "border": outline}, "borderWidth": 5}
     if tier == 0:
         style["shapeProperties"] = {"borderDashes": [6, 4]}
+    elif found["reason"] == "demand":  # its buyers stopped buying: outlined dotted
+        style["shapeProperties"] = {"borderDashes": DEMAND_DASHES}
     return style
 
 
@@ -681,7 +699,9 @@ def _tier_legend(data: ViewData, text: Mapping[str, str]) -> list[dict]:
             label = text["tier_beyond"].format(tier=tier)
         else:
             continue  # drawn with the last outline, which the item above names
-        items.append({"color": outline, "dashed": tier == 0, "label": label})
+        items.append({"color": outline, "dashed": tier == 0, "dotted": False, "label": label})
+    if any(found["reason"] == "demand" for found in data.scenario.values()):
+        items.append({"color": TIER_OUTLINES[1], "dashed": False, "dotted": True, "label": text["tier_demand"]})
     return items
 
 
@@ -813,14 +833,20 @@ def _scenario_lines(node: str, data: ViewData, text: Mapping[str, str], lang: st
     lines = []
     found = data.scenario.get(node)
     if found is not None:
+        share = found.get("share")
+        lost = "" if share is None else f"{share:.0%}"
         if found["tier"] == 0:
             lines.append(text["scenario_removed"])
+        elif found["reason"] == "demand":
+            lines.append(text["scenario_demand"].format(tier=found["tier"], share=lost))
         elif found["reason"] == "supply":
-            lines.append(text["scenario_supply"].format(tier=found["tier"]))
+            key = "scenario_supply" if share is None else "scenario_share"
+            lines.append(text[key].format(tier=found["tier"], share=lost))
         else:
             infos = stage_infos(data.graph.graph) if "chains" in data.graph.graph else {}
             named = [name_of(infos[s], lang) if s in infos else s for s in found["stages"]]
-            lines.append(text["scenario_stage"].format(tier=found["tier"], stages=", ".join(named)))
+            key = "scenario_stage" if share is None else "scenario_stage_share"
+            lines.append(text[key].format(tier=found["tier"], stages=", ".join(named), share=lost))
     tiers = data.own_loss.get(node)
     if tiers is not None:
         lines.append(
