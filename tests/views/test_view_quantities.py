@@ -33,3 +33,40 @@ def test_the_bundled_view_shows_yunengs_share_of_sales(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "share of the supplier\\u0027s sales: 44.46%" in html
     assert "share of the supplier\\u0027s sales: \\u003e50%" in html  # Tinci's "over half"
+
+
+def _edges(html: str) -> list[dict]:
+    import json
+
+    edges, _ = json.JSONDecoder().raw_decode(html.split("var edges = new vis.DataSet(", 1)[1])
+    return edges
+
+
+def test_an_edge_is_as_wide_as_its_share_of_the_clients_purchases_where_the_data_gives_it(store, tmp_path):
+    """A sheet states Hunan Yuneng's share of CATL's cathode purchases (60%): by the share rule the
+    other cathode suppliers of CATL in the view split the remaining 40% equally; widths run from 1 px
+    to 1 + SHARE_WIDTH px with the share, and the legend says what the width is. Without a share
+    the view draws no such width and no such legend line."""
+    import networkx as nx
+
+    from chaingraph.reports import network, view
+    from chaingraph.views.page import SHARE_WIDTH
+
+    sheet = tmp_path / "share.csv"
+    sheet.write_text("supplier,client,client_share\nHunan Yuneng,CATL,60%\n", encoding="utf-8")
+    page = tmp_path / "ningde.html"
+    assert run_process("view", "ningde", "--relations", str(sheet), "-o", str(page)).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    fj = "https://w3id.org/chaingraph/fujian/"
+    graph: nx.DiGraph = network(store, chain="ningde")
+    cathode = graph.nodes[fj + "yuneng"]["stage"]
+    others = {s for s in graph.predecessors(fj + "catl") if s != fj + "yuneng" and graph.nodes[s]["stage"] == cathode}
+    assert len(others) >= 2
+    widths = {(e["from"], e["to"]): e["width"] for e in _edges(html)}
+    assert abs(widths[fj + "yuneng", fj + "catl"] - (1 + SHARE_WIDTH * 0.6)) < 1e-9
+    for supplier in others:
+        assert abs(widths[supplier, fj + "catl"] - (1 + SHARE_WIDTH * 0.4 / len(others))) < 1e-9
+    legend = "width: the share of the client\\u0027s purchases of that stage"
+    assert legend in html or "width: the share of the client&#39;s purchases of that stage" in html
+    plain = str(view(store, "ningde"))
+    assert "width: the share of the client" not in plain

@@ -19,6 +19,7 @@ import colorsys
 import html
 import math
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -33,6 +34,7 @@ from .. import __version__
 from .._runtime.fileio import safe_stem
 from ..errors import InputError
 from ..measures.reference import MEASURES
+from ..measures.shares import group_shares
 from ..projection import periods
 from ..projection.model import edge_evidence, stage_infos
 from ..sheets.quantities import HEDGE_MARKS
@@ -231,6 +233,7 @@ TEXT = {
         "scenario_share": "scenario: disrupted in tier {tier}, {share} of its supply lost",
         "scenario_stage_share": "scenario: disrupted in tier {tier}, {share} of its supply of {stages} lost",
         "tier_demand": "lost its sales (dotted outline, a demand shock)",
+        "width_share": "width: the share of the client's purchases of that stage (stated, or from values or volumes)",
         "organizations_one": "{count} organization",
         "organizations_many": "{count:,} organizations",
         "scenario_legend": "Scenario",
@@ -308,6 +311,7 @@ TEXT = {
         "scenario_share": "情景：第 {tier} 层受影响，失去 {share} 的供应",
         "scenario_stage_share": "情景：第 {tier} 层受影响，{stages}的供应失去 {share}",
         "tier_demand": "失去销售（点线边框，需求冲击）",
+        "width_share": "线宽：占客户该环节采购的份额（数据所述，或按金额、数量计）",
         "organizations_one": "{count} 个组织",
         "organizations_many": "{count:,} 个组织",
         "scenario_legend": "情景",
@@ -416,7 +420,7 @@ def render_view(
     net.node_ids = _NodeIds()
     _add_nodes(net, data, sizes, colors, text, lang, placements)
     against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
-    levels_shown = _add_supply_edges(net, graph, text, against)
+    levels_shown, by_share = _add_supply_edges(net, graph, text, against)
     _add_places(net, graph, links, text, lang, placements, hidden=not places)
     net.options = _options(layout)
     page = _page(
@@ -430,6 +434,7 @@ def render_view(
         physics=layout == "physics",
         places=places,
         against=bool(against),
+        by_share=by_share,
         lane_titles=_lane_titles(graph, slots, text, lang),
     )
     return View(page)
@@ -624,6 +629,7 @@ def _page(
     physics: bool,
     places: bool,
     against: bool,
+    by_share: bool,
     lane_titles: Mapping[int, str],
 ) -> str:
     """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
@@ -671,7 +677,8 @@ def _page(
             for level in EVIDENCE_LEVELS
             if level in levels_shown
         ]
-        + ([{"css": "line against", "label": text["against"]}] if against else []),
+        + ([{"css": "line against", "label": text["against"]}] if against else [])
+        + ([{"css": "line wide", "label": text["width_share"]}] if by_share else []),
         has_wide_text=lang == "zh" or any(_WIDE.search(str(node.get("label", ""))) for node in nodes),
         search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
         notes=data.notes,
@@ -705,12 +712,46 @@ def _tier_legend(data: ViewData, text: Mapping[str, str]) -> list[dict]:
     return items
 
 
+#: A supply edge whose share of its client's purchases the data gives is drawn from 1 px (none)
+#: to 1 + SHARE_WIDTH px (all of them).
+SHARE_WIDTH = 7.0
+
+
+def purchase_shares(graph: nx.DiGraph) -> dict[tuple[str, str], float]:
+    """Each supply edge's share of its client's purchases of the supplier's stage, by the share
+    rule of :mod:`chaingraph.measures.shares`, where the data gives it: stated shares, or values or
+    volumes on every edge of the group (an equal split says nothing about the edge, and is left out).
+    Edges read supplier -> client; a self-loop and an unstaged supplier belong to no stage's group.
+
+    >>> g = nx.DiGraph()
+    >>> g.add_nodes_from(["a", "b"], stage="cathode")
+    >>> g.add_edge("a", "cell", client_share=0.9)
+    >>> g.add_edge("b", "cell")
+    >>> {edge: round(share, 2) for edge, share in purchase_shares(g).items()}
+    {('a', 'cell'): 0.9, ('b', 'cell'): 0.1}
+    """
+    found: dict[tuple[str, str], float] = {}
+    for client in graph:
+        by_stage: dict[str, list[str]] = defaultdict(list)
+        for supplier in graph.predecessors(client):
+            stage = graph.nodes[supplier].get("stage", "")
+            if supplier != client and stage:
+                by_stage[stage].append(supplier)
+        for members in by_stage.values():
+            shares, basis = group_shares([graph.edges[s, client] for s in members], "client_share")
+            if basis != "equal":
+                found.update({(s, client): share for s, share in zip(members, shares, strict=True)})
+    return found
+
+
 def _add_supply_edges(
     net: Network, graph: nx.DiGraph, text: Mapping[str, str], against: set[tuple[str, str]]
-) -> set[str]:
+) -> tuple[set[str], bool]:
     """Draw each supply edge in its evidence level's style (curved, in its own colour, when it runs
-    against the stage order); the levels drawn, for the legend."""
+    against the stage order; as wide as its share of the client's purchases where the data gives
+    one); the levels drawn, and whether a width shows a share, for the legend."""
     levels_shown = set()
+    shares = purchase_shares(graph)
     for supplier, client, attrs in graph.edges(data=True):
         level = edge_evidence(attrs)
         levels_shown.add(level)
@@ -729,10 +770,17 @@ def _add_supply_edges(
             relation="supply",
             title=_edge_tooltip(attrs, text),
             arrows="to",
-            width=1 + math.log(attrs.get("weight", 1), 2),
+            width=_edge_width(attrs, shares.get((supplier, client))),
             **style,
         )
-    return levels_shown
+    return levels_shown, bool(shares)
+
+
+def _edge_width(attrs: Mapping, share: float | None) -> float:
+    """An edge's share of its client's purchases where known; else the relations it stands for."""
+    if share is not None:
+        return 1 + SHARE_WIDTH * share
+    return 1 + math.log(attrs.get("weight", 1), 2)
 
 
 def _edge_spans(attrs: Mapping) -> dict:
