@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -18,7 +19,14 @@ from rdflib import Literal, URIRef
 from .errors import InputError
 from .measures import dispatch
 from .measures import reference as analysis
-from .measures.compiled import AnalysisGraph, concentration_summary
+from .measures.compiled import (
+    AnalysisGraph,
+    concentration_summary,
+    purchase_group_hhi,
+    purchase_hhi,
+    stage_groups,
+    top_customer_share,
+)
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
 from .projection.model import Projection
@@ -114,9 +122,11 @@ NODE_COLUMNS = {"id": "id", "label": "name", "label_zh": "名称", "kind": "kind
 
 #: The columns of ``stats``: the contract's JSON keys, in report order.
 STATS_KEYS = [*NODE_COLUMNS, *analysis.MEASURES]
+#: What a stage-level report adds: the concentration of the purchases of each stage.
+STAGE_KEYS = {"purchase_hhi": "supply HHI"}
 
 #: The table header of every column of ``stats``.
-COLUMN_HEADERS = {**NODE_COLUMNS, **{key: info.header for key, info in analysis.MEASURES.items()}}
+COLUMN_HEADERS = {**NODE_COLUMNS, **{key: info.header for key, info in analysis.MEASURES.items()}, **STAGE_KEYS}
 
 #: What the stats table shows unless --columns says otherwise, in the order they are kept when
 #: the terminal is narrow (the last is left out first).
@@ -326,6 +336,8 @@ def stats(
     )
     table, run, single = _measure(source, selection, backend, exact, progress)
     rows = _stats_rows(table, run, sort, top)
+    if level == "stage":
+        _stage_concentration(source, selection, rows)
     chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
     if level == "firm" and selection.chains is not None:
         chains = [c for c in chains if c in selection.chains]
@@ -347,6 +359,39 @@ def stats(
         notes=[note] if (note := stage_inference_note(table)) and source.sheets is None else [],
         concentration=concentration_summary(AnalysisGraph(table)) if level == "firm" else None,
     )
+
+
+def _stage_concentration(source: NetworkSource, selection: Selection, rows: list[dict]) -> None:
+    """At stage level, each stage's concentration figures come from its firms, in ``rows``: its
+    ``hhi`` is the highest of a firm at the stage (the most concentrated input purchase one of its
+    firms makes), its ``top_customer_share`` the highest of a firm at it, and ``purchase_hhi`` the
+    HHI of the most concentrated purchase *of* the stage by one firm of the selection (what ``gaps``
+    reports per stage). On the stage graph itself every stage buys from one node per input stage
+    and sells to one per client stage, so every purchase would read 10,000 and every sale 1: figures
+    that look like answers and are not. ``None`` where no firm of the selection buys or sells so."""
+    firms = select_columns(source.projection(), dataclasses.replace(selection, level="firm"))
+    graph = AnalysisGraph(firms)
+    groups = stage_groups(graph)
+    buying, selling, bought = purchase_hhi(graph), top_customer_share(graph), purchase_group_hhi(graph)
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+
+    def keep(stage: str, key: str, value: float) -> None:
+        found[stage][key] = max(found[stage].get(key, value), value)
+
+    has_inputs = np.bincount(groups.client_of_key, minlength=graph.n) > 0
+    has_clients = np.bincount(graph.suppliers[groups.real], minlength=graph.n) > 0
+    for i in np.flatnonzero(groups.node_stage >= 0):
+        stage = groups.stage_names[groups.node_stage[i]]
+        if has_inputs[i]:
+            keep(stage, "hhi", float(buying[i]))
+        if has_clients[i]:
+            keep(stage, "top_customer_share", float(selling[i]))
+    for group, value in enumerate(bought):
+        keep(groups.stage_names[groups.stage_of_key[group]], "purchase_hhi", float(value))
+    for row in rows:
+        figures = found.get(row["id"], {})
+        for key in ("hhi", "top_customer_share", *STAGE_KEYS):
+            row[key] = figures.get(key)
 
 
 #: Where ``stats`` computes: this machine (the dispatcher's backends), or Apache Spark.

@@ -274,3 +274,39 @@ def test_gaps_give_each_stages_most_concentrated_local_purchase(store):
         expected = max(indices) if indices else None
         assert stage["purchase_hhi"] == (pytest.approx(expected) if expected is not None else None), stage["label"]
     assert any(stage["purchase_hhi"] == pytest.approx(10_000) for stage in report.stages)  # testing: Hifen alone
+
+
+def test_a_stage_levels_concentration_comes_from_its_firms(store):
+    """At stage level, a stage's ``hhi`` and ``top_customer_share`` are the highest of its firms' and
+    ``purchase_hhi`` the HHI of the most concentrated purchase of the stage by one firm, each written
+    again here from the share rule on the firm-level network (the stage graph itself would give
+    10,000 and 1 everywhere: each stage buys from one node per input stage)."""
+    from chaingraph.projection.read import project_columns
+    from chaingraph.projection.selection import make_selection, select_columns
+    from chaingraph.reports import stats
+
+    rows = {row["id"]: row for row in stats(store, chain="ningde", level="stage").rows}
+    graph = select_columns(project_columns(store), make_selection(store, chain="ningde")).to_networkx()
+    expected: dict[str, dict[str, float]] = {}
+
+    def keep(stage: str, key: str, value: float) -> None:
+        expected.setdefault(stage, {})[key] = max(expected.get(stage, {}).get(key, value), value)
+
+    for firm in graph:
+        inputs: dict[str, list[dict]] = {}
+        for supplier in graph.predecessors(firm):
+            if supplier != firm and graph.nodes[supplier]["stage"]:
+                inputs.setdefault(graph.nodes[supplier]["stage"], []).append(graph.edges[supplier, firm])
+        for stage, edges in inputs.items():
+            purchase = 10_000 * math.fsum(x * x for x in shares_by_the_rule(edges, "client_share"))
+            keep(stage, "purchase_hhi", purchase)  # a purchase of that stage
+            if graph.nodes[firm]["stage"]:
+                keep(graph.nodes[firm]["stage"], "hhi", purchase)  # one of the firm's own purchases
+        clients = [graph.edges[firm, c] for c in graph.successors(firm) if c != firm]
+        if clients and graph.nodes[firm]["stage"]:
+            keep(graph.nodes[firm]["stage"], "top_customer_share", max(shares_by_the_rule(clients, "supplier_share")))
+    for stage, row in rows.items():
+        for key in ("hhi", "top_customer_share", "purchase_hhi"):
+            wanted = expected.get(stage, {}).get(key)
+            assert row[key] == (pytest.approx(wanted) if wanted is not None else None), (row["label"], key)
+    assert rows["https://w3id.org/chaingraph/fujian/stage-libat-cathode"]["purchase_hhi"] < 2_500  # six suppliers

@@ -97,10 +97,13 @@ def stats(
       chaingraph stats --format json | jq '.[0]'
       chaingraph stats --engine spark --relations rel.parquet --firms firms.parquet
     """
-    from ..reports import STATS_KEYS, STATS_TABLE_COLUMNS
+    from ..reports import STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS
     from ..reports import stats as compute
 
-    chosen = choose_columns(columns, STATS_KEYS)
+    # A stage-level report adds the concentration of each stage's purchases.
+    every_key = [*STATS_KEYS, *STAGE_KEYS] if level == "stage" else STATS_KEYS
+    table_columns = [*STATS_TABLE_COLUMNS, *STAGE_KEYS] if level == "stage" else STATS_TABLE_COLUMNS
+    chosen = choose_columns(columns, every_key)
 
     with status_line("computing measures") as update, spark_stopped(engine):
         report = compute(
@@ -122,11 +125,11 @@ def stats(
     if report.nodes == 0:
         stderr.print("no organizations or supply edges in this selection (add data with --data)")
     if fmt == "table":
-        _print_stats_table(report, chosen or STATS_TABLE_COLUMNS, first_screen=top is None and stdout.is_terminal)
+        _print_stats_table(report, chosen or table_columns, first_screen=top is None and stdout.is_terminal)
         return
     from .render import render
 
-    keys = list(chosen or STATS_KEYS)
+    keys = list(chosen or every_key)
     rows = report.rows
     if fmt == "json" and level == "firm":  # every name a firm was given, to check a merge by
         from ..reports import firm_names
