@@ -217,6 +217,9 @@ def test_a_users_vocabulary_gives_the_import_the_same_stages(run, own_vocabulary
         ("product,stage\nx,nowhere\n", "products.csv:2: no stage is named 'nowhere'"),
         ("product,stage\nx,\n", "products.csv:2: empty stage"),
         ("product,stage\n,testing\n", "products.csv:2: empty product"),
+        ("stage,essential_for\ntesting,\n", "products.csv:2: empty product"),
+        ("stage,essential_for\ntesting,nowhere\n", "products.csv:2: no stage is named 'nowhere'"),
+        ("stage,essential_for\ntesting,testing\n", "products.csv:2: stage 'testing' cannot be an essential input"),
         ("product\nx\n", "products.csv"),
     ],
 )
@@ -255,3 +258,31 @@ def test_a_view_says_a_stage_was_inferred_and_from_what(registry):
     titles = {attrs["title"].split("\n", 1)[0]: attrs["title"] for attrs in nodes.values()}
     assert "stage: electrolytes\n  inferred from what it supplies: 电解液" in titles["深圳新宙邦科技股份有限公司"]
     assert "inferred from what it supplies" not in titles["Tinci Materials / 广州天赐高新材料股份有限公司"]
+
+
+def test_a_stages_sheet_states_essential_inputs_for_tables_and_import_alike(run, own_vocabulary, tmp_path):
+    """``essential_for`` on a stages sheet states the row's stage an essential input of the stages
+    it names (cg:essentialFor, beside the graph's): with testing stated essential to cell making,
+    removing Hifen, CATL's only tester, starves CATL, and then NIO and Tesla; without it, it
+    disrupts no one (testing is not among cell making's essential inputs in the bundled chains).
+    The sheet read as a table and its import read back give the same scenario."""
+    sheet, vocabulary = own_vocabulary
+    vocabulary.write_text(
+        "product,stage,essential_for\nsolvents,electrolytes,\n,testing,cell and battery manufacturing\n",
+        encoding="utf-8",
+    )
+
+    def disrupted(*arguments: str) -> dict[str, int]:
+        result = run("impact", "--remove", "firm:Hifen", "--chain", "ningde", "--format", "json", *arguments)
+        assert result.exit_code == 0, result.stderr
+        return {row["label"]: row["tier"] for row in json.loads(result.stdout)["disrupted"]}
+
+    assert disrupted("--relations", str(sheet)) == {"Hifen Testing Technology": 0}
+    from_tables = disrupted("--relations", str(sheet), "--stages", str(vocabulary))
+    assert from_tables == {"Hifen Testing Technology": 0, "CATL": 1, "NIO": 2, "Tesla": 2}
+    imported = tmp_path / "own.ttl"
+    result = run("import", "--relations", str(sheet), "--stages", str(vocabulary), "-o", str(imported))
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(imported)
+    assert (FJ["stage-libat-testing"], CG.essentialFor, FJ["stage-libat-cell-manufacturing"]) in graph
+    assert disrupted("--data", str(imported)) == from_tables

@@ -205,8 +205,8 @@ def import_csv(
     _resolve_ends(builder, relation_rows, relation_rows.shown)
     relation_count = _add_relations(builder, tracker.rows(relation_rows), relation_rows.shown, mapping)
     for path in stages:
-        for line, product, stage in vocabulary_entries(Path(path), naming, mapping, header_row, sheet):
-            builder.vocabulary(product, stage, Path(path), line)
+        for line, product, stage, essential_for in vocabulary_entries(Path(path), naming, mapping, header_row, sheet):
+            builder.vocabulary(product, stage, essential_for, Path(path), line)
     if naming.decisions:  # the firms decided the same, said so in the RDF
         for merged, target in naming.decided.merges().items():
             builder.add(ox.NamedNode(merged), _N.sameAs, ox.NamedNode(target))
@@ -347,6 +347,7 @@ class _N:
     altLabel = ox.NamedNode(str(SKOS.altLabel))
     sameAs = ox.NamedNode(str(OWL.sameAs))
     atStage = ox.NamedNode(str(CG.atStage))
+    essentialFor = ox.NamedNode(str(CG.essentialFor))
     boolean = ox.NamedNode(str(XSD.boolean))
     client = ox.NamedNode(str(CG.client))
     date = ox.NamedNode(str(XSD.date))
@@ -496,12 +497,16 @@ class _Builder:
         self.add(node, _N.label, ox.Literal(name, language="en"))
         return node
 
-    def vocabulary(self, product: str, stage: str, path: Path, line: int) -> None:
-        """A product vocabulary's row: the product (minted as a supplied product is, so one name is
-        one product) at its stage, the row its source."""
-        node = self.product(product)
-        self.add(node, _N.atStage, ox.NamedNode(stage))
-        self.add(node, _N.wasDerivedFrom, self.source("", path, line))
+    def vocabulary(self, product: str, stage: str, essential_for: tuple[str, ...], path: Path, line: int) -> None:
+        """A stages sheet's row: the product (minted as a supplied product is, so one name is one
+        product) at its stage, the row its source; and the stage an essential input of each stage
+        of ``essential_for`` (cg:essentialFor)."""
+        if product:
+            node = self.product(product)
+            self.add(node, _N.atStage, ox.NamedNode(stage))
+            self.add(node, _N.wasDerivedFrom, self.source("", path, line))
+        for target in essential_for:
+            self.add(ox.NamedNode(stage), _N.essentialFor, ox.NamedNode(target))
 
     def relation(
         self,

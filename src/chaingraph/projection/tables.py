@@ -260,7 +260,8 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
             tables.notes.append(self_loop_note(sheet.path, loops))
     for vocabulary in tables.stages:
         entries = vocabulary_entries(Path(vocabulary), joined.naming, mapping, tables.header_row, tables.sheet)
-        joined.vocabulary.extend((product, stage) for _line, product, stage in entries)
+        joined.vocabulary.extend((product, stage) for _line, product, stage, _for in entries if product)
+        joined.essential.extend((stage, target) for _line, _product, stage, targets in entries for target in targets)
     return joined
 
 
@@ -335,6 +336,8 @@ class _Join:
         self.found: dict[tuple[int, int], tuple[Any, ...]] = {}
         #: The ``--stages`` sheets' (product, stage) pairs.
         self.vocabulary: list[tuple[str, str]] = []
+        #: ``(input stage, stage)`` pairs a stages sheet states, beside the graph's (cg:essentialFor).
+        self.essential: list[tuple[str, str]] = []
         #: With :func:`relation_records`: each relation row, (supplier, client, supplies, start,
         #: end, source, evidence), by node ids.
         self.records: list[tuple] | None = None
@@ -664,7 +667,7 @@ class _Join:
             controls=self.base.controls,
             typed=len(typed),
             control_periods=self.base.control_periods,
-            essential_inputs=self.base.essential_inputs,
+            essential_inputs=sorted({*self.base.essential_inputs, *self.essential}),
             # The stages the sheets create are named too, as the import's RDF names them.
             stage_vocabulary=sorted(
                 {

@@ -11,7 +11,8 @@ Layouts (CSV in UTF-8, with or without a byte-order mark; header on ``header_row
   (:mod:`chaingraph.sheets.quantities`); ``supplier`` and ``client`` required;
 - firms: ``id, name_en, name_zh, identifier, located_in, address, chain, stage, kind``; ``id``
   required;
-- stages (a product vocabulary, ``--stages``): ``product, stage``, both required.
+- stages (a product vocabulary, ``--stages``): ``product, stage, essential_for``: ``stage`` required,
+  and on each row a ``product`` sold at it or the stages it is an essential input of, or both.
 
 ``mapping`` names the column that holds a field when a sheet uses other names
 (``{"supplier": "Vendor"}``). Rows where every mapped field is empty are skipped (so one flattened
@@ -63,8 +64,10 @@ RELATION_FIELDS = ("supplier", "client", "supplies", "start", "end", "source", "
 #: The cells that qualify a relation: a row whose evidence is ``unspecified`` (a plain edge) has none.
 RELATION_DETAIL_FIELDS = ("supplies", "start", "end", "source", *QUANTITY_FIELDS)
 FIRM_FIELDS = ("id", "name_en", "name_zh", "identifier", "located_in", "address", "chain", "stage", "kind")
-STAGE_VOCABULARY_FIELDS = ("product", "stage")
-REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",), "stages": STAGE_VOCABULARY_FIELDS}
+#: A stages sheet: what is bought and sold at a stage (``product``), and the stages the row's stage
+#: is an essential input of (``essential_for``, names or IRIs separated by ``;``); a row has either.
+STAGE_VOCABULARY_FIELDS = ("product", "stage", "essential_for")
+REQUIRED = {"relations": ("supplier", "client"), "firms": ("id",), "stages": ("stage",)}
 
 
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:

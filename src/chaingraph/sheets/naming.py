@@ -536,16 +536,24 @@ def vocabulary_entries(
     mapping: Mapping[str, str],
     header_row: int | None = None,
     sheet: str | None = None,
-) -> list[tuple[int, str, str]]:
-    """A product vocabulary sheet (``--stages``: ``product, stage``) as ``(line, product, stage
-    IRI)`` rows, each stage named as :meth:`Naming.vocabulary_stage` reads it; the tables reader
-    and the import read it alike. Raises :class:`InputError` naming the file and line."""
+) -> list[tuple[int, str, str, tuple[str, ...]]]:
+    """A stages sheet (``--stages``: ``product, stage, essential_for``) as ``(line, product, stage
+    IRI, the stage IRIs it is essential for)`` rows (``product`` empty on a row that only says what
+    the stage is essential for), each stage named as :meth:`Naming.vocabulary_stage` reads it; the
+    tables reader and the import read it alike. Raises :class:`InputError` naming the file and line."""
     rows = sheet_rows(path, STAGE_VOCABULARY_FIELDS, "stages", mapping, header_row, sheet)
     entries = []
     for line, row in rows:
         where = f"{rows.shown}:{line}"
-        for field in STAGE_VOCABULARY_FIELDS:
-            if not row[field]:
-                raise InputError(f"{where}: empty {field}")
-        entries.append((line, row["product"], naming.vocabulary_stage(row["stage"], where)))
+        product, named = row.get("product", ""), row.get("stage", "")
+        if not named:
+            raise InputError(f"{where}: empty stage")
+        targets = [name.strip() for name in row.get("essential_for", "").split(";") if name.strip()]
+        if not product and not targets:
+            raise InputError(f"{where}: empty product (give a product sold at the stage, or essential_for)")
+        stage = naming.vocabulary_stage(named, where)
+        essential_for = tuple(naming.vocabulary_stage(name, where) for name in targets)
+        if stage in essential_for:
+            raise InputError(f"{where}: stage {named!r} cannot be an essential input of itself")
+        entries.append((line, product, stage, essential_for))
     return entries
