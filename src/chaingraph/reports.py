@@ -20,10 +20,10 @@ from .errors import InputError
 from .measures import dispatch
 from .measures import reference as analysis
 from .measures.compiled import (
+    FUNCTIONS,
     AnalysisGraph,
     concentration_summary,
     purchase_group_hhi,
-    purchase_hhi,
     stage_groups,
     top_customer_share,
 )
@@ -122,6 +122,8 @@ NODE_COLUMNS = {"id": "id", "label": "name", "label_zh": "名称", "kind": "kind
 
 #: The columns of ``stats``: the contract's JSON keys, in report order.
 STATS_KEYS = [*NODE_COLUMNS, *analysis.MEASURES]
+#: The firm measures of a firm's purchases' concentration: at stage level, the highest of the stage's firms'.
+BUYER_CONCENTRATION = ("hhi", "region_hhi", "group_hhi")
 #: What a stage-level report adds: the concentration of the purchases of each stage.
 STAGE_KEYS = {"purchase_hhi": "supply HHI"}
 
@@ -372,7 +374,9 @@ def _stage_concentration(source: NetworkSource, selection: Selection, rows: list
     firms = select_columns(source.projection(), dataclasses.replace(selection, level="firm"))
     graph = AnalysisGraph(firms)
     groups = stage_groups(graph)
-    buying, selling, bought = purchase_hhi(graph), top_customer_share(graph), purchase_group_hhi(graph)
+    # What each firm buys, as the firm-level measures say it: the stage takes the highest of its firms'.
+    buying = {key: FUNCTIONS[key](graph) for key in BUYER_CONCENTRATION}
+    selling, bought = top_customer_share(graph), purchase_group_hhi(graph)
     found: dict[str, dict[str, float]] = defaultdict(dict)
 
     def keep(stage: str, key: str, value: float) -> None:
@@ -383,14 +387,15 @@ def _stage_concentration(source: NetworkSource, selection: Selection, rows: list
     for i in np.flatnonzero(groups.node_stage >= 0):
         stage = groups.stage_names[groups.node_stage[i]]
         if has_inputs[i]:
-            keep(stage, "hhi", float(buying[i]))
+            for key, values in buying.items():
+                keep(stage, key, float(values[i]))
         if has_clients[i]:
             keep(stage, "top_customer_share", float(selling[i]))
     for group, value in enumerate(bought):
         keep(groups.stage_names[groups.stage_of_key[group]], "purchase_hhi", float(value))
     for row in rows:
         figures = found.get(row["id"], {})
-        for key in ("hhi", "top_customer_share", *STAGE_KEYS):
+        for key in (*BUYER_CONCENTRATION, "top_customer_share", *STAGE_KEYS):
             row[key] = figures.get(key)
 
 

@@ -276,6 +276,63 @@ def test_gaps_give_each_stages_most_concentrated_local_purchase(store):
     assert any(stage["purchase_hhi"] == pytest.approx(10_000) for stage in report.stages)  # testing: Hifen alone
 
 
+PROVINCES = st.sampled_from(["", "", "urn:p:jiangxi", "urn:p:hunan"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(quantified_graphs(), st.data())
+def test_region_and_group_concentration_follow_their_definitions_on_both_paths(case, data):
+    """A purchase's HHI with its suppliers' shares summed by province (an unknown one alone) and by
+    owner group (each supplier's ultimate controller, itself if none) first, written again here from
+    the share rule, against the reference and the compiled path."""
+    from chaingraph.measures import compiled, reference
+
+    graph, _ = case
+    nodes = list(graph)
+    for node in nodes:
+        graph.nodes[node]["province"] = data.draw(PROVINCES)
+    controls = data.draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)), max_size=4))
+    graph.graph["controls"] = sorted({(a, b) for a, b in controls if a != b})
+
+    def ultimate(node: str) -> str:  # the owner rule, written again: first controller by order, circles by their first
+        parent = {}
+        for owner, owned in graph.graph["controls"]:
+            parent.setdefault(owned, owner)
+        path = [node]
+        while path[-1] in parent:
+            following = parent[path[-1]]
+            if following in path:
+                circle = path[path.index(following) :]
+                return min(circle, key=nodes.index)
+            path.append(following)
+        return path[-1]
+
+    def by_groups(group_of) -> dict[str, float]:
+        found = {}
+        for node in graph:
+            suppliers = [s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"]]
+            largest = 0.0
+            for stage in {graph.nodes[s]["stage"] for s in suppliers}:
+                at = [s for s in suppliers if graph.nodes[s]["stage"] == stage]
+                summed: dict[str, float] = {}
+                for s, share in zip(
+                    at, shares_by_the_rule([graph.edges[s, node] for s in at], "client_share"), strict=True
+                ):
+                    summed[group_of(s)] = summed.get(group_of(s), 0.0) + share
+                largest = max(largest, 10_000 * math.fsum(x * x for x in summed.values()))
+            found[node] = largest
+        return found
+
+    by_region = by_groups(lambda s: graph.nodes[s]["province"] or s)
+    by_owner = by_groups(ultimate)
+    assert reference.region_hhi(graph) == pytest.approx(by_region)
+    assert reference.group_hhi(graph) == pytest.approx(by_owner)
+    fast = _compiled(graph)
+    assert dict(zip(fast.nodes, compiled.region_hhi(fast).tolist(), strict=True)) == pytest.approx(by_region)
+    assert dict(zip(fast.nodes, compiled.group_hhi(fast).tolist(), strict=True)) == pytest.approx(by_owner)
+    assert all(by_region[n] >= reference.purchase_hhi(graph)[n] - 1e-9 for n in graph)  # summing only concentrates
+
+
 def test_a_stage_levels_concentration_comes_from_its_firms(store):
     """At stage level, a stage's ``hhi`` and ``top_customer_share`` are the highest of its firms' and
     ``purchase_hhi`` the HHI of the most concentrated purchase of the stage by one firm, each written
@@ -305,8 +362,15 @@ def test_a_stage_levels_concentration_comes_from_its_firms(store):
         clients = [graph.edges[firm, c] for c in graph.successors(firm) if c != firm]
         if clients and graph.nodes[firm]["stage"]:
             keep(graph.nodes[firm]["stage"], "top_customer_share", max(shares_by_the_rule(clients, "supplier_share")))
+    from chaingraph.measures import reference
+
+    for key, measure in (("region_hhi", reference.region_hhi), ("group_hhi", reference.group_hhi)):
+        for firm, value in measure(graph).items():  # a stage takes the highest of its buying firms'
+            buys = any(s != firm and graph.nodes[s]["stage"] for s in graph.predecessors(firm))
+            if graph.nodes[firm]["stage"] and buys:
+                keep(graph.nodes[firm]["stage"], key, value)
     for stage, row in rows.items():
-        for key in ("hhi", "top_customer_share", "purchase_hhi"):
+        for key in ("hhi", "region_hhi", "group_hhi", "top_customer_share", "purchase_hhi"):
             wanted = expected.get(stage, {}).get(key)
             assert row[key] == (pytest.approx(wanted) if wanted is not None else None), (row["label"], key)
     assert rows["https://w3id.org/chaingraph/fujian/stage-libat-cathode"]["purchase_hhi"] < 2_500  # six suppliers

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from ..projection.groups import owners
 from ..projection.model import Projection
 from ..sheets.quantities import EdgeQuantities
 from . import kernels
@@ -46,6 +47,7 @@ __all__ = [
     "condensation",
     "dependence",
     "downstream_reach",
+    "group_hhi",
     "harmonic",
     "in_degree",
     "node_measures",
@@ -56,6 +58,7 @@ __all__ = [
     "purchase_shares",
     "reach_is_estimated",
     "real_quantities",
+    "region_hhi",
     "sales_shares",
     "single_sourced",
     "stage_groups",
@@ -437,6 +440,38 @@ def purchase_hhi(graph: AnalysisGraph) -> np.ndarray:
     return found
 
 
+def region_hhi(graph: AnalysisGraph) -> np.ndarray:
+    """Each firm's purchase HHI with suppliers summed by province (see :func:`reference.region_hhi`)."""
+    province = graph.projection.columns["province"]
+    ids: dict[object, int] = {}
+    # An unknown province is a group of the supplier's own.
+    group = np.fromiter(
+        (ids.setdefault(place or ("", i), len(ids)) for i, place in enumerate(province)), dtype=np.int64, count=graph.n
+    )
+    return _grouped_purchase_hhi(graph, group)
+
+
+def group_hhi(graph: AnalysisGraph) -> np.ndarray:
+    """Each firm's purchase HHI with suppliers summed by owner group (see :func:`reference.group_hhi`)."""
+    return _grouped_purchase_hhi(graph, owners(graph.projection))
+
+
+def _grouped_purchase_hhi(graph: AnalysisGraph, group: np.ndarray) -> np.ndarray:
+    """:func:`purchase_hhi` with each purchase's shares summed by ``group`` (an id per node) first."""
+    groups = stage_groups(graph)
+    shares = purchase_shares(graph).share
+    staged_suppliers = graph.suppliers[groups.real][groups.staged]
+    width = int(group.max()) + 1 if graph.n else 1
+    # One entry per (purchase, supplier group): the shares summed, then squared per purchase.
+    pair = groups.key.astype(np.int64) * width + group[staged_suppliers]
+    unique, inverse = np.unique(pair, return_inverse=True)
+    summed = np.bincount(inverse.reshape(-1), weights=shares, minlength=len(unique))
+    per_purchase = 10_000 * np.bincount(unique // width, weights=summed * summed, minlength=len(groups.client_of_key))
+    found = np.zeros(graph.n)
+    np.maximum.at(found, groups.client_of_key, per_purchase)
+    return found
+
+
 def top_customer_share(graph: AnalysisGraph) -> np.ndarray:
     """The share of each firm's sales its largest client takes (see :func:`reference.top_customer_share`)."""
     found = np.zeros(graph.n)
@@ -479,6 +514,8 @@ FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "component_size": component_size,
     "articulation_point": articulation_points,
     "hhi": purchase_hhi,
+    "region_hhi": region_hhi,
+    "group_hhi": group_hhi,
     "top_customer_share": top_customer_share,
 }
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import networkx as nx
 import numpy as np
 
+from ..projection.groups import owners_of
 from ..projection.model import Projection, stages_in_order
 from .kernels import (  # re-exported: their old home was this module
     COMPILED_THRESHOLD as COMPILED_THRESHOLD,
@@ -86,6 +87,7 @@ __all__ = [
     "dependence",
     "downstream_reach",
     "exact_counts",
+    "group_hhi",
     "harmonic",
     "in_degree",
     "node_measures",
@@ -93,6 +95,7 @@ __all__ = [
     "pagerank",
     "purchase_hhi",
     "reach_is_estimated",
+    "region_hhi",
     "single_sourced",
     "sketched_counts",
     "stage_coverage",
@@ -620,6 +623,79 @@ def purchase_hhi(graph: nx.DiGraph) -> dict[str, float]:
     return found
 
 
+def region_hhi(graph: nx.DiGraph) -> dict[str, float]:
+    """The concentration of each firm's most regionally concentrated input stage: the largest,
+    over the stages it buys from, of the Herfindahl-Hirschman index of its suppliers' shares of
+    that stage summed by the suppliers' province first.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client; node attributes ``stage`` and ``province`` (a place IRI,
+        ``""`` when not known); edge quantities as :func:`chaingraph.measures.shares.group_shares`
+        reads them.
+
+    Returns
+    -------
+    dict
+        Node -> HHI in [0, 10,000]: 10,000 when every supplier of some stage is in one province.
+
+    Notes
+    -----
+    Reads incoming edges as :func:`purchase_hhi` does; a supplier whose province is not known
+    counts as a province of its own, so an unknown place never adds to a concentration (the
+    figure is a lower bound where places are missing). What a region's loss would do is
+    ``impact --remove region:...``; this says where each purchase is exposed to one.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "cell"), ("b", "cell")])
+    >>> nx.set_node_attributes(g, {"a": "foil", "b": "foil", "cell": "cell"}, "stage")
+    >>> nx.set_node_attributes(g, {"a": "jiangxi", "b": "jiangxi", "cell": ""}, "province")
+    >>> region_hhi(g)["cell"], purchase_hhi(g)["cell"]
+    (10000.0, 5000.0)
+    """
+    return _grouped_purchase_hhi(graph, {node: graph.nodes[node].get("province") or node for node in graph})
+
+
+def group_hhi(graph: nx.DiGraph) -> dict[str, float]:
+    """The concentration of each firm's most concentrated input stage with its suppliers' shares
+    summed by owner group first: the organization that ultimately controls each supplier
+    (``graph.graph["controls"]``, ``(owner, owned)`` pairs; by
+    :func:`chaingraph.projection.groups.owners_of`), itself when none does.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "cell"), ("b", "cell")], controls=[("a", "b")])
+    >>> nx.set_node_attributes(g, {"a": "foil", "b": "foil", "cell": "cell"}, "stage")
+    >>> group_hhi(g)["cell"]
+    10000.0
+    """
+    nodes = list(graph)
+    owner = owners_of(nodes, graph.graph.get("controls", []))
+    return _grouped_purchase_hhi(graph, {node: nodes[owner[i]] for i, node in enumerate(nodes)})
+
+
+def _grouped_purchase_hhi(graph: nx.DiGraph, group_of: dict[str, str]) -> dict[str, float]:
+    """:func:`purchase_hhi` with each stage's suppliers' shares summed by ``group_of`` first."""
+    found = {}
+    for node in graph:
+        by_stage: dict[str, list[str]] = defaultdict(list)
+        for supplier in graph.predecessors(node):
+            stage = graph.nodes[supplier].get("stage", "")
+            if supplier != node and stage:
+                by_stage[stage].append(supplier)
+        largest = 0.0
+        for members in by_stage.values():
+            shares, _ = group_shares([graph.edges[s, node] for s in members], "client_share")
+            summed: dict[str, float] = defaultdict(float)
+            for supplier, share in zip(members, shares, strict=True):
+                summed[group_of[supplier]] += share
+            largest = max(largest, hhi(list(summed.values())))
+        found[node] = largest
+    return found
+
+
 def top_customer_share(graph: nx.DiGraph) -> dict[str, float]:
     """The share of each firm's sales that its largest client takes.
 
@@ -808,6 +884,8 @@ REFERENCE: dict[str, Callable[..., dict]] = {
     "downstream_reach": downstream_reach,
     "component_size": component_size,
     "hhi": purchase_hhi,
+    "region_hhi": region_hhi,
+    "group_hhi": group_hhi,
     "top_customer_share": top_customer_share,
 }
 

@@ -69,6 +69,14 @@ MEASURES: dict[str, MeasureInfo] = {
             "0: buys no staged input)", zh="采购集中度（HHI）",
         ),
         MeasureInfo(
+            "region_hhi", "region HHI", "the HHI of its most regionally concentrated input stage, suppliers' shares "
+            "summed by province first (an unknown province counts alone)", zh="采购地区集中度（HHI）",
+        ),
+        MeasureInfo(
+            "group_hhi", "group HHI", "the HHI of its most concentrated input stage, suppliers' shares summed by "
+            "owner group first", zh="采购集团集中度（HHI）",
+        ),
+        MeasureInfo(
             "top_customer_share", "top customer", "share of its sales its largest client takes (0: no client)",
             zh="最大客户占比",
         ),

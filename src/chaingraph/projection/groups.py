@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
@@ -17,21 +18,31 @@ from ..sheets.quantities import EdgeQuantities
 from ..vocab import EVIDENCE_LEVELS, local_name
 from .model import Projection, edge_evidence, place_ancestors
 
-__all__ = ["group_by_owner", "owners", "stage_level"]
+__all__ = ["group_by_owner", "owners", "owners_of", "stage_level"]
 
 
 def owners(projection: Projection) -> np.ndarray:
-    """For each node, the id of the organization that ultimately controls it (itself if none).
+    """For each node, the id of the organization that ultimately controls it (itself if none),
+    by :func:`owners_of` on the projection's control relations."""
+    return owners_of(projection.nodes, projection.meta.get("controls", []))
+
+
+def owners_of(nodes: Sequence[str], controls: Iterable[Sequence[str]]) -> np.ndarray:
+    """For each of ``nodes``, the index of the organization that ultimately controls it (itself if
+    none), by ``controls``, ``(owner, owned)`` IRI pairs.
 
     Control is followed up the chain (a unit of a subsidiary goes to the parent); a node with two
     controllers goes to the first by IRI; a circle of control is headed by its first node.
+
+    >>> owners_of(["parent", "unit", "subsidiary"], [("parent", "subsidiary"), ("subsidiary", "unit")]).tolist()
+    [0, 0, 0]
     """
-    index = {node: i for i, node in enumerate(projection.nodes)}
+    index = {node: i for i, node in enumerate(nodes)}
     parent: dict[int, int] = {}
-    for owner, owned in projection.meta.get("controls", []):
+    for owner, owned in controls:
         if owner in index and owned in index and index[owned] not in parent and owner != owned:
             parent[index[owned]] = index[owner]
-    result = np.arange(len(projection.nodes), dtype=np.int64)
+    result = np.arange(len(nodes), dtype=np.int64)
     for start in parent:
         path, position, current = [start], {start: 0}, start
         while current in parent:

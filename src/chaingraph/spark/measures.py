@@ -78,6 +78,8 @@ NOT_ON_SPARK = {
     "hhi": "reads the quantities on supply relations, which the Spark engine's network does not carry yet",
     "top_customer_share": "reads the quantities on supply relations, which the Spark engine's network does not "
     "carry yet",
+    "region_hhi": "reads the quantities on supply relations, which the Spark engine's network does not carry yet",
+    "group_hhi": "reads the quantities on supply relations, which the Spark engine's network does not carry yet",
 }
 
 
