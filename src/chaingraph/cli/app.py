@@ -51,6 +51,7 @@ __all__ = [
     "same_as_option",
     "selection_options",
     "sheet_option",
+    "shock_options",
     "spark_stopped",
     "stages_option",
     "status_line",
