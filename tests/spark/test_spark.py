@@ -181,6 +181,41 @@ def test_stats_on_spark_equals_stats_on_this_machine(spark, sheets, selection):
     assert_reports_agree(compiled, on_spark)
 
 
+def test_spellings_of_one_firm_are_one_firm_on_spark_as_here(spark, tmp_path):
+    """Relation ends resolved with every end in view, on Spark as on this machine: the names issue's
+    two trial sheets (registry in Chinese, press in English), two spellings of one new firm, and a
+    relation cell naming a firms sheet's row by its name, not its id. Spark had named each
+    partition's ends from the graph alone: Capchem became two firms, Ganfeng a second one."""
+    from ..conftest import ROOT
+
+    relations = write_sheet(
+        tmp_path / "more.csv",
+        ["supplier", "client"],
+        [
+            ["Shenzhen Capchem Technology", "CATL"],
+            ["Shenzhen Capchem Technology Co., Ltd.", "CATL"],
+            ["Ganfeng Lithium", "CATL"],
+        ],
+    )
+    ganfeng = [["ganfeng", "Ganfeng Lithium", "Xinyu"]]
+    firms = write_sheet(tmp_path / "firms.csv", ["id", "name_en", "located_in"], ganfeng)
+    sheets = [ROOT / "examples" / "names" / "registry.csv", ROOT / "examples" / "names" / "press.csv", relations]
+    source = NetworkSource(open_store(), Tables(relations=sheets, firms=[firms]))
+    compiled = stats(source, sort="in_degree")
+    on_spark = stats(source, sort="in_degree", engine="spark", spark_master=MASTER)
+    assert_reports_agree(compiled, on_spark)
+    labels = [row["label"] for row in on_spark.rows]
+    assert sum("Capchem" in label for label in labels) == 1 and labels.count("Ganfeng Lithium") == 1
+    assert labels.count("CATL") == 1
+
+
+def test_decisions_on_names_are_refused_on_spark_with_the_reason(tmp_path):
+    relations = write_sheet(tmp_path / "r.csv", ["supplier", "client"], [["Acme", "CATL"]])
+    decisions = write_sheet(tmp_path / "same.csv", ["name_a", "name_b"], [["Acme", "CATL"]])
+    result = run_process("stats", "--engine", "spark", "--relations", str(relations), "--same-as", str(decisions))
+    assert result.returncode == 2 and "--same-as: decisions on names are applied by --engine compiled" in result.stderr
+
+
 def table_arguments(folder) -> list[str]:
     """The options that read the Parquet tables in ``folder`` in place of the bundled graph."""
     return ["--no-bundled", "--relations", str(folder / "relations.parquet"), "--firms", str(folder / "firms.parquet")]

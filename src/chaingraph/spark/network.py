@@ -241,6 +241,8 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
         )
     if tables.stages:
         raise InputError("--stages: stages from products are inferred by --engine compiled; drop --stages on Spark")
+    if tables.same_as:
+        raise InputError("--same-as: decisions on names are applied by --engine compiled; drop --same-as on Spark")
     if tables.header_row not in (None, 1):
         raise InputError("--header-row: with --engine spark the header is the first line (or write Parquet)")
     workbooks = [str(path) for path in (*tables.relations, *tables.firms) if is_workbook(PurePosixPath(str(path)))]
@@ -279,6 +281,7 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
     firm_nodes = firm_nodes.localCheckpoint()
     _raise_first_error(firm_nodes)
     if relations is not None:
+        relations = _resolved_ends(spark, Naming(context, tables.base, chain_name), firms, firm_nodes, relations)
         ends = (
             relations.select(F.col("supplier").alias("id"), "file")
             .unionByName(relations.select(F.col("client").alias("id"), "file"))
@@ -432,6 +435,44 @@ def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
         .toLocalIterator()
     ):
         check_period(row["file"], row["start"], row["end"], {})
+
+
+def _resolved_ends(
+    spark: SparkSession, naming: Naming, firms: DataFrame | None, firm_nodes: DataFrame, relations: DataFrame
+) -> DataFrame:
+    """``relations`` with each end that names a firm by another spelling rewritten to the one the
+    firm is known by, so that each partition, naming its ends from the graph alone, gives the firm
+    the local reader gives: a firm row's name (not its id) becomes that row's id, and the
+    spellings of one new firm (``Capchem Technology``, ``Capchem Technology Co., Ltd.``) its
+    first. Decided by :meth:`Naming.resolve_ends`, the local reader's rule, on the driver, with
+    every distinct end and every firm row's names in view (strings only; the rows stay where they
+    lie)."""
+    from pyspark.sql import functions as F
+
+    firm_ids: dict[str, str] = {}
+    if firms is not None:
+        named = firms.select("id", "name_en", "name_zh").join(firm_nodes.select("id", "iri"), "id")
+        for row in named.toLocalIterator():
+            naming.register_firm(row["id"], row.asDict(), row["iri"])
+            firm_ids.setdefault(row["iri"], row["id"])
+    ids = {row["id"] for row in firm_nodes.select("id").toLocalIterator()} if firms is not None else set()
+    ends = relations.select(F.col("supplier").alias("id")).union(relations.select(F.col("client").alias("id")))
+    distinct = [row["id"] for row in ends.distinct().toLocalIterator() if row["id"] and row["id"] not in ids]
+    renamed = []
+    for name, (stating, iri, _how) in naming.resolve_ends(distinct).items():
+        target = firm_ids.get(iri, stating)
+        if target != name:
+            renamed.append((name, target))
+    if not renamed:
+        return relations
+    table = F.broadcast(spark.createDataFrame(renamed, "name string, target string"))
+    for column in ("supplier", "client"):
+        relations = (
+            relations.join(table.withColumnRenamed("name", column), column, "left")
+            .withColumn(column, F.coalesce("target", column))
+            .drop("target")
+        )
+    return relations
 
 
 def _named_batch(facts, naming: Naming, firms: list, ends: list):
