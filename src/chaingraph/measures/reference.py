@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import networkx as nx
 import numpy as np
@@ -99,6 +99,7 @@ __all__ = [
     "single_sourced",
     "sketched_counts",
     "stage_coverage",
+    "staged_purchases",
     "top_customer_share",
     "upstream_reach",
 ]
@@ -612,15 +613,7 @@ def purchase_hhi(graph: nx.DiGraph) -> dict[str, float]:
     >>> round(purchase_hhi(g)["cell"])
     8200
     """
-    found = {}
-    for node in graph:
-        by_stage: dict[str, list[dict]] = defaultdict(list)
-        for supplier in graph.predecessors(node):
-            stage = graph.nodes[supplier].get("stage", "")
-            if supplier != node and stage:
-                by_stage[stage].append(graph.edges[supplier, node])
-        found[node] = max((hhi(group_shares(edges, "client_share")[0]) for edges in by_stage.values()), default=0.0)
-    return found
+    return _grouped_purchase_hhi(graph, {node: node for node in graph})
 
 
 def region_hhi(graph: nx.DiGraph) -> dict[str, float]:
@@ -676,17 +669,30 @@ def group_hhi(graph: nx.DiGraph) -> dict[str, float]:
     return _grouped_purchase_hhi(graph, {node: nodes[owner[i]] for i, node in enumerate(nodes)})
 
 
-def _grouped_purchase_hhi(graph: nx.DiGraph, group_of: dict[str, str]) -> dict[str, float]:
-    """:func:`purchase_hhi` with each stage's suppliers' shares summed by ``group_of`` first."""
-    found = {}
+def staged_purchases(graph: nx.DiGraph) -> Iterator[tuple[str, list[list[str]]]]:
+    """Each firm and its purchases: for each input stage, the suppliers of that stage, the group
+    whose shares the share rule divides (incoming edges; self-loops and unstaged suppliers in none).
+
+    >>> g = nx.DiGraph([("a", "cell"), ("b", "cell"), ("x", "cell")])
+    >>> nx.set_node_attributes(g, {"a": "foil", "b": "foil", "x": "", "cell": "cell"}, "stage")
+    >>> dict(staged_purchases(g))["cell"]
+    [['a', 'b']]
+    """
     for node in graph:
         by_stage: dict[str, list[str]] = defaultdict(list)
         for supplier in graph.predecessors(node):
             stage = graph.nodes[supplier].get("stage", "")
             if supplier != node and stage:
                 by_stage[stage].append(supplier)
+        yield node, list(by_stage.values())
+
+
+def _grouped_purchase_hhi(graph: nx.DiGraph, group_of: dict[str, str]) -> dict[str, float]:
+    """:func:`purchase_hhi` with each stage's suppliers' shares summed by ``group_of`` first."""
+    found = {}
+    for node, purchases in staged_purchases(graph):
         largest = 0.0
-        for members in by_stage.values():
+        for members in purchases:
             shares, _ = group_shares([graph.edges[s, node] for s in members], "client_share")
             summed: dict[str, float] = defaultdict(float)
             for supplier, share in zip(members, shares, strict=True):

@@ -19,7 +19,6 @@ import colorsys
 import html
 import math
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -33,7 +32,7 @@ from pyvis.network import Network
 from .. import __version__
 from .._runtime.fileio import safe_stem
 from ..errors import InputError
-from ..measures.reference import MEASURES
+from ..measures.reference import MEASURES, staged_purchases
 from ..measures.shares import group_shares
 from ..projection import periods
 from ..projection.model import edge_evidence, stage_infos
@@ -731,13 +730,8 @@ def purchase_shares(graph: nx.DiGraph) -> dict[tuple[str, str], float]:
     {('a', 'cell'): 0.9, ('b', 'cell'): 0.1}
     """
     found: dict[tuple[str, str], float] = {}
-    for client in graph:
-        by_stage: dict[str, list[str]] = defaultdict(list)
-        for supplier in graph.predecessors(client):
-            stage = graph.nodes[supplier].get("stage", "")
-            if supplier != client and stage:
-                by_stage[stage].append(supplier)
-        for members in by_stage.values():
+    for client, purchases in staged_purchases(graph):
+        for members in purchases:
             shares, basis = group_shares([graph.edges[s, client] for s in members], "client_share")
             if basis != "equal":
                 found.update({(s, client): share for s, share in zip(members, shares, strict=True)})
