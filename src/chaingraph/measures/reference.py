@@ -635,10 +635,15 @@ def region_hhi(graph: nx.DiGraph) -> dict[str, float]:
 
     Notes
     -----
-    Reads incoming edges as :func:`purchase_hhi` does; a supplier whose province is not known
-    counts as a province of its own, so an unknown place never adds to a concentration (the
-    figure is a lower bound where places are missing). What a region's loss would do is
-    ``impact --remove region:...``; this says where each purchase is exposed to one.
+    Reads incoming edges (supplier -> client) as :func:`purchase_hhi` does; a supplier whose
+    province is not known counts as a province of its own, so an unknown place never adds to a
+    concentration (the figure is a lower bound where places are missing). What a region's loss
+    would do is ``impact --remove region:...``; this says where each purchase is exposed to one.
+
+    References
+    ----------
+    .. [1] U.S. Department of Justice and Federal Trade Commission, "Horizontal Merger Guidelines",
+       section 5.3 (2010): the index; here over shares summed per province (chaingraph's own use).
 
     Examples
     --------
@@ -653,9 +658,31 @@ def region_hhi(graph: nx.DiGraph) -> dict[str, float]:
 
 def group_hhi(graph: nx.DiGraph) -> dict[str, float]:
     """The concentration of each firm's most concentrated input stage with its suppliers' shares
-    summed by owner group first: the organization that ultimately controls each supplier
-    (``graph.graph["controls"]``, ``(owner, owned)`` pairs; by
-    :func:`chaingraph.projection.groups.owners_of`), itself when none does.
+    summed by owner group first.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Supply edges supplier -> client; node attribute ``stage``; ``graph.graph["controls"]``,
+        ``(owner, owned)`` IRI pairs; edge quantities as
+        :func:`chaingraph.measures.shares.group_shares` reads them.
+
+    Returns
+    -------
+    dict
+        Node -> HHI in [0, 10,000]: 10,000 when every supplier of some stage belongs to one group.
+
+    Notes
+    -----
+    Reads incoming edges (supplier -> client) as :func:`purchase_hhi` does; a supplier's group is
+    the organization that ultimately controls it (:func:`chaingraph.projection.groups.owners_of`,
+    the rule ``--group-by owner`` merges by), itself when none does: two subsidiaries of one parent
+    are one source of supply.
+
+    References
+    ----------
+    .. [1] U.S. Department of Justice and Federal Trade Commission, "Horizontal Merger Guidelines",
+       section 5.3 (2010): the index; here over shares summed per owner group (chaingraph's own use).
 
     Examples
     --------

@@ -83,6 +83,7 @@ __all__ = [
     "counted",
     "is_chaingraph_view",
     "measure_name",
+    "purchase_shares",
     "render_view",
     "stage_colors",
     "text_color_on",
