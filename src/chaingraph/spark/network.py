@@ -449,13 +449,14 @@ def _resolved_ends(
     lie)."""
     from pyspark.sql import functions as F
 
-    firm_ids: dict[str, str] = {}
+    firm_ids: dict[str, str] = {}  # a firm row's IRI -> its id
+    ids: set[str] = set()  # every firm row's id (an end that is one is that row's firm already)
     if firms is not None:
         named = firms.select("id", "name_en", "name_zh").join(firm_nodes.select("id", "iri"), "id")
         for row in named.toLocalIterator():
             naming.register_firm(row["id"], row.asDict(), row["iri"])
             firm_ids.setdefault(row["iri"], row["id"])
-    ids = {row["id"] for row in firm_nodes.select("id").toLocalIterator()} if firms is not None else set()
+            ids.add(row["id"])
     ends = relations.select(F.col("supplier").alias("id")).union(relations.select(F.col("client").alias("id")))
     distinct = [row["id"] for row in ends.distinct().toLocalIterator() if row["id"] and row["id"] not in ids]
     renamed = []
