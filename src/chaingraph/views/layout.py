@@ -17,6 +17,7 @@ import networkx as nx
 
 __all__ = [
     "STACKED_ROWS",
+    "STAGGERED_ROWS",
     "Slot",
     "against_stage_order",
     "extra_lane",
@@ -68,12 +69,15 @@ class Slot:
     """Where a node sits in the stage-column layout. ``lane``: one per chain, top to bottom.
     ``column``: the node's place in the chain's stage order (upstream left). ``track``: the vertical
     track it is drawn in, left to right (a tall column is wrapped over several tracks). ``row``: its
-    row within the lane, top to bottom."""
+    row within the lane, top to bottom. ``span``: the rows it takes: 2 in a lane with a staggered
+    column, whose rows are half as high (a node of such a column sits one row below the one before
+    it, in the other of its two tracks)."""
 
     lane: int
     column: int
     track: int
     row: int
+    span: int = 1
 
 
 #: The shape the stage layout aims at (width over height, in rows and tracks of about a label's
@@ -83,6 +87,12 @@ TRACK_WIDTH, ROW_HEIGHT, ASPECT = 170.0, 60.0, 1.25
 #: sends the far track's edges through the near track's nodes (Ningde's eighteen material makers
 #: feeding CATL). Taller ones (networks of thousands) are wrapped to the window's shape.
 STACKED_ROWS = 24
+#: A column of more rows than this (and up to :data:`STACKED_ROWS`) is staggered over two tracks,
+#: its nodes taking turns, each a half row below the one before: at the readable size a window of
+#: 1400 x 900 holds about fourteen rows of two-line labels, and Ningde's eighteen material makers
+#: would run below it. Each node of the far track faces a passage between two of the near
+#: track's, so its edge is drawn through (the page sizes the passage).
+STAGGERED_ROWS = 14
 
 
 def stage_slots(
@@ -100,7 +110,9 @@ def stage_slots(
     the node's supply neighbours, sweeping downstream and back (the Sugiyama heuristic); a track
     shorter than its lane then moves towards the rows of its neighbours. When a column is taller
     than :data:`STACKED_ROWS`, the columns are wrapped over several tracks, stages kept together;
-    ``cell`` (a track's width and a row's height) sets the shape the wrapping aims at.
+    ``cell`` (a track's width and a row's height) sets the shape the wrapping aims at. A column
+    taller than :data:`STAGGERED_ROWS` (and not wrapped) is staggered over two tracks, its lane's
+    rows halved (every node of the lane spans two).
     """
     linked = graph.subgraph(node for node in graph if graph.degree(node) or graph.nodes[node].get("stage"))
     keys = _column_keys(linked)
@@ -117,20 +129,30 @@ def stage_slots(
         groups.setdefault((lane, emptiest), []).append(node)
         columns[node] = emptiest
     tracks = _tracks_per_column(groups, width, cell)
+    staggered = {key for key, members in groups.items() if tracks[key[1]] == 1 and len(members) > STAGGERED_ROWS}
+    for _, column in staggered:
+        tracks[column] = 2
+    span = {lane: 2 if any(key[0] == lane for key in staggered) else 1 for lane, _ in groups}
     first_track = [sum(tracks[:column]) for column in range(width)]
     slots = {}
     for (lane, column), members in groups.items():
-        height = math.ceil(len(members) / tracks[column])
+        if (lane, column) in staggered:  # the far track takes the even nodes, the near one the odd
+            for index, node in enumerate(members):
+                slots[node] = Slot(lane, column, first_track[column] + index % 2, index, 2)
+            continue
+        # A column staggered in another lane stays one track in this one.
+        height = len(members) if any(key[1] == column for key in staggered) else math.ceil(len(members) / tracks[column])
         for index, node in enumerate(members):
-            slots[node] = Slot(lane, column, first_track[column] + index // height, index % height)
+            track = first_track[column] + index // height
+            slots[node] = Slot(lane, column, track, (index % height) * span[lane], span[lane])
     _centre_rows(graph, slots)
     return slots
 
 
 def _centre_rows(graph: nx.DiGraph, slots: dict[str, Slot]) -> None:
     """Move the nodes of each track shorter than its lane towards the median row of their supply
-    neighbours in other tracks, keeping their order and one node per row: CATL beside the middle
-    of its suppliers, not level with the first, so straight edges fan out to it."""
+    neighbours in other tracks, keeping their order and one node per row (per ``span`` rows): CATL
+    beside the middle of its suppliers, not level with the first, so straight edges fan out to it."""
     tracks: dict[tuple[int, int], list[str]] = {}
     height: dict[int, int] = {}
     for node, slot in slots.items():
@@ -139,7 +161,8 @@ def _centre_rows(graph: nx.DiGraph, slots: dict[str, Slot]) -> None:
     for sweep in range(2):  # downstream, then back upstream
         for lane, track in sorted(tracks, key=lambda key: key[1], reverse=bool(sweep)):
             members = sorted(tracks[lane, track], key=lambda n: slots[n].row)
-            if len(members) == height[lane]:
+            span = slots[members[0]].span
+            if len(members) * span >= height[lane] - (span - 1):  # no room to move (a staggered track)
                 continue
             rows: list[int] = []
             for node in members:
@@ -149,11 +172,11 @@ def _centre_rows(graph: nx.DiGraph, slots: dict[str, Slot]) -> None:
                     if n in slots and slots[n].lane == lane and slots[n].track != track
                 ]
                 wanted = round(statistics.median(near)) if near else slots[node].row
-                rows.append(max(wanted, rows[-1] + 1 if rows else 0))
+                rows.append(max(wanted, rows[-1] + span if rows else 0))
             for index in range(len(rows) - 1, -1, -1):  # pushed past the lane's last row: back up
-                rows[index] = min(rows[index], height[lane] - len(rows) + index)
+                rows[index] = min(rows[index], height[lane] - span * (len(rows) - index))
             for node, row in zip(members, rows, strict=True):
-                slots[node] = Slot(slots[node].lane, slots[node].column, slots[node].track, row)
+                slots[node] = Slot(slots[node].lane, slots[node].column, slots[node].track, row, span)
 
 
 def slot_positions(
@@ -168,15 +191,16 @@ def slot_positions(
 
 def _grid_rows(slots: Mapping[str, Slot]) -> tuple[dict[str, int], int]:
     """Each slot's row counted from the top of the layout, lanes stacked one empty row apart, and
-    the row below the last lane."""
+    the row below the last lane. A staggered lane's two half rows count as one (the nodes of one
+    track are a whole row apart)."""
     rows_in_lane: dict[int, int] = {}
     for slot in slots.values():
-        rows_in_lane[slot.lane] = max(rows_in_lane.get(slot.lane, 0), slot.row + 1)
+        rows_in_lane[slot.lane] = max(rows_in_lane.get(slot.lane, 0), slot.row // slot.span + 1)
     top, offset = 0, {}
     for lane in sorted(rows_in_lane):
         offset[lane] = top
         top += rows_in_lane[lane] + 1
-    return {node: offset[slot.lane] + slot.row for node, slot in slots.items()}, top
+    return {node: offset[slot.lane] + slot.row // slot.span for node, slot in slots.items()}, top
 
 
 def extra_lane(slots: Mapping[str, Slot], members: list[str], links: Sequence[tuple[str, str]] = ()) -> dict[str, Slot]:

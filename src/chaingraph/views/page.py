@@ -116,7 +116,10 @@ AGAINST_STYLE = {"color": "#9b59b6", "smooth": {"enabled": True, "type": "curved
 LABEL_WIDTH = 150
 FONT_SIZE = 14
 #: Space (px) between the stage layout's tracks, rows and lanes, and the height of a label's line.
-GAPS = {"track": 36, "row": 12, "lane": 44}
+#: ``passage``: the height kept free between two boxes of a staggered column's near track around
+#: the centre of the far node facing it, for that node's edges to pass through (a row's gap on the
+#: side its edges leave from, the rest on the side they head to).
+GAPS = {"track": 36, "row": 12, "lane": 44, "passage": 52}
 LINE_HEIGHT = 18
 NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
@@ -482,7 +485,8 @@ def _placements(
         if node in positions:
             extra.update(x=positions[node][0], y=positions[node][1])
         if node in slots and measured:
-            extra["slot"] = {"lane": slots[node].lane, "track": slots[node].track, "row": slots[node].row}
+            slot = slots[node]
+            extra["slot"] = {"lane": slot.lane, "column": slot.column, "track": slot.track, "row": slot.row, "span": slot.span}
         if layout == "hierarchical":
             extra["level"] = levels[node]
     return placements, slots
