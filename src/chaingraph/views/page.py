@@ -119,7 +119,7 @@ FONT_SIZE = 14
 #: ``passage``: the height kept free between two boxes of a staggered column's near track around
 #: the centre of the far node facing it, for that node's edges to pass through (a row's gap on the
 #: side its edges leave from, the rest on the side they head to).
-GAPS = {"track": 36, "row": 12, "lane": 44, "passage": 52}
+GAPS = {"track": 36, "row": 12, "lane": 44, "passage": 44}
 LINE_HEIGHT = 18
 NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
