@@ -22,6 +22,7 @@ from .measures import reference as analysis
 from .measures.compiled import (
     FUNCTIONS,
     AnalysisGraph,
+    concentrated_purchases,
     concentration_summary,
     purchase_group_hhi,
     stage_groups,
@@ -58,6 +59,7 @@ __all__ = [
     "STATS_TABLE_COLUMNS",
     "ClusterSummary",
     "StatsReport",
+    "concentrated",
     "evidence_levels",
     "figures_by_subject",
     "firm_names",
@@ -231,6 +233,42 @@ def network(
             source, chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
         ),
     )
+
+
+def concentrated(
+    source: Source,
+    *,
+    hhi_above: float = 0.0,
+    chain: str | None = None,
+    region: str | None = None,
+    evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
+) -> list[dict]:
+    """The firms' purchases of one input stage more concentrated than ``hhi_above`` (the HHI of
+    the suppliers' shares by the share rule, 0-10,000), most concentrated first, each with its
+    labels: what ``query single-sourced --hhi-above N`` prints. The threshold the guidelines name
+    "highly concentrated": :data:`chaingraph.measures.shares.HIGHLY_CONCENTRATED`.
+
+    >>> from chaingraph.store import open_store
+    >>> rows = concentrated(open_store(), hhi_above=9999, chain="ningde")
+    >>> any(row["client"].endswith("/catl") and row["stage_label"] == "testing" for row in rows)
+    True
+    """
+    source = network_source(source)
+    selection = make_selection(
+        source, chain=chain, region=region, level="firm", evidence=evidence, as_of=as_of, undated=undated
+    )
+    table = select_columns(source.projection(), selection)
+    position = {node: i for i, node in enumerate(table.nodes)}
+    label, stage_label = table.columns["label"], table.columns["stage_label"]
+    rows = concentrated_purchases(AnalysisGraph(table), hhi_above)
+    for row in rows:
+        top = position[row["top_supplier"]]
+        row["client_label"] = label[position[row["client"]]]
+        row["stage_label"] = stage_label[top]
+        row["top_supplier_label"] = label[top]
+    return rows
 
 
 def _measure(

@@ -255,6 +255,39 @@ def test_the_concentration_summary_counts_purchases_by_their_definition(case):
     assert sum(found["purchase_bases"].values()) == len(indices)
 
 
+@settings(max_examples=200, deadline=None)
+@given(quantified_graphs(), st.sampled_from([0.0, 1800.0, 2500.0, 9999.0]))
+def test_concentrated_purchases_are_the_purchases_above_the_threshold_by_their_definition(case, threshold):
+    """``query single-sourced --hhi-above``: each (client, supplier stage) purchase whose HHI by the
+    share rule is above the threshold, with its supplier count, its largest supplier and share (the
+    lowest id on a tie), most concentrated first."""
+    from chaingraph.measures.compiled import concentrated_purchases
+
+    graph, _ = case
+    expected = []
+    for node in graph:
+        suppliers = sorted(s for s in graph.predecessors(node) if s != node and graph.nodes[s]["stage"])
+        for stage in sorted({graph.nodes[s]["stage"] for s in suppliers}):
+            members = [s for s in suppliers if graph.nodes[s]["stage"] == stage]
+            shares = shares_by_the_rule([graph.edges[s, node] for s in members], "client_share")
+            index = 10_000 * math.fsum(s * s for s in shares)
+            if abs(index - threshold) < 1e-6:
+                return  # on the boundary float sums may round either way
+            if index > threshold:
+                top = max(range(len(members)), key=lambda i: (shares[i], [-ord(c) for c in members[i]]))
+                expected.append((node, stage, len(members), index, members[top], shares[top]))
+    found = concentrated_purchases(_compiled(graph), threshold)
+    assert [row["hhi"] for row in found] == sorted((row["hhi"] for row in found), reverse=True)
+    got = sorted((r["client"], r["stage"], r["suppliers"], r["hhi"], r["top_supplier"], r["top_share"]) for r in found)
+    assert len(got) == len(expected)
+    for row, want in zip(got, sorted(expected), strict=True):
+        assert row[:3] == want[:3] and row[3] == pytest.approx(want[3])
+        assert row[5] == pytest.approx(want[5])
+        # the largest share's supplier (another with an equal share may stand in for it)
+        edges = [graph.edges[s, row[0]] for s in graph.predecessors(row[0]) if graph.nodes[s]["stage"] == row[1]]
+        assert row[4] == want[4] or row[5] == pytest.approx(want[5]), (row, want, edges)
+
+
 def test_gaps_give_each_stages_most_concentrated_local_purchase(store):
     from chaingraph.gap_analysis import gaps
     from chaingraph.projection.read import project_columns

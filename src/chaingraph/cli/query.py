@@ -21,7 +21,7 @@ from .app import (
     stdout,
 )
 
-__all__ = ["QUERY_FORMATS", "TERMINAL_PAGE", "query"]
+__all__ = ["CONCENTRATED_COLUMNS", "QUERY_FORMATS", "TERMINAL_PAGE", "query"]
 
 QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld"]
 
@@ -73,6 +73,12 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
 )
 @click.option("--offset", type=ROW_COUNT, default=0, help="Skip the first N rows; with --limit, a page.")
 @click.option("--count", "count_only", is_flag=True, help="Print how many rows the SELECT has, and nothing else.")
+@click.option(
+    "--hhi-above",
+    type=click.FloatRange(min=0, max=10_000),
+    help="With single-sourced: every purchase of a stage whose HHI (0-10,000, by the share rule) is "
+    "above N, not only those from one supplier; 2500 is 'highly concentrated' (2010 US merger guidelines).",
+)
 def query(
     store,
     query_text,
@@ -88,6 +94,7 @@ def query(
     offset,
     max_rows,
     count_only,
+    hhi_above,
 ) -> None:
     """Run a SPARQL query: a named query, QUERY text, -f FILE, or - for standard input.
 
@@ -104,14 +111,22 @@ def query(
       chaingraph query 'SELECT ?firm WHERE { ?firm cg:locatedIn+ fj:ningde }'
       chaingraph query -f my-query.rq --format csv > out.csv
       chaingraph query single-sourced --count
+      chaingraph query single-sourced --hhi-above 2500
       chaingraph query firms-in -p place=Fujian --limit 20 --offset 40
 
     On a terminal a table shows the first 100 rows and says how many there are.
+
+    single-sourced --hhi-above N is computed on the supply network, not by SPARQL: a supplier's
+    share of a client's purchase of its stage is the stated client share, else its part of the
+    values (or volumes in one unit), else an equal part; each row says which basis it used.
     """
     from ..queries import named as q
 
     if list_queries:
         _list_named_queries(fmt or "table")
+        return
+    if hhi_above is not None:
+        _print_concentrated(store, query_text, hhi_above, fmt, columns, limit, offset, count_only)
         return
     from ..sparql import query_form
 
@@ -152,6 +167,53 @@ def _print_first_page(
             f"rows {offset + 1} to {offset + TERMINAL_PAGE} of {total} shown: --offset {offset + TERMINAL_PAGE} "
             "for the next page, --format csv for all"
         )
+
+
+#: The columns of ``single-sourced --hhi-above``, and their table headers.
+CONCENTRATED_COLUMNS = {
+    "client_label": "client",
+    "stage_label": "stage",
+    "suppliers": "suppliers",
+    "hhi": "HHI",
+    "top_supplier_label": "largest supplier",
+    "top_share": "its share",
+    "basis": "basis",
+    "client": "client id",
+    "top_supplier": "supplier id",
+}
+
+
+def _print_concentrated(
+    store,
+    query_text: str | None,
+    hhi_above: float,
+    fmt: str | None,
+    columns: str | None,
+    limit: int | None,
+    offset: int,
+    count_only: bool,
+) -> None:
+    """``single-sourced --hhi-above N``: the concentrated purchases, by the share rule."""
+    from ..reports import concentrated
+    from .render import render
+
+    if query_text != "single-sourced":
+        raise InputError("--hhi-above goes with the named query single-sourced only")
+    if fmt not in (None, "table", "csv", "tsv", "json", "markdown"):
+        raise InputError(f"--format {fmt}: single-sourced --hhi-above gives rows (table, csv, tsv, json, markdown)")
+    rows = concentrated(store, hhi_above=hhi_above)
+    if count_only:
+        emit(f"{len(rows)}\n")
+        return
+    rows = rows[offset : None if limit is None else offset + limit]
+    if fmt in ("csv", "tsv", "json"):
+        shown = choose_columns(columns, list(CONCENTRATED_COLUMNS)) or list(CONCENTRATED_COLUMNS)
+    else:
+        for row in rows:
+            row["hhi"], row["top_share"] = round(row["hhi"]), f"{row['top_share']:.0%}"
+        shown = choose_columns(columns, list(CONCENTRATED_COLUMNS)) or list(CONCENTRATED_COLUMNS)[:7]
+    title = f"Purchases of a stage with an HHI above {hhi_above:,.0f} ({len(rows)})"
+    emit(render(rows, shown, fmt or "table", headers=[CONCENTRATED_COLUMNS[c] for c in shown], title=title, console=stdout.console))
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:

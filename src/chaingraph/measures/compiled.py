@@ -43,6 +43,7 @@ __all__ = [
     "betweenness",
     "closeness",
     "component_size",
+    "concentrated_purchases",
     "concentration_summary",
     "condensation",
     "dependence",
@@ -477,6 +478,59 @@ def top_customer_share(graph: AnalysisGraph) -> np.ndarray:
     found = np.zeros(graph.n)
     np.maximum.at(found, graph.suppliers[stage_groups(graph).real], sales_shares(graph).share)
     return found
+
+
+def concentrated_purchases(graph: AnalysisGraph, hhi_above: float = 0.0) -> list[dict]:
+    """Each firm's purchase of one input stage whose HHI (0-10,000, the suppliers' shares by the
+    share rule of :func:`.shares.group_shares`) is above ``hhi_above``, most concentrated first:
+    the single-sourced finding with a threshold.
+
+    Parameters
+    ----------
+    graph : AnalysisGraph
+        Supply edges supplier -> client; each client's purchases are grouped by the suppliers'
+        stage (self-loops and unstaged suppliers in none), as :func:`stage_groups` does.
+    hhi_above : float
+        Keep the purchases whose HHI is strictly above this (10,000: one supplier with all of it).
+
+    Returns
+    -------
+    list of dict
+        ``client``, ``stage``, ``suppliers`` (how many), ``hhi``, ``top_supplier`` and
+        ``top_share`` (the supplier with the largest share, the first by id on a tie) and
+        ``basis`` (what the shares rest on: one of :data:`.shares.BASES`); sorted by HHI, highest
+        first, then by client id.
+
+    Notes
+    -----
+    A single supplier whose stated share is 0.6 gives an HHI of 3,600: the rest of that input
+    is bought elsewhere, from suppliers the data does not name.
+    """
+    groups = stage_groups(graph)
+    if not len(groups.client_of_key):  # no staged purchase at all
+        return []
+    by_key, shares = purchase_group_hhi(graph), purchase_shares(graph)
+    suppliers = graph.suppliers[groups.real][groups.staged]
+    counts = np.bincount(groups.key, minlength=len(by_key))
+    # Each key's edges in a run, largest share first (then lowest supplier id): the run's first is its top.
+    order = np.lexsort((suppliers, -shares.share, groups.key))
+    starts = order[np.flatnonzero(np.r_[True, groups.key[order][1:] != groups.key[order][:-1]])]
+    wanted = np.flatnonzero(by_key > hhi_above)
+    nodes = graph.nodes
+    rows = [
+        {
+            "client": nodes[groups.client_of_key[k]],
+            "stage": groups.stage_names[groups.stage_of_key[k]],
+            "suppliers": int(counts[k]),
+            "hhi": float(by_key[k]),
+            "top_supplier": nodes[suppliers[starts[k]]],
+            "top_share": float(shares.share[starts[k]]),
+            "basis": BASES[shares.basis[k]],
+        }
+        for k in wanted.tolist()
+    ]
+    rows.sort(key=lambda row: (-row["hhi"], row["client"]))
+    return rows
 
 
 def concentration_summary(graph: AnalysisGraph) -> dict:
