@@ -111,8 +111,8 @@ def stage_slots(
     shorter than its lane then moves towards the rows of its neighbours. When a column is taller
     than :data:`STACKED_ROWS`, the columns are wrapped over several tracks, stages kept together;
     ``cell`` (a track's width and a row's height) sets the shape the wrapping aims at. A column
-    taller than :data:`STAGGERED_ROWS` (and not wrapped) is staggered over two tracks, its lane's
-    rows halved (every node of the lane spans two).
+    taller than :data:`STAGGERED_ROWS` (and not wrapped) in a view of one lane is staggered over
+    two tracks, the lane's rows halved (every node of the lane spans two).
     """
     linked = graph.subgraph(node for node in graph if graph.degree(node) or graph.nodes[node].get("stage"))
     keys = _column_keys(linked)
@@ -129,7 +129,13 @@ def stage_slots(
         groups.setdefault((lane, emptiest), []).append(node)
         columns[node] = emptiest
     tracks = _tracks_per_column(groups, width, cell)
-    staggered = {key for key, members in groups.items() if tracks[key[1]] == 1 and len(members) > STAGGERED_ROWS}
+    # Only a view of one lane is staggered: in a view of several chains, which is taller than a
+    # window at the readable size anyway, the staggered column's second track would shift every
+    # other lane's tracks to the right, away from the routes their edges had.
+    one_lane = len({lane for lane, _ in groups}) == 1
+    staggered = {
+        key for key, members in groups.items() if one_lane and tracks[key[1]] == 1 and len(members) > STAGGERED_ROWS
+    }
     for _, column in staggered:
         tracks[column] = 2
     span = {lane: 2 if any(key[0] == lane for key in staggered) else 1 for lane, _ in groups}
