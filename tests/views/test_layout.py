@@ -96,3 +96,42 @@ def test_rows_are_ordered_to_avoid_crossings():
     slots = stage_slots(graph, CHAINS)
     for i in range(4):
         assert slots[f"supplier {i}"].row == slots[f"client {3 - i}"].row
+
+
+def test_a_column_too_tall_for_a_window_is_staggered_over_two_tracks_in_a_view_of_one_lane():
+    """Eighteen suppliers of one client (Ningde's material makers feeding CATL): each takes the
+    next row in the other of two tracks, every row of the lane halved (a node spans two); with a
+    second chain's lane beside it the column stays one track."""
+    graph = nx.DiGraph()
+    staged(graph, "maker", "cells", 2, "battery")
+    suppliers = [f"s{index:02}" for index in range(18)]
+    for name in suppliers:
+        staged(graph, name, "materials", 1, "battery")
+        graph.add_edge(name, "maker")
+    slots = stage_slots(graph, CHAINS)
+    reading = sorted(suppliers, key=lambda n: slots[n].row)
+    assert [slots[n].row for n in reading] == list(range(18))
+    tracks = [slots[n].track for n in reading]
+    assert set(tracks) == {0, 1} and all(a != b for a, b in zip(tracks, tracks[1:], strict=False))
+    assert {slot.span for slot in slots.values()} == {2}
+    assert slots["maker"].track == 2 and slots["maker"].row in (8, 9)  # beside the middle of its suppliers
+    cells = {(slot.lane, slot.track, slot.row) for slot in slots.values()}
+    assert len(cells) == len(slots)
+    # The pixel grid keeps every node apart and one track's nodes a whole row apart.
+    positions = slot_positions(slots)
+    assert len(set(positions.values())) == len(slots)
+    staged(graph, "flour", "ingredients", 1, "food")
+    staged(graph, "bakery", "factories", 2, "food")
+    graph.add_edge("flour", "bakery")
+    two_lanes = stage_slots(graph, CHAINS)
+    assert {two_lanes[n].track for n in suppliers} == {0} and {s.span for s in two_lanes.values()} == {1}
+
+
+def test_a_column_of_fourteen_stays_one_track():
+    graph = nx.DiGraph()
+    staged(graph, "maker", "cells", 2, "battery")
+    for index in range(14):
+        staged(graph, f"s{index:02}", "materials", 1, "battery")
+        graph.add_edge(f"s{index:02}", "maker")
+    slots = stage_slots(graph, CHAINS)
+    assert {slots[f"s{i:02}"].track for i in range(14)} == {0} and {s.span for s in slots.values()} == {1}

@@ -470,6 +470,31 @@ def test_stages_are_columns_in_chain_order(browser, tmp_path, store, chain):
     assert page.errors == [] and page.requests == []
 
 
+#: The shown nodes whose box (shape and label) lies partly outside the window's drawing area.
+OUTSIDE_THE_WINDOW = """() => {
+  var area = document.getElementById('graph').getBoundingClientRect();
+  return nodes.getIds({filter: n => !n.hidden}).filter(function (id) {
+    var b = network.getBoundingBox(id);
+    var a = network.canvasToDOM({x: b.left, y: b.top}), z = network.canvasToDOM({x: b.right, y: b.bottom});
+    return a.x < 0 || a.y < 0 || z.x > area.width || z.y > area.height;
+  });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("args", [("ningde",), ("ningde", "--places"), ("ningde", "--places", "--lang", "zh")])
+def test_the_ningde_view_opens_whole_in_a_1400_by_900_window_at_the_readable_size(browser, tmp_path, args):
+    """Its eighteen input suppliers in one column ran below the window while a fifth of the canvas
+    stood empty; staggered over two tracks the chain, and its places with --places, fit."""
+    page = Page(browser, write_view(tmp_path, *args), (1400, 900))
+    page.page.wait_for_function("window.arranged === true")
+    assert page.js("network.getScale() * options.nodes.font.size") >= 11
+    if "--places" in args:
+        assert page.js("nodes.get({filter: n => n.kind === 'place' && !n.hidden}).length") > 0
+    assert page.js(OUTSIDE_THE_WINDOW) == []
+    assert page.errors == []
+
+
 LABEL_BOXES = """() => {
   var shown = nodes.getIds({filter: n => !n.hidden});
   network.fit({animation: false}); network.redraw();  // every label drawn where it is
