@@ -14,10 +14,20 @@ import pytest
 from ..conftest import deeply_nested_rdf_xml
 
 
-def interrupt(args: list[str], cwd: Path, after: float, signum: int = signal.SIGINT) -> subprocess.CompletedProcess:
+def interrupt(
+    args: list[str], cwd: Path, after: float, signum: int = signal.SIGINT, writing: bool = False
+) -> subprocess.CompletedProcess:
+    """Run a command and send it ``signum`` ``after`` seconds; with ``writing``, ``after`` seconds
+    once its temporary file has appeared beside the output (on a loaded machine the interpreter
+    may take longer than ``after`` to start, and a signal before the handlers are in place would
+    test nothing)."""
+    before = set(cwd.iterdir())
     process = subprocess.Popen(
         [sys.executable, "-m", "chaingraph", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    deadline = time.monotonic() + 120
+    while writing and set(cwd.iterdir()) == before and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     time.sleep(after)
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=120)
@@ -27,7 +37,7 @@ def interrupt(args: list[str], cwd: Path, after: float, signum: int = signal.SIG
 def test_ctrl_c_during_synth_keeps_the_previous_file(tmp_path):
     target = tmp_path / "big.nt"
     target.write_text("previous content\n", encoding="utf-8")
-    result = interrupt(["synth", "--firms", "3000000", "-o", str(target), "--force"], tmp_path, after=3)
+    result = interrupt(["synth", "--firms", "3000000", "-o", str(target), "--force"], tmp_path, after=1, writing=True)
     assert result.returncode == 130, result.stderr
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == "previous content\n"
@@ -38,7 +48,8 @@ def test_ctrl_c_during_synth_keeps_the_previous_file(tmp_path):
 def test_sigterm_and_sighup_during_synth_keep_the_previous_file(tmp_path, signum):
     target = tmp_path / "big.nt"
     target.write_text("previous content\n", encoding="utf-8")
-    result = interrupt(["synth", "--firms", "3000000", "-o", str(target), "--force"], tmp_path, after=3, signum=signum)
+    command = ["synth", "--firms", "3000000", "-o", str(target), "--force"]
+    result = interrupt(command, tmp_path, after=1, signum=signum, writing=True)
     assert result.returncode == 128 + signum, result.stderr
     assert result.stderr.strip() == f"stopped by {signal.Signals(signum).name}: nothing was written"
     assert target.read_text(encoding="utf-8") == "previous content\n"
