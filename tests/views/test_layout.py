@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 
 from chaingraph.views.layout import against_stage_order, extra_lane, slot_positions, stage_slots
@@ -112,7 +114,7 @@ def test_a_column_too_tall_for_a_window_is_staggered_over_two_tracks_in_a_view_o
     reading = sorted(suppliers, key=lambda n: slots[n].row)
     assert [slots[n].row for n in reading] == list(range(18))
     tracks = [slots[n].track for n in reading]
-    assert set(tracks) == {0, 1} and all(a != b for a, b in zip(tracks, tracks[1:], strict=False))
+    assert set(tracks) == {0, 1} and all(a != b for a, b in itertools.pairwise(tracks))
     assert {slot.span for slot in slots.values()} == {2}
     assert slots["maker"].track == 2 and slots["maker"].row in (8, 9)  # beside the middle of its suppliers
     cells = {(slot.lane, slot.track, slot.row) for slot in slots.values()}

@@ -213,7 +213,8 @@ def _print_concentrated(
             row["hhi"], row["top_share"] = round(row["hhi"]), f"{row['top_share']:.0%}"
         shown = choose_columns(columns, list(CONCENTRATED_COLUMNS)) or list(CONCENTRATED_COLUMNS)[:7]
     title = f"Purchases of a stage with an HHI above {hhi_above:,.0f} ({len(rows)})"
-    emit(render(rows, shown, fmt or "table", headers=[CONCENTRATED_COLUMNS[c] for c in shown], title=title, console=stdout.console))
+    headers = [CONCENTRATED_COLUMNS[c] for c in shown]
+    emit(render(rows, shown, fmt or "table", headers=headers, title=title, console=stdout.console))
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:

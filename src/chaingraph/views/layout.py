@@ -147,7 +147,8 @@ def stage_slots(
                 slots[node] = Slot(lane, column, first_track[column] + index % 2, index, 2)
             continue
         # A column staggered in another lane stays one track in this one.
-        height = len(members) if any(key[1] == column for key in staggered) else math.ceil(len(members) / tracks[column])
+        elsewhere = any(key[1] == column for key in staggered)
+        height = len(members) if elsewhere else math.ceil(len(members) / tracks[column])
         for index, node in enumerate(members):
             track = first_track[column] + index // height
             slots[node] = Slot(lane, column, track, (index % height) * span[lane], span[lane])

@@ -16,6 +16,7 @@ here places large ones. Above :data:`NODE_LIMIT` a view is refused.
 from __future__ import annotations
 
 import colorsys
+import dataclasses
 import html
 import math
 import re
@@ -486,7 +487,7 @@ def _placements(
             extra.update(x=positions[node][0], y=positions[node][1])
         if node in slots and measured:
             slot = slots[node]
-            extra["slot"] = {"lane": slot.lane, "column": slot.column, "track": slot.track, "row": slot.row, "span": slot.span}
+            extra["slot"] = dataclasses.asdict(slot)
         if layout == "hierarchical":
             extra["level"] = levels[node]
     return placements, slots
