@@ -213,3 +213,58 @@ def test_partial_loss_says_none_when_no_firm_qualifies_and_lists_those_that_do()
     assert "partial loss: none (no firm lost 50% or more" in none.stdout
     some = run_process("impact", "--remove", "firm:Hunan Yuneng", "--partial", "0.1")
     assert "partial loss: CATL: cathode materials 17%" in some.stdout and "partial loss: none" not in some.stdout
+
+
+def test_single_sourced_above_an_hhi_lists_each_concentrated_purchase(run):
+    """``query single-sourced --hhi-above N`` on the bundled graph: at N = 9,999 the same
+    client-stage pairs as the SPARQL query (one supplier with all of it); at N = 2,500 each
+    purchase of a stage from suppliers stating no quantity has equal shares, HHI 10,000 / n, so
+    it is listed exactly when it has at most three suppliers."""
+    from chaingraph.reports import network
+
+    found = run("query", "single-sourced", "--hhi-above", "9999", "--format", "json")
+    assert found.exit_code == 0, found.stderr
+    one_supplier = run("query", "single-sourced", "--format", "json")
+    bindings = json.loads(one_supplier.stdout)["results"]["bindings"]
+    sparql = {(b["client"]["value"], b["stage"]["value"]) for b in bindings}
+    assert {(row["client"], row["stage"]) for row in json.loads(found.stdout)} == sparql
+
+    rows = json.loads(run("query", "single-sourced", "--hhi-above", "2500", "--format", "json").stdout)
+    listed = {(row["client"], row["stage"]): row for row in rows}
+    graph = network(open_store())
+    quantity_keys = {"client_share", "value", "volume"}
+    plain = 0
+    for client in graph:
+        by_stage: dict[str, list[str]] = {}
+        for supplier in graph.predecessors(client):
+            if supplier != client and graph.nodes[supplier].get("stage"):
+                by_stage.setdefault(graph.nodes[supplier]["stage"], []).append(supplier)
+        for stage, suppliers in by_stage.items():
+            if any(quantity_keys & graph.edges[s, client].keys() for s in suppliers):
+                continue
+            plain += 1
+            assert ((client, stage) in listed) == (len(suppliers) <= 3), (client, stage)
+            if (client, stage) in listed:
+                row = listed[client, stage]
+                assert row["suppliers"] == len(suppliers) and row["basis"] == "equal"
+                assert row["hhi"] == pytest.approx(10_000 / len(suppliers))
+                assert row["top_share"] == pytest.approx(1 / len(suppliers)) and row["top_supplier"] in suppliers
+    assert plain > 5
+    assert [row["hhi"] for row in rows] == sorted((row["hhi"] for row in rows), reverse=True)
+    counted = run("query", "single-sourced", "--hhi-above", "2500", "--count")
+    assert counted.stdout.strip() == str(len(rows))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("firms-in", "-p", "place=Fujian", "--hhi-above", "10"), "--hhi-above goes with the named query single-sourced"),
+        (("single-sourced", "--hhi-above", "10", "--format", "ttl"), "--format ttl"),
+        (("single-sourced", "--hhi-above", "10001"), "--hhi-above 10001: an HHI between 0 and 10,000"),
+        (("single-sourced", "--hhi-above", "nan"), "--hhi-above nan"),
+    ],
+)
+def test_single_sourced_above_an_hhi_refuses_what_it_cannot_answer_in_one_line(args, message):
+    result = run_process("query", *args)
+    assert result.returncode != 0
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -75,7 +75,7 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "markdown", "ttl", "nt", "jsonld
 @click.option("--count", "count_only", is_flag=True, help="Print how many rows the SELECT has, and nothing else.")
 @click.option(
     "--hhi-above",
-    type=click.FloatRange(min=0, max=10_000),
+    type=float,
     help="With single-sourced: every purchase of a stage whose HHI (0-10,000, by the share rule) is "
     "above N, not only those from one supplier; 2500 is 'highly concentrated' (2010 US merger guidelines).",
 )
@@ -179,6 +179,7 @@ CONCENTRATED_COLUMNS = {
     "top_share": "its share",
     "basis": "basis",
     "client": "client id",
+    "stage": "stage id",
     "top_supplier": "supplier id",
 }
 
@@ -199,6 +200,8 @@ def _print_concentrated(
 
     if query_text != "single-sourced":
         raise InputError("--hhi-above goes with the named query single-sourced only")
+    if not 0 <= hhi_above <= 10_000:
+        raise InputError(f"--hhi-above {hhi_above:g}: an HHI between 0 and 10,000")
     if fmt not in (None, "table", "csv", "tsv", "json", "markdown"):
         raise InputError(f"--format {fmt}: single-sourced --hhi-above gives rows (table, csv, tsv, json, markdown)")
     rows = concentrated(store, hhi_above=hhi_above)
