@@ -33,6 +33,7 @@ from ..conftest import assert_clean_failure, require, run_process
 from ..interchange.test_interchange import WILLEMS_MAP, willems, willems_counts
 from ..measures.test_compiled import supply_graphs
 from ..measures.test_scenarios import staged_graphs
+from ..measures.test_weighted_cascade import RULES, quantified_graphs
 from ..projection.test_tables import FIRMS_HEADER, RELATIONS_HEADER, SHEET_FIRMS, SHEET_RELATIONS, write_sheet
 
 try:
@@ -358,6 +359,58 @@ def test_the_cascade_on_spark_equals_the_reference(spark, case, share):
     assert losses == expected.partial
     rest = graph.subgraph([n for n in graph if n not in removed])
     assert spark_cascade.components(spark_cascade.without(network, gone)) == nx.number_weakly_connected_components(rest)
+
+
+def spark_quantities(spark, graph: nx.DiGraph, ids: dict):
+    """The graph's edge quantities as the Spark cascade reads them (a row per edge stating any)."""
+    from chaingraph.spark.shares import QUANTITY_COLUMNS, QUANTITY_SCHEMA
+
+    rows = [
+        (ids[a], ids[b], *(data.get(name) for name, _ in QUANTITY_COLUMNS))
+        for a, b, data in graph.edges(data=True)
+        if any(name in data for name, _ in QUANTITY_COLUMNS)
+    ]
+    return spark.createDataFrame(rows, f"src long, dst long, {QUANTITY_SCHEMA}")
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(case=quantified_graphs(), rule=RULES, share=st.sampled_from([None, 0.25]))
+def test_the_weighted_and_demand_cascades_on_spark_equal_the_reference(spark, case, rule, share):
+    """Thresholds and demand shocks read shares on Spark as on this machine: the disrupted with
+    their tier, reason, stages, share and basis, the partial losses and the sales lost, on random
+    graphs with random shares, values and volumes (some missing)."""
+    from chaingraph.spark import cascade as spark_cascade
+
+    graph, removed = case
+    threshold, direction = rule
+    network, names = spark_graph(spark, graph)
+    ids = {node: i for i, node in names.items()}
+    stage_of = spark.createDataFrame([(ids[n], graph.nodes[n]["stage"]) for n in graph], "node long, stage string")
+    gone = spark.createDataFrame([(ids[n],) for n in sorted(removed)], "node long")
+    found = spark_cascade.cascade(
+        network, stage_of, gone, partial=share, essential_inputs=graph.graph.get("essential_inputs"),
+        threshold=threshold, direction=direction, quantities=spark_quantities(spark, graph, ids),
+    )  # fmt: skip
+    expected = cascade(graph, removed, partial=share, threshold=threshold, direction=direction)
+    got = {names[row["node"]]: row for row in found.disrupted.collect()}
+    assert got.keys() == expected.disrupted.keys()
+    for node, why in expected.disrupted.items():
+        row = got[node]
+        assert (row["tier"], row["reason"], tuple(row["stages"]), row["basis"]) == (
+            why.tier, why.reason, why.stages, why.basis
+        ), node  # fmt: skip
+        assert (row["share"] is None) == (why.share is None) and close(why.share or 0, row["share"] or 0), node
+    losses: dict = {}
+    for row in found.partial.collect() if found.partial is not None else []:
+        losses.setdefault(names[row["node"]], {})[row["stage"]] = row["share"]
+    assert losses.keys() == expected.partial.keys()
+    for node, stages in expected.partial.items():
+        assert losses[node].keys() == stages.keys() and all(close(v, losses[node][k]) for k, v in stages.items())
+    sold = {names[row["node"]]: row["share"] for row in found.sales_lost.collect()} if found.sales_lost else {}
+    assert sold.keys() == expected.sales_lost.keys()
+    assert all(close(v, sold[k]) for k, v in expected.sales_lost.items())
 
 
 def assert_scenarios_agree(compiled, on_spark, partial_asked: bool = False) -> None:

@@ -55,6 +55,7 @@ from .shares import BASES, group_shares
 
 __all__ = [
     "DIRECTIONS",
+    "TOLERANCE",
     "Cascade",
     "Disruption",
     "cascade",
@@ -105,7 +106,7 @@ class Cascade:
 #: ``upstream`` (they stop buying: a demand shock) or ``both``.
 DIRECTIONS = ("downstream", "upstream", "both")
 #: Shares are sums of floats: a share within this of the threshold reaches it.
-_TOLERANCE = 1e-9
+TOLERANCE = 1e-9
 
 
 def cascade(
@@ -182,7 +183,7 @@ def cascade(
                 if all(s in disrupted for s in suppliers.shares):
                     found[node] = Disruption(tier + 1, "supply")
                     continue
-                if weighted and (share := lost(suppliers)) >= threshold - _TOLERANCE:
+                if weighted and (share := lost(suppliers)) >= threshold - TOLERANCE:
                     found[node] = Disruption(tier + 1, "supply", share=share, basis=suppliers.basis)
                     continue
                 starved: dict[str, tuple[float, str] | None] = {}
@@ -191,7 +192,7 @@ def cascade(
                         continue
                     if all(m in disrupted for m in members.shares):
                         starved[st] = None
-                    elif weighted and (share := lost(members)) >= threshold - _TOLERANCE:
+                    elif weighted and (share := lost(members)) >= threshold - TOLERANCE:
                         starved[st] = (share, members.basis)
                 if starved:
                     named = tuple(sorted(starved))
@@ -202,7 +203,7 @@ def cascade(
             clients = sales_shares[node]
             if upstream and clients.shares:
                 share = lost(clients)
-                if share > 0 and share >= threshold - _TOLERANCE:
+                if share > 0 and share >= threshold - TOLERANCE:
                     found[node] = Disruption(tier + 1, "demand", share=share, basis=clients.basis)
         if not found:
             break
@@ -219,14 +220,14 @@ def cascade(
             everyone = all(m in disrupted for m in members.shares)
             # Every supplier of a stage not essential to it lost: listed unasked, whatever the
             # shares say they delivered (a stated 0% too); otherwise a loss of the asked share.
-            asked = partial is not None and share > 0 and share >= partial - _TOLERANCE
+            asked = partial is not None and share > 0 and share >= partial - TOLERANCE
             if asked or (everyone and not essential(node, st)):
                 losses[st] = share
         if losses:
             partial_losses[node] = dict(sorted(losses.items()))
         if upstream and partial is not None and sales_shares[node].shares:
             share = lost(sales_shares[node])
-            if share > 0 and share >= partial - _TOLERANCE:
+            if share > 0 and share >= partial - TOLERANCE:
                 sales_lost[node] = share
     return Cascade(disrupted, partial_losses, sales_lost)
 
@@ -326,7 +327,7 @@ def compiled_cascade(
     purchase, supply, sales = purchase_found.share, supply_found.share, sales_found.share
     weighted = threshold < 1
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
-    floor = threshold - _TOLERANCE
+    floor = threshold - TOLERANCE
 
     def losses(down: np.ndarray) -> tuple[np.ndarray, ...]:
         lost_supplier, lost_client = down[suppliers], down[clients]
@@ -383,7 +384,7 @@ def compiled_cascade(
     key_count, key_share, _, _, sales_share = losses(down)
     listed = (key_count == total_by_key) & ~essential_key
     if partial is not None:
-        listed |= (key_share > 0) & (key_share >= partial - _TOLERANCE)
+        listed |= (key_share > 0) & (key_share >= partial - TOLERANCE)
     for key in np.flatnonzero(listed).tolist():
         client, stage = int(client_of_key[key]), int(stage_of_key[key])
         if not down[client]:
@@ -392,7 +393,7 @@ def compiled_cascade(
     sales_lost: dict[str, float] = {}
     if upstream and partial is not None:
         for i in np.flatnonzero(
-            ~down & (clients_of > 0) & (sales_share > 0) & (sales_share >= partial - _TOLERANCE)
+            ~down & (clients_of > 0) & (sales_share > 0) & (sales_share >= partial - TOLERANCE)
         ).tolist():
             sales_lost[graph.nodes[i]] = float(sales_share[i])
     return Cascade(disrupted, partial_losses, sales_lost)

@@ -16,7 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..measures.cascade import DIRECTIONS, TOLERANCE
 from .measures import MAX_ROUNDS, SparkGraph, component_labels
+from .shares import with_quantities, with_shares
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -27,11 +29,14 @@ __all__ = ["SparkCascade", "cascade", "components", "without"]
 @dataclass
 class SparkCascade:
     """The disrupted firms (``node``, ``tier``, ``reason`` as :class:`~chaingraph.measures.cascade.
-    Disruption` says it, ``stages``: the stages lost, sorted) and, when asked, the partial losses
-    (``node``, ``stage``, ``share``) of the firms not disrupted."""
+    Disruption` says it, ``stages``: the stages lost, sorted, ``share`` and ``basis``: the share
+    lost and what it rests on where a share decided); when asked, the partial losses (``node``,
+    ``stage``, ``share``) of the firms not disrupted; and with demand shocks and a share asked, the
+    firms not disrupted that lost at least that share of their sales (``node``, ``share``)."""
 
     disrupted: DataFrame
     partial: DataFrame | None
+    sales_lost: DataFrame | None = None
 
 
 def cascade(
@@ -41,6 +46,9 @@ def cascade(
     *,
     partial: float | None = None,
     essential_inputs: Mapping[str, Sequence[str]] | None = None,
+    threshold: float = 1.0,
+    direction: str = "downstream",
+    quantities: DataFrame | None = None,
 ) -> SparkCascade:
     """The cascade of removing ``removed`` (a DataFrame of ``node`` ids) from ``graph``.
 
@@ -54,10 +62,18 @@ def cascade(
         The firms of tier 0, a ``node`` column.
     partial : float, optional
         With a share in (0, 1], also the firms not disrupted that lost at least that share of
-        some stage's suppliers.
+        some stage's supply (and, with demand shocks, of their sales).
     essential_inputs : mapping, optional
         Stage -> the input stages essential to it (a stage not here: every input); every supplier
         of a stage not essential to a firm lost is a partial loss, not a starvation.
+    threshold : float
+        In (0, 1]: the share of a stage's supply, of all supply or of sales whose loss disrupts a
+        firm (1: every supplier lost).
+    direction : {"downstream", "upstream", "both"}
+        Which way the shock travels.
+    quantities : DataFrame, optional
+        ``src``, ``dst`` and the quantity columns (:data:`.shares.QUANTITY_COLUMNS`) of the edges
+        that state any; the shares follow :mod:`chaingraph.measures.shares`.
 
     Returns
     -------
@@ -65,10 +81,33 @@ def cascade(
     """
     from pyspark.sql import functions as F
 
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold {threshold}: a share in (0, 1]")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction {direction!r}: one of {', '.join(DIRECTIONS)}")
+    downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
+    weighted = threshold < 1
+    reach = F.lit(threshold - TOLERANCE)
     staged = stage_of.select(F.col("node").alias("src"), F.coalesce("stage", F.lit("")).alias("stage"))
-    supply = graph.edges.filter(F.col("src") != F.col("dst")).join(staged, "src", "left")
-    supply = supply.select("src", "dst", F.coalesce("stage", F.lit("")).alias("stage")).localCheckpoint()
-    suppliers = supply.groupBy("dst").agg(F.count("*").alias("total")).localCheckpoint()
+    real = graph.edges.filter(F.col("src") != F.col("dst")).select("src", "dst")
+    supply = with_quantities(real, quantities).join(staged, "src", "left")
+    supply = supply.withColumn("stage", F.coalesce("stage", F.lit("")))
+    supply = with_shares(supply, ["dst"], None, "supply_share")
+    supply = with_shares(supply, ["src"], "supplier_share", "sales_share")
+    by_stage = with_shares(supply.filter(F.col("stage") != ""), ["dst", "stage"], "client_share", "purchase_share")
+    unstaged = supply.filter(F.col("stage") == "").select(
+        "*",
+        F.lit(None).cast("double").alias("purchase_share"),
+        F.lit(None).cast("string").alias("purchase_share_basis"),
+    )
+    shares = [f"{kind}_share{part}" for kind in ("supply", "purchase", "sales") for part in ("", "_basis")]
+    supply = by_stage.unionByName(unstaged).select("src", "dst", "stage", *shares).localCheckpoint()
+    suppliers = (
+        supply.groupBy("dst")
+        .agg(F.count("*").alias("total"), F.first("supply_share_basis").alias("basis"))
+        .localCheckpoint()
+    )
+    sellers = supply.groupBy("src").agg(F.first("sales_share_basis").alias("basis")).localCheckpoint()
     # Whether each (client, stage) is essential to the client: its own stage states it, or states none.
     stated = {stage: list(inputs) for stage, inputs in (essential_inputs or {}).items()}
     client_stage = stage_of.select(F.col("node").alias("dst"), F.coalesce("stage", F.lit("")).alias("client_stage"))
@@ -78,70 +117,136 @@ def cascade(
     stage_suppliers = (
         supply.filter(F.col("stage") != "")
         .groupBy("dst", "stage")
-        .agg(F.count("*").alias("total"))
+        .agg(F.count("*").alias("total"), F.first("purchase_share_basis").alias("basis"))
         .join(client_stage, "dst", "left")
-        .select("dst", "stage", "total", F.coalesce(essential, F.lit(True)).alias("essential"))
+        .select("dst", "stage", "total", "basis", F.coalesce(essential, F.lit(True)).alias("essential"))
         .localCheckpoint()
     )
     no_stages = F.array().cast("array<string>")
+    no_share, no_basis = F.lit(None).cast("double"), F.lit(None).cast("string")
     disrupted = removed.select(
-        "node", F.lit(0).alias("tier"), F.lit("removed").alias("reason"), no_stages.alias("stages")
-    ).localCheckpoint()
+        "node", F.lit(0).alias("tier"), F.lit("removed").alias("reason"), no_stages.alias("stages"),
+        no_share.alias("share"), no_basis.alias("basis"),
+    ).localCheckpoint()  # fmt: skip
     frontier = disrupted.select("node")
-    # Disrupted suppliers of each client and stage ("" for the unstaged), summed over the tiers.
-    hits = supply.limit(0).select("dst", "stage", F.lit(0).cast("long").alias("hit"))
+    # Disrupted suppliers of each client and stage ("" for the unstaged), summed over the tiers:
+    # how many, their share of the stage's purchases and of all the client's purchases.
+    hits = supply.limit(0).select(
+        "dst", "stage", F.lit(0).cast("long").alias("hit"), no_share.alias("lost"), no_share.alias("lost_supply")
+    )
+    # The share of each supplier's sales that disrupted clients took, summed over the tiers.
+    sales = supply.limit(0).select("src", no_share.alias("lost"))
     for tier in range(1, MAX_ROUNDS + 1):
+        found = None
+        # Counted whichever way the shock travels: the partial losses read them at the end.
         touched = (
             supply.join(frontier.withColumnRenamed("node", "src"), "src")
             .groupBy("dst", "stage")
-            .agg(F.count("*").alias("hit"))
-        )
-        hits = hits.unionByName(touched).groupBy("dst", "stage").agg(F.sum("hit").alias("hit")).localCheckpoint()
-        clients = (
-            touched.select("dst").distinct().join(disrupted.select(F.col("node").alias("dst")), "dst", "left_anti")
-        )
-        counted = hits.join(clients, "dst")
-        starved_of_all = (
-            counted.groupBy("dst")
-            .agg(F.sum("hit").alias("hit"))
-            .join(suppliers, "dst")
-            .filter(F.col("hit") == F.col("total"))
-            .select("dst")
-        )
-        starved_of_stages = (
-            counted.filter(F.col("stage") != "")
-            .join(stage_suppliers, ["dst", "stage"])
-            .filter((F.col("hit") == F.col("total")) & F.col("essential"))
-            .groupBy("dst")
-            .agg(F.array_sort(F.collect_list("stage")).alias("stages"))
-            .join(starved_of_all, "dst", "left_anti")
-        )
-        found = (
-            starved_of_all.select(
-                F.col("dst").alias("node"), F.lit("supply").alias("reason"), no_stages.alias("stages")
+            .agg(
+                F.count("*").alias("hit"),
+                F.sum("purchase_share").alias("lost"),
+                F.sum("supply_share").alias("lost_supply"),
             )
-            .unionByName(starved_of_stages.select(F.col("dst").alias("node"), F.lit("stage").alias("reason"), "stages"))
-            .select("node", F.lit(tier).alias("tier"), "reason", "stages")
+        )
+        hits = (
+            hits.unionByName(touched)
+            .groupBy("dst", "stage")
+            .agg(F.sum("hit").alias("hit"), F.sum("lost").alias("lost"), F.sum("lost_supply").alias("lost_supply"))
             .localCheckpoint()
         )
+        if downstream:
+            clients = (
+                touched.select("dst").distinct().join(disrupted.select(F.col("node").alias("dst")), "dst", "left_anti")
+            )
+            counted = hits.join(clients, "dst")
+            per_client = (
+                counted.groupBy("dst")
+                .agg(F.sum("hit").alias("hit"), F.sum("lost_supply").alias("lost_supply"))
+                .join(suppliers, "dst")
+            )
+            every = F.col("hit") == F.col("total")
+            by_supply = every | (F.lit(weighted) & (F.col("lost_supply") >= reach))
+            starved_of_supply = per_client.filter(by_supply).select(
+                F.col("dst").alias("node"),
+                F.lit("supply").alias("reason"),
+                no_stages.alias("stages"),
+                F.when(every, no_share).otherwise(F.col("lost_supply")).alias("share"),
+                F.when(every, no_basis).otherwise(F.col("basis")).alias("basis"),
+            )
+            starved = every | (F.lit(weighted) & (F.col("lost") >= reach))
+            starved_of_stages = (
+                counted.filter(F.col("stage") != "")
+                .join(stage_suppliers, ["dst", "stage"])
+                .filter(starved & F.col("essential"))
+                .groupBy("dst")
+                .agg(
+                    F.array_sort(F.collect_list("stage")).alias("stages"),
+                    F.max(every.cast("int")).alias("any_whole"),
+                    F.max("lost").alias("largest"),
+                    F.max_by("basis", F.struct("lost", "basis")).alias("largest_basis"),
+                )
+                .join(starved_of_supply.select(F.col("node").alias("dst")), "dst", "left_anti")
+                .select(
+                    F.col("dst").alias("node"),
+                    F.lit("stage").alias("reason"),
+                    "stages",
+                    # a stage lost whole names no share (every supplier gone), as on this machine
+                    F.when(F.col("any_whole") == 1, no_share).otherwise(F.col("largest")).alias("share"),
+                    F.when(F.col("any_whole") == 1, no_basis).otherwise(F.col("largest_basis")).alias("basis"),
+                )
+            )
+            found = starved_of_supply.unionByName(starved_of_stages)
+        if upstream:
+            lost_sales = (
+                supply.join(frontier.withColumnRenamed("node", "dst"), "dst")
+                .groupBy("src")
+                .agg(F.sum("sales_share").alias("lost"))
+            )
+            sales = sales.unionByName(lost_sales).groupBy("src").agg(F.sum("lost").alias("lost")).localCheckpoint()
+            sellers_hit = lost_sales.select("src").join(
+                disrupted.select(F.col("node").alias("src")), "src", "left_anti"
+            )
+            demand = (
+                sales.join(sellers_hit, "src")
+                .join(sellers, "src")
+                .filter((F.col("lost") > 0) & (F.col("lost") >= reach))
+                .select(
+                    F.col("src").alias("node"), F.lit("demand").alias("reason"), no_stages.alias("stages"),
+                    F.col("lost").alias("share"), "basis",
+                )
+            )  # fmt: skip
+            if found is not None:  # starved of supply first, as on this machine
+                demand = demand.join(found.select("node"), "node", "left_anti")
+                found = found.unionByName(demand)
+            else:
+                found = demand
+        assert found is not None
+        found = found.select("node", F.lit(tier).alias("tier"), "reason", "stages", "share", "basis").localCheckpoint()
         if found.isEmpty():
             break
         disrupted = disrupted.unionByName(found).localCheckpoint()
         frontier = found.select("node")
     else:
         raise RuntimeError(f"cascade: still spreading after {MAX_ROUNDS} tiers")
-    share = F.col("hit") / F.col("total")
-    listed = (F.col("hit") == F.col("total")) & ~F.col("essential")  # a non-essential stage, all lost
+    every = F.col("hit") == F.col("total")
+    listed = every & ~F.col("essential")  # a non-essential stage, all lost
     if partial is not None:
-        listed = listed | (share >= F.lit(partial))
+        listed = listed | ((F.col("lost") > 0) & (F.col("lost") >= F.lit(partial - TOLERANCE)))
     losses = (
         hits.filter((F.col("stage") != "") & (F.col("hit") > 0))
         .join(stage_suppliers, ["dst", "stage"])
         .filter(listed)
-        .select(F.col("dst").alias("node"), "stage", share.alias("share"))
+        .select(F.col("dst").alias("node"), "stage", F.col("lost").alias("share"))
         .join(disrupted.select("node"), "node", "left_anti")
     )
-    return SparkCascade(disrupted, losses)
+    sales_lost = None
+    if upstream and partial is not None:
+        sales_lost = (
+            sales.filter((F.col("lost") > 0) & (F.col("lost") >= F.lit(partial - TOLERANCE)))
+            .select(F.col("src").alias("node"), F.col("lost").alias("share"))
+            .join(disrupted.select("node"), "node", "left_anti")
+        )
+    return SparkCascade(disrupted, losses, sales_lost)
 
 
 def without(graph: SparkGraph, removed: DataFrame) -> SparkGraph:
