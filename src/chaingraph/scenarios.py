@@ -211,12 +211,8 @@ def scenario(
         chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
     if engine == "spark":
-        if threshold != 1 or direction != "downstream":
-            raise InputError(
-                "--engine spark runs the supply shock at --threshold 1 (every supplier lost); "
-                "thresholds and demand shocks read shares, which run on --engine compiled"
-            )
-        return _spark_scenario(network_source(source), remove, asked, partial, spark_master)
+        shock = Shock(threshold, direction)
+        return _spark_scenario(network_source(source), remove, asked, partial, shock, spark_master)
     if engine != "compiled":
         raise InputError(f"--engine {engine!r}: use compiled or spark")
     if spark_master is not None:
@@ -250,7 +246,7 @@ NOT_ON_SPARK = {
 
 
 def _spark_scenario(
-    source: NetworkSource, remove: Sequence[str], asked: dict, partial: float | None, master: str | None
+    source: NetworkSource, remove: Sequence[str], asked: dict, partial: float | None, shock: Shock, master: str | None
 ) -> ScenarioReport:
     """The scenario on Spark: the selection's network read there, the removed set found there, the
     cascade as rounds of joins (:func:`chaingraph.spark.cascade.cascade`), the records collected."""
@@ -286,7 +282,14 @@ def _spark_scenario(
     removed = nodes.filter(reduce(lambda a, b: a | b, conditions)).select("node").localCheckpoint()
     stage_of = nodes.select("node", F.col("stage_iri").alias("stage"))
     found = spark_cascade.cascade(
-        network.graph, stage_of, removed, partial=partial, essential_inputs=network.meta.get("essential_inputs")
+        network.graph,
+        stage_of,
+        removed,
+        partial=partial,
+        essential_inputs=network.meta.get("essential_inputs"),
+        threshold=shock.threshold,
+        direction=shock.direction,
+        quantities=network.quantities,
     )
     disrupted = found.disrupted.join(nodes, "node").localCheckpoint()
 
@@ -302,6 +305,7 @@ def _spark_scenario(
             row["tier"],
             row["reason"],
             row["stages"],
+            (row["share"], row["basis"]),
         )
         for row in ordered.toLocalIterator()
     ]
@@ -322,31 +326,34 @@ def _spark_scenario(
         members[row["stage_iri"]], surviving[row["stage_iri"]] = row["members"], row["left"]
     before = spark_cascade.components(network.graph)
     after = spark_cascade.components(spark_cascade.without(network.graph, removed))
-    summary = _summary(rows, outside, _stages_emptied(network.meta, members, surviving), None, before, after)
-    partial_records = []
-    if found.partial is not None:
-        shares: dict[str, dict[str, float]] = {}
-        names_of: dict[str, tuple[str, str]] = {}
-        own_stage: dict[str, str] = {}
-        for row in (
-            found.partial.join(nodes.select("node", "iri", "label", "label_zh", "stage_iri"), "node")
-            .orderBy("label", "iri", "stage")
-            .toLocalIterator()
-        ):
-            shares.setdefault(row["iri"], {})[row["stage"]] = row["share"]
+    emptied = _stages_emptied(network.meta, members, surviving)
+    summary = _summary(rows, outside, emptied, None, before, after, shock)
+    shares: dict[str, dict[str, float]] = {}
+    names_of: dict[str, tuple[str, str]] = {}
+    own_stage: dict[str, str] = {}
+    sold: dict[str, float] = {}
+    named = nodes.select("node", "iri", "label", "label_zh", "stage_iri")
+    for row in found.partial.join(named, "node").orderBy("label", "iri", "stage").toLocalIterator():
+        shares.setdefault(row["iri"], {})[row["stage"]] = row["share"]
+        names_of[row["iri"]] = (row["label"], row["label_zh"])
+        own_stage[row["iri"]] = row["stage_iri"] or ""
+    if found.sales_lost is not None:
+        for row in found.sales_lost.join(named, "node").toLocalIterator():
+            shares.setdefault(row["iri"], {})
             names_of[row["iri"]] = (row["label"], row["label_zh"])
             own_stage[row["iri"]] = row["stage_iri"] or ""
-        partial_records = [
-            _partial_record(network.meta, stage_labels, iri, names_of[iri], own_stage[iri], stages)
-            for iri, stages in shares.items()
-        ]
+            sold[row["iri"]] = row["share"]
+    partial_records = [
+        _partial_record(network.meta, stage_labels, iri, names_of[iri], own_stage[iri], stages)
+        for iri, stages in shares.items()
+    ]
+    for record in partial_records:
+        record["sales_lost"] = sold.get(record["id"])
+    partial_records.sort(key=lambda record: (record["label"], record["id"]))
     notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in NOT_ON_SPARK.items()]
-    if partial is not None:
-        notes.append(
-            "partial shares on Spark count suppliers, each an equal share; quantities (client_share, values, "
-            "volumes) are read by --engine compiled"
-        )
     notes.append(essential_note(network.meta, set(members)))
+    if shock != Shock():
+        notes.append(share_note(rows, shock))
     return ScenarioReport(records, rows, summary, partial_records, engine="spark", notes=notes)
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "NUMBER_KEYS",
     "QUANTITY_DETAILS",
     "QUANTITY_FIELDS",
+    "QUANTITY_GROUPS",
     "QUANTITY_KEYS",
     "QUANTITY_PROPERTIES",
     "SHARE_KEYS",
@@ -247,7 +248,7 @@ def row_quantities(where: str, row: Mapping[str, str], mapping: Mapping[str, str
 
 
 #: Each quantity with the key that goes with it (its currency or unit).
-_GROUPS = (("value", "currency"), ("volume", "volume_unit"), ("client_share", None), ("supplier_share", None))
+QUANTITY_GROUPS = (("value", "currency"), ("volume", "volume_unit"), ("client_share", None), ("supplier_share", None))
 
 
 def pair_quantities(stated: list[tuple[str, dict]]) -> dict:
@@ -262,7 +263,7 @@ def pair_quantities(stated: list[tuple[str, dict]]) -> dict:
     found: dict = {}
     hedges: dict[str, str] = {}
     starts: dict[str, str] = {}
-    for key, companion in _GROUPS:
+    for key, companion in QUANTITY_GROUPS:
         having = [(start, q[key], q) for start, q in stated if key in q]
         if not having:
             continue
@@ -298,7 +299,7 @@ def statements_of(details: Mapping) -> list[tuple[str, dict]]:
         common = {bounds[0] for bounds in details.get("intervals", ())}
         starts = dict.fromkeys(("value", "volume", "client_share", "supplier_share"), common.pop() if common else "")
     statements = []
-    for key, companion in _GROUPS:
+    for key, companion in QUANTITY_GROUPS:
         if key in details:
             quantity = {key: details[key]}
             if companion is not None:
@@ -375,11 +376,11 @@ def quantity_cells(quantities: Mapping) -> dict[str, str]:
 
 
 #: The numbers of the details form, each a column of :class:`EdgeQuantities` (and a hedge's slot).
-NUMBER_KEYS = tuple(key for key, _ in _GROUPS)
+NUMBER_KEYS = tuple(key for key, _ in QUANTITY_GROUPS)
 #: The keys of the details form that :class:`EdgeQuantities` holds as columns (and the starts
 #: :func:`pair_quantities` keeps for merging statements, which the columns do not need).
 QUANTITY_DETAILS = frozenset({*NUMBER_KEYS, "currency", "volume_unit", "hedges", "quantity_starts"})
-_COMPANION = dict(_GROUPS)
+_COMPANION = dict(QUANTITY_GROUPS)
 _COMPARATOR_CODE = {hedge: code for code, hedge in enumerate(COMPARATORS)}
 
 

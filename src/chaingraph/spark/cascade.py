@@ -35,7 +35,7 @@ class SparkCascade:
     firms not disrupted that lost at least that share of their sales (``node``, ``share``)."""
 
     disrupted: DataFrame
-    partial: DataFrame | None
+    partial: DataFrame
     sales_lost: DataFrame | None = None
 
 

@@ -40,10 +40,12 @@ from ..sheets import (
     created_place_names,
     is_workbook,
 )
+from ..sheets.quantities import QUANTITY_FIELDS, QUANTITY_GROUPS, row_quantities, statements_of
 from ..store.base import Store
 from ..vocab import local_name
 from .measures import SparkGraph
 from .session import first_line
+from .shares import QUANTITY_COLUMNS, QUANTITY_SCHEMA
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -77,6 +79,15 @@ _NODE_COLUMNS = (
 NODE_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in _NODE_COLUMNS)
 
 
+def _statement_schema():
+    """The Arrow schema of a quantity statement: its pair, start, quantities and error."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "double": pa.float64()}
+    fields = [("supplier", "string"), ("client", "string"), ("start", "string"), *QUANTITY_COLUMNS, ("error", "string")]
+    return pa.schema([(name, types[kind]) for name, kind in fields])
+
+
 def _arrow_schema():
     import pyarrow as pa
 
@@ -107,6 +118,9 @@ class SparkNetwork:
     #: The graph's ``meta`` (places, chains with their stages, ``controls``), with the chains and
     #: stages the sheets create.
     meta: dict
+    #: ``src``, ``dst`` and the quantity columns (:data:`.shares.QUANTITY_COLUMNS`) of each edge
+    #: whose relations state any, as this machine joins them (the latest statement of each).
+    quantities: DataFrame | None = None
 
 
 @dataclass
@@ -314,7 +328,94 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
     graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n, names=nodes.select("node", "iri"))
     edge_count = sum(evidence.values())
     meta = _meta(graph_network, source.sheets)
-    return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta)
+    stated = _quantities(spark, facts.details, relations, firm_nodes, end_nodes, tables.mapping)
+    quantities = (
+        stated.join(ids.withColumnsRenamed({"iri": "supplier", "node": "src"}), "supplier")
+        .join(ids.withColumnsRenamed({"iri": "client", "node": "dst"}), "client")
+        .join(pairs.select("src", "dst"), ["src", "dst"])
+        .select("src", "dst", *(name for name, _ in QUANTITY_COLUMNS))
+        .localCheckpoint()
+    )
+    return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta, quantities)
+
+
+def _quantities(
+    spark,
+    details_of: Mapping[tuple[str, str], dict],
+    relations: DataFrame | None,
+    firm_nodes: DataFrame,
+    end_nodes: DataFrame,
+    mapping: Mapping[str, str],
+) -> DataFrame:
+    """Each supplier-client pair's quantities (``supplier``, ``client`` IRIs and the quantity
+    columns), as :func:`chaingraph.sheets.quantities.pair_quantities` joins them on this machine:
+    the graph's statements and each qualified relation row's (its cells read by
+    :func:`~chaingraph.sheets.quantities.row_quantities`, on the executors), each quantity from
+    the statement that starts last, a tie to the larger amount, its currency or unit with it.
+    ``details_of``: the graph's relations' details by (supplier, client) IRI pair, as read."""
+    from pyspark.sql import functions as F
+
+    names = [name for name, _ in QUANTITY_COLUMNS]
+    schema = f"supplier string, client string, start string, {QUANTITY_SCHEMA}, error string"
+    graph_rows = [
+        (*pair, start, *(quantity.get(name) for name in names), None)
+        for pair, details in details_of.items()
+        if any(key in details for key in names)
+        for start, quantity in statements_of(details)
+    ]
+    statements = spark.createDataFrame(graph_rows, schema)
+    if relations is not None:
+        cells = list(QUANTITY_FIELDS)
+        any_cell = F.lit(False)
+        for cell in cells:
+            any_cell = any_cell | (F.col(cell) != "")
+        stating = relations.filter((F.col("evidence") != "unspecified") & any_cell)
+
+        def read_cells(batches: Iterator) -> Iterator:
+            import pyarrow as pa
+
+            for batch in batches:
+                rows = []
+                for row in batch.to_pylist():
+                    try:
+                        found = row_quantities(row["file"], row, mapping)
+                    except InputError as exc:
+                        rows.append({"error": str(exc)})
+                        break
+                    rows.append(
+                        {"supplier": row["supplier"], "client": row["client"], "start": row["start"]}
+                        | {name: found.get(name) for name in names}
+                    )
+                yield pa.RecordBatch.from_pylist(rows, schema=_statement_schema())
+
+        read = stating.select("supplier", "client", "start", "file", *cells).mapInArrow(read_cells, schema)
+        read = read.localCheckpoint()
+        _raise_first_error(read)
+        ids = firm_nodes.select("id", "iri").unionByName(end_nodes.select("id", "iri"))
+        read = (
+            read.join(ids.withColumnsRenamed({"id": "supplier", "iri": "supplier_iri"}), "supplier")
+            .join(ids.withColumnsRenamed({"id": "client", "iri": "client_iri"}), "client")
+            .select(
+                F.col("supplier_iri").alias("supplier"), F.col("client_iri").alias("client"), "start", *names, "error"
+            )
+        )
+        statements = statements.unionByName(read)
+    chosen = []
+    for amount, companion in QUANTITY_GROUPS:
+        # a statement of another quantity has no say in this one
+        order = F.when(F.col(amount).isNotNull(), F.struct("start", amount))
+        chosen.append(F.max_by(F.struct(amount, *([companion] if companion else [])), order).alias(amount))
+    reduced = statements.groupBy("supplier", "client").agg(*chosen)
+    return reduced.select(
+        "supplier",
+        "client",
+        F.col("value.value").alias("value"),
+        F.col("value.currency").alias("currency"),
+        F.col("volume.volume").alias("volume"),
+        F.col("volume.volume_unit").alias("volume_unit"),
+        F.col("client_share.client_share").alias("client_share"),
+        F.col("supplier_share.supplier_share").alias("supplier_share"),
+    )
 
 
 def _meta(network: Projection, sheets: Sheets | None) -> dict:
