@@ -197,9 +197,9 @@ def scenario(
     stage's supply, of all supply or of sales whose loss disrupts a firm (1: every supplier lost),
     ``direction`` ``downstream`` (a supply shock), ``upstream`` (the removed stop buying: a demand
     shock) or ``both``; shares follow :mod:`chaingraph.measures.shares`. ``engine="spark"`` runs
-    the supply shock at threshold 1 on Apache Spark (master ``spark_master``, default
-    ``local[*]``) over the source's sheets, as ``stats`` does; the supply paths cut are then left
-    out (``None``, said in ``notes``).
+    the cascade on Apache Spark (master ``spark_master``, default ``local[*]``) over the source's
+    sheets, as ``stats`` does, by the same rule and shares; the supply paths cut are then left out
+    (``None``, said in ``notes``).
     """
     if not remove:
         raise InputError("--remove: name at least one KIND:NAME to remove")

@@ -3,11 +3,15 @@ after tier, as rounds of joins over the supply edges.
 
 The rule is that module's, read the same way (edges supplier -> client, a self-loop is not a
 firm's own supply): a firm not yet disrupted is disrupted in tier ``t + 1`` when every supplier it
-has is disrupted after tier ``t`` (*supply-starved*), or else every supplier of some stage is
-(*stage-starved*, naming the stages essential to it). Each round joins only the edges leaving the tier just
-disrupted, adds what they hit to each client's count of disrupted suppliers (per stage), and
-checks the clients they reach; the counts are checkpointed, so no plan grows with the tiers.
-The tests hold it to :func:`chaingraph.measures.cascade.cascade` (NetworkX) on random graphs.
+has is disrupted after tier ``t``, or (threshold below 1) a share of its supply at least the
+threshold (*supply-starved*); else when every supplier of some stage essential to it is, or that
+share of the stage's (*stage-starved*, naming the stages); else, with demand shocks, when the
+disrupted clients took at least the threshold of its sales (*demand*). The shares are
+:mod:`chaingraph.measures.shares`' rule as windows over each group's edges (:mod:`.shares`).
+Each round joins only the edges at the tier just disrupted, adds what they hit to each client's
+count and shares lost (per stage) and to each supplier's sales lost, and checks the firms they
+reach; the sums are checkpointed, so no plan grows with the tiers. The tests hold it to
+:func:`chaingraph.measures.cascade.cascade` (NetworkX) on random graphs with random quantities.
 """
 
 from __future__ import annotations
