@@ -258,7 +258,7 @@ def test_single_sourced_above_an_hhi_lists_each_concentrated_purchase(run):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("firms-in", "-p", "place=Fujian", "--hhi-above", "10"), "--hhi-above goes with the named query single-sourced"),
+        (("firms-in", "-p", "place=Fujian", "--hhi-above", "10"), "--hhi-above goes with the named query"),
         (("single-sourced", "--hhi-above", "10", "--format", "ttl"), "--format ttl"),
         (("single-sourced", "--hhi-above", "10001"), "--hhi-above 10001: an HHI between 0 and 10,000"),
         (("single-sourced", "--hhi-above", "nan"), "--hhi-above nan"),

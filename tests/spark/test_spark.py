@@ -525,6 +525,16 @@ def test_a_scenario_on_spark_from_the_command_line(spark, tmp_path):
     assert table.returncode == 0 and "not computed on Spark: paths cut" in table.stdout
     refused = run_process("impact", "Hifen", "--engine", "spark")
     assert_clean_failure(refused, "--engine spark goes with --remove")
+    # The bundled demand shock of the README, on Spark as here: CATL stops buying; Hunan Yuneng sold
+    # it 44.46% of its sales and Tinci over half, so both stop at a threshold of 0.4.
+    shock = ["impact", "--remove", "firm:CATL", "--direction", "upstream", "--threshold", "0.4", "--format", "json"]
+    here, there = run_process(*shock), run_process(*shock, *on_spark_options, timeout=600)
+    assert here.returncode == 0 and there.returncode == 0, there.stderr
+    compiled, on_spark = json.loads(here.stdout), json.loads(there.stdout)
+    rows = {record["label"]: record for record in on_spark["disrupted"]}
+    assert rows["Hunan Yuneng"]["share_lost"] == pytest.approx(0.4446) and rows["Hunan Yuneng"]["basis"] == "stated"
+    assert rows["Tinci Materials"]["reason"] == "demand-lost"
+    assert sorted(on_spark["disrupted"], key=order) == sorted(compiled["disrupted"], key=order)
 
 
 def test_bad_tables_fail_in_one_line(spark, tmp_path):
@@ -547,6 +557,11 @@ def test_bad_tables_fail_in_one_line(spark, tmp_path):
         "stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(both), "--firms", str(firms)
     )
     assert_clean_failure(shared, "firms.csv", f"identifier {code} is on 2 firm rows", "--engine compiled")
+    shares = write_sheet(tmp_path / "shares.csv", ["supplier", "client", "client_share"], [["a", "CATL", "most"]])
+    cell = run_process("stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(shares))
+    here = run_process("stats", "--relations", str(shares))
+    assert_clean_failure(cell, "shares.csv", "client_share")
+    assert here.returncode == cell.returncode  # refused here too
     vocabulary = write_sheet(tmp_path / "products.csv", ["product", "stage"], [["solvents", "electrolytes"]])
     stages = run_process("stats", "--engine", "spark", "--relations", str(both), "--stages", str(vocabulary))
     assert_clean_failure(stages, "--stages", "--engine compiled")

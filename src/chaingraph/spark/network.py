@@ -334,8 +334,7 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
         .join(ids.withColumnsRenamed({"iri": "client", "node": "dst"}), "client")
         .join(pairs.select("src", "dst"), ["src", "dst"])
         .select("src", "dst", *(name for name, _ in QUANTITY_COLUMNS))
-        .localCheckpoint()
-    )
+    )  # left lazy: only a scenario reads it (the cells were checked above, as every command checks them)
     return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta, quantities)
 
 
