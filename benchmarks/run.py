@@ -66,6 +66,7 @@ print(json.dumps(result))
 NAIVE = """
 import networkx as nx
 from rdflib import Graph, URIRef
+from chaingraph.measures import kernels
 from chaingraph.measures import reference as analysis
 graph = Graph()
 graph.parse({path!r}, format="nt")
@@ -73,7 +74,7 @@ supplier_of = URIRef("https://w3id.org/chaingraph/ontology#supplierOf")
 network = nx.DiGraph()
 network.add_edges_from((str(s), str(o)) for s, _, o in graph.triples((None, supplier_of, None)))
 n = network.number_of_nodes()
-k = None if n <= analysis.SAMPLING_THRESHOLD else analysis.DEFAULT_SAMPLES
+k = None if n <= kernels.SAMPLING_THRESHOLD else kernels.DEFAULT_SAMPLES
 for function in (analysis.in_degree, analysis.out_degree, analysis.pagerank, analysis.dependence,
                  analysis.articulation_points):
     function(network)

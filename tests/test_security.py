@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import XSD, Literal, URIRef
 
-from chaingraph.endpoint import EndpointStore
 from chaingraph.errors import EndpointError
 from chaingraph.sparql import uses_service
 from chaingraph.store import EmbeddedStore
+from chaingraph.store.endpoint import EndpointStore
 
 from .conftest import free_port, run_process, start_serve, wait_for_http
 

@@ -30,6 +30,7 @@ from .measures.compiled import (
 )
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
+from .measures.kernels import MeasureRun, NodeValues
 from .projection.model import Projection
 from .projection.read import stage_inference_note
 from .projection.selection import (
@@ -273,7 +274,7 @@ def concentrated(
 
 def _measure(
     source: NetworkSource, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
-) -> tuple[Projection, analysis.MeasureRun, list[dict]]:
+) -> tuple[Projection, MeasureRun, list[dict]]:
     """The selection's columns, its measures and single-sourced findings, on the path the
     dispatcher chooses (stage level: the aggregated graph, on the reference)."""
     if selection.level == "firm":
@@ -287,7 +288,7 @@ def _measure(
     return analysis.as_projection(network_columns), run, single
 
 
-def _stats_rows(table: Projection, run: analysis.MeasureRun, sort: str, top: int | None) -> list[dict]:
+def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) -> list[dict]:
     """The report's rows of the nodes that can be among the first ``top`` by ``sort``, sorted."""
     columns = table.columns
     chosen = list(_first_by(run.values[sort], table.nodes, top))
@@ -583,7 +584,7 @@ def firm_names(source: Source, firms: Sequence[str]) -> dict[str, list[str]]:
 def _values_at(values: Mapping, nodes: list[str], positions: list[int]) -> list:
     """One measure's values at ``positions`` of ``nodes``, as Python numbers; an array-backed
     measure in the same node order is read in one step instead of one ``.item()`` per node."""
-    if isinstance(values, analysis.NodeValues) and values.nodes is nodes:
+    if isinstance(values, NodeValues) and values.nodes is nodes:
         return values.array[positions].tolist()
     return [values[nodes[i]] for i in positions]
 
@@ -594,7 +595,7 @@ def _first_by(values: Mapping, nodes: list[str], top: int | None) -> Iterable[in
     worth of nodes, not for ten million."""
     if top is None or top >= len(nodes):
         return range(len(nodes))
-    if isinstance(values, analysis.NodeValues) and values.nodes is nodes:
+    if isinstance(values, NodeValues) and values.nodes is nodes:
         column = values.array.astype(float)
     else:
         column = np.fromiter((float(values[node]) for node in nodes), dtype=float, count=len(nodes))

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from chaingraph.measures import kernels
 from chaingraph.measures import reference as analysis
 from chaingraph.measures.impact import impact
 
@@ -173,7 +174,7 @@ def test_reach_sketches_estimate_large_reach_and_count_small_reach_exactly(monke
     monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
     assert analysis.reach_is_estimated(graph)
     estimate = analysis.downstream_reach(graph)
-    small = [node for node in graph if exact[node] < analysis.REACH_SKETCH - 1]
+    small = [node for node in graph if exact[node] < kernels.REACH_SKETCH - 1]
     assert all(estimate[node] == exact[node] for node in small)
     large = [node for node in graph if exact[node] >= 1000]
     assert large
@@ -217,7 +218,7 @@ def test_impact_keeps_clients_with_a_second_supplier_of_the_stage(hub):
 
 def test_small_graph_pagerank_agrees_with_the_scipy_implementation():
     graph = random_supply_graph(300, seed=13)
-    assert graph.number_of_nodes() <= analysis.SMALL_GRAPH
+    assert graph.number_of_nodes() <= kernels.SMALL_GRAPH
     reference = nx.pagerank(graph, tol=1e-12, max_iter=1000)
     got = analysis.pagerank(graph)
     assert max(abs(got[node] - reference[node]) for node in graph) < 1e-8

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from chaingraph import reports
 from chaingraph.measures import compiled, kernels
 from chaingraph.measures import reference as analysis
+from chaingraph.measures.kernels import MeasureRun
 from chaingraph.projection.model import Projection
 
 from ..conftest import run_process
@@ -20,7 +21,7 @@ from ..conftest import run_process
 TOLERANCE = 1e-9
 
 
-def assert_runs_agree(reference: analysis.MeasureRun, fast: analysis.MeasureRun, nodes) -> None:
+def assert_runs_agree(reference: MeasureRun, fast: MeasureRun, nodes) -> None:
     assert fast.sampled == reference.sampled
     assert fast.estimated == reference.estimated
     for key in analysis.MEASURES:

@@ -21,63 +21,25 @@ import numpy as np
 
 from ..projection.groups import owners_of
 from ..projection.model import Projection, stages_in_order
-from .kernels import (  # re-exported: their old home was this module
-    COMPILED_THRESHOLD as COMPILED_THRESHOLD,
-)
 from .kernels import (
-    DEFAULT_SAMPLES as DEFAULT_SAMPLES,
-)
-from .kernels import (
-    EXACT_REACH_LIMIT as EXACT_REACH_LIMIT,
-)
-from .kernels import (
-    PAGERANK_MAX_ITER as PAGERANK_MAX_ITER,
-)
-from .kernels import (
-    PAGERANK_TOLERANCE as PAGERANK_TOLERANCE,
-)
-from .kernels import (
-    REACH_SKETCH as REACH_SKETCH,
-)
-from .kernels import (
-    SAMPLING_THRESHOLD as SAMPLING_THRESHOLD,
-)
-from .kernels import (
-    SMALL_GRAPH as SMALL_GRAPH,
-)
-from .kernels import (
-    MeasureRun as MeasureRun,
-)
-from .kernels import (
-    NodeValues as NodeValues,
-)
-from .kernels import (
-    exact_counts as exact_counts,
-)
-from .kernels import (
+    COMPILED_THRESHOLD,
+    DEFAULT_SAMPLES,
+    EXACT_REACH_LIMIT,
+    PAGERANK_MAX_ITER,
+    PAGERANK_TOLERANCE,
+    SAMPLING_THRESHOLD,
+    SMALL_GRAPH,
+    MeasureRun,
+    exact_counts,
     sample_sources,
     scaled_betweenness,
-)
-from .kernels import (
-    sketched_counts as sketched_counts,
+    sketched_counts,
 )
 from .registry import MEASURES
-from .registry import MeasureInfo as MeasureInfo  # re-exported: its old home
 from .shares import group_shares, hhi
 
 __all__ = [
-    "COMPILED_THRESHOLD",
-    "DEFAULT_SAMPLES",
-    "EXACT_REACH_LIMIT",
-    "PAGERANK_MAX_ITER",
-    "PAGERANK_TOLERANCE",
-    "REACH_SKETCH",
     "REFERENCE",
-    "SAMPLING_THRESHOLD",
-    "SMALL_GRAPH",
-    "MeasureInfo",
-    "MeasureRun",
-    "NodeValues",
     "articulation_points",
     "as_projection",
     "betweenness",
@@ -86,7 +48,6 @@ __all__ = [
     "component_size",
     "dependence",
     "downstream_reach",
-    "exact_counts",
     "group_hhi",
     "harmonic",
     "in_degree",
@@ -97,7 +58,6 @@ __all__ = [
     "reach_is_estimated",
     "region_hhi",
     "single_sourced",
-    "sketched_counts",
     "stage_coverage",
     "staged_purchases",
     "top_customer_share",

@@ -7,7 +7,7 @@ complete store) and a ``.partial`` folder that the next load removes; ``open_dis
 folder without a manifest. Later commands open the database read-only: no parsing at all.
 
 A load may also save what the database projects to (``save_projection``, given by the caller:
-:func:`chaingraph.diskstore.load_store` passes the projection's), so reading commands skip the
+:func:`chaingraph.projection.load.load_store` passes the projection's), so reading commands skip the
 projection's SPARQL. The store layer never reads those files itself: it checks they belong to this
 very database, three ways (:func:`saved_projection_is_current`): the database's own id (RocksDB's
 ``IDENTITY``, made when the database is created) is written into the projection and the manifest,
@@ -159,7 +159,7 @@ def load_store(
     Each file keeps its own named graph, as in the embedded store. The store appears at
     ``directory`` complete or not at all; an existing store is replaced only with ``replace``.
     ``save_projection`` saves what the database projects to beside it (see :data:`SaveProjection`;
-    :func:`chaingraph.diskstore.load_store` passes the projection's); without it, reading commands
+    :func:`chaingraph.projection.load.load_store` passes the projection's); without it, reading commands
     project from the database.
     """
     started = time.perf_counter()
