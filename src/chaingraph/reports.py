@@ -462,9 +462,9 @@ def _spark_stats(
 
     if exact:
         raise InputError("--exact: the Spark engine counts reach exactly up to "
-                         f"{spark_measures.EXACT_REACH_LIMIT:,} and estimates above; drop --exact")  # fmt: skip
-    if sort in spark_measures.NOT_ON_SPARK:
-        raise InputError(f"--sort {sort}: not computed on Spark ({spark_measures.NOT_ON_SPARK[sort]})")
+                         f"{spark_measures.EXACT_REACH_IDS:,} and estimates above; drop --exact")  # fmt: skip
+    if sort in spark_measures.MEASURES_NOT_ON_SPARK:
+        raise InputError(f"--sort {sort}: not computed on Spark ({spark_measures.MEASURES_NOT_ON_SPARK[sort]})")
     tables = source.tables
     if progress:
         progress("starting Spark")
@@ -510,7 +510,7 @@ def _spark_stats(
         engine="spark",
         left_out=run.left_out,
         estimate_method=(
-            f"HyperLogLog sketches above {spark_measures.EXACT_REACH_LIMIT:,} "
+            f"HyperLogLog sketches above {spark_measures.EXACT_REACH_IDS:,} "
             f"(relative standard error {spark_measures.HLL_RELATIVE_ERROR:.1%})"
         ),
         notes=lines,

@@ -239,7 +239,7 @@ def scenario(
 
 
 #: What the Spark engine leaves out of a scenario's summary, and why.
-NOT_ON_SPARK = {
+SUMMARY_NOT_ON_SPARK = {
     "paths_cut": "supplier-to-client paths cut need every firm's reach before and after, exactly; "
     "--engine compiled counts them"
 }
@@ -350,7 +350,7 @@ def _spark_scenario(
     for record in partial_records:
         record["sales_lost"] = sold.get(record["id"])
     partial_records.sort(key=lambda record: (record["label"], record["id"]))
-    notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in NOT_ON_SPARK.items()]
+    notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in SUMMARY_NOT_ON_SPARK.items()]
     notes.append(essential_note(network.meta, set(members)))
     if shock != Shock():
         notes.append(share_note(rows, shock))

@@ -91,7 +91,7 @@ def close(expected: float, got: float) -> bool:
 def test_every_spark_measure_equals_networkx(spark, graph):
     from chaingraph.spark import measures
 
-    assert set(measures.FUNCTIONS) | set(measures.NOT_ON_SPARK) == set(MEASURES)
+    assert set(measures.FUNCTIONS) | set(measures.MEASURES_NOT_ON_SPARK) == set(MEASURES)
     network, names = spark_graph(spark, graph)
     run = measures.node_measures(network)
     got = {key: values(run.values, names, key) for key in measures.FUNCTIONS}
@@ -145,17 +145,17 @@ def test_reach_above_the_exact_limit_is_estimated_within_the_sketch_error(spark)
 
 
 def assert_reports_agree(compiled, on_spark) -> None:
-    from chaingraph.spark.measures import NOT_ON_SPARK
+    from chaingraph.spark.measures import MEASURES_NOT_ON_SPARK
 
     assert (on_spark.nodes, on_spark.edges, on_spark.evidence) == (compiled.nodes, compiled.edges, compiled.evidence)
     assert (on_spark.selection, on_spark.dating) == (compiled.selection, compiled.dating)
-    assert on_spark.left_out == NOT_ON_SPARK
+    assert on_spark.left_out == MEASURES_NOT_ON_SPARK
     theirs = {row["id"]: row for row in on_spark.rows}
     assert set(theirs) == {row["id"] for row in compiled.rows}
     for row in compiled.rows:
         other = theirs[row["id"]]
         for key, expected in row.items():
-            if key in NOT_ON_SPARK:
+            if key in MEASURES_NOT_ON_SPARK:
                 assert other[key] is None
             elif isinstance(expected, float):
                 assert close(expected, other[key]), (row["id"], key)
@@ -288,12 +288,12 @@ def assert_agree_but_for_estimated_reach(compiled, on_spark) -> None:
             if row[key] > EXACT_REACH_LIMIT:
                 assert abs(spark_rows[row["id"]][key] - row[key]) <= 3 * HLL_RELATIVE_ERROR * row[key]
                 spark_rows[row["id"]][key] = row[key]
-    from chaingraph.spark.measures import NOT_ON_SPARK
+    from chaingraph.spark.measures import MEASURES_NOT_ON_SPARK
 
-    assert on_spark.sampled == {key: k for key, k in compiled.sampled.items() if key not in NOT_ON_SPARK}
+    assert on_spark.sampled == {key: k for key, k in compiled.sampled.items() if key not in MEASURES_NOT_ON_SPARK}
     on_spark.sampled = compiled.sampled
     for row in compiled.rows:
-        for key in NOT_ON_SPARK:
+        for key in MEASURES_NOT_ON_SPARK:
             row[key] = None
     on_spark.rows = list(spark_rows.values())
     assert_reports_agree(compiled, on_spark)
@@ -414,17 +414,17 @@ def test_the_weighted_and_demand_cascades_on_spark_equal_the_reference(spark, ca
 
 
 def assert_scenarios_agree(compiled, on_spark) -> None:
-    from chaingraph.scenarios import NOT_ON_SPARK
+    from chaingraph.scenarios import SUMMARY_NOT_ON_SPARK
 
     assert on_spark.removed == compiled.removed
     order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
     assert sorted(on_spark.disrupted, key=order) == sorted(compiled.disrupted, key=order)
     assert on_spark.partial == compiled.partial
     for key, value in compiled.summary.items():
-        assert on_spark.summary[key] == (None if key in NOT_ON_SPARK else value), key
+        assert on_spark.summary[key] == (None if key in SUMMARY_NOT_ON_SPARK else value), key
     # what Spark leaves out, one line each; then the stage rule and the shock's, said alike
-    assert on_spark.engine == "spark" and len(on_spark.notes) == len(NOT_ON_SPARK) + len(compiled.notes)
-    assert on_spark.notes[len(NOT_ON_SPARK) :] == compiled.notes
+    assert on_spark.engine == "spark" and len(on_spark.notes) == len(SUMMARY_NOT_ON_SPARK) + len(compiled.notes)
+    assert on_spark.notes[len(SUMMARY_NOT_ON_SPARK) :] == compiled.notes
 
 
 @pytest.mark.parametrize(

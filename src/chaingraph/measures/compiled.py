@@ -27,7 +27,7 @@ from ..projection.groups import owners
 from ..projection.model import Projection
 from ..sheets.quantities import EdgeQuantities
 from . import kernels
-from .kernels import MeasureRun, NodeValues, scaled_betweenness
+from .kernels import SEED, MeasureRun, NodeValues, scaled_betweenness
 from .registry import MEASURES
 from .shares import BASES, EdgeShares, edge_shares
 
@@ -148,7 +148,7 @@ def out_degree(graph: AnalysisGraph) -> np.ndarray:
     return np.bincount(graph.suppliers, minlength=graph.n)
 
 
-def betweenness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
+def betweenness(graph: AnalysisGraph, k: int | None = None, seed: int = SEED) -> np.ndarray:
     """Share of supplier-to-client shortest paths through each node (see :func:`reference.betweenness`)."""
     n = graph.n
     if k is not None and k >= n:
@@ -183,7 +183,7 @@ def _distance_sums(graph: AnalysisGraph, sources: list[int]) -> tuple[np.ndarray
     return reached, total, inverse
 
 
-def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
+def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = SEED) -> np.ndarray:
     """Closeness to each node's upstream, Wasserman-Faust corrected (see :func:`reference.closeness`)."""
     n = graph.n
     if n <= 1:
@@ -205,7 +205,7 @@ def closeness(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.
     return result
 
 
-def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = 42) -> np.ndarray:
+def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = SEED) -> np.ndarray:
     """Sum of ``1 / distance`` from every node that reaches this one (see :func:`reference.harmonic`)."""
     n = graph.n
     if k is None or k >= n:
@@ -580,7 +580,7 @@ def node_measures(
     exact: bool = False,
     samples: int = kernels.DEFAULT_SAMPLES,
     threshold: int = kernels.SAMPLING_THRESHOLD,
-    seed: int = 42,
+    seed: int = SEED,
     progress: Callable[[str], None] | None = None,
 ) -> MeasureRun:
     """Every measure of :data:`MEASURES` for every node, as :func:`reference.node_measures`

@@ -23,6 +23,7 @@ __all__ = [
     "PAGERANK_TOLERANCE",
     "REACH_SKETCH",
     "SAMPLING_THRESHOLD",
+    "SEED",
     "SMALL_GRAPH",
     "MeasureRun",
     "NodeValues",
@@ -56,6 +57,9 @@ EXACT_REACH_LIMIT = 200_000
 REACH_SKETCH = 256
 #: Source nodes sampled for the approximated measures.
 DEFAULT_SAMPLES = 256
+#: The seed of every seeded draw (sampled sources, reach sketches): one number, so every path
+#: (the reference, the compiled path, Spark) draws the same.
+SEED = 42
 #: Per-node convergence tolerance of PageRank; NetworkX's default (1e-6) leaves errors of a few
 #: percent on graphs of thousands of nodes.
 PAGERANK_TOLERANCE = 1e-10
@@ -118,7 +122,7 @@ def _bit_indices(bits: int) -> Iterable[int]:
         bits ^= low
 
 
-def sketched_counts(order: list[int], children: list[list[int]], component: np.ndarray, seed: int = 42) -> list[int]:
+def sketched_counts(order: list[int], children: list[list[int]], component: np.ndarray, seed: int = SEED) -> list[int]:
     """Estimated number of nodes each component reaches, itself excluded (Cohen's bottom-k sketches).
 
     Each node gets a seeded random rank in node order (so every implementation that numbers nodes

@@ -28,6 +28,7 @@ from .kernels import (
     PAGERANK_MAX_ITER,
     PAGERANK_TOLERANCE,
     SAMPLING_THRESHOLD,
+    SEED,
     SMALL_GRAPH,
     MeasureRun,
     exact_counts,
@@ -117,7 +118,7 @@ def out_degree(graph: nx.DiGraph) -> dict[str, int]:
     return dict(graph.out_degree())
 
 
-def betweenness(graph: nx.DiGraph, k: int | None = None, seed: int = 42, backend: str = "auto") -> dict[str, float]:
+def betweenness(graph: nx.DiGraph, k: int | None = None, seed: int = SEED, backend: str = "auto") -> dict[str, float]:
     """Share of supplier-to-client shortest paths that pass through each node, normalised to [0, 1].
 
     Parameters
@@ -197,7 +198,7 @@ def _igraph_betweenness(graph: nx.DiGraph, sources: list[str] | None) -> dict[st
     return dict(zip(nodes, values.tolist(), strict=True))
 
 
-def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[str, float]:
+def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = SEED) -> dict[str, float]:
     """How near each node is to the suppliers that can reach it (incoming distance).
 
     Parameters
@@ -249,7 +250,7 @@ def closeness(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[s
     return result
 
 
-def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = 42) -> dict[str, float]:
+def harmonic(graph: nx.DiGraph, k: int | None = None, seed: int = SEED) -> dict[str, float]:
     """Sum of ``1 / distance`` from every node that reaches this one along supply edges.
 
     Parameters
@@ -889,7 +890,7 @@ def node_measures(
     exact: bool = False,
     samples: int = DEFAULT_SAMPLES,
     threshold: int = SAMPLING_THRESHOLD,
-    seed: int = 42,
+    seed: int = SEED,
     progress: Callable[[str], None] | None = None,
 ) -> MeasureRun:
     """Every measure of :data:`MEASURES` for every node.

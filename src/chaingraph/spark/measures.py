@@ -11,7 +11,7 @@ read back as one number that decides whether another round is needed.
 Closeness and harmonic centrality come from a breadth-first search from every node, or above the
 compiled path's threshold from its seeded sample of sources, found here by the same draw, so both
 paths give the same values (and both say they sampled). Measures with no correct distributed method
-here are left out, each with the reason (:data:`NOT_ON_SPARK`): never computed approximately without
+here are left out, each with the reason (:data:`MEASURES_NOT_ON_SPARK`): never computed approximately without
 saying so, never silently missing.
 
 References
@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
 
 __all__ = [
-    "EXACT_REACH_LIMIT",
+    "EXACT_REACH_IDS",
     "FUNCTIONS",
     "HLL_LG_K",
     "HLL_RELATIVE_ERROR",
     "MAX_ROUNDS",
-    "NOT_ON_SPARK",
+    "MEASURES_NOT_ON_SPARK",
     "SAMPLED",
     "SparkGraph",
     "SparkRun",
@@ -61,7 +61,7 @@ __all__ = [
 #: of node ids; above, it is estimated from a HyperLogLog sketch (said in the output). The sets
 #: are the memory of the propagation (8 bytes an id, a set per node): at 10^8 firms 256 ids each
 #: is 200 GB across a cluster at most, and the compiled path's sketches switch at the same size.
-EXACT_REACH_LIMIT = kernels.REACH_SKETCH
+EXACT_REACH_IDS = kernels.REACH_SKETCH
 #: log2 of the sketches' register count: Spark's default, 4,096 registers.
 HLL_LG_K = 12
 #: The sketches' relative standard error, 1.04 / sqrt(2 ** HLL_LG_K): 1.6%.
@@ -72,7 +72,7 @@ MAX_ROUNDS = 10_000
 
 #: The measures of the registry the Spark engine does not compute, and why (printed with the
 #: report; their columns are present and empty).
-NOT_ON_SPARK = {
+MEASURES_NOT_ON_SPARK = {
     "betweenness": "needs the shortest paths through every node, counted and summed back",
     "articulation_point": "needs a depth-first search of the whole network",
     "hhi": "reads the quantities on supply relations, which the Spark engine's network does not carry yet",
@@ -228,7 +228,7 @@ def _reach(graph: SparkGraph, tail: str, head: str, name: str) -> DataFrame:
     Every node holds the set of nodes it reaches and itself, and a HyperLogLog sketch of the same
     set; each round a node takes the union of its own and its heads' (sets joined along the edges,
     sketches with ``hll_union_agg``), until a round changes nothing: as many rounds as the longest
-    shortest path. A set that grows past :data:`EXACT_REACH_LIMIT` is dropped and that node's count
+    shortest path. A set that grows past :data:`EXACT_REACH_IDS` is dropped and that node's count
     is the sketch's estimate (column ``<name>_estimated`` true).
     """
     F = _functions()
@@ -268,7 +268,7 @@ def _reach(graph: SparkGraph, tail: str, head: str, name: str) -> DataFrame:
                 F.max("size_before").alias("size_before"),
             )
         )
-        bounded = F.when(F.col("large") | (F.size("members") > EXACT_REACH_LIMIT), F.lit(None)).otherwise(
+        bounded = F.when(F.col("large") | (F.size("members") > EXACT_REACH_IDS), F.lit(None)).otherwise(
             F.col("members")
         )
         state = merged.select("node", bounded.alias("members"), "sketch", "before", "size_before").localCheckpoint()
@@ -285,7 +285,7 @@ def _reach(graph: SparkGraph, tail: str, head: str, name: str) -> DataFrame:
             break
     else:
         raise RuntimeError(f"{name}: no fixed point after {MAX_ROUNDS} rounds")
-    estimate = F.greatest(F.round(F.hll_sketch_estimate("sketch")).cast("long") - 1, F.lit(EXACT_REACH_LIMIT))
+    estimate = F.greatest(F.round(F.hll_sketch_estimate("sketch")).cast("long") - 1, F.lit(EXACT_REACH_IDS))
     return state.select(
         "node",
         F.when(F.col("members").isNull(), estimate).otherwise(F.size("members") - 1).cast("long").alias(name),
@@ -381,7 +381,7 @@ def _sources(graph: SparkGraph, k: int | None, seed: int) -> DataFrame:
     return ranked.join(wanted, "rank").select(F.col("node").alias("source"))
 
 
-def distances(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
+def distances(graph: SparkGraph, k: int | None = None, seed: int = kernels.SEED) -> DataFrame:
     """Supply-path distances from the sampled sources (every node when ``k`` is None): one row
     ``source, node, distance`` per node a source reaches, itself excluded. A breadth-first search
     from all sources at once, one round of joins per distance: the frontier's edges out, less the
@@ -412,7 +412,7 @@ def _sample_scale(graph: SparkGraph, k: int | None) -> tuple[int | None, float]:
     return k, 1.0 if k is None else (graph.n - 1) / k
 
 
-def closeness(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
+def closeness(graph: SparkGraph, k: int | None = None, seed: int = kernels.SEED) -> DataFrame:
     """Closeness to the suppliers that reach each node (incoming distance), NetworkX's definition
     with the Wasserman-Faust correction, ``(r / (n - 1)) * (r / total)``; from ``k`` sampled
     sources scaled by ``(n - 1) / k`` as :func:`chaingraph.measures.reference.closeness` does."""
@@ -426,7 +426,7 @@ def closeness(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFr
     return _every_node(graph, sums.select("node", value.alias("closeness")), "closeness", 0.0)
 
 
-def harmonic(graph: SparkGraph, k: int | None = None, seed: int = 42) -> DataFrame:
+def harmonic(graph: SparkGraph, k: int | None = None, seed: int = kernels.SEED) -> DataFrame:
     """Sum of ``1 / distance`` from every node that reaches each one along supply edges (not
     normalised, as NetworkX's); from ``k`` sampled sources scaled by ``(n - 1) / k``."""
     F = _functions()
@@ -461,8 +461,8 @@ def node_measures(graph: SparkGraph, progress=None) -> SparkRun:
     estimated_columns = []
     left_out = {}
     for key in MEASURES:
-        if key in NOT_ON_SPARK:
-            left_out[key] = NOT_ON_SPARK[key]
+        if key in MEASURES_NOT_ON_SPARK:
+            left_out[key] = MEASURES_NOT_ON_SPARK[key]
             continue
         if progress:
             progress(key)
