@@ -585,8 +585,7 @@ def node_measures(
 ) -> MeasureRun:
     """Every measure of :data:`MEASURES` for every node, as :func:`reference.node_measures`
     computes them (same sampling, same estimates), keyed by node IRI."""
-    n = graph.n
-    k = None if exact or n <= threshold else min(samples, n)
+    k = kernels.sample_size(graph.n, exact=exact, samples=samples, threshold=threshold)
     values: dict[str, NodeValues] = {}
     sampled: dict[str, int] = {}
     index = {node: i for i, node in enumerate(graph.nodes)}

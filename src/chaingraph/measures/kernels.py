@@ -28,6 +28,7 @@ __all__ = [
     "MeasureRun",
     "NodeValues",
     "exact_counts",
+    "sample_size",
     "sample_sources",
     "scaled_betweenness",
     "sketched_counts",
@@ -67,6 +68,19 @@ PAGERANK_TOLERANCE = 1e-10
 PAGERANK_MAX_ITER = 1_000
 #: Up to this many nodes PageRank runs in pure Python (no SciPy import).
 SMALL_GRAPH = 500
+
+
+def sample_size(
+    n: int, *, exact: bool = False, samples: int = DEFAULT_SAMPLES, threshold: int = SAMPLING_THRESHOLD
+) -> int | None:
+    """How many seeded sources the sampled measures start from on a network of ``n`` nodes:
+    ``None`` (every node: exact) up to ``threshold`` nodes or when ``exact``, else ``samples`` (at
+    most ``n``). The one sampling rule of every path.
+
+    >>> sample_size(2_000), sample_size(2_001), sample_size(2_001, exact=True)
+    (None, 256, None)
+    """
+    return None if exact or n <= threshold else min(samples, n)
 
 
 def sample_sources(nodes: Iterable[str], k: int, seed: int) -> list[str]:

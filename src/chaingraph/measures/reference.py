@@ -32,6 +32,7 @@ from .kernels import (
     SMALL_GRAPH,
     MeasureRun,
     exact_counts,
+    sample_size,
     sample_sources,
     scaled_betweenness,
     sketched_counts,
@@ -898,7 +899,7 @@ def node_measures(
     Above ``threshold`` nodes the sampled measures use ``samples`` seeded sources unless ``exact``.
     ``progress`` is called with each measure's key before it is computed.
     """
-    k = None if exact or graph.number_of_nodes() <= threshold else min(samples, graph.number_of_nodes())
+    k = sample_size(graph.number_of_nodes(), exact=exact, samples=samples, threshold=threshold)
     values: dict[str, dict] = {}
     sampled: dict[str, int] = {}
     for key, info in MEASURES.items():

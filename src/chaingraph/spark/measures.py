@@ -347,7 +347,7 @@ def component_size(graph: SparkGraph) -> DataFrame:
 def sample_size(graph: SparkGraph) -> int | None:
     """How many sources the sampled measures use: every node up to the compiled path's
     threshold (``None``: exact), else its number of samples, as on one machine."""
-    return None if graph.n <= kernels.SAMPLING_THRESHOLD else min(kernels.DEFAULT_SAMPLES, graph.n)
+    return kernels.sample_size(graph.n)
 
 
 def _sources(graph: SparkGraph, k: int | None, seed: int) -> DataFrame:
