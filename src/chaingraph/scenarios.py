@@ -248,113 +248,42 @@ SUMMARY_NOT_ON_SPARK = {
 def _spark_scenario(
     source: NetworkSource, remove: Sequence[str], asked: dict, partial: float | None, shock: Shock, master: str | None
 ) -> ScenarioReport:
-    """The scenario on Spark: the selection's network read there, the removed set found there, the
-    cascade as rounds of joins (:func:`chaingraph.spark.cascade.cascade`), the records collected."""
-    from functools import reduce
-
-    from pyspark.sql import functions as F
-
-    from .spark import cascade as spark_cascade
+    """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
+    as the compiled cascade's are."""
     from .spark.network import read_network, spark_source
+    from .spark.scenario import SparkRemoval, run_scenario
     from .spark.session import spark_session
 
     tables = source.tables
     spark = spark_session(master)
     on_spark = spark_source(spark, source.store, tables)
     network = read_network(spark, on_spark, tables, make_selection(on_spark, **asked))
-    removals = [_spark_removal(spark, on_spark, tables, network.nodes, text) for text in remove]
-    nodes = network.nodes
-    conditions, records = [], []
-    for removal in removals:
-        if removal.kind == "region":
-            condition = F.array_contains("places", removal.iri)
-        elif removal.kind == "stage":
-            condition = F.col("stage_iri") == removal.iri
-        elif removal.kind == "owner":
-            condition = F.col("iri").isin(sorted(_group_of(removal.iri, network.meta)))
-        else:
-            condition = F.col("iri") == removal.iri
-        taken = nodes.filter(condition).count()
-        if not taken:
-            raise InputError(f"--remove {removal.text!r}: no organization of the selected network")
-        conditions.append(condition)
-        records.append({"kind": removal.kind, "name": removal.text, "id": removal.iri, "members": taken})
-    removed = nodes.filter(reduce(lambda a, b: a | b, conditions)).select("node").localCheckpoint()
-    stage_of = nodes.select("node", F.col("stage_iri").alias("stage"))
-    found = spark_cascade.cascade(
-        network.graph,
-        stage_of,
-        removed,
-        partial=partial,
-        essential_inputs=network.meta.get("essential_inputs"),
-        threshold=shock.threshold,
-        direction=shock.direction,
-        quantities=network.quantities,
-    )
-    disrupted = found.disrupted.join(nodes, "node").localCheckpoint()
-
-    stage_labels = stage_infos(network.meta)
-    ordered = disrupted.orderBy("tier", "label", "iri")
-    columns = ("label", "label_zh", "place", "chains")
+    removals = []
+    for text in remove:
+        removal = _spark_removal(spark, on_spark, tables, network.nodes, text)
+        group = frozenset(_group_of(removal.iri, network.meta)) if removal.kind == "owner" else frozenset()
+        removals.append(SparkRemoval(removal.kind, removal.text, removal.iri, group))
+    found = run_scenario(network, removals, partial=partial, threshold=shock.threshold, direction=shock.direction)
+    meta = network.meta
+    stage_labels = stage_infos(meta)
     rows = [
-        _disrupted_record(
-            network.meta,
-            stage_labels,
-            row["iri"],
-            tuple(row[c] for c in columns),
-            row["tier"],
-            row["reason"],
-            row["stages"],
-            (row["share"], row["basis"]),
-        )
-        for row in ordered.toLocalIterator()
+        _disrupted_record(meta, stage_labels, iri, names, tier, reason, stages, (share, basis))
+        for iri, names, tier, reason, stages, share, basis in found.disrupted
     ]
-    places = [r.iri for r in removals if r.kind == "region"]
-    outside = None
-    if places:
-        inside = F.arrays_overlap("places", F.array(*(F.lit(p) for p in places)))
-        outside = disrupted.filter((F.col("tier") >= 1) & ~inside).count()
-    flagged = nodes.filter(F.col("stage_iri") != "").join(
-        found.disrupted.select("node", F.lit(1).alias("gone")), "node", "left"
-    )
-    counts = flagged.groupBy("stage_iri").agg(
-        F.count("*").alias("members"), F.count_if(F.col("gone").isNull()).alias("left")
-    )
-    members: dict[str, int] = {}
-    surviving: dict[str, int] = {}
-    for row in counts.collect():
-        members[row["stage_iri"]], surviving[row["stage_iri"]] = row["members"], row["left"]
-    before = spark_cascade.components(network.graph)
-    after = spark_cascade.components(spark_cascade.without(network.graph, removed))
-    emptied = _stages_emptied(network.meta, members, surviving)
-    summary = _summary(rows, outside, emptied, None, before, after, shock)
-    shares: dict[str, dict[str, float]] = {}
-    names_of: dict[str, tuple[str, str]] = {}
-    own_stage: dict[str, str] = {}
-    sold: dict[str, float] = {}
-    named = nodes.select("node", "iri", "label", "label_zh", "stage_iri")
-    for row in found.partial.join(named, "node").orderBy("label", "iri", "stage").toLocalIterator():
-        shares.setdefault(row["iri"], {})[row["stage"]] = row["share"]
-        names_of[row["iri"]] = (row["label"], row["label_zh"])
-        own_stage[row["iri"]] = row["stage_iri"] or ""
-    if found.sales_lost is not None:
-        for row in found.sales_lost.join(named, "node").toLocalIterator():
-            shares.setdefault(row["iri"], {})
-            names_of[row["iri"]] = (row["label"], row["label_zh"])
-            own_stage[row["iri"]] = row["stage_iri"] or ""
-            sold[row["iri"]] = row["share"]
+    emptied = _stages_emptied(meta, found.members, found.surviving)
+    summary = _summary(rows, found.outside, emptied, None, found.before, found.after, shock)
     partial_records = [
-        _partial_record(network.meta, stage_labels, iri, names_of[iri], own_stage[iri], stages)
-        for iri, stages in shares.items()
+        _partial_record(meta, stage_labels, iri, names, own_stage, stages)
+        for iri, (names, own_stage, stages) in found.partial.items()
     ]
     for record in partial_records:
-        record["sales_lost"] = sold.get(record["id"])
+        record["sales_lost"] = found.sales_lost.get(record["id"])
     partial_records.sort(key=lambda record: (record["label"], record["id"]))
     notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in SUMMARY_NOT_ON_SPARK.items()]
-    notes.append(essential_note(network.meta, set(members)))
+    notes.append(essential_note(meta, set(found.members)))
     if shock != Shock():
         notes.append(share_note(rows, shock))
-    return ScenarioReport(records, rows, summary, partial_records, engine="spark", notes=notes)
+    return ScenarioReport(found.removed, rows, summary, partial_records, engine="spark", notes=notes)
 
 
 def essential_note(meta: dict, stages: set[str]) -> str:
