@@ -458,7 +458,8 @@ def _spark_stats(
     path sorts them."""
     from .spark import measures as spark_measures
     from .spark.network import read_network, spark_source
-    from .spark.session import first_line, spark_session
+    from .spark.session import spark_session
+    from .spark.stats import run_stats
 
     if exact:
         raise InputError("--exact: the Spark engine counts reach exactly up to "
@@ -474,21 +475,7 @@ def _spark_stats(
     if progress:
         progress("the network on Spark")
     network = read_network(spark, on_spark, tables, selection)
-    run = spark_measures.node_measures(network.graph, progress=progress)
-    frame = _spark_rows(network, run)
-    if output is not None:
-        if progress:
-            progress(f"writing {output}")
-        try:
-            frame.write.mode("errorifexists").parquet(output)
-        except Exception as exc:  # Spark's AnalysisException: the folder exists, say
-            raise InputError(f"--output {output}: {first_line(exc)}") from None
-    from pyspark.sql import functions as F
-
-    ordered = frame.orderBy(F.desc(sort), F.asc("label"), F.asc("_untyped"), F.asc("id"))
-    limit = top if top is not None else (10 if output is not None else None)
-    chosen = ordered.limit(limit) if limit is not None else ordered
-    rows = [{key: row[key] for key in STATS_KEYS} for row in chosen.toLocalIterator()]
+    run = run_stats(network, STATS_KEYS, sort=sort, top=top, output=output, progress=progress)
     lines = ["local sourcing by chain and single-sourced stages: computed by --engine compiled"]
     if tables.relations:
         lines.append(
@@ -503,7 +490,7 @@ def _spark_stats(
         edges=network.edge_count,
         evidence=network.evidence,
         grouped={},
-        rows=rows,
+        rows=run.rows,
         sampled=run.sampled,
         estimated=run.estimated,
         dating=network.dating,
@@ -515,26 +502,6 @@ def _spark_stats(
         ),
         notes=lines,
     )
-
-
-def _spark_rows(network, run):
-    """The report's columns of every node (``STATS_KEYS``; ``None`` for a measure left out) as one
-    DataFrame, with the compiled path's tie-break: typed nodes before untyped ends."""
-    from pyspark.sql import functions as F
-
-    node_columns = network.nodes.select(
-        "node",
-        F.col("iri").alias("id"),
-        "label",
-        "label_zh",
-        "kind",
-        "place",
-        "stage",
-        (~F.col("typed")).alias("_untyped"),
-    )
-    joined = node_columns.join(run.values, "node")
-    columns = [F.col(key) if key not in run.left_out else F.lit(None).alias(key) for key in STATS_KEYS]
-    return joined.select(*columns, "_untyped")
 
 
 #: How many firms one query for names asks about (a VALUES table of this many rows at most).
