@@ -31,7 +31,7 @@ from .measures.compiled import (
 from .measures.impact import Impact, impact_all
 from .measures.impact import impact as impact_of
 from .measures.kernels import MeasureRun, NodeValues
-from .projection.model import Projection
+from .projection.model import Projection, stage_infos
 from .projection.read import stage_inference_note
 from .projection.selection import (
     Selection,
@@ -52,6 +52,7 @@ from .vocab import FJ, check_language, name_in, name_of
 __all__ = [
     "COLUMN_HEADERS",
     "FIGURES_QUERY",
+    "FIGURE_SOURCES_QUERY",
     "FIGURE_WORDS",
     "IMPACT_HEADERS",
     "LOCAL_SOURCING_CLAIM",
@@ -69,6 +70,7 @@ __all__ = [
     "impact_record",
     "make_selection",
     "network",
+    "sourced_figures",
     "stats",
     "view",
 ]
@@ -77,6 +79,7 @@ if TYPE_CHECKING:
     from .views.page import View
 
 FIGURES_QUERY = package_query("report-figures")
+FIGURE_SOURCES_QUERY = package_query("report-figure-sources")
 
 #: How a figure reads in each language: unit words by QUDT local name, number words (largest
 #: first), and the punctuation around the measure's scope, value and period.
@@ -93,6 +96,7 @@ FIGURE_WORDS: dict[str, dict[str, Any]] = {
             "HR": " hours",
             "SEC": " s",
             "PercentagePoint": " percentage points",
+            "TONNE": " t",
         },
         "numbers": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
         "pattern": "{measure}{scope}: {comparator}{number}{unit}{period}",
@@ -111,6 +115,7 @@ FIGURE_WORDS: dict[str, dict[str, Any]] = {
             "HR": "小时",
             "SEC": "秒",
             "PercentagePoint": "个百分点",
+            "TONNE": "吨",
         },
         "numbers": ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")),
         "pattern": "{measure}{scope}：{comparator}{number}{unit}{period}",
@@ -262,13 +267,19 @@ def concentrated(
     )
     table = select_columns(source.projection(), selection)
     position = {node: i for i, node in enumerate(table.nodes)}
-    label, stage_label = table.columns["label"], table.columns["stage_label"]
+    columns, stages = table.columns, stage_infos(table.meta)
     rows = concentrated_purchases(AnalysisGraph(table), hhi_above)
     for row in rows:
-        top = position[row["top_supplier"]]
-        row["client_label"] = label[position[row["client"]]]
-        row["stage_label"] = stage_label[top]
-        row["top_supplier_label"] = label[top]
+        client, top = position[row["client"]], position[row["top_supplier"]]
+        stage = stages.get(row["stage"], {})
+        row.update(
+            client_label=columns["label"][client],
+            client_label_zh=columns["label_zh"][client],
+            stage_label=stage.get("label", columns["stage_label"][top]),
+            stage_label_zh=stage.get("label_zh", ""),
+            top_supplier_label=columns["label"][top],
+            top_supplier_label_zh=columns["label_zh"][top],
+        )
     return rows
 
 
@@ -595,10 +606,20 @@ def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
 
 def figures_by_subject(store: Store, lang: str = "en") -> dict[str, list[str]]:
     """Every figure in the store as one readable line in ``lang``, by the IRI of its subject."""
+    return {subject: [f["text"] for f in found] for subject, found in sourced_figures(store, lang).items()}
+
+
+def sourced_figures(store: Store, lang: str = "en") -> dict[str, list[dict]]:
+    """Every figure in the store by the IRI of its subject: its ``text`` (one readable line in
+    ``lang``, :func:`format_figure`) and its ``sources`` (the paragraphs it was derived from)."""
     check_language(lang)
-    figures: dict[str, list[str]] = {}
+    sources: dict[str, list[str]] = {}
+    for row in store.select(FIGURE_SOURCES_QUERY).rows:
+        sources.setdefault(str(row["observation"]), []).append(str(row["source"]))
+    figures: dict[str, list[dict]] = {}
     for row in store.select(FIGURES_QUERY).rows:
-        figures.setdefault(str(row["subject"]), []).append(format_figure(row, lang))
+        figure = {"text": format_figure(row, lang), "sources": sources.get(str(row["observation"]), [])}
+        figures.setdefault(str(row["subject"]), []).append(figure)
     return figures
 
 

@@ -561,7 +561,7 @@ def rank_removals(
     graph = AnalysisGraph(table)
     labels = _candidate_labels(table, by)
     candidates = []
-    for iri, label in labels.items():
+    for iri, (label, _) in labels.items():
         mask = members_of(table, Removal(by, label, iri))
         if not mask.any() or (by == "region" and mask.all()):
             continue
@@ -587,7 +587,16 @@ def rank_removals(
             after,
             shock,
         )
-        ranked.append({"kind": by, "id": iri, "label": label, "members": int(mask.sum()), "summary": report.summary})
+        ranked.append(
+            {
+                "kind": by,
+                "id": iri,
+                "label": label,
+                "label_zh": labels[iri][1],
+                "members": int(mask.sum()),
+                "summary": report.summary,
+            }
+        )
     ranked.sort(
         key=lambda r: (
             -r["summary"]["disrupted_beyond_removed"],
@@ -599,16 +608,17 @@ def rank_removals(
     return ranked[:top] if top else ranked
 
 
-def _candidate_labels(table: Projection, by: str) -> dict[str, str]:
-    """IRI -> label of every candidate of ``by`` in the network."""
+def _candidate_labels(table: Projection, by: str) -> dict[str, tuple[str, str]]:
+    """IRI -> (English, Chinese) label of every candidate of ``by`` in the network."""
     if by == "region":
         places = table.meta["places"]
         found = {place for located in table.columns["places"] for place in located}
-        return {place: places.get(place, {}).get("label", place) for place in sorted(found)}
+        return {p: (places.get(p, {}).get("label", p), places.get(p, {}).get("label_zh", "")) for p in sorted(found)}
     if by == "stage":
         stages = stage_infos(table.meta)
         present = {stage for stage in table.columns["stage"] if stage}
-        return {stage: stages.get(stage, {}).get("label", stage) for stage in sorted(present)}
+        return {s: (stages.get(s, {}).get("label", s), stages.get(s, {}).get("label_zh", "")) for s in sorted(present)}
     index = {node: i for i, node in enumerate(table.nodes)}
     owners = {owner for owner, owned in table.meta.get("controls", []) if owner in index and owned in index}
-    return {owner: table.columns["label"][index[owner]] for owner in sorted(owners)}
+    columns = table.columns
+    return {owner: (columns["label"][index[owner]], columns["label_zh"][index[owner]]) for owner in sorted(owners)}

@@ -6,7 +6,7 @@ one command (or two of one kind) as a thin shell over the library function of th
 
 from __future__ import annotations
 
-from . import diff, gaps, impact, interchange, load, query, resolve, serve, stats, synth, validate, view  # noqa: F401 (each module registers its commands)
+from . import brief, diff, gaps, impact, interchange, load, query, resolve, serve, stats, synth, validate, view  # noqa: F401 (each module registers its commands)
 from .app import cli, main
 from .view import default_view_name
 

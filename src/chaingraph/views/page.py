@@ -87,6 +87,7 @@ __all__ = [
     "purchase_shares",
     "render_view",
     "stage_colors",
+    "template_environment",
     "text_color_on",
 ]
 
@@ -640,7 +641,7 @@ def _page(
     """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
     graph = data.graph
     nodes, edges, _, _, _, _ = net.get_network_data()
-    template = _environment().get_template("view.html")
+    template = template_environment().get_template("view.html")
     kinds = sorted({attrs.get("kind", "organization") for _, attrs in graph.nodes(data=True)} | {"place"})
     return template.render(
         version=__version__,
@@ -810,7 +811,8 @@ def _years(edges: list[dict]) -> list[int] | None:
     return [min(years), max(years), max(starts, default=max(years))]
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
+    """The views' templates (``views/templates``), autoescaped, every name they use required."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("chaingraph") / "views" / "templates")),
         autoescape=True,
