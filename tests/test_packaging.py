@@ -142,7 +142,7 @@ def test_the_verbs_of_the_package_are_the_documented_ones():
 
     # The README's library section and the list: every command's library function.
     verbs = {"open_store", "stats", "impact", "view", "query", "count", "validate", "export", "import_csv"}
-    verbs |= {"load_store", "serve", "synth", "gaps", "diff", "resolve"}
+    verbs |= {"load_store", "serve", "synth", "gaps", "diff", "resolve", "brief"}
     assert set(chaingraph.__all__) == verbs | {"__version__"}
     assert set(dir(chaingraph)) >= verbs
 

@@ -34,6 +34,7 @@ _VERBS = {
     "gaps": "gap_analysis",
     "diff": "changes",
     "resolve": "resolution",
+    "brief": "briefing",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]
