@@ -276,16 +276,16 @@ def test_a_synthetic_network_on_spark_equals_the_compiled_path(spark, tmp_path):
 def assert_agree_but_for_estimated_reach(compiled, on_spark) -> None:
     """Reach past the exact limit is estimated on Spark and exact here: compared within three
     standard errors of the sketch; every other value as :func:`assert_reports_agree` does."""
-    from chaingraph.spark.measures import EXACT_REACH_LIMIT, HLL_RELATIVE_ERROR
+    from chaingraph.spark.measures import EXACT_REACH_IDS, HLL_RELATIVE_ERROR
 
     for report in (compiled, on_spark):
         for row in report.rows:
             for key in on_spark.estimated:
-                row[f"{key}_large"] = row[key] > EXACT_REACH_LIMIT
+                row[f"{key}_large"] = row[key] > EXACT_REACH_IDS
     spark_rows = {row["id"]: row for row in on_spark.rows}
     for row in compiled.rows:
         for key in on_spark.estimated:
-            if row[key] > EXACT_REACH_LIMIT:
+            if row[key] > EXACT_REACH_IDS:
                 assert abs(spark_rows[row["id"]][key] - row[key]) <= 3 * HLL_RELATIVE_ERROR * row[key]
                 spark_rows[row["id"]][key] = row[key]
     from chaingraph.spark.measures import MEASURES_NOT_ON_SPARK
