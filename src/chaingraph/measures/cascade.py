@@ -305,21 +305,24 @@ def compiled_cascade(
     direction: str = "downstream",
 ) -> Cascade:
     """:func:`cascade` on a compiled graph (``chaingraph.measures.compiled.AnalysisGraph``);
-    ``removed`` is a boolean mask over its nodes. One pass over the edges per tier: per (client,
-    stage) the count and the share of suppliers disrupted, per client the same over all, per
-    supplier the share of its sales lost."""
+    ``removed`` is a boolean mask over its nodes. The sums the rule reads (per (client, stage) the
+    count and the share of suppliers disrupted, per client the same over all, per supplier the share
+    of its sales lost) are kept as running totals: each tier adds the edges of the firms it
+    disrupted (out-edges to their clients, in-edges from their suppliers, found in index arrays
+    built once per graph) and checks only the firms those edges reach, so a small removal costs
+    what it touches, not a pass over every edge (``impact --all --by owner`` runs thousands)."""
     _check_rule(threshold, direction)
     n = graph.n
     groups = stage_groups(graph)
     real, staged, key_of_edge = groups.real, groups.staged, groups.key
     client_of_key, stage_of_key, stage_names = groups.client_of_key, groups.stage_of_key, groups.stage_names
     suppliers, clients = graph.suppliers[real], graph.clients[real]
-    staged_suppliers = suppliers[staged]
     stage_id = {s: i for i, s in enumerate(stage_names)}
     width = max(len(stage_names), 1)
     essential_key = _essential_keys(graph.projection.meta.get("essential_inputs", {}), stage_id, groups.node_stage,
                                     client_of_key, stage_of_key, width)  # fmt: skip
     pairs = len(client_of_key)
+    index = _edge_index(graph, suppliers, clients, staged, client_of_key)
     total_by_key = np.bincount(key_of_edge, minlength=pairs)
     total_by_client = np.bincount(clients, minlength=n)
     clients_of = np.bincount(suppliers, minlength=n)
@@ -328,60 +331,71 @@ def compiled_cascade(
     weighted = threshold < 1
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
     floor = threshold - TOLERANCE
+    key_count, key_share = np.zeros(pairs, dtype=np.int64), np.zeros(pairs)
+    client_count, client_share, sales_share = np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
 
-    def losses(down: np.ndarray) -> tuple[np.ndarray, ...]:
-        lost_supplier, lost_client = down[suppliers], down[clients]
-        lost_staged = down[staged_suppliers]
-        return (
-            np.bincount(key_of_edge[lost_staged], minlength=pairs),
-            np.bincount(key_of_edge, weights=purchase * lost_staged, minlength=pairs),
-            np.bincount(clients[lost_supplier], minlength=n),
-            np.bincount(clients, weights=supply * lost_supplier, minlength=n),
-            np.bincount(suppliers, weights=sales * lost_client, minlength=n),
-        )
+    def add(nodes: np.ndarray) -> np.ndarray:
+        """Count the edges of newly disrupted ``nodes`` into the sums; the firms they reach."""
+        out = _edges_of(nodes, index.out_start, index.out_order)  # edges to their clients
+        reached = clients[out]
+        np.add.at(client_count, reached, 1)
+        np.add.at(client_share, reached, supply[out])
+        position = index.staged_position[out]
+        position = position[position >= 0]
+        np.add.at(key_count, key_of_edge[position], 1)
+        np.add.at(key_share, key_of_edge[position], purchase[position])
+        into = _edges_of(nodes, index.in_start, index.in_order)  # edges from their suppliers
+        np.add.at(sales_share, suppliers[into], sales[into])
+        return np.unique(np.concatenate([reached, suppliers[into]]))
 
     down = np.asarray(removed, dtype=bool).copy()
     disrupted = {graph.nodes[i]: Disruption(0, "removed") for i in np.flatnonzero(down).tolist()}
+    touched = add(np.flatnonzero(down))
     tier = 0
     while True:
-        key_count, key_share, client_count, client_share, sales_share = losses(down)
-        every_supplier = (total_by_client > 0) & (client_count == total_by_client)
-        supply_hit = every_supplier | (weighted & (total_by_client > 0) & (client_share >= floor))
-        supply_hit &= downstream & ~down
-        every_key = key_count == total_by_key  # every pair has a supplier
-        key_hit = (every_key | (weighted & (key_share >= floor))) & essential_key & downstream
-        starved_keys = np.flatnonzero(key_hit)
-        starved = np.zeros(n, dtype=bool)
-        starved[client_of_key[starved_keys]] = True
-        starved &= ~down & ~supply_hit
-        demand_hit = upstream & (clients_of > 0) & (sales_share > 0) & (sales_share >= floor) & ~down
-        demand_hit &= ~supply_hit & ~starved
+        firms = touched[~down[touched]]
+        total = total_by_client[firms]
+        every_supplier = (total > 0) & (client_count[firms] == total)
+        supply_hit = every_supplier | (weighted & (total > 0) & (client_share[firms] >= floor))
+        supply_hit &= downstream
+        keys = _edges_of(firms, index.key_start, np.arange(pairs))  # each firm's (client, stage) pairs, in order
+        every_key = key_count[keys] == total_by_key[keys]  # every pair has a supplier
+        key_hit = (every_key | (weighted & (key_share[keys] >= floor))) & essential_key[keys] & downstream
+        starved_keys, whole = keys[key_hit], every_key[key_hit]
+        starved_firm = np.zeros(n, dtype=bool)
+        starved_firm[client_of_key[starved_keys]] = True
+        starved = starved_firm[firms] & ~supply_hit
+        sold = sales_share[firms]
+        demand_hit = upstream & (clients_of[firms] > 0) & (sold > 0) & (sold >= floor) & ~supply_hit & ~starved
         new = supply_hit | starved | demand_hit
         if not new.any():
             break
         tier += 1
         named_by_client: dict[int, list[tuple[str, tuple[float, str] | None]]] = {}
-        for key in starved_keys.tolist():  # pairs are sorted: each client's stages in order
+        starving = set(firms[starved].tolist())
+        for key, all_lost in zip(starved_keys.tolist(), whole.tolist(), strict=True):  # each client's stages in order
             client = int(client_of_key[key])
-            if starved[client]:
-                lost = None if every_key[key] else (float(key_share[key]), BASES[purchase_found.basis[key]])
+            if client in starving:
+                lost = None if all_lost else (float(key_share[key]), BASES[purchase_found.basis[key]])
                 named_by_client.setdefault(client, []).append((stage_names[stage_of_key[key]], lost))
-        for i in np.flatnonzero(new).tolist():
+        for j in np.flatnonzero(new).tolist():
+            i = int(firms[j])
             node = graph.nodes[i]
-            if supply_hit[i] and every_supplier[i]:
+            if supply_hit[j] and every_supplier[j]:
                 disrupted[node] = Disruption(tier, "supply")
-            elif supply_hit[i]:
+            elif supply_hit[j]:
                 disrupted[node] = Disruption(tier, "supply", (), float(client_share[i]), BASES[supply_found.basis[i]])
-            elif starved[i]:
+            elif starved[j]:
                 named = named_by_client[i]
                 weights = [lost for _, lost in named if lost is not None]
                 largest = max(weights) if len(weights) == len(named) else (None, None)
                 disrupted[node] = Disruption(tier, "stage", tuple(stage for stage, _ in named), *largest)
             else:
                 disrupted[node] = Disruption(tier, "demand", (), float(sales_share[i]), BASES[sales_found.basis[i]])
-        down |= new
+        fresh = firms[new]
+        down[fresh] = True
+        touched = add(fresh)
     partial_losses: dict[str, dict[str, float]] = {}
-    key_count, key_share, _, _, sales_share = losses(down)
     listed = (key_count == total_by_key) & ~essential_key
     if partial is not None:
         listed |= (key_share > 0) & (key_share >= partial - TOLERANCE)
@@ -397,6 +411,50 @@ def compiled_cascade(
         ).tolist():
             sales_lost[graph.nodes[i]] = float(sales_share[i])
     return Cascade(disrupted, partial_losses, sales_lost)
+
+
+@dataclass(frozen=True)
+class _EdgeIndex:
+    """The real edges by supplier (``out_order``, runs starting at ``out_start[i]``) and by client
+    (``in_order``, ``in_start``); each real edge's position among the staged ones (-1: unstaged);
+    and the (client, stage) pairs of each client (``key_start``: the pairs are sorted by client)."""
+
+    out_order: np.ndarray
+    out_start: np.ndarray
+    in_order: np.ndarray
+    in_start: np.ndarray
+    staged_position: np.ndarray
+    key_start: np.ndarray
+
+
+def _edge_index(graph, suppliers: np.ndarray, clients: np.ndarray, staged: np.ndarray, client_of_key) -> _EdgeIndex:
+    """:class:`_EdgeIndex` of a compiled graph, built once and kept with it (a ranking runs a
+    cascade per candidate)."""
+    if "cascade_edge_index" not in graph.cache:
+        n, nodes = graph.n, np.arange(graph.n + 1)
+        out_order, in_order = np.argsort(suppliers, kind="stable"), np.argsort(clients, kind="stable")
+        staged_position = np.full(len(suppliers), -1, dtype=np.int64)
+        staged_position[np.flatnonzero(staged)] = np.arange(int(staged.sum()))
+        graph.cache["cascade_edge_index"] = _EdgeIndex(
+            out_order,
+            np.searchsorted(suppliers[out_order], nodes),
+            in_order,
+            np.searchsorted(clients[in_order], nodes),
+            staged_position,
+            np.searchsorted(client_of_key, np.arange(n + 1)),
+        )
+    found: _EdgeIndex = graph.cache["cascade_edge_index"]
+    return found
+
+
+def _edges_of(nodes: np.ndarray, start: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The entries of ``order`` in the runs of ``nodes`` (run ``i``: ``start[i]`` to ``start[i + 1]``), run by run."""
+    begin, end = start[nodes], start[nodes + 1]
+    counts = end - begin
+    if not counts.sum():
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(begin - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return order[offsets + np.arange(int(counts.sum()))]
 
 
 def _essential_keys(
