@@ -137,7 +137,11 @@ def members_of(table: Projection, removal: Removal) -> np.ndarray:
     if removal.kind == "stage":
         return np.fromiter((stage == removal.iri for stage in columns["stage"]), dtype=bool, count=len(table))
     taken = _group_of(removal.iri, table.meta) if removal.kind == "owner" else {removal.iri}
-    return np.fromiter((node in taken for node in table.nodes), dtype=bool, count=len(table))
+    # The nodes' positions, kept with the projection: a ranking asks for thousands of groups.
+    index = table.derived.setdefault("node_index", {node: i for i, node in enumerate(table.nodes)})
+    mask = np.zeros(len(table), dtype=bool)
+    mask[[index[node] for node in taken if node in index]] = True
+    return mask
 
 
 def _group_of(owner: str, meta: dict) -> set[str]:

@@ -319,13 +319,18 @@ def compiled_cascade(
     suppliers, clients = graph.suppliers[real], graph.clients[real]
     stage_id = {s: i for i, s in enumerate(stage_names)}
     width = max(len(stage_names), 1)
-    essential_key = _essential_keys(graph.projection.meta.get("essential_inputs", {}), stage_id, groups.node_stage,
-                                    client_of_key, stage_of_key, width)  # fmt: skip
     pairs = len(client_of_key)
     index = _edge_index(graph, suppliers, clients, staged, client_of_key)
-    total_by_key = np.bincount(key_of_edge, minlength=pairs)
-    total_by_client = np.bincount(clients, minlength=n)
-    clients_of = np.bincount(suppliers, minlength=n)
+    if "cascade_totals" not in graph.cache:  # the same for every removed set of the graph
+        essential = _essential_keys(graph.projection.meta.get("essential_inputs", {}), stage_id, groups.node_stage,
+                                    client_of_key, stage_of_key, width)  # fmt: skip
+        graph.cache["cascade_totals"] = (
+            essential,
+            np.bincount(key_of_edge, minlength=pairs),
+            np.bincount(clients, minlength=n),
+            np.bincount(suppliers, minlength=n),
+        )
+    essential_key, total_by_key, total_by_client, clients_of = graph.cache["cascade_totals"]
     purchase_found, supply_found, sales_found = purchase_shares(graph), supply_shares(graph), sales_shares(graph)
     purchase, supply, sales = purchase_found.share, supply_found.share, sales_found.share
     weighted = threshold < 1
