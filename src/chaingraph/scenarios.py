@@ -138,7 +138,9 @@ def members_of(table: Projection, removal: Removal) -> np.ndarray:
         return np.fromiter((stage == removal.iri for stage in columns["stage"]), dtype=bool, count=len(table))
     taken = _group_of(removal.iri, table.meta) if removal.kind == "owner" else {removal.iri}
     # The nodes' positions, kept with the projection: a ranking asks for thousands of groups.
-    index = table.derived.setdefault("node_index", {node: i for i, node in enumerate(table.nodes)})
+    if "node_index" not in table.derived:
+        table.derived["node_index"] = {node: i for i, node in enumerate(table.nodes)}
+    index = table.derived["node_index"]
     mask = np.zeros(len(table), dtype=bool)
     mask[[index[node] for node in taken if node in index]] = True
     return mask
