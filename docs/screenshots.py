@@ -4,7 +4,7 @@
 
 Needs Debian's chromium, a CJK font (fonts-noto-cjk) so the Chinese labels render, and playwright.
 Each shot is the view as it opens at 1400 x 860, except the traced one: CATL clicked, its supply
-chain kept and the other chains dimmed, its side panel open.
+chain kept and the other chains dimmed, its side panel open; and the first page of the Ningde brief.
 """
 
 from __future__ import annotations
@@ -47,6 +47,13 @@ def main() -> None:
             page.wait_for_timeout(300)
             page.screenshot(path=str(DOCS / f"{name}.png"))
             print(f"wrote docs/{name}.png")
+        # The brief's first page, at A4's size on a screen (96 dpi).
+        html = Path(folder) / "brief-ningde.html"
+        subprocess.run([sys.executable, "-m", "chaingraph", "brief", "--chain", "ningde", "-o", str(html)], check=True)
+        page = browser.new_page(viewport={"width": 794, "height": 1123})
+        page.goto(html.as_uri())
+        page.screenshot(path=str(DOCS / "brief-ningde.png"))
+        print("wrote docs/brief-ningde.png")
         browser.close()
 
 
