@@ -23,7 +23,7 @@ from .gap_analysis import gaps
 from .projection.selection import make_selection
 from .projection.source import Source, network_source
 from .queries import names
-from .reports import concentrated, sourced_figures, stats
+from .reports import FIGURE_WORDS, concentrated, sourced_figures, stats
 from .scenarios import RANK_KINDS, rank_removals
 from .vocab import check_language
 
@@ -66,6 +66,8 @@ class Brief:
     figures: list[dict]
     changes: dict | None = None
     sources: list[str] = field(default_factory=list)
+    #: Unit words of ``lang`` by QUDT local name (:data:`chaingraph.reports.FIGURE_WORDS`).
+    unit_words: dict[str, str] = field(default_factory=dict)
 
     def cite(self, source: str) -> int:
         """The footnote number of ``source`` (numbered when first cited)."""
@@ -125,6 +127,7 @@ def brief(
         concentrated=concentrated(source, hhi_above=CONCENTRATED_ABOVE, **asked)[:BRIEF_TOP],
         rankings={by: rank_removals(source, by, top=BRIEF_TOP, **asked) for by in RANK_KINDS},
         figures=_figures(source, [chains[0], place], lang),
+        unit_words=dict(FIGURE_WORDS[lang]["units"]),
     )  # fmt: skip
     if since is not None:
         to_date = as_of or datetime.date.today().isoformat()

@@ -7,14 +7,13 @@ the footer), the stages as a static diagram (inline SVG) legible in grey. It lay
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 from .. import __version__
-from ..briefing import Brief
-from ..reports import FIGURE_WORDS
 from ..vocab import name_in
 from .page import template_environment
 
-__all__ = ["BRIEF_TEXT", "CHROMIUM_NAMES", "PDF_TIMEOUT", "STATUS_STYLE", "print_pdf", "render_brief"]
+__all__ = ["BRIEF_TEXT", "CHROMIUM_NAMES", "PDF_TIMEOUT", "STATUS_STYLE", "BriefRecord", "print_pdf", "render_brief"]
 
 #: How long Chromium may take to print a brief (s).
 PDF_TIMEOUT = 120
@@ -125,6 +124,31 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+
+class BriefRecord(Protocol):
+    """What the page reads of a brief (:class:`chaingraph.briefing.Brief`): the records by shape,
+    so the views import nothing of the reports that make them."""
+
+    chain: dict
+    region: dict
+    lang: str
+    as_of: str | None
+    since: str | None
+    stages: list[dict]
+    leaders: list[dict]
+    dependence: list[dict]
+    cut_points: list[dict]
+    local_sourcing: dict | None
+    concentrated: list[dict]
+    rankings: dict[str, list[dict]]
+    figures: list[dict]
+    changes: dict | None
+    sources: list[str]
+    unit_words: dict[str, str]
+
+    def cite(self, source: str) -> int: ...
+
+
 #: How each gaps status is drawn in the stage diagram, legible in grey: the fill, the border and
 #: its dash pattern (none: solid).
 STATUS_STYLE: dict[str, dict[str, str]] = {
@@ -139,7 +163,7 @@ STATUS_STYLE: dict[str, dict[str, str]] = {
 BOX_WIDTH, BOX_HEIGHT, BOX_GAP, BOXES_PER_ROW = 118, 86, 14, 5
 
 
-def render_brief(found: Brief) -> str:
+def render_brief(found: BriefRecord) -> str:
     """The brief's HTML page (see the module's text).
 
     >>> from chaingraph.briefing import brief
@@ -183,7 +207,7 @@ def render_brief(found: Brief) -> str:
             claim=claim,
             stages=stages,
             diagram=_diagram(stages, words),
-            unit_word=lambda unit: FIGURE_WORDS[lang]["units"].get(unit, unit).strip() or unit,
+            unit_word=lambda unit: str(found.unit_words.get(unit, unit)).strip() or unit,
             styles=STATUS_STYLE,
             footer=words["footer"].format(as_of=found.as_of or words["all_dates"], version=__version__),
         )
