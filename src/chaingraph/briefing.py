@@ -14,66 +14,38 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .changes import diff
 from .errors import InputError
 from .gap_analysis import gaps
 from .projection.selection import make_selection
-from .projection.source import Source, network_source
+from .projection.source import NetworkSource, Source, network_source
 from .queries import names
+from .records import Brief
 from .reports import FIGURE_WORDS, concentrated, sourced_figures, stats
-from .scenarios import RANK_KINDS, rank_removals
+from .scenarios import RANK_KINDS, rank_removals, scenario
 from .vocab import check_language
 
-__all__ = ["BRIEF_TOP", "Brief", "brief"]
+__all__ = ["BRIEF_TOP", "CONCENTRATED_ABOVE", "DEMAND_PARTIAL", "DEMAND_THRESHOLD", "Brief", "brief"]
 
-#: How many rows each short table of the brief keeps (leaders, dependence, each removal ranking, the
-#: concentrated purchases): a brief is read in minutes; the commands give the rest.
+#: How many rows each short table of the brief keeps (leaders, dependence, each removal ranking,
+#: the concentrated purchases, the leader's suppliers hit hardest) and how many firms to attract it
+#: names per stage: a brief is read in minutes; the commands give the rest.
 BRIEF_TOP = 3
 #: The HHI above which a purchase is listed among the risks: "highly concentrated" in the 2010 US
 #: Horizontal Merger Guidelines (see :data:`chaingraph.measures.shares.HIGHLY_CONCENTRATED`).
 CONCENTRATED_ABOVE = 2500.0
-
-
-@dataclass
-class Brief:
-    """What a brief says, each part the record of the verb that computes it (their JSON keys).
-
-    ``chain`` and ``region``: ``id``/``iri``, ``label``, ``label_zh``. ``stages``: ``gaps``'
-    stages in chain order. ``leaders``: ``gaps``' leaders. ``dependence``: the ``stats`` rows of
-    the firms the chain depends on most; ``cut_points`` those whose loss splits the network.
-    ``local_sourcing``: ``stats``' cluster summary of the chain (or ``None``). ``concentrated``:
-    the purchases above :data:`CONCENTRATED_ABOVE`. ``rankings``: ``impact --all --by`` per kind.
-    ``figures``: the ``figures`` query's rows of the chain and the region, each with ``text``.
-    ``changes``: ``diff``'s JSON from ``since`` to ``as_of`` (or today), when ``since`` is given.
-    ``sources``: every source cited, in the order first cited (footnote ``n`` is ``sources[n - 1]``).
-    """
-
-    chain: dict
-    region: dict
-    lang: str
-    as_of: str | None
-    since: str | None
-    stages: list[dict]
-    leaders: list[dict]
-    dependence: list[dict]
-    cut_points: list[dict]
-    local_sourcing: dict | None
-    concentrated: list[dict]
-    rankings: dict[str, list[dict]]
-    figures: list[dict]
-    changes: dict | None = None
-    sources: list[str] = field(default_factory=list)
-    #: Unit words of ``lang`` by QUDT local name (:data:`chaingraph.reports.FIGURE_WORDS`).
-    unit_words: dict[str, str] = field(default_factory=dict)
-
-    def cite(self, source: str) -> int:
-        """The footnote number of ``source`` (numbered when first cited)."""
-        if source not in self.sources:
-            self.sources.append(source)
-        return self.sources.index(source) + 1
+#: The leader's demand shock disrupts a supplier that loses at least half its sales (``impact
+#: --direction upstream --threshold 0.5``): half its buyers' money gone, a firm cannot go on as it
+#: was; a smaller loss is listed as a partial loss, not as a failure.
+DEMAND_THRESHOLD = 0.5
+#: ... and lists the suppliers left standing that lose at least a tenth of their sales.
+DEMAND_PARTIAL = 0.1
+#: The bases of a share that come from the data (stated shares, values, volumes) rather than from
+#: equal shares over the firms the network knows: the brief shows the leader's demand shock only
+#: when one of them decides a loss ("where quantities exist").
+STATED_BASES = frozenset({"stated", "value", "volume"})
 
 
 def brief(
@@ -95,6 +67,8 @@ def brief(
     >>> found = brief(open_store(), chain="ningde")
     >>> found.region["label"], found.leaders[0]["label"]
     ('Ningde', 'CATL')
+    >>> found.demand_shock["leader"]["label"], found.worst["kind"]
+    ('CATL', 'region')
     """
     check_language(lang)
     source = network_source(source)
@@ -112,6 +86,7 @@ def brief(
     gap_report = gaps(source, region=place, **asked)
     report = stats(source, sort="dependence", **asked)
     rows = report.rows
+    rankings = {by: rank_removals(source, by, top=BRIEF_TOP, **asked) for by in RANK_KINDS}
     found = Brief(
         chain={"id": info.get("id", chains[0]), "iri": chains[0], "label": info.get("label", ""),
                "label_zh": info.get("label_zh", "")},
@@ -125,14 +100,74 @@ def brief(
         cut_points=[row for row in rows if row["articulation_point"]][:BRIEF_TOP],
         local_sourcing=next((vars(c) for c in report.clusters if c.chain == chains[0]), None),
         concentrated=concentrated(source, hhi_above=CONCENTRATED_ABOVE, **asked)[:BRIEF_TOP],
-        rankings={by: rank_removals(source, by, top=BRIEF_TOP, **asked) for by in RANK_KINDS},
+        concentrated_above=CONCENTRATED_ABOVE,
+        rankings=rankings,
+        worst=_worst(rankings),
+        demand_shock=_demand_shock(source, gap_report.leaders[:1], asked),
         figures=_figures(source, [chains[0], place], lang),
+        top=BRIEF_TOP,
+        chains=meta["chains"],
         unit_words=dict(FIGURE_WORDS[lang]["units"]),
     )  # fmt: skip
+    found.sources = _cited(found)
     if since is not None:
         to_date = as_of or datetime.date.today().isoformat()
         found.changes = diff(source, from_date=since, to_date=to_date, chain=chains[0], evidence=evidence).as_json()
     return found
+
+
+def _worst(rankings: dict[str, list[dict]]) -> dict | None:
+    """The ranked removal that disrupts most firms beyond itself (the first kind's on a tie), with
+    its ``kind``; ``None`` when nothing ranked disrupts anyone."""
+    ranked = [{**row, "kind": kind} for kind, rows in rankings.items() for row in rows[:1]]
+    worst = max(ranked, key=lambda row: row["summary"]["disrupted_beyond_removed"], default=None)
+    return worst if worst and worst["summary"]["disrupted_beyond_removed"] > 0 else None
+
+
+def _demand_shock(source: NetworkSource, leaders: list[dict], asked: dict[str, Any]) -> dict | None:
+    """``impact --remove firm:LEADER --direction upstream`` at :data:`DEMAND_THRESHOLD` (partial
+    losses from :data:`DEMAND_PARTIAL`), when some loss is decided by the data's amounts or shares:
+    :data:`BRIEF_TOP` of the firms disrupted (the nearest tier first, then those whose loss the
+    data's shares or amounts decide, most sales lost first) and of the partial losses, and how
+    many of the disrupted the data's shares or amounts decide (``stated``)."""
+    if not leaders:
+        return None
+    leader = leaders[0]
+    found = scenario(
+        source, [leader["id"]], direction="upstream", threshold=DEMAND_THRESHOLD, partial=DEMAND_PARTIAL, **asked
+    )
+    hit = [row for row in found.disrupted if row["tier"] >= 1]
+    partial = [row for row in found.partial if row.get("sales_lost")]
+    stated = sum(row["basis"] in STATED_BASES for row in hit)
+    if not stated and not partial:
+        return None
+    return {
+        "leader": leader,
+        "threshold": DEMAND_THRESHOLD,
+        "partial": DEMAND_PARTIAL,
+        "stated": stated,
+        "disrupted": sorted(hit, key=_hardest)[:BRIEF_TOP],
+        "partial_losses": sorted(partial, key=lambda row: (-row["sales_lost"], row["label"]))[:BRIEF_TOP],
+        "summary": found.summary,
+        "notes": found.notes,
+    }
+
+
+def _hardest(row: dict) -> tuple:
+    """The order of a demand shock's disrupted firms in the brief (see :func:`_demand_shock`)."""
+    return (row["tier"], row["basis"] not in STATED_BASES, -(row["share_lost"] or 0), row["label"])
+
+
+def _cited(found: Brief) -> list[str]:
+    """Every source the page cites, in the order it cites them: the figures', the local-sourcing
+    claim's, then the attraction targets' of each stage (the first :attr:`Brief.top`)."""
+    cited = [s for figure in found.figures for s in figure["sources"]]
+    if found.local_sourcing and found.local_sourcing.get("claim_source"):
+        cited.append(found.local_sourcing["claim_source"])
+    cited += [
+        s for stage in found.stages for target in stage["targets"][: found.top] for s in target.get("sources", [])
+    ]
+    return list(dict.fromkeys(cited))
 
 
 def _figures(source, subjects: list[str], lang: str) -> list[dict]:

@@ -160,6 +160,7 @@ def _rank_changes(
                 {
                     "id": table.nodes[i],
                     "label": labels[i],
+                    "label_zh": table.columns["label_zh"][i],
                     "measure": measure,
                     "rank_from": then,
                     "rank_to": now,

@@ -392,3 +392,13 @@ def test_one_tables_value_reused_with_another_store_joins_that_store(tmp_path, s
     assert "https://example.test/x" in second.nodes and "https://example.test/x" not in first.nodes
     with pytest.raises(TypeError):
         Tables(relations=[1, 2])
+
+
+def test_a_sheet_firm_is_found_by_the_id_its_sheet_gives(sheets):
+    """The id ``Acme Cells`` (an IRI ending ``Acme%20Cells``) names its firm as the user wrote it."""
+    from chaingraph.queries import names
+
+    relations, firms = sheets
+    source = NetworkSource(open_store(), Tables(relations=(relations,), firms=(firms,)))
+    found = source.resolve("acme cells", names.FIRM)
+    assert str(found) == "https://w3id.org/chaingraph/import/firm/Acme%20Cells"

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 
@@ -100,7 +101,9 @@ def resolve(store: Store, text: str, kind: NameKind, sheets: StatedNames | None 
     found = list(dict.fromkeys(URIRef(str(thing)) for thing in found))
     if not found:
         candidates = _candidates(store, kind, sheets)
-        local = [c for c, names in candidates.items() if local_name(c).lower() == text.lower()]
+        # A sheet's id is percent-encoded into its IRI ("Panel One" -> ...Panel%20One): the id as
+        # the user wrote it names the firm too.
+        local = [c for c, names in candidates.items() if unquote(local_name(c)).lower() == text.lower()]
         found = [URIRef(c) for c in local]
     if len(found) == 1:
         return URIRef(str(found[0]))

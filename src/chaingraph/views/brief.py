@@ -6,14 +6,14 @@ the footer), the stages as a static diagram (inline SVG) legible in grey. It lay
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Mapping, Sequence
 
 from .. import __version__
+from ..records import Brief
 from ..vocab import name_in
-from .page import template_environment
+from .page import NO_STAGE_COLOR, colours_of_stages, template_environment
 
-__all__ = ["BRIEF_TEXT", "CHROMIUM_NAMES", "PDF_TIMEOUT", "STATUS_STYLE", "BriefRecord", "print_pdf", "render_brief"]
+__all__ = ["BRIEF_TEXT", "CHART", "CHROMIUM_NAMES", "PDF_TIMEOUT", "STATUS_STYLE", "print_pdf", "render_brief"]
 
 #: How long Chromium may take to print a brief (s).
 PDF_TIMEOUT = 120
@@ -51,12 +51,27 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "cluster": "strengthen (a cluster segment only)",
         "covered": "covered",
         "buyer": "buyer to court",
+        "coverage": "Local members and firms elsewhere, per stage",
+        "coverage_local": "in the region",
+        "coverage_elsewhere": "elsewhere",
+        "concentration": "How concentrated each stage's purchases are (HHI, 0 to 10,000)",
+        "concentration_note": "The dashed line is HHI {above:,.0f}: above it a purchase is highly concentrated.",
+        "worst": "If {name} ({kind}) dropped out: firms disrupted, tier after tier",
+        "tier": "tier {tier}",
+        "tier_removed": "removed",
+        "demand": "If {leader} stopped buying",
+        "demand_note": "{beyond} firms disrupted beyond {leader}: its suppliers that lose at least {threshold} of "
+        "their sales, and theirs in turn; {stated} of them by shares or amounts the data states.",
+        "firm": "firm",
+        "sales_lost": "sales lost",
+        "basis": "basis",
+        "partial_losses": "Suppliers left standing that lose at least {partial} of their sales",
         "risks": "Risks",
         "concentrated": "Purchases concentrated above HHI {above:,.0f}",
         "client": "client",
         "hhi": "HHI",
         "largest": "largest supplier (share, basis)",
-        "ranking": "What breaks most if one {kind} drops out",
+        "rankings": "What breaks most if one region, stage or owner group drops out",
         "region": "region",
         "owner": "owner group",
         "members": "members",
@@ -66,6 +81,9 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "ended": "relations ended",
         "entered": "firms entered",
         "left": "firms left",
+        "rank_moves": "largest rank moves",
+        "pagerank": "PageRank",
+        "dependence": "dependence",
         "sources": "Sources",
         "none": "none",
         "footer": "Data as of {as_of}; chaingraph {version}. Each figure cites its source paragraph; every "
@@ -102,12 +120,27 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "cluster": "强链（仅有集群环节）",
         "covered": "已覆盖",
         "buyer": "延链客户",
+        "coverage": "各环节本地成员与外地企业",
+        "coverage_local": "本地",
+        "coverage_elsewhere": "外地",
+        "concentration": "各环节采购集中度（HHI，0 至 10,000）",
+        "concentration_note": "虚线为 HHI {above:,.0f}：高于此值即采购高度集中。",
+        "worst": "{name}（{kind}）退出时各层受冲击企业数",
+        "tier": "第 {tier} 层",
+        "tier_removed": "移除",
+        "demand": "若{leader}停止采购",
+        "demand_note": "{leader}之外 {beyond} 家企业受冲击：销售额损失至少 {threshold} 的供应商及其上游；"
+        "其中 {stated} 家按数据所述份额或金额计算。",
+        "firm": "企业",
+        "sales_lost": "销售额损失",
+        "basis": "依据",
+        "partial_losses": "未中断但销售额损失至少 {partial} 的供应商",
         "risks": "风险",
         "concentrated": "采购集中度高于 HHI {above:,.0f} 的环节",
         "client": "采购方",
         "hhi": "HHI",
         "largest": "最大供应商（份额、依据）",
-        "ranking": "单个{kind}退出时受冲击最大",
+        "rankings": "单个地区、环节或企业集团退出时受冲击最大",
         "region": "地区",
         "owner": "企业集团",
         "members": "成员",
@@ -117,36 +150,15 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "ended": "终止供应关系",
         "entered": "新进入企业",
         "left": "退出企业",
+        "rank_moves": "排名变化最大",
+        "pagerank": "PageRank",
+        "dependence": "依赖度",
         "sources": "来源",
         "none": "无",
         "footer": "数据截至{as_of}；chaingraph {version}。各项数据注明来源段落，数字均出自 chaingraph 命令。",
         "all_dates": "全部日期",
     },
 }
-
-
-class BriefRecord(Protocol):
-    """What the page reads of a brief (:class:`chaingraph.briefing.Brief`): the records by shape,
-    so the views import nothing of the reports that make them."""
-
-    chain: dict
-    region: dict
-    lang: str
-    as_of: str | None
-    since: str | None
-    stages: list[dict]
-    leaders: list[dict]
-    dependence: list[dict]
-    cut_points: list[dict]
-    local_sourcing: dict | None
-    concentrated: list[dict]
-    rankings: dict[str, list[dict]]
-    figures: list[dict]
-    changes: dict | None
-    sources: list[str]
-    unit_words: dict[str, str]
-
-    def cite(self, source: str) -> int: ...
 
 
 #: How each gaps status is drawn in the stage diagram, legible in grey: the fill, the border and
@@ -163,7 +175,7 @@ STATUS_STYLE: dict[str, dict[str, str]] = {
 BOX_WIDTH, BOX_HEIGHT, BOX_GAP, BOXES_PER_ROW = 118, 86, 14, 5
 
 
-def render_brief(found: BriefRecord) -> str:
+def render_brief(found: Brief) -> str:
     """The brief's HTML page (see the module's text).
 
     >>> from chaingraph.briefing import brief
@@ -178,22 +190,24 @@ def render_brief(found: BriefRecord) -> str:
     def name(record: Mapping, key: str = "label") -> str:
         return name_in(str(record.get(key, "")), str(record.get(f"{key}_zh", "")), lang)
 
-    figures = [{**figure, "notes": [found.cite(s) for s in figure["sources"]]} for figure in found.figures]
-    claim = None
-    if found.local_sourcing and found.local_sourcing.get("claim_source"):
-        claim = found.cite(found.local_sourcing["claim_source"])
+    def notes(sources: Sequence[str]) -> list[int]:
+        return [found.note(source) for source in sources]
+
+    colours = colours_of_stages(found.chains, {stage["stage"]: (0, stage["label"]) for stage in found.stages})
     stages = [
         {
             **stage,
             "status": _status(stage),
             "name": name(stage),
+            "colour": colours.get(stage["stage"], NO_STAGE_COLOR),
             "targets": [
-                {**target, "name": name(target), "notes": [found.cite(s) for s in target.get("sources", [])]}
-                for target in stage["targets"][:3]
+                {**target, "name": name(target), "notes": notes(target.get("sources", []))}
+                for target in stage["targets"][: found.top]
             ],
         }
         for stage in found.stages
     ]
+    claim = found.local_sourcing.get("claim_source") if found.local_sourcing else None
     return (
         template_environment()
         .get_template("brief.html")
@@ -203,15 +217,92 @@ def render_brief(found: BriefRecord) -> str:
             title=words["title"].format(chain=name(found.chain), region=name(found.region)),
             found=found,
             name=name,
-            figures=figures,
-            claim=claim,
+            figures=[{**figure, "notes": notes(figure["sources"])} for figure in found.figures],
+            claim=found.note(claim) if claim else None,
             stages=stages,
             diagram=_diagram(stages, words),
+            charts=_charts(found, stages, words, name),
             unit_word=lambda unit: str(found.unit_words.get(unit, unit)).strip() or unit,
             styles=STATUS_STYLE,
             footer=words["footer"].format(as_of=found.as_of or words["all_dates"], version=__version__),
         )
     )
+
+
+#: The bar charts' geometry (px): the label column, the bars' length at the largest value, the
+#: value column after the bars, a bar's height and the gap between bars. Their sum is within the
+#: text width of an A4 page (688 px at 96 dpi with the page's margins).
+CHART = {"label": 190, "bars": 380, "value": 70, "bar": 14, "gap": 6}
+
+
+def _charts(found: Brief, stages: list[dict], words: Mapping[str, str], name) -> dict:
+    """The brief's bar charts, each rows of segments with their geometry: the stages' local members
+    and firms elsewhere (stage colour, elsewhere hatched), their purchase concentration (with the
+    highly concentrated line) and the tiers of the worst removal."""
+    coverage = _bars(
+        [
+            (
+                stage["name"],
+                [(len(stage["local_members"]), stage["colour"], False), (stage["elsewhere"], stage["colour"], True)],
+                f"{len(stage['local_members'])} · {stage['elsewhere']}",
+            )
+            for stage in stages
+        ]
+    )
+    concentration = _bars(
+        [
+            (stage["name"], [(stage["purchase_hhi"], stage["colour"], False)], f"{stage['purchase_hhi']:,.0f}")
+            for stage in stages
+            if stage.get("purchase_hhi") is not None
+        ],
+        largest=10_000.0,
+        marker=found.concentrated_above,
+    )
+    tiers = None
+    if found.worst:
+        counts = found.worst["summary"]["firms_per_tier"]
+        tiers = {
+            "title": words["worst"].format(name=name(found.worst), kind=words[found.worst["kind"]]),
+            **_bars(
+                [
+                    (words["tier_removed"] if tier == 0 else words["tier"].format(tier=tier),
+                     [(count, "#4a6fa5" if tier else "#999999", tier == 0)], str(count))
+                    for tier, count in enumerate(counts)
+                ]
+            ),
+        }  # fmt: skip
+    return {"coverage": coverage, "concentration": concentration, "tiers": tiers}
+
+
+def _bars(
+    rows: Sequence[tuple[str, Sequence[tuple[float, str, bool]], str]],
+    *,
+    largest: float | None = None,
+    marker: float | None = None,
+) -> dict:
+    """A horizontal bar chart: each row its label, its segments (value, colour, hatched or solid)
+    laid end to end, and the text after them; lengths scaled so that ``largest`` (default: the
+    longest row) fills :data:`CHART`'s bars; ``marker`` a dashed line at that value."""
+    longest = largest or max((sum(value for value, *_ in segments) for _, segments, _ in rows), default=0) or 1
+    scale = CHART["bars"] / longest
+    drawn = []
+    for index, (label, segments, text) in enumerate(rows):
+        x: float = CHART["label"]
+        bars: list[dict] = []
+        for value, colour, hatched in segments:
+            if value > 0:
+                bars.append({"x": x, "width": value * scale, "colour": colour, "hatched": hatched, "value": value})
+                x += value * scale
+        drawn.append(
+            {"y": index * (CHART["bar"] + CHART["gap"]), "label": _clip(label), "bars": bars, "text": text, "end": x}
+        )
+    return {
+        "rows": drawn,
+        "width": CHART["label"] + CHART["bars"] + CHART["value"],
+        "height": max(len(rows) * (CHART["bar"] + CHART["gap"]) - CHART["gap"], 1),
+        "marker": None if marker is None else CHART["label"] + marker * scale,
+        "chart": CHART,
+    }
 
 
 def _status(stage: Mapping) -> str:
@@ -236,6 +327,7 @@ def _diagram(stages: list[dict], words: Mapping[str, str]) -> dict:
                 "x": column * (BOX_WIDTH + BOX_GAP),
                 "y": row * (BOX_HEIGHT + BOX_GAP),
                 "style": style,
+                "colour": stage["colour"],
                 "lines": lines[:3],
                 "counts": f"{len(stage['local_members'])} · {stage['elsewhere']}",
                 "status": words[stage["status"]].split(" (")[0].split("（")[0],
@@ -249,6 +341,13 @@ def _diagram(stages: list[dict], words: Mapping[str, str]) -> dict:
         "box": BOX_WIDTH,
         "box_height": BOX_HEIGHT,
     }
+
+
+def _clip(label: str) -> str:
+    """``label`` cut to fit :data:`CHART`'s label column at 11 px (about 6 px a Latin letter, 11 a
+    Chinese character), an ellipsis marking the cut."""
+    room = CHART["label"] // (6 if label.isascii() else 11) - 1
+    return label if len(label) <= room else label[: room - 1] + "…"
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -80,6 +80,7 @@ __all__ = [
     "ViewData",
     "balanced_lines",
     "check_size",
+    "colours_of_stages",
     "contrast_ratio",
     "counted",
     "is_chaingraph_view",
@@ -1034,31 +1035,40 @@ def _options(layout: str) -> dict:
 
 
 def stage_colors(graph: nx.DiGraph) -> dict[str, str]:
-    """A distinct colour per chain stage, in upstream-to-downstream order.
+    """A distinct colour per chain stage a view draws, in upstream-to-downstream order
+    (:func:`colours_of_stages` over the graph's chains and the stages of its nodes)."""
+    drawn = {
+        attrs["stage"]: (attrs.get("stage_order", 0), attrs.get("stage_label", ""))
+        for _, attrs in graph.nodes(data=True)
+        if attrs.get("stage")
+    }
+    return colours_of_stages(graph.graph.get("chains", {}), drawn)
 
-    The colour is the stage's own: its place among every stage of every chain the graph knows
-    (``graph.graph["chains"]``), not among the stages one view happens to draw, so anode materials
-    are the same colour in the Ningde view and in the Fujian view. Stages with no stated order
-    (``cg:stageOrder``: those a sheet names) come after every ordered one, so a stage a sheet adds
-    takes a colour of its own and recolours none of the graph's.
+
+def colours_of_stages(chains: Mapping[str, Mapping], drawn: Mapping[str, tuple[int, str]]) -> dict[str, str]:
+    """The colour of each stage in ``drawn`` (stage IRI -> its order and label), from
+    :data:`PALETTE`.
+
+    The colour is the stage's own: its place among every stage of every chain the network knows
+    (``chains``, as ``graph.graph["chains"]`` has them), not among the stages one page happens to
+    draw, so anode materials are the same colour in the Ningde view, the Fujian view and the
+    Ningde brief. Stages with no stated order (``cg:stageOrder``: those a sheet names) come after
+    every ordered one, so a stage a sheet adds takes a colour of its own and recolours none of the
+    graph's.
     """
     known = {
         _colour_rank(info.get("order", 0), info.get("label", ""), stage)
-        for chain in graph.graph.get("chains", {}).values()
+        for chain in chains.values()
         for stage, info in chain.get("stages", {}).items()
         if info.get("members", 1)  # a stage with no member anywhere takes no colour
     }
     known_stages = {stage for *_, stage in known}
-    drawn = {
-        _colour_rank(attrs.get("stage_order", 0), attrs.get("stage_label", ""), attrs["stage"])
-        for _, attrs in graph.nodes(data=True)
-        if attrs.get("stage") and attrs["stage"] not in known_stages
+    unknown = {
+        _colour_rank(order, label, stage) for stage, (order, label) in drawn.items() if stage not in known_stages
     }
-    stages = sorted(known | drawn)
-    present = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
     colors = {}
-    for index, (*_, stage) in enumerate(stages):
-        if stage not in present:
+    for index, (*_, stage) in enumerate(sorted(known | unknown)):
+        if stage not in drawn:
             continue
         if index < len(PALETTE):
             colors[stage] = PALETTE[index]
