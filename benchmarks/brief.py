@@ -25,7 +25,7 @@ from chaingraph.store import open_store
 from chaingraph.projection.source import network_source
 from chaingraph import gaps, stats
 from chaingraph.reports import concentrated
-from chaingraph.scenarios import rank_removals
+from chaingraph.scenarios import rank_removals, scenario
 source = network_source(open_store(disk_store=sys.argv[1]))
 source.projection()
 chain = sys.argv[2]
@@ -35,7 +35,10 @@ for name, run in [("gaps", lambda: gaps(source, region=region, **asked)),
                   ("stats", lambda: stats(source, sort="dependence", **asked)),
                   ("concentrated purchases", lambda: concentrated(source, hhi_above=2500, **asked)),
                   *((f"impact --all --by {by}", lambda by=by: rank_removals(source, by, top=3, **asked))
-                    for by in ("region", "stage", "owner"))]:
+                    for by in ("region", "stage", "owner")),
+                  ("the leader's demand shock", lambda: scenario(
+                      source, [gaps(source, region=region, **asked).leaders[0]["id"]], direction="upstream",
+                      threshold=0.5, partial=0.1, **asked))]:
     started = time.perf_counter(); run(); print(f"| {name} | {time.perf_counter() - started:.1f} |")
 """
 
