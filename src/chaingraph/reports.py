@@ -188,6 +188,10 @@ class ClusterSummary:
     claimed_share: float | None
     claim_source: str
     stage_coverage: list[dict]
+    #: The claim measures material volume: how many of the located relations into the region state
+    #: a volume (``None`` without a claim). Below ``local_sourcing["known"]``, neither the count nor
+    #: the volume measures the claim whole.
+    claim_volume_relations: int | None = None
 
 
 @dataclass
@@ -593,14 +597,17 @@ def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
         except (TypeError, ValueError):
             claimed = None  # a claim that is no number is not compared
         claim_source = str(rows[0].get("source", ""))
+    local_sourcing = analysis.cluster_local_sourcing(table, chain)
+    volumes = max((f["relations"] for f in local_sourcing.get("by_amount", []) if f["basis"] == "volume"), default=0)
     return ClusterSummary(
         chain=chain,
         label=info.get("label", chain),
         region_label=table.meta["places"].get(info["region"], {}).get("label", ""),
-        local_sourcing=analysis.cluster_local_sourcing(table, chain),
+        local_sourcing=local_sourcing,
         claimed_share=claimed,
         claim_source=claim_source,
         stage_coverage=analysis.stage_coverage(table, chain),
+        claim_volume_relations=None if claimed is None else volumes,
     )
 
 

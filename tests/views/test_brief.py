@@ -83,6 +83,14 @@ def test_every_number_of_the_brief_is_its_commands(store):
     for stage in found.stages:
         assert stage["label"] in page
     assert found.region["label"] == "Ningde" and found.dependence[0]["label"] == "CATL"
+    # The local sourcing as `stats` says it, with its caveat on what measures the claim.
+    said = run_process("stats", "--chain", "ningde", "--top", "1", "--format", "table").stdout
+    local, known = re.search(r"local sourcing: (\d+) of (\d+) located supplier relations", said).groups()
+    assert f"{local} of {known} supply relations" in page
+    share, relations, of = re.search(r"by volume \(TONNE\): (\d+)% local, over the (\d+) of (\d+)", said).groups()
+    assert f"By volume (t): {share}% local, over the {relations} of {of} located relations" in page
+    stated, located = re.search(r"volumes are stated for (\d+) of the (\d+)", said).groups()
+    assert f"volumes are stated for {stated} of the {located} located relations" in page
 
 
 def test_every_footnote_is_a_listed_source_and_every_source_is_cited(store):

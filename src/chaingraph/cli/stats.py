@@ -262,7 +262,7 @@ def _print_cluster(cluster) -> None:
             )
     if cluster.claimed_share is not None:
         stdout.print(f"  claimed: {cluster.claimed_share:g}% local ({escape(cite(cluster.claim_source))})")
-        stated = max((f["relations"] for f in local.get("by_amount", []) if f["basis"] == "volume"), default=0)
+        stated = cluster.claim_volume_relations
         if not stated:
             stdout.print(
                 "  (the claim measures material volume; no relation into the region states a volume, so the "

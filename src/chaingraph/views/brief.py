@@ -28,7 +28,12 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "figures": "What the sources state",
         "measured": "Measured in the data: {local} of {known} supply relations into the region's firms come "
         "from inside it ({share}); {unknown} more have a supplier of unknown place.",
-        "measured_amount": "By {basis} ({unit}): {share} local, over {relations} relations.",
+        "measured_amount": "By {basis} ({unit}): {share} local, over the {relations} of {known} located relations "
+        "that state one.",
+        "claim_unmeasured": "The claim measures material volume; no relation into the region states a volume, so "
+        "the count above does not measure it.",
+        "claim_partly": "The claim measures material volume; volumes are stated for {stated} of the {known} located "
+        "relations, so neither line above measures it whole.",
         "value": "value",
         "volume": "volume",
         "basis_stated": "stated",
@@ -97,7 +102,11 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "figures": "来源所述",
         "measured": "数据测算：流入本地企业的 {known} 条供应关系中，{local} 条来自本地（{share}）；"
         "另有 {unknown} 条的供应方地点不明。",
-        "measured_amount": "按{basis}（{unit}）：本地占 {share}，共 {relations} 条关系。",
+        "measured_amount": "按{basis}（{unit}）：本地占 {share}，"
+        "依据 {known} 条已知地点关系中注明该量的 {relations} 条。",
+        "claim_unmeasured": "来源所述比例按材料数量计；流入本地的关系均未注明数量，上述条数不能衡量该比例。",
+        "claim_partly": "来源所述比例按材料数量计；{known} 条已知地点关系中仅 {stated} 条注明数量，"
+        "上述两项均不能完整衡量该比例。",
         "value": "金额",
         "volume": "数量",
         "basis_stated": "来源所述",
