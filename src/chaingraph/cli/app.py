@@ -326,9 +326,6 @@ def table_options(function: Callable) -> Callable:
 
 def _table_files(kwargs: dict) -> Tables | None:
     """The sheets of the table options (taken out of ``kwargs``), or None when no sheet is given."""
-    from ..projection.tables import Tables
-    from ..sheets import parse_mapping
-
     relations, firms = kwargs.pop("table_relations"), kwargs.pop("table_firms")
     maps, header_row = kwargs.pop("table_maps"), kwargs.pop("table_header_row")
     same_as, sheet = kwargs.pop("table_same_as"), kwargs.pop("table_sheet")
@@ -348,6 +345,10 @@ def _table_files(kwargs: dict) -> Tables | None:
         if given:
             raise InputError(f"{given[0]} applies to --relations and --firms sheets: give one")
         return None
+    # Imported only when sheets are given: the sheets' readers load Arrow's compute functions.
+    from ..projection.tables import Tables
+    from ..sheets import parse_mapping
+
     return Tables(
         relations=tuple(relations),
         firms=tuple(firms),

@@ -11,7 +11,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 
-from ..sheets.cells import FORMULA_PREFIXES, neutralise_cell, unneutralise_cell
+from .._runtime.formulas import FORMULA_PREFIXES, neutralise_cell, unneutralise_cell
 
 __all__ = [
     "FORMULA_PREFIXES",

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .._runtime.formulas import FORMULA_PREFIXES, neutralise_cell, unneutralise_cell
 from ..errors import InputError
 from ..vocab import KIND_BY_CLASS
 from .dates import bound_error
@@ -42,32 +43,6 @@ __all__ = [
 ]
 
 _IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|\\^`]+$")
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _looks_like_formula(text: str) -> bool:
-    # An apostrophe before a formula-looking cell is our own escape, so it needs escaping too:
-    # that keeps neutralise/unneutralise exact inverses.
-    return text.lstrip("'").startswith(FORMULA_PREFIXES)
-
-
-def neutralise_cell(value: object) -> object:
-    """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Numbers pass unchanged: ``-0.5`` is a value, not a formula. ``unneutralise_cell`` undoes it.
-    """
-    if isinstance(value, str) and _looks_like_formula(value):
-        return "'" + value
-    return value
-
-
-def unneutralise_cell(text: str) -> str:
-    """The inverse of :func:`neutralise_cell`, applied when chaingraph reads a CSV cell."""
-    if text.startswith("'") and _looks_like_formula(text[1:]):
-        return text[1:]
-    return text
 
 
 def mint_iri(base: str, kind: str, identifier: str) -> str:
