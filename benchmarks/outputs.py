@@ -58,8 +58,9 @@ def write(folder: Path, firms: list[int], spark: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chaingraph-outputs-") as scratch:
         work = Path(scratch)
-        store = work / "bundled.store"
-        _check(chaingraph("load", "--store", str(store)))
+        store, nothing = work / "bundled.store", work / "nothing.ttl"
+        nothing.write_text("", encoding="utf-8")  # load needs a file; the bundled graph comes with it
+        _check(chaingraph("load", str(nothing), "--store", str(store)))
         sheets = ["--relations", str(EXAMPLES / "suppliers.csv"), "--firms", str(EXAMPLES / "firms.csv")]
         networks: list[tuple[str, list[str], str, str]] = [
             ("bundled", [], "ningde", "Ningde"),
