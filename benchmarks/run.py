@@ -330,7 +330,7 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
         )
         if on_spark.get("wall") and rows[-1].get("naive", {}).get("wall"):
             rows[-1]["note"] = (
-                f"local[*]; naive = --engine compiled from the same tables; Spark / compiled "
+                f"local[*]; naive = --engine local from the same tables; Spark / compiled "
                 f"{on_spark['wall'] / rows[-1]['naive']['wall']:.2f}x wall, "
                 f"{on_spark['rss'] / rows[-1]['naive']['rss']:.2f}x peak memory (driver and JVM)"
             )
@@ -420,7 +420,7 @@ SPARK_EVENT_LOG = "spark.eventLog.enabled true\nspark.eventLog.dir file://{folde
 def spark_largest(size: int, folder: Path, timeout: float, *, compiled: bool = True) -> list[dict]:
     """The largest network on Spark's local mode: ``synth --format parquet`` straight to tables
     (resumable: a folder kept with ``--folder`` keeps the parts written), then ``stats --engine
-    spark`` with Spark's event log on, beside ``--engine compiled`` from the same tables, and the
+    spark`` with Spark's event log on, beside ``--engine local`` from the same tables, and the
     stage timings read back from the event log (what a cluster would change is worked out from
     them in docs/benchmarks.md). ``compiled=False`` (``--skip compiled``) leaves the
     one-machine path out."""
@@ -456,7 +456,7 @@ def spark_largest(size: int, folder: Path, timeout: float, *, compiled: bool = T
         row["naive"] = run_step(chaingraph("stats", *arguments), timeout)
     logs = sorted(events.iterdir(), key=lambda path: path.stat().st_mtime)
     if logs:
-        row["note"] = "naive = --engine compiled from the same tables; " + stage_summary(logs[-1])
+        row["note"] = "naive = --engine local from the same tables; " + stage_summary(logs[-1])
     rows.append(row)
     return rows
 

@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 from rdflib import Literal, URIRef
 
+from .engines import LOCAL, SPARK, implementation
 from .errors import InputError
 from .measures import dispatch
 from .measures import reference as analysis
@@ -213,8 +214,10 @@ class StatsReport:
     #: With ``as_of``: how many of the edges analysed are in force on that date and how many are
     #: undated (see :func:`chaingraph.projection.selection.dating_counts`).
     dating: dict | None = None
-    #: Where the measures were computed: ``compiled`` (this machine) or ``spark``.
-    engine: str = "compiled"
+    #: Where the measures were computed: ``local`` (this machine) or ``spark`` (:mod:`chaingraph.engines`).
+    engine: str = LOCAL
+    #: Whether ``exact=True`` computes the estimated measures exactly (Spark refuses it).
+    exact_on_request: bool = True
     #: Measures the engine does not compute (their values are ``None``), each with the reason.
     left_out: dict[str, str] = field(default_factory=dict)
     #: How the estimated measures were estimated, for the line that says so.
@@ -339,7 +342,7 @@ def stats(
     top: int | None = None,
     exact: bool = False,
     backend: str = "auto",
-    engine: str = "compiled",
+    engine: str = LOCAL,
     spark_master: str | None = None,
     output: str | None = None,
     progress: Callable[[str], None] | None = None,
@@ -366,30 +369,34 @@ def stats(
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
     dispatch.check_backend(backend)
-    if engine not in ENGINES:
-        raise InputError(f"--engine {engine!r}: use {', '.join(ENGINES)}")
-    source = network_source(source)
-    if engine == "spark":
-        return _spark_stats(
-            source,
-            dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
-                 group_by=group_by),
-            sort=sort, top=top, exact=exact, master=spark_master, output=output, progress=progress,
-        )  # fmt: skip
-    if output is not None or spark_master is not None:
+    asked = dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
+                 group_by=group_by)  # fmt: skip
+    run_stats = implementation(engine, local=_local_stats, spark=_spark_stats)
+    return run_stats(
+        network_source(source), asked,
+        sort=sort, top=top, exact=exact, backend=backend, master=spark_master, output=output, progress=progress,
+    )  # fmt: skip
+
+
+def _local_stats(
+    source: NetworkSource,
+    asked: dict,
+    *,
+    sort: str,
+    top: int | None,
+    exact: bool,
+    backend: str,
+    master: str | None,
+    output: str | None,
+    progress: Callable[[str], None] | None,
+) -> StatsReport:
+    """``stats`` on this machine (see :func:`stats`)."""
+    if output is not None or master is not None:
         raise InputError("--output and --spark-master go with --engine spark")
     if progress:
         progress("projection")
-    selection = make_selection(
-        source,
-        chain=chain,
-        region=region,
-        level=level,
-        evidence=evidence,
-        group_by=group_by,
-        as_of=as_of,
-        undated=undated,
-    )
+    level = asked["level"]
+    selection = make_selection(source, **asked)
     table, run, single = _measure(source, selection, backend, exact, progress)
     rows = _stats_rows(table, run, sort, top)
     if level == "stage":
@@ -453,10 +460,6 @@ def _stage_concentration(source: NetworkSource, selection: Selection, rows: list
             row[key] = figures.get(key)
 
 
-#: Where ``stats`` computes: this machine (the dispatcher's backends), or Apache Spark.
-ENGINES = ("compiled", "spark")
-
-
 def _spark_stats(
     source: NetworkSource,
     asked: dict,
@@ -464,6 +467,7 @@ def _spark_stats(
     sort: str,
     top: int | None,
     exact: bool,
+    backend: str,
     master: str | None,
     output: str | None,
     progress: Callable[[str], None] | None,
@@ -491,10 +495,10 @@ def _spark_stats(
         progress("the network on Spark")
     network = read_network(spark, on_spark, tables, selection)
     run = run_stats(network, STATS_KEYS, sort=sort, top=top, output=output, progress=progress)
-    lines = ["local sourcing by chain and single-sourced stages: computed by --engine compiled"]
+    lines = ["local sourcing by chain and single-sourced stages: computed by --engine local"]
     if tables.relations:
         lines.append(
-            "stages from what a sheet's firms supply: inferred by --engine compiled only (here a firm the "
+            "stages from what a sheet's firms supply: inferred by --engine local only (here a firm the "
             "sheets give no stage has none)"
         )
     if output is not None:
@@ -509,7 +513,8 @@ def _spark_stats(
         sampled=run.sampled,
         estimated=run.estimated,
         dating=network.dating,
-        engine="spark",
+        engine=SPARK,
+        exact_on_request=False,
         left_out=run.left_out,
         estimate_method=(
             f"HyperLogLog sketches above {spark_measures.EXACT_REACH_IDS:,} "

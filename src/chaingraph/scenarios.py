@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .engines import LOCAL, SPARK, implementation
 from .errors import InputError, UnknownNameError
 from .measures import dispatch
 from .measures.cascade import (
@@ -95,8 +96,8 @@ class ScenarioReport:
     disrupted: list[dict]
     summary: dict
     partial: list[dict] = field(default_factory=list)
-    #: Where it was computed: ``compiled`` (this machine) or ``spark``.
-    engine: str = "compiled"
+    #: Where it was computed: ``local`` (this machine) or ``spark`` (:mod:`chaingraph.engines`).
+    engine: str = LOCAL
     #: What the engine left out of the summary (its value ``None``), one line each.
     notes: list[str] = field(default_factory=list)
 
@@ -191,7 +192,7 @@ def scenario(
     threshold: float = 1.0,
     direction: str = "downstream",
     backend: str = "auto",
-    engine: str = "compiled",
+    engine: str = LOCAL,
     spark_master: str | None = None,
 ) -> ScenarioReport:
     """What breaks, tier after tier, when every firm ``remove`` names drops out (their union).
@@ -216,14 +217,24 @@ def scenario(
     asked: dict[str, Any] = dict(
         chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
-    if engine == "spark":
-        shock = Shock(threshold, direction)
-        return _spark_scenario(network_source(source), remove, asked, partial, shock, spark_master)
-    if engine != "compiled":
-        raise InputError(f"--engine {engine!r}: use compiled or spark")
-    if spark_master is not None:
+    run = implementation(engine, local=_local_scenario, spark=_spark_scenario)
+    return run(network_source(source), remove, asked, partial, Shock(threshold, direction), spark_master, backend)
+
+
+def _local_scenario(
+    source: NetworkSource,
+    remove: Sequence[str],
+    asked: dict,
+    partial: float | None,
+    shock: Shock,
+    master: str | None,
+    backend: str,
+) -> ScenarioReport:
+    """The scenario on this machine (see :func:`scenario`): the compiled cascade, or the reference's
+    at the sizes and with the ``backend`` the dispatcher says."""
+    if master is not None:
         raise InputError("--spark-master goes with --engine spark")
-    source = network_source(source)
+    threshold, direction = shock.threshold, shock.direction
     selection = make_selection(source, **asked)
     table = select_columns(source.projection(), selection)
     removals, removed_mask, removed_records = removed_set(source, table, remove)
@@ -241,21 +252,27 @@ def scenario(
         before = nx.number_weakly_connected_components(digraph) if len(digraph) else 0
         after = nx.number_weakly_connected_components(rest) if len(rest) else 0
     places = [r.iri for r in removals if r.kind == "region"]
-    return _report(table, found, removed_records, places, cut, before, after, Shock(threshold, direction))
+    return _report(table, found, removed_records, places, cut, before, after, shock)
 
 
 #: What the Spark engine leaves out of a scenario's summary, and why.
 SUMMARY_NOT_ON_SPARK = {
     "paths_cut": "supplier-to-client paths cut need every firm's reach before and after, exactly; "
-    "--engine compiled counts them"
+    "--engine local counts them"
 }
 
 
 def _spark_scenario(
-    source: NetworkSource, remove: Sequence[str], asked: dict, partial: float | None, shock: Shock, master: str | None
+    source: NetworkSource,
+    remove: Sequence[str],
+    asked: dict,
+    partial: float | None,
+    shock: Shock,
+    master: str | None,
+    backend: str,
 ) -> ScenarioReport:
     """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
-    as the compiled cascade's are."""
+    as the compiled cascade's are; ``backend`` is this machine's and goes unused."""
     from .spark.network import read_network, spark_source
     from .spark.scenario import SparkRemoval, run_scenario
     from .spark.session import spark_session
@@ -289,7 +306,7 @@ def _spark_scenario(
     notes.append(essential_note(meta, set(found.members)))
     if shock != Shock():
         notes.append(share_note(rows, shock))
-    return ScenarioReport(found.removed, rows, summary, partial_records, engine="spark", notes=notes)
+    return ScenarioReport(found.removed, rows, summary, partial_records, engine=SPARK, notes=notes)
 
 
 def essential_note(meta: dict, stages: set[str]) -> str:

@@ -268,3 +268,24 @@ def test_single_sourced_above_an_hhi_refuses_what_it_cannot_answer_in_one_line(a
     result = run_process("query", *args)
     assert result.returncode != 0
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_local_engine_answers_to_its_older_name_too():
+    """``--engine local`` is the default; ``compiled``, its name before, gives the same bytes;
+    an unknown engine is one line naming the choices."""
+    outputs = [
+        run_process("stats", *engine, "--chain", "ningde", "--format", "csv").stdout
+        for engine in ([], ["--engine", "local"], ["--engine", "compiled"])
+    ]
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+    impacts = [
+        run_process("impact", "--remove", "region:Ningde", "--engine", engine, "--format", "json").stdout
+        for engine in ("local", "compiled")
+    ]
+    assert impacts[0] and impacts[0] == impacts[1]
+    from chaingraph import stats
+    from chaingraph.errors import InputError
+    from chaingraph.store import open_store
+
+    with pytest.raises(InputError, match="--engine 'gpu': use local, spark"):
+        stats(open_store(), engine="gpu")

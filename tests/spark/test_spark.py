@@ -213,7 +213,7 @@ def test_decisions_on_names_are_refused_on_spark_with_the_reason(tmp_path):
     relations = write_sheet(tmp_path / "r.csv", ["supplier", "client"], [["Acme", "CATL"]])
     decisions = write_sheet(tmp_path / "same.csv", ["name_a", "name_b"], [["Acme", "CATL"]])
     result = run_process("stats", "--engine", "spark", "--relations", str(relations), "--same-as", str(decisions))
-    assert result.returncode == 2 and "--same-as: decisions on names are applied by --engine compiled" in result.stderr
+    assert result.returncode == 2 and "--same-as: decisions on names are applied by --engine local" in result.stderr
 
 
 def table_arguments(folder) -> list[str]:
@@ -556,7 +556,7 @@ def test_bad_tables_fail_in_one_line(spark, tmp_path):
     shared = run_process(
         "stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(both), "--firms", str(firms)
     )
-    assert_clean_failure(shared, "firms.csv", f"identifier {code} is on 2 firm rows", "--engine compiled")
+    assert_clean_failure(shared, "firms.csv", f"identifier {code} is on 2 firm rows", "--engine local")
     shares = write_sheet(tmp_path / "shares.csv", ["supplier", "client", "client_share"], [["a", "CATL", "most"]])
     cell = run_process("stats", "--engine", "spark", "--spark-master", MASTER, "--relations", str(shares))
     here = run_process("stats", "--relations", str(shares))
@@ -564,7 +564,7 @@ def test_bad_tables_fail_in_one_line(spark, tmp_path):
     assert here.returncode == cell.returncode  # refused here too
     vocabulary = write_sheet(tmp_path / "products.csv", ["product", "stage"], [["solvents", "electrolytes"]])
     stages = run_process("stats", "--engine", "spark", "--relations", str(both), "--stages", str(vocabulary))
-    assert_clean_failure(stages, "--stages", "--engine compiled")
+    assert_clean_failure(stages, "--stages", "--engine local")
 
 
 def test_without_java_the_engine_says_what_to_install(tmp_path):

@@ -7,8 +7,7 @@ import functools
 import gc
 import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from rich.console import Console
 from .. import __version__
 from .._runtime.shutdown import Terminated
 from .._runtime.shutdown import install as install_signal_handlers
+from ..engines import ENGINE_ALIASES, ENGINES
 from ..errors import ChainGraphError, InputError
 from ..settings import LEVELS
 from .render import printable
@@ -52,7 +52,6 @@ __all__ = [
     "selection_options",
     "sheet_option",
     "shock_options",
-    "spark_stopped",
     "stages_option",
     "status_line",
     "table_options",
@@ -532,33 +531,12 @@ def engine_options(function: Callable) -> Callable:
     )(function)
     return click.option(
         "--engine",
-        type=click.Choice(["compiled", "spark"]),
-        default="compiled",
+        type=click.Choice([*ENGINES, *ENGINE_ALIASES]),
+        default=ENGINES[0],
         show_default=True,
-        help="Where to compute: this machine, or Apache Spark reading --relations/--firms where they lie.",
+        help="Where to compute: this machine (local; compiled, its older name, still works), or Apache "
+        "Spark reading --relations/--firms where they lie.",
     )(function)
-
-
-@contextmanager
-def spark_stopped(engine: str) -> Iterator[None]:
-    """With ``--engine spark``: stop Spark's Java process when the command is done (a library user
-    keeps the session; a command should leave nothing running). A failure inside Spark becomes one
-    line, read before the session stops (its text needs the gateway)."""
-    try:
-        yield
-    except Exception as exc:
-        if engine == "spark":
-            from ..spark.session import job_failure
-
-            failure = job_failure(exc)
-            if failure is not None:
-                raise failure from None
-        raise
-    finally:
-        if engine == "spark":
-            from ..spark.session import stop_session
-
-            stop_session()
 
 
 class status_line:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..engines import local_only, session_of
 from .app import (
     choose_columns,
     cli,
@@ -17,7 +18,6 @@ from .app import (
     group_by_option,
     render_json,
     shock_options,
-    spark_stopped,
     stderr,
     stdout,
 )
@@ -107,7 +107,7 @@ def impact(
     if remove:
         if firm or all_firms:
             raise click.UsageError("--remove replaces FIRM and --all: give one of them")
-        with spark_stopped(engine):
+        with session_of(engine):
             _scenario(
                 source,
                 remove,
@@ -119,10 +119,7 @@ def impact(
                 columns,
             )
         return
-    if engine != "compiled" or spark_master is not None:
-        from ..errors import InputError
-
-        raise InputError("--engine spark goes with --remove (a firm's own impact and --all run here)")
+    local_only(engine, spark_master, "--remove (a firm's own impact and --all run here)")
     if partial is not None:
         raise click.UsageError("--partial goes with --remove")
     if by is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..engines import session_of
 from .app import (
     choose_columns,
     cli,
@@ -16,7 +17,6 @@ from .app import (
     graph_options,
     group_by_option,
     selection_options,
-    spark_stopped,
     status_line,
     stderr,
     stdout,
@@ -105,7 +105,7 @@ def stats(
     table_columns = [*STATS_TABLE_COLUMNS, *STAGE_KEYS] if level == "stage" else STATS_TABLE_COLUMNS
     chosen = choose_columns(columns, every_key)
 
-    with status_line("computing measures") as update, spark_stopped(engine):
+    with status_line("computing measures") as update, session_of(engine):
         report = compute(
             source,
             chain=chain,
@@ -184,7 +184,7 @@ def engine_notes(report) -> list[str]:
     lines = []
     if by_reason:
         said = "; ".join(f"{' and '.join(headers)} ({why})" for why, headers in by_reason.items())
-        lines.append(f"not computed on Spark, so empty: {said}; --engine compiled computes them")
+        lines.append(f"not computed on Spark, so empty: {said}; --engine local computes them")
     return lines + list(report.notes)
 
 
@@ -219,7 +219,7 @@ def _print_after_table(report) -> None:
     """The lines under the stats table: which edges counted, estimates, the chains' summaries."""
     for note in network_notes(report):
         stdout.print(f"[dim]{note}[/]")
-    exact = "; --exact for exact" if report.engine == "compiled" else ""  # Spark refuses --exact
+    exact = "; --exact for exact" if report.exact_on_request else ""
     if report.sampled:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))

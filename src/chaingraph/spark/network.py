@@ -251,18 +251,18 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
 
     if selection.level != "firm" or selection.group_by is not None:
         raise InputError(
-            "--engine spark computes firm-level measures: --level stage and --group-by need --engine compiled"
+            "--engine spark computes firm-level measures: --level stage and --group-by need --engine local"
         )
     if tables.stages:
-        raise InputError("--stages: stages from products are inferred by --engine compiled; drop --stages on Spark")
+        raise InputError("--stages: stages from products are inferred by --engine local; drop --stages on Spark")
     if tables.same_as:
-        raise InputError("--same-as: decisions on names are applied by --engine compiled; drop --same-as on Spark")
+        raise InputError("--same-as: decisions on names are applied by --engine local; drop --same-as on Spark")
     if tables.header_row not in (None, 1):
         raise InputError("--header-row: with --engine spark the header is the first line (or write Parquet)")
     workbooks = [str(path) for path in (*tables.relations, *tables.firms) if is_workbook(PurePosixPath(str(path)))]
     if workbooks:
         raise InputError(
-            f"{workbooks[0]}: --engine spark reads CSV and Parquet; read the workbook with --engine compiled, "
+            f"{workbooks[0]}: --engine spark reads CSV and Parquet; read the workbook with --engine local, "
             "or save its sheet as CSV or Parquet for the cluster"
         )
     store = source.store
@@ -506,7 +506,7 @@ def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
         if found:
             raise InputError(
                 f"{found[0]['file']}: identifier {found[0]['code']} is on {found[0]['rows']} firm rows, which are "
-                "one firm: --engine compiled merges them (Spark reads each row apart)"
+                "one firm: --engine local merges them (Spark reads each row apart)"
             )
     if relations is None:
         return

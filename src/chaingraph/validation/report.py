@@ -115,8 +115,12 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
         for predicate in (SH.select, SH.ask, SH.construct, SH.update):
             for text in shapes_graph.objects(None, predicate):
                 refuse_service(str(text), "the embedded store (a SPARQL constraint of the shapes)")
-    if engine == "pyshacl":
-        return _validate_with_pyshacl(dataset, shapes_graph)
+    run = {"fast": _validate_fast, "pyshacl": _validate_with_pyshacl}[engine]
+    return run(store, dataset, shapes_graph)
+
+
+def _validate_fast(store: Store, dataset: LocalDataset, shapes_graph: Graph) -> ValidationReport:
+    """The fast engine: each constraint one SPARQL query in the store (:mod:`.shacl`)."""
     # In the store's worker: on a damaged on-disk database a query may loop; the worker says so.
     results = store.bounded(lambda: validate_store(store, shapes_graph), None)
     found = [
@@ -172,10 +176,11 @@ def _report(store: Store, found: list[tuple[Node, Finding]], triples: int) -> Va
     return ValidationReport(not named, named, triples)
 
 
-def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationReport:
+def _validate_with_pyshacl(_: Store, dataset: LocalDataset, shapes: Graph) -> ValidationReport:
+    """The reference engine: pyshacl on the dataset read into rdflib."""
     import pyshacl
 
-    data = store.to_rdflib()  # its xsd:string literals simple ones, as rdflib writes them
+    data = dataset.to_rdflib()  # its xsd:string literals simple ones, as rdflib writes them
     # allow_warnings stays off: with it, pyshacl answers conforms for a report of warnings,
     # where SHACL conforms only with no results at all (SHACL 3.6.1).
     conforms, results, _ = pyshacl.validate(data, shacl_graph=_simple_strings(shapes), inference="none", advanced=True)
@@ -197,9 +202,9 @@ def _validate_with_pyshacl(store: LocalDataset, shapes: Graph) -> ValidationRepo
                 ),
             )
         )
-    report = _report(store, found, len(store))
+    report = _report(dataset, found, len(dataset))
     report.conforms = bool(conforms)
-    report.ill_typed = ill_typed_literals(store)
+    report.ill_typed = ill_typed_literals(dataset)
     report.graph = results
     return report
 
