@@ -115,8 +115,11 @@ def validate(store: Store, engine: str = "fast", shapes: Iterable[Path] = ()) ->
         for predicate in (SH.select, SH.ask, SH.construct, SH.update):
             for text in shapes_graph.objects(None, predicate):
                 refuse_service(str(text), "the embedded store (a SPARQL constraint of the shapes)")
-    run = {"fast": _validate_fast, "pyshacl": _validate_with_pyshacl}[engine]
-    return run(store, dataset, shapes_graph)
+    engines = {
+        "fast": lambda: _validate_fast(store, dataset, shapes_graph),
+        "pyshacl": lambda: _validate_with_pyshacl(dataset, shapes_graph),
+    }
+    return engines[engine]()
 
 
 def _validate_fast(store: Store, dataset: LocalDataset, shapes_graph: Graph) -> ValidationReport:
@@ -176,7 +179,7 @@ def _report(store: Store, found: list[tuple[Node, Finding]], triples: int) -> Va
     return ValidationReport(not named, named, triples)
 
 
-def _validate_with_pyshacl(_: Store, dataset: LocalDataset, shapes: Graph) -> ValidationReport:
+def _validate_with_pyshacl(dataset: LocalDataset, shapes: Graph) -> ValidationReport:
     """The reference engine: pyshacl on the dataset read into rdflib."""
     import pyshacl
 
