@@ -71,7 +71,8 @@ def write(folder: Path, firms: list[int], spark: bool) -> None:
             data = work / f"synth-{size}.nt"
             _check(chaingraph("synth", "--firms", str(size), "--dated", "--quantities", "-o", str(data)))
             synthetic = work / f"synth-{size}.store"
-            _check(chaingraph("load", str(data), "--store", str(synthetic), "--no-bundled"))
+            # With the bundled graph: the synthetic firms lie in its places, which it names.
+            _check(chaingraph("load", str(data), "--store", str(synthetic)))
             networks.append((f"synth-{size}", ["--store", str(synthetic)], "synthetic", "Ningde"))
         for network, args, chain, region in networks:
             for name, command, to_file in COMMANDS:
