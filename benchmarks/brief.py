@@ -25,7 +25,8 @@ from chaingraph.store import open_store
 from chaingraph.projection.source import network_source
 from chaingraph import gaps, stats
 from chaingraph.reports import concentrated
-from chaingraph.scenarios import rank_removals, scenario
+from chaingraph.reports.rankings import rank_removals
+from chaingraph.reports.scenarios import scenario
 source = network_source(open_store(disk_store=sys.argv[1]))
 source.projection()
 chain = sys.argv[2]

@@ -31,10 +31,10 @@ _VERBS = {
     "load_store": "projection.load",
     "serve": "store.server",
     "synth": "interchange.synth",
-    "gaps": "gap_analysis",
-    "diff": "changes",
-    "resolve": "resolution",
-    "brief": "briefing",
+    "gaps": "reports.gap_analysis",
+    "diff": "reports.changes",
+    "resolve": "reports.resolution",
+    "brief": "reports.briefing",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]

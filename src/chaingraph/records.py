@@ -13,7 +13,7 @@ __all__ = ["Brief"]
 
 @dataclass
 class Brief:
-    """What a chain brief says (:func:`chaingraph.briefing.brief`), each part the record of the
+    """What a chain brief says (:func:`chaingraph.reports.briefing.brief`), each part the record of the
     verb that computes it, under that verb's JSON keys.
 
     ``chain`` and ``region``: ``id``/``iri``, ``label``, ``label_zh``. ``stages``: ``gaps``'

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from chaingraph.scenarios import scenario
+from chaingraph.reports.scenarios import scenario
 
 from ..conftest import fj
 

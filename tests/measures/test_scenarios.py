@@ -17,7 +17,7 @@ from chaingraph.measures.cascade import cascade, compiled_cascade, compiled_path
 from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.projection.model import Projection
 from chaingraph.reports import network
-from chaingraph.scenarios import scenario
+from chaingraph.reports.scenarios import scenario
 
 from ..conftest import fj
 
@@ -222,9 +222,9 @@ def test_both_backends_give_the_same_scenario(store, backend):
 
 @pytest.mark.parametrize(("chain", "region"), [("ningde", "Ningde"), ("jinjiang", "Quanzhou")])
 def test_gaps_follow_their_definition(store, chain, region):
-    from chaingraph.gap_analysis import gaps
     from chaingraph.queries import names
     from chaingraph.reports import network
+    from chaingraph.reports.gap_analysis import gaps
 
     place = str(names.resolve(store, region, names.PLACE))
     graph = network(store, chain=chain)  # the whole chain, wherever its members are
@@ -265,7 +265,7 @@ def test_gaps_follow_their_definition(store, chain, region):
 
 
 def test_gaps_with_stated_evidence_name_no_target_known_only_from_inferences(store):
-    from chaingraph.gap_analysis import gaps
+    from chaingraph.reports.gap_analysis import gaps
 
     for stage in gaps(store, chain="ningde", region="Ningde", evidence="stated").stages:
         assert all(t["evidence"] == "stated" for t in stage["targets"])
@@ -318,7 +318,7 @@ def test_gaps_name_end_users_buyers_to_court_not_suppliers_to_attract(run):
 
 @pytest.mark.parametrize("by", ["region", "stage", "owner"])
 def test_ranking_equals_one_reference_scenario_per_candidate(store, by):
-    from chaingraph.scenarios import rank_removals
+    from chaingraph.reports.rankings import rank_removals
 
     everything = rank_removals(store, by, top=None)
     assert everything
@@ -337,7 +337,7 @@ def test_ranking_equals_one_reference_scenario_per_candidate(store, by):
 
 
 def test_a_place_holding_every_firm_is_not_ranked(store):
-    from chaingraph.scenarios import rank_removals
+    from chaingraph.reports.rankings import rank_removals
 
     ranked = rank_removals(store, "region", top=None, region="Ningde")
     assert fj("ningde") not in {r["id"] for r in ranked}  # every firm of this network lies there
@@ -352,7 +352,7 @@ def test_cli_ranking(run):
 
 @pytest.mark.slow
 def test_a_willems_chain_scenario_and_ranking_agree_on_both_paths(tmp_path):
-    from chaingraph.scenarios import rank_removals
+    from chaingraph.reports.rankings import rank_removals
     from chaingraph.store import open_store
 
     from ..conftest import run_process
@@ -385,7 +385,7 @@ def chains_in_two_places(draw):
 @settings(max_examples=60, deadline=None)
 @given(chains_in_two_places())
 def test_gaps_on_generated_chains_follow_the_definition(case):
-    from chaingraph.gap_analysis import gaps
+    from chaingraph.reports.gap_analysis import gaps
     from chaingraph.store import open_store
 
     stage, place, edges = case

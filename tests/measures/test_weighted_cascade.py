@@ -289,9 +289,9 @@ def test_concentrated_purchases_are_the_purchases_above_the_threshold_by_their_d
 
 
 def test_gaps_give_each_stages_most_concentrated_local_purchase(store):
-    from chaingraph.gap_analysis import gaps
     from chaingraph.projection.read import project_columns
     from chaingraph.projection.selection import make_selection, select_columns
+    from chaingraph.reports.gap_analysis import gaps
 
     report = gaps(store, chain="ningde", region="Ningde")
     graph = select_columns(project_columns(store), make_selection(store, chain="ningde")).to_networkx()

@@ -322,7 +322,7 @@ def test_a_willems_chain_imported_exported_as_parquet_and_analysed_on_spark(spar
     assert all(close(row["pagerank"], exported_pagerank[row["id"]]) for row in from_rdf.rows)
     on_spark = stats(store, sort="in_degree", engine="spark", spark_master=MASTER)
     assert_agree_but_for_estimated_reach(compiled, on_spark)
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
 
     here = scenario(store, ["stage:Manuf"], chain="willems-28")
     there = scenario(store, ["stage:Manuf"], chain="willems-28", engine="spark", spark_master=MASTER)
@@ -414,7 +414,7 @@ def test_the_weighted_and_demand_cascades_on_spark_equal_the_reference(spark, ca
 
 
 def assert_scenarios_agree(compiled, on_spark) -> None:
-    from chaingraph.scenarios import SUMMARY_NOT_ON_SPARK
+    from chaingraph.reports.scenarios import SUMMARY_NOT_ON_SPARK
 
     assert on_spark.removed == compiled.removed
     order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
@@ -440,7 +440,7 @@ def assert_scenarios_agree(compiled, on_spark) -> None:
     ],
 )
 def test_a_scenario_on_spark_equals_the_scenario_on_this_machine(spark, sheets, remove, options):
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
 
     relations, firms = sheets
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
@@ -485,7 +485,7 @@ def quantified_sheets(tmp_path):
 def test_a_weighted_or_demand_scenario_on_spark_equals_this_machines(spark, quantified_sheets, remove, options):
     """The same records, summary and notes from a sheet with quantities and the bundled graph's
     (Hunan Yuneng's 44.46% of sales to CATL, Tinci's over half), on Spark and on this machine."""
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
 
     relations, firms = quantified_sheets
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))

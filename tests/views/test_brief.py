@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from chaingraph.briefing import BRIEF_TOP, CONCENTRATED_ABOVE, DEMAND_PARTIAL, DEMAND_THRESHOLD, brief
+from chaingraph.reports.briefing import BRIEF_TOP, CONCENTRATED_ABOVE, DEMAND_PARTIAL, DEMAND_THRESHOLD, brief
 from chaingraph.views.brief import CHART, STATUS_STYLE, render_brief
 
 from ..conftest import assert_clean_failure, run_process

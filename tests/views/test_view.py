@@ -646,7 +646,7 @@ def _page_nodes(html: str) -> dict[str, dict]:
 
 def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
     from chaingraph.reports import view
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
     from chaingraph.views.page import TIER_OUTLINES
 
     nodes = _page_nodes(view(store, "ningde", remove=["stage:separators"]))
@@ -669,7 +669,7 @@ def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, dir
     same firms in the same tiers, those disrupted by a demand shock outlined dotted (and named so
     in the legend and their details), each firm's own loss under that rule too."""
     from chaingraph.reports import view
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
     from chaingraph.views.page import DEMAND_DASHES, TIER_OUTLINES
 
     rule = {"direction": direction, "threshold": threshold}
@@ -718,7 +718,7 @@ def _header_and_legend(html: str) -> tuple[str, str]:
 
 def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outlines(store):
     from chaingraph.reports import view
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
 
     html = str(view(store, "ningde", remove=["stage:separators"]))
     header, aside = _header_and_legend(html)
@@ -748,7 +748,7 @@ def test_a_focus_view_says_whose_neighbourhood_it_is_under_the_title(store):
 
 def test_each_firm_says_what_its_own_loss_would_disrupt(store):
     from chaingraph.reports import view
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
 
     nodes = _page_nodes(view(store, "ningde"))
     catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
@@ -1104,7 +1104,7 @@ def test_a_focus_view_draws_the_scenario_of_the_whole_network(ttl):
     """C buys from A (in the window of A) and from B (outside it): losing A does not starve C, as
     ``impact`` says; the window drew C as starved when the cascade ran on the window alone."""
     from chaingraph.reports import view
-    from chaingraph.scenarios import scenario
+    from chaingraph.reports.scenarios import scenario
     from chaingraph.store import open_store
 
     data = ttl(

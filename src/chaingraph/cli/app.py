@@ -471,7 +471,7 @@ def dating_options(function: Callable) -> Callable:
 
 def shock_options(applies: str) -> Callable[[Callable], Callable]:
     """``--threshold T`` and ``--direction``: the cascade's rule (``applies`` names the options
-    they go with), as :func:`chaingraph.scenarios.scenario` reads them. The choices repeat
+    they go with), as :func:`chaingraph.reports.scenarios.scenario` reads them. The choices repeat
     :data:`chaingraph.measures.cascade.DIRECTIONS` so that ``--help`` imports no NumPy."""
 
     def add(function: Callable) -> Callable:

@@ -40,7 +40,7 @@ def brief(source, chain, region, output, force, evidence, dating, since, lang) -
       chaingraph brief --chain jinjiang-integrated-circuit -o jinjiang.pdf
     """
     from .._runtime.fileio import atomic_write, check_target, safe_stem
-    from ..briefing import brief as gather
+    from ..reports.briefing import brief as gather
     from ..views.brief import print_pdf, render_brief
     from ..views.page import is_chaingraph_view
 

@@ -66,7 +66,7 @@ def diff(source, from_date, to_date, chain, region, evidence, top, every, fmt) -
       chaingraph diff --from 2021 --to 2025
       chaingraph diff --from 2022-06 --to 2025 --chain ningde --format json
     """
-    from ..changes import diff as compute
+    from ..reports.changes import diff as compute
     from .render import render
 
     report = compute(

@@ -51,7 +51,7 @@ def gaps(source, chain, region, evidence, dating, fmt) -> None:
       chaingraph gaps --chain jinjiang --region Quanzhou --format json
       chaingraph gaps --chain ningde --region 宁德 --evidence stated
     """
-    from ..gap_analysis import gaps as compute
+    from ..reports.gap_analysis import gaps as compute
     from .render import render
 
     report = compute(source, chain=chain, region=region, evidence=evidence, **dating)

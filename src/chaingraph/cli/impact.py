@@ -210,7 +210,7 @@ SCENARIO_HEADERS = {
 
 
 def _scenario(source, remove, network: dict, rule: dict, engine, spark_master, fmt, columns) -> None:
-    from ..scenarios import scenario
+    from ..reports.scenarios import scenario
     from .render import quantity
 
     report = scenario(source, remove, **network, **rule, engine=engine, spark_master=spark_master)
@@ -276,7 +276,7 @@ RANKING_HEADERS = {
 
 
 def _ranking(source, by, top, chain, region, evidence, dating, group_by, shock, fmt, columns) -> None:
-    from ..scenarios import rank_removals
+    from ..reports.rankings import rank_removals
 
     threshold, direction = shock
     ranked = rank_removals(

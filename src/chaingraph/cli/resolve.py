@@ -35,7 +35,7 @@ def resolve(source, graph_names, output, force, fmt) -> None:
     """
     from .._runtime.fileio import atomic_write, check_target
     from ..interchange.tabular import to_csv
-    from ..resolution import resolve as compute
+    from ..reports.resolution import resolve as compute
     from .render import render
 
     may_replace = check_target(output, force=force) if output is not None else False

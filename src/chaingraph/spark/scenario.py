@@ -1,5 +1,5 @@
 """A disruption scenario run on Spark and collected as plain values: the Spark side of the seam
-:func:`chaingraph.scenarios.scenario` calls with ``engine="spark"``. The removed set is found
+:func:`chaingraph.reports.scenarios.scenario` calls with ``engine="spark"``. The removed set is found
 where the tables lie, the cascade runs as rounds of joins (:mod:`.cascade`), and what a report
 needs comes back to the driver: the disrupted firms with their names, the partial losses, each
 stage's members and survivors, and the components before and after. The records and the summary

@@ -1,7 +1,7 @@
 """The chain brief as one printable, self-contained HTML page: no script, no request, laid out
 for A4 or Letter (print CSS, a page break before each section, the data's date and sources in
 the footer), the stages as a static diagram (inline SVG) legible in grey. It lays out a
-:class:`chaingraph.briefing.Brief` and computes nothing.
+:class:`chaingraph.reports.briefing.Brief` and computes nothing.
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ BOX_WIDTH, BOX_HEIGHT, BOX_GAP, BOXES_PER_ROW = 118, 86, 14, 5
 def render_brief(found: Brief) -> str:
     """The brief's HTML page (see the module's text).
 
-    >>> from chaingraph.briefing import brief
+    >>> from chaingraph.reports.briefing import brief
     >>> from chaingraph.store import open_store
     >>> page = render_brief(brief(open_store(), chain="ningde"))
     >>> page.startswith("<!DOCTYPE html>") and "<script" not in page and "CATL" in page

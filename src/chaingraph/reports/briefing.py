@@ -16,16 +16,18 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import InputError
+from ..projection.selection import make_selection
+from ..projection.source import NetworkSource, Source, network_source
+from ..queries import names
+from ..records import Brief
+from ..vocab import check_language
+from ._figures import FIGURE_WORDS, sourced_figures
+from ._stats import concentrated, stats
 from .changes import diff
-from .errors import InputError
 from .gap_analysis import gaps
-from .projection.selection import make_selection
-from .projection.source import NetworkSource, Source, network_source
-from .queries import names
-from .records import Brief
-from .reports import FIGURE_WORDS, concentrated, sourced_figures, stats
-from .scenarios import RANK_KINDS, rank_removals, scenario
-from .vocab import check_language
+from .rankings import RANK_KINDS, rank_removals
+from .scenarios import scenario
 
 __all__ = ["BRIEF_TOP", "CONCENTRATED_ABOVE", "DEMAND_PARTIAL", "DEMAND_THRESHOLD", "Brief", "brief"]
 
@@ -68,7 +70,7 @@ def brief(
     >>> found.region["label"], found.leaders[0]["label"]
     ('Ningde', 'CATL')
     >>> found.demand_shock["leader"]["label"], found.worst["kind"]
-    ('CATL', 'region')
+    ('CATL', 'stage')
     """
     check_language(lang)
     source = network_source(source)

@@ -17,10 +17,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .engines import LOCAL, SPARK, implementation
-from .errors import InputError, UnknownNameError
-from .measures import dispatch
-from .measures.cascade import (
+from ..engines import LOCAL, SPARK, implementation
+from ..errors import InputError, UnknownNameError
+from ..measures import dispatch
+from ..measures.cascade import (
     DIRECTIONS,
     Cascade,
     cascade,
@@ -29,14 +29,13 @@ from .measures.cascade import (
     essential_to,
     paths_cut,
 )
-from .measures.compiled import AnalysisGraph
-from .projection.model import Projection, stage_infos, stages_in_order
-from .projection.selection import make_selection, select_columns
-from .projection.source import NetworkSource, Source, network_source
-from .queries import names
+from ..measures.compiled import AnalysisGraph
+from ..projection.model import Projection, stage_infos, stages_in_order
+from ..projection.selection import make_selection, select_columns
+from ..projection.source import NetworkSource, Source, network_source
+from ..queries import names
 
 __all__ = [
-    "RANK_KINDS",
     "REMOVAL_KINDS",
     "Removal",
     "ScenarioReport",
@@ -45,10 +44,11 @@ __all__ = [
     "essential_note",
     "members_of",
     "parse_removal",
-    "rank_removals",
     "removed_set",
     "scenario",
+    "scenario_report",
     "share_note",
+    "weak_components",
 ]
 
 #: What ``--remove KIND:NAME`` may name, and what each removes.
@@ -242,7 +242,7 @@ def _local_scenario(
         graph = AnalysisGraph(table)
         found = compiled_cascade(graph, removed_mask, partial=partial, threshold=threshold, direction=direction)
         cut = compiled_paths_cut(graph, removed_mask)
-        before, after = _weak_components(graph), _weak_components(graph, ~removed_mask)
+        before, after = weak_components(graph), weak_components(graph, ~removed_mask)
     else:
         digraph = table.to_networkx()
         gone = {table.nodes[i] for i in np.flatnonzero(removed_mask).tolist()}
@@ -252,7 +252,7 @@ def _local_scenario(
         before = nx.number_weakly_connected_components(digraph) if len(digraph) else 0
         after = nx.number_weakly_connected_components(rest) if len(rest) else 0
     places = [r.iri for r in removals if r.kind == "region"]
-    return _report(table, found, removed_records, places, cut, before, after, shock)
+    return scenario_report(table, found, removed_records, places, cut, before, after, shock)
 
 
 #: What the Spark engine leaves out of a scenario's summary, and why.
@@ -273,9 +273,9 @@ def _spark_scenario(
 ) -> ScenarioReport:
     """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
     as the compiled cascade's are; ``backend`` is this machine's and goes unused."""
-    from .spark.network import read_network, spark_source
-    from .spark.scenario import SparkRemoval, run_scenario
-    from .spark.session import spark_session
+    from ..spark.network import read_network, spark_source
+    from ..spark.scenario import SparkRemoval, run_scenario
+    from ..spark.session import spark_session
 
     tables = source.tables
     spark = spark_session(master)
@@ -326,7 +326,7 @@ def essential_note(meta: dict, stages: set[str]) -> str:
 def _spark_removal(spark, source: NetworkSource, tables, nodes, text: str) -> Removal:
     """``parse_removal`` on Spark: a firm (or owner) may also be one the firm tables name, searched
     where they lie; a name that both the graph and the tables give to different firms is ambiguous."""
-    from .spark.network import sheet_firms
+    from ..spark.network import sheet_firms
 
     kind, name = _split_removal(text)
     if kind not in ("firm", "owner"):
@@ -345,7 +345,7 @@ def _spark_removal(spark, source: NetworkSource, tables, nodes, text: str) -> Re
     raise error
 
 
-def _weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> int:
+def weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> int:
     """Weakly connected components of the compiled graph, or of the part ``kept`` (a mask) holds."""
     from scipy.sparse.csgraph import connected_components
 
@@ -356,7 +356,7 @@ def _weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> in
     return int(connected_components(matrix, directed=True, connection="weak")[0])
 
 
-def _report(
+def scenario_report(
     table: Projection,
     found: Cascade,
     removed: list[dict],
@@ -537,111 +537,3 @@ def _stages_emptied(meta: dict, members: dict[str, int], surviving: dict[str, in
             if members.get(stage) and not surviving.get(stage):
                 emptied.append({"chain": chain.get("id", chain_iri), "stage": stage, "label": info["label"]})
     return emptied
-
-
-#: What ``impact --all --by`` ranks.
-RANK_KINDS = ("region", "stage", "owner")
-
-
-def rank_removals(
-    source: Source,
-    by: str,
-    *,
-    top: int | None = 10,
-    chain: str | None = None,
-    region: str | None = None,
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-    group_by: str | None = None,
-    threshold: float = 1.0,
-    direction: str = "downstream",
-) -> list[dict]:
-    """The places, stages or groups of the network ranked by the harm their removal does
-    (``impact --all --by``), each a record with its ``summary``, most harmful first; the shock
-    travels by ``threshold`` and ``direction`` as in :func:`scenario`.
-
-    Candidates: for ``region`` every place any node lies in, at every level (county, city, park),
-    except a place holding every firm of the network; for ``stage`` every stage with a member; for
-    ``owner`` every organization that controls another one of the network. Harm orders by the
-    firms disrupted beyond the removed set, then supply paths cut, then stages left with no
-    member. The cascade runs for every candidate (one pass over the edges per tier); the paths cut,
-    which need searches over the graph, are counted only for the candidates the first ``top``
-    places can depend on: the first ``top`` by firms disrupted, and every candidate tied with the
-    last of them.
-    """
-    if by not in RANK_KINDS:
-        raise InputError(f"--by {by!r}: use {', '.join(RANK_KINDS)}")
-    if top is not None and top < 1:
-        raise InputError(f"--top {top}: must be 1 or more")
-    check_shock(threshold, direction)
-    shock = Shock(threshold, direction)
-    source = network_source(source)
-    selection = make_selection(
-        source, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
-    )
-    table = select_columns(source.projection(), selection)
-    graph = AnalysisGraph(table)
-    labels = _candidate_labels(table, by)
-    candidates = []
-    for iri, (label, _) in labels.items():
-        mask = members_of(table, Removal(by, label, iri))
-        if not mask.any() or (by == "region" and mask.all()):
-            continue
-        found = compiled_cascade(graph, mask, threshold=threshold, direction=direction)
-        beyond = sum(1 for why in found.disrupted.values() if why.tier >= 1)
-        candidates.append((iri, label, mask, found, beyond))
-    candidates.sort(key=lambda c: (-c[4], c[1]))
-    if top is not None and len(candidates) > top:
-        boundary = candidates[top - 1][4]
-        candidates = [c for i, c in enumerate(candidates) if i < top or c[4] == boundary]
-    before = _weak_components(graph)
-    ranked: list[dict[str, Any]] = []
-    for iri, label, mask, found, _beyond in candidates:
-        cut = compiled_paths_cut(graph, mask)
-        after = _weak_components(graph, ~mask)
-        report = _report(
-            table,
-            found,
-            [{"kind": by, "name": label, "id": iri, "members": int(mask.sum())}],
-            [iri] if by == "region" else [],
-            cut,
-            before,
-            after,
-            shock,
-        )
-        ranked.append(
-            {
-                "kind": by,
-                "id": iri,
-                "label": label,
-                "label_zh": labels[iri][1],
-                "members": int(mask.sum()),
-                "summary": report.summary,
-            }
-        )
-    ranked.sort(
-        key=lambda r: (
-            -r["summary"]["disrupted_beyond_removed"],
-            -r["summary"]["paths_cut"],
-            -len(r["summary"]["stages_emptied"]),
-            r["label"],
-        )
-    )
-    return ranked[:top] if top else ranked
-
-
-def _candidate_labels(table: Projection, by: str) -> dict[str, tuple[str, str]]:
-    """IRI -> (English, Chinese) label of every candidate of ``by`` in the network."""
-    if by == "region":
-        places = table.meta["places"]
-        found = {place for located in table.columns["places"] for place in located}
-        return {p: (places.get(p, {}).get("label", p), places.get(p, {}).get("label_zh", "")) for p in sorted(found)}
-    if by == "stage":
-        stages = stage_infos(table.meta)
-        present = {stage for stage in table.columns["stage"] if stage}
-        return {s: (stages.get(s, {}).get("label", s), stages.get(s, {}).get("label_zh", "")) for s in sorted(present)}
-    index = {node: i for i, node in enumerate(table.nodes)}
-    owners = {owner for owner, owned in table.meta.get("controls", []) if owner in index and owned in index}
-    columns = table.columns
-    return {owner: (columns["label"][index[owner]], columns["label_zh"][index[owner]]) for owner in sorted(owners)}

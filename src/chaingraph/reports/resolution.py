@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .errors import InputError
-from .names import Candidate
-from .projection.source import Source, network_source
-from .projection.tables import name_candidates
+from ..errors import InputError
+from ..names import Candidate
+from ..projection.source import Source, network_source
+from ..projection.tables import name_candidates
 
 __all__ = ["NameRecord", "ResolveReport", "resolve"]
 

@@ -35,14 +35,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
-from .measures import compiled
-from .measures.compiled import AnalysisGraph
-from .projection.model import stages_in_order
-from .projection.selection import make_selection, select_columns
-from .projection.source import Source, network_source
-from .queries import names
-from .settings import EVIDENCE_LEVELS
+from ..errors import InputError
+from ..measures import compiled
+from ..measures.compiled import AnalysisGraph
+from ..projection.model import stages_in_order
+from ..projection.selection import make_selection, select_columns
+from ..projection.source import Source, network_source
+from ..queries import names
+from ..settings import EVIDENCE_LEVELS
 
 __all__ = ["GapsReport", "gaps"]
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import InputError
-from .measures import dispatch
-from .measures import reference as analysis
-from .projection import periods
-from .projection.model import Projection
-from .projection.selection import make_selection, select_columns
-from .projection.source import Source, network_source
+from ..errors import InputError
+from ..measures import dispatch
+from ..measures import reference as analysis
+from ..projection import periods
+from ..projection.model import Projection
+from ..projection.selection import make_selection, select_columns
+from ..projection.source import Source, network_source
 
 __all__ = ["RANKED_MEASURES", "DiffReport", "diff"]
 

@@ -1,0 +1,54 @@
+"""The reports: what each command prints, computed without printing anything, from the store
+through the projection and the measures to plain records.
+
+A room per verb: ``_stats`` (``stats``, ``concentrated``, ``network``), ``_impact`` (``impact``),
+``_view`` (``view``), ``_figures`` (the sources' figures, in English or Chinese), ``_names`` (the
+names of a set of firms) and ``_columns`` (the columns of ``stats`` and ``impact``, their JSON keys
+and headers). The public names are these.
+"""
+
+from __future__ import annotations
+
+from ..projection.selection import evidence_levels, make_selection
+from ._columns import COLUMN_HEADERS, IMPACT_HEADERS, NODE_COLUMNS, STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS
+from ._figures import (
+    FIGURE_SOURCES_QUERY,
+    FIGURE_WORDS,
+    FIGURES_QUERY,
+    figures_by_subject,
+    format_figure,
+    sourced_figures,
+)
+from ._impact import impact, impact_record
+from ._names import firm_names
+from ._stats import LOCAL_SOURCING_CLAIM, ClusterSummary, StatsReport, concentrated, network, stats
+from ._view import view
+
+__all__ = []
+
+__all__ = [
+    "COLUMN_HEADERS",
+    "FIGURES_QUERY",
+    "FIGURE_SOURCES_QUERY",
+    "FIGURE_WORDS",
+    "IMPACT_HEADERS",
+    "LOCAL_SOURCING_CLAIM",
+    "NODE_COLUMNS",
+    "STAGE_KEYS",
+    "STATS_KEYS",
+    "STATS_TABLE_COLUMNS",
+    "ClusterSummary",
+    "StatsReport",
+    "concentrated",
+    "evidence_levels",
+    "figures_by_subject",
+    "firm_names",
+    "format_figure",
+    "impact",
+    "impact_record",
+    "make_selection",
+    "network",
+    "sourced_figures",
+    "stats",
+    "view",
+]

@@ -1,0 +1,443 @@
+"""``stats``: every node's measures, on this machine or on Spark (:mod:`chaingraph.engines`), with
+the chains' local sourcing and the network's concentration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import cast
+
+import networkx as nx
+import numpy as np
+from rdflib import Literal, URIRef
+
+from ..engines import LOCAL, SPARK, implementation
+from ..errors import InputError
+from ..measures import dispatch
+from ..measures import reference as analysis
+from ..measures.compiled import (
+    FUNCTIONS,
+    AnalysisGraph,
+    concentrated_purchases,
+    concentration_summary,
+    purchase_group_hhi,
+    stage_groups,
+    top_customer_share,
+)
+from ..measures.kernels import MeasureRun, NodeValues
+from ..projection.model import Projection, stage_infos
+from ..projection.read import stage_inference_note
+from ..projection.selection import (
+    Selection,
+    dating_counts,
+    evidence_counts,
+    make_selection,
+    select,
+    select_columns,
+)
+from ..projection.source import NetworkSource, Source, network_source
+from ..queries.texts import package_query
+from ..store import Store
+from ..vocab import FJ
+from ._columns import BUYER_CONCENTRATION, STAGE_KEYS, STATS_KEYS
+
+__all__ = ["LOCAL_SOURCING_CLAIM", "ClusterSummary", "StatsReport", "concentrated", "network", "stats"]
+
+LOCAL_SOURCING_CLAIM = package_query("report-local-sourcing-claim")
+
+
+@dataclass
+class ClusterSummary:
+    """How local one chain's supply is, set against what its sources claim."""
+
+    chain: str
+    label: str
+    region_label: str
+    local_sourcing: dict
+    claimed_share: float | None
+    claim_source: str
+    stage_coverage: list[dict]
+    #: The claim measures material volume: how many of the located relations into the region state
+    #: a volume (``None`` without a claim). Below ``local_sourcing["known"]``, neither the count nor
+    #: the volume measures the claim whole.
+    claim_volume_relations: int | None = None
+
+
+@dataclass
+class StatsReport:
+    selection: str
+    nodes: int
+    edges: int
+    #: How many of the edges analysed are at each evidence level.
+    evidence: dict[str, int]
+    #: With ``group_by="owner"``: each controller's IRI -> the IRIs merged into it.
+    grouped: dict[str, list[str]]
+    rows: list[dict]
+    sampled: dict[str, int]
+    estimated: list[str] = field(default_factory=list)
+    #: The groups by name: each controller's label -> the labels merged into it.
+    grouped_labels: dict[str, list[str]] = field(default_factory=dict)
+    clusters: list[ClusterSummary] = field(default_factory=list)
+    single_sourced: list[dict] = field(default_factory=list)
+    #: With ``as_of``: how many of the edges analysed are in force on that date and how many are
+    #: undated (see :func:`chaingraph.projection.selection.dating_counts`).
+    dating: dict | None = None
+    #: Where the measures were computed: ``local`` (this machine) or ``spark`` (:mod:`chaingraph.engines`).
+    engine: str = LOCAL
+    #: Whether ``exact=True`` computes the estimated measures exactly (Spark refuses it).
+    exact_on_request: bool = True
+    #: Measures the engine does not compute (their values are ``None``), each with the reason.
+    left_out: dict[str, str] = field(default_factory=dict)
+    #: How the estimated measures were estimated, for the line that says so.
+    estimate_method: str = "sketches (about 6% error)"
+    #: What else the report leaves out on this engine, one line each.
+    notes: list[str] = field(default_factory=list)
+    #: Firm level, this machine: :func:`chaingraph.measures.compiled.concentration_summary`.
+    concentration: dict | None = None
+
+
+def network(
+    source: Source,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    level: str = "firm",
+    evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
+) -> nx.DiGraph:
+    """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
+    source = network_source(source)
+    return select(
+        source.network(),
+        make_selection(
+            source, chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
+        ),
+    )
+
+
+def concentrated(
+    source: Source,
+    *,
+    hhi_above: float = 0.0,
+    chain: str | None = None,
+    region: str | None = None,
+    evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
+) -> list[dict]:
+    """The firms' purchases of one input stage more concentrated than ``hhi_above`` (the HHI of
+    the suppliers' shares by the share rule, 0-10,000), most concentrated first, each with its
+    labels: what ``query single-sourced --hhi-above N`` prints. The threshold the guidelines name
+    "highly concentrated": :data:`chaingraph.measures.shares.HIGHLY_CONCENTRATED`.
+
+    >>> from chaingraph.store import open_store
+    >>> rows = concentrated(open_store(), hhi_above=9999, chain="ningde")
+    >>> any(row["client"].endswith("/catl") and row["stage_label"] == "testing" for row in rows)
+    True
+    """
+    source = network_source(source)
+    selection = make_selection(
+        source, chain=chain, region=region, level="firm", evidence=evidence, as_of=as_of, undated=undated
+    )
+    table = select_columns(source.projection(), selection)
+    position = {node: i for i, node in enumerate(table.nodes)}
+    columns, stages = table.columns, stage_infos(table.meta)
+    rows = concentrated_purchases(AnalysisGraph(table), hhi_above)
+    for row in rows:
+        client, top = position[row["client"]], position[row["top_supplier"]]
+        stage = stages.get(row["stage"], {})
+        row.update(
+            client_label=columns["label"][client],
+            client_label_zh=columns["label_zh"][client],
+            stage_label=stage.get("label", columns["stage_label"][top]),
+            stage_label_zh=stage.get("label_zh", ""),
+            top_supplier_label=columns["label"][top],
+            top_supplier_label_zh=columns["label_zh"][top],
+        )
+    return rows
+
+
+def _measure(
+    source: NetworkSource, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
+) -> tuple[Projection, MeasureRun, list[dict]]:
+    """The selection's columns, its measures and single-sourced findings, on the path the
+    dispatcher chooses (stage level: the aggregated graph, on the reference)."""
+    if selection.level == "firm":
+        network_columns: Projection | nx.DiGraph = select_columns(source.projection(), selection)
+    else:
+        dispatch.uses_compiled(0, backend, level=selection.level)  # refuses --backend compiled early
+        network_columns = select(source.network(), selection)
+    run, single = dispatch.node_measures(
+        network_columns, backend=backend, level=selection.level, exact=exact, progress=progress
+    )
+    return analysis.as_projection(network_columns), run, single
+
+
+def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) -> list[dict]:
+    """The report's rows of the nodes that can be among the first ``top`` by ``sort``, sorted."""
+    columns = table.columns
+    chosen = list(_first_by(run.values[sort], table.nodes, top))
+    measures = {key: _values_at(run.values[key], table.nodes, chosen) for key in analysis.MEASURES}
+    rows = []
+    for j, i in enumerate(chosen):
+        row = {
+            "id": table.nodes[i],
+            "label": columns["label"][i],
+            "label_zh": columns["label_zh"][i],
+            "kind": columns["kind"][i],
+            "place": columns["place_label"][i],
+            "stage": columns["stage_label"][i],
+        }
+        for key, values in measures.items():
+            row[key] = values[j]
+        rows.append(row)
+    rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
+    return rows
+
+
+def stats(
+    source: Source,
+    *,
+    chain: str | None = None,
+    region: str | None = None,
+    level: str = "firm",
+    evidence: str | Iterable[str] = "all",
+    as_of: str | None = None,
+    undated: str = "include",
+    group_by: str | None = None,
+    sort: str = "pagerank",
+    top: int | None = None,
+    exact: bool = False,
+    backend: str = "auto",
+    engine: str = LOCAL,
+    spark_master: str | None = None,
+    output: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> StatsReport:
+    """Centrality and risk measures of every node of a selection, sorted by ``sort``, highest first.
+
+    ``backend``: ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.measures.compiled`: the same
+    numbers from arrays, igraph and SciPy, firm level only), or ``auto``: compiled above
+    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes at firm level.
+
+    ``engine="spark"`` computes on Apache Spark (:mod:`chaingraph.spark`) instead of this machine:
+    the source's sheets (``NetworkSource(store, Tables(...))``) are read where they lie, on
+    ``spark_master`` (default ``local[*]``; ``SPARK_REMOTE`` for Spark Connect), and with ``output``
+    the full per-firm table is written there as Parquet instead of being collected.
+
+    >>> from chaingraph.store import open_store
+    >>> report = stats(open_store(), chain="ningde", sort="in_degree")
+    >>> report.rows[0]["label"]
+    'CATL'
+    """
+
+    if sort not in analysis.MEASURES:
+        raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
+    if top is not None and top < 1:
+        raise InputError(f"--top {top}: must be 1 or more")
+    dispatch.check_backend(backend)
+    asked = dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
+                 group_by=group_by)  # fmt: skip
+    run_stats = implementation(engine, local=_local_stats, spark=_spark_stats)
+    return run_stats(
+        network_source(source), asked,
+        sort=sort, top=top, exact=exact, backend=backend, master=spark_master, output=output, progress=progress,
+    )  # fmt: skip
+
+
+def _local_stats(
+    source: NetworkSource,
+    asked: dict,
+    *,
+    sort: str,
+    top: int | None,
+    exact: bool,
+    backend: str,
+    master: str | None,
+    output: str | None,
+    progress: Callable[[str], None] | None,
+) -> StatsReport:
+    """``stats`` on this machine (see :func:`stats`)."""
+    if output is not None or master is not None:
+        raise InputError("--output and --spark-master go with --engine spark")
+    if progress:
+        progress("projection")
+    level = asked["level"]
+    selection = make_selection(source, **asked)
+    table, run, single = _measure(source, selection, backend, exact, progress)
+    rows = _stats_rows(table, run, sort, top)
+    if level == "stage":
+        _stage_concentration(source, selection, rows)
+    chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
+    if level == "firm" and selection.chains is not None:
+        chains = [c for c in chains if c in selection.chains]
+    clusters = [_cluster(source.store, table, c) for c in chains if table.meta["chains"].get(c, {}).get("region")]
+    return StatsReport(
+        selection=table.meta.get("selection", ""),
+        nodes=len(table),
+        edges=table.edge_count,
+        evidence=evidence_counts(table),
+        grouped=table.meta.get("grouped", {}),
+        grouped_labels=table.meta.get("grouped_labels", {}),
+        rows=rows[:top] if top else rows,
+        sampled=run.sampled,
+        estimated=run.estimated,
+        clusters=clusters if level == "firm" else [],
+        single_sourced=single,
+        dating=dating_counts(table, selection),
+        # Sheets say it on every command (their notes); a graph read by SPARQL says it here.
+        notes=[note] if (note := stage_inference_note(table)) and source.sheets is None else [],
+        concentration=concentration_summary(AnalysisGraph(table)) if level == "firm" else None,
+    )
+
+
+def _stage_concentration(source: NetworkSource, selection: Selection, rows: list[dict]) -> None:
+    """At stage level, each stage's concentration figures come from its firms, in ``rows``: its
+    ``hhi`` is the highest of a firm at the stage (the most concentrated input purchase one of its
+    firms makes), its ``top_customer_share`` the highest of a firm at it, and ``purchase_hhi`` the
+    HHI of the most concentrated purchase *of* the stage by one firm of the selection (what ``gaps``
+    reports per stage). On the stage graph itself every stage buys from one node per input stage
+    and sells to one per client stage, so every purchase would read 10,000 and every sale 1: figures
+    that look like answers and are not. ``None`` where no firm of the selection buys or sells so."""
+    firms = select_columns(source.projection(), dataclasses.replace(selection, level="firm"))
+    graph = AnalysisGraph(firms)
+    groups = stage_groups(graph)
+    # What each firm buys, as the firm-level measures say it: the stage takes the highest of its firms'.
+    buying = {key: FUNCTIONS[key](graph) for key in BUYER_CONCENTRATION}
+    selling, bought = top_customer_share(graph), purchase_group_hhi(graph)
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+
+    def keep(stage: str, key: str, value: float) -> None:
+        found[stage][key] = max(found[stage].get(key, value), value)
+
+    has_inputs = np.bincount(groups.client_of_key, minlength=graph.n) > 0
+    has_clients = np.bincount(graph.suppliers[groups.real], minlength=graph.n) > 0
+    for i in np.flatnonzero(groups.node_stage >= 0):
+        stage = groups.stage_names[groups.node_stage[i]]
+        if has_inputs[i]:
+            for key, values in buying.items():
+                keep(stage, key, float(values[i]))
+        if has_clients[i]:
+            keep(stage, "top_customer_share", float(selling[i]))
+    for group, value in enumerate(bought):
+        keep(groups.stage_names[groups.stage_of_key[group]], "purchase_hhi", float(value))
+    for row in rows:
+        figures = found.get(row["id"], {})
+        for key in (*BUYER_CONCENTRATION, "top_customer_share", *STAGE_KEYS):
+            row[key] = figures.get(key)
+
+
+def _spark_stats(
+    source: NetworkSource,
+    asked: dict,
+    *,
+    sort: str,
+    top: int | None,
+    exact: bool,
+    backend: str,
+    master: str | None,
+    output: str | None,
+    progress: Callable[[str], None] | None,
+) -> StatsReport:
+    """``stats`` on Spark: the selection's network read into Spark, its measures computed there, the
+    first ``top`` rows (or, without ``output``, all of them) collected in the order the compiled
+    path sorts them."""
+    from ..spark import measures as spark_measures
+    from ..spark.network import read_network, spark_source
+    from ..spark.session import spark_session
+    from ..spark.stats import run_stats
+
+    if exact:
+        raise InputError("--exact: the Spark engine counts reach exactly up to "
+                         f"{spark_measures.EXACT_REACH_IDS:,} and estimates above; drop --exact")  # fmt: skip
+    if sort in spark_measures.MEASURES_NOT_ON_SPARK:
+        raise InputError(f"--sort {sort}: not computed on Spark ({spark_measures.MEASURES_NOT_ON_SPARK[sort]})")
+    tables = source.tables
+    if progress:
+        progress("starting Spark")
+    spark = spark_session(master)
+    on_spark = spark_source(spark, source.store, tables)
+    selection = make_selection(on_spark, **asked)
+    if progress:
+        progress("the network on Spark")
+    network = read_network(spark, on_spark, tables, selection)
+    run = run_stats(network, STATS_KEYS, sort=sort, top=top, output=output, progress=progress)
+    lines = ["local sourcing by chain and single-sourced stages: computed by --engine local"]
+    if tables.relations:
+        lines.append(
+            "stages from what a sheet's firms supply: inferred by --engine local only (here a firm the "
+            "sheets give no stage has none)"
+        )
+    if output is not None:
+        lines.append(f"every firm's row: {output} (Parquet)")
+    return StatsReport(
+        selection=network.selection,
+        nodes=network.graph.n,
+        edges=network.edge_count,
+        evidence=network.evidence,
+        grouped={},
+        rows=run.rows,
+        sampled=run.sampled,
+        estimated=run.estimated,
+        dating=network.dating,
+        engine=SPARK,
+        exact_on_request=False,
+        left_out=run.left_out,
+        estimate_method=(
+            f"HyperLogLog sketches above {spark_measures.EXACT_REACH_IDS:,} "
+            f"(relative standard error {spark_measures.HLL_RELATIVE_ERROR:.1%})"
+        ),
+        notes=lines,
+    )
+
+
+def _values_at(values: Mapping, nodes: list[str], positions: list[int]) -> list:
+    """One measure's values at ``positions`` of ``nodes``, as Python numbers; an array-backed
+    measure in the same node order is read in one step instead of one ``.item()`` per node."""
+    if isinstance(values, NodeValues) and values.nodes is nodes:
+        return values.array[positions].tolist()
+    return [values[nodes[i]] for i in positions]
+
+
+def _first_by(values: Mapping, nodes: list[str], top: int | None) -> Iterable[int]:
+    """Indices of the nodes that can be among the first ``top`` by value (ties included, so
+    sorting just these rows gives what sorting all of them would): rows are built for a screen's
+    worth of nodes, not for ten million."""
+    if top is None or top >= len(nodes):
+        return range(len(nodes))
+    if isinstance(values, NodeValues) and values.nodes is nodes:
+        column = values.array.astype(float)
+    else:
+        column = np.fromiter((float(values[node]) for node in nodes), dtype=float, count=len(nodes))
+    column[np.isnan(column)] = -np.inf
+    cutoff = np.partition(column, len(column) - top)[len(column) - top]
+    return np.flatnonzero(column >= cutoff).tolist()
+
+
+def _cluster(store: Store, table: Projection, chain: str) -> ClusterSummary:
+    info = table.meta["chains"][chain]
+    claimed, claim_source = None, ""
+    bindings = {"chain": URIRef(chain), "measure": FJ["measure-local-sourcing-share"]}
+    rows = store.select(LOCAL_SOURCING_CLAIM, bindings).rows
+    if rows:
+        try:
+            claimed = float(cast(Literal, rows[0]["value"]).toPython())
+        except (TypeError, ValueError):
+            claimed = None  # a claim that is no number is not compared
+        claim_source = str(rows[0].get("source", ""))
+    local_sourcing = analysis.cluster_local_sourcing(table, chain)
+    volumes = max((f["relations"] for f in local_sourcing.get("by_amount", []) if f["basis"] == "volume"), default=0)
+    return ClusterSummary(
+        chain=chain,
+        label=info.get("label", chain),
+        region_label=table.meta["places"].get(info["region"], {}).get("label", ""),
+        local_sourcing=local_sourcing,
+        claimed_share=claimed,
+        claim_source=claim_source,
+        stage_coverage=analysis.stage_coverage(table, chain),
+        claim_volume_relations=None if claimed is None else volumes,
+    )
