@@ -1,4 +1,4 @@
-"""Regenerate chaingraph's stage palette (``chaingraph.views.page.PALETTE``) and print how far apart
+"""Regenerate chaingraph's stage palette (``chaingraph.views.colours.PALETTE``) and print how far apart
 its colours stay for colour-blind readers.
 
     python docs/palette.py
@@ -18,7 +18,8 @@ import itertools
 import numpy as np
 from colorspacious import cspace_convert
 
-from chaingraph.views.page import AGAINST_STYLE, DIMMED_COLOR, NO_STAGE_COLOR
+from chaingraph.views.colours import DIMMED_COLOR, NO_STAGE_COLOR
+from chaingraph.views.edges import AGAINST_STYLE
 
 TOL_MUTED = ["#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#882255", "#aa4499"]
 # The page's own colours: background, nodes with no stage, dimmed nodes, edges against the stage order.

@@ -39,7 +39,8 @@ class _Page(HTMLParser):
 
 def _page_naming_everything(text: str) -> _Page:
     """The parsed view of a two-firm graph whose every name, product and source is ``text``."""
-    from chaingraph.views.page import ViewData, render_view
+    from chaingraph.views.page import render_view
+    from chaingraph.views.viewdata import ViewData
 
     graph = nx.DiGraph()
     graph.add_edge("urn:a", "urn:b", supplies=[text], sources=[text])

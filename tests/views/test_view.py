@@ -579,7 +579,7 @@ def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
     import numpy as np
 
     from chaingraph.reports import network
-    from chaingraph.views.page import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
+    from chaingraph.views.colours import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
 
     graph = network(store, chain=chain)  # as the view of chain (fujian: every chain of the region)
     stages = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
@@ -781,7 +781,7 @@ def test_a_name_like_no_chain_lists_the_chains_there_are(run, store):
 
 def test_each_stage_keeps_one_colour_in_every_view(store):
     from chaingraph.reports import network
-    from chaingraph.views.page import stage_colors
+    from chaingraph.views.colours import stage_colors
 
     seen: dict[str, set[str]] = {}
     for chain in ("ningde", "jinjiang", "putian", "fujian"):
@@ -797,7 +797,7 @@ def test_a_stage_a_sheet_adds_recolours_none_of_the_graphs(tmp_path, store):
     from chaingraph.projection.source import NetworkSource
     from chaingraph.projection.tables import Tables
     from chaingraph.reports import network
-    from chaingraph.views.page import stage_colors
+    from chaingraph.views.colours import stage_colors
 
     firms = tmp_path / "firms.csv"
     firms.write_text(

@@ -3,7 +3,8 @@ panel list value, volume and shares, hedges marked as a sheet writes them, in bo
 
 from __future__ import annotations
 
-from chaingraph.views.page import TEXT, _edge_tooltip
+from chaingraph.views.texts import TEXT
+from chaingraph.views.tooltips import edge_tooltip
 
 from ..conftest import run_process
 
@@ -19,12 +20,12 @@ EDGE = {
 
 
 def test_an_edges_tooltip_lists_its_quantities_with_their_hedges():
-    lines = _edge_tooltip(EDGE, TEXT["en"]).splitlines()
+    lines = edge_tooltip(EDGE, TEXT["en"]).splitlines()
     assert "value: >120,000,000,000 CNY" in lines
     assert "volume: ~3,050,000 TONNE" in lines
     assert "share of the supplier's sales: 44.46%" in lines
     assert not any("client's purchases" in line for line in lines)  # not stated: not shown
-    assert "占供应方销售比重: 44.46%" in _edge_tooltip(EDGE, TEXT["zh"]).splitlines()
+    assert "占供应方销售比重: 44.46%" in edge_tooltip(EDGE, TEXT["zh"]).splitlines()
 
 
 def test_the_bundled_view_shows_yunengs_share_of_sales(tmp_path):
@@ -50,7 +51,7 @@ def test_an_edge_is_as_wide_as_its_share_of_the_clients_purchases_where_the_data
     import networkx as nx
 
     from chaingraph.reports import network, view
-    from chaingraph.views.page import SHARE_WIDTH
+    from chaingraph.views.edges import SHARE_WIDTH
 
     sheet = tmp_path / "share.csv"
     sheet.write_text("supplier,client,client_share\nHunan Yuneng,CATL,60%\n", encoding="utf-8")

@@ -179,7 +179,7 @@ def assemble(facts: NetworkFacts) -> Projection:
     facts = _stages_from_products(facts, meta)
     columns = _node_columns(facts, meta)
     # How many nodes each stage has in the whole network: a view of a part of it colours stages
-    # by their place among those with members (views.page.stage_colors).
+    # by their place among those with members (views.colours.stage_colors).
     members: dict[str, int] = {}
     for stage in columns["stage"]:
         if stage:

@@ -60,7 +60,10 @@ def view(
     >>> html._repr_html_().startswith("<iframe srcdoc=")
     True
     """
-    from ..views.page import TEXT, ViewData, check_size, measure_name, render_view
+    from ..views.page import check_size, render_view
+    from ..views.texts import TEXT
+    from ..views.tooltips import measure_name
+    from ..views.viewdata import ViewData
 
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from .. import __version__
 from ..records import Brief
 from ..vocab import name_in
-from .page import NO_STAGE_COLOR, colours_of_stages, template_environment
+from .colours import NO_STAGE_COLOR, colours_of_stages
+from .page import template_environment
 
 __all__ = ["BRIEF_TEXT", "CHART", "CHROMIUM_NAMES", "PDF_TIMEOUT", "STATUS_STYLE", "print_pdf", "render_brief"]
 
