@@ -12,6 +12,7 @@ import pytest
 from chaingraph.measures import kernels
 from chaingraph.measures import reference as analysis
 from chaingraph.measures.impact import impact
+from chaingraph.measures.reference import _reach as reach_module
 
 # s1, s2 supply m; m supplies c1 and c2.
 #   s1 \      / c1
@@ -171,7 +172,7 @@ def test_reach_sketches_estimate_large_reach_and_count_small_reach_exactly(monke
     graph = nx.gn_graph(4000, seed=5).reverse()  # a random tree-like DAG with hubs
     graph.add_edges_from((i, i + 1) for i in range(0, 3990, 7))
     exact = analysis.downstream_reach(graph, exact=True)
-    monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
+    monkeypatch.setattr(reach_module, "EXACT_REACH_LIMIT", 10)
     assert analysis.reach_is_estimated(graph)
     estimate = analysis.downstream_reach(graph)
     small = [node for node in graph if exact[node] < kernels.REACH_SKETCH - 1]

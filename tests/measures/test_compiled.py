@@ -14,6 +14,7 @@ from chaingraph import reports
 from chaingraph.measures import compiled, kernels
 from chaingraph.measures import reference as analysis
 from chaingraph.measures.kernels import MeasureRun
+from chaingraph.measures.reference import _reach as reach_module
 from chaingraph.projection.model import Projection
 
 from ..conftest import run_process
@@ -85,7 +86,7 @@ def test_distances_in_batches_of_any_size_agree(monkeypatch, cells):
 
 
 def test_sketched_reach_equals_networkx_sketches(monkeypatch):
-    monkeypatch.setattr(analysis, "EXACT_REACH_LIMIT", 10)
+    monkeypatch.setattr(reach_module, "EXACT_REACH_LIMIT", 10)
     monkeypatch.setattr(compiled, "REACH_WORK_LIMIT", 10)
     graph = nx.relabel_nodes(nx.gnp_random_graph(800, 0.004, seed=7, directed=True), lambda i: f"urn:n:{i:04d}")
     fast_graph = compiled.AnalysisGraph(Projection.from_networkx(graph))
