@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..settings import LANGUAGES
-from .app import cli, dating_options, evidence_option, graph_options, output_options, status_line, stderr
+from .app import cli, status_line, stderr
+from .options import dating_options, evidence_option, graph_options, output_options
 
 __all__ = ["brief"]
 

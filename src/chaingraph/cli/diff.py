@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .app import cli, emit, evidence_option, format_option, graph_options, render_json, stdout
+from .app import cli, emit, render_json, stdout
+from .options import evidence_option, format_option, graph_options
 
 __all__ = ["diff"]
 

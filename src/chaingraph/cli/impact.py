@@ -5,21 +5,17 @@ from __future__ import annotations
 import click
 
 from ..engines import local_only, session_of
-from .app import (
+from .app import cli, emit, render_json, stderr, stdout
+from .options import (
     choose_columns,
-    cli,
     columns_option,
     dating_options,
-    emit,
     engine_options,
     evidence_option,
     format_option,
     graph_options,
     group_by_option,
-    render_json,
     shock_options,
-    stderr,
-    stdout,
 )
 
 __all__ = ["impact"]

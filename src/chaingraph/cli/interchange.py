@@ -10,21 +10,18 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .app import (
-    cli,
+from .app import cli, progress_bar, status_line, stderr
+from .options import (
     dating_options,
     evidence_option,
     graph_options,
     header_row_option,
     map_option,
     output_options,
-    progress_bar,
     same_as_option,
     selection_options,
     sheet_option,
     stages_option,
-    status_line,
-    stderr,
 )
 from .render import printable
 

@@ -8,18 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .app import (
-    OUTPUT_FORMATS,
-    ROW_COUNT,
-    choose_columns,
-    cli,
-    columns_option,
-    emit,
-    graph_options,
-    output_options,
-    stderr,
-    stdout,
-)
+from .app import OUTPUT_FORMATS, cli, emit, stderr, stdout
+from .options import ROW_COUNT, choose_columns, columns_option, graph_options, output_options
 
 __all__ = ["CONCENTRATED_COLUMNS", "QUERY_FORMATS", "TERMINAL_PAGE", "query"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .app import cli, emit, format_option, graph_options, output_options, render_json, stderr, stdout
+from .app import cli, emit, render_json, stderr, stdout
+from .options import format_option, graph_options, output_options
 
 __all__ = ["resolve"]
 

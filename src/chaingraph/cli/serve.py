@@ -7,7 +7,8 @@ import sys
 import click
 
 from .._runtime.shutdown import Terminated
-from .app import Seconds, cli, data_options, stderr
+from .app import cli, stderr
+from .options import Seconds, data_options
 
 __all__ = ["serve"]
 

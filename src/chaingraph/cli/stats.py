@@ -5,21 +5,17 @@ from __future__ import annotations
 import click
 
 from ..engines import session_of
-from .app import (
+from .app import cli, emit, status_line, stderr, stdout
+from .options import (
     choose_columns,
-    cli,
     columns_option,
     dating_options,
-    emit,
     engine_options,
     evidence_option,
     format_option,
     graph_options,
     group_by_option,
     selection_options,
-    status_line,
-    stderr,
-    stdout,
 )
 
 __all__ = ["engine_notes", "network_notes", "stats"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .app import cli, output_options, progress_bar, stderr
+from .app import cli, progress_bar, stderr
+from .options import output_options
 
 __all__ = ["synth"]
 

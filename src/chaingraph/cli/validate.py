@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .app import cli, emit, format_option, graph_options, render_json, stderr, stdout
+from .app import cli, emit, render_json, stderr, stdout
+from .options import format_option, graph_options
 
 __all__ = ["IRI_WIDTH", "validate"]
 

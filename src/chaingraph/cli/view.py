@@ -7,16 +7,8 @@ from pathlib import Path
 import click
 
 from ..settings import LANGUAGES, LEVELS, VIEW_LAYOUTS
-from .app import (
-    cli,
-    dating_options,
-    evidence_option,
-    graph_options,
-    output_options,
-    shock_options,
-    status_line,
-    stderr,
-)
+from .app import cli, status_line, stderr
+from .options import dating_options, evidence_option, graph_options, output_options, shock_options
 
 __all__ = ["default_view_name", "view"]
 
