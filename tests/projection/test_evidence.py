@@ -12,6 +12,7 @@ import pytest
 from rdflib import URIRef
 
 from chaingraph import reports
+from chaingraph.errors import InputError
 from chaingraph.projection.read import project, project_columns
 from chaingraph.projection.selection import Selection, evidence_counts, select, select_columns
 from chaingraph.vocab import CG, EVIDENCE_LEVELS
@@ -224,7 +225,7 @@ def test_rdf_exports_refuse_an_evidence_filter(run):
 
 
 def test_library_selection_refuses_an_unknown_level(store):
-    with pytest.raises(reports.InputError, match="--evidence 'maybe'"):
+    with pytest.raises(InputError, match="--evidence 'maybe'"):
         reports.make_selection(store, evidence=["maybe"])
 
 

@@ -124,6 +124,6 @@ def test_supplier_and_client_read_from_one_column_is_refused(tmp_path, mapping):
 
 
 def test_the_whitespace_cells_are_trimmed_of_is_what_str_strip_removes():
-    from chaingraph.sheets.layout import _PYTHON_WHITESPACE
+    from chaingraph.sheets.columns import _PYTHON_WHITESPACE
 
     assert set(_PYTHON_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}

@@ -27,19 +27,17 @@ from .cells import (
     self_loop_note,
     unneutralise_cell,
 )
+from .columns import PARQUET_SUFFIXES, SheetColumns, read_sheet
 from .layout import (
     FIRM_FIELDS,
     NAME_FIELDS,
-    PARQUET_SUFFIXES,
     RELATION_DETAIL_FIELDS,
     RELATION_FIELDS,
     REQUIRED,
     STAGE_VOCABULARY_FIELDS,
     CsvRows,
-    SheetColumns,
     WorkbookRows,
     parse_mapping,
-    read_sheet,
     sheet_digest,
     sheet_rows,
 )
