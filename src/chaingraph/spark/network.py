@@ -14,8 +14,8 @@ tables, with the rules of :func:`chaingraph.projection.selection.select_columns`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -25,74 +25,33 @@ from ..projection.model import Projection, edge_evidence
 from ..projection.read import assemble, read_facts
 from ..projection.selection import Selection
 from ..projection.source import NetworkSource, Sheets
-from ..projection.tables import Tables, default_chain, named_nodes
+from ..projection.tables import Tables, default_chain
 from ..queries.context import import_context
 from ..queries.names import as_iri
 from ..settings import EVIDENCE_LEVELS
 from ..sheets import (
     FIRM_FIELDS,
     RELATION_FIELDS,
-    REQUIRED,
-    JoinedColumns,
     Naming,
     check_period,
-    column_name,
-    created_place_names,
     is_workbook,
 )
-from ..sheets.quantities import QUANTITY_FIELDS, QUANTITY_GROUPS, row_quantities, statements_of
 from ..store.base import Store
-from ..vocab import local_name
+from .frames import NODE_SCHEMA, sheets_frame
 from .measures import SparkGraph
-from .session import first_line
-from .shares import QUANTITY_COLUMNS, QUANTITY_SCHEMA
+from .naming import SheetNames, named_batch, raise_first_error, resolved_ends, sheet_names
+from .quantities import relation_quantities
+from .shares import QUANTITY_COLUMNS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = [
-    "NODE_SCHEMA",
-    "SheetNames",
     "SparkNetwork",
     "read_network",
     "sheet_firms",
-    "sheet_names",
     "spark_source",
 ]
-
-#: The columns of every node (the stats report's node columns, and what the selection filters
-#: on), as Spark types; :func:`_arrow_schema` gives the same as Arrow's.
-_NODE_COLUMNS = (
-    ("id", "string"),
-    ("iri", "string"),
-    ("typed", "boolean"),
-    ("label", "string"),
-    ("label_zh", "string"),
-    ("kind", "string"),
-    ("place", "string"),
-    ("places", "array<string>"),
-    ("chains", "array<string>"),
-    ("stage", "string"),
-    ("stage_iri", "string"),
-    ("error", "string"),
-)
-NODE_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in _NODE_COLUMNS)
-
-
-def _statement_schema():
-    """The Arrow schema of a quantity statement: its pair, start, quantities and error."""
-    import pyarrow as pa
-
-    types = {"string": pa.string(), "double": pa.float64()}
-    fields = [("supplier", "string"), ("client", "string"), ("start", "string"), *QUANTITY_COLUMNS, ("error", "string")]
-    return pa.schema([(name, types[kind]) for name, kind in fields])
-
-
-def _arrow_schema():
-    import pyarrow as pa
-
-    types = {"string": pa.string(), "boolean": pa.bool_(), "array<string>": pa.list_(pa.string())}
-    return pa.schema([(name, types[kind]) for name, kind in _NODE_COLUMNS])
 
 
 #: An edge's state on a date as a rank: the strongest state of its relations wins (in force over
@@ -123,60 +82,6 @@ class SparkNetwork:
     quantities: DataFrame | None = None
 
 
-@dataclass
-class SheetNames:
-    """What the tables name of places, chains and stages (never firms: there may be millions), as
-    the sheets of a :class:`~chaingraph.projection.source.NetworkSource` for name resolution:
-    ``--chain`` and ``--region`` then find what the sheets add, as on one machine. The network itself
-    is read by Spark: asking this object for it is refused."""
-
-    found: dict[str, dict[str, list[str]]]
-    notes: list[str]
-    #: The chains the sheets create or add stages to: chain IRI -> its ``meta`` entry's part
-    #: (``label``, ``id``, ``stages``), as the tables reader states them.
-    chains: dict[str, dict] = field(default_factory=dict)
-
-    def projection(self, store: Store) -> Projection:
-        raise InputError("the tables are read by Spark (--engine spark), not on this machine")
-
-    def names(self, store: Store, kind: str) -> Mapping[str, Sequence[str]]:
-        return self.found.get(kind, {})
-
-
-def sheet_names(spark: SparkSession, store: Store, tables: Tables) -> SheetNames:
-    """The places, chains and stages the firm tables create (distinct cells, named on the driver by
-    the import's rule), for name resolution before the network is read."""
-    firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
-    naming = Naming(import_context(store), tables.base, default_chain(tables))
-    found: dict[str, dict[str, list[str]]] = {"place": {}, "chain": {}, "stage": {}}
-    chains: dict[str, dict] = {}
-    if firms is None:
-        return SheetNames(found, tables.notes)
-    cells = firms.select("located_in", "chain", "stage").distinct().collect()
-    for row in sorted(cells, key=lambda row: (row["chain"] or "", row["stage"] or "", row["located_in"] or "")):
-        if row["located_in"]:
-            iri, places = naming.place(row["located_in"])
-            found["place"].update(created_place_names(places, iri, row["located_in"]))
-        chain = None
-        if row["chain"]:
-            chain, created = naming.chain(row["chain"])
-            if created:
-                found["chain"][chain] = [row["chain"]]
-                chains[chain] = {"id": local_name(chain), "label": row["chain"], "stages": {}}
-        if row["stage"]:
-            if chain is None:
-                chain, created = naming.chain(naming.chain_name)
-                if created:
-                    found["chain"][chain] = [naming.chain_name]
-                    chains[chain] = {"id": local_name(chain), "label": naming.chain_name, "stages": {}}
-            iri, created = naming.stage(chain, row["stage"])
-            if created:
-                found["stage"][iri] = [row["stage"]]
-                entry = chains.setdefault(chain, {"stages": {}})
-                entry["stages"][iri] = {"label": row["stage"], "label_zh": "", "order": 0}
-    return SheetNames(found, tables.notes, chains)
-
-
 def spark_source(spark: SparkSession, store: Store, tables: Tables) -> NetworkSource:
     """``store`` with what ``tables`` name of places, chains and stages (:func:`sheet_names`) beside
     it: names are resolved against both before the network is read on Spark, where the tables lie."""
@@ -193,7 +98,7 @@ def sheet_firms(spark: SparkSession, store: Store, tables: Tables, text: str, no
     iri = as_iri(text)
     if iri is not None:
         return [iri] if nodes.filter(F.col("iri") == iri).limit(1).count() else []
-    firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
+    firms = sheets_frame(spark, tables.firms, FIRM_FIELDS, "firms", tables.mapping)
     needle = text.strip().lower()
     naming = Naming(import_context(store), tables.base, default_chain(tables))
     found = []
@@ -222,9 +127,7 @@ def _relation_end_firms(
     import names such a firm by its id, so the id is its name (case ignored)."""
     from pyspark.sql import functions as F
 
-    relations = _union(
-        [_read(spark, str(path), RELATION_FIELDS, "relations", tables.mapping) for path in tables.relations]
-    )
+    relations = sheets_frame(spark, tables.relations, RELATION_FIELDS, "relations", tables.mapping)
     if relations is None:
         return []
     ends = relations.select(F.col("supplier").alias("id"), "file").union(relations.select(F.col("client"), "file"))
@@ -271,10 +174,8 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
     context = import_context(store)
     chain_name = default_chain(tables)
 
-    firms = _union([_read(spark, str(path), FIRM_FIELDS, "firms", tables.mapping) for path in tables.firms])
-    relations = _union(
-        [_read(spark, str(path), RELATION_FIELDS, "relations", tables.mapping) for path in tables.relations]
-    )
+    firms = sheets_frame(spark, tables.firms, FIRM_FIELDS, "firms", tables.mapping)
+    relations = sheets_frame(spark, tables.relations, RELATION_FIELDS, "relations", tables.mapping)
     _check(firms, relations)
 
     # A batch gets a Naming of its own: one remembers the places and chains it created, and each
@@ -282,20 +183,20 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
     def name_firms(batches: Iterator) -> Iterator:
         for batch in batches:
             naming = Naming(context, tables.base, chain_name)
-            yield _named_batch(facts, naming, [(row["file"], row) for row in batch.to_pylist()], [])
+            yield named_batch(facts, naming, [(row["file"], row) for row in batch.to_pylist()], [])
 
     def name_ends(batches: Iterator) -> Iterator:
         for batch in batches:
             naming = Naming(context, tables.base, chain_name)
-            yield _named_batch(facts, naming, [], [(row["id"], row["file"]) for row in batch.to_pylist()])
+            yield named_batch(facts, naming, [], [(row["id"], row["file"]) for row in batch.to_pylist()])
 
     firm_nodes = (
         firms.mapInArrow(name_firms, NODE_SCHEMA) if firms is not None else spark.createDataFrame([], NODE_SCHEMA)
     )
     firm_nodes = firm_nodes.localCheckpoint()
-    _raise_first_error(firm_nodes)
+    raise_first_error(firm_nodes)
     if relations is not None:
-        relations = _resolved_ends(spark, Naming(context, tables.base, chain_name), firms, firm_nodes, relations)
+        relations = resolved_ends(spark, Naming(context, tables.base, chain_name), firms, firm_nodes, relations)
         ends = (
             relations.select(F.col("supplier").alias("id"), "file")
             .unionByName(relations.select(F.col("client").alias("id"), "file"))
@@ -304,7 +205,7 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
             .join(firm_nodes.select("id"), "id", "left_anti")
         )
         end_nodes = ends.mapInArrow(name_ends, NODE_SCHEMA).localCheckpoint()
-        _raise_first_error(end_nodes)
+        raise_first_error(end_nodes)
     else:
         end_nodes = spark.createDataFrame([], NODE_SCHEMA)
 
@@ -328,7 +229,7 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
     graph = SparkGraph(nodes.select("node"), pairs.select("src", "dst"), n, names=nodes.select("node", "iri"))
     edge_count = sum(evidence.values())
     meta = _meta(graph_network, source.sheets)
-    stated = _quantities(spark, facts.details, relations, firm_nodes, end_nodes, tables.mapping)
+    stated = relation_quantities(spark, facts.details, relations, firm_nodes, end_nodes, tables.mapping)
     quantities = (
         stated.join(ids.withColumnsRenamed({"iri": "supplier", "node": "src"}), "supplier")
         .join(ids.withColumnsRenamed({"iri": "client", "node": "dst"}), "client")
@@ -336,85 +237,6 @@ def read_network(spark: SparkSession, source: NetworkSource, tables: Tables, sel
         .select("src", "dst", *(name for name, _ in QUANTITY_COLUMNS))
     )  # left lazy: only a scenario reads it (the cells were checked above, as every command checks them)
     return SparkNetwork(graph, nodes, edge_count, evidence, dating, selection.describe(meta), meta, quantities)
-
-
-def _quantities(
-    spark,
-    details_of: Mapping[tuple[str, str], dict],
-    relations: DataFrame | None,
-    firm_nodes: DataFrame,
-    end_nodes: DataFrame,
-    mapping: Mapping[str, str],
-) -> DataFrame:
-    """Each supplier-client pair's quantities (``supplier``, ``client`` IRIs and the quantity
-    columns), as :func:`chaingraph.sheets.quantities.pair_quantities` joins them on this machine:
-    the graph's statements and each qualified relation row's (its cells read by
-    :func:`~chaingraph.sheets.quantities.row_quantities`, on the executors), each quantity from
-    the statement that starts last, a tie to the larger amount, its currency or unit with it.
-    ``details_of``: the graph's relations' details by (supplier, client) IRI pair, as read."""
-    from pyspark.sql import functions as F
-
-    names = [name for name, _ in QUANTITY_COLUMNS]
-    schema = f"supplier string, client string, start string, {QUANTITY_SCHEMA}, error string"
-    graph_rows = [
-        (*pair, start, *(quantity.get(name) for name in names), None)
-        for pair, details in details_of.items()
-        if any(key in details for key in names)
-        for start, quantity in statements_of(details)
-    ]
-    statements = spark.createDataFrame(graph_rows, schema)
-    if relations is not None:
-        cells = list(QUANTITY_FIELDS)
-        any_cell = F.lit(False)
-        for cell in cells:
-            any_cell = any_cell | (F.col(cell) != "")
-        stating = relations.filter((F.col("evidence") != "unspecified") & any_cell)
-
-        def read_cells(batches: Iterator) -> Iterator:
-            import pyarrow as pa
-
-            for batch in batches:
-                rows = []
-                for row in batch.to_pylist():
-                    try:
-                        found = row_quantities(row["file"], row, mapping)
-                    except InputError as exc:
-                        rows.append({"error": str(exc)})
-                        break
-                    rows.append(
-                        {"supplier": row["supplier"], "client": row["client"], "start": row["start"]}
-                        | {name: found.get(name) for name in names}
-                    )
-                yield pa.RecordBatch.from_pylist(rows, schema=_statement_schema())
-
-        read = stating.select("supplier", "client", "start", "file", *cells).mapInArrow(read_cells, schema)
-        read = read.localCheckpoint()
-        _raise_first_error(read)
-        ids = firm_nodes.select("id", "iri").unionByName(end_nodes.select("id", "iri"))
-        read = (
-            read.join(ids.withColumnsRenamed({"id": "supplier", "iri": "supplier_iri"}), "supplier")
-            .join(ids.withColumnsRenamed({"id": "client", "iri": "client_iri"}), "client")
-            .select(
-                F.col("supplier_iri").alias("supplier"), F.col("client_iri").alias("client"), "start", *names, "error"
-            )
-        )
-        statements = statements.unionByName(read)
-    chosen = []
-    for amount, companion in QUANTITY_GROUPS:
-        # a statement of another quantity has no say in this one
-        order = F.when(F.col(amount).isNotNull(), F.struct("start", amount))
-        chosen.append(F.max_by(F.struct(amount, *([companion] if companion else [])), order).alias(amount))
-    reduced = statements.groupBy("supplier", "client").agg(*chosen)
-    return reduced.select(
-        "supplier",
-        "client",
-        F.col("value.value").alias("value"),
-        F.col("value.currency").alias("currency"),
-        F.col("volume.volume").alias("volume"),
-        F.col("volume.volume_unit").alias("volume_unit"),
-        F.col("client_share.client_share").alias("client_share"),
-        F.col("supplier_share.supplier_share").alias("supplier_share"),
-    )
 
 
 def _meta(network: Projection, sheets: Sheets | None) -> dict:
@@ -428,58 +250,6 @@ def _meta(network: Projection, sheets: Sheets | None) -> dict:
         )
         chain["stages"].update(entry["stages"])
     return dict(network.meta, chains=chains)
-
-
-def _read(spark: SparkSession, path: str, fields: tuple[str, ...], role: str, mapping: Mapping[str, str]) -> DataFrame:
-    """A sheet as a DataFrame of its fields (strings, ``""`` for an empty cell, trimmed) and the
-    ``file`` it came from; Parquet unless the name ends in ``.csv``."""
-    from pyspark.sql import functions as F
-
-    try:
-        if path.lower().endswith((".csv", ".csv.gz")):
-            frame = spark.read.option("header", True).option("inferSchema", False).csv(path)
-        else:
-            frame = spark.read.parquet(path)
-        header = frame.columns
-    except Exception as exc:  # Spark's AnalysisException: a path that does not exist, say
-        raise InputError(f"{path}: cannot read the {role} table ({first_line(exc)})") from None
-    selected = []
-    for wanted in fields:
-        column = column_name(mapping, wanted)
-        if isinstance(column, JoinedColumns):  # several columns, joined as the other readers join them
-            missing = [part for part in column.columns if part not in header]
-            if missing:
-                raise InputError(
-                    f"{path}: --map {wanted}={missing[0]}: no such column (columns: {', '.join(header)[:200]})"
-                )
-            parts = [F.trim(F.coalesce(F.col(f"`{part}`").cast("string"), F.lit(""))) for part in column.columns]
-            selected.append(F.concat_ws(", ", *[F.when(part != "", part) for part in parts]).alias(wanted))
-        elif column in header:
-            cell = F.trim(F.coalesce(F.col(f"`{column}`").cast("string"), F.lit("")))
-            selected.append((F.lower(cell) if wanted == "evidence" else cell).alias(wanted))
-        elif wanted in REQUIRED[role]:
-            raise InputError(
-                f"{path}: missing column {wanted!r} in the {role} header (columns: {', '.join(header)[:200]}); "
-                f"name it with --map {wanted}=COLUMN"
-            )
-        elif wanted in mapping:
-            raise InputError(f"{path}: --map {wanted}={column}: no such column (columns: {', '.join(header)[:200]})")
-        else:
-            selected.append(F.lit("").alias(wanted))
-    # A row whose every field is empty is skipped, as the import skips it.
-    filled = F.lit(False)
-    for cell in selected:
-        filled = filled | (cell != "")
-    return frame.select(*selected, F.lit(path).alias("file")).filter(filled)
-
-
-def _union(frames: Sequence[DataFrame]) -> DataFrame | None:
-    if not frames:
-        return None
-    frame = frames[0]
-    for other in frames[1:]:
-        frame = frame.unionByName(other)
-    return frame
 
 
 def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
@@ -535,85 +305,6 @@ def _check(firms: DataFrame | None, relations: DataFrame | None) -> None:
         .toLocalIterator()
     ):
         check_period(row["file"], row["start"], row["end"], {})
-
-
-def _resolved_ends(
-    spark: SparkSession, naming: Naming, firms: DataFrame | None, firm_nodes: DataFrame, relations: DataFrame
-) -> DataFrame:
-    """``relations`` with each end that names a firm by another spelling rewritten to the one the
-    firm is known by, so that each partition, naming its ends from the graph alone, gives the firm
-    the local reader gives: a firm row's name (not its id) becomes that row's id, and the
-    spellings of one new firm (``Capchem Technology``, ``Capchem Technology Co., Ltd.``) its
-    first. Decided by :meth:`Naming.resolve_ends`, the local reader's rule, on the driver, with
-    every distinct end and every firm row's names in view (strings only; the rows stay where they
-    lie)."""
-    from pyspark.sql import functions as F
-
-    firm_ids: dict[str, str] = {}  # a firm row's IRI -> its id
-    ids: set[str] = set()  # every firm row's id (an end that is one is that row's firm already)
-    if firms is not None:
-        named = firms.select("id", "name_en", "name_zh").join(firm_nodes.select("id", "iri"), "id")
-        for row in named.toLocalIterator():
-            naming.register_firm(row["id"], row.asDict(), row["iri"])
-            firm_ids.setdefault(row["iri"], row["id"])
-            ids.add(row["id"])
-    ends = relations.select(F.col("supplier").alias("id")).union(relations.select(F.col("client").alias("id")))
-    distinct = [row["id"] for row in ends.distinct().toLocalIterator() if row["id"] and row["id"] not in ids]
-    renamed = []
-    for name, (stating, iri, _how) in naming.resolve_ends(distinct).items():
-        target = firm_ids.get(iri, stating)
-        if target != name:
-            renamed.append((name, target))
-    if not renamed:
-        return relations
-    table = F.broadcast(spark.createDataFrame(renamed, "name string, target string"))
-    for column in ("supplier", "client"):
-        relations = (
-            relations.join(table.withColumnRenamed("name", column), column, "left")
-            .withColumn(column, F.coalesce("target", column))
-            .drop("target")
-        )
-    return relations
-
-
-def _named_batch(facts, naming: Naming, firms: list, ends: list):
-    """One Arrow batch of :data:`NODE_SCHEMA` rows for a batch of firm rows or relation ends; an
-    error becomes the ``error`` cell of one row (the driver raises it), never a task failure."""
-    import pyarrow as pa
-
-    try:
-        found = named_nodes(facts, naming, firms, ends)
-        error = None
-    except InputError as exc:
-        found, error = {}, str(exc)
-    rows = [
-        {
-            "id": identifier,
-            "iri": iri,
-            "typed": typed,
-            "label": columns["label"],
-            "label_zh": columns["label_zh"],
-            "kind": columns["kind"],
-            "place": columns["place_label"],
-            "places": list(columns["places"]),
-            "chains": list(columns["chains"]),
-            "stage": columns["stage_label"],
-            "stage_iri": columns["stage"],
-            "error": None,
-        }
-        for identifier, (iri, typed, columns) in found.items()
-    ]
-    if error is not None:
-        rows.append({"id": "", "iri": "", "typed": False, "places": [], "chains": [], "error": error})
-    return pa.RecordBatch.from_pylist(rows, schema=_arrow_schema())
-
-
-def _raise_first_error(frame: DataFrame) -> None:
-    from pyspark.sql import functions as F
-
-    found = frame.filter(F.col("error").isNotNull()).select("error").limit(1).collect()
-    if found:
-        raise InputError(found[0]["error"])
 
 
 def _all_nodes(spark, network: Projection, typed: int, firm_nodes: DataFrame, end_nodes: DataFrame) -> DataFrame:
