@@ -1,0 +1,496 @@
+"""The join of sheets to the graph's facts, row by row by :mod:`chaingraph.sheets`' rules: each firm,
+place, chain and stage a row names, each relation's ends resolved (``--same-as`` decisions applied),
+its periods, evidence, quantities and sources, as the facts the projection is assembled from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError
+from ..settings import EVIDENCE_LEVELS
+from ..sheets import (
+    FIRM_FIELDS,
+    RELATION_DETAIL_FIELDS,
+    Naming,
+    NewPlace,
+    SheetColumns,
+    check_period,
+    column_name,
+    created_place_names,
+    evidence_cell,
+    file_source,
+    inference_reason,
+    kind_cell,
+    mint_iri,
+    period_text,
+)
+from ..sheets.quantities import (
+    QUANTITY_FIELDS,
+    pair_quantities,
+    quantity_cells,
+    row_quantities,
+    statements_of,
+    with_quantities,
+)
+from ..vocab import CG, INFERENCE_KINDS, PLACE_LEVELS, local_name
+from .model import NetworkFacts
+from .read import assemble
+
+__all__ = ["SheetJoin", "named_nodes", "shortest_name"]
+
+
+def named_nodes(
+    facts: NetworkFacts,
+    naming: Naming,
+    firms: Sequence[tuple[str, Mapping[str, str]]],
+    ends: Sequence[tuple[str, str]],
+) -> dict[str, tuple[str, bool, dict]]:
+    """What some sheet rows name, as :func:`add_tables` states it: for each firm row (``where``,
+    its cells) and each relation end no firm row names (its id, ``where``), joined to ``facts``,
+    id -> (IRI, whether the node is typed, its node columns as the projection has them).
+
+    For a reader that sees the sheets in parts (one Spark partition at a time): a firm's IRI and
+    columns depend on its own row and the graph's facts only, never on the other rows (two rows
+    sharing an identifier are refused before: :func:`chaingraph.spark.network.read_network`), so
+    each part needs just the graph. Raises :class:`~chaingraph.errors.InputError` as ``add_tables`` does.
+    """
+    joined = SheetJoin(facts, naming)
+    for where, row in firms:
+        identifier = row["id"]
+        joined.firm(identifier, dict(row), naming.firm_row(identifier, row, where), where)
+    for identifier, where in ends:
+        if identifier not in joined.ids:
+            joined.endpoint(identifier, where)
+    stated = joined.facts()
+    network = assemble(stated)
+    position = {node: i for i, node in enumerate(network.nodes)}
+    found = {}
+    for identifier, node in joined.ids.items():
+        iri = joined.nodes[node]
+        i = position[iri]
+        found[identifier] = (iri, i < stated.typed, {name: column[i] for name, column in network.columns.items()})
+    return found
+
+
+class SheetJoin:
+    """The facts being extended: new nodes appended, then everything put in the reader's order."""
+
+    def __init__(self, facts: NetworkFacts, naming: Naming) -> None:
+        self.base = facts
+        self.naming = naming
+        self.nodes = list(facts.nodes)
+        self.kinds = list(facts.kinds)
+        self.english = list(facts.english)
+        self.chinese = list(facts.chinese)
+        self.located = [list(found) if found else None for found in facts.located]
+        self.chains = list(facts.chains)
+        self.stages = list(facts.stages)
+        self.typed = set(range(facts.typed))
+        self.index = {node: i for i, node in enumerate(self.nodes)}
+        self.places = {place: dict(entry) for place, entry in facts.places.items()}
+        self.chain_meta = {
+            chain: dict(entry, stages={stage: dict(info) for stage, info in entry["stages"].items()})
+            for chain, entry in facts.chain_meta.items()
+        }
+        self.ids: dict[str, int] = {}  # a sheet's id -> node
+        #: The names the rows give, by kind of thing: what name resolution finds besides the RDF's.
+        self.names: dict[str, dict[str, list[str]]] = {"firm": {}, "place": {}, "chain": {}, "stage": {}}
+        self.pairs: list[np.ndarray] = []
+        #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
+        #: evidence levels and inference reasons.
+        # per pair: products, period texts, sources, bounds, levels, reasons; (start, quantities) statements
+        self.found: dict[tuple[int, int], tuple[Any, ...]] = {}
+        #: The ``--stages`` sheets' (product, stage) pairs.
+        self.vocabulary: list[tuple[str, str]] = []
+        #: ``(input stage, stage)`` pairs a stages sheet states, beside the graph's (cg:essentialFor).
+        self.essential: list[tuple[str, str]] = []
+        #: With :func:`relation_records`: each relation row, (supplier, client, supplies, start,
+        #: end, source, evidence), by node ids.
+        self.records: list[tuple] | None = None
+
+    # --- nodes -------------------------------------------------------------------------------
+
+    def node(self, iri: str) -> int:
+        """The node of an IRI, a new one if the graph has none."""
+        found = self.index.get(iri)
+        if found is not None:
+            return found
+        self.index[iri] = i = len(self.nodes)
+        self.nodes.append(iri)
+        self.kinds.append("organization")
+        self.english.append(None)
+        self.chinese.append(None)
+        self.located.append(None)
+        self.chains.append(frozenset())
+        self.stages.append("")
+        return i
+
+    def firm(self, identifier: str, row: dict[str, str], iri: str, where: str = "") -> int:
+        """State a firm row as the import does (a new firm gets a type, its kind's or a firm's, and
+        its id as a name); ``where`` is the row's file and line, for a message."""
+        i = self.node(iri)
+        self.ids[identifier] = i
+        known = self.naming.known(iri)
+        kind = kind_cell(where, row.get("kind", ""), self.naming.mapping)
+        if not known:
+            self.typed.add(i)
+            if self.kinds[i] == "organization":
+                self.kinds[i] = kind
+        names = self.names["firm"].setdefault(iri, [])
+        if row.get("name_en") or not known:
+            names.append(row.get("name_en") or identifier)
+            self.english[i] = shortest_name(self.english[i], names[-1])
+        if row.get("name_zh"):
+            names.append(row["name_zh"])
+            self.chinese[i] = shortest_name(self.chinese[i], row["name_zh"])
+        place = self.place(row["located_in"]) if row.get("located_in") else None
+        if place is None and row.get("address"):
+            place = self.address(row["address"])
+        if place is not None:
+            already = self.located[i]
+            self.located[i] = [*already, place] if already else [place]
+        chain = self.chain(row["chain"]) if row.get("chain") else None
+        if row.get("stage"):
+            chain = chain or self.chain(self.naming.chain_name)
+            self.stages[i] = self.stage(chain, row["stage"])
+        if chain is not None:
+            self.chains[i] = self.chains[i] | {chain}
+        return i
+
+    def place(self, name: str) -> str:
+        iri, created = self.naming.place(name)
+        self._state_places(created, iri, name)
+        return iri
+
+    def address(self, text: str) -> str | None:
+        iri, created = self.naming.address(text)
+        if iri is not None:
+            self._state_places(created, iri, text)
+        return iri
+
+    def _state_places(self, created: Sequence[NewPlace], iri: str, cell: str) -> None:
+        for place in created:
+            self.places[place.iri] = {
+                "parents": [place.parent] if place.parent else [],
+                "level": PLACE_LEVELS.get(place.place_class),
+                "label": place.label,
+                "label_zh": place.label_zh,
+            }
+        self.names["place"].update(created_place_names(created, iri, cell))
+
+    def chain(self, name: str) -> str:
+        iri, created = self.naming.chain(name)
+        if created:
+            self.chain_meta[iri] = {"region": None, "stages": {}, "id": local_name(iri), "label": name, "label_zh": ""}
+            self.names["chain"][iri] = [name]
+        return iri
+
+    def stage(self, chain: str, name: str) -> str:
+        iri, created = self.naming.stage(chain, name)
+        if created:
+            self.chain_meta[chain]["stages"][iri] = {"label": name, "label_zh": "", "order": 0}
+            self.names["stage"][iri] = [name]
+        return iri
+
+    # --- rows --------------------------------------------------------------------------------
+
+    def firm_rows(self, sheet: SheetColumns, seen: dict[str, str]) -> None:
+        cells = {name: sheet.column(name).to_pylist() for name in FIRM_FIELDS}
+        lines = sheet.lines.tolist()
+        for row in range(len(sheet)):
+            identifier = cells["id"][row]
+            where = sheet.where(row)
+            if not identifier:
+                raise InputError(f"{where}: empty id")
+            if identifier in seen:
+                raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
+            seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
+            cells_of_row = {name: cells[name][row] for name in FIRM_FIELDS}
+            iri = self.naming.firm_row(identifier, cells_of_row, where)
+            self.firm(identifier, cells_of_row, iri, where)
+            self.naming.register_firm(identifier, cells_of_row, iri)
+
+    def resolve_ends(self, sheets: list[tuple[Path, SheetColumns]]) -> None:
+        """Resolve every relation end of every sheet at once (:meth:`Naming.resolve_ends`): a name
+        of a firm row, or of a new firm spelled several ways, becomes that firm's node."""
+        import pyarrow.compute as pc
+
+        names: set[str] = set()
+        first: dict[str, str] = {}
+        for path, sheet in sheets:
+            for column in ("supplier", "client"):
+                for name in pc.unique(sheet.column(column)).to_pylist():
+                    if name and name not in self.ids:
+                        names.add(name)
+                        first.setdefault(name, str(path))
+        for name, (stating, iri, _) in self.naming.resolve_ends(names).items():
+            node = self.index.get(iri)
+            if node is None:
+                node = self.ids[stating] if stating in self.ids else self.endpoint(stating, first[stating])
+            self.ids[name] = node
+            self.names["firm"].setdefault(iri, []).append(name)
+
+    def relation_rows(self, sheet: SheetColumns, batch: str, mapping: Mapping[str, str]) -> int:
+        """Join one relations sheet's rows; the number of self-loops among them.
+
+        Cells are checked by column, and of the rows that break a rule the first one is reported
+        with the message the import gives it (so the import and this reader fail alike).
+        """
+        rows = len(sheet)
+        failures: list[tuple[int, int, str]] = []  # (row, which check of the row, message)
+        ends = self._ends(sheet, mapping, failures)
+        periods = self._periods(sheet, mapping, failures)
+        levels = self._levels(sheet, mapping, failures)
+        quantities = self._quantities(sheet, mapping, failures)
+        if failures:
+            raise InputError(min(failures)[2])
+        reason = inference_reason(sheet.path.name)
+        suppliers, clients = ends[:rows].tolist(), ends[rows:].tolist()
+        supplies = sheet.column("supplies").to_pylist()
+        sources = self._sources(sheet, batch)
+        texts: list[str | None] = [None] * rows
+        bounds: list[tuple[str, str]] = [("", "")] * rows  # an undated row: a relation with no period
+        for row, written, dated in periods:
+            texts[row], bounds[row] = written, dated
+        found = self.found
+        for row in range(rows):
+            level = levels[row]
+            if level == "unspecified":  # a plain edge, as the import writes it: no details
+                continue
+            key = (suppliers[row], clients[row])
+            entry = found.get(key)
+            if entry is None:
+                found[key] = entry = (set(), set(), set(), set(), set(), set(), [])
+            if supplies[row]:
+                entry[0].add(supplies[row])
+            text = texts[row]
+            if text is not None:
+                entry[1].add(text)
+            entry[2].add(sources[row])
+            entry[3].add(bounds[row])
+            entry[4].add(level)
+            if level == "inferred":
+                entry[5].add(reason)
+            if row in quantities:
+                entry[6].append((bounds[row][0], quantities[row]))
+            if self.records is not None:
+                cells = quantity_cells(quantities.get(row, {}))
+                self.records.append((*key, supplies[row], *bounds[row], sources[row], level, cells))
+        self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
+        return int(np.count_nonzero(ends[:rows] == ends[rows:]))
+
+    def _ends(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> np.ndarray:
+        """The node of each row's supplier, then of each row's client: ids resolved once each, in
+        the order of the rows they first appear in (the order the import meets them)."""
+        rows = len(sheet)
+        columns = [sheet.column("supplier"), sheet.column("client")]
+        for check, (name, cells) in enumerate(zip(("supplier", "client"), columns, strict=True)):
+            empty = np.flatnonzero(pc.equal(cells, "").to_numpy(zero_copy_only=False))
+            if len(empty):
+                row = int(empty[0])
+                failures.append(
+                    (row, check, f"{sheet.where(row)}: empty {name} (column {column_name(mapping, name)!r})")
+                )
+        encoded = pc.dictionary_encode(pa.concat_arrays(columns))
+        ids = encoded.dictionary.to_pylist()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        first_row = np.full(len(ids), rows, dtype=np.int64)
+        np.minimum.at(first_row, codes, np.tile(np.arange(rows, dtype=np.int64), 2))
+        node_of = np.full(len(ids), -1, dtype=np.int64)
+        for code in np.argsort(first_row, kind="stable").tolist():
+            identifier = ids[code]
+            if not identifier:
+                continue
+            found = self.ids.get(identifier)
+            if found is None:
+                row = int(first_row[code])
+                try:
+                    found = self.endpoint(identifier, sheet.where(row))
+                except InputError as exc:
+                    failures.append((row, 2, str(exc)))
+                    break
+            node_of[code] = found
+        return node_of[codes]
+
+    def _periods(
+        self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list
+    ) -> list[tuple[int, str, tuple[str, str]]]:
+        """Each dated row, its period's text (``start/end``, ``start``, ``/end``) and bounds, checked
+        as the import checks them (each distinct pair of cells once)."""
+        starts, ends = sheet.column("start"), sheet.column("end")
+        undated = pc.and_(pc.equal(starts, ""), pc.equal(ends, "")).to_numpy(zero_copy_only=False)
+        dated = np.flatnonzero(~undated)
+        if not len(dated):
+            return []
+        chosen = pa.array(dated)
+        texts: dict[tuple[str, str], str] = {}
+        periods = []
+        for row, start, end in zip(
+            dated.tolist(), starts.take(chosen).to_pylist(), ends.take(chosen).to_pylist(), strict=True
+        ):
+            text = texts.get((start, end))
+            if text is None:
+                try:
+                    check_period(sheet.where(row), start, end, mapping)
+                except InputError as exc:
+                    failures.append((row, 3, str(exc)))
+                    break
+                texts[(start, end)] = text = period_text(start, end)
+            periods.append((row, text, (start, end)))
+        return periods
+
+    def _levels(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> list[str]:
+        """Each row's evidence level (:func:`evidence_cell`, each distinct cell checked once); an
+        ``unspecified`` row with a product, period or source fails as in the import."""
+        cells = sheet.column("evidence").to_pylist()
+        levels: dict[str, str] = {}
+        found = []
+        detail_fields = RELATION_DETAIL_FIELDS
+        others = [sheet.column(name).to_pylist() for name in detail_fields]
+        for row, cell in enumerate(cells):
+            level = levels.get(cell)
+            if level is None:
+                try:
+                    level = levels[cell] = evidence_cell(sheet.where(row), cell, mapping)
+                except InputError as exc:
+                    failures.append((row, 4, str(exc)))
+                    break
+            if level == "unspecified":
+                filled = next((n for n, o in zip(detail_fields, others, strict=True) if o[row]), None)
+                if filled is not None:
+                    failures.append((row, 4, f"{sheet.where(row)}: evidence unspecified is a plain edge with no "
+                                             f"{filled}; say stated or inferred, or leave the cell empty"))  # fmt: skip
+                    break
+            found.append(level)
+        return found
+
+    def _quantities(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> dict[int, dict]:
+        """The quantities of each row that states any (:func:`row_quantities`), checked as the
+        import checks them; a sheet whose quantity columns are empty costs one scan a column."""
+        columns = {name: sheet.column(name) for name in QUANTITY_FIELDS}
+        filled = np.zeros(len(sheet), dtype=bool)
+        for cells in columns.values():
+            filled |= pc.not_equal(cells, "").to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(filled)
+        if not len(rows):
+            return {}
+        chosen = pa.array(rows)
+        cells_of = {name: cells.take(chosen).to_pylist() for name, cells in columns.items()}
+        found = {}
+        for k, row in enumerate(rows.tolist()):
+            try:
+                found[row] = row_quantities(sheet.where(row), {name: cells_of[name][k] for name in columns}, mapping)
+            except InputError as exc:
+                failures.append((row, 5, str(exc)))
+                break
+        return found
+
+    def _sources(self, sheet: SheetColumns, batch: str) -> list[str]:
+        """Each row's source: its ``source`` cell (an IRI, or a citation minted as one), else the row."""
+        encoded = pc.dictionary_encode(sheet.column("source"))
+        base = self.naming.base
+        # mint_iri keeps a cell that is an IRI as it is
+        iris = [mint_iri(base, "source", cell) if cell else None for cell in encoded.dictionary.to_pylist()]
+        row_source = f"{file_source(base, batch, sheet.path.name)}#row="
+        codes = encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        lines = sheet.lines.tolist()
+        return [iris[code] or f"{row_source}{line}" for code, line in zip(codes, lines, strict=True)]
+
+    def endpoint(self, identifier: str, where: str) -> int:
+        iri, existing = self.naming.endpoint(identifier, where)
+        if existing:
+            self.ids[identifier] = i = self.index[iri]
+            return i
+        return self.firm(identifier, {}, iri)
+
+    # --- the result --------------------------------------------------------------------------
+
+    def facts(self) -> NetworkFacts:
+        """The joined facts, nodes in the reader's order: typed nodes by IRI, then untyped ends."""
+        count = len(self.nodes)
+        typed = sorted(self.typed, key=self.nodes.__getitem__)
+        untyped = sorted(set(range(count)) - self.typed, key=self.nodes.__getitem__)
+        order = np.array(typed + untyped, dtype=np.int64)
+        position = np.empty(count, dtype=np.int64)
+        position[order] = np.arange(count)
+        ends = np.concatenate([np.stack([self.base.suppliers, self.base.clients], axis=1).ravel(), *self.pairs])
+        ends = position[ends] if len(ends) else ends
+        pairs = np.unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
+        chosen = order.tolist()
+        return NetworkFacts(
+            nodes=[self.nodes[i] for i in chosen],
+            kinds=[self.kinds[i] for i in chosen],
+            english=[self.english[i] for i in chosen],
+            chinese=[self.chinese[i] for i in chosen],
+            located=[self.located[i] for i in chosen],
+            chains=[self.chains[i] for i in chosen],
+            stages=[self.stages[i] for i in chosen],
+            suppliers=pairs // max(count, 1),
+            clients=pairs % max(count, 1),
+            details=self.details(self.nodes),
+            places=self.places,
+            chain_meta=self.chain_meta,
+            controls=self.base.controls,
+            typed=len(typed),
+            control_periods=self.base.control_periods,
+            essential_inputs=sorted({*self.base.essential_inputs, *self.essential}),
+            # The stages the sheets create are named too, as the import's RDF names them.
+            stage_vocabulary=sorted(
+                {
+                    *self.base.stage_vocabulary,
+                    *((name, iri) for iri, names in self.names["stage"].items() for name in names),
+                    *self.vocabulary,
+                }
+            ),
+        )
+
+    def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
+        """The graph's edge details with the rows' joined in; an edge's evidence is the strongest of
+        its relations', the graph's and the rows' (a row is ``stated`` unless its evidence cell says
+        otherwise), as the SPARQL reader finds it in the import."""
+        details = dict(self.base.details)
+        in_source = INFERENCE_KINDS[str(CG.InferredInSource)]
+        for (a, b), (supplies, periods, sources, bounds, levels, reasons, stated) in self.found.items():
+            pair = (nodes[a], nodes[b])
+            before = details.get(pair)
+            kinds = {in_source} if reasons else set()
+            if before is not None:
+                levels = levels | {before["evidence"]}
+                kinds = kinds | set(before.get("inference", ()))
+                reasons = reasons | set(before.get("reasons", ()))
+            if before is not None:
+                supplies, periods, sources = (
+                    found.union(before.get(key, ()))
+                    for found, key in ((supplies, "supplies"), (periods, "periods"), (sources, "sources"))
+                )
+                bounds = bounds.union(tuple(pair_of_bounds) for pair_of_bounds in before.get("intervals", ()))
+            details[pair] = {
+                "supplies": sorted(supplies),
+                "periods": sorted(periods),
+                "sources": sorted(sources),
+                "evidence": (level := next(lv for lv in EVIDENCE_LEVELS if lv in levels)),
+                "inferred": level == "inferred",
+                "intervals": [list(b) for b in sorted(bounds)],
+            }
+            if level == "inferred":
+                details[pair].update(inference=sorted(kinds), reasons=sorted(reasons))
+            if stated or before is not None:
+                found = pair_quantities([*statements_of(before or {}), *stated])
+                if found:
+                    details[pair] = with_quantities(details[pair], found)
+        return details
+
+
+def shortest_name(current: str | None, text: str) -> str:
+    """The name kept of two in one language: the shorter (then the first in order), as the SPARQL
+    reader keeps the shortest label (longer ones are full legal names)."""
+    if current is None or (len(text), text) < (len(current), current):
+        return text
+    return current
