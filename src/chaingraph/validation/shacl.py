@@ -42,18 +42,29 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import cast
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from ..errors import InputError
 from ..sparql import term_to_sparql
 from ..store import Store
-from ..vocab import DERIVED_INTEGER_TYPES
+from .results import SEVERITIES, Result, report_graph
+from .shapes import (
+    CHECKED_BY_CAST,
+    DATATYPES_NOT_KEPT,
+    NODE_KINDS,
+    TARGET_CLAUSES,
+    VALUE_CONDITIONS,
+    UnsupportedShape,
+    check_shapes,
+    integer_of,
+    path_as_sparql,
+    shape_name,
+    sparql_path,
+)
 
 __all__ = [
     "CHECKED_BY_CAST",
@@ -65,241 +76,6 @@ __all__ = [
     "report_graph",
     "validate_store",
 ]
-
-
-def _integer(term: Node) -> int:
-    """A shape's integer parameter (``sh:minCount 1``, ``sh:maxLength 8``) as an int."""
-    return int(cast(Literal, term))
-
-
-class UnsupportedShape(InputError):
-    """A shapes graph uses a SHACL feature this engine does not evaluate."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(f"{message}; --engine pyshacl evaluates all of SHACL")
-
-
-@dataclass(frozen=True)
-class Result:
-    """One validation result, with the fields of a ``sh:ValidationResult``."""
-
-    focus: Node  # an IRI, blank node or (for a target of sh:targetObjectsOf) a literal
-    path: Node | None  # the shape's sh:path (an IRI, or the blank node of a complex path), or None
-    value: Node | None
-    component: str  # local name of the constraint component, as the specification names it
-    severity: str
-    message: str
-    shape: Node  # the shape holding the constraint (sh:sourceShape)
-
-
-# --- what the engine reads ------------------------------------------------------------------------
-
-TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
-#: Components whose values are shapes: a shape's conformance may depend on these.
-SHAPE_VALUED = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
-SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
-#: Only property shapes may have these (SHACL 4.2, 4.4.6, 4.5.3-4.5.4, 4.7.3).
-PROPERTY_ONLY = (
-    SH.minCount,
-    SH.maxCount,
-    SH.uniqueLang,
-    SH.lessThan,
-    SH.lessThanOrEquals,
-    SH.qualifiedValueShape,
-    SH.qualifiedMinCount,
-    SH.qualifiedMaxCount,
-    SH.qualifiedValueShapesDisjoint,
-)
-#: Conditions on one value node each: a shape made only of these folds into one SPARQL expression.
-VALUE_CONDITIONS = (
-    SH["class"],
-    SH.datatype,
-    SH.nodeKind,
-    SH.minExclusive,
-    SH.minInclusive,
-    SH.maxExclusive,
-    SH.maxInclusive,
-    SH.minLength,
-    SH.maxLength,
-    SH.pattern,
-    SH.languageIn,
-    SH["in"],
-    SH.hasValue,
-    SH["or"],
-)
-UNDERSTOOD = frozenset(
-    {
-        *TARGETS,
-        *SHAPE_VALUED,
-        *SHAPE_LISTS,
-        *PROPERTY_ONLY,
-        *VALUE_CONDITIONS,
-        SH.path,
-        SH.flags,
-        SH.equals,
-        SH.disjoint,
-        SH.closed,
-        SH.ignoredProperties,
-        SH.sparql,
-        SH.message,
-        SH.severity,
-        SH.deactivated,
-        # non-validating: SHACL 2.3
-        SH.name,
-        SH.description,
-        SH.order,
-        SH.group,
-        SH.defaultValue,
-    }
-)
-
-#: Datatypes Oxigraph stores under another IRI when the literal is valid (``"5"^^xsd:int`` becomes
-#: ``"5"^^xsd:integer``), so the datatype the data was written with cannot be read back.
-DATATYPES_NOT_KEPT = frozenset(XSD[name] for name in (*DERIVED_INTEGER_TYPES, "dateTimeStamp"))
-#: Datatypes whose lexical forms are checked (SHACL 4.1.2: "well-formed" for recognised types), by
-#: the SPARQL cast of the same name: a cast fails on an ill-formed lexical form.
-CHECKED_BY_CAST = frozenset(
-    XSD[name]
-    for name in ("integer", "decimal", "float", "double", "boolean", "date", "dateTime", "time", "gYear", "gYearMonth")
-)
-
-NODE_KINDS = {
-    SH.IRI: "isIRI({v})",
-    SH.BlankNode: "isBlank({v})",
-    SH.Literal: "isLiteral({v})",
-    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
-    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
-    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
-}
-
-# The focus nodes of each kind of target; ?target is bound by a VALUES block.
-TARGET_CLAUSES = {
-    SH.targetClass: "?focus rdf:type/rdfs:subClassOf* ?target .",
-    SH.targetSubjectsOf: "?focus ?target ?targetValue .",
-    SH.targetObjectsOf: "?targetValue ?target ?focus .",
-    SH.targetNode: "BIND(?target AS ?focus)",
-}
-
-
-# --- checking the shapes graph, before any data is read -----------------------------------------
-
-
-def _shapes_with_targets(shapes: Graph) -> list[Node]:
-    found = {s for key in TARGETS for s in shapes.subjects(key, None)}
-    for kind in (SH.NodeShape, SH.PropertyShape):
-        found |= {s for s in shapes.subjects(RDF.type, kind) if (s, RDF.type, RDFS.Class) in shapes}
-    return sorted(found, key=str)
-
-
-def _referenced(shapes: Graph, shape: Node) -> list[Node]:
-    """The shapes whose conformance the conformance of ``shape`` depends on."""
-    found = [o for key in SHAPE_VALUED for o in shapes.objects(shape, key)]
-    for key in SHAPE_LISTS:
-        for members in shapes.objects(shape, key):
-            found.extend(Collection(shapes, members))
-    return found
-
-
-def check_shapes(shapes: Graph) -> list[Node]:
-    """Refuse, by name, what the engine does not evaluate (see the module's list); the shapes
-    that have targets, in a stable order. Decided from the shapes graph alone."""
-    roots = _shapes_with_targets(shapes)
-    everything = {*roots}
-    everything |= {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
-    stack: list[Node] = list(everything)
-    while stack:
-        shape = stack.pop()
-        for inner in _referenced(shapes, shape):
-            if inner not in everything:
-                everything.add(inner)
-                stack.append(inner)
-    for shape in sorted(everything, key=str):
-        _check_one(shapes, shape)
-    _refuse_recursion(shapes, everything)
-    return roots
-
-
-def _check_one(shapes: Graph, shape: Node) -> None:
-    for key in set(shapes.predicates(shape, None)):
-        if str(key).startswith(str(SH)) and key not in UNDERSTOOD:
-            raise UnsupportedShape(f"shape {_name(shape)}: {_curie(key)} is not evaluated by the fast engine")
-    is_property = shapes.value(shape, SH.path) is not None
-    if not is_property:
-        for key in PROPERTY_ONLY:
-            if shapes.value(shape, key) is not None:
-                raise UnsupportedShape(
-                    f"shape {_name(shape)}: {_curie(key)} belongs on a property shape (one with sh:path), "
-                    "SHACL does not define it on a node shape"
-                )
-    else:
-        _path(shapes, shapes.value(shape, SH.path), shape)
-    for datatype in shapes.objects(shape, SH.datatype):
-        if datatype in DATATYPES_NOT_KEPT:
-            raise UnsupportedShape(
-                f"shape {_name(shape)}: sh:datatype {_curie(datatype)}: the store keeps valid literals of this "
-                "type as xsd:integer or xsd:dateTime, so the datatype they were written with cannot be checked"
-            )
-    for key in (SH.targetNode, SH.hasValue):
-        for term in shapes.objects(shape, key):
-            if isinstance(term, BNode):
-                raise UnsupportedShape(f"shape {_name(shape)}: a blank node as {_curie(key)} matches no data node")
-    for members in shapes.objects(shape, SH["in"]):
-        if any(isinstance(term, BNode) for term in Collection(shapes, members)):
-            raise UnsupportedShape(f"shape {_name(shape)}: a blank node in sh:in matches no data node")
-    for kind in shapes.objects(shape, SH.nodeKind):
-        if kind not in NODE_KINDS:
-            raise UnsupportedShape(f"shape {_name(shape)}: sh:nodeKind {kind} is not a SHACL node kind")
-    for constraint in shapes.objects(shape, SH.sparql):
-        if shapes.value(constraint, SH.select) is None:
-            raise UnsupportedShape(f"shape {_name(shape)}: sh:sparql without sh:select")
-
-
-def _refuse_recursion(shapes: Graph, everything: set[Node]) -> None:
-    state: dict[Node, int] = {}  # 1 on the current path, 2 done
-
-    def visit(shape: Node, path: list[Node]) -> None:
-        state[shape] = 1
-        for inner in _referenced(shapes, shape):
-            if state.get(inner) == 1:
-                loop = [*path, shape, inner]
-                cycle = " -> ".join(_name(s) for s in loop[loop.index(inner) :])
-                raise UnsupportedShape(f"recursive shapes ({cycle}): SHACL leaves their validation undefined")
-            if inner not in state:
-                visit(inner, [*path, shape])
-        state[shape] = 2
-
-    for shape in sorted(everything, key=str):
-        if shape not in state:
-            visit(shape, [])
-
-
-def _path(shapes: Graph, node: Node | None, shape: Node) -> str:
-    """A SHACL property path (SHACL 2.3.1) as a SPARQL property path."""
-    if isinstance(node, URIRef):
-        return term_to_sparql(node)
-    if not isinstance(node, BNode):
-        raise UnsupportedShape(f"shape {_name(shape)}: sh:path {node!r} is not a SHACL path")
-    if (node, RDF.first, None) in shapes:
-        parts = list(Collection(shapes, node))
-        if len(parts) < 2:
-            raise UnsupportedShape(f"shape {_name(shape)}: a sequence path needs at least two members")
-        return "(" + "/".join(_path(shapes, part, shape) for part in parts) + ")"
-    for key, write in (
-        (SH.inversePath, "^({})"),
-        (SH.zeroOrMorePath, "({})*"),
-        (SH.oneOrMorePath, "({})+"),
-        (SH.zeroOrOnePath, "({})?"),
-    ):
-        inner = shapes.value(node, key)
-        if inner is not None:
-            return write.format(_path(shapes, inner, shape))
-    alternatives = shapes.value(node, SH.alternativePath)
-    if alternatives is not None:
-        parts = list(Collection(shapes, alternatives))
-        if len(parts) < 2:
-            raise UnsupportedShape(f"shape {_name(shape)}: an alternative path needs at least two members")
-        return "(" + "|".join(_path(shapes, part, shape) for part in parts) + ")"
-    raise UnsupportedShape(f"shape {_name(shape)}: sh:path is a blank node that is no SHACL path")
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -365,7 +141,7 @@ class _Engine:
         path = self.shapes.value(shape, SH.path)
         if path is None:
             return "BIND(?focus AS ?value)"
-        return f"?focus {_path(self.shapes, path, shape)} ?value ."
+        return f"?focus {sparql_path(self.shapes, path, shape)} ?value ."
 
     def _pairs(self, focus: str, shape: Node) -> list[tuple[Node, Node]]:
         """Every (focus node, value node) of ``shape`` over the focus nodes of ``focus``."""
@@ -420,10 +196,10 @@ class _Engine:
         shapes = self.shapes
         keys = {key for key in shapes.predicates(shape, None) if str(key).startswith(str(SH))}
         keys -= {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
-        lows = [_integer(low) for low in shapes.objects(shape, SH.minCount)]
+        lows = [integer_of(low) for low in shapes.objects(shape, SH.minCount)]
         if not keys <= {SH.minCount, SH.hasValue} or any(low > 1 for low in lows):
             return None
-        path = _path(shapes, shapes.value(shape, SH.path), shape)
+        path = sparql_path(shapes, shapes.value(shape, SH.path), shape)
         tests = [f"EXISTS {{ ?value {path} ?present{next(self.fresh)} }}" for low in lows if low == 1]
         tests += [f"EXISTS {{ ?value {path} {term_to_sparql(x)} }}" for x in shapes.objects(shape, SH.hasValue)]
         return " && ".join(tests) or "true"
@@ -463,7 +239,7 @@ class _Engine:
             (SH.maxLength, "<=", "MaxLengthConstraintComponent"),
         ):
             for length in shapes.objects(shape, key):
-                tests.append((component, f"!isBlank({v}) && STRLEN(STR({v})) {operator} {_integer(length)}"))
+                tests.append((component, f"!isBlank({v}) && STRLEN(STR({v})) {operator} {integer_of(length)}"))
         for pattern in shapes.objects(shape, SH.pattern):
             flags = shapes.value(shape, SH.flags)
             arguments = term_to_sparql(Literal(str(pattern)))
@@ -537,12 +313,12 @@ class _Engine:
         shapes = self.shapes
         values = self._value_pattern(shape)
         for low in shapes.objects(shape, SH.minCount):
-            if _integer(low) == 1:
+            if integer_of(low) == 1:
                 query = f"SELECT DISTINCT ?focus WHERE {{ {focus} MINUS {{ {values} }} }}"
-            elif _integer(low) > 1:
+            elif integer_of(low) > 1:
                 query = (
                     f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {_integer(low)})"
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {integer_of(low)})"
                 )
             else:
                 continue
@@ -551,7 +327,7 @@ class _Engine:
         for high in shapes.objects(shape, SH.maxCount):
             query = (
                 f"SELECT ?focus WHERE {{ {focus} {values} }} "
-                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {_integer(high)})"
+                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {integer_of(high)})"
             )
             for row in self._rows(query):
                 yield result(row["focus"], None, "MaxCountConstraintComponent")
@@ -563,7 +339,7 @@ class _Engine:
         if shapes.value(shape, SH.uniqueLang) == Literal(True):
             query = (
                 f"SELECT DISTINCT ?focus ?language WHERE {{ {focus} {values} "
-                f"?focus {_path(shapes, shapes.value(shape, SH.path), shape)} ?other . "
+                f"?focus {sparql_path(shapes, shapes.value(shape, SH.path), shape)} ?other . "
                 'FILTER(!sameTerm(?value, ?other) && LANG(?value) != "" && LCASE(LANG(?value)) = LCASE(LANG(?other))) '
                 "BIND(LCASE(LANG(?value)) AS ?language) }"
             )
@@ -667,7 +443,7 @@ class _Engine:
                 counted = f"OPTIONAL {{ {self._value_pattern(shape)} FILTER({condition}) }}"
                 query = (
                     f"SELECT ?focus WHERE {{ {focus} {counted} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {test} {_integer(bound)})"
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {test} {integer_of(bound)})"
                 )
                 for row in self._rows(query):
                     yield result(row["focus"], None, component)
@@ -681,9 +457,9 @@ class _Engine:
             counts[focus_node] += conforms
         focus_nodes = [row["focus"] for row in self._rows(f"SELECT DISTINCT ?focus WHERE {{ {focus} }}")]
         for focus_node in focus_nodes:
-            if low is not None and counts[focus_node] < _integer(low):
+            if low is not None and counts[focus_node] < integer_of(low):
                 yield result(focus_node, None, "QualifiedMinCountConstraintComponent")
-            if high is not None and counts[focus_node] > _integer(high):
+            if high is not None and counts[focus_node] > integer_of(high):
                 yield result(focus_node, None, "QualifiedMaxCountConstraintComponent")
 
     def _qualified_siblings(self, shape: Node) -> set[Node]:
@@ -748,70 +524,12 @@ _COMBINED = {
 }
 
 
-def _simple_string(term: Node) -> Node:
-    """``"x"^^xsd:string`` as ``"x"``: one RDF term, written as rdflib writes a simple literal (so
-    both engines' reports hold the same term)."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
-
-
-def report_graph(results: Iterable[Result], conforms: bool, shapes: Graph | None = None) -> Graph:
-    """The results as a SHACL validation report (``sh:ValidationReport``), as pyshacl writes one.
-    A complex path (a blank node of the shapes graph) is copied into the report with its structure."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    report = BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(conforms)))
-    for result in results:
-        node = BNode()
-        graph.add((report, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, result.focus))
-        if result.path is not None:
-            graph.add((node, SH.resultPath, result.path))
-            if isinstance(result.path, BNode) and shapes is not None:
-                _copy_blank_structure(shapes, result.path, graph)
-        if result.value is not None:
-            graph.add((node, SH.value, _simple_string(result.value)))
-        severity = SH[result.severity] if result.severity in SEVERITIES else URIRef(result.severity)
-        graph.add((node, SH.resultSeverity, severity))
-        graph.add((node, SH.sourceConstraintComponent, SH[result.component]))
-        graph.add((node, SH.sourceShape, result.shape))
-        graph.add((node, SH.resultMessage, Literal(result.message)))
-    return graph
-
-
-def _copy_blank_structure(source: Graph, start: BNode, target: Graph) -> None:
-    stack, seen = [start], set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for predicate, obj in source.predicate_objects(node):
-            target.add((node, predicate, obj))
-            if isinstance(obj, BNode):
-                stack.append(obj)
-
-
 def _with_default_message(shapes: Graph, result: Result) -> Result:
     constraint = result.component.removesuffix("ConstraintComponent")
     where = f" on {path_as_sparql(shapes, result.path)}" if result.path is not None else ""
-    return dataclasses.replace(result, message=f"breaks the {constraint} constraint{where} of {_name(result.shape)}")
-
-
-def path_as_sparql(shapes: Graph, path: Node) -> str:
-    """A SHACL path of ``shapes`` as a SPARQL property path (IRIs in full), for messages."""
-    try:
-        return _path(shapes, path, path)
-    except UnsupportedShape:
-        return str(path)
-
-
-#: The severities SHACL defines, by their local names; any other IRI is a severity too (2.1.4).
-SEVERITIES = ("Violation", "Warning", "Info")
+    return dataclasses.replace(
+        result, message=f"breaks the {constraint} constraint{where} of {shape_name(result.shape)}"
+    )
 
 
 def _severity(shapes: Graph, shape: Node) -> str:
@@ -831,15 +549,3 @@ def _message(shapes: Graph, shape: Node) -> str:
         key=lambda m: (getattr(m, "language", None) not in (None, "en"), str(m)),
     )
     return str(messages[0]) if messages else ""
-
-
-def _name(shape: Node) -> str:
-    return str(shape) if isinstance(shape, URIRef) else "(a blank node shape)"
-
-
-def _curie(term: Node) -> str:
-    if str(term).startswith(str(SH)):
-        return "sh:" + str(term)[len(str(SH)) :]
-    if str(term).startswith(str(XSD)):
-        return "xsd:" + str(term)[len(str(XSD)) :]
-    return str(term)
