@@ -44,7 +44,7 @@ from ..store import Store
 from ..vocab import FJ
 from ._columns import BUYER_CONCENTRATION, STAGE_KEYS, STATS_KEYS
 
-__all__ = ["LOCAL_SOURCING_CLAIM", "ClusterSummary", "StatsReport", "concentrated", "network", "stats"]
+__all__ = ["LOCAL_SOURCING_CLAIM", "ClusterSummary", "StatsReport", "StatsRun", "concentrated", "network", "stats"]
 
 LOCAL_SOURCING_CLAIM = package_query("report-local-sourcing-claim")
 
@@ -199,6 +199,20 @@ def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) 
     return rows
 
 
+@dataclass(frozen=True)
+class StatsRun:
+    """How ``stats`` runs, beside what it selects: the order and the rows kept, exactness, the local
+    backend, Spark's master and output, and the progress callback (see :func:`stats`)."""
+
+    sort: str
+    top: int | None
+    exact: bool
+    backend: str
+    master: str | None
+    output: str | None
+    progress: Callable[[str], None] | None
+
+
 def stats(
     source: Source,
     *,
@@ -243,25 +257,14 @@ def stats(
     asked = dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
                  group_by=group_by)  # fmt: skip
     run_stats = implementation(engine, local=_local_stats, spark=_spark_stats)
-    return run_stats(
-        network_source(source), asked,
-        sort=sort, top=top, exact=exact, backend=backend, master=spark_master, output=output, progress=progress,
-    )  # fmt: skip
+    how = StatsRun(sort, top, exact, backend, spark_master, output, progress)
+    return run_stats(network_source(source), asked, how)
 
 
-def _local_stats(
-    source: NetworkSource,
-    asked: dict,
-    *,
-    sort: str,
-    top: int | None,
-    exact: bool,
-    backend: str,
-    master: str | None,
-    output: str | None,
-    progress: Callable[[str], None] | None,
-) -> StatsReport:
+def _local_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsReport:
     """``stats`` on this machine (see :func:`stats`)."""
+    sort, top, exact, backend, progress = how.sort, how.top, how.exact, how.backend, how.progress
+    master, output = how.master, how.output
     if output is not None or master is not None:
         raise InputError("--output and --spark-master go with --engine spark")
     if progress:
@@ -331,21 +334,11 @@ def _stage_concentration(source: NetworkSource, selection: Selection, rows: list
             row[key] = figures.get(key)
 
 
-def _spark_stats(
-    source: NetworkSource,
-    asked: dict,
-    *,
-    sort: str,
-    top: int | None,
-    exact: bool,
-    backend: str,
-    master: str | None,
-    output: str | None,
-    progress: Callable[[str], None] | None,
-) -> StatsReport:
+def _spark_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsReport:
     """``stats`` on Spark: the selection's network read into Spark, its measures computed there, the
     first ``top`` rows (or, without ``output``, all of them) collected in the order the compiled
     path sorts them."""
+    sort, top, exact, master, output, progress = how.sort, how.top, how.exact, how.master, how.output, how.progress
     from ..spark import measures as spark_measures
     from ..spark.network import read_network, spark_source
     from ..spark.session import spark_session

@@ -39,6 +39,7 @@ __all__ = [
     "REMOVAL_KINDS",
     "Removal",
     "ScenarioReport",
+    "ScenarioRun",
     "Shock",
     "check_shock",
     "essential_note",
@@ -178,6 +179,18 @@ def removed_set(
     return removals, mask, records
 
 
+@dataclass(frozen=True)
+class ScenarioRun:
+    """How a scenario runs, beside what it selects: what is removed, the partial losses listed, the
+    shock, Spark's master and the local backend (see :func:`scenario`)."""
+
+    remove: tuple[str, ...]
+    partial: float | None
+    shock: Shock
+    master: str | None
+    backend: str
+
+
 def scenario(
     source: Source,
     remove: Sequence[str],
@@ -218,20 +231,14 @@ def scenario(
         chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
     )
     run = implementation(engine, local=_local_scenario, spark=_spark_scenario)
-    return run(network_source(source), remove, asked, partial, Shock(threshold, direction), spark_master, backend)
+    how = ScenarioRun(tuple(remove), partial, Shock(threshold, direction), spark_master, backend)
+    return run(network_source(source), asked, how)
 
 
-def _local_scenario(
-    source: NetworkSource,
-    remove: Sequence[str],
-    asked: dict,
-    partial: float | None,
-    shock: Shock,
-    master: str | None,
-    backend: str,
-) -> ScenarioReport:
+def _local_scenario(source: NetworkSource, asked: dict, how: ScenarioRun) -> ScenarioReport:
     """The scenario on this machine (see :func:`scenario`): the compiled cascade, or the reference's
     at the sizes and with the ``backend`` the dispatcher says."""
+    remove, partial, shock, master, backend = how.remove, how.partial, how.shock, how.master, how.backend
     if master is not None:
         raise InputError("--spark-master goes with --engine spark")
     threshold, direction = shock.threshold, shock.direction
@@ -262,17 +269,10 @@ SUMMARY_NOT_ON_SPARK = {
 }
 
 
-def _spark_scenario(
-    source: NetworkSource,
-    remove: Sequence[str],
-    asked: dict,
-    partial: float | None,
-    shock: Shock,
-    master: str | None,
-    backend: str,
-) -> ScenarioReport:
+def _spark_scenario(source: NetworkSource, asked: dict, how: ScenarioRun) -> ScenarioReport:
     """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
-    as the compiled cascade's are; ``backend`` is this machine's and goes unused."""
+    as the compiled cascade's are; ``how.backend`` is this machine's and goes unused."""
+    remove, partial, shock, master = how.remove, how.partial, how.shock, how.master
     from ..spark.network import read_network, spark_source
     from ..spark.scenario import SparkRemoval, run_scenario
     from ..spark.session import spark_session
