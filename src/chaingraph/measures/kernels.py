@@ -9,11 +9,13 @@ as NetworkX scales it, and the result types (:class:`MeasureRun`, :class:`NodeVa
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
+
+from .registry import MEASURES
 
 __all__ = [
     "COMPILED_THRESHOLD",
@@ -26,8 +28,10 @@ __all__ = [
     "SEED",
     "SMALL_GRAPH",
     "MeasureRun",
+    "MeasureSettings",
     "NodeValues",
     "exact_counts",
+    "measure_all",
     "sample_size",
     "sample_sources",
     "scaled_betweenness",
@@ -81,6 +85,50 @@ def sample_size(
     (None, 256, None)
     """
     return None if exact or n <= threshold else min(samples, n)
+
+
+def measure_all(
+    functions: Mapping[str, Callable[..., Any]],
+    graph: Any,
+    nodes: int,
+    settings: MeasureSettings,
+    as_values: Callable[[Any], Any] = lambda found: found,
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Every measure of :data:`~chaingraph.measures.registry.MEASURES` on ``graph`` (of ``nodes``
+    nodes) by ``functions[key]``, each called as its kind says: a sampled one with the seeded sample
+    size (:func:`sample_size`) and seed, a reach count with ``exact`` (``None``: by size), the others
+    with the graph alone; each result passed through ``as_values``. The one registry loop of the
+    reference and the compiled path. Returns the values by key, and each sampled measure's sample
+    size where it sampled.
+    """
+    k = sample_size(nodes, exact=settings.exact, samples=settings.samples, threshold=settings.threshold)
+    values: dict[str, Any] = {}
+    sampled: dict[str, int] = {}
+    for key, info in MEASURES.items():
+        if settings.progress:
+            settings.progress(key)
+        if info.kind == "sampled":
+            found = functions[key](graph, k=k, seed=settings.seed)
+            if k is not None:
+                sampled[key] = k
+        elif info.kind == "reach":
+            found = functions[key](graph, exact=settings.exact or None)
+        else:
+            found = functions[key](graph)
+        values[key] = as_values(found)
+    return values, sampled
+
+
+@dataclass(frozen=True)
+class MeasureSettings:
+    """How :func:`measure_all` runs: ``exact`` (no sampling, every reach counted), the sample size
+    and the size from which to sample, the seed, and a callback given each measure's key first."""
+
+    exact: bool = False
+    samples: int = DEFAULT_SAMPLES
+    threshold: int = SAMPLING_THRESHOLD
+    seed: int = SEED
+    progress: Callable[[str], None] | None = None
 
 
 def sample_sources(nodes: Iterable[str], k: int, seed: int) -> list[str]:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MEASURES", "MeasureInfo"]
+__all__ = ["KINDS", "MEASURES", "MeasureInfo"]
+
+#: How a measure is computed, the same on every path (see :attr:`MeasureInfo.kind`).
+KINDS = ("plain", "sampled", "reach", "flag")
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,17 @@ class MeasureInfo:
     key: str
     header: str
     help: str
-    sampled: bool = False  # estimated from sampled sources on large graphs
+    #: How every path computes it (:data:`KINDS`): ``sampled`` from seeded sources on large graphs,
+    #: ``reach`` counted exactly or estimated by size, ``flag`` true or false per node, else ``plain``.
+    kind: str = "plain"
     in_table: bool = False  # one of the table's default columns
     in_tooltip: bool = False  # shown in the view's node tooltips
     zh: str = ""  # the measure's name in a Chinese view
+
+    @property
+    def sampled(self) -> bool:
+        """Whether it is estimated from sampled sources on large graphs."""
+        return self.kind == "sampled"
 
 
 MEASURES: dict[str, MeasureInfo] = {
@@ -39,12 +49,12 @@ MEASURES: dict[str, MeasureInfo] = {
         MeasureInfo("in_degree", "suppliers", "direct suppliers", in_table=True, in_tooltip=True, zh="直接供应方数"),
         MeasureInfo("out_degree", "clients", "direct clients", in_table=True, in_tooltip=True, zh="直接客户数"),
         MeasureInfo(
-            "betweenness", "betweenness", "share of supply paths through the node", sampled=True, in_tooltip=True,
+            "betweenness", "betweenness", "share of supply paths through the node", kind="sampled", in_tooltip=True,
             zh="中介中心性",
         ),
-        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", sampled=True,
+        MeasureInfo("closeness", "closeness", "closeness to its upstream (incoming distance)", kind="sampled",
                     zh="接近中心性"),
-        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", sampled=True,
+        MeasureInfo("harmonic", "harmonic", "sum of 1/distance from all its suppliers' suppliers", kind="sampled",
                     zh="调和中心性"),
         MeasureInfo(
             "pagerank", "pagerank", "PageRank along supply edges (integrators score high)",
@@ -54,15 +64,15 @@ MEASURES: dict[str, MeasureInfo] = {
             "dependence", "dependence", "PageRank on reversed edges (suppliers many depend on)",
             in_table=True, in_tooltip=True, zh="被依赖度",
         ),
-        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", zh="上游企业数"),
-        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", zh="下游企业数"),
+        MeasureInfo("upstream_reach", "upstream", "number of transitive suppliers", kind="reach", zh="上游企业数"),
+        MeasureInfo("downstream_reach", "downstream", "number of transitive clients", kind="reach", zh="下游企业数"),
         MeasureInfo(
             "component_size", "component", "firms in its weakly connected part of the network (direction ignored)",
             zh="所在连通部分企业数",
         ),
         MeasureInfo(
-            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", in_table=True,
-            zh="关键节点（割点）",
+            "articulation_point", "cut point", "removing it splits the chain (direction ignored)", kind="flag",
+            in_table=True, zh="关键节点（割点）",
         ),
         MeasureInfo(
             "hhi", "HHI", "concentration of its most concentrated input stage (Herfindahl-Hirschman, 0-10,000; "

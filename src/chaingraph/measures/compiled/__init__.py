@@ -21,7 +21,6 @@ import numpy as np
 
 from .. import kernels
 from ..kernels import SEED, MeasureRun, NodeValues, scaled_betweenness
-from ..registry import MEASURES
 from ._graph import AnalysisGraph
 from ._purchases import (
     StageGroups,
@@ -311,22 +310,10 @@ def node_measures(
 ) -> MeasureRun:
     """Every measure of :data:`MEASURES` for every node, as :func:`reference.node_measures`
     computes them (same sampling, same estimates), keyed by node IRI."""
-    k = kernels.sample_size(graph.n, exact=exact, samples=samples, threshold=threshold)
-    values: dict[str, NodeValues] = {}
-    sampled: dict[str, int] = {}
     index = {node: i for i, node in enumerate(graph.nodes)}
-    for key, info in MEASURES.items():
-        if progress:
-            progress(key)
-        function = FUNCTIONS[key]
-        if info.sampled:
-            array = function(graph, k=k, seed=seed)
-            if k is not None:
-                sampled[key] = k
-        elif key in ("upstream_reach", "downstream_reach"):
-            array = function(graph, exact=exact or None)
-        else:
-            array = function(graph)
-        values[key] = NodeValues(graph.nodes, index, np.asarray(array))
+    settings = kernels.MeasureSettings(exact, samples, threshold, seed, progress)
+    values, sampled = kernels.measure_all(
+        FUNCTIONS, graph, graph.n, settings, lambda found: NodeValues(graph.nodes, index, np.asarray(found))
+    )
     estimated = [key for key in ("upstream_reach", "downstream_reach") if reach_is_estimated(graph, exact)]
     return MeasureRun(values, sampled, estimated)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from ..kernels import DEFAULT_SAMPLES, SAMPLING_THRESHOLD, SEED, MeasureRun, sample_size
+from ..kernels import DEFAULT_SAMPLES, SAMPLING_THRESHOLD, SEED, MeasureRun, MeasureSettings, measure_all
 from ..registry import MEASURES
 from ._centrality import betweenness, closeness, dependence, harmonic, in_degree, out_degree, pagerank
 from ._local import as_projection, cluster_local_sourcing, stage_coverage
@@ -29,6 +29,7 @@ from ._purchases import group_hhi, purchase_hhi, region_hhi, single_sourced, sta
 from ._reach import articulation_points, component_size, downstream_reach, reach_is_estimated, upstream_reach
 
 __all__ = [
+    "MEASURES",
     "REFERENCE",
     "articulation_points",
     "as_projection",
@@ -90,22 +91,14 @@ def node_measures(
     Above ``threshold`` nodes the sampled measures use ``samples`` seeded sources unless ``exact``.
     ``progress`` is called with each measure's key before it is computed.
     """
-    k = sample_size(graph.number_of_nodes(), exact=exact, samples=samples, threshold=threshold)
-    values: dict[str, dict] = {}
-    sampled: dict[str, int] = {}
-    for key, info in MEASURES.items():
-        if progress:
-            progress(key)
-        if key == "articulation_point":
-            points = articulation_points(graph)
-            values[key] = {node: node in points for node in graph}
-        elif info.sampled:
-            values[key] = REFERENCE[key](graph, k=k, seed=seed)
-            if k is not None:
-                sampled[key] = k
-        elif key in ("upstream_reach", "downstream_reach"):
-            values[key] = REFERENCE[key](graph, exact=exact or None)
-        else:
-            values[key] = REFERENCE[key](graph)
+    settings = MeasureSettings(exact, samples, threshold, seed, progress)
+    functions = {**REFERENCE, "articulation_point": _cut_point_flags}
+    values, sampled = measure_all(functions, graph, graph.number_of_nodes(), settings)
     estimated = [key for key in ("upstream_reach", "downstream_reach") if reach_is_estimated(graph, exact or None)]
     return MeasureRun(values, sampled, estimated)
+
+
+def _cut_point_flags(graph: nx.DiGraph) -> dict[str, bool]:
+    """Whether each node is a cut point (:func:`articulation_points`), as the report reads it."""
+    points = articulation_points(graph)
+    return {node: node in points for node in graph}
