@@ -262,6 +262,8 @@ def test_a_brief_of_a_users_own_sheets(tmp_path):
         for member in stage["local_members"]:
             assert member["label_zh"] in page
     assert "索尔硅片" in page and "Sol Wafer Co" not in page
+    # The sheets state no stage order: the diagram says its stages stand by name, not upstream first.
+    assert "环节按名称排列：数据未说明其中 4 个环节的上下游次序" in page and "环节自上游至下游" not in page
     assert len(chart_bars(html, "coverage")) == sum(
         (len(s["local_members"]) > 0) + (s["elsewhere"] > 0) for s in gaps["stages"]
     )

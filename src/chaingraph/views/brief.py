@@ -26,6 +26,8 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "title": "{chain} in {region}: chain brief",
         "glance": "The chain at a glance",
         "glance_note": "Stages upstream to downstream; each box counts the region's members and the firms elsewhere.",
+        "glance_unordered": "Stages by name: the data states no order (cg:stageOrder) for {stages} of them; each "
+        "box counts the region's members and the firms elsewhere.",
         "figures": "What the sources state",
         "measured": "Measured in the data: {local} of {known} supply relations into the region's firms come "
         "from inside it ({share}); {unknown} more have a supplier of unknown place.",
@@ -100,6 +102,8 @@ BRIEF_TEXT: dict[str, dict[str, str]] = {
         "title": "{region}{chain}简报",
         "glance": "产业链全景",
         "glance_note": "环节自上游至下游；每格为本地成员数与外地企业数。",
+        "glance_unordered": "环节按名称排列：数据未说明其中 {stages} 个环节的上下游次序；"
+        "每格为本地成员数与外地企业数。",
         "figures": "来源所述",
         "measured": "数据测算：流入本地企业的 {known} 条供应关系中，{local} 条来自本地（{share}）；"
         "另有 {unknown} 条的供应方地点不明。",
@@ -231,6 +235,7 @@ def render_brief(found: Brief) -> str:
             claim=found.note(claim) if claim else None,
             stages=stages,
             diagram=_diagram(stages, words),
+            glance_note=_glance_note(found, words),
             charts=_charts(found, stages, words, name),
             unit_word=lambda unit: str(found.unit_words.get(unit, unit)).strip() or unit,
             styles=STATUS_STYLE,
@@ -313,6 +318,14 @@ def _bars(
         "marker": None if marker is None else CHART["label"] + marker * scale,
         "chart": CHART,
     }
+
+
+def _glance_note(found: Brief, words: Mapping[str, str]) -> str:
+    """What the stage diagram's order means: upstream to downstream where the data states every
+    stage's place (``cg:stageOrder``), else by name, saying for how many it states none."""
+    stated = found.chains.get(found.chain["iri"], {}).get("stages", {})
+    unordered = sum(1 for stage in found.stages if not stated.get(stage["stage"], {}).get("order"))
+    return words["glance_unordered"].format(stages=unordered) if unordered else words["glance_note"]
 
 
 def _status(stage: Mapping) -> str:
