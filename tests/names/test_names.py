@@ -293,11 +293,12 @@ def test_names_read_all_at_once_for_many_firms_are_the_names_read_by_chunks(monk
     from chaingraph import reports
     from chaingraph.projection.source import NetworkSource
     from chaingraph.projection.tables import Tables
+    from chaingraph.reports import _names
     from chaingraph.store import open_store
 
     source = NetworkSource(open_store(), Tables(relations=[EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]))
     firms = source.projection().nodes
     by_chunks = reports.firm_names(source, firms)
-    monkeypatch.setattr(reports, "NAMES_READ_ALL_FROM", 1)
+    monkeypatch.setattr(_names, "NAMES_READ_ALL_FROM", 1)
     assert reports.firm_names(source, firms) == by_chunks
     assert len(by_chunks[CATL]) >= 6
