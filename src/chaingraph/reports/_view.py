@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..measures import dispatch
+from ..measures.reference import edge_purchase_shares
 from ..projection.model import Projection
 from ..projection.selection import (
     make_selection,
@@ -134,6 +135,7 @@ def view(
         undated=undated,
         headline=headline,
         focus=focus_iri,
+        purchase_shares=edge_purchase_shares(graph),
     )
     if progress:
         progress("rendering")

@@ -11,8 +11,6 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from ..measures.reference import staged_purchases
-from ..measures.shares import group_shares
 from ..projection import periods
 from ..projection.model import edge_evidence
 from .tooltips import edge_inference, edge_products, edge_tooltip
@@ -27,7 +25,6 @@ __all__ = [
     "edge_spans",
     "edge_width",
     "located_links",
-    "purchase_shares",
     "years_of",
 ]
 
@@ -54,36 +51,17 @@ AGAINST_STYLE = {"color": "#9b59b6", "smooth": {"enabled": True, "type": "curved
 SHARE_WIDTH = 7.0
 
 
-def purchase_shares(graph: nx.DiGraph) -> dict[tuple[str, str], float]:
-    """Each supply edge's share of its client's purchases of the supplier's stage, by the share
-    rule of :mod:`chaingraph.measures.shares`, where the data gives it: stated shares, or values or
-    volumes on every edge of the group (an equal split says nothing about the edge, and is left out).
-    Edges read supplier -> client; a self-loop and an unstaged supplier belong to no stage's group.
-
-    >>> g = nx.DiGraph()
-    >>> g.add_nodes_from(["a", "b"], stage="cathode")
-    >>> g.add_edge("a", "cell", client_share=0.9)
-    >>> g.add_edge("b", "cell")
-    >>> {edge: round(share, 2) for edge, share in purchase_shares(g).items()}
-    {('a', 'cell'): 0.9, ('b', 'cell'): 0.1}
-    """
-    found: dict[tuple[str, str], float] = {}
-    for client, purchases in staged_purchases(graph):
-        for members in purchases:
-            shares, basis = group_shares([graph.edges[s, client] for s in members], "client_share")
-            if basis != "equal":
-                found.update({(s, client): share for s, share in zip(members, shares, strict=True)})
-    return found
-
-
 def add_supply_edges(
-    net: Network, graph: nx.DiGraph, text: Mapping[str, str], against: set[tuple[str, str]]
+    net: Network,
+    graph: nx.DiGraph,
+    text: Mapping[str, str],
+    against: set[tuple[str, str]],
+    shares: Mapping[tuple[str, str], float],
 ) -> tuple[set[str], bool]:
     """Draw each supply edge in its evidence level's style (curved, in its own colour, when it runs
-    against the stage order; as wide as its share of the client's purchases where the data gives
-    one); the levels drawn, and whether a width shows a share, for the legend."""
+    against the stage order; as wide as its share of the client's purchases, ``shares``, where the
+    data gives one); the levels drawn, and whether a width shows a share, for the legend."""
     levels_shown = set()
-    shares = purchase_shares(graph)
     for supplier, client, attrs in graph.edges(data=True):
         level = edge_evidence(attrs)
         levels_shown.add(level)

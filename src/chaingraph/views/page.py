@@ -170,7 +170,7 @@ def render_view(
     net.node_ids = _NodeIds()
     _add_nodes(net, data, sizes, colors, text, lang, placements)
     against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
-    levels_shown, by_share = add_supply_edges(net, graph, text, against)
+    levels_shown, by_share = add_supply_edges(net, graph, text, against, data.purchase_shares)
     add_places(net, graph, links, text, lang, placements, hidden=not places)
     net.options = _options(layout)
     page = _page(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from ..measures.reference import MEASURES
+from ..measures.registry import MEASURES
 from ..projection.model import edge_evidence, stage_infos
 from ..sheets.quantities import HEDGE_MARKS
 from ..vocab import name_in, name_of

@@ -39,3 +39,6 @@ class ViewData:
     headline: list[str] = field(default_factory=list)
     #: The firm a focus view is about (its IRI): the page opens on it, its details in the panel.
     focus: str | None = None
+    #: Each supply edge's share of its client's purchases of the supplier's stage, where the data
+    #: gives one (:func:`chaingraph.measures.reference.edge_purchase_shares`): the edge's width.
+    purchase_shares: Mapping[tuple[str, str], float] = field(default_factory=dict)

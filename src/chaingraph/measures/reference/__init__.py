@@ -25,7 +25,15 @@ from ..kernels import DEFAULT_SAMPLES, SAMPLING_THRESHOLD, SEED, MeasureRun, Mea
 from ..registry import MEASURES
 from ._centrality import betweenness, closeness, dependence, harmonic, in_degree, out_degree, pagerank
 from ._local import as_projection, cluster_local_sourcing, stage_coverage
-from ._purchases import group_hhi, purchase_hhi, region_hhi, single_sourced, staged_purchases, top_customer_share
+from ._purchases import (
+    edge_purchase_shares,
+    group_hhi,
+    purchase_hhi,
+    region_hhi,
+    single_sourced,
+    staged_purchases,
+    top_customer_share,
+)
 from ._reach import articulation_points, component_size, downstream_reach, reach_is_estimated, upstream_reach
 
 __all__ = [
@@ -39,6 +47,7 @@ __all__ = [
     "component_size",
     "dependence",
     "downstream_reach",
+    "edge_purchase_shares",
     "group_hhi",
     "harmonic",
     "in_degree",

@@ -13,7 +13,15 @@ import networkx as nx
 from ...projection.groups import owners_of
 from ..shares import group_shares, hhi
 
-__all__ = ["group_hhi", "purchase_hhi", "region_hhi", "single_sourced", "staged_purchases", "top_customer_share"]
+__all__ = [
+    "edge_purchase_shares",
+    "group_hhi",
+    "purchase_hhi",
+    "region_hhi",
+    "single_sourced",
+    "staged_purchases",
+    "top_customer_share",
+]
 
 
 def purchase_hhi(graph: nx.DiGraph) -> dict[str, float]:
@@ -252,3 +260,25 @@ def single_sourced(graph: nx.DiGraph) -> list[dict]:
                     }
                 )
     return findings
+
+
+def edge_purchase_shares(graph: nx.DiGraph) -> dict[tuple[str, str], float]:
+    """Each supply edge's share of its client's purchases of the supplier's stage, by the share
+    rule of :mod:`chaingraph.measures.shares`, where the data gives it: stated shares, or values or
+    volumes on every edge of the group (an equal split says nothing about the edge, and is left out).
+    Edges read supplier -> client; a self-loop and an unstaged supplier belong to no stage's group.
+
+    >>> g = nx.DiGraph()
+    >>> g.add_nodes_from(["a", "b"], stage="cathode")
+    >>> g.add_edge("a", "cell", client_share=0.9)
+    >>> g.add_edge("b", "cell")
+    >>> {edge: round(share, 2) for edge, share in edge_purchase_shares(g).items()}
+    {('a', 'cell'): 0.9, ('b', 'cell'): 0.1}
+    """
+    found: dict[tuple[str, str], float] = {}
+    for client, purchases in staged_purchases(graph):
+        for members in purchases:
+            shares, basis = group_shares([graph.edges[s, client] for s in members], "client_share")
+            if basis != "equal":
+                found.update({(s, client): share for s, share in zip(members, shares, strict=True)})
+    return found
