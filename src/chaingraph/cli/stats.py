@@ -213,13 +213,15 @@ def _print_stats_table(report, columns: list[str], *, first_screen: bool = False
 
 def _print_after_table(report) -> None:
     """The lines under the stats table: which edges counted, estimates, the chains' summaries."""
+    from ..measures.kernels import SEED
+
     for note in network_notes(report):
         stdout.print(f"[dim]{note}[/]")
     exact = "; --exact for exact" if report.exact_on_request else ""
     if report.sampled:
         sampled = ", ".join(sorted(report.sampled))
         k = next(iter(report.sampled.values()))
-        stdout.print(f"[dim]estimated from {k} sampled sources (seed 42): {sampled}{exact}[/]")
+        stdout.print(f"[dim]estimated from {k} sampled sources (seed {SEED}): {sampled}{exact}[/]")
     if report.estimated:
         stdout.print(f"[dim]estimated from {report.estimate_method}: {', '.join(report.estimated)}{exact}[/]")
     for note in engine_notes(report):
