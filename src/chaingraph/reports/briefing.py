@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import InputError
+from ..measures.shares import BASES, HIGHLY_CONCENTRATED
 from ..projection.selection import make_selection
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
@@ -36,18 +37,18 @@ __all__ = ["BRIEF_TOP", "CONCENTRATED_ABOVE", "DEMAND_PARTIAL", "DEMAND_THRESHOL
 #: names per stage: a brief is read in minutes; the commands give the rest.
 BRIEF_TOP = 3
 #: The HHI above which a purchase is listed among the risks: "highly concentrated" in the 2010 US
-#: Horizontal Merger Guidelines (see :data:`chaingraph.measures.shares.HIGHLY_CONCENTRATED`).
-CONCENTRATED_ABOVE = 2500.0
+#: Horizontal Merger Guidelines (:data:`chaingraph.measures.shares.HIGHLY_CONCENTRATED`).
+CONCENTRATED_ABOVE = float(HIGHLY_CONCENTRATED["2010 US Horizontal Merger Guidelines"])
 #: The leader's demand shock disrupts a supplier that loses at least half its sales (``impact
 #: --direction upstream --threshold 0.5``): half its buyers' money gone, a firm cannot go on as it
 #: was; a smaller loss is listed as a partial loss, not as a failure.
 DEMAND_THRESHOLD = 0.5
 #: ... and lists the suppliers left standing that lose at least a tenth of their sales.
 DEMAND_PARTIAL = 0.1
-#: The bases of a share that come from the data (stated shares, values, volumes) rather than from
-#: equal shares over the firms the network knows: the brief shows the leader's demand shock only
-#: when one of them decides a loss ("where quantities exist").
-STATED_BASES = frozenset({"stated", "value", "volume"})
+#: The bases of a share that come from the data (stated shares, values, volumes: every basis of
+#: :data:`chaingraph.measures.shares.BASES` but equal shares over the firms the network knows): the
+#: brief shows the leader's demand shock only when one of them decides a loss ("where quantities exist").
+STATED_BASES = frozenset(BASES) - {"equal"}
 
 
 def brief(

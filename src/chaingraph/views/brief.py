@@ -207,7 +207,9 @@ def render_brief(found: Brief) -> str:
     def notes(sources: Sequence[str]) -> list[int]:
         return [found.note(source) for source in sources]
 
-    colours = colours_of_stages(found.chains, {stage["stage"]: (0, stage["label"]) for stage in found.stages})
+    stated = found.chains.get(found.chain["iri"], {}).get("stages", {})  # each stage's order, as the data states it
+    drawn = {stage["stage"]: (stated.get(stage["stage"], {}).get("order", 0), stage["label"]) for stage in found.stages}
+    colours = colours_of_stages(found.chains, drawn)
     stages = [
         {
             **stage,
@@ -235,7 +237,7 @@ def render_brief(found: Brief) -> str:
             claim=found.note(claim) if claim else None,
             stages=stages,
             diagram=_diagram(stages, words),
-            glance_note=_glance_note(found, words),
+            glance_note=_glance_note(found.stages, stated, words),
             charts=_charts(found, stages, words, name),
             unit_word=lambda unit: str(found.unit_words.get(unit, unit)).strip() or unit,
             styles=STATUS_STYLE,
@@ -320,11 +322,10 @@ def _bars(
     }
 
 
-def _glance_note(found: Brief, words: Mapping[str, str]) -> str:
+def _glance_note(stages: list[dict], stated: Mapping[str, Mapping], words: Mapping[str, str]) -> str:
     """What the stage diagram's order means: upstream to downstream where the data states every
-    stage's place (``cg:stageOrder``), else by name, saying for how many it states none."""
-    stated = found.chains.get(found.chain["iri"], {}).get("stages", {})
-    unordered = sum(1 for stage in found.stages if not stated.get(stage["stage"], {}).get("order"))
+    stage's place (``cg:stageOrder``, in ``stated``), else by name, saying for how many it states none."""
+    unordered = sum(1 for stage in stages if not stated.get(stage["stage"], {}).get("order"))
     return words["glance_unordered"].format(stages=unordered) if unordered else words["glance_note"]
 
 
