@@ -106,7 +106,7 @@ def brief(
         concentrated_above=CONCENTRATED_ABOVE,
         rankings=rankings,
         worst=_worst(rankings),
-        demand_shock=_demand_shock(source, gap_report.leaders[:1], asked),
+        demand_shock=_demand_shock(source, next(iter(gap_report.leaders), None), asked),
         figures=_figures(source, [chains[0], place], lang),
         top=BRIEF_TOP,
         chains=meta["chains"],
@@ -127,15 +127,14 @@ def _worst(rankings: dict[str, list[dict]]) -> dict | None:
     return worst if worst and worst["summary"]["disrupted_beyond_removed"] > 0 else None
 
 
-def _demand_shock(source: NetworkSource, leaders: list[dict], asked: dict[str, Any]) -> dict | None:
+def _demand_shock(source: NetworkSource, leader: dict | None, asked: dict[str, Any]) -> dict | None:
     """``impact --remove firm:LEADER --direction upstream`` at :data:`DEMAND_THRESHOLD` (partial
     losses from :data:`DEMAND_PARTIAL`), when some loss is decided by the data's amounts or shares:
     :data:`BRIEF_TOP` of the firms disrupted (the nearest tier first, then those whose loss the
     data's shares or amounts decide, most sales lost first) and of the partial losses, and how
     many of the disrupted the data's shares or amounts decide (``stated``)."""
-    if not leaders:
+    if leader is None:
         return None
-    leader = leaders[0]
     found = scenario(
         source, [leader["id"]], direction="upstream", threshold=DEMAND_THRESHOLD, partial=DEMAND_PARTIAL, **asked
     )
