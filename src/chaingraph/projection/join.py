@@ -5,9 +5,9 @@ its periods, evidence, quantities and sources, as the facts the projection is as
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -33,13 +33,11 @@ from ..sheets import (
 )
 from ..sheets.quantities import (
     QUANTITY_FIELDS,
-    pair_quantities,
     quantity_cells,
     row_quantities,
-    statements_of,
-    with_quantities,
 )
-from ..vocab import CG, INFERENCE_KINDS, PLACE_LEVELS, local_name
+from ..vocab import PLACE_LEVELS, local_name
+from .details import EdgeDetails, RelationRows
 from .model import NetworkFacts
 from .read import assemble
 
@@ -103,10 +101,9 @@ class SheetJoin:
         #: The names the rows give, by kind of thing: what name resolution finds besides the RDF's.
         self.names: dict[str, dict[str, list[str]]] = {"firm": {}, "place": {}, "chain": {}, "stage": {}}
         self.pairs: list[np.ndarray] = []
-        #: What the rows say of each edge (by node ids): products, periods, sources, bounds,
-        #: evidence levels and inference reasons.
-        # per pair: products, period texts, sources, bounds, levels, reasons; (start, quantities) statements
-        self.found: dict[tuple[int, int], tuple[Any, ...]] = {}
+        #: What the rows say of each edge (products, periods, sources, evidence levels,
+        #: quantities), as columns (:mod:`chaingraph.projection.details`).
+        self.relations = RelationRows()
         #: The ``--stages`` sheets' (product, stage) pairs.
         self.vocabulary: list[tuple[str, str]] = []
         #: ``(input stage, stage)`` pairs a stages sheet states, beside the graph's (cg:essentialFor).
@@ -251,38 +248,40 @@ class SheetJoin:
         quantities = self._quantities(sheet, mapping, failures)
         if failures:
             raise InputError(min(failures)[2])
-        reason = inference_reason(sheet.path.name)
-        suppliers, clients = ends[:rows].tolist(), ends[rows:].tolist()
-        supplies = sheet.column("supplies").to_pylist()
-        sources = self._sources(sheet, batch)
-        texts: list[str | None] = [None] * rows
-        bounds: list[tuple[str, str]] = [("", "")] * rows  # an undated row: a relation with no period
-        for row, written, dated in periods:
-            texts[row], bounds[row] = written, dated
-        found = self.found
-        for row in range(rows):
-            level = levels[row]
-            if level == "unspecified":  # a plain edge, as the import writes it: no details
-                continue
-            key = (suppliers[row], clients[row])
-            entry = found.get(key)
-            if entry is None:
-                found[key] = entry = (set(), set(), set(), set(), set(), set(), [])
-            if supplies[row]:
-                entry[0].add(supplies[row])
-            text = texts[row]
-            if text is not None:
-                entry[1].add(text)
-            entry[2].add(sources[row])
-            entry[3].add(bounds[row])
-            entry[4].add(level)
-            if level == "inferred":
-                entry[5].add(reason)
-            if row in quantities:
-                entry[6].append((bounds[row][0], quantities[row]))
-            if self.records is not None:
-                cells = quantity_cells(quantities.get(row, {}))
-                self.records.append((*key, supplies[row], *bounds[row], sources[row], level, cells))
+        # A row whose evidence is unspecified is a plain edge, as the import writes it: no details.
+        kept = np.flatnonzero(levels != EVIDENCE_LEVELS.index("unspecified"))
+        position = np.full(rows, -1, dtype=np.int64)
+        position[kept] = np.arange(len(kept))
+        chosen = pa.array(kept)
+        period_index = np.full(len(kept), -1, dtype=np.int64)
+        period_values: dict[tuple[str, str, str], int] = {}
+        at = position.tolist()
+        for row, written, (start, end) in periods:
+            if at[row] >= 0:
+                period_index[at[row]] = period_values.setdefault((written, start, end), len(period_values))
+        products = pc.dictionary_encode(sheet.column("supplies").take(chosen))
+        # a statement's period is its row's start (empty: undated)
+        starts = {row: start for row, _written, (start, _end) in periods} if quantities else {}
+        source_values, source_index = self._sources(sheet, kept)
+        row_source = f"{file_source(self.naming.base, batch, sheet.path.name)}#row="
+        self.relations.add_sheet(
+            (ends[:rows][kept], ends[rows:][kept]),
+            sheet.lines[kept],
+            levels[kept],
+            {
+                "products": (products.dictionary.to_pylist(), products.indices.to_numpy(zero_copy_only=False)),
+                "periods": (list(period_values), period_index),
+                "sources": (source_values, source_index),
+            },
+            {
+                int(position[row]): (starts.get(row, ""), found)
+                for row, found in quantities.items()
+                if position[row] >= 0
+            },
+            (row_source, inference_reason(sheet.path.name)),
+        )
+        if self.records is not None:
+            self._keep_records(sheet, ends, periods, levels, quantities, row_source)
         self.pairs.append(np.stack([ends[:rows], ends[rows:]], axis=1).ravel())
         return int(np.count_nonzero(ends[:rows] == ends[rows:]))
 
@@ -346,30 +345,35 @@ class SheetJoin:
             periods.append((row, text, (start, end)))
         return periods
 
-    def _levels(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> list[str]:
-        """Each row's evidence level (:func:`evidence_cell`, each distinct cell checked once); an
-        ``unspecified`` row with a product, period or source fails as in the import."""
-        cells = sheet.column("evidence").to_pylist()
-        levels: dict[str, str] = {}
-        found = []
-        detail_fields = RELATION_DETAIL_FIELDS
-        others = [sheet.column(name).to_pylist() for name in detail_fields]
-        for row, cell in enumerate(cells):
-            level = levels.get(cell)
-            if level is None:
-                try:
-                    level = levels[cell] = evidence_cell(sheet.where(row), cell, mapping)
-                except InputError as exc:
-                    failures.append((row, 4, str(exc)))
-                    break
-            if level == "unspecified":
-                filled = next((n for n, o in zip(detail_fields, others, strict=True) if o[row]), None)
-                if filled is not None:
-                    failures.append((row, 4, f"{sheet.where(row)}: evidence unspecified is a plain edge with no "
-                                             f"{filled}; say stated or inferred, or leave the cell empty"))  # fmt: skip
-                    break
-            found.append(level)
-        return found
+    def _levels(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> np.ndarray:
+        """Each row's evidence level as a code into :data:`EVIDENCE_LEVELS` (:func:`evidence_cell`,
+        each distinct cell checked once); an ``unspecified`` row with a product, period or source
+        fails as in the import. Of the rows that fail, the first one is reported."""
+        encoded = pc.dictionary_encode(sheet.column("evidence"))
+        indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        cells = encoded.dictionary.to_pylist()
+        first_row = np.full(len(cells), len(sheet), dtype=np.int64)
+        np.minimum.at(first_row, indices, np.arange(len(sheet), dtype=np.int64))
+        codes = np.full(len(cells), -1, dtype=np.int8)
+        for code in np.argsort(first_row, kind="stable").tolist():
+            row = int(first_row[code])
+            try:
+                codes[code] = EVIDENCE_LEVELS.index(evidence_cell(sheet.where(row), cells[code], mapping))
+            except InputError as exc:
+                failures.append((row, 4, str(exc)))
+                break
+        levels = codes[indices]
+        unspecified = levels == EVIDENCE_LEVELS.index("unspecified")
+        if unspecified.any():
+            filled = {name: pc.not_equal(sheet.column(name), "").to_numpy(zero_copy_only=False)
+                      for name in RELATION_DETAIL_FIELDS}  # fmt: skip
+            bad = np.flatnonzero(unspecified & np.logical_or.reduce(list(filled.values())))
+            if len(bad):
+                row = int(bad[0])
+                name = next(name for name, cells in filled.items() if cells[row])  # the row's first filled cell
+                failures.append((row, 4, f"{sheet.where(row)}: evidence unspecified is a plain edge with no "
+                                         f"{name}; say stated or inferred, or leave the cell empty"))  # fmt: skip
+        return levels
 
     def _quantities(self, sheet: SheetColumns, mapping: Mapping[str, str], failures: list) -> dict[int, dict]:
         """The quantities of each row that states any (:func:`row_quantities`), checked as the
@@ -392,16 +396,39 @@ class SheetJoin:
                 break
         return found
 
-    def _sources(self, sheet: SheetColumns, batch: str) -> list[str]:
-        """Each row's source: its ``source`` cell (an IRI, or a citation minted as one), else the row."""
-        encoded = pc.dictionary_encode(sheet.column("source"))
+    def _sources(self, sheet: SheetColumns, rows: np.ndarray) -> tuple[list[str | None], np.ndarray]:
+        """The source of each of ``rows``: its ``source`` cell (an IRI, or a citation minted as
+        one), or ``None`` (the row is its own source), as distinct values and each row's index."""
+        encoded = pc.dictionary_encode(sheet.column("source").take(pa.array(rows)))
         base = self.naming.base
         # mint_iri keeps a cell that is an IRI as it is
         iris = [mint_iri(base, "source", cell) if cell else None for cell in encoded.dictionary.to_pylist()]
-        row_source = f"{file_source(base, batch, sheet.path.name)}#row="
-        codes = encoded.indices.to_numpy(zero_copy_only=False).tolist()
+        return iris, encoded.indices.to_numpy(zero_copy_only=False)
+
+    def _keep_records(
+        self,
+        sheet: SheetColumns,
+        ends: np.ndarray,
+        periods: list,
+        levels: np.ndarray,
+        quantities: dict,
+        row_source: str,
+    ) -> None:
+        """Each row with details as the import states it (:func:`relation_records`)."""
+        rows = len(sheet)
+        bounds = dict.fromkeys(range(rows), ("", ""))
+        bounds.update({row: dated for row, _written, dated in periods})
+        supplies = sheet.column("supplies").to_pylist()
+        cells = sheet.column("source").to_pylist()
         lines = sheet.lines.tolist()
-        return [iris[code] or f"{row_source}{line}" for code, line in zip(codes, lines, strict=True)]
+        for row in range(rows):
+            level = EVIDENCE_LEVELS[levels[row]]
+            if level == "unspecified":
+                continue
+            source = mint_iri(self.naming.base, "source", cells[row]) if cells[row] else f"{row_source}{lines[row]}"
+            key = (int(ends[row]), int(ends[rows + row]))
+            cells_of_quantities = quantity_cells(quantities.get(row, {}))
+            self.records.append((*key, supplies[row], *bounds[row], source, level, cells_of_quantities))  # type: ignore[union-attr]
 
     def endpoint(self, identifier: str, where: str) -> int:
         iri, existing = self.naming.endpoint(identifier, where)
@@ -424,8 +451,9 @@ class SheetJoin:
         ends = position[ends] if len(ends) else ends
         pairs = np.unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
         chosen = order.tolist()
+        nodes = [self.nodes[i] for i in chosen]
         return NetworkFacts(
-            nodes=[self.nodes[i] for i in chosen],
+            nodes=nodes,
             kinds=[self.kinds[i] for i in chosen],
             english=[self.english[i] for i in chosen],
             chinese=[self.chinese[i] for i in chosen],
@@ -434,7 +462,7 @@ class SheetJoin:
             stages=[self.stages[i] for i in chosen],
             suppliers=pairs // max(count, 1),
             clients=pairs % max(count, 1),
-            details=self.details(self.nodes),
+            details=self.details(position, nodes),
             places=self.places,
             chain_meta=self.chain_meta,
             controls=self.base.controls,
@@ -451,41 +479,17 @@ class SheetJoin:
             ),
         )
 
-    def details(self, nodes: list[str]) -> dict[tuple[str, str], dict]:
-        """The graph's edge details with the rows' joined in; an edge's evidence is the strongest of
-        its relations', the graph's and the rows' (a row is ``stated`` unless its evidence cell says
-        otherwise), as the SPARQL reader finds it in the import."""
-        details = dict(self.base.details)
-        in_source = INFERENCE_KINDS[str(CG.InferredInSource)]
-        for (a, b), (supplies, periods, sources, bounds, levels, reasons, stated) in self.found.items():
-            pair = (nodes[a], nodes[b])
-            before = details.get(pair)
-            kinds = {in_source} if reasons else set()
-            if before is not None:
-                levels = levels | {before["evidence"]}
-                kinds = kinds | set(before.get("inference", ()))
-                reasons = reasons | set(before.get("reasons", ()))
-            if before is not None:
-                supplies, periods, sources = (
-                    found.union(before.get(key, ()))
-                    for found, key in ((supplies, "supplies"), (periods, "periods"), (sources, "sources"))
-                )
-                bounds = bounds.union(tuple(pair_of_bounds) for pair_of_bounds in before.get("intervals", ()))
-            details[pair] = {
-                "supplies": sorted(supplies),
-                "periods": sorted(periods),
-                "sources": sorted(sources),
-                "evidence": (level := next(lv for lv in EVIDENCE_LEVELS if lv in levels)),
-                "inferred": level == "inferred",
-                "intervals": [list(b) for b in sorted(bounds)],
-            }
-            if level == "inferred":
-                details[pair].update(inference=sorted(kinds), reasons=sorted(reasons))
-            if stated or before is not None:
-                found = pair_quantities([*statements_of(before or {}), *stated])
-                if found:
-                    details[pair] = with_quantities(details[pair], found)
-        return details
+    def details(self, position: np.ndarray, nodes: list[str]) -> EdgeDetails:
+        """The graph's edge details with the rows' joined in (:class:`EdgeDetails`), node numbers
+        as the facts have them (``position`` of each of the reader's)."""
+        rows = self.relations
+        if len(rows):
+            rows = dataclasses.replace(
+                rows,
+                suppliers=[position[ends] for ends in rows.suppliers],
+                clients=[position[ends] for ends in rows.clients],
+            )
+        return EdgeDetails(nodes, self.base.details, rows)
 
 
 def shortest_name(current: str | None, text: str) -> str:

@@ -182,7 +182,7 @@ class NetworkFacts:
     stages: list[str]
     suppliers: np.ndarray
     clients: np.ndarray
-    details: dict[tuple[str, str], dict]
+    details: Mapping[tuple[str, str], dict]
     places: dict[str, dict]
     chain_meta: dict[str, dict]
     controls: list[list[str]]

@@ -37,12 +37,10 @@ from .._runtime.memory import bulk_building
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
 from ..sheets.quantities import (
-    QUANTITY_DETAILS,
     add_statement,
     edge_quantities,
     pair_quantities,
     with_quantities,
-    without_quantities,
 )
 from ..store.base import Store
 from ..vocab import (
@@ -58,6 +56,7 @@ from ..vocab import (
     evidence_level,
     local_name,
 )
+from .details import details_evidence, details_without_quantities, products_supplied, quantity_details
 from .model import NODE_ATTRIBUTES, NetworkFacts, Projection, place_ancestors, stage_infos
 from .saved import PROJECTION_FORMAT, read_saved_projection
 
@@ -188,10 +187,10 @@ def assemble(facts: NetworkFacts) -> Projection:
         for stage, info in chain["stages"].items():
             info["members"] = members.get(stage, 0)
     # The quantities become columns beside the edges; the details keep the rest.
-    quantities = edge_quantities(facts.nodes, facts.suppliers, facts.clients, facts.details)
-    details = {pair: without_quantities(found) if found.keys() & QUANTITY_DETAILS else found
-               for pair, found in facts.details.items()}  # fmt: skip
-    return Projection(facts.nodes, columns, facts.suppliers, facts.clients, details, meta, quantities)
+    quantities = edge_quantities(facts.nodes, facts.suppliers, facts.clients, quantity_details(facts.details))
+    evidence = details_evidence(facts.nodes, facts.suppliers, facts.clients, facts.details)
+    details = details_without_quantities(facts.details)
+    return Projection(facts.nodes, columns, facts.suppliers, facts.clients, details, meta, quantities, evidence)
 
 
 def _stages_from_products(facts: NetworkFacts, meta: dict[str, Any]) -> NetworkFacts:
@@ -207,11 +206,7 @@ def _stages_from_products(facts: NetworkFacts, meta: dict[str, Any]) -> NetworkF
         node for node, kind, stage in zip(facts.nodes, facts.kinds, facts.stages, strict=True)
         if not stage and kind != "segment"
     }  # fmt: skip
-    supplied: dict[str, list[str]] = defaultdict(list)
-    for (supplier, _client), details in facts.details.items():
-        if supplier in unstaged:
-            supplied[supplier].extend(details.get("supplies", ()))
-    found = stages_from_products(supplied, vocabulary)
+    found = stages_from_products(products_supplied(facts.details, unstaged), vocabulary)
     meta["stages_from_products"] = {
         firm: {"stage": stage, "products": products} for firm, (stage, products) in found.items()
     }
