@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from rich.console import Console
 from rich.table import Table
 
-from ..interchange.tabular import format_cell, to_csv, to_json, to_markdown
+from ..interchange.tabular import format_cell, records_json, to_csv, to_markdown
 
 __all__ = [
     "SECOND_NAMES",
@@ -255,7 +255,7 @@ def render(
     if fmt == "tsv":
         return to_csv(rows, columns, delimiter="\t")
     if fmt == "json":
-        return to_json([{c: row.get(c) for c in columns} for row in rows]) + "\n"
+        return records_json(rows, columns) + "\n"
     if fmt == "markdown":
         return to_markdown(rows, columns, headers)
     console = console or Console()

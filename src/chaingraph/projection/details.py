@@ -224,14 +224,24 @@ class EdgeDetails(Mapping[tuple[str, str], dict]):
         for group in self.new_groups[groups[self.new_groups]].tolist():
             yield self._pair(group), self._details(group, None)
 
+    def column(self, name: str) -> np.ndarray:
+        """One of the rows' columns (``products``, ``periods``, ``sources``, ``lines``, ``sheet``,
+        ``levels``, ``statements``), rows in edge order (group ``g``'s from ``starts[g]``)."""
+        return self._column[name]
+
+    def supplies(self, group: int) -> list[str]:
+        """The products row group ``group``'s relations name, sorted."""
+        products = self.rows.product_table.values
+        codes = self._column["products"][int(self.starts[group]) : int(self.starts[group + 1])]
+        return sorted({products[c] for c in codes.tolist() if c >= 0})
+
     def _details(self, group: int, before: dict | None) -> dict:
         """Edge ``group``'s dict: its rows' details, the graph's ``before`` joined in."""
         rows = slice(int(self.starts[group]), int(self.starts[group + 1]))
         column, tables = self._column, self.rows
-        products = tables.product_table.values
         periods = tables.period_table.values
         sources = tables.source_table.values
-        supplies = {products[c] for c in column["products"][rows].tolist() if c >= 0}
+        supplies = set(self.supplies(group))
         texts, bounds = set(), set()
         for c in column["periods"][rows].tolist():
             if c >= 0:
@@ -317,14 +327,23 @@ class EdgeDetails(Mapping[tuple[str, str], dict]):
 def products_supplied(details: Mapping[tuple[str, str], Mapping], suppliers: set[str]) -> dict[str, list[str]]:
     """Every product each of ``suppliers`` supplies on some edge of ``details`` (the details form):
     supplier -> products, each edge's sorted, edges in the order ``details`` gives them."""
-    items = details.items()
-    if isinstance(details, EdgeDetails):  # only the asking suppliers' edges built
+    supplied: dict[str, list[str]] = {}
+    if isinstance(details, EdgeDetails):
+        for pair in details.base:
+            if pair[0] in suppliers:
+                supplied.setdefault(pair[0], []).extend(details[pair].get("supplies", ()))
+        # Of the other edges, only those of an asking supplier that name a product are read.
         n = max(len(details.nodes), 1)
         wanted = np.zeros(n, dtype=bool)
         wanted[[i for i, node in enumerate(details.nodes) if node in suppliers]] = True
-        items = details.items_where(wanted[details.pair_codes // n])  # type: ignore[assignment]
-    supplied: dict[str, list[str]] = {}
-    for (supplier, _client), data in items:
+        asking = wanted[details.pair_codes // n]
+        if len(asking):
+            asking &= np.maximum.reduceat(details.column("products"), details.starts[:-1]) >= 0
+        for group in details.new_groups[asking[details.new_groups]].tolist():
+            supplier = details.nodes[int(details.pair_codes[group]) // n]
+            supplied.setdefault(supplier, []).extend(details.supplies(group))
+        return supplied
+    for (supplier, _client), data in details.items():
         if supplier in suppliers:
             supplied.setdefault(supplier, []).extend(data.get("supplies", ()))
     return supplied
