@@ -116,6 +116,18 @@ def test_a_sheet_id_that_is_the_graphs_person_or_class_is_no_firm(tmp_path, iden
     assert_clean_failure(run_process(command, "--relations", str(sheet), *extra), "ids.csv:2", kind, "not a firm")
 
 
+@pytest.mark.parametrize("command", ["stats", "import"])
+def test_among_many_ids_that_are_iris_the_graphs_person_is_still_no_firm(tmp_path, command):
+    """Past 500 IRIs, and more of them than the bundled graph states classes, the classes are read
+    all at once rather than 500 IRIs a query: the answer is the same."""
+    sheet = tmp_path / "ids.csv"
+    new = "".join(f"https://example.org/firm/{i},B\n" for i in range(700))
+    sheet.write_text(f"supplier,client\n{new}https://w3id.org/chaingraph/fujian/zheng-ting,B\n", encoding="utf-8")
+    extra = ["--skip-validation"] if command == "import" else []
+    result = run_process(command, "--relations", str(sheet), *extra)
+    assert_clean_failure(result, "ids.csv:702", "cg:Person", "not a firm")
+
+
 @pytest.mark.parametrize("mapping", ["supplier=client", "client=supplier"])
 def test_supplier_and_client_read_from_one_column_is_refused(tmp_path, mapping):
     sheet = tmp_path / "r.csv"

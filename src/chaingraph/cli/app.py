@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -112,6 +112,19 @@ def cli(debug: bool) -> None:
 def emit(text: str | None) -> None:
     if text is not None:
         click.echo(text, nl=False)
+
+
+def emit_records_json(rows: Iterable[Mapping], columns: Sequence[str]) -> None:
+    """Records as JSON on standard output, written as they are made (see
+    :func:`~chaingraph.interchange.tabular.write_records_json`), then a newline."""
+    from ..interchange.tabular import write_records_json
+
+    stdout_text = click.get_text_stream("stdout")
+    stdout_text.flush()  # what was echoed before goes first
+    out = click.get_binary_stream("stdout")
+    write_records_json(rows, out, columns)
+    out.write(b"\n")
+    out.flush()
 
 
 def render_json(data: object) -> str:

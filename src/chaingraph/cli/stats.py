@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..engines import session_of
-from .app import cli, emit, status_line, stderr, stdout
+from .app import cli, emit, emit_records_json, status_line, stderr, stdout
 from .options import (
     choose_columns,
     columns_option,
@@ -131,8 +131,10 @@ def stats(
         from ..reports import firm_names
 
         names = firm_names(source, [row["id"] for row in rows])
-        rows, keys = [{**row, "names": names.get(row["id"], [])} for row in rows], [*keys, "names"]
-    emit(render(rows, keys, fmt))
+        named = ({**row, "names": names.get(row["id"], [])} for row in rows)  # one row at a time
+        emit_records_json(named, [*keys, "names"])
+    else:
+        emit(render(rows, keys, fmt))
     for note in network_notes(report) + engine_notes(report):
         stderr.print(f"[dim]{note}[/]")
 

@@ -23,6 +23,7 @@ _CONTEXT_QUERY = package_query(
     "import-context", PLACE_CLASSES=curies(PLACE_CLASSES), ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES)
 )
 _KINDS_QUERY = package_query("import-thing-kinds")
+_KINDS_COUNT_QUERY = package_query("import-thing-kinds-count")
 _NOT_FIRMS_QUERY = package_query("import-not-firms", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
 _IDENTIFIERS_QUERY = package_query("import-identifiers", ORGANIZATION_CLASSES=curies(ORGANIZATION_CLASSES))
 
@@ -40,8 +41,19 @@ def import_context(store: Store | None) -> ImportContext:
         for row in store.select(_CONTEXT_QUERY).rows
     )
 
+    typed_pairs: list[int] = []  # asked once, when first needed
+
     def kinds_of(iris: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {iri: [] for iri in iris}
+        if len(iris) > KINDS_CHUNK and not typed_pairs:
+            typed_pairs.append(int(str(store.select(_KINDS_COUNT_QUERY).rows[0]["pairs"])))
+        if len(iris) > KINDS_CHUNK and typed_pairs[0] <= len(iris):
+            # A small graph and a large sheet: every class the graph states, read at once.
+            for row in store.select(_KINDS_QUERY).rows:
+                kinds = found.get(str(row["thing"]))
+                if kinds is not None:
+                    kinds.append(str(row["kind"]))
+            return found
         for first in range(0, len(iris), KINDS_CHUNK):
             chunk = [(URIRef(iri),) for iri in iris[first : first + KINDS_CHUNK]]
             for row in store.select(bind_table(_KINDS_QUERY, ["thing"], chunk)).rows:

@@ -113,7 +113,7 @@ def _read_plain_csv(
         return None  # CsvRows says what is wrong with the file
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data or b'"' in data or b"\x00" in data or b"\r" in data.replace(b"\r\n", b""):
+    if not data or b'"' in data or b"\x00" in data or (b"\r" in data and b"\r" in data.replace(b"\r\n", b"")):
         return None
     raw = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(raw == ord("\n"))

@@ -173,7 +173,8 @@ class ImportContext:
         place, a person, a product, a class), else ``None``; asked once per IRI."""
         if iri in self.organizations:
             return None
-        self.learn_kinds([iri])
+        if iri not in self.not_firms:
+            self.learn_kinds([iri])
         return self.not_firms.get(iri) or None
 
     def learn_kinds(self, iris: Iterable[str]) -> None:
