@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["bulk_building"]
+__all__ = ["bulk_building", "release_arrow_memory"]
 
 
 @contextmanager
@@ -25,3 +25,16 @@ def bulk_building() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def release_arrow_memory() -> None:
+    """Give the memory Arrow's pool keeps of freed buffers back to the system.
+
+    Reading and joining a sheet allocates its text several times over (the file, the parsed
+    columns, the trimmed cells); freed, it stays with the pool's allocator (mimalloc, jemalloc)
+    for reuse, counted in the process's memory through the measures that follow: about 100 MB at
+    100,000 firms (issue 47).
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

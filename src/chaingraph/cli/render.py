@@ -239,7 +239,7 @@ def _escape(text: str) -> str:
 
 
 def render(
-    rows: list[dict],
+    rows: Sequence[dict],
     columns: Sequence[str],
     fmt: str,
     *,

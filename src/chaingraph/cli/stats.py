@@ -130,7 +130,7 @@ def stats(
     if fmt == "json" and level == "firm":  # every name a firm was given, to check a merge by
         from ..reports import firm_names
 
-        names = firm_names(source, [row["id"] for row in rows])
+        names = firm_names(source, report.ids)
         named = ({**row, "names": names.get(row["id"], [])} for row in rows)  # one row at a time
         emit_records_json(named, [*keys, "names"])
     else:

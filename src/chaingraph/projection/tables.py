@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .._runtime.memory import bulk_building
+from .._runtime.memory import bulk_building, release_arrow_memory
 from ..names import Candidate, candidate_pairs, read_decisions
 from ..queries.context import import_context
 from ..sheets import (
@@ -112,6 +112,7 @@ class Tables:
             with bulk_building():
                 facts, names = add_tables(read_facts(store), self, store)
                 self._read, self._read_for = (assemble(facts), names), store
+            release_arrow_memory()
             note = stage_inference_note(self._read[0])
             if note and note not in self.notes:
                 self.notes.append(note)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import cast, overload
 
 import networkx as nx
 import numpy as np
@@ -75,7 +75,8 @@ class StatsReport:
     evidence: dict[str, int]
     #: With ``group_by="owner"``: each controller's IRI -> the IRIs merged into it.
     grouped: dict[str, list[str]]
-    rows: list[dict]
+    #: One dict per node (a :class:`StatsRows` built row by row on this machine; a list on Spark).
+    rows: Sequence[dict]
     sampled: dict[str, int]
     estimated: list[str] = field(default_factory=list)
     #: The groups by name: each controller's label -> the labels merged into it.
@@ -97,6 +98,11 @@ class StatsReport:
     notes: list[str] = field(default_factory=list)
     #: Firm level, this machine: :func:`chaingraph.measures.compiled.concentration_summary`.
     concentration: dict | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """Each row's ``id``, in row order."""
+        return self.rows.ids if isinstance(self.rows, StatsRows) else [row["id"] for row in self.rows]
 
 
 def network(
@@ -177,26 +183,66 @@ def _measure(
     return analysis.as_projection(network_columns), run, single
 
 
-def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) -> list[dict]:
+def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) -> StatsRows:
     """The report's rows of the nodes that can be among the first ``top`` by ``sort``, sorted."""
-    columns = table.columns
     chosen = list(_first_by(run.values[sort], table.nodes, top))
     measures = {key: _values_at(run.values[key], table.nodes, chosen) for key in analysis.MEASURES}
-    rows = []
-    for j, i in enumerate(chosen):
+    labels = table.columns["label"]
+    keys = [(-float(value), labels[i]) for value, i in zip(measures[sort], chosen, strict=True)]
+    order = sorted(range(len(chosen)), key=keys.__getitem__)  # stable: as sorting the rows would be
+    return StatsRows(table, chosen, measures, order)
+
+
+class StatsRows(Sequence[dict]):
+    """The rows of ``stats``, one dict per node, built when read (from the projection's columns and
+    the measures' values) rather than held: the JSON of 100,000 firms is written a row at a time
+    (issue 47). A list of the same dicts compares equal to it."""
+
+    def __init__(self, table: Projection, chosen: list[int], measures: dict[str, list], order: list[int]) -> None:
+        self._table, self._chosen, self._measures, self._order = table, chosen, measures, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, k: int) -> dict: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[dict]: ...
+    def __getitem__(self, k: int | slice) -> dict | list[dict]:
+        if isinstance(k, slice):
+            return [self._row(j) for j in self._order[k]]
+        return self._row(self._order[k])
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self._row(j) for j in self._order)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"StatsRows({len(self)} rows)"
+
+    @property
+    def ids(self) -> list[str]:
+        """Each row's ``id``, in row order (no row built)."""
+        nodes = self._table.nodes
+        return [nodes[self._chosen[j]] for j in self._order]
+
+    def _row(self, j: int) -> dict:
+        i, columns, nodes = self._chosen[j], self._table.columns, self._table.nodes
         row = {
-            "id": table.nodes[i],
+            "id": nodes[i],
             "label": columns["label"][i],
             "label_zh": columns["label_zh"][i],
             "kind": columns["kind"][i],
             "place": columns["place_label"][i],
             "stage": columns["stage_label"][i],
         }
-        for key, values in measures.items():
+        for key, values in self._measures.items():
             row[key] = values[j]
-        rows.append(row)
-    rows.sort(key=lambda r: (-float(r[sort]), r["label"]))
-    return rows
+        return row
 
 
 @dataclass(frozen=True)
@@ -272,8 +318,9 @@ def _local_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsRepo
     level = asked["level"]
     selection = make_selection(source, **asked)
     table, run, single = _measure(source, selection, backend, exact, progress)
-    rows = _stats_rows(table, run, sort, top)
-    if level == "stage":
+    rows: Sequence[dict] = _stats_rows(table, run, sort, top)
+    if level == "stage":  # a few rows, each given its stage's concentration
+        rows = list(rows)
         _stage_concentration(source, selection, rows)
     chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
     if level == "firm" and selection.chains is not None:
