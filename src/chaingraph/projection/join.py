@@ -308,6 +308,9 @@ class SheetJoin:
             if not identifier:
                 continue
             found = self.ids.get(identifier)
+            if found is None and identifier not in self.index and self.naming.is_new_firm_iri(identifier):
+                self.naming.new_firm_iri(identifier)
+                found = self._new_firm_of_relation(identifier)
             if found is None:
                 row = int(first_row[code])
                 try:
@@ -429,6 +432,22 @@ class SheetJoin:
             key = (int(ends[row]), int(ends[rows + row]))
             cells_of_quantities = quantity_cells(quantities.get(row, {}))
             self.records.append((*key, supplies[row], *bounds[row], source, level, cells_of_quantities))  # type: ignore[union-attr]
+
+    def _new_firm_of_relation(self, identifier: str) -> int:
+        """:meth:`firm` of a relation end that is a new firm's IRI, with no cells: a typed firm,
+        its id its name."""
+        self.index[identifier] = i = len(self.nodes)
+        self.nodes.append(identifier)
+        self.kinds.append("firm")
+        self.english.append(identifier)
+        self.chinese.append(None)
+        self.located.append(None)
+        self.chains.append(frozenset())
+        self.stages.append("")
+        self.ids[identifier] = i
+        self.typed.add(i)
+        self.names["firm"][identifier] = [identifier]
+        return i
 
     def endpoint(self, identifier: str, where: str) -> int:
         iri, existing = self.naming.endpoint(identifier, where)

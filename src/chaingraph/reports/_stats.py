@@ -187,19 +187,26 @@ def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) 
     """The report's rows of the nodes that can be among the first ``top`` by ``sort``, sorted."""
     chosen = list(_first_by(run.values[sort], table.nodes, top))
     measures = {key: _values_at(run.values[key], table.nodes, chosen) for key in analysis.MEASURES}
-    labels = table.columns["label"]
-    keys = [(-float(value), labels[i]) for value, i in zip(measures[sort], chosen, strict=True)]
+    labels, by = table.columns["label"], measures[sort]
+    values = (-by.astype(float)).tolist() if isinstance(by, np.ndarray) else [-float(value) for value in by]
+    keys = [(value, labels[i]) for value, i in zip(values, chosen, strict=True)]
     order = sorted(range(len(chosen)), key=keys.__getitem__)  # stable: as sorting the rows would be
     return StatsRows(table, chosen, measures, order)
 
 
 class StatsRows(Sequence[dict]):
     """The rows of ``stats``, one dict per node, built when read (from the projection's columns and
-    the measures' values) rather than held: the JSON of 100,000 firms is written a row at a time
-    (issue 47). A list of the same dicts compares equal to it."""
+    the measures' values, a block of rows at a time) rather than held: the JSON of a million firms
+    is written a row at a time (issue 47). A list of the same dicts compares equal to it."""
 
-    def __init__(self, table: Projection, chosen: list[int], measures: dict[str, list], order: list[int]) -> None:
-        self._table, self._chosen, self._measures, self._order = table, chosen, measures, order
+    #: Rows built at once when iterating: each measure's values for them read in one step.
+    BLOCK = 8192
+
+    def __init__(
+        self, table: Projection, chosen: list[int], measures: dict[str, np.ndarray | list], order: list[int]
+    ) -> None:
+        self._table, self._chosen, self._measures = table, chosen, measures
+        self._order = np.asarray(order, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._order)
@@ -210,11 +217,15 @@ class StatsRows(Sequence[dict]):
     def __getitem__(self, k: slice) -> list[dict]: ...
     def __getitem__(self, k: int | slice) -> dict | list[dict]:
         if isinstance(k, slice):
-            return [self._row(j) for j in self._order[k]]
-        return self._row(self._order[k])
+            return list(self._rows(self._order[k]))
+        at = k + len(self) if k < 0 else k
+        if not 0 <= at < len(self):
+            raise IndexError("StatsRows index out of range")
+        return next(self._rows(self._order[at : at + 1]))
 
     def __iter__(self) -> Iterator[dict]:
-        return (self._row(j) for j in self._order)
+        for first in range(0, len(self._order), self.BLOCK):
+            yield from self._rows(self._order[first : first + self.BLOCK])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
@@ -227,22 +238,30 @@ class StatsRows(Sequence[dict]):
     @property
     def ids(self) -> list[str]:
         """Each row's ``id``, in row order (no row built)."""
-        nodes = self._table.nodes
-        return [nodes[self._chosen[j]] for j in self._order]
+        nodes, chosen = self._table.nodes, self._chosen
+        return [nodes[chosen[j]] for j in self._order.tolist()]
 
-    def _row(self, j: int) -> dict:
-        i, columns, nodes = self._chosen[j], self._table.columns, self._table.nodes
-        row = {
-            "id": nodes[i],
-            "label": columns["label"][i],
-            "label_zh": columns["label_zh"][i],
-            "kind": columns["kind"][i],
-            "place": columns["place_label"][i],
-            "stage": columns["stage_label"][i],
+    def _rows(self, block: np.ndarray) -> Iterator[dict]:
+        """The rows ``block`` (positions among the chosen nodes) names, in its order."""
+        columns, nodes, chosen = self._table.columns, self._table.nodes, self._chosen
+        positions = block.tolist()
+        values = {
+            key: found[block].tolist() if isinstance(found, np.ndarray) else [found[j] for j in positions]
+            for key, found in self._measures.items()
         }
-        for key, values in self._measures.items():
-            row[key] = values[j]
-        return row
+        for k, j in enumerate(positions):
+            i = chosen[j]
+            row = {
+                "id": nodes[i],
+                "label": columns["label"][i],
+                "label_zh": columns["label_zh"][i],
+                "kind": columns["kind"][i],
+                "place": columns["place_label"][i],
+                "stage": columns["stage_label"][i],
+            }
+            for key, column in values.items():
+                row[key] = column[k]
+            yield row
 
 
 @dataclass(frozen=True)
@@ -435,11 +454,11 @@ def _spark_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsRepo
     )
 
 
-def _values_at(values: Mapping, nodes: list[str], positions: list[int]) -> list:
-    """One measure's values at ``positions`` of ``nodes``, as Python numbers; an array-backed
-    measure in the same node order is read in one step instead of one ``.item()`` per node."""
+def _values_at(values: Mapping, nodes: list[str], positions: list[int]) -> np.ndarray | list:
+    """One measure's values at ``positions`` of ``nodes``: an array-backed measure in the same
+    node order as an array (read into Python numbers a block of rows at a time), else a list."""
     if isinstance(values, NodeValues) and values.nodes is nodes:
-        return values.array[positions].tolist()
+        return values.array if len(positions) == len(nodes) else values.array[positions]
     return [values[nodes[i]] for i in positions]
 
 

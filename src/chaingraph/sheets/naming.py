@@ -375,6 +375,24 @@ class Naming:
         self.resolved[identifier] = (iri, "new")
         return iri, False
 
+    def is_new_firm_iri(self, identifier: str) -> bool:
+        """Whether a relation end no firm row names is an IRI the graph has nothing of and no
+        ``--same-as`` decision touches: :meth:`endpoint` would make it a new firm by that very IRI,
+        which :meth:`new_firm_iri` records at once (a sheet of a million such ends, issue 47)."""
+        return (
+            not self.decisions
+            and identifier not in self.context.organizations
+            and not self.context.not_firms.get(identifier, "?")  # asked, and nothing (learn_kinds)
+            and is_iri(identifier)
+        )
+
+    def new_firm_iri(self, identifier: str) -> None:
+        """Record ``identifier`` as :meth:`endpoint` records a new firm, when
+        :meth:`is_new_firm_iri` holds."""
+        self.created["firm"] += 1
+        self._stated.add(identifier)
+        self.resolved[identifier] = (identifier, "new")
+
     def resolve_ends(self, names: Iterable[str]) -> dict[str, tuple[str, str, str]]:
         """Every relation end that is no firm row's id, resolved with all the rows in view, in
         an order of their own (so the answer never depends on the rows' order): name -> (the name
