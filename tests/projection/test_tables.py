@@ -61,6 +61,8 @@ def same_projection(tables: Projection, rdf: Projection) -> None:
     assert tables.suppliers.tolist() == rdf.suppliers.tolist()
     assert tables.clients.tolist() == rdf.clients.tolist()
     assert tables.details == rdf.details
+    # each edge's evidence level, computed from the sheet's columns on one side, from dicts on the other
+    assert tables.evidence.tolist() == rdf.evidence.tolist()
     assert quantity_rows(tables) == quantity_rows(rdf)
     assert tables.meta == rdf.meta
 
@@ -80,6 +82,8 @@ SHEET_RELATIONS = [
     # evidence cells: a relation the sheet marks inferred, a plain edge the source does not qualify
     ["Gamma", "Delta Motors", "", "", "", "", "inferred"],
     ["Delta Motors", "Beta Foil", "", "", "", "", "unspecified"],
+    # a pair the bundled graph qualifies (a product, sources, a value): the row's joined to them
+    ["https://w3id.org/chaingraph/fujian/ronbay", "CATL", "cathode precursor", "2023", "", "", "inferred"],
     # a row of empty mapped cells: skipped
     ["", "", "", "", "", "", ""],
 ]
@@ -130,7 +134,8 @@ def test_without_the_bundled_graph_and_with_another_base(tmp_path, sheets):
     ).projection()
     rdf = project_columns(open_store([imported(tmp_path, relations, firms, bundled=False, base=base)], bundled=False))
     same_projection(tables, rdf)
-    ids_that_are_iris = ("https://example.org/firm/", "https://w3id.org/chaingraph/fujian/catl")
+    ids_that_are_iris = ("https://example.org/firm/", "https://w3id.org/chaingraph/fujian/catl",
+                         "https://w3id.org/chaingraph/fujian/ronbay")  # fmt: skip
     assert all(node.startswith((base, *ids_that_are_iris)) for node in tables.nodes)
 
 

@@ -461,31 +461,37 @@ class SheetJoin:
     def facts(self) -> NetworkFacts:
         """The joined facts, nodes in the reader's order: typed nodes by IRI, then untyped ends."""
         count = len(self.nodes)
-        typed = sorted(self.typed, key=self.nodes.__getitem__)
-        untyped = sorted(set(range(count)) - self.typed, key=self.nodes.__getitem__)
-        order = np.array(typed + untyped, dtype=np.int64)
+        by_iri = _sorted_positions(self.nodes)
+        is_typed = np.zeros(count, dtype=bool)
+        is_typed[list(self.typed)] = True
+        order = np.concatenate([by_iri[is_typed[by_iri]], by_iri[~is_typed[by_iri]]])
+        typed_count = len(self.typed)
         position = np.empty(count, dtype=np.int64)
         position[order] = np.arange(count)
         ends = np.concatenate([np.stack([self.base.suppliers, self.base.clients], axis=1).ravel(), *self.pairs])
         ends = position[ends] if len(ends) else ends
         pairs = np.unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
         chosen = order.tolist()
-        nodes = [self.nodes[i] for i in chosen]
+
+        def in_order(column: list) -> list:
+            return list(map(column.__getitem__, chosen))
+
+        nodes = in_order(self.nodes)
         return NetworkFacts(
             nodes=nodes,
-            kinds=[self.kinds[i] for i in chosen],
-            english=[self.english[i] for i in chosen],
-            chinese=[self.chinese[i] for i in chosen],
-            located=[self.located[i] for i in chosen],
-            chains=[self.chains[i] for i in chosen],
-            stages=[self.stages[i] for i in chosen],
+            kinds=in_order(self.kinds),
+            english=in_order(self.english),
+            chinese=in_order(self.chinese),
+            located=in_order(self.located),
+            chains=in_order(self.chains),
+            stages=in_order(self.stages),
             suppliers=pairs // max(count, 1),
             clients=pairs % max(count, 1),
             details=self.details(position, nodes),
             places=self.places,
             chain_meta=self.chain_meta,
             controls=self.base.controls,
-            typed=len(typed),
+            typed=typed_count,
             control_periods=self.base.control_periods,
             essential_inputs=sorted({*self.base.essential_inputs, *self.essential}),
             # The stages the sheets create are named too, as the import's RDF names them.
@@ -509,6 +515,15 @@ class SheetJoin:
                 clients=[position[ends] for ends in rows.clients],
             )
         return EdgeDetails(nodes, self.base.details, rows)
+
+
+def _sorted_positions(texts: list[str]) -> np.ndarray:
+    """The positions of ``texts`` in their sorted order (Python's: by code point, which is UTF-8's
+    byte order, so Arrow's sort of a million IRIs gives it in a fraction of Python's time)."""
+    try:
+        return pc.sort_indices(pa.array(texts, pa.string())).to_numpy().astype(np.int64)
+    except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate is no UTF-8: Python's sort
+        return np.array(sorted(range(len(texts)), key=texts.__getitem__), dtype=np.int64)
 
 
 def shortest_name(current: str | None, text: str) -> str:

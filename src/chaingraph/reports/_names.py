@@ -55,7 +55,8 @@ def firm_names(source: Source, firms: Sequence[str]) -> dict[str, list[str]]:
         if tables.naming is not None:  # every relation end's name, the graph's firms' included
             for name, (firm, _) in tables.naming.resolved.items():
                 names = found.get(firm)
-                if names is not None and name.strip():
+                # a graph's firm given by its IRI: the IRI is no name of it (the import adds none)
+                if names is not None and name.strip() and name != firm:
                     names.append(name.strip())
     for firm, names in found.items():
         if len(names) > 1:
