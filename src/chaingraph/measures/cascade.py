@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .._runtime.arrays import sorted_unique
 from .compiled import downstream_reach, purchase_shares, sales_shares, stage_groups, supply_shares
 from .shares import BASES, group_shares
 
@@ -351,7 +352,7 @@ def compiled_cascade(
         np.add.at(key_share, key_of_edge[position], purchase[position])
         into = _edges_of(nodes, index.in_start, index.in_order)  # edges from their suppliers
         np.add.at(sales_share, suppliers[into], sales[into])
-        return np.unique(np.concatenate([reached, suppliers[into]]))
+        return sorted_unique(np.concatenate([reached, suppliers[into]]))
 
     down = np.asarray(removed, dtype=bool).copy()
     disrupted = {graph.nodes[i]: Disruption(0, "removed") for i in np.flatnonzero(down).tolist()}

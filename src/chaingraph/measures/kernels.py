@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from .._runtime.arrays import sorted_unique
 from .registry import MEASURES
 
 __all__ = [
@@ -205,7 +206,7 @@ def sketched_counts(order: list[int], children: list[list[int]], component: np.n
     empty = np.empty(0)
     for current in reversed(order):
         parts = [part for child in children[current] for part in (sketch[child], ranks[child])]
-        merged = np.unique(np.concatenate(parts))[:k] if parts else empty
+        merged = sorted_unique(np.concatenate(parts))[:k] if parts else empty
         sketch[current] = merged
         inside = len(ranks[current]) - 1
         if len(merged) < k:

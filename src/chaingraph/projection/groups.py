@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .._runtime.arrays import sorted_unique
 from ..sheets.quantities import EdgeQuantities
 from ..vocab import EVIDENCE_LEVELS, local_name
 from .model import Projection, edge_evidence, place_ancestors
@@ -73,7 +74,7 @@ def group_by_owner(projection: Projection) -> Projection:
     new_id[kept] = np.arange(len(kept))
     suppliers, clients = new_id[owner[projection.suppliers]], new_id[owner[projection.clients]]
     n = max(len(kept), 1)
-    pairs = np.unique((suppliers * n + clients)[suppliers != clients])
+    pairs = sorted_unique((suppliers * n + clients)[suppliers != clients])
     columns = {name: [column[i] for i in kept.tolist()] for name, column in projection.columns.items()}
     grouped: dict[str, list[str]] = defaultdict(list)
     for member in np.flatnonzero(owner != np.arange(len(owner))).tolist():

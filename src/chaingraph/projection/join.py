@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._runtime.arrays import sorted_unique
 from ..errors import InputError
 from ..settings import EVIDENCE_LEVELS
 from ..sheets import (
@@ -470,7 +471,7 @@ class SheetJoin:
         position[order] = np.arange(count)
         ends = np.concatenate([np.stack([self.base.suppliers, self.base.clients], axis=1).ravel(), *self.pairs])
         ends = position[ends] if len(ends) else ends
-        pairs = np.unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
+        pairs = sorted_unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
         chosen = order.tolist()
 
         def in_order(column: list) -> list:

@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .._runtime.arrays import sorted_unique
 from .._runtime.memory import bulk_building
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
@@ -320,7 +321,7 @@ def _edges(store: Store, nodes: list[str], kinds: list[str], index: dict[str, in
             kinds.append("organization")
         provisional = ends < 0
         ends[provisional] = final[-1 - ends[provisional]]
-    pairs = np.unique(ends[0::2] * len(nodes) + ends[1::2]) if len(nodes) else ends[:0]
+    pairs = sorted_unique(ends[0::2] * len(nodes) + ends[1::2]) if len(nodes) else ends[:0]
     return pairs // max(len(nodes), 1), pairs % max(len(nodes), 1)
 
 

@@ -93,6 +93,11 @@ _PYTHON_WHITESPACE = (
 )
 
 
+#: A cell that starts or ends with whitespace as Python's ``str.strip`` counts it (RE2's syntax).
+_WHITESPACE_CLASS = "".join(f"\\x{{{ord(char):04x}}}" for char in _PYTHON_WHITESPACE)
+_EDGE_WHITESPACE = f"^[{_WHITESPACE_CLASS}]|[{_WHITESPACE_CLASS}]$"
+
+
 def _read_plain_csv(
     path: Path, fields: tuple[str, ...], role: str, mapping: Mapping[str, str], header_row: int
 ) -> SheetColumns | None:
@@ -113,7 +118,7 @@ def _read_plain_csv(
         return None  # CsvRows says what is wrong with the file
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data or b'"' in data or b"\x00" in data or (b"\r" in data and b"\r" in data.replace(b"\r\n", b"")):
+    if not data or b'"' in data or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
         return None
     raw = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(raw == ord("\n"))
@@ -184,8 +189,14 @@ def _arrow_cells(name: str, cells: pa.StringArray) -> pa.StringArray:
     and a spreadsheet-formula escape undone (:func:`~chaingraph.interchange.tabular.unneutralise_cell`)."""
     import pyarrow.compute as pc
 
-    trimmed = pc.utf8_trim(cells, characters=_PYTHON_WHITESPACE)
-    text = pc.if_else(pc.equal(trimmed, ""), trimmed, cells) if name in NAME_FIELDS else trimmed
+    # Each step only where some cell needs it: a million firms' ids are 3.6 million cells a column.
+    if pc.any(pc.match_substring_regex(cells, _EDGE_WHITESPACE)).as_py():
+        trimmed = pc.utf8_trim(cells, characters=_PYTHON_WHITESPACE)
+        text = pc.if_else(pc.equal(trimmed, ""), trimmed, cells) if name in NAME_FIELDS else trimmed
+    else:
+        text = cells
+    if not pc.any(pc.starts_with(text, "'")).as_py():
+        return text
     escaped = pc.match_substring_regex(text, r"^'+[=+\-@\t\r]")
     return pc.if_else(escaped, pc.utf8_slice_codeunits(text, 1), text)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..._runtime.arrays import sorted_unique
 from .. import kernels
 from ..kernels import SEED, MeasureRun, NodeValues, scaled_betweenness
 from ._graph import AnalysisGraph
@@ -222,7 +223,7 @@ def condensation(n: int, sources: np.ndarray, targets: np.ndarray):
     count, component = connected_components(matrix.tocsr(), directed=True, connection="strong")
     a, b = component[sources], component[targets]
     between = a != b
-    pairs = np.unique(a[between].astype(np.int64) * count + b[between])
+    pairs = sorted_unique(a[between].astype(np.int64) * count + b[between])
     heads, tails = pairs // count, pairs % count
     dag = igraph.Graph(n=count, edges=np.column_stack((heads, tails)).tolist(), directed=True)
     order = dag.topological_sorting()
