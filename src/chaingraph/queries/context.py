@@ -44,20 +44,22 @@ def import_context(store: Store | None) -> ImportContext:
     typed_pairs: list[int] = []  # asked once, when first needed
 
     def kinds_of(iris: Sequence[str]) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {iri: [] for iri in iris}
+        """The classes of each of ``iris`` that has any (an IRI with none is left out)."""
+        found: dict[str, list[str]] = {}
         if len(iris) > KINDS_CHUNK and not typed_pairs:
             typed_pairs.append(int(str(store.select(_KINDS_COUNT_QUERY).rows[0]["pairs"])))
         if len(iris) > KINDS_CHUNK and typed_pairs[0] <= len(iris):
             # A small graph and a large sheet: every class the graph states, read at once.
+            asked = set(iris)
             for row in store.select(_KINDS_QUERY).rows:
-                kinds = found.get(str(row["thing"]))
-                if kinds is not None:
-                    kinds.append(str(row["kind"]))
+                thing = str(row["thing"])
+                if thing in asked:
+                    found.setdefault(thing, []).append(str(row["kind"]))
             return found
         for first in range(0, len(iris), KINDS_CHUNK):
             chunk = [(URIRef(iri),) for iri in iris[first : first + KINDS_CHUNK]]
             for row in store.select(bind_table(_KINDS_QUERY, ["thing"], chunk)).rows:
-                found[str(row["thing"])].append(str(row["kind"]))
+                found.setdefault(str(row["thing"]), []).append(str(row["kind"]))
         return found
 
     def not_firms() -> list[tuple[str, str]]:

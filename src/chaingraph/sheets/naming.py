@@ -105,7 +105,7 @@ class ImportContext:
 
     ``rows`` are ``(name, thing, kind class, scheme)`` for every labelled thing of the graph
     (``scheme`` the chain of a stage, else ``None``). What grows with the data is asked for only
-    when needed: ``kinds_of(iris)`` gives the classes of each IRI, ``not_firms()`` every thing of
+    when needed: ``kinds_of(iris)`` gives the classes of each IRI that has any, ``not_firms()`` every thing of
     the graph that is no organization (for a copy sent to Spark's workers, which cannot ask).
     """
 
@@ -182,14 +182,17 @@ class ImportContext:
         IRIs, before they are resolved one by one: a query per chunk, not one per id)."""
         if self._kinds_of is None:
             return
-        unknown = [iri for iri in dict.fromkeys(iris) if iri not in self.organizations and iri not in self.not_firms]
+        unknown = list(dict.fromkeys(iris).keys() - self.organizations - self.not_firms.keys())
         if not unknown:
             return
-        for iri, kinds in self._kinds_of(unknown).items():
+        found = self._kinds_of(unknown)
+        for iri, kinds in found.items():
             if any(kind in _ORGANIZATION_CLASSES for kind in kinds):
                 self.organizations.add(iri)
             else:
                 self.not_firms[iri] = shorten_iri(min(kinds)) if kinds else ""
+        # the IRIs the graph has no class of: nothing (a million of them at once, issue 47)
+        self.not_firms.update(dict.fromkeys(set(unknown).difference(found), ""))
 
     def existing_firm(self, name: str) -> str | None:
         """The one organization of the graph with this name, if exactly one has it."""
@@ -405,8 +408,9 @@ class Naming:
         names = set(names)
         # An IRI is what it says (what the graph says each is, asked at once: a query per 500, not
         # one per IRI, 17 s for a sheet of 100,000); the others in an order of their own.
-        self.context.learn_kinds(name for name in names if is_iri(name))
-        written = [name for name in names if not is_iri(name)]
+        iris = {name for name in names if is_iri(name)}
+        self.context.learn_kinds(iris)
+        written = names - iris
         graph_names = self.context.graph_names
         for name in sorted(written, key=lambda text: (exact_form(text), text)):
             key = name_key(name)
