@@ -139,6 +139,18 @@ def test_without_the_bundled_graph_and_with_another_base(tmp_path, sheets):
     assert all(node.startswith((base, *ids_that_are_iris)) for node in tables.nodes)
 
 
+def test_a_sheet_whose_ends_are_all_new_iris_joins_as_its_import_reads(tmp_path):
+    """Every end an IRI the graph has nothing of (an export, a registry's ids): the join makes
+    them firms all at once, and must give what the import gives, row by row."""
+    firm = "https://example.org/registry/{}".format
+    rows = [[firm(3), firm(1), "foil", "2021", "", "", ""], [firm(1), firm(2), "", "", "", "", "inferred"],
+            [firm(3), firm(1), "", "", "2024", "https://example.org/press/9", ""], [firm(2), firm(4), "", "", "", "", ""]]  # fmt: skip
+    relations = write_sheet(tmp_path / "ids.csv", RELATIONS_HEADER, rows)
+    tables = NetworkSource(open_store(), Tables(relations=(relations,))).projection()
+    same_projection(tables, project_columns(open_store([imported(tmp_path, relations)])))
+    assert {firm(i) for i in range(1, 5)} <= set(tables.nodes)
+
+
 def test_a_mapped_sheet_with_its_header_lower_down(tmp_path):
     sheet = tmp_path / "vendors.csv"
     sheet.write_text(

@@ -6,6 +6,7 @@ its periods, evidence, quantities and sources, as the facts the projection is as
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -304,7 +305,13 @@ class SheetJoin:
         first_row = np.full(len(ids), rows, dtype=np.int64)
         np.minimum.at(first_row, codes, np.tile(np.arange(rows, dtype=np.int64), 2))
         node_of = np.full(len(ids), -1, dtype=np.int64)
-        for code in np.argsort(first_row, kind="stable").tolist():
+        in_order = np.argsort(first_row, kind="stable").tolist()
+        fresh = [ids[code] for code in in_order if ids[code] and ids[code] not in self.ids]
+        if fresh and self.index.keys().isdisjoint(fresh) and self.naming.all_new_firm_iris(fresh):
+            # Every end no row names is a new firm's IRI (an export, a registry's ids): all at once.
+            self.naming.new_firm_iris(fresh)
+            self._new_firms_of_relations(fresh)
+        for code in in_order:
             identifier = ids[code]
             if not identifier:
                 continue
@@ -437,18 +444,24 @@ class SheetJoin:
     def _new_firm_of_relation(self, identifier: str) -> int:
         """:meth:`firm` of a relation end that is a new firm's IRI, with no cells: a typed firm,
         its id its name."""
-        self.index[identifier] = i = len(self.nodes)
-        self.nodes.append(identifier)
-        self.kinds.append("firm")
-        self.english.append(identifier)
-        self.chinese.append(None)
-        self.located.append(None)
-        self.chains.append(frozenset())
-        self.stages.append("")
-        self.ids[identifier] = i
-        self.typed.add(i)
-        self.names["firm"][identifier] = [identifier]
-        return i
+        self._new_firms_of_relations([identifier])
+        return self.ids[identifier]
+
+    def _new_firms_of_relations(self, identifiers: list[str]) -> None:
+        """:meth:`_new_firm_of_relation` of each of ``identifiers``, in order, by whole columns."""
+        first, count = len(self.nodes), len(identifiers)
+        numbers = range(first, first + count)
+        self.nodes.extend(identifiers)
+        self.index.update(zip(identifiers, numbers, strict=True))
+        self.ids.update(zip(identifiers, numbers, strict=True))
+        self.typed.update(numbers)
+        self.kinds.extend(itertools.repeat("firm", count))
+        self.english.extend(identifiers)
+        self.chinese.extend(itertools.repeat(None, count))
+        self.located.extend(itertools.repeat(None, count))
+        self.chains.extend(itertools.repeat(frozenset(), count))
+        self.stages.extend(itertools.repeat("", count))
+        self.names["firm"].update((identifier, [identifier]) for identifier in identifiers)
 
     def endpoint(self, identifier: str, where: str) -> int:
         iri, existing = self.naming.endpoint(identifier, where)

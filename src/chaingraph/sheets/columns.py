@@ -95,7 +95,10 @@ _PYTHON_WHITESPACE = (
 
 #: A cell that starts or ends with whitespace as Python's ``str.strip`` counts it (RE2's syntax).
 _WHITESPACE_CLASS = "".join(f"\\x{{{ord(char):04x}}}" for char in _PYTHON_WHITESPACE)
-_EDGE_WHITESPACE = f"^[{_WHITESPACE_CLASS}]|[{_WHITESPACE_CLASS}]$"
+_LEADING_WHITESPACE = f"^[{_WHITESPACE_CLASS}]"
+_TRAILING_WHITESPACE = f"[{_WHITESPACE_CLASS}]$"
+#: The bytes of the ASCII characters among them but the line ends (the rest are not ASCII).
+_ASCII_BLANKS = [bytes([ord(char)]) for char in _PYTHON_WHITESPACE if char.isascii() and char not in "\r\n"]
 
 
 def _read_plain_csv(
@@ -166,7 +169,12 @@ def _read_plain_csv(
         return None  # not UTF-8, for one: CsvRows names the line
     if table.num_rows != len(lines):
         return None
-    values = {name: _arrow_cells(name, table.column(names[index]).combine_chunks()) for name, index in single.items()}
+    # No cell of a file of ASCII text without a space, tab or other blank needs trimming.
+    spaced = not data.isascii() or any(blank in data for blank in _ASCII_BLANKS)
+    values = {
+        name: _arrow_cells(name, table.column(names[index]).combine_chunks(), spaced=spaced)
+        for name, index in single.items()
+    }
     empty_mapped = _all_empty(list(values.values()), len(lines))
     # A row with every cell blank is skipped uncounted, as CsvRows skips it; only rows whose mapped
     # cells are empty can be, so only they are looked at whole.
@@ -184,13 +192,16 @@ def _read_plain_csv(
     return SheetColumns(path, values, lines, skipped, parquet=False)
 
 
-def _arrow_cells(name: str, cells: pa.StringArray) -> pa.StringArray:
+def _arrow_cells(name: str, cells: pa.StringArray, *, spaced: bool = True) -> pa.StringArray:
     """Cells as :func:`_cell` reads them: trimmed (a name kept as written unless it is blank),
     and a spreadsheet-formula escape undone (:func:`~chaingraph.interchange.tabular.unneutralise_cell`)."""
     import pyarrow.compute as pc
 
     # Each step only where some cell needs it: a million firms' ids are 3.6 million cells a column.
-    if pc.any(pc.match_substring_regex(cells, _EDGE_WHITESPACE)).as_py():
+    if spaced and (
+        pc.any(pc.match_substring_regex(cells, _LEADING_WHITESPACE)).as_py()
+        or pc.any(pc.match_substring_regex(cells, _TRAILING_WHITESPACE)).as_py()
+    ):
         trimmed = pc.utf8_trim(cells, characters=_PYTHON_WHITESPACE)
         text = pc.if_else(pc.equal(trimmed, ""), trimmed, cells) if name in NAME_FIELDS else trimmed
     else:

@@ -7,6 +7,7 @@ for them), never by a query from here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -392,9 +393,23 @@ class Naming:
     def new_firm_iri(self, identifier: str) -> None:
         """Record ``identifier`` as :meth:`endpoint` records a new firm, when
         :meth:`is_new_firm_iri` holds."""
-        self.created["firm"] += 1
-        self._stated.add(identifier)
-        self.resolved[identifier] = (identifier, "new")
+        self.new_firm_iris([identifier])
+
+    def all_new_firm_iris(self, identifiers: list[str]) -> bool:
+        """Whether :meth:`is_new_firm_iri` holds for every one of ``identifiers``, in C loops."""
+        not_firms = self.context.not_firms
+        return (
+            not self.decisions
+            and self.context.organizations.isdisjoint(identifiers)
+            and not any(map(not_firms.get, identifiers, itertools.repeat("?")))
+            and all(map(is_iri, identifiers))
+        )
+
+    def new_firm_iris(self, identifiers: list[str]) -> None:
+        """:meth:`new_firm_iri` of each of ``identifiers``, in order."""
+        self.created["firm"] += len(identifiers)
+        self._stated.update(identifiers)
+        self.resolved.update(zip(identifiers, zip(identifiers, itertools.repeat("new")), strict=False))
 
     def resolve_ends(self, names: Iterable[str]) -> dict[str, tuple[str, str, str]]:
         """Every relation end that is no firm row's id, resolved with all the rows in view, in
