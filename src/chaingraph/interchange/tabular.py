@@ -87,10 +87,12 @@ def write_records_json(rows: Iterable[Mapping], out: BinaryIO, columns: Sequence
     # orjson's buffer (kilobytes), so holding 100k of them to join took 0.8 GB for 48 MB.
     chunk = bytearray()
     started = False
+    wanted = None if columns is None else list(columns)
     for row in rows:
         chunk += b",\n  " if started else b"[\n  "
         started = True
-        record = row if columns is None else {column: row.get(column) for column in columns}
+        # a row with just those keys, in that order, is written as it is
+        record = row if wanted is None or list(row) == wanted else {column: row.get(column) for column in wanted}
         chunk += orjson.dumps(record, default=_json_default)
         if len(chunk) > 1 << 20:
             out.write(chunk)
