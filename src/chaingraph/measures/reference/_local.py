@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 
 import networkx as nx
+import numpy as np
 
 from ...projection.model import Projection, stages_in_order
 
@@ -34,9 +35,15 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
     local = known = unknown = 0
     amounts: dict[tuple[str, str], list[float]] = {}  # (value|volume, unit) -> [local, total, relations]
     quantities = table.quantities
-    for edge, (supplier, client) in enumerate(zip(table.suppliers.tolist(), table.clients.tolist(), strict=True)):
-        if chain not in chains[client] or region not in places[client]:
-            continue
+    # The edges into the chain's regional firms, found over the nodes (a network of 100k firms has
+    # 357k edges and a chain's region a few hundred of them), then read in edge order.
+    member = np.fromiter(
+        (chain in of_chains and region in of_places for of_chains, of_places in zip(chains, places, strict=True)),
+        dtype=bool,
+        count=len(table),
+    )
+    into = np.flatnonzero(member[table.clients]) if len(table) else np.empty(0, dtype=np.int64)
+    for edge, supplier in zip(into.tolist(), table.suppliers[into].tolist(), strict=True):
         if not places[supplier]:
             unknown += 1
             continue
