@@ -143,8 +143,12 @@ def test_a_sheet_whose_ends_are_all_new_iris_joins_as_its_import_reads(tmp_path)
     """Every end an IRI the graph has nothing of (an export, a registry's ids): the join makes
     them firms all at once, and must give what the import gives, row by row."""
     firm = "https://example.org/registry/{}".format
-    rows = [[firm(3), firm(1), "foil", "2021", "", "", ""], [firm(1), firm(2), "", "", "", "", "inferred"],
-            [firm(3), firm(1), "", "", "2024", "https://example.org/press/9", ""], [firm(2), firm(4), "", "", "", "", ""]]  # fmt: skip
+    rows = [
+        [firm(3), firm(1), "foil", "2021", "", "", ""],
+        [firm(1), firm(2), "", "", "", "", "inferred"],
+        [firm(3), firm(1), "", "", "2024", "https://example.org/press/9", ""],
+        [firm(2), firm(4), "", "", "", "", ""],
+    ]
     relations = write_sheet(tmp_path / "ids.csv", RELATIONS_HEADER, rows)
     tables = NetworkSource(open_store(), Tables(relations=(relations,))).projection()
     same_projection(tables, project_columns(open_store([imported(tmp_path, relations)])))

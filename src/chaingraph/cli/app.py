@@ -17,7 +17,17 @@ from .._runtime.shutdown import install as install_signal_handlers
 from ..errors import ChainGraphError
 from .render import printable
 
-__all__ = ["OUTPUT_FORMATS", "ChainGraphGroup", "cli", "emit", "main", "progress_bar", "render_json", "status_line"]
+__all__ = [
+    "OUTPUT_FORMATS",
+    "ChainGraphGroup",
+    "cli",
+    "emit",
+    "emit_records_json",
+    "main",
+    "progress_bar",
+    "render_json",
+    "status_line",
+]
 
 
 class _Console:

@@ -21,7 +21,7 @@ from ._figures import (
 )
 from ._impact import impact, impact_record
 from ._names import firm_names
-from ._stats import LOCAL_SOURCING_CLAIM, ClusterSummary, StatsReport, concentrated, network, stats
+from ._stats import LOCAL_SOURCING_CLAIM, ClusterSummary, StatsReport, StatsRows, concentrated, network, stats
 from ._view import view
 
 __all__ = []
@@ -39,6 +39,7 @@ __all__ = [
     "STATS_TABLE_COLUMNS",
     "ClusterSummary",
     "StatsReport",
+    "StatsRows",
     "concentrated",
     "evidence_levels",
     "figures_by_subject",

@@ -44,7 +44,16 @@ from ..store import Store
 from ..vocab import FJ
 from ._columns import BUYER_CONCENTRATION, STAGE_KEYS, STATS_KEYS
 
-__all__ = ["LOCAL_SOURCING_CLAIM", "ClusterSummary", "StatsReport", "StatsRun", "concentrated", "network", "stats"]
+__all__ = [
+    "LOCAL_SOURCING_CLAIM",
+    "ClusterSummary",
+    "StatsReport",
+    "StatsRows",
+    "StatsRun",
+    "concentrated",
+    "network",
+    "stats",
+]
 
 LOCAL_SOURCING_CLAIM = package_query("report-local-sourcing-claim")
 
