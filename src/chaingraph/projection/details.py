@@ -37,8 +37,6 @@ __all__ = [
     "quantity_details",
 ]
 
-#: An edge's evidence code when nothing qualifies it (a plain ``cg:supplierOf``).
-_UNSPECIFIED = EVIDENCE_LEVELS.index("unspecified")
 _INFERRED = EVIDENCE_LEVELS.index("inferred")
 _IN_SOURCE = INFERENCE_KINDS[str(CG.InferredInSource)]
 
@@ -151,7 +149,9 @@ class EdgeDetails(Mapping[tuple[str, str], dict]):
         #: The rows in edge order (stable: an edge's rows in the order they were read).
         self.order = np.argsort(keys, kind="stable")
         sorted_keys = keys[self.order]
-        self.pair_codes, starts = np.unique(sorted_keys, return_index=True)
+        # each edge's first row: where the sorted keys change
+        starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))) if len(keys) else keys
+        self.pair_codes = sorted_keys[starts]
         self.starts = np.append(starts, len(sorted_keys))
         self._column = {
             name: np.concatenate(getattr(rows, name))[self.order] if len(rows) else np.empty(0, np.int64)
@@ -164,8 +164,7 @@ class EdgeDetails(Mapping[tuple[str, str], dict]):
         """The same details, each edge's dict without its quantities."""
         found = EdgeDetails.__new__(EdgeDetails)
         found.__dict__.update(self.__dict__, quantities=False)
-        found.base = {pair: without_quantities(data) if data.keys() & QUANTITY_DETAILS else data
-                      for pair, data in self.base.items()}  # fmt: skip
+        found.base = details_without_quantities(self.base)
         return found
 
     # --- the mapping: the graph's edges first, in its order, then the others by their first row --

@@ -383,12 +383,7 @@ class Naming:
         """Whether a relation end no firm row names is an IRI the graph has nothing of and no
         ``--same-as`` decision touches: :meth:`endpoint` would make it a new firm by that very IRI,
         which :meth:`new_firm_iri` records at once (a sheet of a million such ends, issue 47)."""
-        return (
-            not self.decisions
-            and identifier not in self.context.organizations
-            and not self.context.not_firms.get(identifier, "?")  # asked, and nothing (learn_kinds)
-            and is_iri(identifier)
-        )
+        return self.all_new_firm_iris([identifier])
 
     def new_firm_iri(self, identifier: str) -> None:
         """Record ``identifier`` as :meth:`endpoint` records a new firm, when
@@ -401,6 +396,7 @@ class Naming:
         return (
             not self.decisions
             and self.context.organizations.isdisjoint(identifiers)
+            # each asked of the graph (learn_kinds), and nothing there: an empty kind
             and not any(map(not_firms.get, identifiers, itertools.repeat("?")))
             and all(map(is_iri, identifiers))
         )
