@@ -302,8 +302,7 @@ class SheetJoin:
         encoded = pc.dictionary_encode(pa.concat_arrays(columns))
         ids = encoded.dictionary.to_pylist()
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        first_row = np.full(len(ids), rows, dtype=np.int64)
-        np.minimum.at(first_row, codes, np.tile(np.arange(rows, dtype=np.int64), 2))
+        first_row = _first_rows(codes, len(ids), np.tile(np.arange(rows, dtype=np.int64), 2), rows)
         node_of = np.full(len(ids), -1, dtype=np.int64)
         in_order = np.argsort(first_row, kind="stable").tolist()
         fresh = [ids[code] for code in in_order if ids[code] and ids[code] not in self.ids]
@@ -363,8 +362,7 @@ class SheetJoin:
         encoded = pc.dictionary_encode(sheet.column("evidence"))
         indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         cells = encoded.dictionary.to_pylist()
-        first_row = np.full(len(cells), len(sheet), dtype=np.int64)
-        np.minimum.at(first_row, indices, np.arange(len(sheet), dtype=np.int64))
+        first_row = _first_rows(indices, len(cells), np.arange(len(sheet), dtype=np.int64), len(sheet))
         codes = np.full(len(cells), -1, dtype=np.int8)
         for code in np.argsort(first_row, kind="stable").tolist():
             row = int(first_row[code])
@@ -529,6 +527,14 @@ class SheetJoin:
                 clients=[position[ends] for ends in rows.clients],
             )
         return EdgeDetails(nodes, self.base.details, rows)
+
+
+def _first_rows(codes: np.ndarray, distinct: int, rows: np.ndarray, none: int) -> np.ndarray:
+    """For each of ``distinct`` dictionary codes, the first of ``rows`` whose code it is (``codes``
+    gives each row's; ``none`` for a code no row has)."""
+    first = np.full(distinct, none, dtype=np.int64)
+    np.minimum.at(first, codes, rows)
+    return first
 
 
 def _sorted_positions(texts: list[str]) -> np.ndarray:
