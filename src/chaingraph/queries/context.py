@@ -46,9 +46,10 @@ def import_context(store: Store | None) -> ImportContext:
     def kinds_of(iris: Sequence[str]) -> dict[str, list[str]]:
         """The classes of each of ``iris`` that has any (an IRI with none is left out)."""
         found: dict[str, list[str]] = {}
-        if len(iris) > KINDS_CHUNK and not typed_pairs:
+        many = len(iris) > KINDS_CHUNK
+        if many and not typed_pairs:
             typed_pairs.append(int(str(store.select(_KINDS_COUNT_QUERY).rows[0]["pairs"])))
-        if len(iris) > KINDS_CHUNK and typed_pairs[0] <= len(iris):
+        if many and typed_pairs[0] <= len(iris):
             # A small graph and a large sheet: every class the graph states, read at once.
             asked = set(iris)
             for row in store.select(_KINDS_QUERY).rows:
