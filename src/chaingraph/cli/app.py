@@ -129,9 +129,10 @@ def emit_records_json(rows: Iterable[Mapping], columns: Sequence[str]) -> None:
     :func:`~chaingraph.interchange.tabular.write_records_json`), then a newline."""
     from ..interchange.tabular import write_records_json
 
-    stdout_text = click.get_text_stream("stdout")
-    stdout_text.flush()  # what was echoed before goes first
-    out = click.get_binary_stream("stdout")
+    # sys.stdout, not click.get_text_stream/get_binary_stream: Click 8.5 deprecates them
+    # (CliRunner swaps sys.stdout, so tests still read what is written here).
+    sys.stdout.flush()  # what was echoed before goes first
+    out = sys.stdout.buffer
     write_records_json(rows, out, columns)
     out.write(b"\n")
     out.flush()
