@@ -237,3 +237,25 @@ def test_rankings_alone_equal_the_full_run(graph):
         run, _ = dispatch.node_measures(projection, backend=backend)
         for measure in ("pagerank", "dependence"):
             assert alone[measure] == {node: run.values[measure][node] for node in graph}
+
+
+@given(st.lists(st.sampled_from(["fujian", "zhejiang", "guangdong", "", None]), max_size=40))
+def test_province_groups_are_numbered_as_a_dict_filled_in_node_order(provinces) -> None:
+    """The purchase sums of region_hhi run in group-id order, so the vectorised numbering must be
+    the one a dict filled node by node gives (each unknown province a group of its own)."""
+    from chaingraph.measures.compiled._purchases import _first_seen_ids
+
+    ids: dict[object, int] = {}
+    expected = [ids.setdefault(place or ("", i), len(ids)) for i, place in enumerate(provinces)]
+    assert _first_seen_ids(provinces).tolist() == expected
+
+
+def test_positions_by_lists_each_value_and_each_member_of_a_set_in_node_order() -> None:
+    graph = nx.DiGraph()
+    graph.add_node("a", kind="firm", stage="cells", chains={"ningde", "jinjiang"})
+    graph.add_node("b", kind="firm", stage=None, chains=set())
+    graph.add_node("c", kind="firm", stage="cells", chains={"ningde"})
+    graph.add_edge("a", "b")
+    table = Projection.from_networkx(graph)
+    assert table.positions_by("stage") == {"cells": [0, 2], None: [1]}
+    assert table.positions_by("chains") == {"ningde": [0, 2], "jinjiang": [0]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import click
 
 from ..engines import session_of
@@ -128,10 +130,13 @@ def stats(
     keys = list(chosen or every_key)
     rows = report.rows
     if fmt == "json" and level == "firm":  # every name a firm was given, to check a merge by
-        from ..reports import firm_names
+        from ..reports import StatsRows, firm_names
 
         names = firm_names(source, report.ids)
-        named = ({**row, "names": names.get(row["id"], [])} for row in rows)  # one row at a time
+        if isinstance(rows, StatsRows):  # the names a column of the rows, built with them
+            named: Iterable[dict] = rows.with_column("names", names, ())
+        else:
+            named = ({**row, "names": names.get(row["id"], [])} for row in rows)  # one row at a time
         emit_records_json(named, [*keys, "names"])
     else:
         emit(render(rows, keys, fmt))

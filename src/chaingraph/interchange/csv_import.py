@@ -13,6 +13,7 @@ validated there beside the graph it links to.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections import Counter
@@ -228,19 +229,27 @@ def import_csv(
     return result
 
 
+#: Firms sheet rows whose ids the graph is asked about in one go.
+_FIRM_ROWS_ASKED_AT_ONCE = 10_000
+
+
 def _add_firms(builder: _Builder, rows: Iterator[tuple[int, dict[str, str]]], path: Path | None) -> None:
     if path is None:  # no firm sheet: no rows
         return
     first_line: dict[str, int] = {}
-    for line, row in rows:
-        identifier = row.get("id", "")
-        if not identifier:
-            raise InputError(f"{path}:{line}: empty id")
-        if identifier in first_line:
-            raise InputError(f"{path}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
-        first_line[identifier] = line
-        builder.firm(identifier, row, path, line)
-        builder.naming.register_firm(identifier, row, builder.firms[identifier].value)
+    # A block of rows at a time, so the graph is asked what their ids are once per block
+    # (Naming.learn_firm_ids), not once per row.
+    while block := list(itertools.islice(rows, _FIRM_ROWS_ASKED_AT_ONCE)):
+        builder.naming.learn_firm_ids(row.get("id", "") for _, row in block)
+        for line, row in block:
+            identifier = row.get("id", "")
+            if not identifier:
+                raise InputError(f"{path}:{line}: empty id")
+            if identifier in first_line:
+                raise InputError(f"{path}:{line}: duplicate id {identifier!r} (first on line {first_line[identifier]})")
+            first_line[identifier] = line
+            builder.firm(identifier, row, path, line)
+            builder.naming.register_firm(identifier, row, builder.firms[identifier].value)
 
 
 def _resolve_ends(builder: _Builder, rows: CsvRows | WorkbookRows, path: Path) -> None:

@@ -203,6 +203,7 @@ class SheetJoin:
     def firm_rows(self, sheet: SheetColumns, seen: dict[str, str]) -> None:
         cells = {name: sheet.column(name).to_pylist() for name in FIRM_FIELDS}
         lines = sheet.lines.tolist()
+        self.naming.learn_firm_ids(cells["id"])
         for row in range(len(sheet)):
             identifier = cells["id"][row]
             where = sheet.where(row)

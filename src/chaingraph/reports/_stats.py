@@ -5,6 +5,8 @@ the chains' local sourcing and the network's concentration.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,6 +218,11 @@ class StatsRows(Sequence[dict]):
     ) -> None:
         self._table, self._chosen, self._measures = table, chosen, measures
         self._order = np.asarray(order, dtype=np.int64)
+        self._extra: dict[str, tuple[Mapping[str, object], object]] = {}
+
+    @functools.cached_property
+    def _chosen_array(self) -> np.ndarray:
+        return np.asarray(self._chosen, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._order)
@@ -250,27 +257,46 @@ class StatsRows(Sequence[dict]):
         nodes, chosen = self._table.nodes, self._chosen
         return [nodes[chosen[j]] for j in self._order.tolist()]
 
+    def with_column(self, key: str, by_id: Mapping[str, object], default: object = None) -> StatsRows:
+        """These rows, each with ``key`` last: ``by_id`` of the row's ``id`` (``default`` when it has
+        none), built with the row (the JSON of ``stats`` adds the firms' names so)."""
+        extended = StatsRows(self._table, self._chosen, self._measures, [])
+        extended._order = self._order
+        extended._extra = {**self._extra, key: (by_id, default)}
+        return extended
+
     def _rows(self, block: np.ndarray) -> Iterator[dict]:
-        """The rows ``block`` (positions among the chosen nodes) names, in its order."""
-        columns, nodes, chosen = self._table.columns, self._table.nodes, self._chosen
+        """The rows ``block`` (positions among the chosen nodes) names, in its order: each column
+        read for the whole block, the rows zipped from the columns (a dict a row in one step)."""
+        columns = self._table.columns
+        at = self._chosen_array[block].tolist()
+        ids = _pick(self._table.nodes, at)
+        cells: list[Sequence] = [ids, *(_pick(columns[column], at) for column in _ROW_COLUMNS.values())]
         positions = block.tolist()
-        values = {
-            key: found[block].tolist() if isinstance(found, np.ndarray) else [found[j] for j in positions]
-            for key, found in self._measures.items()
-        }
-        for k, j in enumerate(positions):
-            i = chosen[j]
-            row = {
-                "id": nodes[i],
-                "label": columns["label"][i],
-                "label_zh": columns["label_zh"][i],
-                "kind": columns["kind"][i],
-                "place": columns["place_label"][i],
-                "stage": columns["stage_label"][i],
-            }
-            for key, column in values.items():
-                row[key] = column[k]
-            yield row
+        for found in self._measures.values():
+            cells.append(found[block].tolist() if isinstance(found, np.ndarray) else _pick(found, positions))
+        for by_id, default in self._extra.values():
+            cells.append([by_id.get(node, default) for node in ids])
+        keys = ("id", *_ROW_COLUMNS, *self._measures, *self._extra)
+        for values in zip(*cells, strict=True):
+            yield dict(zip(keys, values, strict=True))
+
+
+#: A stats row's columns from the projection, beside ``id`` and the measures: key -> column.
+_ROW_COLUMNS = {
+    "label": "label",
+    "label_zh": "label_zh",
+    "kind": "kind",
+    "place": "place_label",
+    "stage": "stage_label",
+}
+
+
+def _pick(values: Sequence, at: list[int]) -> Sequence:
+    """``values`` at the positions ``at``, in one C call (``itemgetter`` of one gives no tuple)."""
+    if len(at) == 1:
+        return [values[at[0]]]
+    return operator.itemgetter(*at)(values) if at else []
 
 
 @dataclass(frozen=True)

@@ -151,13 +151,24 @@ def purchase_hhi(graph: AnalysisGraph) -> np.ndarray:
 
 def region_hhi(graph: AnalysisGraph) -> np.ndarray:
     """Each firm's purchase HHI with suppliers summed by province (see :func:`reference.region_hhi`)."""
-    province = graph.projection.columns["province"]
-    ids: dict[object, int] = {}
-    # An unknown province is a group of the supplier's own.
-    group = np.fromiter(
-        (ids.setdefault(place or ("", i), len(ids)) for i, place in enumerate(province)), dtype=np.int64, count=graph.n
-    )
-    return _grouped_purchase_hhi(graph, group)
+    return _grouped_purchase_hhi(graph, _first_seen_ids(graph.projection.columns["province"]))
+
+
+def _first_seen_ids(values: list) -> np.ndarray:
+    """An id per value, numbered in order of first appearance, an empty value (no province known)
+    an id of its own each: the numbering a dict filled in node order gives (the sums of each
+    purchase's groups run in this order), found by NumPy rather than a Python step per node."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    distinct = {value: code for code, value in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(distinct.__getitem__, values), dtype=np.int64, count=n)
+    empty = ~np.fromiter(map(bool, values), dtype=bool, count=n)
+    _, first = np.unique(codes, return_index=True)
+    opens = empty.copy()  # where a new id starts: each empty value, each value's first node
+    opens[first] = True
+    opened = np.cumsum(opens) - 1
+    return np.where(empty, opened, opened[first][codes])
 
 
 def group_hhi(graph: AnalysisGraph) -> np.ndarray:

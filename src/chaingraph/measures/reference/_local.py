@@ -31,17 +31,14 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
     """
     table = as_projection(graph)
     region = table.meta["chains"][chain].get("region")
-    chains, places = table.columns["chains"], table.columns["places"]
+    places = table.columns["places"]
     local = known = unknown = 0
     amounts: dict[tuple[str, str], list[float]] = {}  # (value|volume, unit) -> [local, total, relations]
     quantities = table.quantities
     # The edges into the chain's regional firms, found over the nodes (a network of 100k firms has
     # 357k edges and a chain's region a few hundred of them), then read in edge order.
-    member = np.fromiter(
-        (chain in of_chains and region in of_places for of_chains, of_places in zip(chains, places, strict=True)),
-        dtype=bool,
-        count=len(table),
-    )
+    member = np.zeros(len(table), dtype=bool)
+    member[[i for i in table.positions_by("chains").get(chain, []) if region in places[i]]] = True
     into = np.flatnonzero(member[table.clients]) if len(table) else np.empty(0, dtype=np.int64)
     for edge, supplier in zip(into.tolist(), table.suppliers[into].tolist(), strict=True):
         if not places[supplier]:
@@ -89,10 +86,11 @@ def stage_coverage(graph: nx.DiGraph | Projection, chain: str) -> list[dict]:
     info = table.meta["chains"][chain]
     region = info.get("region")
     covered: dict[str, list[str]] = defaultdict(list)
-    stages, places = table.columns["stage"], table.columns["places"]
-    for i, node in enumerate(table.nodes):
-        if stages[i] in info["stages"] and region in places[i]:
-            covered[stages[i]].append(node)
+    places, by_stage = table.columns["places"], table.positions_by("stage")
+    for stage in info["stages"]:
+        for i in by_stage.get(stage, []):
+            if region in places[i]:
+                covered[stage].append(table.nodes[i])
     rows = []
     for stage, stage_info in stages_in_order(info):
         rows.append(
