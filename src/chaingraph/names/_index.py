@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ._keys import NameKey, compatible, name_key, simplified
 
@@ -37,6 +38,10 @@ class NameIndex:
     def add(self, name: str, entity: str) -> None:
         if name.strip():
             self.names.append((name, entity))
+
+    def add_all(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """:meth:`add` of each (name, entity), in order."""
+        self.names.extend(pair for pair in pairs if pair[0].strip())
 
     @property
     def _exact(self) -> dict[str, set[str]]:

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._runtime.arrays import sorted_unique
+from .._runtime.arrays import first_rows, sorted_positions, sorted_unique
 from ..errors import InputError
 from ..settings import EVIDENCE_LEVELS
 from ..sheets import (
@@ -41,42 +41,12 @@ from ..sheets.quantities import (
 from ..vocab import PLACE_LEVELS, local_name
 from .details import EdgeDetails, RelationRows
 from .model import NetworkFacts
-from .read import assemble
 
-__all__ = ["SheetJoin", "named_nodes", "shortest_name"]
+__all__ = ["SheetJoin", "shortest_name"]
 
 
-def named_nodes(
-    facts: NetworkFacts,
-    naming: Naming,
-    firms: Sequence[tuple[str, Mapping[str, str]]],
-    ends: Sequence[tuple[str, str]],
-) -> dict[str, tuple[str, bool, dict]]:
-    """What some sheet rows name, as :func:`add_tables` states it: for each firm row (``where``,
-    its cells) and each relation end no firm row names (its id, ``where``), joined to ``facts``,
-    id -> (IRI, whether the node is typed, its node columns as the projection has them).
-
-    For a reader that sees the sheets in parts (one Spark partition at a time): a firm's IRI and
-    columns depend on its own row and the graph's facts only, never on the other rows (two rows
-    sharing an identifier are refused before: :func:`chaingraph.spark.network.read_network`), so
-    each part needs just the graph. Raises :class:`~chaingraph.errors.InputError` as ``add_tables`` does.
-    """
-    joined = SheetJoin(facts, naming)
-    for where, row in firms:
-        identifier = row["id"]
-        joined.firm(identifier, dict(row), naming.firm_row(identifier, row, where), where)
-    for identifier, where in ends:
-        if identifier not in joined.ids:
-            joined.endpoint(identifier, where)
-    stated = joined.facts()
-    network = assemble(stated)
-    position = {node: i for i, node in enumerate(network.nodes)}
-    found = {}
-    for identifier, node in joined.ids.items():
-        iri = joined.nodes[node]
-        i = position[iri]
-        found[identifier] = (iri, i < stated.typed, {name: column[i] for name, column in network.columns.items()})
-    return found
+#: Where a firm row's id is among its cells (:data:`FIRM_FIELDS`' order).
+_ID_AT = FIRM_FIELDS.index("id")
 
 
 class SheetJoin:
@@ -100,6 +70,7 @@ class SheetJoin:
             for chain, entry in facts.chain_meta.items()
         }
         self.ids: dict[str, int] = {}  # a sheet's id -> node
+        self._kind_of_cell: dict[str, str] = {}
         #: The names the rows give, by kind of thing: what name resolution finds besides the RDF's.
         self.names: dict[str, dict[str, list[str]]] = {"firm": {}, "place": {}, "chain": {}, "stage": {}}
         self.pairs: list[np.ndarray] = []
@@ -137,7 +108,10 @@ class SheetJoin:
         i = self.node(iri)
         self.ids[identifier] = i
         known = self.naming.known(iri)
-        kind = kind_cell(where, row.get("kind", ""), self.naming.mapping)
+        cell = row.get("kind", "")
+        kind = self._kind_of_cell.get(cell)
+        if kind is None:  # each distinct cell read once (100k rows name a few kinds)
+            kind = self._kind_of_cell[cell] = kind_cell(where, cell, self.naming.mapping)
         if not known:
             self.typed.add(i)
             if self.kinds[i] == "organization":
@@ -201,21 +175,96 @@ class SheetJoin:
     # --- rows --------------------------------------------------------------------------------
 
     def firm_rows(self, sheet: SheetColumns, seen: dict[str, str]) -> None:
-        cells = {name: sheet.column(name).to_pylist() for name in FIRM_FIELDS}
+        """Join a firms sheet's rows, in order; ``seen`` holds the ids of the sheets before it
+        (id -> its line), for the message naming a repeated id."""
+        ids = sheet.column("id").to_pylist()
         lines = sheet.lines.tolist()
-        self.naming.learn_firm_ids(cells["id"])
-        for row in range(len(sheet)):
-            identifier = cells["id"][row]
+        at = "row" if sheet.parquet else "line"
+        # Ids all given and all new: no row needs checking one by one (then ``seen`` at once).
+        ids_checked = all(ids) and len(set(ids)) == len(ids) and seen.keys().isdisjoint(ids)
+        self.naming.learn_firm_ids(ids)
+        cells = [sheet.column(name).to_pylist() if name != "id" else ids for name in FIRM_FIELDS]
+        if ids_checked and self._new_firm_columns(sheet, dict(zip(FIRM_FIELDS, cells, strict=True))):
+            seen.update(zip(ids, (f"{at} {line}" for line in lines), strict=True))
+            return
+        firm_row, firm, register_firm = self.naming.firm_row, self.firm, self.naming.register_firm
+        for row, values in enumerate(zip(*cells, strict=True)):
+            identifier = values[_ID_AT]
             where = sheet.where(row)
-            if not identifier:
-                raise InputError(f"{where}: empty id")
-            if identifier in seen:
-                raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
-            seen[identifier] = f"{'row' if sheet.parquet else 'line'} {lines[row]}"
-            cells_of_row = {name: cells[name][row] for name in FIRM_FIELDS}
-            iri = self.naming.firm_row(identifier, cells_of_row, where)
-            self.firm(identifier, cells_of_row, iri, where)
-            self.naming.register_firm(identifier, cells_of_row, iri)
+            if not ids_checked:
+                if not identifier:
+                    raise InputError(f"{where}: empty id")
+                if identifier in seen:
+                    raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
+                seen[identifier] = f"{at} {lines[row]}"
+            cells_of_row = dict(zip(FIRM_FIELDS, values, strict=True))
+            iri = firm_row(identifier, cells_of_row, where)
+            firm(identifier, cells_of_row, iri, where)
+            register_firm(identifier, cells_of_row, iri)
+        if ids_checked:
+            seen.update(zip(ids, (f"{at} {line}" for line in lines), strict=True))
+
+    def _new_firm_columns(self, sheet: SheetColumns, cells: dict[str, list[str]]) -> bool:
+        """A firms sheet whose every row is a new firm (:meth:`Naming.new_firm_rows`), none named by
+        a sheet before it, stated as :meth:`firm` states each row, a column at a time (each kind,
+        chain and stage cell read once; places row by row, only where a row gives one); ``False``,
+        with nothing done, for any other sheet."""
+        ids = cells["id"]
+        iris = self.naming.new_firm_rows(ids, cells["identifier"])
+        if iris is None or len(set(iris)) != len(iris) or not self.index.keys().isdisjoint(iris):
+            return False
+        if not self.names["firm"].keys().isdisjoint(iris):
+            return False
+        kind_of = self._kind_of_cell
+        for cell in dict.fromkeys(cells["kind"]):  # in order of first appearance: the first bad row named
+            if cell not in kind_of:
+                kind_of[cell] = kind_cell(sheet.where(cells["kind"].index(cell)), cell, self.naming.mapping)
+        positions = range(len(self.nodes), len(self.nodes) + len(ids))
+        english = [name or identifier for name, identifier in zip(cells["name_en"], ids, strict=True)]
+        self.nodes.extend(iris)
+        self.index.update(zip(iris, positions, strict=True))
+        self.ids.update(zip(ids, positions, strict=True))
+        self.typed.update(positions)
+        self.kinds.extend(map(kind_of.__getitem__, cells["kind"]))
+        self.english.extend(english)
+        self.chinese.extend(name or None for name in cells["name_zh"])
+        self.names["firm"].update(
+            (iri, [name, chinese] if chinese else [name])
+            for iri, name, chinese in zip(iris, english, cells["name_zh"], strict=True)
+        )
+        self.located.extend(self._places_of_rows(cells["located_in"], cells["address"]))
+        chains, stages = self._chains_of_rows(cells["chain"], cells["stage"])
+        self.chains.extend(chains)
+        self.stages.extend(stages)
+        self.naming.register_firms(zip(ids, cells["name_en"], cells["name_zh"], iris, strict=True))
+        return True
+
+    def _places_of_rows(self, located_in: list[str], addresses: list[str]) -> list[list[str] | None]:
+        """Each row's place as :meth:`firm` finds it (its ``located_in``, else its address)."""
+        if not any(located_in) and not any(addresses):
+            return [None] * len(located_in)
+        found: list[list[str] | None] = []
+        for cell, address in zip(located_in, addresses, strict=True):
+            place = self.place(cell) if cell else None
+            if place is None and address:
+                place = self.address(address)
+            found.append(None if place is None else [place])
+        return found
+
+    def _chains_of_rows(self, chain_cells: list[str], stage_cells: list[str]) -> tuple[list[frozenset], list[str]]:
+        """Each row's chains and stage as :meth:`firm` finds them, each (chain, stage) pair of
+        cells read once (a chain or stage is created at its first row, as row by row)."""
+        of_pair: dict[tuple[str, str], tuple[frozenset, str]] = {}
+        for pair in dict.fromkeys(zip(chain_cells, stage_cells, strict=True)):
+            chain_cell, stage_cell = pair
+            chain = self.chain(chain_cell) if chain_cell else None
+            stage = ""
+            if stage_cell:
+                chain = chain or self.chain(self.naming.chain_name)
+                stage = self.stage(chain, stage_cell)
+            of_pair[pair] = (frozenset({chain}) if chain else frozenset(), stage)
+        found = [of_pair[pair] for pair in zip(chain_cells, stage_cells, strict=True)]
+        return [chains for chains, _ in found], [stage for _, stage in found]
 
     def resolve_ends(self, sheets: list[tuple[Path, SheetColumns]]) -> None:
         """Resolve every relation end of every sheet at once (:meth:`Naming.resolve_ends`): a name
@@ -303,7 +352,7 @@ class SheetJoin:
         encoded = pc.dictionary_encode(pa.concat_arrays(columns))
         ids = encoded.dictionary.to_pylist()
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        first_row = _first_rows(codes, len(ids), np.tile(np.arange(rows, dtype=np.int64), 2), rows)
+        first_row = first_rows(codes, len(ids), np.tile(np.arange(rows, dtype=np.int64), 2), rows)
         node_of = np.full(len(ids), -1, dtype=np.int64)
         in_order = np.argsort(first_row, kind="stable").tolist()
         fresh = [ids[code] for code in in_order if ids[code] and ids[code] not in self.ids]
@@ -316,8 +365,8 @@ class SheetJoin:
             if not identifier:
                 continue
             found = self.ids.get(identifier)
-            if found is None and identifier not in self.index and self.naming.is_new_firm_iri(identifier):
-                self.naming.new_firm_iri(identifier)
+            if found is None and identifier not in self.index and self.naming.all_new_firm_iris([identifier]):
+                self.naming.new_firm_iris([identifier])
                 found = self._new_firm_of_relation(identifier)
             if found is None:
                 row = int(first_row[code])
@@ -363,7 +412,7 @@ class SheetJoin:
         encoded = pc.dictionary_encode(sheet.column("evidence"))
         indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         cells = encoded.dictionary.to_pylist()
-        first_row = _first_rows(indices, len(cells), np.arange(len(sheet), dtype=np.int64), len(sheet))
+        first_row = first_rows(indices, len(cells), np.arange(len(sheet), dtype=np.int64), len(sheet))
         codes = np.full(len(cells), -1, dtype=np.int8)
         for code in np.argsort(first_row, kind="stable").tolist():
             row = int(first_row[code])
@@ -474,7 +523,7 @@ class SheetJoin:
     def facts(self) -> NetworkFacts:
         """The joined facts, nodes in the reader's order: typed nodes by IRI, then untyped ends."""
         count = len(self.nodes)
-        by_iri = _sorted_positions(self.nodes)
+        by_iri = sorted_positions(self.nodes)
         is_typed = np.zeros(count, dtype=bool)
         is_typed[list(self.typed)] = True
         order = np.concatenate([by_iri[is_typed[by_iri]], by_iri[~is_typed[by_iri]]])
@@ -528,23 +577,6 @@ class SheetJoin:
                 clients=[position[ends] for ends in rows.clients],
             )
         return EdgeDetails(nodes, self.base.details, rows)
-
-
-def _first_rows(codes: np.ndarray, distinct: int, rows: np.ndarray, none: int) -> np.ndarray:
-    """For each of ``distinct`` dictionary codes, the first of ``rows`` whose code it is (``codes``
-    gives each row's; ``none`` for a code no row has)."""
-    first = np.full(distinct, none, dtype=np.int64)
-    np.minimum.at(first, codes, rows)
-    return first
-
-
-def _sorted_positions(texts: list[str]) -> np.ndarray:
-    """The positions of ``texts`` in their sorted order (Python's: by code point, which is UTF-8's
-    byte order, so Arrow's sort of a million IRIs gives it in a fraction of Python's time)."""
-    try:
-        return pc.sort_indices(pa.array(texts, pa.string())).to_numpy().astype(np.int64)
-    except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate is no UTF-8: Python's sort
-        return np.array(sorted(range(len(texts)), key=texts.__getitem__), dtype=np.int64)
 
 
 def shortest_name(current: str | None, text: str) -> str:

@@ -45,13 +45,10 @@ from .naming import (
     RESOLUTIONS,
     ImportContext,
     Naming,
-    NewPlace,
-    created_place_names,
-    place_names,
     unplaced_note,
     vocabulary_entries,
 )
-from .places import Place, place_named
+from .places import NewPlace, Place, created_place_names, place_named, place_names
 from .workbook import WORKBOOK_SUFFIXES, is_workbook
 
 __all__ = [

@@ -11,23 +11,19 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..names import Decision, Decisions, NameIndex, exact_form, identifier_key, name_key, short_division_name
-from ..vocab import CG, ORGANIZATION_CLASSES, PLACE_CLASS_BY_KIND, expand_curie, shorten_iri
+from ..names import Decision, Decisions, NameIndex, exact_form, identifier_key, name_key
+from ..vocab import CG, ORGANIZATION_CLASSES, expand_curie, shorten_iri
 from .cells import is_iri, mint_iri, quoted
 from .layout import STAGE_VOCABULARY_FIELDS, sheet_rows
-from .places import Place, lineage, place_named
+from .places import NewPlace, Place, lineage, place_named
 
 __all__ = [
     "RESOLUTIONS",
     "ImportContext",
     "Naming",
-    "NewPlace",
-    "created_place_names",
-    "place_names",
     "unplaced_note",
     "vocabulary_entries",
 ]
@@ -40,28 +36,6 @@ RESOLUTIONS = ("graph", "sheet", "normalised", "identifier", "same-as", "new")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _ORGANIZATION_CLASSES = {str(c) for c in ORGANIZATION_CLASSES}
-
-
-@dataclass(frozen=True)
-class NewPlace:
-    """A place a sheet's cell created, for the reader to state: its IRI, English and Chinese
-    names, kind (``country``, ``province``, ``prefecture``, ``county``; ``None`` for a place known
-    by its name only), the place it lies in and its code in the list it comes from."""
-
-    iri: str
-    label: str
-    label_zh: str
-    kind: str | None
-    parent: str | None
-    code: str | None
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def place_class(self) -> str:
-        """The class a reader states: a county-level city (晋江市) apart from other counties."""
-        if self.kind == "county" and self.label_zh.endswith("市"):
-            return str(CG.CountyLevelCity)
-        return str(PLACE_CLASS_BY_KIND.get(self.kind or "", CG.Place))
 
 
 def unplaced_note(naming: Naming) -> str:
@@ -79,25 +53,6 @@ def unplaced_note(naming: Naming) -> str:
     if not said:
         return ""
     return "; ".join(said) + " (places known: the graph's, China's divisions, countries and their subdivisions)"
-
-
-def place_names(place: NewPlace) -> list[str]:
-    """The names a created place is found by (``--region``): its English name, its Chinese name
-    and that name's short form (江苏省, 江苏), and its other names (Viet Nam, Tibet)."""
-    names = [place.label]
-    for name in (place.label_zh, short_division_name(place.label_zh) if place.label_zh else "", *place.aliases):
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
-def created_place_names(created: Sequence[NewPlace], iri: str, cell: str) -> dict[str, list[str]]:
-    """The names each place a cell created is found by (:func:`place_names`), the cell as
-    written among them when the place it named (``iri``) is one of those created."""
-    names = {place.iri: place_names(place) for place in created}
-    if iri in names and cell not in names[iri]:
-        names[iri].append(cell)
-    return names
 
 
 class ImportContext:
@@ -271,7 +226,7 @@ class Naming:
     def learn_firm_ids(self, identifiers: Iterable[str]) -> None:
         """Ask the graph at once what the IRIs a firms sheet's ``identifiers`` make are (what
         :meth:`firm` checks of each): one query per chunk, not one per row."""
-        self.context.learn_kinds(mint_iri(self.base, "firm", i) for i in identifiers if i and is_iri(i))
+        self.context.learn_kinds(filter(is_iri, identifiers))  # an IRI id is the firm's IRI (mint_iri)
 
     def firm(self, identifier: str, where: str) -> str:
         """The IRI of a firm's id; an id that is a place's or chain's IRI is refused (it would make
@@ -353,10 +308,24 @@ class Naming:
 
     def register_firm(self, identifier: str, row: Mapping[str, str], iri: str) -> None:
         """A firms sheet's row: its id and names find it when a relation cell spells one of them."""
-        self._stated.add(iri)
-        for name in (identifier, row.get("name_en", ""), row.get("name_zh", "")):
-            if name:
-                self.sheet_names.add(name, iri)
+        self.register_firms([(identifier, row.get("name_en", ""), row.get("name_zh", ""), iri)])
+
+    def register_firms(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """:meth:`register_firm` of each (id, English name, Chinese name, IRI), in order."""
+        rows = list(rows)
+        self._stated.update(row[3] for row in rows)
+        self.sheet_names.add_all((name, row[3]) for row in rows for name in row[:3])
+
+    def new_firm_rows(self, identifiers: list[str], codes: list[str]) -> list[str] | None:
+        """The IRIs of a firms sheet's rows (their ids and identifier cells), as :meth:`firm_row`
+        gives them, when each is a firm the graph has nothing of, and no identifier cell or
+        ``--same-as`` decision touches one: found at once; else ``None``."""
+        if self.decisions or any(codes):
+            return None
+        iris = [mint_iri(self.base, "firm", identifier) for identifier in identifiers]
+        if not self.context.organizations.isdisjoint(iris) or any(map(self.context.not_firms.get, iris)):
+            return None
+        return iris
 
     def endpoint(self, identifier: str, where: str) -> tuple[str, bool]:
         """A relation's end not among the sheet's firms' ids: the graph's organization by that IRI,
@@ -387,19 +356,11 @@ class Naming:
         self.resolved[identifier] = (iri, "new")
         return iri, False
 
-    def is_new_firm_iri(self, identifier: str) -> bool:
-        """Whether a relation end no firm row names is an IRI the graph has nothing of and no
-        ``--same-as`` decision touches: :meth:`endpoint` would make it a new firm by that very IRI,
-        which :meth:`new_firm_iri` records at once (a sheet of a million such ends, issue 47)."""
-        return self.all_new_firm_iris([identifier])
-
-    def new_firm_iri(self, identifier: str) -> None:
-        """Record ``identifier`` as :meth:`endpoint` records a new firm, when
-        :meth:`is_new_firm_iri` holds."""
-        self.new_firm_iris([identifier])
-
     def all_new_firm_iris(self, identifiers: list[str]) -> bool:
-        """Whether :meth:`is_new_firm_iri` holds for every one of ``identifiers``, in C loops."""
+        """Whether every one of ``identifiers`` (relation ends no firm row names) is an IRI the
+        graph has nothing of and no ``--same-as`` decision touches: :meth:`endpoint` would make each
+        a new firm by that very IRI, which :meth:`new_firm_iris` records at once (a sheet of a
+        million such ends, issue 47); checked in C loops."""
         not_firms = self.context.not_firms
         return (
             not self.decisions
@@ -410,7 +371,7 @@ class Naming:
         )
 
     def new_firm_iris(self, identifiers: list[str]) -> None:
-        """:meth:`new_firm_iri` of each of ``identifiers``, in order."""
+        """Record each of ``identifiers`` as :meth:`endpoint` records a new firm, in order."""
         self.created["firm"] += len(identifiers)
         self._stated.update(identifiers)
         self.resolved.update(zip(identifiers, zip(identifiers, itertools.repeat("new")), strict=False))

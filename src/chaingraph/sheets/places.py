@@ -20,12 +20,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..names import divisions, short_division_name
+from ..vocab import CG, PLACE_CLASS_BY_KIND
 
-__all__ = ["DEPTH", "Place", "fold", "lineage", "place_named"]
+__all__ = ["DEPTH", "NewPlace", "Place", "created_place_names", "fold", "lineage", "place_named", "place_names"]
 
 #: How deep each kind of place lies (a county in a prefecture-level city in a province in a country).
 DEPTH = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
@@ -407,3 +408,44 @@ def lineage(place: Place) -> list[Place]:
     """The place and those it lies in, the country first."""
     gazetteer = _gazetteer()
     return [gazetteer.places[key] for key in reversed(gazetteer.ancestors(place.key))]
+
+
+@dataclass(frozen=True)
+class NewPlace:
+    """A place a sheet's cell created, for the reader to state: its IRI, English and Chinese
+    names, kind (``country``, ``province``, ``prefecture``, ``county``; ``None`` for a place known
+    by its name only), the place it lies in and its code in the list it comes from."""
+
+    iri: str
+    label: str
+    label_zh: str
+    kind: str | None
+    parent: str | None
+    code: str | None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def place_class(self) -> str:
+        """The class a reader states: a county-level city (晋江市) apart from other counties."""
+        if self.kind == "county" and self.label_zh.endswith("市"):
+            return str(CG.CountyLevelCity)
+        return str(PLACE_CLASS_BY_KIND.get(self.kind or "", CG.Place))
+
+
+def place_names(place: NewPlace) -> list[str]:
+    """The names a created place is found by (``--region``): its English name, its Chinese name
+    and that name's short form (江苏省, 江苏), and its other names (Viet Nam, Tibet)."""
+    names = [place.label]
+    for name in (place.label_zh, short_division_name(place.label_zh) if place.label_zh else "", *place.aliases):
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def created_place_names(created: Sequence[NewPlace], iri: str, cell: str) -> dict[str, list[str]]:
+    """The names each place a cell created is found by (:func:`place_names`), the cell as
+    written among them when the place it named (``iri``) is one of those created."""
+    names = {place.iri: place_names(place) for place in created}
+    if iri in names and cell not in names[iri]:
+        names[iri].append(cell)
+    return names

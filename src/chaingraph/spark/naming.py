@@ -1,5 +1,5 @@
 """The sheets' names on Spark: each partition's rows named by the tables reader's own rule
-(``projection.join.named_nodes`` over ``sheets/``), the names every firm of a sheet gives, and the
+(``projection.parts.named_nodes`` over ``sheets/``), the names every firm of a sheet gives, and the
 first error a partition met, raised as one line.
 """
 
@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..projection.join import named_nodes
 from ..projection.model import Projection
+from ..projection.parts import named_nodes
 from ..projection.tables import Tables, default_chain
 from ..queries.context import import_context
 from ..sheets import (

@@ -4,7 +4,7 @@ a local path or any URI the cluster reads), joined with the RDF graph read on th
 What is small stays RDF and is read on the driver as for every command: the ontology, places and
 their hierarchy, chains, stages, and the graph's own firms and relations. The tables are never
 collected: their ids become IRIs and their firms get their names, place, chains and stage on the
-executors, by the tables reader's own rule (:func:`chaingraph.projection.join.named_nodes`, one
+executors, by the tables reader's own rule (:func:`chaingraph.projection.parts.named_nodes`, one
 partition at a time with the graph's facts), so the nodes, edges and every measure are those of
 ``stats --relations ... --firms ...`` on one machine.
 
