@@ -6,7 +6,24 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["bulk_building", "release_arrow_memory"]
+__all__ = ["bulk_building", "freeze_what_readers_build", "release_arrow_memory"]
+
+#: Whether what a reader builds is frozen out of the collector's walks (:func:`freeze_what_readers_build`).
+_freezing = False
+
+
+def freeze_what_readers_build(freeze: bool = True) -> None:
+    """From now on, what a reader builds (:func:`bulk_building`) is moved out of the cyclic
+    collector's reach as it is finished (``gc.freeze``), as everything the process holds then.
+
+    For a process that ends with its work, the CLI's: a projection lives until the command exits,
+    yet every full collection after it walked its million containers again (0.25 s of a 100k-firm
+    ``stats``). Frozen objects are still freed when their last reference goes; only a reference
+    cycle among them would wait for the process's end, so a long-lived caller (a notebook
+    building projection after projection) leaves this off, as it is by default.
+    """
+    global _freezing
+    _freezing = freeze
 
 
 @contextmanager
@@ -16,13 +33,16 @@ def bulk_building() -> Iterator[None]:
     The collector runs every 700 new containers and, as the heap grows, walks all the older ones
     again: joining 342k table rows took 9.8 s with it and 4.2 s without. What a reader builds (sets,
     tuples, dicts of strings) holds no reference cycles, so pausing it frees nothing late; it is
-    re-enabled on the way out, however the block ends (and left off if it was off).
+    re-enabled on the way out, however the block ends (and left off if it was off); what was
+    built frozen first where :func:`freeze_what_readers_build` asks for it.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if _freezing:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from .. import __version__
+from .._runtime.memory import freeze_what_readers_build
 from .._runtime.shutdown import Terminated
 from .._runtime.shutdown import install as install_signal_handlers
 from ..errors import ChainGraphError
@@ -200,6 +201,7 @@ GC_YOUNG_ALLOCATIONS = 100_000
 
 def main() -> None:
     gc.set_threshold(GC_YOUNG_ALLOCATIONS, *gc.get_threshold()[1:])
+    freeze_what_readers_build()  # the process ends with its command: what it reads lives till then
     try:
         install_signal_handlers()
         for argument in sys.argv[1:]:
