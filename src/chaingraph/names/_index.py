@@ -32,16 +32,26 @@ class NameIndex:
         #: a lookup first needs them (a firms sheet of 100k rows whose relations name the firms by
         #: id needs neither: 0.9 s of forms and 3.6 s of keys otherwise).
         self._formed_upto = self._keyed_upto = 0
-        #: Every (name, entity) added, for candidates.
-        self.names: list[tuple[str, str]] = []
+        self._names: list[tuple[str, str]] = []
+        #: What :meth:`add_all` was given and nothing has read yet.
+        self._pending: list[Iterable[tuple[str, str]]] = []
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        """Every (name, entity) added, in order, for candidates."""
+        for pairs in self._pending:
+            self._names.extend(pair for pair in pairs if pair[0].strip())
+        self._pending.clear()
+        return self._names
 
     def add(self, name: str, entity: str) -> None:
         if name.strip():
             self.names.append((name, entity))
 
     def add_all(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """:meth:`add` of each (name, entity), in order."""
-        self.names.extend(pair for pair in pairs if pair[0].strip())
+        """:meth:`add` of each (name, entity), in order, when a lookup first needs them: ``pairs``
+        (an iterator over the caller's columns, say) is read then, once."""
+        self._pending.append(pairs)
 
     @property
     def _exact(self) -> dict[str, set[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rdflib import URIRef
 
@@ -32,33 +32,40 @@ def firm_names(source: Source, firms: Sequence[str]) -> dict[str, list[str]]:
 
     source = network_source(source)
     store = source.store
-    # A list a firm, sorted and made unique at the end: a set each took 0.2 GB at a million firms.
-    found: dict[str, list[str]] = {firm: [] for firm in firms}
+    wanted = set(firms)
+    # The names of each source by firm, then a list a firm in one pass (sorted and made unique
+    # there): a set each took 0.2 GB at a million firms, a list filled source by source 0.1 s more
+    # at 100k.
+    from_graph: dict[str, list[str]] = {}
     query = package_query("report-firm-names")
-    if len(found) >= NAMES_READ_ALL_FROM:
+    if len(wanted) >= NAMES_READ_ALL_FROM:
         for thing, name in store.select_lexical(query):
-            names = found.get(thing)
-            if names is not None:
-                names.append(name)
+            if thing in wanted:
+                from_graph.setdefault(thing, []).append(name)
     else:
-        ordered = sorted(found)
+        ordered = sorted(wanted)
         for first in range(0, len(ordered), NAMES_CHUNK):
             chunk = [(URIRef(firm),) for firm in ordered[first : first + NAMES_CHUNK]]
             for row in store.select(bind_table(query, ["thing"], chunk)).rows or []:
-                found[str(row["thing"])].append(str(row["name"]))
+                from_graph.setdefault(str(row["thing"]), []).append(str(row["name"]))
     tables = source.tables
+    from_sheets: Mapping[str, Sequence[str]] = {}
+    spelled: dict[str, list[str]] = {}
     if tables.relations or tables.firms:
-        for firm, given in source.names("firm").items():
-            names = found.get(firm)
-            if names is not None:
-                names.extend(name.strip() for name in given if name.strip())
+        from_sheets = source.names("firm")
         if tables.naming is not None:  # every relation end's name, the graph's firms' included
             for name, (firm, _) in tables.naming.resolved.items():
-                names = found.get(firm)
                 # a graph's firm given by its IRI: the IRI is no name of it (the import adds none)
-                if names is not None and name.strip() and name != firm:
-                    names.append(name.strip())
-    for firm, names in found.items():
-        if len(names) > 1:
-            found[firm] = sorted(set(names), key=lambda name: (len(name), name))
+                if firm in wanted and name.strip() and name != firm:
+                    spelled.setdefault(firm, []).append(name.strip())
+    found: dict[str, list[str]] = {}
+    nothing: tuple[str, ...] = ()
+    for firm in firms:
+        names = [
+            *from_graph.get(firm, nothing),
+            *filter(None, map(str.strip, from_sheets.get(firm, nothing))),
+            *spelled.get(firm, nothing),
+        ]
+        # by length, then text: two sorts in C, the second stable
+        found[firm] = sorted(sorted(set(names)), key=len) if len(names) > 1 else names
     return found

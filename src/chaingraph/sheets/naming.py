@@ -314,7 +314,7 @@ class Naming:
         """:meth:`register_firm` of each (id, English name, Chinese name, IRI), in order."""
         rows = list(rows)
         self._stated.update(row[3] for row in rows)
-        self.sheet_names.add_all((name, row[3]) for row in rows for name in row[:3])
+        self.sheet_names.add_all((name, row[3]) for row in rows for name in row[:3])  # read when looked up
 
     def new_firm_rows(self, identifiers: list[str], codes: list[str]) -> list[str] | None:
         """The IRIs of a firms sheet's rows (their ids and identifier cells), as :meth:`firm_row`
