@@ -13,7 +13,7 @@ Stage-level networks are small aggregates and always take the reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import networkx as nx
 
@@ -51,7 +51,7 @@ def node_measures(
     level: str = "firm",
     exact: bool = False,
     progress: Callable[[str], None] | None = None,
-) -> tuple[MeasureRun, list[dict]]:
+) -> tuple[MeasureRun, Sequence[dict]]:
     """Every measure of every node, and the single-sourced findings (firm level only), on the
     path :func:`uses_compiled` chooses.
 

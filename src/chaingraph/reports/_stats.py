@@ -93,7 +93,7 @@ class StatsReport:
     #: The groups by name: each controller's label -> the labels merged into it.
     grouped_labels: dict[str, list[str]] = field(default_factory=dict)
     clusters: list[ClusterSummary] = field(default_factory=list)
-    single_sourced: list[dict] = field(default_factory=list)
+    single_sourced: Sequence[dict] = field(default_factory=list)
     #: With ``as_of``: how many of the edges analysed are in force on that date and how many are
     #: undated (see :func:`chaingraph.projection.selection.dating_counts`).
     dating: dict | None = None
@@ -180,7 +180,7 @@ def concentrated(
 
 def _measure(
     source: NetworkSource, selection: Selection, backend: str, exact: bool, progress: Callable[[str], None] | None
-) -> tuple[Projection, MeasureRun, list[dict]]:
+) -> tuple[Projection, MeasureRun, Sequence[dict]]:
     """The selection's columns, its measures and single-sourced findings, on the path the
     dispatcher chooses (stage level: the aggregated graph, on the reference)."""
     if selection.level == "firm":

@@ -6,12 +6,13 @@ share), every client's concentrated purchases and the network's concentration su
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 
+from ..._runtime.records import RecordsOnRead
 from ...projection.groups import owners
 from ...sheets.quantities import EdgeQuantities
 from ..shares import BASES, EdgeShares, edge_shares
@@ -35,26 +36,30 @@ __all__ = [
 ]
 
 
-def single_sourced(graph: AnalysisGraph) -> list[dict]:
-    """For each client, the stages it buys from exactly one supplier (see :func:`reference.single_sourced`)."""
+def single_sourced(graph: AnalysisGraph) -> Sequence[dict]:
+    """For each client, the stages it buys from exactly one supplier (see :func:`reference.single_sourced`).
+
+    The findings as records built when read (``stats`` counts them; a list of the same dicts
+    compares equal)."""
     columns = graph.projection.columns
     stages = sorted(set(columns["stage"]))
     stage_id = {stage: i for i, stage in enumerate(stages)}
     supplier_stage = np.asarray([stage_id[s] for s in columns["stage"]], dtype=np.int64)[graph.suppliers]
     keys = graph.clients * len(stages) + supplier_stage
     unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    findings = []
-    for key, position in zip(unique[counts == 1].tolist(), first[counts == 1].tolist(), strict=True):
-        supplier = int(graph.suppliers[position])
-        findings.append(
-            {
-                "client": graph.nodes[key // len(stages)],
-                "stage": stages[key % len(stages)],
-                "stage_label": columns["stage_label"][supplier],
-                "supplier": graph.nodes[supplier],
-            }
-        )
-    return findings
+    single = counts == 1
+    found_keys, suppliers = unique[single], graph.suppliers[first[single]]
+
+    def finding(i: int) -> dict:
+        key, supplier = int(found_keys[i]), int(suppliers[i])
+        return {
+            "client": graph.nodes[key // len(stages)],
+            "stage": stages[key % len(stages)],
+            "stage_label": columns["stage_label"][supplier],
+            "supplier": graph.nodes[supplier],
+        }
+
+    return RecordsOnRead(len(found_keys), finding)
 
 
 @dataclass
