@@ -174,21 +174,29 @@ def harmonic(graph: AnalysisGraph, k: int | None = None, seed: int = SEED) -> np
 
 
 def _pagerank(n: int, rows: np.ndarray, columns: np.ndarray, alpha: float) -> np.ndarray:
-    # NetworkX's own SciPy power iteration (networkx.pagerank), on a matrix built from the arrays.
-    import scipy.sparse
-
+    """NetworkX's own SciPy power iteration (``networkx.pagerank``), in NumPy alone: the edges
+    counted into a row-stochastic matrix's nonzeros, in row order, and ``x @ matrix`` as SciPy
+    computes it (each column's sum taken over the rows in order; ``np.bincount`` adds in array
+    order), so every figure is SciPy's to the last bit, without SciPy's 0.1 s import."""
     if n == 0:
         return np.zeros(0)
-    matrix = scipy.sparse.coo_array((np.ones(len(rows)), (rows, columns)), shape=(n, n)).tocsr()
-    weights = matrix.sum(axis=1)
+    ordered = np.sort(rows.astype(np.int64) * n + columns)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(ordered))).astype(float)  # duplicate edges summed
+    nonzero_rows, nonzero_columns = ordered[starts] // n, ordered[starts] % n
+    weights = np.bincount(rows, minlength=n).astype(float)  # the matrix's row sums
     weights[weights != 0] = 1.0 / weights[weights != 0]
-    matrix = scipy.sparse.dia_array((weights.T, 0), shape=matrix.shape).tocsr() @ matrix
+    data = weights[nonzero_rows] * counts  # diag(weights) @ matrix
     x = np.repeat(1.0 / n, n)
     p = np.repeat(1.0 / n, n)
     dangling = np.where(weights == 0)[0]
     for _ in range(kernels.PAGERANK_MAX_ITER):
         previous = x
-        x = alpha * (x @ matrix + sum(x[dangling]) * p) + (1 - alpha) * p
+        spread = np.bincount(nonzero_columns, weights=data * x[nonzero_rows], minlength=n)  # x @ matrix
+        x = alpha * (spread + sum(x[dangling]) * p) + (1 - alpha) * p
         if np.absolute(x - previous).sum() < n * kernels.PAGERANK_TOLERANCE:
             return x
     import networkx as nx
