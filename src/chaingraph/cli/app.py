@@ -125,7 +125,7 @@ def emit(text: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def emit_records_json(rows: Iterable[Mapping], columns: Sequence[str]) -> None:
+def emit_records_json(rows: Iterable[Mapping], columns: Sequence[str] | None) -> None:
     """Records as JSON on standard output, written as they are made (see
     :func:`~chaingraph.interchange.tabular.write_records_json`), then a newline."""
     from ..interchange.tabular import write_records_json

@@ -133,11 +133,15 @@ def stats(
         from ..reports import StatsRows, firm_names
 
         names = firm_names(source, report.ids)
+        wanted: list[str] | None = [*keys, "names"]
         if isinstance(rows, StatsRows):  # the names a column of the rows, built with them
-            named: Iterable[dict] = rows.with_column("names", names, ())
+            with_names = rows.with_column("names", names, ())
+            named: Iterable[dict] = with_names
+            if list(with_names.keys) == wanted:
+                wanted = None  # every row has just these keys, in this order: no row is checked
         else:
             named = ({**row, "names": names.get(row["id"], [])} for row in rows)  # one row at a time
-        emit_records_json(named, [*keys, "names"])
+        emit_records_json(named, wanted)
     else:
         emit(render(rows, keys, fmt))
     for note in network_notes(report) + engine_notes(report):

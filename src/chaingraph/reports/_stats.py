@@ -252,6 +252,11 @@ class StatsRows(Sequence[dict]):
         return f"StatsRows({len(self)} rows)"
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Every row's keys, in order."""
+        return ("id", *_ROW_COLUMNS, *self._measures, *self._extra)
+
+    @property
     def ids(self) -> list[str]:
         """Each row's ``id``, in row order (no row built)."""
         nodes, chosen = self._table.nodes, self._chosen
@@ -277,7 +282,7 @@ class StatsRows(Sequence[dict]):
             cells.append(found[block].tolist() if isinstance(found, np.ndarray) else _pick(found, positions))
         for by_id, default in self._extra.values():
             cells.append([by_id.get(node, default) for node in ids])
-        keys = ("id", *_ROW_COLUMNS, *self._measures, *self._extra)
+        keys = self.keys
         for values in zip(*cells, strict=True):
             yield dict(zip(keys, values, strict=True))
 
