@@ -302,3 +302,14 @@ def test_names_read_all_at_once_for_many_firms_are_the_names_read_by_chunks(monk
     monkeypatch.setattr(_names, "NAMES_READ_ALL_FROM", 1)
     assert reports.firm_names(source, firms) == by_chunks
     assert len(by_chunks[CATL]) >= 6
+
+
+@given(
+    st.lists(
+        st.sampled_from(["CATL", "宁德时代", "catl", "Contemporary Amperex", "CATL ", "A", "B"]), min_size=1, max_size=5
+    )
+)
+def test_a_firms_names_are_listed_once_each_shortest_first(names):
+    from chaingraph.reports._names import _shortest_first
+
+    assert _shortest_first(list(names)) == sorted(set(names), key=lambda name: (len(name), name))

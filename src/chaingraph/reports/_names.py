@@ -66,6 +66,15 @@ def firm_names(source: Source, firms: Sequence[str]) -> dict[str, list[str]]:
             *filter(None, map(str.strip, from_sheets.get(firm, nothing))),
             *spelled.get(firm, nothing),
         ]
-        # by length, then text: two sorts in C, the second stable
-        found[firm] = sorted(sorted(set(names)), key=len) if len(names) > 1 else names
+        found[firm] = _shortest_first(names) if len(names) > 1 else names
     return found
+
+
+def _shortest_first(names: list[str]) -> list[str]:
+    """``names`` once each, by length, then text (two names, a firm's usual: compared directly)."""
+    if len(names) == 2:
+        first, second = names
+        if first == second:
+            return [first]
+        return [first, second] if (len(first), first) < (len(second), second) else [second, first]
+    return sorted(sorted(set(names)), key=len)  # two sorts in C, the second stable
