@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaingraph.measures import reference as analysis
+
+from ..conftest import write_csv
 
 LABELS = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
@@ -29,23 +29,14 @@ def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, ch
     from chaingraph.store import EmbeddedStore
 
     folder = tmp_path_factory.mktemp("roundtrip")
-    import csv
-
-    def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        return path
-
     from chaingraph.interchange.tabular import neutralise_cell
 
-    firms = write(
+    firms = write_csv(
         folder / "f.csv",
         ["id", "name_en", "name_zh"],
         [[neutralise_cell(identifier), neutralise_cell(label), neutralise_cell(chinese)], ["other", "Other", ""]],
     )
-    relations = write(folder / "r.csv", ["supplier", "client"], [[neutralise_cell(identifier), "other"]])
+    relations = write_csv(folder / "r.csv", ["supplier", "client"], [[neutralise_cell(identifier), "other"]])
 
     def load(result) -> EmbeddedStore:
         import pyoxigraph as ox

@@ -4,7 +4,6 @@ states of the same rows: the reference here is that path, forced."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,8 @@ from chaingraph.projection.join import SheetJoin
 from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
+
+from ..conftest import write_csv
 
 FIELDS = ["id", "name_en", "name_zh", "located_in", "address", "chain", "stage", "kind"]
 
@@ -32,17 +33,9 @@ ROWS = [
 RELATIONS = [["f1", "f2"], ["f2", "f3"], ["f4", "f1"], ["Alpha Co", "https://example.org/firm/5"], ["f7", "f6"]]
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def _joined(folder: Path, rows: list[list[str]], relations: list[list[str]]):
-    firms = _write(folder / "firms.csv", FIELDS, rows)
-    sheet = _write(folder / "rel.csv", ["supplier", "client"], relations)
+    firms = write_csv(folder / "firms.csv", FIELDS, rows)
+    sheet = write_csv(folder / "rel.csv", ["supplier", "client"], relations)
     source = NetworkSource(open_store(), Tables(relations=[sheet], firms=[firms]))
     table = source.projection()
     return {

@@ -6,14 +6,13 @@ a reader sees in it; the expected output is the CSV's, read by the CSV reader.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from ..conftest import run_process
+from ..conftest import run_process, write_csv
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -52,14 +51,6 @@ def published(path: Path, *, title: str = "Suppliers 2023") -> Path:
     return path
 
 
-def as_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def output(*args: str) -> str:
     result = run_process(*args)
     assert result.returncode == 0, result.stderr
@@ -75,7 +66,7 @@ def refused(*args: str) -> str:
 
 def test_a_published_workbook_gives_what_the_same_data_as_csv_gives(tmp_path):
     book = published(tmp_path / "suppliers.xlsx")
-    sheet = as_csv(tmp_path / "suppliers.csv", HEADER, SEEN)
+    sheet = write_csv(tmp_path / "suppliers.csv", HEADER, SEEN)
     for command in (
         ["stats", "--format", "json"],
         ["impact", "CATL", "--format", "json"],
@@ -93,7 +84,7 @@ def test_a_published_workbook_gives_what_the_same_data_as_csv_gives(tmp_path):
 
 def test_the_import_of_a_workbook_states_what_the_csv_import_states(tmp_path):
     book = published(tmp_path / "suppliers.xlsx")
-    sheet = as_csv(tmp_path / "suppliers.csv", HEADER, SEEN)
+    sheet = write_csv(tmp_path / "suppliers.csv", HEADER, SEEN)
     from_book = output("import", "--relations", str(book), "--skip-validation")
     from_csv = output("import", "--relations", str(sheet), "--skip-validation")
     # The files' names and digests name the relations; what they state is the same.
@@ -137,10 +128,10 @@ def test_relations_and_firms_sheets_of_one_workbook_are_found_by_their_names(tmp
     relations.append(["tcw", "CATL"])
     path = tmp_path / "mine.xlsx"
     book.save(path)
-    firms_csv = as_csv(
+    firms_csv = write_csv(
         tmp_path / "f.csv", ["id", "name_en", "located_in"], [["tcw", "Tianjin Cathode Works", "Ningde"]]
     )
-    relations_csv = as_csv(tmp_path / "r.csv", ["supplier", "client"], [["tcw", "CATL"]])
+    relations_csv = write_csv(tmp_path / "r.csv", ["supplier", "client"], [["tcw", "CATL"]])
     from_book = output("stats", "--format", "json", "--relations", str(path), "--firms", str(path))
     from_csv = output("stats", "--format", "json", "--relations", str(relations_csv), "--firms", str(firms_csv))
     assert from_book == from_csv
@@ -158,7 +149,7 @@ def test_an_xls_workbook_is_read_too(tmp_path):
             sheet.write(row, column, value)
     path = tmp_path / "suppliers.xls"
     book.save(str(path))
-    sheet_csv = as_csv(tmp_path / "suppliers.csv", HEADER, SEEN)
+    sheet_csv = write_csv(tmp_path / "suppliers.csv", HEADER, SEEN)
     assert output("stats", "--format", "json", "--relations", str(path)) == output(
         "stats", "--format", "json", "--relations", str(sheet_csv)
     )
@@ -218,7 +209,7 @@ def test_a_workbook_without_the_header_says_what_it_looked_for(tmp_path):
         "--format",
         "json",
         "--relations",
-        str(as_csv(tmp_path / "v.csv", HEADER[:2], [["Alpha Cells", "CATL"]])),
+        str(write_csv(tmp_path / "v.csv", HEADER[:2], [["Alpha Cells", "CATL"]])),
     )
     assert mapped == plain
 

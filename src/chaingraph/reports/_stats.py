@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 from rdflib import Literal, URIRef
 
+from .._runtime.records import RecordsOnRead
 from ..engines import LOCAL, SPARK, implementation
 from ..errors import InputError
 from ..measures import dispatch
@@ -205,7 +206,7 @@ def _stats_rows(table: Projection, run: MeasureRun, sort: str, top: int | None) 
     return StatsRows(table, chosen, measures, order)
 
 
-class StatsRows(Sequence[dict]):
+class StatsRows(RecordsOnRead):
     """The rows of ``stats``, one dict per node, built when read (from the projection's columns and
     the measures' values, a block of rows at a time) rather than held: the JSON of a million firms
     is written a row at a time (issue 47). A list of the same dicts compares equal to it."""
@@ -214,39 +215,33 @@ class StatsRows(Sequence[dict]):
     BLOCK = 8192
 
     def __init__(
-        self, table: Projection, chosen: list[int], measures: dict[str, np.ndarray | list], order: list[int]
+        self,
+        table: Projection,
+        chosen: list[int],
+        measures: dict[str, np.ndarray | list],
+        order: Sequence[int] | np.ndarray,
     ) -> None:
         self._table, self._chosen, self._measures = table, chosen, measures
         self._order = np.asarray(order, dtype=np.int64)
         self._extra: dict[str, tuple[Mapping[str, object], object]] = {}
+        super().__init__(len(self._order), lambda at: next(self._rows(self._order[at : at + 1])))
 
     @functools.cached_property
     def _chosen_array(self) -> np.ndarray:
         return np.asarray(self._chosen, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return len(self._order)
 
     @overload
     def __getitem__(self, k: int) -> dict: ...
     @overload
     def __getitem__(self, k: slice) -> list[dict]: ...
     def __getitem__(self, k: int | slice) -> dict | list[dict]:
-        if isinstance(k, slice):
+        if isinstance(k, slice):  # a block at a time
             return list(self._rows(self._order[k]))
-        at = k + len(self) if k < 0 else k
-        if not 0 <= at < len(self):
-            raise IndexError("StatsRows index out of range")
-        return next(self._rows(self._order[at : at + 1]))
+        return super().__getitem__(k)
 
     def __iter__(self) -> Iterator[dict]:
         for first in range(0, len(self._order), self.BLOCK):
             yield from self._rows(self._order[first : first + self.BLOCK])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
 
     def __repr__(self) -> str:
         return f"StatsRows({len(self)} rows)"
@@ -265,8 +260,7 @@ class StatsRows(Sequence[dict]):
     def with_column(self, key: str, by_id: Mapping[str, object], default: object = None) -> StatsRows:
         """These rows, each with ``key`` last: ``by_id`` of the row's ``id`` (``default`` when it has
         none), built with the row (the JSON of ``stats`` adds the firms' names so)."""
-        extended = StatsRows(self._table, self._chosen, self._measures, [])
-        extended._order = self._order
+        extended = StatsRows(self._table, self._chosen, self._measures, self._order)
         extended._extra = {**self._extra, key: (by_id, default)}
         return extended
 
