@@ -102,3 +102,39 @@ def test_any_sheet_of_new_firms_states_what_the_rows_state(tmp_path_factory, mon
     with monkeypatch.context() as patch:
         _row_by_row(patch)
         assert _joined(folder, rows, relations) == columns
+
+
+@pytest.mark.parametrize("reader", ["tables", "import"])
+def test_a_firms_sheet_asks_the_graph_about_its_ids_at_once(tmp_path, monkeypatch, reader):
+    """A firms sheet of 300 firms by IRI asked the graph about each id alone, each ask walking every
+    kind learned before: 75 s at 100k rows. Its ids are asked in one go now."""
+    import chaingraph.interchange.csv_import as csv_import
+    import chaingraph.projection.tables as tables_module
+    from chaingraph.interchange.csv_import import import_csv
+    from chaingraph.queries.context import import_context
+
+    asked: list[int] = []
+
+    def counting_context(store):
+        context = import_context(store)
+        kinds_of = context._kinds_of
+
+        def counted(iris):
+            asked.append(len(iris))
+            return kinds_of(iris)
+
+        context._kinds_of = counted
+        return context
+
+    monkeypatch.setattr(tables_module if reader == "tables" else csv_import, "import_context", counting_context)
+    rows = [[f"https://example.org/firm/{i}", f"Firm {i}", "", "", "", "", "", ""] for i in range(300)]
+    firms = write_csv(tmp_path / "firms.csv", FIELDS, rows)
+    relations = write_csv(
+        tmp_path / "rel.csv", ["supplier", "client"], [[rows[i][0], rows[i + 1][0]] for i in range(299)]
+    )
+    if reader == "tables":
+        table = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms])).projection()
+        assert "https://example.org/firm/299" in table.nodes
+    else:
+        import_csv(relations, firms, context=open_store())
+    assert len(asked) <= 2 and sum(asked) >= 300  # every id asked about, in one or two asks
