@@ -123,19 +123,31 @@ class SheetJoin:
         if row.get("name_zh"):
             names.append(row["name_zh"])
             self.chinese[i] = shortest_name(self.chinese[i], row["name_zh"])
-        place = self.place(row["located_in"]) if row.get("located_in") else None
-        if place is None and row.get("address"):
-            place = self.address(row["address"])
+        place = self._place_of_row(row.get("located_in", ""), row.get("address", ""))
         if place is not None:
             already = self.located[i]
             self.located[i] = [*already, place] if already else [place]
-        chain = self.chain(row["chain"]) if row.get("chain") else None
-        if row.get("stage"):
-            chain = chain or self.chain(self.naming.chain_name)
-            self.stages[i] = self.stage(chain, row["stage"])
+        chain, stage = self._chain_and_stage_of_row(row.get("chain", ""), row.get("stage", ""))
+        if stage:
+            self.stages[i] = stage
         if chain is not None:
             self.chains[i] = self.chains[i] | {chain}
         return i
+
+    def _place_of_row(self, located_in: str, address: str) -> str | None:
+        """A firm row's place: its ``located_in`` cell's, else its address's, else none."""
+        place = self.place(located_in) if located_in else None
+        if place is None and address:
+            place = self.address(address)
+        return place
+
+    def _chain_and_stage_of_row(self, chain_cell: str, stage_cell: str) -> tuple[str | None, str]:
+        """A firm row's chain (its cell's; the default chain when it gives a stage alone) and stage."""
+        chain = self.chain(chain_cell) if chain_cell else None
+        if not stage_cell:
+            return chain, ""
+        chain = chain or self.chain(self.naming.chain_name)
+        return chain, self.stage(chain, stage_cell)
 
     def place(self, name: str) -> str:
         iri, created = self.naming.place(name)
@@ -178,31 +190,33 @@ class SheetJoin:
         """Join a firms sheet's rows, in order; ``seen`` holds the ids of the sheets before it
         (id -> its line), for the message naming a repeated id."""
         ids = sheet.column("id").to_pylist()
-        lines = sheet.lines.tolist()
-        at = "row" if sheet.parquet else "line"
         # Ids all given and all new: no row needs checking one by one (then ``seen`` at once).
         ids_checked = all(ids) and len(set(ids)) == len(ids) and seen.keys().isdisjoint(ids)
         self.naming.learn_firm_ids(ids)
         cells = [sheet.column(name).to_pylist() if name != "id" else ids for name in FIRM_FIELDS]
-        if ids_checked and self._new_firm_columns(sheet, dict(zip(FIRM_FIELDS, cells, strict=True))):
-            seen.update(zip(ids, (f"{at} {line}" for line in lines), strict=True))
-            return
+        if not (ids_checked and self._new_firm_columns(sheet, dict(zip(FIRM_FIELDS, cells, strict=True)))):
+            self._firm_rows_one_by_one(sheet, cells, seen if not ids_checked else None)
+        if ids_checked:
+            seen.update(zip(ids, _line_labels(sheet), strict=True))
+
+    def _firm_rows_one_by_one(self, sheet: SheetColumns, cells: list[list[str]], seen: dict[str, str] | None) -> None:
+        """:meth:`firm_rows` a row at a time (``cells``: each of :data:`FIRM_FIELDS`' columns), each
+        id checked against ``seen`` and added to it (``None``: the ids were checked at once)."""
+        labels = _line_labels(sheet) if seen is not None else []
         firm_row, firm, register_firm = self.naming.firm_row, self.firm, self.naming.register_firm
         for row, values in enumerate(zip(*cells, strict=True)):
             identifier = values[_ID_AT]
             where = sheet.where(row)
-            if not ids_checked:
+            if seen is not None:
                 if not identifier:
                     raise InputError(f"{where}: empty id")
                 if identifier in seen:
                     raise InputError(f"{where}: duplicate id {identifier!r} (first on {seen[identifier]})")
-                seen[identifier] = f"{at} {lines[row]}"
+                seen[identifier] = labels[row]
             cells_of_row = dict(zip(FIRM_FIELDS, values, strict=True))
             iri = firm_row(identifier, cells_of_row, where)
             firm(identifier, cells_of_row, iri, where)
             register_firm(identifier, cells_of_row, iri)
-        if ids_checked:
-            seen.update(zip(ids, (f"{at} {line}" for line in lines), strict=True))
 
     def _new_firm_columns(self, sheet: SheetColumns, cells: dict[str, list[str]]) -> bool:
         """A firms sheet whose every row is a new firm (:meth:`Naming.new_firm_rows`), none named by
@@ -243,25 +257,15 @@ class SheetJoin:
         """Each row's place as :meth:`firm` finds it (its ``located_in``, else its address)."""
         if not any(located_in) and not any(addresses):
             return [None] * len(located_in)
-        found: list[list[str] | None] = []
-        for cell, address in zip(located_in, addresses, strict=True):
-            place = self.place(cell) if cell else None
-            if place is None and address:
-                place = self.address(address)
-            found.append(None if place is None else [place])
-        return found
+        places = map(self._place_of_row, located_in, addresses)
+        return [None if place is None else [place] for place in places]
 
     def _chains_of_rows(self, chain_cells: list[str], stage_cells: list[str]) -> tuple[list[frozenset], list[str]]:
         """Each row's chains and stage as :meth:`firm` finds them, each (chain, stage) pair of
         cells read once (a chain or stage is created at its first row, as row by row)."""
         of_pair: dict[tuple[str, str], tuple[frozenset, str]] = {}
         for pair in dict.fromkeys(zip(chain_cells, stage_cells, strict=True)):
-            chain_cell, stage_cell = pair
-            chain = self.chain(chain_cell) if chain_cell else None
-            stage = ""
-            if stage_cell:
-                chain = chain or self.chain(self.naming.chain_name)
-                stage = self.stage(chain, stage_cell)
+            chain, stage = self._chain_and_stage_of_row(*pair)
             of_pair[pair] = (frozenset({chain}) if chain else frozenset(), stage)
         found = [of_pair[pair] for pair in zip(chain_cells, stage_cells, strict=True)]
         return [chains for chains, _ in found], [stage for _, stage in found]
@@ -577,6 +581,12 @@ class SheetJoin:
                 clients=[position[ends] for ends in rows.clients],
             )
         return EdgeDetails(nodes, self.base.details, rows)
+
+
+def _line_labels(sheet: SheetColumns) -> list[str]:
+    """Each row's place in its file as a message names it (``line 7``; ``row 7`` in Parquet)."""
+    at = "row" if sheet.parquet else "line"
+    return [f"{at} {line}" for line in sheet.lines.tolist()]
 
 
 def shortest_name(current: str | None, text: str) -> str:
