@@ -93,6 +93,14 @@ class Projection:
     def edge_count(self) -> int:
         return len(self.suppliers)
 
+    def node_index(self) -> dict[str, int]:
+        """Each node's position, found once and kept with the projection (a ranking asks for
+        thousands of groups; the sampled measures each ask for their sources)."""
+        found = self.derived.get("node_index")
+        if found is None:
+            found = self.derived["node_index"] = {node: i for i, node in enumerate(self.nodes)}
+        return found
+
     def positions_by(self, column: str) -> dict[object, list[int]]:
         """Each value of the node column ``column`` (each member of a set-valued one, such as
         ``chains`` or ``places``) with the positions of the nodes holding it, in node order; found

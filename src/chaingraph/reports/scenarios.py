@@ -139,10 +139,7 @@ def members_of(table: Projection, removal: Removal) -> np.ndarray:
     if removal.kind == "stage":
         return np.fromiter((stage == removal.iri for stage in columns["stage"]), dtype=bool, count=len(table))
     taken = _group_of(removal.iri, table.meta) if removal.kind == "owner" else {removal.iri}
-    # The nodes' positions, kept with the projection: a ranking asks for thousands of groups.
-    if "node_index" not in table.derived:
-        table.derived["node_index"] = {node: i for i, node in enumerate(table.nodes)}
-    index = table.derived["node_index"]
+    index = table.node_index()
     mask = np.zeros(len(table), dtype=bool)
     mask[[index[node] for node in taken if node in index]] = True
     return mask

@@ -70,7 +70,5 @@ class AnalysisGraph:
 
     def sample(self, k: int, seed: int) -> list[int]:
         """The same ``k`` seeded source nodes as :func:`kernels.sample_sources`, as indices."""
-        if "node_index" not in self.cache:  # kept: betweenness, closeness and harmonic each ask
-            self.cache["node_index"] = {node: i for i, node in enumerate(self.nodes)}
-        index = self.cache["node_index"]
+        index = self.projection.node_index()
         return [index[node] for node in kernels.sample_sources(self.nodes, k, seed)]
