@@ -112,7 +112,8 @@ def graph_options(function: Callable | None = None, *, tables: bool = False) -> 
     )
     @functools.wraps(function)
     def wrapper(*args, data, no_bundled, endpoint, disk_store, timeout, allow_service, **kwargs):
-        from ..store import open_store
+        from .._runtime.memory import keep_for_the_process
+        from ..store import EmbeddedStore, open_store
 
         sheets = _table_files(kwargs) if tables else None
         store = open_store(
@@ -123,6 +124,8 @@ def graph_options(function: Callable | None = None, *, tables: bool = False) -> 
             disk_store=disk_store,
             allow_service=allow_service,
         )
+        if isinstance(store, EmbeddedStore) and not store.read_only:  # in memory: the system takes it back
+            keep_for_the_process(store)
         if not tables:
             return function(*args, store=store, **kwargs)
         from ..projection.source import NetworkSource

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import click
 
-from ..engines import session_of
+from ..engines import LOCAL, engine_named, session_of
 from .app import cli, emit, emit_records_json, status_line, stderr, stdout
 from .options import (
     choose_columns,
@@ -103,6 +103,10 @@ def stats(
     table_columns = [*STATS_TABLE_COLUMNS, *STAGE_KEYS] if level == "stage" else STATS_TABLE_COLUMNS
     chosen = choose_columns(columns, every_key)
 
+    if fmt == "json" and level == "firm" and engine_named(engine) == LOCAL:
+        from ..reports import read_names_ahead
+
+        read_names_ahead(source)  # every firm's names go with its row: read while the measures run
     with status_line("computing measures") as update, session_of(engine):
         report = compute(
             source,

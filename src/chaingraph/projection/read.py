@@ -32,6 +32,8 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._runtime.arrays import sorted_unique
 from .._runtime.memory import bulk_building
@@ -104,6 +106,10 @@ CHAINS_QUERY = package_query("projection-chains")
 STAGE_VOCABULARY_QUERY = package_query("projection-stage-vocabulary")
 ESSENTIAL_INPUTS_QUERY = package_query("projection-essential-inputs")
 
+#: The answers of hundreds of thousands of rows, read as columns: the nodes, the edges, the labels
+#: and the memberships, in the order :func:`read_facts` reads them.
+_LARGE_QUERIES = (NODES_QUERY, EDGES_QUERY, LABELS_QUERY, MEMBERSHIP_QUERY)
+
 
 def project(store: Store) -> nx.DiGraph:
     """The whole supply network of the store, at firm level, as a ``networkx.DiGraph``."""
@@ -128,19 +134,19 @@ def project_columns(store: Store) -> Projection:
 
 def read_facts(store: Store) -> NetworkFacts:
     """The network's facts read from the store by SPARQL (see :class:`NetworkFacts`)."""
-    nodes, kinds = _typed_nodes(store)
-    index = {node: i for i, node in enumerate(nodes)}
-    typed = len(nodes)
-    # The edges and the nodes' facts are read side by side: Oxigraph evaluates a query without
-    # holding Python's lock, so two cores read the store at once.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        edges = pool.submit(_edges, store, nodes, kinds, index)
-        facts = pool.submit(_node_facts, store, index, typed)
-        suppliers, clients = edges.result()
-        labels, memberships = facts.result()
-    if len(nodes) > typed:
-        # Edge ends with no organization class joined the nodes meanwhile: read their facts too.
-        labels, memberships = _node_facts(store, index, len(nodes))
+    # The four large answers are asked at once: Oxigraph writes an answer whole without holding
+    # Python's lock, so both cores answer while the first answers are read into columns.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        asked = [pool.submit(store.select_columns, query) for query in _LARGE_QUERIES]
+        nodes, kinds = _typed_nodes(asked[0].result())
+        typed = len(nodes)
+        index = {node: i for i, node in enumerate(nodes)}
+        # Edge ends with no organization class join the nodes here, before their facts are read.
+        suppliers, clients = _edges(asked[1].result(), nodes, kinds, index)
+        known = pa.array(nodes, pa.string())
+        labels = _Labels(asked[2].result(), index, known)
+        memberships = _Memberships(asked[3].result(), known)
+        del asked  # each answer's columns go as soon as they are read
     return NetworkFacts(
         nodes=nodes,
         kinds=kinds,
@@ -277,16 +283,11 @@ def stage_inference_note(projection: Projection) -> str | None:
     return "; ".join(parts)
 
 
-def _node_facts(store: Store, index: dict[str, int], size: int) -> tuple[_Labels, _Memberships]:
-    """Labels and memberships of the nodes with ids below ``size`` (and labels of everything else)."""
-    return _Labels(store, index, size), _Memberships(store, index, size)
-
-
-def _typed_nodes(store: Store) -> tuple[list[str], list[str]]:
+def _typed_nodes(answer: pa.Table) -> tuple[list[str], list[str]]:
     """Organizations and segments sorted by IRI (the same order whichever store answered), and
     their kinds; a node of several classes takes the first specific kind in class order."""
     kinds: dict[str, str] = {}
-    for node, kind_class in sorted(store.select_lexical(NODES_QUERY)):
+    for node, kind_class in sorted(zip(*(column.to_pylist() for column in answer.columns), strict=True)):
         kind = KIND_BY_CLASS[kind_class]
         if kinds.get(node, "organization") != "organization":
             continue  # a subclass was already seen; keep the more specific kind
@@ -294,34 +295,28 @@ def _typed_nodes(store: Store) -> tuple[list[str], list[str]]:
     return list(kinds), list(kinds.values())
 
 
-def _edges(store: Store, nodes: list[str], kinds: list[str], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+def _edges(
+    answer: pa.Table, nodes: list[str], kinds: list[str], index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
     """Supplier and client ids of every distinct supply edge, sorted by (supplier, client).
 
     Ends with no organization class join ``nodes`` as plain organizations, after the typed nodes
     and sorted by IRI. The union is not made DISTINCT by the server: duplicates are dropped here on
     integer pairs, which costs the server no memory for a set of every row.
     """
-    untyped: dict[str, int] = {}
-
-    def node_id(iri: str) -> int:
-        found = index.get(iri)
-        if found is not None:
-            return found
-        return -1 - untyped.setdefault(iri, len(untyped))
-
-    ends = np.fromiter(
-        (node_id(end) for supplier, client in store.select_lexical(EDGES_QUERY) for end in (supplier, client)),
-        dtype=np.int64,
-    )
+    known = pa.array(nodes, pa.string())
+    found = [pc.index_in(end, value_set=known) for end in answer.columns]
+    unknown = (pc.filter(end, pc.is_null(ids)).to_pylist() for end, ids in zip(answer.columns, found, strict=True))
+    untyped = sorted(set().union(*unknown))
     if untyped:
-        final = np.empty(len(untyped), dtype=np.int64)
-        for iri in sorted(untyped):
-            final[untyped[iri]] = index[iri] = len(nodes)
+        for iri in untyped:
+            index[iri] = len(nodes)
             nodes.append(iri)
             kinds.append("organization")
-        provisional = ends < 0
-        ends[provisional] = final[-1 - ends[provisional]]
-    pairs = sorted_unique(ends[0::2] * len(nodes) + ends[1::2]) if len(nodes) else ends[:0]
+        known = pa.array(nodes, pa.string())
+        found = [pc.index_in(end, value_set=known) for end in answer.columns]
+    suppliers, clients = (ids.to_numpy().astype(np.int64) for ids in found)
+    pairs = sorted_unique(suppliers * len(nodes) + clients) if len(nodes) else suppliers[:0]
     return pairs // max(len(nodes), 1), pairs % max(len(nodes), 1)
 
 
@@ -379,29 +374,45 @@ def _with_quantities(details: dict, store: Store, index: dict[str, int]) -> dict
 
 
 class _Labels:
-    """The English and Chinese label of every resource, nodes' labels kept by node id.
+    """The English and Chinese label of every resource, the ``known`` nodes' labels kept by node id.
 
-    The shortest label in a language is the name; longer ones are full legal names.
+    The shortest label in a language is the name (the least in code point order of the shortest
+    ones); longer ones are full legal names.
     """
 
-    def __init__(self, store: Store, index: dict[str, int], size: int) -> None:
+    def __init__(self, answer: pa.Table, index: dict[str, int], known: pa.Array) -> None:
+        self.size = size = len(known)
         self.node_labels: dict[str, list[str | None]] = {"en": [None] * size, "zh": [None] * size}
         self.other: dict[str, dict[str, str]] = defaultdict(dict)
-        self.size = size
-        for resource, text, language in store.select_lexical(LABELS_QUERY):
-            key = _label_key(language)
-            if key is None:
-                continue
-            node = index.get(resource)
-            if node is not None and node >= size:
-                node = None  # joined the nodes after this read began: not ours to keep by id
-            current = self.other[resource].get(key) if node is None else self.node_labels[key][node]
-            if current is not None and (len(current), current) <= (len(text), text):
-                continue
-            if node is None:
+        resources, texts, languages = answer.columns
+        # Which of the two names each label can be: a few distinct language tags, each read once.
+        tags = pc.dictionary_encode(pc.fill_null(languages, "")).combine_chunks()
+        keys = pa.DictionaryArray.from_arrays(
+            tags.indices, pa.array([_label_key(tag) for tag in tags.dictionary.to_pylist()], pa.string())
+        ).cast(pa.string())
+        ids = pc.index_in(resources, value_set=known)
+        named = pc.is_valid(keys)
+        # The nodes' names at once: sorted by node, language, length and text, the first of each
+        # (node, language) is the shortest.
+        mine = pa.table({"id": ids, "key": keys, "length": pc.utf8_length(texts), "text": texts})
+        mine = mine.filter(pc.and_(named, pc.is_valid(ids)))
+        mine = mine.take(pc.sort_indices(mine, [(name, "ascending") for name in mine.column_names]))
+        node_ids = mine.column("id").to_numpy()
+        is_zh = pc.equal(mine.column("key"), "zh").to_numpy(zero_copy_only=False)
+        first = np.ones(len(node_ids), dtype=bool)
+        first[1:] = (node_ids[1:] != node_ids[:-1]) | (is_zh[1:] != is_zh[:-1])
+        for key, in_key in (("zh", is_zh), ("en", ~is_zh)):
+            chosen = first & in_key
+            found = self.node_labels[key]
+            for node, text in zip(
+                node_ids[chosen].tolist(), mine.column("text").filter(pa.array(chosen)).to_pylist(), strict=True
+            ):
+                found[node] = text
+        rest = pa.table({"resource": resources, "key": keys, "text": texts}).filter(pc.and_(named, pc.is_null(ids)))
+        for resource, key, text in zip(*(column.to_pylist() for column in rest.columns), strict=True):
+            current = self.other[resource].get(key)
+            if current is None or (len(text), text) < (len(current), current):
                 self.other[resource][key] = text
-            else:
-                self.node_labels[key][node] = text
         self.index = index
 
     def get(self, resource: str) -> dict[str, str]:
@@ -459,30 +470,40 @@ def _chains(store: Store, labels: _Labels) -> dict[str, dict]:
 
 
 class _Memberships:
-    """Where each node is located, the chains it is in and its stage, by node id (below ``size``).
+    """Where each of the ``known`` nodes is located, the chains it is in and its stage, by node id.
 
     One shared value object per distinct place, chain set and stage: a national network has
     millions of firms but few of each.
     """
 
-    def __init__(self, store: Store, index: dict[str, int], size: int) -> None:
-        shared: dict[str, str] = {}
+    def __init__(self, answer: pa.Table, known: pa.Array) -> None:
+        size = len(known)
         self.located: list[list[str] | None] = [None] * size
         self.chains: list[frozenset[str]] = [frozenset()] * size
         self.stages: list[str] = [""] * size
+        nodes, properties, values = answer.columns
+        ids = pc.index_in(nodes, value_set=known)
+        mine = pa.table({"id": ids, "property": properties, "value": values}).filter(pc.is_valid(ids))
+        # A few distinct places, chains and stages (one string object each), and three properties.
+        shared = pc.dictionary_encode(mine.column("value")).combine_chunks()
+        said = pc.dictionary_encode(mine.column("property")).combine_chunks()
         located_in, in_chain, segment_of = str(CG.locatedIn), str(CG.inChain), str(CG.segmentOf)
-        for node, prop, value in store.select_lexical(MEMBERSHIP_QUERY):
-            i = index.get(node)
-            if i is None or i >= size:
-                continue
-            value = shared.setdefault(value, value)
-            if prop == located_in:
+        role = [
+            "located" if prop == located_in else "chain" if prop in (in_chain, segment_of) else "stage"
+            for prop in said.dictionary.to_pylist()
+        ]
+        names = shared.dictionary.to_pylist()
+        # In the answer's order: of two stages stated for one node, the later row's is kept.
+        rows = zip(mine.column("id").to_pylist(), said.indices.to_pylist(), shared.indices.to_pylist(), strict=True)
+        for i, prop, code in rows:
+            value = names[code]
+            if role[prop] == "located":
                 already = self.located[i]
                 if already is None:
                     self.located[i] = [value]
                 else:
                     already.append(value)
-            elif prop in (in_chain, segment_of):
+            elif role[prop] == "chain":
                 self.chains[i] = self.chains[i] | {value}
             else:
                 self.stages[i] = value

@@ -22,10 +22,12 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Protocol, TypeAlias
 
 import networkx as nx
+import pyarrow as pa
 from rdflib import URIRef
 
 from ..errors import InputError
@@ -63,6 +65,8 @@ class NetworkSource:
 
     store: Store
     sheets: Sheets | None = None
+    #: Answers asked for ahead (:meth:`ask_ahead`), by query, till :meth:`answer` takes them.
+    _ahead: dict[str, Future[pa.Table]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tables(self) -> Tables:
@@ -88,6 +92,25 @@ class NetworkSource:
     def names(self, kind: str) -> Mapping[str, Sequence[str]]:
         """The things of ``kind`` the sheets state, with their names (the store's are found by SPARQL)."""
         return self.sheets.names(self.store, kind) if self.sheets is not None else {}
+
+    def ask_ahead(self, query: str) -> None:
+        """Start the answer to ``query`` (as :meth:`Store.select_columns` gives it) in the
+        background, for :meth:`answer` to take later: a store writes an answer without holding
+        Python's lock, so it is written on a free core while this process computes."""
+        if query not in self._ahead:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chaingraph-ahead")
+            self._ahead[query] = pool.submit(self.store.select_columns, query)
+            pool.shutdown(wait=False)
+
+    def asked_ahead(self, query: str) -> bool:
+        """Whether the answer to ``query`` was asked for ahead and not yet taken."""
+        return query in self._ahead
+
+    def answer(self, query: str) -> pa.Table:
+        """The answer to ``query`` as columns: the one asked for ahead (:meth:`ask_ahead`), or the
+        store's now."""
+        ahead = self._ahead.pop(query, None)
+        return ahead.result() if ahead is not None else self.store.select_columns(query)
 
     def resolve(self, text: str, kind: NameKind) -> URIRef:
         """The one thing of ``kind`` that ``text`` names, in the store or the sheets

@@ -20,7 +20,7 @@ from ._figures import (
     sourced_figures,
 )
 from ._impact import impact, impact_record
-from ._names import firm_names
+from ._names import firm_names, read_names_ahead
 from ._stats import LOCAL_SOURCING_CLAIM, ClusterSummary, StatsReport, StatsRows, concentrated, network, stats
 from ._view import view
 
@@ -49,6 +49,7 @@ __all__ = [
     "impact_record",
     "make_selection",
     "network",
+    "read_names_ahead",
     "sourced_figures",
     "stats",
     "view",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar, overload
 
+import pyarrow as pa
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -78,6 +79,11 @@ class Store(Protocol):
         ...
 
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> Iterable[tuple]: ...
+
+    def select_columns(self, query: str, bindings: Mapping[str, Node] | None = None) -> pa.Table:
+        """The answer of :meth:`select_lexical` as one Arrow string column per variable, in the
+        SELECT clause's order, null where unbound (:mod:`chaingraph.store.columns`)."""
+        ...
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph: ...
 

@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import pyarrow as pa
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
@@ -29,6 +30,7 @@ from ..errors import EndpointError, InputError, QueryError
 from ..sparql import bind_values, counted, query_form, solution_modifiers, split_prologue
 from ..vocab import DERIVED_INTEGER_TYPES, PREFIXES, XSD, prefix_block
 from .base import LocalDataset, Row, SelectResult, T
+from .columns import lexical_table
 
 __all__ = ["PROLOGUE_LINES", "TRUNCATION_HEADERS", "EndpointStore", "server_message"]
 
@@ -114,12 +116,21 @@ class EndpointStore:
 
     def select_lexical(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[tuple]:
         """Rows as tuples of lexical values, checked complete against a ``COUNT`` of the same query."""
+        return self._lexical(query, bindings)[1]
+
+    def select_columns(self, query: str, bindings: Mapping[str, Node] | None = None) -> pa.Table:
+        """The answer as columns of lexical values, checked complete as :meth:`select_lexical` is."""
+        return lexical_table(*self._lexical(query, bindings))
+
+    def _lexical(self, query: str, bindings: Mapping[str, Node] | None) -> tuple[list[str], list[tuple]]:
+        """The answer's variables and its rows as tuples of lexical values, checked complete."""
         result, total = self._counted(self._bound(query, bindings))
         if total is not None and total != len(result.rows):
             raise self._short(result, total)
-        return [
+        rows = [
             tuple(None if (term := row.get(v)) is None else str(term) for v in result.variables) for row in result.rows
         ]
+        return result.variables, rows
 
     def bounded(self, work: Callable[[], T], seconds: float | None) -> T:
         """``work()`` as it is: every request to the server already has its deadline (``timeout``)."""
