@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._runtime.arrays import sorted_unique
-from .._runtime.memory import bulk_building
+from .._runtime.memory import bulk_building, release_arrow_memory
 from ..names import ProductVocabulary, stages_from_products
 from ..queries.texts import package_query
 from ..sheets.quantities import (
@@ -129,7 +129,10 @@ def project_columns(store: Store) -> Projection:
         return read_saved_projection(saved.folder)
     # What the reader builds (sets, tuples, dicts of strings) holds no cycles: see bulk_building.
     with bulk_building():
-        return assemble(read_facts(store))
+        facts = read_facts(store)
+    release_arrow_memory()  # the answers' text, read and freed: given back before the measures
+    with bulk_building():
+        return assemble(facts)
 
 
 def read_facts(store: Store) -> NetworkFacts:
