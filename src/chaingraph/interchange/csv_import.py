@@ -60,7 +60,8 @@ from ..store import LocalDataset
 from ..store.disk import LoadReport, load_store
 from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
-from ..vocab import CG, CURRENCY, IMPORT, OWL, PROV, QUDT, RDF, RDFS, SCHEMA, SKOS, UNIT, WRITTEN_PREFIXES, XSD
+from ..vocab import CG, IMPORT, WRITTEN_PREFIXES
+from ._terms import BOUND_TYPES, Terms
 
 # The sheet's names, kept importable from here (the import's home before the tables reader).
 __all__ = [
@@ -210,7 +211,7 @@ def import_csv(
             builder.vocabulary(product, stage, essential_for, Path(path), line)
     if naming.decisions:  # the firms decided the same, said so in the RDF
         for merged, target in naming.decided.merges().items():
-            builder.add(ox.NamedNode(merged), _N.sameAs, ox.NamedNode(target))
+            builder.add(ox.NamedNode(merged), Terms.sameAs, ox.NamedNode(target))
     tracker.done()
     result = ImportResult(
         store,
@@ -331,67 +332,6 @@ class _Tracker:
             self.progress(ImportProgress(name, self.count, self.total, self.total))
 
 
-#: The datatype of a period bound by its length: YYYY, YYYY-MM, YYYY-MM-DD.
-_BOUND_TYPES = {
-    4: ox.NamedNode(str(XSD.gYear)),
-    7: ox.NamedNode(str(XSD.gYearMonth)),
-    10: ox.NamedNode(str(XSD.date)),
-}
-
-
-class _N:
-    """The IRIs the builder writes, as pyoxigraph nodes made once: looking them up on rdflib's
-    namespaces and converting them for every triple took 4 of 20 seconds per 50,000 relations."""
-
-    ChainStage = ox.NamedNode(str(CG.ChainStage))
-    Company = ox.NamedNode(str(CG.Company))
-    IndustrialChain = ox.NamedNode(str(CG.IndustrialChain))
-    Place = ox.NamedNode(str(CG.Place))
-    ProductOrService = ox.NamedNode(str(CG.ProductOrService))
-    Source = ox.NamedNode(str(CG.Source))
-    Stated = ox.NamedNode(str(CG.Stated))
-    InferredInSource = ox.NamedNode(str(CG.InferredInSource))
-    inferenceReason = ox.NamedNode(str(CG.inferenceReason))
-    SupplyRelation = ox.NamedNode(str(CG.SupplyRelation))
-    altLabel = ox.NamedNode(str(SKOS.altLabel))
-    sameAs = ox.NamedNode(str(OWL.sameAs))
-    atStage = ox.NamedNode(str(CG.atStage))
-    essentialFor = ox.NamedNode(str(CG.essentialFor))
-    boolean = ox.NamedNode(str(XSD.boolean))
-    client = ox.NamedNode(str(CG.client))
-    date = ox.NamedNode(str(XSD.date))
-    evidence = ox.NamedNode(str(CG.evidence))
-    identifier = ox.NamedNode(str(SCHEMA.identifier))
-    inChain = ox.NamedNode(str(CG.inChain))
-    inScheme = ox.NamedNode(str(SKOS.inScheme))
-    label = ox.NamedNode(str(RDFS.label))
-    locatedIn = ox.NamedNode(str(CG.locatedIn))
-    locationUnknown = ox.NamedNode(str(CG.locationUnknown))
-    period = ox.NamedNode(str(CG.period))
-    periodEnd = ox.NamedNode(str(CG.periodEnd))
-    periodStart = ox.NamedNode(str(CG.periodStart))
-    prefLabel = ox.NamedNode(str(SKOS.prefLabel))
-    supplier = ox.NamedNode(str(CG.supplier))
-    supplierOf = ox.NamedNode(str(CG.supplierOf))
-    supplies = ox.NamedNode(str(CG.supplies))
-    type = ox.NamedNode(str(RDF.type))
-    wasDerivedFrom = ox.NamedNode(str(PROV.wasDerivedFrom))
-    comparator = ox.NamedNode(str(CG.comparator))
-    QuantityValue = ox.NamedNode(str(QUDT.QuantityValue))
-    numericValue = ox.NamedNode(str(QUDT.numericValue))
-    qudtUnit = ox.NamedNode(str(QUDT.unit))
-    percent = ox.NamedNode(str(UNIT.PERCENT))
-    decimal = ox.NamedNode(str(XSD.decimal))
-
-    @staticmethod
-    def currency(code: str) -> ox.NamedNode:
-        return ox.NamedNode(str(CURRENCY[code]))
-
-    @staticmethod
-    def unit(name: str) -> ox.NamedNode:
-        return ox.NamedNode(str(UNIT[name]))
-
-
 class _Builder:
     """Writes the triples of a sheet's rows into ``graph`` of ``store``, naming things by ``naming``."""
 
@@ -416,27 +356,27 @@ class _Builder:
         self.firms[identifier] = node
         known = self.naming.known(node.value)
         if row.get("identifier"):
-            self.add(node, _N.identifier, ox.Literal(row["identifier"].strip()))
+            self.add(node, Terms.identifier, ox.Literal(row["identifier"].strip()))
         kind = kind_cell(f"{path}:{line}", row.get("kind", ""), self.naming.mapping)
         if not known:
-            self.add(node, _N.type, _N.Company if kind == "firm" else ox.NamedNode(KIND_CLASSES[kind]))
+            self.add(node, Terms.type, Terms.Company if kind == "firm" else ox.NamedNode(KIND_CLASSES[kind]))
         if row.get("name_en") or not known:
-            self.add(node, _N.label, ox.Literal(row.get("name_en") or identifier, language="en"))
+            self.add(node, Terms.label, ox.Literal(row.get("name_en") or identifier, language="en"))
         if row.get("name_zh"):
-            self.add(node, _N.label, ox.Literal(row["name_zh"], language="zh-Hans"))
+            self.add(node, Terms.label, ox.Literal(row["name_zh"], language="zh-Hans"))
         place = self.place(row["located_in"]) if row.get("located_in") else None
         if place is None and row.get("address"):
             place = self.address(row["address"])
         if place is not None:
-            self.add(node, _N.locatedIn, place)
+            self.add(node, Terms.locatedIn, place)
         elif not known:
-            self.add(node, _N.locationUnknown, ox.Literal("true", datatype=_N.boolean))
+            self.add(node, Terms.locationUnknown, ox.Literal("true", datatype=Terms.boolean))
         chain = self.chain(row["chain"]) if row.get("chain") else None
         if row.get("stage"):
             chain = chain or self.chain(self.naming.chain_name)
-            self.add(node, _N.atStage, self.stage(chain, row["stage"]))
+            self.add(node, Terms.atStage, self.stage(chain, row["stage"]))
         if chain is not None:
-            self.add(node, _N.inChain, chain)
+            self.add(node, Terms.inChain, chain)
 
     def endpoint(self, identifier: str, path: Path, line: int) -> None:
         """A relation's end not in the firms file: an organization of the graph by that name, or a new firm."""
@@ -466,44 +406,44 @@ class _Builder:
         names = created_place_names(created, iri, cell)
         for place in created:
             node = ox.NamedNode(place.iri)
-            self.add(node, _N.type, ox.NamedNode(place.place_class))
-            self.add(node, _N.label, ox.Literal(place.label, language="en"))
+            self.add(node, Terms.type, ox.NamedNode(place.place_class))
+            self.add(node, Terms.label, ox.Literal(place.label, language="en"))
             if place.label_zh:
-                self.add(node, _N.label, ox.Literal(place.label_zh, language="zh-Hans"))
+                self.add(node, Terms.label, ox.Literal(place.label_zh, language="zh-Hans"))
             for other in names[place.iri][1:]:  # its English label first
                 if other != place.label_zh:
                     self.alternative_label(node, other)
             if place.parent:
-                self.add(node, _N.locatedIn, ox.NamedNode(place.parent))
+                self.add(node, Terms.locatedIn, ox.NamedNode(place.parent))
             if place.code:
-                self.add(node, _N.identifier, ox.Literal(place.code))
+                self.add(node, Terms.identifier, ox.Literal(place.code))
 
     def chain(self, name: str) -> ox.NamedNode:
         iri, created = self.naming.chain(name)
         node = ox.NamedNode(iri)
         if created:
-            self.add(node, _N.type, _N.IndustrialChain)
-            self.add(node, _N.label, ox.Literal(name, language="en"))
+            self.add(node, Terms.type, Terms.IndustrialChain)
+            self.add(node, Terms.label, ox.Literal(name, language="en"))
         return node
 
     def stage(self, chain: ox.NamedNode, name: str) -> ox.NamedNode:
         iri, created = self.naming.stage(chain.value, name)
         node = ox.NamedNode(iri)
         if created:
-            self.add(node, _N.type, _N.ChainStage)
-            self.add(node, _N.inScheme, chain)
-            self.add(node, _N.prefLabel, ox.Literal(name, language="en"))
+            self.add(node, Terms.type, Terms.ChainStage)
+            self.add(node, Terms.inScheme, chain)
+            self.add(node, Terms.prefLabel, ox.Literal(name, language="en"))
         return node
 
     def alternative_label(self, node: ox.NamedNode, name: str) -> None:
         """``name`` as ``node``'s ``skos:altLabel``, tagged Chinese or English by its script."""
-        self.add(node, _N.altLabel, ox.Literal(name, language="zh-Hans" if Naming.chinese(name) else "en"))
+        self.add(node, Terms.altLabel, ox.Literal(name, language="zh-Hans" if Naming.chinese(name) else "en"))
 
     def product(self, name: str) -> ox.NamedNode:
         """The product a cell names (one name, one product), stated with its label."""
         node = mint(self.base, "product", name)
-        self.add(node, _N.type, _N.ProductOrService)
-        self.add(node, _N.label, ox.Literal(name, language="en"))
+        self.add(node, Terms.type, Terms.ProductOrService)
+        self.add(node, Terms.label, ox.Literal(name, language="en"))
         return node
 
     def vocabulary(self, product: str, stage: str, essential_for: tuple[str, ...], path: Path, line: int) -> None:
@@ -512,10 +452,10 @@ class _Builder:
         of ``essential_for`` (cg:essentialFor)."""
         if product:
             node = self.product(product)
-            self.add(node, _N.atStage, ox.NamedNode(stage))
-            self.add(node, _N.wasDerivedFrom, self.source("", path, line))
+            self.add(node, Terms.atStage, ox.NamedNode(stage))
+            self.add(node, Terms.wasDerivedFrom, self.source("", path, line))
         for target in essential_for:
-            self.add(ox.NamedNode(stage), _N.essentialFor, ox.NamedNode(target))
+            self.add(ox.NamedNode(stage), Terms.essentialFor, ox.NamedNode(target))
 
     def relation(
         self,
@@ -527,7 +467,7 @@ class _Builder:
         mapping: Mapping[str, str],
     ) -> None:
         s, c = self.firms[supplier], self.firms[client]
-        self.add(s, _N.supplierOf, c)
+        self.add(s, Terms.supplierOf, c)
         level = evidence_cell(f"{path}:{line}", row.get("evidence", ""), mapping)
         if level == "unspecified":
             # The source does not qualify the edge: a plain cg:supplierOf, as such an edge is exported.
@@ -540,25 +480,25 @@ class _Builder:
             return
         # Named after the sheet's content and the row's line: stable across runs, one per row.
         node = ox.NamedNode(f"{self.base}relation/{self.batch}/{line}")
-        self.add(node, _N.type, _N.SupplyRelation)
-        self.add(node, _N.supplier, s)
-        self.add(node, _N.client, c)
+        self.add(node, Terms.type, Terms.SupplyRelation)
+        self.add(node, Terms.supplier, s)
+        self.add(node, Terms.client, c)
         if level == "stated":  # the row is the source, and it names both parties
-            self.add(node, _N.evidence, _N.Stated)
+            self.add(node, Terms.evidence, Terms.Stated)
         else:  # the sheet marks it inferred: so is the relation, with the sheet as the reason
-            self.add(node, _N.evidence, _N.InferredInSource)
-            self.add(node, _N.inferenceReason, ox.Literal(inference_reason(path.name)))
+            self.add(node, Terms.evidence, Terms.InferredInSource)
+            self.add(node, Terms.inferenceReason, ox.Literal(inference_reason(path.name)))
         if row.get("supplies"):
-            self.add(node, _N.supplies, self.product(row["supplies"]))
+            self.add(node, Terms.supplies, self.product(row["supplies"]))
         start, end = row.get("start", ""), row.get("end", "")
         check_period(f"{path}:{line}", start, end, mapping)
-        for value, prop in ((start, _N.periodStart), (end, _N.periodEnd)):
+        for value, prop in ((start, Terms.periodStart), (end, Terms.periodEnd)):
             if value:  # a year, a month or a day: its datatype says which (cg:PeriodBound)
-                self.add(node, prop, ox.Literal(value, datatype=_BOUND_TYPES[len(value)]))
+                self.add(node, prop, ox.Literal(value, datatype=BOUND_TYPES[len(value)]))
         if start or end:
-            self.add(node, _N.period, ox.Literal(period_text(start, end)))
+            self.add(node, Terms.period, ox.Literal(period_text(start, end)))
         self.quantities(node, row_quantities(f"{path}:{line}", row, mapping))
-        self.add(node, _N.wasDerivedFrom, self.source(row.get("source", ""), path, line))
+        self.add(node, Terms.wasDerivedFrom, self.source(row.get("source", ""), path, line))
 
     def quantities(self, relation: ox.NamedNode, found: Mapping) -> None:
         """A row's quantities as QUDT quantity values on its relation, named after it: values and
@@ -568,19 +508,19 @@ class _Builder:
             if key not in found:
                 continue
             if key == "value":
-                unit, amount = _N.currency(found["currency"]), found[key]
+                unit, amount = Terms.currency(found["currency"]), found[key]
             elif key == "volume":
-                unit, amount = _N.unit(found["volume_unit"]), found[key]
+                unit, amount = Terms.unit(found["volume_unit"]), found[key]
             else:
-                unit, amount = _N.percent, percent_of_share(found[key])
+                unit, amount = Terms.percent, percent_of_share(found[key])
             node = ox.NamedNode(f"{relation.value}/{key.replace('_', '-')}")
             self.add(relation, ox.NamedNode(prop), node)
-            self.add(node, _N.type, _N.QuantityValue)
+            self.add(node, Terms.type, Terms.QuantityValue)
             lexical = np.format_float_positional(amount, trim="-")
-            self.add(node, _N.numericValue, ox.Literal(lexical, datatype=_N.decimal))
-            self.add(node, _N.qudtUnit, unit)
+            self.add(node, Terms.numericValue, ox.Literal(lexical, datatype=Terms.decimal))
+            self.add(node, Terms.qudtUnit, unit)
             if key in hedges:
-                self.add(node, _N.comparator, ox.NamedNode(str(CG[hedges[key]])))
+                self.add(node, Terms.comparator, ox.NamedNode(str(CG[hedges[key]])))
 
     def source(self, text: str, path: Path, line: int) -> ox.NamedNode:
         """A row's source: its ``source`` cell (an IRI, or a citation given an IRI and a label), or
@@ -590,14 +530,14 @@ class _Builder:
             prefix = self.row_sources.get(path)
             if prefix is None:
                 described = ox.NamedNode(file_source(self.base, self.batch, path.name))
-                self.add(described, _N.type, _N.Source)
-                self.add(described, _N.label, ox.Literal(path.name))
+                self.add(described, Terms.type, Terms.Source)
+                self.add(described, Terms.label, ox.Literal(path.name))
                 prefix = self.row_sources[path] = f"{described.value}#row="
             return ox.NamedNode(f"{prefix}{line}")
         node = mint(self.base, "source", text)  # a cell that is an IRI is used as it is
         if node.value not in self.described:
             self.described.add(node.value)
             if not is_iri(text):
-                self.add(node, _N.label, ox.Literal(text))
-            self.add(node, _N.type, _N.Source)
+                self.add(node, Terms.label, ox.Literal(text))
+            self.add(node, Terms.type, Terms.Source)
         return node
