@@ -12,7 +12,7 @@ for an edge when something reads it (``gaps``' products, ``diff``'s periods, an 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -111,12 +111,12 @@ class RelationRows:
             values, indices = encoded[name]
             codes = np.array([-1 if value == empty or value is None else code
                               for value, code in zip(values, table.codes(values).tolist(), strict=True)] + [-1],
-                             dtype=np.int64)  # fmt: skip
+                             dtype=np.int32)  # fmt: skip
             getattr(self, name).append(codes[np.asarray(indices, dtype=np.int64)])  # index -1: the -1 appended
-        self.lines.append(np.asarray(lines, dtype=np.int64))
+        self.lines.append(np.asarray(lines, dtype=np.int32))
         self.sheet.append(np.full(count, len(self.sheets) - 1, dtype=np.int32))
         self.levels.append(np.asarray(levels, dtype=np.int8))
-        statement = np.full(count, -1, dtype=np.int64)
+        statement = np.full(count, -1, dtype=np.int32)
         for row, stated in sorted(quantities.items()):
             statement[row] = len(self.statement_table)
             self.statement_table.append(stated)
@@ -124,6 +124,10 @@ class RelationRows:
 
     def __len__(self) -> int:
         return sum(len(column) for column in self.lines)
+
+
+#: The per-row columns of :class:`RelationRows` an edge's details are read from, in edge order.
+_ROW_COLUMNS = ("products", "periods", "sources", "lines", "sheet", "levels", "statements")
 
 
 class EdgeDetails(Mapping[tuple[str, str], dict]):
@@ -154,9 +158,15 @@ class EdgeDetails(Mapping[tuple[str, str], dict]):
         self.pair_codes = sorted_keys[starts]
         self.starts = np.append(starts, len(sorted_keys))
         self._column = {
-            name: np.concatenate(getattr(rows, name))[self.order] if len(rows) else np.empty(0, np.int64)
-            for name in ("products", "periods", "sources", "lines", "sheet", "levels", "statements")
+            name: np.concatenate(getattr(rows, name))[self.order] if len(rows) else np.empty(0, np.int32)
+            for name in _ROW_COLUMNS
         }
+        # Only the shared tables are read from now on: the rows' columns in the order they were
+        # read are not kept beside the sorted ones (0.4 GB of 2M firms' relations, issue 47).
+        self.rows = replace(
+            rows, suppliers=[], clients=[], products=[], periods=[], sources=[], lines=[], sheet=[], levels=[],
+            statements=[],
+        )  # fmt: skip
         self._index: dict[str, int] | None = None
         self._new: np.ndarray | None = None
 
