@@ -304,6 +304,32 @@ def test_names_read_all_at_once_for_many_firms_are_the_names_read_by_chunks(monk
     assert len(by_chunks[CATL]) >= 6
 
 
+def test_names_read_ahead_are_the_names_read_when_asked(tmp_path):
+    """Names asked for ahead (while the measures run) are the names asked for then; an on-disk
+    store is never asked ahead: its answer comes from a forked worker, and one forked from a second
+    thread as a command ended on an error aborted the process."""
+    from chaingraph import reports
+    from chaingraph.projection.source import NetworkSource
+    from chaingraph.projection.tables import Tables
+    from chaingraph.reports import _names
+    from chaingraph.store import open_store
+    from chaingraph.store.disk import load_store
+
+    sheets = Tables(relations=[EXAMPLES / "registry.csv", EXAMPLES / "press.csv"])
+    asked = NetworkSource(open_store(), sheets)
+    firms = asked.projection().nodes
+    expected = reports.firm_names(asked, firms[:30])
+    ahead = NetworkSource(open_store(), sheets)
+    reports.read_names_ahead(ahead)
+    assert ahead.asked_ahead(_names._NAMES_QUERY)
+    assert reports.firm_names(ahead, firms[:30]) == expected
+    assert not ahead.asked_ahead(_names._NAMES_QUERY)  # taken once
+    load_store([], tmp_path / "store")
+    on_disk = NetworkSource(open_store(disk_store=tmp_path / "store"))
+    reports.read_names_ahead(on_disk)
+    assert not on_disk.asked_ahead(_names._NAMES_QUERY)
+
+
 @given(
     st.lists(
         st.sampled_from(["CATL", "宁德时代", "catl", "Contemporary Amperex", "CATL ", "A", "B"]), min_size=1, max_size=5

@@ -10,6 +10,7 @@ from rdflib import URIRef
 
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries.texts import package_query
+from ..store.embedded import EmbeddedStore
 
 __all__ = ["NAMES_CHUNK", "NAMES_READ_ALL_FROM", "firm_names", "read_names_ahead"]
 
@@ -84,7 +85,10 @@ def firm_names(source: Source, firms: Sequence[str]) -> dict[str, list[str]]:
 def read_names_ahead(source: NetworkSource) -> None:
     """Start reading every name the graph gives, for :func:`firm_names` on ``source`` to take: the
     store writes them on a free core while the measures run (half a second of a 100k-firm
-    ``stats``, issue 47). Only worth it when the names of most firms will be asked for.
+    ``stats``, issue 47). Only worth it when the names of most firms will be asked for, and only
+    done for a store in this process's memory: an on-disk store answers in a forked worker, and a
+    worker still being forked from a second thread when the command ends on an error aborted the
+    process (RocksDB's threads, torn down under it); a server is asked when the names are needed.
 
     >>> from chaingraph.projection.source import NetworkSource
     >>> from chaingraph.store import open_store
@@ -93,7 +97,8 @@ def read_names_ahead(source: NetworkSource) -> None:
     >>> "宁德时代" in firm_names(source, ["https://w3id.org/chaingraph/fujian/catl"])["https://w3id.org/chaingraph/fujian/catl"]
     True
     """
-    source.ask_ahead(_NAMES_QUERY)
+    if isinstance(source.store, EmbeddedStore) and not source.store.read_only:
+        source.ask_ahead(_NAMES_QUERY)
 
 
 def _shortest_first(names: list[str]) -> list[str]:
