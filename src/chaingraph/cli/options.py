@@ -124,7 +124,7 @@ def graph_options(function: Callable | None = None, *, tables: bool = False) -> 
             disk_store=disk_store,
             allow_service=allow_service,
         )
-        if isinstance(store, EmbeddedStore) and not store.read_only:  # in memory: the system takes it back
+        if isinstance(store, EmbeddedStore) and store.in_memory:  # the system takes it back at exit
             keep_for_the_process(store)
         if not tables:
             return function(*args, store=store, **kwargs)

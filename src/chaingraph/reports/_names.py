@@ -97,7 +97,7 @@ def read_names_ahead(source: NetworkSource) -> None:
     >>> "宁德时代" in firm_names(source, ["https://w3id.org/chaingraph/fujian/catl"])["https://w3id.org/chaingraph/fujian/catl"]
     True
     """
-    if isinstance(source.store, EmbeddedStore) and not source.store.read_only:
+    if isinstance(source.store, EmbeddedStore) and source.store.in_memory:
         source.ask_ahead(_NAMES_QUERY)
 
 

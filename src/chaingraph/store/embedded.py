@@ -196,6 +196,13 @@ class EmbeddedStore:
         return self.bounded(read, None) if self._reads_in_worker else read()
 
     @property
+    def in_memory(self) -> bool:
+        """Whether the data lives in this process's memory (an on-disk store is read-only and read
+        through forked workers): such a store may be answered from a second thread, and left to
+        the system at a command's end."""
+        return not self.read_only
+
+    @property
     def _reads_in_worker(self) -> bool:
         """Whether this process reads the store through a worker (on disk, and not one already)."""
         return self.read_only and not in_worker()
