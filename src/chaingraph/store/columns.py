@@ -84,16 +84,11 @@ def _lexical(terms: pa.ChunkedArray) -> pa.ChunkedArray:
     # A literal with neither language nor datatype ends in its closing quote: sliced, not matched.
     plain = pc.ends_with(terms, '"')
     suffixed = pc.and_not(quoted, plain)
-    literal = pc.utf8_slice_codeunits(terms, 1, -1)
+    inner = pc.utf8_slice_codeunits(terms, 1, -1)  # an IRI's text, a plain literal's quoted form
+    literal = inner
     if pc.any(suffixed).as_py():
-        literal = pc.if_else(suffixed, pc.replace_substring_regex(terms, pattern=_LITERAL, replacement=r"\1"), literal)
-    values = pc.case_when(
-        pc.make_struct(iri, blank, quoted),
-        pc.utf8_slice_codeunits(terms, 1, -1),
-        pc.utf8_slice_codeunits(terms, 2),
-        literal,
-        terms,
-    )
+        literal = pc.if_else(suffixed, pc.replace_substring_regex(terms, pattern=_LITERAL, replacement=r"\1"), inner)
+    values = pc.case_when(pc.make_struct(iri, blank, quoted), inner, pc.utf8_slice_codeunits(terms, 2), literal, terms)
     escaped = pc.and_(quoted, pc.match_substring(terms, "\\"))
     if pc.any(escaped).as_py():
         # Rare (a tab, newline, quote or backslash in a name): unescaped one value at a time.
