@@ -125,6 +125,14 @@ class RelationRows:
     def __len__(self) -> int:
         return sum(len(column) for column in self.lines)
 
+    def tables_only(self) -> RelationRows:
+        """These rows' shared tables (products, periods, sources, sheets, statements) without the
+        rows themselves: what an edge's details read once the rows are sorted by edge."""
+        return replace(
+            self, suppliers=[], clients=[], products=[], periods=[], sources=[], lines=[], sheet=[], levels=[],
+            statements=[],
+        )  # fmt: skip
+
 
 #: The per-row columns of :class:`RelationRows` an edge's details are read from, in edge order.
 _ROW_COLUMNS = ("products", "periods", "sources", "lines", "sheet", "levels", "statements")
@@ -163,10 +171,7 @@ class EdgeDetails(Mapping[tuple[str, str], dict]):
         }
         # Only the shared tables are read from now on: the rows' columns in the order they were
         # read are not kept beside the sorted ones (0.4 GB of 2M firms' relations, issue 47).
-        self.rows = replace(
-            rows, suppliers=[], clients=[], products=[], periods=[], sources=[], lines=[], sheet=[], levels=[],
-            statements=[],
-        )  # fmt: skip
+        self.rows = rows.tables_only()
         self._index: dict[str, int] | None = None
         self._new: np.ndarray | None = None
 
