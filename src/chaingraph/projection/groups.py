@@ -136,13 +136,14 @@ def _merged_quantities(
     found, counts = np.unique(keys[counted], return_counts=True)
     alone = set(found[counts == 1].tolist())
     taken = [edge for edge in stating.tolist() if across[edge] and int(keys[edge]) in alone]
-    merged = EdgeQuantities.none(len(pairs))
-    if taken:
-        chosen = projection.quantities.take(np.array(taken, dtype=np.int64))
-        at = np.searchsorted(pairs, keys[taken])
-        for name, column in chosen.arrays().items():
-            getattr(merged, name)[at] = column
-        merged.units = chosen.units
+    if not taken:
+        return EdgeQuantities.none(len(pairs))
+    merged = EdgeQuantities.blank(len(pairs))
+    chosen = projection.quantities.take(np.array(taken, dtype=np.int64))
+    at = np.searchsorted(pairs, keys[taken])
+    for name, column in chosen.arrays().items():
+        getattr(merged, name)[at] = column
+    merged.units = chosen.units
     return merged
 
 

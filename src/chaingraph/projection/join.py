@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._runtime.arrays import first_rows, sorted_positions, sorted_unique
+from .._runtime.arrays import first_rows, shared_values, sorted_positions, sorted_unique
 from ..errors import InputError
 from ..settings import EVIDENCE_LEVELS
 from ..sheets import (
@@ -47,6 +47,9 @@ __all__ = ["SheetJoin", "shortest_name"]
 
 #: Where a firm row's id is among its cells (:data:`FIRM_FIELDS`' order).
 _ID_AT = FIRM_FIELDS.index("id")
+#: The firm fields whose cells differ from row to row; the others (kind, place, chain, stage)
+#: repeat a few values, read as one Python string each (:func:`shared_values`).
+_DISTINCT_FIRM_FIELDS = frozenset({"id", "name_en", "name_zh", "identifier", "address"})
 
 
 class SheetJoin:
@@ -186,17 +189,22 @@ class SheetJoin:
 
     # --- rows --------------------------------------------------------------------------------
 
-    def firm_rows(self, sheet: SheetColumns, seen: dict[str, str]) -> None:
+    def firm_rows(self, sheet: SheetColumns, seen: dict[str, str], *, last: bool = False) -> None:
         """Join a firms sheet's rows, in order; ``seen`` holds the ids of the sheets before it
-        (id -> its line), for the message naming a repeated id."""
+        (id -> its line), for the message naming a repeated id (the ``last`` sheet's ids, checked
+        at once, are not added: no sheet after it asks, and at millions of firms they are a GB)."""
         ids = sheet.column("id").to_pylist()
         # Ids all given and all new: no row needs checking one by one (then ``seen`` at once).
         ids_checked = all(ids) and len(set(ids)) == len(ids) and seen.keys().isdisjoint(ids)
         self.naming.learn_firm_ids(ids)
-        cells = [sheet.column(name).to_pylist() if name != "id" else ids for name in FIRM_FIELDS]
+        cells = [
+            ids if name == "id" else sheet.column(name).to_pylist() if name in _DISTINCT_FIRM_FIELDS
+            else shared_values(sheet.column(name))
+            for name in FIRM_FIELDS
+        ]  # fmt: skip
         if not (ids_checked and self._new_firm_columns(sheet, dict(zip(FIRM_FIELDS, cells, strict=True)))):
             self._firm_rows_one_by_one(sheet, cells, seen if not ids_checked else None)
-        if ids_checked:
+        if ids_checked and not last:
             seen.update(zip(ids, _line_labels(sheet), strict=True))
 
     def _firm_rows_one_by_one(self, sheet: SheetColumns, cells: list[list[str]], seen: dict[str, str] | None) -> None:
@@ -250,7 +258,7 @@ class SheetJoin:
         chains, stages = self._chains_of_rows(cells["chain"], cells["stage"])
         self.chains.extend(chains)
         self.stages.extend(stages)
-        self.naming.register_firms(zip(ids, cells["name_en"], cells["name_zh"], iris, strict=True))
+        self.naming.register_firms(ids, cells["name_en"], cells["name_zh"], iris)
         return True
 
     def _places_of_rows(self, located_in: list[str], addresses: list[str]) -> list[list[str] | None]:
@@ -258,7 +266,9 @@ class SheetJoin:
         if not any(located_in) and not any(addresses):
             return [None] * len(located_in)
         places = map(self._place_of_row, located_in, addresses)
-        return [None if place is None else [place] for place in places]
+        # one list a place, shared by its firms' rows (the lists are replaced, never changed)
+        lists: dict[str, list[str]] = {}
+        return [None if place is None else lists.setdefault(place, [place]) for place in places]
 
     def _chains_of_rows(self, chain_cells: list[str], stage_cells: list[str]) -> tuple[list[frozenset], list[str]]:
         """Each row's chains and stage as :meth:`firm` finds them, each (chain, stage) pair of
@@ -353,9 +363,13 @@ class SheetJoin:
                 failures.append(
                     (row, check, f"{sheet.where(row)}: empty {name} (column {column_name(mapping, name)!r})")
                 )
-        encoded = pc.dictionary_encode(pa.concat_arrays(columns))
-        ids = encoded.dictionary.to_pylist()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        # The distinct ids (in order of first appearance) and each cell's code, without copying
+        # both columns into one (at ten million firms that copy was 3.5 GB of IRIs).
+        distinct = pc.unique(pa.chunked_array(columns))
+        ids = distinct.to_pylist()
+        codes = np.concatenate(
+            [pc.index_in(cells, value_set=distinct).to_numpy(zero_copy_only=False) for cells in columns]
+        ).astype(np.int64)
         first_row = first_rows(codes, len(ids), np.tile(np.arange(rows, dtype=np.int64), 2), rows)
         node_of = np.full(len(ids), -1, dtype=np.int64)
         in_order = np.argsort(first_row, kind="stable").tolist()
@@ -525,7 +539,8 @@ class SheetJoin:
     # --- the result --------------------------------------------------------------------------
 
     def facts(self) -> NetworkFacts:
-        """The joined facts, nodes in the reader's order: typed nodes by IRI, then untyped ends."""
+        """The joined facts, nodes in the reader's order: typed nodes by IRI, then untyped ends.
+        Once: the join's columns (but its nodes and ids) move into the facts as they are reordered."""
         count = len(self.nodes)
         by_iri = sorted_positions(self.nodes)
         is_typed = np.zeros(count, dtype=bool)
@@ -535,22 +550,29 @@ class SheetJoin:
         position = np.empty(count, dtype=np.int64)
         position[order] = np.arange(count)
         ends = np.concatenate([np.stack([self.base.suppliers, self.base.clients], axis=1).ravel(), *self.pairs])
-        ends = position[ends] if len(ends) else ends
-        pairs = sorted_unique(ends[0::2] * count + ends[1::2]) if count else ends[:0]
+        self.pairs.clear()  # the facts are made once, at the end: each step frees what it read
+        keys = position[ends[0::2]]
+        keys *= count
+        keys += position[ends[1::2]]
+        del ends
+        pairs = sorted_unique(keys) if count else keys[:0]
+        del keys
         chosen = order.tolist()
 
-        def in_order(column: list) -> list:
+        def in_order(name: str) -> list:
+            column = getattr(self, name)
+            setattr(self, name, None)  # freed as its reordered copy is made
             return list(map(column.__getitem__, chosen))
 
-        nodes = in_order(self.nodes)
+        nodes = list(map(self.nodes.__getitem__, chosen))
         return NetworkFacts(
             nodes=nodes,
-            kinds=in_order(self.kinds),
-            english=in_order(self.english),
-            chinese=in_order(self.chinese),
-            located=in_order(self.located),
-            chains=in_order(self.chains),
-            stages=in_order(self.stages),
+            kinds=in_order("kinds"),
+            english=in_order("english"),
+            chinese=in_order("chinese"),
+            located=in_order("located"),
+            chains=in_order("chains"),
+            stages=in_order("stages"),
             suppliers=pairs // max(count, 1),
             clients=pairs % max(count, 1),
             details=self.details(position, nodes),

@@ -220,8 +220,10 @@ def _join_all(facts: NetworkFacts, tables: Tables, store: Store, *, keep_records
     if keep_records:
         joined.records = []
     seen: dict[str, str] = {}
-    for path in firms:
-        joined.firm_rows(read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row, tables.sheet), seen)
+    for number, path in enumerate(firms, 1):
+        sheet = read_sheet(path, FIRM_FIELDS, "firms", mapping, tables.header_row, tables.sheet)
+        joined.firm_rows(sheet, seen, last=number == len(firms))
+        del sheet
     sheets = []
     for path in relations:
         sheets.append((path, read_sheet(path, RELATION_FIELDS, "relations", mapping, tables.header_row, tables.sheet)))

@@ -308,13 +308,19 @@ class Naming:
 
     def register_firm(self, identifier: str, row: Mapping[str, str], iri: str) -> None:
         """A firms sheet's row: its id and names find it when a relation cell spells one of them."""
-        self.register_firms([(identifier, row.get("name_en", ""), row.get("name_zh", ""), iri)])
+        self._stated.add(iri)
+        names = (identifier, row.get("name_en", ""), row.get("name_zh", ""))
+        self.sheet_names.add_all([(name, iri) for name in names])
 
-    def register_firms(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
-        """:meth:`register_firm` of each (id, English name, Chinese name, IRI), in order."""
-        rows = list(rows)
-        self._stated.update(row[3] for row in rows)
-        self.sheet_names.add_all((name, row[3]) for row in rows for name in row[:3])  # read when looked up
+    def register_firms(
+        self, ids: Sequence[str], english: Sequence[str], chinese: Sequence[str], iris: Sequence[str]
+    ) -> None:
+        """:meth:`register_firm` of each row of these columns, in order. The names are read from
+        the columns when a lookup first needs them: no tuple a row is held meanwhile (a GB at ten
+        million firms)."""
+        self._stated.update(iris)
+        rows = zip(ids, english, chinese, iris, strict=True)
+        self.sheet_names.add_all((name, row[3]) for row in rows for name in row[:3])
 
     def new_firm_rows(self, identifiers: list[str], codes: list[str]) -> list[str] | None:
         """The IRIs of a firms sheet's rows (their ids and identifier cells), as :meth:`firm_row`
