@@ -276,6 +276,21 @@ def test_a_duplicate_firm_id_names_both_lines(tmp_path):
     assert_clean_failure(result, "f.csv:3:", "duplicate id 'Acme'", "line 2")
 
 
+def test_an_id_repeated_in_a_later_firms_sheet_names_its_first_line(tmp_path):
+    relations = write_sheet(tmp_path / "rel.csv", RELATIONS_HEADER, [["Acme", "CATL", "", "", "", "", ""]])
+    blank = ["", "", "", "", "", ""]
+    sheets = [
+        write_sheet(tmp_path / f"f{number}.csv", FIRMS_HEADER, [[identifier, *blank] for identifier in ids])
+        for number, ids in enumerate((["Acme", "Beta"], ["Gamma"], ["Beta"]), 1)
+    ]
+    args = [part for sheet in sheets for part in ("--firms", str(sheet))]
+    result = run_process("stats", "--relations", str(relations), *args)
+    assert_clean_failure(result, "f3.csv:2:", "duplicate id 'Beta'", "line 3")
+    # the same sheets without the repeat are read, the last one's ids being new
+    sheets[2].write_text(sheets[2].read_text(encoding="utf-8").replace("Beta", "Delta"), encoding="utf-8")
+    assert run_process("stats", "--relations", str(relations), *args).returncode == 0
+
+
 def test_a_missing_column_and_an_unreadable_parquet_file(tmp_path):
     sheet = tmp_path / "rel.csv"
     sheet.write_text("Vendor,Buyer\nAcme,CATL\n", encoding="utf-8")

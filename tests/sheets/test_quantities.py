@@ -12,7 +12,7 @@ from chaingraph.errors import InputError
 from chaingraph.projection.read import project_columns
 from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
-from chaingraph.sheets.quantities import parse_share, row_quantities
+from chaingraph.sheets.quantities import NUMBER_KEYS, EdgeQuantities, parse_share, row_quantities
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, fj, quantity_rows, run_process
@@ -211,3 +211,23 @@ def test_a_projection_keeps_its_quantities_through_networkx_selection_and_saving
 
 
 QUANTITY_KEYS_AND_HEDGES = ("value", "currency", "volume", "volume_unit", "client_share", "supplier_share", "hedges")
+
+
+def test_edges_stating_no_quantity_hold_no_memory_an_edge_and_read_as_blank_ones():
+    edges = 1_000_000
+    none, blank = EdgeQuantities.none(edges), EdgeQuantities.blank(edges)
+    for name, column in none.arrays().items():
+        other = blank.arrays()[name]
+        assert column.shape == other.shape and column.dtype == other.dtype
+        assert np.array_equal(column, other, equal_nan=True)
+        # one value seen a million times: the array's memory is its one element's
+        assert column.base is not None and column.base.nbytes <= 8
+        assert not column.flags.writeable  # :meth:`blank` is what a writer takes
+    assert none.hedges.shape == (edges, len(NUMBER_KEYS))
+    assert not none.any and len(none.stating()) == 0
+    chosen = none.take(np.array([3, 5, 7]))
+    assert len(chosen) == 3 and chosen.value.shape == (3,) and np.isnan(chosen.value).all()
+    mask = np.zeros(edges, dtype=bool)
+    mask[:10] = True
+    assert len(none.take(mask)) == 10
+    assert blank.value.flags.writeable

@@ -113,7 +113,7 @@ def read_sheet(
         lines.append(line)
         for name, found in cells.items():
             found.append(row[name])
-    values = {name: pa.array(found, pa.string()) for name, found in cells.items()}
+    values = _share_empty_columns({name: pa.array(found, pa.string()) for name, found in cells.items()})
     return SheetColumns(rows.shown, values, np.array(lines, dtype=np.int64), rows.skipped, parquet=False)
 
 
