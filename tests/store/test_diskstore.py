@@ -177,6 +177,27 @@ def test_projection_file_keeps_details_places_and_chains(tmp_path, store):
     assert_same_projection(read_projection(tmp_path), projection)
 
 
+def test_a_projection_stating_no_quantity_saves_no_quantity_columns(tmp_path, store):
+    import dataclasses
+
+    import numpy as np
+
+    from chaingraph.projection.read import project_columns
+    from chaingraph.projection.saved import ARRAYS, read_projection, write_projection
+    from chaingraph.sheets.quantities import EdgeQuantities
+
+    stated = project_columns(store)
+    plain = dataclasses.replace(stated, quantities=EdgeQuantities.none(len(stated.suppliers)))
+    write_projection(plain, tmp_path)
+    with np.load(tmp_path / ARRAYS) as arrays:
+        assert not [name for name in arrays.files if name.startswith("quantity_")]
+    read = read_projection(tmp_path)
+    assert_same_projection(read, plain)
+    assert not read.quantities.any and len(read.quantities) == len(stated.suppliers)
+    write_projection(stated, tmp_path)  # and one that states some keeps them all
+    assert_same_projection(read_projection(tmp_path), stated)
+
+
 def test_a_database_written_after_the_load_is_projected_again(tmp_path, loaded):
     import shutil
 

@@ -58,7 +58,8 @@ def write_projection(projection: Projection, folder: Path, database: str = "") -
         "clients": projection.clients,
         "evidence": projection.evidence,
     }
-    arrays.update({f"quantity_{name}": column for name, column in projection.quantities.arrays().items()})
+    if projection.quantities.any:  # none stated: nothing written, :meth:`EdgeQuantities.none` read back
+        arrays.update({f"quantity_{name}": column for name, column in projection.quantities.arrays().items()})
     tables: dict[str, list] = {}
     for name, column in projection.columns.items():
         codes, tables[name] = _encode(column)
@@ -69,6 +70,7 @@ def write_projection(projection: Projection, folder: Path, database: str = "") -
         "nodes": projection.nodes,
         "columns": tables,
         "quantity_units": projection.quantities.units,
+        "quantities_saved": projection.quantities.any,
         "meta": projection.meta,
     }
     with open(folder / ARRAYS, "wb") as out:
@@ -162,9 +164,14 @@ def read_projection(folder: Path) -> Projection:
             for name, table in values["columns"].items()
         }
         suppliers, clients, evidence = arrays["suppliers"], arrays["clients"], arrays["evidence"]
-        quantities = EdgeQuantities(
-            **{name: arrays[f"quantity_{name}"] for name in EdgeQuantities.none(0).arrays()},
-            units=values["quantity_units"],
+        # A network stating no quantity saves none (44 bytes an edge of nothing, 1.5 GB at 10M firms).
+        quantities = (
+            EdgeQuantities(
+                **{name: arrays[f"quantity_{name}"] for name in EdgeQuantities.none(0).arrays()},
+                units=values["quantity_units"],
+            )
+            if values.get("quantities_saved", True)  # a file of before this key had them always
+            else EdgeQuantities.none(len(suppliers))
         )
     return Projection(
         nodes=values["nodes"],
