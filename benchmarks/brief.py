@@ -23,7 +23,7 @@ PARTS = """
 import sys, time
 from chaingraph.store import open_store
 from chaingraph.projection.source import network_source
-from chaingraph import gaps, stats
+from chaingraph import Scope, gaps, stats
 from chaingraph.reports import concentrated
 from chaingraph.reports.rankings import rank_removals
 from chaingraph.reports.scenarios import scenario
@@ -31,15 +31,15 @@ source = network_source(open_store(disk_store=sys.argv[1]))
 source.projection()
 chain = sys.argv[2]
 region = source.projection().meta["chains"][chain]["region"]
-asked = dict(chain=chain, as_of=None, undated="include", evidence="all")
-for name, run in [("gaps", lambda: gaps(source, region=region, **asked)),
-                  ("stats", lambda: stats(source, sort="dependence", **asked)),
-                  ("concentrated purchases", lambda: concentrated(source, hhi_above=2500, **asked)),
-                  *((f"impact --all --by {by}", lambda by=by: rank_removals(source, by, top=3, **asked))
+asked = Scope(chain=chain)
+for name, run in [("gaps", lambda: gaps(source, asked, region=region)),
+                  ("stats", lambda: stats(source, asked, sort="dependence")),
+                  ("concentrated purchases", lambda: concentrated(source, asked, hhi_above=2500)),
+                  *((f"impact --all --by {by}", lambda by=by: rank_removals(source, by, asked, top=3))
                     for by in ("region", "stage", "owner")),
                   ("the leader's demand shock", lambda: scenario(
-                      source, [gaps(source, region=region, **asked).leaders[0]["id"]], direction="upstream",
-                      threshold=0.5, partial=0.1, **asked))]:
+                      source, [gaps(source, asked, region=region).leaders[0]["id"]], asked, direction="upstream",
+                      threshold=0.5, partial=0.1))]:
     started = time.perf_counter(); run(); print(f"| {name} | {time.perf_counter() - started:.1f} |")
 """
 

@@ -2,12 +2,12 @@
 
 Every command of the ``chaingraph`` CLI is a thin shell over a library function::
 
-    from chaingraph import open_store, stats, impact, query, validate, view
+    from chaingraph import Scope, open_store, stats, impact, query, validate, view
 
-    store = open_store()                      # bundled Fujian graph
-    report = stats(store, chain="ningde")     # chaingraph stats --chain ningde
-    report.rows[0]["label"]                   # 'CATL'
-    view(store, "ningde")                     # in Jupyter: the interactive view, inline
+    store = open_store()                           # bundled Fujian graph
+    report = stats(store, Scope(chain="ningde"))   # chaingraph stats --chain ningde
+    report.rows[0]["label"]                        # 'CATL'
+    view(store, Scope(chain="ningde"))             # in Jupyter: the interactive view, inline
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ _VERBS = {
     "diff": "reports.changes",
     "resolve": "reports.resolution",
     "brief": "reports.briefing",
+    # the request the analysis verbs take: which part of the network, by the names a user gives
+    "Scope": "projection.selection",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaingraph.measures import reference as analysis
+from chaingraph.projection.selection import Scope
 
 from ..conftest import write_csv
 
@@ -92,7 +93,7 @@ def test_parquet_tables_read_back_as_the_network_they_came_from(tmp_path):
     assert got_edges == edges  # every edge, with its evidence level
     assert got_columns == columns
     # A selection writes its part: Ningde's firms and the edges among them.
-    chain = make_selection(source, chain="ningde")
+    chain = make_selection(source, Scope(chain="ningde"))
     part, _ = export_tables(source, tmp_path / "ningde", chain)
     written = pq.read_table(part).to_pylist()
     kept = {row["id"] for row in pq.read_table(tmp_path / "ningde" / "firms.parquet").to_pylist()}

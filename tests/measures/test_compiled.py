@@ -16,6 +16,7 @@ from chaingraph.measures import reference as analysis
 from chaingraph.measures.kernels import MeasureRun
 from chaingraph.measures.reference import _reach as reach_module
 from chaingraph.projection.model import Projection
+from chaingraph.projection.selection import Scope
 
 from ..conftest import run_process
 
@@ -109,10 +110,12 @@ def test_single_sourced_equals_networkx(store):
     assert fast
 
 
-@pytest.mark.parametrize("args", [{}, {"chain": "ningde"}, {"region": "Quanzhou"}, {"exact": True}])
-def test_stats_on_the_bundled_graph_agree(store, args):
-    reference = reports.stats(store, backend="networkx", **args)
-    fast = reports.stats(store, backend="compiled", **args)
+@pytest.mark.parametrize(
+    "scope, args", [(None, {}), (Scope(chain="ningde"), {}), (Scope(region="Quanzhou"), {}), (None, {"exact": True})]
+)
+def test_stats_on_the_bundled_graph_agree(store, scope, args):
+    reference = reports.stats(store, scope, backend="networkx", **args)
+    fast = reports.stats(store, scope, backend="compiled", **args)
     assert [r["id"] for r in fast.rows] == [r["id"] for r in reference.rows]
     for ours, theirs in zip(reference.rows, fast.rows, strict=True):
         for key, value in ours.items():
@@ -149,7 +152,7 @@ def test_compiled_backend_refuses_stage_level(store):
     from chaingraph.errors import InputError
 
     with pytest.raises(InputError, match="firm level"):
-        reports.stats(store, level="stage", backend="compiled")
+        reports.stats(store, Scope(level="stage"), backend="compiled")
 
 
 def test_harmonic_is_networkx_harmonic_centrality():

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from chaingraph.measures.cascade import cascade, compiled_cascade, compiled_paths_cut, paths_cut
 from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.projection.model import Projection
+from chaingraph.projection.selection import Scope
 from chaingraph.reports import network
 from chaingraph.reports.scenarios import scenario
 
@@ -167,7 +168,7 @@ def test_hifen_is_catls_only_tester_and_its_loss_starves_no_one(store):
     assert result.summary["firms_per_tier"] == [1]
     assert [(p["id"], p["stages"]) for p in result.partial] == [(fj("catl"), {"testing": 1.0})]
     # Every input stays essential where none is stated: without the statements CATL is starved.
-    graph = network(store, chain="ningde")
+    graph = network(store, Scope(chain="ningde"))
     graph.graph["essential_inputs"] = {}
     assert cascade(graph, [fj("hifen")]).disrupted[fj("catl")].reason == "stage"
 
@@ -227,11 +228,11 @@ def test_gaps_follow_their_definition(store, chain, region):
     from chaingraph.reports.gap_analysis import gaps
 
     place = str(names.resolve(store, region, names.PLACE))
-    graph = network(store, chain=chain)  # the whole chain, wherever its members are
+    graph = network(store, Scope(chain=chain))  # the whole chain, wherever its members are
     dependence = nx.pagerank(graph.reverse(), alpha=0.85, tol=1e-12, max_iter=10_000)
     pagerank = nx.pagerank(graph, alpha=0.85, tol=1e-12, max_iter=10_000)
     local = {n for n, d in graph.nodes(data=True) if place in d["places"]}
-    report = gaps(store, chain=chain, region=region)
+    report = gaps(store, Scope(chain=chain), region=region)
     assert report.stages
     for stage in report.stages:
         at = {n for n, d in graph.nodes(data=True) if d["stage"] == stage["stage"]}
@@ -267,7 +268,7 @@ def test_gaps_follow_their_definition(store, chain, region):
 def test_gaps_with_stated_evidence_name_no_target_known_only_from_inferences(store):
     from chaingraph.reports.gap_analysis import gaps
 
-    for stage in gaps(store, chain="ningde", region="Ningde", evidence="stated").stages:
+    for stage in gaps(store, Scope(chain="ningde", evidence="stated"), region="Ningde").stages:
         assert all(t["evidence"] == "stated" for t in stage["targets"])
 
 
@@ -339,7 +340,7 @@ def test_ranking_equals_one_reference_scenario_per_candidate(store, by):
 def test_a_place_holding_every_firm_is_not_ranked(store):
     from chaingraph.reports.rankings import rank_removals
 
-    ranked = rank_removals(store, "region", top=None, region="Ningde")
+    ranked = rank_removals(store, "region", Scope(region="Ningde"), top=None)
     assert fj("ningde") not in {r["id"] for r in ranked}  # every firm of this network lies there
     assert ranked  # its parks and counties are
 
@@ -418,7 +419,7 @@ def test_gaps_on_generated_chains_follow_the_definition(case):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "chain.ttl"
         path.write_text(prefixes + "\n".join(lines) + "\n", encoding="utf-8")
-        report = gaps(open_store([path]), chain=f"{ex}chain", region="Ningde")
+        report = gaps(open_store([path]), Scope(chain=f"{ex}chain"), region="Ningde")
     assert [found["label"] for found in report.stages] == ["stage 0", "stage 1", "stage 2"]
     local = {i for i in range(len(stage)) if place[i] == "ningde"}
     for s, found in enumerate(report.stages):

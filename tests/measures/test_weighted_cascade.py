@@ -16,6 +16,7 @@ from chaingraph.measures.cascade import cascade, compiled_cascade
 from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.measures.shares import BASES, edge_shares, group_shares
 from chaingraph.projection.model import Projection
+from chaingraph.projection.selection import Scope
 from chaingraph.sheets.quantities import edge_quantities
 
 from .test_scenarios import ESSENTIAL_MAPS, STAGES, essential_to
@@ -293,8 +294,8 @@ def test_gaps_give_each_stages_most_concentrated_local_purchase(store):
     from chaingraph.projection.selection import make_selection, select_columns
     from chaingraph.reports.gap_analysis import gaps
 
-    report = gaps(store, chain="ningde", region="Ningde")
-    graph = select_columns(project_columns(store), make_selection(store, chain="ningde")).to_networkx()
+    report = gaps(store, Scope(chain="ningde"), region="Ningde")
+    graph = select_columns(project_columns(store), make_selection(store, Scope(chain="ningde"))).to_networkx()
     chain = next(c for c, info in graph.graph["chains"].items() if info.get("id") == "ningde-lithium-battery")
     local = {n for n in graph if report.region in graph.nodes[n]["places"] and chain in graph.nodes[n]["chains"]}
     for stage in report.stages:
@@ -375,8 +376,8 @@ def test_a_stage_levels_concentration_comes_from_its_firms(store):
     from chaingraph.projection.selection import make_selection, select_columns
     from chaingraph.reports import stats
 
-    rows = {row["id"]: row for row in stats(store, chain="ningde", level="stage").rows}
-    graph = select_columns(project_columns(store), make_selection(store, chain="ningde")).to_networkx()
+    rows = {row["id"]: row for row in stats(store, Scope(chain="ningde", level="stage")).rows}
+    graph = select_columns(project_columns(store), make_selection(store, Scope(chain="ningde"))).to_networkx()
     expected: dict[str, dict[str, float]] = {}
 
     def keep(stage: str, key: str, value: float) -> None:

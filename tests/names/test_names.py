@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from chaingraph.errors import InputError
 from chaingraph.names import candidate_pairs, compatible, identifier_key, name_key
+from chaingraph.projection.selection import Scope
 
 from ..conftest import ROOT, run_process
 
@@ -283,7 +284,7 @@ def test_a_views_details_list_the_names_merged_into_a_firm():
     from ..views.test_view import _page_nodes
 
     sheets = [EXAMPLES / "registry.csv", EXAMPLES / "press.csv"]
-    nodes = _page_nodes(view(NetworkSource(open_store(), Tables(relations=sheets)), "ningde"))
+    nodes = _page_nodes(view(NetworkSource(open_store(), Tables(relations=sheets)), Scope(chain="ningde")))
     also = next(line for line in nodes[CATL]["title"].splitlines() if line.startswith("also named: "))
     assert {"CATL (300750.SZ)", "Contemporary Amperex Technology Co., Ltd."} <= set(also.split(": ", 1)[1].split("; "))
 

@@ -14,7 +14,7 @@ from rdflib import URIRef
 from chaingraph import reports
 from chaingraph.errors import InputError
 from chaingraph.projection.read import project, project_columns
-from chaingraph.projection.selection import Selection, evidence_counts, select, select_columns
+from chaingraph.projection.selection import Scope, Selection, evidence_counts, select, select_columns
 from chaingraph.vocab import CG, EVIDENCE_LEVELS
 
 from ..conftest import SHARED, fj, require
@@ -226,7 +226,7 @@ def test_rdf_exports_refuse_an_evidence_filter(run):
 
 def test_library_selection_refuses_an_unknown_level(store):
     with pytest.raises(InputError, match="--evidence 'maybe'"):
-        reports.make_selection(store, evidence=["maybe"])
+        reports.make_selection(store, Scope(evidence=["maybe"]))
 
 
 # Ownership -----------------------------------------------------------------------------------

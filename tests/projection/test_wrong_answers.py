@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from chaingraph.projection.selection import Scope
+
 from ..conftest import run_process
 
 
@@ -57,8 +59,8 @@ def test_a_stage_node_lies_where_its_members_are_not_where_its_chain_is(store, t
     both = open_store(data=[synthetic])
     ningde = "https://w3id.org/chaingraph/fujian/ningde"
     for chain, region in (("synthetic", "Ningde"), ("ningde", None), ("fujian", None)):
-        firms = network(both, chain=chain, region=region)
-        stages = network(both, chain=chain, region=region, level="stage")
+        firms = network(both, Scope(chain=chain, region=region))
+        stages = network(both, Scope(chain=chain, region=region, level="stage"))
         for stage, attrs in stages.nodes(data=True):
             members = [a for _, a in firms.nodes(data=True) if a.get("stage") == stage and a.get("places")]
             if not members:

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, SKOS
 
 from chaingraph.names import ProductVocabulary, product_form, stages_from_products
 from chaingraph.projection.read import project_columns
+from chaingraph.projection.selection import Scope
 from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
@@ -254,7 +255,7 @@ def test_a_view_says_a_stage_was_inferred_and_from_what(registry):
 
     from ..views.test_view import _page_nodes
 
-    nodes = _page_nodes(view(NetworkSource(open_store(), Tables(relations=[registry])), "ningde"))
+    nodes = _page_nodes(view(NetworkSource(open_store(), Tables(relations=[registry])), Scope(chain="ningde")))
     titles = {attrs["title"].split("\n", 1)[0]: attrs["title"] for attrs in nodes.values()}
     assert "stage: electrolytes\n  inferred from what it supplies: 电解液" in titles["深圳新宙邦科技股份有限公司"]
     assert "inferred from what it supplies" not in titles["Tinci Materials / 广州天赐高新材料股份有限公司"]

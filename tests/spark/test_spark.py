@@ -25,6 +25,7 @@ from chaingraph import stats
 from chaingraph.measures import reference
 from chaingraph.measures.cascade import cascade
 from chaingraph.measures.registry import MEASURES
+from chaingraph.projection.selection import Scope
 from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
@@ -172,13 +173,13 @@ def sheets(tmp_path):
 
 @pytest.mark.parametrize(
     "selection",
-    [{}, {"chain": "ningde"}, {"region": "Ningde", "evidence": "stated", "as_of": "2021"}],
+    [Scope(), Scope(chain="ningde"), Scope(region="Ningde", evidence="stated", as_of="2021")],
 )
 def test_stats_on_spark_equals_stats_on_this_machine(spark, sheets, selection):
     relations, firms = sheets
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
-    compiled = stats(source, sort="in_degree", **selection)
-    on_spark = stats(source, sort="in_degree", engine="spark", spark_master=MASTER, **selection)
+    compiled = stats(source, selection, sort="in_degree")
+    on_spark = stats(source, selection, sort="in_degree", engine="spark", spark_master=MASTER)
     assert_reports_agree(compiled, on_spark)
 
 
@@ -324,8 +325,8 @@ def test_a_willems_chain_imported_exported_as_parquet_and_analysed_on_spark(spar
     assert_agree_but_for_estimated_reach(compiled, on_spark)
     from chaingraph.reports.scenarios import scenario
 
-    here = scenario(store, ["stage:Manuf"], chain="willems-28")
-    there = scenario(store, ["stage:Manuf"], chain="willems-28", engine="spark", spark_master=MASTER)
+    here = scenario(store, ["stage:Manuf"], Scope(chain="willems-28"))
+    there = scenario(store, ["stage:Manuf"], Scope(chain="willems-28"), engine="spark", spark_master=MASTER)
     assert [spec["members"] for spec in here.removed] == [93]  # the sheet's 93 Manuf stages
     assert here.summary["disrupted_beyond_removed"] > 0
     assert_scenarios_agree(here, there)
@@ -432,7 +433,7 @@ def assert_scenarios_agree(compiled, on_spark) -> None:
     [
         (["region:Ningde"], {"partial": 0.5}),
         (["stage:cathode materials", "Hifen"], {}),
-        (["owner:CATL"], {"chain": "ningde-lithium-battery"}),
+        (["owner:CATL"], {"scope": Scope(chain="ningde-lithium-battery")}),
         (["Acme"], {}),  # a firm only the sheet names, by its English name
         (["Gamma"], {"partial": 0.25}),  # by its id: the row gives no English name
         (["Delta Motors"], {}),  # a firm only a relation names: its id is its name

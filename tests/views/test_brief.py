@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from chaingraph.projection.selection import Scope
 from chaingraph.reports.briefing import BRIEF_TOP, CONCENTRATED_ABOVE, DEMAND_PARTIAL, DEMAND_THRESHOLD, brief
 from chaingraph.views.brief import CHART, STATUS_STYLE, render_brief
 
@@ -64,7 +65,7 @@ def parsed(html: str) -> Text:
 def test_every_number_of_the_brief_is_its_commands(store):
     """The stages, leaders, removal rankings and concentrated purchases as ``gaps``, ``impact
     --all --by`` and ``query single-sourced --hhi-above`` give them, in the page as well."""
-    found = brief(store, chain="ningde")
+    found = brief(store, Scope(chain="ningde"))
     gaps = command_json("gaps", "--chain", "ningde", "--region", "Ningde")
     assert found.stages == gaps["stages"]
     assert found.leaders == gaps["leaders"][:BRIEF_TOP]
@@ -94,7 +95,7 @@ def test_every_number_of_the_brief_is_its_commands(store):
 
 
 def test_every_footnote_is_a_listed_source_and_every_source_is_cited(store):
-    found = brief(store, chain="ningde", since="2021")
+    found = brief(store, Scope(chain="ningde"), since="2021")
     text = parsed(render_brief(found))
     assert text.links and set(text.links) == set(text.listed)
     assert [text.listed[f"source-{n}"] for n in range(1, len(found.sources) + 1)] == found.sources
@@ -105,7 +106,7 @@ def test_every_footnote_is_a_listed_source_and_every_source_is_cited(store):
 
 
 def test_the_chinese_brief_speaks_the_practices_terms_and_no_english_but_names(store):
-    found = brief(store, chain="ningde", lang="zh")
+    found = brief(store, Scope(chain="ningde"), lang="zh")
     text = parsed(render_brief(found))
     page = " ".join(text.text)
     for term in ("链主", "强链", "延链"):
@@ -142,7 +143,7 @@ def test_the_charts_draw_the_commands_numbers_to_scale(store):
     """Coverage bars: each stage's local members (solid) and firms elsewhere (hatched) as ``gaps``
     counts them, on one scale; concentration: each stage's purchase HHI on 0..10,000 with the line
     at 2,500; tiers: the firms per tier of the ranked removal that disrupts most beyond itself."""
-    html = render_brief(brief(store, chain="ningde"))
+    html = render_brief(brief(store, Scope(chain="ningde")))
     stages = command_json("gaps", "--chain", "ningde", "--region", "Ningde")["stages"]
     unit = CHART["bars"] / max(len(s["local_members"]) + s["elsewhere"] for s in stages)
     expected = [
@@ -175,11 +176,11 @@ def test_the_charts_draw_the_commands_numbers_to_scale(store):
 def test_each_stage_has_the_colour_it_has_in_the_view(store):
     from chaingraph.reports import view
 
-    found = brief(store, chain="ningde")
+    found = brief(store, Scope(chain="ningde"))
     html = render_brief(found)
     strips = re.findall(r'<rect x="6" y="[\d.]+" width="[\d.]+" height="4" fill="([^"]+)"/>', html)
     assert len(strips) == len(found.stages)
-    nodes = _page_nodes(view(store, "ningde"))
+    nodes = _page_nodes(view(store, Scope(chain="ningde")))
     compared = 0
     for stage, strip in zip(found.stages, strips, strict=True):
         for member in stage["local_members"]:
@@ -209,7 +210,7 @@ def test_the_statuses_read_apart_in_a_grey_print():
 def test_the_leaders_demand_shock_is_impacts(store):
     """Where the leader's suppliers state amounts or shares, the brief gives ``impact --remove
     firm:LEADER --direction upstream`` at the brief's threshold; where none does, no shock."""
-    found = brief(store, chain="ningde")
+    found = brief(store, Scope(chain="ningde"))
     shock = found.demand_shock
     assert shock is not None and shock["leader"]["id"] == FJ + "catl"
     report = command_json(
@@ -231,7 +232,7 @@ def test_the_leaders_demand_shock_is_impacts(store):
     page = " ".join(parsed(render_brief(found)).text)
     assert "If CATL stopped buying" in page and "Hunan Yuneng (44%)" in page
     # The Jinjiang chain states no amount or share: no demand shock to brief.
-    assert brief(store, chain="jinjiang-integrated-circuit").demand_shock is None
+    assert brief(store, Scope(chain="jinjiang-integrated-circuit")).demand_shock is None
 
 
 def test_a_brief_of_a_users_own_sheets(tmp_path):

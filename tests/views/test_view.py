@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chaingraph.projection.read import project_columns
-from chaingraph.projection.selection import evidence_counts, select_columns
+from chaingraph.projection.selection import Scope, evidence_counts, select_columns
 from chaingraph.reports import make_selection
 
 from ..conftest import require, run_process
@@ -121,7 +121,7 @@ def test_view_opens_offline_with_every_node_and_edge(browser, tmp_path, store, c
     legend = page.page.locator("aside").inner_text()
     assert "located in" in legend
     # Each evidence level of the view's edges is drawn its own way and named in the legend.
-    counts = evidence_counts(select_columns(project_columns(store), make_selection(store, chain=chain)))
+    counts = evidence_counts(select_columns(project_columns(store), make_selection(store, Scope(chain=chain))))
     dotted = page.js("edges.get({filter: e => e.relation === 'supply' && Array.isArray(e.dashes)}).length")
     assert dotted == counts["inferred"]
     assert ("supplies, inferred" in legend) == bool(counts["inferred"])
@@ -154,7 +154,7 @@ def test_chinese_labels_everywhere(browser, tmp_path, store):
     names = {str(row["name"]) for row in chain_figures.rows}
     assert names and all(name in aside for name in names)
     catl = "https://w3id.org/chaingraph/fujian/catl"
-    graph = network(store, chain="ningde")
+    graph = network(store, Scope(chain="ningde"))
     stage = graph.nodes[catl]["stage"]
     stage_zh = next(c["stages"][stage]["label_zh"] for c in graph.graph["chains"].values() if stage in c["stages"])
     place_zh = graph.graph["places"][graph.nodes[catl]["place"]]["label_zh"]
@@ -307,7 +307,7 @@ def test_a_view_from_the_library_shows_inline_in_a_notebook(store):
 
     import chaingraph
 
-    page = chaingraph.view(store, "ningde")
+    page = chaingraph.view(store, Scope(chain="ningde"))
     shown = page._repr_html_()
     assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts' in shown
     assert "allow-same-origin" not in shown  # the page cannot reach into the notebook
@@ -321,7 +321,7 @@ def test_the_notebook_frame_draws_the_view_offline(browser, tmp_path, store):
     import chaingraph
 
     notebook = tmp_path / "notebook.html"
-    cell = chaingraph.view(store, "ningde")._repr_html_()
+    cell = chaingraph.view(store, Scope(chain="ningde"))._repr_html_()
     notebook.write_text(f"<!DOCTYPE html><html><body><div class='output'>{cell}</div></body></html>", "utf-8")
     requests, errors = [], []
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -373,7 +373,7 @@ def test_a_click_traces_a_firms_whole_supply_chain(browser, tmp_path, store):
     from chaingraph.reports import network
 
     page = Page(browser, write_view(tmp_path, "fujian"))  # CATL's chain and three others
-    graph = network(store, chain="fujian")
+    graph = network(store, Scope(chain="fujian"))
     catl = "https://w3id.org/chaingraph/fujian/catl"
     point = page.js(f"network.canvasToDOM(network.getPosition({json.dumps(catl)}))")
     box = page.page.locator("#graph").bounding_box()
@@ -433,7 +433,7 @@ def staged_view(store, chain: str):
     """The view's network as NetworkX has it, with each node's stage order from the data."""
     from chaingraph.reports import network
 
-    return network(store, chain=chain)
+    return network(store, Scope(chain=chain))
 
 
 @pytest.mark.browser
@@ -517,8 +517,8 @@ def test_no_two_labels_overlap_and_text_is_readable(browser, tmp_path, store, ar
     assert len(nodes) == page.js("nodes.get({filter: n => !n.hidden}).length") > 0
     # A view of several chains names each chain's lane.
     titles = {box[0].removeprefix("lane title ") for box in boxes} - {box[0] for box in nodes}
-    chains = network(store, chain=args[0]).graph["chains"]
-    names = {chains[c]["label"] for c in make_selection(store, chain=args[0]).chains}
+    chains = network(store, Scope(chain=args[0])).graph["chains"]
+    names = {chains[c]["label"] for c in make_selection(store, Scope(chain=args[0])).chains}
     assert titles - {"in no chain", "places"} == (names if len(titles) > 1 else set())
     assert len(names) == 1 or titles >= names
     overlapping = [
@@ -581,7 +581,7 @@ def test_every_stage_has_a_colour_no_reader_confuses_with_another(store, chain):
     from chaingraph.reports import network
     from chaingraph.views.colours import DIMMED_COLOR, NO_STAGE_COLOR, stage_colors
 
-    graph = network(store, chain=chain)  # as the view of chain (fujian: every chain of the region)
+    graph = network(store, Scope(chain=chain))  # as the view of chain (fujian: every chain of the region)
     stages = {attrs["stage"] for _, attrs in graph.nodes(data=True) if attrs.get("stage")}
     colours = stage_colors(graph)
     assert set(colours) == stages and len(set(colours.values())) == len(stages)
@@ -632,7 +632,7 @@ def test_a_language_the_library_does_not_have_is_an_input_error(store):
     from chaingraph.errors import InputError
     from chaingraph.reports import figures_by_subject, view
 
-    for call in (lambda: view(store, "ningde", lang="fr"), lambda: figures_by_subject(store, "fr")):
+    for call in (lambda: view(store, Scope(chain="ningde"), lang="fr"), lambda: figures_by_subject(store, "fr")):
         with pytest.raises(InputError, match="--lang 'fr': use en or zh"):
             call()
 
@@ -649,8 +649,8 @@ def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
     from chaingraph.reports.scenarios import scenario
     from chaingraph.views.page import TIER_OUTLINES
 
-    nodes = _page_nodes(view(store, "ningde", remove=["stage:separators"]))
-    expected = {d["id"]: d["tier"] for d in scenario(store, ["stage:separators"], chain="ningde").disrupted}
+    nodes = _page_nodes(view(store, Scope(chain="ningde"), remove=["stage:separators"]))
+    expected = {d["id"]: d["tier"] for d in scenario(store, ["stage:separators"], Scope(chain="ningde")).disrupted}
     assert len(set(expected.values())) == 3  # the separator makers, then CATL, then the carmakers
     for node, attrs in nodes.items():
         if node in expected:
@@ -673,9 +673,9 @@ def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, dir
     from chaingraph.views.page import DEMAND_DASHES, TIER_OUTLINES
 
     rule = {"direction": direction, "threshold": threshold}
-    html = str(view(store, "ningde", remove=["firm:CATL"], **rule))
+    html = str(view(store, Scope(chain="ningde"), remove=["firm:CATL"], **rule))
     nodes = _page_nodes(html)
-    found = scenario(store, ["firm:CATL"], chain="ningde", **rule)
+    found = scenario(store, ["firm:CATL"], Scope(chain="ningde"), **rule)
     expected = {d["id"]: d for d in found.disrupted}
     outlined = {node for node, attrs in nodes.items() if isinstance(attrs.get("color"), dict)}
     assert outlined == set(expected)
@@ -696,7 +696,7 @@ def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, dir
     # Each firm's own loss under the same rule, as the scenario of removing it alone gives it: NIO
     # buys from CATL (upstream it reaches CATL), Hunan Yuneng supplies CATL (downstream it does).
     firm = "https://w3id.org/chaingraph/fujian/" + ("nio" if direction == "upstream" else "yuneng")
-    alone = scenario(store, [f"firm:{firm}"], chain="ningde", **rule).summary["firms_per_tier"][1:]
+    alone = scenario(store, [f"firm:{firm}"], Scope(chain="ningde"), **rule).summary["firms_per_tier"][1:]
     own = nodes[firm]["title"]
     assert (f"tier by tier: {' → '.join(map(str, alone))}" in own) if alone else ("would disrupt no other firm" in own)
 
@@ -720,9 +720,9 @@ def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outl
     from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
 
-    html = str(view(store, "ningde", remove=["stage:separators"]))
+    html = str(view(store, Scope(chain="ningde"), remove=["stage:separators"]))
     header, aside = _header_and_legend(html)
-    per_tier = scenario(store, ["stage:separators"], chain="ningde").summary["firms_per_tier"]
+    per_tier = scenario(store, ["stage:separators"], Scope(chain="ningde")).summary["firms_per_tier"]
     removed, beyond = per_tier[0], sum(per_tier[1:])
     assert f"({removed} organizations, crossed out) disrupts {beyond} more downstream" in header
     assert " → ".join(map(str, per_tier)) in header
@@ -732,17 +732,17 @@ def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outl
         assert f"disrupted in tier {tier}" in aside
     assert f"disrupted in tier {len(per_tier)}" not in aside
     # one firm removed is one organization, not "1 organizations"
-    one = _header_and_legend(str(view(store, "ningde", remove=["firm:Hifen"])))[0]
+    one = _header_and_legend(str(view(store, Scope(chain="ningde"), remove=["firm:Hifen"])))[0]
     assert "(1 organization, crossed out)" in one
     # a view with no scenario has neither the line nor the legend
-    plain_header, plain_aside = _header_and_legend(str(view(store, "ningde")))
+    plain_header, plain_aside = _header_and_legend(str(view(store, Scope(chain="ningde"))))
     assert "Scenario" not in plain_aside and "headline" not in plain_header
 
 
 def test_a_focus_view_says_whose_neighbourhood_it_is_under_the_title(store):
     from chaingraph.reports import view
 
-    header, _ = _header_and_legend(str(view(store, "fujian", focus="CATL", hops=1)))
+    header, _ = _header_and_legend(str(view(store, Scope(chain="fujian"), focus="CATL", hops=1)))
     assert "The neighbourhood of CATL, tiers up and down: 1" in header
 
 
@@ -750,9 +750,9 @@ def test_each_firm_says_what_its_own_loss_would_disrupt(store):
     from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
 
-    nodes = _page_nodes(view(store, "ningde"))
+    nodes = _page_nodes(view(store, Scope(chain="ningde")))
     catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
-    tiers = scenario(store, ["firm:CATL"], chain="ningde").summary["firms_per_tier"][1:]
+    tiers = scenario(store, ["firm:CATL"], Scope(chain="ningde")).summary["firms_per_tier"][1:]
     assert tiers  # the carmakers
     assert f"tier by tier: {' → '.join(map(str, tiers))}" in catl["title"]
     # Testing is not essential to cell making: Hifen's own loss disrupts no other firm.
@@ -764,11 +764,15 @@ def test_focus_draws_only_the_neighbourhood(store):
 
     from chaingraph.reports import network, view
 
-    graph = network(store, chain="fujian")
+    graph = network(store, Scope(chain="fujian"))
     catl = "https://w3id.org/chaingraph/fujian/catl"
     near = set(nx.single_source_shortest_path_length(graph, catl, cutoff=1))
     near |= set(nx.single_source_shortest_path_length(graph.reverse(), catl, cutoff=1))
-    drawn = {n for n, a in _page_nodes(view(store, "fujian", focus="CATL", hops=1)).items() if a.get("kind") != "place"}
+    drawn = {
+        n
+        for n, a in _page_nodes(view(store, Scope(chain="fujian"), focus="CATL", hops=1)).items()
+        if a.get("kind") != "place"
+    }
     assert drawn == near and len(drawn) < len(graph)
 
 
@@ -786,7 +790,7 @@ def test_each_stage_keeps_one_colour_in_every_view(store):
     seen: dict[str, set[str]] = {}
     for chain in ("ningde", "jinjiang", "putian", "fujian"):
         for level in ("firm", "stage"):
-            for stage, colour in stage_colors(network(store, chain=chain, level=level)).items():
+            for stage, colour in stage_colors(network(store, Scope(chain=chain, level=level))).items():
                 seen.setdefault(stage, set()).add(colour)
     assert len(seen) >= 15
     assert {stage: colours for stage, colours in seen.items() if len(colours) > 1} == {}
@@ -807,8 +811,10 @@ def test_a_stage_a_sheet_adds_recolours_none_of_the_graphs(tmp_path, store):
     )
     relations = tmp_path / "relations.csv"
     relations.write_text("supplier,client\nminer,Hunan Yuneng\n", encoding="utf-8")
-    before = stage_colors(network(store, chain="ningde"))
-    after = stage_colors(network(NetworkSource(store, Tables(relations=[relations], firms=[firms])), chain="ningde"))
+    before = stage_colors(network(store, Scope(chain="ningde")))
+    after = stage_colors(
+        network(NetworkSource(store, Tables(relations=[relations], firms=[firms])), Scope(chain="ningde"))
+    )
     added = set(after) - set(before)
     assert len(added) == 1 and after[added.pop()] not in before.values()  # a colour of its own
     assert {stage: after[stage] for stage in before} == before
@@ -828,7 +834,7 @@ def test_the_year_slider_shows_the_relations_in_force_without_moving_a_node(brow
     from chaingraph.projection.selection import Selection
 
     def expected(asked: str) -> set[tuple[str, str]]:
-        selection = make_selection(store, chain="ningde")
+        selection = make_selection(store, Scope(chain="ningde"))
         table = select_columns(project_columns(store), Selection(chains=selection.chains, as_of=asked))
         return {(table.nodes[a], table.nodes[b]) for a, b in zip(table.suppliers, table.clients, strict=True)}
 
@@ -853,12 +859,12 @@ def test_the_year_slider_starts_at_the_newest_start_not_a_contracts_end(store):
     starts at the latest year a relation of the view starts in: the newest the data says."""
     from chaingraph.reports import network, view
 
-    graph = network(store, chain="ningde")
+    graph = network(store, Scope(chain="ningde"))
     given = [(start, end) for _, _, attrs in graph.edges(data=True) for start, end in attrs.get("intervals") or []]
     newest_start = max(int(start[:4]) for start, _ in given if start)
     last = max(int(day[:4]) for span in given for day in span if day)
     assert last > newest_start  # the case: a relation runs on past the newest start
-    page = str(view(store, "ningde"))
+    page = str(view(store, Scope(chain="ningde")))
     slider = re.search(r'<input id="year" type="range" min="(\d+)" max="(\d+)" step="1" value="(\d+)"', page)
     assert slider is not None
     assert (int(slider[2]), int(slider[3])) == (last, newest_start)
@@ -872,8 +878,8 @@ def test_the_year_slider_starts_at_the_newest_start_not_a_contracts_end(store):
 def test_the_subtitle_counts_in_the_pages_language(store, lang, expected):
     from chaingraph.reports import network, view
 
-    graph = network(store, chain="ningde")
-    page = view(store, "ningde", lang=lang)
+    graph = network(store, Scope(chain="ningde"))
+    page = view(store, Scope(chain="ningde"), lang=lang)
     wanted = expected.format(nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
     assert f'<span class="meta">{wanted}</span>' in page
 
@@ -886,7 +892,7 @@ def test_one_node_and_one_edge_are_not_plural(ttl):
         "ex:tiny a cg:IndustrialChain ; rdfs:label 'Tiny chain'@en .\n"
         "ex:a a cg:Company ; rdfs:label 'A'@en ; cg:locationUnknown true ; cg:inChain ex:tiny ; cg:supplierOf ex:a .\n"
     )
-    page = view(open_store(bundled=False, data=[data]), "Tiny chain")
+    page = view(open_store(bundled=False, data=[data]), Scope(chain="Tiny chain"))
     assert '<span class="meta">1 node, 1 supply edge</span>' in page
 
 
@@ -981,7 +987,7 @@ def test_chinese_labels_break_into_lines_of_even_length(store, chain):
 def view_html(store, chain: str) -> str:
     from chaingraph.reports import view
 
-    return view(store, chain, lang="zh")
+    return view(store, Scope(chain=chain), lang="zh")
 
 
 @pytest.mark.browser
@@ -1088,7 +1094,7 @@ def test_no_edge_passes_through_a_node_or_a_label_it_does_not_end_at(browser, tm
     for lang in ("en", "zh"):
         for places in (False, True):
             path = tmp_path / f"{chain}-{lang}-{places}.html"
-            path.write_text(view(store, chain, lang=lang, places=places), encoding="utf-8")
+            path.write_text(view(store, Scope(chain=chain), lang=lang, places=places), encoding="utf-8")
             page = Page(browser, path, size)
             page.page.wait_for_function("window.arranged === true")
             if places:
@@ -1118,7 +1124,7 @@ def test_a_focus_view_draws_the_scenario_of_the_whole_network(ttl):
     store = open_store([data])
     expected = {d["id"]: d["tier"] for d in scenario(store, ["firm:A Co"]).disrupted}
     assert expected == {"https://example.test/A": 0}  # by the rule: C keeps B, so no one else
-    html = view(store, "ningde", focus="A Co", hops=1, remove=["firm:A Co"])
+    html = view(store, Scope(chain="ningde"), focus="A Co", hops=1, remove=["firm:A Co"])
     nodes = _page_nodes(html)
     assert set(nodes) >= {"https://example.test/A", "https://example.test/C"}
     assert "https://example.test/B" not in nodes  # outside the window

@@ -3,6 +3,7 @@ panel list value, volume and shares, hedges marked as a sheet writes them, in bo
 
 from __future__ import annotations
 
+from chaingraph.projection.selection import Scope
 from chaingraph.views.texts import TEXT
 from chaingraph.views.tooltips import edge_tooltip
 
@@ -59,7 +60,7 @@ def test_an_edge_is_as_wide_as_its_share_of_the_clients_purchases_where_the_data
     assert run_process("view", "ningde", "--relations", str(sheet), "-o", str(page)).returncode == 0
     html = page.read_text(encoding="utf-8")
     fj = "https://w3id.org/chaingraph/fujian/"
-    graph: nx.DiGraph = network(store, chain="ningde")
+    graph: nx.DiGraph = network(store, Scope(chain="ningde"))
     cathode = graph.nodes[fj + "yuneng"]["stage"]
     others = {s for s in graph.predecessors(fj + "catl") if s != fj + "yuneng" and graph.nodes[s]["stage"] == cathode}
     assert len(others) >= 2
@@ -69,5 +70,5 @@ def test_an_edge_is_as_wide_as_its_share_of_the_clients_purchases_where_the_data
         assert abs(widths[supplier, fj + "catl"] - (1 + SHARE_WIDTH * 0.4 / len(others))) < 1e-9
     legend = "width: the share of the client\\u0027s purchases of that stage"
     assert legend in html or "width: the share of the client&#39;s purchases of that stage" in html
-    plain = str(view(store, "ningde"))
+    plain = str(view(store, Scope(chain="ningde")))
     assert "width: the share of the client" not in plain

@@ -41,6 +41,7 @@ def brief(source, chain, region, output, force, evidence, dating, since, lang) -
       chaingraph brief --chain jinjiang-integrated-circuit -o jinjiang.pdf
     """
     from .._runtime.fileio import atomic_write, check_target, safe_stem
+    from ..reports import Scope
     from ..reports.briefing import brief as gather
     from ..views.brief import print_pdf, render_brief
     from ..views.page import is_chaingraph_view
@@ -49,7 +50,7 @@ def brief(source, chain, region, output, force, evidence, dating, since, lang) -
     pdf = target.suffix.lower() == ".pdf"
     may_replace = check_target(target, force=force, ours=None if pdf else is_chaingraph_view)
     with status_line("gathering the brief"):
-        found = gather(source, chain=chain, region=region, since=since, lang=lang, evidence=evidence, **dating)
+        found = gather(source, Scope(chain=chain, evidence=evidence, **dating), region=region, since=since, lang=lang)
         html = render_brief(found)
         written: str | bytes = print_pdf(html) if pdf else html
     atomic_write(target, written, may_replace=may_replace)

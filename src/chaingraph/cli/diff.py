@@ -67,19 +67,12 @@ def diff(source, from_date, to_date, chain, region, evidence, top, every, fmt) -
       chaingraph diff --from 2021 --to 2025
       chaingraph diff --from 2022-06 --to 2025 --chain ningde --format json
     """
+    from ..reports import Scope
     from ..reports.changes import diff as compute
     from .render import render
 
-    report = compute(
-        source,
-        from_date=from_date,
-        to_date=to_date,
-        chain=chain,
-        region=region,
-        evidence=evidence,
-        top=top,
-        every=every,
-    )
+    scope = Scope(chain=chain, region=region, evidence=evidence)
+    report = compute(source, scope, from_date=from_date, to_date=to_date, top=top, every=every)
     if fmt == "json":
         emit(render_json(report.as_json()))
         return

@@ -52,10 +52,11 @@ def gaps(source, chain, region, evidence, dating, fmt) -> None:
       chaingraph gaps --chain jinjiang --region Quanzhou --format json
       chaingraph gaps --chain ningde --region 宁德 --evidence stated
     """
+    from ..reports import Scope
     from ..reports.gap_analysis import gaps as compute
     from .render import render
 
-    report = compute(source, chain=chain, region=region, evidence=evidence, **dating)
+    report = compute(source, Scope(chain=chain, evidence=evidence, **dating), region=region)
     if fmt == "json":
         emit(render_json(report.as_json()))
         return

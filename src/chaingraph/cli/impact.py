@@ -97,8 +97,10 @@ def impact(
       chaingraph impact --all --by region
       chaingraph impact --remove region:Ningde --engine spark --relations rel.parquet --firms firms.parquet
     """
-    from ..reports import IMPACT_HEADERS, impact_record
+    from ..reports import IMPACT_HEADERS, Scope, impact_record
     from ..reports import impact as compute
+
+    scope = Scope(chain=chain, region=region, evidence=evidence, group_by=group_by, **dating)
 
     if remove:
         if firm or all_firms:
@@ -107,7 +109,7 @@ def impact(
             _scenario(
                 source,
                 remove,
-                dict(chain=chain, region=region, evidence=evidence, group_by=group_by, **dating),
+                scope,
                 dict(partial=partial, threshold=threshold, direction=direction),
                 engine,
                 spark_master,
@@ -121,22 +123,12 @@ def impact(
     if by is not None:
         if not all_firms or firm:
             raise click.UsageError("--by goes with --all")
-        _ranking(source, by, top, chain, region, evidence, dating, group_by, (threshold, direction), fmt, columns)
+        _ranking(source, by, top, scope, (threshold, direction), fmt, columns)
         return
     if threshold != 1.0 or direction != "downstream":
         raise click.UsageError("--threshold and --direction go with --remove or --all --by")
 
-    results = compute(
-        source,
-        firm,
-        chain=chain,
-        region=region,
-        evidence=evidence,
-        group_by=group_by,
-        all_firms=all_firms,
-        top=top,
-        **dating,
-    )
+    results = compute(source, firm, scope, all_firms=all_firms, top=top)
     records = [impact_record(i) for i in results]
     keys = list(IMPACT_HEADERS)
     chosen = choose_columns(columns, keys) or keys
@@ -205,11 +197,11 @@ SCENARIO_HEADERS = {
 }
 
 
-def _scenario(source, remove, network: dict, rule: dict, engine, spark_master, fmt, columns) -> None:
+def _scenario(source, remove, scope, rule: dict, engine, spark_master, fmt, columns) -> None:
     from ..reports.scenarios import scenario
     from .render import quantity
 
-    report = scenario(source, remove, **network, **rule, engine=engine, spark_master=spark_master)
+    report = scenario(source, remove, scope, **rule, engine=engine, spark_master=spark_master)
     partial = rule["partial"]
     if fmt == "json":
         emit(render_json(report.as_json()))
@@ -271,22 +263,11 @@ RANKING_HEADERS = {
 }
 
 
-def _ranking(source, by, top, chain, region, evidence, dating, group_by, shock, fmt, columns) -> None:
+def _ranking(source, by, top, scope, shock, fmt, columns) -> None:
     from ..reports.rankings import rank_removals
 
     threshold, direction = shock
-    ranked = rank_removals(
-        source,
-        by,
-        top=top,
-        chain=chain,
-        region=region,
-        evidence=evidence,
-        group_by=group_by,
-        threshold=threshold,
-        direction=direction,
-        **dating,
-    )
+    ranked = rank_removals(source, by, scope, top=top, threshold=threshold, direction=direction)
     if fmt == "json":
         emit(render_json(ranked))
         return

@@ -203,13 +203,13 @@ def export_command(source, fmt, output, force, table, chain, region, level, evid
     from .._runtime.fileio import atomic_write, check_target
     from ..interchange.export import RDF_EXPORTS
     from ..interchange.export import export as build
-    from ..reports import make_selection
+    from ..reports import Scope, make_selection
 
     if fmt in RDF_EXPORTS and level != "firm":
         raise InputError("--level stage applies to graphml, gexf and csv exports; RDF exports keep the firms")
     if fmt in RDF_EXPORTS and "all" not in evidence:
         raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
-    selection = make_selection(source, chain=chain, region=region, level=level, evidence=evidence, **dating)
+    selection = make_selection(source, Scope(chain=chain, region=region, level=level, evidence=evidence, **dating))
     if fmt == "parquet":
         from ..interchange.export import export_tables
 

@@ -95,7 +95,7 @@ def stats(
       chaingraph stats --format json | jq '.[0]'
       chaingraph stats --engine spark --relations rel.parquet --firms firms.parquet
     """
-    from ..reports import STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS
+    from ..reports import STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS, Scope
     from ..reports import stats as compute
 
     # A stage-level report adds the concentration of each stage's purchases.
@@ -110,12 +110,7 @@ def stats(
     with status_line("computing measures") as update, session_of(engine):
         report = compute(
             source,
-            chain=chain,
-            region=region,
-            level=level,
-            evidence=evidence,
-            **dating,
-            group_by=group_by,
+            Scope(chain=chain, region=region, level=level, evidence=evidence, group_by=group_by, **dating),
             sort=sort,
             top=top or None,
             exact=exact,

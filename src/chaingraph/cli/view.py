@@ -108,6 +108,7 @@ def view(
       chaingraph view ningde --focus CATL --hops 1 -o catl.html
     """
     from .._runtime.fileio import atomic_write, check_target
+    from ..reports import Scope
     from ..reports import view as build
     from ..views.page import is_chaingraph_view
 
@@ -116,15 +117,11 @@ def view(
     with status_line("building view") as update:
         html = build(
             source,
-            target,
-            region=region,
-            level=level,
+            Scope(chain=target, region=region, level=level, evidence=evidence, **dating),
             size_by=size_by,
             lang=lang,
             layout=layout,
             places=places,
-            evidence=evidence,
-            **dating,
             remove=remove,
             threshold=threshold,
             direction=direction,

@@ -24,12 +24,15 @@ from .model import Projection, edge_evidence
 from .source import Source, network_source
 
 __all__ = [
+    "FIRM_LEVEL_SCOPE",
+    "Scope",
     "Selection",
     "dating_counts",
     "evidence_counts",
     "evidence_levels",
     "make_selection",
     "neighbourhood",
+    "scope_for",
     "select",
     "select_columns",
 ]
@@ -68,6 +71,59 @@ class Selection:
         if self.as_of is not None:
             parts.append(f"in force on {self.as_of}" + ("" if self.undated == "include" else ", undated left out"))
         return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the network a user asks for, in the names they give it (a command's
+    ``--chain``, ``--region``, ``--level``, ``--evidence``, ``--as-of``, ``--undated`` and
+    ``--group-by``): one request every verb takes, checked and resolved against a source by
+    :func:`make_selection` into a :class:`Selection` (IRIs and levels). ``evidence`` is ``all``,
+    one level or several (see :data:`chaingraph.vocab.EVIDENCE_LEVELS`); ``as_of`` a year, month or
+    day (:mod:`chaingraph.projection.periods`); ``group_by="owner"`` merges each firm into the
+    organization that controls it.
+
+    >>> Scope(chain="ningde", evidence=["stated", "inferred"]).evidence
+    ('stated', 'inferred')
+    """
+
+    chain: str | None = None
+    region: str | None = None
+    level: str = "firm"
+    evidence: str | tuple[str, ...] = "all"
+    as_of: str | None = None
+    undated: str = "include"
+    group_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.evidence, str):  # any iterable of levels, kept as a tuple (hashable)
+            object.__setattr__(self, "evidence", tuple(self.evidence))
+
+
+#: The fields of a :class:`Scope` a verb that works on firms reads: all but the level (a removal
+#: or a ranking is of firms).
+FIRM_LEVEL_SCOPE = ("chain", "region", "evidence", "as_of", "undated", "group_by")
+
+
+def scope_for(scope: Scope | None, verb: str, *fields: str) -> Scope:
+    """``scope`` (``None``: the whole network) for a verb that reads only ``fields`` of it: any
+    other field set is an :class:`InputError` naming the verb and the option, never a request
+    quietly ignored.
+
+    >>> scope_for(Scope(chain="ningde"), "impact", "chain", "region").chain
+    'ningde'
+    >>> scope_for(Scope(level="stage"), "impact", "chain", "region")
+    Traceback (most recent call last):
+    chaingraph.errors.InputError: impact: --level 'stage' does not apply (it reads --chain, --region)
+    """
+    scope = scope or Scope()
+    unset = Scope()
+    for field in dataclasses.fields(scope):
+        value = getattr(scope, field.name)
+        if field.name not in fields and value != getattr(unset, field.name):
+            reads = ", ".join(f"--{name.replace('_', '-')}" for name in fields)
+            raise InputError(f"{verb}: --{field.name.replace('_', '-')} {value!r} does not apply (it reads {reads})")
+    return scope
 
 
 def _selected(selection: Selection, chains: list[str], places: list[str]) -> bool:
@@ -209,28 +265,20 @@ def neighbourhood(graph: nx.DiGraph, firm: str, hops: int) -> nx.DiGraph:
 ONTOLOGY_PRESENT = package_query("report-ontology-present")
 
 
-def make_selection(
-    source: Source,
-    *,
-    chain: str | None = None,
-    region: str | None = None,
-    level: str = "firm",
-    evidence: str | Iterable[str] = "all",
-    group_by: str | None = None,
-    as_of: str | None = None,
-    undated: str = "include",
-) -> Selection:
-    """Resolve the names a user gave for ``--chain``, ``--region``, ``--level`` and ``--evidence``.
+def make_selection(source: Source, scope: Scope | None = None) -> Selection:
+    """Check and resolve the part of the network a user asked for (:class:`Scope`: the names given
+    for ``--chain``, ``--region`` ..., ``None`` the whole network) into a :class:`Selection`.
 
     Names are found in ``source``: a store, or a store and the sheets joined to it
-    (:class:`~chaingraph.projection.source.NetworkSource`). ``evidence`` is ``all`` or the
-    evidence levels whose edges to keep (``stated``, ``inferred``,
-    ``unspecified``: see :data:`chaingraph.vocab.EVIDENCE_LEVELS`). ``group_by="owner"`` merges each
-    firm into the organization that controls it (see :func:`chaingraph.projection.groups.group_by_owner`).
+    (:class:`~chaingraph.projection.source.NetworkSource`). ``group_by="owner"`` merges each firm
+    into the organization that controls it (see :func:`chaingraph.projection.groups.group_by_owner`).
 
     The store must hold the ontology: comparator labels and users' own place classes come from it,
     and without it a server's reports would be quietly incomplete.
     """
+    scope = scope or Scope()
+    chain, region, level, evidence = scope.chain, scope.region, scope.level, scope.evidence
+    group_by, as_of, undated = scope.group_by, scope.as_of, scope.undated
     source = network_source(source)
     if not source.store.ask(ONTOLOGY_PRESENT):
         raise InputError(

@@ -9,7 +9,7 @@ and headers). The public names are these.
 
 from __future__ import annotations
 
-from ..projection.selection import evidence_levels, make_selection
+from ..projection.selection import Scope, evidence_levels, make_selection
 from ._columns import COLUMN_HEADERS, IMPACT_HEADERS, NODE_COLUMNS, STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS
 from ._figures import (
     FIGURE_SOURCES_QUERY,
@@ -38,6 +38,7 @@ __all__ = [
     "STATS_KEYS",
     "STATS_TABLE_COLUMNS",
     "ClusterSummary",
+    "Scope",
     "StatsReport",
     "StatsRows",
     "concentrated",

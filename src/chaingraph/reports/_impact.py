@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from ..errors import InputError
 from ..measures import dispatch
 from ..measures.impact import Impact, impact_all
 from ..measures.impact import impact as impact_of
-from ..projection.selection import (
-    make_selection,
-    select_columns,
-)
+from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
 from ..queries import names
 
@@ -38,19 +35,15 @@ def impact_record(result: Impact) -> dict:
 def impact(
     source: Source,
     firm: str | None,
+    scope: Scope | None = None,
     *,
-    chain: str | None = None,
-    region: str | None = None,
     all_firms: bool = False,
     top: int | None = 10,
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-    group_by: str | None = None,
     backend: str = "auto",
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Impact]:
-    """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm.
+    """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm, in the
+    part of the network ``scope`` chooses (:class:`~chaingraph.projection.selection.Scope`, firm level).
 
     ``backend`` as in :func:`stats`: the compiled graph answers above
     :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes, the NetworkX reference below; with
@@ -64,9 +57,7 @@ def impact(
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
     source = network_source(source)
-    selection = make_selection(
-        source, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
-    )
+    selection = make_selection(source, scope_for(scope, "impact", *FIRM_LEVEL_SCOPE))
     table = select_columns(source.projection(), selection)
     use_compiled = dispatch.uses_compiled(len(table), backend)
     if all_firms:

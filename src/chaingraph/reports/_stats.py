@@ -34,10 +34,13 @@ from ..measures.kernels import MeasureRun, NodeValues
 from ..projection.model import Projection, stage_infos
 from ..projection.read import stage_inference_note
 from ..projection.selection import (
+    FIRM_LEVEL_SCOPE,
+    Scope,
     Selection,
     dating_counts,
     evidence_counts,
     make_selection,
+    scope_for,
     select,
     select_columns,
 )
@@ -117,50 +120,26 @@ class StatsReport:
         return self.rows.ids if isinstance(self.rows, StatsRows) else [row["id"] for row in self.rows]
 
 
-def network(
-    source: Source,
-    *,
-    chain: str | None = None,
-    region: str | None = None,
-    level: str = "firm",
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-) -> nx.DiGraph:
-    """The projected supply network of a selection (what ``stats``, ``view`` and ``export`` read)."""
+def network(source: Source, scope: Scope | None = None) -> nx.DiGraph:
+    """The projected supply network of a part of ``source`` (:class:`Scope`; ``None``: all of it):
+    what ``stats``, ``view`` and ``export`` read."""
     source = network_source(source)
-    return select(
-        source.network(),
-        make_selection(
-            source, chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
-        ),
-    )
+    return select(source.network(), make_selection(source, scope))
 
 
-def concentrated(
-    source: Source,
-    *,
-    hhi_above: float = 0.0,
-    chain: str | None = None,
-    region: str | None = None,
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-) -> list[dict]:
+def concentrated(source: Source, scope: Scope | None = None, *, hhi_above: float = 0.0) -> list[dict]:
     """The firms' purchases of one input stage more concentrated than ``hhi_above`` (the HHI of
     the suppliers' shares by the share rule, 0-10,000), most concentrated first, each with its
     labels: what ``query single-sourced --hhi-above N`` prints. The threshold the guidelines name
     "highly concentrated": :data:`chaingraph.measures.shares.HIGHLY_CONCENTRATED`.
 
     >>> from chaingraph.store import open_store
-    >>> rows = concentrated(open_store(), hhi_above=9999, chain="ningde")
+    >>> rows = concentrated(open_store(), Scope(chain="ningde"), hhi_above=9999)
     >>> any(row["client"].endswith("/catl") and row["stage_label"] == "testing" for row in rows)
     True
     """
     source = network_source(source)
-    selection = make_selection(
-        source, chain=chain, region=region, level="firm", evidence=evidence, as_of=as_of, undated=undated
-    )
+    selection = make_selection(source, scope_for(scope, "concentrated", *FIRM_LEVEL_SCOPE))
     table = select_columns(source.projection(), selection)
     position = {node: i for i, node in enumerate(table.nodes)}
     columns, stages = table.columns, stage_infos(table.meta)
@@ -314,14 +293,8 @@ class StatsRun:
 
 def stats(
     source: Source,
+    scope: Scope | None = None,
     *,
-    chain: str | None = None,
-    region: str | None = None,
-    level: str = "firm",
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-    group_by: str | None = None,
     sort: str = "pagerank",
     top: int | None = None,
     exact: bool = False,
@@ -343,7 +316,7 @@ def stats(
     the full per-firm table is written there as Parquet instead of being collected.
 
     >>> from chaingraph.store import open_store
-    >>> report = stats(open_store(), chain="ningde", sort="in_degree")
+    >>> report = stats(open_store(), Scope(chain="ningde"), sort="in_degree")
     >>> report.rows[0]["label"]
     'CATL'
     """
@@ -353,14 +326,12 @@ def stats(
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
     dispatch.check_backend(backend)
-    asked = dict(chain=chain, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated,
-                 group_by=group_by)  # fmt: skip
     run_stats = implementation(engine, local=_local_stats, spark=_spark_stats)
     how = StatsRun(sort, top, exact, backend, spark_master, output, progress)
-    return run_stats(network_source(source), asked, how)
+    return run_stats(network_source(source), scope or Scope(), how)
 
 
-def _local_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsReport:
+def _local_stats(source: NetworkSource, scope: Scope, how: StatsRun) -> StatsReport:
     """``stats`` on this machine (see :func:`stats`)."""
     sort, top, exact, backend, progress = how.sort, how.top, how.exact, how.backend, how.progress
     master, output = how.master, how.output
@@ -368,8 +339,8 @@ def _local_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsRepo
         raise InputError("--output and --spark-master go with --engine spark")
     if progress:
         progress("projection")
-    level = asked["level"]
-    selection = make_selection(source, **asked)
+    level = scope.level
+    selection = make_selection(source, scope)
     table, run, single = _measure(source, selection, backend, exact, progress)
     rows: Sequence[dict] = _stats_rows(table, run, sort, top)
     if level == "stage":  # a few rows, each given its stage's concentration
@@ -434,7 +405,7 @@ def _stage_concentration(source: NetworkSource, selection: Selection, rows: list
             row[key] = figures.get(key)
 
 
-def _spark_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsReport:
+def _spark_stats(source: NetworkSource, scope: Scope, how: StatsRun) -> StatsReport:
     """``stats`` on Spark: the selection's network read into Spark, its measures computed there, the
     first ``top`` rows (or, without ``output``, all of them) collected in the order the compiled
     path sorts them."""
@@ -454,7 +425,7 @@ def _spark_stats(source: NetworkSource, asked: dict, how: StatsRun) -> StatsRepo
         progress("starting Spark")
     spark = spark_session(master)
     on_spark = spark_source(spark, source.store, tables)
-    selection = make_selection(on_spark, **asked)
+    selection = make_selection(on_spark, scope)
     if progress:
         progress("the network on Spark")
     network = read_network(spark, on_spark, tables, selection)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -13,11 +13,7 @@ from ..errors import InputError
 from ..measures import dispatch
 from ..measures.reference import edge_purchase_shares
 from ..projection.model import Projection
-from ..projection.selection import (
-    make_selection,
-    neighbourhood,
-    select,
-)
+from ..projection.selection import Scope, make_selection, neighbourhood, scope_for, select
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
 from ..vocab import check_language, name_of
@@ -33,16 +29,11 @@ __all__ = ["view"]
 
 def view(
     source: Source,
-    target: str,
+    scope: Scope,
     *,
-    region: str | None = None,
-    level: str = "firm",
     size_by: str = "pagerank",
     lang: str = "en",
     layout: str = "auto",
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
     places: bool = False,
     remove: Sequence[str] = (),
     threshold: float = 1.0,
@@ -51,11 +42,12 @@ def view(
     hops: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> View:
-    """The HTML of the view of ``target`` (a chain id or name, or a region for all its chains): a
+    """The HTML of the view of ``scope``'s chain (a chain id or name, or a region for all its
+    chains), narrowed by the rest of ``scope`` (region, level, evidence, date; no grouping): a
     string to write to a file, shown inline when it is the last value of a Jupyter cell.
 
     >>> from chaingraph.store import open_store
-    >>> html = view(open_store(), "ningde")
+    >>> html = view(open_store(), Scope(chain="ningde"))
     >>> html.startswith("<!DOCTYPE html>") and "CATL" in html
     True
     >>> html._repr_html_().startswith("<iframe srcdoc=")
@@ -66,15 +58,15 @@ def view(
     from ..views.tooltips import measure_name
     from ..views.viewdata import ViewData
 
+    scope = scope_for(scope, "view", "chain", "region", "level", "evidence", "as_of", "undated")
+    target, level, as_of, undated = scope.chain or "", scope.level, scope.as_of, scope.undated
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
     check_language(lang)  # before the figures and notes are written in it
     source = network_source(source)
     if progress:
         progress("projection")
-    selection = make_selection(
-        source, chain=target, region=region, level=level, evidence=evidence, as_of=as_of, undated=undated
-    )
+    selection = make_selection(source, scope)
     if (remove or focus) and level != "firm":
         raise InputError("--remove and --focus draw firms: use them at firm level")
     from .scenarios import check_shock

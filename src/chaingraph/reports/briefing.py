@@ -12,13 +12,12 @@ and, downstream of the local members, buyers to court (延链).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Iterable
-from typing import Any
 
 from ..errors import InputError
 from ..measures.shares import BASES, HIGHLY_CONCENTRATED
-from ..projection.selection import make_selection
+from ..projection.selection import Scope, make_selection, scope_for
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
 from ..records import Brief
@@ -53,29 +52,31 @@ STATED_BASES = frozenset(BASES) - {"equal"}
 
 def brief(
     source: Source,
+    scope: Scope,
     *,
-    chain: str,
     region: str | None = None,
-    as_of: str | None = None,
-    undated: str = "include",
     since: str | None = None,
     lang: str = "en",
-    evidence: str | Iterable[str] = "all",
 ) -> Brief:
-    """The brief of ``chain`` in ``region`` (default: the chain's own region), on the network in
-    force on ``as_of`` (``undated`` as everywhere), with what changed from ``since`` to ``as_of``
-    (or today) when ``since`` is given; ``evidence`` keeps the edges of those levels.
+    """The brief of ``scope``'s chain in ``region`` (default: the chain's own region), on the
+    network in force on its ``as_of`` (``undated`` as everywhere), with what changed from ``since``
+    to ``as_of`` (or today) when ``since`` is given; its ``evidence`` keeps the edges of those
+    levels. The region is the brief's subject, not a filter: the chain's firms elsewhere stay in.
 
     >>> from chaingraph.store import open_store
-    >>> found = brief(open_store(), chain="ningde")
+    >>> found = brief(open_store(), Scope(chain="ningde"))
     >>> found.region["label"], found.leaders[0]["label"]
     ('Ningde', 'CATL')
     >>> found.demand_shock["leader"]["label"], found.worst["kind"]
     ('CATL', 'stage')
     """
     check_language(lang)
+    scope = scope_for(scope, "brief", "chain", "as_of", "undated", "evidence")
+    chain, as_of, evidence = scope.chain, scope.as_of, scope.evidence
+    if not chain:
+        raise InputError("brief needs --chain")
     source = network_source(source)
-    selection = make_selection(source, chain=chain, as_of=as_of, undated=undated, evidence=evidence)
+    selection = make_selection(source, scope)
     chains = sorted(selection.chains or ())
     if len(chains) != 1:
         raise InputError(f"brief --chain {chain}: names {len(chains)} chains; a brief is of one chain")
@@ -85,11 +86,11 @@ def brief(
     if not place:
         raise InputError(f"brief --chain {chain}: the chain has no region of its own; give --region")
     place_info = meta["places"].get(place, {})
-    asked: dict[str, Any] = {"chain": chains[0], "as_of": as_of, "undated": undated, "evidence": evidence}
-    gap_report = gaps(source, region=place, **asked)
-    report = stats(source, sort="dependence", **asked)
+    asked = dataclasses.replace(scope, chain=chains[0])  # the chain by its IRI: one chain, however named
+    gap_report = gaps(source, asked, region=place)
+    report = stats(source, asked, sort="dependence")
     rows = report.rows
-    rankings = {by: rank_removals(source, by, top=BRIEF_TOP, **asked) for by in RANK_KINDS}
+    rankings = {by: rank_removals(source, by, asked, top=BRIEF_TOP) for by in RANK_KINDS}
     found = Brief(
         chain={"id": info.get("id", chains[0]), "iri": chains[0], "label": info.get("label", ""),
                "label_zh": info.get("label_zh", "")},
@@ -102,7 +103,7 @@ def brief(
         dependence=[row for row in rows if row["dependence"] > 0][:BRIEF_TOP],
         cut_points=[row for row in rows if row["articulation_point"]][:BRIEF_TOP],
         local_sourcing=next((vars(c) for c in report.clusters if c.chain == chains[0]), None),
-        concentrated=concentrated(source, hhi_above=CONCENTRATED_ABOVE, **asked)[:BRIEF_TOP],
+        concentrated=concentrated(source, asked, hhi_above=CONCENTRATED_ABOVE)[:BRIEF_TOP],
         concentrated_above=CONCENTRATED_ABOVE,
         rankings=rankings,
         worst=_worst(rankings),
@@ -115,7 +116,8 @@ def brief(
     found.sources = _cited(found)
     if since is not None:
         to_date = as_of or datetime.date.today().isoformat()
-        found.changes = diff(source, from_date=since, to_date=to_date, chain=chains[0], evidence=evidence).as_json()
+        within = Scope(chain=chains[0], evidence=evidence)
+        found.changes = diff(source, within, from_date=since, to_date=to_date).as_json()
     return found
 
 
@@ -127,7 +129,7 @@ def _worst(rankings: dict[str, list[dict]]) -> dict | None:
     return worst if worst and worst["summary"]["disrupted_beyond_removed"] > 0 else None
 
 
-def _demand_shock(source: NetworkSource, leader: dict | None, asked: dict[str, Any]) -> dict | None:
+def _demand_shock(source: NetworkSource, leader: dict | None, asked: Scope) -> dict | None:
     """``impact --remove firm:LEADER --direction upstream`` at :data:`DEMAND_THRESHOLD` (partial
     losses from :data:`DEMAND_PARTIAL`), when some loss is decided by the data's amounts or shares:
     :data:`BRIEF_TOP` of the firms disrupted (the nearest tier first, then those whose loss the
@@ -136,7 +138,7 @@ def _demand_shock(source: NetworkSource, leader: dict | None, asked: dict[str, A
     if leader is None:
         return None
     found = scenario(
-        source, [leader["id"]], direction="upstream", threshold=DEMAND_THRESHOLD, partial=DEMAND_PARTIAL, **asked
+        source, [leader["id"]], asked, direction="upstream", threshold=DEMAND_THRESHOLD, partial=DEMAND_PARTIAL
     )
     hit = [row for row in found.disrupted if row["tier"] >= 1]
     partial = [row for row in found.partial if row.get("sales_lost")]

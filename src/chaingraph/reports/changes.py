@@ -10,14 +10,13 @@ on a date having no rank on it; coverage is each regional chain's stages with a 
 network, and its local-sourcing share, on each date.
 
 >>> from chaingraph.store import open_store
->>> report = diff(open_store(), from_date="2021", to_date="2025", chain="ningde")
+>>> report = diff(open_store(), Scope(chain="ningde"), from_date="2021", to_date="2025")
 >>> sorted(r["supplier"].rsplit("/", 1)[1] for r in report.began)[:3]
 ['lopal', 'shenghua', 'tinci']
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +26,7 @@ from ..measures import dispatch
 from ..measures import reference as analysis
 from ..projection import periods
 from ..projection.model import Projection
-from ..projection.selection import make_selection, select_columns
+from ..projection.selection import Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
 
 __all__ = ["RANKED_MEASURES", "DiffReport", "diff"]
@@ -69,21 +68,20 @@ class DiffReport:
 
 def diff(
     source: Source,
+    scope: Scope | None = None,
     *,
     from_date: str,
     to_date: str,
-    chain: str | None = None,
-    region: str | None = None,
-    evidence: str | Iterable[str] = "all",
     top: int = 10,
     every: bool = False,
 ) -> DiffReport:
-    """The changes between two dates of the selected network (see the module's docstring)."""
+    """The changes between two dates of the part of the network ``scope`` chooses (its chain,
+    region and evidence; the dates are the two given) (see the module's docstring)."""
     then, now = periods.window(from_date), periods.window(to_date)
     if then.first > now.first:
         raise InputError(f"--from {then.text} is after --to {now.text}: give the earlier date to --from")
     source = network_source(source)
-    selection = make_selection(source, chain=chain, region=region, evidence=evidence)
+    selection = make_selection(source, scope_for(scope, "diff", "chain", "region", "evidence"))
     table = select_columns(source.projection(), selection)
     before, after = periods.edge_states(table, then), periods.edge_states(table, now)
     in_before, in_after = before != periods.NOT_IN_FORCE, after != periods.NOT_IN_FORCE

@@ -23,14 +23,13 @@ The *leaders* (链主) are the region's members ranked by PageRank along supply 
 network: the integrators, top 3.
 
 >>> from chaingraph.store import open_store
->>> report = gaps(open_store(), chain="ningde", region="Ningde")
+>>> report = gaps(open_store(), Scope(chain="ningde"), region="Ningde")
 >>> [stage["label"] for stage in report.stages if stage["status"] == "missing"]
 ['end use (electric vehicles)']
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +38,7 @@ from ..errors import InputError
 from ..measures import compiled
 from ..measures.compiled import AnalysisGraph
 from ..projection.model import stages_in_order
-from ..projection.selection import make_selection, select_columns
+from ..projection.selection import Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
 from ..queries import names
 from ..settings import EVIDENCE_LEVELS
@@ -66,23 +65,22 @@ class GapsReport:
 
 def gaps(
     source: Source,
+    scope: Scope,
     *,
-    chain: str,
     region: str,
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
 ) -> GapsReport:
-    """The gaps of ``chain`` (a chain, or every chain of a region) in ``region``.
+    """The gaps of ``scope``'s chain (a chain, or every chain of a region) in ``region``, the
+    subject (not a filter: the firms outside it are whom to attract).
 
-    ``evidence`` keeps only edges of those levels, as everywhere: with ``stated``, a firm known only
-    from inferred edges is no target.
+    ``scope``'s ``evidence`` keeps only edges of those levels, as everywhere: with ``stated``, a firm
+    known only from inferred edges is no target; its ``as_of`` and ``undated`` date the network.
     """
-    if not chain or not region:
+    scope = scope_for(scope, "gaps", "chain", "evidence", "as_of", "undated")
+    if not scope.chain or not region:
         raise InputError("gaps needs --chain and --region")
     source = network_source(source)
     place = str(source.resolve(region, names.PLACE))
-    selection = make_selection(source, chain=chain, evidence=evidence, as_of=as_of, undated=undated)
+    selection = make_selection(source, scope)
     table = select_columns(source.projection(), selection)
     columns, nodes = table.columns, table.nodes
     graph = AnalysisGraph(table)

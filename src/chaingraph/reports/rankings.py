@@ -4,7 +4,6 @@ removed in turn (the scenario cascade of :mod:`.scenarios`), ranked by the harm 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from ..errors import InputError
@@ -14,7 +13,7 @@ from ..measures.cascade import (
 )
 from ..measures.compiled import AnalysisGraph
 from ..projection.model import Projection, stage_infos
-from ..projection.selection import make_selection, select_columns
+from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
 from .scenarios import Removal, Shock, check_shock, members_of, scenario_report, weak_components
 
@@ -27,20 +26,16 @@ RANK_KINDS = ("region", "stage", "owner")
 def rank_removals(
     source: Source,
     by: str,
+    scope: Scope | None = None,
     *,
     top: int | None = 10,
-    chain: str | None = None,
-    region: str | None = None,
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-    group_by: str | None = None,
     threshold: float = 1.0,
     direction: str = "downstream",
 ) -> list[dict]:
     """The places, stages or groups of the network ranked by the harm their removal does
     (``impact --all --by``), each a record with its ``summary``, most harmful first; the shock
-    travels by ``threshold`` and ``direction`` as in :func:`scenario`.
+    travels by ``threshold`` and ``direction`` as in :func:`scenario`, in the part of the network
+    ``scope`` chooses (:class:`~chaingraph.projection.selection.Scope`, firm level).
 
     Candidates: for ``region`` every place any node lies in, at every level (county, city, park),
     except a place holding every firm of the network; for ``stage`` every stage with a member; for
@@ -58,9 +53,7 @@ def rank_removals(
     check_shock(threshold, direction)
     shock = Shock(threshold, direction)
     source = network_source(source)
-    selection = make_selection(
-        source, chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
-    )
+    selection = make_selection(source, scope_for(scope, "impact --all --by", *FIRM_LEVEL_SCOPE))
     table = select_columns(source.projection(), selection)
     graph = AnalysisGraph(table)
     labels = _candidate_labels(table, by)

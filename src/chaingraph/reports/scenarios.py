@@ -10,9 +10,8 @@ after tier.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -31,7 +30,7 @@ from ..measures.cascade import (
 )
 from ..measures.compiled import AnalysisGraph
 from ..projection.model import Projection, stage_infos, stages_in_order
-from ..projection.selection import make_selection, select_columns
+from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
 
@@ -191,13 +190,8 @@ class ScenarioRun:
 def scenario(
     source: Source,
     remove: Sequence[str],
+    scope: Scope | None = None,
     *,
-    chain: str | None = None,
-    region: str | None = None,
-    evidence: str | Iterable[str] = "all",
-    as_of: str | None = None,
-    undated: str = "include",
-    group_by: str | None = None,
     partial: float | None = None,
     threshold: float = 1.0,
     direction: str = "downstream",
@@ -207,8 +201,8 @@ def scenario(
 ) -> ScenarioReport:
     """What breaks, tier after tier, when every firm ``remove`` names drops out (their union).
 
-    ``chain``, ``region``, ``evidence`` and ``group_by`` choose the network first, as for
-    ``stats``; ``partial`` (a share in (0, 1]) also lists the firms not disrupted that lost at
+    ``scope`` chooses the network first (:class:`~chaingraph.projection.selection.Scope`, as for
+    ``stats``; at firm level); ``partial`` (a share in (0, 1]) also lists the firms not disrupted that lost at
     least that share of some stage's supply (and, with demand shocks, of its sales). The cascade
     rule is :mod:`chaingraph.measures.cascade`'s: ``threshold`` (in (0, 1]) is the share of a
     stage's supply, of all supply or of sales whose loss disrupts a firm (1: every supplier lost),
@@ -224,22 +218,20 @@ def scenario(
         raise InputError(f"--partial {partial}: a share between 0 (excluded) and 1")
     check_shock(threshold, direction)
     dispatch.check_backend(backend)
-    asked: dict[str, Any] = dict(
-        chain=chain, region=region, evidence=evidence, group_by=group_by, as_of=as_of, undated=undated
-    )
+    firms = scope_for(scope, "impact --remove", *FIRM_LEVEL_SCOPE)
     run = implementation(engine, local=_local_scenario, spark=_spark_scenario)
     how = ScenarioRun(tuple(remove), partial, Shock(threshold, direction), spark_master, backend)
-    return run(network_source(source), asked, how)
+    return run(network_source(source), firms, how)
 
 
-def _local_scenario(source: NetworkSource, asked: dict, how: ScenarioRun) -> ScenarioReport:
+def _local_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> ScenarioReport:
     """The scenario on this machine (see :func:`scenario`): the compiled cascade, or the reference's
     at the sizes and with the ``backend`` the dispatcher says."""
     remove, partial, shock, master, backend = how.remove, how.partial, how.shock, how.master, how.backend
     if master is not None:
         raise InputError("--spark-master goes with --engine spark")
     threshold, direction = shock.threshold, shock.direction
-    selection = make_selection(source, **asked)
+    selection = make_selection(source, scope)
     table = select_columns(source.projection(), selection)
     removals, removed_mask, removed_records = removed_set(source, table, remove)
     if dispatch.uses_compiled(len(table), backend):
@@ -266,7 +258,7 @@ SUMMARY_NOT_ON_SPARK = {
 }
 
 
-def _spark_scenario(source: NetworkSource, asked: dict, how: ScenarioRun) -> ScenarioReport:
+def _spark_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> ScenarioReport:
     """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
     as the compiled cascade's are; ``how.backend`` is this machine's and goes unused."""
     remove, partial, shock, master = how.remove, how.partial, how.shock, how.master
@@ -277,7 +269,7 @@ def _spark_scenario(source: NetworkSource, asked: dict, how: ScenarioRun) -> Sce
     tables = source.tables
     spark = spark_session(master)
     on_spark = spark_source(spark, source.store, tables)
-    network = read_network(spark, on_spark, tables, make_selection(on_spark, **asked))
+    network = read_network(spark, on_spark, tables, make_selection(on_spark, scope))
     removals = []
     for text in remove:
         removal = _spark_removal(spark, on_spark, tables, network.nodes, text)

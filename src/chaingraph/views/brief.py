@@ -192,9 +192,10 @@ BOX_WIDTH, BOX_HEIGHT, BOX_GAP, BOXES_PER_ROW = 118, 86, 14, 5
 def render_brief(found: Brief) -> str:
     """The brief's HTML page (see the module's text).
 
+    >>> from chaingraph.projection.selection import Scope
     >>> from chaingraph.reports.briefing import brief
     >>> from chaingraph.store import open_store
-    >>> page = render_brief(brief(open_store(), chain="ningde"))
+    >>> page = render_brief(brief(open_store(), Scope(chain="ningde")))
     >>> page.startswith("<!DOCTYPE html>") and "<script" not in page and "CATL" in page
     True
     """
