@@ -17,11 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from .errors import InputError
 
-__all__ = ["ENGINES", "ENGINE_ALIASES", "LOCAL", "SPARK", "engine_named", "implementation", "local_only", "session_of"]
+__all__ = [
+    "ENGINES",
+    "ENGINE_ALIASES",
+    "LOCAL",
+    "SPARK",
+    "Compute",
+    "engine_named",
+    "implementation",
+    "local_only",
+    "session_of",
+]
 
 LOCAL, SPARK = "local", "spark"
 #: The engines, the default first.
@@ -30,6 +41,40 @@ ENGINES = (LOCAL, SPARK)
 ENGINE_ALIASES = {"compiled": LOCAL}
 
 Verb = TypeVar("Verb", bound=Callable)
+
+
+@dataclass(frozen=True)
+class Compute:
+    """Where and how a verb computes, as one request (a command's ``--engine``, ``--spark-master``,
+    ``--exact`` and ``--output``): ``engine`` ``local`` (this machine) or ``spark``; on this machine
+    the ``backend`` (``auto``: :mod:`chaingraph.measures.dispatch` chooses by size; ``networkx``,
+    the reference; ``compiled``, the arrays) and ``exact`` (the sampled measures computed exactly);
+    on Spark its ``spark_master`` (default ``local[*]``) and an ``output`` folder that receives
+    every row as Parquet. A verb refuses what of it does not apply to it.
+
+    >>> Compute(engine="compiled").on
+    'local'
+    """
+
+    engine: str = LOCAL
+    backend: str = "auto"
+    exact: bool = False
+    spark_master: str | None = None
+    output: str | None = None
+
+    @property
+    def on(self) -> str:
+        """The engine this names (:func:`engine_named`: an alias gives its engine)."""
+        return engine_named(self.engine)
+
+    def local(self, verb: str) -> Compute:
+        """This request for a verb that runs on this machine alone, neither exact nor written out:
+        anything else is a one-line error naming the verb."""
+        if self.on != LOCAL or self.spark_master is not None:
+            raise InputError(f"{verb} runs on this machine: --engine spark and --spark-master do not apply")
+        if self.exact or self.output is not None:
+            raise InputError(f"{verb}: --exact and --output do not apply")
+        return self
 
 
 def engine_named(name: str) -> str:

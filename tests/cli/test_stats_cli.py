@@ -7,6 +7,7 @@ import json
 import networkx as nx
 import pytest
 
+from chaingraph.engines import Compute
 from chaingraph.projection.read import project
 from chaingraph.store import open_store
 
@@ -288,4 +289,4 @@ def test_the_local_engine_answers_to_its_older_name_too():
     from chaingraph.store import open_store
 
     with pytest.raises(InputError, match="--engine 'gpu': use local, spark"):
-        stats(open_store(), engine="gpu")
+        stats(open_store(), compute=Compute(engine="gpu"))

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from chaingraph.engines import Compute
 from chaingraph.measures import kernels
 from chaingraph.measures import reference as analysis
 from chaingraph.measures.impact import impact
@@ -274,7 +275,7 @@ def test_an_unstaged_supplier_never_costs_a_client_a_stage(run, ttl):
         from chaingraph import reports
         from chaingraph.store import open_store
 
-        [found] = reports.impact(open_store([data]), "Foil Co", backend=backend)
+        [found] = reports.impact(open_store([data]), "Foil Co", compute=Compute(backend=backend))
         assert found.stage_losses == [] and found.stranded == [], backend
     result = run("impact", "Foil Co", "--data", str(data), "--format", "json")
     [record] = json.loads(result.stdout)
@@ -290,7 +291,7 @@ def test_an_unstaged_sole_supplier_strands_its_client(ttl):
         'ex:buyer a cg:Company ; rdfs:label "Buyer"@en ; cg:locationUnknown true .'
     )
     for backend in ("networkx", "compiled"):
-        [found] = reports.impact(open_store([data]), "Foil Co", backend=backend)
+        [found] = reports.impact(open_store([data]), "Foil Co", compute=Compute(backend=backend))
         assert found.stranded == ["https://example.test/buyer"] and found.stage_losses == [], backend
 
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaingraph import reports
+from chaingraph.engines import Compute
 from chaingraph.measures import compiled, kernels
 from chaingraph.measures import reference as analysis
 from chaingraph.measures.kernels import MeasureRun
@@ -111,11 +112,11 @@ def test_single_sourced_equals_networkx(store):
 
 
 @pytest.mark.parametrize(
-    "scope, args", [(None, {}), (Scope(chain="ningde"), {}), (Scope(region="Quanzhou"), {}), (None, {"exact": True})]
+    "scope, exact", [(None, False), (Scope(chain="ningde"), False), (Scope(region="Quanzhou"), False), (None, True)]
 )
-def test_stats_on_the_bundled_graph_agree(store, scope, args):
-    reference = reports.stats(store, scope, backend="networkx", **args)
-    fast = reports.stats(store, scope, backend="compiled", **args)
+def test_stats_on_the_bundled_graph_agree(store, scope, exact):
+    reference = reports.stats(store, scope, compute=Compute(backend="networkx", exact=exact))
+    fast = reports.stats(store, scope, compute=Compute(backend="compiled", exact=exact))
     assert [r["id"] for r in fast.rows] == [r["id"] for r in reference.rows]
     for ours, theirs in zip(reference.rows, fast.rows, strict=True):
         for key, value in ours.items():
@@ -134,7 +135,7 @@ def test_synthetic_network_takes_the_compiled_path_and_agrees(tmp_path):
     assert run_process("synth", "--firms", "2500", "-o", str(path)).returncode == 0
     store = open_store([path], bundled=False)
     fast = reports.stats(store)  # auto: above the threshold
-    reference = reports.stats(store, backend="networkx")
+    reference = reports.stats(store, compute=Compute(backend="networkx"))
     assert fast.nodes > kernels.COMPILED_THRESHOLD and fast.sampled
     assert [r["id"] for r in fast.rows] == [r["id"] for r in reference.rows]
     for ours, theirs in zip(reference.rows, fast.rows, strict=True):
@@ -152,7 +153,7 @@ def test_compiled_backend_refuses_stage_level(store):
     from chaingraph.errors import InputError
 
     with pytest.raises(InputError, match="firm level"):
-        reports.stats(store, Scope(level="stage"), backend="compiled")
+        reports.stats(store, Scope(level="stage"), compute=Compute(backend="compiled"))
 
 
 def test_harmonic_is_networkx_harmonic_centrality():
@@ -194,9 +195,9 @@ def test_impacts_equal_networkx(graph, top, stages):
 def test_impact_on_the_bundled_graph_agrees(store, args):
     from dataclasses import asdict
 
-    options = {"all_firms": True, "top": 8} if args[0] is None else {}
-    reference = reports.impact(store, args[0], backend="networkx", **options)
-    fast = reports.impact(store, args[0], backend="compiled", **options)
+    options = {"top": 8} if args[0] is None else {}  # no firm: every firm, the most harmful first
+    reference = reports.impact(store, args[0], **options, compute=Compute(backend="networkx"))
+    fast = reports.impact(store, args[0], **options, compute=Compute(backend="compiled"))
     assert [asdict(x) for x in fast] == [asdict(x) for x in reference]
     assert reference
 

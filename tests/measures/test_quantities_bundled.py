@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from chaingraph.reports.scenarios import scenario
+from chaingraph.engines import Compute
+from chaingraph.reports.scenarios import Shock, scenario
 
 from ..conftest import fj
 
@@ -82,16 +83,17 @@ def test_when_catl_stops_buying_the_suppliers_that_sold_it_over_40_percent_lose_
 
 
 def test_at_threshold_one_a_stated_share_below_one_never_disrupts(store):
-    found = scenario(store, ["firm:CATL"], direction="upstream")
+    found = scenario(store, ["firm:CATL"], shock=Shock(direction="upstream"))
     ids = {row["id"] for row in found.disrupted}
     assert fj("yuneng") not in ids and fj("tinci") not in ids and fj("shenghua") not in ids
 
 
 @pytest.mark.parametrize("direction", ["upstream", "both"])
 def test_both_backends_give_the_same_demand_shock(store, direction):
-    asked = dict(direction=direction, threshold=0.4, partial=0.05)
-    reference = scenario(store, ["firm:CATL", "region:Quanzhou"], backend="networkx", **asked).as_json()
-    assert scenario(store, ["firm:CATL", "region:Quanzhou"], backend="compiled", **asked).as_json() == reference
+    shock = Shock(direction=direction, threshold=0.4, partial=0.05)
+    reference = scenario(store, ["firm:CATL", "region:Quanzhou"], shock=shock, compute=Compute(backend="networkx"))
+    compiled = scenario(store, ["firm:CATL", "region:Quanzhou"], shock=shock, compute=Compute(backend="compiled"))
+    assert compiled.as_json() == reference.as_json()
 
 
 def test_bad_thresholds_and_directions_are_one_line_errors(run):

@@ -13,12 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chaingraph.engines import Compute
 from chaingraph.measures.cascade import cascade, compiled_cascade, compiled_paths_cut, paths_cut
 from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.projection.model import Projection
 from chaingraph.projection.selection import Scope
 from chaingraph.reports import network
-from chaingraph.reports.scenarios import scenario
+from chaingraph.reports.scenarios import Shock, scenario
 
 from ..conftest import fj
 
@@ -212,10 +213,12 @@ def test_cli_scenario_json_and_errors(run):
 
 @pytest.mark.parametrize("backend", ["networkx", "compiled"])
 def test_both_backends_give_the_same_scenario(store, backend):
-    reference = scenario(store, ["region:Ningde", "stage:separators"], partial=0.5, backend="networkx")
-    assert scenario(store, ["region:Ningde", "stage:separators"], partial=0.5, backend=backend).as_json() == (
-        reference.as_json()
+    reference = scenario(
+        store, ["region:Ningde", "stage:separators"], compute=Compute(backend="networkx"), shock=Shock(partial=0.5)
     )
+    assert scenario(
+        store, ["region:Ningde", "stage:separators"], compute=Compute(backend=backend), shock=Shock(partial=0.5)
+    ).as_json() == (reference.as_json())
 
 
 # --- gaps ------------------------------------------------------------------------------------------
@@ -325,7 +328,7 @@ def test_ranking_equals_one_reference_scenario_per_candidate(store, by):
     assert everything
     expected = []
     for record in everything:
-        reference = scenario(store, [f"{by}:{record['id']}"], backend="networkx")
+        reference = scenario(store, [f"{by}:{record['id']}"], compute=Compute(backend="networkx"))
         assert record["summary"] == reference.summary, record["label"]
         expected.append(record)
     harm = [
@@ -367,8 +370,8 @@ def test_a_willems_chain_scenario_and_ranking_agree_on_both_paths(tmp_path):
     stages = rank_removals(store, "stage", top=None)
     assert stages  # Willems' stage classifications are the chain's stages
     worst = stages[0]
-    reference = scenario(store, [f"stage:{worst['id']}"], backend="networkx")
-    compiled = scenario(store, [f"stage:{worst['id']}"], backend="compiled")
+    reference = scenario(store, [f"stage:{worst['id']}"], compute=Compute(backend="networkx"))
+    compiled = scenario(store, [f"stage:{worst['id']}"], compute=Compute(backend="compiled"))
     assert compiled.as_json() == reference.as_json()
     assert reference.summary == worst["summary"]
 

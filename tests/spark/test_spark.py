@@ -22,12 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaingraph import stats
+from chaingraph.engines import Compute
 from chaingraph.measures import reference
 from chaingraph.measures.cascade import cascade
 from chaingraph.measures.registry import MEASURES
 from chaingraph.projection.selection import Scope
 from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
+from chaingraph.reports.scenarios import Shock
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, require, run_process
@@ -179,7 +181,7 @@ def test_stats_on_spark_equals_stats_on_this_machine(spark, sheets, selection):
     relations, firms = sheets
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
     compiled = stats(source, selection, sort="in_degree")
-    on_spark = stats(source, selection, sort="in_degree", engine="spark", spark_master=MASTER)
+    on_spark = stats(source, selection, sort="in_degree", compute=Compute(engine="spark", spark_master=MASTER))
     assert_reports_agree(compiled, on_spark)
 
 
@@ -203,7 +205,7 @@ def test_spellings_of_one_firm_are_one_firm_on_spark_as_here(spark, tmp_path):
     firms = write_sheet(tmp_path / "firms.csv", ["id", "name_en", "located_in"], ganfeng)
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
     compiled = stats(source, sort="in_degree")
-    on_spark = stats(source, sort="in_degree", engine="spark", spark_master=MASTER)
+    on_spark = stats(source, sort="in_degree", compute=Compute(engine="spark", spark_master=MASTER))
     assert_reports_agree(compiled, on_spark)
     labels = [row["label"] for row in on_spark.rows]
     assert sum("Capchem" in label for label in labels) == 1 and labels.count("Ganfeng Lithium") == 1
@@ -269,8 +271,8 @@ def tables_store(folder):
 
 def test_a_synthetic_network_on_spark_equals_the_compiled_path(spark, tmp_path):
     store = tables_store(synthetic_tables(tmp_path, seed=7))
-    compiled = stats(store, sort="out_degree", backend="compiled")
-    on_spark = stats(store, sort="out_degree", engine="spark", spark_master=MASTER)
+    compiled = stats(store, sort="out_degree", compute=Compute(backend="compiled"))
+    on_spark = stats(store, sort="out_degree", compute=Compute(engine="spark", spark_master=MASTER))
     assert_agree_but_for_estimated_reach(compiled, on_spark)
 
 
@@ -316,17 +318,19 @@ def test_a_willems_chain_imported_exported_as_parquet_and_analysed_on_spark(spar
     exported = run_process("export", "--no-bundled", "--data", str(imported), "--format", "parquet", "-o", str(folder))
     assert exported.returncode == 0, exported.stderr
     store = tables_store(folder)
-    compiled = stats(store, sort="in_degree", backend="compiled")
+    compiled = stats(store, sort="in_degree", compute=Compute(backend="compiled"))
     assert (compiled.nodes, compiled.edges) == (stages, arcs)  # counted from the sheet itself
-    from_rdf = stats(open_store(bundled=False, data=[imported]), sort="in_degree", backend="compiled")
+    from_rdf = stats(open_store(bundled=False, data=[imported]), sort="in_degree", compute=Compute(backend="compiled"))
     exported_pagerank = {row["id"]: row["pagerank"] for row in compiled.rows}
     assert all(close(row["pagerank"], exported_pagerank[row["id"]]) for row in from_rdf.rows)
-    on_spark = stats(store, sort="in_degree", engine="spark", spark_master=MASTER)
+    on_spark = stats(store, sort="in_degree", compute=Compute(engine="spark", spark_master=MASTER))
     assert_agree_but_for_estimated_reach(compiled, on_spark)
     from chaingraph.reports.scenarios import scenario
 
     here = scenario(store, ["stage:Manuf"], Scope(chain="willems-28"))
-    there = scenario(store, ["stage:Manuf"], Scope(chain="willems-28"), engine="spark", spark_master=MASTER)
+    there = scenario(
+        store, ["stage:Manuf"], Scope(chain="willems-28"), compute=Compute(engine="spark", spark_master=MASTER)
+    )
     assert [spec["members"] for spec in here.removed] == [93]  # the sheet's 93 Manuf stages
     assert here.summary["disrupted_beyond_removed"] > 0
     assert_scenarios_agree(here, there)
@@ -431,11 +435,11 @@ def assert_scenarios_agree(compiled, on_spark) -> None:
 @pytest.mark.parametrize(
     "remove, options",
     [
-        (["region:Ningde"], {"partial": 0.5}),
+        (["region:Ningde"], {"shock": Shock(partial=0.5)}),
         (["stage:cathode materials", "Hifen"], {}),
         (["owner:CATL"], {"scope": Scope(chain="ningde-lithium-battery")}),
         (["Acme"], {}),  # a firm only the sheet names, by its English name
-        (["Gamma"], {"partial": 0.25}),  # by its id: the row gives no English name
+        (["Gamma"], {"shock": Shock(partial=0.25)}),  # by its id: the row gives no English name
         (["Delta Motors"], {}),  # a firm only a relation names: its id is its name
         (["firm:delta motors"], {}),  # case ignored, as on this machine
     ],
@@ -446,7 +450,7 @@ def test_a_scenario_on_spark_equals_the_scenario_on_this_machine(spark, sheets, 
     relations, firms = sheets
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
     compiled = scenario(source, remove, **options)
-    on_spark = scenario(source, remove, engine="spark", spark_master=MASTER, **options)
+    on_spark = scenario(source, remove, **options, compute=Compute(engine="spark", spark_master=MASTER))
     assert_scenarios_agree(compiled, on_spark)
 
 
@@ -478,9 +482,9 @@ def quantified_sheets(tmp_path):
 @pytest.mark.parametrize(
     "remove, options",
     [
-        (["CATL"], {"threshold": 0.4, "direction": "upstream", "partial": 0.1}),
-        (["Delta Chem"], {"threshold": 0.5, "direction": "both"}),
-        (["stage:cathode materials"], {"threshold": 0.3, "partial": 0.2}),
+        (["CATL"], Shock(threshold=0.4, direction="upstream", partial=0.1)),
+        (["Delta Chem"], Shock(threshold=0.5, direction="both")),
+        (["stage:cathode materials"], Shock(threshold=0.3, partial=0.2)),
     ],
 )
 def test_a_weighted_or_demand_scenario_on_spark_equals_this_machines(spark, quantified_sheets, remove, options):
@@ -490,8 +494,8 @@ def test_a_weighted_or_demand_scenario_on_spark_equals_this_machines(spark, quan
 
     relations, firms = quantified_sheets
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
-    compiled = scenario(source, remove, **options)
-    on_spark = scenario(source, remove, engine="spark", spark_master=MASTER, **options)
+    compiled = scenario(source, remove, shock=options)
+    on_spark = scenario(source, remove, shock=options, compute=Compute(engine="spark", spark_master=MASTER))
     assert compiled.summary["disrupted_beyond_removed"] > 0
     order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
     here, there = sorted(compiled.disrupted, key=order), sorted(on_spark.disrupted, key=order)

@@ -14,6 +14,7 @@ import pytest
 from chaingraph.projection.read import project_columns
 from chaingraph.projection.selection import Scope, evidence_counts, select_columns
 from chaingraph.reports import make_selection
+from chaingraph.reports.scenarios import Shock
 
 from ..conftest import require, run_process
 
@@ -672,7 +673,7 @@ def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, dir
     from chaingraph.reports.scenarios import scenario
     from chaingraph.views.page import DEMAND_DASHES, TIER_OUTLINES
 
-    rule = {"direction": direction, "threshold": threshold}
+    rule = {"shock": Shock(direction=direction, threshold=threshold)}
     html = str(view(store, Scope(chain="ningde"), remove=["firm:CATL"], **rule))
     nodes = _page_nodes(html)
     found = scenario(store, ["firm:CATL"], Scope(chain="ningde"), **rule)

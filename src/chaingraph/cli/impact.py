@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..engines import local_only, session_of
+from ..engines import Compute, local_only, session_of
+from ..errors import InputError
 from .app import cli, emit, render_json, stderr, stdout
 from .options import (
     choose_columns,
@@ -99,6 +100,7 @@ def impact(
     """
     from ..reports import IMPACT_HEADERS, Scope, impact_record
     from ..reports import impact as compute
+    from ..reports.scenarios import Shock
 
     scope = Scope(chain=chain, region=region, evidence=evidence, group_by=group_by, **dating)
 
@@ -110,9 +112,8 @@ def impact(
                 source,
                 remove,
                 scope,
-                dict(partial=partial, threshold=threshold, direction=direction),
-                engine,
-                spark_master,
+                Shock(threshold, direction, partial),
+                Compute(engine=engine, spark_master=spark_master),
                 fmt,
                 columns,
             )
@@ -123,12 +124,14 @@ def impact(
     if by is not None:
         if not all_firms or firm:
             raise click.UsageError("--by goes with --all")
-        _ranking(source, by, top, scope, (threshold, direction), fmt, columns)
+        _ranking(source, by, top, scope, Shock(threshold, direction), fmt, columns)
         return
     if threshold != 1.0 or direction != "downstream":
         raise click.UsageError("--threshold and --direction go with --remove or --all --by")
 
-    results = compute(source, firm, scope, all_firms=all_firms, top=top)
+    if not all_firms and not firm:
+        raise InputError("impact needs a FIRM, or --all")
+    results = compute(source, None if all_firms else firm, scope, top=top)
     records = [impact_record(i) for i in results]
     keys = list(IMPACT_HEADERS)
     chosen = choose_columns(columns, keys) or keys
@@ -197,12 +200,12 @@ SCENARIO_HEADERS = {
 }
 
 
-def _scenario(source, remove, scope, rule: dict, engine, spark_master, fmt, columns) -> None:
+def _scenario(source, remove, scope, shock, compute, fmt, columns) -> None:
     from ..reports.scenarios import scenario
     from .render import quantity
 
-    report = scenario(source, remove, scope, **rule, engine=engine, spark_master=spark_master)
-    partial = rule["partial"]
+    report = scenario(source, remove, scope, shock=shock, compute=compute)
+    partial = shock.partial
     if fmt == "json":
         emit(render_json(report.as_json()))
         return
@@ -266,8 +269,7 @@ RANKING_HEADERS = {
 def _ranking(source, by, top, scope, shock, fmt, columns) -> None:
     from ..reports.rankings import rank_removals
 
-    threshold, direction = shock
-    ranked = rank_removals(source, by, scope, top=top, threshold=threshold, direction=direction)
+    ranked = rank_removals(source, by, scope, top=top, shock=shock)
     if fmt == "json":
         emit(render_json(ranked))
         return

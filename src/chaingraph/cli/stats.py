@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import click
 
-from ..engines import LOCAL, engine_named, session_of
+from ..engines import LOCAL, Compute, engine_named, session_of
 from .app import cli, emit, emit_records_json, status_line, stderr, stdout
 from .options import (
     choose_columns,
@@ -113,10 +113,7 @@ def stats(
             Scope(chain=chain, region=region, level=level, evidence=evidence, group_by=group_by, **dating),
             sort=sort,
             top=top or None,
-            exact=exact,
-            engine=engine,
-            spark_master=spark_master,
-            output=output,
+            compute=Compute(engine=engine, exact=exact, spark_master=spark_master, output=output),
             progress=lambda step: update(f"computing {step}"),
         )
     if report.nodes == 0:

@@ -110,6 +110,7 @@ def view(
     from .._runtime.fileio import atomic_write, check_target
     from ..reports import Scope
     from ..reports import view as build
+    from ..reports.scenarios import Shock
     from ..views.page import is_chaingraph_view
 
     target_path = output or Path(default_view_name(target))
@@ -123,8 +124,7 @@ def view(
             layout=layout,
             places=places,
             remove=remove,
-            threshold=threshold,
-            direction=direction,
+            shock=Shock(threshold, direction),
             focus=focus,
             hops=hops,
             progress=lambda step: update(f"building view: {step}"),

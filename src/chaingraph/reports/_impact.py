@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..engines import Compute
 from ..errors import InputError
 from ..measures import dispatch
 from ..measures.impact import Impact, impact_all
@@ -37,38 +38,37 @@ def impact(
     firm: str | None,
     scope: Scope | None = None,
     *,
-    all_firms: bool = False,
     top: int | None = 10,
-    backend: str = "auto",
+    compute: Compute | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Impact]:
-    """What breaks if ``firm`` drops out; with ``all_firms``, every firm ranked by harm, in the
-    part of the network ``scope`` chooses (:class:`~chaingraph.projection.selection.Scope`, firm level).
+    """What breaks if ``firm`` drops out; ``firm=None``: every firm, the ``top`` most harmful first
+    (``impact --all``); in the part of the network ``scope`` chooses
+    (:class:`~chaingraph.projection.selection.Scope`, firm level).
 
-    ``backend`` as in :func:`stats`: the compiled graph answers above
-    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes, the NetworkX reference below; with
-    ``all_firms`` the compiled ranking answers at any size (``backend="networkx"`` asks for the
+    ``compute``'s backend as in :func:`stats` (this machine only): the compiled graph answers above
+    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes, the NetworkX reference below; for
+    every firm the compiled ranking answers at any size (``backend="networkx"`` asks for the
     reference).
     """
     from ..measures import compiled
     from ..measures.impact import CompiledImpacts
 
+    backend = (compute or Compute()).local("impact").backend
     dispatch.check_backend(backend)
-    if not all_firms and not firm:
+    if firm is not None and not firm.strip():
         raise InputError("impact needs a FIRM, or --all")
     source = network_source(source)
     selection = make_selection(source, scope_for(scope, "impact", *FIRM_LEVEL_SCOPE))
     table = select_columns(source.projection(), selection)
     use_compiled = dispatch.uses_compiled(len(table), backend)
-    if all_firms:
+    if firm is None:  # every firm
         # The reference recomputes every reach count per firm removed (cubic on a ring of 1,500);
         # the compiled ranking, tested equal to it, answers --all at any size unless asked otherwise.
         use_compiled = use_compiled or backend == "auto"
         if use_compiled:
             return CompiledImpacts(compiled.AnalysisGraph(table)).most_harmful(top, progress=progress)
         return impact_all(table.to_networkx(), top=top, progress=progress)
-    if firm is None:
-        raise InputError("impact needs a FIRM, or --all")
     node = str(source.resolve(firm, names.FIRM))
     controller = next((head for head, members in table.meta.get("grouped", {}).items() if node in members), None)
     if controller is not None:

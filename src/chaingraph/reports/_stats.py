@@ -17,7 +17,7 @@ import numpy as np
 from rdflib import Literal, URIRef
 
 from .._runtime.records import RecordsOnRead
-from ..engines import LOCAL, SPARK, implementation
+from ..engines import LOCAL, SPARK, Compute, implementation
 from ..errors import InputError
 from ..measures import dispatch
 from ..measures import reference as analysis
@@ -297,23 +297,20 @@ def stats(
     *,
     sort: str = "pagerank",
     top: int | None = None,
-    exact: bool = False,
-    backend: str = "auto",
-    engine: str = LOCAL,
-    spark_master: str | None = None,
-    output: str | None = None,
+    compute: Compute | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StatsReport:
-    """Centrality and risk measures of every node of a selection, sorted by ``sort``, highest first.
+    """Centrality and risk measures of every node of the part of the network ``scope`` chooses,
+    sorted by ``sort``, highest first, the first ``top`` of them (``None``: all).
 
-    ``backend``: ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.measures.compiled`: the same
+    ``compute`` (:class:`~chaingraph.engines.Compute`) says where: on this machine its ``backend``
+    is ``networkx`` (the reference), ``compiled`` (:mod:`chaingraph.measures.compiled`: the same
     numbers from arrays, igraph and SciPy, firm level only), or ``auto``: compiled above
-    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes at firm level.
-
-    ``engine="spark"`` computes on Apache Spark (:mod:`chaingraph.spark`) instead of this machine:
-    the source's sheets (``NetworkSource(store, Tables(...))``) are read where they lie, on
-    ``spark_master`` (default ``local[*]``; ``SPARK_REMOTE`` for Spark Connect), and with ``output``
-    the full per-firm table is written there as Parquet instead of being collected.
+    :data:`chaingraph.measures.kernels.COMPILED_THRESHOLD` nodes at firm level; ``exact`` computes
+    the sampled measures exactly. ``engine="spark"`` computes on Apache Spark
+    (:mod:`chaingraph.spark`): the source's sheets (``NetworkSource(store, Tables(...))``) are read
+    where they lie, on ``spark_master`` (default ``local[*]``; ``SPARK_REMOTE`` for Spark Connect),
+    and with ``output`` the full per-firm table is written there as Parquet instead of being collected.
 
     >>> from chaingraph.store import open_store
     >>> report = stats(open_store(), Scope(chain="ningde"), sort="in_degree")
@@ -325,9 +322,10 @@ def stats(
         raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
-    dispatch.check_backend(backend)
-    run_stats = implementation(engine, local=_local_stats, spark=_spark_stats)
-    how = StatsRun(sort, top, exact, backend, spark_master, output, progress)
+    compute = compute or Compute()
+    dispatch.check_backend(compute.backend)
+    run_stats = implementation(compute.engine, local=_local_stats, spark=_spark_stats)
+    how = StatsRun(sort, top, compute.exact, compute.backend, compute.spark_master, compute.output, progress)
     return run_stats(network_source(source), scope or Scope(), how)
 
 

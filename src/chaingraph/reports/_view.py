@@ -19,6 +19,7 @@ from ..queries import names
 from ..vocab import check_language, name_of
 from ._figures import figures_by_subject
 from ._names import firm_names
+from .scenarios import Shock
 
 if TYPE_CHECKING:
     from ..views.page import View
@@ -36,8 +37,7 @@ def view(
     layout: str = "auto",
     places: bool = False,
     remove: Sequence[str] = (),
-    threshold: float = 1.0,
-    direction: str = "downstream",
+    shock: Shock | None = None,
     focus: str | None = None,
     hops: int = 1,
     progress: Callable[[str], None] | None = None,
@@ -69,11 +69,11 @@ def view(
     selection = make_selection(source, scope)
     if (remove or focus) and level != "firm":
         raise InputError("--remove and --focus draw firms: use them at firm level")
-    from .scenarios import check_shock
-
-    check_shock(threshold, direction)
-    if (threshold, direction) != (1.0, "downstream") and not remove:
+    shock = (shock or Shock()).check()
+    if not shock.plain and not remove:
         raise InputError("--threshold and --direction go with --remove")
+    if shock.partial is not None:
+        raise InputError("view: --partial goes with impact --remove")
     if level == "firm" and selection.as_of is not None:
         # At firm level every edge is drawn and the page's year slider hides those not in force,
         # starting from --as-of; a stage-level view aggregates edges, so it is drawn for the date.
@@ -110,7 +110,7 @@ def view(
     if focus_iri is not None:
         focus_label = graph.nodes[focus_iri].get("label", focus)
         headline.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
-    rule = {"threshold": threshold, "direction": direction}
+    rule = {"threshold": shock.threshold, "direction": shock.direction}
     scenario, own_loss = (
         _view_scenario(source, whole, graph, remove, rule, text, headline) if level == "firm" else ({}, {})
     )

@@ -27,7 +27,7 @@ from ._stats import concentrated, stats
 from .changes import diff
 from .gap_analysis import gaps
 from .rankings import RANK_KINDS, rank_removals
-from .scenarios import scenario
+from .scenarios import Shock, scenario
 
 __all__ = ["BRIEF_TOP", "CONCENTRATED_ABOVE", "DEMAND_PARTIAL", "DEMAND_THRESHOLD", "Brief", "brief"]
 
@@ -137,9 +137,7 @@ def _demand_shock(source: NetworkSource, leader: dict | None, asked: Scope) -> d
     many of the disrupted the data's shares or amounts decide (``stated``)."""
     if leader is None:
         return None
-    found = scenario(
-        source, [leader["id"]], asked, direction="upstream", threshold=DEMAND_THRESHOLD, partial=DEMAND_PARTIAL
-    )
+    found = scenario(source, [leader["id"]], asked, shock=Shock(DEMAND_THRESHOLD, "upstream", DEMAND_PARTIAL))
     hit = [row for row in found.disrupted if row["tier"] >= 1]
     partial = [row for row in found.partial if row.get("sales_lost")]
     stated = sum(row["basis"] in STATED_BASES for row in hit)

@@ -15,7 +15,7 @@ from ..measures.compiled import AnalysisGraph
 from ..projection.model import Projection, stage_infos
 from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
-from .scenarios import Removal, Shock, check_shock, members_of, scenario_report, weak_components
+from .scenarios import Removal, Shock, members_of, scenario_report, weak_components
 
 __all__ = ["RANK_KINDS", "rank_removals"]
 
@@ -29,12 +29,11 @@ def rank_removals(
     scope: Scope | None = None,
     *,
     top: int | None = 10,
-    threshold: float = 1.0,
-    direction: str = "downstream",
+    shock: Shock | None = None,
 ) -> list[dict]:
     """The places, stages or groups of the network ranked by the harm their removal does
-    (``impact --all --by``), each a record with its ``summary``, most harmful first; the shock
-    travels by ``threshold`` and ``direction`` as in :func:`scenario`, in the part of the network
+    (``impact --all --by``), each a record with its ``summary``, most harmful first; the
+    ``shock`` travels by its threshold and direction as in :func:`scenario`, in the part of the network
     ``scope`` chooses (:class:`~chaingraph.projection.selection.Scope`, firm level).
 
     Candidates: for ``region`` every place any node lies in, at every level (county, city, park),
@@ -50,8 +49,10 @@ def rank_removals(
         raise InputError(f"--by {by!r}: use {', '.join(RANK_KINDS)}")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
-    check_shock(threshold, direction)
-    shock = Shock(threshold, direction)
+    shock = (shock or Shock()).check()
+    if shock.partial is not None:
+        raise InputError("impact --all --by: --partial goes with --remove")
+    threshold, direction = shock.threshold, shock.direction
     source = network_source(source)
     selection = make_selection(source, scope_for(scope, "impact --all --by", *FIRM_LEVEL_SCOPE))
     table = select_columns(source.projection(), selection)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from ..engines import LOCAL, SPARK, implementation
+from ..engines import LOCAL, SPARK, Compute, implementation
 from ..errors import InputError, UnknownNameError
 from ..measures import dispatch
 from ..measures.cascade import (
@@ -74,10 +74,27 @@ class Removal:
 
 @dataclass(frozen=True)
 class Shock:
-    """Which way a scenario's shock travels and the share whose loss disrupts a firm."""
+    """How a scenario's shock travels: the share whose loss disrupts a firm (``threshold``, in
+    (0, 1]: 1, every supplier lost), the way it goes (``direction``: ``downstream``, a supply shock;
+    ``upstream``, the removed stop buying, a demand shock; or ``both``), and the loss from which a
+    firm not disrupted is listed as partly hit (``partial``, a share in (0, 1]; ``None``: none)."""
 
     threshold: float = 1.0
     direction: str = "downstream"
+    partial: float | None = None
+
+    @property
+    def plain(self) -> bool:
+        """Whether the rule is the plain one (every supplier lost, downstream), where no share
+        decides and no note says which did (``partial`` lists losses; it is no rule)."""
+        return (self.threshold, self.direction) == (1.0, "downstream")
+
+    def check(self) -> Shock:
+        """This shock, or a one-line error for a share outside (0, 1] or an unknown direction."""
+        if self.partial is not None and not 0 < self.partial <= 1:
+            raise InputError(f"--partial {self.partial}: a share between 0 (excluded) and 1")
+        check_shock(self.threshold, self.direction)
+        return self
 
 
 def check_shock(threshold: float, direction: str) -> None:
@@ -181,7 +198,6 @@ class ScenarioRun:
     shock, Spark's master and the local backend (see :func:`scenario`)."""
 
     remove: tuple[str, ...]
-    partial: float | None
     shock: Shock
     master: str | None
     backend: str
@@ -192,42 +208,38 @@ def scenario(
     remove: Sequence[str],
     scope: Scope | None = None,
     *,
-    partial: float | None = None,
-    threshold: float = 1.0,
-    direction: str = "downstream",
-    backend: str = "auto",
-    engine: str = LOCAL,
-    spark_master: str | None = None,
+    shock: Shock | None = None,
+    compute: Compute | None = None,
 ) -> ScenarioReport:
     """What breaks, tier after tier, when every firm ``remove`` names drops out (their union).
 
     ``scope`` chooses the network first (:class:`~chaingraph.projection.selection.Scope`, as for
-    ``stats``; at firm level); ``partial`` (a share in (0, 1]) also lists the firms not disrupted that lost at
-    least that share of some stage's supply (and, with demand shocks, of its sales). The cascade
-    rule is :mod:`chaingraph.measures.cascade`'s: ``threshold`` (in (0, 1]) is the share of a
-    stage's supply, of all supply or of sales whose loss disrupts a firm (1: every supplier lost),
-    ``direction`` ``downstream`` (a supply shock), ``upstream`` (the removed stop buying: a demand
-    shock) or ``both``; shares follow :mod:`chaingraph.measures.shares`. ``engine="spark"`` runs
-    the cascade on Apache Spark (master ``spark_master``, default ``local[*]``) over the source's
-    sheets, as ``stats`` does, by the same rule and shares; the supply paths cut are then left out
-    (``None``, said in ``notes``).
+    ``stats``; at firm level). The cascade rule is :mod:`chaingraph.measures.cascade`'s, with the
+    ``shock``'s threshold and direction (:class:`Shock`; shares follow
+    :mod:`chaingraph.measures.shares`); its ``partial`` also lists the firms not disrupted that lost
+    at least that share of some stage's supply (and, with demand shocks, of its sales).
+    ``compute`` with ``engine="spark"`` runs the cascade on Apache Spark (master ``spark_master``,
+    default ``local[*]``) over the source's sheets, as ``stats`` does, by the same rule and shares;
+    the supply paths cut are then left out (``None``, said in ``notes``).
     """
     if not remove:
         raise InputError("--remove: name at least one KIND:NAME to remove")
-    if partial is not None and not 0 < partial <= 1:
-        raise InputError(f"--partial {partial}: a share between 0 (excluded) and 1")
-    check_shock(threshold, direction)
-    dispatch.check_backend(backend)
+    shock = (shock or Shock()).check()
+    compute = compute or Compute()
+    if compute.exact or compute.output is not None:
+        raise InputError("impact --remove: --exact and --output do not apply")
+    dispatch.check_backend(compute.backend)
     firms = scope_for(scope, "impact --remove", *FIRM_LEVEL_SCOPE)
-    run = implementation(engine, local=_local_scenario, spark=_spark_scenario)
-    how = ScenarioRun(tuple(remove), partial, Shock(threshold, direction), spark_master, backend)
+    run = implementation(compute.engine, local=_local_scenario, spark=_spark_scenario)
+    how = ScenarioRun(tuple(remove), shock, compute.spark_master, compute.backend)
     return run(network_source(source), firms, how)
 
 
 def _local_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> ScenarioReport:
     """The scenario on this machine (see :func:`scenario`): the compiled cascade, or the reference's
     at the sizes and with the ``backend`` the dispatcher says."""
-    remove, partial, shock, master, backend = how.remove, how.partial, how.shock, how.master, how.backend
+    remove, shock, master, backend = how.remove, how.shock, how.master, how.backend
+    partial = shock.partial
     if master is not None:
         raise InputError("--spark-master goes with --engine spark")
     threshold, direction = shock.threshold, shock.direction
@@ -261,7 +273,8 @@ SUMMARY_NOT_ON_SPARK = {
 def _spark_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> ScenarioReport:
     """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
     as the compiled cascade's are; ``how.backend`` is this machine's and goes unused."""
-    remove, partial, shock, master = how.remove, how.partial, how.shock, how.master
+    remove, shock, master = how.remove, how.shock, how.master
+    partial = shock.partial
     from ..spark.network import read_network, spark_source
     from ..spark.scenario import SparkRemoval, run_scenario
     from ..spark.session import spark_session
@@ -293,7 +306,7 @@ def _spark_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> Sc
     partial_records.sort(key=lambda record: (record["label"], record["id"]))
     notes = [f"not computed on Spark: {key.replace('_', ' ')} ({why})" for key, why in SUMMARY_NOT_ON_SPARK.items()]
     notes.append(essential_note(meta, set(found.members)))
-    if shock != Shock():
+    if not shock.plain:
         notes.append(share_note(rows, shock))
     return ScenarioReport(found.removed, rows, summary, partial_records, engine=SPARK, notes=notes)
 
@@ -410,7 +423,7 @@ def scenario_report(
         listed[node]["sales_lost"] = share
     partial.sort(key=lambda record: (record["label"], record["id"]))
     notes = [essential_note(table.meta, set(members))]
-    if shock != Shock():
+    if not shock.plain:
         notes.append(share_note(disrupted, shock))
     return ScenarioReport(removed, disrupted, summary, partial, notes=notes)
 
