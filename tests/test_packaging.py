@@ -143,8 +143,13 @@ def test_the_verbs_of_the_package_are_the_documented_ones():
     # The README's library section and the list: every command's library function.
     verbs = {"open_store", "stats", "impact", "view", "query", "count", "validate", "export", "import_csv"}
     verbs |= {"load_store", "serve", "synth", "gaps", "diff", "resolve", "brief"}
-    assert set(chaingraph.__all__) == verbs | {"__version__"}
-    assert set(dir(chaingraph)) >= verbs
+    # ... and the request the analysis verbs take for a part of the network (the README's example)
+    requests = {"Scope"}
+    assert set(chaingraph.__all__) == verbs | requests | {"__version__"}
+    assert set(dir(chaingraph)) >= verbs | requests
+    from chaingraph.projection.selection import Scope
+
+    assert chaingraph.Scope is Scope
 
 
 def test_each_verb_has_one_home():
