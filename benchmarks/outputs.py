@@ -29,8 +29,8 @@ HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples"
 PY = sys.executable
 
-#: The commands run on every network: a name for the output, the arguments (``{chain}`` and
-#: ``{region}`` the network's own), and whether the command writes a file (``-o``) or stdout.
+#: The commands run on every network: a name for the output, the arguments (``{chain}``,
+#: ``{region}`` and ``{firm}`` the network's own), and whether the command writes a file (``-o``) or stdout.
 COMMANDS: list[tuple[str, list[str], bool]] = [
     ("stats.json", ["stats", "--format", "json"], False),
     ("stats-top.csv", ["stats", "--top", "20", "--format", "csv"], False),
@@ -46,7 +46,14 @@ COMMANDS: list[tuple[str, list[str], bool]] = [
     ("brief.html", ["brief", "--chain", "{chain}", "--region", "{region}"], True),
     ("brief-zh.html", ["brief", "--chain", "{chain}", "--region", "{region}", "--lang", "zh"], True),
     ("view.html", ["view", "{chain}"], True),
+    ("view-stage-zh.html", ["view", "{chain}", "--level", "stage", "--lang", "zh", "--layout", "hierarchical"], True),
+    ("view-scenario.html", ["view", "{chain}", "--remove", "region:{region}", "--direction", "upstream",
+                            "--threshold", "0.5", "--as-of", "2023", "--size-by", "betweenness"], True),
+    ("view-focus.html", ["view", "{chain}", "--focus", "{firm}", "--hops", "2", "--places"], True),
 ]  # fmt: skip
+
+#: The firm a synthetic network's focus view is about (synth names its firms by number).
+_SYNTH_FIRM = "Synthetic Firm 0000001"
 
 
 def chaingraph(*args: str, timeout: float = 3600) -> subprocess.CompletedProcess:
@@ -62,10 +69,10 @@ def write(folder: Path, firms: list[int], spark: bool) -> None:
         nothing.write_text("", encoding="utf-8")  # load needs a file; the bundled graph comes with it
         _check(chaingraph("load", str(nothing), "--store", str(store)))
         sheets = ["--relations", str(EXAMPLES / "suppliers.csv"), "--firms", str(EXAMPLES / "firms.csv")]
-        networks: list[tuple[str, list[str], str, str]] = [
-            ("bundled", [], "ningde", "Ningde"),
-            ("store", ["--store", str(store)], "ningde", "Ningde"),
-            ("sheet", sheets, "ningde", "Ningde"),
+        networks: list[tuple[str, list[str], str, str, str]] = [
+            ("bundled", [], "ningde", "Ningde", "CATL"),
+            ("store", ["--store", str(store)], "ningde", "Ningde", "CATL"),
+            ("sheet", sheets, "ningde", "Ningde", "CATL"),
         ]
         for size in firms:
             data = work / f"synth-{size}.nt"
@@ -73,10 +80,10 @@ def write(folder: Path, firms: list[int], spark: bool) -> None:
             synthetic = work / f"synth-{size}.store"
             # With the bundled graph: the synthetic firms lie in its places, which it names.
             _check(chaingraph("load", str(data), "--store", str(synthetic)))
-            networks.append((f"synth-{size}", ["--store", str(synthetic)], "synthetic", "Ningde"))
-        for network, args, chain, region in networks:
+            networks.append((f"synth-{size}", ["--store", str(synthetic)], "synthetic", "Ningde", _SYNTH_FIRM))
+        for network, args, chain, region, firm in networks:
             for name, command, to_file in COMMANDS:
-                filled = [part.format(chain=chain, region=region) for part in command]
+                filled = [part.format(chain=chain, region=region, firm=firm) for part in command]
                 _run(folder / f"{network}--{name}", [*filled, *args], to_file)
         if spark:
             spark_stats = ["stats", "--engine", "spark", *sheets, "--format", "json"]

@@ -376,7 +376,7 @@ def benchmark(size: int, folder: Path, *, naive: bool, skip: set[str], only: set
         step(
             "ring impact --all", chaingraph("impact", "--all", "--no-bundled", "--data", str(ring), "--format", "json")
         )
-    if size <= 20_000:  # the largest view chaingraph writes (viewpage.NODE_LIMIT)
+    if size <= 20_000:  # the largest view chaingraph writes (chaingraph.reports.NODE_LIMIT)
         step(
             "view",
             chaingraph("view", "synthetic", "--data", str(data), "-o", str(folder / f"view-{size}.html"), "--force"),

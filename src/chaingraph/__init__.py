@@ -22,7 +22,7 @@ _VERBS = {
     "open_store": "store",
     "stats": "reports",
     "impact": "reports",
-    "view": "reports",
+    "view": "views.chain_view",
     "query": "queries.named",
     "count": "queries.named",
     "validate": "validation.report",

@@ -278,8 +278,8 @@ def test_decisions_round_trip_through_import(tmp_path):
 def test_a_views_details_list_the_names_merged_into_a_firm():
     from chaingraph.projection.source import NetworkSource
     from chaingraph.projection.tables import Tables
-    from chaingraph.reports import view
     from chaingraph.store import open_store
+    from chaingraph.views import view
 
     from ..views.test_view import _page_nodes
 

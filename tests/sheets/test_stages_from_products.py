@@ -251,7 +251,7 @@ def test_stages_without_a_sheet_is_refused(run, own_vocabulary):
 
 
 def test_a_view_says_a_stage_was_inferred_and_from_what(registry):
-    from chaingraph.reports import view
+    from chaingraph.views import view
 
     from ..views.test_view import _page_nodes
 

@@ -174,7 +174,7 @@ def test_the_charts_draw_the_commands_numbers_to_scale(store):
 
 
 def test_each_stage_has_the_colour_it_has_in_the_view(store):
-    from chaingraph.reports import view
+    from chaingraph.views import view
 
     found = brief(store, Scope(chain="ningde"))
     html = render_brief(found)

@@ -39,8 +39,8 @@ class _Page(HTMLParser):
 
 def _page_naming_everything(text: str) -> _Page:
     """The parsed view of a two-firm graph whose every name, product and source is ``text``."""
+    from chaingraph.reports import Drawing, FocusWindow, ScenarioDrawn, ViewData
     from chaingraph.views.page import render_view
-    from chaingraph.views.viewdata import ViewData
 
     graph = nx.DiGraph()
     graph.add_edge("urn:a", "urn:b", supplies=[text], sources=[text])
@@ -59,7 +59,15 @@ def _page_naming_everything(text: str) -> _Page:
         )
     measures = analysis.node_measures(graph).values
     page = _Page()
-    page.feed(render_view(ViewData(graph, measures, title=text, notes=[text]), layout="physics"))
+    data = ViewData(
+        graph,
+        measures,
+        title=text,
+        chain_figures=[(text, text)],  # the notes and the headline name it too
+        focus_window=FocusWindow(label=text, hops=1, nodes=2, total=2),
+        scenario_drawn=ScenarioDrawn(removed=(text,), members=1, beyond=0, direction="downstream", per_tier=(1,)),
+    )
+    page.feed(render_view(data, Drawing(layout="physics")))
     return page
 
 

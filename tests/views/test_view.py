@@ -13,7 +13,7 @@ import pytest
 
 from chaingraph.projection.read import project_columns
 from chaingraph.projection.selection import Scope, evidence_counts, select_columns
-from chaingraph.reports import make_selection
+from chaingraph.reports import Drawing, make_selection
 from chaingraph.reports.scenarios import Shock
 
 from ..conftest import require, run_process
@@ -631,9 +631,13 @@ def test_figures_read_in_each_language(value, unit, comparator, english, chinese
 
 def test_a_language_the_library_does_not_have_is_an_input_error(store):
     from chaingraph.errors import InputError
-    from chaingraph.reports import figures_by_subject, view
+    from chaingraph.reports import figures_by_subject
+    from chaingraph.views import view
 
-    for call in (lambda: view(store, Scope(chain="ningde"), lang="fr"), lambda: figures_by_subject(store, "fr")):
+    for call in (
+        lambda: view(store, Scope(chain="ningde"), Drawing(lang="fr")),
+        lambda: figures_by_subject(store, "fr"),
+    ):
         with pytest.raises(InputError, match="--lang 'fr': use en or zh"):
             call()
 
@@ -646,8 +650,8 @@ def _page_nodes(html: str) -> dict[str, dict]:
 
 
 def test_a_scenario_view_crosses_out_the_removed_and_outlines_each_tier(store):
-    from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
+    from chaingraph.views import view
     from chaingraph.views.page import TIER_OUTLINES
 
     nodes = _page_nodes(view(store, Scope(chain="ningde"), remove=["stage:separators"]))
@@ -669,8 +673,8 @@ def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, dir
     """``view --remove --direction --threshold`` draws impact's scenario under the same rule: the
     same firms in the same tiers, those disrupted by a demand shock outlined dotted (and named so
     in the legend and their details), each firm's own loss under that rule too."""
-    from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
+    from chaingraph.views import view
     from chaingraph.views.page import DEMAND_DASHES, TIER_OUTLINES
 
     rule = {"shock": Shock(direction=direction, threshold=threshold)}
@@ -718,8 +722,8 @@ def _header_and_legend(html: str) -> tuple[str, str]:
 
 
 def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outlines(store):
-    from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
+    from chaingraph.views import view
 
     html = str(view(store, Scope(chain="ningde"), remove=["stage:separators"]))
     header, aside = _header_and_legend(html)
@@ -741,15 +745,15 @@ def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outl
 
 
 def test_a_focus_view_says_whose_neighbourhood_it_is_under_the_title(store):
-    from chaingraph.reports import view
+    from chaingraph.views import view
 
-    header, _ = _header_and_legend(str(view(store, Scope(chain="fujian"), focus="CATL", hops=1)))
+    header, _ = _header_and_legend(str(view(store, Scope(chain="fujian"), Drawing(focus="CATL", hops=1))))
     assert "The neighbourhood of CATL, tiers up and down: 1" in header
 
 
 def test_each_firm_says_what_its_own_loss_would_disrupt(store):
-    from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
+    from chaingraph.views import view
 
     nodes = _page_nodes(view(store, Scope(chain="ningde")))
     catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
@@ -763,7 +767,8 @@ def test_each_firm_says_what_its_own_loss_would_disrupt(store):
 def test_focus_draws_only_the_neighbourhood(store):
     import networkx as nx
 
-    from chaingraph.reports import network, view
+    from chaingraph.reports import network
+    from chaingraph.views import view
 
     graph = network(store, Scope(chain="fujian"))
     catl = "https://w3id.org/chaingraph/fujian/catl"
@@ -771,7 +776,7 @@ def test_focus_draws_only_the_neighbourhood(store):
     near |= set(nx.single_source_shortest_path_length(graph.reverse(), catl, cutoff=1))
     drawn = {
         n
-        for n, a in _page_nodes(view(store, Scope(chain="fujian"), focus="CATL", hops=1)).items()
+        for n, a in _page_nodes(view(store, Scope(chain="fujian"), Drawing(focus="CATL", hops=1))).items()
         if a.get("kind") != "place"
     }
     assert drawn == near and len(drawn) < len(graph)
@@ -858,7 +863,8 @@ def test_the_year_slider_shows_the_relations_in_force_without_moving_a_node(brow
 def test_the_year_slider_starts_at_the_newest_start_not_a_contracts_end(store):
     """The slider runs to the last year any relation gives (a contract's end, years ahead) but
     starts at the latest year a relation of the view starts in: the newest the data says."""
-    from chaingraph.reports import network, view
+    from chaingraph.reports import network
+    from chaingraph.views import view
 
     graph = network(store, Scope(chain="ningde"))
     given = [(start, end) for _, _, attrs in graph.edges(data=True) for start, end in attrs.get("intervals") or []]
@@ -877,17 +883,18 @@ def test_the_year_slider_starts_at_the_newest_start_not_a_contracts_end(store):
     [("en", "{nodes} nodes, {edges} supply edges"), ("zh", "{nodes} 个节点，{edges} 条供应连线")],
 )
 def test_the_subtitle_counts_in_the_pages_language(store, lang, expected):
-    from chaingraph.reports import network, view
+    from chaingraph.reports import network
+    from chaingraph.views import view
 
     graph = network(store, Scope(chain="ningde"))
-    page = view(store, Scope(chain="ningde"), lang=lang)
+    page = view(store, Scope(chain="ningde"), Drawing(lang=lang))
     wanted = expected.format(nodes=graph.number_of_nodes(), edges=graph.number_of_edges())
     assert f'<span class="meta">{wanted}</span>' in page
 
 
 def test_one_node_and_one_edge_are_not_plural(ttl):
-    from chaingraph.reports import view
     from chaingraph.store import open_store
+    from chaingraph.views import view
 
     data = ttl(  # one firm that supplies itself: one node, one supply edge
         "ex:tiny a cg:IndustrialChain ; rdfs:label 'Tiny chain'@en .\n"
@@ -986,9 +993,9 @@ def test_chinese_labels_break_into_lines_of_even_length(store, chain):
 
 
 def view_html(store, chain: str) -> str:
-    from chaingraph.reports import view
+    from chaingraph.views import view
 
-    return view(store, Scope(chain=chain), lang="zh")
+    return view(store, Scope(chain=chain), Drawing(lang="zh"))
 
 
 @pytest.mark.browser
@@ -1090,12 +1097,12 @@ def test_no_edge_passes_through_a_node_or_a_label_it_does_not_end_at(browser, tm
     """Measured on the drawn geometry in Chromium: curved edges by their curve, labels by the box
     the browser gave them, in English and Chinese, with places and located-in links and without;
     and where many suppliers feed one node (CATL's 21) no arrowhead lands on its name."""
-    from chaingraph.reports import view
+    from chaingraph.views import view
 
     for lang in ("en", "zh"):
         for places in (False, True):
             path = tmp_path / f"{chain}-{lang}-{places}.html"
-            path.write_text(view(store, Scope(chain=chain), lang=lang, places=places), encoding="utf-8")
+            path.write_text(view(store, Scope(chain=chain), Drawing(lang=lang, places=places)), encoding="utf-8")
             page = Page(browser, path, size)
             page.page.wait_for_function("window.arranged === true")
             if places:
@@ -1110,9 +1117,9 @@ def test_no_edge_passes_through_a_node_or_a_label_it_does_not_end_at(browser, tm
 def test_a_focus_view_draws_the_scenario_of_the_whole_network(ttl):
     """C buys from A (in the window of A) and from B (outside it): losing A does not starve C, as
     ``impact`` says; the window drew C as starved when the cascade ran on the window alone."""
-    from chaingraph.reports import view
     from chaingraph.reports.scenarios import scenario
     from chaingraph.store import open_store
+    from chaingraph.views import view
 
     data = ttl(
         "".join(
@@ -1125,7 +1132,7 @@ def test_a_focus_view_draws_the_scenario_of_the_whole_network(ttl):
     store = open_store([data])
     expected = {d["id"]: d["tier"] for d in scenario(store, ["firm:A Co"]).disrupted}
     assert expected == {"https://example.test/A": 0}  # by the rule: C keeps B, so no one else
-    html = view(store, Scope(chain="ningde"), focus="A Co", hops=1, remove=["firm:A Co"])
+    html = view(store, Scope(chain="ningde"), Drawing(focus="A Co", hops=1), remove=["firm:A Co"])
     nodes = _page_nodes(html)
     assert set(nodes) >= {"https://example.test/A", "https://example.test/C"}
     assert "https://example.test/B" not in nodes  # outside the window

@@ -51,7 +51,8 @@ def test_an_edge_is_as_wide_as_its_share_of_the_clients_purchases_where_the_data
     the view draws no such width and no such legend line."""
     import networkx as nx
 
-    from chaingraph.reports import network, view
+    from chaingraph.reports import network
+    from chaingraph.views import view
     from chaingraph.views.edges import SHARE_WIDTH
 
     sheet = tmp_path / "share.csv"

@@ -108,9 +108,9 @@ def view(
       chaingraph view ningde --focus CATL --hops 1 -o catl.html
     """
     from .._runtime.fileio import atomic_write, check_target
-    from ..reports import Scope
-    from ..reports import view as build
+    from ..reports import Drawing, Scope
     from ..reports.scenarios import Shock
+    from ..views import view as build
     from ..views.page import is_chaingraph_view
 
     target_path = output or Path(default_view_name(target))
@@ -119,14 +119,9 @@ def view(
         html = build(
             source,
             Scope(chain=target, region=region, level=level, evidence=evidence, **dating),
-            size_by=size_by,
-            lang=lang,
-            layout=layout,
-            places=places,
+            Drawing(size_by=size_by, lang=lang, layout=layout, places=places, focus=focus, hops=hops),
             remove=remove,
             shock=Shock(threshold, direction),
-            focus=focus,
-            hops=hops,
             progress=lambda step: update(f"building view: {step}"),
         )
     atomic_write(target_path, html, may_replace=may_replace)

@@ -2,10 +2,10 @@
 through the projection and the measures to plain records.
 
 A room per verb: ``_stats`` (``stats``, ``concentrated``, ``network``), ``_impact`` (``impact``),
-``_view`` (``view``), ``_figures`` (the sources' figures, in English or Chinese), ``_names`` (the
-names of a set of firms) and ``_columns`` (the columns of ``stats`` and ``impact``, their JSON keys
-and headers). The public names are these.
-"""
+``_view`` (``view_data``: what a view draws, the record :mod:`chaingraph.views` lays out as a
+page), ``_figures`` (the sources' figures, in English or Chinese), ``_names`` (the names of a set of
+firms) and ``_columns`` (the columns of ``stats`` and ``impact``, their JSON keys and headers). The
+public names are these."""
 
 from __future__ import annotations
 
@@ -22,9 +22,7 @@ from ._figures import (
 from ._impact import impact, impact_record
 from ._names import firm_names, read_names_ahead
 from ._stats import LOCAL_SOURCING_CLAIM, ClusterSummary, StatsReport, StatsRows, concentrated, network, stats
-from ._view import view
-
-__all__ = []
+from ._view import NODE_LIMIT, OWN_LOSS_LIMIT, Drawing, FocusWindow, ScenarioDrawn, ViewData, check_size, view_data
 
 __all__ = [
     "COLUMN_HEADERS",
@@ -34,13 +32,20 @@ __all__ = [
     "IMPACT_HEADERS",
     "LOCAL_SOURCING_CLAIM",
     "NODE_COLUMNS",
+    "NODE_LIMIT",
+    "OWN_LOSS_LIMIT",
     "STAGE_KEYS",
     "STATS_KEYS",
     "STATS_TABLE_COLUMNS",
     "ClusterSummary",
+    "Drawing",
+    "FocusWindow",
+    "ScenarioDrawn",
     "Scope",
     "StatsReport",
     "StatsRows",
+    "ViewData",
+    "check_size",
     "concentrated",
     "evidence_levels",
     "figures_by_subject",
@@ -53,5 +58,5 @@ __all__ = [
     "read_names_ahead",
     "sourced_figures",
     "stats",
-    "view",
+    "view_data",
 ]

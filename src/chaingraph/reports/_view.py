@@ -1,10 +1,14 @@
-"""``view``: the network a view draws, with its measures and a scenario's tiers, as a page."""
+"""``view``'s report: the network a view draws, with its measures, a scenario's tiers and what each
+firm's own loss would disrupt, as one record (:class:`ViewData`) in which nothing is worded: the
+page (:mod:`chaingraph.views`) writes its notes and headline from the record's counts in its own
+language, and lays the network out.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -21,48 +25,143 @@ from ._figures import figures_by_subject
 from ._names import firm_names
 from .scenarios import Shock
 
-if TYPE_CHECKING:
-    from ..views.page import View
+__all__ = [
+    "NODE_LIMIT",
+    "OWN_LOSS_LIMIT",
+    "Drawing",
+    "FocusWindow",
+    "ScenarioDrawn",
+    "ViewData",
+    "check_size",
+    "view_data",
+]
+
+#: The most nodes a view is drawn of: a browser shows no more usefully.
+NODE_LIMIT = 20_000
+#: Up to this many nodes, each node's tooltip and side panel say what its own loss would disrupt.
+OWN_LOSS_LIMIT = 800
 
 
-__all__ = ["view"]
+@dataclass(frozen=True)
+class Drawing:
+    """How a view draws the network, as one request: the measure that sizes the nodes
+    (``size_by``, any ``stats`` measure), the language of its names and texts (``lang``), the
+    ``layout`` (:data:`chaingraph.vocab.VIEW_LAYOUTS`), whether places start shown (``places``),
+    and a ``focus`` firm (a name, CURIE or IRI) drawn with ``hops`` tiers up and down of it
+    (``None``: the whole selection).
+
+    >>> Drawing(lang="zh", focus="CATL").hops
+    1
+    """
+
+    size_by: str = "pagerank"
+    lang: str = "en"
+    layout: str = "auto"
+    places: bool = False
+    focus: str | None = None
+    hops: int = 1
 
 
-def view(
+@dataclass(frozen=True)
+class FocusWindow:
+    """A focus view's window: the firm's label, the tiers drawn up and down of it, the nodes drawn
+    and the nodes of the whole selection."""
+
+    label: str
+    hops: int
+    nodes: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ScenarioDrawn:
+    """The scenario a view draws (``--remove``), counted: the removals as given, the organizations
+    removed, the firms disrupted beyond them, the shock's direction and the firms of each tier
+    (tier 0, the removed, first)."""
+
+    removed: tuple[str, ...]
+    members: int
+    beyond: int
+    direction: str
+    per_tier: tuple[int, ...]
+
+
+@dataclass
+class ViewData:
+    """Everything a view shows, computed here: the network, its measures and figures, and what the
+    page says of them, as counts and names (the page words them in its language)."""
+
+    graph: nx.DiGraph
+    measures: Mapping[str, Mapping[str, float]]
+    title: str
+    figures: Mapping[str, list[str]] = field(default_factory=dict)
+    #: The sources' figures of each chain drawn: (the chain's name, one figure), in chain order.
+    chain_figures: list[tuple[str, str]] = field(default_factory=list)
+    #: The measures sampled rather than computed exactly, and the sources each was sampled from.
+    sampled: Mapping[str, int] = field(default_factory=dict)
+    #: Firms drawn with no stage (an "unstaged" note).
+    unstaged: int = 0
+    #: A scenario drawn on the view (``view --remove``): node -> its tier, reason and lost stages
+    #: (``{"tier": 1, "reason": "stage", "stages": [stage IRIs]}``); tier 0 is the removed set.
+    scenario: Mapping[str, Mapping] = field(default_factory=dict)
+    #: The same scenario counted, for the headline.
+    scenario_drawn: ScenarioDrawn | None = None
+    #: What each node's own loss would disrupt: node -> firms per tier beyond it (views up to
+    #: :data:`OWN_LOSS_LIMIT` nodes).
+    own_loss: Mapping[str, list[int]] = field(default_factory=dict)
+    #: Where the year slider starts (``--as-of``: the edges in force on it are drawn, the rest
+    #: hidden); ``None``: every edge shown. With ``undated="exclude"`` undated edges start hidden.
+    as_of: str | None = None
+    undated: str = "include"
+    #: Every name each firm was given (:func:`chaingraph.reports.firm_names`): the details list
+    #: those beyond the two shown, so a merge can be checked on the page.
+    names: Mapping[str, list[str]] = field(default_factory=dict)
+    #: The firm a focus view is about (its IRI): the page opens on it, its details in the panel.
+    focus: str | None = None
+    #: The focus view's window, for the headline.
+    focus_window: FocusWindow | None = None
+    #: Each supply edge's share of its client's purchases of the supplier's stage, where the data
+    #: gives one (:func:`chaingraph.measures.reference.edge_purchase_shares`): the edge's width.
+    purchase_shares: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+
+def check_size(graph: nx.DiGraph) -> None:
+    """Refuse views a browser cannot show usefully: empty ones, and ones above :data:`NODE_LIMIT`."""
+    if graph.number_of_nodes() == 0:
+        raise InputError("nothing to show: the selection has no organizations or supply edges")
+    if graph.number_of_nodes() > NODE_LIMIT:
+        raise InputError(
+            f"{graph.number_of_nodes()} nodes is more than a browser view can show ({NODE_LIMIT}); "
+            "narrow it with --region or --chain, or use --level stage"
+        )
+
+
+def view_data(
     source: Source,
     scope: Scope,
+    drawing: Drawing | None = None,
     *,
-    size_by: str = "pagerank",
-    lang: str = "en",
-    layout: str = "auto",
-    places: bool = False,
     remove: Sequence[str] = (),
     shock: Shock | None = None,
-    focus: str | None = None,
-    hops: int = 1,
     progress: Callable[[str], None] | None = None,
-) -> View:
-    """The HTML of the view of ``scope``'s chain (a chain id or name, or a region for all its
-    chains), narrowed by the rest of ``scope`` (region, level, evidence, date; no grouping): a
-    string to write to a file, shown inline when it is the last value of a Jupyter cell.
+) -> ViewData:
+    """What the view of ``scope``'s chain (a chain id or name, or a region for all its chains)
+    draws, narrowed by the rest of ``scope`` (region, level, evidence, date; no grouping), in
+    ``drawing``'s language and focus, with the scenario of ``remove`` and ``shock`` (as
+    ``impact --remove`` runs it) drawn on it.
 
     >>> from chaingraph.store import open_store
-    >>> html = view(open_store(), Scope(chain="ningde"))
-    >>> html.startswith("<!DOCTYPE html>") and "CATL" in html
-    True
-    >>> html._repr_html_().startswith("<iframe srcdoc=")
-    True
+    >>> data = view_data(open_store(), Scope(chain="ningde"), Drawing(focus="CATL"))
+    >>> data.focus_window.label, data.focus_window.hops
+    ('CATL', 1)
     """
-    from ..views.page import check_size, render_view
-    from ..views.texts import TEXT
-    from ..views.tooltips import measure_name
-    from ..views.viewdata import ViewData
-
+    drawing = drawing or Drawing()
     scope = scope_for(scope, "view", "chain", "region", "level", "evidence", "as_of", "undated")
     target, level, as_of, undated = scope.chain or "", scope.level, scope.as_of, scope.undated
+    lang, focus = drawing.lang, drawing.focus
     if not target.strip():
         raise InputError("view: empty chain name; name a chain or a region, such as ningde or fujian")
-    check_language(lang)  # before the figures and notes are written in it
+    check_language(lang)  # before the figures are read in it
     source = network_source(source)
     if progress:
         progress("projection")
@@ -81,8 +180,11 @@ def view(
     graph = whole = select(source.network(), selection)
     total = graph.number_of_nodes()
     focus_iri = str(source.resolve(focus, names.FIRM)) if focus is not None else None
+    window = None
     if focus_iri is not None:
-        graph = neighbourhood(graph, focus_iri, hops)
+        graph = neighbourhood(graph, focus_iri, drawing.hops)
+        label = graph.nodes[focus_iri].get("label", focus)
+        window = FocusWindow(label=label, hops=drawing.hops, nodes=len(graph), total=total)
     check_size(graph)
     if progress:
         progress("measures")
@@ -92,88 +194,61 @@ def view(
     chains = graph.graph["chains"]
     chosen = sorted(selection.chains or chains)
     chain_names = {c: name_of(chains[c], lang) for c in chosen}
-    labels = sorted(chain_names.values())
-    text = TEXT[lang]
-    notes = [
-        text["chain_figure"].format(chain=chain_names[c], figure=line) for c in chosen for line in figures.get(c, [])
-    ]
-    if run.sampled:
-        notes.append(
-            text["sampled"].format(
-                measures=", ".join(measure_name(m, lang) for m in sorted(run.sampled)),
-                count=next(iter(run.sampled.values())),
-            )
-        )
-    if graph.graph.get("unstaged"):
-        notes.append(text["unstaged"].format(count=graph.graph["unstaged"]))
-    headline = []  # what the view is about, under its title
-    if focus_iri is not None:
-        focus_label = graph.nodes[focus_iri].get("label", focus)
-        headline.append(text["focus_note"].format(firm=focus_label, hops=hops, nodes=len(graph), total=total))
-    rule = {"threshold": shock.threshold, "direction": shock.direction}
-    scenario, own_loss = (
-        _view_scenario(source, whole, graph, remove, rule, text, headline) if level == "firm" else ({}, {})
+    scenario, drawn, own_loss = (
+        _view_scenario(source, whole, graph, remove, shock) if level == "firm" else ({}, None, {})
     )
-    data = ViewData(
+    return ViewData(
         graph=graph,
         measures=run.values,
-        title=" · ".join(labels) or target,
+        title=" · ".join(sorted(chain_names.values())) or target,
         figures=figures,
-        notes=notes,
+        chain_figures=[(chain_names[c], line) for c in chosen for line in figures.get(c, [])],
+        sampled=dict(run.sampled),
+        unstaged=graph.graph.get("unstaged") or 0,
         scenario=scenario,
+        scenario_drawn=drawn,
         own_loss=own_loss,
         as_of=as_of if level == "firm" else None,
         names=firm_names(source, list(graph)) if level == "firm" else {},
         undated=undated,
-        headline=headline,
         focus=focus_iri,
+        focus_window=window,
         purchase_shares=edge_purchase_shares(graph),
     )
-    if progress:
-        progress("rendering")
-    return render_view(data, size_by=size_by, lang=lang, layout=layout, places=places)
 
 
 def _view_scenario(
-    source: NetworkSource,
-    whole: nx.DiGraph,
-    drawn: nx.DiGraph,
-    remove: Sequence[str],
-    rule: Mapping[str, Any],
-    text: Mapping[str, str],
-    headline: list[str],
-) -> tuple[dict[str, dict], dict[str, list[int]]]:
-    """The scenario a view draws (``--remove``) and, in views up to ``OWN_LOSS_LIMIT`` nodes,
-    what each firm's own loss would disrupt, tier by tier; the cascade of
-    :mod:`chaingraph.measures.cascade` on the ``whole`` selected network, as ``impact`` runs it, of
-    which the view draws the ``drawn`` part (a focus window): a firm with a supplier outside the
-    window is not starved by losing the ones inside it. ``rule``: the cascade's ``threshold`` and
-    ``direction``, for the scenario and each firm's own loss alike."""
+    source: NetworkSource, whole: nx.DiGraph, drawn: nx.DiGraph, remove: Sequence[str], shock: Shock
+) -> tuple[dict[str, dict], ScenarioDrawn | None, dict[str, list[int]]]:
+    """The scenario a view draws (``--remove``), also counted, and, in views up to
+    :data:`OWN_LOSS_LIMIT` nodes, what each firm's own loss would disrupt, tier by tier; the cascade
+    of :mod:`chaingraph.measures.cascade` on the ``whole`` selected network, as ``impact`` runs it,
+    of which the view draws the ``drawn`` part (a focus window): a firm with a supplier outside the
+    window is not starved by losing the ones inside it. The ``shock``'s threshold and direction
+    rule the scenario and each firm's own loss alike."""
     from ..measures.cascade import compiled_cascade
     from ..measures.compiled import AnalysisGraph
-    from ..views.page import OWN_LOSS_LIMIT, counted
     from .scenarios import removed_set
 
     table = Projection.from_networkx(whole)
     compiled_graph = AnalysisGraph(table)
     scenario: dict[str, dict] = {}
+    counted = None
     if remove:
         removals, mask, _ = removed_set(source, table, remove, "this view")
-        found = compiled_cascade(compiled_graph, mask, **rule)
+        found = compiled_cascade(compiled_graph, mask, threshold=shock.threshold, direction=shock.direction)
         scenario = {
             node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages), "share": why.share}
             for node, why in found.disrupted.items()
             if node in drawn
         }
         tiers = found.tiers()
-        headline.append(
-            text["scenario_note"].format(
-                removed=", ".join(removal.text for removal in removals),
-                count=counted(text, "organizations", len(tiers.get(0, ()))),
-                beyond=len(found.disrupted) - len(tiers.get(0, ())),
-                where=text[f"scenario_{rule['direction']}"],
-                tiers=" → ".join(str(len(tiers[t])) for t in sorted(tiers)),
-            )
+        counted = ScenarioDrawn(
+            removed=tuple(removal.text for removal in removals),
+            members=len(tiers.get(0, ())),
+            beyond=len(found.disrupted) - len(tiers.get(0, ())),
+            direction=shock.direction,
+            per_tier=tuple(len(tiers[t]) for t in sorted(tiers)),
         )
     own_loss: dict[str, list[int]] = {}
     if len(drawn) <= OWN_LOSS_LIMIT:
@@ -181,12 +256,14 @@ def _view_scenario(
         real = table.suppliers != table.clients
         ends = {"downstream": [table.suppliers[real]], "upstream": [table.clients[real]]}
         ends["both"] = ends["downstream"] + ends["upstream"]
-        reaches = np.bincount(np.concatenate(ends[rule["direction"]]), minlength=len(table)) > 0
+        reaches = np.bincount(np.concatenate(ends[shock.direction]), minlength=len(table)) > 0
         for i, node in enumerate(table.nodes):
             if not reaches[i] or node not in drawn:
                 continue
             alone = np.zeros(len(table), dtype=bool)
             alone[i] = True
-            tiers = compiled_cascade(compiled_graph, alone, **rule).tiers()
+            tiers = compiled_cascade(
+                compiled_graph, alone, threshold=shock.threshold, direction=shock.direction
+            ).tiers()
             own_loss[node] = [len(tiers[t]) for t in sorted(tiers) if t >= 1]
-    return scenario, own_loss
+    return scenario, counted, own_loss

@@ -10,7 +10,7 @@ or as autoescaped HTML text; vis-network shows tooltips with ``innerText``.
 Where nodes have stages, the stage layout (:mod:`chaingraph.views.layout`) is the default: up to
 :data:`PHYSICS_LIMIT` nodes the page sizes its grid from the labels it measures, above that the
 grid is set here. Without stages, physics settles small views and a layered layout computed
-here places large ones. Above :data:`NODE_LIMIT` a view is refused.
+here places large ones. Above :data:`chaingraph.reports.NODE_LIMIT` nodes a view is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .. import __version__
 from .._runtime.fileio import safe_stem
 from ..errors import InputError
 from ..projection import periods
+from ..reports import Drawing, ViewData, check_size
 from ..vocab import EVIDENCE_LEVELS, VIEW_LAYOUTS, check_language, name_of
 from .colours import DIMMED_COLOR, DIMMED_LABEL_COLOR, LABEL_COLOR, NO_STAGE_COLOR, stage_colors, text_color_on
 from .edges import EVIDENCE_STYLES, add_supply_edges, located_links, years_of
@@ -49,7 +50,6 @@ from .layout import (
 from .places import add_places
 from .texts import TEXT
 from .tooltips import measure_name, node_tooltip, shown_names, stage_name
-from .viewdata import ViewData
 
 __all__ = [
     "DEMAND_DASHES",
@@ -60,8 +60,6 @@ __all__ = [
     "LABEL_INSIDE",
     "LABEL_WIDTH",
     "LINE_HEIGHT",
-    "NODE_LIMIT",
-    "OWN_LOSS_LIMIT",
     "PHYSICS_LIMIT",
     "ROUTE_BUDGET_MS",
     "ROUTE_DETOUR",
@@ -71,7 +69,6 @@ __all__ = [
     "WIDE_PER_LINE",
     "View",
     "balanced_lines",
-    "check_size",
     "counted",
     "is_chaingraph_view",
     "render_view",
@@ -97,7 +94,6 @@ FONT_SIZE = 14
 #: side its edges leave from, the rest on the side they head to).
 GAPS = {"track": 36, "row": 12, "lane": 44, "passage": 44}
 LINE_HEIGHT = 18
-NODE_LIMIT = 20_000
 GENERATOR_MARK = b'<meta name="generator" content="chaingraph'
 #: Shapes vis-network draws the label inside of, on the node's fill rather than on the page.
 LABEL_INSIDE = frozenset({"box", "circle", "ellipse", "database", "text"})
@@ -123,17 +119,6 @@ def is_chaingraph_view(path: Path) -> bool:
         return False
 
 
-def check_size(graph: nx.DiGraph) -> None:
-    """Refuse views a browser cannot show usefully: empty ones, and ones above :data:`NODE_LIMIT`."""
-    if graph.number_of_nodes() == 0:
-        raise InputError("nothing to show: the selection has no organizations or supply edges")
-    if graph.number_of_nodes() > NODE_LIMIT:
-        raise InputError(
-            f"{graph.number_of_nodes()} nodes is more than a browser view can show ({NODE_LIMIT}); "
-            "narrow it with --region or --chain, or use --level stage"
-        )
-
-
 class View(str):
     """The HTML page of a view: a string to write to a file, that Jupyter shows inline.
 
@@ -148,46 +133,55 @@ class View(str):
         )
 
 
-def render_view(
-    data: ViewData, *, size_by: str = "pagerank", lang: str = "en", layout: str = "auto", places: bool = False
-) -> View:
-    """The HTML page of a view: nodes coloured by stage, shaped by kind, sized by ``size_by``;
-    places and located-in links hidden until the page's toggle (or ``places``) shows them."""
+def render_view(data: ViewData, drawing: Drawing | None = None) -> View:
+    """The HTML page of a view, drawn as ``drawing`` asks: nodes coloured by stage, shaped by kind,
+    sized by its ``size_by`` measure, named in its ``lang``; places and located-in links hidden until
+    the page's toggle (or its ``places``) shows them."""
+    drawing = drawing or Drawing()
+    lang = drawing.lang
     check_language(lang)
-    if layout not in VIEW_LAYOUTS:
-        raise InputError(f"--layout {layout!r}: use {', '.join(VIEW_LAYOUTS)}")
+    if drawing.layout not in VIEW_LAYOUTS:
+        raise InputError(f"--layout {drawing.layout!r}: use {', '.join(VIEW_LAYOUTS)}")
     graph = data.graph
     check_size(graph)
-    if size_by not in data.measures:
-        raise InputError(f"--size-by {size_by!r}: unknown measure (measures: {', '.join(data.measures)})")
+    if drawing.size_by not in data.measures:
+        raise InputError(f"--size-by {drawing.size_by!r}: unknown measure (measures: {', '.join(data.measures)})")
     text = TEXT[lang]
-    layout = _chosen_layout(graph, layout)
+    layout = _chosen_layout(graph, drawing.layout)
     links = located_links(graph) if graph.number_of_nodes() <= PHYSICS_LIMIT else []
-    sizes = _scaled(data.measures[size_by], graph)
+    sizes = _scaled(data.measures[drawing.size_by], graph)
     colors = stage_colors(graph)
     placements, slots = _placements(graph, layout, links, sizes)
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
     net.node_ids = _NodeIds()
-    _add_nodes(net, data, sizes, colors, text, lang, placements)
+    _add_nodes(net, data, sizes, colors, lang, placements)
     against = {(u, v) for u, v in graph.edges() if against_stage_order(slots, u, v)} if slots else set()
     levels_shown, by_share = add_supply_edges(net, graph, text, against, data.purchase_shares)
-    add_places(net, graph, links, text, lang, placements, hidden=not places)
+    add_places(net, graph, links, lang, placements, hidden=not drawing.places)
     net.options = _options(layout)
-    page = _page(
-        data,
-        net,
-        text,
-        lang,
-        size_by,
-        colors,
-        levels_shown,
+    drawn = _Drawn(
+        colors=colors,
+        levels_shown=levels_shown,
         physics=layout == "physics",
-        places=places,
         against=bool(against),
         by_share=by_share,
         lane_titles=_lane_titles(graph, slots, text, lang),
     )
-    return View(page)
+    return View(_page(data, net, drawing, drawn))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Drawn:
+    """What drawing the network settled, for the page around it: the stage colours, the evidence
+    levels drawn, the layout's physics, whether an edge runs against the stage order or is as wide
+    as its share, and each lane's title."""
+
+    colors: Mapping[str, str]
+    levels_shown: set[str]
+    physics: bool
+    against: bool
+    by_share: bool
+    lane_titles: Mapping[int, str]
 
 
 def _lane_titles(graph: nx.DiGraph, slots: Mapping[str, Slot], text: Mapping[str, str], lang: str) -> dict[int, str]:
@@ -239,8 +233,6 @@ def _placements(
     return placements, slots
 
 
-#: Up to this many nodes, each node's tooltip and side panel say what its own loss would disrupt.
-OWN_LOSS_LIMIT = 800
 #: The outline of a disrupted node, by tier (the fill keeps its stage's colour); deeper tiers
 #: take the last. Tier 0, the removed set, is drawn dashed in black and crossed out in its label.
 TIER_OUTLINES = ["#000000", "#d62728", "#ff7f0e", "#bcbd22", "#9467bd"]
@@ -268,12 +260,11 @@ def _add_nodes(
     data: ViewData,
     sizes: Mapping[str, float],
     colors: Mapping[str, str],
-    text: Mapping[str, str],
     lang: str,
     placements: Mapping[str, dict],
 ) -> None:
     """Draw each node: coloured by stage, shaped by kind, sized by its measure, named in ``lang``."""
-    graph = data.graph
+    graph, text = data.graph, TEXT[lang]
     for node, attrs in graph.nodes(data=True):
         label, other = shown_names(attrs, lang)
         removed = data.scenario.get(node, {}).get("tier") == 0
@@ -344,22 +335,9 @@ def _chosen_layout(graph: nx.DiGraph, layout: str) -> str:
     return "physics" if graph.number_of_nodes() <= PHYSICS_LIMIT else "layered"
 
 
-def _page(
-    data: ViewData,
-    net: Network,
-    text: Mapping[str, str],
-    lang: str,
-    size_by: str,
-    colors: Mapping[str, str],
-    levels_shown: set[str],
-    *,
-    physics: bool,
-    places: bool,
-    against: bool,
-    by_share: bool,
-    lane_titles: Mapping[int, str],
-) -> str:
+def _page(data: ViewData, net: Network, drawing: Drawing, drawn: _Drawn) -> str:
     """The self-contained HTML page around the drawn network: title, legend, search, vis-network."""
+    lang, text = drawing.lang, TEXT[drawing.lang]
     graph = data.graph
     nodes, edges, _, _, _, _ = net.get_network_data()
     template = template_environment().get_template("view.html")
@@ -372,13 +350,13 @@ def _page(
             nodes=counted(text, "nodes", graph.number_of_nodes()),
             edges=counted(text, "edges", graph.number_of_edges()),
         ),
-        headline=data.headline,
+        headline=_headline(data, text),
         legend_tiers=_tier_legend(data, text),
-        text={**text, "size": text["size"].format(measure=measure_name(size_by, lang))},
+        text={**text, "size": text["size"].format(measure=measure_name(drawing.size_by, lang))},
         nodes=nodes,
         edges=edges,
         options=net.options,
-        physics=physics,
+        physics=drawn.physics,
         gaps=GAPS,
         readable_limit=PHYSICS_LIMIT,
         route_limit=ROUTE_LIMIT,
@@ -389,29 +367,66 @@ def _page(
         dimmed_color=DIMMED_COLOR,
         label_color=LABEL_COLOR,
         dimmed_label_color=DIMMED_LABEL_COLOR,
-        lane_titles=lane_titles,
+        lane_titles=drawn.lane_titles,
         png_name=safe_stem(data.title) + ".png",
         has_places=any(node.get("kind") == "place" for node in nodes),
         years=years_of(edges),
         as_of=data.as_of,
         as_of_window=[periods.window(data.as_of).first, periods.window(data.as_of).last] if data.as_of else None,
         undated_shown=data.undated == "include",
-        places_shown=places,
-        legend_stages=_stage_legend(graph, colors, text, lang),
+        places_shown=drawing.places,
+        legend_stages=_stage_legend(graph, drawn.colors, text, lang),
         legend_kinds=[{"symbol": SHAPES[k][1], "label": text[k]} for k in kinds if k in SHAPES],
         legend_edges=[
             {"css": EVIDENCE_STYLES[level]["css"], "label": text[f"supply_{level}"]}
             for level in EVIDENCE_LEVELS
-            if level in levels_shown
+            if level in drawn.levels_shown
         ]
-        + ([{"css": "line against", "label": text["against"]}] if against else [])
-        + ([{"css": "line wide", "label": text["width_share"]}] if by_share else []),
+        + ([{"css": "line against", "label": text["against"]}] if drawn.against else [])
+        + ([{"css": "line wide", "label": text["width_share"]}] if drawn.by_share else []),
         has_wide_text=lang == "zh" or any(_WIDE.search(str(node.get("label", ""))) for node in nodes),
         search_names=sorted({n["label"] for n in nodes} | {n["altLabel"] for n in nodes if n.get("altLabel")}),
-        notes=data.notes,
+        notes=_notes(data, text, lang),
         vis_js=_vis_asset("vis-network.min.js"),
         vis_css=_vis_asset("vis-network.css"),
     )
+
+
+def _notes(data: ViewData, text: Mapping[str, str], lang: str) -> list[str]:
+    """What the page notes under the network: each chain's figures from the sources, the measures
+    sampled, the firms with no stage."""
+    notes = [text["chain_figure"].format(chain=chain, figure=line) for chain, line in data.chain_figures]
+    if data.sampled:
+        notes.append(
+            text["sampled"].format(
+                measures=", ".join(measure_name(m, lang) for m in sorted(data.sampled)),
+                count=next(iter(data.sampled.values())),
+            )
+        )
+    if data.unstaged:
+        notes.append(text["unstaged"].format(count=data.unstaged))
+    return notes
+
+
+def _headline(data: ViewData, text: Mapping[str, str]) -> list[str]:
+    """What the view is about, under its title: a focus firm's window, then a scenario's tiers."""
+    lines = []
+    window, scenario = data.focus_window, data.scenario_drawn
+    if window is not None:
+        lines.append(
+            text["focus_note"].format(firm=window.label, hops=window.hops, nodes=window.nodes, total=window.total)
+        )
+    if scenario is not None:
+        lines.append(
+            text["scenario_note"].format(
+                removed=", ".join(scenario.removed),
+                count=counted(text, "organizations", scenario.members),
+                beyond=scenario.beyond,
+                where=text[f"scenario_{scenario.direction}"],
+                tiers=" → ".join(map(str, scenario.per_tier)),
+            )
+        )
+    return lines
 
 
 def counted(text: Mapping[str, str], noun: str, count: int) -> str:

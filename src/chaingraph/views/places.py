@@ -9,6 +9,7 @@ from pyvis.network import Network
 
 from ..vocab import name_of
 from .edges import LOCATED_DASHES
+from .texts import TEXT
 
 __all__ = ["add_places"]
 
@@ -17,7 +18,6 @@ def add_places(
     net: Network,
     graph: nx.DiGraph,
     links: list[tuple[str, str]],
-    text: Mapping[str, str],
     lang: str,
     placements: Mapping[str, dict],
     *,
@@ -25,7 +25,7 @@ def add_places(
 ) -> None:
     """Place nodes and dashed located-in links (hidden ones still shape the layout, so the toggle
     moves nothing)."""
-    places = graph.graph.get("places", {})
+    places, text = graph.graph.get("places", {}), TEXT[lang]
     for place in dict.fromkeys(parent for _, parent in links):
         info = places.get(place, {})
         label = name_of(info, lang, default=place)

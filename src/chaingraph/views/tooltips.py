@@ -10,9 +10,9 @@ import networkx as nx
 
 from ..measures.registry import MEASURES
 from ..projection.model import edge_evidence, stage_infos
+from ..reports import ViewData
 from ..sheets.quantities import HEDGE_MARKS
 from ..vocab import name_in, name_of
-from .viewdata import ViewData
 
 __all__ = [
     "NAMES_SHOWN",
