@@ -67,6 +67,11 @@ class Compute:
         """The engine this names (:func:`engine_named`: an alias gives its engine)."""
         return engine_named(self.engine)
 
+    @property
+    def here(self) -> bool:
+        """Whether this computes on this machine (the local engine)."""
+        return self.on == LOCAL
+
     def local(self, verb: str) -> Compute:
         """This request for a verb that runs on this machine alone, neither exact nor written out:
         anything else is a one-line error naming the verb."""

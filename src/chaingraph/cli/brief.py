@@ -8,7 +8,7 @@ import click
 
 from ..settings import LANGUAGES
 from .app import cli, status_line, stderr
-from .options import dating_options, evidence_option, graph_options, output_options
+from .options import dating_options, evidence_option, graph_options, output_options, scope_request
 
 __all__ = ["brief"]
 
@@ -25,7 +25,8 @@ __all__ = ["brief"]
 @dating_options
 @click.option("--since", metavar="DATE", help="Also what changed from DATE to --as-of (or today).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Language of the brief.")
-def brief(source, chain, region, output, force, evidence, dating, since, lang) -> None:
+@scope_request("chain", "evidence", "dating")
+def brief(source, scope, region, output, force, since, lang) -> None:
     """Write the brief of CHAIN in a region: one self-contained page, laid out for print.
 
     The chain at a glance (its stages, the region's members and the firms elsewhere), what the
@@ -41,16 +42,15 @@ def brief(source, chain, region, output, force, evidence, dating, since, lang) -
       chaingraph brief --chain jinjiang-integrated-circuit -o jinjiang.pdf
     """
     from .._runtime.fileio import atomic_write, check_target, safe_stem
-    from ..reports import Scope
     from ..reports.briefing import brief as gather
     from ..views.brief import print_pdf, render_brief
     from ..views.page import is_chaingraph_view
 
-    target = output or Path(f"{safe_stem(chain)}-brief.html")
+    target = output or Path(f"{safe_stem(scope.chain)}-brief.html")
     pdf = target.suffix.lower() == ".pdf"
     may_replace = check_target(target, force=force, ours=None if pdf else is_chaingraph_view)
     with status_line("gathering the brief"):
-        found = gather(source, Scope(chain=chain, evidence=evidence, **dating), region=region, since=since, lang=lang)
+        found = gather(source, scope, region=region, since=since, lang=lang)
         html = render_brief(found)
         written: str | bytes = print_pdf(html) if pdf else html
     atomic_write(target, written, may_replace=may_replace)

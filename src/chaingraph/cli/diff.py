@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .app import cli, emit, render_json, stdout
-from .options import evidence_option, format_option, graph_options
+from .options import evidence_option, format_option, graph_options, scope_request
 
 __all__ = ["diff"]
 
@@ -54,7 +54,8 @@ def _shown(key: str, value: object) -> str:
     help="List every leading firm's ranks, not only those that moved (a firm out of the network on a date has none).",
 )
 @format_option()
-def diff(source, from_date, to_date, chain, region, evidence, top, every, fmt) -> None:
+@scope_request()
+def diff(source, from_date, to_date, scope, top, every, fmt) -> None:
     """The supply relations that began and ended between two dates, the firms that entered and
     left the network, the firms whose PageRank or dependence rank changed most among the first
     --top, and each regional chain's stage coverage and local-sourcing share then and now.
@@ -67,11 +68,9 @@ def diff(source, from_date, to_date, chain, region, evidence, top, every, fmt) -
       chaingraph diff --from 2021 --to 2025
       chaingraph diff --from 2022-06 --to 2025 --chain ningde --format json
     """
-    from ..reports import Scope
     from ..reports.changes import diff as compute
     from .render import render
 
-    scope = Scope(chain=chain, region=region, evidence=evidence)
     report = compute(source, scope, from_date=from_date, to_date=to_date, top=top, every=every)
     if fmt == "json":
         emit(render_json(report.as_json()))

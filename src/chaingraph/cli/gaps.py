@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .app import cli, emit, render_json, stdout
-from .options import dating_options, evidence_option, format_option, graph_options
+from .options import dating_options, evidence_option, format_option, graph_options, scope_request
 
 __all__ = ["gaps"]
 
@@ -34,7 +34,8 @@ TABLE_ORDER = ["label", "status", "whom", "local_members", "elsewhere", "local_s
 @evidence_option
 @dating_options
 @format_option()
-def gaps(source, chain, region, evidence, dating, fmt) -> None:
+@scope_request("chain", "evidence", "dating")
+def gaps(source, scope, region, fmt) -> None:
     """Which stages of chain C are missing or thin in PLACE, and which outside firms to attract.
 
     The network is the whole chain, wherever its members are. Each stage, in the chain's order:
@@ -52,11 +53,10 @@ def gaps(source, chain, region, evidence, dating, fmt) -> None:
       chaingraph gaps --chain jinjiang --region Quanzhou --format json
       chaingraph gaps --chain ningde --region 宁德 --evidence stated
     """
-    from ..reports import Scope
     from ..reports.gap_analysis import gaps as compute
     from .render import render
 
-    report = compute(source, Scope(chain=chain, evidence=evidence, **dating), region=region)
+    report = compute(source, scope, region=region)
     if fmt == "json":
         emit(render_json(report.as_json()))
         return

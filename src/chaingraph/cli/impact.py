@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import click
 
-from ..engines import Compute, local_only, session_of
+from ..engines import local_only, session_of
 from ..errors import InputError
 from .app import cli, emit, render_json, stderr, stdout
 from .options import (
     choose_columns,
     columns_option,
+    compute_request,
     dating_options,
     engine_options,
     evidence_option,
     format_option,
     graph_options,
     group_by_option,
+    scope_request,
     shock_options,
+    shock_request,
 )
 
 __all__ = ["impact"]
@@ -55,26 +58,10 @@ __all__ = ["impact"]
 @engine_options
 @format_option()
 @columns_option("every column; keys as in --format json")
-def impact(
-    source,
-    firm,
-    chain,
-    region,
-    evidence,
-    dating,
-    group_by,
-    all_firms,
-    top,
-    remove,
-    by,
-    partial,
-    threshold,
-    direction,
-    engine,
-    spark_master,
-    fmt,
-    columns,
-) -> None:
+@scope_request()
+@shock_request
+@compute_request
+def impact(source, firm, scope, all_firms, top, remove, by, shock, compute, fmt, columns) -> None:
     """What breaks if FIRM drops out of the supply network, or a whole set (--remove).
 
     For one FIRM: the clients left without any supplier of FIRM's stage, the clients left with no
@@ -98,40 +85,29 @@ def impact(
       chaingraph impact --all --by region
       chaingraph impact --remove region:Ningde --engine spark --relations rel.parquet --firms firms.parquet
     """
-    from ..reports import IMPACT_HEADERS, Scope, impact_record
-    from ..reports import impact as compute
-    from ..reports.scenarios import Shock
-
-    scope = Scope(chain=chain, region=region, evidence=evidence, group_by=group_by, **dating)
+    from ..reports import IMPACT_HEADERS, impact_record
+    from ..reports import impact as measure
 
     if remove:
         if firm or all_firms:
             raise click.UsageError("--remove replaces FIRM and --all: give one of them")
-        with session_of(engine):
-            _scenario(
-                source,
-                remove,
-                scope,
-                Shock(threshold, direction, partial),
-                Compute(engine=engine, spark_master=spark_master),
-                fmt,
-                columns,
-            )
+        with session_of(compute.engine):
+            _scenario(source, remove, scope, shock, compute, (fmt, columns))
         return
-    local_only(engine, spark_master, "--remove (a firm's own impact and --all run here)")
-    if partial is not None:
+    local_only(compute.engine, compute.spark_master, "--remove (a firm's own impact and --all run here)")
+    if shock.partial is not None:
         raise click.UsageError("--partial goes with --remove")
     if by is not None:
         if not all_firms or firm:
             raise click.UsageError("--by goes with --all")
-        _ranking(source, by, top, scope, Shock(threshold, direction), fmt, columns)
+        _ranking(source, by, top, scope, shock, (fmt, columns))
         return
-    if threshold != 1.0 or direction != "downstream":
+    if not shock.plain:
         raise click.UsageError("--threshold and --direction go with --remove or --all --by")
 
     if not all_firms and not firm:
         raise InputError("impact needs a FIRM, or --all")
-    results = compute(source, None if all_firms else firm, scope, top=top)
+    results = measure(source, None if all_firms else firm, scope, top=top)
     records = [impact_record(i) for i in results]
     keys = list(IMPACT_HEADERS)
     chosen = choose_columns(columns, keys) or keys
@@ -200,10 +176,12 @@ SCENARIO_HEADERS = {
 }
 
 
-def _scenario(source, remove, scope, shock, compute, fmt, columns) -> None:
+def _scenario(source, remove, scope, shock, compute, shown: tuple[str, str | None]) -> None:
+    """The scenario of removing ``remove``, shown as ``shown`` asks (its format and columns)."""
     from ..reports.scenarios import scenario
     from .render import quantity
 
+    fmt, columns = shown
     report = scenario(source, remove, scope, shock=shock, compute=compute)
     partial = shock.partial
     if fmt == "json":
@@ -266,9 +244,11 @@ RANKING_HEADERS = {
 }
 
 
-def _ranking(source, by, top, scope, shock, fmt, columns) -> None:
+def _ranking(source, by, top, scope, shock, shown: tuple[str, str | None]) -> None:
+    """The ``top`` places, stages or groups (``by``) whose loss hurts most, shown as ``shown`` asks."""
     from ..reports.rankings import rank_removals
 
+    fmt, columns = shown
     ranked = rank_removals(source, by, scope, top=top, shock=shock)
     if fmt == "json":
         emit(render_json(ranked))

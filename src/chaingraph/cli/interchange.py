@@ -19,6 +19,7 @@ from .options import (
     map_option,
     output_options,
     same_as_option,
+    scope_request,
     selection_options,
     sheet_option,
     stages_option,
@@ -185,7 +186,8 @@ def import_command(
 @selection_options
 @evidence_option
 @dating_options
-def export_command(source, fmt, output, force, table, chain, region, level, evidence, dating) -> None:
+@scope_request()
+def export_command(source, fmt, output, force, table, scope) -> None:
     """Export the graph, or a chain or region of it, for other tools.
 
     GraphML and GEXF carry the supply network with IRIs, English and Chinese labels, kind,
@@ -203,13 +205,13 @@ def export_command(source, fmt, output, force, table, chain, region, level, evid
     from .._runtime.fileio import atomic_write, check_target
     from ..interchange.export import RDF_EXPORTS
     from ..interchange.export import export as build
-    from ..reports import Scope, make_selection
+    from ..reports import make_selection
 
-    if fmt in RDF_EXPORTS and level != "firm":
+    if fmt in RDF_EXPORTS and scope.level != "firm":
         raise InputError("--level stage applies to graphml, gexf and csv exports; RDF exports keep the firms")
-    if fmt in RDF_EXPORTS and "all" not in evidence:
+    if fmt in RDF_EXPORTS and "all" not in scope.evidence:
         raise InputError("--evidence applies to graphml, gexf and csv exports; RDF exports keep every edge's evidence")
-    selection = make_selection(source, Scope(chain=chain, region=region, level=level, evidence=evidence, **dating))
+    selection = make_selection(source, scope)
     if fmt == "parquet":
         from ..interchange.export import export_tables
 

@@ -27,8 +27,10 @@ __all__ = [
     "Seconds",
     "choose_columns",
     "columns_option",
+    "compute_request",
     "data_options",
     "dating_options",
+    "drawing_request",
     "engine_options",
     "evidence_option",
     "format_option",
@@ -38,9 +40,11 @@ __all__ = [
     "map_option",
     "output_options",
     "same_as_option",
+    "scope_request",
     "selection_options",
     "sheet_option",
     "shock_options",
+    "shock_request",
     "stages_option",
     "table_options",
 ]
@@ -111,18 +115,18 @@ def graph_options(function: Callable | None = None, *, tables: bool = False) -> 
         help="Let SPARQL SERVICE clauses reach other hosts (refused by default on local stores).",
     )
     @functools.wraps(function)
-    def wrapper(*args, data, no_bundled, endpoint, disk_store, timeout, allow_service, **kwargs):
+    def wrapper(*args, **kwargs):
         from .._runtime.memory import keep_for_the_process
         from ..store import EmbeddedStore, open_store
 
         sheets = _table_files(kwargs) if tables else None
         store = open_store(
-            data,
-            bundled=not no_bundled,
-            endpoint=endpoint,
-            timeout=timeout,
-            disk_store=disk_store,
-            allow_service=allow_service,
+            kwargs.pop("data"),
+            bundled=not kwargs.pop("no_bundled"),
+            endpoint=kwargs.pop("endpoint"),
+            timeout=kwargs.pop("timeout"),
+            disk_store=kwargs.pop("disk_store"),
+            allow_service=kwargs.pop("allow_service"),
         )
         if isinstance(store, EmbeddedStore) and store.in_memory:  # the system takes it back at exit
             keep_for_the_process(store)
@@ -428,3 +432,65 @@ def engine_options(function: Callable) -> Callable:
         help="Where to compute: this machine (local; compiled, its older name, still works), or Apache "
         "Spark reading --relations/--firms where they lie.",
     )(function)
+
+
+def _folding(into: str, fields: tuple[str, ...], build: Callable[[dict], object]) -> Callable[[Callable], Callable]:
+    """A decorator that folds the options ``fields`` a command declares (those it has of them) into
+    the one keyword ``into``, ``build`` of them: the request the library's verb takes, built in one
+    place for every command. Each command declares the options where their help fits it."""
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            given = {name: kwargs.pop(name) for name in fields if name in kwargs}
+            return function(*args, **{into: build(given)}, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _scope(given: dict):
+    from ..projection.selection import Scope
+
+    return Scope(**{name: value for name, value in given.items() if name != "dating"}, **given.get("dating", {}))
+
+
+def scope_request(*fields: str) -> Callable[[Callable], Callable]:
+    """Folds a command's selection options (``fields`` of --chain, --region, --level, --evidence,
+    --group-by, and ``dating``: --as-of and --undated; default every one it has) into one ``scope``,
+    the :class:`~chaingraph.projection.selection.Scope` the analysis verbs take."""
+    return _folding("scope", fields or ("chain", "region", "level", "evidence", "group_by", "dating"), _scope)
+
+
+def _compute(given: dict):
+    from ..engines import Compute
+
+    return Compute(output=given.pop("spark_output", None), **given)
+
+
+#: Folds --engine, --spark-master, --exact and (with --engine spark) --output into one ``compute``,
+#: the :class:`~chaingraph.engines.Compute` request of where and how a verb computes.
+compute_request = _folding("compute", ("engine", "spark_master", "exact", "spark_output"), _compute)
+
+
+def _shock(given: dict):
+    from ..reports.scenarios import Shock
+
+    return Shock(**given)
+
+
+#: Folds --threshold, --direction and --partial into one ``shock``, the
+#: :class:`~chaingraph.reports.scenarios.Shock` a scenario travels by.
+shock_request = _folding("shock", ("threshold", "direction", "partial"), _shock)
+
+
+def _drawing(given: dict):
+    from ..reports import Drawing
+
+    return Drawing(**given)
+
+
+#: Folds view's --size-by, --lang, --layout, --places, --focus and --hops into one ``drawing``,
+#: the :class:`~chaingraph.reports.Drawing` a view is drawn by.
+drawing_request = _folding("drawing", ("size_by", "lang", "layout", "places", "focus", "hops"), _drawing)

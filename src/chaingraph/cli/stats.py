@@ -6,17 +6,19 @@ from collections.abc import Iterable
 
 import click
 
-from ..engines import LOCAL, Compute, engine_named, session_of
+from ..engines import session_of
 from .app import cli, emit, emit_records_json, status_line, stderr, stdout
 from .options import (
     choose_columns,
     columns_option,
+    compute_request,
     dating_options,
     engine_options,
     evidence_option,
     format_option,
     graph_options,
     group_by_option,
+    scope_request,
     selection_options,
 )
 
@@ -54,6 +56,7 @@ class _MeasuresEpilog(click.Command):
 @engine_options
 @click.option(
     "--output",
+    "spark_output",
     metavar="DIR",
     help="With --engine spark: write every firm's row there as Parquet (on the cluster) and show --top (10).",
 )
@@ -61,23 +64,9 @@ class _MeasuresEpilog(click.Command):
     "name, 名称, stage, suppliers, clients, pagerank, dependence, cut point in a table; every column in csv and json"
 )
 @format_option()
-def stats(
-    source,
-    chain,
-    region,
-    level,
-    evidence,
-    dating,
-    group_by,
-    top,
-    sort,
-    exact,
-    engine,
-    spark_master,
-    output,
-    columns,
-    fmt,
-) -> None:
+@scope_request()
+@compute_request
+def stats(source, scope, top, sort, compute, columns, fmt) -> None:
     """Centrality and supply-chain risk measures of every firm (or stage).
 
     Which firms hold the chain together (pagerank, betweenness, cut points), which suppliers
@@ -95,25 +84,26 @@ def stats(
       chaingraph stats --format json | jq '.[0]'
       chaingraph stats --engine spark --relations rel.parquet --firms firms.parquet
     """
-    from ..reports import STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS, Scope
-    from ..reports import stats as compute
+    from ..reports import STAGE_KEYS, STATS_KEYS, STATS_TABLE_COLUMNS
+    from ..reports import stats as measure
 
     # A stage-level report adds the concentration of each stage's purchases.
+    level = scope.level
     every_key = [*STATS_KEYS, *STAGE_KEYS] if level == "stage" else STATS_KEYS
     table_columns = [*STATS_TABLE_COLUMNS, *STAGE_KEYS] if level == "stage" else STATS_TABLE_COLUMNS
     chosen = choose_columns(columns, every_key)
 
-    if fmt == "json" and level == "firm" and engine_named(engine) == LOCAL:
+    if fmt == "json" and level == "firm" and compute.here:
         from ..reports import read_names_ahead
 
         read_names_ahead(source)  # every firm's names go with its row: read while the measures run
-    with status_line("computing measures") as update, session_of(engine):
-        report = compute(
+    with status_line("computing measures") as update, session_of(compute.engine):
+        report = measure(
             source,
-            Scope(chain=chain, region=region, level=level, evidence=evidence, group_by=group_by, **dating),
+            scope,
             sort=sort,
             top=top or None,
-            compute=Compute(engine=engine, exact=exact, spark_master=spark_master, output=output),
+            compute=compute,
             progress=lambda step: update(f"computing {step}"),
         )
     if report.nodes == 0:

@@ -8,13 +8,22 @@ import click
 
 from ..settings import LANGUAGES, LEVELS, VIEW_LAYOUTS
 from .app import cli, status_line, stderr
-from .options import dating_options, evidence_option, graph_options, output_options, shock_options
+from .options import (
+    dating_options,
+    drawing_request,
+    evidence_option,
+    graph_options,
+    output_options,
+    scope_request,
+    shock_options,
+    shock_request,
+)
 
 __all__ = ["default_view_name", "view"]
 
 
 @cli.command(short_help="Write an interactive offline HTML view of a chain.")
-@click.argument("target", metavar="CHAIN")
+@click.argument("chain", metavar="CHAIN")
 @graph_options(tables=True)
 @output_options(
     "HTML file to write [default: CHAIN.html].", force="Replace an existing file that chaingraph did not write."
@@ -63,26 +72,10 @@ __all__ = ["default_view_name", "view"]
 @click.option(
     "--hops", type=click.IntRange(min=1), default=1, show_default=True, help="Tiers up and down with --focus."
 )
-def view(
-    source,
-    target,
-    output,
-    force,
-    open_browser,
-    size_by,
-    level,
-    region,
-    evidence,
-    dating,
-    lang,
-    layout,
-    places,
-    remove,
-    threshold,
-    direction,
-    focus,
-    hops,
-) -> None:
+@scope_request()
+@shock_request
+@drawing_request
+def view(source, scope, output, force, open_browser, drawing, remove, shock) -> None:
     """Write an interactive HTML view of chain CHAIN: one self-contained file that works offline.
 
     CHAIN is a chain id or name, or a region for all its chains: ningde, jinjiang, putian, or fujian
@@ -108,20 +101,18 @@ def view(
       chaingraph view ningde --focus CATL --hops 1 -o catl.html
     """
     from .._runtime.fileio import atomic_write, check_target
-    from ..reports import Drawing, Scope
-    from ..reports.scenarios import Shock
     from ..views import view as build
     from ..views.page import is_chaingraph_view
 
-    target_path = output or Path(default_view_name(target))
+    target_path = output or Path(default_view_name(scope.chain))
     may_replace = check_target(target_path, force=force, ours=is_chaingraph_view)
     with status_line("building view") as update:
         html = build(
             source,
-            Scope(chain=target, region=region, level=level, evidence=evidence, **dating),
-            Drawing(size_by=size_by, lang=lang, layout=layout, places=places, focus=focus, hops=hops),
+            scope,
+            drawing,
             remove=remove,
-            shock=Shock(threshold, direction),
+            shock=shock,
             progress=lambda step: update(f"building view: {step}"),
         )
     atomic_write(target_path, html, may_replace=may_replace)
