@@ -14,6 +14,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
 
 from ..conftest import SHARED, fj, require, run_process
@@ -118,7 +119,7 @@ def test_import_matches_places_chains_and_existing_firms(tmp_path):
 
     relations = write(tmp_path / "r.csv", RELATIONS + "NewCo,CATL,cathode powder,2024-01-01,,\n")
     firms = write(tmp_path / "f.csv", FIRMS + "NewCo,New Co,新公司,宁德市,ningde-lithium-battery,cathode materials\n")
-    result = import_csv(relations, firms, context=open_store())
+    result = import_csv(Tables(relations=[relations], firms=[firms]), context=open_store())
     text = result.dump(pyoxigraph.RdfFormat.N_TRIPLES).decode()
     assert f"<{fj('ningde')}>" in text  # matched by Chinese name
     assert f"<{fj('stage-libat-cathode')}>" in text  # matched stage of the matched chain
@@ -407,7 +408,7 @@ def test_import_reports_progress_by_rows_and_bytes_then_validates(tmp_path):
     relations = write(tmp_path / "r.csv", RELATIONS + "".join(f"f{i},f{i + 1},,,,\n" for i in range(2500)))
     firms = write(tmp_path / "f.csv", FIRMS + "f0,Zero,,,,\n")
     seen = []
-    import_csv(relations, firms, context=open_store(), validate=True, progress=seen.append)
+    import_csv(Tables(relations=[relations], firms=[firms]), context=open_store(), validate=True, progress=seen.append)
     total = relations.stat().st_size + firms.stat().st_size
     reading = [state for state in seen if state.phase == "reading"]
     assert [state.rows for state in reading] == [1000, 2000, 2501]

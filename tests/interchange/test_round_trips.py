@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from chaingraph.measures import reference as analysis
 from chaingraph.projection.selection import Scope
+from chaingraph.projection.tables import Tables
 
 from ..conftest import write_csv
 
@@ -48,11 +49,11 @@ def test_labels_and_ids_survive_import_export_import(tmp_path_factory, label, ch
         store.load_file(folder / "x.nt")
         return store
 
-    first = load(import_csv(relations, firms))
+    first = load(import_csv(Tables(relations=[relations], firms=[firms])))
     graph = project(first)
     (folder / "e.csv").write_bytes(edges_csv(first, graph))
     (folder / "n.csv").write_bytes(firms_csv(graph, analysis.node_measures(graph).values))
-    second = project(load(import_csv(folder / "e.csv", folder / "n.csv")))
+    second = project(load(import_csv(Tables(relations=[folder / "e.csv"], firms=[folder / "n.csv"]))))
     assert set(graph.nodes) == set(second.nodes) and set(graph.edges) == set(second.edges)
     node = next(n for n in graph if graph.nodes[n]["label"] != "Other")
     assert second.nodes[node]["label"] == label

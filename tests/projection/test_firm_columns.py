@@ -136,5 +136,5 @@ def test_a_firms_sheet_asks_the_graph_about_its_ids_at_once(tmp_path, monkeypatc
         table = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms])).projection()
         assert "https://example.org/firm/299" in table.nodes
     else:
-        import_csv(relations, firms, context=open_store())
+        import_csv(Tables(relations=[relations], firms=[firms]), context=open_store())
     assert len(asked) <= 2 and sum(asked) >= 300  # every id asked about, in one or two asks

@@ -44,11 +44,13 @@ def write_sheet(path: Path, header: list[str], rows: list[list[str]], *, newline
 
 
 def imported(tmp_path: Path, relations: Path, firms: Path | None = None, bundled: bool = True, **options) -> Path:
-    """The sheets imported to N-Triples, as ``chaingraph import`` writes them (no validation)."""
+    """The sheets imported to N-Triples, as ``chaingraph import`` writes them (no validation);
+    ``options`` how they are read (:class:`Tables`' fields)."""
     import pyoxigraph as ox
 
     context = open_store(bundled=bundled).local_dataset("import")
-    result = import_csv(relations, firms, context=context, **options)
+    sheets = Tables(relations=[relations], firms=[firms] if firms is not None else [], **options)
+    result = import_csv(sheets, context=context)
     target = tmp_path / f"imported-{relations.stem}.nt"
     with target.open("wb") as handle:
         result.dump(ox.RdfFormat.N_TRIPLES, handle)

@@ -108,6 +108,7 @@ def import_command(
     from .._runtime.fileio import atomic_open, check_target
     from ..interchange.csv_import import import_csv, parse_mapping
     from ..interchange.export import RDF_EXPORTS
+    from ..projection.tables import Tables
     from ..store import open_store
 
     fmt = "ttl"
@@ -121,16 +122,19 @@ def import_command(
             raise InputError(f"-o {output}: use one of {', '.join(RDF_OUTPUTS)}")
         may_replace = check_target(output, force=force)
     with _ImportProgress() as progress:
-        result = import_csv(
-            relations,
-            firms,
+        sheets = Tables(
+            relations=[relations],
+            firms=[firms] if firms is not None else [],
             mapping=parse_mapping(maps),
-            same_as=same_as,
-            stages=stages,
-            context=open_store().local_dataset("import"),
-            base=base,
             header_row=header_row,
             sheet=sheet,
+            base=base,
+            same_as=same_as,
+            stages=stages,
+        )
+        result = import_csv(
+            sheets,
+            context=open_store().local_dataset("import"),
             chain_name=chain_name,
             validate=not skip_validation,
             progress=progress,
@@ -152,8 +156,7 @@ def import_command(
 
         stderr.print(f"note: {self_loop_note(relations, result.self_loops)}", highlight=False, markup=False)
     if disk_store is not None:
-        sheets = [relations, *([firms] if firms is not None else [])]
-        report = result.save_store(disk_store, sheets=sheets, replace=force)
+        report = result.save_store(disk_store, sheets=[*sheets.relations, *sheets.firms], replace=force)
         stderr.print(f"wrote {report.directory}: {report.quads:,} quads; read it with --store {disk_store}")
     elif output is None:
         # sys.stdout.buffer, not click.get_binary_stream: Click 8.5 deprecates that function.

@@ -29,6 +29,7 @@ from ..errors import InputError
 from ..names import read_decisions
 from ..projection.read import project_columns
 from ..projection.saved import PROJECTION_FORMAT, write_projection
+from ..projection.tables import Tables
 from ..queries.context import import_context
 from ..sheets import (
     FIRM_FIELDS,
@@ -154,22 +155,22 @@ class ImportProgress:
 
 
 def import_csv(
-    relations: Path,
-    firms: Path | None = None,
+    sheets: Tables | str | os.PathLike[str],
     *,
-    mapping: Mapping[str, str] | None = None,
-    same_as: Sequence[str | os.PathLike[str]] = (),
-    stages: Sequence[str | os.PathLike[str]] = (),
     context: LocalDataset | None = None,
-    base: str = str(IMPORT),
-    header_row: int | None = None,
-    sheet: str | None = None,
     chain_name: str | None = None,
     validate: bool = False,
     progress: Callable[[ImportProgress], None] | None = None,
 ) -> ImportResult:
-    """Build RDF from a relations CSV (and optionally a firms CSV), and with ``validate`` check it
-    with the SHACL shapes beside ``context``.
+    """Build RDF from a relations sheet (and optionally a firms sheet), and with ``validate`` check
+    it with the SHACL shapes beside ``context``.
+
+    ``sheets`` are the sheets and how they are read, as the analysis reads them beside a graph
+    (:class:`~chaingraph.projection.tables.Tables`: one relations sheet, at most one firms sheet,
+    ``mapping``, ``header_row``, a workbook's ``sheet``, ``same_as`` decisions, ``stages``
+    vocabularies and the ``base`` ids become IRIs under); a path alone is a relations sheet read
+    with the defaults. ``chain_name`` names the chain of stages given without one (default: the
+    relations file's name).
 
     ``context`` is the graph whose places, chains, stages and organizations names are matched
     against (usually the bundled graph, :func:`chaingraph.store.open_store`); the import is built
@@ -184,12 +185,19 @@ def import_csv(
     >>> result = import_csv(sheet, context=open_store(), validate=True)
     >>> result.firms, result.relations, dict(result.matched), result.report.conforms
     (1, 1, {'firm': 1}, True)
+    >>> import_csv(Tables(relations=[sheet], mapping={"supplier": "Vendor"}))
+    Traceback (most recent call last):
+    chaingraph.errors.InputError: ...suppliers.csv: --map supplier=Vendor: no such column (columns: ...)
     """
+    if not isinstance(sheets, Tables):
+        sheets = Tables(relations=[sheets])
+    relations, firms = _import_sheets(sheets)
+    mapping, same_as, stages, base = dict(sheets.mapping), sheets.same_as, sheets.stages, sheets.base
+    header_row, sheet = sheets.header_row, sheets.sheet
     if not is_iri(base) or not base.endswith(("/", "#")):
         raise InputError(f"--base {base!r}: expected an absolute IRI ending in / or #, such as https://example.org/")
     if validate and context is None:
         raise ValueError("validate=True needs the context graph the import is checked beside")
-    mapping = dict(mapping or {})
     relation_rows = sheet_rows(relations, RELATION_FIELDS, "relations", mapping, header_row, sheet)
     firm_rows = sheet_rows(firms, FIRM_FIELDS, "firms", mapping, header_row, sheet) if firms is not None else None
     # Relations and row sources are named after the file's content, not only its name: two
@@ -228,6 +236,16 @@ def import_csv(
         tracker.phase("validating")
         result.report = _check(context, graph)
     return result
+
+
+def _import_sheets(sheets: Tables) -> tuple[Path, Path | None]:
+    """The relations sheet and the firms sheet (or ``None``) an import reads: one of the first, at
+    most one of the second (an import is one batch of rows, named after its relations sheet)."""
+    if len(sheets.relations) != 1:
+        raise InputError(f"import reads one relations sheet ({len(sheets.relations)} given): import each on its own")
+    if len(sheets.firms) > 1:
+        raise InputError(f"import reads at most one firms sheet ({len(sheets.firms)} given): import each on its own")
+    return Path(sheets.relations[0]), Path(sheets.firms[0]) if sheets.firms else None
 
 
 #: Firms sheet rows whose ids the graph is asked about in one go.
