@@ -8,7 +8,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Brief"]
+__all__ = ["Brief", "EmptiedStage", "ScenarioSummary"]
+
+
+@dataclass(frozen=True)
+class EmptiedStage:
+    """A chain's stage that had a member in the network and has none left undisrupted: the chain's
+    id, the stage's IRI and its English label."""
+
+    chain: str
+    stage: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """A scenario's counts (:func:`chaingraph.reports.scenarios.scenario`), under its JSON keys:
+    the organizations ``removed`` (tier 0) and the firms disrupted beyond them, the firms of each
+    tier from 0, the disrupted firms outside the removed places (``None`` when no place was
+    removed), the stages left with no member, the supplier-to-client paths cut (``None`` where the
+    engine does not count them), the weakly connected components before and after, and the shock's
+    ``direction`` and ``threshold``."""
+
+    removed: int
+    disrupted_beyond_removed: int
+    firms_per_tier: list[int]
+    outside_removed_places: int | None
+    stages_emptied: list[EmptiedStage]
+    paths_cut: int | None
+    components_before: int
+    components_after: int
+    direction: str
+    threshold: float
 
 
 @dataclass

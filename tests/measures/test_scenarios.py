@@ -166,7 +166,7 @@ def test_hifen_is_catls_only_tester_and_its_loss_starves_no_one(store):
     assert _suppliers_at(store, fj("catl"), "testing") == {fj("hifen")}
     result = scenario(store, ["firm:Hifen"])
     assert [d["id"] for d in result.disrupted] == [fj("hifen")]
-    assert result.summary["firms_per_tier"] == [1]
+    assert result.summary.firms_per_tier == [1]
     assert [(p["id"], p["stages"]) for p in result.partial] == [(fj("catl"), {"testing": 1.0})]
     # Every input stays essential where none is stated: without the statements CATL is starved.
     graph = network(store, Scope(chain="ningde"))
@@ -183,7 +183,7 @@ def test_removing_ningde_disrupts_the_carmakers_outside_it(store):
     assert removed == {str(r["f"]) for r in located}
     beyond = {d["id"] for d in result.disrupted if d["tier"] >= 1}
     assert {fj("nio"), fj("tesla")} <= beyond
-    assert result.summary["outside_removed_places"] == len(beyond)  # neither carmaker lies in Ningde
+    assert result.summary.outside_removed_places == len(beyond)  # neither carmaker lies in Ningde
 
 
 def test_separators_and_catls_group(store):
@@ -197,7 +197,7 @@ def test_separators_and_catls_group(store):
 
 def test_the_union_of_removals_is_one_scenario(store):
     both = scenario(store, ["firm:Hifen", "stage:separators"])
-    assert both.summary["removed"] == 1 + scenario(store, ["stage:separators"]).summary["removed"]
+    assert both.summary.removed == 1 + scenario(store, ["stage:separators"]).summary.removed
 
 
 def test_cli_scenario_json_and_errors(run):
@@ -332,7 +332,7 @@ def test_ranking_equals_one_reference_scenario_per_candidate(store, by):
         assert record["summary"] == reference.summary, record["label"]
         expected.append(record)
     harm = [
-        (-r["summary"]["disrupted_beyond_removed"], -r["summary"]["paths_cut"], -len(r["summary"]["stages_emptied"]))
+        (-r["summary"].disrupted_beyond_removed, -r["summary"].paths_cut, -len(r["summary"].stages_emptied))
         for r in everything
     ]
     assert harm == sorted(harm)

@@ -10,6 +10,7 @@ few and small: what they check is the algorithm, not the scale.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -332,7 +333,7 @@ def test_a_willems_chain_imported_exported_as_parquet_and_analysed_on_spark(spar
         store, ["stage:Manuf"], Scope(chain="willems-28"), compute=Compute(engine="spark", spark_master=MASTER)
     )
     assert [spec["members"] for spec in here.removed] == [93]  # the sheet's 93 Manuf stages
-    assert here.summary["disrupted_beyond_removed"] > 0
+    assert here.summary.disrupted_beyond_removed > 0
     assert_scenarios_agree(here, there)
     refused = run_process("stats", "--engine", "spark", "--relations", str(source), *WILLEMS_MAP[:2])
     assert_clean_failure(refused, "--header-row")
@@ -425,8 +426,9 @@ def assert_scenarios_agree(compiled, on_spark) -> None:
     order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
     assert sorted(on_spark.disrupted, key=order) == sorted(compiled.disrupted, key=order)
     assert on_spark.partial == compiled.partial
-    for key, value in compiled.summary.items():
-        assert on_spark.summary[key] == (None if key in SUMMARY_NOT_ON_SPARK else value), key
+    spark_summary = dataclasses.asdict(on_spark.summary)
+    for key, value in dataclasses.asdict(compiled.summary).items():
+        assert spark_summary[key] == (None if key in SUMMARY_NOT_ON_SPARK else value), key
     # what Spark leaves out, one line each; then the stage rule and the shock's, said alike
     assert on_spark.engine == "spark" and len(on_spark.notes) == len(SUMMARY_NOT_ON_SPARK) + len(compiled.notes)
     assert on_spark.notes[len(SUMMARY_NOT_ON_SPARK) :] == compiled.notes
@@ -496,7 +498,7 @@ def test_a_weighted_or_demand_scenario_on_spark_equals_this_machines(spark, quan
     source = NetworkSource(open_store(), Tables(relations=[relations], firms=[firms]))
     compiled = scenario(source, remove, shock=options)
     on_spark = scenario(source, remove, shock=options, compute=Compute(engine="spark", spark_master=MASTER))
-    assert compiled.summary["disrupted_beyond_removed"] > 0
+    assert compiled.summary.disrupted_beyond_removed > 0
     order = lambda record: (record["tier"], record["label"], record["id"])  # noqa: E731
     here, there = sorted(compiled.disrupted, key=order), sorted(on_spark.disrupted, key=order)
     assert [{**r, "share_lost": None} for r in there] == [{**r, "share_lost": None} for r in here]

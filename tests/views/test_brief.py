@@ -3,6 +3,7 @@ Chinese terms in the Chinese brief, and a page that prints offline at A4 without
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -71,7 +72,8 @@ def test_every_number_of_the_brief_is_its_commands(store):
     assert found.leaders == gaps["leaders"][:BRIEF_TOP]
     for by in ("region", "stage", "owner"):
         ranked = command_json("impact", "--all", "--by", by, "--chain", "ningde", "--top", str(BRIEF_TOP))
-        assert [(r["label"], r["summary"]) for r in found.rankings[by]] == [(r["label"], r["summary"]) for r in ranked]
+        brief_rows = [(r["label"], dataclasses.asdict(r["summary"])) for r in found.rankings[by]]
+        assert brief_rows == [(r["label"], r["summary"]) for r in ranked]
     concentrated = command_json("query", "single-sourced", "--hhi-above", "2500")
     in_chain = {row["id"] for row in command_json("stats", "--chain", "ningde")}
     expected = [row for row in concentrated if row["client"] in in_chain][:BRIEF_TOP]
@@ -217,7 +219,7 @@ def test_the_leaders_demand_shock_is_impacts(store):
         "impact", "--remove", "firm:CATL", "--chain", "ningde", "--direction", "upstream",
         "--threshold", str(DEMAND_THRESHOLD), "--partial", str(DEMAND_PARTIAL),
     )  # fmt: skip
-    assert shock["summary"] == report["summary"]
+    assert dataclasses.asdict(shock["summary"]) == report["summary"]
     hit = [row for row in report["disrupted"] if row["tier"] >= 1]
     by_data = [row for row in hit if row["basis"] in ("stated", "value", "volume")]
     assert shock["stated"] == len(by_data) > 0

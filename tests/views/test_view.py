@@ -695,13 +695,13 @@ def test_a_scenario_view_draws_the_scenario_impact_gives_for_its_rule(store, dir
     assert bool(demand) == (direction != "downstream")
     header, aside = _header_and_legend(html)
     where = {"upstream": "upstream (they stop buying)", "both": "up- and downstream", "downstream": "downstream"}
-    beyond = sum(found.summary["firms_per_tier"][1:])
+    beyond = sum(found.summary.firms_per_tier[1:])
     assert f"disrupts {beyond} more {where[direction]};" in header
     assert ("lost its sales (dotted outline, a demand shock)" in aside) == bool(demand)
     # Each firm's own loss under the same rule, as the scenario of removing it alone gives it: NIO
     # buys from CATL (upstream it reaches CATL), Hunan Yuneng supplies CATL (downstream it does).
     firm = "https://w3id.org/chaingraph/fujian/" + ("nio" if direction == "upstream" else "yuneng")
-    alone = scenario(store, [f"firm:{firm}"], Scope(chain="ningde"), **rule).summary["firms_per_tier"][1:]
+    alone = scenario(store, [f"firm:{firm}"], Scope(chain="ningde"), **rule).summary.firms_per_tier[1:]
     own = nodes[firm]["title"]
     assert (f"tier by tier: {' → '.join(map(str, alone))}" in own) if alone else ("would disrupt no other firm" in own)
 
@@ -727,7 +727,7 @@ def test_a_scenario_view_says_its_scenario_under_the_title_and_explains_its_outl
 
     html = str(view(store, Scope(chain="ningde"), remove=["stage:separators"]))
     header, aside = _header_and_legend(html)
-    per_tier = scenario(store, ["stage:separators"], Scope(chain="ningde")).summary["firms_per_tier"]
+    per_tier = scenario(store, ["stage:separators"], Scope(chain="ningde")).summary.firms_per_tier
     removed, beyond = per_tier[0], sum(per_tier[1:])
     assert f"({removed} organizations, crossed out) disrupts {beyond} more downstream" in header
     assert " → ".join(map(str, per_tier)) in header
@@ -757,7 +757,7 @@ def test_each_firm_says_what_its_own_loss_would_disrupt(store):
 
     nodes = _page_nodes(view(store, Scope(chain="ningde")))
     catl = nodes["https://w3id.org/chaingraph/fujian/catl"]
-    tiers = scenario(store, ["firm:CATL"], Scope(chain="ningde")).summary["firms_per_tier"][1:]
+    tiers = scenario(store, ["firm:CATL"], Scope(chain="ningde")).summary.firms_per_tier[1:]
     assert tiers  # the carmakers
     assert f"tier by tier: {' → '.join(map(str, tiers))}" in catl["title"]
     # Testing is not essential to cell making: Hifen's own loss disrupts no other firm.

@@ -205,18 +205,18 @@ def _scenario(source, remove, scope, shock, compute, shown: tuple[str, str | Non
     if not _emit_records(rows, SCENARIO_HEADERS, fmt, columns, f"Removing {removed}"):
         return
     summary = report.summary
-    tiers = " -> ".join(str(count) for count in summary["firms_per_tier"])
+    tiers = " -> ".join(str(count) for count in summary.firms_per_tier)
     stdout.print(
-        f"firms per tier: {tiers} ({quantity(summary['disrupted_beyond_removed'], 'firm')} beyond the removed set)"
+        f"firms per tier: {tiers} ({quantity(summary.disrupted_beyond_removed, 'firm')} beyond the removed set)"
     )
-    if summary["outside_removed_places"] is not None:
-        stdout.print(f"disrupted outside the removed places: {summary['outside_removed_places']}")
-    if summary["stages_emptied"]:
-        emptied = "; ".join(f"{s['label']} ({s['chain']})" for s in summary["stages_emptied"])
+    if summary.outside_removed_places is not None:
+        stdout.print(f"disrupted outside the removed places: {summary.outside_removed_places}")
+    if summary.stages_emptied:
+        emptied = "; ".join(f"{s.label} ({s.chain})" for s in summary.stages_emptied)
         stdout.print(f"stages left with no member: {emptied}")
-    if summary["paths_cut"] is not None:
-        stdout.print(f"supplier-to-client paths cut: {summary['paths_cut']}")
-    stdout.print(f"weakly connected components: {summary['components_before']} -> {summary['components_after']}")
+    if summary.paths_cut is not None:
+        stdout.print(f"supplier-to-client paths cut: {summary.paths_cut}")
+    stdout.print(f"weakly connected components: {summary.components_before} -> {summary.components_after}")
     for note in report.notes:
         stdout.print(f"[dim]{note}[/]")
     for found in report.partial:
@@ -258,9 +258,11 @@ def _ranking(source, by, top, scope, shock, shown: tuple[str, str | None]) -> No
             "label": record["label"],
             "id": record["id"],
             "members": record["members"],
-            **{key: record["summary"][key] for key in ("disrupted_beyond_removed", "paths_cut", "components_after")},
-            "firms_per_tier": " -> ".join(str(count) for count in record["summary"]["firms_per_tier"]),
-            "stages_emptied": len(record["summary"]["stages_emptied"]),
+            "disrupted_beyond_removed": record["summary"].disrupted_beyond_removed,
+            "paths_cut": record["summary"].paths_cut,
+            "components_after": record["summary"].components_after,
+            "firms_per_tier": " -> ".join(str(count) for count in record["summary"].firms_per_tier),
+            "stages_emptied": len(record["summary"].stages_emptied),
         }
         for record in ranked
     ]

@@ -125,8 +125,8 @@ def _worst(rankings: dict[str, list[dict]]) -> dict | None:
     """The ranked removal that disrupts most firms beyond itself (the first kind's on a tie), with
     its ``kind``; ``None`` when nothing ranked disrupts anyone."""
     ranked = [{**row, "kind": kind} for kind, rows in rankings.items() for row in rows[:1]]
-    worst = max(ranked, key=lambda row: row["summary"]["disrupted_beyond_removed"], default=None)
-    return worst if worst and worst["summary"]["disrupted_beyond_removed"] > 0 else None
+    worst = max(ranked, key=lambda row: row["summary"].disrupted_beyond_removed, default=None)
+    return worst if worst and worst["summary"].disrupted_beyond_removed > 0 else None
 
 
 def _demand_shock(source: NetworkSource, leader: dict | None, asked: Scope) -> dict | None:

@@ -97,9 +97,9 @@ def rank_removals(
         )
     ranked.sort(
         key=lambda r: (
-            -r["summary"]["disrupted_beyond_removed"],
-            -r["summary"]["paths_cut"],
-            -len(r["summary"]["stages_emptied"]),
+            -r["summary"].disrupted_beyond_removed,
+            -r["summary"].paths_cut,
+            -len(r["summary"].stages_emptied),
             r["label"],
         )
     )

@@ -33,6 +33,7 @@ from ..projection.model import Projection, stage_infos, stages_in_order
 from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
+from ..records import EmptiedStage, ScenarioSummary
 
 __all__ = [
     "REMOVAL_KINDS",
@@ -111,7 +112,7 @@ class ScenarioReport:
 
     removed: list[dict]
     disrupted: list[dict]
-    summary: dict
+    summary: ScenarioSummary
     partial: list[dict] = field(default_factory=list)
     #: Where it was computed: ``local`` (this machine) or ``spark`` (:mod:`chaingraph.engines`).
     engine: str = LOCAL
@@ -506,36 +507,36 @@ def _disrupted_record(
 def _summary(
     disrupted: list[dict],
     outside: int | None,
-    emptied: list[dict],
+    emptied: list[EmptiedStage],
     cut: int | None,
     before: int,
     after: int,
     shock: Shock = Shock(),
-) -> dict:
+) -> ScenarioSummary:
     """The scenario's summary from its disrupted records (tier 0 included)."""
     tiers: dict[int, int] = {}
     for record in disrupted:
         tiers[record["tier"]] = tiers.get(record["tier"], 0) + 1
-    return {
-        "removed": tiers.get(0, 0),
-        "disrupted_beyond_removed": sum(count for tier, count in tiers.items() if tier >= 1),
-        "firms_per_tier": [tiers[t] for t in sorted(tiers)],
-        "outside_removed_places": outside,
-        "stages_emptied": emptied,
-        "paths_cut": cut,
-        "components_before": before,
-        "components_after": after,
-        "direction": shock.direction,
-        "threshold": shock.threshold,
-    }
+    return ScenarioSummary(
+        removed=tiers.get(0, 0),
+        disrupted_beyond_removed=sum(count for tier, count in tiers.items() if tier >= 1),
+        firms_per_tier=[tiers[t] for t in sorted(tiers)],
+        outside_removed_places=outside,
+        stages_emptied=emptied,
+        paths_cut=cut,
+        components_before=before,
+        components_after=after,
+        direction=shock.direction,
+        threshold=shock.threshold,
+    )
 
 
-def _stages_emptied(meta: dict, members: dict[str, int], surviving: dict[str, int]) -> list[dict]:
+def _stages_emptied(meta: dict, members: dict[str, int], surviving: dict[str, int]) -> list[EmptiedStage]:
     """The stages of each chain that had a member in the network (``members`` by stage IRI) and
     have none left undisrupted (``surviving``)."""
     emptied = []
     for chain_iri, chain in sorted(meta["chains"].items(), key=lambda item: item[1].get("id", item[0])):
         for stage, info in stages_in_order(chain):
             if members.get(stage) and not surviving.get(stage):
-                emptied.append({"chain": chain.get("id", chain_iri), "stage": stage, "label": info["label"]})
+                emptied.append(EmptiedStage(chain=chain.get("id", chain_iri), stage=stage, label=info["label"]))
     return emptied

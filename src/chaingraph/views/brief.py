@@ -278,7 +278,7 @@ def _charts(found: Brief, stages: list[dict], words: Mapping[str, str], name) ->
     )
     tiers = None
     if found.worst:
-        counts = found.worst["summary"]["firms_per_tier"]
+        counts = found.worst["summary"].firms_per_tier
         tiers = {
             "title": words["worst"].format(name=name(found.worst), kind=words[found.worst["kind"]]),
             **_bars(
