@@ -30,7 +30,6 @@ __all__ = [
     "Compute",
     "engine_named",
     "implementation",
-    "local_only",
     "session_of",
 ]
 
@@ -72,13 +71,27 @@ class Compute:
         """Whether this computes on this machine (the local engine)."""
         return self.on == LOCAL
 
-    def local(self, verb: str) -> Compute:
+    def local(self, verb: str, *, spark_with: str | None = None) -> Compute:
         """This request for a verb that runs on this machine alone, neither exact nor written out:
-        anything else is a one-line error naming the verb."""
-        if self.on != LOCAL or self.spark_master is not None:
-            raise InputError(f"{verb} runs on this machine: --engine spark and --spark-master do not apply")
+        anything else is a one-line error naming the verb (and ``spark_with``, the form of the
+        command that does run on Spark, where there is one).
+
+        >>> Compute(engine="spark").local("impact", spark_with="--remove")
+        Traceback (most recent call last):
+        chaingraph.errors.InputError: impact runs on this machine: ... (--engine spark goes with --remove)
+        """
+        if not self.here or self.spark_master is not None:
+            elsewhere = f" (--engine spark goes with {spark_with})" if spark_with else ""
+            raise InputError(f"{verb} runs on this machine: --engine spark and --spark-master do not apply{elsewhere}")
         if self.exact or self.output is not None:
             raise InputError(f"{verb}: --exact and --output do not apply")
+        return self
+
+    def checked(self) -> Compute:
+        """This request, or a one-line error for a Spark option (``spark_master``, ``output``)
+        asked of the local engine."""
+        if self.here and (self.spark_master is not None or self.output is not None):
+            raise InputError("--output and --spark-master go with --engine spark")
         return self
 
 
@@ -93,12 +106,6 @@ def engine_named(name: str) -> str:
 def implementation(engine: str, *, local: Verb, spark: Verb) -> Verb:
     """The implementation of a verb on ``engine``: ``local`` or ``spark``."""
     return {LOCAL: local, SPARK: spark}[engine_named(engine)]
-
-
-def local_only(engine: str, spark_master: str | None, what: str) -> None:
-    """Refuse ``--engine spark`` (or a ``--spark-master``) for ``what``, which runs on this machine."""
-    if engine_named(engine) != LOCAL or spark_master is not None:
-        raise InputError(f"--engine spark goes with {what}")
 
 
 @contextmanager

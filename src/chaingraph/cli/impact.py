@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..engines import local_only, session_of
+from ..engines import session_of
 from ..errors import InputError
 from .app import cli, emit, render_json, stderr, stdout
 from .options import (
@@ -94,7 +94,7 @@ def impact(source, firm, scope, all_firms, top, remove, by, shock, compute, fmt,
         with session_of(compute.engine):
             _scenario(source, remove, scope, shock, compute, (fmt, columns))
         return
-    local_only(compute.engine, compute.spark_master, "--remove (a firm's own impact and --all run here)")
+    compute.local("impact (a firm, --all, --all --by)", spark_with="--remove")
     if shock.partial is not None:
         raise click.UsageError("--partial goes with --remove")
     if by is not None:

@@ -322,7 +322,7 @@ def stats(
         raise InputError(f"--sort {sort!r}: unknown measure (measures: {', '.join(analysis.MEASURES)})")
     if top is not None and top < 1:
         raise InputError(f"--top {top}: must be 1 or more")
-    compute = compute or Compute()
+    compute = (compute or Compute()).checked()
     dispatch.check_backend(compute.backend)
     run_stats = implementation(compute.engine, local=_local_stats, spark=_spark_stats)
     how = StatsRun(sort, top, compute.exact, compute.backend, compute.spark_master, compute.output, progress)
@@ -332,9 +332,6 @@ def stats(
 def _local_stats(source: NetworkSource, scope: Scope, how: StatsRun) -> StatsReport:
     """``stats`` on this machine (see :func:`stats`)."""
     sort, top, exact, backend, progress = how.sort, how.top, how.exact, how.backend, how.progress
-    master, output = how.master, how.output
-    if output is not None or master is not None:
-        raise InputError("--output and --spark-master go with --engine spark")
     if progress:
         progress("projection")
     level = scope.level
