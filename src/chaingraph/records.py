@@ -7,8 +7,127 @@ definition and the views import nothing of the reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
-__all__ = ["Brief", "EmptiedStage", "ScenarioSummary"]
+__all__ = [
+    "AmountShare",
+    "Brief",
+    "Concentration",
+    "Dating",
+    "DisruptedFirm",
+    "EmptiedStage",
+    "LocalSourcing",
+    "PartialLoss",
+    "RemovedSet",
+    "ScenarioSummary",
+    "StageCoverage",
+]
+
+# The rows of the JSON contract are typed dicts: written as they are (one per line, millions of
+# them, no conversion), read by key; the aggregates code reads are dataclasses, which the JSON
+# writer serialises field by field under the same keys.
+
+
+class RemovedSet(TypedDict):
+    """One removal of a scenario: its ``kind`` (firm, region, stage, owner), the ``name`` given,
+    the ``id`` (IRI) it resolved to and the organizations it removes (``members``)."""
+
+    kind: str
+    name: str
+    id: str
+    members: int
+
+
+class DisruptedFirm(TypedDict):
+    """A firm a scenario disrupts: its ``tier`` (0: removed), the ``reason`` (``stage``: every
+    supplier of a stage lost; ``supply``: every supplier; ``demand``: its sales), the stages lost
+    (labels and IRIs), the share lost and its ``basis`` where a share decided (else ``None``), its
+    place's label and its chains' ids."""
+
+    id: str
+    label: str
+    label_zh: str
+    tier: int
+    reason: str
+    stages_lost: list[str]
+    stage_ids_lost: list[str]
+    share_lost: float | None
+    basis: str | None
+    place: str
+    chains: list[str]
+
+
+class PartialLoss(TypedDict):
+    """A firm a scenario hits without disrupting it: the share of each stage's suppliers it lost
+    (by the stage's label), the stages among them not essential to it, and with a demand shock the
+    share of its sales lost (else ``None``)."""
+
+    id: str
+    label: str
+    label_zh: str
+    stages: dict[str, float]
+    not_essential: list[str]
+    sales_lost: float | None
+
+
+class AmountShare(TypedDict):
+    """Local sourcing over the relations stating an amount of one ``basis`` (value, volume) in one
+    ``unit``: the amount from inside the region, the total, the relations counted, the share."""
+
+    basis: str
+    unit: str
+    local: float
+    total: float
+    relations: int
+    share: float | None
+
+
+class LocalSourcing(TypedDict):
+    """How local one chain's supply is in its ``region``: the relations into the region's members
+    whose supplier lies inside (``local``), whose supplier's place is known (``known``) or not
+    (``unknown``), the ``share`` local of the known, and the same by amount (``by_amount``)."""
+
+    chain: str
+    region: str
+    local: int
+    known: int
+    unknown: int
+    share: float | None
+    by_amount: list[AmountShare]
+
+
+class StageCoverage(TypedDict):
+    """One stage of a chain in its region: its IRI, labels, place in the chain's order, the
+    region's members at it and whether there is any."""
+
+    stage: str
+    label: str
+    label_zh: str
+    order: int
+    local_members: list[str]
+    covered: bool
+
+
+class Dating(TypedDict):
+    """With ``--as-of``: the edges in force on the date, the edges no period dates, and whether
+    those are kept (``--undated include``)."""
+
+    as_of: str
+    in_force: int
+    undated: int
+    undated_kept: bool
+
+
+class Concentration(TypedDict):
+    """How concentrated a network's purchases are: the (client, input stage) purchases, those with
+    an HHI above 2,500 and above 1,800, and how many purchases and sellers had their shares from
+    each basis."""
+
+    purchases: int
+    above_2500: int
+    above_1800: int
+    purchase_bases: dict[str, int]
+    sales_bases: dict[str, int]
 
 
 @dataclass(frozen=True)

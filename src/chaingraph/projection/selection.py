@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import InputError
 from ..queries import names
 from ..queries.texts import package_query
+from ..records import Dating
 from ..vocab import EVIDENCE_LEVELS, check_level
 from . import periods
 from .groups import group_by_owner, stage_level
@@ -183,7 +184,7 @@ def _dated_kept(selection: Selection, data: dict) -> bool:
     return state == periods.IN_FORCE or (state == periods.UNDATED and selection.undated == "include")
 
 
-def dating_counts(projection: Projection, selection: Selection) -> dict[str, object] | None:
+def dating_counts(projection: Projection, selection: Selection) -> Dating | None:
     """With ``selection.as_of``: how many of the (selected) projection's edges are in force on that
     date and how many no period dates (``None`` without ``as_of``)."""
     if selection.as_of is None:

@@ -46,6 +46,7 @@ from ..projection.selection import (
 )
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries.texts import package_query
+from ..records import Concentration, Dating, LocalSourcing, StageCoverage
 from ..store import Store
 from ..vocab import FJ
 from ._columns import BUYER_CONCENTRATION, STAGE_KEYS, STATS_KEYS
@@ -71,10 +72,10 @@ class ClusterSummary:
     chain: str
     label: str
     region_label: str
-    local_sourcing: dict
+    local_sourcing: LocalSourcing
     claimed_share: float | None
     claim_source: str
-    stage_coverage: list[dict]
+    stage_coverage: list[StageCoverage]
     #: The claim measures material volume: how many of the located relations into the region state
     #: a volume (``None`` without a claim). Below ``local_sourcing["known"]``, neither the count nor
     #: the volume measures the claim whole.
@@ -100,7 +101,7 @@ class StatsReport:
     single_sourced: Sequence[dict] = field(default_factory=list)
     #: With ``as_of``: how many of the edges analysed are in force on that date and how many are
     #: undated (see :func:`chaingraph.projection.selection.dating_counts`).
-    dating: dict | None = None
+    dating: Dating | None = None
     #: Where the measures were computed: ``local`` (this machine) or ``spark`` (:mod:`chaingraph.engines`).
     engine: str = LOCAL
     #: Whether ``exact=True`` computes the estimated measures exactly (Spark refuses it).
@@ -112,7 +113,7 @@ class StatsReport:
     #: What else the report leaves out on this engine, one line each.
     notes: list[str] = field(default_factory=list)
     #: Firm level, this machine: :func:`chaingraph.measures.compiled.concentration_summary`.
-    concentration: dict | None = None
+    concentration: Concentration | None = None
 
     @property
     def ids(self) -> list[str]:

@@ -20,7 +20,7 @@ from ..measures.shares import BASES, HIGHLY_CONCENTRATED
 from ..projection.selection import Scope, make_selection, scope_for
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
-from ..records import Brief
+from ..records import Brief, DisruptedFirm
 from ..vocab import check_language
 from ._figures import FIGURE_WORDS, sourced_figures
 from ._stats import concentrated, stats
@@ -149,13 +149,13 @@ def _demand_shock(source: NetworkSource, leader: dict | None, asked: Scope) -> d
         "partial": DEMAND_PARTIAL,
         "stated": stated,
         "disrupted": sorted(hit, key=_hardest)[:BRIEF_TOP],
-        "partial_losses": sorted(partial, key=lambda row: (-row["sales_lost"], row["label"]))[:BRIEF_TOP],
+        "partial_losses": sorted(partial, key=lambda row: (-(row["sales_lost"] or 0.0), row["label"]))[:BRIEF_TOP],
         "summary": found.summary,
         "notes": found.notes,
     }
 
 
-def _hardest(row: dict) -> tuple:
+def _hardest(row: DisruptedFirm) -> tuple:
     """The order of a demand shock's disrupted firms in the brief (see :func:`_demand_shock`)."""
     return (row["tier"], row["basis"] not in STATED_BASES, -(row["share_lost"] or 0), row["label"])
 

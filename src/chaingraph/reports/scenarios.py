@@ -33,7 +33,7 @@ from ..projection.model import Projection, stage_infos, stages_in_order
 from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
-from ..records import EmptiedStage, ScenarioSummary
+from ..records import DisruptedFirm, EmptiedStage, PartialLoss, RemovedSet, ScenarioSummary
 
 __all__ = [
     "REMOVAL_KINDS",
@@ -110,10 +110,10 @@ def check_shock(threshold: float, direction: str) -> None:
 class ScenarioReport:
     """The removed set, every disrupted firm (tier 0 and beyond) and the summary."""
 
-    removed: list[dict]
-    disrupted: list[dict]
+    removed: list[RemovedSet]
+    disrupted: list[DisruptedFirm]
     summary: ScenarioSummary
-    partial: list[dict] = field(default_factory=list)
+    partial: list[PartialLoss] = field(default_factory=list)
     #: Where it was computed: ``local`` (this machine) or ``spark`` (:mod:`chaingraph.engines`).
     engine: str = LOCAL
     #: What the engine left out of the summary (its value ``None``), one line each.
@@ -178,12 +178,12 @@ def _group_of(owner: str, meta: dict) -> set[str]:
 
 def removed_set(
     source: Source, table: Projection, remove: Sequence[str], network: str = "the selected network"
-) -> tuple[list[Removal], np.ndarray, list[dict]]:
+) -> tuple[list[Removal], np.ndarray, list[RemovedSet]]:
     """The removals ``remove`` names, the union of their members in ``table`` as a mask, and a
     record per removal; a removal that takes out nothing of ``network`` is an error."""
     removals = [parse_removal(source, text) for text in remove]
     mask = np.zeros(len(table), dtype=bool)
-    records = []
+    records: list[RemovedSet] = []
     for removal in removals:
         members = members_of(table, removal)
         if not members.any():
@@ -362,7 +362,7 @@ def weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> int
 def scenario_report(
     table: Projection,
     found: Cascade,
-    removed: list[dict],
+    removed: list[RemovedSet],
     places: list[str],
     cut: int,
     before: int,
@@ -438,7 +438,7 @@ BASIS_WORDS = {
 }
 
 
-def share_note(disrupted: list[dict], shock: Shock) -> str:
+def share_note(disrupted: list[DisruptedFirm], shock: Shock) -> str:
     """One line on the shock's rule and on what the shares of the firms it disrupted rest on."""
     rule = {
         "downstream": "the removed stop supplying",
@@ -455,7 +455,7 @@ def share_note(disrupted: list[dict], shock: Shock) -> str:
 
 def _partial_record(
     meta: dict, stage_labels: dict, node: str, names: tuple[str, str], own_stage: str, shares: Mapping[str, float]
-) -> dict:
+) -> PartialLoss:
     """A firm's partial loss: the share of each stage's suppliers it lost, and which of those
     stages are not essential to it (its stage states essential inputs without them)."""
     stated = meta.get("essential_inputs", {})
@@ -485,7 +485,7 @@ def _disrupted_record(
     reason: str,
     stages: Sequence[str],
     lost: tuple[float | None, str | None] = (None, None),
-) -> dict:
+) -> DisruptedFirm:
     """One disrupted firm as a record: ``names`` are its label, Chinese label, place label and
     chain IRIs; ``lost`` the share lost and its basis where a share decided."""
     label, label_zh, place, chains = names
@@ -505,7 +505,7 @@ def _disrupted_record(
 
 
 def _summary(
-    disrupted: list[dict],
+    disrupted: list[DisruptedFirm],
     outside: int | None,
     emptied: list[EmptiedStage],
     cut: int | None,

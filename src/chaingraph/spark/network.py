@@ -28,6 +28,7 @@ from ..projection.source import NetworkSource, Sheets
 from ..projection.tables import Tables, default_chain
 from ..queries.context import import_context
 from ..queries.names import as_iri
+from ..records import Dating
 from ..settings import EVIDENCE_LEVELS
 from ..sheets import (
     FIRM_FIELDS,
@@ -72,7 +73,7 @@ class SparkNetwork:
     #: Edges analysed by evidence level.
     evidence: dict[str, int]
     #: With ``as_of``: edges in force and undated among those analysed.
-    dating: dict | None
+    dating: Dating | None
     selection: str
     #: The graph's ``meta`` (places, chains with their stages, ``controls``), with the chains and
     #: stages the sheets create.
@@ -432,7 +433,7 @@ def _kept_edges(edges: DataFrame, selection: Selection) -> DataFrame:
     return edges
 
 
-def _edge_counts(edges: DataFrame, selection: Selection) -> tuple[dict[str, int], dict | None]:
+def _edge_counts(edges: DataFrame, selection: Selection) -> tuple[dict[str, int], Dating | None]:
     """Edges by evidence level, and with ``as_of`` by state, in one aggregate."""
     counts = {(row["level"], row["state"]): row["count"] for row in edges.groupBy("level", "state").count().collect()}
     evidence = {level: sum(c for (lv, _), c in counts.items() if lv == level) for level in EVIDENCE_LEVELS}

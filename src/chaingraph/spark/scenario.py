@@ -14,6 +14,7 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..records import RemovedSet
 from .cascade import cascade, components, without
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class SparkScenario:
     ``outside`` the disrupted beyond the removed places (``None`` without a region removed);
     ``members`` and ``surviving`` by stage IRI; weakly connected components ``before`` and ``after``."""
 
-    removed: list[dict]
+    removed: list[RemovedSet]
     disrupted: list[tuple]
     partial: dict[str, tuple[tuple[str, str], str, dict[str, float]]] = field(default_factory=dict)
     sales_lost: dict[str, float] = field(default_factory=dict)
@@ -69,7 +70,8 @@ def run_scenario(
     from pyspark.sql import functions as F
 
     nodes = network.nodes
-    conditions, removed_records = [], []
+    conditions: list = []
+    removed_records: list[RemovedSet] = []
     for removal in removals:
         if removal.kind == "region":
             condition = F.array_contains("places", removal.iri)

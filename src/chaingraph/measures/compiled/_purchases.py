@@ -14,6 +14,7 @@ import numpy as np
 
 from ..._runtime.records import RecordsOnRead
 from ...projection.groups import owners
+from ...records import Concentration
 from ...sheets.quantities import EdgeQuantities
 from ..shares import BASES, EdgeShares, edge_shares
 from ._graph import AnalysisGraph
@@ -257,7 +258,7 @@ def concentrated_purchases(graph: AnalysisGraph, hhi_above: float = 0.0) -> list
     return rows
 
 
-def concentration_summary(graph: AnalysisGraph) -> dict:
+def concentration_summary(graph: AnalysisGraph) -> Concentration:
     """How concentrated the network's purchases are, and what the shares rest on: the number of
     (client, input stage) purchases, how many have an HHI above 2,500 (highly concentrated in the
     2010 US Horizontal Merger Guidelines) and above 1,800 (the 2023 Merger Guidelines), and how many

@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 
 from ...projection.model import Projection, stages_in_order
+from ...records import LocalSourcing, StageCoverage
 
 __all__ = ["as_projection", "cluster_local_sourcing", "stage_coverage"]
 
@@ -20,7 +21,7 @@ def as_projection(graph: nx.DiGraph | Projection) -> Projection:
     return graph if isinstance(graph, Projection) else Projection.from_networkx(graph)
 
 
-def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
+def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> LocalSourcing:
     """Share of supply relations into a chain's regional firms that come from inside the region.
 
     A client counts when it belongs to ``chain`` and lies in the chain's region; a supplier is
@@ -72,7 +73,7 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
                 "unit": unit,
                 "local": found[0],
                 "total": found[1],
-                "relations": found[2],
+                "relations": int(found[2]),
                 "share": found[0] / found[1] if found[1] else None,
             }
             for (basis, unit), found in sorted(amounts.items())
@@ -80,7 +81,7 @@ def cluster_local_sourcing(graph: nx.DiGraph | Projection, chain: str) -> dict:
     }
 
 
-def stage_coverage(graph: nx.DiGraph | Projection, chain: str) -> list[dict]:
+def stage_coverage(graph: nx.DiGraph | Projection, chain: str) -> list[StageCoverage]:
     """For each stage of a chain, the members located in the chain's region (upstream first)."""
     table = as_projection(graph)
     info = table.meta["chains"][chain]
@@ -91,7 +92,7 @@ def stage_coverage(graph: nx.DiGraph | Projection, chain: str) -> list[dict]:
         for i in by_stage.get(stage, []):
             if region in places[i]:
                 covered[stage].append(table.nodes[i])
-    rows = []
+    rows: list[StageCoverage] = []
     for stage, stage_info in stages_in_order(info):
         rows.append(
             {
