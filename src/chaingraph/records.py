@@ -11,13 +11,20 @@ from typing import TypedDict
 
 __all__ = [
     "AmountShare",
+    "AttractionTarget",
     "Brief",
+    "ChainCoverage",
     "Concentration",
     "Dating",
     "DisruptedFirm",
     "EmptiedStage",
+    "FirmRef",
+    "GapStage",
+    "Leader",
     "LocalSourcing",
     "PartialLoss",
+    "RankChange",
+    "RelationChange",
     "RemovedSet",
     "ScenarioSummary",
     "StageCoverage",
@@ -130,6 +137,88 @@ class Concentration(TypedDict):
     sales_bases: dict[str, int]
 
 
+class FirmRef(TypedDict):
+    """A firm as a row names it: its IRI and its English and Chinese labels."""
+
+    id: str
+    label: str
+    label_zh: str
+
+
+class AttractionTarget(FirmRef):
+    """A firm outside a region at a stage the region lacks (``gaps``): where it is (or that its
+    place is unknown), whether it supplies the region's members, buys from them or both
+    (``role``), how many of them it deals with, its dependence, and the weakest evidence and the
+    sources of those relations."""
+
+    place: str
+    location_unknown: bool
+    role: str
+    local_partners: int
+    dependence: float
+    evidence: str
+    sources: list[str]
+
+
+class GapStage(TypedDict):
+    """One stage of a chain in a region (``gaps``): its status (missing, thin, cluster, covered),
+    the region's members at it and the members elsewhere, the local share of its supply into the
+    region, the HHI of the region's most concentrated purchase of it, and the firms to attract."""
+
+    chain: str
+    stage: str
+    label: str
+    label_zh: str
+    status: str
+    local_members: list[FirmRef]
+    elsewhere: int
+    local_share: float | None
+    purchase_hhi: float | None
+    targets: list[AttractionTarget]
+
+
+class Leader(FirmRef):
+    """One of a region's chain leaders (``gaps``): a member with one of the highest PageRanks."""
+
+    pagerank: float
+
+
+class RelationChange(TypedDict):
+    """A supply relation that began or ended between two dates (``diff``), with its products,
+    periods and sources."""
+
+    supplier: str
+    supplier_label: str
+    client: str
+    client_label: str
+    supplies: list[str]
+    periods: list[str]
+    sources: list[str]
+
+
+class RankChange(FirmRef):
+    """A leading firm's rank by ``measure`` on each date (``None``: out of the network then) and
+    the places it moved up (``change``; ``None`` when it has no rank on a date)."""
+
+    measure: str
+    rank_from: int | None
+    rank_to: int | None
+    change: int | None
+
+
+class ChainCoverage(TypedDict):
+    """A regional chain on both dates (``diff``): the stages with a local member and the
+    local-sourcing share on the ``from`` date and on the ``to`` date, of its ``stages``."""
+
+    chain: str
+    label: str
+    stages_covered_from: int
+    local_share_from: float | None
+    stages_covered_to: int
+    local_share_to: float | None
+    stages: int
+
+
 @dataclass(frozen=True)
 class EmptiedStage:
     """A chain's stage that had a member in the network and has none left undisrupted: the chain's
@@ -188,8 +277,8 @@ class Brief:
     lang: str
     as_of: str | None
     since: str | None
-    stages: list[dict]
-    leaders: list[dict]
+    stages: list[GapStage]
+    leaders: list[Leader]
     dependence: list[dict]
     cut_points: list[dict]
     local_sourcing: dict | None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import click
 
 from .app import cli, emit, render_json, stdout
@@ -75,7 +77,7 @@ def diff(source, from_date, to_date, scope, top, every, fmt) -> None:
     if fmt == "json":
         emit(render_json(report.as_json()))
         return
-    sections = [
+    sections: list[tuple[str, Sequence[Mapping[str, object]], dict[str, str], str]] = [
         (
             "began",
             report.began,

@@ -20,7 +20,7 @@ from ..measures.shares import BASES, HIGHLY_CONCENTRATED
 from ..projection.selection import Scope, make_selection, scope_for
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
-from ..records import Brief, DisruptedFirm
+from ..records import Brief, DisruptedFirm, Leader
 from ..vocab import check_language
 from ._figures import FIGURE_WORDS, sourced_figures
 from ._stats import concentrated, stats
@@ -129,7 +129,7 @@ def _worst(rankings: dict[str, list[dict]]) -> dict | None:
     return worst if worst and worst["summary"].disrupted_beyond_removed > 0 else None
 
 
-def _demand_shock(source: NetworkSource, leader: dict | None, asked: Scope) -> dict | None:
+def _demand_shock(source: NetworkSource, leader: Leader | None, asked: Scope) -> dict | None:
     """``impact --remove firm:LEADER --direction upstream`` at :data:`DEMAND_THRESHOLD` (partial
     losses from :data:`DEMAND_PARTIAL`), when some loss is decided by the data's amounts or shares:
     :data:`BRIEF_TOP` of the firms disrupted (the nearest tier first, then those whose loss the

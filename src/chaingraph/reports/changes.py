@@ -28,6 +28,7 @@ from ..projection import periods
 from ..projection.model import Projection
 from ..projection.selection import Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
+from ..records import ChainCoverage, FirmRef, RankChange, RelationChange
 
 __all__ = ["RANKED_MEASURES", "DiffReport", "diff"]
 
@@ -42,12 +43,12 @@ class DiffReport:
     from_date: str
     to_date: str
     selection: str
-    began: list[dict] = field(default_factory=list)
-    ended: list[dict] = field(default_factory=list)
-    entered: list[dict] = field(default_factory=list)
-    left: list[dict] = field(default_factory=list)
-    rank_changes: list[dict] = field(default_factory=list)
-    coverage: list[dict] = field(default_factory=list)
+    began: list[RelationChange] = field(default_factory=list)
+    ended: list[RelationChange] = field(default_factory=list)
+    entered: list[FirmRef] = field(default_factory=list)
+    left: list[FirmRef] = field(default_factory=list)
+    rank_changes: list[RankChange] = field(default_factory=list)
+    coverage: list[ChainCoverage] = field(default_factory=list)
     #: Edges no period dates: in force on both dates, so in neither list.
     undated: int = 0
 
@@ -110,7 +111,7 @@ def _active(table: Projection, keep: np.ndarray) -> np.ndarray:
     return active
 
 
-def _relation(table: Projection, edge: int) -> dict:
+def _relation(table: Projection, edge: int) -> RelationChange:
     supplier, client = table.nodes[table.suppliers[edge]], table.nodes[table.clients[edge]]
     details = table.details.get((supplier, client), {})
     labels = table.columns["label"]
@@ -125,7 +126,7 @@ def _relation(table: Projection, edge: int) -> dict:
     }
 
 
-def _firm(table: Projection, node: int) -> dict:
+def _firm(table: Projection, node: int) -> FirmRef:
     return {"id": table.nodes[node], "label": table.columns["label"][node], "label_zh": table.columns["label_zh"][node]}
 
 
@@ -140,12 +141,12 @@ def _ranks(values, nodes: list[str], labels: list[str]) -> list[int]:
 
 def _rank_changes(
     table: Projection, dated: list[Projection], top: int, active: list[np.ndarray], every: bool
-) -> list[dict]:
+) -> list[RankChange]:
     """The leading firms' ranks then and now: a firm out of the network on a date has no rank on
     it (it entered or left instead); only those that moved unless ``every``."""
     runs = [dispatch.rankings(network, RANKED_MEASURES) for network in dated]
     labels = table.columns["label"]
-    changes = []
+    changes: list[RankChange] = []
     for measure in RANKED_MEASURES:
         ranks = [_ranks(run[measure], table.nodes, labels) for run in runs]
         leading = sorted({i for rank in ranks for i, position in enumerate(rank) if position <= top})
@@ -171,22 +172,29 @@ def _rank_changes(
     return changes
 
 
-def _coverage(table: Projection, dated: list[Projection], active: list[np.ndarray]) -> list[dict]:
+def _coverage(table: Projection, dated: list[Projection], active: list[np.ndarray]) -> list[ChainCoverage]:
     """Each regional chain's stages with a local member in the network, and its local-sourcing
     share, on each date."""
-    rows = []
+    rows: list[ChainCoverage] = []
     chains = sorted({c for member_of in table.columns["chains"] for c in member_of})
     for chain in chains:
         info = table.meta["chains"].get(chain, {})
         if not info.get("region"):
             continue
-        entry: dict = {"chain": chain, "label": info.get("label", chain)}
-        for when, network, present in zip(("from", "to"), dated, active, strict=True):
-            members = network.restrict(present)
-            covered = analysis.stage_coverage(members, chain)
-            sourcing = analysis.cluster_local_sourcing(network, chain)
-            entry[f"stages_covered_{when}"] = sum(1 for stage in covered if stage["covered"])
-            entry[f"local_share_{when}"] = sourcing["share"]
-        entry["stages"] = len(info.get("stages", {}))
-        rows.append(entry)
+        covered, shares = [], []
+        for network, present in zip(dated, active, strict=True):
+            stages = analysis.stage_coverage(network.restrict(present), chain)
+            covered.append(sum(1 for stage in stages if stage["covered"]))
+            shares.append(analysis.cluster_local_sourcing(network, chain)["share"])
+        rows.append(
+            ChainCoverage(
+                chain=chain,
+                label=info.get("label", chain),
+                stages_covered_from=covered[0],
+                local_share_from=shares[0],
+                stages_covered_to=covered[1],
+                local_share_to=shares[1],
+                stages=len(info.get("stages", {})),
+            )
+        )
     return rows

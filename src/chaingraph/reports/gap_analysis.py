@@ -41,6 +41,7 @@ from ..projection.model import stages_in_order
 from ..projection.selection import Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
 from ..queries import names
+from ..records import AttractionTarget, FirmRef, GapStage, Leader
 from ..settings import EVIDENCE_LEVELS
 
 __all__ = ["GapsReport", "gaps"]
@@ -56,8 +57,8 @@ class GapsReport:
     """The stages of each chain in order, with their status and targets, and the region's leaders."""
 
     region: str
-    stages: list[dict]
-    leaders: list[dict]
+    stages: list[GapStage]
+    leaders: list[Leader]
 
     def as_json(self) -> dict:
         return {"region": self.region, "stages": self.stages, "leaders": self.leaders}
@@ -96,7 +97,7 @@ def gaps(
                 partners.setdefault(outside, set()).add(member)
                 relations.setdefault(outside, []).append((nodes[supplier], nodes[client]))
                 roles.setdefault(outside, set()).add(role)
-    stages = []
+    stages: list[GapStage] = []
     for chain_iri in sorted(selection.chains or ()):
         info = table.meta["chains"].get(chain_iri)
         if info is None:
@@ -124,7 +125,7 @@ def gaps(
                 }
             )
     ranked = sorted(np.flatnonzero(local).tolist(), key=lambda i: (-pagerank[i], columns["label"][i]))
-    leaders = [{**_firm(table, i), "pagerank": float(pagerank[i])} for i in ranked[:LEADERS]]
+    leaders = [Leader(**_firm(table, i), pagerank=float(pagerank[i])) for i in ranked[:LEADERS]]
     return GapsReport(place, stages, leaders)
 
 
@@ -139,7 +140,7 @@ def _status(members: list[int], kinds: list[str]) -> str:
     return "thin" if named else "missing"
 
 
-def _firm(table, i: int) -> dict:
+def _firm(table, i: int) -> FirmRef:
     columns = table.columns
     return {"id": table.nodes[i], "label": columns["label"][i], "label_zh": columns["label_zh"][i]}
 
@@ -164,11 +165,11 @@ def _purchase_hhi(graph: AnalysisGraph, buyers: np.ndarray, stage: str) -> float
     return float(compiled.purchase_group_hhi(graph)[chosen].max()) if chosen.any() else None
 
 
-def _targets(table, at_stage, local, partners, relations, roles, dependence) -> list[dict]:
+def _targets(table, at_stage, local, partners, relations, roles, dependence) -> list[AttractionTarget]:
     columns = table.columns
     candidates = [i for i in at_stage if not local[i] and i in partners]
     candidates.sort(key=lambda i: (-len(partners[i]), -dependence[i], columns["label"][i]))
-    found = []
+    found: list[AttractionTarget] = []
     for i in candidates:
         levels, sources = set(), set()
         for pair in relations[i]:
@@ -176,15 +177,15 @@ def _targets(table, at_stage, local, partners, relations, roles, dependence) -> 
             levels.add(data.get("evidence", "unspecified"))
             sources.update(data.get("sources", []))
         found.append(
-            {
+            AttractionTarget(
                 **_firm(table, i),
-                "place": columns["place_label"][i],
-                "location_unknown": not columns["place"][i],
-                "role": "both" if len(roles[i]) == 2 else next(iter(roles[i])),
-                "local_partners": len(partners[i]),
-                "dependence": float(dependence[i]),
-                "evidence": min(levels, key=EVIDENCE_LEVELS.index),
-                "sources": sorted(sources),
-            }
+                place=columns["place_label"][i],
+                location_unknown=not columns["place"][i],
+                role="both" if len(roles[i]) == 2 else next(iter(roles[i])),
+                local_partners=len(partners[i]),
+                dependence=float(dependence[i]),
+                evidence=min(levels, key=EVIDENCE_LEVELS.index),
+                sources=sorted(sources),
+            )
         )
     return found

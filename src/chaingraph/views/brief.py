@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .. import __version__
-from ..records import Brief
+from ..records import Brief, GapStage
 from ..vocab import name_in
 from .colours import NO_STAGE_COLOR, colours_of_stages
 from .page import template_environment
@@ -323,7 +323,7 @@ def _bars(
     }
 
 
-def _glance_note(stages: list[dict], stated: Mapping[str, Mapping], words: Mapping[str, str]) -> str:
+def _glance_note(stages: list[GapStage], stated: Mapping[str, Mapping], words: Mapping[str, str]) -> str:
     """What the stage diagram's order means: upstream to downstream where the data states every
     stage's place (``cg:stageOrder``, in ``stated``), else by name, saying for how many it states none."""
     unordered = sum(1 for stage in stages if not stated.get(stage["stage"], {}).get("order"))
