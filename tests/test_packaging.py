@@ -143,13 +143,16 @@ def test_the_verbs_of_the_package_are_the_documented_ones():
     # The README's library section and the list: every command's library function.
     verbs = {"open_store", "stats", "impact", "view", "query", "count", "validate", "export", "import_csv"}
     verbs |= {"load_store", "serve", "synth", "gaps", "diff", "resolve", "brief"}
-    # ... and the request the analysis verbs take for a part of the network (the README's example)
-    requests = {"Scope"}
+    # ... and the requests the analysis verbs take: a part of the network, a scenario's shock
+    # (the README's example)
+    requests = {"Scope", "Shock"}
     assert set(chaingraph.__all__) == verbs | requests | {"__version__"}
     assert set(dir(chaingraph)) >= verbs | requests
+    from chaingraph.measures.cascade import Shock
     from chaingraph.projection.selection import Scope
+    from chaingraph.views.chain_view import view
 
-    assert chaingraph.Scope is Scope
+    assert chaingraph.Scope is Scope and chaingraph.Shock is Shock and chaingraph.view is view
 
 
 def test_each_verb_has_one_home():

@@ -35,8 +35,10 @@ _VERBS = {
     "diff": "reports.changes",
     "resolve": "reports.resolution",
     "brief": "reports.briefing",
-    # the request the analysis verbs take: which part of the network, by the names a user gives
+    # the requests the analysis verbs take: which part of the network, by the names a user gives,
+    # and how a scenario's shock travels
     "Scope": "projection.selection",
+    "Shock": "measures.cascade",
 }
 
 __all__ = ["__version__", *sorted(_VERBS)]

@@ -8,8 +8,9 @@ import re
 
 import pytest
 
+from chaingraph import Shock
 from chaingraph.engines import Compute
-from chaingraph.reports.scenarios import Shock, scenario
+from chaingraph.reports.scenarios import scenario
 
 from ..conftest import fj
 

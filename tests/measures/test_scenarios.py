@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chaingraph import Shock
 from chaingraph.engines import Compute
 from chaingraph.measures.cascade import cascade, compiled_cascade, compiled_paths_cut, paths_cut
 from chaingraph.measures.compiled import AnalysisGraph
 from chaingraph.projection.model import Projection
 from chaingraph.projection.selection import Scope
 from chaingraph.reports import network
-from chaingraph.reports.scenarios import Shock, scenario
+from chaingraph.reports.scenarios import scenario
 
 from ..conftest import fj
 

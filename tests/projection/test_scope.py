@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from chaingraph import Scope, brief, diff, gaps, impact, stats, view
+from chaingraph import Scope, Shock, brief, diff, gaps, impact, stats, view
 from chaingraph.engines import Compute
 from chaingraph.errors import InputError
 from chaingraph.reports import concentrated, network
 from chaingraph.reports.rankings import rank_removals
-from chaingraph.reports.scenarios import Shock, scenario
+from chaingraph.reports.scenarios import scenario
 
 from ..conftest import run_process
 

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chaingraph import stats
+from chaingraph import Shock, stats
 from chaingraph.engines import Compute
 from chaingraph.measures import reference
 from chaingraph.measures.cascade import cascade
@@ -30,7 +30,6 @@ from chaingraph.measures.registry import MEASURES
 from chaingraph.projection.selection import Scope
 from chaingraph.projection.source import NetworkSource
 from chaingraph.projection.tables import Tables
-from chaingraph.reports.scenarios import Shock
 from chaingraph.store import open_store
 
 from ..conftest import assert_clean_failure, require, run_process
@@ -355,7 +354,7 @@ def test_the_cascade_on_spark_equals_the_reference(spark, case, share):
     stage_of = spark.createDataFrame([(ids[n], graph.nodes[n]["stage"]) for n in graph], "node long, stage string")
     gone = spark.createDataFrame([(ids[n],) for n in sorted(removed)], "node long")
     essential = graph.graph.get("essential_inputs")
-    found = spark_cascade.cascade(network, stage_of, gone, partial=share, essential_inputs=essential)
+    found = spark_cascade.cascade(network, stage_of, gone, shock=Shock(partial=share), essential_inputs=essential)
     expected = cascade(graph, removed, partial=share)
     got = {names[row["node"]]: (row["tier"], row["reason"], tuple(row["stages"])) for row in found.disrupted.collect()}
     assert got == {node: (why.tier, why.reason, why.stages) for node, why in expected.disrupted.items()}
@@ -396,8 +395,8 @@ def test_the_weighted_and_demand_cascades_on_spark_equal_the_reference(spark, ca
     stage_of = spark.createDataFrame([(ids[n], graph.nodes[n]["stage"]) for n in graph], "node long, stage string")
     gone = spark.createDataFrame([(ids[n],) for n in sorted(removed)], "node long")
     found = spark_cascade.cascade(
-        network, stage_of, gone, partial=share, essential_inputs=graph.graph.get("essential_inputs"),
-        threshold=threshold, direction=direction, quantities=spark_quantities(spark, graph, ids),
+        network, stage_of, gone, shock=Shock(threshold, direction, share),
+        essential_inputs=graph.graph.get("essential_inputs"), quantities=spark_quantities(spark, graph, ids),
     )  # fmt: skip
     expected = cascade(graph, removed, partial=share, threshold=threshold, direction=direction)
     got = {names[row["node"]]: row for row in found.disrupted.collect()}

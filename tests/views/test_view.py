@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from chaingraph import Shock
 from chaingraph.projection.read import project_columns
 from chaingraph.projection.selection import Scope, evidence_counts, select_columns
 from chaingraph.reports import Drawing, make_selection
-from chaingraph.reports.scenarios import Shock
 
 from ..conftest import require, run_process
 

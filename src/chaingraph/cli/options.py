@@ -475,13 +475,13 @@ compute_request = _folding("compute", ("engine", "spark_master", "exact", "spark
 
 
 def _shock(given: dict):
-    from ..reports.scenarios import Shock
+    from ..measures.cascade import Shock
 
     return Shock(**given)
 
 
 #: Folds --threshold, --direction and --partial into one ``shock``, the
-#: :class:`~chaingraph.reports.scenarios.Shock` a scenario travels by.
+#: :class:`~chaingraph.measures.cascade.Shock` a scenario travels by.
 shock_request = _folding("shock", ("threshold", "direction", "partial"), _shock)
 
 

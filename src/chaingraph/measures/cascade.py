@@ -51,6 +51,7 @@ import networkx as nx
 import numpy as np
 
 from .._runtime.arrays import sorted_unique
+from ..errors import InputError
 from .compiled import downstream_reach, purchase_shares, sales_shares, stage_groups, supply_shares
 from .shares import BASES, group_shares
 
@@ -59,7 +60,9 @@ __all__ = [
     "TOLERANCE",
     "Cascade",
     "Disruption",
+    "Shock",
     "cascade",
+    "check_shock",
     "compiled_cascade",
     "compiled_paths_cut",
     "essential_to",
@@ -108,6 +111,40 @@ class Cascade:
 DIRECTIONS = ("downstream", "upstream", "both")
 #: Shares are sums of floats: a share within this of the threshold reaches it.
 TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Shock:
+    """How a scenario's shock travels: the share whose loss disrupts a firm (``threshold``, in
+    (0, 1]: 1, every supplier lost), the way it goes (``direction``: ``downstream``, a supply shock;
+    ``upstream``, the removed stop buying, a demand shock; or ``both``), and the loss from which a
+    firm not disrupted is listed as partly hit (``partial``, a share in (0, 1]; ``None``: none)."""
+
+    threshold: float = 1.0
+    direction: str = "downstream"
+    partial: float | None = None
+
+    @property
+    def plain(self) -> bool:
+        """Whether the rule is the plain one (every supplier lost, downstream), where no share
+        decides and no note says which did (``partial`` lists losses; it is no rule)."""
+        return (self.threshold, self.direction) == (1.0, "downstream")
+
+    def check(self) -> Shock:
+        """This shock, or a one-line error for a share outside (0, 1] or an unknown direction."""
+        if self.partial is not None and not 0 < self.partial <= 1:
+            raise InputError(f"--partial {self.partial}: a share between 0 (excluded) and 1")
+        check_shock(self.threshold, self.direction)
+        return self
+
+
+def check_shock(threshold: float, direction: str) -> None:
+    """A one-line error for a threshold outside (0, 1] or an unknown direction (the cascade's own
+    check of its rule, for every path)."""
+    if not 0 < threshold <= 1:
+        raise InputError(f"--threshold {threshold}: a share between 0 (excluded) and 1")
+    if direction not in DIRECTIONS:
+        raise InputError(f"--direction {direction!r}: use {', '.join(DIRECTIONS)}")
 
 
 def cascade(
@@ -159,7 +196,7 @@ def cascade(
     >>> sorted((n, d.reason, d.share) for n, d in found.disrupted.items())
     [('cell', 'removed', None), ('foil', 'demand', 1.0), ('mine', 'demand', 1.0), ('smelter', 'demand', 0.6)]
     """
-    _check_rule(threshold, direction)
+    check_shock(threshold, direction)
     disrupted = {node: Disruption(0, "removed") for node in removed}
     stage_of = {node: graph.nodes[node].get("stage", "") or "" for node in graph}
     stated = graph.graph.get("essential_inputs", {})
@@ -231,13 +268,6 @@ def cascade(
             if share > 0 and share >= partial - TOLERANCE:
                 sales_lost[node] = share
     return Cascade(disrupted, partial_losses, sales_lost)
-
-
-def _check_rule(threshold: float, direction: str) -> None:
-    if not 0 < threshold <= 1:
-        raise ValueError(f"threshold {threshold}: a share in (0, 1]")
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction {direction!r}: one of {', '.join(DIRECTIONS)}")
 
 
 @dataclass(frozen=True)
@@ -312,7 +342,7 @@ def compiled_cascade(
     disrupted (out-edges to their clients, in-edges from their suppliers, found in index arrays
     built once per graph) and checks only the firms those edges reach, so a small removal costs
     what it touches, not a pass over every edge (``impact --all --by owner`` runs thousands)."""
-    _check_rule(threshold, direction)
+    check_shock(threshold, direction)
     n = graph.n
     groups = stage_groups(graph)
     real, staged, key_of_edge = groups.real, groups.staged, groups.key

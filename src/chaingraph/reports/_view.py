@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..measures import dispatch
+from ..measures.cascade import Shock
 from ..measures.reference import edge_purchase_shares
 from ..projection.model import Projection
 from ..projection.selection import Scope, make_selection, neighbourhood, scope_for, select
@@ -23,7 +24,6 @@ from ..queries import names
 from ..vocab import check_language, name_of
 from ._figures import figures_by_subject
 from ._names import firm_names
-from .scenarios import Shock
 
 __all__ = [
     "NODE_LIMIT",

@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 
 from ..errors import InputError
+from ..measures.cascade import Shock
 from ..measures.shares import BASES, HIGHLY_CONCENTRATED
 from ..projection.selection import Scope, make_selection, scope_for
 from ..projection.source import NetworkSource, Source, network_source
@@ -27,7 +28,7 @@ from ._stats import concentrated, stats
 from .changes import diff
 from .gap_analysis import gaps
 from .rankings import RANK_KINDS, rank_removals
-from .scenarios import Shock, scenario
+from .scenarios import scenario
 
 __all__ = ["BRIEF_TOP", "CONCENTRATED_ABOVE", "DEMAND_PARTIAL", "DEMAND_THRESHOLD", "Brief", "brief"]
 

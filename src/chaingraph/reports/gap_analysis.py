@@ -30,7 +30,7 @@ network: the integrators, top 3.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -88,15 +88,13 @@ def gaps(
     pagerank = compiled.pagerank(graph) if len(table) else np.zeros(0)
     dependence = compiled.dependence(graph) if len(table) else np.zeros(0)
     local = np.fromiter((place in places for places in columns["places"]), dtype=bool, count=len(table))
-    partners: dict[int, set[int]] = {}  # outside node -> the local members it trades with
-    relations: dict[int, list[tuple[str, str]]] = {}  # outside node -> its relations' (supplier, client) IRIs
-    roles: dict[int, set[str]] = {}  # outside node -> supplier (to local members) and/or buyer (from them)
+    trade = _OutsideTrade()
     for supplier, client in zip(graph.suppliers.tolist(), graph.clients.tolist(), strict=True):
         for outside, member, role in ((supplier, client, "supplier"), (client, supplier, "buyer")):
             if local[member] and not local[outside]:
-                partners.setdefault(outside, set()).add(member)
-                relations.setdefault(outside, []).append((nodes[supplier], nodes[client]))
-                roles.setdefault(outside, set()).add(role)
+                trade.partners.setdefault(outside, set()).add(member)
+                trade.relations.setdefault(outside, []).append((nodes[supplier], nodes[client]))
+                trade.roles.setdefault(outside, set()).add(role)
     stages: list[GapStage] = []
     for chain_iri in sorted(selection.chains or ()):
         info = table.meta["chains"].get(chain_iri)
@@ -119,9 +117,7 @@ def gaps(
                     "elsewhere": len(at_stage) - len(members),
                     "local_share": _local_share(graph, local, stage_mask, in_chain),
                     "purchase_hhi": _purchase_hhi(graph, local & in_chain, stage),
-                    "targets": []
-                    if status == "covered"
-                    else _targets(table, at_stage, local, partners, relations, roles, dependence),
+                    "targets": [] if status == "covered" else _targets(table, at_stage, local, trade, dependence),
                 }
             )
     ranked = sorted(np.flatnonzero(local).tolist(), key=lambda i: (-pagerank[i], columns["label"][i]))
@@ -165,8 +161,22 @@ def _purchase_hhi(graph: AnalysisGraph, buyers: np.ndarray, stage: str) -> float
     return float(compiled.purchase_group_hhi(graph)[chosen].max()) if chosen.any() else None
 
 
-def _targets(table, at_stage, local, partners, relations, roles, dependence) -> list[AttractionTarget]:
+@dataclass
+class _OutsideTrade:
+    """Each firm outside the region that trades with its members (by node): the members it trades
+    with, its relations' (supplier, client) IRIs, and whether it supplies them, buys from them or
+    both."""
+
+    partners: dict[int, set[int]] = field(default_factory=dict)
+    relations: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    roles: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _targets(table, at_stage, local, trade: _OutsideTrade, dependence) -> list[AttractionTarget]:
+    """The firms at a stage (``at_stage``) outside the region that trade with its members, most
+    partners first, then by dependence."""
     columns = table.columns
+    partners, relations, roles = trade.partners, trade.relations, trade.roles
     candidates = [i for i in at_stage if not local[i] and i in partners]
     candidates.sort(key=lambda i: (-len(partners[i]), -dependence[i], columns["label"][i]))
     found: list[AttractionTarget] = []

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..measures.cascade import (
+    Shock,
     compiled_cascade,
     compiled_paths_cut,
 )
@@ -15,7 +16,7 @@ from ..measures.compiled import AnalysisGraph
 from ..projection.model import Projection, stage_infos
 from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
-from .scenarios import Removal, Shock, members_of, scenario_report, weak_components
+from .scenarios import Connectivity, Removal, members_of, scenario_report, weak_components
 
 __all__ = ["RANK_KINDS", "rank_removals"]
 
@@ -80,9 +81,7 @@ def rank_removals(
             found,
             [{"kind": by, "name": label, "id": iri, "members": int(mask.sum())}],
             [iri] if by == "region" else [],
-            cut,
-            before,
-            after,
+            Connectivity(cut, before, after),
             shock,
         )
         ranked.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -20,8 +21,9 @@ from ..engines import LOCAL, SPARK, Compute, implementation
 from ..errors import InputError, UnknownNameError
 from ..measures import dispatch
 from ..measures.cascade import (
-    DIRECTIONS,
     Cascade,
+    Disruption,
+    Shock,
     cascade,
     compiled_cascade,
     compiled_paths_cut,
@@ -37,11 +39,10 @@ from ..records import DisruptedFirm, EmptiedStage, PartialLoss, RemovedSet, Scen
 
 __all__ = [
     "REMOVAL_KINDS",
+    "Connectivity",
     "Removal",
     "ScenarioReport",
     "ScenarioRun",
-    "Shock",
-    "check_shock",
     "essential_note",
     "members_of",
     "parse_removal",
@@ -71,39 +72,6 @@ class Removal:
     kind: str
     text: str
     iri: str
-
-
-@dataclass(frozen=True)
-class Shock:
-    """How a scenario's shock travels: the share whose loss disrupts a firm (``threshold``, in
-    (0, 1]: 1, every supplier lost), the way it goes (``direction``: ``downstream``, a supply shock;
-    ``upstream``, the removed stop buying, a demand shock; or ``both``), and the loss from which a
-    firm not disrupted is listed as partly hit (``partial``, a share in (0, 1]; ``None``: none)."""
-
-    threshold: float = 1.0
-    direction: str = "downstream"
-    partial: float | None = None
-
-    @property
-    def plain(self) -> bool:
-        """Whether the rule is the plain one (every supplier lost, downstream), where no share
-        decides and no note says which did (``partial`` lists losses; it is no rule)."""
-        return (self.threshold, self.direction) == (1.0, "downstream")
-
-    def check(self) -> Shock:
-        """This shock, or a one-line error for a share outside (0, 1] or an unknown direction."""
-        if self.partial is not None and not 0 < self.partial <= 1:
-            raise InputError(f"--partial {self.partial}: a share between 0 (excluded) and 1")
-        check_shock(self.threshold, self.direction)
-        return self
-
-
-def check_shock(threshold: float, direction: str) -> None:
-    """A one-line error for a threshold outside (0, 1] or an unknown direction."""
-    if not 0 < threshold <= 1:
-        raise InputError(f"--threshold {threshold}: a share between 0 (excluded) and 1")
-    if direction not in DIRECTIONS:
-        raise InputError(f"--direction {direction!r}: use {', '.join(DIRECTIONS)}")
 
 
 @dataclass
@@ -261,7 +229,7 @@ def _local_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> Sc
         before = nx.number_weakly_connected_components(digraph) if len(digraph) else 0
         after = nx.number_weakly_connected_components(rest) if len(rest) else 0
     places = [r.iri for r in removals if r.kind == "region"]
-    return scenario_report(table, found, removed_records, places, cut, before, after, shock)
+    return scenario_report(table, found, removed_records, places, Connectivity(cut, before, after), shock)
 
 
 #: What the Spark engine leaves out of a scenario's summary, and why.
@@ -275,7 +243,6 @@ def _spark_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> Sc
     """The scenario on Spark (:func:`chaingraph.spark.scenario.run_scenario`), its records built
     as the compiled cascade's are; ``how.backend`` is this machine's and goes unused."""
     remove, shock, master = how.remove, how.shock, how.master
-    partial = shock.partial
     from ..spark.network import read_network, spark_source
     from ..spark.scenario import SparkRemoval, run_scenario
     from ..spark.session import spark_session
@@ -289,15 +256,15 @@ def _spark_scenario(source: NetworkSource, scope: Scope, how: ScenarioRun) -> Sc
         removal = _spark_removal(spark, on_spark, tables, network.nodes, text)
         group = frozenset(_group_of(removal.iri, network.meta)) if removal.kind == "owner" else frozenset()
         removals.append(SparkRemoval(removal.kind, removal.text, removal.iri, group))
-    found = run_scenario(network, removals, partial=partial, threshold=shock.threshold, direction=shock.direction)
+    found = run_scenario(network, removals, shock=shock)
     meta = network.meta
     stage_labels = stage_infos(meta)
     rows = [
-        _disrupted_record(meta, stage_labels, iri, names, tier, reason, stages, (share, basis))
+        _disrupted_record(meta, stage_labels, iri, names, Disruption(tier, reason, tuple(stages), share, basis))
         for iri, names, tier, reason, stages, share, basis in found.disrupted
     ]
     emptied = _stages_emptied(meta, found.members, found.surviving)
-    summary = _summary(rows, found.outside, emptied, None, found.before, found.after, shock)
+    summary = _summary(rows, found.outside, emptied, Connectivity(None, found.before, found.after), shock)
     partial_records = [
         _partial_record(meta, stage_labels, iri, names, own_stage, stages)
         for iri, (names, own_stage, stages) in found.partial.items()
@@ -359,16 +326,27 @@ def weak_components(graph: AnalysisGraph, kept: np.ndarray | None = None) -> int
     return int(connected_components(matrix, directed=True, connection="weak")[0])
 
 
+class Connectivity(NamedTuple):
+    """What a removal does to the network's connections: the supplier-to-client paths it cuts
+    (``None`` where the engine does not count them) and the weakly connected components before and
+    after it."""
+
+    paths_cut: int | None
+    components_before: int
+    components_after: int
+
+
 def scenario_report(
     table: Projection,
     found: Cascade,
     removed: list[RemovedSet],
     places: list[str],
-    cut: int,
-    before: int,
-    after: int,
-    shock: Shock = Shock(),
+    connectivity: Connectivity,
+    shock: Shock,
 ) -> ScenarioReport:
+    """The records of a cascade ``found`` on ``table``: each disrupted firm, the summary (with the
+    firms disrupted outside the removed ``places``, the stages emptied and the ``connectivity``)
+    and the partial losses."""
     columns = table.columns
     index = {node: i for i, node in enumerate(table.nodes)}
     stage_labels = stage_infos(table.meta)
@@ -381,10 +359,7 @@ def scenario_report(
                 stage_labels,
                 node,
                 (columns["label"][i], columns["label_zh"][i], columns["place_label"][i], columns["chains"][i]),
-                why.tier,
-                why.reason,
-                why.stages,
-                (why.share, why.basis),
+                why,
             )
         )
     outside = None
@@ -401,7 +376,7 @@ def scenario_report(
             members[stage] = members.get(stage, 0) + 1
             if node not in found.disrupted:
                 surviving[stage] = surviving.get(stage, 0) + 1
-    summary = _summary(disrupted, outside, _stages_emptied(table.meta, members, surviving), cut, before, after, shock)
+    summary = _summary(disrupted, outside, _stages_emptied(table.meta, members, surviving), connectivity, shock)
     partial = [
         _partial_record(
             table.meta,
@@ -476,29 +451,21 @@ def _stage_label(stage_labels: Mapping[str, Mapping], stage: str) -> str:
     return stage_labels.get(stage, {}).get("label", stage)
 
 
-def _disrupted_record(
-    meta: dict,
-    stage_labels: dict,
-    node: str,
-    names: tuple,
-    tier: int,
-    reason: str,
-    stages: Sequence[str],
-    lost: tuple[float | None, str | None] = (None, None),
-) -> DisruptedFirm:
+def _disrupted_record(meta: dict, stage_labels: dict, node: str, names: tuple, why: Disruption) -> DisruptedFirm:
     """One disrupted firm as a record: ``names`` are its label, Chinese label, place label and
-    chain IRIs; ``lost`` the share lost and its basis where a share decided."""
+    chain IRIs; ``why`` its tier, reason, stages lost and the share lost and its basis where a
+    share decided."""
     label, label_zh, place, chains = names
     return {
         "id": node,
         "label": label,
         "label_zh": label_zh,
-        "tier": tier,
-        "reason": REASONS[reason],
-        "stages_lost": [_stage_label(stage_labels, s) for s in stages],
-        "stage_ids_lost": list(stages),
-        "share_lost": lost[0],
-        "basis": lost[1],
+        "tier": why.tier,
+        "reason": REASONS[why.reason],
+        "stages_lost": [_stage_label(stage_labels, s) for s in why.stages],
+        "stage_ids_lost": list(why.stages),
+        "share_lost": why.share,
+        "basis": why.basis,
         "place": place,
         "chains": [meta["chains"].get(c, {}).get("id", c) for c in chains],
     }
@@ -508,10 +475,8 @@ def _summary(
     disrupted: list[DisruptedFirm],
     outside: int | None,
     emptied: list[EmptiedStage],
-    cut: int | None,
-    before: int,
-    after: int,
-    shock: Shock = Shock(),
+    connectivity: Connectivity,
+    shock: Shock,
 ) -> ScenarioSummary:
     """The scenario's summary from its disrupted records (tier 0 included)."""
     tiers: dict[int, int] = {}
@@ -523,9 +488,9 @@ def _summary(
         firms_per_tier=[tiers[t] for t in sorted(tiers)],
         outside_removed_places=outside,
         stages_emptied=emptied,
-        paths_cut=cut,
-        components_before=before,
-        components_after=after,
+        paths_cut=connectivity.paths_cut,
+        components_before=connectivity.components_before,
+        components_after=connectivity.components_after,
         direction=shock.direction,
         threshold=shock.threshold,
     )

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..measures.cascade import DIRECTIONS, TOLERANCE
+from ..measures.cascade import TOLERANCE, Shock
 from .measures import MAX_ROUNDS, SparkGraph, component_labels
 from .shares import with_quantities, with_shares
 
@@ -48,10 +48,8 @@ def cascade(
     stage_of: DataFrame,
     removed: DataFrame,
     *,
-    partial: float | None = None,
+    shock: Shock | None = None,
     essential_inputs: Mapping[str, Sequence[str]] | None = None,
-    threshold: float = 1.0,
-    direction: str = "downstream",
     quantities: DataFrame | None = None,
 ) -> SparkCascade:
     """The cascade of removing ``removed`` (a DataFrame of ``node`` ids) from ``graph``.
@@ -64,17 +62,16 @@ def cascade(
         ``node`` and ``stage`` (the stage's IRI, ``""`` or null when unstaged).
     removed : DataFrame
         The firms of tier 0, a ``node`` column.
-    partial : float, optional
-        With a share in (0, 1], also the firms not disrupted that lost at least that share of
-        some stage's supply (and, with demand shocks, of their sales).
+    shock : Shock, optional
+        The rule (:class:`chaingraph.measures.cascade.Shock`): its ``threshold``, in (0, 1], the
+        share of a stage's supply, of all supply or of sales whose loss disrupts a firm (1: every
+        supplier lost); its ``direction`` (downstream, upstream, both), which way the shock
+        travels; with its ``partial`` share, also the firms not disrupted that lost at least that
+        share of some stage's supply (and, with demand shocks, of their sales). Default: every
+        supplier lost, downstream, no partial losses.
     essential_inputs : mapping, optional
         Stage -> the input stages essential to it (a stage not here: every input); every supplier
         of a stage not essential to a firm lost is a partial loss, not a starvation.
-    threshold : float
-        In (0, 1]: the share of a stage's supply, of all supply or of sales whose loss disrupts a
-        firm (1: every supplier lost).
-    direction : {"downstream", "upstream", "both"}
-        Which way the shock travels.
     quantities : DataFrame, optional
         ``src``, ``dst`` and the quantity columns (:data:`.shares.QUANTITY_COLUMNS`) of the edges
         that state any; the shares follow :mod:`chaingraph.measures.shares`.
@@ -85,10 +82,8 @@ def cascade(
     """
     from pyspark.sql import functions as F
 
-    if not 0 < threshold <= 1:
-        raise ValueError(f"threshold {threshold}: a share in (0, 1]")
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction {direction!r}: one of {', '.join(DIRECTIONS)}")
+    shock = (shock or Shock()).check()
+    partial, threshold, direction = shock.partial, shock.threshold, shock.direction
     downstream, upstream = direction in ("downstream", "both"), direction in ("upstream", "both")
     weighted = threshold < 1
     reach = F.lit(threshold - TOLERANCE)

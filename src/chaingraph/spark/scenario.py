@@ -14,6 +14,7 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..measures.cascade import Shock
 from ..records import RemovedSet
 from .cascade import cascade, components, without
 
@@ -58,12 +59,10 @@ def run_scenario(
     network: SparkNetwork,
     removals: Sequence[SparkRemoval],
     *,
-    partial: float | None = None,
-    threshold: float = 1.0,
-    direction: str = "downstream",
+    shock: Shock | None = None,
 ) -> SparkScenario:
     """Remove ``removals`` from ``network`` (read by :func:`.network.read_network`) and run the
-    cascade under the rule of :func:`.cascade.cascade`.
+    cascade under ``shock``'s rule (:func:`.cascade.cascade`).
 
     Raises :class:`~chaingraph.errors.InputError` for a removal that takes out nothing of the network.
     """
@@ -92,10 +91,8 @@ def run_scenario(
         network.graph,
         stage_of,
         removed,
-        partial=partial,
+        shock=shock,
         essential_inputs=network.meta.get("essential_inputs"),
-        threshold=threshold,
-        direction=direction,
         quantities=network.quantities,
     )
     disrupted = found.disrupted.join(nodes, "node").localCheckpoint()

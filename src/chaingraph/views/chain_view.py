@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ..measures.cascade import Shock
 from ..projection.selection import Scope
 from ..projection.source import Source
 from ..reports import Drawing, view_data
-from ..reports.scenarios import Shock
 from .page import View, render_view
 
 __all__ = ["view"]
