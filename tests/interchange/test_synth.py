@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from chaingraph.errors import InputError
-from chaingraph.interchange.synth import STATE_FILE, synth, synth_tables
+from chaingraph.interchange.synth import STATE_FILE, SyntheticNetwork, synth, synth_tables
 from chaingraph.projection.source import NetworkSource, network_source
 from chaingraph.projection.tables import Tables
 from chaingraph.store import open_store
@@ -31,9 +31,9 @@ def tables_source(folder):
 
 def test_the_tables_hold_the_rdf_files_network(tmp_path):
     rdf = tmp_path / "synth.nt"
-    summary = synth(2_500, 4, rdf, dated=True)
+    summary = synth(SyntheticNetwork(2500, 4, dated=True), rdf)
     folder = tmp_path / "tables"
-    written = synth_tables(2_500, 4, folder, dated=True, part_firms=700)
+    written = synth_tables(SyntheticNetwork(2500, 4, dated=True), folder, part_firms=700)
     assert (written.firms, written.edges) == (summary.firms, summary.edges)
     assert len(list((folder / "relations.parquet").iterdir())) == 4  # 700, 700, 700, 400 firms
     assert edges_of(tables_source(folder)) == edges_of(open_store([rdf], bundled=False))
@@ -52,7 +52,7 @@ class Interrupted(Exception):
 
 def test_an_interrupted_run_is_resumed_by_the_same_call_and_keeps_its_parts(tmp_path):
     whole = tmp_path / "whole"
-    synth_tables(25_000, 9, whole, dated=True, part_firms=5_000)
+    synth_tables(SyntheticNetwork(25000, 9, dated=True), whole, part_firms=5000)
     folder = tmp_path / "resumed"
 
     def stop_at_20k(done: int, total: int) -> None:
@@ -60,13 +60,13 @@ def test_an_interrupted_run_is_resumed_by_the_same_call_and_keeps_its_parts(tmp_
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        synth_tables(25_000, 9, folder, dated=True, part_firms=5_000, progress=stop_at_20k)
+        synth_tables(SyntheticNetwork(25000, 9, dated=True), folder, part_firms=5000, progress=stop_at_20k)
     state = json.loads((folder / STATE_FILE).read_text())
     assert not state["done"] and state["next_firm"] == 15_000 and state["parts"] == 3
     kept = {path.name: path.stat().st_mtime_ns for path in (folder / "firms.parquet").iterdir()}
     assert sorted(kept) == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
 
-    synth_tables(25_000, 9, folder, dated=True, part_firms=5_000)
+    synth_tables(SyntheticNetwork(25000, 9, dated=True), folder, part_firms=5000)
     for part, written in kept.items():  # never written again
         assert (folder / "firms.parquet" / part).stat().st_mtime_ns == written
     for table in ("firms.parquet", "relations.parquet"):
@@ -76,15 +76,15 @@ def test_an_interrupted_run_is_resumed_by_the_same_call_and_keeps_its_parts(tmp_
 
 def test_a_folder_of_another_run_or_of_other_files_is_never_written_over(tmp_path):
     folder = tmp_path / "tables"
-    first = synth_tables(100, 1, folder)
+    first = synth_tables(SyntheticNetwork(100, 1), folder)
     parts = {path: path.stat().st_mtime_ns for path in folder.rglob("*.parquet") if path.is_file()}
-    again = synth_tables(100, 1, folder)  # the finished run asked again: nothing written
+    again = synth_tables(SyntheticNetwork(100, 1), folder)  # the finished run asked again: nothing written
     assert again.complete_before and not first.complete_before
     assert (again.firms, again.edges, again.triples) == (first.firms, first.edges, first.triples)
     assert {path: path.stat().st_mtime_ns for path in folder.rglob("*.parquet") if path.is_file()} == parts
     with pytest.raises(InputError, match="other options"):
-        synth_tables(200, 1, folder)
-    synth_tables(200, 1, folder, force=True)
+        synth_tables(SyntheticNetwork(200, 1), folder)
+    synth_tables(SyntheticNetwork(200, 1), folder, force=True)
     assert pq.read_table(folder / "firms.parquet").num_rows == 200
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -100,8 +100,8 @@ def test_a_part_with_no_relations_is_typed_as_text_and_reads_as_the_whole(tmp_pa
     import pyarrow as pa
 
     # Parts of 3 firms: the first parts are raw-material firms, which buy from no one.
-    synth_tables(100, 1, tmp_path / "parts", part_firms=3)
-    synth_tables(100, 1, tmp_path / "whole")
+    synth_tables(SyntheticNetwork(100, 1), tmp_path / "parts", part_firms=3)
+    synth_tables(SyntheticNetwork(100, 1), tmp_path / "whole")
     first = pq.read_table(tmp_path / "parts" / "relations.parquet" / "part-00000.parquet")
     assert first.num_rows == 0 and all(field.type == pa.string() for field in first.schema)
     outputs = []
@@ -117,7 +117,7 @@ def test_a_part_with_no_relations_is_typed_as_text_and_reads_as_the_whole(tmp_pa
 
 
 def test_the_folder_of_tables_given_as_one_table_says_which_to_give(tmp_path):
-    synth_tables(100, 1, tmp_path / "parts")
+    synth_tables(SyntheticNetwork(100, 1), tmp_path / "parts")
     result = run_process("stats", "--relations", str(tmp_path / "parts"))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     relations, firms = tmp_path / "parts" / "relations.parquet", tmp_path / "parts" / "firms.parquet"
@@ -130,7 +130,7 @@ def _interrupted_run(folder) -> dict:
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        synth_tables(25_000, 9, folder, part_firms=5_000, progress=stop)
+        synth_tables(SyntheticNetwork(25000, 9), folder, part_firms=5000, progress=stop)
     return json.loads((folder / STATE_FILE).read_text())
 
 
@@ -157,7 +157,7 @@ def test_a_damaged_state_file_is_named_and_force_starts_again(tmp_path, damage):
     failed = run_process("synth", "--firms", "25000", "--seed", "9", "--part-firms", "5000", "--format", "parquet",
                          "-o", str(folder))  # fmt: skip
     assert_clean_failure(failed, STATE_FILE, "--force")
-    synth_tables(25_000, 9, folder, part_firms=5_000, force=True)
+    synth_tables(SyntheticNetwork(25000, 9), folder, part_firms=5000, force=True)
     assert pq.read_table(folder / "firms.parquet").num_rows == 25_000
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "shock_options",
     "shock_request",
     "stages_option",
+    "synthetic_request",
     "table_options",
 ]
 
@@ -494,3 +495,14 @@ def _drawing(given: dict):
 #: Folds view's --size-by, --lang, --layout, --places, --focus and --hops into one ``drawing``,
 #: the :class:`~chaingraph.reports.Drawing` a view is drawn by.
 drawing_request = _folding("drawing", ("size_by", "lang", "layout", "places", "focus", "hops"), _drawing)
+
+
+def _synthetic(given: dict):
+    from ..interchange.synth import SyntheticNetwork
+
+    return SyntheticNetwork(**given)
+
+
+#: Folds synth's --firms, --seed, --dated and --quantities into one ``network``, the
+#: :class:`~chaingraph.interchange.synth.SyntheticNetwork` asked for.
+synthetic_request = _folding("network", ("firms", "seed", "dated", "quantities"), _synthetic)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .app import cli, progress_bar, stderr
-from .options import output_options
+from .options import output_options, synthetic_request
 
 __all__ = ["synth"]
 
@@ -39,7 +39,8 @@ __all__ = ["synth"]
     help="With --format parquet: firms per part; a run interrupted and started again keeps its parts.",
 )
 @output_options("File to write (.nt or .ttl), or with --format parquet a folder.", required=True)
-def synth(firms, seed, dated, quantities, fmt, part_firms, output, force) -> None:
+@synthetic_request
+def synth(network, fmt, part_firms, output, force) -> None:
     """Write a synthetic supply network for scale tests and benchmarks.
 
     Tiered stages (raw materials, components, assembly, distribution), heavy-tailed supplier
@@ -61,19 +62,10 @@ def synth(firms, seed, dated, quantities, fmt, part_firms, output, force) -> Non
 
     with progress_bar("generating") as advance:
         if fmt == "parquet":
-            summary = synth_tables(
-                firms,
-                seed,
-                output,
-                force=force,
-                dated=dated,
-                quantities=quantities,
-                part_firms=part_firms,
-                progress=advance,
-            )
+            summary = synth_tables(network, output, force=force, part_firms=part_firms, progress=advance)
             verb = "already complete, nothing written:" if summary.complete_before else "wrote"
             written = f"{output}/relations.parquet, {output}/firms.parquet: {summary.firms:,} firms, "
             stderr.print(f"{verb} {written}{summary.edges:,} supply edges, {summary.triples:,} relation rows")
             return
-        summary = generate(firms, seed, output, force=force, dated=dated, quantities=quantities, progress=advance)
+        summary = generate(network, output, force=force, progress=advance)
     stderr.print(f"wrote {output}: {summary.firms} firms, {summary.edges} supply edges, {summary.triples} triples")

@@ -42,6 +42,7 @@ __all__ = [
     "TABLES_LIMIT",
     "TIERS",
     "SynthSummary",
+    "SyntheticNetwork",
     "synth",
     "synth_tables",
 ]
@@ -89,6 +90,25 @@ VALUE_SCALE = 1_000_000
 VALUE_TAIL = 1.2
 
 
+@dataclass(frozen=True)
+class SyntheticNetwork:
+    """The synthetic network asked for, as one request: ``firms`` firms drawn from ``seed``; with
+    ``dated``, :data:`DATED_SHARE` of the supply edges are also stated as qualified relations with
+    a period (a start year in :data:`DATED_YEARS`, sometimes a month; an end one to six years
+    later, or none), drawn from a generator of their own, so the network is the same as without;
+    with ``quantities`` every supply edge is a qualified relation with a value and the client's
+    share (see :data:`VALUE_SCALE`), from a generator of its own too.
+
+    >>> SyntheticNetwork(3_000, dated=True).seed
+    1
+    """
+
+    firms: int
+    seed: int = 1
+    dated: bool = False
+    quantities: bool = False
+
+
 @dataclass
 class SynthSummary:
     """What a synth run wrote: firms, supply edges, and ``triples`` (N-Triples lines, or for
@@ -101,30 +121,22 @@ class SynthSummary:
 
 
 def synth(
-    firms: int,
-    seed: int,
+    network: SyntheticNetwork,
     path: Path,
     *,
     force: bool = False,
-    dated: bool = False,
-    quantities: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
-    """Write a synthetic network of ``firms`` firms to ``path`` (.nt or .ttl), atomically.
-
-    With ``dated``, :data:`DATED_SHARE` of the supply edges are also stated as qualified relations
-    with a period (a start year in :data:`DATED_YEARS`, sometimes a month; an end one to six years
-    later, or none), drawn from a generator of their own: the network is the same as without. With
-    ``quantities`` every supply edge is a qualified relation with a value and the client's share
-    (see :data:`VALUE_SCALE`), from a generator of its own too."""
-    _check_size(firms, RDF_LIMIT)
+    """Write the synthetic ``network`` to ``path`` (.nt or .ttl), atomically; ``progress`` is told
+    the firms written and the firms asked for."""
+    _check_size(network.firms, RDF_LIMIT)
     suffix = path.suffix.lower()
     if suffix not in (".nt", ".ttl"):
         raise InputError(f"-o {path}: use a .nt or .ttl file")
     may_replace = check_target(path, force=force)
     with atomic_open(path, "w", may_replace=may_replace) as handle:
         writer = _Triples(handle)
-        summary = _generate(writer, firms, seed, progress, dated, quantities=quantities)
+        summary = _generate(writer, network, progress)
     return summary
 
 
@@ -140,13 +152,10 @@ STATE_FILE = "synth-state.json"
 
 
 def synth_tables(
-    firms: int,
-    seed: int,
+    network: SyntheticNetwork,
     folder: Path,
     *,
     force: bool = False,
-    dated: bool = False,
-    quantities: bool = False,
     part_firms: int = PART_FIRMS,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
@@ -161,11 +170,12 @@ def synth_tables(
     resumed by the same command: the parts written stay, and the next part starts where they end;
     the same command on a finished run writes nothing and returns its summary.
     """
+    firms = network.firms
     _check_size(firms, TABLES_LIMIT)
     if part_firms < 1:
         raise InputError(f"part size {part_firms}: must be 1 or more")
-    asked: dict = {"firms": firms, "seed": seed, "dated": dated, "part_firms": part_firms}
-    if quantities:  # only when asked: a run started before quantities existed resumes as it was
+    asked: dict = {"firms": firms, "seed": network.seed, "dated": network.dated, "part_firms": part_firms}
+    if network.quantities:  # only when asked: a run started before quantities existed resumes as it was
         asked["quantities"] = True
     make_folder(folder)
     state_path = folder / STATE_FILE
@@ -184,7 +194,7 @@ def synth_tables(
             shutil.rmtree(folder / table, ignore_errors=True)
         state_path.unlink(missing_ok=True)
     tables = _Tables(folder, asked, part_firms, state)
-    return _generate(tables, firms, seed, progress, dated, resume=tables.resume, quantities=quantities)
+    return _generate(tables, network, progress, resume=tables.resume)
 
 
 def _check_size(firms: int, limit: int) -> None:
@@ -449,14 +459,11 @@ class _Period:
 
 def _generate(
     out: _Triples | _Tables,
-    firms: int,
-    seed: int,
+    network: SyntheticNetwork,
     progress: Callable[[int, int], None] | None,
-    dated: bool = False,
     resume: dict | None = None,
-    *,
-    quantities: bool = False,
 ) -> SynthSummary:
+    firms, seed, dated, quantities = network.firms, network.seed, network.dated, network.quantities
     rng = random.Random(seed)
     periods = random.Random(f"{seed}-dated") if dated else None
     amounts = random.Random(f"{seed}-quantities") if quantities else None
