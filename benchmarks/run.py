@@ -43,7 +43,7 @@ PROJECT = (
 QUERY = """
 import json, time
 from chaingraph.store import open_store
-from chaingraph.queries.named import bind_named, count_rows, named_queries, query, run_query
+from chaingraph.queries.named import bind_named, count_rows, named_queries, query, RowWindow, run_query
 store = open_store([{path!r}])
 hub = "https://w3id.org/chaingraph/synthetic/firm/0"
 result = {{}}
@@ -56,7 +56,7 @@ for name, params in [("suppliers-of", {{"firm": "https://w3id.org/chaingraph/syn
     result[name] = [time.perf_counter() - started, len(rows)]
     named = named_queries()[name]
     started = time.perf_counter()
-    rows = run_query(store, named.text, bind_named(store, named, params), limit=100).select.rows
+    rows = run_query(store, named.text, bind_named(store, named, params), rows=RowWindow(limit=100)).select.rows
     result[name + " --limit 100"] = [time.perf_counter() - started, len(rows)]
 started = time.perf_counter()
 counted = count_rows(store, named_queries()["single-sourced"].text)

@@ -712,7 +712,7 @@ def subprocess_run(args, **kwargs):
 
 def test_an_answer_past_max_rows_stops_there_with_a_message(run, store):
     from chaingraph.errors import InputError
-    from chaingraph.queries.named import MAX_ROWS, run_query
+    from chaingraph.queries.named import MAX_ROWS, RowWindow, run_query
 
     result = run("query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-rows", "1000", "--format", "csv")
     assert result.exit_code == 2
@@ -720,7 +720,7 @@ def test_an_answer_past_max_rows_stops_there_with_a_message(run, store):
     # the store reads one row past the bound and stops: the worker never holds the product
     assert len(store.select("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", max_rows=1001).rows) == 1001
     with pytest.raises(InputError, match="more than 10 rows"):
-        run_query(store, "SELECT * WHERE { ?a ?b ?c }", max_rows=10)
+        run_query(store, "SELECT * WHERE { ?a ?b ?c }", rows=RowWindow(max_rows=10))
     assert f"default: {MAX_ROWS}" in " ".join(run("query", "--help").output.split())
 
 

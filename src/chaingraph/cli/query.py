@@ -135,7 +135,7 @@ def query(
     if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
         _print_first_page(store, text, bindings, columns, offset, timeout, answer)
         return
-    result = q.run_query(store, text, bindings, timeout, limit=limit, offset=offset, max_rows=max_rows)
+    result = q.run_query(store, text, bindings, timeout, rows=q.RowWindow(limit, offset, max_rows))
     _print_query_result(result, fmt, columns, answer)
 
 
@@ -149,7 +149,7 @@ def _print_first_page(
     """A table of the first rows on a terminal, and how many there are when there are more."""
     from ..queries import named as q
 
-    result = q.run_query(store, text, bindings, timeout, limit=TERMINAL_PAGE, offset=offset)
+    result = q.run_query(store, text, bindings, timeout, rows=q.RowWindow(TERMINAL_PAGE, offset))
     _print_query_result(result, "table", columns, answer)
     if result.select is not None and len(result.select.rows) == TERMINAL_PAGE:
         total = q.count_rows(store, text, bindings, timeout)

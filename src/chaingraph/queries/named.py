@@ -35,6 +35,7 @@ __all__ = [
     "NamedQuery",
     "Parameter",
     "QueryResult",
+    "RowWindow",
     "Walk",
     "adhoc_bindings",
     "answer_columns",
@@ -225,24 +226,36 @@ class QueryResult:
 MAX_ROWS = 1_000_000
 
 
+@dataclass(frozen=True)
+class RowWindow:
+    """Which rows of a SELECT the store sends, as one request: ``limit`` and ``offset`` page it
+    inside the query, so the store sends only that page; an answer of more than ``max_rows`` rows
+    is an :class:`InputError` (``None``: no bound), and a local store stops one row past the
+    bound, so its worker never holds more."""
+
+    limit: int | None = None
+    offset: int = 0
+    max_rows: int | None = MAX_ROWS
+
+
 def run_query(
     store: Store,
     text: str,
     bindings: Mapping[str, Node] | None = None,
     timeout: float | None = None,
     *,
-    limit: int | None = None,
-    offset: int = 0,
-    max_rows: int | None = MAX_ROWS,
+    rows: RowWindow = RowWindow(),
 ) -> QueryResult:
-    """Run a SPARQL query of any form on ``store`` (updates are refused by the store).
+    """Run a SPARQL query of any form on ``store`` (updates are refused by the store), a SELECT's
+    answer cut to ``rows``; ``timeout`` bounds the embedded store's evaluation (an endpoint has its
+    own HTTP timeout).
 
-    ``timeout`` bounds the embedded store's evaluation (an endpoint has its own HTTP timeout).
-    ``limit`` and ``offset`` page a SELECT inside the query, so the store sends only that page.
-    A SELECT answering more than ``max_rows`` rows is an :class:`InputError` (``None``: no
-    bound); on a local store the query stops one row past the bound, so its worker never holds
-    more.
+    >>> from chaingraph.store import open_store
+    >>> page = run_query(open_store(), "SELECT ?firm WHERE { ?firm a cg:Company }", rows=RowWindow(limit=2))
+    >>> len(page.select.rows)
+    2
     """
+    limit, offset, max_rows = rows.limit, rows.offset, rows.max_rows
     form = query_form(text)
     if (limit is not None or offset) and form != "SELECT":
         raise InputError("--limit and --offset page SELECT queries")
@@ -376,7 +389,7 @@ def query(
     2
     """
     text, bindings = prepare(store, text_or_name, params)
-    return run_query(store, text, bindings, timeout, limit=limit, offset=offset)
+    return run_query(store, text, bindings, timeout, rows=RowWindow(limit, offset))
 
 
 def count(
