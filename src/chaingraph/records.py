@@ -14,8 +14,12 @@ __all__ = [
     "AttractionTarget",
     "Brief",
     "ChainCoverage",
+    "ChainRef",
+    "ClusterSummary",
+    "ConcentratedPurchase",
     "Concentration",
     "Dating",
+    "DemandShock",
     "DisruptedFirm",
     "EmptiedStage",
     "FirmRef",
@@ -23,7 +27,10 @@ __all__ = [
     "Leader",
     "LocalSourcing",
     "PartialLoss",
+    "PlaceRef",
+    "PurchaseConcentration",
     "RankChange",
+    "RankedRemoval",
     "RelationChange",
     "RemovedSet",
     "ScenarioSummary",
@@ -251,6 +258,93 @@ class ScenarioSummary:
 
 
 @dataclass
+class ClusterSummary:
+    """How local one chain's supply is, set against what its sources claim (``stats``' clusters)."""
+
+    chain: str
+    label: str
+    region_label: str
+    local_sourcing: LocalSourcing
+    claimed_share: float | None
+    claim_source: str
+    stage_coverage: list[StageCoverage]
+    #: The claim measures material volume: how many of the located relations into the region state
+    #: a volume (``None`` without a claim). Below ``local_sourcing["known"]``, neither the count nor
+    #: the volume measures the claim whole.
+    claim_volume_relations: int | None = None
+
+
+class ChainRef(TypedDict):
+    """A chain as a brief names it: its id, IRI and English and Chinese labels."""
+
+    id: str
+    iri: str
+    label: str
+    label_zh: str
+
+
+class PlaceRef(TypedDict):
+    """A place as a brief names it: its IRI and English and Chinese labels."""
+
+    iri: str
+    label: str
+    label_zh: str
+
+
+class PurchaseConcentration(TypedDict):
+    """A client's purchases of one input stage: the suppliers, their HHI (0-10,000, by the share
+    rule), the largest supplier and its share, and what the shares rest on (``basis``)."""
+
+    client: str
+    stage: str
+    suppliers: int
+    hhi: float
+    top_supplier: str
+    top_share: float
+    basis: str
+
+
+class ConcentratedPurchase(PurchaseConcentration):
+    """A concentrated purchase with the labels of its client, stage and largest supplier
+    (``query single-sourced --hhi-above``)."""
+
+    client_label: str
+    client_label_zh: str
+    stage_label: str
+    stage_label_zh: str
+    top_supplier_label: str
+    top_supplier_label_zh: str
+
+
+class RankedRemoval(TypedDict):
+    """A place, stage or group ranked by the harm its removal does (``impact --all --by``): its
+    ``kind``, IRI, labels, the organizations it removes and the scenario's summary."""
+
+    kind: str
+    id: str
+    label: str
+    label_zh: str
+    members: int
+    summary: ScenarioSummary
+
+
+class DemandShock(TypedDict):
+    """The chain leader's demand shock in a brief (``impact --remove firm:LEADER --direction
+    upstream``): the leader, the shock's threshold and partial share, how many disrupted firms' losses
+    the data's amounts or shares decide (``stated``), the firms disrupted and partly hit shown, the
+    summary and the notes."""
+
+    leader: Leader
+    threshold: float
+    partial: float
+    stated: int
+    disrupted: list[DisruptedFirm]
+    partial_losses: list[PartialLoss]
+    summary: ScenarioSummary
+    notes: list[str]
+
+
+@dataclass
 class Brief:
     """What a chain brief says (:func:`chaingraph.reports.briefing.brief`), each part the record of the
     verb that computes it, under that verb's JSON keys.
@@ -272,8 +366,8 @@ class Brief:
     keeps, and the attraction targets shown per stage.
     """
 
-    chain: dict
-    region: dict
+    chain: ChainRef
+    region: PlaceRef
     lang: str
     as_of: str | None
     since: str | None
@@ -281,15 +375,15 @@ class Brief:
     leaders: list[Leader]
     dependence: list[dict]
     cut_points: list[dict]
-    local_sourcing: dict | None
-    concentrated: list[dict]
+    local_sourcing: ClusterSummary | None
+    concentrated: list[ConcentratedPurchase]
     concentrated_above: float
-    rankings: dict[str, list[dict]]
+    rankings: dict[str, list[RankedRemoval]]
     figures: list[dict]
     top: int
     chains: dict = field(default_factory=dict)
-    worst: dict | None = None
-    demand_shock: dict | None = None
+    worst: RankedRemoval | None = None
+    demand_shock: DemandShock | None = None
     changes: dict | None = None
     sources: list[str] = field(default_factory=list)
     #: Unit words of ``lang`` by QUDT local name (:data:`chaingraph.reports.FIGURE_WORDS`).

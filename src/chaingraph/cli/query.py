@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -199,15 +200,15 @@ def _print_concentrated(
         emit(f"{len(rows)}\n")
         return
     rows = rows[offset : None if limit is None else offset + limit]
+    display: list[Mapping[str, object]] = list(rows)
     if fmt in ("csv", "tsv", "json"):
         shown = choose_columns(columns, list(CONCENTRATED_COLUMNS)) or list(CONCENTRATED_COLUMNS)
     else:
-        for row in rows:
-            row["hhi"], row["top_share"] = round(row["hhi"]), f"{row['top_share']:.0%}"
+        display = [{**row, "hhi": round(row["hhi"]), "top_share": f"{row['top_share']:.0%}"} for row in rows]
         shown = choose_columns(columns, list(CONCENTRATED_COLUMNS)) or list(CONCENTRATED_COLUMNS)[:7]
     title = f"Purchases of a stage with an HHI above {hhi_above:,.0f} ({len(rows)})"
     headers = [CONCENTRATED_COLUMNS[c] for c in shown]
-    emit(render(rows, shown, fmt or "table", headers=headers, title=title, console=stdout.console))
+    emit(render(display, shown, fmt or "table", headers=headers, title=title, console=stdout.console))
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:

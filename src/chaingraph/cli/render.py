@@ -7,7 +7,8 @@ Only :mod:`chaingraph.cli` uses this module; the library returns records and nev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -68,7 +69,7 @@ SECOND_NAMES = {"label": "label_zh"}
 
 
 def fit_table(
-    rows: Iterable[dict],
+    rows: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
     headers: Sequence[str] | None = None,
     title: str | None = None,
@@ -239,7 +240,7 @@ def _escape(text: str) -> str:
 
 
 def render(
-    rows: Sequence[dict],
+    rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     fmt: str,
     *,

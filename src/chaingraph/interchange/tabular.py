@@ -42,7 +42,7 @@ def format_cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def to_csv(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -> str:
+def to_csv(rows: Iterable[Mapping], columns: Sequence[str], delimiter: str = ",") -> str:
     buffer = io.StringIO()
     # RFC 4180 line ends: the csv module then quotes any cell holding a carriage return or newline,
     # so every label reads back unchanged.
@@ -111,7 +111,7 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
-def to_markdown(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+def to_markdown(rows: Iterable[Mapping], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
     def cell(value: object) -> str:
         return format_cell(value).replace("|", "\\|").replace("\n", " ")
 

@@ -21,7 +21,7 @@ from ._figures import (
 )
 from ._impact import impact, impact_record
 from ._names import firm_names, read_names_ahead
-from ._stats import LOCAL_SOURCING_CLAIM, ClusterSummary, StatsReport, StatsRows, concentrated, network, stats
+from ._stats import LOCAL_SOURCING_CLAIM, StatsReport, StatsRows, concentrated, network, stats
 from ._view import NODE_LIMIT, OWN_LOSS_LIMIT, Drawing, FocusWindow, ScenarioDrawn, ViewData, check_size, view_data
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "STAGE_KEYS",
     "STATS_KEYS",
     "STATS_TABLE_COLUMNS",
-    "ClusterSummary",
     "Drawing",
     "FocusWindow",
     "ScenarioDrawn",

@@ -46,7 +46,7 @@ from ..projection.selection import (
 )
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries.texts import package_query
-from ..records import Concentration, Dating, LocalSourcing, StageCoverage
+from ..records import ClusterSummary, ConcentratedPurchase, Concentration, Dating
 from ..store import Store
 from ..vocab import FJ
 from ._columns import BUYER_CONCENTRATION, STAGE_KEYS, STATS_KEYS
@@ -63,23 +63,6 @@ __all__ = [
 ]
 
 LOCAL_SOURCING_CLAIM = package_query("report-local-sourcing-claim")
-
-
-@dataclass
-class ClusterSummary:
-    """How local one chain's supply is, set against what its sources claim."""
-
-    chain: str
-    label: str
-    region_label: str
-    local_sourcing: LocalSourcing
-    claimed_share: float | None
-    claim_source: str
-    stage_coverage: list[StageCoverage]
-    #: The claim measures material volume: how many of the located relations into the region state
-    #: a volume (``None`` without a claim). Below ``local_sourcing["known"]``, neither the count nor
-    #: the volume measures the claim whole.
-    claim_volume_relations: int | None = None
 
 
 @dataclass
@@ -128,7 +111,7 @@ def network(source: Source, scope: Scope | None = None) -> nx.DiGraph:
     return select(source.network(), make_selection(source, scope))
 
 
-def concentrated(source: Source, scope: Scope | None = None, *, hhi_above: float = 0.0) -> list[dict]:
+def concentrated(source: Source, scope: Scope | None = None, *, hhi_above: float = 0.0) -> list[ConcentratedPurchase]:
     """The firms' purchases of one input stage more concentrated than ``hhi_above`` (the HHI of
     the suppliers' shares by the share rule, 0-10,000), most concentrated first, each with its
     labels: what ``query single-sourced --hhi-above N`` prints. The threshold the guidelines name
@@ -144,17 +127,20 @@ def concentrated(source: Source, scope: Scope | None = None, *, hhi_above: float
     table = select_columns(source.projection(), selection)
     position = {node: i for i, node in enumerate(table.nodes)}
     columns, stages = table.columns, stage_infos(table.meta)
-    rows = concentrated_purchases(AnalysisGraph(table), hhi_above)
-    for row in rows:
+    rows = []
+    for row in concentrated_purchases(AnalysisGraph(table), hhi_above):
         client, top = position[row["client"]], position[row["top_supplier"]]
         stage = stages.get(row["stage"], {})
-        row.update(
-            client_label=columns["label"][client],
-            client_label_zh=columns["label_zh"][client],
-            stage_label=stage.get("label", columns["stage_label"][top]),
-            stage_label_zh=stage.get("label_zh", ""),
-            top_supplier_label=columns["label"][top],
-            top_supplier_label_zh=columns["label_zh"][top],
+        rows.append(
+            ConcentratedPurchase(
+                **row,
+                client_label=columns["label"][client],
+                client_label_zh=columns["label_zh"][client],
+                stage_label=stage.get("label", columns["stage_label"][top]),
+                stage_label_zh=stage.get("label_zh", ""),
+                top_supplier_label=columns["label"][top],
+                top_supplier_label_zh=columns["label_zh"][top],
+            )
         )
     return rows
 

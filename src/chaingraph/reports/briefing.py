@@ -21,7 +21,7 @@ from ..measures.shares import BASES, HIGHLY_CONCENTRATED
 from ..projection.selection import Scope, make_selection, scope_for
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
-from ..records import Brief, DisruptedFirm, Leader
+from ..records import Brief, DemandShock, DisruptedFirm, Leader, RankedRemoval
 from ..vocab import check_language
 from ._figures import FIGURE_WORDS, sourced_figures
 from ._stats import concentrated, stats
@@ -103,7 +103,7 @@ def brief(
         leaders=gap_report.leaders[:BRIEF_TOP],
         dependence=[row for row in rows if row["dependence"] > 0][:BRIEF_TOP],
         cut_points=[row for row in rows if row["articulation_point"]][:BRIEF_TOP],
-        local_sourcing=next((vars(c) for c in report.clusters if c.chain == chains[0]), None),
+        local_sourcing=next((c for c in report.clusters if c.chain == chains[0]), None),
         concentrated=concentrated(source, asked, hhi_above=CONCENTRATED_ABOVE)[:BRIEF_TOP],
         concentrated_above=CONCENTRATED_ABOVE,
         rankings=rankings,
@@ -122,15 +122,15 @@ def brief(
     return found
 
 
-def _worst(rankings: dict[str, list[dict]]) -> dict | None:
+def _worst(rankings: dict[str, list[RankedRemoval]]) -> RankedRemoval | None:
     """The ranked removal that disrupts most firms beyond itself (the first kind's on a tie), with
     its ``kind``; ``None`` when nothing ranked disrupts anyone."""
-    ranked = [{**row, "kind": kind} for kind, rows in rankings.items() for row in rows[:1]]
+    ranked = [RankedRemoval(**{**row, "kind": kind}) for kind, rows in rankings.items() for row in rows[:1]]
     worst = max(ranked, key=lambda row: row["summary"].disrupted_beyond_removed, default=None)
     return worst if worst and worst["summary"].disrupted_beyond_removed > 0 else None
 
 
-def _demand_shock(source: NetworkSource, leader: Leader | None, asked: Scope) -> dict | None:
+def _demand_shock(source: NetworkSource, leader: Leader | None, asked: Scope) -> DemandShock | None:
     """``impact --remove firm:LEADER --direction upstream`` at :data:`DEMAND_THRESHOLD` (partial
     losses from :data:`DEMAND_PARTIAL`), when some loss is decided by the data's amounts or shares:
     :data:`BRIEF_TOP` of the firms disrupted (the nearest tier first, then those whose loss the
@@ -165,8 +165,8 @@ def _cited(found: Brief) -> list[str]:
     """Every source the page cites, in the order it cites them: the figures', the local-sourcing
     claim's, then the attraction targets' of each stage (the first :attr:`Brief.top`)."""
     cited = [s for figure in found.figures for s in figure["sources"]]
-    if found.local_sourcing and found.local_sourcing.get("claim_source"):
-        cited.append(found.local_sourcing["claim_source"])
+    if found.local_sourcing and found.local_sourcing.claim_source:
+        cited.append(found.local_sourcing.claim_source)
     cited += [
         s for stage in found.stages for target in stage["targets"][: found.top] for s in target.get("sources", [])
     ]

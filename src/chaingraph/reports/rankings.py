@@ -4,8 +4,6 @@ removed in turn (the scenario cascade of :mod:`.scenarios`), ranked by the harm 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import InputError
 from ..measures.cascade import (
     Shock,
@@ -16,6 +14,7 @@ from ..measures.compiled import AnalysisGraph
 from ..projection.model import Projection, stage_infos
 from ..projection.selection import FIRM_LEVEL_SCOPE, Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
+from ..records import RankedRemoval
 from .scenarios import Connectivity, Removal, members_of, scenario_report, weak_components
 
 __all__ = ["RANK_KINDS", "rank_removals"]
@@ -31,7 +30,7 @@ def rank_removals(
     *,
     top: int | None = 10,
     shock: Shock | None = None,
-) -> list[dict]:
+) -> list[RankedRemoval]:
     """The places, stages or groups of the network ranked by the harm their removal does
     (``impact --all --by``), each a record with its ``summary``, most harmful first; the
     ``shock`` travels by its threshold and direction as in :func:`scenario`, in the part of the network
@@ -72,7 +71,7 @@ def rank_removals(
         boundary = candidates[top - 1][4]
         candidates = [c for i, c in enumerate(candidates) if i < top or c[4] == boundary]
     before = weak_components(graph)
-    ranked: list[dict[str, Any]] = []
+    ranked: list[RankedRemoval] = []
     for iri, label, mask, found, _beyond in candidates:
         cut = compiled_paths_cut(graph, mask)
         after = weak_components(graph, ~mask)
@@ -97,7 +96,7 @@ def rank_removals(
     ranked.sort(
         key=lambda r: (
             -r["summary"].disrupted_beyond_removed,
-            -r["summary"].paths_cut,
+            -(r["summary"].paths_cut or 0),  # counted here for every candidate
             -len(r["summary"].stages_emptied),
             r["label"],
         )

@@ -224,7 +224,7 @@ def render_brief(found: Brief) -> str:
         }
         for stage in found.stages
     ]
-    claim = found.local_sourcing.get("claim_source") if found.local_sourcing else None
+    claim = found.local_sourcing.claim_source if found.local_sourcing else None
     return (
         template_environment()
         .get_template("brief.html")

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..._runtime.records import RecordsOnRead
 from ...projection.groups import owners
-from ...records import Concentration
+from ...records import Concentration, PurchaseConcentration
 from ...sheets.quantities import EdgeQuantities
 from ..shares import BASES, EdgeShares, edge_shares
 from ._graph import AnalysisGraph
@@ -205,7 +205,7 @@ def top_customer_share(graph: AnalysisGraph) -> np.ndarray:
     return found
 
 
-def concentrated_purchases(graph: AnalysisGraph, hhi_above: float = 0.0) -> list[dict]:
+def concentrated_purchases(graph: AnalysisGraph, hhi_above: float = 0.0) -> list[PurchaseConcentration]:
     """Each firm's purchase of one input stage whose HHI (0-10,000, the suppliers' shares by the
     share rule of :func:`.shares.group_shares`) is above ``hhi_above``, most concentrated first:
     the single-sourced finding with a threshold.
@@ -242,7 +242,7 @@ def concentrated_purchases(graph: AnalysisGraph, hhi_above: float = 0.0) -> list
     starts = order[np.flatnonzero(np.r_[True, groups.key[order][1:] != groups.key[order][:-1]])]
     wanted = np.flatnonzero(by_key > hhi_above)
     nodes = graph.nodes
-    rows = [
+    rows: list[PurchaseConcentration] = [
         {
             "client": nodes[groups.client_of_key[k]],
             "stage": groups.stage_names[groups.stage_of_key[k]],
