@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..measures import dispatch
-from ..measures.cascade import Shock
+from ..measures.cascade import Disruption, Shock
 from ..measures.reference import edge_purchase_shares
 from ..projection.model import Projection
 from ..projection.selection import Scope, make_selection, neighbourhood, scope_for, select
@@ -101,9 +101,10 @@ class ViewData:
     sampled: Mapping[str, int] = field(default_factory=dict)
     #: Firms drawn with no stage (an "unstaged" note).
     unstaged: int = 0
-    #: A scenario drawn on the view (``view --remove``): node -> its tier, reason and lost stages
-    #: (``{"tier": 1, "reason": "stage", "stages": [stage IRIs]}``); tier 0 is the removed set.
-    scenario: Mapping[str, Mapping] = field(default_factory=dict)
+    #: A scenario drawn on the view (``view --remove``): node -> why it is disrupted (its tier,
+    #: reason, lost stages and share lost: :class:`~chaingraph.measures.cascade.Disruption`); tier
+    #: 0 is the removed set.
+    scenario: Mapping[str, Disruption] = field(default_factory=dict)
     #: The same scenario counted, for the headline.
     scenario_drawn: ScenarioDrawn | None = None
     #: What each node's own loss would disrupt: node -> firms per tier beyond it (views up to
@@ -219,7 +220,7 @@ def view_data(
 
 def _view_scenario(
     source: NetworkSource, whole: nx.DiGraph, drawn: nx.DiGraph, remove: Sequence[str], shock: Shock
-) -> tuple[dict[str, dict], ScenarioDrawn | None, dict[str, list[int]]]:
+) -> tuple[dict[str, Disruption], ScenarioDrawn | None, dict[str, list[int]]]:
     """The scenario a view draws (``--remove``), also counted, and, in views up to
     :data:`OWN_LOSS_LIMIT` nodes, what each firm's own loss would disrupt, tier by tier; the cascade
     of :mod:`chaingraph.measures.cascade` on the ``whole`` selected network, as ``impact`` runs it,
@@ -232,16 +233,12 @@ def _view_scenario(
 
     table = Projection.from_networkx(whole)
     compiled_graph = AnalysisGraph(table)
-    scenario: dict[str, dict] = {}
+    scenario: dict[str, Disruption] = {}
     counted = None
     if remove:
         removals, mask, _ = removed_set(source, table, remove, "this view")
         found = compiled_cascade(compiled_graph, mask, threshold=shock.threshold, direction=shock.direction)
-        scenario = {
-            node: {"tier": why.tier, "reason": why.reason, "stages": list(why.stages), "share": why.share}
-            for node, why in found.disrupted.items()
-            if node in drawn
-        }
+        scenario = {node: why for node, why in found.disrupted.items() if node in drawn}
         tiers = found.tiers()
         counted = ScenarioDrawn(
             removed=tuple(removal.text for removal in removals),

@@ -245,12 +245,12 @@ def _scenario_style(node: str, data: ViewData, fill: str) -> dict:
     found = data.scenario.get(node)
     if found is None:
         return {"color": fill}
-    tier = int(found["tier"])
+    tier = found.tier
     outline = TIER_OUTLINES[min(tier, len(TIER_OUTLINES) - 1)]
     style: dict = {"color": {"background": fill, "border": outline}, "borderWidth": 5}
     if tier == 0:
         style["shapeProperties"] = {"borderDashes": [6, 4]}
-    elif found["reason"] == "demand":  # its buyers stopped buying: outlined dotted
+    elif found.reason == "demand":  # its buyers stopped buying: outlined dotted
         style["shapeProperties"] = {"borderDashes": DEMAND_DASHES}
     return style
 
@@ -267,7 +267,7 @@ def _add_nodes(
     graph, text = data.graph, TEXT[lang]
     for node, attrs in graph.nodes(data=True):
         label, other = shown_names(attrs, lang)
-        removed = data.scenario.get(node, {}).get("tier") == 0
+        removed = node in data.scenario and data.scenario[node].tier == 0
         shape = SHAPES.get(attrs.get("kind", ""), SHAPES["organization"])[0]
         fill = colors.get(attrs.get("stage", ""), NO_STAGE_COLOR)
         net.add_node(
@@ -436,7 +436,7 @@ def counted(text: Mapping[str, str], noun: str, count: int) -> str:
 
 def _tier_legend(data: ViewData, text: Mapping[str, str]) -> list[dict]:
     """The outlines a scenario view draws, the removed set first, for the tiers it has."""
-    tiers = sorted({int(found["tier"]) for found in data.scenario.values()})
+    tiers = sorted({found.tier for found in data.scenario.values()})
     items = []
     for tier in tiers:
         outline = TIER_OUTLINES[min(tier, len(TIER_OUTLINES) - 1)]
@@ -449,7 +449,7 @@ def _tier_legend(data: ViewData, text: Mapping[str, str]) -> list[dict]:
         else:
             continue  # drawn with the last outline, which the item above names
         items.append({"color": outline, "dashed": tier == 0, "dotted": False, "label": label})
-    if any(found["reason"] == "demand" for found in data.scenario.values()):
+    if any(found.reason == "demand" for found in data.scenario.values()):
         items.append({"color": TIER_OUTLINES[1], "dashed": False, "dotted": True, "label": text["tier_demand"]})
     return items
 

@@ -84,20 +84,20 @@ def scenario_lines(node: str, data: ViewData, text: Mapping[str, str], lang: str
     lines = []
     found = data.scenario.get(node)
     if found is not None:
-        share = found.get("share")
+        share = found.share
         lost = "" if share is None else f"{share:.0%}"
-        if found["tier"] == 0:
+        if found.tier == 0:
             lines.append(text["scenario_removed"])
-        elif found["reason"] == "demand":
-            lines.append(text["scenario_demand"].format(tier=found["tier"], share=lost))
-        elif found["reason"] == "supply":
+        elif found.reason == "demand":
+            lines.append(text["scenario_demand"].format(tier=found.tier, share=lost))
+        elif found.reason == "supply":
             key = "scenario_supply" if share is None else "scenario_share"
-            lines.append(text[key].format(tier=found["tier"], share=lost))
+            lines.append(text[key].format(tier=found.tier, share=lost))
         else:
             infos = stage_infos(data.graph.graph) if "chains" in data.graph.graph else {}
-            named = [name_of(infos[s], lang) if s in infos else s for s in found["stages"]]
+            named = [name_of(infos[s], lang) if s in infos else s for s in found.stages]
             key = "scenario_stage" if share is None else "scenario_stage_share"
-            lines.append(text[key].format(tier=found["tier"], stages=", ".join(named), share=lost))
+            lines.append(text[key].format(tier=found.tier, stages=", ".join(named), share=lost))
     tiers = data.own_loss.get(node)
     if tiers is not None:
         lines.append(
