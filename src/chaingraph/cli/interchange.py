@@ -16,6 +16,7 @@ from .options import (
     evidence_option,
     graph_options,
     header_row_option,
+    import_sheets_request,
     map_option,
     output_options,
     same_as_option,
@@ -74,21 +75,8 @@ RDF_OUTPUTS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonl
 @click.option(
     "--skip-validation", is_flag=True, help="Do not run the SHACL check (about half the time of a large import)."
 )
-def import_command(
-    relations,
-    firms,
-    maps,
-    header_row,
-    sheet,
-    same_as,
-    stages,
-    chain_name,
-    base,
-    output,
-    force,
-    disk_store,
-    skip_validation,
-) -> None:
+@import_sheets_request
+def import_command(sheets, chain_name, output, force, disk_store, skip_validation) -> None:
     """Turn spreadsheets of suppliers and clients into a valid chaingraph RDF file.
 
     A relations file alone is enough; its endpoints become firms. Places, chains and stages are
@@ -106,9 +94,8 @@ def import_command(
       chaingraph import --relations r.csv --store mine.store   # then: chaingraph stats --store mine.store
     """
     from .._runtime.fileio import atomic_open, check_target
-    from ..interchange.csv_import import import_csv, parse_mapping
+    from ..interchange.csv_import import import_csv
     from ..interchange.export import RDF_EXPORTS
-    from ..projection.tables import Tables
     from ..store import open_store
 
     fmt = "ttl"
@@ -122,16 +109,6 @@ def import_command(
             raise InputError(f"-o {output}: use one of {', '.join(RDF_OUTPUTS)}")
         may_replace = check_target(output, force=force)
     with _ImportProgress() as progress:
-        sheets = Tables(
-            relations=[relations],
-            firms=[firms] if firms is not None else [],
-            mapping=parse_mapping(maps),
-            header_row=header_row,
-            sheet=sheet,
-            base=base,
-            same_as=same_as,
-            stages=stages,
-        )
         result = import_csv(
             sheets,
             context=open_store().local_dataset("import"),
@@ -154,7 +131,7 @@ def import_command(
     if result.self_loops:
         from ..sheets import self_loop_note
 
-        stderr.print(f"note: {self_loop_note(relations, result.self_loops)}", highlight=False, markup=False)
+        stderr.print(f"note: {self_loop_note(sheets.relations[0], result.self_loops)}", highlight=False, markup=False)
     if disk_store is not None:
         report = result.save_store(disk_store, sheets=[*sheets.relations, *sheets.firms], replace=force)
         stderr.print(f"wrote {report.directory}: {report.quads:,} quads; read it with --store {disk_store}")

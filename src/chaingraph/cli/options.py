@@ -37,6 +37,7 @@ __all__ = [
     "graph_options",
     "group_by_option",
     "header_row_option",
+    "import_sheets_request",
     "map_option",
     "output_options",
     "same_as_option",
@@ -506,3 +507,24 @@ def _synthetic(given: dict):
 #: Folds synth's --firms, --seed, --dated and --quantities into one ``network``, the
 #: :class:`~chaingraph.interchange.synth.SyntheticNetwork` asked for.
 synthetic_request = _folding("network", ("firms", "seed", "dated", "quantities"), _synthetic)
+
+
+def _import_sheets(given: dict) -> Tables:
+    from ..projection.tables import Tables
+    from ..sheets import parse_mapping
+
+    firms = given.pop("firms")
+    return Tables(
+        relations=[given.pop("relations")],
+        firms=[firms] if firms is not None else [],
+        mapping=parse_mapping(given.pop("maps")),
+        **given,
+    )
+
+
+#: Folds import's --relations, --firms, --map, --header-row, --sheet, --same-as, --stages and
+#: --base into one ``sheets``, the :class:`~chaingraph.projection.tables.Tables` that
+#: :func:`~chaingraph.interchange.csv_import.import_csv` reads (the analysis reads its sheets so too).
+import_sheets_request = _folding(
+    "sheets", ("relations", "firms", "maps", "header_row", "sheet", "same_as", "stages", "base"), _import_sheets
+)
