@@ -58,7 +58,7 @@ from ..sheets import (
 )
 from ..sheets.quantities import QUANTITY_PROPERTIES, percent_of_share, row_quantities
 from ..store import LocalDataset
-from ..store.disk import LoadReport, load_store
+from ..store.disk import LoadExtras, LoadReport, load_store
 from ..store.embedded import EmbeddedStore
 from ..validation import ValidationReport
 from ..vocab import CG, IMPORT, WRITTEN_PREFIXES
@@ -139,8 +139,7 @@ class ImportResult:
                 target,
                 replace=replace,
                 progress=progress,
-                save_projection=save_projection,
-                recorded_as=recorded,
+                extras=LoadExtras(save_projection, recorded),
             )
 
 

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..store.disk import MANIFEST, STORE_FORMAT, LoadReport, open_disk_store
+from ..store.disk import MANIFEST, STORE_FORMAT, LoadExtras, LoadReport, open_disk_store
 from ..store.disk import load_store as _load_store
 from ..store.embedded import EmbeddedStore
 from .read import project_columns
@@ -53,6 +53,5 @@ def load_store(
         bundled=bundled,
         replace=replace,
         progress=progress,
-        save_projection=save_projection,
-        recorded_as=recorded_as,
+        extras=LoadExtras(save_projection, recorded_as),
     )

@@ -63,6 +63,7 @@ from .embedded import (
 
 __all__ = [
     "MANIFEST",
+    "LoadExtras",
     "LoadReport",
     "SaveProjection",
     "database_fingerprint",
@@ -79,6 +80,30 @@ __all__ = [
 #: database (as an :class:`EmbeddedStore`), the folder and the database's id; returns the format
 #: id of what it wrote, recorded in the manifest.
 SaveProjection = Callable[[EmbeddedStore, Path, str], int]
+
+
+@dataclass(frozen=True)
+class LoadExtras:
+    """What a caller adds to a store it loads: ``save_projection`` saves what the database projects
+    to beside it (see :data:`SaveProjection`; ``None``: reading commands project from the
+    database), and ``recorded_as`` names what the store's manifest lists as its files instead of
+    their paths (an import loads a file of its own making and names the sheets it came from)."""
+
+    save_projection: SaveProjection | None = None
+    recorded_as: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class _LoadJob:
+    """One load, under its lock: the files (each with its named graph), whether the bundled graph
+    is among them, the progress callback, when it started and what the caller adds."""
+
+    files: list[tuple[Path, str | None]]
+    bundled: bool
+    progress: Callable[[str], None] | None
+    started: float
+    extras: LoadExtras
+
 
 MANIFEST = STORE_MANIFEST
 STORE_FORMAT = 1
@@ -148,19 +173,14 @@ def load_store(
     bundled: bool = True,
     replace: bool = False,
     progress: Callable[[str], None] | None = None,
-    save_projection: SaveProjection | None = None,
-    recorded_as: Sequence[str] | None = None,
+    extras: LoadExtras = LoadExtras(),
 ) -> LoadReport:
-    """Bulk-load RDF files (and folders of them) into a new on-disk store at ``directory``.
-
-    ``recorded_as`` names what the store's manifest lists as its files instead of their paths (an
-    import loads a file of its own making and names the sheets it came from).
+    """Bulk-load RDF files (and folders of them) into a new on-disk store at ``directory``, with
+    what the caller adds (:class:`LoadExtras`: :func:`chaingraph.projection.load.load_store` saves
+    the projection beside the database, an import also names its sheets).
 
     Each file keeps its own named graph, as in the embedded store. The store appears at
     ``directory`` complete or not at all; an existing store is replaced only with ``replace``.
-    ``save_projection`` saves what the database projects to beside it (see :data:`SaveProjection`;
-    :func:`chaingraph.projection.load.load_store` passes the projection's); without it, reading commands
-    project from the database.
     """
     started = time.perf_counter()
     target = Path(directory)
@@ -178,7 +198,7 @@ def load_store(
     except PermissionError:
         raise InputError(f"--store {target}: cannot create {target.parent} (permission denied)") from None
     with _load_lock(target):
-        return _load_locked(target, files, bundled, progress, started, save_projection, recorded_as)
+        return _load_locked(target, _LoadJob(files, bundled, progress, started, extras))
 
 
 @contextlib.contextmanager
@@ -201,15 +221,9 @@ def _load_lock(target: Path) -> Iterator[None]:
         handle.close()
 
 
-def _load_locked(
-    target: Path,
-    files: list[tuple[Path, str | None]],
-    bundled: bool,
-    progress: Callable[[str], None] | None,
-    started: float,
-    save_projection: SaveProjection | None,
-    recorded_as: Sequence[str] | None = None,
-) -> LoadReport:
+def _load_locked(target: Path, job: _LoadJob) -> LoadReport:
+    files, progress = job.files, job.progress
+    save_projection, recorded_as = job.extras.save_projection, job.extras.recorded_as
     # Under the lock, no other load runs: what a killed load left can go.
     for stale in target.parent.glob(f".{target.name}.partial-*"):
         shutil.rmtree(stale, ignore_errors=True)
@@ -233,7 +247,7 @@ def _load_locked(
                 projection_format = save_projection(EmbeddedStore(database), partial, database_id(partial / "db"))
             del database
             names = list(recorded_as) if recorded_as is not None else [str(path.resolve()) for path, _ in files]
-            _write_manifest(partial, names, bundled, quads, projection_format)
+            _write_manifest(partial, names, job.bundled, quads, projection_format)
             _swap_in(partial, target)
         except BaseException as exc:
             # The failing frames (the bulk loader's among them) hold the database: release them,
@@ -244,7 +258,7 @@ def _load_locked(
             database = None  # noqa: F841 (the last reference: dropping it closes the database)
             if partial.exists():
                 shutil.rmtree(partial, ignore_errors=True)
-    return LoadReport(target, [str(path) for path, _ in files], quads, time.perf_counter() - started)
+    return LoadReport(target, [str(path) for path, _ in files], quads, time.perf_counter() - job.started)
 
 
 def _bulk_load(database: ox.Store, path: Path, graph: str | None) -> None:
