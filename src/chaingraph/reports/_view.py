@@ -140,7 +140,7 @@ def check_size(graph: nx.DiGraph) -> None:
 def view_data(
     source: Source,
     scope: Scope,
-    drawing: Drawing | None = None,
+    drawing: Drawing,
     *,
     remove: Sequence[str] = (),
     shock: Shock | None = None,
@@ -156,7 +156,6 @@ def view_data(
     >>> data.focus_window.label, data.focus_window.hops
     ('CATL', 1)
     """
-    drawing = drawing or Drawing()
     scope = scope_for(scope, "view", "chain", "region", "level", "evidence", "as_of", "undated")
     target, level, as_of, undated = scope.chain or "", scope.level, scope.as_of, scope.undated
     lang, focus = drawing.lang, drawing.focus
