@@ -71,7 +71,7 @@ def diff(source, from_date, to_date, scope, top, every, fmt) -> None:
       chaingraph diff --from 2022-06 --to 2025 --chain ningde --format json
     """
     from ..reports.changes import diff as compute
-    from .render import render
+    from .render import TableLook, render
 
     report = compute(source, scope, from_date=from_date, to_date=to_date, top=top, every=every)
     if fmt == "json":
@@ -111,5 +111,11 @@ def diff(source, from_date, to_date, scope, top, every, fmt) -> None:
             stdout.print(f"{title}: none")
             continue
         shown = [{key: _shown(key, row.get(key)) for key in headers} for row in found]
-        render(shown, list(headers), "table", headers=list(headers.values()), title=title, console=stdout.console)
+        render(
+            shown,
+            list(headers),
+            "table",
+            look=TableLook(headers=list(headers.values()), title=title),
+            console=stdout.console,
+        )
     stdout.print(f"{report.undated:,} undated edges count as in force on both dates")

@@ -54,7 +54,7 @@ def gaps(source, scope, region, fmt) -> None:
       chaingraph gaps --chain ningde --region 宁德 --evidence stated
     """
     from ..reports.gap_analysis import gaps as compute
-    from .render import render
+    from .render import TableLook, render
 
     report = compute(source, scope, region=region)
     if fmt == "json":
@@ -81,9 +81,12 @@ def gaps(source, scope, region, fmt) -> None:
     for row, stage in zip(rows, report.stages, strict=True):
         row["whom"] = _listed(stage["targets"], roles=True)
     render(
-        rows, keys, "table", headers=headers, title="Stages of the chain in the region", console=stdout.console,
-        wrap=["whom"],
-    )  # fmt: skip
+        rows,
+        keys,
+        "table",
+        look=TableLook(headers=headers, title="Stages of the chain in the region", wrap=["whom"]),
+        console=stdout.console,
+    )
     leaders = ", ".join(f"{leader['label']} ({leader['pagerank']:.3f})" for leader in report.leaders)
     stdout.print(f"chain leaders (PageRank in the chain): {leaders or 'none in the region'}")
 

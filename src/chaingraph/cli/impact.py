@@ -114,7 +114,7 @@ def impact(source, firm, scope, all_firms, top, remove, by, shock, compute, fmt,
     if fmt == "json":
         emit(render_json(records))
         return
-    from .render import render
+    from .render import TableLook, render
 
     if fmt != "table":
         flat = [
@@ -138,7 +138,9 @@ def impact(source, firm, scope, all_firms, top, remove, by, shock, compute, fmt,
         shown = [key for key in chosen if key != "id"] if columns is None else chosen
         headers = [IMPACT_HEADERS[key] for key in shown]
         title = "Firms whose loss hurts most"
-        render(rows, shown, "table", headers=headers, title=title, console=stdout.console, choosable=True)
+        render(
+            rows, shown, "table", look=TableLook(headers=headers, title=title, choosable=True), console=stdout.console
+        )
 
 
 def _print_impact(record: dict) -> None:
@@ -273,7 +275,7 @@ def _ranking(source, by, top, scope, shock, shown: tuple[str, str | None]) -> No
 def _emit_records(rows: list[dict], headers: dict[str, str], fmt: str, columns: str | None, title: str) -> bool:
     """The rows as csv or markdown (every column), or as a table without the id column unless
     --columns asks for it; True when it was the table (the caller may print more under it)."""
-    from .render import render
+    from .render import TableLook, render
 
     keys = list(headers)
     chosen = choose_columns(columns, keys) or (keys if fmt != "table" else [key for key in keys if key != "id"])
@@ -281,5 +283,5 @@ def _emit_records(rows: list[dict], headers: dict[str, str], fmt: str, columns: 
         emit(render(rows, chosen, fmt))
         return False
     shown = [headers[key] for key in chosen]
-    render(rows, chosen, "table", headers=shown, title=title, console=stdout.console, choosable=True)
+    render(rows, chosen, "table", look=TableLook(headers=shown, title=title, choosable=True), console=stdout.console)
     return True

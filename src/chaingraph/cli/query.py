@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import InputError
 from .app import OUTPUT_FORMATS, cli, emit, stderr, stdout
 from .options import ROW_COUNT, choose_columns, columns_option, graph_options, output_options
+
+if TYPE_CHECKING:
+    from ..queries.named import RowWindow
 
 __all__ = ["CONCENTRATED_COLUMNS", "QUERY_FORMATS", "TERMINAL_PAGE", "query"]
 
@@ -117,7 +121,7 @@ def query(
         _list_named_queries(fmt or "table")
         return
     if hhi_above is not None:
-        _print_concentrated(store, query_text, hhi_above, fmt, columns, limit, offset, count_only)
+        _print_concentrated(store, query_text, hhi_above, (fmt, columns), q.RowWindow(limit, offset), count_only)
         return
     from ..sparql import query_form
 
@@ -134,7 +138,7 @@ def query(
         emit(f"{q.count_rows(store, text, bindings, timeout)}\n")
         return
     if limit is None and fmt in (None, "table") and stdout.is_terminal and form == "SELECT":
-        _print_first_page(store, text, bindings, columns, offset, timeout, answer)
+        _print_first_page(store, (text, bindings), columns, offset, timeout, answer)
         return
     result = q.run_query(store, text, bindings, timeout, rows=q.RowWindow(limit, offset, max_rows))
     _print_query_result(result, fmt, columns, answer)
@@ -145,11 +149,13 @@ TERMINAL_PAGE = 100
 
 
 def _print_first_page(
-    store, text: str, bindings: dict, columns: str | None, offset: int, timeout: float | None, answer: tuple[str, ...]
+    store, prepared: tuple[str, dict], columns: str | None, offset: int, timeout: float | None, answer: tuple[str, ...]
 ) -> None:
-    """A table of the first rows on a terminal, and how many there are when there are more."""
+    """A table of the first rows of the ``prepared`` query (its text and bindings) on a terminal,
+    and how many there are when there are more."""
     from ..queries import named as q
 
+    text, bindings = prepared
     result = q.run_query(store, text, bindings, timeout, rows=q.RowWindow(TERMINAL_PAGE, offset))
     _print_query_result(result, "table", columns, answer)
     if result.select is not None and len(result.select.rows) == TERMINAL_PAGE:
@@ -179,15 +185,16 @@ def _print_concentrated(
     store,
     query_text: str | None,
     hhi_above: float,
-    fmt: str | None,
-    columns: str | None,
-    limit: int | None,
-    offset: int,
+    presentation: tuple[str | None, str | None],
+    rows_asked: RowWindow,
     count_only: bool,
 ) -> None:
-    """``single-sourced --hhi-above N``: the concentrated purchases, by the share rule."""
+    """``single-sourced --hhi-above N``: the concentrated purchases, by the share rule, in the
+    format and columns ``presentation`` asks, the rows ``rows_asked`` pages."""
+    fmt, columns = presentation
+    limit, offset = rows_asked.limit, rows_asked.offset
     from ..reports import concentrated
-    from .render import render
+    from .render import TableLook, render
 
     if query_text != "single-sourced":
         raise InputError("--hhi-above goes with the named query single-sourced only")
@@ -208,7 +215,7 @@ def _print_concentrated(
         shown = choose_columns(columns, list(CONCENTRATED_COLUMNS)) or list(CONCENTRATED_COLUMNS)[:7]
     title = f"Purchases of a stage with an HHI above {hhi_above:,.0f} ({len(rows)})"
     headers = [CONCENTRATED_COLUMNS[c] for c in shown]
-    emit(render(display, shown, fmt or "table", headers=headers, title=title, console=stdout.console))
+    emit(render(display, shown, fmt or "table", look=TableLook(headers=headers, title=title), console=stdout.console))
 
 
 def _query_text(query_text: str | None, query_file: Path | None) -> str:
@@ -236,7 +243,7 @@ def _query_text(query_text: str | None, query_file: Path | None) -> str:
 
 def _list_named_queries(fmt: str) -> None:
     from ..queries import named_queries
-    from .render import render
+    from .render import TableLook, render
 
     rows = []
     for named in named_queries().values():
@@ -250,7 +257,7 @@ def _list_named_queries(fmt: str) -> None:
             rows,
             ["name", "parameters", "description"],
             fmt if fmt in OUTPUT_FORMATS else "table",
-            title="Named queries (? = optional)",
+            look=TableLook(title="Named queries (? = optional)"),
             console=stdout.console,
         )
     )
@@ -290,7 +297,7 @@ def _run_update(store, text: str, allow_update: bool, output: Path | None, force
 def _print_query_result(result, fmt: str | None, columns: str | None = None, answer: tuple[str, ...] = ()) -> None:
     """A query's result in ``fmt``; on a terminal the ``answer`` columns wrap rather than being cut."""
     from ..interchange.tabular import sparql_json
-    from .render import render
+    from .render import TableLook, render
 
     if result.graph is not None:
         fmt = fmt or "ttl"
@@ -312,7 +319,7 @@ def _print_query_result(result, fmt: str | None, columns: str | None = None, ans
     show = _show_term if fmt in ("table", "markdown") else str
     rows = [{name: show(term) for name, term in row.items()} for row in select.rows]
     shown = choose_columns(columns, select.variables) or select.variables
-    emit(render(rows, shown, fmt, console=stdout.console, choosable=True, wrap=answer))
+    emit(render(rows, shown, fmt, look=TableLook(choosable=True, wrap=answer), console=stdout.console))
     if fmt == "table":
         stderr.print(f"{len(rows)} rows")
 

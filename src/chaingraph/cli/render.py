@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -19,6 +20,7 @@ __all__ = [
     "SECOND_NAMES",
     "TEXT_MIN_WIDTH",
     "WRAP_MIN_WIDTH",
+    "TableLook",
     "cite",
     "distinguish_labels",
     "fit_table",
@@ -239,18 +241,29 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+@dataclass(frozen=True)
+class TableLook:
+    """How rows look as a table (and the headers markdown takes too): the column ``headers``
+    (default: the keys), a ``title``, the columns that ``wrap`` rather than be cut, and whether the
+    command has ``--columns`` to choose the ones left out (``choosable``, for the note under it)."""
+
+    headers: Sequence[str] | None = None
+    title: str | None = None
+    wrap: Sequence[str] = ()
+    choosable: bool = False
+
+
 def render(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     fmt: str,
     *,
-    headers: Sequence[str] | None = None,
-    title: str | None = None,
+    look: TableLook = TableLook(),
     console: Console | None = None,
-    wrap: Sequence[str] = (),
-    choosable: bool = False,
 ) -> str | None:
-    """Rows in the chosen format; for ``table`` the table is printed to ``console`` and None returned."""
+    """Rows in the chosen format; for ``table`` the table, as ``look`` says, is printed to
+    ``console`` and None returned."""
+    headers = look.headers
     if fmt == "csv":
         return to_csv(rows, columns)
     if fmt == "tsv":
@@ -260,10 +273,10 @@ def render(
     if fmt == "markdown":
         return to_markdown(rows, columns, headers)
     console = console or Console()
-    table, left_out = fit_table(rows, columns, headers, title, console.width, wrap)
+    table, left_out = fit_table(rows, columns, headers, look.title, console.width, look.wrap)
     console.print(table)
     if left_out:
-        console.print(left_out_note(left_out, choosable))
+        console.print(left_out_note(left_out, look.choosable))
     return None
 
 

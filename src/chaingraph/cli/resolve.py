@@ -37,7 +37,7 @@ def resolve(source, graph_names, output, force, fmt) -> None:
     from .._runtime.fileio import atomic_write, check_target
     from ..interchange.tabular import to_csv
     from ..reports.resolution import resolve as compute
-    from .render import render
+    from .render import TableLook, render
 
     may_replace = check_target(output, force=force) if output is not None else False
     report = compute(source, graph_names=graph_names)
@@ -52,10 +52,20 @@ def resolve(source, graph_names, output, force, fmt) -> None:
     if fmt != "table":
         emit(render(data["names"], list(NAME_HEADERS), fmt))
         return
-    render(data["names"], list(NAME_HEADERS), "table", headers=list(NAME_HEADERS.values()),
-           title="Names and the firms they resolved to", console=stdout.console)  # fmt: skip
+    render(
+        data["names"],
+        list(NAME_HEADERS),
+        "table",
+        look=TableLook(headers=list(NAME_HEADERS.values()), title="Names and the firms they resolved to"),
+        console=stdout.console,
+    )
     if data["candidates"]:
-        render(data["candidates"], list(CANDIDATE_HEADERS), "table", headers=list(CANDIDATE_HEADERS.values()),
-               title="May be one firm (not merged)", console=stdout.console)  # fmt: skip
+        render(
+            data["candidates"],
+            list(CANDIDATE_HEADERS),
+            "table",
+            look=TableLook(headers=list(CANDIDATE_HEADERS.values()), title="May be one firm (not merged)"),
+            console=stdout.console,
+        )
     else:
         stdout.print("May be one firm: none")

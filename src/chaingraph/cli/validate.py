@@ -78,7 +78,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
         if report.findings:
             from rdflib import URIRef
 
-            from .render import middle, render
+            from .render import TableLook, middle, render
 
             # A node with no label is named by its IRI: as a CURIE, else cut in the middle, so the
             # end that tells one node from another stays (never "https:/…").
@@ -89,14 +89,17 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
                 row["focus_label"] = row["focus_label"] or named(row["focus"])
                 # A value that is the node itself says nothing the resource column does not.
                 row["value"] = "" if row["value"] == row["focus"] else named(row["value"])
+            shown = [column for column in columns if column != "focus"]  # the resource column names it
             render(
                 rows,
-                [column for column in columns if column != "focus"],  # the resource column names it
+                shown,
                 "table",
-                headers=["severity", "resource", "problem", "property", "value"],
-                title=f"SHACL validation: {len(report.violations)} violations",
+                look=TableLook(
+                    headers=["severity", "resource", "problem", "property", "value"],
+                    title=f"SHACL validation: {len(report.violations)} violations",
+                    wrap=["message"],
+                ),
                 console=stdout.console,
-                wrap=["message"],
             )
         others = len(report.findings) - len(report.violations)
         verdict = "conforms" if report.conforms else "does not conform"
@@ -107,7 +110,7 @@ def validate(store, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> Non
             markup=False,
         )
     else:
-        from .render import render
+        from .render import TableLook, render
 
         emit(render(rows, columns, fmt))
     sys.exit(0 if not report.violations else 1)

@@ -24,6 +24,7 @@ from . import LocalDataset
 
 __all__ = [
     "LOOPBACK_HOSTS",
+    "READY_WITHIN",
     "RunningServer",
     "ServerPlan",
     "check_bind",
@@ -150,6 +151,11 @@ class RunningServer:
         return self.process.wait()
 
 
+#: Seconds a server may take to answer after it starts (copying a large store into its database
+#: happens before, and does not count).
+READY_WITHIN = 60.0
+
+
 @contextlib.contextmanager
 def serve(
     store: LocalDataset,
@@ -159,7 +165,6 @@ def serve(
     writable: bool = False,
     allow_remote_writes: bool = False,
     timeout: float | None = None,
-    ready_within: float = 60.0,
 ) -> Iterator[RunningServer]:
     """Serve ``store`` as a SPARQL 1.1 endpoint while the ``with`` block runs: its data copied into
     a temporary Oxigraph database, the server started and answering before the block begins, then
@@ -203,7 +208,7 @@ def serve(
         guard = None
         try:
             _wait_until_answering(
-                process, backend_host.strip("[]"), backend_port, ready_within, location / "server.log"
+                process, backend_host.strip("[]"), backend_port, READY_WITHIN, location / "server.log"
             )
             if guarded:
                 guard = WriteGuard(host, port, backend_port, any_host=host.lower() not in LOOPBACK_HOSTS)
