@@ -52,20 +52,11 @@ def resolve(source, graph_names, output, force, fmt) -> None:
     if fmt != "table":
         emit(render(data["names"], list(NAME_HEADERS), fmt))
         return
-    render(
-        data["names"],
-        list(NAME_HEADERS),
-        "table",
-        look=TableLook(headers=list(NAME_HEADERS.values()), title="Names and the firms they resolved to"),
-        console=stdout.console,
-    )
+    tables = [(data["names"], NAME_HEADERS, "Names and the firms they resolved to")]
     if data["candidates"]:
-        render(
-            data["candidates"],
-            list(CANDIDATE_HEADERS),
-            "table",
-            look=TableLook(headers=list(CANDIDATE_HEADERS.values()), title="May be one firm (not merged)"),
-            console=stdout.console,
-        )
-    else:
+        tables.append((data["candidates"], CANDIDATE_HEADERS, "May be one firm (not merged)"))
+    for rows, headers, title in tables:
+        look = TableLook(headers=list(headers.values()), title=title)
+        render(rows, list(headers), "table", look=look, console=stdout.console)
+    if not data["candidates"]:
         stdout.print("May be one firm: none")
