@@ -20,8 +20,10 @@ __all__ = [
     "Concentration",
     "Dating",
     "DemandShock",
+    "DiffReport",
     "DisruptedFirm",
     "EmptiedStage",
+    "Figure",
     "FirmRef",
     "GapStage",
     "Leader",
@@ -35,6 +37,7 @@ __all__ = [
     "RemovedSet",
     "ScenarioSummary",
     "StageCoverage",
+    "SubjectFigure",
 ]
 
 # The rows of the JSON contract are typed dicts: written as they are (one per line, millions of
@@ -274,6 +277,52 @@ class ClusterSummary:
     claim_volume_relations: int | None = None
 
 
+@dataclass
+class DiffReport:
+    """What changed between ``from_date`` and ``to_date`` (:func:`chaingraph.reports.changes.diff`): the
+    supply relations begun and ended, the firms entered and left, the leading firms' rank moves, each
+    regional chain's coverage then and now, and the undated edges (in force on both dates)."""
+
+    from_date: str
+    to_date: str
+    selection: str
+    began: list[RelationChange] = field(default_factory=list)
+    ended: list[RelationChange] = field(default_factory=list)
+    entered: list[FirmRef] = field(default_factory=list)
+    left: list[FirmRef] = field(default_factory=list)
+    rank_changes: list[RankChange] = field(default_factory=list)
+    coverage: list[ChainCoverage] = field(default_factory=list)
+    #: Edges no period dates: in force on both dates, so in neither list.
+    undated: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "from": self.from_date,
+            "to": self.to_date,
+            "selection": self.selection,
+            "began": self.began,
+            "ended": self.ended,
+            "entered": self.entered,
+            "left": self.left,
+            "rank_changes": self.rank_changes,
+            "coverage": self.coverage,
+            "undated": self.undated,
+        }
+
+
+class Figure(TypedDict):
+    """A figure the sources state, as a line of text in a language, and the sources stating it."""
+
+    text: str
+    sources: list[str]
+
+
+class SubjectFigure(Figure):
+    """A figure of a brief's chain or region (``subject``, its IRI)."""
+
+    subject: str
+
+
 class ChainRef(TypedDict):
     """A chain as a brief names it: its id, IRI and English and Chinese labels."""
 
@@ -379,12 +428,12 @@ class Brief:
     concentrated: list[ConcentratedPurchase]
     concentrated_above: float
     rankings: dict[str, list[RankedRemoval]]
-    figures: list[dict]
+    figures: list[SubjectFigure]
     top: int
     chains: dict = field(default_factory=dict)
     worst: RankedRemoval | None = None
     demand_shock: DemandShock | None = None
-    changes: dict | None = None
+    changes: DiffReport | None = None
     sources: list[str] = field(default_factory=list)
     #: Unit words of ``lang`` by QUDT local name (:data:`chaingraph.reports.FIGURE_WORDS`).
     unit_words: dict[str, str] = field(default_factory=dict)

@@ -104,7 +104,7 @@ def test_every_footnote_is_a_listed_source_and_every_source_is_cited(store):
     # The figures' sources are the paragraphs the graph derives them from: the claim of 80% local
     # sourcing among them (fujian-chain-collaboration, paragraph 3).
     assert "https://w3id.org/chaingraph/source/fujian-chain-collaboration#p3" in found.sources
-    assert found.changes is not None and found.changes["from"] == "2021"
+    assert found.changes is not None and found.changes.from_date == "2021"
 
 
 def test_the_chinese_brief_speaks_the_practices_terms_and_no_english_but_names(store):

@@ -8,6 +8,7 @@ from typing import Any, cast
 from rdflib import Literal
 
 from ..queries.texts import package_query
+from ..records import Figure
 from ..store import Store
 from ..vocab import check_language, name_in
 
@@ -72,16 +73,16 @@ def figures_by_subject(store: Store, lang: str = "en") -> dict[str, list[str]]:
     return {subject: [f["text"] for f in found] for subject, found in sourced_figures(store, lang).items()}
 
 
-def sourced_figures(store: Store, lang: str = "en") -> dict[str, list[dict]]:
+def sourced_figures(store: Store, lang: str = "en") -> dict[str, list[Figure]]:
     """Every figure in the store by the IRI of its subject: its ``text`` (one readable line in
     ``lang``, :func:`format_figure`) and its ``sources`` (the paragraphs it was derived from)."""
     check_language(lang)
     sources: dict[str, list[str]] = {}
     for row in store.select(FIGURE_SOURCES_QUERY).rows:
         sources.setdefault(str(row["observation"]), []).append(str(row["source"]))
-    figures: dict[str, list[dict]] = {}
+    figures: dict[str, list[Figure]] = {}
     for row in store.select(FIGURES_QUERY).rows:
-        figure = {"text": format_figure(row, lang), "sources": sources.get(str(row["observation"]), [])}
+        figure = Figure(text=format_figure(row, lang), sources=sources.get(str(row["observation"]), []))
         figures.setdefault(str(row["subject"]), []).append(figure)
     return figures
 

@@ -21,7 +21,7 @@ from ..measures.shares import BASES, HIGHLY_CONCENTRATED
 from ..projection.selection import Scope, make_selection, scope_for
 from ..projection.source import NetworkSource, Source, network_source
 from ..queries import names
-from ..records import Brief, DemandShock, DisruptedFirm, Leader, RankedRemoval
+from ..records import Brief, DemandShock, DisruptedFirm, Leader, RankedRemoval, SubjectFigure
 from ..vocab import check_language
 from ._figures import FIGURE_WORDS, sourced_figures
 from ._stats import concentrated, stats
@@ -118,7 +118,7 @@ def brief(
     if since is not None:
         to_date = as_of or datetime.date.today().isoformat()
         within = Scope(chain=chains[0], evidence=evidence)
-        found.changes = diff(source, within, from_date=since, to_date=to_date).as_json()
+        found.changes = diff(source, within, from_date=since, to_date=to_date)
     return found
 
 
@@ -173,7 +173,7 @@ def _cited(found: Brief) -> list[str]:
     return list(dict.fromkeys(cited))
 
 
-def _figures(source, subjects: list[str], lang: str) -> list[dict]:
+def _figures(source, subjects: list[str], lang: str) -> list[SubjectFigure]:
     """The figures of each subject (:func:`chaingraph.reports.sourced_figures`), in ``lang``."""
     every = sourced_figures(source.store, lang)
-    return [{"subject": subject, **figure} for subject in subjects for figure in every.get(subject, [])]
+    return [SubjectFigure(subject=subject, **figure) for subject in subjects for figure in every.get(subject, [])]

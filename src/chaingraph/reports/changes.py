@@ -17,8 +17,6 @@ network, and its local-sourcing share, on each date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from ..errors import InputError
@@ -28,43 +26,12 @@ from ..projection import periods
 from ..projection.model import Projection
 from ..projection.selection import Scope, make_selection, scope_for, select_columns
 from ..projection.source import Source, network_source
-from ..records import ChainCoverage, FirmRef, RankChange, RelationChange
+from ..records import ChainCoverage, DiffReport, FirmRef, RankChange, RelationChange
 
-__all__ = ["RANKED_MEASURES", "DiffReport", "diff"]
+__all__ = ["RANKED_MEASURES", "diff"]
 
 #: The measures whose ranks ``diff`` compares.
 RANKED_MEASURES = ("pagerank", "dependence")
-
-
-@dataclass
-class DiffReport:
-    """What changed between ``from_date`` and ``to_date`` (see the module's docstring)."""
-
-    from_date: str
-    to_date: str
-    selection: str
-    began: list[RelationChange] = field(default_factory=list)
-    ended: list[RelationChange] = field(default_factory=list)
-    entered: list[FirmRef] = field(default_factory=list)
-    left: list[FirmRef] = field(default_factory=list)
-    rank_changes: list[RankChange] = field(default_factory=list)
-    coverage: list[ChainCoverage] = field(default_factory=list)
-    #: Edges no period dates: in force on both dates, so in neither list.
-    undated: int = 0
-
-    def as_json(self) -> dict:
-        return {
-            "from": self.from_date,
-            "to": self.to_date,
-            "selection": self.selection,
-            "began": self.began,
-            "ended": self.ended,
-            "entered": self.entered,
-            "left": self.left,
-            "rank_changes": self.rank_changes,
-            "coverage": self.coverage,
-            "undated": self.undated,
-        }
 
 
 def diff(
