@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -252,19 +252,19 @@ def _table_files(kwargs: dict) -> Tables | None:
         if given:
             raise InputError(f"{given[0]} applies to --relations and --firms sheets: give one")
         return None
+    reading = {"maps": maps, "header_row": header_row, "sheet": sheet, "same_as": same_as, "stages": stages}
+    return _sheets(relations, firms, reading)
+
+
+def _sheets(relations: Sequence[Path], firms: Sequence[Path], reading: dict) -> Tables:
+    """The :class:`~chaingraph.projection.tables.Tables` of the sheets a command names, read as
+    ``reading``'s options say (``maps``: the --map options, parsed here; the rest its fields), for
+    the analysis commands and ``import`` alike."""
     # Imported only when sheets are given: the sheets' readers load Arrow's compute functions.
     from ..projection.tables import Tables
     from ..sheets import parse_mapping
 
-    return Tables(
-        relations=tuple(relations),
-        firms=tuple(firms),
-        mapping=parse_mapping(maps),
-        header_row=header_row,
-        sheet=sheet,
-        same_as=tuple(same_as),
-        stages=tuple(stages),
-    )
+    return Tables(relations=tuple(relations), firms=tuple(firms), mapping=parse_mapping(reading.pop("maps")), **reading)
 
 
 def columns_option(default: str) -> Callable:
@@ -510,16 +510,8 @@ synthetic_request = _folding("network", ("firms", "seed", "dated", "quantities")
 
 
 def _import_sheets(given: dict) -> Tables:
-    from ..projection.tables import Tables
-    from ..sheets import parse_mapping
-
     firms = given.pop("firms")
-    return Tables(
-        relations=[given.pop("relations")],
-        firms=[firms] if firms is not None else [],
-        mapping=parse_mapping(given.pop("maps")),
-        **given,
-    )
+    return _sheets([given.pop("relations")], [firms] if firms is not None else [], given)
 
 
 #: Folds import's --relations, --firms, --map, --header-row, --sheet, --same-as, --stages and
